@@ -1,0 +1,76 @@
+# neardup - plain Makefile.  `make help` lists the targets.
+#
+# Library sources: src/*.c except the command-line files (src/main.c and
+# src/cli_*.c).  Tests: tests/test_*.c (CMocka), one binary each, and
+# tests/cli/*.sh (golden tests of the binary).  New files need no edit here.
+
+CC      ?= cc
+BUILD   ?= build
+OPT     ?= -O2 -mtune=generic
+SAN     ?=
+CFLAGS  ?=
+PKGS    := libxxhash libsodium libutf8proc zlib libzstd jansson
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lxxhash -lsodium -lutf8proc -lz -lzstd -ljansson)
+ND_CFLAGS  := -std=c11 -D_DEFAULT_SOURCE -D_FILE_OFFSET_BITS=64 -Wall -Wextra -Wshadow \
+              -Wno-unused-parameter -g $(OPT) $(SAN) -Iinclude -Isrc $(PKG_CFLAGS) $(CFLAGS)
+LDLIBS     := $(PKG_LIBS) -lpthread -lm
+LDFLAGS    ?=
+
+CLI_SRC  := src/main.c $(wildcard src/cli_*.c)
+LIB_SRC  := $(filter-out $(CLI_SRC),$(wildcard src/*.c))
+LIB_OBJ  := $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o)
+CLI_OBJ  := $(CLI_SRC:src/%.c=$(BUILD)/obj/%.o)
+LIB_A    := $(BUILD)/libneardup.a
+BIN      := $(BUILD)/neardup
+TEST_SRC := $(wildcard tests/test_*.c)
+TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
+HEADERS  := $(wildcard include/*.h src/*.h)
+
+.PHONY: all deps test test-run asan ubsan demo clean help bench
+
+all: $(BIN) ## build the library and the neardup binary (default)
+
+deps: ## install missing Debian packages (apt-get as root; otherwise print the command)
+	@sh scripts/install-deps.sh
+
+$(BUILD)/obj/%.o: src/%.c $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ND_CFLAGS) -c $< -o $@
+
+$(LIB_A): $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+$(BIN): $(CLI_OBJ) $(LIB_A)
+	$(CC) $(ND_CFLAGS) $(LDFLAGS) -o $@ $(CLI_OBJ) $(LIB_A) $(LDLIBS)
+
+$(BUILD)/tests/%: tests/%.c $(LIB_A) $(HEADERS) tests/nd_test.h
+	@mkdir -p $(dir $@)
+	$(CC) $(ND_CFLAGS) -Itests -o $@ $< $(LIB_A) $(LDLIBS) -lcmocka
+
+test: deps ## install, build and run every test (unit, CLI golden, examples)
+	@$(MAKE) --no-print-directory test-run
+
+test-run: $(BIN) $(TEST_BIN)
+	@sh tests/run.sh $(BUILD)
+
+asan: deps ## build and run all tests under AddressSanitizer (build/asan)
+	@$(MAKE) --no-print-directory BUILD=build/asan OPT="-O1" \
+		SAN="-fsanitize=address -fno-omit-frame-pointer" test-run
+
+ubsan: deps ## build and run all tests under UndefinedBehaviorSanitizer (build/ubsan)
+	@$(MAKE) --no-print-directory BUILD=build/ubsan OPT="-O1" \
+		SAN="-fsanitize=undefined -fno-sanitize-recover=all" test-run
+
+demo: deps $(BIN) ## install, build and run neardup on the bundled sample in tests/data/
+	@sh scripts/demo.sh $(BIN)
+
+bench: $(BIN) ## run the benchmarks in bench/ (needs ../shared/corpora)
+	@sh bench/run.sh $(BIN)
+
+clean: ## remove build outputs
+	rm -rf build
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' Makefile | sed 's/:.*## /\t/' | expand -t 12

@@ -1,0 +1,279 @@
+/* nd.h - internal interfaces between neardup's stages.
+ *
+ * Every stage is a plain function over plain arrays.  Nothing here holds global
+ * state; scratch memory lives in small handles owned by the caller, so two
+ * threads with two handles never share anything mutable.
+ *
+ *   corpus.c   inputs -> raw records (JSONL lines or whole files), batched
+ *   record.c   raw record -> (id, text) (jansson for JSONL)
+ *   tokenize.c text -> token hashes + byte spans (utf8proc, NFKC + case fold)
+ *   shingle.c  token hashes -> word n-gram hashes (XXH3 over n token hashes)
+ *   minhash.c  n-gram hashes -> k-lane signature (one permutation + densification)
+ *   lsh.c      signatures -> band records -> candidate pairs (sorting, no maps)
+ *   cluster.c  accepted pairs -> union-find clusters
+ *   align.c    two token arrays -> shared passages
+ */
+#ifndef ND_H
+#define ND_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "neardup.h"
+
+/* ---------- errors ---------- */
+
+/* An error as it travels between stages: a public code plus a message that
+ * already names the file, line/record and byte offset where there is one. */
+typedef struct {
+    int code; /* neardup_status */
+    char msg[768];
+} nd_error;
+
+/* Sets err (if not NULL) and returns code; printf-style message. */
+int nd_fail(nd_error *err, int code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Process exit status for a status code: 0 ok, 2 usage/bad input, 1 other. */
+int nd_exit_status(int code);
+
+/* ---------- small growable arrays ---------- */
+
+/* Grows *ptr (of elements of size elem) so that it holds at least need
+ * elements; *cap tracks capacity.  Returns 0, or -1 on out of memory (the old
+ * block stays valid). */
+int nd_grow(void **ptr, size_t *cap, size_t need, size_t elem);
+
+/* ---------- hashing keys ---------- */
+
+/* All hash seeds derive from one 64-bit seed, or from a secret key (issue 7).
+ * The default seed is fixed and documented so results are reproducible. */
+#define ND_DEFAULT_SEED UINT64_C(0x6e6561726475703a) /* "neardup:" */
+
+typedef struct {
+    uint64_t token_seed;   /* XXH3 seed for normalised token bytes */
+    uint64_t shingle_seed; /* XXH3 seed for n-gram hashes */
+    uint64_t sketch_seed;  /* MinHash / SimHash / band-key seed */
+    uint64_t anchor_seed;  /* overlap anchor selection */
+} nd_seeds;
+
+/* Derives the four seeds from a base seed (splitmix64 steps). */
+void nd_seeds_from_seed(nd_seeds *s, uint64_t seed);
+
+/* ---------- tokens ---------- */
+
+/* Byte range [start, end) of a token in the original text. */
+typedef struct {
+    uint32_t start, end;
+} nd_span;
+
+/* Tokens of one text: parallel arrays, reused across documents. */
+typedef struct {
+    uint64_t *hash; /* XXH3(token_seed) of the normalised (NFKC + casefold) token */
+    nd_span *span;
+    size_t n, cap;
+} nd_tokens;
+
+void nd_tokens_free(nd_tokens *t);
+
+typedef struct nd_tokenizer nd_tokenizer;
+
+/* Creates a tokenizer with its own scratch buffers.  lossy != 0 treats
+ * invalid UTF-8 bytes as separators (and counts them) instead of failing. */
+nd_tokenizer *nd_tokenizer_create(uint64_t token_seed, int lossy);
+void nd_tokenizer_free(nd_tokenizer *tk);
+
+/* Tokenizes text[0..len).  Words are runs of Unicode letters, digits and
+ * combining marks; each Han / kana / Hangul / Thai (etc.) character written
+ * without spaces is a token of its own.  Each token is normalised with NFKC +
+ * case fold and hashed once.  Returns NEARDUP_OK, or NEARDUP_E_UTF8 with
+ * *bad_offset = byte offset of the first invalid sequence (strict mode), or
+ * NEARDUP_E_NOMEM.  *replaced (may be NULL) receives the number of invalid
+ * bytes skipped in lossy mode.  Texts over 4 GiB are refused (NEARDUP_E_INPUT). */
+int nd_tokenize(nd_tokenizer *tk, const char *text, size_t len, nd_tokens *out,
+                size_t *bad_offset, size_t *replaced);
+
+/* The normalised form of one token, for tests and display: writes at most cap
+ * bytes (NUL-terminated) to buf and returns the full length, or -1 on bad input. */
+long nd_normalize_token(nd_tokenizer *tk, const char *s, size_t len, char *buf, size_t cap);
+
+/* ---------- shingles ---------- */
+
+/* Word n-gram hashes: out[i] = XXH3_64bits_withSeed(&tok[i], n * 8, seed) for
+ * i in [0, ntok - n]; a text of 1..n-1 tokens gives one shingle over all its
+ * tokens, an empty text none.  out must hold nd_shingle_count(ntok, n)
+ * entries.  Returns the number written.  Duplicates are kept (sets are formed
+ * by the consumers that need them). */
+size_t nd_shingle_count(size_t ntok, unsigned n);
+size_t nd_shingle(const uint64_t *tok, size_t ntok, unsigned n, uint64_t seed, uint64_t *out);
+
+/* Sorts and uniques a hash array in place; returns the new length. */
+size_t nd_hash_set(uint64_t *h, size_t n);
+
+/* |A n B| / |A u B| of two sorted unique hash arrays (0 when both empty). */
+double nd_set_jaccard(const uint64_t *a, size_t na, const uint64_t *b, size_t nb);
+/* |A n B| of two sorted unique hash arrays. */
+size_t nd_set_intersection(const uint64_t *a, size_t na, const uint64_t *b, size_t nb);
+
+/* ---------- MinHash ---------- */
+
+/* One-permutation MinHash with optimal densification (Shrivastava 2017):
+ * one mixing step per shingle, k bins, empty bins filled from other bins by a
+ * seeded probe sequence.  sig gets k 32-bit lanes.  m == 0 gives an all-ones
+ * signature; callers treat documents without shingles as "empty". */
+void nd_minhash(const uint64_t *shingles, size_t m, unsigned k, uint64_t seed, uint32_t *sig);
+
+/* Classic k-permutation MinHash (k multiply-add per shingle), kept for the
+ * benchmarks and the unbiasedness test that compares the two. */
+void nd_minhash_kperm(const uint64_t *shingles, size_t m, unsigned k, uint64_t seed, uint32_t *sig);
+
+/* Fraction of equal lanes: an unbiased estimate of Jaccard. */
+double nd_minhash_jaccard(const uint32_t *a, const uint32_t *b, unsigned k);
+
+/* ---------- LSH ---------- */
+
+/* Bands and rows (bands * rows <= k) minimising the probability of a false
+ * positive plus a false negative at threshold t (see lsh.c for the formula). */
+void nd_lsh_params(double t, unsigned k, unsigned *bands, unsigned *rows);
+
+typedef struct {
+    uint64_t key; /* hash of (band index, the band's rows) */
+    uint32_t doc;
+    uint32_t pad;
+} nd_band_rec;
+
+/* Writes the bands band records of one signature. */
+void nd_lsh_band_records(const uint32_t *sig, unsigned bands, unsigned rows, uint64_t seed,
+                         uint32_t doc, nd_band_rec *out);
+
+typedef struct {
+    uint32_t a, b; /* a < b, document indexes in input order */
+} nd_pair;
+
+/* Sorts recs by (key, doc) and returns every pair of documents that share a
+ * key, each pair once, sorted by (a, b).  *pairs is malloc'ed (caller frees).
+ * Returns NEARDUP_OK or NEARDUP_E_NOMEM. */
+int nd_lsh_candidates(nd_band_rec *recs, size_t nrec, nd_pair **pairs, size_t *npairs);
+
+/* Sorts pairs by (a, b) and removes duplicates; returns the new count. */
+size_t nd_pairs_unique(nd_pair *p, size_t n);
+
+/* ---------- clusters ---------- */
+
+/* Union-find over pairs on ndocs documents; rep[i] receives the smallest
+ * document index in i's cluster (so the first document in input order is the
+ * one kept).  Returns NEARDUP_OK or NEARDUP_E_NOMEM. */
+int nd_cluster(size_t ndocs, const nd_pair *pairs, size_t npairs, uint32_t *rep);
+
+/* ---------- alignment ---------- */
+
+typedef struct {
+    uint32_t a_tok, a_tok_end; /* token range [a_tok, a_tok_end) in A */
+    uint32_t b_tok, b_tok_end;
+    uint32_t a_start, a_end;   /* byte range in A's original text */
+    uint32_t b_start, b_end;
+    uint32_t words;            /* aligned word columns (matches + mismatches + gaps) */
+    uint32_t matches;          /* matching words */
+    double identity;           /* matches / words */
+} nd_passage;
+
+typedef struct {
+    unsigned min_words; /* report passages of at least this many words (default 20) */
+    unsigned seed_len;  /* exact word seed length (default 5 = shingle n) */
+    unsigned max_gap;   /* largest run of edited words bridged inside a passage (default 8) */
+    double min_identity;/* drop passages below this identity (default 0.5) */
+} nd_align_opts;
+
+void nd_align_opts_default(nd_align_opts *o);
+
+/* Finds the passages A and B share.  ta/tb are the token arrays of the two
+ * texts (hashes + spans).  Passages come back sorted by a_start, then
+ * b_start; *out is malloc'ed (caller frees).  Runs in about
+ * O((|A| + |B|) log + seeds) time; never quadratic in text length for texts
+ * without massive self-repetition.  Returns NEARDUP_OK or NEARDUP_E_NOMEM. */
+int nd_align(const nd_tokens *ta, const nd_tokens *tb, const nd_align_opts *o, nd_passage **out,
+             size_t *nout);
+
+/* ---------- corpus reading ---------- */
+
+/* A raw record: one JSONL line (without its newline) or one whole plain file. */
+typedef struct {
+    size_t off;     /* offset of the bytes in the batch buffer */
+    size_t len;
+    uint32_t input; /* index of the input file (nd_reader_path) */
+    uint32_t jsonl; /* 1 for a JSONL line, 0 for a whole plain-text file */
+    uint64_t line;  /* 1-based line number for JSONL, 0 for plain files */
+} nd_raw_record;
+
+/* A batch of raw records; owns its memory and is reused from batch to batch. */
+typedef struct {
+    char *buf;
+    size_t len, cap;
+    nd_raw_record *rec;
+    size_t n, cap_rec;
+    uint64_t first_doc; /* index (input order) of rec[0] among all records */
+} nd_batch;
+
+void nd_batch_free(nd_batch *b);
+
+typedef struct {
+    int follow_symlinks; /* follow symlinks found inside directories (default 1; loops are detected) */
+} nd_reader_opts;
+
+typedef struct nd_reader nd_reader;
+
+/* Expands the inputs into an ordered list of files: a directory is walked
+ * recursively, its regular files taken in byte-wise sorted path order; "-"
+ * is standard input.  Files ending in .jsonl or .ndjson (optionally followed
+ * by .gz or .zst) are JSONL; .gz / .zst of anything else is a compressed plain
+ * file; all else is plain text (one record per file).  Fails (NULL + err) on a
+ * missing or unreadable input or a directory loop. */
+nd_reader *nd_reader_open(const char *const *inputs, size_t ninputs, const nd_reader_opts *o,
+                          nd_error *err);
+void nd_reader_free(nd_reader *r);
+
+/* Appends whole records to b (after clearing it) until about target bytes
+ * are in it (at least one record).  Returns 1 when b holds records, 0 at the
+ * end of all inputs, or a negative neardup_status with err set (a decompression
+ * error, a read error, a truncated compressed stream), naming the file. */
+int nd_reader_next(nd_reader *r, nd_batch *b, size_t target, nd_error *err);
+
+size_t nd_reader_count(const nd_reader *r);          /* number of files */
+const char *nd_reader_path(const nd_reader *r, uint32_t input); /* "-" for stdin */
+
+/* Re-opens the inputs from the start, for a second pass (dedup writes its
+ * kept records this way instead of holding the corpus in memory).  Standard
+ * input is spooled to a temporary file on the first pass so it can be re-read. */
+int nd_reader_rewind(nd_reader *r, nd_error *err);
+
+/* ---------- records ---------- */
+
+typedef struct {
+    const char *id_field;   /* "id" */
+    const char *text_field; /* "text" */
+} nd_record_opts;
+
+/* A parsed document.  Strings point into memory owned by the parser handle
+ * and stay valid until the next nd_record_parse on that handle. */
+typedef struct {
+    const char *id;
+    size_t id_len;
+    const char *text;
+    size_t text_len;
+} nd_doc;
+
+typedef struct nd_record_parser nd_record_parser;
+nd_record_parser *nd_record_parser_create(const nd_record_opts *o);
+void nd_record_parser_free(nd_record_parser *p);
+
+/* Parses one raw record.  For a plain file, id = path and text = the bytes.
+ * For JSONL, the id and text fields must exist and be strings; errors name
+ * path:line and the field.  Returns NEARDUP_OK or NEARDUP_E_INPUT / _E_NOMEM. */
+int nd_record_parse(nd_record_parser *p, const nd_raw_record *rec, const char *bytes,
+                    const char *path, nd_doc *out, nd_error *err);
+
+/* Writes s as a JSON string literal (quotes, escapes) to f. */
+int nd_json_write_string(FILE *f, const char *s, size_t len);
+
+#endif

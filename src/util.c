@@ -1,0 +1,81 @@
+/* util.c - errors, growable arrays, seeds: the few helpers every stage shares. */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "nd.h"
+
+int nd_fail(nd_error *err, int code, const char *fmt, ...)
+{
+    if (err) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+        va_end(ap);
+        err->code = code;
+    }
+    return code;
+}
+
+int nd_exit_status(int code)
+{
+    switch (code) {
+    case NEARDUP_OK: return 0;
+    case NEARDUP_E_USAGE:
+    case NEARDUP_E_INPUT:
+    case NEARDUP_E_UTF8:
+    case NEARDUP_E_FORMAT:
+    case NEARDUP_E_KEY: return 2;
+    default: return 1;
+    }
+}
+
+int nd_grow(void **ptr, size_t *cap, size_t need, size_t elem)
+{
+    if (need <= *cap) return 0;
+    size_t ncap = *cap ? *cap : 16;
+    while (ncap < need) {
+        if (ncap > SIZE_MAX / 2 / elem) return -1;
+        ncap *= 2;
+    }
+    void *p = realloc(*ptr, ncap * elem);
+    if (!p) return -1;
+    *ptr = p;
+    *cap = ncap;
+    return 0;
+}
+
+static uint64_t splitmix64(uint64_t *x)
+{
+    uint64_t z = (*x += UINT64_C(0x9e3779b97f4a7c15));
+    z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
+    z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
+    return z ^ (z >> 31);
+}
+
+void nd_seeds_from_seed(nd_seeds *s, uint64_t seed)
+{
+    uint64_t x = seed;
+    s->token_seed = splitmix64(&x);
+    s->shingle_seed = splitmix64(&x);
+    s->sketch_seed = splitmix64(&x);
+    s->anchor_seed = splitmix64(&x);
+}
+
+const char *neardup_strerror(int status)
+{
+    switch (status) {
+    case NEARDUP_OK: return "success";
+    case NEARDUP_E_USAGE: return "invalid argument";
+    case NEARDUP_E_INPUT: return "malformed input";
+    case NEARDUP_E_UTF8: return "invalid UTF-8";
+    case NEARDUP_E_IO: return "input/output error";
+    case NEARDUP_E_NOMEM: return "out of memory";
+    case NEARDUP_E_FORMAT: return "damaged or incompatible file";
+    case NEARDUP_E_KEY: return "missing, malformed or mismatched key";
+    case NEARDUP_E_INTERNAL: return "internal error";
+    default: return "unknown error";
+    }
+}
+
+const char *neardup_version(void) { return NEARDUP_VERSION_STRING; }
