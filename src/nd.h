@@ -45,6 +45,11 @@ int nd_exit_status(int code);
  * block stays valid). */
 int nd_grow(void **ptr, size_t *cap, size_t need, size_t elem);
 
+/* ---------- sorting ---------- */
+
+/* Stable LSD radix sorts (sort.c).  Return NEARDUP_OK or NEARDUP_E_NOMEM. */
+int nd_sort_u64(uint64_t *a, size_t n);
+
 /* ---------- hashing keys ---------- */
 
 /* All hash seeds derive from one 64-bit seed, or from a secret key (issue 7).
@@ -151,10 +156,16 @@ typedef struct {
     uint32_t a, b; /* a < b, document indexes in input order */
 } nd_pair;
 
-/* Sorts recs by (key, doc) and returns every pair of documents that share a
- * key, each pair once, sorted by (a, b).  *pairs is malloc'ed (caller frees).
+int nd_sort_band_recs(nd_band_rec *a, size_t n); /* by key; stable (sort.c) */
+
+/* Sorts recs by key (stable: give them in document order) and returns every
+ * pair of documents that share a key, each pair once, sorted by (a, b).  A
+ * bucket of more than max_bucket documents yields only pairs that connect its
+ * members (first-to-each and neighbours), not all of them: use SIZE_MAX where
+ * every pair is wanted.  *pairs is malloc'ed (caller frees).
  * Returns NEARDUP_OK or NEARDUP_E_NOMEM. */
-int nd_lsh_candidates(nd_band_rec *recs, size_t nrec, nd_pair **pairs, size_t *npairs);
+int nd_lsh_candidates(nd_band_rec *recs, size_t nrec, size_t max_bucket, nd_pair **pairs,
+                      size_t *npairs);
 
 /* Sorts pairs by (a, b) and removes duplicates; returns the new count. */
 size_t nd_pairs_unique(nd_pair *p, size_t n);

@@ -1,0 +1,132 @@
+/* cli.h - what the command files (src/cli_*.c) share: option tables that
+ * parse and print --help from one place, number parsing with named errors,
+ * output files that appear whole or not at all, and the common options. */
+#ifndef ND_CLI_H
+#define ND_CLI_H
+
+#include <stdio.h>
+
+#include "nd.h"
+#include "pipeline.h"
+
+/* One option of a command.  help should end with the default, e.g.
+ * "Jaccard threshold (default 0.8)". */
+typedef struct {
+    const char *name; /* long name without "--" */
+    char short_name;  /* 0 for none */
+    const char *arg;  /* metavariable ("T") or NULL for a flag */
+    const char *help;
+    int id;           /* passed to the handler */
+} nd_cli_option;
+
+/* Handler for one option: returns 0, or prints an error and returns 2. */
+typedef int (*nd_cli_handler)(void *ctx, int id, const char *arg);
+
+/* Parses argv[1..] (argv[0] is the command name).  Positional arguments are
+ * collected into *pos (malloc'ed array of pointers into argv; caller frees).
+ * "-" is positional (standard input); "--" ends the options.  "-h"/"--help"
+ * prints the usage, the summary and every option to stdout and returns 1.
+ * Returns 0 on success, 1 after help, 2 on a usage error (already printed). */
+int nd_cli_parse(int argc, char **argv, const char *usage, const char *summary,
+                 const nd_cli_option *opts, nd_cli_handler h, void *ctx, char ***pos, int *npos);
+
+/* Strict number parsing: the whole string, within [lo, hi].  On failure they
+ * print "neardup: OPTION: ..." and return 2. */
+int nd_cli_double(const char *opt, const char *s, double lo, double hi, double *out);
+int nd_cli_uint(const char *opt, const char *s, unsigned long lo, unsigned long hi, unsigned long *out);
+
+/* Prints "neardup: MSG" to stderr and returns the exit status for code. */
+int nd_cli_error(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* ---------- outputs that appear whole or not at all ---------- */
+
+typedef struct {
+    FILE *f;
+    char *path; /* final path, NULL for stdout */
+    char *tmp;  /* temporary path beside it */
+} nd_out;
+
+/* Opens path for writing through a temporary file in the same directory
+ * (so the rename is atomic); NULL or "-" is standard output.  Errors name
+ * the path.  Returns NEARDUP_OK or NEARDUP_E_IO. */
+int nd_out_open(nd_out *o, const char *path, nd_error *err);
+/* Flushes and checks every write, then renames into place.  On any error the
+ * temporary file is removed and nothing is left at path. */
+int nd_out_commit(nd_out *o, nd_error *err);
+/* Removes the temporary file (after a failure elsewhere). */
+void nd_out_abort(nd_out *o);
+
+/* ---------- common options ---------- */
+
+enum { ND_FMT_TEXT, ND_FMT_TSV, ND_FMT_JSONL };
+
+/* Options most commands share; ids below 100 are theirs, commands use >= 100. */
+typedef struct {
+    unsigned ngram, k, threads;
+    double threshold;
+    int format;
+    int lossy, skip_bad, timings, quiet;
+    uint64_t seed;
+    const char *output;
+    nd_record_opts rec;
+} nd_common;
+
+void nd_common_default(nd_common *c);
+/* Handles a common option id; returns -1 when id is not a common one. */
+int nd_common_option(nd_common *c, int id, const char *arg);
+/* The pipeline options and seeds the common options imply. */
+void nd_common_pipeline(const nd_common *c, nd_pipeline_opts *po, nd_seeds *seeds);
+
+/* Option table rows for the common options (use inside a command's table). */
+#define ND_OPT_NGRAM {"ngram", 'n', "N", "words per shingle (default 5)", 1}
+#define ND_OPT_K {"num-perm", 'k', "K", "MinHash signature lanes (default 128)", 2}
+#define ND_OPT_THRESHOLD(def) {"threshold", 't', "T", "similarity threshold in [0, 1] (default " def ")", 3}
+#define ND_OPT_THREADS {"threads", 'j', "N", "worker threads (default: number of cores)", 4}
+#define ND_OPT_FORMAT(list, def) {"format", 0, list, "output format (default " def ")", 5}
+#define ND_OPT_ID_FIELD {"id-field", 0, "NAME", "JSONL field holding the id (default id)", 6}
+#define ND_OPT_TEXT_FIELD {"text-field", 0, "NAME", "JSONL field holding the text (default text)", 7}
+#define ND_OPT_LOSSY {"lossy", 0, NULL, "skip invalid UTF-8 bytes instead of failing, and count them (default off)", 8}
+#define ND_OPT_SKIP_BAD {"skip-bad", 0, NULL, "skip bad records, report how many and where (default off: stop at the first)", 9}
+#define ND_OPT_TIMINGS {"timings", 0, NULL, "print per-stage times and throughput to stderr (default off)", 10}
+#define ND_OPT_SEED {"seed", 0, "N", "hash seed (default 7954871460759433274, fixed for reproducible results)", 11}
+#define ND_OPT_OUTPUT {"output", 'o', "FILE", "write output to FILE, atomically (default standard output)", 12}
+#define ND_OPT_QUIET {"quiet", 'q', NULL, "no summary on standard error (default off)", 13}
+#define ND_OPT_END {NULL, 0, NULL, NULL, 0}
+
+/* Opens a reader over the positional inputs, printing the error if any. */
+nd_reader *nd_cli_open_inputs(char **inputs, int n, nd_error *err);
+
+/* Prints --timings lines for the pipeline stages to stderr. */
+void nd_cli_print_timings(const nd_corpus_info *ci);
+/* Prints the skipped-record notes of --skip-bad to stderr. */
+void nd_cli_print_skips(const nd_corpus_info *ci);
+
+/* ---------- the near-duplicate job pairs and dedup share ---------- */
+
+#include "sketch.h"
+
+typedef struct {
+    nd_common common;
+    int exact;          /* --exact: verify on real shingle sets */
+    size_t max_bucket;  /* SIZE_MAX for pairs; bounded for dedup */
+    /* results */
+    nd_reader *reader;
+    nd_corpus_info ci;
+    nd_sketches sk;
+    nd_scored_pair *pairs;
+    size_t npairs;
+    nd_pairs_stats ps;
+    double t_start;
+} nd_job;
+
+/* Reads, sketches and pairs the inputs.  Prints the error and returns the
+ * exit status on failure (0 on success).  Free with nd_job_free. */
+int nd_job_run(nd_job *j, char **inputs, int ninputs);
+void nd_job_free(nd_job *j);
+
+/* ---------- commands: one file each, registered in main.c ---------- */
+
+int nd_cmd_pairs(int argc, char **argv);
+int nd_cmd_dedup(int argc, char **argv);
+
+#endif

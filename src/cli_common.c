@@ -1,0 +1,296 @@
+/* cli_common.c - option parsing, number parsing, atomic outputs and the common
+ * options shared by the commands. */
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+int nd_cli_error(int code, const char *fmt, ...)
+{
+    va_list ap;
+    fputs("neardup: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    return nd_exit_status(code);
+}
+
+static void print_help(const char *usage, const char *summary, const nd_cli_option *opts)
+{
+    printf("usage: %s\n\n%s\n\noptions:\n", usage, summary);
+    for (const nd_cli_option *o = opts; o->name; o++) {
+        char left[64];
+        if (o->short_name)
+            snprintf(left, sizeof left, "-%c, --%s%s%s", o->short_name, o->name, o->arg ? " " : "",
+                     o->arg ? o->arg : "");
+        else
+            snprintf(left, sizeof left, "    --%s%s%s", o->name, o->arg ? " " : "", o->arg ? o->arg : "");
+        printf("  %-26s %s\n", left, o->help);
+    }
+    printf("  %-26s %s\n", "-h, --help", "show this help and exit");
+}
+
+static const nd_cli_option *find_long(const nd_cli_option *opts, const char *name, size_t len)
+{
+    for (const nd_cli_option *o = opts; o->name; o++)
+        if (strlen(o->name) == len && !strncmp(o->name, name, len)) return o;
+    return NULL;
+}
+
+static const nd_cli_option *find_short(const nd_cli_option *opts, char c)
+{
+    for (const nd_cli_option *o = opts; o->name; o++)
+        if (o->short_name == c) return o;
+    return NULL;
+}
+
+/* Applies one option whose value may be inline ("--t=0.8", "-t0.8") or the
+ * next argument.  Returns 0, or 2 after printing the error. */
+static int apply(const nd_cli_option *o, const char *inl, int argc, char **argv, int *i,
+                 nd_cli_handler h, void *ctx, const char *shown)
+{
+    const char *val = NULL;
+    if (o->arg) {
+        if (inl) val = inl;
+        else if (*i + 1 < argc) val = argv[++*i];
+        else return nd_cli_error(NEARDUP_E_USAGE, "option %s needs a value %s", shown, o->arg);
+    } else if (inl) {
+        return nd_cli_error(NEARDUP_E_USAGE, "option %s takes no value", shown);
+    }
+    return h(ctx, o->id, val);
+}
+
+int nd_cli_parse(int argc, char **argv, const char *usage, const char *summary,
+                 const nd_cli_option *opts, nd_cli_handler h, void *ctx, char ***pos, int *npos)
+{
+    *pos = calloc((size_t)argc + 1, sizeof **pos);
+    *npos = 0;
+    if (!*pos) return nd_cli_error(NEARDUP_E_NOMEM, "out of memory");
+    int only_pos = 0;
+    for (int i = 1; i < argc; i++) {
+        char *a = argv[i];
+        int rc = 0;
+        if (only_pos || a[0] != '-' || a[1] == '\0') {
+            (*pos)[(*npos)++] = a;
+        } else if (!strcmp(a, "--")) {
+            only_pos = 1;
+        } else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+            print_help(usage, summary, opts);
+            return 1;
+        } else if (a[1] == '-') {
+            const char *eq = strchr(a + 2, '=');
+            size_t len = eq ? (size_t)(eq - a - 2) : strlen(a + 2);
+            const nd_cli_option *o = find_long(opts, a + 2, len);
+            if (!o) rc = nd_cli_error(NEARDUP_E_USAGE, "unknown option --%.*s (see --help)", (int)len, a + 2);
+            else rc = apply(o, eq ? eq + 1 : NULL, argc, argv, &i, h, ctx, a);
+        } else {
+            /* -abc: flags bundled; an option with a value takes the rest */
+            for (char *p = a + 1; *p && !rc; p++) {
+                const nd_cli_option *o = find_short(opts, *p);
+                char shown[3] = {'-', *p, 0};
+                if (!o) {
+                    rc = nd_cli_error(NEARDUP_E_USAGE, "unknown option -%c (see --help)", *p);
+                } else if (o->arg) {
+                    rc = apply(o, p[1] ? p + 1 : NULL, argc, argv, &i, h, ctx, shown);
+                    break;
+                } else {
+                    rc = apply(o, NULL, argc, argv, &i, h, ctx, shown);
+                }
+            }
+        }
+        if (rc) return 2;
+    }
+    return 0;
+}
+
+int nd_cli_double(const char *opt, const char *s, double lo, double hi, double *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (!*s || *end || errno || isnan(v) || v < lo || v > hi)
+        return nd_cli_error(NEARDUP_E_USAGE, "%s: expected a number in [%g, %g], got \"%s\"", opt, lo, hi, s);
+    *out = v;
+    return 0;
+}
+
+int nd_cli_uint(const char *opt, const char *s, unsigned long lo, unsigned long hi, unsigned long *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long v = strtoul(s, &end, 10);
+    if (!*s || *end || errno || s[0] == '-' || v < lo || v > hi)
+        return nd_cli_error(NEARDUP_E_USAGE, "%s: expected a whole number in [%lu, %lu], got \"%s\"",
+                            opt, lo, hi, s);
+    *out = v;
+    return 0;
+}
+
+/* ---------- atomic outputs ---------- */
+
+int nd_out_open(nd_out *o, const char *path, nd_error *err)
+{
+    memset(o, 0, sizeof *o);
+    if (!path || !strcmp(path, "-")) {
+        o->f = stdout;
+        return NEARDUP_OK;
+    }
+    size_t n = strlen(path);
+    o->path = strdup(path);
+    o->tmp = malloc(n + 16);
+    if (!o->path || !o->tmp) {
+        nd_out_abort(o);
+        return nd_fail(err, NEARDUP_E_NOMEM, "out of memory");
+    }
+    snprintf(o->tmp, n + 16, "%s.tmp.XXXXXX", path);
+    int fd = mkstemp(o->tmp);
+    if (fd < 0) {
+        int e = errno;
+        free(o->tmp);
+        o->tmp = NULL;
+        nd_out_abort(o);
+        return nd_fail(err, NEARDUP_E_IO, "cannot write %s: %s", path, strerror(e));
+    }
+    fchmod(fd, 0644);
+    o->f = fdopen(fd, "w");
+    if (!o->f) {
+        close(fd);
+        nd_out_abort(o);
+        return nd_fail(err, NEARDUP_E_IO, "cannot write %s: %s", path, strerror(errno));
+    }
+    static const size_t bufsz = 1 << 20;
+    setvbuf(o->f, NULL, _IOFBF, bufsz);
+    return NEARDUP_OK;
+}
+
+int nd_out_commit(nd_out *o, nd_error *err)
+{
+    const char *shown = o->path ? o->path : "standard output";
+    int bad = ferror(o->f) || fflush(o->f);
+    int e = errno;
+    if (o->f != stdout) {
+        if (!bad && fsync(fileno(o->f)) && errno != EINVAL) bad = 1, e = errno;
+        if (fclose(o->f)) bad = bad ? bad : (e = errno, 1);
+        o->f = NULL;
+        if (!bad && rename(o->tmp, o->path)) bad = 1, e = errno;
+    }
+    if (bad) {
+        nd_out_abort(o);
+        return nd_fail(err, NEARDUP_E_IO, "cannot write %s: %s", shown, strerror(e ? e : EIO));
+    }
+    free(o->tmp);
+    free(o->path);
+    memset(o, 0, sizeof *o);
+    return NEARDUP_OK;
+}
+
+void nd_out_abort(nd_out *o)
+{
+    if (o->f && o->f != stdout) fclose(o->f);
+    if (o->tmp) unlink(o->tmp);
+    free(o->tmp);
+    free(o->path);
+    memset(o, 0, sizeof *o);
+}
+
+/* ---------- common options ---------- */
+
+void nd_common_default(nd_common *c)
+{
+    memset(c, 0, sizeof *c);
+    c->ngram = 5;
+    c->k = 128;
+    c->threshold = 0.8;
+    c->format = ND_FMT_TEXT;
+    c->seed = ND_DEFAULT_SEED;
+    c->rec.id_field = "id";
+    c->rec.text_field = "text";
+}
+
+int nd_common_option(nd_common *c, int id, const char *arg)
+{
+    unsigned long u;
+    switch (id) {
+    case 1:
+        if (nd_cli_uint("--ngram", arg, 1, 64, &u)) return 2;
+        c->ngram = (unsigned)u;
+        return 0;
+    case 2:
+        if (nd_cli_uint("--num-perm", arg, 8, 4096, &u)) return 2;
+        c->k = (unsigned)u;
+        return 0;
+    case 3: return nd_cli_double("--threshold", arg, 0.0, 1.0, &c->threshold) ? 2 : 0;
+    case 4:
+        if (nd_cli_uint("--threads", arg, 1, 1024, &u)) return 2;
+        c->threads = (unsigned)u;
+        return 0;
+    case 5:
+        if (!strcmp(arg, "text")) c->format = ND_FMT_TEXT;
+        else if (!strcmp(arg, "tsv")) c->format = ND_FMT_TSV;
+        else if (!strcmp(arg, "jsonl")) c->format = ND_FMT_JSONL;
+        else return nd_cli_error(NEARDUP_E_USAGE, "--format: unknown format \"%s\"", arg);
+        return 0;
+    case 6:
+    case 7:
+        if (!*arg) return nd_cli_error(NEARDUP_E_USAGE, "%s: empty field name", id == 6 ? "--id-field" : "--text-field");
+        *(id == 6 ? &c->rec.id_field : &c->rec.text_field) = arg;
+        return 0;
+    case 8: c->lossy = 1; return 0;
+    case 9: c->skip_bad = 1; return 0;
+    case 10: c->timings = 1; return 0;
+    case 11: {
+        char *end;
+        errno = 0;
+        unsigned long long v = strtoull(arg, &end, 0);
+        if (!*arg || *end || errno || arg[0] == '-')
+            return nd_cli_error(NEARDUP_E_USAGE, "--seed: expected a whole number, got \"%s\"", arg);
+        c->seed = v;
+        return 0;
+    }
+    case 12: c->output = arg; return 0;
+    case 13: c->quiet = 1; return 0;
+    default: return -1;
+    }
+}
+
+void nd_common_pipeline(const nd_common *c, nd_pipeline_opts *po, nd_seeds *seeds)
+{
+    nd_seeds_from_seed(seeds, c->seed);
+    nd_pipeline_opts_default(po);
+    po->threads = c->threads;
+    po->rec = c->rec;
+    po->lossy = c->lossy;
+    po->skip_bad = c->skip_bad;
+    po->token_seed = seeds->token_seed;
+}
+
+nd_reader *nd_cli_open_inputs(char **inputs, int n, nd_error *err)
+{
+    nd_reader_opts ro = {.follow_symlinks = 1};
+    return nd_reader_open((const char *const *)inputs, (size_t)n, &ro, err);
+}
+
+void nd_cli_print_timings(const nd_corpus_info *ci)
+{
+    double mb = ci->text_bytes / 1e6;
+    fprintf(stderr, "timings: read+decompress %.3f s (main thread), parse %.3f s, tokenize+shingle %.3f s, "
+            "sketch %.3f s (summed over %u threads), collect %.3f s, pipeline wall %.3f s (%.1f MB/s of text)\n",
+            ci->t_read, ci->t_parse, ci->t_tokenize, ci->t_work, ci->threads, ci->t_collect, ci->t_wall,
+            ci->t_wall > 0 ? mb / ci->t_wall : 0.0);
+}
+
+void nd_cli_print_skips(const nd_corpus_info *ci)
+{
+    if (!ci->skipped_n) return;
+    fprintf(stderr, "neardup: skipped %llu bad record%s:\n", (unsigned long long)ci->skipped_n,
+            ci->skipped_n == 1 ? "" : "s");
+    for (uint64_t i = 0; i < ci->skipped_n && i < 8; i++) fprintf(stderr, "  %s\n", ci->skip_notes[i]);
+    if (ci->skipped_n > 8) fprintf(stderr, "  ... and %llu more\n", (unsigned long long)(ci->skipped_n - 8));
+}

@@ -1,0 +1,210 @@
+/* cli_dedup.c - `neardup dedup`: clusters of near-duplicates, one kept each.
+ *
+ * Pass 1 sketches (signatures only, never the text); clusters come from
+ * union-find over the verified pairs; pass 2 re-reads the inputs and copies
+ * the kept records through unchanged (all their original fields). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+enum { OPT_CLUSTERS = 100, OPT_EXACT };
+
+typedef struct {
+    nd_job job;
+    const char *clusters;
+} dedup_ctx;
+
+static const nd_cli_option dedup_opts[] = {
+    ND_OPT_OUTPUT,
+    {"clusters", 0, "FILE", "also write clusters of 2+ documents as JSONL {\"kept\": ID, \"members\": [ID, ...]} (default none)", OPT_CLUSTERS},
+    ND_OPT_THRESHOLD("0.8"),
+    ND_OPT_NGRAM,
+    ND_OPT_K,
+    {"exact", 0, NULL, "verify candidates on the real shingle sets (default off: MinHash estimate)", OPT_EXACT},
+    ND_OPT_THREADS,
+    ND_OPT_ID_FIELD,
+    ND_OPT_TEXT_FIELD,
+    ND_OPT_LOSSY,
+    ND_OPT_SKIP_BAD,
+    ND_OPT_SEED,
+    ND_OPT_TIMINGS,
+    ND_OPT_QUIET,
+    ND_OPT_END,
+};
+
+static int on_option(void *p, int id, const char *arg)
+{
+    dedup_ctx *c = p;
+    if (id == OPT_CLUSTERS) c->clusters = arg;
+    else if (id == OPT_EXACT) c->job.exact = 1;
+    else return nd_common_option(&c->job.common, id, arg);
+    return 0;
+}
+
+/* Pass 2: copies kept records to out in input order.  JSONL records go out
+ * byte for byte; a plain file becomes {"id": PATH, "text": CONTENTS}. */
+static int write_kept(nd_job *j, const uint32_t *rep, FILE *out, nd_error *err)
+{
+    int rc = nd_reader_rewind(j->reader, err);
+    if (rc) return rc;
+    nd_batch b = {0};
+    uint64_t r = 0;
+    while ((rc = nd_reader_next(j->reader, &b, 1 << 22, err)) == 1) {
+        for (size_t i = 0; i < b.n; i++, r++) {
+            if (r >= j->ci.n) {
+                nd_batch_free(&b);
+                return nd_fail(err, NEARDUP_E_IO, "%s changed while it was being read",
+                               nd_reader_path(j->reader, b.rec[i].input));
+            }
+            if (j->ci.skipped[r] || rep[r] != r) continue;
+            const nd_raw_record *rec = &b.rec[i];
+            if (rec->jsonl) {
+                fwrite(b.buf + rec->off, 1, rec->len, out);
+            } else {
+                const char *id = nd_corpus_id(&j->ci, r);
+                fputs("{\"id\": ", out);
+                nd_json_write_string(out, id, strlen(id));
+                fputs(", \"text\": ", out);
+                nd_json_write_string(out, b.buf + rec->off, rec->len);
+                fputc('}', out);
+            }
+            fputc('\n', out);
+        }
+    }
+    nd_batch_free(&b);
+    if (rc < 0) return err->code ? err->code : -rc;
+    if (r != j->ci.n)
+        return nd_fail(err, NEARDUP_E_IO, "the inputs changed while they were being read (%llu records, then %llu)",
+                       (unsigned long long)j->ci.n, (unsigned long long)r);
+    return NEARDUP_OK;
+}
+
+/* Clusters of two or more, ordered by their kept document. */
+static int write_clusters(const nd_job *j, const uint32_t *rep, FILE *f)
+{
+    uint64_t n = j->ci.n;
+    uint32_t *next = malloc((n ? n : 1) * sizeof *next), *last = malloc((n ? n : 1) * sizeof *last);
+    if (!next || !last) {
+        free(next);
+        free(last);
+        return NEARDUP_E_NOMEM;
+    }
+    /* Members chained in input order: next[i] = following member of i's cluster. */
+    for (uint64_t i = 0; i < n; i++) next[i] = last[i] = UINT32_MAX;
+    for (uint64_t i = 0; i < n; i++) {
+        uint32_t r = rep[i];
+        if (r == i) continue;
+        if (last[r] == UINT32_MAX) next[r] = (uint32_t)i;
+        else next[last[r]] = (uint32_t)i;
+        last[r] = (uint32_t)i;
+    }
+    for (uint64_t i = 0; i < n; i++) {
+        if (rep[i] != i || next[i] == UINT32_MAX) continue;
+        const char *id = nd_corpus_id(&j->ci, i);
+        fputs("{\"kept\": ", f);
+        nd_json_write_string(f, id, strlen(id));
+        fputs(", \"members\": [", f);
+        for (uint32_t m = (uint32_t)i; m != UINT32_MAX; m = next[m]) {
+            if (m != i) fputs(", ", f);
+            id = nd_corpus_id(&j->ci, m);
+            nd_json_write_string(f, id, strlen(id));
+        }
+        fputs("]}\n", f);
+    }
+    free(next);
+    free(last);
+    return NEARDUP_OK;
+}
+
+static int run(dedup_ctx *c, char **pos, int npos)
+{
+    nd_job *j = &c->job;
+    nd_error err = {0, ""};
+    if (!j->common.output)
+        return nd_cli_error(NEARDUP_E_USAGE, "dedup needs -o KEPT.jsonl (use -o - for standard output)");
+    int rc = nd_job_run(j, pos, npos);
+    if (rc) return rc;
+    double t0 = nd_now();
+    uint32_t *rep = malloc((j->ci.n ? j->ci.n : 1) * sizeof *rep);
+    nd_pair *pp = malloc((j->npairs ? j->npairs : 1) * sizeof *pp);
+    if (!rep || !pp) {
+        free(rep);
+        free(pp);
+        return nd_cli_error(NEARDUP_E_NOMEM, "out of memory clustering");
+    }
+    for (size_t i = 0; i < j->npairs; i++) pp[i] = (nd_pair){j->pairs[i].a, j->pairs[i].b};
+    nd_cluster(j->ci.n, pp, j->npairs, rep);
+    free(pp);
+    double t_cluster = nd_now() - t0;
+    nd_out out, cl;
+    rc = nd_out_open(&out, j->common.output, &err);
+    if (!rc && c->clusters && (rc = nd_out_open(&cl, c->clusters, &err))) nd_out_abort(&out);
+    if (!rc) {
+        rc = write_kept(j, rep, out.f, &err);
+        if (!rc && c->clusters && write_clusters(j, rep, cl.f))
+            rc = nd_fail(&err, NEARDUP_E_NOMEM, "out of memory writing clusters");
+        if (rc) {
+            nd_out_abort(&out);
+            if (c->clusters) nd_out_abort(&cl);
+        } else if ((rc = nd_out_commit(&out, &err))) {
+            if (c->clusters) nd_out_abort(&cl);
+        } else if (c->clusters) {
+            rc = nd_out_commit(&cl, &err);
+        }
+    }
+    if (rc) {
+        free(rep);
+        return nd_cli_error(rc, "%s", err.msg);
+    }
+    uint64_t docs = j->ci.n - j->ci.skipped_n, kept = 0, clusters = 0;
+    for (uint64_t i = 0; i < j->ci.n; i++) {
+        if (j->ci.skipped[i]) continue;
+        kept += rep[i] == i;
+        /* a cluster of two or more is counted at its second member; the
+         * root's slot is reused as the mark (roots point to themselves) */
+        if (rep[i] != i && rep[rep[i]] == rep[i]) {
+            clusters++;
+            rep[rep[i]] = UINT32_MAX; /* marked: no longer used after this */
+        }
+    }
+    free(rep);
+    nd_cli_print_skips(&j->ci);
+    double wall = nd_now() - j->t_start;
+    if (!j->common.quiet)
+        fprintf(stderr, "neardup dedup: %llu records read = %llu kept + %llu removed + %llu skipped; "
+                "%llu clusters of 2+ documents (Jaccard >= %g); %.1f MB of text in %.2f s, %.1f MB/s\n",
+                (unsigned long long)j->ci.n, (unsigned long long)kept,
+                (unsigned long long)(docs - kept), (unsigned long long)j->ci.skipped_n,
+                (unsigned long long)clusters, j->common.threshold, j->ci.text_bytes / 1e6, wall,
+                wall > 0 ? j->ci.text_bytes / 1e6 / wall : 0.0);
+    if (j->common.timings) {
+        nd_cli_print_timings(&j->ci);
+        fprintf(stderr, "timings: shingle %.3f s, sketch %.3f s (summed over threads), band+candidates %.3f s "
+                "(%llu candidates, %u bands x %u rows), verify %.3f s, cluster %.3f s, write %.3f s\n",
+                j->sk.t_shingle, j->sk.t_sketch, j->ps.t_band, (unsigned long long)j->ps.candidates,
+                j->ps.bands, j->ps.rows, j->ps.t_verify, t_cluster, nd_now() - t0 - t_cluster);
+    }
+    return 0;
+}
+
+int nd_cmd_dedup(int argc, char **argv)
+{
+    dedup_ctx c = {.job = {.max_bucket = 256}};
+    nd_common_default(&c.job.common);
+    char **pos;
+    int npos;
+    int rc = nd_cli_parse(argc, argv, "neardup dedup INPUT... [-t T] -o KEPT.jsonl [--clusters CLUSTERS.jsonl]",
+                          "Cluster near-duplicate documents (word n-gram Jaccard >= T, MinHash + LSH, union-find)\n"
+                          "and keep the first document of each cluster in input order. Kept JSONL records are\n"
+                          "copied unchanged; plain files become {\"id\": PATH, \"text\": ...}.",
+                          dedup_opts, on_option, &c, &pos, &npos);
+    if (rc) {
+        free(pos);
+        return rc == 1 ? 0 : 2;
+    }
+    rc = run(&c, pos, npos);
+    free(pos);
+    nd_job_free(&c.job);
+    return rc;
+}

@@ -1,0 +1,51 @@
+/* main.c - `neardup COMMAND ...`: dispatch to one file per command. */
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+typedef struct {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *summary;
+} command;
+
+static const command commands[] = {
+    {"pairs", nd_cmd_pairs, "list near-duplicate pairs (Jaccard >= T)"},
+    {"dedup", nd_cmd_dedup, "cluster near-duplicates, keep one per cluster"},
+    {NULL, NULL, NULL},
+};
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: neardup COMMAND [OPTIONS] INPUT...\n\n"
+               "Find near-duplicate documents and the passages they share.\n\ncommands:\n");
+    for (const command *c = commands; c->name; c++) fprintf(f, "  %-10s %s\n", c->name, c->summary);
+    fprintf(f, "\n`neardup COMMAND --help` lists a command's options and their defaults.\n"
+               "Exit status: 0 success, 2 usage error or bad input, 1 other failure.\n");
+}
+
+int main(int argc, char **argv)
+{
+    /* A file-size limit (ulimit -f) must surface as a write error naming the
+     * file, not kill the process with SIGXFSZ and leave a partial file. */
+    signal(SIGXFSZ, SIG_IGN);
+    signal(SIGPIPE, SIG_DFL);
+    if (argc < 2) {
+        usage(stderr);
+        return 2;
+    }
+    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+        usage(stdout);
+        return 0;
+    }
+    if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
+        printf("neardup %s\n", neardup_version());
+        return 0;
+    }
+    for (const command *c = commands; c->name; c++)
+        if (!strcmp(argv[1], c->name)) return c->run(argc - 1, argv + 1);
+    fprintf(stderr, "neardup: unknown command \"%s\" (see neardup --help)\n", argv[1]);
+    return 2;
+}

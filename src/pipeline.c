@@ -1,0 +1,379 @@
+/* pipeline.c - read / work / collect over a ring of batch slots.
+ *
+ * The main thread reads batches into free slots and collects finished slots
+ * strictly in sequence order; workers take READY slots in sequence order.
+ * With S slots, at most S batches are in memory, so memory stays bounded
+ * however large the corpus. */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <xxhash.h>
+
+#include "pipeline.h"
+
+enum { SLOT_FREE, SLOT_READY, SLOT_WORKING, SLOT_DONE };
+
+typedef struct {
+    size_t rec;   /* index of the bad record in the batch */
+    nd_error err;
+} bad_record;
+
+typedef struct {
+    int state;
+    uint64_t seq;
+    nd_batch batch;
+    void *bo;
+    /* per record, filled by the worker */
+    char *ids;           /* NUL-separated ids */
+    size_t ids_len, ids_cap;
+    size_t *id_off;
+    uint8_t *bad;
+    size_t rec_cap;
+    bad_record *bads;
+    size_t nbad, bads_cap;
+    uint64_t text_bytes, tokens, replaced;
+    double t_parse, t_tok, t_work;
+} slot;
+
+typedef struct {
+    const nd_pipeline_opts *o;
+    const nd_pipeline_fns *f;
+    nd_reader *r;
+    slot *slots;
+    size_t nslots;
+    pthread_mutex_t mu;
+    pthread_cond_t work_cv, main_cv;
+    uint64_t seq_read, next_work;
+    int eof, stop;
+    int worker_err; /* NEARDUP_E_NOMEM from a worker's own setup */
+} engine;
+
+double nd_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+void nd_pipeline_opts_default(nd_pipeline_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    o->batch_bytes = 1 << 20;
+    o->rec.id_field = "id";
+    o->rec.text_field = "text";
+    nd_seeds s;
+    nd_seeds_from_seed(&s, ND_DEFAULT_SEED);
+    o->token_seed = s.token_seed;
+}
+
+void nd_corpus_info_free(nd_corpus_info *ci)
+{
+    free(ci->id_buf);
+    free(ci->id_off);
+    free(ci->input);
+    free(ci->line);
+    free(ci->skipped);
+    memset(ci, 0, sizeof *ci);
+}
+
+static int slot_push_id(slot *s, size_t i, const char *id, size_t len)
+{
+    if (nd_grow((void **)&s->ids, &s->ids_cap, s->ids_len + len + 1, 1)) return -1;
+    memcpy(s->ids + s->ids_len, id, len);
+    s->id_off[i] = s->ids_len;
+    s->ids_len += len;
+    s->ids[s->ids_len++] = '\0';
+    return 0;
+}
+
+static int slot_note_bad(slot *s, size_t i, const nd_error *err)
+{
+    if (nd_grow((void **)&s->bads, &s->bads_cap, s->nbad + 1, sizeof *s->bads)) return -1;
+    s->bads[s->nbad].rec = i;
+    s->bads[s->nbad++].err = *err;
+    s->bad[i] = 1;
+    return 0;
+}
+
+/* Parses, tokenizes and hands each record of a slot to the command. */
+static void work_slot(engine *e, slot *s, nd_record_parser *parser, nd_tokenizer *tk,
+                      nd_tokens *tok, void *ts)
+{
+    const nd_batch *b = &s->batch;
+    s->ids_len = s->nbad = 0;
+    s->text_bytes = s->tokens = s->replaced = 0;
+    s->t_parse = s->t_tok = s->t_work = 0;
+    if (nd_grow((void **)&s->id_off, &s->rec_cap, b->n, sizeof *s->id_off) ||
+        !(s->bad = realloc(s->bad, s->rec_cap ? s->rec_cap : 1))) {
+        e->worker_err = NEARDUP_E_NOMEM;
+        return;
+    }
+    memset(s->bad, 0, b->n);
+    if (e->f->batch_reset) e->f->batch_reset(e->f->user, s->bo);
+    for (size_t i = 0; i < b->n; i++) {
+        const nd_raw_record *rec = &b->rec[i];
+        const char *path = nd_reader_path(e->r, rec->input);
+        nd_doc d;
+        nd_error err = {0, ""};
+        double t0 = nd_now();
+        int rc = nd_record_parse(parser, rec, b->buf + rec->off, path, &d, &err);
+        double t1 = nd_now();
+        s->t_parse += t1 - t0;
+        if (rc == NEARDUP_OK) {
+            size_t bad_off = 0, replaced = 0;
+            rc = nd_tokenize(tk, d.text, d.text_len, tok, &bad_off, &replaced);
+            if (rc == NEARDUP_E_UTF8)
+                nd_fail(&err, rc, "%s:%llu: record \"%.*s\": invalid UTF-8 at byte %zu of the text "
+                        "(use --lossy to replace bad bytes)", path, (unsigned long long)rec->line,
+                        (int)(d.id_len > 200 ? 200 : d.id_len), d.id, bad_off);
+            else if (rc != NEARDUP_OK)
+                nd_fail(&err, rc, "%s:%llu: record \"%.*s\": %s", path,
+                        (unsigned long long)rec->line, (int)(d.id_len > 200 ? 200 : d.id_len),
+                        d.id, neardup_strerror(rc));
+            s->replaced += replaced;
+        }
+        double t2 = nd_now();
+        s->t_tok += t2 - t1;
+        if (rc == NEARDUP_OK) {
+            s->text_bytes += d.text_len;
+            s->tokens += tok->n;
+            rc = e->f->doc(e->f->user, ts, s->bo, b->first_doc + i, &d, tok, &err);
+            s->t_work += nd_now() - t2;
+        }
+        int push = rc == NEARDUP_OK ? slot_push_id(s, i, d.id, d.id_len) : slot_push_id(s, i, "", 0);
+        if (push || (rc != NEARDUP_OK && slot_note_bad(s, i, &err))) {
+            e->worker_err = NEARDUP_E_NOMEM;
+            return;
+        }
+        if (rc != NEARDUP_OK && !e->o->skip_bad) return; /* the batch stops at its first error */
+    }
+}
+
+static void *worker_main(void *arg)
+{
+    engine *e = arg;
+    nd_record_parser *parser = nd_record_parser_create(&e->o->rec);
+    nd_tokenizer *tk = nd_tokenizer_create(e->o->token_seed, e->o->lossy);
+    nd_tokens tok = {0};
+    void *ts = e->f->thread_init ? e->f->thread_init(e->f->user) : NULL;
+    int ok = parser && tk && (ts || !e->f->thread_init);
+    pthread_mutex_lock(&e->mu);
+    if (!ok) {
+        e->worker_err = NEARDUP_E_NOMEM;
+        e->stop = 1;
+        pthread_cond_broadcast(&e->main_cv);
+    }
+    while (!e->stop) {
+        slot *s = &e->slots[e->next_work % e->nslots];
+        if (e->next_work >= e->seq_read || s->state != SLOT_READY || s->seq != e->next_work) {
+            pthread_cond_wait(&e->work_cv, &e->mu);
+            continue;
+        }
+        e->next_work++;
+        s->state = SLOT_WORKING;
+        pthread_mutex_unlock(&e->mu);
+        work_slot(e, s, parser, tk, &tok, ts);
+        pthread_mutex_lock(&e->mu);
+        s->state = SLOT_DONE;
+        if (e->worker_err) e->stop = 1;
+        pthread_cond_broadcast(&e->main_cv);
+    }
+    pthread_mutex_unlock(&e->mu);
+    if (e->f->thread_free && ts) e->f->thread_free(e->f->user, ts);
+    nd_tokens_free(&tok);
+    nd_tokenizer_free(tk);
+    nd_record_parser_free(parser);
+    return NULL;
+}
+
+static int grow_info(nd_corpus_info *ci, size_t need)
+{
+    if (need <= ci->cap) return 0;
+    size_t cap = ci->cap ? ci->cap : 1024;
+    while (cap < need) cap *= 2;
+    size_t *off = realloc(ci->id_off, cap * sizeof *off);
+    if (off) ci->id_off = off;
+    uint32_t *in = realloc(ci->input, cap * sizeof *in);
+    if (in) ci->input = in;
+    uint64_t *ln = realloc(ci->line, cap * sizeof *ln);
+    if (ln) ci->line = ln;
+    uint8_t *sk = realloc(ci->skipped, cap);
+    if (sk) ci->skipped = sk;
+    if (!off || !in || !ln || !sk) return -1;
+    ci->cap = cap;
+    return 0;
+}
+
+/* Main thread: accounts for one finished slot, in input order. */
+static int collect_slot(engine *e, slot *s, nd_corpus_info *ci, nd_error *err)
+{
+    const nd_batch *b = &s->batch;
+    if (s->nbad && !e->o->skip_bad) {
+        *err = s->bads[0].err;
+        return err->code ? err->code : NEARDUP_E_INPUT;
+    }
+    if (grow_info(ci, ci->n + b->n) ||
+        nd_grow((void **)&ci->id_buf, &ci->id_cap, ci->id_len + s->ids_len, 1))
+        return nd_fail(err, NEARDUP_E_NOMEM, "out of memory keeping record ids");
+    memcpy(ci->id_buf + ci->id_len, s->ids, s->ids_len);
+    for (size_t i = 0; i < b->n; i++) {
+        uint64_t r = ci->n + i;
+        ci->id_off[r] = ci->id_len + s->id_off[i];
+        ci->input[r] = b->rec[i].input;
+        ci->line[r] = b->rec[i].line;
+        ci->skipped[r] = s->bad[i];
+    }
+    for (size_t j = 0; j < s->nbad; j++) {
+        if (ci->skipped_n < 8)
+            snprintf(ci->skip_notes[ci->skipped_n], sizeof ci->skip_notes[0], "%s",
+                     s->bads[j].err.msg);
+        ci->skipped_n++;
+    }
+    ci->id_len += s->ids_len;
+    ci->n += b->n;
+    ci->raw_bytes += b->len;
+    ci->text_bytes += s->text_bytes;
+    ci->tokens += s->tokens;
+    ci->replaced_bytes += s->replaced;
+    ci->t_parse += s->t_parse;
+    ci->t_tokenize += s->t_tok;
+    ci->t_work += s->t_work;
+    double t0 = nd_now();
+    int rc = e->f->collect ? e->f->collect(e->f->user, s->bo, b->first_doc, b->n, err) : 0;
+    ci->t_collect += nd_now() - t0;
+    return rc;
+}
+
+static unsigned default_threads(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 ? (unsigned)n : 1;
+}
+
+/* The main thread's loop: read into free slots, collect finished ones. */
+static int drive(engine *e, nd_corpus_info *ci, nd_error *err)
+{
+    uint64_t seq_collect = 0;
+    int rc = NEARDUP_OK;
+    pthread_mutex_lock(&e->mu);
+    for (;;) {
+        slot *rs = &e->slots[e->seq_read % e->nslots];
+        slot *cs = &e->slots[seq_collect % e->nslots];
+        if (e->stop) break;
+        if (!e->eof && rs->state == SLOT_FREE) {
+            pthread_mutex_unlock(&e->mu);
+            double t0 = nd_now();
+            int got = nd_reader_next(e->r, &rs->batch, e->o->batch_bytes, err);
+            ci->t_read += nd_now() - t0;
+            pthread_mutex_lock(&e->mu);
+            if (got < 0) { rc = err->code ? err->code : -got; break; }
+            if (got == 0) { e->eof = 1; continue; }
+            rs->seq = e->seq_read++;
+            rs->state = SLOT_READY;
+            pthread_cond_broadcast(&e->work_cv);
+        } else if (seq_collect < e->seq_read && cs->state == SLOT_DONE) {
+            pthread_mutex_unlock(&e->mu);
+            rc = collect_slot(e, cs, ci, err);
+            pthread_mutex_lock(&e->mu);
+            cs->state = SLOT_FREE;
+            seq_collect++;
+            if (rc) break;
+        } else if (e->eof && seq_collect == e->seq_read) {
+            break;
+        } else {
+            pthread_cond_wait(&e->main_cv, &e->mu);
+        }
+    }
+    if (!rc && e->worker_err) rc = nd_fail(err, e->worker_err, "out of memory in a worker thread");
+    e->stop = 1;
+    pthread_cond_broadcast(&e->work_cv);
+    pthread_mutex_unlock(&e->mu);
+    return rc;
+}
+
+int nd_pipeline_run(nd_reader *r, const nd_pipeline_opts *o, const nd_pipeline_fns *f,
+                    nd_corpus_info *ci, nd_error *err)
+{
+    engine e = {.o = o, .f = f, .r = r};
+    unsigned nt = o->threads ? o->threads : default_threads();
+    memset(ci, 0, sizeof *ci);
+    ci->threads = nt;
+    double t0 = nd_now();
+    e.nslots = 2 * (size_t)nt + 2;
+    e.slots = calloc(e.nslots, sizeof *e.slots);
+    pthread_t *tid = calloc(nt, sizeof *tid);
+    if (!e.slots || !tid) {
+        free(e.slots);
+        free(tid);
+        return nd_fail(err, NEARDUP_E_NOMEM, "out of memory starting the pipeline");
+    }
+    int rc = NEARDUP_OK;
+    for (size_t i = 0; i < e.nslots; i++)
+        if (f->batch_init && !(e.slots[i].bo = f->batch_init(f->user)))
+            rc = nd_fail(err, NEARDUP_E_NOMEM, "out of memory starting the pipeline");
+    pthread_mutex_init(&e.mu, NULL);
+    pthread_cond_init(&e.work_cv, NULL);
+    pthread_cond_init(&e.main_cv, NULL);
+    unsigned started = 0;
+    for (; rc == NEARDUP_OK && started < nt; started++)
+        if (pthread_create(&tid[started], NULL, worker_main, &e)) {
+            rc = nd_fail(err, NEARDUP_E_INTERNAL, "cannot start a worker thread");
+            break;
+        }
+    if (rc == NEARDUP_OK) rc = drive(&e, ci, err);
+    else {
+        pthread_mutex_lock(&e.mu);
+        e.stop = 1;
+        pthread_cond_broadcast(&e.work_cv);
+        pthread_mutex_unlock(&e.mu);
+    }
+    for (unsigned i = 0; i < started; i++) pthread_join(tid[i], NULL);
+    for (size_t i = 0; i < e.nslots; i++) {
+        slot *s = &e.slots[i];
+        if (f->batch_free && s->bo) f->batch_free(f->user, s->bo);
+        nd_batch_free(&s->batch);
+        free(s->ids);
+        free(s->id_off);
+        free(s->bad);
+        free(s->bads);
+    }
+    pthread_cond_destroy(&e.work_cv);
+    pthread_cond_destroy(&e.main_cv);
+    pthread_mutex_destroy(&e.mu);
+    free(e.slots);
+    free(tid);
+    ci->t_wall = nd_now() - t0;
+    return rc;
+}
+
+int nd_corpus_check_unique_ids(const nd_corpus_info *ci, const nd_reader *r, nd_error *err)
+{
+    if (ci->n < 2) return NEARDUP_OK;
+    nd_band_rec *h = malloc(ci->n * sizeof *h);
+    if (!h) return nd_fail(err, NEARDUP_E_NOMEM, "out of memory checking ids");
+    size_t m = 0;
+    for (uint64_t i = 0; i < ci->n; i++) {
+        if (ci->skipped[i]) continue;
+        const char *id = nd_corpus_id(ci, i);
+        h[m++] = (nd_band_rec){XXH3_64bits(id, strlen(id)), (uint32_t)i, 0};
+    }
+    int rc = nd_sort_band_recs(h, m);
+    for (size_t i = 0; rc == NEARDUP_OK && i + 1 < m; i++) {
+        for (size_t j = i + 1; j < m && h[j].key == h[i].key; j++) {
+            uint32_t a = h[i].doc, b = h[j].doc;
+            if (strcmp(nd_corpus_id(ci, a), nd_corpus_id(ci, b))) continue;
+            if (a > b) { uint32_t t = a; a = b; b = t; }
+            rc = nd_fail(err, NEARDUP_E_INPUT,
+                         "%s:%llu: duplicate id \"%.200s\" (first seen at %s:%llu); ids must be unique",
+                         nd_reader_path(r, ci->input[b]), (unsigned long long)ci->line[b],
+                         nd_corpus_id(ci, b), nd_reader_path(r, ci->input[a]),
+                         (unsigned long long)ci->line[a]);
+            break;
+        }
+    }
+    if (rc == NEARDUP_E_NOMEM) nd_fail(err, rc, "out of memory checking ids");
+    free(h);
+    return rc;
+}

@@ -1,0 +1,85 @@
+/* pipeline.h - the threaded document engine every command runs on.
+ *
+ * Three steps, as in minimap2's kt_pipeline:
+ *   read     (main thread, serial)  inputs -> batches of raw records
+ *   work     (N worker threads)     parse -> tokenize -> the command's per-document function
+ *   collect  (main thread, serial)  batches handed to the command in input order
+ * Reading overlaps work; results reach the command in input order, so output is
+ * identical for any thread count.  The engine also keeps every record's id and
+ * origin (file, line), and accounts for every record: read = docs + skipped. */
+#ifndef ND_PIPELINE_H
+#define ND_PIPELINE_H
+
+#include "nd.h"
+
+typedef struct {
+    unsigned threads;    /* worker threads; 0 = online CPUs */
+    size_t batch_bytes;  /* raw bytes per batch (default 1 MiB) */
+    nd_record_opts rec;  /* JSONL field names */
+    int lossy;           /* replace invalid UTF-8 instead of failing */
+    int skip_bad;        /* skip bad records (counted, located) instead of failing */
+    uint64_t token_seed; /* from nd_seeds */
+} nd_pipeline_opts;
+
+void nd_pipeline_opts_default(nd_pipeline_opts *o);
+
+/* What a command plugs in.  All callbacks get `user`.  Per-thread state
+ * (`ts`) is private to one worker; per-batch output (`bo`) is written by one
+ * worker, then read by collect in input order.  Any of the init/free hooks
+ * may be NULL. */
+typedef struct {
+    void *user;
+    void *(*thread_init)(void *user);
+    void (*thread_free)(void *user, void *ts);
+    void *(*batch_init)(void *user);
+    void (*batch_reset)(void *user, void *bo); /* before a batch is reused */
+    void (*batch_free)(void *user, void *bo);
+    /* Worker: one parsed, tokenized document; `doc` is its record index in
+     * input order.  Return NEARDUP_OK, or an error code with err set (the
+     * record then counts as bad: fatal, or skipped under skip_bad). */
+    int (*doc)(void *user, void *ts, void *bo, uint64_t doc, const nd_doc *d, const nd_tokens *tok,
+               nd_error *err);
+    /* Main thread, in input order: the batch of records [first, first + n).
+     * Records that were skipped are flagged in nd_corpus_info.skipped. */
+    int (*collect)(void *user, void *bo, uint64_t first, size_t n, nd_error *err);
+} nd_pipeline_fns;
+
+/* What the engine learned about the corpus: ids and origins by record. */
+typedef struct {
+    uint64_t n;          /* records read */
+    char *id_buf;        /* ids, NUL-separated */
+    size_t id_len, id_cap;
+    size_t *id_off;      /* id of record i at id_buf + id_off[i] (NUL-terminated) */
+    uint32_t *input;     /* input file index of record i */
+    uint64_t *line;      /* line of record i (0 for a plain file) */
+    uint8_t *skipped;    /* 1 where record i was bad and skipped */
+    size_t cap;
+    uint64_t skipped_n;
+    char skip_notes[8][768]; /* where the first skipped records were */
+    /* figures */
+    uint64_t raw_bytes, text_bytes, tokens, replaced_bytes;
+    double t_read, t_parse, t_tokenize, t_work, t_collect, t_wall; /* seconds (work summed over threads) */
+    unsigned threads;
+} nd_corpus_info;
+
+void nd_corpus_info_free(nd_corpus_info *ci);
+
+static inline const char *nd_corpus_id(const nd_corpus_info *ci, uint64_t i)
+{
+    return ci->id_buf + ci->id_off[i];
+}
+
+/* Runs the engine over everything r yields.  Returns NEARDUP_OK, or the first
+ * error in input order (err names file and line / record).  ci is filled in
+ * either case and must be freed with nd_corpus_info_free. */
+int nd_pipeline_run(nd_reader *r, const nd_pipeline_opts *o, const nd_pipeline_fns *f,
+                    nd_corpus_info *ci, nd_error *err);
+
+/* Fails with NEARDUP_E_INPUT naming both records when two records that were
+ * not skipped share an id. */
+int nd_corpus_check_unique_ids(const nd_corpus_info *ci, const nd_reader *r, nd_error *err);
+
+/* Seconds on a monotonic clock. */
+double nd_now(void);
+
+#endif

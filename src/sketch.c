@@ -1,0 +1,183 @@
+/* sketch.c - the corpus to MinHash signatures, on the threaded pipeline.
+ *
+ * Workers shingle and sketch into per-batch buffers; the collector appends
+ * them in input order.  Only signatures stay in memory, never the text. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "sketch.h"
+
+typedef struct {
+    const nd_sketch_opts *o;
+    nd_sketches *out;
+} ctx;
+
+typedef struct {
+    uint64_t *sh; /* shingle scratch */
+    size_t cap;
+} thread_state;
+
+typedef struct {
+    uint32_t *sig;       /* up to n * k */
+    uint32_t *nsh;
+    size_t n, cap;
+    uint64_t *set;       /* sets of this batch, concatenated */
+    size_t *set_len;     /* per record */
+    size_t set_n, set_cap, len_cap;
+    double t_shingle, t_sketch;
+} batch_out;
+
+static void *thread_init(void *u)
+{
+    return calloc(1, sizeof(thread_state));
+}
+
+static void thread_free(void *u, void *p)
+{
+    thread_state *ts = p;
+    free(ts->sh);
+    free(ts);
+}
+
+static void *batch_init(void *u) { return calloc(1, sizeof(batch_out)); }
+
+static void batch_reset(void *u, void *p)
+{
+    batch_out *b = p;
+    b->n = b->set_n = 0;
+    b->t_shingle = b->t_sketch = 0;
+}
+
+static void batch_free(void *u, void *p)
+{
+    batch_out *b = p;
+    free(b->sig);
+    free(b->nsh);
+    free(b->set);
+    free(b->set_len);
+    free(b);
+}
+
+/* Records arrive in order within a batch, so index = count so far; bad
+ * records are filled in by collect as empty. */
+static int sketch_doc(void *u, void *tsp, void *bop, uint64_t doc, const nd_doc *d,
+                      const nd_tokens *tok, nd_error *err)
+{
+    ctx *c = u;
+    thread_state *ts = tsp;
+    batch_out *b = bop;
+    unsigned k = c->o->k;
+    double t0 = nd_now();
+    size_t m = nd_shingle_count(tok->n, c->o->ngram);
+    if (nd_grow((void **)&ts->sh, &ts->cap, m ? m : 1, sizeof *ts->sh) ||
+        nd_grow((void **)&b->nsh, &b->cap, b->n + 1, sizeof *b->nsh) ||
+        !(b->sig = realloc(b->sig, b->cap * k * sizeof *b->sig)))
+        return nd_fail(err, NEARDUP_E_NOMEM, "out of memory sketching record %s", d->id);
+    nd_shingle(tok->hash, tok->n, c->o->ngram, c->o->seeds.shingle_seed, ts->sh);
+    m = nd_hash_set(ts->sh, m);
+    double t1 = nd_now();
+    nd_minhash(ts->sh, m, k, c->o->seeds.sketch_seed, b->sig + b->n * k);
+    b->nsh[b->n] = m > UINT32_MAX ? UINT32_MAX : (uint32_t)m;
+    if (c->o->keep_sets) {
+        if (nd_grow((void **)&b->set, &b->set_cap, b->set_n + m, sizeof *b->set) ||
+            nd_grow((void **)&b->set_len, &b->len_cap, b->n + 1, sizeof *b->set_len))
+            return nd_fail(err, NEARDUP_E_NOMEM, "out of memory keeping shingle sets");
+        memcpy(b->set + b->set_n, ts->sh, m * sizeof *ts->sh);
+        b->set_n += m;
+        b->set_len[b->n] = m;
+    }
+    b->n++;
+    b->t_shingle += t1 - t0;
+    b->t_sketch += nd_now() - t1;
+    return NEARDUP_OK;
+}
+
+static int grow_out(nd_sketches *s, uint64_t need, int sets)
+{
+    if (need <= s->cap) return 0;
+    size_t cap = s->cap ? s->cap : 4096;
+    while (cap < need) cap *= 2;
+    uint32_t *sig = realloc(s->sig, cap * s->k * sizeof *sig);
+    if (sig) s->sig = sig;
+    uint32_t *nsh = realloc(s->nshingles, cap * sizeof *nsh);
+    if (nsh) s->nshingles = nsh;
+    if (!sig || !nsh) return -1;
+    if (sets) {
+        uint64_t *off = realloc(s->set_off, (cap + 1) * sizeof *off);
+        if (!off) return -1;
+        s->set_off = off;
+    }
+    s->cap = cap;
+    return 0;
+}
+
+/* The collector cannot tell which records of the batch were skipped from the
+ * worker's dense output alone, so it asks the corpus info it is given. */
+typedef struct {
+    ctx c;
+    const nd_corpus_info *ci;
+} collect_ctx;
+
+static int collect(void *u, void *bop, uint64_t first, size_t n, nd_error *err)
+{
+    collect_ctx *cc = u;
+    nd_sketches *s = cc->c.out;
+    batch_out *b = bop;
+    unsigned k = s->k;
+    int sets = cc->c.o->keep_sets;
+    if (grow_out(s, first + n, sets) ||
+        (sets && nd_grow((void **)&s->set, &s->set_cap, s->set_len + b->set_n, sizeof *s->set)))
+        return nd_fail(err, NEARDUP_E_NOMEM, "out of memory keeping signatures");
+    if (sets && first == 0) s->set_off[0] = 0;
+    size_t j = 0, setpos = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint64_t r = first + i;
+        if (cc->ci->skipped[r] || j >= b->n) {
+            memset(s->sig + r * k, 0xff, k * sizeof *s->sig);
+            s->nshingles[r] = 0;
+            if (sets) s->set_off[r + 1] = s->set_len;
+            continue;
+        }
+        memcpy(s->sig + r * k, b->sig + j * k, k * sizeof *s->sig);
+        s->nshingles[r] = b->nsh[j];
+        if (sets) {
+            memcpy(s->set + s->set_len, b->set + setpos, b->set_len[j] * sizeof *s->set);
+            setpos += b->set_len[j];
+            s->set_len += b->set_len[j];
+            s->set_off[r + 1] = s->set_len;
+        }
+        j++;
+    }
+    s->n = first + n;
+    s->t_shingle += b->t_shingle;
+    s->t_sketch += b->t_sketch;
+    return NEARDUP_OK;
+}
+
+int nd_sketch_corpus(nd_reader *r, const nd_pipeline_opts *po, const nd_sketch_opts *so,
+                     nd_sketches *out, nd_corpus_info *ci, nd_error *err)
+{
+    memset(out, 0, sizeof *out);
+    out->k = so->k;
+    collect_ctx cc = {{so, out}, ci};
+    nd_pipeline_fns f = {
+        .user = &cc,
+        .thread_init = thread_init,
+        .thread_free = thread_free,
+        .batch_init = batch_init,
+        .batch_reset = batch_reset,
+        .batch_free = batch_free,
+        .doc = sketch_doc,
+        .collect = collect,
+    };
+    return nd_pipeline_run(r, po, &f, ci, err);
+}
+
+void nd_sketches_free(nd_sketches *s)
+{
+    free(s->sig);
+    free(s->nshingles);
+    free(s->set);
+    free(s->set_off);
+    memset(s, 0, sizeof *s);
+}

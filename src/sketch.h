@@ -1,0 +1,58 @@
+/* sketch.h - a whole corpus to MinHash signatures (sketch.c), and signatures
+ * to verified near-duplicate pairs (pairs.c). */
+#ifndef ND_SKETCH_H
+#define ND_SKETCH_H
+
+#include "pipeline.h"
+
+typedef struct {
+    unsigned ngram;    /* words per shingle */
+    unsigned k;        /* signature lanes */
+    int keep_sets;     /* keep each document's sorted shingle set (for --exact) */
+    nd_seeds seeds;
+} nd_sketch_opts;
+
+/* Signatures of every record, by record index. */
+typedef struct {
+    uint64_t n;          /* records (skipped ones included, flagged empty) */
+    unsigned k;
+    uint32_t *sig;       /* n * k lanes */
+    uint32_t *nshingles; /* distinct shingles per record; 0 = empty or skipped */
+    uint64_t *set;       /* with keep_sets: all sets, concatenated */
+    uint64_t *set_off;   /* n + 1 offsets into set */
+    size_t cap, set_len, set_cap;
+    double t_shingle, t_sketch; /* summed over threads */
+} nd_sketches;
+
+void nd_sketches_free(nd_sketches *s);
+
+/* Reads, tokenizes, shingles and sketches everything r yields. */
+int nd_sketch_corpus(nd_reader *r, const nd_pipeline_opts *po, const nd_sketch_opts *so,
+                     nd_sketches *out, nd_corpus_info *ci, nd_error *err);
+
+typedef struct {
+    uint32_t a, b;
+    float jaccard; /* estimated, or exact with verify_exact */
+} nd_scored_pair;
+
+typedef struct {
+    double threshold;
+    unsigned bands, rows; /* 0 = chosen from threshold */
+    int verify_exact;     /* verify on the shingle sets (needs keep_sets) */
+    size_t max_bucket;    /* see nd_lsh_candidates; SIZE_MAX for all pairs */
+    uint64_t band_seed;
+} nd_pairs_opts;
+
+typedef struct {
+    uint64_t band_records, candidates, accepted;
+    unsigned bands, rows;
+    double t_band, t_verify;
+} nd_pairs_stats;
+
+/* LSH candidates from the signatures, kept when their (estimated or exact)
+ * Jaccard >= threshold.  Pairs come sorted by (a, b).  Empty documents never
+ * pair.  *out is malloc'ed (caller frees). */
+int nd_find_pairs(const nd_sketches *s, const nd_pairs_opts *o, nd_scored_pair **out, size_t *nout,
+                  nd_pairs_stats *st, nd_error *err);
+
+#endif

@@ -1,0 +1,81 @@
+/* sort.c - LSD radix sorts for the plain arrays the pipeline sorts.
+ *
+ * Band records and pair lists run to millions of entries; a byte-wise LSD
+ * radix sort is stable (records with equal keys keep their document order,
+ * which makes candidate output deterministic) and several times faster than
+ * qsort's comparison callbacks.  Passes whose byte is constant are skipped. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "nd.h"
+
+/* Counts the 8 byte histograms of the keys in one sweep. */
+static void histograms(const void *base, size_t n, size_t stride, size_t (*cnt)[256])
+{
+    memset(cnt, 0, 8 * sizeof cnt[0]);
+    const unsigned char *p = base;
+    for (size_t i = 0; i < n; i++, p += stride) {
+        uint64_t k;
+        memcpy(&k, p, 8);
+        for (int b = 0; b < 8; b++) cnt[b][(k >> (8 * b)) & 0xff]++;
+    }
+}
+
+/* Sorts n records of `stride` bytes whose first 8 bytes are a uint64 key.
+ * tmp must hold n records.  Returns where the sorted data ended up. */
+static void *radix_sort(void *a, void *tmp, size_t n, size_t stride)
+{
+    size_t cnt[8][256];
+    histograms(a, n, stride, cnt);
+    unsigned char *src = a, *dst = tmp;
+    for (int b = 0; b < 8; b++) {
+        if (n == 0 || cnt[b][0] == n) continue; /* all keys share this byte */
+        size_t pos[256], sum = 0;
+        int constant = 0;
+        for (int v = 0; v < 256; v++) {
+            pos[v] = sum;
+            sum += cnt[b][v];
+            if (cnt[b][v] == n) constant = 1;
+        }
+        if (constant) continue;
+        const unsigned char *p = src;
+        for (size_t i = 0; i < n; i++, p += stride) {
+            uint64_t k;
+            memcpy(&k, p, 8);
+            memcpy(dst + stride * pos[(k >> (8 * b)) & 0xff]++, p, stride);
+        }
+        unsigned char *t = src;
+        src = dst;
+        dst = t;
+    }
+    return src;
+}
+
+int nd_sort_u64(uint64_t *a, size_t n)
+{
+    if (n < 64) {
+        for (size_t i = 1; i < n; i++) { /* insertion sort: small arrays */
+            uint64_t x = a[i];
+            size_t j = i;
+            for (; j > 0 && a[j - 1] > x; j--) a[j] = a[j - 1];
+            a[j] = x;
+        }
+        return NEARDUP_OK;
+    }
+    uint64_t *tmp = malloc(n * sizeof *tmp);
+    if (!tmp) return NEARDUP_E_NOMEM;
+    void *r = radix_sort(a, tmp, n, sizeof *a);
+    if (r != a) memcpy(a, r, n * sizeof *a);
+    free(tmp);
+    return NEARDUP_OK;
+}
+
+int nd_sort_band_recs(nd_band_rec *a, size_t n)
+{
+    nd_band_rec *tmp = malloc((n ? n : 1) * sizeof *tmp);
+    if (!tmp) return NEARDUP_E_NOMEM;
+    void *r = radix_sort(a, tmp, n, sizeof *a);
+    if (r != a) memcpy(a, r, n * sizeof *a);
+    free(tmp);
+    return NEARDUP_OK;
+}
