@@ -1,0 +1,135 @@
+/* test_lsh.c - band parameters, candidate pairs, recall on planted pairs, clusters. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "nd_test.h"
+
+static uint64_t rng_next(uint64_t *s)
+{
+    uint64_t z = (*s += UINT64_C(0x9e3779b97f4a7c15));
+    z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
+    z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
+    return z ^ (z >> 31);
+}
+
+static double p_cand(double s, unsigned b, unsigned r) { return 1 - pow(1 - pow(s, r), b); }
+
+static void test_params_fit_and_separate(void **state)
+{
+    double ts[] = {0.3, 0.5, 0.7, 0.8, 0.9};
+    for (size_t i = 0; i < sizeof ts / sizeof ts[0]; i++) {
+        unsigned b, r;
+        nd_lsh_params(ts[i], 128, &b, &r);
+        print_message("t=%.1f: %u bands x %u rows; P(t+0.1)=%.3f P(t-0.2)=%.3f\n", ts[i], b, r,
+                      p_cand(fmin(ts[i] + 0.1, 1), b, r), p_cand(ts[i] - 0.2, b, r));
+        assert_true(b * r <= 128);
+        assert_true(p_cand(fmin(ts[i] + 0.1, 1.0), b, r) >= 0.95);
+        assert_true(p_cand(ts[i] - 0.2, b, r) <= 0.3);
+    }
+    unsigned b1, r1, b2, r2;
+    nd_lsh_params(0.5, 128, &b1, &r1);
+    nd_lsh_params(0.9, 128, &b2, &r2);
+    assert_true(r2 > r1); /* a higher threshold asks for more rows per band */
+}
+
+static void test_candidates_each_pair_once(void **state)
+{
+    /* docs 0,1,2 share key 10 in two bands; doc 3 alone; docs 1,3 share key 20 */
+    nd_band_rec r[] = {{10, 0, 0}, {10, 1, 0}, {10, 2, 0}, {11, 0, 0}, {11, 1, 0}, {11, 2, 0},
+                       {12, 3, 0}, {20, 1, 0}, {20, 3, 0}};
+    nd_pair *p;
+    size_t n;
+    assert_int_equal(nd_lsh_candidates(r, 9, SIZE_MAX, &p, &n), NEARDUP_OK);
+    assert_int_equal(n, 4);
+    nd_pair want[] = {{0, 1}, {0, 2}, {1, 2}, {1, 3}};
+    for (size_t i = 0; i < n; i++) {
+        assert_int_equal(p[i].a, want[i].a);
+        assert_int_equal(p[i].b, want[i].b);
+    }
+    free(p);
+}
+
+static void test_big_bucket_stays_connected_not_quadratic(void **state)
+{
+    enum { M = 1000 };
+    nd_band_rec *r = malloc(M * sizeof *r);
+    for (uint32_t i = 0; i < M; i++) r[i] = (nd_band_rec){77, i, 0};
+    nd_pair *p;
+    size_t n;
+    assert_int_equal(nd_lsh_candidates(r, M, 64, &p, &n), NEARDUP_OK);
+    assert_true(n < 2 * M);
+    uint32_t *rep = malloc(M * sizeof *rep);
+    nd_cluster(M, p, n, rep);
+    for (int i = 0; i < M; i++) assert_int_equal(rep[i], 0);
+    free(p);
+    free(rep);
+    free(r);
+}
+
+/* 300 base sets, each with a copy at Jaccard 0.9 (t = 0.8 + 0.1): LSH must
+ * propose at least 95% of them, and few unrelated pairs. */
+static void test_recall_on_planted_pairs(void **state)
+{
+    enum { N = 300, SZ = 400, K = 128 };
+    unsigned b, r;
+    nd_lsh_params(0.8, K, &b, &r);
+    uint64_t rng = 11, *set = malloc(SZ * sizeof *set);
+    uint32_t *sig = malloc((size_t)2 * N * K * sizeof *sig);
+    nd_band_rec *recs = malloc((size_t)2 * N * b * sizeof *recs);
+    /* |A n B| = 380, |A u B| = 420: J = 0.905 */
+    for (int d = 0; d < N; d++) {
+        for (int i = 0; i < SZ; i++) set[i] = rng_next(&rng);
+        nd_minhash(set, SZ, K, 1, sig + (size_t)(2 * d) * K);
+        for (int i = 0; i < 20; i++) set[i] = rng_next(&rng);
+        nd_minhash(set, SZ, K, 1, sig + (size_t)(2 * d + 1) * K);
+    }
+    for (uint32_t d = 0; d < 2 * N; d++) nd_lsh_band_records(sig + (size_t)d * K, b, r, 9, d, recs + (size_t)d * b);
+    nd_pair *p;
+    size_t n;
+    assert_int_equal(nd_lsh_candidates(recs, (size_t)2 * N * b, SIZE_MAX, &p, &n), NEARDUP_OK);
+    size_t planted = 0, other = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (p[i].a % 2 == 0 && p[i].b == p[i].a + 1) planted++;
+        else other++;
+    }
+    print_message("planted found %zu/%d, unrelated candidates %zu\n", planted, N, other);
+    assert_true(planted >= 0.95 * N);
+    assert_true(other <= 5);
+    free(p);
+    free(set);
+    free(sig);
+    free(recs);
+}
+
+static void test_cluster_keeps_first_in_input_order(void **state)
+{
+    nd_pair p[] = {{5, 7}, {3, 5}, {1, 2}, {7, 9}};
+    uint32_t rep[10];
+    nd_cluster(10, p, 4, rep);
+    uint32_t want[10] = {0, 1, 1, 3, 4, 3, 6, 3, 8, 3};
+    assert_memory_equal(rep, want, sizeof want);
+}
+
+static void test_pairs_unique_sorts(void **state)
+{
+    nd_pair p[] = {{3, 4}, {1, 2}, {3, 4}, {0, 9}, {1, 2}};
+    size_t n = nd_pairs_unique(p, 5);
+    assert_int_equal(n, 3);
+    assert_int_equal(p[0].a, 0);
+    assert_int_equal(p[1].a, 1);
+    assert_int_equal(p[2].a, 3);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_params_fit_and_separate),
+        cmocka_unit_test(test_candidates_each_pair_once),
+        cmocka_unit_test(test_big_bucket_stays_connected_not_quadratic),
+        cmocka_unit_test(test_recall_on_planted_pairs),
+        cmocka_unit_test(test_cluster_keeps_first_in_input_order),
+        cmocka_unit_test(test_pairs_unique_sorts),
+    };
+    return cmocka_run_group_tests_name("lsh", tests, NULL, NULL);
+}
