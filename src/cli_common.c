@@ -256,13 +256,19 @@ int nd_common_option(nd_common *c, int id, const char *arg)
     }
     case 12: c->output = arg; return 0;
     case 13: c->quiet = 1; return 0;
+    case 14: {
+        nd_error err = {0, ""};
+        if (nd_key_load(arg, &c->key, &err)) return nd_cli_error(err.code, "%s", err.msg);
+        return 0;
+    }
     default: return -1;
     }
 }
 
 void nd_common_pipeline(const nd_common *c, nd_pipeline_opts *po, nd_seeds *seeds)
 {
-    nd_seeds_from_seed(seeds, c->seed);
+    if (c->key.present) nd_key_seeds(&c->key, seeds);
+    else nd_seeds_from_seed(seeds, c->seed);
     nd_pipeline_opts_default(po);
     po->threads = c->threads;
     po->rec = c->rec;

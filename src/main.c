@@ -14,6 +14,7 @@ typedef struct {
 static const command commands[] = {
     {"pairs", nd_cmd_pairs, "list near-duplicate pairs (Jaccard >= T)"},
     {"dedup", nd_cmd_dedup, "cluster near-duplicates, keep one per cluster"},
+    {"keygen", nd_cmd_keygen, "write a secret key for keyed mode (--key)"},
     {NULL, NULL, NULL},
 };
 
