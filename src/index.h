@@ -1,0 +1,204 @@
+/* index.h - the persistent reference index (index.c): a writer that builds a
+ * new file and renames it into place, and a reader that maps a file with mmap
+ * and checks it before any of its bytes are believed.
+ *
+ * File layout (little-endian, every section 8-byte aligned):
+ *
+ *   header   512 bytes: magic "NDUPIDX\0", version, parameters (n-gram, k,
+ *            bands x rows, threshold, seed or 32-byte key id, anchor
+ *            sampling), file size, counts, a table of sections with the
+ *            XXH3-64 of each, and the XXH3-64 of the header itself
+ *   ids      (ndocs + 1) uint64 offsets, then the id bytes (NUL after each)
+ *   docs     ndocs x nd_index_doc: shingle count, text block, place in block
+ *   sigs     ndocs x k uint32 MinHash lanes
+ *   bands    nd_band_rec sorted by (key, doc): a query binary-searches its keys
+ *   anchors  nd_index_anchor sorted by (hash, doc, pos): overlap postings
+ *   blocks   nd_index_block per zstd frame: where it is, sizes, XXH3-64
+ *   texts    the reference texts, zstd frames of about text_block raw bytes
+ *            of consecutive documents, so a query decompresses only the
+ *            blocks holding the documents it aligns
+ *
+ * Why texts are stored and not paths: files move, change and disappear; an
+ * index must answer alone, on another machine, a year later, with offsets
+ * that are still true.  Compressed news text costs about a third of its size.
+ *
+ * Every section but texts is hashed whole and checked when the index is
+ * opened; the texts section is checked block by block (each block's hash sits
+ * in the checked blocks section) when a block is decompressed, so opening a
+ * large index does not read every text.  nd_index_verify_texts checks them all.
+ */
+#ifndef ND_INDEX_H
+#define ND_INDEX_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "nd.h"
+
+#define ND_INDEX_VERSION 1
+#define ND_INDEX_KEY_ID_BYTES 32 /* a key id (key.h: 16 bytes) zero-padded; all zero = unkeyed */
+
+/* What an index was built with; a query must use exactly the same. */
+typedef struct {
+    unsigned ngram, k;      /* shingle words, MinHash lanes */
+    unsigned bands, rows;   /* LSH banding (chosen from threshold at build) */
+    double threshold;       /* the Jaccard threshold the bands were chosen for */
+    uint64_t seed;          /* base hash seed; 0 in keyed mode */
+    uint8_t key_id[ND_INDEX_KEY_ID_BYTES];
+    unsigned anchor_ngram;  /* words per anchor n-gram (0: no anchors) */
+    unsigned anchor_w;      /* anchor sampling window */
+    unsigned anchor_scheme; /* anchor selection scheme id (see anchors.h) */
+    unsigned text_block;    /* raw bytes of text per zstd block (target) */
+} nd_index_params;
+
+/* Compares the parameters an index was built with (have) to the ones a
+ * caller needs (want); on a mismatch fails with NEARDUP_E_FORMAT naming path,
+ * the parameter and both values. */
+int nd_index_params_check(const nd_index_params *have, const nd_index_params *want,
+                          const char *path, nd_error *err);
+
+typedef struct {
+    uint32_t nshingles; /* distinct shingles; 0 = empty (never pairs) */
+    uint32_t block;     /* text block */
+    uint32_t off, len;  /* the text's bytes in the block's raw data */
+} nd_index_doc;
+
+typedef struct {
+    uint64_t hash;
+    uint32_t doc;
+    uint32_t pos;       /* where the anchor starts in the document (token) */
+} nd_index_anchor;
+
+typedef struct {
+    uint64_t off;       /* absolute file offset of the zstd frame */
+    uint32_t csize, raw;
+    uint64_t hash;      /* XXH3-64 of the compressed frame */
+    uint32_t first_doc, ndocs;
+} nd_index_block;
+
+/* ---------- reader ---------- */
+
+/* An open index.  All pointers point into the read-only mapping; a pointer
+ * is NULL when its section was not verified at open (see nd_index_open), so
+ * nothing unchecked can be read by mistake. */
+typedef struct {
+    char *path;
+    void *map;
+    size_t size;
+    nd_index_params p;
+    uint64_t ndocs, nbands, nanchors, nblocks, text_bytes;
+    const uint64_t *id_off;  /* ndocs + 1 offsets into id_bytes */
+    const char *id_bytes;
+    const nd_index_doc *docs;
+    const uint32_t *sig;
+    const nd_band_rec *bands;
+    const nd_index_anchor *anchors;
+    const nd_index_block *blocks;
+    const uint8_t *texts_base; /* the start of the file: blocks hold absolute offsets */
+    unsigned verified;         /* ND_IX_* bits of the sections checked */
+} nd_index;
+
+/* Section bits for nd_index_open's want mask. */
+enum {
+    ND_IX_IDS = 1 << 0,
+    ND_IX_DOCS = 1 << 1,
+    ND_IX_SIGS = 1 << 2,
+    ND_IX_BANDS = 1 << 3,
+    ND_IX_ANCHORS = 1 << 4,
+    ND_IX_BLOCKS = 1 << 5,
+    ND_IX_ALL = 0x3f,
+};
+
+/* Maps path and checks the header (magic, version, byte order, header hash,
+ * file size, section bounds and sizes) and the XXH3-64 of every section in
+ * want (ND_IX_ALL for everything; texts are checked per block on use).  A
+ * truncated, damaged, foreign or other-version file fails with
+ * NEARDUP_E_FORMAT and a message naming path and what is wrong; NEARDUP_E_IO
+ * when it cannot be opened.  *out is malloc'ed; close with nd_index_close. */
+int nd_index_open(const char *path, unsigned want, nd_index **out, nd_error *err);
+void nd_index_close(nd_index *ix);
+
+static inline const char *nd_index_id(const nd_index *ix, uint64_t doc)
+{
+    return ix->id_bytes + ix->id_off[doc];
+}
+
+/* The band records with this key: returns how many, *first the first one.
+ * Binary search over the sorted section. */
+size_t nd_index_band_lookup(const nd_index *ix, uint64_t key, const nd_band_rec **first);
+/* The anchor postings with this hash, likewise. */
+size_t nd_index_anchor_lookup(const nd_index *ix, uint64_t hash, const nd_index_anchor **first);
+
+/* Decompresses reference texts, keeping the last block: a per-thread handle. */
+typedef struct nd_index_texts nd_index_texts;
+nd_index_texts *nd_index_texts_create(void);
+void nd_index_texts_free(nd_index_texts *t);
+
+/* The text of doc (valid until the next call on t).  Checks the block's hash
+ * and sizes; a damaged block fails with NEARDUP_E_FORMAT naming the file. */
+int nd_index_text(const nd_index *ix, nd_index_texts *t, uint64_t doc, const char **text,
+                  size_t *len, nd_error *err);
+
+/* Decompresses and checks every text block (for `index info`).  *bad gets the
+ * number of damaged blocks; the first one is described in err. */
+int nd_index_verify_texts(const nd_index *ix, uint64_t *bad, nd_error *err);
+
+/* ---------- text blocks, built by worker threads ---------- */
+
+/* Consecutive texts packed into one zstd frame. */
+typedef struct {
+    char *raw;
+    size_t len, cap;
+    uint32_t ndocs;
+    void *frame;        /* the compressed frame after nd_text_block_seal */
+    size_t csize, fcap;
+    void *cctx;         /* ZSTD_CCtx, reused */
+} nd_text_block;
+
+/* Appends a text.  Returns NEARDUP_OK or NEARDUP_E_NOMEM. */
+int nd_text_block_add(nd_text_block *b, const char *text, size_t len);
+/* Compresses what was added into b->frame / b->csize (zstd level). */
+int nd_text_block_seal(nd_text_block *b, int level, nd_error *err);
+void nd_text_block_clear(nd_text_block *b); /* empties, keeps memory */
+void nd_text_block_free(nd_text_block *b);
+
+/* ---------- writer ---------- */
+
+typedef struct nd_index_writer nd_index_writer;
+
+/* Starts a new index that will replace path on commit: it is written to a
+ * temporary file beside path and renamed over it only when complete and
+ * synced, so a crash at any moment leaves the old file (or nothing) there.
+ * band_seed: nd_index_band_seed(sketch seed), for the band records. */
+int nd_index_writer_open(nd_index_writer **w, const char *path, const nd_index_params *p,
+                         uint64_t band_seed, nd_error *err);
+
+/* Adds a document: its id, shingle count, signature (k lanes), anchors
+ * (their doc fields are ignored) and the length of its text, which must come
+ * in the next block given to nd_index_writer_block. */
+int nd_index_writer_doc(nd_index_writer *w, const char *id, size_t id_len, uint32_t nshingles,
+                        const uint32_t *sig, const nd_index_anchor *a, size_t na,
+                        uint32_t text_len, nd_error *err);
+
+/* Adds a sealed text block holding the texts of every document added since
+ * the previous block, in order. */
+int nd_index_writer_block(nd_index_writer *w, const nd_text_block *b, nd_error *err);
+
+/* Copies every document of an open index (opened with ND_IX_ALL), its
+ * compressed blocks verbatim (each checked first). */
+int nd_index_writer_copy(nd_index_writer *w, const nd_index *ix, nd_error *err);
+
+/* Refuses duplicate ids, sorts the bands and anchors, writes the sections
+ * and the header, syncs and renames into place.  Frees w in every case. */
+int nd_index_writer_commit(nd_index_writer *w, nd_error *err);
+/* Removes the temporary file and frees w. */
+void nd_index_writer_abort(nd_index_writer *w);
+
+/* The band seed of the pairs command for a sketch seed (kept here so the
+ * index and `pairs` cannot drift apart). */
+static inline uint64_t nd_index_band_seed(uint64_t sketch_seed)
+{
+    return sketch_seed ^ UINT64_C(0x62616e6473);
+}
+
+#endif
