@@ -132,5 +132,7 @@ void nd_job_free(nd_job *j);
 int nd_cmd_pairs(int argc, char **argv);
 int nd_cmd_dedup(int argc, char **argv);
 int nd_cmd_keygen(int argc, char **argv);
+int nd_cmd_index(int argc, char **argv);
+int nd_cmd_query(int argc, char **argv);
 
 #endif

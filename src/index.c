@@ -56,6 +56,31 @@ _Static_assert(sizeof(nd_index_doc) == 16 && sizeof(nd_index_anchor) == 16 &&
 
 /* ---------- parameters ---------- */
 
+void nd_index_params_init(nd_index_params *p, unsigned ngram, unsigned k, double threshold,
+                          uint64_t seed, const uint8_t *key_id, size_t key_id_len)
+{
+    memset(p, 0, sizeof *p);
+    p->ngram = ngram;
+    p->k = k;
+    p->threshold = threshold;
+    nd_lsh_params(threshold, k, &p->bands, &p->rows);
+    if (key_id && key_id_len) memcpy(p->key_id, key_id, key_id_len < 32 ? key_id_len : 32);
+    else p->seed = seed;
+    p->text_block = 32768;
+}
+
+int nd_index_sketch(const nd_tokens *tok, unsigned ngram, unsigned k, const nd_seeds *seeds,
+                    uint64_t **scratch, size_t *cap, uint32_t *sig, uint32_t *nshingles)
+{
+    size_t m = nd_shingle_count(tok->n, ngram);
+    if (nd_grow((void **)scratch, cap, m ? m : 1, sizeof **scratch)) return NEARDUP_E_NOMEM;
+    nd_shingle(tok->hash, tok->n, ngram, seeds->shingle_seed, *scratch);
+    m = nd_hash_set(*scratch, m);
+    nd_minhash(*scratch, m, k, seeds->sketch_seed, sig);
+    *nshingles = m > UINT32_MAX ? UINT32_MAX : (uint32_t)m;
+    return NEARDUP_OK;
+}
+
 int nd_index_params_check(const nd_index_params *have, const nd_index_params *want,
                           const char *path, nd_error *err)
 {
@@ -221,6 +246,7 @@ int nd_index_open(const char *path, unsigned want, nd_index **out, nd_error *err
     ix->nanchors = h->nanchors;
     ix->nblocks = h->nblocks;
     ix->text_bytes = h->text_bytes;
+    for (int i = 0; i < NSECTIONS; i++) ix->section_bytes[i] = h->sec[i].len;
     static const int bit_sec[6] = {S_IDS, S_DOCS, S_SIGS, S_BANDS, S_ANCHORS, S_BLOCKS};
     const uint8_t *base = ix->map;
     for (int b = 0; b < 6; b++) {
@@ -259,6 +285,14 @@ void nd_index_close(nd_index *ix)
     if (ix->map) munmap(ix->map, ix->size);
     free(ix->path);
     free(ix);
+}
+
+int nd_index_check_key(const nd_index *ix, const uint8_t *key_id, size_t key_id_len, nd_error *err)
+{
+    nd_index_params want = ix->p;
+    memset(want.key_id, 0, sizeof want.key_id);
+    if (key_id) memcpy(want.key_id, key_id, key_id_len < 32 ? key_id_len : 32), want.seed = 0;
+    return nd_index_params_check(&ix->p, &want, ix->path, err);
 }
 
 size_t nd_index_band_lookup(const nd_index *ix, uint64_t key, const nd_band_rec **first)

@@ -51,6 +51,19 @@ typedef struct {
     unsigned text_block;    /* raw bytes of text per zstd block (target) */
 } nd_index_params;
 
+/* Parameters for a new index: bands x rows chosen from threshold as
+ * `pairs` does; key (may be NULL or not present) replaces the seed by its id;
+ * no anchors (callers that store anchors set the anchor fields). */
+void nd_index_params_init(nd_index_params *p, unsigned ngram, unsigned k, double threshold,
+                          uint64_t seed, const uint8_t *key_id, size_t key_id_len);
+
+/* The signature and distinct shingle count of one tokenized document,
+ * computed exactly as sketch.c does for `pairs` (shingle, set, one-permutation
+ * MinHash), so index answers equal pairs answers.  *scratch grows as needed.
+ * Returns NEARDUP_OK or NEARDUP_E_NOMEM. */
+int nd_index_sketch(const nd_tokens *tok, unsigned ngram, unsigned k, const nd_seeds *seeds,
+                    uint64_t **scratch, size_t *cap, uint32_t *sig, uint32_t *nshingles);
+
 /* Compares the parameters an index was built with (have) to the ones a
  * caller needs (want); on a mismatch fails with NEARDUP_E_FORMAT naming path,
  * the parameter and both values. */
@@ -87,6 +100,7 @@ typedef struct {
     size_t size;
     nd_index_params p;
     uint64_t ndocs, nbands, nanchors, nblocks, text_bytes;
+    uint64_t section_bytes[7]; /* texts, ids, docs, signatures, bands, anchors, blocks */
     const uint64_t *id_off;  /* ndocs + 1 offsets into id_bytes */
     const char *id_bytes;
     const nd_index_doc *docs;
@@ -117,6 +131,10 @@ enum {
  * when it cannot be opened.  *out is malloc'ed; close with nd_index_close. */
 int nd_index_open(const char *path, unsigned want, nd_index **out, nd_error *err);
 void nd_index_close(nd_index *ix);
+
+/* Fails with NEARDUP_E_KEY unless key_id (NULL when the run has no key) is
+ * the key the open index was built with (none for an unkeyed index). */
+int nd_index_check_key(const nd_index *ix, const uint8_t *key_id, size_t key_id_len, nd_error *err);
 
 static inline const char *nd_index_id(const nd_index *ix, uint64_t doc)
 {

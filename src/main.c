@@ -15,6 +15,8 @@ static const command commands[] = {
     {"pairs", nd_cmd_pairs, "list near-duplicate pairs (Jaccard >= T)"},
     {"dedup", nd_cmd_dedup, "cluster near-duplicates, keep one per cluster"},
     {"keygen", nd_cmd_keygen, "write a secret key for keyed mode (--key)"},
+    {"index", nd_cmd_index, "build, extend or inspect a reference index (build | add | info)"},
+    {"query", nd_cmd_query, "query documents against a reference index (--mode dup | overlap)"},
     {NULL, NULL, NULL},
 };
 

@@ -1,0 +1,443 @@
+/* cli_index.c - `neardup index build | add | info`: a persistent reference
+ * index (format in index.h).
+ *
+ * Workers sketch each document and pack its text into zstd blocks of about
+ * 32 KiB, compressed in parallel; the collector hands documents and blocks
+ * to the writer in input order, so the file is the same for any thread
+ * count.  Only signatures, ids and anchors stay in memory, never the texts. */
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "index.h"
+
+typedef struct {
+    nd_common common;
+    int level;      /* zstd level */
+    unsigned given; /* bits: which parameters the user set (GIVEN_*) */
+} opts;
+
+enum { GIVEN_NGRAM = 1, GIVEN_K = 2, GIVEN_T = 4, GIVEN_SEED = 8 };
+
+static const nd_cli_option build_opts[] = {
+    {"output", 'o', "FILE", "the index file to write, atomically (required)", 12},
+    ND_OPT_THRESHOLD("0.8; the LSH bands are chosen for it"),
+    ND_OPT_NGRAM,
+    ND_OPT_K,
+    ND_OPT_SEED,
+    ND_OPT_KEY,
+    {"zstd-level", 0, "L", "zstd level for the stored texts (default 3)", 100},
+    ND_OPT_THREADS,
+    ND_OPT_ID_FIELD,
+    ND_OPT_TEXT_FIELD,
+    ND_OPT_LOSSY,
+    ND_OPT_SKIP_BAD,
+    ND_OPT_TIMINGS,
+    ND_OPT_QUIET,
+    ND_OPT_END,
+};
+
+static const nd_cli_option add_opts[] = {
+    ND_OPT_KEY,
+    {"zstd-level", 0, "L", "zstd level for the stored texts (default 3)", 100},
+    ND_OPT_THREADS,
+    ND_OPT_ID_FIELD,
+    ND_OPT_TEXT_FIELD,
+    ND_OPT_LOSSY,
+    ND_OPT_SKIP_BAD,
+    ND_OPT_TIMINGS,
+    ND_OPT_QUIET,
+    ND_OPT_END,
+};
+
+static const nd_cli_option info_opts[] = {ND_OPT_END};
+
+static int on_option(void *ctx, int id, const char *arg)
+{
+    opts *o = ctx;
+    if (id == 100) {
+        unsigned long u;
+        if (nd_cli_uint("--zstd-level", arg, 1, 19, &u)) return 2;
+        o->level = (int)u;
+        return 0;
+    }
+    o->given |= id == 1 ? GIVEN_NGRAM : id == 2 ? GIVEN_K : id == 3 ? GIVEN_T : id == 11 ? GIVEN_SEED : 0;
+    return nd_common_option(&o->common, id, arg);
+}
+
+/* ---------- the pipeline: sketch + pack texts ---------- */
+
+typedef struct {
+    uint32_t nsh, text_len;
+    size_t id_off, id_len;
+} doc_meta;
+
+typedef struct {
+    doc_meta *meta;
+    size_t n, meta_cap;
+    char *ids;
+    size_t ids_len, ids_cap;
+    uint32_t *sig;
+    size_t sig_cap;
+    nd_text_block *blocks; /* the last one may still be open */
+    size_t nblocks, blocks_cap;
+    int open;
+} batch_out;
+
+typedef struct {
+    uint64_t *sh;
+    size_t cap;
+} thread_state;
+
+typedef struct {
+    nd_index_params p;
+    nd_seeds seeds;
+    int level;
+    nd_index_writer *w;
+    uint64_t docs;
+    double t_compress;
+} build_ctx;
+
+static void *thread_init(void *u) { return calloc(1, sizeof(thread_state)); }
+
+static void thread_free(void *u, void *p)
+{
+    thread_state *ts = p;
+    free(ts->sh);
+    free(ts);
+}
+
+static void *batch_init(void *u) { return calloc(1, sizeof(batch_out)); }
+
+static void batch_reset(void *u, void *p)
+{
+    batch_out *b = p;
+    for (size_t i = 0; i < b->nblocks; i++) nd_text_block_clear(&b->blocks[i]);
+    b->n = b->ids_len = b->nblocks = 0;
+    b->open = 0;
+}
+
+static void batch_free(void *u, void *p)
+{
+    batch_out *b = p;
+    for (size_t i = 0; i < b->blocks_cap; i++) nd_text_block_free(&b->blocks[i]);
+    free(b->blocks);
+    free(b->meta);
+    free(b->ids);
+    free(b->sig);
+    free(b);
+}
+
+/* Appends the text to the batch's open block. */
+static int pack_text(build_ctx *c, batch_out *b, const char *text, size_t len, nd_error *err)
+{
+    if (!b->open) {
+        size_t old = b->blocks_cap;
+        if (nd_grow((void **)&b->blocks, &b->blocks_cap, b->nblocks + 1, sizeof *b->blocks))
+            return nd_fail(err, NEARDUP_E_NOMEM, "out of memory packing texts");
+        memset(b->blocks + old, 0, (b->blocks_cap - old) * sizeof *b->blocks);
+        nd_text_block_clear(&b->blocks[b->nblocks++]);
+        b->open = 1;
+    }
+    nd_text_block *tb = &b->blocks[b->nblocks - 1];
+    if (nd_text_block_add(tb, text, len)) return nd_fail(err, NEARDUP_E_NOMEM, "out of memory packing texts");
+    return NEARDUP_OK;
+}
+
+/* Seals a full block.  A failure is not the document's fault (it is already
+ * kept): the block stays open and collect seals it again, failing there. */
+static int seal_if_full(build_ctx *c, batch_out *b, nd_error *err)
+{
+    nd_text_block *tb = &b->blocks[b->nblocks - 1];
+    if (tb->len >= c->p.text_block && !nd_text_block_seal(tb, c->level, NULL)) b->open = 0;
+    return NEARDUP_OK;
+}
+
+static int index_doc(void *u, void *tsp, void *bop, uint64_t doc, const nd_doc *d, const nd_tokens *tok,
+                     nd_error *err)
+{
+    build_ctx *c = u;
+    thread_state *ts = tsp;
+    batch_out *b = bop;
+    unsigned k = c->p.k;
+    if (nd_grow((void **)&b->meta, &b->meta_cap, b->n + 1, sizeof *b->meta) ||
+        nd_grow((void **)&b->sig, &b->sig_cap, (b->n + 1) * k, sizeof *b->sig) ||
+        nd_grow((void **)&b->ids, &b->ids_cap, b->ids_len + d->id_len, 1))
+        return nd_fail(err, NEARDUP_E_NOMEM, "out of memory indexing record %s", d->id);
+    doc_meta *m = &b->meta[b->n];
+    if (nd_index_sketch(tok, c->p.ngram, k, &c->seeds, &ts->sh, &ts->cap, b->sig + b->n * k, &m->nsh))
+        return nd_fail(err, NEARDUP_E_NOMEM, "out of memory sketching record %s", d->id);
+    int rc = pack_text(c, b, d->text, d->text_len, err);
+    if (rc) return rc; /* nothing of this document was kept */
+    memcpy(b->ids + b->ids_len, d->id, d->id_len);
+    m->id_off = b->ids_len;
+    m->id_len = d->id_len;
+    m->text_len = (uint32_t)d->text_len;
+    b->ids_len += d->id_len;
+    b->n++;
+    return seal_if_full(c, b, err);
+}
+
+/* Main thread, in input order: documents, then the block holding their texts. */
+static int collect(void *u, void *bop, uint64_t first, size_t n, nd_error *err)
+{
+    build_ctx *c = u;
+    batch_out *b = bop;
+    size_t j = 0;
+    int rc = NEARDUP_OK;
+    for (size_t i = 0; !rc && i < b->nblocks; i++) {
+        nd_text_block *tb = &b->blocks[i];
+        for (uint32_t t = 0; !rc && t < tb->ndocs; t++, j++) {
+            const doc_meta *m = &b->meta[j];
+            rc = nd_index_writer_doc(c->w, b->ids + m->id_off, m->id_len, m->nsh, b->sig + j * c->p.k,
+                                     NULL, 0, m->text_len, err);
+        }
+        if (!rc && i == b->nblocks - 1 && b->open) {
+            double t0 = nd_now();
+            rc = nd_text_block_seal(tb, c->level, err);
+            c->t_compress += nd_now() - t0;
+        }
+        if (!rc) rc = nd_index_writer_block(c->w, tb, err);
+    }
+    c->docs += j;
+    return rc;
+}
+
+/* Sketches every input into the writer; prints errors; returns exit status. */
+static int index_inputs(build_ctx *c, const opts *o, char **inputs, int n, nd_corpus_info *ci)
+{
+    nd_error err = {0, ""};
+    nd_pipeline_opts po;
+    nd_common_pipeline(&o->common, &po, &c->seeds);
+    nd_reader *r = nd_cli_open_inputs(inputs, n, &err);
+    if (!r) return nd_cli_error(err.code, "%s", err.msg);
+    nd_pipeline_fns f = {
+        .user = c,
+        .thread_init = thread_init,
+        .thread_free = thread_free,
+        .batch_init = batch_init,
+        .batch_reset = batch_reset,
+        .batch_free = batch_free,
+        .doc = index_doc,
+        .collect = collect,
+    };
+    int rc = nd_pipeline_run(r, &po, &f, ci, &err);
+    if (!rc) rc = nd_corpus_check_unique_ids(ci, r, &err);
+    if (!rc) nd_cli_print_skips(ci);
+    nd_reader_free(r);
+    return rc ? nd_cli_error(rc, "%s", err.msg) : 0;
+}
+
+static void summary(const char *what, const opts *o, const build_ctx *c, const nd_corpus_info *ci,
+                    uint64_t before, const char *path, double t0)
+{
+    if (o->common.quiet) return;
+    double wall = nd_now() - t0;
+    fprintf(stderr, "neardup index %s: %llu documents indexed (%llu skipped), %llu in %s; %.1f MB of text "
+            "in %.2f s, %.1f MB/s\n", what, (unsigned long long)c->docs, (unsigned long long)ci->skipped_n,
+            (unsigned long long)(before + c->docs), path, ci->text_bytes / 1e6, wall,
+            wall > 0 ? ci->text_bytes / 1e6 / wall : 0.0);
+    if (o->common.timings) {
+        nd_cli_print_timings(ci);
+        fprintf(stderr, "timings: compress on the main thread %.3f s\n", c->t_compress);
+    }
+}
+
+static int parse(int argc, char **argv, const char *usage, const char *sum, const nd_cli_option *t,
+                 opts *o, char ***pos, int *npos)
+{
+    memset(o, 0, sizeof *o);
+    nd_common_default(&o->common);
+    o->level = 3;
+    int rc = nd_cli_parse(argc, argv, usage, sum, t, on_option, o, pos, npos);
+    if (rc) free(*pos);
+    return rc == 1 ? -1 : rc;
+}
+
+static int cmd_build(int argc, char **argv)
+{
+    opts o;
+    char **pos;
+    int npos, rc = parse(argc, argv, "neardup index build INPUT... -o REF.ndx [-t T] [-n N] [-k K] [--key FILE]",
+                         "Build a reference index: ids, MinHash signatures, LSH band records sorted by\n"
+                         "key and the texts (zstd), in one checksummed file that `neardup query` maps.",
+                         build_opts, &o, &pos, &npos);
+    if (rc) return rc < 0 ? 0 : rc;
+    double t0 = nd_now();
+    if (!o.common.output || !strcmp(o.common.output, "-")) rc = nd_cli_error(NEARDUP_E_USAGE, "index build needs -o REF.ndx");
+    else if (!npos) rc = nd_cli_error(NEARDUP_E_USAGE, "no input given (see --help; use - for standard input)");
+    build_ctx c = {.level = o.level};
+    nd_error err = {0, ""};
+    const nd_key *key = &o.common.key;
+    nd_pipeline_opts po;
+    nd_common_pipeline(&o.common, &po, &c.seeds);
+    nd_index_params_init(&c.p, o.common.ngram, o.common.k, o.common.threshold, o.common.seed,
+                         key->present ? key->id : NULL, key->present ? sizeof key->id : 0);
+    if (!rc && (rc = nd_index_writer_open(&c.w, o.common.output, &c.p,
+                                          nd_index_band_seed(c.seeds.sketch_seed), &err)))
+        rc = nd_cli_error(rc, "%s", err.msg);
+    nd_corpus_info ci = {0};
+    if (!rc) {
+        rc = index_inputs(&c, &o, pos, npos, &ci);
+        if (!rc && (rc = nd_index_writer_commit(c.w, &err))) rc = nd_cli_error(rc, "%s", err.msg);
+        else if (rc) nd_index_writer_abort(c.w);
+    }
+    if (!rc) summary("build", &o, &c, &ci, 0, o.common.output, t0);
+    nd_corpus_info_free(&ci);
+    free(pos);
+    return rc;
+}
+
+/* Takes an exclusive lock on the index file for the whole add, so two adds
+ * cannot both copy the old file and lose each other's documents.  The lock
+ * is on the inode: after a wait, a path that now names a newer file (an add
+ * renamed over it meanwhile) is refused rather than copied stale. */
+static int lock_index(const char *path, int *fd)
+{
+    struct stat a, b;
+    *fd = open(path, O_RDONLY);
+    if (*fd < 0) return NEARDUP_OK; /* nd_index_open reports it */
+    if (flock(*fd, LOCK_EX | LOCK_NB))
+        return nd_cli_error(NEARDUP_E_IO, "%s: another `neardup index add` is writing this index", path);
+    if (fstat(*fd, &a) || stat(path, &b) || a.st_ino != b.st_ino || a.st_dev != b.st_dev)
+        return nd_cli_error(NEARDUP_E_IO, "%s changed while waiting for it; run the add again", path);
+    return NEARDUP_OK;
+}
+
+/* The run takes the index's parameters (a --key must match its key id). */
+static int adopt_params(const nd_index *ix, nd_common *c, nd_error *err)
+{
+    int rc = nd_index_check_key(ix, c->key.present ? c->key.id : NULL, sizeof c->key.id, err);
+    c->ngram = ix->p.ngram;
+    c->k = ix->p.k;
+    c->seed = ix->p.seed;
+    return rc;
+}
+
+static int cmd_add(int argc, char **argv)
+{
+    opts o;
+    char **pos;
+    int npos, rc = parse(argc, argv, "neardup index add REF.ndx INPUT... [--key FILE]",
+                         "Add documents to an index.  A new file is written beside REF.ndx and renamed\n"
+                         "over it when complete, so a crash or a kill leaves the old index intact.\n"
+                         "The documents are sketched with the index's own parameters.",
+                         add_opts, &o, &pos, &npos);
+    if (rc) return rc < 0 ? 0 : rc;
+    if (npos < 2) {
+        free(pos);
+        return nd_cli_error(NEARDUP_E_USAGE, "usage: neardup index add REF.ndx INPUT... (see --help)");
+    }
+    double t0 = nd_now();
+    nd_error err = {0, ""};
+    nd_index *ix = NULL;
+    build_ctx c = {.level = o.level};
+    nd_corpus_info ci = {0};
+    int lock = -1;
+    if ((rc = lock_index(pos[0], &lock))) goto done;
+    if ((rc = nd_index_open(pos[0], ND_IX_ALL, &ix, &err)) || (rc = adopt_params(ix, &o.common, &err))) {
+        rc = nd_cli_error(rc, "%s", err.msg);
+        goto done;
+    }
+    nd_pipeline_opts po;
+    nd_common_pipeline(&o.common, &po, &c.seeds);
+    c.p = ix->p;
+    if ((rc = nd_index_writer_open(&c.w, pos[0], &c.p, nd_index_band_seed(c.seeds.sketch_seed), &err)) ||
+        (rc = nd_index_writer_copy(c.w, ix, &err))) {
+        if (c.w) nd_index_writer_abort(c.w);
+        rc = nd_cli_error(rc, "%s", err.msg);
+        goto done;
+    }
+    rc = index_inputs(&c, &o, pos + 1, npos - 1, &ci);
+    if (rc) nd_index_writer_abort(c.w);
+    else if ((rc = nd_index_writer_commit(c.w, &err))) rc = nd_cli_error(rc, "%s", err.msg);
+    if (!rc) summary("add", &o, &c, &ci, ix->ndocs, pos[0], t0);
+done:
+    nd_index_close(ix);
+    if (lock >= 0) close(lock);
+    nd_corpus_info_free(&ci);
+    free(pos);
+    return rc;
+}
+
+static void print_params(const nd_index *ix)
+{
+    const nd_index_params *p = &ix->p;
+    static const uint8_t zero[ND_INDEX_KEY_ID_BYTES];
+    printf("parameters: --ngram %u --num-perm %u, threshold %g (%u bands x %u rows)", p->ngram, p->k,
+           p->threshold, p->bands, p->rows);
+    if (memcmp(p->key_id, zero, sizeof zero)) {
+        printf(", keyed (key id ");
+        for (int i = 0; i < ND_KEY_ID_BYTES; i++) printf("%02x", p->key_id[i]);
+        printf(")\n");
+    } else {
+        printf(", --seed %llu\n", (unsigned long long)p->seed);
+    }
+    if (p->anchor_ngram)
+        printf("anchors:    %llu postings (%u-word anchors, window %u, scheme %u)\n",
+               (unsigned long long)ix->nanchors, p->anchor_ngram, p->anchor_w, p->anchor_scheme);
+    else
+        printf("anchors:    none (index built without overlap anchors)\n");
+}
+
+static int cmd_info(int argc, char **argv)
+{
+    opts o;
+    char **pos;
+    int npos, rc = parse(argc, argv, "neardup index info REF.ndx",
+                         "Print an index's parameters, documents and sizes, and check every checksum\n"
+                         "(header, each section, each text block).  Exit 2 if any is wrong.",
+                         info_opts, &o, &pos, &npos);
+    if (rc) return rc < 0 ? 0 : rc;
+    if (npos != 1) {
+        free(pos);
+        return nd_cli_error(NEARDUP_E_USAGE, "usage: neardup index info REF.ndx");
+    }
+    nd_error err = {0, ""};
+    nd_index *ix;
+    rc = nd_index_open(pos[0], ND_IX_ALL, &ix, &err);
+    free(pos);
+    if (rc) return nd_cli_error(rc, "%s", err.msg);
+    static const char *names[7] = {"texts", "ids", "docs", "signatures", "bands", "anchors", "blocks"};
+    printf("index:      %s (format version %d, %zu bytes)\n", ix->path, ND_INDEX_VERSION, ix->size);
+    printf("documents:  %llu (%.1f MB of text stored as %.1f MB zstd in %llu blocks; %.0f bytes per document)\n",
+           (unsigned long long)ix->ndocs, ix->text_bytes / 1e6, ix->section_bytes[0] / 1e6,
+           (unsigned long long)ix->nblocks, ix->ndocs ? (double)ix->size / ix->ndocs : 0.0);
+    print_params(ix);
+    printf("sections:  ");
+    for (int i = 0; i < 7; i++) printf(" %s %llu%s", names[i], (unsigned long long)ix->section_bytes[i], i < 6 ? "," : "\n");
+    uint64_t nbad;
+    rc = nd_index_verify_texts(ix, &nbad, &err);
+    if (!rc) printf("checksums:  header, 6 sections and %llu text blocks OK\n", (unsigned long long)ix->nblocks);
+    else printf("checksums:  header and 6 sections OK; %llu of %llu text blocks DAMAGED (first: %s)\n",
+                (unsigned long long)nbad, (unsigned long long)ix->nblocks, err.msg);
+    nd_index_close(ix);
+    return rc ? nd_exit_status(rc) : 0;
+}
+
+int nd_cmd_index(int argc, char **argv)
+{
+    static const struct {
+        const char *name;
+        int (*run)(int, char **);
+        const char *summary;
+    } sub[] = {
+        {"build", cmd_build, "build an index from inputs: neardup index build INPUT... -o REF.ndx"},
+        {"add", cmd_add, "add inputs to an index (atomic): neardup index add REF.ndx INPUT..."},
+        {"info", cmd_info, "parameters, sizes and checksum state: neardup index info REF.ndx"},
+    };
+    if (argc >= 2)
+        for (size_t i = 0; i < sizeof sub / sizeof sub[0]; i++)
+            if (!strcmp(argv[1], sub[i].name)) return sub[i].run(argc - 1, argv + 1);
+    int help = argc >= 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"));
+    FILE *f = help ? stdout : stderr;
+    if (argc >= 2 && !help) fprintf(f, "neardup: index: unknown subcommand \"%s\"\n", argv[1]);
+    fprintf(f, "usage: neardup index build|add|info ...\n\nA persistent reference index for `neardup query`.\n\n");
+    for (size_t i = 0; i < sizeof sub / sizeof sub[0]; i++) fprintf(f, "  %-6s %s\n", sub[i].name, sub[i].summary);
+    fprintf(f, "\n`neardup index SUBCOMMAND --help` lists its options.\n");
+    return help ? 0 : 2;
+}

@@ -1,0 +1,373 @@
+/* cli_query.c - `neardup query REF.ndx INPUT...`: each input document
+ * against a reference index, without rebuilding anything.
+ *
+ * --mode dup: the document's LSH band keys are binary-searched in the
+ * index's sorted band records; every reference sharing a key is scored on
+ * the stored signatures, exactly as `pairs` scores a candidate, so the
+ * answer equals `pairs` over references + queries restricted to
+ * query x reference pairs.
+ *
+ * Workers format their documents' records into a per-batch buffer; the
+ * collector writes the buffers in input order (output independent of the
+ * thread count). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "index.h"
+
+enum { MODE_DUP, MODE_OVERLAP };
+enum { GIVEN_NGRAM = 1, GIVEN_K = 2, GIVEN_T = 4, GIVEN_SEED = 8 };
+
+typedef struct {
+    nd_common common;
+    int mode;
+    unsigned given;
+} opts;
+
+static const nd_cli_option query_opts[] = {
+    {"mode", 0, "dup|overlap", "dup: references with Jaccard >= T; overlap: references sharing passages (default dup)", 100},
+    ND_OPT_FORMAT("text|jsonl", "text"),
+    ND_OPT_OUTPUT,
+    ND_OPT_THRESHOLD("the index's"),
+    ND_OPT_KEY,
+    ND_OPT_NGRAM,
+    ND_OPT_K,
+    ND_OPT_SEED,
+    ND_OPT_THREADS,
+    ND_OPT_ID_FIELD,
+    ND_OPT_TEXT_FIELD,
+    ND_OPT_LOSSY,
+    ND_OPT_SKIP_BAD,
+    ND_OPT_TIMINGS,
+    ND_OPT_QUIET,
+    ND_OPT_END,
+};
+
+static int on_option(void *ctx, int id, const char *arg)
+{
+    opts *o = ctx;
+    if (id == 100) {
+        if (!strcmp(arg, "dup")) o->mode = MODE_DUP;
+        else if (!strcmp(arg, "overlap")) o->mode = MODE_OVERLAP;
+        else return nd_cli_error(NEARDUP_E_USAGE, "--mode: expected dup or overlap, got \"%s\"", arg);
+        return 0;
+    }
+    if (id == 5 && !strcmp(arg, "tsv")) return nd_cli_error(NEARDUP_E_USAGE, "--format: query writes text or jsonl");
+    o->given |= id == 1 ? GIVEN_NGRAM : id == 2 ? GIVEN_K : id == 3 ? GIVEN_T : id == 11 ? GIVEN_SEED : 0;
+    return nd_common_option(&o->common, id, arg);
+}
+
+/* ---------- per-document work ---------- */
+
+typedef struct {
+    const nd_index *ix;
+    const opts *o;
+    nd_seeds seeds;
+    uint64_t band_seed;
+    float threshold;
+    /* collected */
+    double *lat;
+    size_t nlat, lat_cap;
+    uint64_t hits, docs;
+    FILE *out;
+} query_ctx;
+
+typedef struct {
+    uint64_t *sh;
+    size_t sh_cap;
+    uint32_t *sig;
+    nd_band_rec *keys;
+    uint32_t *cand;
+    size_t cand_cap;
+} thread_state;
+
+typedef struct {
+    FILE *mem;   /* formatted records of this batch (open_memstream) */
+    char *buf;
+    size_t len;
+    double *lat;
+    size_t nlat, lat_cap;
+    uint64_t hits;
+} batch_out;
+
+static void *thread_init(void *u)
+{
+    query_ctx *c = u;
+    thread_state *ts = calloc(1, sizeof *ts);
+    if (!ts) return NULL;
+    ts->sig = malloc(c->ix->p.k * sizeof *ts->sig);
+    ts->keys = malloc(c->ix->p.bands * sizeof *ts->keys);
+    if (!ts->sig || !ts->keys) {
+        free(ts->sig);
+        free(ts->keys);
+        free(ts);
+        return NULL;
+    }
+    return ts;
+}
+
+static void thread_free(void *u, void *p)
+{
+    thread_state *ts = p;
+    free(ts->sh);
+    free(ts->sig);
+    free(ts->keys);
+    free(ts->cand);
+    free(ts);
+}
+
+static void batch_close(batch_out *b)
+{
+    if (b->mem) fclose(b->mem);
+    free(b->buf);
+    b->mem = NULL;
+    b->buf = NULL;
+    b->len = 0;
+}
+
+static void *batch_init(void *u)
+{
+    batch_out *b = calloc(1, sizeof *b);
+    if (b && !(b->mem = open_memstream(&b->buf, &b->len))) {
+        free(b);
+        return NULL;
+    }
+    return b;
+}
+
+/* A fresh memory stream per batch (a rewound one would keep its old size). */
+static void batch_reset(void *u, void *p)
+{
+    batch_out *b = p;
+    batch_close(b);
+    b->mem = open_memstream(&b->buf, &b->len); /* NULL is caught by the worker */
+    b->nlat = b->hits = 0;
+}
+
+static void batch_free(void *u, void *p)
+{
+    batch_out *b = p;
+    batch_close(b);
+    free(b->lat);
+    free(b);
+}
+
+/* One dup record, byte for byte the record `pairs` writes for (a, b). */
+static void put_pair(FILE *f, int format, const nd_doc *q, const char *ref, float jac)
+{
+    if (format == ND_FMT_JSONL) {
+        fputs("{\"a\": ", f);
+        nd_json_write_string(f, q->id, q->id_len);
+        fputs(", \"b\": ", f);
+        nd_json_write_string(f, ref, strlen(ref));
+        fprintf(f, ", \"jaccard\": %.6g}\n", (double)jac);
+    } else {
+        fprintf(f, "%.4f  %.*s  %s\n", (double)jac, (int)q->id_len, q->id, ref);
+    }
+}
+
+static int cmp_u32(const void *x, const void *y)
+{
+    uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+    return a < b ? -1 : a > b;
+}
+
+/* References sharing at least one band key with sig, sorted, each once. */
+static int candidates(const query_ctx *c, thread_state *ts, size_t *n)
+{
+    const nd_index *ix = c->ix;
+    nd_lsh_band_records(ts->sig, ix->p.bands, ix->p.rows, c->band_seed, 0, ts->keys);
+    *n = 0;
+    for (unsigned band = 0; band < ix->p.bands; band++) {
+        const nd_band_rec *r;
+        size_t m = nd_index_band_lookup(ix, ts->keys[band].key, &r);
+        if (nd_grow((void **)&ts->cand, &ts->cand_cap, *n + m, sizeof *ts->cand)) return -1;
+        for (size_t i = 0; i < m; i++) ts->cand[(*n)++] = r[i].doc;
+    }
+    qsort(ts->cand, *n, sizeof *ts->cand, cmp_u32);
+    size_t u = 0;
+    for (size_t i = 0; i < *n; i++)
+        if (!u || ts->cand[i] != ts->cand[u - 1]) ts->cand[u++] = ts->cand[i];
+    *n = u;
+    return 0;
+}
+
+static int dup_doc(query_ctx *c, thread_state *ts, batch_out *b, const nd_doc *d, const nd_tokens *tok,
+                   nd_error *err)
+{
+    const nd_index *ix = c->ix;
+    uint32_t nsh;
+    size_t n;
+    if (nd_index_sketch(tok, ix->p.ngram, ix->p.k, &c->seeds, &ts->sh, &ts->sh_cap, ts->sig, &nsh))
+        return nd_fail(err, NEARDUP_E_NOMEM, "out of memory sketching record %s", d->id);
+    if (!nsh) return NEARDUP_OK; /* empty documents never pair, as in `pairs` */
+    if (candidates(c, ts, &n)) return nd_fail(err, NEARDUP_E_NOMEM, "out of memory for candidates");
+    for (size_t i = 0; i < n; i++) {
+        uint32_t r = ts->cand[i];
+        /* float, compared in float: what `pairs` prints and compares */
+        float j = (float)nd_minhash_jaccard(ts->sig, ix->sig + (size_t)r * ix->p.k, ix->p.k);
+        if (j < c->threshold) continue;
+        put_pair(b->mem, c->o->common.format, d, nd_index_id(ix, r), j);
+        b->hits++;
+    }
+    return NEARDUP_OK;
+}
+
+static int query_doc(void *u, void *tsp, void *bop, uint64_t doc, const nd_doc *d, const nd_tokens *tok,
+                     nd_error *err)
+{
+    query_ctx *c = u;
+    batch_out *b = bop;
+    double t0 = nd_now();
+    if (!b->mem) return nd_fail(err, NEARDUP_E_NOMEM, "out of memory");
+    int rc = dup_doc(c, tsp, b, d, tok, err);
+    if (!rc && nd_grow((void **)&b->lat, &b->lat_cap, b->nlat + 1, sizeof *b->lat))
+        rc = nd_fail(err, NEARDUP_E_NOMEM, "out of memory");
+    if (!rc) b->lat[b->nlat++] = nd_now() - t0;
+    return rc;
+}
+
+static int collect(void *u, void *bop, uint64_t first, size_t n, nd_error *err)
+{
+    query_ctx *c = u;
+    batch_out *b = bop;
+    if (!b->mem || fflush(b->mem) || ferror(b->mem))
+        return nd_fail(err, NEARDUP_E_NOMEM, "out of memory formatting results");
+    if (b->len && fwrite(b->buf, 1, b->len, c->out) != b->len)
+        return nd_fail(err, NEARDUP_E_IO, "cannot write the results");
+    if (nd_grow((void **)&c->lat, &c->lat_cap, c->nlat + b->nlat, sizeof *c->lat))
+        return nd_fail(err, NEARDUP_E_NOMEM, "out of memory");
+    memcpy(c->lat + c->nlat, b->lat, b->nlat * sizeof *b->lat);
+    c->nlat += b->nlat;
+    c->hits += b->hits;
+    c->docs += b->nlat;
+    return NEARDUP_OK;
+}
+
+/* ---------- setup ---------- */
+
+/* The run uses the index's parameters; any given on the command line must
+ * equal them, and -t must imply the index's bands x rows. */
+static int adopt_params(const nd_index *ix, opts *o, nd_error *err)
+{
+    nd_common *c = &o->common;
+    nd_index_params want = ix->p;
+    if (o->given & GIVEN_NGRAM) want.ngram = c->ngram;
+    if (o->given & GIVEN_K) want.k = c->k;
+    if (o->given & GIVEN_SEED) want.seed = c->seed;
+    int rc = nd_index_params_check(&ix->p, &want, ix->path, err);
+    if (!rc) rc = nd_index_check_key(ix, c->key.present ? c->key.id : NULL, sizeof c->key.id, err);
+    if (rc) return rc;
+    if (o->given & GIVEN_T) {
+        unsigned b, r;
+        nd_lsh_params(c->threshold, ix->p.k, &b, &r);
+        if (b != ix->p.bands || r != ix->p.rows)
+            return nd_fail(err, NEARDUP_E_USAGE, "%s was built for -t %g (%u bands x %u rows); -t %g needs "
+                           "%u x %u: rebuild the index with -t %g", ix->path, ix->p.threshold, ix->p.bands,
+                           ix->p.rows, c->threshold, b, r, c->threshold);
+    } else {
+        c->threshold = ix->p.threshold;
+    }
+    c->ngram = ix->p.ngram;
+    c->k = ix->p.k;
+    c->seed = ix->p.seed;
+    return NEARDUP_OK;
+}
+
+static int cmp_double(const void *x, const void *y)
+{
+    double a = *(const double *)x, b = *(const double *)y;
+    return a < b ? -1 : a > b;
+}
+
+static void print_latency(query_ctx *c)
+{
+    if (!c->nlat) return;
+    qsort(c->lat, c->nlat, sizeof *c->lat, cmp_double);
+    size_t p50 = c->nlat / 2, p99 = c->nlat * 99 / 100;
+    fprintf(stderr, "timings: per document after tokenizing (sketch + lookup + %s): p50 %.3f ms, p99 %.3f ms, "
+            "max %.3f ms over %zu documents\n", c->o->mode == MODE_DUP ? "score" : "align",
+            c->lat[p50] * 1e3, c->lat[p99 < c->nlat ? p99 : c->nlat - 1] * 1e3, c->lat[c->nlat - 1] * 1e3, c->nlat);
+}
+
+static int run(query_ctx *c, opts *o, char **inputs, int n, nd_corpus_info *ci, nd_error *err)
+{
+    nd_pipeline_opts po;
+    nd_common_pipeline(&o->common, &po, &c->seeds);
+    c->band_seed = nd_index_band_seed(c->seeds.sketch_seed);
+    c->threshold = (float)o->common.threshold;
+    nd_reader *r = nd_cli_open_inputs(inputs, n, err);
+    if (!r) return err->code;
+    nd_pipeline_fns f = {
+        .user = c,
+        .thread_init = thread_init,
+        .thread_free = thread_free,
+        .batch_init = batch_init,
+        .batch_reset = batch_reset,
+        .batch_free = batch_free,
+        .doc = query_doc,
+        .collect = collect,
+    };
+    int rc = nd_pipeline_run(r, &po, &f, ci, err);
+    if (!rc) nd_cli_print_skips(ci);
+    nd_reader_free(r);
+    return rc;
+}
+
+int nd_cmd_query(int argc, char **argv)
+{
+    opts o = {.mode = MODE_DUP};
+    nd_common_default(&o.common);
+    char **pos;
+    int npos;
+    int rc = nd_cli_parse(argc, argv, "neardup query REF.ndx INPUT... [--mode dup|overlap] [--format text|jsonl]",
+                          "Query documents against a reference index (neardup index build). --mode dup\n"
+                          "lists references with Jaccard >= T, the records of `pairs` with a = the query\n"
+                          "document and b = the reference. Parameters come from the index.",
+                          query_opts, on_option, &o, &pos, &npos);
+    if (rc) {
+        free(pos);
+        return rc == 1 ? 0 : 2;
+    }
+    if (npos < 2) {
+        free(pos);
+        return nd_cli_error(NEARDUP_E_USAGE, "usage: neardup query REF.ndx INPUT... (see --help)");
+    }
+    double t0 = nd_now();
+    nd_error err = {0, ""};
+    nd_index *ix = NULL;
+    unsigned want = o.mode == MODE_DUP ? ND_IX_IDS | ND_IX_SIGS | ND_IX_BANDS
+                                       : ND_IX_IDS | ND_IX_DOCS | ND_IX_ANCHORS | ND_IX_BLOCKS;
+    query_ctx c = {.o = &o};
+    nd_corpus_info ci = {0};
+    nd_out out = {0};
+    if ((rc = nd_index_open(pos[0], want, &ix, &err)) || (rc = adopt_params(ix, &o, &err))) goto done;
+    if (o.mode == MODE_OVERLAP) {
+        rc = nd_fail(&err, NEARDUP_E_USAGE, "--mode overlap is not available yet (waiting for the overlap engine)");
+        goto done;
+    }
+    c.ix = ix;
+    if ((rc = nd_out_open(&out, o.common.output, &err))) goto done;
+    c.out = out.f;
+    rc = run(&c, &o, pos + 1, npos - 1, &ci, &err);
+    if (rc) nd_out_abort(&out);
+    else rc = nd_out_commit(&out, &err);
+    if (!rc && !o.common.quiet) {
+        double wall = nd_now() - t0;
+        fprintf(stderr, "neardup query: %llu documents against %llu references in %s, %llu %s, %.2f s\n",
+                (unsigned long long)c.docs, (unsigned long long)ix->ndocs, ix->path,
+                (unsigned long long)c.hits, o.mode == MODE_DUP ? "pairs" : "overlapping pairs", wall);
+    }
+    if (!rc && o.common.timings) {
+        nd_cli_print_timings(&ci);
+        print_latency(&c);
+    }
+done:
+    if (rc) rc = nd_cli_error(rc, "%s", err.msg);
+    nd_index_close(ix);
+    nd_corpus_info_free(&ci);
+    free(c.lat);
+    free(pos);
+    return rc;
+}
