@@ -413,10 +413,10 @@ static int cmd_info(int argc, char **argv)
     uint64_t nbad;
     rc = nd_index_verify_texts(ix, &nbad, &err);
     if (!rc) printf("checksums:  header, 6 sections and %llu text blocks OK\n", (unsigned long long)ix->nblocks);
-    else printf("checksums:  header and 6 sections OK; %llu of %llu text blocks DAMAGED (first: %s)\n",
-                (unsigned long long)nbad, (unsigned long long)ix->nblocks, err.msg);
+    else printf("checksums:  header and 6 sections OK; %llu of %llu text blocks DAMAGED\n",
+                (unsigned long long)nbad, (unsigned long long)ix->nblocks);
     nd_index_close(ix);
-    return rc ? nd_exit_status(rc) : 0;
+    return rc ? nd_cli_error(rc, "%s (%llu damaged text blocks)", err.msg, (unsigned long long)nbad) : 0;
 }
 
 int nd_cmd_index(int argc, char **argv)
