@@ -238,7 +238,7 @@ static int collect(void *u, void *bop, uint64_t first, size_t n, nd_error *err)
         return nd_fail(err, NEARDUP_E_IO, "cannot write the results");
     if (nd_grow((void **)&c->lat, &c->lat_cap, c->nlat + b->nlat, sizeof *c->lat))
         return nd_fail(err, NEARDUP_E_NOMEM, "out of memory");
-    memcpy(c->lat + c->nlat, b->lat, b->nlat * sizeof *b->lat);
+    if (b->nlat) memcpy(c->lat + c->nlat, b->lat, b->nlat * sizeof *b->lat);
     c->nlat += b->nlat;
     c->hits += b->hits;
     c->docs += b->nlat;

@@ -603,7 +603,7 @@ int nd_index_writer_copy(nd_index_writer *w, const nd_index *ix, nd_error *err)
     if (!rc && nd_grow((void **)&w->anc, &w->anc_cap, ix->nanchors, sizeof *w->anc))
         rc = nd_fail(err, NEARDUP_E_NOMEM, "out of memory copying anchors");
     if (rc) return rc;
-    memcpy(w->anc, ix->anchors, ix->nanchors * sizeof *w->anc); /* already sorted by hash */
+    if (ix->nanchors) memcpy(w->anc, ix->anchors, ix->nanchors * sizeof *w->anc); /* sorted by hash */
     w->nanc = ix->nanchors;
     w->copied = w->ndocs;
     return NEARDUP_OK;
