@@ -1,0 +1,609 @@
+/* corpus.c - inputs -> raw records (JSONL lines or whole plain files), batched.
+ *
+ * Rules (also in the README):
+ *  - Inputs keep their command-line order.  A directory is walked recursively
+ *    and its regular files are taken in byte-wise sorted full-path order
+ *    (strcmp), so the order never depends on the file system.  Hidden files
+ *    are included.  Symlinks inside directories are followed when
+ *    follow_symlinks is set (a loop back to a directory on the current path
+ *    is an error naming it); when it is not set they are not read.  Anything
+ *    else that is not a regular file (fifo, socket, device) inside a
+ *    directory is an error naming it: nothing is skipped silently.
+ *  - Names ending in .jsonl / .ndjson, optionally followed by .gz / .zst, are
+ *    JSONL (case-insensitive).  .gz / .zst of anything else is one compressed
+ *    plain file; everything else is one plain file.  "-" is standard input,
+ *    always read as uncompressed JSONL.
+ *  - A JSONL record is one line without its "\n" and a trailing "\r".  Lines
+ *    holding only JSON whitespace (space, tab, CR) are not records, but they
+ *    count in line numbers, so a line number is the one an editor shows.
+ *  - Standard input and other non-regular inputs named on the command line
+ *    (fifos such as <(zcat x)) are copied, as read, to an unlinked temporary
+ *    file in $TMPDIR (or /tmp), so nd_reader_rewind can read them again.
+ *  - Truncated or corrupt gzip / zstd streams are errors naming the file.
+ *
+ * After an error the reader can only be freed. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+#include <zstd.h>
+
+#include "nd.h"
+
+enum { COMP_NONE, COMP_GZ, COMP_ZST };
+
+#define RAW_CAP ((size_t)1 << 20)  /* compressed bytes read at a time */
+#define PEND_MIN ((size_t)4 << 20) /* decoded bytes in flight for JSONL */
+
+typedef struct {
+    char *path;
+    uint8_t jsonl, comp;
+    uint8_t stream;  /* not a regular file: spooled on the first pass */
+    uint8_t spooled; /* the whole stream is in spool_fd */
+    int spool_fd;    /* -1 until the stream is first opened */
+} nd_input;
+
+struct nd_reader {
+    nd_input *in;
+    size_t n, cap;
+    size_t cur;   /* input being read; n at the end */
+    int open;     /* cur is open */
+    int fd, own_fd, spooling;
+    int done;     /* the plain record of cur was handed out */
+    /* compressed bytes of cur */
+    unsigned char *raw;
+    size_t raw_pos, raw_len;
+    z_stream z;
+    int z_ready, z_end; /* z_end: at a gzip member boundary */
+    ZSTD_DCtx *zd;
+    size_t zret;  /* last ZSTD_decompressStream result: 0 at a frame boundary */
+    int flush;    /* the decoder filled its output and may hold more */
+    /* decoded JSONL bytes not yet handed out: [pos, end); scan = where the
+     * newline search resumes, so a huge line is searched once */
+    char *pend;
+    size_t pos, end, scan, pcap;
+    int dec_eof;
+    uint64_t line, ndoc;
+};
+
+/* ---------- the input list ---------- */
+
+static int ends_with(const char *s, size_t n, const char *suf)
+{
+    size_t k = strlen(suf);
+    return n >= k && strncasecmp(s + n - k, suf, k) == 0;
+}
+
+static void classify(nd_input *in)
+{
+    size_t n = strlen(in->path);
+    if (ends_with(in->path, n, ".gz")) in->comp = COMP_GZ, n -= 3;
+    else if (ends_with(in->path, n, ".zst")) in->comp = COMP_ZST, n -= 4;
+    in->jsonl = ends_with(in->path, n, ".jsonl") || ends_with(in->path, n, ".ndjson");
+}
+
+/* Takes ownership of path (freed on failure). */
+static int add_input(nd_reader *r, char *path, int stream, nd_error *err)
+{
+    if (r->n >= UINT32_MAX || nd_grow((void **)&r->in, &r->cap, r->n + 1, sizeof *r->in)) {
+        free(path);
+        return nd_fail(err, NEARDUP_E_NOMEM, "out of memory listing the inputs");
+    }
+    nd_input *in = &r->in[r->n++];
+    memset(in, 0, sizeof *in);
+    in->path = path;
+    in->stream = (uint8_t)stream;
+    in->spool_fd = -1;
+    if (strcmp(path, "-") == 0) in->jsonl = 1;
+    else classify(in);
+    return NEARDUP_OK;
+}
+
+typedef struct {
+    dev_t dev;
+    ino_t ino;
+    const char *path;
+} dir_id;
+
+typedef struct {
+    dir_id *v;
+    size_t n, cap;
+    int follow;
+} dir_stack;
+
+static char *join(const char *dir, const char *name)
+{
+    size_t a = strlen(dir), b = strlen(name);
+    int slash = a > 0 && dir[a - 1] != '/';
+    char *p = malloc(a + slash + b + 1);
+    if (!p) return NULL;
+    memcpy(p, dir, a);
+    if (slash) p[a] = '/';
+    memcpy(p + a + slash, name, b + 1);
+    return p;
+}
+
+static const char *kind_name(mode_t m)
+{
+    if (S_ISFIFO(m)) return "fifo";
+    if (S_ISSOCK(m)) return "socket";
+    if (S_ISCHR(m)) return "character device";
+    if (S_ISBLK(m)) return "block device";
+    if (S_ISLNK(m)) return "symbolic link";
+    return "special file";
+}
+
+static int walk(nd_reader *r, const char *dir, const struct stat *st, dir_stack *ds, nd_error *err);
+
+/* One directory entry: recurse, add, or refuse. */
+static int walk_entry(nd_reader *r, DIR *d, const char *dir, const char *name, dir_stack *ds,
+                      nd_error *err)
+{
+    char *path = join(dir, name);
+    if (!path) return nd_fail(err, NEARDUP_E_NOMEM, "out of memory walking %s", dir);
+    struct stat st;
+    int rc = NEARDUP_OK;
+    if (fstatat(dirfd(d), name, &st, ds->follow ? 0 : AT_SYMLINK_NOFOLLOW) != 0)
+        rc = nd_fail(err, NEARDUP_E_IO, "%s: cannot stat: %s%s", path, strerror(errno),
+                     errno == ENOENT ? " (a dangling symbolic link?)" : "");
+    else if (S_ISLNK(st.st_mode))
+        ; /* follow_symlinks off: links inside directories are not read (documented) */
+    else if (S_ISDIR(st.st_mode))
+        rc = walk(r, path, &st, ds, err);
+    else if (!S_ISREG(st.st_mode))
+        rc = nd_fail(err, NEARDUP_E_INPUT, "%s: is a %s, not a regular file or directory",
+                     path, kind_name(st.st_mode));
+    else if (faccessat(dirfd(d), name, R_OK, 0) != 0)
+        rc = nd_fail(err, NEARDUP_E_IO, "%s: cannot read: %s", path, strerror(errno));
+    else
+        return add_input(r, path, 0, err);
+    free(path);
+    return rc;
+}
+
+static int walk_dir(nd_reader *r, DIR *d, const char *dir, dir_stack *ds, nd_error *err)
+{
+    for (;;) {
+        errno = 0;
+        struct dirent *e = readdir(d);
+        if (!e) {
+            if (errno) return nd_fail(err, NEARDUP_E_IO, "%s: cannot list: %s", dir, strerror(errno));
+            return NEARDUP_OK;
+        }
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
+        int rc = walk_entry(r, d, dir, e->d_name, ds, err);
+        if (rc) return rc;
+    }
+}
+
+/* Walks dir unless it is already on the current path (a symlink loop). */
+static int walk(nd_reader *r, const char *dir, const struct stat *st, dir_stack *ds, nd_error *err)
+{
+    for (size_t i = 0; i < ds->n; i++)
+        if (ds->v[i].dev == st->st_dev && ds->v[i].ino == st->st_ino)
+            return nd_fail(err, NEARDUP_E_INPUT,
+                           "%s: directory loop: it is %s again (through a symbolic link)", dir,
+                           ds->v[i].path);
+    if (nd_grow((void **)&ds->v, &ds->cap, ds->n + 1, sizeof *ds->v))
+        return nd_fail(err, NEARDUP_E_NOMEM, "out of memory walking %s", dir);
+    DIR *d = opendir(dir);
+    if (!d) return nd_fail(err, NEARDUP_E_IO, "%s: cannot open directory: %s", dir, strerror(errno));
+    ds->v[ds->n++] = (dir_id){st->st_dev, st->st_ino, dir};
+    int rc = walk_dir(r, d, dir, ds, err);
+    ds->n--;
+    closedir(d);
+    return rc;
+}
+
+static int cmp_input(const void *a, const void *b)
+{
+    return strcmp(((const nd_input *)a)->path, ((const nd_input *)b)->path);
+}
+
+static int add_arg(nd_reader *r, const char *arg, dir_stack *ds, nd_error *err)
+{
+    struct stat st;
+    int is_stdin = strcmp(arg, "-") == 0;
+    if (!is_stdin && stat(arg, &st) != 0)
+        return nd_fail(err, NEARDUP_E_IO, "%s: %s", arg, strerror(errno));
+    if (!is_stdin && S_ISDIR(st.st_mode)) {
+        size_t first = r->n;
+        int rc = walk(r, arg, &st, ds, err);
+        if (!rc) qsort(r->in + first, r->n - first, sizeof *r->in, cmp_input);
+        return rc;
+    }
+    if (!is_stdin && access(arg, R_OK) != 0)
+        return nd_fail(err, NEARDUP_E_IO, "%s: cannot read: %s", arg, strerror(errno));
+    char *p = strdup(arg);
+    if (!p) return nd_fail(err, NEARDUP_E_NOMEM, "out of memory listing the inputs");
+    return add_input(r, p, is_stdin || !S_ISREG(st.st_mode), err);
+}
+
+nd_reader *nd_reader_open(const char *const *inputs, size_t ninputs, const nd_reader_opts *o,
+                          nd_error *err)
+{
+    nd_reader *r = calloc(1, sizeof *r);
+    if (!r) return nd_fail(err, NEARDUP_E_NOMEM, "out of memory"), NULL;
+    r->fd = -1;
+    dir_stack ds = {NULL, 0, 0, o ? o->follow_symlinks : 1};
+    int rc = NEARDUP_OK, nstdin = 0;
+    for (size_t i = 0; i < ninputs && !rc; i++) {
+        if (strcmp(inputs[i], "-") == 0 && nstdin++)
+            rc = nd_fail(err, NEARDUP_E_USAGE, "standard input (\"-\") is given more than once");
+        else
+            rc = add_arg(r, inputs[i], &ds, err);
+    }
+    free(ds.v);
+    if (!rc && (!(r->raw = malloc(RAW_CAP)) || !(r->zd = ZSTD_createDCtx())))
+        rc = nd_fail(err, NEARDUP_E_NOMEM, "out of memory");
+    /* accept frames made with zstd --long (windows up to 2 GiB) */
+    if (!rc) ZSTD_DCtx_setParameter(r->zd, ZSTD_d_windowLogMax, sizeof(size_t) > 4 ? 31 : 27);
+    if (rc) {
+        nd_reader_free(r);
+        return NULL;
+    }
+    return r;
+}
+
+/* ---------- opening, raw reading, spooling ---------- */
+
+static void close_input(nd_reader *r)
+{
+    if (r->open && r->own_fd) close(r->fd);
+    r->open = r->own_fd = r->spooling = 0;
+    r->fd = -1;
+}
+
+void nd_reader_free(nd_reader *r)
+{
+    if (!r) return;
+    close_input(r);
+    for (size_t i = 0; i < r->n; i++) {
+        if (r->in[i].spool_fd >= 0) close(r->in[i].spool_fd);
+        free(r->in[i].path);
+    }
+    free(r->in);
+    free(r->raw);
+    free(r->pend);
+    if (r->z_ready) inflateEnd(&r->z);
+    ZSTD_freeDCtx(r->zd);
+    free(r);
+}
+
+static int make_spool(nd_input *in, nd_error *err)
+{
+    const char *dir = getenv("TMPDIR");
+    if (!dir || !*dir) dir = "/tmp";
+    char tmpl[PATH_MAX];
+    if (snprintf(tmpl, sizeof tmpl, "%s/neardup-spool-XXXXXX", dir) >= (int)sizeof tmpl)
+        return nd_fail(err, NEARDUP_E_IO, "%s: TMPDIR path too long", in->path);
+    int fd = mkstemp(tmpl);
+    if (fd < 0)
+        return nd_fail(err, NEARDUP_E_IO, "%s: cannot create a temporary copy in %s: %s", in->path,
+                       dir, strerror(errno));
+    unlink(tmpl); /* nothing is left behind, whatever happens next */
+    in->spool_fd = fd;
+    return NEARDUP_OK;
+}
+
+/* Opens the bytes of input cur: the file, or its spool once it is complete. */
+static int open_fd(nd_reader *r, nd_error *err)
+{
+    nd_input *in = &r->in[r->cur];
+    r->own_fd = r->spooling = 0;
+    if (in->spooled) {
+        if (lseek(in->spool_fd, 0, SEEK_SET) != 0)
+            return nd_fail(err, NEARDUP_E_IO, "%s: cannot rewind its temporary copy: %s", in->path,
+                           strerror(errno));
+        r->fd = in->spool_fd;
+    } else if (strcmp(in->path, "-") == 0) {
+        r->fd = 0;
+    } else if ((r->fd = open(in->path, O_RDONLY | O_CLOEXEC)) < 0) {
+        return nd_fail(err, NEARDUP_E_IO, "%s: cannot open: %s", in->path, strerror(errno));
+    } else {
+        r->own_fd = 1;
+    }
+    r->open = 1;
+    if (in->stream && !in->spooled) {
+        r->spooling = 1;
+        if (in->spool_fd < 0) return make_spool(in, err);
+    }
+    return NEARDUP_OK;
+}
+
+static int write_all(int fd, const char *p, size_t n)
+{
+    while (n) {
+        ssize_t w = write(fd, p, n);
+        if (w < 0 && errno == EINTR) continue;
+        if (w <= 0) return -1;
+        p += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+/* read() of up to cap bytes of the current input; *got = 0 at its end. */
+static int read_raw(nd_reader *r, void *dst, size_t cap, size_t *got, nd_error *err)
+{
+    nd_input *in = &r->in[r->cur];
+    ssize_t k;
+    do k = read(r->fd, dst, cap);
+    while (k < 0 && errno == EINTR);
+    if (k < 0) return nd_fail(err, NEARDUP_E_IO, "%s: read error: %s", in->path, strerror(errno));
+    *got = (size_t)k;
+    if (r->spooling && k == 0) in->spooled = 1;
+    if (r->spooling && k > 0 && write_all(in->spool_fd, dst, (size_t)k))
+        return nd_fail(err, NEARDUP_E_IO, "%s: cannot write its temporary copy: %s", in->path,
+                       strerror(errno));
+    return NEARDUP_OK;
+}
+
+static int open_input(nd_reader *r, nd_error *err)
+{
+    int rc = open_fd(r, err);
+    if (rc) return rc;
+    r->raw_pos = r->raw_len = 0;
+    r->pos = r->end = r->scan = 0;
+    r->dec_eof = r->done = r->flush = 0;
+    r->line = 0;
+    r->z_end = 0;
+    r->zret = 1;
+    int comp = r->in[r->cur].comp;
+    if (comp == COMP_GZ && !r->z_ready) {
+        memset(&r->z, 0, sizeof r->z);
+        if (inflateInit2(&r->z, 15 + 16) != Z_OK) /* gzip wrapper only */
+            return nd_fail(err, NEARDUP_E_NOMEM, "out of memory for a gzip decoder");
+        r->z_ready = 1;
+    } else if (comp == COMP_GZ) {
+        inflateReset(&r->z);
+    } else if (comp == COMP_ZST) {
+        ZSTD_DCtx_reset(r->zd, ZSTD_reset_session_only);
+    }
+    return NEARDUP_OK;
+}
+
+/* ---------- decoding ---------- */
+
+static int truncated(nd_reader *r, const char *what, nd_error *err)
+{
+    return nd_fail(err, NEARDUP_E_INPUT, "%s: truncated %s stream (the file ends inside a compressed "
+                   "frame; is it complete?)", r->in[r->cur].path, what);
+}
+
+/* Refills raw when it is empty; *eof = 1 when the file has no more bytes. */
+static int need_raw(nd_reader *r, int *eof, nd_error *err)
+{
+    *eof = 0;
+    if (r->raw_pos < r->raw_len || r->flush) return NEARDUP_OK;
+    r->raw_pos = 0;
+    int rc = read_raw(r, r->raw, RAW_CAP, &r->raw_len, err);
+    *eof = !rc && r->raw_len == 0;
+    return rc;
+}
+
+static int decode_gz(nd_reader *r, char *dst, size_t cap, size_t *got, nd_error *err)
+{
+    z_stream *z = &r->z;
+    if (cap > UINT_MAX) cap = UINT_MAX;
+    z->next_out = (Bytef *)dst;
+    z->avail_out = (uInt)cap;
+    while (z->avail_out == cap) {
+        int eof, rc = need_raw(r, &eof, err);
+        if (rc) return rc;
+        if (eof) {
+            if (r->z_end) break;
+            return truncated(r, "gzip", err);
+        }
+        if (r->z_end) inflateReset(z); /* another member follows (multi-member gzip) */
+        r->z_end = 0;
+        z->next_in = r->raw + r->raw_pos;
+        z->avail_in = (uInt)(r->raw_len - r->raw_pos);
+        int zr = inflate(z, Z_NO_FLUSH);
+        r->raw_pos = r->raw_len - z->avail_in;
+        r->flush = z->avail_out == 0;
+        if (zr == Z_STREAM_END) r->z_end = 1;
+        else if (zr != Z_OK && zr != Z_BUF_ERROR)
+            return nd_fail(err, NEARDUP_E_INPUT, "%s: corrupt gzip data at compressed byte ~%llu: %s",
+                           r->in[r->cur].path, (unsigned long long)z->total_in,
+                           z->msg ? z->msg : "inflate failed");
+    }
+    *got = cap - z->avail_out;
+    return NEARDUP_OK;
+}
+
+static int decode_zst(nd_reader *r, char *dst, size_t cap, size_t *got, nd_error *err)
+{
+    ZSTD_outBuffer out = {dst, cap, 0};
+    while (out.pos == 0) {
+        int eof, rc = need_raw(r, &eof, err);
+        if (rc) return rc;
+        if (eof) {
+            if (r->zret == 0) break;
+            return truncated(r, "zstd", err);
+        }
+        ZSTD_inBuffer inb = {r->raw + r->raw_pos, r->raw_len - r->raw_pos, 0};
+        size_t ret = ZSTD_decompressStream(r->zd, &out, &inb);
+        r->raw_pos += inb.pos;
+        if (ZSTD_isError(ret))
+            return nd_fail(err, NEARDUP_E_INPUT, "%s: corrupt zstd data: %s", r->in[r->cur].path,
+                           ZSTD_getErrorName(ret));
+        r->zret = ret;
+        r->flush = out.pos == out.size; /* more may wait inside the decoder */
+    }
+    *got = out.pos;
+    return NEARDUP_OK;
+}
+
+/* Up to cap decoded bytes of the current input; *got = 0 at its end. */
+static int decode(nd_reader *r, char *dst, size_t cap, size_t *got, nd_error *err)
+{
+    switch (r->in[r->cur].comp) {
+    case COMP_GZ: return decode_gz(r, dst, cap, got, err);
+    case COMP_ZST: return decode_zst(r, dst, cap, got, err);
+    default: return read_raw(r, dst, cap, got, err);
+    }
+}
+
+/* ---------- records ---------- */
+
+static int append(nd_reader *r, nd_batch *b, const char *p, size_t len, nd_error *err)
+{
+    if (nd_grow((void **)&b->rec, &b->cap_rec, b->n + 1, sizeof *b->rec) ||
+        nd_grow((void **)&b->buf, &b->cap, b->len + len + 1, 1))
+        return nd_fail(err, NEARDUP_E_NOMEM, "%s:%llu: out of memory for a record of %zu bytes",
+                       r->in[r->cur].path, (unsigned long long)r->line, len);
+    memcpy(b->buf + b->len, p, len);
+    b->rec[b->n++] = (nd_raw_record){b->len, len, (uint32_t)r->cur, 1, r->line};
+    b->len += len;
+    return NEARDUP_OK;
+}
+
+/* Decodes more JSONL bytes into pend, keeping [pos, end). */
+static int fill_pending(nd_reader *r, nd_error *err)
+{
+    if (r->pos > 0) {
+        memmove(r->pend, r->pend + r->pos, r->end - r->pos);
+        r->end -= r->pos;
+        r->scan -= r->pos;
+        r->pos = 0;
+    }
+    size_t want = r->end + RAW_CAP > PEND_MIN ? r->end + RAW_CAP : PEND_MIN;
+    if (nd_grow((void **)&r->pend, &r->pcap, want, 1))
+        return nd_fail(err, NEARDUP_E_NOMEM, "%s:%llu: out of memory for a line of over %zu bytes",
+                       r->in[r->cur].path, (unsigned long long)r->line + 1, r->end);
+    size_t got;
+    int rc = decode(r, r->pend + r->end, r->pcap - r->end, &got, err);
+    r->end += got;
+    if (!rc && got == 0) r->dec_eof = 1;
+    return rc;
+}
+
+static int blank(const char *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (p[i] != ' ' && p[i] != '\t' && p[i] != '\r') return 0;
+    return 1;
+}
+
+/* Appends the next non-blank line of the current JSONL input; *more = 0 at its end. */
+static int jsonl_next(nd_reader *r, nd_batch *b, int *more, nd_error *err)
+{
+    for (;;) {
+        char *nl = r->scan < r->end ? memchr(r->pend + r->scan, '\n', r->end - r->scan) : NULL;
+        size_t stop;
+        if (nl) {
+            stop = (size_t)(nl - r->pend);
+        } else if (!r->dec_eof) {
+            r->scan = r->end;
+            int rc = fill_pending(r, err);
+            if (rc) return rc;
+            continue;
+        } else if (r->pos == r->end) {
+            *more = 0;
+            return NEARDUP_OK;
+        } else {
+            stop = r->end; /* a last line without "\n" */
+        }
+        size_t start = r->pos, len = stop - start;
+        r->pos = r->scan = nl ? stop + 1 : stop;
+        r->line++;
+        if (len && r->pend[start + len - 1] == '\r') len--;
+        if (blank(r->pend + start, len)) continue;
+        *more = 1;
+        return append(r, b, r->pend + start, len, err);
+    }
+}
+
+/* Appends the whole current plain file as one record, decoding straight into b. */
+static int plain_next(nd_reader *r, nd_batch *b, int *more, nd_error *err)
+{
+    *more = !r->done;
+    if (r->done) return NEARDUP_OK;
+    struct stat st;
+    size_t hint = fstat(r->fd, &st) == 0 && S_ISREG(st.st_mode) ? (size_t)st.st_size + 1 : 0;
+    if (r->in[r->cur].comp != COMP_NONE || hint < 65536) hint = 65536;
+    size_t start = b->len;
+    for (;;) {
+        if (nd_grow((void **)&b->buf, &b->cap, b->len + hint, 1) ||
+            nd_grow((void **)&b->rec, &b->cap_rec, b->n + 1, sizeof *b->rec))
+            return nd_fail(err, NEARDUP_E_NOMEM, "%s: out of memory reading it", r->in[r->cur].path);
+        size_t got;
+        int rc = decode(r, b->buf + b->len, b->cap - b->len, &got, err);
+        if (rc) return rc;
+        if (got == 0) break;
+        b->len += got;
+    }
+    b->rec[b->n++] = (nd_raw_record){start, b->len - start, (uint32_t)r->cur, 0, 0};
+    r->done = 1;
+    return NEARDUP_OK;
+}
+
+int nd_reader_next(nd_reader *r, nd_batch *b, size_t target, nd_error *err)
+{
+    b->len = b->n = 0;
+    b->first_doc = r->ndoc;
+    while (r->cur < r->n && (b->n == 0 || b->len < target)) {
+        int rc = r->open ? NEARDUP_OK : open_input(r, err), more = 0;
+        if (!rc) rc = r->in[r->cur].jsonl ? jsonl_next(r, b, &more, err) : plain_next(r, b, &more, err);
+        if (rc) return -rc;
+        if (!more) {
+            close_input(r);
+            r->cur++;
+        }
+    }
+    r->ndoc += b->n;
+    return b->n > 0;
+}
+
+/* Copies the rest of stream input i to its spool. */
+static int drain(nd_reader *r, size_t i, nd_error *err)
+{
+    if (!(r->open && r->cur == i)) {
+        close_input(r);
+        r->cur = i;
+        int rc = open_fd(r, err);
+        if (rc) return rc;
+    }
+    size_t got = 1;
+    while (got) {
+        int rc = read_raw(r, r->raw, RAW_CAP, &got, err);
+        if (rc) return rc;
+    }
+    close_input(r);
+    return NEARDUP_OK;
+}
+
+int nd_reader_rewind(nd_reader *r, nd_error *err)
+{
+    for (size_t i = 0; i < r->n; i++) {
+        if (!r->in[i].stream || r->in[i].spooled) continue;
+        int rc = drain(r, i, err);
+        if (rc) return rc;
+    }
+    close_input(r);
+    r->cur = 0;
+    r->ndoc = 0;
+    return NEARDUP_OK;
+}
+
+size_t nd_reader_count(const nd_reader *r) { return r->n; }
+
+const char *nd_reader_path(const nd_reader *r, uint32_t input)
+{
+    return input < r->n ? r->in[input].path : "?";
+}
+
+void nd_batch_free(nd_batch *b)
+{
+    if (!b) return;
+    free(b->buf);
+    free(b->rec);
+    memset(b, 0, sizeof *b);
+}

@@ -1,0 +1,167 @@
+/* record.c - raw record -> (id, text); JSON string literals for the writers.
+ *
+ * JSONL lines are parsed with jansson.  The EOF check stays on, so trailing
+ * garbage after the object is an error; \u0000 is allowed (JSON_ALLOW_NUL) and
+ * keeps its place in the text, so text_len counts it.  The parsed value lives
+ * in the parser handle until the next parse: id and text point into it, with
+ * no copy.  Duplicate keys are not rejected; jansson keeps the last one. */
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "nd.h"
+
+struct nd_record_parser {
+    char *id_field, *text_field;
+    json_t *root; /* the last parsed record, owned */
+};
+
+nd_record_parser *nd_record_parser_create(const nd_record_opts *o)
+{
+    nd_record_parser *p = calloc(1, sizeof *p);
+    if (!p) return NULL;
+    p->id_field = strdup(o && o->id_field ? o->id_field : "id");
+    p->text_field = strdup(o && o->text_field ? o->text_field : "text");
+    if (!p->id_field || !p->text_field) {
+        nd_record_parser_free(p);
+        return NULL;
+    }
+    return p;
+}
+
+void nd_record_parser_free(nd_record_parser *p)
+{
+    if (!p) return;
+    json_decref(p->root);
+    free(p->id_field);
+    free(p->text_field);
+    free(p);
+}
+
+static const char *type_name(const json_t *v)
+{
+    switch (json_typeof(v)) {
+    case JSON_OBJECT: return "an object";
+    case JSON_ARRAY: return "an array";
+    case JSON_STRING: return "a string";
+    case JSON_INTEGER:
+    case JSON_REAL: return "a number";
+    case JSON_TRUE:
+    case JSON_FALSE: return "a boolean";
+    default: return "null";
+    }
+}
+
+/* The string field name of obj, or an error naming path:line and the field. */
+static int get_string(const json_t *obj, const char *name, const char *path, uint64_t line,
+                      const char **s, size_t *len, nd_error *err)
+{
+    const json_t *v = json_object_get(obj, name);
+    if (!v)
+        return nd_fail(err, NEARDUP_E_INPUT, "%s:%llu: field \"%s\" is missing", path,
+                       (unsigned long long)line, name);
+    if (!json_is_string(v))
+        return nd_fail(err, NEARDUP_E_INPUT, "%s:%llu: field \"%s\" is %s, expected a string", path,
+                       (unsigned long long)line, name, type_name(v));
+    *s = json_string_value(v);
+    *len = json_string_length(v);
+    return NEARDUP_OK;
+}
+
+static int json_error(const json_error_t *je, const char *path, uint64_t line, nd_error *err)
+{
+    unsigned long long ln = (unsigned long long)line;
+    switch (json_error_code(je)) {
+    case json_error_invalid_utf8:
+        return nd_fail(err, NEARDUP_E_INPUT, "%s:%llu: invalid UTF-8 in the JSON at byte %d: %s",
+                       path, ln, je->position, je->text);
+    case json_error_out_of_memory:
+        return nd_fail(err, NEARDUP_E_NOMEM, "%s:%llu: out of memory parsing JSON", path, ln);
+    default:
+        return nd_fail(err, NEARDUP_E_INPUT, "%s:%llu: invalid JSON at column %d: %s", path, ln,
+                       je->column, je->text);
+    }
+}
+
+int nd_record_parse(nd_record_parser *p, const nd_raw_record *rec, const char *bytes,
+                    const char *path, nd_doc *out, nd_error *err)
+{
+    json_decref(p->root);
+    p->root = NULL;
+    if (!rec->jsonl) {
+        *out = (nd_doc){path, strlen(path), bytes, rec->len};
+        return NEARDUP_OK;
+    }
+    json_error_t je;
+    p->root = json_loadb(bytes, rec->len, JSON_ALLOW_NUL, &je);
+    if (!p->root) return json_error(&je, path, rec->line, err);
+    if (!json_is_object(p->root))
+        return nd_fail(err, NEARDUP_E_INPUT, "%s:%llu: the record is %s, expected an object", path,
+                       (unsigned long long)rec->line, type_name(p->root));
+    int rc = get_string(p->root, p->id_field, path, rec->line, &out->id, &out->id_len, err);
+    if (!rc) rc = get_string(p->root, p->text_field, path, rec->line, &out->text, &out->text_len, err);
+    return rc;
+}
+
+/* ---------- JSON string writer ---------- */
+
+/* Length of the valid UTF-8 sequence at s (n bytes left), or 0 if invalid
+ * (overlong forms, surrogates and code points past U+10FFFF are invalid). */
+static size_t utf8_len(const unsigned char *s, size_t n)
+{
+    unsigned c = s[0];
+    size_t k;
+    unsigned min;
+    if (c >= 0xc2 && c <= 0xdf) k = 2, min = 0x80;
+    else if (c >= 0xe0 && c <= 0xef) k = 3, min = 0x800;
+    else if (c >= 0xf0 && c <= 0xf4) k = 4, min = 0x10000;
+    else return 0;
+    if (n < k) return 0;
+    unsigned cp = c & (0x3f >> (k - 1));
+    for (size_t i = 1; i < k; i++) {
+        if ((s[i] & 0xc0) != 0x80) return 0;
+        cp = cp << 6 | (s[i] & 0x3f);
+    }
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return 0;
+    return k;
+}
+
+/* Writes s as a JSON string literal.  UTF-8 passes through unescaped; '"',
+ * '\\' and control characters (NUL included) are escaped.  We do not use
+ * jansson's encoder here: it refuses invalid UTF-8 outright (json_stringn
+ * returns NULL) and it copies every string into a new json_t, while plain
+ * files read in --lossy mode may hold invalid bytes, which we write as
+ * U+FFFD so the output is always valid JSON.  Returns 0, or -1 if f failed. */
+int nd_json_write_string(FILE *f, const char *s, size_t len)
+{
+    static const char hex[] = "0123456789abcdef";
+    const unsigned char *u = (const unsigned char *)s;
+    size_t run = 0; /* start of the pending run of bytes written as they are */
+    putc('"', f);
+    for (size_t i = 0; i < len;) {
+        unsigned c = u[i];
+        size_t k = 1;
+        if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) { i++; continue; }
+        if (c >= 0x80 && (k = utf8_len(u + i, len - i)) > 0) { i += k; continue; }
+        fwrite(s + run, 1, i - run, f);
+        char esc[8] = {'\\', 0};
+        switch (c) {
+        case '"': case '\\': esc[1] = (char)c; fwrite(esc, 1, 2, f); break;
+        case '\n': fputs("\\n", f); break;
+        case '\r': fputs("\\r", f); break;
+        case '\t': fputs("\\t", f); break;
+        case '\b': fputs("\\b", f); break;
+        case '\f': fputs("\\f", f); break;
+        default:
+            if (c >= 0x80) { fputs("\\ufffd", f); break; } /* an invalid UTF-8 byte */
+            memcpy(esc, "\\u00", 4);
+            esc[4] = hex[c >> 4];
+            esc[5] = hex[c & 15];
+            fwrite(esc, 1, 6, f);
+        }
+        run = ++i;
+    }
+    fwrite(s + run, 1, len - run, f);
+    putc('"', f);
+    return ferror(f) ? -1 : 0;
+}
