@@ -275,6 +275,39 @@ static void compressed_jsonl(void **state)
     nd_reader_free(r);
 }
 
+/* Large, poorly compressible plain files: the decoders fill the record
+ * buffer many times and must flush what they hold before reading more. */
+static void compressed_plain_large(void **state)
+{
+    fx *f = *state;
+    size_t n = 3u << 20;
+    char *s = malloc(n);
+    uint64_t x = 88172645463325252ULL;
+    for (size_t i = 0; i < n; i++) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        s[i] = (char)(' ' + x % 95);
+    }
+    size_t cap = ZSTD_compressBound(n) + 1024;
+    unsigned char *c = malloc(cap);
+    put(f, "big.txt.zst", c, zst(s, n, c, cap));
+    put(f, "big.txt.gz", c, gz(s, n, c, cap));
+    free(c);
+    const char *in[] = {pathf(f, "big.txt.zst"), pathf(f, "big.txt.gz")};
+    nd_error err = {0, ""};
+    nd_reader *r = nd_reader_open(in, 2, NULL, &err);
+    recs rs = {0};
+    int rc = drain_all(r, 1, &rs, &err);
+    if (rc) fail_msg("%s", err.msg);
+    assert_int_equal(rs.n, 2);
+    for (int k = 0; k < 2; k++) {
+        assert_int_equal(rs.r[k].len, n);
+        assert_memory_equal(rs.r[k].bytes, s, n);
+    }
+    free(s);
+    recs_free(&rs);
+    nd_reader_free(r);
+}
+
 /* Opens name, reads to the end, expects error code with msg containing name and what. */
 static void expect_read_error(const fx *f, const char *name, int code, const char *what)
 {
@@ -581,6 +614,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(directory_order, setup, teardown),
         cmocka_unit_test_setup_teardown(jsonl_blank_lines_and_crlf, setup, teardown),
         cmocka_unit_test_setup_teardown(compressed_jsonl, setup, teardown),
+        cmocka_unit_test_setup_teardown(compressed_plain_large, setup, teardown),
         cmocka_unit_test_setup_teardown(truncated_and_corrupt_streams, setup, teardown),
         cmocka_unit_test_setup_teardown(huge_line, setup, teardown),
         cmocka_unit_test_setup_teardown(symlink_loop_is_an_error, setup, teardown),
