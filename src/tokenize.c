@@ -224,6 +224,13 @@ int nd_tokenize(nd_tokenizer *tk, const char *text, size_t len, nd_tokens *out,
             continue;
         }
         utf8proc_category_t cat = utf8proc_category(cp);
+        if (cat == UTF8PROC_CATEGORY_CF && in_tok) {
+            /* A soft hyphen or zero-width joiner inside a word keeps it whole;
+             * normalisation removes it (default ignorable). */
+            ascii = 0;
+            i += (size_t)k;
+            continue;
+        }
         if (!is_word_category(cat)) {
             FLUSH();
             i += (size_t)k;

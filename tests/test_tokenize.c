@@ -1,0 +1,271 @@
+/* test_tokenize.c - words, offsets, NFKC + case fold, scripts without spaces,
+ * invalid UTF-8, and the shingler's counts, hashes and set algebra. */
+#include <stdlib.h>
+#include <string.h>
+
+#include <xxhash.h>
+
+#include "nd_test.h"
+
+static nd_seeds seeds(void)
+{
+    nd_seeds s;
+    nd_seeds_from_seed(&s, ND_DEFAULT_SEED);
+    return s;
+}
+
+/* Tokenizes s (strict) and returns the number of tokens; fails the test on error. */
+static size_t tok(nd_tokenizer *tk, const char *s, nd_tokens *t)
+{
+    size_t bad = 0, rep = 0;
+    assert_int_equal(nd_tokenize(tk, s, strlen(s), t, &bad, &rep), NEARDUP_OK);
+    assert_int_equal(rep, 0);
+    return t->n;
+}
+
+/* The hash of the single token in s. */
+static uint64_t one(nd_tokenizer *tk, const char *s)
+{
+    nd_tokens t = {0};
+    assert_int_equal(tok(tk, s, &t), 1);
+    uint64_t h = t.hash[0];
+    nd_tokens_free(&t);
+    return h;
+}
+
+static void assert_norm(nd_tokenizer *tk, const char *in, const char *want)
+{
+    char buf[256];
+    long n = nd_normalize_token(tk, in, strlen(in), buf, sizeof buf);
+    assert_true(n >= 0);
+    assert_string_equal(buf, want);
+    assert_int_equal((size_t)n, strlen(want));
+}
+
+static void words_and_offsets(void **state)
+{
+    nd_tokenizer *tk = nd_tokenizer_create(seeds().token_seed, 0);
+    nd_tokens t = {0};
+    const char *s = "Hello, World! 42nd\tst.";
+    assert_int_equal(tok(tk, s, &t), 4);
+    const nd_span want[] = {{0, 5}, {7, 12}, {14, 18}, {19, 21}};
+    for (size_t i = 0; i < 4; i++) {
+        assert_int_equal(t.span[i].start, want[i].start);
+        assert_int_equal(t.span[i].end, want[i].end);
+    }
+    /* The hash is XXH3 of the normalised bytes with the token seed. */
+    assert_true(t.hash[0] == XXH3_64bits_withSeed("hello", 5, seeds().token_seed));
+    assert_true(t.hash[1] == one(tk, "WORLD"));
+    assert_int_equal(tok(tk, "", &t), 0);
+    assert_int_equal(tok(tk, "  ,.;!? \n\t-- ", &t), 0);
+    /* Apostrophes and hyphens separate words. */
+    assert_int_equal(tok(tk, "don't well-known", &t), 4);
+    nd_tokens_free(&t);
+    nd_tokenizer_free(tk);
+}
+
+static void accents_and_case(void **state)
+{
+    nd_tokenizer *tk = nd_tokenizer_create(1, 0);
+    uint64_t cafe = one(tk, "caf\xc3\xa9");                 /* café, precomposed */
+    assert_true(one(tk, "CAF\xc3\x89") == cafe);            /* CAFÉ */
+    assert_true(one(tk, "cafe\xcc\x81") == cafe);           /* e + combining acute */
+    assert_true(one(tk, "cafe") != cafe);                    /* the accent matters */
+    assert_true(one(tk, "Stra\xc3\x9f" "e") == one(tk, "STRASSE")); /* ß folds to ss */
+    /* Greek: final and medial sigma fold alike. */
+    assert_true(one(tk, "\xce\xa3\xce\x8a\xce\xa3\xce\xa5\xce\xa6\xce\x9f\xce\xa3") ==
+                one(tk, "\xcf\x83\xce\xaf\xcf\x83\xcf\x85\xcf\x86\xce\xbf\xcf\x82"));
+    /* A combining mark continues the word; the span covers it. */
+    nd_tokens t = {0};
+    assert_int_equal(tok(tk, "cafe\xcc\x81 x", &t), 2);
+    assert_int_equal(t.span[0].end, 6);
+    /* A soft hyphen inside a word keeps it whole and is ignored. */
+    assert_int_equal(tok(tk, "co\xc2\xad" "operate", &t), 1);
+    assert_true(t.hash[0] == one(tk, "cooperate"));
+    nd_tokens_free(&t);
+    nd_tokenizer_free(tk);
+}
+
+static void compatibility_forms(void **state)
+{
+    nd_tokenizer *tk = nd_tokenizer_create(1, 0);
+    assert_true(one(tk, "\xef\xac\x81nance") == one(tk, "finance"));         /* ﬁ ligature */
+    assert_true(one(tk, "\xef\xbc\xa1\xef\xbc\xa2\xef\xbd\x83\xef\xbc\x91") == /* ＡＢｃ１ */
+                one(tk, "abc1"));
+    assert_true(one(tk, "\xe2\x91\xa0") == one(tk, "1"));                    /* ① */
+    assert_norm(tk, "\xef\xac\x81", "fi");
+    assert_norm(tk, "\xef\xbc\xa1\xef\xbc\xa2", "ab");
+    assert_norm(tk, "Stra\xc3\x9f" "e", "strasse");
+    nd_tokenizer_free(tk);
+}
+
+/* The ASCII fast path must equal utf8proc's NFKC_Casefold on every ASCII
+ * letter and digit, alone and inside a token that takes the slow path. */
+static void ascii_fast_path_matches_utf8proc(void **state)
+{
+    nd_tokenizer *tk = nd_tokenizer_create(7, 0);
+    for (int c = 0; c < 128; c++) {
+        char s[2] = {(char)c, 0}, want[2] = {(char)c, 0}, buf[8];
+        int word = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+        nd_tokens t = {0};
+        size_t bad = 0;
+        assert_int_equal(nd_tokenize(tk, s, 1, &t, &bad, NULL), NEARDUP_OK);
+        assert_int_equal(t.n, (size_t)word);
+        if (word) {
+            if (c >= 'A' && c <= 'Z') want[0] = (char)(c + 32);
+            assert_int_equal(nd_normalize_token(tk, s, 1, buf, sizeof buf), 1);
+            assert_string_equal(buf, want);
+            assert_true(t.hash[0] == XXH3_64bits_withSeed(want, 1, 7));
+        }
+        nd_tokens_free(&t);
+    }
+    /* "ABC" + U+00AD takes the utf8proc path; it must hash like "abc". */
+    assert_true(one(tk, "ABC\xc2\xad") == one(tk, "abc"));
+    nd_tokenizer_free(tk);
+}
+
+static void scripts_without_spaces(void **state)
+{
+    nd_tokenizer *tk = nd_tokenizer_create(1, 0);
+    nd_tokens t = {0};
+    /* 東京タワー: one token per character, 3 bytes each. */
+    assert_int_equal(tok(tk, "\xe6\x9d\xb1\xe4\xba\xac\xe3\x82\xbf\xe3\x83\xaf\xe3\x83\xbc", &t), 5);
+    for (uint32_t i = 0; i < 5; i++) {
+        assert_int_equal(t.span[i].start, 3 * i);
+        assert_int_equal(t.span[i].end, 3 * i + 3);
+    }
+    /* Mixed with Latin: "ABC漢字def" -> abc, 漢, 字, def. */
+    assert_int_equal(tok(tk, "ABC\xe6\xbc\xa2\xe5\xad\x97" "def", &t), 4);
+    assert_true(t.hash[0] == one(tk, "abc"));
+    assert_true(t.hash[3] == one(tk, "def"));
+    /* Thai: a consonant keeps its combining vowel/tone marks.  ที่ = 3 code
+     * points, one base + two marks: one token of 9 bytes. */
+    assert_int_equal(tok(tk, "\xe0\xb8\x97\xe0\xb8\xb5\xe0\xb9\x88", &t), 1);
+    assert_int_equal(t.span[0].end, 9);
+    /* Korean is written with spaces: Hangul syllables form words. */
+    assert_int_equal(tok(tk, "\xed\x95\x9c\xea\xb5\xad \xec\x96\xb4", &t), 2);
+    nd_tokens_free(&t);
+    nd_tokenizer_free(tk);
+}
+
+static void emoji_and_symbols_separate(void **state)
+{
+    nd_tokenizer *tk = nd_tokenizer_create(1, 0);
+    nd_tokens t = {0};
+    /* a😀b 👍🏽 c€d: emoji and currency signs are not words. */
+    const char *s = "a\xf0\x9f\x98\x80" "b \xf0\x9f\x91\x8d\xf0\x9f\x8f\xbd c\xe2\x82\xac" "d";
+    assert_int_equal(tok(tk, s, &t), 4);
+    assert_int_equal(t.span[1].start, 5);
+    assert_int_equal(t.span[1].end, 6);
+    assert_int_equal(tok(tk, "\xf0\x9f\x98\x80\xf0\x9f\x98\x80", &t), 0);
+    nd_tokens_free(&t);
+    nd_tokenizer_free(tk);
+}
+
+static void invalid_utf8(void **state)
+{
+    nd_tokenizer *strict = nd_tokenizer_create(1, 0), *lossy = nd_tokenizer_create(1, 1);
+    nd_tokens t = {0};
+    size_t bad = 99, rep = 99;
+    const char *cases[] = {"abc\xff" "def", "abc\xc3", "abc\xed\xa0\x80x", "abc\xc0\xaf", "abc\x80"};
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        size_t len = strlen(cases[i]);
+        assert_int_equal(nd_tokenize(strict, cases[i], len, &t, &bad, &rep), NEARDUP_E_UTF8);
+        assert_int_equal(bad, 3);
+        assert_int_equal(nd_tokenize(lossy, cases[i], len, &t, &bad, &rep), NEARDUP_OK);
+        assert_true(rep >= 1);
+        assert_true(t.hash[0] == one(strict, "abc"));
+    }
+    /* Lossy: a bad byte separates words and is counted once per byte. */
+    assert_int_equal(nd_tokenize(lossy, "ab\xff\xfe" "cd", 6, &t, &bad, &rep), NEARDUP_OK);
+    assert_int_equal(t.n, 2);
+    assert_int_equal(rep, 2);
+    assert_int_equal(t.span[1].start, 4);
+    /* NUL bytes are valid UTF-8 and separate words. */
+    assert_int_equal(nd_tokenize(strict, "ab\0cd", 5, &t, &bad, &rep), NEARDUP_OK);
+    assert_int_equal(t.n, 2);
+    nd_tokens_free(&t);
+    nd_tokenizer_free(strict);
+    nd_tokenizer_free(lossy);
+}
+
+static void long_token_and_many_tokens(void **state)
+{
+    nd_tokenizer *tk = nd_tokenizer_create(1, 0);
+    size_t n = 1 << 20;
+    char *s = malloc(n + 1);
+    memset(s, 'A', n);
+    s[n] = 0;
+    nd_tokens t = {0};
+    assert_int_equal(tok(tk, s, &t), 1);
+    assert_int_equal(t.span[0].end, n);
+    for (size_t i = 1; i < n; i += 2) s[i] = ' ';
+    assert_int_equal(tok(tk, s, &t), n / 2);
+    free(s);
+    nd_tokens_free(&t);
+    nd_tokenizer_free(tk);
+}
+
+/* Pins the default seeds and a few hashes: changing any of them changes every
+ * signature and makes existing indexes incompatible (bump the index version). */
+static void golden_vectors(void **state)
+{
+    nd_seeds s = seeds();
+    assert_true(ND_DEFAULT_SEED == UINT64_C(7954871460759433274));
+    nd_tokenizer *tk = nd_tokenizer_create(s.token_seed, 0);
+    nd_tokens t = {0};
+    assert_int_equal(tok(tk, "The quick brown fox jumps over the lazy dog", &t), 9);
+    uint64_t sh[5];
+    assert_int_equal(nd_shingle(t.hash, t.n, 5, s.shingle_seed, sh), 5);
+    assert_true(t.hash[0] == t.hash[6]); /* "The" == "the" */
+    uint64_t golden_tok0 = XXH3_64bits_withSeed("the", 3, s.token_seed);
+    assert_true(t.hash[0] == golden_tok0);
+    assert_true(sh[0] == XXH3_64bits_withSeed(t.hash, 40, s.shingle_seed));
+    /* Literal values computed once with libxxhash 0.8.1. */
+    assert_true(s.token_seed == UINT64_C(6083681922940641260));
+    assert_true(golden_tok0 == UINT64_C(15018874429022257263));
+    assert_true(sh[0] == UINT64_C(15015990989166027597));
+    nd_tokens_free(&t);
+    nd_tokenizer_free(tk);
+}
+
+static void shingle_counts_and_sets(void **state)
+{
+    assert_int_equal(nd_shingle_count(0, 5), 0);
+    assert_int_equal(nd_shingle_count(1, 5), 1);
+    assert_int_equal(nd_shingle_count(4, 5), 1);
+    assert_int_equal(nd_shingle_count(5, 5), 1);
+    assert_int_equal(nd_shingle_count(9, 5), 5);
+    uint64_t tok[9] = {1, 2, 3, 4, 5, 1, 2, 3, 4}, out[9];
+    /* Short text: one shingle over all its tokens. */
+    assert_int_equal(nd_shingle(tok, 3, 5, 9, out), 1);
+    assert_true(out[0] == XXH3_64bits_withSeed(tok, 24, 9));
+    /* Order matters; the same n-gram twice gives the same hash. */
+    assert_int_equal(nd_shingle(tok, 9, 4, 9, out), 6);
+    assert_true(out[0] == out[5]);
+    assert_true(out[0] != out[1]);
+    assert_int_equal(nd_hash_set(out, 6), 5);
+    for (int i = 1; i < 5; i++) assert_true(out[i - 1] < out[i]);
+    uint64_t a[] = {1, 3, 5, 7}, b[] = {3, 4, 5, 6, 7, 8};
+    assert_int_equal(nd_set_intersection(a, 4, b, 6), 3);
+    assert_true(nd_set_jaccard(a, 4, b, 6) == 3.0 / 7.0);
+    assert_true(nd_set_jaccard(a, 0, b, 0) == 0.0);
+    assert_true(nd_set_jaccard(a, 4, a, 4) == 1.0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(words_and_offsets),
+        cmocka_unit_test(accents_and_case),
+        cmocka_unit_test(compatibility_forms),
+        cmocka_unit_test(ascii_fast_path_matches_utf8proc),
+        cmocka_unit_test(scripts_without_spaces),
+        cmocka_unit_test(emoji_and_symbols_separate),
+        cmocka_unit_test(invalid_utf8),
+        cmocka_unit_test(long_token_and_many_tokens),
+        cmocka_unit_test(golden_vectors),
+        cmocka_unit_test(shingle_counts_and_sets),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
