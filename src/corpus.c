@@ -210,8 +210,12 @@ static int add_arg(nd_reader *r, const char *arg, dir_stack *ds, nd_error *err)
 {
     struct stat st;
     int is_stdin = strcmp(arg, "-") == 0;
+    /* A named input that is missing or unreadable is the user's error
+     * (exit 2); failures while reading an existing file are system errors. */
     if (!is_stdin && stat(arg, &st) != 0)
-        return nd_fail(err, NEARDUP_E_IO, "%s: %s", arg, strerror(errno));
+        return nd_fail(err, errno == ENOENT || errno == ENOTDIR || errno == EACCES ? NEARDUP_E_INPUT
+                                                                                 : NEARDUP_E_IO,
+                       "%s: %s", arg, strerror(errno));
     if (!is_stdin && S_ISDIR(st.st_mode)) {
         size_t first = r->n;
         int rc = walk(r, arg, &st, ds, err);
@@ -219,7 +223,8 @@ static int add_arg(nd_reader *r, const char *arg, dir_stack *ds, nd_error *err)
         return rc;
     }
     if (!is_stdin && access(arg, R_OK) != 0)
-        return nd_fail(err, NEARDUP_E_IO, "%s: cannot read: %s", arg, strerror(errno));
+        return nd_fail(err, errno == EACCES ? NEARDUP_E_INPUT : NEARDUP_E_IO, "%s: cannot read: %s",
+                       arg, strerror(errno));
     char *p = strdup(arg);
     if (!p) return nd_fail(err, NEARDUP_E_NOMEM, "out of memory listing the inputs");
     return add_input(r, p, is_stdin || !S_ISREG(st.st_mode), err);

@@ -428,9 +428,9 @@ static void bad_entries_are_errors(void **state)
 {
     fx *f = *state;
     nd_error err = {0, ""};
-    /* missing input */
+    /* a missing input named by the user is bad input (exit 2) */
     assert_null(open1(pathf(f, "nope.jsonl"), &err));
-    assert_int_equal(err.code, NEARDUP_E_IO);
+    assert_int_equal(err.code, NEARDUP_E_INPUT);
     assert_non_null(strstr(err.msg, pathf(f, "nope.jsonl")));
     /* a fifo inside a directory */
     puts_file(f, "sp/ok", "x");
