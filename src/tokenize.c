@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include <utf8proc.h>
+#define XXH_INLINE_ALL /* short keys: inlining XXH3 halves the per-token cost */
 #include <xxhash.h>
 
 #include "nd.h"
@@ -34,13 +35,29 @@ struct nd_tokenizer {
     size_t cps_cap;
 };
 
-/* Byte classes for the ASCII fast path: 0 separator, else the lower-cased byte. */
-static unsigned char ascii_word_lower(unsigned char c)
-{
-    if (c >= 'A' && c <= 'Z') return (unsigned char)(c + 32);
-    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) return c;
-    return 0;
-}
+/* Byte classes for the ASCII fast path: 0 separator, 0x80 a byte of a
+ * multi-byte sequence (or invalid), else the lower-cased letter or digit.
+ * A table instead of comparisons: word boundaries in text are unpredictable,
+ * and the branches they cost dominated the tokenizer's profile. */
+#define L_(c) (unsigned char)(c)
+static const unsigned char ascii_class[256] = {
+    ['0'] = L_('0'), ['1'] = L_('1'), ['2'] = L_('2'), ['3'] = L_('3'), ['4'] = L_('4'),
+    ['5'] = L_('5'), ['6'] = L_('6'), ['7'] = L_('7'), ['8'] = L_('8'), ['9'] = L_('9'),
+    ['a'] = 'a', ['b'] = 'b', ['c'] = 'c', ['d'] = 'd', ['e'] = 'e', ['f'] = 'f', ['g'] = 'g',
+    ['h'] = 'h', ['i'] = 'i', ['j'] = 'j', ['k'] = 'k', ['l'] = 'l', ['m'] = 'm', ['n'] = 'n',
+    ['o'] = 'o', ['p'] = 'p', ['q'] = 'q', ['r'] = 'r', ['s'] = 's', ['t'] = 't', ['u'] = 'u',
+    ['v'] = 'v', ['w'] = 'w', ['x'] = 'x', ['y'] = 'y', ['z'] = 'z',
+    ['A'] = 'a', ['B'] = 'b', ['C'] = 'c', ['D'] = 'd', ['E'] = 'e', ['F'] = 'f', ['G'] = 'g',
+    ['H'] = 'h', ['I'] = 'i', ['J'] = 'j', ['K'] = 'k', ['L'] = 'l', ['M'] = 'm', ['N'] = 'n',
+    ['O'] = 'o', ['P'] = 'p', ['Q'] = 'q', ['R'] = 'r', ['S'] = 's', ['T'] = 't', ['U'] = 'u',
+    ['V'] = 'v', ['W'] = 'w', ['X'] = 'x', ['Y'] = 'y', ['Z'] = 'z',
+#define H8_(b) [b] = 0x80, [b + 1] = 0x80, [b + 2] = 0x80, [b + 3] = 0x80, [b + 4] = 0x80,          \
+               [b + 5] = 0x80, [b + 6] = 0x80, [b + 7] = 0x80
+    H8_(0x80), H8_(0x88), H8_(0x90), H8_(0x98), H8_(0xa0), H8_(0xa8), H8_(0xb0), H8_(0xb8),
+    H8_(0xc0), H8_(0xc8), H8_(0xd0), H8_(0xd8), H8_(0xe0), H8_(0xe8), H8_(0xf0), H8_(0xf8),
+#undef H8_
+};
+#undef L_
 
 nd_tokenizer *nd_tokenizer_create(uint64_t token_seed, int lossy)
 {
@@ -137,9 +154,9 @@ long nd_normalize_token(nd_tokenizer *tk, const char *s, size_t len, char *buf, 
     return m;
 }
 
-static int push_token(nd_tokens *out, uint64_t h, size_t start, size_t end)
+static inline int push_token(nd_tokens *out, uint64_t h, size_t start, size_t end)
 {
-    if (out->n == out->cap) {
+    if (__builtin_expect(out->n == out->cap, 0)) {
         size_t cap = out->cap;
         if (nd_grow((void **)&out->hash, &cap, out->n + 1, sizeof *out->hash)) return -1;
         size_t cap2 = out->cap;
@@ -188,26 +205,44 @@ int nd_tokenize(nd_tokenizer *tk, const char *text, size_t len, nd_tokens *out,
     } while (0)
 
     while (i < len) {
-        unsigned char c = s[i];
-        if (c < 0x80) {
-            unsigned char l = ascii_word_lower(c);
-            if (!l) {
-                FLUSH();
-                i++;
+        unsigned char l = ascii_class[s[i]];
+        if (l == 0) { /* a run of ASCII separators */
+            FLUSH();
+            do i++; while (i < len && ascii_class[s[i]] == 0);
+            continue;
+        }
+        if (l != 0x80) { /* a run of ASCII letters and digits */
+            size_t j = i;
+            unsigned upper = 0;
+            while (j < len && (l = ascii_class[s[j]]) != 0 && l != 0x80) upper |= l ^ s[j++];
+            if (!in_tok && (j == len || ascii_class[s[j]] == 0)) {
+                /* The common case, a whole ASCII word: hash it in place when
+                 * it is already lower case. */
+                const char *w = text + i;
+                if (upper) {
+                    if (nd_grow((void **)&tk->buf, &tk->buf_cap, j - i, 1)) return NEARDUP_E_NOMEM;
+                    for (size_t q = i; q < j; q++) tk->buf[q - i] = (char)ascii_class[s[q]];
+                    w = tk->buf;
+                }
+                if (push_token(out, XXH3_64bits_withSeed(w, j - i, tk->seed), i, j))
+                    return NEARDUP_E_NOMEM;
+                i = j;
                 continue;
             }
+            j = i;
             if (!in_tok) {
                 in_tok = 1;
                 ascii = 1;
                 start = i;
                 nb = 0;
             }
+            
+            while (j < len && (l = ascii_class[s[j]]) != 0 && l != 0x80) j++;
             if (ascii) {
-                if (nb == tk->buf_cap && nd_grow((void **)&tk->buf, &tk->buf_cap, nb + 1, 1))
-                    return NEARDUP_E_NOMEM;
-                tk->buf[nb++] = (char)l;
+                if (nd_grow((void **)&tk->buf, &tk->buf_cap, nb + (j - i), 1)) return NEARDUP_E_NOMEM;
+                for (size_t q = i; q < j; q++) tk->buf[nb++] = (char)ascii_class[s[q]];
             }
-            i++;
+            i = j;
             continue;
         }
         utf8proc_int32_t cp;
