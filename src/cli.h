@@ -112,6 +112,7 @@ typedef struct {
     nd_common common;
     int exact;          /* --exact: verify on real shingle sets */
     size_t max_bucket;  /* SIZE_MAX for pairs; bounded for dedup */
+    int spool_decoded;  /* dedup: keep decoded copies for the second pass */
     /* results */
     nd_reader *reader;
     nd_corpus_info ci;

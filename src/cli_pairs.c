@@ -42,6 +42,7 @@ int nd_job_run(nd_job *j, char **inputs, int ninputs)
     if (ninputs == 0) return nd_cli_error(NEARDUP_E_USAGE, "no input given (see --help; use - for standard input)");
     j->reader = nd_cli_open_inputs(inputs, ninputs, &err);
     if (!j->reader) return nd_cli_error(err.code, "%s", err.msg);
+    nd_reader_spool_decoded(j->reader, j->spool_decoded);
     int rc = nd_sketch_corpus(j->reader, &po, &so, &j->sk, &j->ci, &err);
     if (!rc) rc = nd_corpus_check_unique_ids(&j->ci, j->reader, &err);
     if (rc) return nd_cli_error(rc, "%s", err.msg);

@@ -47,6 +47,8 @@ typedef struct {
     uint8_t stream;  /* not a regular file: spooled on the first pass */
     uint8_t spooled; /* the whole stream is in spool_fd */
     int spool_fd;    /* -1 until the stream is first opened */
+    uint8_t dspooled; /* the whole decoded stream is in dspool_fd */
+    int dspool_fd;    /* decoded bytes of a compressed input (nd_reader_spool_decoded) */
 } nd_input;
 
 struct nd_reader {
@@ -55,6 +57,9 @@ struct nd_reader {
     size_t cur;   /* input being read; n at the end */
     int open;     /* cur is open */
     int fd, own_fd, spooling;
+    int spool_decoded; /* keep decoded copies of compressed inputs for rewind */
+    int dspooling;     /* cur's decoded bytes are being copied to its dspool */
+    int comp;          /* how cur is read now: its compression, or none from its dspool */
     int done;     /* the plain record of cur was handed out */
     /* compressed bytes of cur */
     unsigned char *raw;
@@ -100,6 +105,7 @@ static int add_input(nd_reader *r, char *path, int stream, nd_error *err)
     in->path = path;
     in->stream = (uint8_t)stream;
     in->spool_fd = -1;
+    in->dspool_fd = -1;
     if (strcmp(path, "-") == 0) in->jsonl = 1;
     else classify(in);
     return NEARDUP_OK;
@@ -271,6 +277,7 @@ void nd_reader_free(nd_reader *r)
     close_input(r);
     for (size_t i = 0; i < r->n; i++) {
         if (r->in[i].spool_fd >= 0) close(r->in[i].spool_fd);
+        if (r->in[i].dspool_fd >= 0) close(r->in[i].dspool_fd);
         free(r->in[i].path);
     }
     free(r->in);
@@ -281,7 +288,7 @@ void nd_reader_free(nd_reader *r)
     free(r);
 }
 
-static int make_spool(nd_input *in, nd_error *err)
+static int make_spool(nd_input *in, int *spool_fd, nd_error *err)
 {
     const char *dir = getenv("TMPDIR");
     if (!dir || !*dir) dir = "/tmp";
@@ -293,7 +300,7 @@ static int make_spool(nd_input *in, nd_error *err)
         return nd_fail(err, NEARDUP_E_IO, "%s: cannot create a temporary copy in %s: %s", in->path,
                        dir, strerror(errno));
     unlink(tmpl); /* nothing is left behind, whatever happens next */
-    in->spool_fd = fd;
+    *spool_fd = fd;
     return NEARDUP_OK;
 }
 
@@ -301,7 +308,23 @@ static int make_spool(nd_input *in, nd_error *err)
 static int open_fd(nd_reader *r, nd_error *err)
 {
     nd_input *in = &r->in[r->cur];
-    r->own_fd = r->spooling = 0;
+    r->own_fd = r->spooling = r->dspooling = 0;
+    r->comp = in->comp;
+    if (in->dspooled) {
+        if (lseek(in->dspool_fd, 0, SEEK_SET) != 0)
+            return nd_fail(err, NEARDUP_E_IO, "%s: cannot rewind its decoded copy: %s", in->path,
+                           strerror(errno));
+        r->fd = in->dspool_fd;
+        r->comp = COMP_NONE;
+        r->open = 1;
+        return NEARDUP_OK;
+    }
+    if (r->spool_decoded && in->comp != COMP_NONE) {
+        /* The copy is only a shortcut: without room for it, rewind decodes again. */
+        nd_error ignored;
+        if (in->dspool_fd < 0) r->dspooling = make_spool(in, &in->dspool_fd, &ignored) == NEARDUP_OK;
+        else r->dspooling = ftruncate(in->dspool_fd, 0) == 0 && lseek(in->dspool_fd, 0, SEEK_SET) == 0;
+    }
     if (in->spooled) {
         if (lseek(in->spool_fd, 0, SEEK_SET) != 0)
             return nd_fail(err, NEARDUP_E_IO, "%s: cannot rewind its temporary copy: %s", in->path,
@@ -317,7 +340,7 @@ static int open_fd(nd_reader *r, nd_error *err)
     r->open = 1;
     if (in->stream && !in->spooled) {
         r->spooling = 1;
-        if (in->spool_fd < 0) return make_spool(in, err);
+        if (in->spool_fd < 0) return make_spool(in, &in->spool_fd, err);
     }
     return NEARDUP_OK;
 }
@@ -360,7 +383,7 @@ static int open_input(nd_reader *r, nd_error *err)
     r->line = 0;
     r->z_end = 0;
     r->zret = 1;
-    int comp = r->in[r->cur].comp;
+    int comp = r->comp;
     if (comp == COMP_GZ && !r->z_ready) {
         memset(&r->z, 0, sizeof r->z);
         if (inflateInit2(&r->z, 15 + 16) != Z_OK) /* gzip wrapper only */
@@ -449,12 +472,26 @@ static int decode_zst(nd_reader *r, char *dst, size_t cap, size_t *got, nd_error
 /* Up to cap decoded bytes of the current input; *got = 0 at its end. */
 static int decode(nd_reader *r, char *dst, size_t cap, size_t *got, nd_error *err)
 {
-    switch (r->in[r->cur].comp) {
-    case COMP_GZ: return decode_gz(r, dst, cap, got, err);
-    case COMP_ZST: return decode_zst(r, dst, cap, got, err);
+    int rc;
+    switch (r->comp) {
+    case COMP_GZ: rc = decode_gz(r, dst, cap, got, err); break;
+    case COMP_ZST: rc = decode_zst(r, dst, cap, got, err); break;
     default: return read_raw(r, dst, cap, got, err);
     }
+    if (rc || !r->dspooling) return rc;
+    nd_input *in = &r->in[r->cur];
+    if (*got == 0) { /* the whole stream decoded cleanly: rewind reads the copy */
+        in->dspooled = 1;
+        r->dspooling = 0;
+    } else if (write_all(in->dspool_fd, dst, *got)) {
+        /* No room for the copy: rewind will decompress again instead. */
+        r->dspooling = 0;
+        (void)!ftruncate(in->dspool_fd, 0); /* give the space back; failure changes nothing */
+    }
+    return NEARDUP_OK;
 }
+
+void nd_reader_spool_decoded(nd_reader *r, int on) { r->spool_decoded = on; }
 
 /* ---------- records ---------- */
 

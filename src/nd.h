@@ -258,6 +258,15 @@ const char *nd_reader_path(const nd_reader *r, uint32_t input); /* "-" for stdin
  * input is spooled to a temporary file on the first pass so it can be re-read. */
 int nd_reader_rewind(nd_reader *r, nd_error *err);
 
+/* With on != 0 (before the first pass), the decoded bytes of each compressed
+ * input are also copied to an unlinked temporary file in $TMPDIR, and a rewind
+ * reads that copy instead of decompressing again: dedup's second pass then
+ * costs a file read, not a decompression.  Uses as much temporary disk as the
+ * decompressed inputs (about the size of dedup's output).  When the copy
+ * cannot be written (disk full), rewind silently falls back to decompressing:
+ * the output is the same either way. */
+void nd_reader_spool_decoded(nd_reader *r, int on);
+
 /* ---------- records ---------- */
 
 typedef struct {

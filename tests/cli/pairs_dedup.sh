@@ -61,6 +61,14 @@ cat > "$T/want_cl.jsonl" <<'G'
 {"kept": "reuters-230", "members": ["reuters-230", "reuters-347"]}
 G
 cmp -s "$T/cl.jsonl" "$T/want_cl.jsonl" || fail "clusters: $(cat "$T/cl.jsonl")"
+# compressed inputs: the second pass reads a decoded copy in $TMPDIR, or
+# decompresses again when there is no room for one; the output is the same
+for f in "$T/s.jsonl.gz" "$T/s.jsonl.zst"; do
+    "$N" dedup "$f" -t 0.8 -o "$T/kz.jsonl" -q || fail "dedup $f"
+    cmp -s "$T/kz.jsonl" "$T/kept.jsonl" || fail "dedup $f: kept records differ"
+    TMPDIR=$T/no-such-dir "$N" dedup "$f" -t 0.8 -o "$T/kz.jsonl" -q || fail "dedup $f without TMPDIR"
+    cmp -s "$T/kz.jsonl" "$T/kept.jsonl" || fail "dedup $f without TMPDIR: kept records differ"
+done
 # dedup is idempotent: its output has no near-duplicates left
 "$N" dedup "$T/kept.jsonl" -t 0.8 -o "$T/kept2.jsonl" -q || fail "dedup of kept"
 cmp -s "$T/kept.jsonl" "$T/kept2.jsonl" || fail "dedup of the kept file removed more"
