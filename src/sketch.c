@@ -74,7 +74,7 @@ static int sketch_doc(void *u, void *tsp, void *bop, uint64_t doc, const nd_doc 
         !(b->sig = realloc(b->sig, b->cap * k * sizeof *b->sig)))
         return nd_fail(err, NEARDUP_E_NOMEM, "out of memory sketching record %s", d->id);
     nd_shingle(tok->hash, tok->n, c->o->ngram, c->o->seeds.shingle_seed, ts->sh);
-    m = nd_hash_set(ts->sh, m);
+    if (c->o->keep_sets) m = nd_hash_set(ts->sh, m);
     double t1 = nd_now();
     nd_minhash(ts->sh, m, k, c->o->seeds.sketch_seed, b->sig + b->n * k);
     b->nsh[b->n] = m > UINT32_MAX ? UINT32_MAX : (uint32_t)m;

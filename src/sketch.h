@@ -17,7 +17,9 @@ typedef struct {
     uint64_t n;          /* records (skipped ones included, flagged empty) */
     unsigned k;
     uint32_t *sig;       /* n * k lanes */
-    uint32_t *nshingles; /* distinct shingles per record; 0 = empty or skipped */
+    uint32_t *nshingles; /* shingles per record: distinct with keep_sets, else counted
+                          * with repeats (MinHash ignores repeats, and sorting only to
+                          * count them cost 12% of dedup); 0 = empty or skipped */
     uint64_t *set;       /* with keep_sets: all sets, concatenated */
     uint64_t *set_off;   /* n + 1 offsets into set */
     size_t cap, set_len, set_cap;
