@@ -151,14 +151,36 @@ static void work_slot(engine *e, slot *s, nd_record_parser *parser, nd_tokenizer
     }
 }
 
+/* What a thread needs to work on slots. */
+typedef struct {
+    nd_record_parser *parser;
+    nd_tokenizer *tk;
+    nd_tokens tok;
+    void *ts;
+} work_state;
+
+static int work_state_init(engine *e, work_state *w)
+{
+    memset(w, 0, sizeof *w);
+    w->parser = nd_record_parser_create(&e->o->rec);
+    w->tk = nd_tokenizer_create(e->o->token_seed, e->o->lossy);
+    w->ts = e->f->thread_init ? e->f->thread_init(e->f->user) : NULL;
+    return w->parser && w->tk && (w->ts || !e->f->thread_init) ? 0 : -1;
+}
+
+static void work_state_free(engine *e, work_state *w)
+{
+    if (e->f->thread_free && w->ts) e->f->thread_free(e->f->user, w->ts);
+    nd_tokens_free(&w->tok);
+    nd_tokenizer_free(w->tk);
+    nd_record_parser_free(w->parser);
+}
+
 static void *worker_main(void *arg)
 {
     engine *e = arg;
-    nd_record_parser *parser = nd_record_parser_create(&e->o->rec);
-    nd_tokenizer *tk = nd_tokenizer_create(e->o->token_seed, e->o->lossy);
-    nd_tokens tok = {0};
-    void *ts = e->f->thread_init ? e->f->thread_init(e->f->user) : NULL;
-    int ok = parser && tk && (ts || !e->f->thread_init);
+    work_state w;
+    int ok = work_state_init(e, &w) == 0;
     pthread_mutex_lock(&e->mu);
     if (!ok) {
         e->worker_err = NEARDUP_E_NOMEM;
@@ -174,17 +196,14 @@ static void *worker_main(void *arg)
         e->next_work++;
         s->state = SLOT_WORKING;
         pthread_mutex_unlock(&e->mu);
-        work_slot(e, s, parser, tk, &tok, ts);
+        work_slot(e, s, w.parser, w.tk, &w.tok, w.ts);
         pthread_mutex_lock(&e->mu);
         s->state = SLOT_DONE;
         if (e->worker_err) e->stop = 1;
         pthread_cond_broadcast(&e->main_cv);
     }
     pthread_mutex_unlock(&e->mu);
-    if (e->f->thread_free && ts) e->f->thread_free(e->f->user, ts);
-    nd_tokens_free(&tok);
-    nd_tokenizer_free(tk);
-    nd_record_parser_free(parser);
+    work_state_free(e, &w);
     return NULL;
 }
 
@@ -252,8 +271,10 @@ static unsigned default_threads(void)
     return n > 0 ? (unsigned)n : 1;
 }
 
-/* The main thread's loop: read into free slots, collect finished ones. */
-static int drive(engine *e, nd_corpus_info *ci, nd_error *err)
+/* The main thread's loop: read into free slots, collect finished ones, and
+ * work on ready slots itself when there is nothing else to do, so that -j N
+ * means N threads in all and -j 1 runs everything on this thread. */
+static int drive(engine *e, work_state *w, nd_corpus_info *ci, nd_error *err)
 {
     uint64_t seq_collect = 0;
     int rc = NEARDUP_OK;
@@ -282,6 +303,16 @@ static int drive(engine *e, nd_corpus_info *ci, nd_error *err)
             if (rc) break;
         } else if (e->eof && seq_collect == e->seq_read) {
             break;
+        } else if (e->next_work < e->seq_read &&
+                   e->slots[e->next_work % e->nslots].state == SLOT_READY &&
+                   e->slots[e->next_work % e->nslots].seq == e->next_work) {
+            slot *ws = &e->slots[e->next_work++ % e->nslots];
+            ws->state = SLOT_WORKING;
+            pthread_mutex_unlock(&e->mu);
+            work_slot(e, ws, w->parser, w->tk, &w->tok, w->ts);
+            pthread_mutex_lock(&e->mu);
+            ws->state = SLOT_DONE;
+            if (e->worker_err) e->stop = 1;
         } else {
             pthread_cond_wait(&e->main_cv, &e->mu);
         }
@@ -316,13 +347,16 @@ int nd_pipeline_run(nd_reader *r, const nd_pipeline_opts *o, const nd_pipeline_f
     pthread_mutex_init(&e.mu, NULL);
     pthread_cond_init(&e.work_cv, NULL);
     pthread_cond_init(&e.main_cv, NULL);
+    work_state mw;
+    if (work_state_init(&e, &mw) && rc == NEARDUP_OK)
+        rc = nd_fail(err, NEARDUP_E_NOMEM, "out of memory starting the pipeline");
     unsigned started = 0;
-    for (; rc == NEARDUP_OK && started < nt; started++)
+    for (; rc == NEARDUP_OK && started + 1 < nt; started++) /* the main thread is the Nth */
         if (pthread_create(&tid[started], NULL, worker_main, &e)) {
             rc = nd_fail(err, NEARDUP_E_INTERNAL, "cannot start a worker thread");
             break;
         }
-    if (rc == NEARDUP_OK) rc = drive(&e, ci, err);
+    if (rc == NEARDUP_OK) rc = drive(&e, &mw, ci, err);
     else {
         pthread_mutex_lock(&e.mu);
         e.stop = 1;
@@ -330,6 +364,7 @@ int nd_pipeline_run(nd_reader *r, const nd_pipeline_opts *o, const nd_pipeline_f
         pthread_mutex_unlock(&e.mu);
     }
     for (unsigned i = 0; i < started; i++) pthread_join(tid[i], NULL);
+    work_state_free(&e, &mw);
     for (size_t i = 0; i < e.nslots; i++) {
         slot *s = &e.slots[i];
         if (f->batch_free && s->bo) f->batch_free(f->user, s->bo);
