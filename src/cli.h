@@ -83,7 +83,7 @@ void nd_common_pipeline(const nd_common *c, nd_pipeline_opts *po, nd_seeds *seed
 #define ND_OPT_NGRAM {"ngram", 'n', "N", "words per shingle (default 5)", 1}
 #define ND_OPT_K {"num-perm", 'k', "K", "MinHash signature lanes (default 128)", 2}
 #define ND_OPT_THRESHOLD(def) {"threshold", 't', "T", "similarity threshold in [0, 1] (default " def ")", 3}
-#define ND_OPT_THREADS {"threads", 'j', "N", "worker threads (default: number of cores)", 4}
+#define ND_OPT_THREADS {"threads", 'j', "N", "threads in all, the reading thread included (default: number of cores)", 4}
 #define ND_OPT_FORMAT(list, def) {"format", 0, list, "output format (default " def ")", 5}
 #define ND_OPT_ID_FIELD {"id-field", 0, "NAME", "JSONL field holding the id (default id)", 6}
 #define ND_OPT_TEXT_FIELD {"text-field", 0, "NAME", "JSONL field holding the text (default text)", 7}

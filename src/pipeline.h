@@ -2,7 +2,7 @@
  *
  * Three steps, as in minimap2's kt_pipeline:
  *   read     (main thread, serial)  inputs -> batches of raw records
- *   work     (N worker threads)     parse -> tokenize -> the command's per-document function
+ *   work     (N-1 workers + main)     parse -> tokenize -> the command's per-document function
  *   collect  (main thread, serial)  batches handed to the command in input order
  * Reading overlaps work; results reach the command in input order, so output is
  * identical for any thread count.  The engine also keeps every record's id and
@@ -13,7 +13,7 @@
 #include "nd.h"
 
 typedef struct {
-    unsigned threads;    /* worker threads; 0 = online CPUs */
+    unsigned threads;    /* threads in all (main included); 0 = online CPUs */
     size_t batch_bytes;  /* raw bytes per batch (default 1 MiB) */
     nd_record_opts rec;  /* JSONL field names */
     int lossy;           /* replace invalid UTF-8 instead of failing */
