@@ -25,34 +25,32 @@ size_t nd_shingle(const uint64_t *tok, size_t ntok, unsigned n, uint64_t seed, u
     return m;
 }
 
+static void sift_down(uint64_t *h, size_t root, size_t end)
+{
+    for (;;) {
+        size_t child = 2 * root + 1;
+        if (child >= end) return;
+        if (child + 1 < end && h[child] < h[child + 1]) child++;
+        if (h[root] >= h[child]) return;
+        uint64_t t = h[root];
+        h[root] = h[child];
+        h[child] = t;
+        root = child;
+    }
+}
+
 size_t nd_hash_set(uint64_t *h, size_t n)
 {
     if (n < 2) return n;
     if (nd_sort_u64(h, n) != NEARDUP_OK) {
         /* No memory for the radix sort's buffer: an in-place heap sort
          * still gives the set, only slower. */
-        for (size_t start = n / 2; start-- > 0;) {
-            size_t root = start;
-            for (;;) {
-                size_t child = 2 * root + 1;
-                if (child >= n) break;
-                if (child + 1 < n && h[child] < h[child + 1]) child++;
-                if (h[root] >= h[child]) break;
-                uint64_t t = h[root]; h[root] = h[child]; h[child] = t;
-                root = child;
-            }
-        }
+        for (size_t start = n / 2; start-- > 0;) sift_down(h, start, n);
         for (size_t end = n - 1; end > 0; end--) {
-            uint64_t t = h[0]; h[0] = h[end]; h[end] = t;
-            size_t root = 0;
-            for (;;) {
-                size_t child = 2 * root + 1;
-                if (child >= end) break;
-                if (child + 1 < end && h[child] < h[child + 1]) child++;
-                if (h[root] >= h[child]) break;
-                uint64_t u = h[root]; h[root] = h[child]; h[child] = u;
-                root = child;
-            }
+            uint64_t t = h[0];
+            h[0] = h[end];
+            h[end] = t;
+            sift_down(h, 0, end);
         }
     }
     size_t w = 1;
