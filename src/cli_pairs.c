@@ -50,7 +50,7 @@ int nd_job_run(nd_job *j, char **inputs, int ninputs)
         .threshold = j->common.threshold,
         .verify_exact = j->exact,
         .max_bucket = j->max_bucket,
-        .band_seed = so.seeds.sketch_seed ^ UINT64_C(0x62616e6473),
+        .band_seed = nd_band_seed(so.seeds.sketch_seed),
     };
     rc = nd_find_pairs(&j->sk, &pa, &j->pairs, &j->npairs, &j->ps, &err);
     if (rc) return nd_cli_error(rc, "%s", err.msg);

@@ -216,7 +216,7 @@ void nd_index_writer_abort(nd_index_writer *w);
  * index and `pairs` cannot drift apart). */
 static inline uint64_t nd_index_band_seed(uint64_t sketch_seed)
 {
-    return sketch_seed ^ UINT64_C(0x62616e6473);
+    return nd_band_seed(sketch_seed);
 }
 
 #endif

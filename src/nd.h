@@ -148,6 +148,13 @@ typedef struct {
     uint32_t pad;
 } nd_band_rec;
 
+/* The seed of band keys, from the sketch seed: one definition, so that
+ * `pairs`, `dedup` and the index always agree on band keys. */
+static inline uint64_t nd_band_seed(uint64_t sketch_seed)
+{
+    return sketch_seed ^ UINT64_C(0x62616e6473); /* "bands" */
+}
+
 /* Writes the bands band records of one signature. */
 void nd_lsh_band_records(const uint32_t *sig, unsigned bands, unsigned rows, uint64_t seed,
                          uint32_t doc, nd_band_rec *out);
