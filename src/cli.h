@@ -93,7 +93,7 @@ void nd_common_pipeline(const nd_common *c, nd_pipeline_opts *po, nd_seeds *seed
 #define ND_OPT_SEED {"seed", 0, "N", "hash seed (default 7954871460759433274, fixed for reproducible results)", 11}
 #define ND_OPT_OUTPUT {"output", 'o', "FILE", "write output to FILE, atomically (default standard output)", 12}
 #define ND_OPT_QUIET {"quiet", 'q', NULL, "no summary on standard error (default off)", 13}
-#define ND_OPT_KEY {"key", 0, "FILE", "keyed mode: derive every hash seed from this secret key (see neardup keygen; default unkeyed)", 14}
+#define ND_OPT_KEY {"key", 0, "FILE", "keyed mode: derive every hash seed and secret from this key file, written by neardup keygen (default unkeyed)", 14}
 #define ND_OPT_END {NULL, 0, NULL, NULL, 0}
 
 /* Opens a reader over the positional inputs, printing the error if any. */

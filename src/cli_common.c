@@ -275,6 +275,8 @@ void nd_common_pipeline(const nd_common *c, nd_pipeline_opts *po, nd_seeds *seed
     po->lossy = c->lossy;
     po->skip_bad = c->skip_bad;
     po->token_seed = seeds->token_seed;
+    po->keyed = seeds->keyed;
+    memcpy(po->token_secret, seeds->token_secret, sizeof po->token_secret);
 }
 
 nd_reader *nd_cli_open_inputs(char **inputs, int n, nd_error *err)

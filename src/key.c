@@ -103,6 +103,12 @@ void nd_key_seeds(const nd_key *k, nd_seeds *s)
     memcpy(&s->sketch_seed, out + 16, 8);
     memcpy(&s->anchor_seed, out + 24, 8);
     sodium_memzero(out, sizeof out);
+    /* BLAKE2b gives at most 64 bytes a call: three contexts, 192 bytes. */
+    _Static_assert(ND_SECRET_BYTES == 3 * 64, "the token secret is three BLAKE2b outputs");
+    derive(k, "neardup token secret v1 a", s->token_secret, 64);
+    derive(k, "neardup token secret v1 b", s->token_secret + 64, 64);
+    derive(k, "neardup token secret v1 c", s->token_secret + 128, 64);
+    s->keyed = 1;
 }
 
 void nd_key_id_hex(const nd_key *k, char *out)

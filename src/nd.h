@@ -56,11 +56,19 @@ int nd_sort_u64(uint64_t *a, size_t n);
  * The default seed is fixed and documented so results are reproducible. */
 #define ND_DEFAULT_SEED UINT64_C(0x6e6561726475703a) /* "neardup:" */
 
+/* Bytes of the XXH3 secret used for tokens in keyed mode (XXH3 needs >= 136). */
+#define ND_SECRET_BYTES 192
+
 typedef struct {
     uint64_t token_seed;   /* XXH3 seed for normalised token bytes */
     uint64_t shingle_seed; /* XXH3 seed for n-gram hashes */
     uint64_t sketch_seed;  /* MinHash / SimHash / band-key seed */
     uint64_t anchor_seed;  /* overlap anchor selection */
+    /* Keyed mode: tokens are hashed with XXH3 and this secret (derived from
+     * the key with BLAKE2b) instead of a 64-bit seed, so token hashes, and
+     * everything built on them, are unpredictable without the key. */
+    int keyed;
+    unsigned char token_secret[ND_SECRET_BYTES];
 } nd_seeds;
 
 /* Derives the four seeds from a base seed (splitmix64 steps). */
@@ -87,6 +95,9 @@ typedef struct nd_tokenizer nd_tokenizer;
 /* Creates a tokenizer with its own scratch buffers.  lossy != 0 treats
  * invalid UTF-8 bytes as separators (and counts them) instead of failing. */
 nd_tokenizer *nd_tokenizer_create(uint64_t token_seed, int lossy);
+/* Keyed mode: hash tokens with XXH3_64bits_withSecret(secret of
+ * ND_SECRET_BYTES, copied) instead of the seed. */
+void nd_tokenizer_set_secret(nd_tokenizer *tk, const unsigned char *secret);
 void nd_tokenizer_free(nd_tokenizer *tk);
 
 /* Tokenizes text[0..len).  Words are runs of Unicode letters, digits and

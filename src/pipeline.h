@@ -19,6 +19,8 @@ typedef struct {
     int lossy;           /* replace invalid UTF-8 instead of failing */
     int skip_bad;        /* skip bad records (counted, located) instead of failing */
     uint64_t token_seed; /* from nd_seeds */
+    int keyed;           /* from nd_seeds: hash tokens with token_secret */
+    unsigned char token_secret[ND_SECRET_BYTES];
 } nd_pipeline_opts;
 
 void nd_pipeline_opts_default(nd_pipeline_opts *o);

@@ -29,6 +29,8 @@
 struct nd_tokenizer {
     uint64_t seed;
     int lossy;
+    int keyed;
+    unsigned char secret[ND_SECRET_BYTES];
     char *buf; /* lower-cased ASCII token bytes */
     size_t buf_cap;
     utf8proc_int32_t *cps; /* code points for utf8proc (also its output buffer) */
@@ -66,6 +68,19 @@ nd_tokenizer *nd_tokenizer_create(uint64_t token_seed, int lossy)
     tk->seed = token_seed;
     tk->lossy = lossy;
     return tk;
+}
+
+void nd_tokenizer_set_secret(nd_tokenizer *tk, const unsigned char *secret)
+{
+    memcpy(tk->secret, secret, sizeof tk->secret);
+    tk->keyed = 1;
+}
+
+/* The one token hash: seeded, or keyed with the secret. */
+static inline uint64_t token_hash(const nd_tokenizer *tk, const char *p, size_t n)
+{
+    return tk->keyed ? XXH3_64bits_withSecret(p, n, tk->secret, sizeof tk->secret)
+                     : XXH3_64bits_withSeed(p, n, tk->seed);
 }
 
 void nd_tokenizer_free(nd_tokenizer *tk)
@@ -176,12 +191,12 @@ static int emit(nd_tokenizer *tk, const char *text, size_t start, size_t end, in
 {
     uint64_t h;
     if (ascii) {
-        h = XXH3_64bits_withSeed(tk->buf, end - start, tk->seed);
+        h = token_hash(tk, tk->buf, end - start);
     } else {
         const char *norm;
         long m = normalize(tk, text + start, end - start, &norm);
         if (m < 0) return NEARDUP_E_NOMEM;
-        h = XXH3_64bits_withSeed(norm, (size_t)m, tk->seed);
+        h = token_hash(tk, norm, (size_t)m);
     }
     return push_token(out, h, start, end) ? NEARDUP_E_NOMEM : NEARDUP_OK;
 }
@@ -224,7 +239,7 @@ int nd_tokenize(nd_tokenizer *tk, const char *text, size_t len, nd_tokens *out,
                     for (size_t q = i; q < j; q++) tk->buf[q - i] = (char)ascii_class[s[q]];
                     w = tk->buf;
                 }
-                if (push_token(out, XXH3_64bits_withSeed(w, j - i, tk->seed), i, j))
+                if (push_token(out, token_hash(tk, w, j - i), i, j))
                     return NEARDUP_E_NOMEM;
                 i = j;
                 continue;

@@ -60,6 +60,8 @@ void nd_seeds_from_seed(nd_seeds *s, uint64_t seed)
     s->shingle_seed = splitmix64(&x);
     s->sketch_seed = splitmix64(&x);
     s->anchor_seed = splitmix64(&x);
+    s->keyed = 0;
+    memset(s->token_secret, 0, sizeof s->token_secret);
 }
 
 const char *neardup_strerror(int status)

@@ -229,6 +229,25 @@ static void golden_vectors(void **state)
     nd_tokenizer_free(tk);
 }
 
+/* Keyed mode: token hashes come from XXH3 with the secret, not the seed. */
+static void keyed_tokens(void **state)
+{
+    unsigned char secret[ND_SECRET_BYTES], other[ND_SECRET_BYTES];
+    for (size_t i = 0; i < sizeof secret; i++) secret[i] = (unsigned char)(i * 37 + 11), other[i] = (unsigned char)(i * 91 + 3);
+    nd_tokenizer *plain = nd_tokenizer_create(5, 0), *k1 = nd_tokenizer_create(5, 0),
+                 *k2 = nd_tokenizer_create(5, 0);
+    nd_tokenizer_set_secret(k1, secret);
+    nd_tokenizer_set_secret(k2, other);
+    assert_true(one(k1, "Hello") == XXH3_64bits_withSecret("hello", 5, secret, sizeof secret));
+    assert_true(one(k1, "caf\xc3\xa9") == XXH3_64bits_withSecret("caf\xc3\xa9", 5, secret, sizeof secret));
+    assert_true(one(k1, "Hello") != one(plain, "Hello"));
+    assert_true(one(k1, "Hello") != one(k2, "Hello"));
+    assert_true(one(k1, "HELLO") == one(k1, "hello"));
+    nd_tokenizer_free(plain);
+    nd_tokenizer_free(k1);
+    nd_tokenizer_free(k2);
+}
+
 static void shingle_counts_and_sets(void **state)
 {
     assert_int_equal(nd_shingle_count(0, 5), 0);
@@ -265,6 +284,7 @@ int main(void)
         cmocka_unit_test(invalid_utf8),
         cmocka_unit_test(long_token_and_many_tokens),
         cmocka_unit_test(golden_vectors),
+        cmocka_unit_test(keyed_tokens),
         cmocka_unit_test(shingle_counts_and_sets),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

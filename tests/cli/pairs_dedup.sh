@@ -73,6 +73,17 @@ done
 "$N" dedup "$T/kept.jsonl" -t 0.8 -o "$T/kept2.jsonl" -q || fail "dedup of kept"
 cmp -s "$T/kept.jsonl" "$T/kept2.jsonl" || fail "dedup of the kept file removed more"
 
+# ---- keyed mode: the same key gives the same answer, another key other estimates ----
+"$N" keygen -o "$T/k1.key" 2>/dev/null && "$N" keygen -o "$T/k2.key" 2>/dev/null || fail "keygen"
+"$N" pairs "$S" -t 0.5 --format jsonl -q --key "$T/k1.key" > "$T/pk1a" || fail "pairs --key"
+"$N" pairs "$S" -t 0.5 --format jsonl -q --key "$T/k1.key" -j 1 > "$T/pk1b" || fail "pairs --key -j 1"
+"$N" pairs "$S" -t 0.5 --format jsonl -q --key "$T/k2.key" > "$T/pk2" || fail "pairs --key (2)"
+cmp -s "$T/pk1a" "$T/pk1b" || fail "one key, two runs, different output"
+cmp -s "$T/pk1a" "$T/pk2" && fail "two keys gave the same MinHash estimates"
+cmp -s "$T/pk1a" "$T/want.jsonl" && fail "a key gave the unkeyed estimates"
+grep -q '"a": "reuters-32", "b": "reuters-55", "jaccard": 1}' "$T/pk1a" || fail "keyed mode lost the identical pair"
+"$N" dedup "$S" -t 0.8 -o "$T/kk.jsonl" -q --key "$T/k1.key" || fail "dedup --key"
+
 # ---- help, version, usage errors ----
 "$N" --version | grep -qE "^neardup [0-9]+\.[0-9]+\.[0-9]+$" || fail "--version"
 "$N" --help | grep -q "^  dedup" || fail "--help lists commands"
