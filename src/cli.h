@@ -128,6 +128,27 @@ typedef struct {
 int nd_job_run(nd_job *j, char **inputs, int ninputs);
 void nd_job_free(nd_job *j);
 
+/* ---------- single documents and passages (align, overlap) ---------- */
+
+typedef struct {
+    char *id, *text; /* malloc'ed, NUL-terminated */
+    size_t len;
+    size_t replaced; /* invalid bytes replaced under --lossy */
+} nd_loaded_doc;
+
+/* Reads the one record of path (a plain file, or JSONL holding exactly one
+ * record) and tokenizes it.  Errors name the file; more than one record is a
+ * usage error. */
+int nd_cli_load_one(const char *path, const nd_pipeline_opts *po, nd_loaded_doc *d, nd_tokens *tok,
+                    nd_error *err);
+void nd_loaded_doc_free(nd_loaded_doc *d);
+
+/* The passage fields of the JSONL records (no braces). */
+void nd_print_passage_fields(FILE *f, const nd_passage *p);
+/* A passage as text: its figures, then each side as id:start-end and its words. */
+void nd_print_passage_text(FILE *f, unsigned i, const nd_passage *p, const char *a_id,
+                           const char *a_text, const char *b_id, const char *b_text);
+
 /* ---------- commands: one file each, registered in main.c ---------- */
 
 int nd_cmd_pairs(int argc, char **argv);
@@ -135,5 +156,7 @@ int nd_cmd_dedup(int argc, char **argv);
 int nd_cmd_keygen(int argc, char **argv);
 int nd_cmd_index(int argc, char **argv);
 int nd_cmd_query(int argc, char **argv);
+int nd_cmd_align(int argc, char **argv);
+int nd_cmd_overlap(int argc, char **argv);
 
 #endif

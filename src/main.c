@@ -14,6 +14,8 @@ typedef struct {
 static const command commands[] = {
     {"pairs", nd_cmd_pairs, "list near-duplicate pairs (Jaccard >= T)"},
     {"dedup", nd_cmd_dedup, "cluster near-duplicates, keep one per cluster"},
+    {"overlap", nd_cmd_overlap, "list document pairs that share passages, with the passages"},
+    {"align", nd_cmd_align, "print the passages two documents share, with byte offsets"},
     {"keygen", nd_cmd_keygen, "write a secret key for keyed mode (--key)"},
     {"index", nd_cmd_index, "build, extend or inspect a reference index (build | add | info)"},
     {"query", nd_cmd_query, "query documents against a reference index (--mode dup | overlap)"},

@@ -1,0 +1,56 @@
+/* anchors.h - sampled word n-gram anchors and their inverted index, which
+ * find the document pairs that may share a passage without comparing all
+ * pairs (anchors.c).
+ *
+ * The guarantee (winnowing, Schleimer, Wilkerson and Aiken, SIGMOD 2003):
+ * anchors are the minimum (by a seeded hash) of every window of w = W - n + 1
+ * consecutive word n-grams.  A passage of W or more words that two documents
+ * share word for word (after normalisation) holds w consecutive n-grams that
+ * are identical in both, so the window over them has the same minimum in
+ * both, and both documents select it: every shared passage of >= W words
+ * contains at least one shared anchor.  A passage with edits is found when
+ * some run of W unedited words survives in it, or (in practice, with high
+ * probability) when two of its unedited stretches each hold an anchor. */
+#ifndef ND_ANCHORS_H
+#define ND_ANCHORS_H
+
+#include "nd.h"
+
+/* The winnowing window (in n-grams) that guarantees passages of min_words. */
+unsigned nd_anchor_window(unsigned min_words, unsigned ngram);
+
+/* Selects anchors from the m n-gram hashes sh of one document: pos[i] is the
+ * n-gram index and hash[i] the anchor hash (sh mixed with seed), in order of
+ * position, each selected position once.  pos and hash must hold m entries.
+ * A document with fewer than w n-grams keeps the minimum of all of them.
+ * Returns the number selected. */
+size_t nd_winnow(const uint64_t *sh, size_t m, unsigned w, uint64_t seed, uint32_t *pos,
+                 uint64_t *hash);
+
+/* An anchor occurrence: anchor hash, document, n-gram position. */
+typedef struct {
+    uint64_t hash;
+    uint32_t doc, pos;
+} nd_anchor;
+
+typedef struct {
+    uint32_t a, b;   /* documents, a < b (with split: a < split <= b) */
+    uint32_t shared; /* distinct anchors they share */
+} nd_anchor_pair;
+
+typedef struct {
+    uint64_t anchors;       /* distinct anchor hashes */
+    uint64_t dropped;       /* distinct anchors dropped as boilerplate (df > max_df) */
+    uint64_t dropped_occ;   /* their occurrences */
+    uint64_t max_df_seen;   /* the largest document frequency kept */
+} nd_anchor_stats;
+
+/* Sorts the anchor occurrences (any order in; stable by document) and lists
+ * every pair of documents sharing at least one anchor that occurs in at most
+ * max_df documents, each pair once with its count of shared anchors, sorted
+ * by (a, b).  With split > 0, only pairs with a < split <= b (inputs against
+ * references).  *pairs is malloc'ed.  Returns NEARDUP_OK or NEARDUP_E_NOMEM. */
+int nd_anchor_pairs(nd_anchor *occ, size_t n, uint64_t max_df, uint32_t split,
+                    nd_anchor_pair **pairs, size_t *npairs, nd_anchor_stats *st);
+
+#endif

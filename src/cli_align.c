@@ -1,0 +1,115 @@
+/* cli_align.c - `neardup align A B`: the passages two documents share. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+enum { OPT_MIN_WORDS = 100, OPT_MAX_GAP, OPT_MIN_IDENTITY };
+
+static const nd_cli_option align_opts[] = {
+    {"min-words", 'w', "W", "report passages of at least W aligned words (default 20)", OPT_MIN_WORDS},
+    {"max-gap", 0, "G", "bridge runs of up to G edited words inside a passage (default 8)", OPT_MAX_GAP},
+    {"min-identity", 0, "X", "drop passages whose matching fraction of words is below X (default 0.5)", OPT_MIN_IDENTITY},
+    {"ngram", 'n', "N", "words per exact seed (default 5)", 1},
+    ND_OPT_FORMAT("text|jsonl", "text"),
+    ND_OPT_OUTPUT,
+    ND_OPT_ID_FIELD,
+    ND_OPT_TEXT_FIELD,
+    ND_OPT_LOSSY,
+    ND_OPT_SEED,
+    ND_OPT_KEY,
+    ND_OPT_QUIET,
+    ND_OPT_END,
+};
+
+typedef struct {
+    nd_common common;
+    nd_align_opts al;
+} align_ctx;
+
+static int on_option(void *ctx, int id, const char *arg)
+{
+    align_ctx *c = ctx;
+    unsigned long v;
+    double x;
+    switch (id) {
+    case OPT_MIN_WORDS:
+        if (nd_cli_uint("--min-words", arg, 1, 1000000, &v)) return 2;
+        c->al.min_words = (unsigned)v;
+        return 0;
+    case OPT_MAX_GAP:
+        if (nd_cli_uint("--max-gap", arg, 0, 64, &v)) return 2;
+        c->al.max_gap = (unsigned)v;
+        return 0;
+    case OPT_MIN_IDENTITY:
+        if (nd_cli_double("--min-identity", arg, 0, 1, &x)) return 2;
+        c->al.min_identity = x;
+        return 0;
+    default: return nd_common_option(&c->common, id, arg);
+    }
+}
+
+int nd_cmd_align(int argc, char **argv)
+{
+    align_ctx c;
+    nd_common_default(&c.common);
+    nd_align_opts_default(&c.al);
+    char **pos = NULL;
+    int npos = 0;
+    int rc = nd_cli_parse(argc, argv, "neardup align A B [--min-words W] [--format text|jsonl]",
+                          "Align two documents and print every passage they share: byte ranges in\n"
+                          "both original texts, aligned words and identity. Exact word seeds are\n"
+                          "chained along both texts across small edits (substituted, inserted or\n"
+                          "deleted words). A and B are plain files, or JSONL inputs holding one\n"
+                          "record each.",
+                          align_opts, on_option, &c, &pos, &npos);
+    if (rc) return rc == 1 ? 0 : rc;
+    if (npos != 2) {
+        free(pos);
+        return nd_cli_error(NEARDUP_E_USAGE, "align takes exactly two inputs, A and B (see --help)");
+    }
+    c.al.seed_len = c.common.ngram;
+    nd_pipeline_opts po;
+    nd_seeds seeds;
+    nd_common_pipeline(&c.common, &po, &seeds);
+    nd_loaded_doc d[2] = {{0}};
+    nd_error err = {0, ""};
+    nd_tokens tok[2] = {{0}};
+    nd_passage *p = NULL;
+    size_t np = 0;
+    nd_out out = {0};
+    for (int i = 0; i < 2 && !rc; i++)
+        if ((rc = nd_cli_load_one(pos[i], &po, &d[i], &tok[i], &err))) rc = nd_cli_error(rc, "%s", err.msg);
+    if (!rc && (rc = nd_align(&tok[0], &tok[1], &c.al, &p, &np)))
+        rc = nd_cli_error(rc, "out of memory aligning %s and %s", pos[0], pos[1]);
+    if (!rc && (rc = nd_out_open(&out, c.common.output, &err))) rc = nd_cli_error(rc, "%s", err.msg);
+    if (!rc) {
+        uint64_t words = 0;
+        for (size_t i = 0; i < np; i++) {
+            words += p[i].matches;
+            if (c.common.format == ND_FMT_JSONL) {
+                fputs("{\"a\": ", out.f);
+                nd_json_write_string(out.f, d[0].id, strlen(d[0].id));
+                fputs(", \"b\": ", out.f);
+                nd_json_write_string(out.f, d[1].id, strlen(d[1].id));
+                fputs(", ", out.f);
+                nd_print_passage_fields(out.f, &p[i]);
+                fputs("}\n", out.f);
+            } else {
+                nd_print_passage_text(out.f, (unsigned)i + 1, &p[i], d[0].id, d[0].text, d[1].id, d[1].text);
+            }
+        }
+        if ((rc = nd_out_commit(&out, &err))) rc = nd_cli_error(rc, "%s", err.msg);
+        else if (!c.common.quiet)
+            fprintf(stderr, "neardup align: %s (%zu words) and %s (%zu words): %zu passage%s of >= %u words, "
+                    "%llu matching words\n", d[0].id, tok[0].n, d[1].id, tok[1].n, np, np == 1 ? "" : "s",
+                    c.al.min_words, (unsigned long long)words);
+    }
+    free(p);
+    for (int i = 0; i < 2; i++) {
+        nd_tokens_free(&tok[i]);
+        nd_loaded_doc_free(&d[i]);
+    }
+    free(pos);
+    return rc;
+}

@@ -1,0 +1,234 @@
+/* cli_overlap.c - `neardup overlap INPUT... [--against REF...]`: the pairs
+ * of documents that share passages, and the passages. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "overlap.h"
+
+enum { OPT_AGAINST = 100, OPT_MIN_WORDS, OPT_MAX_DF, OPT_MAX_GAP, OPT_MIN_IDENTITY };
+
+static const nd_cli_option overlap_opts[] = {
+    {"against", 0, "REF", "compare the inputs only with these references (repeatable; default: the inputs with each other)", OPT_AGAINST},
+    {"min-words", 'w', "W", "report passages of at least W aligned words (default 20)", OPT_MIN_WORDS},
+    {"max-df", 0, "N", "drop anchors found in more than N documents as boilerplate (default 100)", OPT_MAX_DF},
+    {"max-gap", 0, "G", "bridge runs of up to G edited words inside a passage (default 8)", OPT_MAX_GAP},
+    {"min-identity", 0, "X", "drop passages whose matching fraction of words is below X (default 0.5)", OPT_MIN_IDENTITY},
+    {"ngram", 'n', "N", "words per anchor n-gram and exact seed (default 5)", 1},
+    ND_OPT_FORMAT("text|jsonl", "text"),
+    ND_OPT_OUTPUT,
+    ND_OPT_THREADS,
+    ND_OPT_ID_FIELD,
+    ND_OPT_TEXT_FIELD,
+    ND_OPT_LOSSY,
+    ND_OPT_SKIP_BAD,
+    ND_OPT_SEED,
+    ND_OPT_KEY,
+    ND_OPT_TIMINGS,
+    ND_OPT_QUIET,
+    ND_OPT_END,
+};
+
+typedef struct {
+    nd_common common;
+    nd_overlap_opts ov;
+    char **refs;
+    int nrefs;
+} overlap_ctx;
+
+static int on_option(void *ctx, int id, const char *arg)
+{
+    overlap_ctx *c = ctx;
+    unsigned long v;
+    double x;
+    switch (id) {
+    case OPT_AGAINST: {
+        char **r = realloc(c->refs, (size_t)(c->nrefs + 1) * sizeof *r);
+        if (!r) return nd_cli_error(NEARDUP_E_NOMEM, "out of memory");
+        c->refs = r;
+        c->refs[c->nrefs++] = (char *)arg;
+        return 0;
+    }
+    case OPT_MIN_WORDS:
+        if (nd_cli_uint("--min-words", arg, 1, 1000000, &v)) return 2;
+        c->ov.min_words = (unsigned)v;
+        return 0;
+    case OPT_MAX_DF:
+        if (nd_cli_uint("--max-df", arg, 2, 4294967295UL, &v)) return 2;
+        c->ov.max_df = v;
+        return 0;
+    case OPT_MAX_GAP:
+        if (nd_cli_uint("--max-gap", arg, 0, 64, &v)) return 2;
+        c->ov.align.max_gap = (unsigned)v;
+        return 0;
+    case OPT_MIN_IDENTITY:
+        if (nd_cli_double("--min-identity", arg, 0, 1, &x)) return 2;
+        c->ov.align.min_identity = x;
+        return 0;
+    default: return nd_common_option(&c->common, id, arg);
+    }
+}
+
+/* Appends src's documents after dst's (src is emptied). */
+static int store_append(nd_doc_store *dst, nd_doc_store *src)
+{
+    size_t oc = dst->off_cap, oc2 = dst->off_cap, ac = dst->anc_cap, tc = dst->tok_cap, xc = dst->text_cap;
+    if (nd_grow((void **)&dst->tok_off, &oc, dst->n + src->n + 1, sizeof *dst->tok_off) ||
+        nd_grow((void **)&dst->text_off, &oc2, dst->n + src->n + 1, sizeof *dst->text_off) ||
+        nd_grow((void **)&dst->hash, &tc, dst->ntok + src->ntok, sizeof *dst->hash) ||
+        !(dst->span = realloc(dst->span, (tc ? tc : 1) * sizeof *dst->span)) ||
+        nd_grow((void **)&dst->text, &xc, dst->text_len + src->text_len + 1, 1) ||
+        nd_grow((void **)&dst->anc, &ac, dst->nanc + src->nanc, sizeof *dst->anc))
+        return NEARDUP_E_NOMEM;
+    dst->off_cap = oc < oc2 ? oc : oc2;
+    dst->anc_cap = ac;
+    dst->tok_cap = tc;
+    dst->text_cap = xc;
+    for (uint64_t i = 1; i <= src->n; i++) {
+        dst->tok_off[dst->n + i] = dst->ntok + src->tok_off[i];
+        dst->text_off[dst->n + i] = dst->text_len + src->text_off[i];
+    }
+    memcpy(dst->hash + dst->ntok, src->hash, src->ntok * sizeof *src->hash);
+    memcpy(dst->span + dst->ntok, src->span, src->ntok * sizeof *src->span);
+    memcpy(dst->text + dst->text_len, src->text, src->text_len);
+    for (size_t i = 0; i < src->nanc; i++) {
+        nd_anchor a = src->anc[i];
+        a.doc += (uint32_t)dst->n;
+        dst->anc[dst->nanc++] = a;
+    }
+    dst->n += src->n;
+    dst->ntok += src->ntok;
+    dst->text_len += src->text_len;
+    nd_doc_store_free(src);
+    return NEARDUP_OK;
+}
+
+/* Reads one set of inputs (the inputs, or the references). */
+static int load_set(char **in, int n, const nd_pipeline_opts *po, const nd_overlap_opts *o,
+                    nd_doc_store *s, nd_corpus_info *ci, nd_reader **r)
+{
+    nd_error err = {0, ""};
+    *r = nd_cli_open_inputs(in, n, &err);
+    if (!*r) return nd_cli_error(err.code, "%s", err.msg);
+    int rc = nd_overlap_load(*r, po, o, s, ci, &err);
+    if (!rc) rc = nd_corpus_check_unique_ids(ci, *r, &err);
+    if (rc) return nd_cli_error(rc, "%s", err.msg);
+    nd_cli_print_skips(ci);
+    return 0;
+}
+
+static const char *id_of(const nd_corpus_info *ci, const nd_corpus_info *cr, uint64_t split, uint32_t d)
+{
+    return split && d >= split ? nd_corpus_id(cr, d - split) : nd_corpus_id(ci, d);
+}
+
+static void write_pair(FILE *f, int format, const nd_overlap_pair *p, const char *a, const char *b,
+                       const nd_doc_store *s)
+{
+    if (format == ND_FMT_JSONL) {
+        fputs("{\"a\": ", f);
+        nd_json_write_string(f, a, strlen(a));
+        fputs(", \"b\": ", f);
+        nd_json_write_string(f, b, strlen(b));
+        fprintf(f, ", \"shared_words\": %llu, \"containment_a\": %.4g, \"containment_b\": %.4g, \"passages\": [",
+                (unsigned long long)p->shared_words, p->containment_a, p->containment_b);
+        for (size_t i = 0; i < p->np; i++) {
+            fputs(i ? ", {" : "{", f);
+            nd_print_passage_fields(f, &p->p[i]);
+            fputc('}', f);
+        }
+        fputs("]}\n", f);
+        return;
+    }
+    fprintf(f, "%s  %s  %llu shared words in %zu passage%s (containment %.3f / %.3f)\n", a, b,
+            (unsigned long long)p->shared_words, p->np, p->np == 1 ? "" : "s", p->containment_a,
+            p->containment_b);
+    for (size_t i = 0; i < p->np; i++)
+        nd_print_passage_text(f, (unsigned)i + 1, &p->p[i], a, s->text + s->text_off[p->a], b,
+                              s->text + s->text_off[p->b]);
+}
+
+int nd_cmd_overlap(int argc, char **argv)
+{
+    overlap_ctx c = {0};
+    nd_common_default(&c.common);
+    nd_overlap_opts_default(&c.ov);
+    char **pos = NULL;
+    int npos = 0;
+    int rc = nd_cli_parse(argc, argv,
+                          "neardup overlap INPUT... [--against REF]... [--min-words W] [--max-df N] "
+                          "[--format text|jsonl]",
+                          "List the pairs of documents that share at least one passage of W or more\n"
+                          "words, with the passages (byte ranges in both texts). Candidates come from\n"
+                          "an inverted index of winnowed word n-gram anchors, never from comparing all\n"
+                          "pairs: every passage of >= W identical words holds a shared anchor. Anchors\n"
+                          "in more than --max-df documents (signatures, wire footers) are dropped as\n"
+                          "boilerplate and counted. With --against, only input x reference pairs.",
+                          overlap_opts, on_option, &c, &pos, &npos);
+    if (rc) {
+        free(c.refs);
+        return rc == 1 ? 0 : rc;
+    }
+    double t0 = nd_now();
+    nd_pipeline_opts po;
+    nd_seeds seeds;
+    nd_common_pipeline(&c.common, &po, &seeds);
+    c.ov.ngram = c.common.ngram;
+    c.ov.anchor_seed = seeds.anchor_seed;
+    c.ov.keep_text = c.common.format == ND_FMT_TEXT;
+    c.ov.align.min_words = c.ov.min_words;
+    c.ov.align.seed_len = c.ov.ngram;
+    nd_doc_store s = {0}, sr = {0};
+    nd_corpus_info ci = {0}, cr = {0};
+    nd_reader *r = NULL, *rr = NULL;
+    nd_overlap_pair *pairs = NULL;
+    size_t npairs = 0;
+    nd_overlap_stats st = {0};
+    nd_out out = {0};
+    nd_error err = {0, ""};
+    uint64_t split = 0;
+    if (npos == 0) rc = nd_cli_error(NEARDUP_E_USAGE, "no input given (see --help; use - for standard input)");
+    if (!rc) rc = load_set(pos, npos, &po, &c.ov, &s, &ci, &r);
+    if (!rc && c.nrefs) {
+        rc = load_set(c.refs, c.nrefs, &po, &c.ov, &sr, &cr, &rr);
+        split = s.n;
+        if (!rc && (split == 0 || split + sr.n > UINT32_MAX - 1))
+            rc = nd_cli_error(NEARDUP_E_USAGE, split ? "too many documents" : "the inputs hold no document");
+        if (!rc && store_append(&s, &sr)) rc = nd_cli_error(NEARDUP_E_NOMEM, "out of memory");
+    }
+    double t_load = nd_now() - t0;
+    if (!rc && (rc = nd_overlap_run(&s, &c.ov, (uint32_t)split, c.common.threads ? c.common.threads : ci.threads,
+                                    &pairs, &npairs, &st, &err)))
+        rc = nd_cli_error(rc, "%s", err.msg);
+    if (!rc && (rc = nd_out_open(&out, c.common.output, &err))) rc = nd_cli_error(rc, "%s", err.msg);
+    if (!rc) {
+        for (size_t i = 0; i < npairs; i++)
+            write_pair(out.f, c.common.format, &pairs[i], id_of(&ci, &cr, split, pairs[i].a),
+                       id_of(&ci, &cr, split, pairs[i].b), &s);
+        if ((rc = nd_out_commit(&out, &err))) rc = nd_cli_error(rc, "%s", err.msg);
+    }
+    if (!rc && !c.common.quiet) {
+        double secs = nd_now() - t0, mb = (ci.text_bytes + cr.text_bytes) / 1e6;
+        fprintf(stderr, "neardup overlap: %llu records read (%llu documents, %llu skipped); %llu anchors, "
+                "%llu dropped as boilerplate (in more than %llu documents; %llu occurrences); %llu candidate "
+                "pairs aligned; %zu pairs share passages of >= %u words; %.1f MB in %.2f s\n",
+                (unsigned long long)(ci.n + cr.n), (unsigned long long)(ci.n + cr.n - ci.skipped_n - cr.skipped_n),
+                (unsigned long long)(ci.skipped_n + cr.skipped_n), (unsigned long long)st.anchors.anchors,
+                (unsigned long long)st.anchors.dropped, (unsigned long long)c.ov.max_df,
+                (unsigned long long)st.anchors.dropped_occ, (unsigned long long)st.candidates, npairs,
+                c.ov.min_words, mb, secs);
+        if (c.common.timings)
+            fprintf(stderr, "timings: load %.3f s (read, tokenize, anchors), candidates %.3f s, align %.3f s\n",
+                    t_load, st.t_anchor, st.t_align);
+    }
+    nd_overlap_pairs_free(pairs, npairs);
+    nd_doc_store_free(&s);
+    nd_doc_store_free(&sr);
+    nd_corpus_info_free(&ci);
+    nd_corpus_info_free(&cr);
+    nd_reader_free(r);
+    nd_reader_free(rr);
+    free(pos);
+    free(c.refs);
+    return rc;
+}

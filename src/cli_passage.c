@@ -1,0 +1,37 @@
+/* cli_passage.c - how `align`, `overlap` and `query --mode overlap` print a
+ * passage: JSON fields, and a text view that shows both sides in full. */
+#include <string.h>
+
+#include "cli.h"
+
+void nd_print_passage_fields(FILE *f, const nd_passage *p)
+{
+    fprintf(f, "\"a_start\": %u, \"a_end\": %u, \"b_start\": %u, \"b_end\": %u, \"words\": %u, "
+               "\"identity\": %.4g",
+            p->a_start, p->a_end, p->b_start, p->b_end, p->words, p->identity);
+}
+
+/* Writes text[start, end) on one line: line breaks and tabs become spaces,
+ * other control characters are shown as '?', so a passage cannot move the
+ * cursor or hide text in a terminal. */
+static void put_excerpt(FILE *f, const char *text, uint32_t start, uint32_t end)
+{
+    for (uint32_t i = start; i < end; i++) {
+        unsigned char c = (unsigned char)text[i];
+        if (c == '\n' || c == '\r' || c == '\t') c = ' ';
+        else if (c < 0x20 || c == 0x7f) c = '?';
+        putc(c, f);
+    }
+}
+
+void nd_print_passage_text(FILE *f, unsigned i, const nd_passage *p, const char *a_id,
+                           const char *a_text, const char *b_id, const char *b_text)
+{
+    fprintf(f, "  passage %u: %u words, %u matching, identity %.3f\n", i, p->words, p->matches,
+            p->identity);
+    fprintf(f, "    %s:%u-%u\n      \"", a_id, p->a_start, p->a_end);
+    if (a_text) put_excerpt(f, a_text, p->a_start, p->a_end);
+    fprintf(f, "\"\n    %s:%u-%u\n      \"", b_id, p->b_start, p->b_end);
+    if (b_text) put_excerpt(f, b_text, p->b_start, p->b_end);
+    fputs("\"\n", f);
+}

@@ -1,0 +1,332 @@
+/* overlap.c - source overlap: documents -> tokens + winnowed anchors (on the
+ * pipeline) -> candidate pairs from the anchor index -> alignment of each
+ * candidate on all threads (a shared counter hands out pairs; results land at
+ * the pair's index, so output is identical for any thread count). */
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "overlap.h"
+
+void nd_overlap_opts_default(nd_overlap_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    o->ngram = 5;
+    o->min_words = 20;
+    o->max_df = 100;
+    nd_seeds s;
+    nd_seeds_from_seed(&s, ND_DEFAULT_SEED);
+    o->anchor_seed = s.anchor_seed;
+    nd_align_opts_default(&o->align);
+}
+
+void nd_doc_store_free(nd_doc_store *s)
+{
+    free(s->tok_off);
+    free(s->hash);
+    free(s->span);
+    free(s->text);
+    free(s->text_off);
+    free(s->anc);
+    memset(s, 0, sizeof *s);
+}
+
+nd_tokens nd_doc_store_tokens(const nd_doc_store *s, uint64_t i)
+{
+    uint64_t a = s->tok_off[i], b = s->tok_off[i + 1];
+    return (nd_tokens){s->hash + a, s->span + a, (size_t)(b - a), 0};
+}
+
+/* ---------- loading ---------- */
+
+typedef struct {
+    uint64_t *sh, *ah;
+    uint32_t *ap;
+    size_t cap;
+} thread_state;
+
+typedef struct {
+    uint64_t *doc;        /* record index of each document in this batch */
+    uint64_t *ntok, *tlen;
+    size_t n, cap;
+    uint64_t *hash;
+    nd_span *span;
+    size_t ntok_all, tok_cap;
+    char *text;
+    size_t text_all, text_cap;
+    nd_anchor *anc;
+    size_t nanc, anc_cap;
+} batch_out;
+
+typedef struct {
+    const nd_overlap_opts *o;
+    nd_doc_store *s;
+} ctx;
+
+static void *thread_init(void *u) { return calloc(1, sizeof(thread_state)); }
+
+static void thread_free(void *u, void *p)
+{
+    thread_state *ts = p;
+    free(ts->sh);
+    free(ts->ah);
+    free(ts->ap);
+    free(ts);
+}
+
+static void *batch_init(void *u) { return calloc(1, sizeof(batch_out)); }
+
+static void batch_reset(void *u, void *p)
+{
+    batch_out *b = p;
+    b->n = b->ntok_all = b->text_all = b->nanc = 0;
+}
+
+static void batch_free(void *u, void *p)
+{
+    batch_out *b = p;
+    free(b->doc);
+    free(b->ntok);
+    free(b->tlen);
+    free(b->hash);
+    free(b->span);
+    free(b->text);
+    free(b->anc);
+    free(b);
+}
+
+static int load_doc(void *u, void *tsp, void *bop, uint64_t doc, const nd_doc *d, const nd_tokens *tok,
+                    nd_error *err)
+{
+    const ctx *c = u;
+    thread_state *ts = tsp;
+    batch_out *b = bop;
+    if (doc > UINT32_MAX - 1)
+        return nd_fail(err, NEARDUP_E_INPUT, "overlap handles at most 4294967294 documents");
+    size_t m = nd_shingle_count(tok->n, c->o->ngram);
+    size_t old = ts->cap;
+    if (nd_grow((void **)&ts->sh, &ts->cap, m ? m : 1, sizeof *ts->sh) ||
+        (ts->cap != old && (!(ts->ah = realloc(ts->ah, ts->cap * sizeof *ts->ah)) ||
+                            !(ts->ap = realloc(ts->ap, ts->cap * sizeof *ts->ap)))))
+        return nd_fail(err, NEARDUP_E_NOMEM, "out of memory holding record %.200s", d->id);
+    if (b->n == b->cap) {
+        size_t nc = b->cap ? 2 * b->cap : 64;
+        uint64_t *x = realloc(b->doc, nc * sizeof *x), *y, *z;
+        if (x) b->doc = x;
+        y = x ? realloc(b->ntok, nc * sizeof *y) : NULL;
+        if (y) b->ntok = y;
+        z = y ? realloc(b->tlen, nc * sizeof *z) : NULL;
+        if (z) b->tlen = z;
+        if (!z) return nd_fail(err, NEARDUP_E_NOMEM, "out of memory holding record %.200s", d->id);
+        b->cap = nc;
+    }
+    if (
+        nd_grow((void **)&b->hash, &b->tok_cap, b->ntok_all + tok->n, sizeof *b->hash) ||
+        !(b->span = realloc(b->span, (b->tok_cap ? b->tok_cap : 1) * sizeof *b->span)) ||
+        (c->o->keep_text && nd_grow((void **)&b->text, &b->text_cap, b->text_all + d->text_len + 1, 1)) ||
+        nd_grow((void **)&b->anc, &b->anc_cap, b->nanc + m, sizeof *b->anc))
+        return nd_fail(err, NEARDUP_E_NOMEM, "out of memory holding record %.200s", d->id);
+    nd_shingle(tok->hash, tok->n, c->o->ngram, UINT64_C(0x616e63686f7273), ts->sh);
+    size_t na = nd_winnow(ts->sh, m, nd_anchor_window(c->o->min_words, c->o->ngram), c->o->anchor_seed,
+                          ts->ap, ts->ah);
+    for (size_t i = 0; i < na; i++) b->anc[b->nanc++] = (nd_anchor){ts->ah[i], (uint32_t)doc, ts->ap[i]};
+    memcpy(b->hash + b->ntok_all, tok->hash, tok->n * sizeof *tok->hash);
+    memcpy(b->span + b->ntok_all, tok->span, tok->n * sizeof *tok->span);
+    b->ntok_all += tok->n;
+    if (c->o->keep_text) {
+        memcpy(b->text + b->text_all, d->text, d->text_len);
+        b->text_all += d->text_len;
+    }
+    b->doc[b->n] = doc;
+    b->ntok[b->n] = tok->n;
+    b->tlen[b->n] = c->o->keep_text ? d->text_len : 0;
+    b->n++;
+    return NEARDUP_OK;
+}
+
+static int collect(void *u, void *bop, uint64_t first, size_t n, nd_error *err)
+{
+    const ctx *c = u;
+    nd_doc_store *s = c->s;
+    batch_out *b = bop;
+    size_t acap = s->anc_cap, oc = s->off_cap, oc2 = s->off_cap;
+    if (nd_grow((void **)&s->tok_off, &oc, first + n + 1, sizeof *s->tok_off) ||
+        nd_grow((void **)&s->text_off, &oc2, first + n + 1, sizeof *s->text_off) ||
+        nd_grow((void **)&s->hash, &s->tok_cap, s->ntok + b->ntok_all, sizeof *s->hash) ||
+        !(s->span = realloc(s->span, (s->tok_cap ? s->tok_cap : 1) * sizeof *s->span)) ||
+        nd_grow((void **)&s->text, &s->text_cap, s->text_len + b->text_all + 1, 1) ||
+        nd_grow((void **)&s->anc, &acap, s->nanc + b->nanc, sizeof *s->anc))
+        return nd_fail(err, NEARDUP_E_NOMEM, "out of memory holding the documents");
+    s->anc_cap = acap;
+    s->off_cap = oc < oc2 ? oc : oc2;
+    if (first == 0) s->tok_off[0] = s->text_off[0] = 0;
+    size_t j = 0;
+    uint64_t tpos = 0, xpos = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint64_t r = first + i;
+        uint64_t nt = 0, tl = 0;
+        if (j < b->n && b->doc[j] == r) { /* else: a skipped record, kept empty */
+            nt = b->ntok[j];
+            tl = b->tlen[j];
+            memcpy(s->hash + s->ntok, b->hash + tpos, nt * sizeof *s->hash);
+            memcpy(s->span + s->ntok, b->span + tpos, nt * sizeof *s->span);
+            memcpy(s->text + s->text_len, b->text + xpos, tl);
+            tpos += nt;
+            xpos += tl;
+            j++;
+        }
+        s->ntok += nt;
+        s->text_len += tl;
+        s->tok_off[r + 1] = s->ntok;
+        s->text_off[r + 1] = s->text_len;
+    }
+    memcpy(s->anc + s->nanc, b->anc, b->nanc * sizeof *s->anc);
+    s->nanc += b->nanc;
+    s->n = first + n;
+    return NEARDUP_OK;
+}
+
+int nd_overlap_load(nd_reader *r, const nd_pipeline_opts *po, const nd_overlap_opts *o,
+                    nd_doc_store *s, nd_corpus_info *ci, nd_error *err)
+{
+    memset(s, 0, sizeof *s);
+    ctx c = {o, s};
+    nd_pipeline_fns f = {
+        .user = &c,
+        .thread_init = thread_init,
+        .thread_free = thread_free,
+        .batch_init = batch_init,
+        .batch_reset = batch_reset,
+        .batch_free = batch_free,
+        .doc = load_doc,
+        .collect = collect,
+    };
+    int rc = nd_pipeline_run(r, po, &f, ci, err);
+    if (rc == NEARDUP_OK && s->n == 0) { /* no records: keep the offsets valid */
+        size_t cap = 0, cap2 = 0;
+        free(s->tok_off);
+        free(s->text_off);
+        s->tok_off = s->text_off = NULL;
+        if (nd_grow((void **)&s->tok_off, &cap, 1, sizeof *s->tok_off) ||
+            nd_grow((void **)&s->text_off, &cap2, 1, sizeof *s->text_off))
+            return nd_fail(err, NEARDUP_E_NOMEM, "out of memory");
+        s->tok_off[0] = s->text_off[0] = 0;
+    }
+    return rc;
+}
+
+/* ---------- aligning the candidates ---------- */
+
+typedef struct {
+    const nd_doc_store *s;
+    const nd_overlap_opts *o;
+    const nd_anchor_pair *cand;
+    size_t ncand;
+    nd_overlap_pair *res;
+    atomic_size_t next;
+    atomic_int failed;
+} align_job;
+
+/* Fraction of n tokens covered by the union of the ranges [lo[i], hi[i]). */
+static double coverage(nd_passage *p, size_t np, int side, size_t n)
+{
+    if (!n) return 0;
+    uint64_t covered = 0, end = 0;
+    /* passages are sorted by A; for B, ranges are merged after sorting starts */
+    uint32_t *r = malloc(2 * (np ? np : 1) * sizeof *r);
+    if (!r) return 0;
+    for (size_t i = 0; i < np; i++) {
+        r[2 * i] = side ? p[i].b_tok : p[i].a_tok;
+        r[2 * i + 1] = side ? p[i].b_tok_end : p[i].a_tok_end;
+    }
+    /* insertion sort by start: a pair has few passages */
+    for (size_t i = 1; i < np; i++)
+        for (size_t j = i; j > 0 && r[2 * (j - 1)] > r[2 * j]; j--) {
+            uint32_t t0 = r[2 * j], t1 = r[2 * j + 1];
+            r[2 * j] = r[2 * (j - 1)], r[2 * j + 1] = r[2 * (j - 1) + 1];
+            r[2 * (j - 1)] = t0, r[2 * (j - 1) + 1] = t1;
+        }
+    for (size_t i = 0; i < np; i++) {
+        uint64_t lo = r[2 * i] > end ? r[2 * i] : end, hi = r[2 * i + 1];
+        if (hi > lo) covered += hi - lo;
+        if (hi > end) end = hi;
+    }
+    free(r);
+    return (double)covered / (double)n;
+}
+
+static void *align_worker(void *arg)
+{
+    align_job *j = arg;
+    for (;;) {
+        size_t i = atomic_fetch_add(&j->next, 1);
+        if (i >= j->ncand || atomic_load(&j->failed)) break;
+        nd_tokens ta = nd_doc_store_tokens(j->s, j->cand[i].a), tb = nd_doc_store_tokens(j->s, j->cand[i].b);
+        nd_overlap_pair *r = &j->res[i];
+        r->a = j->cand[i].a;
+        r->b = j->cand[i].b;
+        if (nd_align(&ta, &tb, &j->o->align, &r->p, &r->np)) {
+            atomic_store(&j->failed, 1);
+            break;
+        }
+        for (size_t k = 0; k < r->np; k++) r->shared_words += r->p[k].matches;
+        r->containment_a = coverage(r->p, r->np, 0, ta.n);
+        r->containment_b = coverage(r->p, r->np, 1, tb.n);
+    }
+    return NULL;
+}
+
+void nd_overlap_pairs_free(nd_overlap_pair *p, size_t n)
+{
+    if (!p) return;
+    for (size_t i = 0; i < n; i++) free(p[i].p);
+    free(p);
+}
+
+int nd_overlap_run(nd_doc_store *s, const nd_overlap_opts *o, uint32_t split, unsigned threads,
+                   nd_overlap_pair **pairs, size_t *npairs, nd_overlap_stats *st, nd_error *err)
+{
+    memset(st, 0, sizeof *st);
+    *pairs = NULL;
+    *npairs = 0;
+    double t0 = nd_now();
+    nd_anchor_pair *cand = NULL;
+    size_t ncand = 0;
+    if (nd_anchor_pairs(s->anc, s->nanc, o->max_df, split, &cand, &ncand, &st->anchors))
+        return nd_fail(err, NEARDUP_E_NOMEM, "out of memory listing candidate pairs");
+    double t1 = nd_now();
+    st->t_anchor = t1 - t0;
+    st->candidates = ncand;
+    align_job j = {.s = s, .o = o, .cand = cand, .ncand = ncand};
+    j.res = calloc(ncand ? ncand : 1, sizeof *j.res);
+    if (!j.res) {
+        free(cand);
+        return nd_fail(err, NEARDUP_E_NOMEM, "out of memory aligning candidate pairs");
+    }
+    atomic_init(&j.next, 0);
+    atomic_init(&j.failed, 0);
+    if (threads < 1) threads = 1;
+    pthread_t *tid = calloc(threads, sizeof *tid);
+    unsigned started = 0;
+    for (; tid && started + 1 < threads; started++)
+        if (pthread_create(&tid[started], NULL, align_worker, &j)) break;
+    align_worker(&j); /* this thread works too */
+    for (unsigned i = 0; i < started; i++) pthread_join(tid[i], NULL);
+    free(tid);
+    free(cand);
+    if (atomic_load(&j.failed)) {
+        nd_overlap_pairs_free(j.res, ncand);
+        return nd_fail(err, NEARDUP_E_NOMEM, "out of memory aligning candidate pairs");
+    }
+    size_t m = 0; /* keep the pairs that share passages, in order */
+    for (size_t i = 0; i < ncand; i++) {
+        if (j.res[i].np) j.res[m++] = j.res[i];
+        else free(j.res[i].p);
+    }
+    st->pairs = m;
+    st->t_align = nd_now() - t1;
+    *pairs = j.res;
+    *npairs = m;
+    return NEARDUP_OK;
+}

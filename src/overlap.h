@@ -1,0 +1,71 @@
+/* overlap.h - the source-overlap job (overlap.c): load documents as token
+ * arrays and anchors on the pipeline, find candidate pairs through the anchor
+ * index, align each candidate pair, keep the pairs that share passages. */
+#ifndef ND_OVERLAP_H
+#define ND_OVERLAP_H
+
+#include "anchors.h"
+#include "pipeline.h"
+
+typedef struct {
+    unsigned ngram;       /* words per anchor n-gram and per alignment seed (5) */
+    unsigned min_words;   /* W: report passages of at least W words (20) */
+    uint64_t max_df;      /* anchors in more documents are boilerplate (100) */
+    int keep_text;        /* keep the texts (for display) */
+    uint64_t anchor_seed;
+    nd_align_opts align;  /* min_words and seed_len follow the fields above */
+} nd_overlap_opts;
+
+void nd_overlap_opts_default(nd_overlap_opts *o);
+
+/* Every document's tokens (and, with keep_text, text), in input order.
+ * Memory: 16 bytes per token (a hash and a span), about 2.5x the text;
+ * anchors: 16 bytes per anchor, about 2 per window of w n-grams. */
+typedef struct {
+    uint64_t n;
+    uint64_t *tok_off;   /* n + 1: tokens of doc i are [tok_off[i], tok_off[i + 1]) */
+    size_t off_cap;      /* capacity of tok_off and text_off */
+    uint64_t *hash;
+    nd_span *span;
+    size_t ntok, tok_cap;
+    char *text;          /* with keep_text */
+    uint64_t *text_off;  /* n + 1 */
+    size_t text_len, text_cap;
+    nd_anchor *anc;
+    size_t nanc, anc_cap;
+} nd_doc_store;
+
+void nd_doc_store_free(nd_doc_store *s);
+
+/* Document i's tokens as an nd_tokens view (not to be freed). */
+nd_tokens nd_doc_store_tokens(const nd_doc_store *s, uint64_t i);
+
+/* Reads the corpus into s on the pipeline (ci gets ids and accounting). */
+int nd_overlap_load(nd_reader *r, const nd_pipeline_opts *po, const nd_overlap_opts *o,
+                    nd_doc_store *s, nd_corpus_info *ci, nd_error *err);
+
+/* A pair of documents that share passages. */
+typedef struct {
+    uint32_t a, b;
+    nd_passage *p;       /* malloc'ed, sorted by a_start */
+    size_t np;
+    uint64_t shared_words;       /* matched words summed over the passages */
+    double containment_a, containment_b; /* fraction of each document's words inside passages */
+} nd_overlap_pair;
+
+typedef struct {
+    nd_anchor_stats anchors;
+    uint64_t candidates;  /* pairs sharing an anchor, aligned */
+    uint64_t pairs;       /* pairs with at least one passage */
+    double t_anchor, t_align;
+} nd_overlap_stats;
+
+/* Finds and aligns the candidate pairs of s (split > 0: only inputs
+ * [0, split) against references [split, n)), on threads threads.  Pairs
+ * come sorted by (a, b).  Free with nd_overlap_pairs_free. */
+int nd_overlap_run(nd_doc_store *s, const nd_overlap_opts *o, uint32_t split, unsigned threads,
+                   nd_overlap_pair **pairs, size_t *npairs, nd_overlap_stats *st, nd_error *err);
+
+void nd_overlap_pairs_free(nd_overlap_pair *p, size_t n);
+
+#endif
