@@ -39,11 +39,6 @@ void nd_align_opts_default(nd_align_opts *o)
 }
 
 typedef struct {
-    uint64_t key; /* k-gram hash */
-    uint32_t pos, pad;
-} kgram;
-
-typedef struct {
     uint64_t key; /* diagonal (b - a + |A|) << 32 | a: sorts seeds along diagonals */
     uint32_t a, b;
 } seed;
@@ -57,28 +52,29 @@ typedef struct {
     uint32_t matches, words;
 } chain;
 
-/* k-gram hashes of t with their positions, sorted by hash (stable by pos). */
-static kgram *kgrams(const nd_tokens *t, unsigned k, size_t *n)
+int nd_kgrams(const nd_tokens *t, unsigned k, nd_kgram **out, size_t *n)
 {
+    _Static_assert(sizeof(nd_kgram) == sizeof(nd_band_rec), "k-grams sort as band records");
     *n = t->n >= k ? t->n - k + 1 : 0;
-    kgram *g = malloc((*n ? *n : 1) * sizeof *g);
-    if (!g) return NULL;
+    nd_kgram *g = malloc((*n ? *n : 1) * sizeof *g);
+    if (!g) return NEARDUP_E_NOMEM;
     for (size_t i = 0; i < *n; i++)
-        g[i] = (kgram){XXH3_64bits(t->hash + i, k * sizeof *t->hash), (uint32_t)i, 0};
+        g[i] = (nd_kgram){XXH3_64bits(t->hash + i, k * sizeof *t->hash), (uint32_t)i, 0};
     if (nd_sort_band_recs((nd_band_rec *)g, *n)) {
         free(g);
-        return NULL;
+        return NEARDUP_E_NOMEM;
     }
-    return g;
+    *out = g;
+    return NEARDUP_OK;
 }
 
 /* All (a, b) positions where A and B share a k-gram, sorted along diagonals. */
-static int find_seeds(const nd_tokens *ta, const nd_tokens *tb, unsigned k, seed **out, size_t *nout)
+static int find_seeds(const nd_tokens *ta, const nd_kgram *ga, size_t na, const nd_kgram *gb,
+                      size_t nb, seed **out, size_t *nout)
 {
-    size_t na, nb, n = 0, cap = 0;
-    kgram *ga = kgrams(ta, k, &na), *gb = kgrams(tb, k, &nb);
+    size_t n = 0, cap = 0;
     seed *s = NULL;
-    int rc = ga && gb ? NEARDUP_OK : NEARDUP_E_NOMEM;
+    int rc = NEARDUP_OK;
     size_t i = 0, j = 0;
     while (rc == NEARDUP_OK && i < na && j < nb) {
         if (ga[i].key < gb[j].key) { i++; continue; }
@@ -97,8 +93,6 @@ static int find_seeds(const nd_tokens *ta, const nd_tokens *tb, unsigned k, seed
         i = i1;
         j = j1;
     }
-    free(ga);
-    free(gb);
     if (rc == NEARDUP_OK && nd_sort_band_recs((nd_band_rec *)s, n)) rc = NEARDUP_E_NOMEM;
     if (rc) {
         free(s);
@@ -239,9 +233,26 @@ int nd_align(const nd_tokens *ta, const nd_tokens *tb, const nd_align_opts *o, n
     unsigned k = o->seed_len ? o->seed_len : 1;
     *out = NULL;
     *nout = 0;
+    nd_kgram *ga = NULL, *gb = NULL;
+    size_t na = 0, nb = 0;
+    int rc = nd_kgrams(ta, k, &ga, &na);
+    if (!rc) rc = nd_kgrams(tb, k, &gb, &nb);
+    if (!rc) rc = nd_align_kgrams(ta, ga, na, tb, gb, nb, o, out, nout);
+    free(ga);
+    free(gb);
+    return rc;
+}
+
+int nd_align_kgrams(const nd_tokens *ta, const nd_kgram *ga, size_t na, const nd_tokens *tb,
+                    const nd_kgram *gb, size_t nb, const nd_align_opts *o, nd_passage **out,
+                    size_t *nout)
+{
+    unsigned k = o->seed_len ? o->seed_len : 1;
+    *out = NULL;
+    *nout = 0;
     seed *s = NULL;
     size_t ns = 0, ng = 0, nc = 0;
-    int rc = find_seeds(ta, tb, k, &s, &ns);
+    int rc = find_seeds(ta, ga, na, gb, nb, &s, &ns);
     if (rc) return rc;
     segment *g = make_segments(s, ns, k, &ng);
     free(s);

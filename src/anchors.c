@@ -73,6 +73,8 @@ int nd_anchor_pairs(nd_anchor *occ, size_t n, uint64_t max_df, uint32_t split,
         st->anchors++;
         if (nd > max_df) {
             st->dropped++;
+            /* compact the dropped occurrences to the front (never overtakes i) */
+            memmove(occ + st->dropped_occ, occ + i, (j - i) * sizeof *occ);
             st->dropped_occ += j - i;
         } else if (nd > 1) {
             if (nd > st->max_df_seen) st->max_df_seen = nd;
@@ -88,6 +90,10 @@ int nd_anchor_pairs(nd_anchor *occ, size_t n, uint64_t max_df, uint32_t split,
     }
     free(docs);
     docs = NULL;
+    /* the dropped occurrences by (doc, pos): key doc << 32 | pos */
+    for (size_t i = 0; i < st->dropped_occ; i++)
+        occ[i] = (nd_anchor){(uint64_t)occ[i].doc << 32 | occ[i].pos, occ[i].doc, occ[i].pos};
+    if (nd_sort_band_recs((nd_band_rec *)occ, st->dropped_occ)) goto nomem;
     if (nd_sort_u64(pk, np)) goto nomem;
     nd_anchor_pair *out = malloc((np ? np : 1) * sizeof *out);
     if (!out) goto nomem;

@@ -49,7 +49,10 @@ typedef struct {
  * every pair of documents sharing at least one anchor that occurs in at most
  * max_df documents, each pair once with its count of shared anchors, sorted
  * by (a, b).  With split > 0, only pairs with a < split <= b (inputs against
- * references).  *pairs is malloc'ed.  Returns NEARDUP_OK or NEARDUP_E_NOMEM. */
+ * references).  *pairs is malloc'ed.  The occurrences of the dropped
+ * (boilerplate) anchors are moved to occ[0, st->dropped_occ), sorted by
+ * (doc, pos), so the caller can mask them.  Returns NEARDUP_OK or
+ * NEARDUP_E_NOMEM. */
 int nd_anchor_pairs(nd_anchor *occ, size_t n, uint64_t max_df, uint32_t split,
                     nd_anchor_pair **pairs, size_t *npairs, nd_anchor_stats *st);
 

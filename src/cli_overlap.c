@@ -11,7 +11,7 @@ enum { OPT_AGAINST = 100, OPT_MIN_WORDS, OPT_MAX_DF, OPT_MAX_GAP, OPT_MIN_IDENTI
 static const nd_cli_option overlap_opts[] = {
     {"against", 0, "REF", "compare the inputs only with these references (repeatable; default: the inputs with each other)", OPT_AGAINST},
     {"min-words", 'w', "W", "report passages of at least W aligned words (default 20)", OPT_MIN_WORDS},
-    {"max-df", 0, "N", "drop anchors found in more than N documents as boilerplate (default 100)", OPT_MAX_DF},
+    {"max-df", 0, "N", "drop anchors found in more than N documents as boilerplate, and mask their words (default 50)", OPT_MAX_DF},
     {"max-gap", 0, "G", "bridge runs of up to G edited words inside a passage (default 8)", OPT_MAX_GAP},
     {"min-identity", 0, "X", "drop passages whose matching fraction of words is below X (default 0.5)", OPT_MIN_IDENTITY},
     {"ngram", 'n', "N", "words per anchor n-gram and exact seed (default 5)", 1},

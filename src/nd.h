@@ -216,6 +216,22 @@ typedef struct {
 
 void nd_align_opts_default(nd_align_opts *o);
 
+/* A word k-gram of a text: its hash (XXH3 of k token hashes) and position. */
+typedef struct {
+    uint64_t key;
+    uint32_t pos, pad;
+} nd_kgram;
+
+/* The k-grams of t sorted by hash (then position): computed once per text,
+ * they let nd_align_kgrams pair two texts by a linear merge.  *out is
+ * malloc'ed.  Returns NEARDUP_OK or NEARDUP_E_NOMEM. */
+int nd_kgrams(const nd_tokens *t, unsigned k, nd_kgram **out, size_t *n);
+
+/* nd_align on precomputed sorted k-grams (k = o->seed_len). */
+int nd_align_kgrams(const nd_tokens *ta, const nd_kgram *ga, size_t na, const nd_tokens *tb,
+                    const nd_kgram *gb, size_t nb, const nd_align_opts *o, nd_passage **out,
+                    size_t *nout);
+
 /* Finds the passages A and B share.  ta/tb are the token arrays of the two
  * texts (hashes + spans).  Passages come back sorted by a_start, then
  * b_start; *out is malloc'ed (caller frees).  Runs in about

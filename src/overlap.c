@@ -14,7 +14,7 @@ void nd_overlap_opts_default(nd_overlap_opts *o)
     memset(o, 0, sizeof *o);
     o->ngram = 5;
     o->min_words = 20;
-    o->max_df = 100;
+    o->max_df = 50;
     nd_seeds s;
     nd_seeds_from_seed(&s, ND_DEFAULT_SEED);
     o->anchor_seed = s.anchor_seed;
@@ -216,16 +216,99 @@ int nd_overlap_load(nd_reader *r, const nd_pipeline_opts *po, const nd_overlap_o
     return rc;
 }
 
+/* ---------- boilerplate ---------- */
+
+/* Boilerplate (signatures, wire footers, disclaimers) must not become a
+ * passage, and dropping its anchors alone does not stop that: a pair found
+ * through other anchors would still align it.  So the words under dropped
+ * anchors get hashes of their own that match nothing.  Winnowing puts an
+ * anchor at least every w n-grams of a repeated block, so consecutive
+ * dropped anchors at most w apart span one block, which is masked whole. */
+static void mask_boilerplate(nd_doc_store *s, const nd_overlap_opts *o, const nd_anchor *drop, size_t n)
+{
+    unsigned w = nd_anchor_window(o->min_words, o->ngram);
+    for (size_t i = 0; i < n; i++) {
+        uint64_t doc = drop[i].doc, base = s->tok_off[doc], ntok = s->tok_off[doc + 1] - base;
+        uint64_t from = drop[i].pos, to = from + o->ngram;
+        if (i + 1 < n && drop[i + 1].doc == doc && drop[i + 1].pos <= from + w) to = drop[i + 1].pos;
+        if (to > ntok) to = ntok;
+        for (uint64_t t = from; t < to; t++) {
+            uint64_t x = (base + t) ^ UINT64_C(0x626f696c6572706c); /* "boilerpl" */
+            x ^= x >> 33;
+            x *= UINT64_C(0xff51afd7ed558ccd);
+            s->hash[base + t] = x ^ (x >> 29);
+        }
+    }
+}
+
 /* ---------- aligning the candidates ---------- */
+
+/* A tiny work-sharing loop (as minimap2's kt_for): threads take items
+ * from a shared counter; this thread works too. */
+typedef struct {
+    atomic_size_t next;
+    atomic_int failed;
+    size_t n;
+    int (*fn)(void *arg, size_t i);
+    void *arg;
+} loop;
+
+static void *loop_worker(void *arg)
+{
+    loop *l = arg;
+    for (;;) {
+        size_t i = atomic_fetch_add(&l->next, 1);
+        if (i >= l->n || atomic_load(&l->failed)) break;
+        if (l->fn(l->arg, i)) atomic_store(&l->failed, 1);
+    }
+    return NULL;
+}
+
+static int parallel_for(size_t n, unsigned threads, int (*fn)(void *, size_t), void *arg)
+{
+    loop l = {.n = n, .fn = fn, .arg = arg};
+    atomic_init(&l.next, 0);
+    atomic_init(&l.failed, 0);
+    if (threads < 1) threads = 1;
+    pthread_t *tid = calloc(threads, sizeof *tid);
+    unsigned started = 0;
+    for (; tid && started + 1 < threads; started++)
+        if (pthread_create(&tid[started], NULL, loop_worker, &l)) break;
+    loop_worker(&l);
+    for (unsigned i = 0; i < started; i++) pthread_join(tid[i], NULL);
+    free(tid);
+    return atomic_load(&l.failed) ? NEARDUP_E_NOMEM : NEARDUP_OK;
+}
+
+/* Each candidate document's k-grams, sorted once (so each pair is a merge). */
+typedef struct {
+    const nd_doc_store *s;
+    unsigned k;
+    const uint64_t *kg_off; /* n + 1 */
+    nd_kgram *kg;
+    const uint8_t *need;
+} kgram_job;
+
+static int kgram_one(void *arg, size_t d)
+{
+    kgram_job *j = arg;
+    if (!j->need[d]) return 0;
+    nd_tokens t = nd_doc_store_tokens(j->s, d);
+    nd_kgram *g;
+    size_t n;
+    if (nd_kgrams(&t, j->k, &g, &n)) return -1;
+    memcpy(j->kg + j->kg_off[d], g, n * sizeof *g);
+    free(g);
+    return 0;
+}
 
 typedef struct {
     const nd_doc_store *s;
     const nd_overlap_opts *o;
     const nd_anchor_pair *cand;
-    size_t ncand;
     nd_overlap_pair *res;
-    atomic_size_t next;
-    atomic_int failed;
+    const uint64_t *kg_off;
+    const nd_kgram *kg;
 } align_job;
 
 /* Fraction of n tokens covered by the union of the ranges [lo[i], hi[i]). */
@@ -256,25 +339,21 @@ static double coverage(nd_passage *p, size_t np, int side, size_t n)
     return (double)covered / (double)n;
 }
 
-static void *align_worker(void *arg)
+static int align_one(void *arg, size_t i)
 {
     align_job *j = arg;
-    for (;;) {
-        size_t i = atomic_fetch_add(&j->next, 1);
-        if (i >= j->ncand || atomic_load(&j->failed)) break;
-        nd_tokens ta = nd_doc_store_tokens(j->s, j->cand[i].a), tb = nd_doc_store_tokens(j->s, j->cand[i].b);
-        nd_overlap_pair *r = &j->res[i];
-        r->a = j->cand[i].a;
-        r->b = j->cand[i].b;
-        if (nd_align(&ta, &tb, &j->o->align, &r->p, &r->np)) {
-            atomic_store(&j->failed, 1);
-            break;
-        }
-        for (size_t k = 0; k < r->np; k++) r->shared_words += r->p[k].matches;
-        r->containment_a = coverage(r->p, r->np, 0, ta.n);
-        r->containment_b = coverage(r->p, r->np, 1, tb.n);
-    }
-    return NULL;
+    uint32_t a = j->cand[i].a, b = j->cand[i].b;
+    nd_tokens ta = nd_doc_store_tokens(j->s, a), tb = nd_doc_store_tokens(j->s, b);
+    nd_overlap_pair *r = &j->res[i];
+    r->a = a;
+    r->b = b;
+    if (nd_align_kgrams(&ta, j->kg + j->kg_off[a], j->kg_off[a + 1] - j->kg_off[a], &tb, j->kg + j->kg_off[b],
+                        j->kg_off[b + 1] - j->kg_off[b], &j->o->align, &r->p, &r->np))
+        return -1;
+    for (size_t k = 0; k < r->np; k++) r->shared_words += r->p[k].matches;
+    r->containment_a = coverage(r->p, r->np, 0, ta.n);
+    r->containment_b = coverage(r->p, r->np, 1, tb.n);
+    return 0;
 }
 
 void nd_overlap_pairs_free(nd_overlap_pair *p, size_t n)
@@ -295,30 +374,43 @@ int nd_overlap_run(nd_doc_store *s, const nd_overlap_opts *o, uint32_t split, un
     size_t ncand = 0;
     if (nd_anchor_pairs(s->anc, s->nanc, o->max_df, split, &cand, &ncand, &st->anchors))
         return nd_fail(err, NEARDUP_E_NOMEM, "out of memory listing candidate pairs");
+    mask_boilerplate(s, o, s->anc, st->anchors.dropped_occ);
     double t1 = nd_now();
     st->t_anchor = t1 - t0;
     st->candidates = ncand;
-    align_job j = {.s = s, .o = o, .cand = cand, .ncand = ncand};
-    j.res = calloc(ncand ? ncand : 1, sizeof *j.res);
-    if (!j.res) {
-        free(cand);
-        return nd_fail(err, NEARDUP_E_NOMEM, "out of memory aligning candidate pairs");
+    unsigned k = o->align.seed_len ? o->align.seed_len : 1;
+    uint64_t *kg_off = malloc((s->n + 1) * sizeof *kg_off);
+    uint8_t *need = calloc(s->n ? s->n : 1, 1);
+    nd_overlap_pair *res = calloc(ncand ? ncand : 1, sizeof *res);
+    nd_kgram *kg = NULL;
+    int rc = kg_off && need && res ? NEARDUP_OK : NEARDUP_E_NOMEM;
+    if (!rc) {
+        for (size_t i = 0; i < ncand; i++) need[cand[i].a] = need[cand[i].b] = 1;
+        kg_off[0] = 0;
+        for (uint64_t d = 0; d < s->n; d++) {
+            uint64_t nt = s->tok_off[d + 1] - s->tok_off[d];
+            kg_off[d + 1] = kg_off[d] + (need[d] && nt >= k ? nt - k + 1 : 0);
+        }
+        kg = malloc((kg_off[s->n] ? kg_off[s->n] : 1) * sizeof *kg);
+        if (!kg) rc = NEARDUP_E_NOMEM;
     }
-    atomic_init(&j.next, 0);
-    atomic_init(&j.failed, 0);
-    if (threads < 1) threads = 1;
-    pthread_t *tid = calloc(threads, sizeof *tid);
-    unsigned started = 0;
-    for (; tid && started + 1 < threads; started++)
-        if (pthread_create(&tid[started], NULL, align_worker, &j)) break;
-    align_worker(&j); /* this thread works too */
-    for (unsigned i = 0; i < started; i++) pthread_join(tid[i], NULL);
-    free(tid);
+    if (!rc) {
+        kgram_job kj = {s, k, kg_off, kg, need};
+        rc = parallel_for(s->n, threads, kgram_one, &kj);
+    }
+    if (!rc) {
+        align_job aj = {s, o, cand, res, kg_off, kg};
+        rc = parallel_for(ncand, threads, align_one, &aj);
+    }
+    free(kg);
+    free(kg_off);
+    free(need);
     free(cand);
-    if (atomic_load(&j.failed)) {
-        nd_overlap_pairs_free(j.res, ncand);
+    if (rc) {
+        nd_overlap_pairs_free(res, ncand);
         return nd_fail(err, NEARDUP_E_NOMEM, "out of memory aligning candidate pairs");
     }
+    align_job j = {.res = res};
     size_t m = 0; /* keep the pairs that share passages, in order */
     for (size_t i = 0; i < ncand; i++) {
         if (j.res[i].np) j.res[m++] = j.res[i];

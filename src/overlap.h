@@ -10,7 +10,7 @@
 typedef struct {
     unsigned ngram;       /* words per anchor n-gram and per alignment seed (5) */
     unsigned min_words;   /* W: report passages of at least W words (20) */
-    uint64_t max_df;      /* anchors in more documents are boilerplate (100) */
+    uint64_t max_df;      /* anchors in more documents are boilerplate (50) */
     int keep_text;        /* keep the texts (for display) */
     uint64_t anchor_seed;
     nd_align_opts align;  /* min_words and seed_len follow the fields above */

@@ -112,6 +112,15 @@ int nd_sort_u64(uint64_t *a, size_t n)
 
 int nd_sort_band_recs(nd_band_rec *a, size_t n)
 {
+    if (n < 64) { /* stable insertion sort: the aligner sorts many tiny arrays */
+        for (size_t i = 1; i < n; i++) {
+            nd_band_rec x = a[i];
+            size_t j = i;
+            for (; j > 0 && a[j - 1].key > x.key; j--) a[j] = a[j - 1];
+            a[j] = x;
+        }
+        return NEARDUP_OK;
+    }
     nd_band_rec *tmp = malloc((n ? n : 1) * sizeof *tmp);
     if (!tmp) return NEARDUP_E_NOMEM;
     void *r = radix_sort(a, tmp, n, sizeof *a);
