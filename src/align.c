@@ -9,7 +9,8 @@
  *          exact match of their union of words.
  * chains   segments sorted along A join a chain when they continue it within
  *          max_gap words in both texts (substituted, inserted or deleted
- *          words); a segment that overlaps the chain's end is trimmed.  The
+ *          words), or within 3 max_gap words when at least half of the gap
+ *          matches; a segment that overlaps the chain's end is trimmed.  The
  *          words between two segments are aligned by a small LCS, so a
  *          matching word inside an edited stretch still counts as a match.
  * passages a chain of at least min_words aligned words and identity >=
@@ -111,11 +112,11 @@ static int cmp_segment(const void *x, const void *y)
     return (p->len < q->len) - (p->len > q->len); /* longer first */
 }
 
-/* Longest common subsequence of two short token runs (each <= max_gap). */
+/* Longest common subsequence of two short token runs (each <= 3 max_gap). */
 static uint32_t gap_lcs(const uint64_t *a, uint32_t na, const uint64_t *b, uint32_t nb)
 {
-    uint32_t row[65] = {0}, prev;
-    if (na > 64 || nb > 64) return 0;
+    uint32_t row[193] = {0}, prev;
+    if (na > 192 || nb > 192) return 0;
     for (uint32_t i = 0; i < na; i++) {
         prev = 0;
         for (uint32_t j = 0; j < nb; j++) {
@@ -137,8 +138,13 @@ static int extend(chain *c, segment g, const nd_tokens *ta, const nd_tokens *tb,
     if (g.b + g.len <= c->b1 || trim >= g.len) return 0;
     g.a += trim, g.b += trim, g.len -= trim;
     uint32_t ga = g.a - c->a1, gb = g.b - c->b1;
-    if (ga > max_gap || gb > max_gap) return 0;
+    if (ga > 3 * max_gap || gb > 3 * max_gap) return 0;
     uint32_t lcs = gap_lcs(ta->hash + c->a1, ga, tb->hash + c->b1, gb);
+    /* Up to max_gap words of anything are bridged; a longer gap (up to 3x)
+     * only when it is edited text, not unrelated text: at least half of its
+     * shorter side matches in order.  At 10-20% word edits, stretches between
+     * two 5-word seeds often run past max_gap while still mostly matching. */
+    if ((ga > max_gap || gb > max_gap) && 2 * lcs < (ga < gb ? ga : gb)) return 0;
     c->matches += lcs + g.len;
     c->words += ga + gb - lcs + g.len;
     c->a1 = g.a + g.len;
@@ -172,7 +178,7 @@ static int make_chains(const segment *g, size_t ng, const nd_tokens *ta, const n
     size_t nc = 0, cap = 0, first_open = 0;
     for (size_t i = 0; i < ng; i++) {
         /* chains that end more than max_gap words before g[i] are closed for good */
-        while (first_open < nc && c[first_open].a1 + max_gap < g[i].a) first_open++;
+        while (first_open < nc && c[first_open].a1 + 3 * max_gap < g[i].a) first_open++;
         size_t best = SIZE_MAX;
         chain trial, best_c = {0};
         for (size_t j = first_open; j < nc; j++) {
