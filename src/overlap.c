@@ -220,17 +220,22 @@ int nd_overlap_load(nd_reader *r, const nd_pipeline_opts *po, const nd_overlap_o
 
 /* Boilerplate (signatures, wire footers, disclaimers) must not become a
  * passage, and dropping its anchors alone does not stop that: a pair found
- * through other anchors would still align it.  So the words under dropped
- * anchors get hashes of their own that match nothing.  Winnowing puts an
- * anchor at least every w n-grams of a repeated block, so consecutive
- * dropped anchors at most w apart span one block, which is masked whole. */
+ * through other anchors would still align it.  So the words of boilerplate
+ * blocks get hashes of their own that match nothing.  Every window of w
+ * n-grams lying inside a repeated block selects the same anchor in every
+ * document holding the block, so that anchor is dropped too: dropped anchors
+ * at most w apart belong to one block, and the block reaches at most w - 1
+ * n-grams beyond its first and last dropped anchors.  The mask covers those
+ * margins as well (at worst w - 1 words of the text next to a block). */
 static void mask_boilerplate(nd_doc_store *s, const nd_overlap_opts *o, const nd_anchor *drop, size_t n)
 {
     unsigned w = nd_anchor_window(o->min_words, o->ngram);
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < n;) {
         uint64_t doc = drop[i].doc, base = s->tok_off[doc], ntok = s->tok_off[doc + 1] - base;
-        uint64_t from = drop[i].pos, to = from + o->ngram;
-        if (i + 1 < n && drop[i + 1].doc == doc && drop[i + 1].pos <= from + w) to = drop[i + 1].pos;
+        size_t j = i + 1; /* the run of dropped anchors at most w apart: one block */
+        while (j < n && drop[j].doc == doc && drop[j].pos <= drop[j - 1].pos + w) j++;
+        uint64_t from = drop[i].pos >= w - 1 ? drop[i].pos - (w - 1) : 0;
+        uint64_t to = (uint64_t)drop[j - 1].pos + (w - 1) + o->ngram;
         if (to > ntok) to = ntok;
         for (uint64_t t = from; t < to; t++) {
             uint64_t x = (base + t) ^ UINT64_C(0x626f696c6572706c); /* "boilerpl" */
@@ -238,6 +243,7 @@ static void mask_boilerplate(nd_doc_store *s, const nd_overlap_opts *o, const nd
             x *= UINT64_C(0xff51afd7ed558ccd);
             s->hash[base + t] = x ^ (x >> 29);
         }
+        i = j;
     }
 }
 
