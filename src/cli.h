@@ -106,6 +106,13 @@ void nd_cli_print_skips(const nd_corpus_info *ci);
 
 /* ---------- the near-duplicate job pairs and dedup share ---------- */
 
+enum { ND_METRIC_JACCARD, ND_METRIC_SIMHASH, ND_METRIC_EXACT, ND_METRIC_CONTAINMENT };
+
+/* Option rows (ids 90-92) and their handler for the metric options. */
+#define ND_OPT_METRIC {"metric", 0, "M", "jaccard (MinHash + LSH), simhash (Hamming <= D), exact (equal normalised text) or containment (>= T of the smaller document's shingles in the larger) (default jaccard)", 90}
+#define ND_OPT_DISTANCE {"distance", 'd', "D", "--metric simhash: largest Hamming distance, 0 to 16 (default 3)", 91}
+#define ND_OPT_MAX_DF {"max-df", 0, "N", "--metric containment: shingles found in more than N documents find no candidates (default 50)", 92}
+
 #include "sketch.h"
 
 typedef struct {
@@ -113,6 +120,11 @@ typedef struct {
     int exact;          /* --exact: verify on real shingle sets */
     size_t max_bucket;  /* SIZE_MAX for pairs; bounded for dedup */
     int spool_decoded;  /* dedup: keep decoded copies for the second pass */
+    int metric;         /* ND_METRIC_* */
+    unsigned distance;  /* SimHash: Hamming distance D */
+    uint64_t max_df;    /* containment: shingles in more documents find no candidates */
+    int exact_first;    /* dedup: group exact duplicates before LSH */
+    uint64_t exact_dups;/* documents that exactly duplicate an earlier one */
     /* results */
     nd_reader *reader;
     nd_corpus_info ci;
@@ -126,6 +138,12 @@ typedef struct {
 /* Reads, sketches and pairs the inputs.  Prints the error and returns the
  * exit status on failure (0 on success).  Free with nd_job_free. */
 int nd_job_run(nd_job *j, char **inputs, int ninputs);
+/* Handles the metric option ids 90-92; -1 when id is not one of them. */
+int nd_job_option(nd_job *j, int id, const char *arg);
+/* The metric as written in records and summaries ("jaccard", "hamming", ...). */
+const char *nd_job_score_name(const nd_job *j);
+/* What pairs were kept, for summaries: "Jaccard >= 0.8", "exact duplicates"... */
+void nd_job_describe(const nd_job *j, char *buf, size_t n);
 void nd_job_free(nd_job *j);
 
 /* ---------- single documents and passages (align, overlap) ---------- */

@@ -22,6 +22,9 @@ static const nd_cli_option dedup_opts[] = {
     ND_OPT_NGRAM,
     ND_OPT_K,
     {"exact", 0, NULL, "verify candidates on the real shingle sets (default off: MinHash estimate)", OPT_EXACT},
+    ND_OPT_METRIC,
+    ND_OPT_DISTANCE,
+    ND_OPT_MAX_DF,
     ND_OPT_THREADS,
     ND_OPT_ID_FIELD,
     ND_OPT_TEXT_FIELD,
@@ -39,6 +42,7 @@ static int on_option(void *p, int id, const char *arg)
     dedup_ctx *c = p;
     if (id == OPT_CLUSTERS) c->clusters = arg;
     else if (id == OPT_EXACT) c->job.exact = 1;
+    else if (id >= 90 && id <= 92) return nd_job_option(&c->job, id, arg);
     else return nd_common_option(&c->job.common, id, arg);
     return 0;
 }
@@ -172,13 +176,16 @@ static int run(dedup_ctx *c, char **pos, int npos)
     free(rep);
     nd_cli_print_skips(&j->ci);
     double wall = nd_now() - j->t_start;
+    char what[64];
+    nd_job_describe(j, what, sizeof what);
     if (!j->common.quiet)
         fprintf(stderr, "neardup dedup: %llu records read = %llu kept + %llu removed + %llu skipped; "
-                "%llu clusters of 2+ documents (Jaccard >= %g); %.1f MB of text in %.2f s, %.1f MB/s\n",
+                "%llu clusters of 2+ documents (%s); %llu exact duplicates grouped before LSH; "
+                "%.1f MB of text in %.2f s, %.1f MB/s\n",
                 (unsigned long long)j->ci.n, (unsigned long long)kept,
                 (unsigned long long)(docs - kept), (unsigned long long)j->ci.skipped_n,
-                (unsigned long long)clusters, j->common.threshold, j->ci.text_bytes / 1e6, wall,
-                wall > 0 ? j->ci.text_bytes / 1e6 / wall : 0.0);
+                (unsigned long long)clusters, what, (unsigned long long)j->exact_dups,
+                j->ci.text_bytes / 1e6, wall, wall > 0 ? j->ci.text_bytes / 1e6 / wall : 0.0);
     if (j->common.timings) {
         nd_cli_print_timings(&j->ci);
         fprintf(stderr, "timings: shingle %.3f s, sketch %.3f s (summed over threads), band+candidates %.3f s "
@@ -191,7 +198,7 @@ static int run(dedup_ctx *c, char **pos, int npos)
 
 int nd_cmd_dedup(int argc, char **argv)
 {
-    dedup_ctx c = {.job = {.max_bucket = 256, .spool_decoded = 1}};
+    dedup_ctx c = {.job = {.max_bucket = 256, .spool_decoded = 1, .distance = 3, .max_df = 50, .exact_first = 1}};
     nd_common_default(&c.job.common);
     char **pos;
     int npos;

@@ -9,6 +9,9 @@ static const nd_cli_option pairs_opts[] = {
     ND_OPT_NGRAM,
     ND_OPT_K,
     {"exact", 0, NULL, "verify candidates on the real shingle sets and print exact Jaccard (default off: MinHash estimate)", 100},
+    ND_OPT_METRIC,
+    ND_OPT_DISTANCE,
+    ND_OPT_MAX_DF,
     ND_OPT_FORMAT("text|tsv|jsonl", "text"),
     ND_OPT_OUTPUT,
     ND_OPT_THREADS,
@@ -30,14 +33,109 @@ static int on_option(void *ctx, int id, const char *arg)
         j->exact = 1;
         return 0;
     }
-    return nd_common_option(&j->common, id, arg);
+    int rc = nd_job_option(j, id, arg);
+    return rc >= 0 ? rc : nd_common_option(&j->common, id, arg);
+}
+
+int nd_job_option(nd_job *j, int id, const char *arg)
+{
+    unsigned long v;
+    switch (id) {
+    case 90:
+        if (!strcmp(arg, "jaccard")) j->metric = ND_METRIC_JACCARD;
+        else if (!strcmp(arg, "simhash")) j->metric = ND_METRIC_SIMHASH;
+        else if (!strcmp(arg, "exact")) j->metric = ND_METRIC_EXACT;
+        else if (!strcmp(arg, "containment")) j->metric = ND_METRIC_CONTAINMENT;
+        else return nd_cli_error(NEARDUP_E_USAGE, "--metric: unknown metric \"%s\" (jaccard, simhash, exact, containment)", arg);
+        return 0;
+    case 91:
+        if (nd_cli_uint("--distance", arg, 0, 16, &v)) return 2;
+        j->distance = (unsigned)v;
+        return 0;
+    case 92:
+        if (nd_cli_uint("--max-df", arg, 2, 4294967295UL, &v)) return 2;
+        j->max_df = v;
+        return 0;
+    default: return -1;
+    }
+}
+
+const char *nd_job_score_name(const nd_job *j)
+{
+    switch (j->metric) {
+    case ND_METRIC_SIMHASH: return "hamming";
+    case ND_METRIC_CONTAINMENT: return "containment";
+    default: return "jaccard";
+    }
+}
+
+void nd_job_describe(const nd_job *j, char *buf, size_t n)
+{
+    switch (j->metric) {
+    case ND_METRIC_SIMHASH: snprintf(buf, n, "SimHash Hamming distance <= %u", j->distance); break;
+    case ND_METRIC_EXACT: snprintf(buf, n, "equal normalised text"); break;
+    case ND_METRIC_CONTAINMENT: snprintf(buf, n, "containment >= %g", j->common.threshold); break;
+    default: snprintf(buf, n, "Jaccard >= %g", j->common.threshold); break;
+    }
+}
+
+static int cmp_scored(const void *x, const void *y)
+{
+    const nd_scored_pair *p = x, *q = y;
+    if (p->a != q->a) return p->a < q->a ? -1 : 1;
+    return (p->b > q->b) - (p->b < q->b);
+}
+
+/* Exact duplicates: rep[] from the digests; with all_pairs every pair in a
+ * group, else each member paired with its group's first document. */
+static int exact_pairs(nd_job *j, uint32_t **rep_out, int all_pairs, nd_error *err)
+{
+    uint64_t n = j->sk.n;
+    uint8_t *live = malloc(n ? n : 1);
+    uint32_t *rep = malloc((n ? n : 1) * sizeof *rep);
+    if (!live || !rep) goto nomem;
+    for (uint64_t i = 0; i < n; i++) live[i] = j->sk.nshingles[i] > 0;
+    if (nd_exact_groups(j->sk.digest, live, n, rep)) goto nomem;
+    free(live);
+    live = NULL;
+    size_t np = 0, cap = 0;
+    nd_scored_pair *p = NULL;
+    for (uint64_t i = 0; i < n; i++) {
+        if (rep[i] == i) continue;
+        j->exact_dups++;
+        if (!all_pairs) {
+            if (nd_grow((void **)&p, &cap, np + 1, sizeof *p)) goto nomem_p;
+            p[np++] = (nd_scored_pair){rep[i], (uint32_t)i, 1.0f, -1};
+            continue;
+        }
+        /* every earlier member of the group pairs with i */
+        for (uint64_t k = rep[i]; k < i; k++)
+            if (rep[k] == rep[i]) {
+                if (nd_grow((void **)&p, &cap, np + 1, sizeof *p)) goto nomem_p;
+                p[np++] = (nd_scored_pair){(uint32_t)k, (uint32_t)i, 1.0f, -1};
+            }
+    }
+    qsort(p, np, sizeof *p, cmp_scored);
+    j->pairs = p;
+    j->npairs = np;
+    *rep_out = rep;
+    return NEARDUP_OK;
+nomem_p:
+    free(p);
+nomem:
+    free(live);
+    free(rep);
+    return nd_fail(err, NEARDUP_E_NOMEM, "out of memory grouping exact duplicates");
 }
 
 int nd_job_run(nd_job *j, char **inputs, int ninputs)
 {
     nd_error err = {0, ""};
     nd_pipeline_opts po;
-    nd_sketch_opts so = {.ngram = j->common.ngram, .k = j->common.k, .keep_sets = j->exact};
+    nd_sketch_opts so = {.ngram = j->common.ngram, .k = j->common.k,
+                         .keep_sets = j->exact || j->metric == ND_METRIC_CONTAINMENT,
+                         .simhash = j->metric == ND_METRIC_SIMHASH,
+                         .digest = j->metric == ND_METRIC_EXACT || j->exact_first};
     j->t_start = nd_now();
     nd_common_pipeline(&j->common, &po, &so.seeds);
     if (ninputs == 0) return nd_cli_error(NEARDUP_E_USAGE, "no input given (see --help; use - for standard input)");
@@ -47,14 +145,72 @@ int nd_job_run(nd_job *j, char **inputs, int ninputs)
     int rc = nd_sketch_corpus(j->reader, &po, &so, &j->sk, &j->ci, &err);
     if (!rc) rc = nd_corpus_check_unique_ids(&j->ci, j->reader, &err);
     if (rc) return nd_cli_error(rc, "%s", err.msg);
+    double t0 = nd_now();
+    if (j->metric == ND_METRIC_SIMHASH) {
+        uint8_t *live = malloc(j->sk.n ? j->sk.n : 1);
+        nd_pair *pp = NULL;
+        size_t np = 0;
+        if (!live) return nd_cli_error(NEARDUP_E_NOMEM, "out of memory");
+        for (uint64_t i = 0; i < j->sk.n; i++) live[i] = j->sk.nshingles[i] > 0;
+        rc = nd_simhash_pairs(j->sk.simhash, live, j->sk.n, j->distance, &pp, &np);
+        free(live);
+        if (!rc && !(j->pairs = malloc((np ? np : 1) * sizeof *j->pairs))) rc = NEARDUP_E_NOMEM;
+        for (size_t i = 0; !rc && i < np; i++) {
+            int d = __builtin_popcountll(j->sk.simhash[pp[i].a] ^ j->sk.simhash[pp[i].b]);
+            j->pairs[i] = (nd_scored_pair){pp[i].a, pp[i].b, (float)d, d};
+        }
+        free(pp);
+        if (rc) return nd_cli_error(rc, "out of memory forming SimHash pairs");
+        j->npairs = j->ps.accepted = np;
+        j->ps.t_band = nd_now() - t0;
+        return 0;
+    }
+    if (j->metric == ND_METRIC_CONTAINMENT) {
+        rc = nd_containment_pairs(&j->sk, j->common.threshold, j->max_df, &j->pairs, &j->npairs,
+                                  &j->ps.candidates);
+        if (rc) return nd_cli_error(rc, "out of memory forming containment pairs");
+        j->ps.accepted = j->npairs;
+        j->ps.t_band = nd_now() - t0;
+        return 0;
+    }
+    uint32_t *rep = NULL;
+    if (j->metric == ND_METRIC_EXACT || j->exact_first) {
+        if ((rc = exact_pairs(j, &rep, j->metric == ND_METRIC_EXACT, &err))) return nd_cli_error(rc, "%s", err.msg);
+        if (j->metric == ND_METRIC_EXACT) {
+            free(rep);
+            j->ps.accepted = j->npairs;
+            j->ps.t_band = nd_now() - t0;
+            return 0;
+        }
+    }
     nd_pairs_opts pa = {
         .threshold = j->common.threshold,
         .verify_exact = j->exact,
         .max_bucket = j->max_bucket,
         .band_seed = nd_band_seed(so.seeds.sketch_seed),
+        .skip = rep, /* exact duplicates are already grouped: LSH sees one of each */
     };
-    rc = nd_find_pairs(&j->sk, &pa, &j->pairs, &j->npairs, &j->ps, &err);
+    nd_scored_pair *lp = NULL;
+    size_t nlp = 0;
+    rc = nd_find_pairs(&j->sk, &pa, &lp, &nlp, &j->ps, &err);
+    free(rep);
     if (rc) return nd_cli_error(rc, "%s", err.msg);
+    if (!j->npairs) {
+        free(j->pairs);
+        j->pairs = lp;
+        j->npairs = nlp;
+        return 0;
+    }
+    nd_scored_pair *all = realloc(j->pairs, (j->npairs + nlp) * sizeof *all);
+    if (!all) {
+        free(lp);
+        return nd_cli_error(NEARDUP_E_NOMEM, "out of memory merging pairs");
+    }
+    memcpy(all + j->npairs, lp, nlp * sizeof *lp);
+    free(lp);
+    j->pairs = all;
+    j->npairs += nlp;
+    qsort(j->pairs, j->npairs, sizeof *j->pairs, cmp_scored);
     return 0;
 }
 
@@ -66,24 +222,31 @@ void nd_job_free(nd_job *j)
     free(j->pairs);
 }
 
-static void write_pair(FILE *f, int format, const char *a, const char *b, double jac)
+static void write_pair(FILE *f, int format, const char *name, const char *a, const char *b,
+                       const nd_scored_pair *p)
 {
+    char score[32];
+    if (p->hamming >= 0) snprintf(score, sizeof score, "%d", p->hamming);
+    else snprintf(score, sizeof score, "%.6g", p->score);
     switch (format) {
     case ND_FMT_JSONL:
         fputs("{\"a\": ", f);
         nd_json_write_string(f, a, strlen(a));
         fputs(", \"b\": ", f);
         nd_json_write_string(f, b, strlen(b));
-        fprintf(f, ", \"jaccard\": %.6g}\n", jac);
+        fprintf(f, ", \"%s\": %s}\n", name, score);
         break;
-    case ND_FMT_TSV: fprintf(f, "%s\t%s\t%.6g\n", a, b, jac); break;
-    default: fprintf(f, "%.4f  %s  %s\n", jac, a, b); break;
+    case ND_FMT_TSV: fprintf(f, "%s\t%s\t%s\n", a, b, score); break;
+    default:
+        if (p->hamming >= 0) fprintf(f, "d=%d  %s  %s\n", p->hamming, a, b);
+        else fprintf(f, "%.4f  %s  %s\n", p->score, a, b);
+        break;
     }
 }
 
 int nd_cmd_pairs(int argc, char **argv)
 {
-    nd_job j = {.max_bucket = SIZE_MAX};
+    nd_job j = {.max_bucket = SIZE_MAX, .distance = 3, .max_df = 50};
     nd_common_default(&j.common);
     char **pos;
     int npos;
@@ -104,21 +267,28 @@ int nd_cmd_pairs(int argc, char **argv)
     if (!rc && (rc = nd_out_open(&out, j.common.output, &err)))
         rc = nd_cli_error(rc, "%s", err.msg);
     if (!rc) {
-        if (j.common.format == ND_FMT_TSV) fputs("a\tb\tjaccard\n", out.f);
+        const char *name = nd_job_score_name(&j);
+        if (j.common.format == ND_FMT_TSV) fprintf(out.f, "a\tb\t%s\n", name);
         for (size_t i = 0; i < j.npairs; i++)
-            write_pair(out.f, j.common.format, nd_corpus_id(&j.ci, j.pairs[i].a),
-                       nd_corpus_id(&j.ci, j.pairs[i].b), j.pairs[i].jaccard);
+            write_pair(out.f, j.common.format, name, nd_corpus_id(&j.ci, j.pairs[i].a),
+                       nd_corpus_id(&j.ci, j.pairs[i].b), &j.pairs[i]);
         if ((rc = nd_out_commit(&out, &err))) rc = nd_cli_error(rc, "%s", err.msg);
     }
     if (!rc) {
         nd_cli_print_skips(&j.ci);
         double wall = nd_now() - j.t_start;
+        char what[64], how[96] = "";
+        nd_job_describe(&j, what, sizeof what);
+        if (j.metric == ND_METRIC_JACCARD)
+            snprintf(how, sizeof how, " (%llu candidates, %u bands x %u rows)", (unsigned long long)j.ps.candidates,
+                     j.ps.bands, j.ps.rows);
+        else if (j.metric == ND_METRIC_CONTAINMENT)
+            snprintf(how, sizeof how, " (%llu candidates)", (unsigned long long)j.ps.candidates);
         if (!j.common.quiet)
             fprintf(stderr, "neardup pairs: %llu records read (%llu documents, %llu skipped), %zu pairs at "
-                    "Jaccard >= %g (%llu candidates, %u bands x %u rows), %.1f MB in %.2f s, %.1f MB/s\n",
+                    "%s%s, %.1f MB in %.2f s, %.1f MB/s\n",
                     (unsigned long long)j.ci.n, (unsigned long long)(j.ci.n - j.ci.skipped_n),
-                    (unsigned long long)j.ci.skipped_n, j.npairs, j.common.threshold,
-                    (unsigned long long)j.ps.candidates, j.ps.bands, j.ps.rows, j.ci.text_bytes / 1e6,
+                    (unsigned long long)j.ci.skipped_n, j.npairs, what, how, j.ci.text_bytes / 1e6,
                     wall, wall > 0 ? j.ci.text_bytes / 1e6 / wall : 0.0);
         if (j.common.timings) {
             nd_cli_print_timings(&j.ci);

@@ -195,6 +195,27 @@ size_t nd_pairs_unique(nd_pair *p, size_t n);
  * one kept).  Returns NEARDUP_OK or NEARDUP_E_NOMEM. */
 int nd_cluster(size_t ndocs, const nd_pair *pairs, size_t npairs, uint32_t *rep);
 
+/* ---------- SimHash, exact duplicates (simhash.c, exact.c) ---------- */
+
+/* Charikar SimHash of a document's shingles (with repeats: a shingle weighs
+ * its count). */
+uint64_t nd_simhash(const uint64_t *shingles, size_t m, uint64_t seed);
+
+/* Every pair of live documents whose fingerprints are at most d bits apart,
+ * by permuted tables (never all pairs); sorted by (a, b), each once. */
+int nd_simhash_pairs(const uint64_t *fp, const uint8_t *live, size_t n, unsigned d, nd_pair **out,
+                     size_t *nout);
+
+#define ND_DIGEST_BYTES 16
+
+/* BLAKE2b-128 of the token hash stream: equal for documents whose
+ * normalised words are equal. */
+void nd_digest_tokens(const nd_tokens *t, uint8_t out[ND_DIGEST_BYTES]);
+
+/* rep[i] = the first live document (input order) with i's digest, or i.
+ * Returns NEARDUP_OK or NEARDUP_E_NOMEM. */
+int nd_exact_groups(const uint8_t *digest, const uint8_t *live, size_t n, uint32_t *rep);
+
 /* ---------- alignment ---------- */
 
 typedef struct {

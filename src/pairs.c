@@ -27,13 +27,14 @@ int nd_find_pairs(const nd_sketches *s, const nd_pairs_opts *o, nd_scored_pair *
     st->rows = rows;
     double t0 = nd_now();
     uint64_t live = 0;
-    for (uint64_t i = 0; i < s->n; i++) live += s->nshingles[i] > 0;
+    for (uint64_t i = 0; i < s->n; i++) live += s->nshingles[i] > 0 && (!o->skip || o->skip[i] == i);
     nd_band_rec *recs = malloc((live ? live : 1) * bands * sizeof *recs);
     if (!recs) return nd_fail(err, NEARDUP_E_NOMEM, "out of memory for %llu band records",
                               (unsigned long long)(live * bands));
     size_t nrec = 0;
     for (uint64_t i = 0; i < s->n; i++) {
         if (!s->nshingles[i]) continue; /* empty documents never pair */
+        if (o->skip && o->skip[i] != i) continue;
         nd_lsh_band_records(s->sig + i * s->k, bands, rows, o->band_seed, (uint32_t)i, recs + nrec);
         nrec += bands;
     }
@@ -56,7 +57,7 @@ int nd_find_pairs(const nd_sketches *s, const nd_pairs_opts *o, nd_scored_pair *
         float j = score(s, o, cand[i].a, cand[i].b);
         /* compare in float: the printed value is the float, so a pair shown
          * as 0.8 is never dropped at -t 0.8 */
-        if (j >= (float)o->threshold) p[n++] = (nd_scored_pair){cand[i].a, cand[i].b, j};
+        if (j >= (float)o->threshold) p[n++] = (nd_scored_pair){cand[i].a, cand[i].b, j, -1};
     }
     free(cand);
     st->accepted = n;

@@ -2,6 +2,7 @@
  *
  * Workers shingle and sketch into per-batch buffers; the collector appends
  * them in input order.  Only signatures stay in memory, never the text. */
+#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,6 +21,8 @@ typedef struct {
 typedef struct {
     uint32_t *sig;       /* up to n * k */
     uint32_t *nsh;
+    uint64_t *fp;        /* SimHash fingerprints */
+    uint8_t *dg;         /* digests */
     size_t n, cap;
     uint64_t *set;       /* sets of this batch, concatenated */
     size_t *set_len;     /* per record */
@@ -53,6 +56,8 @@ static void batch_free(void *u, void *p)
     batch_out *b = p;
     free(b->sig);
     free(b->nsh);
+    free(b->fp);
+    free(b->dg);
     free(b->set);
     free(b->set_len);
     free(b);
@@ -71,9 +76,13 @@ static int sketch_doc(void *u, void *tsp, void *bop, uint64_t doc, const nd_doc 
     size_t m = nd_shingle_count(tok->n, c->o->ngram);
     if (nd_grow((void **)&ts->sh, &ts->cap, m ? m : 1, sizeof *ts->sh) ||
         nd_grow((void **)&b->nsh, &b->cap, b->n + 1, sizeof *b->nsh) ||
-        !(b->sig = realloc(b->sig, b->cap * k * sizeof *b->sig)))
+        !(b->sig = realloc(b->sig, b->cap * k * sizeof *b->sig)) ||
+        (c->o->simhash && !(b->fp = realloc(b->fp, b->cap * sizeof *b->fp))) ||
+        (c->o->digest && !(b->dg = realloc(b->dg, b->cap * ND_DIGEST_BYTES))))
         return nd_fail(err, NEARDUP_E_NOMEM, "out of memory sketching record %s", d->id);
     nd_shingle(tok->hash, tok->n, c->o->ngram, c->o->seeds.shingle_seed, ts->sh);
+    if (c->o->simhash) b->fp[b->n] = nd_simhash(ts->sh, m, c->o->seeds.sketch_seed); /* with repeats */
+    if (c->o->digest) nd_digest_tokens(tok, b->dg + b->n * ND_DIGEST_BYTES);
     if (c->o->keep_sets) m = nd_hash_set(ts->sh, m);
     double t1 = nd_now();
     nd_minhash(ts->sh, m, k, c->o->seeds.sketch_seed, b->sig + b->n * k);
@@ -92,11 +101,21 @@ static int sketch_doc(void *u, void *tsp, void *bop, uint64_t doc, const nd_doc 
     return NEARDUP_OK;
 }
 
-static int grow_out(nd_sketches *s, uint64_t need, int sets)
+static int grow_out(nd_sketches *s, uint64_t need, int sets, int fp, int dg)
 {
     if (need <= s->cap) return 0;
     size_t cap = s->cap ? s->cap : 4096;
     while (cap < need) cap *= 2;
+    if (fp) {
+        uint64_t *f = realloc(s->simhash, cap * sizeof *f);
+        if (!f) return -1;
+        s->simhash = f;
+    }
+    if (dg) {
+        uint8_t *g = realloc(s->digest, cap * ND_DIGEST_BYTES);
+        if (!g) return -1;
+        s->digest = g;
+    }
     uint32_t *sig = realloc(s->sig, cap * s->k * sizeof *sig);
     if (sig) s->sig = sig;
     uint32_t *nsh = realloc(s->nshingles, cap * sizeof *nsh);
@@ -125,7 +144,7 @@ static int collect(void *u, void *bop, uint64_t first, size_t n, nd_error *err)
     batch_out *b = bop;
     unsigned k = s->k;
     int sets = cc->c.o->keep_sets;
-    if (grow_out(s, first + n, sets) ||
+    if (grow_out(s, first + n, sets, cc->c.o->simhash, cc->c.o->digest) ||
         (sets && nd_grow((void **)&s->set, &s->set_cap, s->set_len + b->set_n, sizeof *s->set)))
         return nd_fail(err, NEARDUP_E_NOMEM, "out of memory keeping signatures");
     if (sets && first == 0) s->set_off[0] = 0;
@@ -135,11 +154,15 @@ static int collect(void *u, void *bop, uint64_t first, size_t n, nd_error *err)
         if (cc->ci->skipped[r] || j >= b->n) {
             memset(s->sig + r * k, 0xff, k * sizeof *s->sig);
             s->nshingles[r] = 0;
+            if (s->simhash) s->simhash[r] = 0;
+            if (s->digest) memset(s->digest + r * ND_DIGEST_BYTES, 0, ND_DIGEST_BYTES);
             if (sets) s->set_off[r + 1] = s->set_len;
             continue;
         }
         memcpy(s->sig + r * k, b->sig + j * k, k * sizeof *s->sig);
         s->nshingles[r] = b->nsh[j];
+        if (s->simhash) s->simhash[r] = b->fp[j];
+        if (s->digest) memcpy(s->digest + r * ND_DIGEST_BYTES, b->dg + j * ND_DIGEST_BYTES, ND_DIGEST_BYTES);
         if (sets) {
             memcpy(s->set + s->set_len, b->set + setpos, b->set_len[j] * sizeof *s->set);
             setpos += b->set_len[j];
@@ -159,6 +182,7 @@ int nd_sketch_corpus(nd_reader *r, const nd_pipeline_opts *po, const nd_sketch_o
 {
     memset(out, 0, sizeof *out);
     out->k = so->k;
+    if (so->digest && sodium_init() < 0) return nd_fail(err, NEARDUP_E_INTERNAL, "libsodium failed to start");
     collect_ctx cc = {{so, out}, ci};
     nd_pipeline_fns f = {
         .user = &cc,
@@ -179,5 +203,7 @@ void nd_sketches_free(nd_sketches *s)
     free(s->nshingles);
     free(s->set);
     free(s->set_off);
+    free(s->simhash);
+    free(s->digest);
     memset(s, 0, sizeof *s);
 }

@@ -9,6 +9,8 @@ typedef struct {
     unsigned ngram;    /* words per shingle */
     unsigned k;        /* signature lanes */
     int keep_sets;     /* keep each document's sorted shingle set (for --exact) */
+    int simhash;       /* compute 64-bit SimHash fingerprints */
+    int digest;        /* compute BLAKE2b digests of the token streams (exact duplicates) */
     nd_seeds seeds;
 } nd_sketch_opts;
 
@@ -22,6 +24,8 @@ typedef struct {
                           * count them cost 12% of dedup); 0 = empty or skipped */
     uint64_t *set;       /* with keep_sets: all sets, concatenated */
     uint64_t *set_off;   /* n + 1 offsets into set */
+    uint64_t *simhash;   /* with simhash: n fingerprints */
+    uint8_t *digest;     /* with digest: n * ND_DIGEST_BYTES */
     size_t cap, set_len, set_cap;
     double t_shingle, t_sketch; /* summed over threads */
 } nd_sketches;
@@ -34,7 +38,8 @@ int nd_sketch_corpus(nd_reader *r, const nd_pipeline_opts *po, const nd_sketch_o
 
 typedef struct {
     uint32_t a, b;
-    float jaccard; /* estimated, or exact with verify_exact */
+    float score;  /* Jaccard (estimated, or exact with verify_exact), or containment */
+    int hamming;  /* SimHash distance; -1 for the other metrics */
 } nd_scored_pair;
 
 typedef struct {
@@ -43,6 +48,7 @@ typedef struct {
     int verify_exact;     /* verify on the shingle sets (needs keep_sets) */
     size_t max_bucket;    /* see nd_lsh_candidates; SIZE_MAX for all pairs */
     uint64_t band_seed;
+    const uint32_t *skip; /* when set, documents with skip[i] != i take no part */
 } nd_pairs_opts;
 
 typedef struct {
@@ -56,5 +62,11 @@ typedef struct {
  * pair.  *out is malloc'ed (caller frees). */
 int nd_find_pairs(const nd_sketches *s, const nd_pairs_opts *o, nd_scored_pair **out, size_t *nout,
                   nd_pairs_stats *st, nd_error *err);
+
+/* Pairs whose containment |A n B| / min(|A|, |B|) of shingle sets is >= t
+ * (needs keep_sets), from an inverted index of shingles found in at most
+ * max_df documents (see containment.c).  *ncand: pairs counted. */
+int nd_containment_pairs(const nd_sketches *s, double t, uint64_t max_df, nd_scored_pair **out,
+                         size_t *nout, uint64_t *ncand);
 
 #endif
