@@ -182,8 +182,10 @@ int nd_out_commit(nd_out *o, nd_error *err)
         if (!bad && rename(o->tmp, o->path)) bad = 1, e = errno;
     }
     if (bad) {
+        /* the message first: abort frees the path it names */
+        nd_fail(err, NEARDUP_E_IO, "cannot write %s: %s", shown, strerror(e ? e : EIO));
         nd_out_abort(o);
-        return nd_fail(err, NEARDUP_E_IO, "cannot write %s: %s", shown, strerror(e ? e : EIO));
+        return NEARDUP_E_IO;
     }
     free(o->tmp);
     free(o->path);
@@ -296,6 +298,9 @@ void nd_cli_print_timings(const nd_corpus_info *ci)
 
 void nd_cli_print_skips(const nd_corpus_info *ci)
 {
+    if (ci->replaced_bytes)
+        fprintf(stderr, "neardup: --lossy: %llu invalid UTF-8 byte%s treated as word separators\n",
+                (unsigned long long)ci->replaced_bytes, ci->replaced_bytes == 1 ? "" : "s");
     if (!ci->skipped_n) return;
     fprintf(stderr, "neardup: skipped %llu bad record%s:\n", (unsigned long long)ci->skipped_n,
             ci->skipped_n == 1 ? "" : "s");

@@ -128,24 +128,31 @@ static int run(dedup_ctx *c, char **pos, int npos)
     nd_error err = {0, ""};
     if (!j->common.output)
         return nd_cli_error(NEARDUP_E_USAGE, "dedup needs -o KEPT.jsonl (use -o - for standard output)");
-    int rc = nd_job_run(j, pos, npos);
-    if (rc) return rc;
+    /* Outputs first: an unwritable path fails before hours of reading. */
+    nd_out out, cl;
+    int rc = nd_out_open(&out, j->common.output, &err);
+    if (!rc && c->clusters && (rc = nd_out_open(&cl, c->clusters, &err))) nd_out_abort(&out);
+    if (rc) return nd_cli_error(rc, "%s", err.msg);
+    if ((rc = nd_job_run(j, pos, npos))) {
+        nd_out_abort(&out);
+        if (c->clusters) nd_out_abort(&cl);
+        return rc;
+    }
     double t0 = nd_now();
     uint32_t *rep = malloc((j->ci.n ? j->ci.n : 1) * sizeof *rep);
     nd_pair *pp = malloc((j->npairs ? j->npairs : 1) * sizeof *pp);
     if (!rep || !pp) {
         free(rep);
         free(pp);
+        nd_out_abort(&out);
+        if (c->clusters) nd_out_abort(&cl);
         return nd_cli_error(NEARDUP_E_NOMEM, "out of memory clustering");
     }
     for (size_t i = 0; i < j->npairs; i++) pp[i] = (nd_pair){j->pairs[i].a, j->pairs[i].b};
     nd_cluster(j->ci.n, pp, j->npairs, rep);
     free(pp);
     double t_cluster = nd_now() - t0;
-    nd_out out, cl;
-    rc = nd_out_open(&out, j->common.output, &err);
-    if (!rc && c->clusters && (rc = nd_out_open(&cl, c->clusters, &err))) nd_out_abort(&out);
-    if (!rc) {
+    {
         rc = write_kept(j, rep, out.f, &err);
         if (!rc && c->clusters && write_clusters(j, rep, cl.f))
             rc = nd_fail(&err, NEARDUP_E_NOMEM, "out of memory writing clusters");

@@ -124,10 +124,17 @@ static void work_slot(engine *e, slot *s, nd_record_parser *parser, nd_tokenizer
         if (rc == NEARDUP_OK) {
             size_t bad_off = 0, replaced = 0;
             rc = nd_tokenize(tk, d.text, d.text_len, tok, &bad_off, &replaced);
-            if (rc == NEARDUP_E_UTF8)
+            if (rc == NEARDUP_E_UTF8 && !rec->jsonl)
+                nd_fail(&err, rc, "%s: invalid UTF-8 at byte %zu (use --lossy to treat bad bytes as "
+                        "spaces)", path, bad_off);
+            else if (rc == NEARDUP_E_UTF8)
                 nd_fail(&err, rc, "%s:%llu: record \"%.*s\": invalid UTF-8 at byte %zu of the text "
-                        "(use --lossy to replace bad bytes)", path, (unsigned long long)rec->line,
+                        "(use --lossy to treat bad bytes as spaces)", path, (unsigned long long)rec->line,
                         (int)(d.id_len > 200 ? 200 : d.id_len), d.id, bad_off);
+            else if (rc == NEARDUP_E_INPUT && d.text_len > UINT32_MAX)
+                nd_fail(&err, rc, "%s%s%llu: record \"%.*s\": a text of %zu bytes is over the 4 GiB "
+                        "limit of one document", path, rec->jsonl ? ":" : "", (unsigned long long)rec->line,
+                        (int)(d.id_len > 200 ? 200 : d.id_len), d.id, d.text_len);
             else if (rc != NEARDUP_OK)
                 nd_fail(&err, rc, "%s:%llu: record \"%.*s\": %s", path,
                         (unsigned long long)rec->line, (int)(d.id_len > 200 ? 200 : d.id_len),
