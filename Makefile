@@ -27,7 +27,11 @@ TEST_SRC := $(wildcard tests/test_*.c)
 TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 HEADERS  := $(wildcard include/*.h src/*.h)
 
-.PHONY: all deps test test-run asan ubsan demo clean help bench
+FUZZ_TARGETS := $(patsubst fuzz/fuzz_%.c,%,$(wildcard fuzz/fuzz_*.c))
+FUZZ_REGRESS := $(FUZZ_TARGETS:%=$(BUILD)/fuzz/%-regress)
+FUZZ_SECONDS ?= 60
+
+.PHONY: all deps test test-run asan ubsan demo clean help bench fuzz
 
 all: $(BIN) ## build the library and the neardup binary (default)
 
@@ -52,7 +56,12 @@ $(BUILD)/tests/%: tests/%.c $(LIB_A) $(HEADERS) tests/nd_test.h
 test: deps ## install, build and run every test (unit, CLI golden, examples)
 	@$(MAKE) --no-print-directory test-run
 
-test-run: $(BIN) $(TEST_BIN)
+# Each fuzz target also builds as a plain driver that replays fuzz/corpus/<target>/.
+$(BUILD)/fuzz/%-regress: fuzz/fuzz_%.c fuzz/driver.c $(LIB_A) $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ND_CFLAGS) -o $@ fuzz/driver.c $< $(LIB_A) $(LDLIBS)
+
+test-run: $(BIN) $(TEST_BIN) $(FUZZ_REGRESS)
 	@sh tests/run.sh $(BUILD)
 
 asan: deps ## build and run all tests under AddressSanitizer (build/asan)
@@ -68,6 +77,18 @@ demo: deps $(BIN) ## install, build and run neardup on the bundled sample in tes
 
 bench: $(BIN) ## run the benchmarks in bench/ (needs ../shared/corpora)
 	@sh bench/run.sh $(BIN)
+
+fuzz: deps ## libFuzzer (clang) + ASan on every target for FUZZ_SECONDS each (default 60)
+	@$(MAKE) --no-print-directory BUILD=build/fuzz CC=clang OPT="-O1 -g" \
+		SAN="-fsanitize=address,fuzzer-no-link -fno-omit-frame-pointer" build/fuzz/libneardup.a
+	@for t in $(FUZZ_TARGETS); do \
+		clang $(ND_CFLAGS) -fsanitize=fuzzer,address -o build/fuzz/$$t fuzz/fuzz_$$t.c \
+			build/fuzz/libneardup.a $(LDLIBS) || exit 1; \
+		mkdir -p build/fuzz/corpus-$$t; \
+		echo "== fuzz $$t for $(FUZZ_SECONDS) s"; \
+		build/fuzz/$$t -max_total_time=$(FUZZ_SECONDS) -artifact_prefix=fuzz/corpus/$$t/ -print_final_stats=1 \
+			build/fuzz/corpus-$$t fuzz/corpus/$$t 2>&1 | grep -E "ERROR|SUMMARY|stat::number_of_executed_units|stat::new_units_added" ; \
+	done
 
 clean: ## remove build outputs
 	rm -rf build

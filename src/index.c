@@ -323,6 +323,9 @@ void nd_index_texts_free(nd_index_texts *t)
 static int load_block(const nd_index *ix, nd_index_texts *t, uint64_t b, nd_error *err)
 {
     const header *h = ix->map;
+    /* block records are trusted only once their section passed its checksum */
+    if (!(ix->verified & ND_IX_BLOCKS) || !ix->blocks || b >= ix->nblocks)
+        return nd_fail(err, NEARDUP_E_INTERNAL, "index texts read without checking the block table");
     const nd_index_block *k = &ix->blocks[b];
     const section *s = &h->sec[S_TEXTS];
     if (k->off < s->off || k->off > s->off + s->len || k->csize > s->off + s->len - k->off ||

@@ -143,6 +143,10 @@ static long normalize(nd_tokenizer *tk, const char *s, size_t len, const char **
                                                 tk->cps, (utf8proc_ssize_t)tk->cps_cap,
                                                 (utf8proc_option_t)ND_NORM_OPTS);
         if (n < 0) return -1;
+        if (n == 0) { /* only default-ignorable code points, e.g. a lone U+FE0F (found by fuzzing) */
+            *out = "";
+            return 0;
+        }
         if ((size_t)n > tk->cps_cap) {
             if (nd_grow((void **)&tk->cps, &tk->cps_cap, (size_t)n, sizeof *tk->cps)) return -1;
             continue;

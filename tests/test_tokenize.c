@@ -158,6 +158,10 @@ static void emoji_and_symbols_separate(void **state)
     assert_int_equal(t.span[1].start, 5);
     assert_int_equal(t.span[1].end, 6);
     assert_int_equal(tok(tk, "\xf0\x9f\x98\x80\xf0\x9f\x98\x80", &t), 0);
+    /* a lone variation selector (a mark that normalises to nothing; found by
+     * fuzzing) is a token whose normal form is empty */
+    assert_int_equal(tok(tk, "a \xef\xb8\x8f b", &t), 3);
+    assert_true(t.hash[1] == XXH3_64bits_withSeed("", 0, 1));
     nd_tokens_free(&t);
     nd_tokenizer_free(tk);
 }
