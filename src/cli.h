@@ -59,7 +59,8 @@ void nd_out_abort(nd_out *o);
 
 /* ---------- common options ---------- */
 
-enum { ND_FMT_TEXT, ND_FMT_TSV, ND_FMT_JSONL };
+enum { ND_FMT_TEXT, ND_FMT_TSV, ND_FMT_JSONL, ND_FMT_HTML };
+enum { ND_COLOR_AUTO, ND_COLOR_ALWAYS, ND_COLOR_NEVER };
 
 /* Options most commands share; ids below 100 are theirs, commands use >= 100. */
 typedef struct {
@@ -67,6 +68,7 @@ typedef struct {
     double threshold;
     int format;
     int lossy, skip_bad, timings, quiet;
+    int color;          /* ND_COLOR_* (--color) */
     uint64_t seed;
     const char *output;
     nd_record_opts rec;
@@ -74,6 +76,9 @@ typedef struct {
 } nd_common;
 
 void nd_common_default(nd_common *c);
+/* Whether to colour standard output: --color=always, or auto on a terminal
+ * unless NO_COLOR is set (https://no-color.org). */
+int nd_cli_use_color(const nd_common *c);
 /* Handles a common option id; returns -1 when id is not a common one. */
 int nd_common_option(nd_common *c, int id, const char *arg);
 /* The pipeline options and seeds the common options imply. */
@@ -94,6 +99,7 @@ void nd_common_pipeline(const nd_common *c, nd_pipeline_opts *po, nd_seeds *seed
 #define ND_OPT_OUTPUT {"output", 'o', "FILE", "write output to FILE, atomically (default standard output)", 12}
 #define ND_OPT_QUIET {"quiet", 'q', NULL, "no summary on standard error (default off)", 13}
 #define ND_OPT_KEY {"key", 0, "FILE", "keyed mode: derive every hash seed and secret from this key file, written by neardup keygen (default unkeyed)", 14}
+#define ND_OPT_COLOR {"color", 0, "WHEN", "colour the passages: auto (on a terminal, unless NO_COLOR is set), always, never (default auto)", 15}
 #define ND_OPT_END {NULL, 0, NULL, NULL, 0}
 
 /* Opens a reader over the positional inputs, printing the error if any. */
@@ -165,7 +171,7 @@ void nd_loaded_doc_free(nd_loaded_doc *d);
 void nd_print_passage_fields(FILE *f, const nd_passage *p);
 /* A passage as text: its figures, then each side as id:start-end and its words. */
 void nd_print_passage_text(FILE *f, unsigned i, const nd_passage *p, const char *a_id,
-                           const char *a_text, const char *b_id, const char *b_text);
+                           const char *a_text, const char *b_id, const char *b_text, int color);
 
 /* ---------- commands: one file each, registered in main.c ---------- */
 

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "report.h"
 
 enum { OPT_MIN_WORDS = 100, OPT_MAX_GAP, OPT_MIN_IDENTITY };
 
@@ -11,13 +12,14 @@ static const nd_cli_option align_opts[] = {
     {"max-gap", 0, "G", "bridge runs of up to G edited words inside a passage (default 8)", OPT_MAX_GAP},
     {"min-identity", 0, "X", "drop passages whose matching fraction of words is below X (default 0.5)", OPT_MIN_IDENTITY},
     {"ngram", 'n', "N", "words per exact seed (default 5)", 1},
-    ND_OPT_FORMAT("text|jsonl", "text"),
+    ND_OPT_FORMAT("text|jsonl|html", "text"),
     ND_OPT_OUTPUT,
     ND_OPT_ID_FIELD,
     ND_OPT_TEXT_FIELD,
     ND_OPT_LOSSY,
     ND_OPT_SEED,
     ND_OPT_KEY,
+    ND_OPT_COLOR,
     ND_OPT_QUIET,
     ND_OPT_END,
 };
@@ -83,7 +85,23 @@ int nd_cmd_align(int argc, char **argv)
     if (!rc && (rc = nd_align(&tok[0], &tok[1], &c.al, &p, &np)))
         rc = nd_cli_error(rc, "out of memory aligning %s and %s", pos[0], pos[1]);
     if (!rc && (rc = nd_out_open(&out, c.common.output, &err))) rc = nd_cli_error(rc, "%s", err.msg);
-    if (!rc) {
+    if (!rc && c.common.format == ND_FMT_HTML) {
+        char cmd[2048];
+        size_t at = (size_t)snprintf(cmd, sizeof cmd, "neardup");
+        for (int i = 0; i < argc && at < sizeof cmd; i++) at += (size_t)snprintf(cmd + at, sizeof cmd - at, " %s", argv[i]);
+        nd_report *r = nd_report_create("neardup align", cmd);
+        uint64_t shared = 0;
+        for (size_t i = 0; i < np; i++) shared += p[i].matches;
+        long ia = r ? nd_report_doc(r, d[0].id, d[0].text, d[0].len) : -1;
+        long ib = ia >= 0 ? nd_report_doc(r, d[1].id, d[1].text, d[1].len) : -1;
+        if (ib < 0 || (np && nd_report_pair(r, ia, ib, shared, 0, 0, p, np)) || nd_report_write(r, out.f)) {
+            nd_out_abort(&out);
+            rc = nd_cli_error(NEARDUP_E_NOMEM, "out of memory writing the report");
+        } else if ((rc = nd_out_commit(&out, &err))) {
+            rc = nd_cli_error(rc, "%s", err.msg);
+        }
+        nd_report_free(r);
+    } else if (!rc) {
         uint64_t words = 0;
         for (size_t i = 0; i < np; i++) {
             words += p[i].matches;
@@ -96,7 +114,8 @@ int nd_cmd_align(int argc, char **argv)
                 nd_print_passage_fields(out.f, &p[i]);
                 fputs("}\n", out.f);
             } else {
-                nd_print_passage_text(out.f, (unsigned)i + 1, &p[i], d[0].id, d[0].text, d[1].id, d[1].text);
+                nd_print_passage_text(out.f, (unsigned)i + 1, &p[i], d[0].id, d[0].text, d[1].id, d[1].text,
+                                      nd_cli_use_color(&c.common));
             }
         }
         if ((rc = nd_out_commit(&out, &err))) rc = nd_cli_error(rc, "%s", err.msg);

@@ -237,6 +237,7 @@ int nd_common_option(nd_common *c, int id, const char *arg)
         if (!strcmp(arg, "text")) c->format = ND_FMT_TEXT;
         else if (!strcmp(arg, "tsv")) c->format = ND_FMT_TSV;
         else if (!strcmp(arg, "jsonl")) c->format = ND_FMT_JSONL;
+        else if (!strcmp(arg, "html")) c->format = ND_FMT_HTML;
         else return nd_cli_error(NEARDUP_E_USAGE, "--format: unknown format \"%s\"", arg);
         return 0;
     case 6:
@@ -258,6 +259,12 @@ int nd_common_option(nd_common *c, int id, const char *arg)
     }
     case 12: c->output = arg; return 0;
     case 13: c->quiet = 1; return 0;
+    case 15:
+        if (!strcmp(arg, "auto")) c->color = ND_COLOR_AUTO;
+        else if (!strcmp(arg, "always")) c->color = ND_COLOR_ALWAYS;
+        else if (!strcmp(arg, "never")) c->color = ND_COLOR_NEVER;
+        else return nd_cli_error(NEARDUP_E_USAGE, "--color: expected auto, always or never, got \"%s\"", arg);
+        return 0;
     case 14: {
         nd_error err = {0, ""};
         if (nd_key_load(arg, &c->key, &err)) return nd_cli_error(err.code, "%s", err.msg);
@@ -265,6 +272,13 @@ int nd_common_option(nd_common *c, int id, const char *arg)
     }
     default: return -1;
     }
+}
+
+int nd_cli_use_color(const nd_common *c)
+{
+    if (c->color != ND_COLOR_AUTO) return c->color == ND_COLOR_ALWAYS;
+    const char *nc = getenv("NO_COLOR");
+    return isatty(STDOUT_FILENO) && !(nc && *nc) && !(c->output && strcmp(c->output, "-"));
 }
 
 void nd_common_pipeline(const nd_common *c, nd_pipeline_opts *po, nd_seeds *seeds)
@@ -278,6 +292,7 @@ void nd_common_pipeline(const nd_common *c, nd_pipeline_opts *po, nd_seeds *seed
     po->skip_bad = c->skip_bad;
     po->token_seed = seeds->token_seed;
     po->keyed = seeds->keyed;
+    po->progress = !c->quiet && isatty(STDERR_FILENO);
     memcpy(po->token_secret, seeds->token_secret, sizeof po->token_secret);
 }
 

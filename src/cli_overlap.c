@@ -5,6 +5,7 @@
 
 #include "cli.h"
 #include "overlap.h"
+#include "report.h"
 
 enum { OPT_AGAINST = 100, OPT_MIN_WORDS, OPT_MAX_DF, OPT_MAX_GAP, OPT_MIN_IDENTITY };
 
@@ -15,7 +16,7 @@ static const nd_cli_option overlap_opts[] = {
     {"max-gap", 0, "G", "bridge runs of up to G edited words inside a passage (default 8)", OPT_MAX_GAP},
     {"min-identity", 0, "X", "drop passages whose matching fraction of words is below X (default 0.5)", OPT_MIN_IDENTITY},
     {"ngram", 'n', "N", "words per anchor n-gram and exact seed (default 5)", 1},
-    ND_OPT_FORMAT("text|jsonl", "text"),
+    ND_OPT_FORMAT("text|jsonl|html", "text"),
     ND_OPT_OUTPUT,
     ND_OPT_THREADS,
     ND_OPT_ID_FIELD,
@@ -25,6 +26,7 @@ static const nd_cli_option overlap_opts[] = {
     ND_OPT_SEED,
     ND_OPT_KEY,
     ND_OPT_TIMINGS,
+    ND_OPT_COLOR,
     ND_OPT_QUIET,
     ND_OPT_END,
 };
@@ -123,7 +125,7 @@ static const char *id_of(const nd_corpus_info *ci, const nd_corpus_info *cr, uin
 }
 
 static void write_pair(FILE *f, int format, const nd_overlap_pair *p, const char *a, const char *b,
-                       const nd_doc_store *s)
+                       const nd_doc_store *s, int color)
 {
     if (format == ND_FMT_JSONL) {
         fputs("{\"a\": ", f);
@@ -145,7 +147,41 @@ static void write_pair(FILE *f, int format, const nd_overlap_pair *p, const char
             p->containment_b);
     for (size_t i = 0; i < p->np; i++)
         nd_print_passage_text(f, (unsigned)i + 1, &p->p[i], a, s->text + s->text_off[p->a], b,
-                              s->text + s->text_off[p->b]);
+                              s->text + s->text_off[p->b], color);
+}
+
+/* The command line, for the report's header. */
+static void command_line(char *buf, size_t n, int argc, char **argv)
+{
+    size_t at = (size_t)snprintf(buf, n, "neardup");
+    for (int i = 0; i < argc && at < n; i++) at += (size_t)snprintf(buf + at, n - at, " %s", argv[i]);
+}
+
+static int write_report(FILE *f, const nd_doc_store *s, const nd_corpus_info *ci, const nd_corpus_info *cr,
+                        uint64_t split, const nd_overlap_pair *pairs, size_t npairs, int argc, char **argv)
+{
+    char cmd[2048];
+    command_line(cmd, sizeof cmd, argc, argv);
+    nd_report *r = nd_report_create("neardup overlap", cmd);
+    long *idx = malloc((s->n ? s->n : 1) * sizeof *idx);
+    int rc = r && idx ? 0 : -1;
+    for (uint64_t i = 0; !rc && i < s->n; i++) idx[i] = -1;
+    for (size_t i = 0; !rc && i < npairs; i++) {
+        uint32_t d[2] = {pairs[i].a, pairs[i].b};
+        for (int k = 0; k < 2 && !rc; k++)
+            if (idx[d[k]] < 0) {
+                const char *t = s->text + s->text_off[d[k]];
+                idx[d[k]] = nd_report_doc(r, id_of(ci, cr, split, d[k]), t, s->text_off[d[k] + 1] - s->text_off[d[k]]);
+                if (idx[d[k]] < 0) rc = -1;
+            }
+        if (!rc)
+            rc = nd_report_pair(r, idx[d[0]], idx[d[1]], pairs[i].shared_words, pairs[i].containment_a,
+                                pairs[i].containment_b, pairs[i].p, pairs[i].np);
+    }
+    if (!rc) rc = nd_report_write(r, f);
+    nd_report_free(r);
+    free(idx);
+    return rc;
 }
 
 int nd_cmd_overlap(int argc, char **argv)
@@ -175,7 +211,7 @@ int nd_cmd_overlap(int argc, char **argv)
     nd_common_pipeline(&c.common, &po, &seeds);
     c.ov.ngram = c.common.ngram;
     c.ov.anchor_seed = seeds.anchor_seed;
-    c.ov.keep_text = c.common.format == ND_FMT_TEXT;
+    c.ov.keep_text = c.common.format == ND_FMT_TEXT || c.common.format == ND_FMT_HTML;
     c.ov.align.min_words = c.ov.min_words;
     c.ov.align.seed_len = c.ov.ngram;
     nd_doc_store s = {0}, sr = {0};
@@ -201,10 +237,17 @@ int nd_cmd_overlap(int argc, char **argv)
                                     &pairs, &npairs, &st, &err)))
         rc = nd_cli_error(rc, "%s", err.msg);
     if (!rc && (rc = nd_out_open(&out, c.common.output, &err))) rc = nd_cli_error(rc, "%s", err.msg);
-    if (!rc) {
+    if (!rc && c.common.format == ND_FMT_HTML) {
+        if (write_report(out.f, &s, &ci, &cr, split, pairs, npairs, argc, argv)) {
+            nd_out_abort(&out);
+            rc = nd_cli_error(NEARDUP_E_NOMEM, "out of memory writing the report");
+        } else if ((rc = nd_out_commit(&out, &err))) {
+            rc = nd_cli_error(rc, "%s", err.msg);
+        }
+    } else if (!rc) {
         for (size_t i = 0; i < npairs; i++)
             write_pair(out.f, c.common.format, &pairs[i], id_of(&ci, &cr, split, pairs[i].a),
-                       id_of(&ci, &cr, split, pairs[i].b), &s);
+                       id_of(&ci, &cr, split, pairs[i].b), &s, nd_cli_use_color(&c.common));
         if ((rc = nd_out_commit(&out, &err))) rc = nd_cli_error(rc, "%s", err.msg);
     }
     if (!rc && !c.common.quiet) {

@@ -350,5 +350,8 @@ int nd_record_parse(nd_record_parser *p, const nd_raw_record *rec, const char *b
 
 /* Writes s as a JSON string literal (quotes, escapes) to f. */
 int nd_json_write_string(FILE *f, const char *s, size_t len);
+/* The same, with <, > and & also escaped (\u003c...), for JSON inside an
+ * HTML <script> block, which no text can then close. */
+int nd_json_write_string_html(FILE *f, const char *s, size_t len);
 
 #endif

@@ -158,6 +158,26 @@ static void work_slot(engine *e, slot *s, nd_record_parser *parser, nd_tokenizer
     }
 }
 
+/* A progress line on standard error, at most four times a second; end != 0
+ * erases it.  Only when standard error is a terminal (the caller checks). */
+static void progress(nd_corpus_info *ci, int end)
+{
+    double now = nd_now();
+    if (end) {
+        if (ci->t_progress > 0) fputs("\r\033[K", stderr);
+        return;
+    }
+    if (now - ci->t_progress < 0.25) return;
+    if (ci->t_progress == 0) { /* the first call only starts the clock */
+        ci->t_progress = now;
+        return;
+    }
+    ci->t_progress = now;
+    double secs = now - ci->t_start;
+    fprintf(stderr, "\rneardup: %llu records, %.1f MB of text, %.1f MB/s\033[K", (unsigned long long)ci->n,
+            ci->text_bytes / 1e6, secs > 0 ? ci->text_bytes / 1e6 / secs : 0.0);
+}
+
 /* What a thread needs to work on slots. */
 typedef struct {
     nd_record_parser *parser;
@@ -305,6 +325,7 @@ static int drive(engine *e, work_state *w, nd_corpus_info *ci, nd_error *err)
         } else if (seq_collect < e->seq_read && cs->state == SLOT_DONE) {
             pthread_mutex_unlock(&e->mu);
             rc = collect_slot(e, cs, ci, err);
+            if (e->o->progress) progress(ci, 0);
             pthread_mutex_lock(&e->mu);
             cs->state = SLOT_FREE;
             seq_collect++;
@@ -340,6 +361,7 @@ int nd_pipeline_run(nd_reader *r, const nd_pipeline_opts *o, const nd_pipeline_f
     memset(ci, 0, sizeof *ci);
     ci->threads = nt;
     double t0 = nd_now();
+    ci->t_start = t0;
     e.nslots = 2 * (size_t)nt + 2;
     e.slots = calloc(e.nslots, sizeof *e.slots);
     pthread_t *tid = calloc(nt, sizeof *tid);
@@ -388,6 +410,7 @@ int nd_pipeline_run(nd_reader *r, const nd_pipeline_opts *o, const nd_pipeline_f
     free(e.slots);
     free(tid);
     ci->t_wall = nd_now() - t0;
+    if (o->progress) progress(ci, 1);
     return rc;
 }
 

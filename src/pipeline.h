@@ -20,6 +20,7 @@ typedef struct {
     int skip_bad;        /* skip bad records (counted, located) instead of failing */
     uint64_t token_seed; /* from nd_seeds */
     int keyed;           /* from nd_seeds: hash tokens with token_secret */
+    int progress;        /* a progress line on standard error (a terminal) */
     unsigned char token_secret[ND_SECRET_BYTES];
 } nd_pipeline_opts;
 
@@ -61,6 +62,7 @@ typedef struct {
     /* figures */
     uint64_t raw_bytes, text_bytes, tokens, replaced_bytes;
     double t_read, t_parse, t_tokenize, t_work, t_collect, t_wall; /* seconds (work summed over threads) */
+    double t_start, t_progress; /* when the run began; the last progress line */
     unsigned threads;
 } nd_corpus_info;
 

@@ -205,7 +205,7 @@ static size_t utf8_len(const unsigned char *s, size_t n)
  * returns NULL) and it copies every string into a new json_t, while plain
  * files read in --lossy mode may hold invalid bytes, which we write as
  * U+FFFD so the output is always valid JSON.  Returns 0, or -1 if f failed. */
-int nd_json_write_string(FILE *f, const char *s, size_t len)
+static int write_string(FILE *f, const char *s, size_t len, int html)
 {
     static const char hex[] = "0123456789abcdef";
     const unsigned char *u = (const unsigned char *)s;
@@ -214,7 +214,10 @@ int nd_json_write_string(FILE *f, const char *s, size_t len)
     for (size_t i = 0; i < len;) {
         unsigned c = u[i];
         size_t k = 1;
-        if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) { i++; continue; }
+        if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80 && !(html && (c == '<' || c == '>' || c == '&'))) {
+            i++;
+            continue;
+        }
         if (c >= 0x80 && (k = utf8_len(u + i, len - i)) > 0) { i += k; continue; }
         fwrite(s + run, 1, i - run, f);
         char esc[8] = {'\\', 0};
@@ -238,3 +241,7 @@ int nd_json_write_string(FILE *f, const char *s, size_t len)
     putc('"', f);
     return ferror(f) ? -1 : 0;
 }
+
+int nd_json_write_string(FILE *f, const char *s, size_t len) { return write_string(f, s, len, 0); }
+
+int nd_json_write_string_html(FILE *f, const char *s, size_t len) { return write_string(f, s, len, 1); }

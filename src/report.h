@@ -1,0 +1,38 @@
+/* report.h - one self-contained HTML file for `overlap` and `align`
+ * (report_html.c): every document once, the pairs with their passages, a
+ * filter box, a side-by-side view with the passages highlighted in both texts
+ * and linked to each other, and a histogram of pair scores as inline SVG.
+ * No network, no external scripts or fonts.  All document text reaches the
+ * page as JSON rendered with textContent, so markup in a text (a
+ * "<script>") shows as text. */
+#ifndef ND_REPORT_H
+#define ND_REPORT_H
+
+#include <stdio.h>
+
+#include "nd.h"
+
+typedef struct nd_report nd_report;
+
+/* An empty report; title and command are shown at the top. */
+nd_report *nd_report_create(const char *title, const char *command);
+
+/* Adds a document (copied) and returns its index in the report, or -1 on
+ * out of memory.  Add each document once, however many pairs it is in. */
+long nd_report_doc(nd_report *r, const char *id, const char *text, size_t len);
+
+/* Adds a pair of report documents with their passages (copied). */
+int nd_report_pair(nd_report *r, long a, long b, uint64_t shared_words, double containment_a,
+                   double containment_b, const nd_passage *p, size_t np);
+
+/* Writes the page to f (pairs sorted by shared words, most first).
+ * Returns 0, or -1 when f failed or memory ran out.  Free r after. */
+int nd_report_write(nd_report *r, FILE *f);
+void nd_report_free(nd_report *r);
+
+/* Byte offsets of a UTF-8 text as UTF-16 code unit offsets (what JavaScript
+ * strings index): out[i] for byte offset i, i in [0, len].  Bytes inside a
+ * sequence map to the sequence's start.  out holds len + 1 entries. */
+void nd_utf16_offsets(const char *text, size_t len, uint32_t *out);
+
+#endif

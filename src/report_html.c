@@ -1,0 +1,249 @@
+/* report_html.c - the self-contained HTML report (see report.h).
+ *
+ * The page carries its data as one JSON block (<script type="application/json">)
+ * with every "<", ">" and "&" escaped as \u00XX, so no text can close the
+ * block; a short script renders one page of pairs at a time (responsive with
+ * 10,000 pairs) and builds the side-by-side view with textContent only, so no
+ * document text is ever parsed as HTML.  The first pair is shown on load. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "report.h"
+
+typedef struct {
+    long a, b;
+    uint64_t shared;
+    double ca, cb;
+    nd_passage *p;
+    size_t np;
+} rpair;
+
+struct nd_report {
+    char *title, *command;
+    char **id, **text;
+    size_t *len;
+    size_t ndocs, dcap;
+    rpair *pairs;
+    size_t npairs, pcap;
+};
+
+nd_report *nd_report_create(const char *title, const char *command)
+{
+    nd_report *r = calloc(1, sizeof *r);
+    if (!r) return NULL;
+    r->title = strdup(title ? title : "neardup report");
+    r->command = strdup(command ? command : "");
+    if (!r->title || !r->command) {
+        nd_report_free(r);
+        return NULL;
+    }
+    return r;
+}
+
+void nd_report_free(nd_report *r)
+{
+    if (!r) return;
+    for (size_t i = 0; i < r->ndocs; i++) free(r->id[i]), free(r->text[i]);
+    for (size_t i = 0; i < r->npairs; i++) free(r->pairs[i].p);
+    free(r->id), free(r->text), free(r->len), free(r->pairs);
+    free(r->title), free(r->command);
+    free(r);
+}
+
+long nd_report_doc(nd_report *r, const char *id, const char *text, size_t len)
+{
+    if (r->ndocs == r->dcap) {
+        size_t cap = r->dcap ? 2 * r->dcap : 64;
+        char **i2 = realloc(r->id, cap * sizeof *i2);
+        if (i2) r->id = i2;
+        char **t2 = i2 ? realloc(r->text, cap * sizeof *t2) : NULL;
+        if (t2) r->text = t2;
+        size_t *l2 = t2 ? realloc(r->len, cap * sizeof *l2) : NULL;
+        if (!l2) return -1;
+        r->len = l2;
+        r->dcap = cap;
+    }
+    char *i = strdup(id), *t = malloc(len + 1);
+    if (!i || !t) {
+        free(i), free(t);
+        return -1;
+    }
+    memcpy(t, text, len);
+    t[len] = 0;
+    r->id[r->ndocs] = i;
+    r->text[r->ndocs] = t;
+    r->len[r->ndocs] = len;
+    return (long)r->ndocs++;
+}
+
+int nd_report_pair(nd_report *r, long a, long b, uint64_t shared_words, double containment_a,
+                   double containment_b, const nd_passage *p, size_t np)
+{
+    if (nd_grow((void **)&r->pairs, &r->pcap, r->npairs + 1, sizeof *r->pairs)) return -1;
+    nd_passage *c = malloc((np ? np : 1) * sizeof *c);
+    if (!c) return -1;
+    memcpy(c, p, np * sizeof *p);
+    r->pairs[r->npairs++] = (rpair){a, b, shared_words, containment_a, containment_b, c, np};
+    return 0;
+}
+
+void nd_utf16_offsets(const char *text, size_t len, uint32_t *out)
+{
+    const unsigned char *s = (const unsigned char *)text;
+    uint32_t u = 0;
+    for (size_t i = 0; i < len;) {
+        unsigned c = s[i];
+        size_t k = c < 0x80 ? 1 : c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
+        if (i + k > len) k = 1;
+        for (size_t j = 1; j < k; j++)
+            if ((s[i + j] & 0xc0) != 0x80) k = 1; /* invalid: one U+FFFD per byte, as the writer does */
+        for (size_t j = 0; j < k; j++) out[i + j] = u;
+        u += k == 4 ? 2 : 1; /* a 4-byte sequence is a surrogate pair in UTF-16 */
+        i += k;
+    }
+    out[len] = u;
+}
+
+/* Visible text in HTML: &, <, > and quotes escaped. */
+static void put_html(FILE *f, const char *s)
+{
+    for (; *s; s++) {
+        switch (*s) {
+        case '&': fputs("&amp;", f); break;
+        case '<': fputs("&lt;", f); break;
+        case '>': fputs("&gt;", f); break;
+        case '"': fputs("&quot;", f); break;
+        default: putc(*s, f);
+        }
+    }
+}
+
+static int cmp_pair(const void *x, const void *y)
+{
+    const rpair *p = x, *q = y;
+    if (p->shared != q->shared) return p->shared > q->shared ? -1 : 1;
+    if (p->a != q->a) return p->a < q->a ? -1 : 1;
+    return (p->b > q->b) - (p->b < q->b);
+}
+
+/* A histogram of shared words per pair, 20 bars, as inline SVG. */
+static void put_histogram(FILE *f, const nd_report *r)
+{
+    uint64_t max = 1, bins[20] = {0}, top = 1;
+    for (size_t i = 0; i < r->npairs; i++)
+        if (r->pairs[i].shared > max) max = r->pairs[i].shared;
+    for (size_t i = 0; i < r->npairs; i++) {
+        size_t b = (size_t)(r->pairs[i].shared * 20 / (max + 1));
+        if (++bins[b] > top) top = bins[b];
+    }
+    fprintf(f, "<svg id=\"hist\" width=\"520\" height=\"150\" viewBox=\"0 0 520 150\" role=\"img\" "
+               "aria-label=\"histogram of shared words per pair\">\n");
+    for (int b = 0; b < 20; b++) {
+        double h = 110.0 * (double)bins[b] / (double)top;
+        fprintf(f, "<rect x=\"%d\" y=\"%.1f\" width=\"22\" height=\"%.1f\"><title>%llu-%llu words: %llu "
+                   "pairs</title></rect>\n",
+                10 + 25 * b, 120 - h, h, (unsigned long long)(b * (max + 1) / 20),
+                (unsigned long long)((b + 1) * (max + 1) / 20 - 1), (unsigned long long)bins[b]);
+    }
+    fprintf(f, "<text x=\"10\" y=\"140\">0</text><text x=\"420\" y=\"140\">%llu shared words</text>"
+               "<text x=\"10\" y=\"10\">%llu pairs</text></svg>\n",
+            (unsigned long long)max, (unsigned long long)top);
+}
+
+static const char style[] =
+    "body{font:15px/1.45 system-ui,sans-serif;margin:1.2em;color:#222}"
+    "h1{font-size:1.3em;margin:0}.cmd{font-family:monospace;color:#555}"
+    "#hist rect{fill:#4a7bd0}#hist text{font-size:11px;fill:#555}"
+    "table{border-collapse:collapse;margin:.5em 0}td,th{padding:2px 8px;border-bottom:1px solid #ddd;"
+    "text-align:left}tr.sel{background:#fff3c4}tbody tr{cursor:pointer}"
+    "#view{display:flex;gap:1em}.pane{flex:1;min-width:0}.pane h2{font-size:1em;word-break:break-all}"
+    ".text{white-space:pre-wrap;font-family:Georgia,serif;border:1px solid #ccc;padding:.6em;"
+    "max-height:70vh;overflow:auto}mark{background:#ffe066}mark a{color:inherit;text-decoration:none}"
+    "mark:target{background:#ffb020}#pager button{margin-right:4px}";
+
+static const char script[] =
+    "const D=JSON.parse(document.getElementById('data').textContent);\n"
+    "const per=100;let rows=D.pairs.map((_,i)=>i),page=0,cur=-1;\n"
+    "function el(t,txt){const e=document.createElement(t);if(txt!==undefined)e.textContent=txt;return e;}\n"
+    "function list(){const q=document.getElementById('filter').value.toLowerCase();\n"
+    " rows=D.pairs.map((_,i)=>i).filter(i=>!q||D.docs[D.pairs[i][0]][0].toLowerCase().includes(q)||"
+    "D.docs[D.pairs[i][1]][0].toLowerCase().includes(q));\n"
+    " page=Math.min(page,Math.max(0,Math.ceil(rows.length/per)-1));draw();}\n"
+    "function draw(){const tb=document.querySelector('#pairs tbody');tb.textContent='';\n"
+    " for(const i of rows.slice(page*per,page*per+per)){const p=D.pairs[i],tr=el('tr');\n"
+    "  tr.dataset.i=i;if(i===cur)tr.className='sel';\n"
+    "  for(const v of [i+1,D.docs[p[0]][0],D.docs[p[1]][0],p[2],p[5].length,p[3].toFixed(3),p[4].toFixed(3)])"
+    "tr.appendChild(el('td',String(v)));\n"
+    "  tr.onclick=()=>show(i);tb.appendChild(tr);}\n"
+    " const pg=document.getElementById('pager');pg.textContent='';const n=Math.ceil(rows.length/per);\n"
+    " pg.appendChild(el('span',rows.length+' pairs'+(n>1?', page '+(page+1)+' of '+n+' ':' ')));\n"
+    " if(page>0){const b=el('button','previous');b.onclick=()=>{page--;draw();};pg.appendChild(b);}\n"
+    " if(page+1<n){const b=el('button','next');b.onclick=()=>{page++;draw();};pg.appendChild(b);}}\n"
+    "function fill(box,text,ranges,me,other){box.textContent='';let at=0;\n"
+    " const rs=ranges.map((r,k)=>[r[0],r[1],k]).sort((x,y)=>x[0]-y[0]||x[2]-y[2]);\n"
+    " for(const [s0,e,k] of rs){const s=Math.max(s0,at);if(e<=s)continue;\n"
+    "  if(s>at)box.appendChild(document.createTextNode(text.slice(at,s)));\n"
+    "  const m=el('mark'),a=el('a',text.slice(s,e));m.id=me+(k+1);m.className='passage';\n"
+    "  a.href='#'+other+(k+1);a.title='passage '+(k+1)+': jump to its partner';m.appendChild(a);\n"
+    "  box.appendChild(m);at=e;}\n"
+    " if(at<text.length)box.appendChild(document.createTextNode(text.slice(at)));\n"
+    " const f=box.querySelector('mark');box.scrollTop=f?Math.max(0,f.offsetTop-box.offsetTop-40):0;}\n"
+    "function show(i){cur=i;const p=D.pairs[i],A=D.docs[p[0]],B=D.docs[p[1]];\n"
+    " document.querySelector('#paneA h2').textContent=A[0];document.querySelector('#paneB h2').textContent=B[0];\n"
+    " fill(document.querySelector('#paneA .text'),A[1],p[5].map(q=>[q[0],q[1]]),'pa','pb');\n"
+    " fill(document.querySelector('#paneB .text'),B[1],p[5].map(q=>[q[2],q[3]]),'pb','pa');\n"
+    " const info=document.getElementById('info');info.textContent=p[5].map((q,k)=>'passage '+(k+1)+': '+q[4]+"
+    "' words, identity '+q[5].toFixed(3)).join('; ');draw();}\n"
+    "document.getElementById('filter').oninput=()=>{page=0;list();};\n"
+    "draw();if(D.pairs.length)show(0);\n";
+
+int nd_report_write(nd_report *r, FILE *f)
+{
+    qsort(r->pairs, r->npairs, sizeof *r->pairs, cmp_pair);
+    fputs("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
+          "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>", f);
+    put_html(f, r->title);
+    fprintf(f, "</title>\n<style>%s</style></head><body>\n<header><h1>", style);
+    put_html(f, r->title);
+    fputs("</h1><p class=\"cmd\">", f);
+    put_html(f, r->command);
+    fprintf(f, "</p><p>%zu pairs sharing passages among %zu documents; shared words per pair:</p>\n",
+            r->npairs, r->ndocs);
+    put_histogram(f, r);
+    fputs("</header>\n<p><input id=\"filter\" type=\"search\" placeholder=\"filter by document id\" "
+          "size=\"40\"> <span id=\"pager\"></span></p>\n<table id=\"pairs\"><thead><tr><th>#</th><th>A</th>"
+          "<th>B</th><th>shared words</th><th>passages</th><th>containment A</th><th>containment B</th>"
+          "</tr></thead><tbody></tbody></table>\n<p id=\"info\"></p>\n<section id=\"view\">"
+          "<div class=\"pane\" id=\"paneA\"><h2></h2><div class=\"text\"></div></div>"
+          "<div class=\"pane\" id=\"paneB\"><h2></h2><div class=\"text\"></div></div></section>\n"
+          "<script type=\"application/json\" id=\"data\">{\"docs\": [", f);
+    int rc = 0;
+    uint32_t **u16 = calloc(r->ndocs ? r->ndocs : 1, sizeof *u16);
+    if (!u16) rc = -1;
+    for (size_t d = 0; !rc && d < r->ndocs; d++) {
+        fputs(d ? ",\n[" : "\n[", f);
+        nd_json_write_string_html(f, r->id[d], strlen(r->id[d]));
+        putc(',', f);
+        nd_json_write_string_html(f, r->text[d], r->len[d]);
+        putc(']', f);
+        if (!(u16[d] = malloc((r->len[d] + 1) * sizeof **u16))) rc = -1;
+        else nd_utf16_offsets(r->text[d], r->len[d], u16[d]);
+    }
+    fputs("],\n\"pairs\": [", f);
+    for (size_t i = 0; !rc && i < r->npairs; i++) {
+        const rpair *p = &r->pairs[i];
+        const uint32_t *ua = u16[p->a], *ub = u16[p->b];
+        fprintf(f, "%s[%ld,%ld,%llu,%.4f,%.4f,[", i ? ",\n" : "\n", p->a, p->b,
+                (unsigned long long)p->shared, p->ca, p->cb);
+        for (size_t k = 0; k < p->np; k++) {
+            const nd_passage *q = &p->p[k];
+            fprintf(f, "%s[%u,%u,%u,%u,%u,%.4f]", k ? "," : "", ua[q->a_start], ua[q->a_end], ub[q->b_start],
+                    ub[q->b_end], q->words, q->identity);
+        }
+        fputs("]]", f);
+    }
+    fprintf(f, "]}</script>\n<script>\n%s</script>\n</body></html>\n", script);
+    for (size_t d = 0; u16 && d < r->ndocs; d++) free(u16[d]);
+    free(u16);
+    return rc || ferror(f) ? -1 : 0;
+}

@@ -1,0 +1,55 @@
+#!/bin/sh
+# report_browser.sh - the HTML report in a real browser (headless Chromium):
+# the seed articles' 47-word statement highlighted in both texts and linked
+# across; a document holding "<script>" shown as text, never run; a report of
+# 10,000 pairs renders one page; a screenshot is saved under the build dir.
+set -u
+N=${NEARDUP:?set NEARDUP to the neardup binary}
+B=${BUILD:-build}
+T=$(mktemp -d /tmp/nd_report_sh.XXXXXX)
+trap 'rm -rf "$T"' EXIT
+fail() { echo "report_browser.sh: FAIL: $*" >&2; exit 1; }
+CHROME=$(command -v chromium || command -v chromium-browser || true)
+if [ -z "$CHROME" ]; then
+    echo "report_browser.sh: SKIP: chromium is not installed (Debian package chromium; make test installs it)" >&2
+    exit 0
+fi
+dom() { timeout 120 "$CHROME" --headless --no-sandbox --disable-gpu --virtual-time-budget=3000 \
+        --user-data-dir="$T/profile" --dump-dom "file://$1" 2>/dev/null; }
+
+"$N" overlap tests/data/seeds --format html -o "$T/seeds.html" -q || fail "overlap --format html"
+dom "$T/seeds.html" > "$T/seeds.dom" || fail "chromium --dump-dom"
+STATEMENT='ready to meet again with Russia and are committed to pursuing continued diplomacy'
+grep -q "<mark id=\"pa1\" class=\"passage\"><a href=\"#pb1\"[^>]*>and NATO are ready to meet again" "$T/seeds.dom" ||
+    fail "A side: the statement is not highlighted"
+grep -q "<mark id=\"pb1\" class=\"passage\"><a href=\"#pa1\"[^>]*>and NATO are \"ready to meet again" "$T/seeds.dom" ||
+    grep -q "<mark id=\"pb1\" class=\"passage\"><a href=\"#pa1\"[^>]*>and NATO are &quot;ready to meet again" "$T/seeds.dom" ||
+    fail "B side: the statement is not highlighted"
+[ "$(grep -o "$STATEMENT" "$T/seeds.dom" | wc -l)" -ge 2 ] || fail "the statement should appear in both panes"
+grep -q "ongoing aggression against Ukraine</a></mark>" "$T/seeds.dom" || fail "the passage should end at Ukraine"
+mkdir -p "$B"
+timeout 120 "$CHROME" --headless --no-sandbox --disable-gpu --virtual-time-budget=3000 --user-data-dir="$T/profile" \
+    --window-size=1280,900 --screenshot="$B/report.png" "file://$T/seeds.html" > /dev/null 2>&1
+[ -s "$B/report.png" ] || fail "no screenshot at $B/report.png"
+
+# a hostile document: its markup is text in the page
+printf '<script>document.title="pwned"</script> %s\n' "$(head -c 1543 tests/data/seeds/000_e994c8c5101e7cdf.txt | tail -c 293)" > "$T/evil.txt"
+"$N" overlap "$T/evil.txt" tests/data/seeds/003_9a10c820da11214b.txt --format html -o "$T/evil.html" -q || fail "overlap evil"
+dom "$T/evil.html" > "$T/evil.dom" || fail "dump-dom evil"
+grep -q "&lt;script&gt;document.title=\"pwned\"&lt;/script&gt;" "$T/evil.dom" || fail "the <script> text is not shown as text"
+grep -q "<title>neardup overlap</title>" "$T/evil.dom" || fail "the document's script ran (title changed)"
+
+# 10,000 pairs: one page of 100 rows is rendered
+/usr/bin/python3 - "$T/many.jsonl" <<'PY'
+import json, sys, random
+rnd = random.Random(1)
+quote = " ".join("q%d" % i for i in range(25))
+with open(sys.argv[1], "w") as f:
+    for i in range(142):  # 142 documents sharing one passage: 10,011 pairs
+        f.write(json.dumps({"id": "d%d" % i, "text": " ".join("w%d" % rnd.randrange(10**6) for _ in range(40)) + " " + quote}) + "\n")
+PY
+"$N" overlap "$T/many.jsonl" --max-df 1000 --format html -o "$T/many.html" -q || fail "overlap many"
+dom "$T/many.html" > "$T/many.dom" || fail "dump-dom many"
+grep -q "10011 pairs, page 1 of 101" "$T/many.dom" || fail "pagination: $(grep -o '[0-9]* pairs[^<]*' "$T/many.dom" | head -1)"
+[ "$(grep -o '<tr data-i=' "$T/many.dom" | wc -l)" -eq 100 ] || fail "one page of 100 rows expected"
+exit 0
