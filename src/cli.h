@@ -131,6 +131,8 @@ typedef struct {
     uint64_t max_df;    /* containment: shingles in more documents find no candidates */
     int exact_first;    /* dedup: group exact duplicates before LSH */
     uint64_t exact_dups;/* documents that exactly duplicate an earlier one */
+    uint64_t memory;    /* dedup --memory: bytes (0 = unbounded, all in memory) */
+    const char *tmpdir; /* dedup --tmp: where spill runs go */
     /* results */
     nd_reader *reader;
     nd_corpus_info ci;
@@ -140,6 +142,15 @@ typedef struct {
     nd_pairs_stats ps;
     double t_start;
 } nd_job;
+
+/* Option rows (ids 95-96) and handler for bounded memory (cli_scale.c). */
+#define ND_OPT_MEMORY {"memory", 0, "SIZE", "bound memory: spill signatures and band records to sorted zstd runs beyond SIZE (512M, 2G; same output) (default unbounded)", 95}
+#define ND_OPT_TMP {"tmp", 0, "DIR", "--memory: directory for spill files, removed on any exit (default $TMPDIR or /tmp)", 96}
+int nd_scale_option(nd_job *j, int id, const char *arg);
+/* nd_job_run, or its bounded-memory (--memory) or MPI (mpirun) form.
+ * Returns -1 on an MPI rank other than 0 after its part is done (it writes
+ * nothing), else as nd_job_run. */
+int nd_job_run_scaled(nd_job *j, char **inputs, int ninputs);
 
 /* Reads, sketches and pairs the inputs.  Prints the error and returns the
  * exit status on failure (0 on success).  Free with nd_job_free. */

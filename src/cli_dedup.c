@@ -34,6 +34,8 @@ static const nd_cli_option dedup_opts[] = {
     ND_OPT_KEY,
     ND_OPT_TIMINGS,
     ND_OPT_QUIET,
+    ND_OPT_MEMORY,
+    ND_OPT_TMP,
     ND_OPT_END,
 };
 
@@ -43,6 +45,7 @@ static int on_option(void *p, int id, const char *arg)
     if (id == OPT_CLUSTERS) c->clusters = arg;
     else if (id == OPT_EXACT) c->job.exact = 1;
     else if (id >= 90 && id <= 92) return nd_job_option(&c->job, id, arg);
+    else if (id == 95 || id == 96) return nd_scale_option(&c->job, id, arg);
     else return nd_common_option(&c->job.common, id, arg);
     return 0;
 }
@@ -133,10 +136,10 @@ static int run(dedup_ctx *c, char **pos, int npos)
     int rc = nd_out_open(&out, j->common.output, &err);
     if (!rc && c->clusters && (rc = nd_out_open(&cl, c->clusters, &err))) nd_out_abort(&out);
     if (rc) return nd_cli_error(rc, "%s", err.msg);
-    if ((rc = nd_job_run(j, pos, npos))) {
+    if ((rc = nd_job_run_scaled(j, pos, npos))) { /* -1: an MPI rank > 0, done */
         nd_out_abort(&out);
         if (c->clusters) nd_out_abort(&cl);
-        return rc;
+        return rc < 0 ? 0 : rc;
     }
     double t0 = nd_now();
     uint32_t *rep = malloc((j->ci.n ? j->ci.n : 1) * sizeof *rep);

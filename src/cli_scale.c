@@ -1,0 +1,72 @@
+/* cli_scale.c - past one machine's memory and past one machine: the glue
+ * between `dedup` and the bounded-memory engine (spill.c) and the MPI
+ * engine (mpi_dedup.c).  Both produce the pairs nd_job_run would, so the
+ * rest of dedup (clusters, second pass) is unchanged. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "mpi_dedup.h"
+#include "spill.h"
+
+int nd_scale_option(nd_job *j, int id, const char *arg)
+{
+    if (id == 95) {
+        if (nd_parse_size(arg, &j->memory) || j->memory < (1u << 20))
+            return nd_cli_error(NEARDUP_E_USAGE, "--memory: expected a size of at least 1M such as 512M or 2G, got \"%s\"", arg);
+        return 0;
+    }
+    if (id == 96) {
+        if (!*arg) return nd_cli_error(NEARDUP_E_USAGE, "--tmp: empty directory name");
+        j->tmpdir = arg;
+        return 0;
+    }
+    return -1;
+}
+
+static int run_bounded(nd_job *j, char **inputs, int ninputs)
+{
+    nd_error err = {0, ""};
+    if (j->metric != ND_METRIC_JACCARD || j->exact)
+        return nd_cli_error(NEARDUP_E_USAGE, "--memory works with --metric jaccard (MinHash estimate), without --exact");
+    if (ninputs == 0) return nd_cli_error(NEARDUP_E_USAGE, "no input given (see --help; use - for standard input)");
+    /* the reader spools standard input and decoded .gz/.zst for the second
+     * pass to $TMPDIR: those go to --tmp as well */
+    if (j->tmpdir && setenv("TMPDIR", j->tmpdir, 1))
+        return nd_cli_error(NEARDUP_E_NOMEM, "out of memory");
+    nd_pipeline_opts po;
+    nd_sketch_opts so = {.ngram = j->common.ngram, .k = j->common.k, .digest = 1};
+    j->t_start = nd_now();
+    nd_common_pipeline(&j->common, &po, &so.seeds);
+    j->reader = nd_cli_open_inputs(inputs, ninputs, &err);
+    if (!j->reader) return nd_cli_error(err.code, "%s", err.msg);
+    nd_reader_spool_decoded(j->reader, j->spool_decoded);
+    nd_spill_opts o = {.memory = j->memory, .tmpdir = j->tmpdir, .threshold = j->common.threshold,
+                       .max_bucket = j->max_bucket, .exact_first = j->exact_first};
+    nd_spill_stats st;
+    int rc = nd_spill_pairs(j->reader, &po, &so, &o, &j->ci, &j->pairs, &j->npairs, &st, &err);
+    if (rc) return nd_cli_error(rc, "%s", err.msg);
+    j->exact_dups = st.exact_dups;
+    j->sk.t_shingle = st.t_shingle;
+    j->sk.t_sketch = st.t_sketch;
+    j->ps = (nd_pairs_stats){.band_records = st.band_records, .candidates = st.candidates,
+                             .accepted = st.accepted, .bands = st.bands, .rows = st.rows,
+                             .t_band = st.t_merge, .t_verify = st.t_verify};
+    if (j->common.timings)
+        fprintf(stderr, "timings: --memory %.0f MiB: %llu band records in %llu sorted runs (%.1f MB zstd), "
+                "signatures %.1f MB on disk, %llu candidate emissions, merge %.3f s, verify %.3f s\n",
+                j->memory / 1048576.0, (unsigned long long)st.band_records, (unsigned long long)st.runs,
+                st.run_bytes / 1e6, st.sig_bytes / 1e6, (unsigned long long)st.emitted, st.t_merge, st.t_verify);
+    return 0;
+}
+
+int nd_job_run_scaled(nd_job *j, char **inputs, int ninputs)
+{
+    if (nd_mpi_size() > 1) {
+        if (j->memory)
+            return nd_cli_error(NEARDUP_E_USAGE, "--memory is not supported under mpirun yet: give each rank more memory or run more ranks");
+        return nd_mpi_job_run(j, inputs, ninputs);
+    }
+    if (j->memory) return run_bounded(j, inputs, ninputs);
+    return nd_job_run(j, inputs, ninputs);
+}
