@@ -15,6 +15,15 @@ PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lxxhash -ls
 ND_CFLAGS  := -std=c11 -D_DEFAULT_SOURCE -D_FILE_OFFSET_BITS=64 -Wall -Wextra -Wshadow \
               -Wno-unused-parameter -g $(OPT) $(SAN) -Iinclude -Isrc $(PKG_CFLAGS) $(CFLAGS)
 LDLIBS     := $(PKG_LIBS) -lpthread -lm
+# Open MPI: with mpicc on the PATH (and CC not given), build with it so the
+# same binary runs under mpirun (src/mpi_dedup.c); without it, no MPI.
+MPICC      := $(shell command -v mpicc 2>/dev/null)
+ifneq ($(MPICC),)
+ifeq ($(origin CC),default)
+CC         := $(MPICC)
+ND_CFLAGS  += -DND_HAVE_MPI
+endif
+endif
 LDFLAGS    ?=
 
 CLI_SRC  := src/main.c $(wildcard src/cli_*.c)

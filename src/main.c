@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "mpi_dedup.h"
 
 typedef struct {
     const char *name;
@@ -37,6 +38,7 @@ int main(int argc, char **argv)
      * file, not kill the process with SIGXFSZ and leave a partial file. */
     signal(SIGXFSZ, SIG_IGN);
     signal(SIGPIPE, SIG_DFL);
+    nd_mpi_init(&argc, &argv); /* only when started by mpirun / srun */
     if (argc < 2) {
         usage(stderr);
         return 2;
@@ -50,7 +52,11 @@ int main(int argc, char **argv)
         return 0;
     }
     for (const command *c = commands; c->name; c++)
-        if (!strcmp(argv[1], c->name)) return c->run(argc - 1, argv + 1);
+        if (!strcmp(argv[1], c->name)) {
+            int rc = c->run(argc - 1, argv + 1);
+            nd_mpi_finalize();
+            return rc;
+        }
     fprintf(stderr, "neardup: unknown command \"%s\" (see neardup --help)\n", argv[1]);
     return 2;
 }

@@ -113,6 +113,14 @@ static void work_slot(engine *e, slot *s, nd_record_parser *parser, nd_tokenizer
     memset(s->bad, 0, b->n);
     if (e->f->batch_reset) e->f->batch_reset(e->f->user, s->bo);
     for (size_t i = 0; i < b->n; i++) {
+        if (e->o->shard_n > 1 &&
+            (b->first_doc + i) / ND_SHARD_BLOCK % e->o->shard_n != e->o->shard_i) {
+            if (slot_push_id(s, i, "", 0)) { /* another rank's record */
+                e->worker_err = NEARDUP_E_NOMEM;
+                return;
+            }
+            continue;
+        }
         const nd_raw_record *rec = &b->rec[i];
         const char *path = nd_reader_path(e->r, rec->input);
         nd_doc d;

@@ -22,7 +22,13 @@ typedef struct {
     int keyed;           /* from nd_seeds: hash tokens with token_secret */
     int progress;        /* a progress line on standard error (a terminal) */
     unsigned char token_secret[ND_SECRET_BYTES];
+    /* MPI (mpi_dedup.c): with shard_n > 1, only records in blocks of
+     * ND_SHARD_BLOCK with (record / ND_SHARD_BLOCK) % shard_n == shard_i are
+     * parsed and handed to `doc`; the others are counted with an empty id. */
+    unsigned shard_n, shard_i;
 } nd_pipeline_opts;
+
+#define ND_SHARD_BLOCK 512
 
 void nd_pipeline_opts_default(nd_pipeline_opts *o);
 

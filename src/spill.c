@@ -96,7 +96,7 @@ typedef struct {
 } run_span;
 
 typedef struct {
-    const nd_sketch_opts *so;
+    const nd_sketch_opts *so; /* first: the shared worker reads it */
     const nd_spill_opts *o;
     const nd_corpus_info *ci;
     unsigned bands, rows;
@@ -125,13 +125,7 @@ typedef struct {
     size_t cap;
 } thread_state;
 
-typedef struct {
-    uint32_t *sig;
-    uint32_t *nsh;
-    uint8_t *dg;
-    size_t n, cap;
-    double t_shingle, t_sketch;
-} batch_out;
+typedef nd_sketch_batch batch_out;
 
 static void *thread_init(void *u) { return calloc(1, sizeof(thread_state)); }
 
@@ -165,26 +159,36 @@ static void batch_free(void *u, void *p)
 static int sketch_doc(void *u, void *tsp, void *bop, uint64_t doc, const nd_doc *d,
                       const nd_tokens *tok, nd_error *err)
 {
-    spill_ctx *c = u;
+    const nd_sketch_opts *so = *(const nd_sketch_opts *const *)u;
     thread_state *ts = tsp;
     batch_out *b = bop;
-    unsigned k = c->so->k;
+    unsigned k = so->k;
     double t0 = nd_now();
-    size_t m = nd_shingle_count(tok->n, c->so->ngram);
+    size_t m = nd_shingle_count(tok->n, so->ngram);
     if (nd_grow((void **)&ts->sh, &ts->cap, m ? m : 1, sizeof *ts->sh) ||
         nd_grow((void **)&b->nsh, &b->cap, b->n + 1, sizeof *b->nsh) ||
         !(b->sig = realloc(b->sig, b->cap * k * sizeof *b->sig)) ||
         !(b->dg = realloc(b->dg, b->cap * ND_DIGEST_BYTES)))
         return nd_fail(err, NEARDUP_E_NOMEM, "out of memory sketching record %s", d->id);
-    nd_shingle(tok->hash, tok->n, c->so->ngram, c->so->seeds.shingle_seed, ts->sh);
+    nd_shingle(tok->hash, tok->n, so->ngram, so->seeds.shingle_seed, ts->sh);
     nd_digest_tokens(tok, b->dg + b->n * ND_DIGEST_BYTES);
     double t1 = nd_now();
-    nd_minhash(ts->sh, m, k, c->so->seeds.sketch_seed, b->sig + b->n * k);
+    nd_minhash(ts->sh, m, k, so->seeds.sketch_seed, b->sig + b->n * k);
     b->nsh[b->n] = m > UINT32_MAX ? UINT32_MAX : (uint32_t)m;
     b->n++;
     b->t_shingle += t1 - t0;
     b->t_sketch += nd_now() - t1;
     return NEARDUP_OK;
+}
+
+void nd_sketch_worker_fns(nd_pipeline_fns *f)
+{
+    f->thread_init = thread_init;
+    f->thread_free = thread_free;
+    f->batch_init = batch_init;
+    f->batch_reset = batch_reset;
+    f->batch_free = batch_free;
+    f->doc = sketch_doc;
 }
 
 /* Sorts the buffer and appends it to the run file as one zstd frame. */

@@ -33,6 +33,20 @@ typedef struct {
     double t_shingle, t_sketch, t_merge, t_verify;
 } nd_spill_stats;
 
+/* The sketching worker that dedup --memory and MPI share: each document's
+ * shingles, 16-byte digest (exact duplicates) and MinHash go into a
+ * per-batch nd_sketch_batch, dense over the records `doc` was called for.
+ * Fills every callback but collect; f->user must point to a struct whose
+ * first member is a `const nd_sketch_opts *`. */
+typedef struct {
+    uint32_t *sig; /* n * k */
+    uint32_t *nsh; /* shingles (with repeats) per document */
+    uint8_t *dg;   /* n * ND_DIGEST_BYTES */
+    size_t n, cap;
+    double t_shingle, t_sketch;
+} nd_sketch_batch;
+void nd_sketch_worker_fns(nd_pipeline_fns *f);
+
 /* "512M", "2G", "300k", "1048576": bytes (K/M/G/T = 2^10..2^40, optional
  * trailing B or iB).  Returns 0, or -1 when s is not a size. */
 int nd_parse_size(const char *s, uint64_t *out);
