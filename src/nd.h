@@ -353,5 +353,9 @@ int nd_json_write_string(FILE *f, const char *s, size_t len);
 /* The same, with <, > and & also escaped (\u003c...), for JSON inside an
  * HTML <script> block, which no text can then close. */
 int nd_json_write_string_html(FILE *f, const char *s, size_t len);
+/* Length of the valid multi-byte UTF-8 sequence at s (n bytes left), or 0
+ * when it is invalid: the rule the JSON writers use to decide which bytes
+ * become U+FFFD (the report's UTF-16 offsets must follow it exactly). */
+size_t nd_utf8_len(const unsigned char *s, size_t n);
 
 #endif

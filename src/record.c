@@ -244,4 +244,6 @@ static int write_string(FILE *f, const char *s, size_t len, int html)
 
 int nd_json_write_string(FILE *f, const char *s, size_t len) { return write_string(f, s, len, 0); }
 
+size_t nd_utf8_len(const unsigned char *s, size_t n) { return n ? utf8_len(s, n) : 0; }
+
 int nd_json_write_string_html(FILE *f, const char *s, size_t len) { return write_string(f, s, len, 1); }

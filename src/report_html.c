@@ -92,11 +92,10 @@ void nd_utf16_offsets(const char *text, size_t len, uint32_t *out)
     const unsigned char *s = (const unsigned char *)text;
     uint32_t u = 0;
     for (size_t i = 0; i < len;) {
-        unsigned c = s[i];
-        size_t k = c < 0x80 ? 1 : c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
-        if (i + k > len) k = 1;
-        for (size_t j = 1; j < k; j++)
-            if ((s[i + j] & 0xc0) != 0x80) k = 1; /* invalid: one U+FFFD per byte, as the writer does */
+        /* the writer's own rule: an invalid byte (overlong form, surrogate,
+         * truncated sequence...) is one U+FFFD, one unit */
+        size_t k = s[i] < 0x80 ? 1 : nd_utf8_len(s + i, len - i);
+        if (!k) k = 1;
         for (size_t j = 0; j < k; j++) out[i + j] = u;
         u += k == 4 ? 2 : 1; /* a 4-byte sequence is a surrogate pair in UTF-16 */
         i += k;
@@ -159,7 +158,7 @@ static const char style[] =
     "#view{display:flex;gap:1em}.pane{flex:1;min-width:0}.pane h2{font-size:1em;word-break:break-all}"
     ".text{white-space:pre-wrap;font-family:Georgia,serif;border:1px solid #ccc;padding:.6em;"
     "max-height:70vh;overflow:auto}mark{background:#ffe066}mark a{color:inherit;text-decoration:none}"
-    "mark:target{background:#ffb020}#pager button{margin-right:4px}";
+    "mark:target,.anchor:target+mark{background:#ffb020}mark.both{background:#ffc94d}#pager button{margin-right:4px}";
 
 static const char script[] =
     "const D=JSON.parse(document.getElementById('data').textContent);\n"
@@ -179,14 +178,19 @@ static const char script[] =
     " pg.appendChild(el('span',rows.length+' pairs'+(n>1?', page '+(page+1)+' of '+n+' ':' ')));\n"
     " if(page>0){const b=el('button','previous');b.onclick=()=>{page--;draw();};pg.appendChild(b);}\n"
     " if(page+1<n){const b=el('button','next');b.onclick=()=>{page++;draw();};pg.appendChild(b);}}\n"
-    "function fill(box,text,ranges,me,other){box.textContent='';let at=0;\n"
-    " const rs=ranges.map((r,k)=>[r[0],r[1],k]).sort((x,y)=>x[0]-y[0]||x[2]-y[2]);\n"
-    " for(const [s0,e,k] of rs){const s=Math.max(s0,at);if(e<=s)continue;\n"
-    "  if(s>at)box.appendChild(document.createTextNode(text.slice(at,s)));\n"
-    "  const m=el('mark'),a=el('a',text.slice(s,e));m.id=me+(k+1);m.className='passage';\n"
-    "  a.href='#'+other+(k+1);a.title='passage '+(k+1)+': jump to its partner';m.appendChild(a);\n"
-    "  box.appendChild(m);at=e;}\n"
-    " if(at<text.length)box.appendChild(document.createTextNode(text.slice(at)));\n"
+    "function fill(box,text,ranges,me,other){box.textContent='';let at=0,ids=[];const on=new Set(),ev=[];\n"
+    " /* a sweep over start/end events: overlapping or repeated passages (one passage copied twice\n"
+    "    into the other text) each keep their own id, so every partner link has a target */\n"
+    " ranges.forEach((r,k)=>{const s=Math.min(r[0],text.length);ev.push([s,0,k],[Math.min(Math.max(r[1],s),text.length),1,k]);});\n"
+    " ev.sort((x,y)=>x[0]-y[0]||x[1]-y[1]||x[2]-y[2]);\n"
+    " const anchor=k=>{const a=el('span');a.id=me+(k+1);a.className='anchor';box.appendChild(a);};\n"
+    " const seg=to=>{if(to<=at)return;const t=text.slice(at,to);at=to;\n"
+    "  if(!on.size){ids.forEach(anchor);ids=[];box.appendChild(document.createTextNode(t));return;}\n"
+    "  const k=Math.min(...on),m=el('mark'),a=el('a',t);ids.slice(1).forEach(anchor);\n"
+    "  if(ids.length)m.id=me+(ids[0]+1);ids=[];m.className=on.size>1?'passage both':'passage';\n"
+    "  a.href='#'+other+(k+1);a.title='passage '+(k+1)+': jump to its partner';m.appendChild(a);box.appendChild(m);};\n"
+    " for(const [p,end,k] of ev){seg(p);if(end)on.delete(k);else{on.add(k);ids.push(k);}}\n"
+    " seg(text.length);ids.forEach(anchor);\n"
     " const f=box.querySelector('mark');box.scrollTop=f?Math.max(0,f.offsetTop-box.offsetTop-40):0;}\n"
     "function show(i){cur=i;const p=D.pairs[i],A=D.docs[p[0]],B=D.docs[p[1]];\n"
     " document.querySelector('#paneA h2').textContent=A[0];document.querySelector('#paneB h2').textContent=B[0];\n"

@@ -1,6 +1,7 @@
 /* test_report.c - the HTML report: text escaped everywhere (a "<script>" in a
  * document or id stays text), the JSON block cannot be closed by any text,
  * passages carried as UTF-16 offsets at exactly their bytes. */
+#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -74,12 +75,70 @@ static void passages_in_utf16_and_sorted_pairs(void **state)
     nd_report_free(r);
 }
 
+/* UTF-16 length of a valid UTF-8 string. */
+static size_t utf16_len(const char *s, size_t n)
+{
+    size_t u = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if ((c & 0xc0) != 0x80) u += c >= 0xf0 ? 2 : 1;
+    }
+    return u;
+}
+
+/* out[i] must be where byte i lands in the string a browser decodes from
+ * the JSON the report writes: checked by decoding the writer's JSON of
+ * every prefix with jansson, for texts full of invalid UTF-8 (overlong
+ * forms, surrogates, bytes past U+10FFFF, truncated sequences), which
+ * --lossy lets through and the writer turns into one U+FFFD per byte. */
+static void utf16_offsets_follow_the_writer(void **state)
+{
+    static const char *texts[] = {
+        "Bad \xc0\x80 and \xed\xa0\x80 then \xf5\x80\x80\x80 and \xe2\x82 cut, \xf0\x9f\x98\x80 ok <&>",
+        "\xf4\x90\x80\x80 past U+10FFFF, \xe0\x80\x80 overlong, \xc3\xa9t\xc3\xa9, \x01 control, \"quote\"",
+        "\xff\xfe\x80\xbf lone bytes then \xe2\x82\xac" " euro",
+    };
+    uint64_t x = 0x9e3779b97f4a7c15u;
+    char rnd[64];
+    for (int t = 0; t < 3 + 300; t++) {
+        const char *s = texts[t < 3 ? t : 0];
+        size_t len = strlen(s);
+        if (t >= 3) { /* random bytes, biased to UTF-8 lead and continuation bytes */
+            len = sizeof rnd;
+            for (size_t i = 0; i < len; i++) {
+                x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+                static const unsigned char pick[] = {'a', ' ', 0x80, 0xbf, 0xc2, 0xc0, 0xe2, 0xed, 0xf0, 0xf4, 0xf5, 0x9f};
+                rnd[i] = (char)pick[x % sizeof pick];
+            }
+            s = rnd;
+        }
+        uint32_t *u = malloc((len + 1) * sizeof *u);
+        nd_utf16_offsets(s, len, u);
+        for (size_t i = 0; i <= len; i++) {
+            if (i > 0 && i < len && u[i] == u[i - 1]) continue; /* inside a sequence */
+            char *buf = NULL;
+            size_t blen = 0;
+            FILE *f = open_memstream(&buf, &blen);
+            assert_int_equal(nd_json_write_string_html(f, s, i), 0);
+            fclose(f);
+            json_error_t e;
+            json_t *j = json_loads(buf, JSON_DECODE_ANY, &e);
+            assert_non_null(j);
+            assert_int_equal(utf16_len(json_string_value(j), json_string_length(j)), u[i]);
+            json_decref(j);
+            free(buf);
+        }
+        free(u);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(hostile_text_is_escaped),
         cmocka_unit_test(utf16_offsets),
         cmocka_unit_test(passages_in_utf16_and_sorted_pairs),
+        cmocka_unit_test(utf16_offsets_follow_the_writer),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -52,4 +52,24 @@ PY
 dom "$T/many.html" > "$T/many.dom" || fail "dump-dom many"
 grep -q "10011 pairs, page 1 of 101" "$T/many.dom" || fail "pagination: $(grep -o '[0-9]* pairs[^<]*' "$T/many.dom" | head -1)"
 [ "$(grep -o '<tr data-i=' "$T/many.dom" | wc -l)" -eq 100 ] || fail "one page of 100 rows expected"
+
+# invalid UTF-8 before the passage (read with --lossy: overlong NUL, a surrogate, a byte
+# past U+10FFFF): the highlight still starts exactly at the statement
+S=$(head -c 1543 tests/data/seeds/000_e994c8c5101e7cdf.txt | tail -c 293)
+printf 'Bad bytes \300\200 and \355\240\200 and \365 here. %s. The end.\n' "$S" > "$T/lossy.txt"
+"$N" align "$T/lossy.txt" tests/data/seeds/003_9a10c820da11214b.txt --lossy --format html -o "$T/lossy.html" -q ||
+    fail "align --lossy --format html"
+dom "$T/lossy.html" > "$T/lossy.dom" || fail "dump-dom lossy"
+grep -q '<mark id="pa1" class="passage"><a href="#pb1"[^>]*>and NATO are ready to meet again' "$T/lossy.dom" ||
+    fail "invalid UTF-8 before the passage shifts the highlight: $(grep -o '<mark id="pa1"[^>]*><a[^>]*>.\{0,20\}' "$T/lossy.dom")"
+
+# the statement twice in B: two passages share A's range; every partner link has a target
+printf 'First: %s. Then again: %s. Done.\n' "$S" "$S" > "$T/twice.txt"
+"$N" align tests/data/seeds/000_e994c8c5101e7cdf.txt "$T/twice.txt" --format html -o "$T/twice.html" -q ||
+    fail "align twice"
+dom "$T/twice.html" > "$T/twice.dom" || fail "dump-dom twice"
+[ "$(grep -o '<mark id="pb[12]"' "$T/twice.dom" | wc -l)" -eq 2 ] || fail "twice: both B passages should be marked"
+for h in $(grep -o 'href="#p[ab][0-9]*"' "$T/twice.dom" | sed 's/href="#//; s/"//' | sort -u); do
+    grep -q "id=\"$h\"" "$T/twice.dom" || fail "twice: the link #$h has no target"
+done
 exit 0
