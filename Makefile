@@ -26,7 +26,9 @@ endif
 endif
 LDFLAGS    ?=
 
-CLI_SRC  := src/main.c $(wildcard src/cli_*.c)
+# mpi_dedup.c drives a whole command (it uses the CLI helpers), so it belongs
+# to the binary, not to the library.
+CLI_SRC  := src/main.c $(wildcard src/cli_*.c) $(wildcard src/mpi_dedup.c)
 LIB_SRC  := $(filter-out $(CLI_SRC),$(wildcard src/*.c))
 LIB_OBJ  := $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o)
 CLI_OBJ  := $(CLI_SRC:src/%.c=$(BUILD)/obj/%.o)
@@ -36,13 +38,20 @@ TEST_SRC := $(wildcard tests/test_*.c)
 TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 HEADERS  := $(wildcard include/*.h src/*.h)
 
+VERSION  := 0.1.0
+SO_MAJOR := 0
+SO_FILE  := $(BUILD)/libneardup.so.$(VERSION)
+PIC_OBJ  := $(LIB_SRC:src/%.c=$(BUILD)/pic/%.o)
+PREFIX   ?= /usr/local
+DESTDIR  ?=
+
 FUZZ_TARGETS := $(patsubst fuzz/fuzz_%.c,%,$(wildcard fuzz/fuzz_*.c))
 FUZZ_REGRESS := $(FUZZ_TARGETS:%=$(BUILD)/fuzz/%-regress)
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps test test-run asan ubsan demo clean help bench fuzz
+.PHONY: all deps test test-run asan ubsan demo clean help bench fuzz install uninstall
 
-all: $(BIN) ## build the library and the neardup binary (default)
+all: $(BIN) $(SO_FILE) ## build the libraries (.a, .so) and the neardup binary (default)
 
 deps: ## install missing Debian packages (apt-get as root; otherwise print the command)
 	@sh scripts/install-deps.sh
@@ -54,6 +63,15 @@ $(BUILD)/obj/%.o: src/%.c $(HEADERS)
 $(LIB_A): $(LIB_OBJ)
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^
+
+# The shared library: position-independent objects with only the public
+# neardup_* functions exported (NEARDUP_API), a soname for the ABI.
+$(BUILD)/pic/%.o: src/%.c $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ND_CFLAGS) -fPIC -fvisibility=hidden -c $< -o $@
+
+$(SO_FILE): $(PIC_OBJ)
+	$(CC) $(ND_CFLAGS) $(LDFLAGS) -shared -Wl,-soname,libneardup.so.$(SO_MAJOR) -o $@ $^ $(LDLIBS)
 
 $(BIN): $(CLI_OBJ) $(LIB_A)
 	$(CC) $(ND_CFLAGS) $(LDFLAGS) -o $@ $(CLI_OBJ) $(LIB_A) $(LDLIBS)
@@ -70,7 +88,7 @@ $(BUILD)/fuzz/%-regress: fuzz/fuzz_%.c fuzz/driver.c $(LIB_A) $(HEADERS)
 	@mkdir -p $(dir $@)
 	$(CC) $(ND_CFLAGS) -o $@ fuzz/driver.c $< $(LIB_A) $(LDLIBS)
 
-test-run: $(BIN) $(TEST_BIN) $(FUZZ_REGRESS)
+test-run: $(BIN) $(SO_FILE) $(TEST_BIN) $(FUZZ_REGRESS)
 	@sh tests/run.sh $(BUILD)
 
 asan: deps ## build and run all tests under AddressSanitizer (build/asan)
@@ -98,6 +116,25 @@ fuzz: deps ## libFuzzer (clang) + ASan on every target for FUZZ_SECONDS each (de
 		build/fuzz/$$t -max_total_time=$(FUZZ_SECONDS) -artifact_prefix=fuzz/corpus/$$t/ -print_final_stats=1 \
 			build/fuzz/corpus-$$t fuzz/corpus/$$t 2>&1 | grep -E "ERROR|SUMMARY|stat::number_of_executed_units|stat::new_units_added" ; \
 	done
+
+install: all ## install binary, libraries, header, pkg-config file, man page (PREFIX=/usr/local, DESTDIR)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include \
+		$(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/neardup
+	install -m 644 $(LIB_A) $(DESTDIR)$(PREFIX)/lib/libneardup.a
+	install -m 755 $(SO_FILE) $(DESTDIR)$(PREFIX)/lib/libneardup.so.$(VERSION)
+	ln -sf libneardup.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/libneardup.so.$(SO_MAJOR)
+	ln -sf libneardup.so.$(SO_MAJOR) $(DESTDIR)$(PREFIX)/lib/libneardup.so
+	install -m 644 include/neardup.h $(DESTDIR)$(PREFIX)/include/neardup.h
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' neardup.pc.in \
+		> $(DESTDIR)$(PREFIX)/lib/pkgconfig/neardup.pc
+	install -m 644 man/neardup.1 $(DESTDIR)$(PREFIX)/share/man/man1/neardup.1
+
+uninstall: ## remove exactly what install put there
+	rm -f $(DESTDIR)$(PREFIX)/bin/neardup $(DESTDIR)$(PREFIX)/lib/libneardup.a \
+		$(DESTDIR)$(PREFIX)/lib/libneardup.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/libneardup.so.$(SO_MAJOR) \
+		$(DESTDIR)$(PREFIX)/lib/libneardup.so $(DESTDIR)$(PREFIX)/include/neardup.h \
+		$(DESTDIR)$(PREFIX)/lib/pkgconfig/neardup.pc $(DESTDIR)$(PREFIX)/share/man/man1/neardup.1
 
 clean: ## remove build outputs
 	rm -rf build

@@ -35,6 +35,8 @@
 
 #include "nd.h"
 
+/* Bump when the file layout changes, and whenever tests/test_golden.c's
+ * pinned hash values change (old signatures and band keys no longer match). */
 #define ND_INDEX_VERSION 1
 #define ND_INDEX_KEY_ID_BYTES 32 /* a key id (key.h: 16 bytes) zero-padded; all zero = unkeyed */
 

@@ -94,6 +94,14 @@ int nd_key_load(const char *path, nd_key *k, nd_error *err)
     return finish(k);
 }
 
+int nd_key_from_bytes(nd_key *k, const unsigned char bytes[ND_KEY_BYTES], nd_error *err)
+{
+    memset(k, 0, sizeof *k);
+    if (sodium_ready(err)) return err->code;
+    memcpy(k->key, bytes, ND_KEY_BYTES);
+    return finish(k);
+}
+
 void nd_key_seeds(const nd_key *k, nd_seeds *s)
 {
     unsigned char out[32];

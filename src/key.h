@@ -20,6 +20,9 @@ int nd_key_generate(const char *path, nd_key *k, nd_error *err);
 /* Loads a key file written by nd_key_generate; errors name the file. */
 int nd_key_load(const char *path, nd_key *k, nd_error *err);
 
+/* A key from its 32 raw bytes (the library's keyed mode). */
+int nd_key_from_bytes(nd_key *k, const unsigned char bytes[ND_KEY_BYTES], nd_error *err);
+
 /* All hash seeds, derived from the key with keyed BLAKE2b. */
 void nd_key_seeds(const nd_key *k, nd_seeds *s);
 
