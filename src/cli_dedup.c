@@ -190,7 +190,7 @@ static int run(dedup_ctx *c, char **pos, int npos)
     nd_job_describe(j, what, sizeof what);
     if (!j->common.quiet)
         fprintf(stderr, "neardup dedup: %llu records read = %llu kept + %llu removed + %llu skipped; "
-                "%llu clusters of 2+ documents (%s); %llu exact duplicates grouped before LSH; "
+                "%llu clusters of 2+ documents (%s); exact duplicates grouped before LSH: %llu; "
                 "%.1f MB of text in %.2f s, %.1f MB/s\n",
                 (unsigned long long)j->ci.n, (unsigned long long)kept,
                 (unsigned long long)(docs - kept), (unsigned long long)j->ci.skipped_n,
