@@ -16,6 +16,10 @@
 
 #include "nd.h"
 
+/* Seed of the n-gram hashes anchors are winnowed from (overlap and the index
+ * must agree on it, or a query would share no anchor with its references). */
+#define ND_ANCHOR_SHINGLE_SEED UINT64_C(0x616e63686f7273)
+
 /* The winnowing window (in n-grams) that guarantees passages of min_words. */
 unsigned nd_anchor_window(unsigned min_words, unsigned ngram);
 

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "anchors.h"
 #include "cli.h"
 #include "index.h"
 
@@ -19,6 +20,7 @@ typedef struct {
     nd_common common;
     int level;      /* zstd level */
     unsigned given; /* bits: which parameters the user set (GIVEN_*) */
+    unsigned min_words; /* overlap anchors guarantee passages of this many words */
 } opts;
 
 enum { GIVEN_NGRAM = 1, GIVEN_K = 2, GIVEN_T = 4, GIVEN_SEED = 8 };
@@ -31,6 +33,8 @@ static const nd_cli_option build_opts[] = {
     ND_OPT_SEED,
     ND_OPT_KEY,
     {"zstd-level", 0, "L", "zstd level for the stored texts (default 3)", 100},
+    {"min-words", 'w', "W", "store overlap anchors that find every shared passage of >= W words "
+     "(query --mode overlap; default 20)", 101},
     ND_OPT_THREADS,
     ND_OPT_ID_FIELD,
     ND_OPT_TEXT_FIELD,
@@ -65,6 +69,12 @@ static int on_option(void *ctx, int id, const char *arg)
         o->level = (int)u;
         return 0;
     }
+    if (id == 101) {
+        unsigned long u;
+        if (nd_cli_uint("--min-words", arg, 1, 1000000, &u)) return 2;
+        o->min_words = (unsigned)u;
+        return 0;
+    }
     o->given |= id == 1 ? GIVEN_NGRAM : id == 2 ? GIVEN_K : id == 3 ? GIVEN_T : id == 11 ? GIVEN_SEED : 0;
     return nd_common_option(&o->common, id, arg);
 }
@@ -74,6 +84,7 @@ static int on_option(void *ctx, int id, const char *arg)
 typedef struct {
     uint32_t nsh, text_len;
     size_t id_off, id_len;
+    size_t anc_off, nanc; /* the document's overlap anchors in batch_out.anc */
 } doc_meta;
 
 typedef struct {
@@ -83,6 +94,8 @@ typedef struct {
     size_t ids_len, ids_cap;
     uint32_t *sig;
     size_t sig_cap;
+    nd_index_anchor *anc;
+    size_t nanc, anc_cap;
     nd_text_block *blocks; /* the last one may still be open */
     size_t nblocks, blocks_cap;
     int open;
@@ -91,6 +104,9 @@ typedef struct {
 typedef struct {
     uint64_t *sh;
     size_t cap;
+    uint64_t *ash, *ahash; /* anchor n-grams in text order, winnowed hashes */
+    uint32_t *apos;
+    size_t acap;
 } thread_state;
 
 typedef struct {
@@ -108,6 +124,9 @@ static void thread_free(void *u, void *p)
 {
     thread_state *ts = p;
     free(ts->sh);
+    free(ts->ash);
+    free(ts->ahash);
+    free(ts->apos);
     free(ts);
 }
 
@@ -117,7 +136,7 @@ static void batch_reset(void *u, void *p)
 {
     batch_out *b = p;
     for (size_t i = 0; i < b->nblocks; i++) nd_text_block_clear(&b->blocks[i]);
-    b->n = b->ids_len = b->nblocks = 0;
+    b->n = b->ids_len = b->nblocks = b->nanc = 0;
     b->open = 0;
 }
 
@@ -129,6 +148,7 @@ static void batch_free(void *u, void *p)
     free(b->meta);
     free(b->ids);
     free(b->sig);
+    free(b->anc);
     free(b);
 }
 
@@ -171,8 +191,23 @@ static int index_doc(void *u, void *tsp, void *bop, uint64_t doc, const nd_doc *
     doc_meta *m = &b->meta[b->n];
     if (nd_index_sketch(tok, c->p.ngram, k, &c->seeds, &ts->sh, &ts->cap, b->sig + b->n * k, &m->nsh))
         return nd_fail(err, NEARDUP_E_NOMEM, "out of memory sketching record %s", d->id);
+    m->anc_off = b->nanc;
+    m->nanc = 0;
+    if (c->p.anchor_ngram) { /* exactly the anchors `overlap` selects (overlap.c load_doc) */
+        size_t na = nd_shingle_count(tok->n, c->p.anchor_ngram), old = ts->acap;
+        if (nd_grow((void **)&ts->ash, &ts->acap, na ? na : 1, sizeof *ts->ash) ||
+            (ts->acap != old && (!(ts->ahash = realloc(ts->ahash, ts->acap * sizeof *ts->ahash)) ||
+                                 !(ts->apos = realloc(ts->apos, ts->acap * sizeof *ts->apos)))) ||
+            nd_grow((void **)&b->anc, &b->anc_cap, b->nanc + na, sizeof *b->anc))
+            return nd_fail(err, NEARDUP_E_NOMEM, "out of memory indexing record %s", d->id);
+        nd_shingle(tok->hash, tok->n, c->p.anchor_ngram, ND_ANCHOR_SHINGLE_SEED, ts->ash);
+        na = nd_winnow(ts->ash, na, c->p.anchor_w, c->seeds.anchor_seed, ts->apos, ts->ahash);
+        for (size_t i = 0; i < na; i++) b->anc[b->nanc + i] = (nd_index_anchor){ts->ahash[i], 0, ts->apos[i]};
+        m->nanc = na;
+    }
     int rc = pack_text(c, b, d->text, d->text_len, err);
     if (rc) return rc; /* nothing of this document was kept */
+    b->nanc += m->nanc;
     memcpy(b->ids + b->ids_len, d->id, d->id_len);
     m->id_off = b->ids_len;
     m->id_len = d->id_len;
@@ -194,7 +229,7 @@ static int collect(void *u, void *bop, uint64_t first, size_t n, nd_error *err)
         for (uint32_t t = 0; !rc && t < tb->ndocs; t++, j++) {
             const doc_meta *m = &b->meta[j];
             rc = nd_index_writer_doc(c->w, b->ids + m->id_off, m->id_len, m->nsh, b->sig + j * c->p.k,
-                                     NULL, 0, m->text_len, err);
+                                     b->anc + m->anc_off, m->nanc, m->text_len, err);
         }
         if (!rc && i == b->nblocks - 1 && b->open) {
             double t0 = nd_now();
@@ -277,6 +312,10 @@ static int cmd_build(int argc, char **argv)
     nd_common_pipeline(&o.common, &po, &c.seeds);
     nd_index_params_init(&c.p, o.common.ngram, o.common.k, o.common.threshold, o.common.seed,
                          key->present ? key->id : NULL, key->present ? sizeof key->id : 0);
+    /* overlap anchors: winnowed word 5-grams, as `neardup overlap` selects them */
+    c.p.anchor_ngram = 5;
+    c.p.anchor_w = nd_anchor_window(o.min_words ? o.min_words : 20, c.p.anchor_ngram);
+    c.p.anchor_scheme = 1;
     if (!rc && (rc = nd_index_writer_open(&c.w, o.common.output, &c.p,
                                           nd_index_band_seed(c.seeds.sketch_seed), &err)))
         rc = nd_cli_error(rc, "%s", err.msg);

@@ -7,14 +7,26 @@
  * answer equals `pairs` over references + queries restricted to
  * query x reference pairs.
  *
+ * --mode overlap: the document's winnowed anchors (the index stores the
+ * anchors `neardup overlap` selects, with the same guarantee: every passage
+ * of >= W words shared with a reference holds a shared anchor) are
+ * binary-searched in the index's sorted anchor postings; anchors found in
+ * more than --max-df references are boilerplate: they give no candidates and
+ * their block of words in the query is masked, as overlap.c masks them.  Each
+ * candidate reference's text is decompressed from its zstd block (the
+ * thread's last block is kept), tokenized and aligned with the query; the
+ * records are those of `neardup overlap QUERY --against REFS`.
+ *
  * Workers format their documents' records into a per-batch buffer; the
  * collector writes the buffers in input order (output independent of the
  * thread count). */
 #include <stdlib.h>
 #include <string.h>
 
+#include "anchors.h"
 #include "cli.h"
 #include "index.h"
+#include "overlap.h"
 
 enum { MODE_DUP, MODE_OVERLAP };
 enum { GIVEN_NGRAM = 1, GIVEN_K = 2, GIVEN_T = 4, GIVEN_SEED = 8 };
@@ -23,13 +35,23 @@ typedef struct {
     nd_common common;
     int mode;
     unsigned given;
+    nd_overlap_opts ov; /* --mode overlap: min_words, max_df, align */
 } opts;
+
+enum { OPT_MIN_WORDS = 101, OPT_MAX_DF, OPT_MAX_GAP, OPT_MIN_IDENTITY };
 
 static const nd_cli_option query_opts[] = {
     {"mode", 0, "dup|overlap", "dup: references with Jaccard >= T; overlap: references sharing passages (default dup)", 100},
     ND_OPT_FORMAT("text|jsonl", "text"),
     ND_OPT_OUTPUT,
     ND_OPT_THRESHOLD("the index's"),
+    {"min-words", 'w', "W", "overlap: report passages of at least W aligned words; W below the index's "
+     "anchor guarantee (index build --min-words) is refused (default: the index's, 20)", OPT_MIN_WORDS},
+    {"max-df", 0, "N", "overlap: anchors found in more than N references are boilerplate: dropped and their words "
+     "masked (default 50)", OPT_MAX_DF},
+    {"max-gap", 0, "G", "overlap: bridge runs of up to G edited words inside a passage (default 8)", OPT_MAX_GAP},
+    {"min-identity", 0, "X", "overlap: drop passages whose matching fraction of words is below X (default 0.5)",
+     OPT_MIN_IDENTITY},
     ND_OPT_KEY,
     ND_OPT_NGRAM,
     ND_OPT_K,
@@ -40,6 +62,7 @@ static const nd_cli_option query_opts[] = {
     ND_OPT_LOSSY,
     ND_OPT_SKIP_BAD,
     ND_OPT_TIMINGS,
+    ND_OPT_COLOR,
     ND_OPT_QUIET,
     ND_OPT_END,
 };
@@ -51,6 +74,26 @@ static int on_option(void *ctx, int id, const char *arg)
         if (!strcmp(arg, "dup")) o->mode = MODE_DUP;
         else if (!strcmp(arg, "overlap")) o->mode = MODE_OVERLAP;
         else return nd_cli_error(NEARDUP_E_USAGE, "--mode: expected dup or overlap, got \"%s\"", arg);
+        return 0;
+    }
+    unsigned long v;
+    double x;
+    switch (id) {
+    case OPT_MIN_WORDS:
+        if (nd_cli_uint("--min-words", arg, 1, 1000000, &v)) return 2;
+        o->ov.min_words = (unsigned)v;
+        return 0;
+    case OPT_MAX_DF:
+        if (nd_cli_uint("--max-df", arg, 1, 4294967295UL, &v)) return 2;
+        o->ov.max_df = v;
+        return 0;
+    case OPT_MAX_GAP:
+        if (nd_cli_uint("--max-gap", arg, 0, 64, &v)) return 2;
+        o->ov.align.max_gap = (unsigned)v;
+        return 0;
+    case OPT_MIN_IDENTITY:
+        if (nd_cli_double("--min-identity", arg, 0, 1, &x)) return 2;
+        o->ov.align.min_identity = x;
         return 0;
     }
     if (id == 5 && !strcmp(arg, "tsv")) return nd_cli_error(NEARDUP_E_USAGE, "--format: query writes text or jsonl");
@@ -66,10 +109,11 @@ typedef struct {
     nd_seeds seeds;
     uint64_t band_seed;
     float threshold;
+    int color;
     /* collected */
     double *lat;
     size_t nlat, lat_cap;
-    uint64_t hits, docs;
+    uint64_t hits, docs, cands, dropped;
     FILE *out;
 } query_ctx;
 
@@ -80,6 +124,15 @@ typedef struct {
     nd_band_rec *keys;
     uint32_t *cand;
     size_t cand_cap;
+    /* overlap */
+    nd_tokenizer *tk;       /* for reference texts */
+    nd_tokens rt;
+    nd_index_texts *tx;
+    uint64_t *ash, *ahash;  /* anchor n-grams, winnowed hashes */
+    uint32_t *apos, *drop;  /* anchor positions; positions of boilerplate anchors */
+    size_t acap;
+    uint64_t *qh;           /* the query's token hashes, boilerplate masked */
+    size_t qh_cap;
 } thread_state;
 
 typedef struct {
@@ -88,7 +141,7 @@ typedef struct {
     size_t len;
     double *lat;
     size_t nlat, lat_cap;
-    uint64_t hits;
+    uint64_t hits, cands, dropped;
 } batch_out;
 
 static void *thread_init(void *u)
@@ -104,6 +157,20 @@ static void *thread_init(void *u)
         free(ts);
         return NULL;
     }
+    if (c->o->mode == MODE_OVERLAP) {
+        /* lossy: a reference indexed under --lossy tokenizes as it did then */
+        ts->tk = nd_tokenizer_create(c->seeds.token_seed, 1);
+        if (ts->tk && c->seeds.keyed) nd_tokenizer_set_secret(ts->tk, c->seeds.token_secret);
+        ts->tx = nd_index_texts_create();
+        if (!ts->tk || !ts->tx) {
+            nd_tokenizer_free(ts->tk);
+            nd_index_texts_free(ts->tx);
+            free(ts->sig);
+            free(ts->keys);
+            free(ts);
+            return NULL;
+        }
+    }
     return ts;
 }
 
@@ -114,6 +181,14 @@ static void thread_free(void *u, void *p)
     free(ts->sig);
     free(ts->keys);
     free(ts->cand);
+    nd_tokenizer_free(ts->tk);
+    nd_tokens_free(&ts->rt);
+    nd_index_texts_free(ts->tx);
+    free(ts->ash);
+    free(ts->ahash);
+    free(ts->apos);
+    free(ts->drop);
+    free(ts->qh);
     free(ts);
 }
 
@@ -142,7 +217,7 @@ static void batch_reset(void *u, void *p)
     batch_out *b = p;
     batch_close(b);
     b->mem = open_memstream(&b->buf, &b->len); /* NULL is caught by the worker */
-    b->nlat = b->hits = 0;
+    b->nlat = b->hits = b->cands = b->dropped = 0;
 }
 
 static void batch_free(void *u, void *p)
@@ -214,6 +289,152 @@ static int dup_doc(query_ctx *c, thread_state *ts, batch_out *b, const nd_doc *d
     return NEARDUP_OK;
 }
 
+/* ---------- --mode overlap ---------- */
+
+/* The query's overlap anchors: candidates from postings of at most max_df
+ * references; the positions of the others (boilerplate) go to ts->drop. */
+static int overlap_candidates(const query_ctx *c, thread_state *ts, batch_out *b, const nd_tokens *tok,
+                              size_t *ncand, size_t *ndrop)
+{
+    const nd_index *ix = c->ix;
+    unsigned n = ix->p.anchor_ngram;
+    size_t m = nd_shingle_count(tok->n, n), old = ts->acap;
+    *ncand = *ndrop = 0;
+    if (!m) return 0;
+    if (nd_grow((void **)&ts->ash, &ts->acap, m, sizeof *ts->ash)) return -1;
+    if (ts->acap != old) {
+        uint64_t *h = realloc(ts->ahash, ts->acap * sizeof *h);
+        if (h) ts->ahash = h;
+        uint32_t *p = h ? realloc(ts->apos, ts->acap * sizeof *p) : NULL;
+        if (p) ts->apos = p;
+        uint32_t *d = p ? realloc(ts->drop, ts->acap * sizeof *d) : NULL;
+        if (d) ts->drop = d;
+        if (!d) {
+            ts->acap = old < ts->acap ? old : ts->acap; /* keep the arrays consistent */
+            return -1;
+        }
+    }
+    nd_shingle(tok->hash, tok->n, n, ND_ANCHOR_SHINGLE_SEED, ts->ash);
+    size_t na = nd_winnow(ts->ash, m, ix->p.anchor_w, c->seeds.anchor_seed, ts->apos, ts->ahash);
+    for (size_t i = 0; i < na; i++) {
+        const nd_index_anchor *r;
+        size_t k = nd_index_anchor_lookup(ix, ts->ahash[i], &r);
+        uint64_t df = 0; /* distinct references; postings are sorted by (hash, doc, pos) */
+        for (size_t j = 0; j < k && df <= c->o->ov.max_df; j++) df += !j || r[j].doc != r[j - 1].doc;
+        if (df > c->o->ov.max_df) {
+            ts->drop[(*ndrop)++] = ts->apos[i];
+            continue;
+        }
+        if (nd_grow((void **)&ts->cand, &ts->cand_cap, *ncand + k, sizeof *ts->cand)) return -1;
+        for (size_t j = 0; j < k; j++)
+            if (!j || r[j].doc != r[j - 1].doc) ts->cand[(*ncand)++] = r[j].doc;
+    }
+    b->dropped += *ndrop;
+    qsort(ts->cand, *ncand, sizeof *ts->cand, cmp_u32);
+    size_t u = 0;
+    for (size_t i = 0; i < *ncand; i++)
+        if (!u || ts->cand[i] != ts->cand[u - 1]) ts->cand[u++] = ts->cand[i];
+    *ncand = u;
+    return 0;
+}
+
+/* Masks the query's boilerplate blocks: dropped anchors at most w apart are
+ * one block, which reaches w - 1 n-grams beyond them (overlap.c explains). */
+static void mask_query(const nd_index *ix, const uint32_t *drop, size_t n, uint64_t *h, size_t ntok)
+{
+    unsigned w = ix->p.anchor_w;
+    for (size_t i = 0; i < n;) {
+        size_t j = i + 1;
+        while (j < n && drop[j] <= drop[j - 1] + w) j++;
+        uint64_t from = drop[i] >= w - 1 ? drop[i] - (w - 1) : 0;
+        uint64_t to = (uint64_t)drop[j - 1] + (w - 1) + ix->p.anchor_ngram;
+        if (to > ntok) to = ntok;
+        for (uint64_t t = from; t < to; t++) {
+            uint64_t x = t ^ UINT64_C(0x626f696c6572706c); /* "boilerpl": matches no real word */
+            x ^= x >> 33;
+            x *= UINT64_C(0xff51afd7ed558ccd);
+            h[t] = x ^ (x >> 29);
+        }
+        i = j;
+    }
+}
+
+static void put_overlap(FILE *f, const query_ctx *c, const nd_doc *q, const char *ref, const char *rtext,
+                        const nd_passage *p, size_t np, uint64_t shared, double ca, double cb)
+{
+    if (c->o->common.format == ND_FMT_JSONL) {
+        fputs("{\"a\": ", f);
+        nd_json_write_string(f, q->id, q->id_len);
+        fputs(", \"b\": ", f);
+        nd_json_write_string(f, ref, strlen(ref));
+        fprintf(f, ", \"shared_words\": %llu, \"containment_a\": %.4g, \"containment_b\": %.4g, \"passages\": [",
+                (unsigned long long)shared, ca, cb);
+        for (size_t i = 0; i < np; i++) {
+            fputs(i ? ", {" : "{", f);
+            nd_print_passage_fields(f, &p[i]);
+            fputc('}', f);
+        }
+        fputs("]}\n", f);
+        return;
+    }
+    fprintf(f, "%.*s  %s  %llu shared words in %zu passage%s (containment %.3f / %.3f)\n", (int)q->id_len, q->id,
+            ref, (unsigned long long)shared, np, np == 1 ? "" : "s", ca, cb);
+    /* the id may not be NUL-terminated in the parser's buffer */
+    char *qid = strndup(q->id, q->id_len);
+    for (size_t i = 0; i < np; i++)
+        nd_print_passage_text(f, (unsigned)i + 1, &p[i], qid ? qid : "?", q->text, ref, rtext, c->color);
+    free(qid);
+}
+
+static int overlap_doc(query_ctx *c, thread_state *ts, batch_out *b, const nd_doc *d, const nd_tokens *tok,
+                       nd_error *err)
+{
+    const nd_index *ix = c->ix;
+    size_t ncand, ndrop;
+    if (overlap_candidates(c, ts, b, tok, &ncand, &ndrop))
+        return nd_fail(err, NEARDUP_E_NOMEM, "out of memory for the anchors of record %.200s", d->id);
+    if (!ncand) return NEARDUP_OK;
+    b->cands += ncand;
+    if (nd_grow((void **)&ts->qh, &ts->qh_cap, tok->n, sizeof *ts->qh))
+        return nd_fail(err, NEARDUP_E_NOMEM, "out of memory aligning record %.200s", d->id);
+    memcpy(ts->qh, tok->hash, tok->n * sizeof *ts->qh);
+    mask_query(ix, ts->drop, ndrop, ts->qh, tok->n);
+    nd_tokens q = {ts->qh, tok->span, tok->n, 0};
+    const nd_align_opts *ao = &c->o->ov.align;
+    nd_kgram *qg = NULL;
+    size_t nqg = 0;
+    int rc = nd_kgrams(&q, ao->seed_len, &qg, &nqg) ? NEARDUP_E_NOMEM : NEARDUP_OK;
+    for (size_t i = 0; !rc && i < ncand; i++) {
+        uint32_t r = ts->cand[i];
+        const char *text;
+        size_t len, bad;
+        if ((rc = nd_index_text(ix, ts->tx, r, &text, &len, err))) break;
+        rc = nd_tokenize(ts->tk, text, len, &ts->rt, &bad, NULL);
+        if (rc) {
+            rc = nd_fail(err, rc, "%s: reference %s: cannot tokenize its stored text", ix->path, nd_index_id(ix, r));
+            break;
+        }
+        nd_kgram *rg = NULL;
+        nd_passage *p = NULL;
+        size_t nrg = 0, np = 0;
+        if (nd_kgrams(&ts->rt, ao->seed_len, &rg, &nrg) ||
+            nd_align_kgrams(&q, qg, nqg, &ts->rt, rg, nrg, ao, &p, &np))
+            rc = nd_fail(err, NEARDUP_E_NOMEM, "out of memory aligning record %.200s", d->id);
+        if (!rc && np) {
+            uint64_t shared = 0;
+            for (size_t k = 0; k < np; k++) shared += p[k].matches;
+            put_overlap(b->mem, c, d, nd_index_id(ix, r), text, p, np, shared,
+                        nd_passage_coverage(p, np, 0, q.n), nd_passage_coverage(p, np, 1, ts->rt.n));
+            b->hits++;
+        }
+        free(rg);
+        free(p);
+    }
+    free(qg);
+    if (rc && !err->msg[0]) nd_fail(err, rc, "out of memory aligning record %.200s", d->id);
+    return rc;
+}
+
 static int query_doc(void *u, void *tsp, void *bop, uint64_t doc, const nd_doc *d, const nd_tokens *tok,
                      nd_error *err)
 {
@@ -221,7 +442,7 @@ static int query_doc(void *u, void *tsp, void *bop, uint64_t doc, const nd_doc *
     batch_out *b = bop;
     double t0 = nd_now();
     if (!b->mem) return nd_fail(err, NEARDUP_E_NOMEM, "out of memory");
-    int rc = dup_doc(c, tsp, b, d, tok, err);
+    int rc = c->o->mode == MODE_DUP ? dup_doc(c, tsp, b, d, tok, err) : overlap_doc(c, tsp, b, d, tok, err);
     if (!rc && nd_grow((void **)&b->lat, &b->lat_cap, b->nlat + 1, sizeof *b->lat))
         rc = nd_fail(err, NEARDUP_E_NOMEM, "out of memory");
     if (!rc) b->lat[b->nlat++] = nd_now() - t0;
@@ -241,6 +462,8 @@ static int collect(void *u, void *bop, uint64_t first, size_t n, nd_error *err)
     if (b->nlat) memcpy(c->lat + c->nlat, b->lat, b->nlat * sizeof *b->lat);
     c->nlat += b->nlat;
     c->hits += b->hits;
+    c->cands += b->cands;
+    c->dropped += b->dropped;
     c->docs += b->nlat;
     return NEARDUP_OK;
 }
@@ -272,6 +495,19 @@ static int adopt_params(const nd_index *ix, opts *o, nd_error *err)
     c->ngram = ix->p.ngram;
     c->k = ix->p.k;
     c->seed = ix->p.seed;
+    if (o->mode == MODE_OVERLAP) {
+        if (!ix->p.anchor_ngram || !ix->nanchors)
+            return nd_fail(err, NEARDUP_E_USAGE, "%s holds no overlap anchors (built by an older neardup, or "
+                           "empty): rebuild it with neardup index build", ix->path);
+        unsigned guaranteed = ix->p.anchor_w + ix->p.anchor_ngram - 1;
+        if (!o->ov.min_words) o->ov.min_words = guaranteed;
+        if (o->ov.min_words < guaranteed)
+            return nd_fail(err, NEARDUP_E_USAGE, "--min-words %u: %s finds every passage of >= %u words only; "
+                           "rebuild it with neardup index build --min-words %u", o->ov.min_words, ix->path,
+                           guaranteed, o->ov.min_words);
+        o->ov.align.min_words = o->ov.min_words;
+        o->ov.align.seed_len = ix->p.anchor_ngram;
+    }
     return NEARDUP_OK;
 }
 
@@ -297,6 +533,7 @@ static int run(query_ctx *c, opts *o, char **inputs, int n, nd_corpus_info *ci, 
     nd_common_pipeline(&o->common, &po, &c->seeds);
     c->band_seed = nd_index_band_seed(c->seeds.sketch_seed);
     c->threshold = (float)o->common.threshold;
+    c->color = nd_cli_use_color(&o->common);
     nd_reader *r = nd_cli_open_inputs(inputs, n, err);
     if (!r) return err->code;
     nd_pipeline_fns f = {
@@ -319,12 +556,16 @@ int nd_cmd_query(int argc, char **argv)
 {
     opts o = {.mode = MODE_DUP};
     nd_common_default(&o.common);
+    nd_overlap_opts_default(&o.ov);
+    o.ov.min_words = 0; /* 0: the index's guarantee */
     char **pos;
     int npos;
     int rc = nd_cli_parse(argc, argv, "neardup query REF.ndx INPUT... [--mode dup|overlap] [--format text|jsonl]",
                           "Query documents against a reference index (neardup index build). --mode dup\n"
                           "lists references with Jaccard >= T, the records of `pairs` with a = the query\n"
-                          "document and b = the reference. Parameters come from the index.",
+                          "document and b = the reference. --mode overlap lists references sharing\n"
+                          "passages of >= W words, the records of `overlap QUERY --against REFS`.\n"
+                          "Parameters come from the index.",
                           query_opts, on_option, &o, &pos, &npos);
     if (rc) {
         free(pos);
@@ -343,10 +584,6 @@ int nd_cmd_query(int argc, char **argv)
     nd_corpus_info ci = {0};
     nd_out out = {0};
     if ((rc = nd_index_open(pos[0], want, &ix, &err)) || (rc = adopt_params(ix, &o, &err))) goto done;
-    if (o.mode == MODE_OVERLAP) {
-        rc = nd_fail(&err, NEARDUP_E_USAGE, "--mode overlap is not available yet (waiting for the overlap engine)");
-        goto done;
-    }
     c.ix = ix;
     if ((rc = nd_out_open(&out, o.common.output, &err))) goto done;
     c.out = out.f;
@@ -358,6 +595,10 @@ int nd_cmd_query(int argc, char **argv)
         fprintf(stderr, "neardup query: %llu documents against %llu references in %s, %llu %s, %.2f s\n",
                 (unsigned long long)c.docs, (unsigned long long)ix->ndocs, ix->path,
                 (unsigned long long)c.hits, o.mode == MODE_DUP ? "pairs" : "overlapping pairs", wall);
+        if (o.mode == MODE_OVERLAP)
+            fprintf(stderr, "neardup query: %llu candidate references aligned; %llu query anchors dropped as "
+                    "boilerplate (in more than %llu references)\n", (unsigned long long)c.cands,
+                    (unsigned long long)c.dropped, (unsigned long long)o.ov.max_df);
     }
     if (!rc && o.common.timings) {
         nd_cli_print_timings(&ci);

@@ -127,7 +127,7 @@ static int load_doc(void *u, void *tsp, void *bop, uint64_t doc, const nd_doc *d
         (c->o->keep_text && nd_grow((void **)&b->text, &b->text_cap, b->text_all + d->text_len + 1, 1)) ||
         nd_grow((void **)&b->anc, &b->anc_cap, b->nanc + m, sizeof *b->anc))
         return nd_fail(err, NEARDUP_E_NOMEM, "out of memory holding record %.200s", d->id);
-    nd_shingle(tok->hash, tok->n, c->o->ngram, UINT64_C(0x616e63686f7273), ts->sh);
+    nd_shingle(tok->hash, tok->n, c->o->ngram, ND_ANCHOR_SHINGLE_SEED, ts->sh);
     size_t na = nd_winnow(ts->sh, m, nd_anchor_window(c->o->min_words, c->o->ngram), c->o->anchor_seed,
                           ts->ap, ts->ah);
     for (size_t i = 0; i < na; i++) b->anc[b->nanc++] = (nd_anchor){ts->ah[i], (uint32_t)doc, ts->ap[i]};
@@ -318,7 +318,7 @@ typedef struct {
 } align_job;
 
 /* Fraction of n tokens covered by the union of the ranges [lo[i], hi[i]). */
-static double coverage(nd_passage *p, size_t np, int side, size_t n)
+double nd_passage_coverage(nd_passage *p, size_t np, int side, size_t n)
 {
     if (!n) return 0;
     uint64_t covered = 0, end = 0;
@@ -357,8 +357,8 @@ static int align_one(void *arg, size_t i)
                         j->kg_off[b + 1] - j->kg_off[b], &j->o->align, &r->p, &r->np))
         return -1;
     for (size_t k = 0; k < r->np; k++) r->shared_words += r->p[k].matches;
-    r->containment_a = coverage(r->p, r->np, 0, ta.n);
-    r->containment_b = coverage(r->p, r->np, 1, tb.n);
+    r->containment_a = nd_passage_coverage(r->p, r->np, 0, ta.n);
+    r->containment_b = nd_passage_coverage(r->p, r->np, 1, tb.n);
     return 0;
 }
 

@@ -68,4 +68,8 @@ int nd_overlap_run(nd_doc_store *s, const nd_overlap_opts *o, uint32_t split, un
 
 void nd_overlap_pairs_free(nd_overlap_pair *p, size_t n);
 
+/* The fraction of one side's n words (side 0: A, 1: B) inside the union of
+ * the passages: the containment overlap and query report. */
+double nd_passage_coverage(nd_passage *p, size_t np, int side, size_t n);
+
 #endif
