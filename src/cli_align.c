@@ -86,10 +86,9 @@ int nd_cmd_align(int argc, char **argv)
         rc = nd_cli_error(rc, "out of memory aligning %s and %s", pos[0], pos[1]);
     if (!rc && (rc = nd_out_open(&out, c.common.output, &err))) rc = nd_cli_error(rc, "%s", err.msg);
     if (!rc && c.common.format == ND_FMT_HTML) {
-        char cmd[2048];
-        size_t at = (size_t)snprintf(cmd, sizeof cmd, "neardup");
-        for (int i = 0; i < argc && at < sizeof cmd; i++) at += (size_t)snprintf(cmd + at, sizeof cmd - at, " %s", argv[i]);
-        nd_report *r = nd_report_create("neardup align", cmd);
+        char *cmd = nd_report_command(argc, argv);
+        nd_report *r = cmd ? nd_report_create("neardup align", cmd) : NULL;
+        free(cmd);
         uint64_t shared = 0;
         for (size_t i = 0; i < np; i++) shared += p[i].matches;
         long ia = r ? nd_report_doc(r, d[0].id, d[0].text, d[0].len) : -1;

@@ -150,19 +150,12 @@ static void write_pair(FILE *f, int format, const nd_overlap_pair *p, const char
                               s->text + s->text_off[p->b], color);
 }
 
-/* The command line, for the report's header. */
-static void command_line(char *buf, size_t n, int argc, char **argv)
-{
-    size_t at = (size_t)snprintf(buf, n, "neardup");
-    for (int i = 0; i < argc && at < n; i++) at += (size_t)snprintf(buf + at, n - at, " %s", argv[i]);
-}
-
 static int write_report(FILE *f, const nd_doc_store *s, const nd_corpus_info *ci, const nd_corpus_info *cr,
                         uint64_t split, const nd_overlap_pair *pairs, size_t npairs, int argc, char **argv)
 {
-    char cmd[2048];
-    command_line(cmd, sizeof cmd, argc, argv);
-    nd_report *r = nd_report_create("neardup overlap", cmd);
+    char *cmd = nd_report_command(argc, argv);
+    nd_report *r = cmd ? nd_report_create("neardup overlap", cmd) : NULL;
+    free(cmd);
     long *idx = malloc((s->n ? s->n : 1) * sizeof *idx);
     int rc = r && idx ? 0 : -1;
     for (uint64_t i = 0; !rc && i < s->n; i++) idx[i] = -1;

@@ -30,6 +30,11 @@ int nd_report_pair(nd_report *r, long a, long b, uint64_t shared_words, double c
 int nd_report_write(nd_report *r, FILE *f);
 void nd_report_free(nd_report *r);
 
+/* The command line for the report's header: "neardup" and argv[0..argc),
+ * each argument quoted for a POSIX shell where needed, so it can be pasted
+ * back.  malloc'ed; NULL on out of memory. */
+char *nd_report_command(int argc, char **argv);
+
 /* Byte offsets of a UTF-8 text as UTF-16 code unit offsets (what JavaScript
  * strings index): out[i] for byte offset i, i in [0, len].  Bytes inside a
  * sequence map to the sequence's start.  out holds len + 1 entries. */

@@ -103,6 +103,32 @@ void nd_utf16_offsets(const char *text, size_t len, uint32_t *out)
     out[len] = u;
 }
 
+char *nd_report_command(int argc, char **argv)
+{
+    size_t cap = sizeof "neardup";
+    for (int i = 0; i < argc; i++) cap += 4 * strlen(argv[i]) + 3; /* ' becomes '\'' */
+    char *s = malloc(cap), *o = s;
+    if (!s) return NULL;
+    o = stpcpy(o, "neardup");
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        *o++ = ' ';
+        if (*a && strspn(a, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./=:,+-@%") ==
+                      strlen(a)) {
+            o = stpcpy(o, a);
+            continue;
+        }
+        *o++ = '\'';
+        for (; *a; a++) {
+            if (*a == '\'') o = stpcpy(o, "'\\''");
+            else *o++ = *a;
+        }
+        *o++ = '\'';
+    }
+    *o = 0;
+    return s;
+}
+
 /* Visible text in HTML: &, <, > and quotes escaped. */
 static void put_html(FILE *f, const char *s)
 {
@@ -155,7 +181,7 @@ static const char style[] =
     "#hist rect{fill:#4a7bd0}#hist text{font-size:11px;fill:#555}"
     "table{border-collapse:collapse;margin:.5em 0}td,th{padding:2px 8px;border-bottom:1px solid #ddd;"
     "text-align:left}tr.sel{background:#fff3c4}tbody tr{cursor:pointer}"
-    "#view{display:flex;gap:1em}.pane{flex:1;min-width:0}.pane h2{font-size:1em;word-break:break-all}"
+    "#view{display:flex;gap:1em}@media(max-width:800px){#view{flex-direction:column}}.pane{flex:1;min-width:0}.pane h2{font-size:1em;word-break:break-all}"
     ".text{white-space:pre-wrap;font-family:Georgia,serif;border:1px solid #ccc;padding:.6em;"
     "max-height:70vh;overflow:auto}mark{background:#ffe066}mark a{color:inherit;text-decoration:none}"
     "mark:target,.anchor:target+mark{background:#ffb020}mark.both{background:#ffc94d}#pager button{margin-right:4px}";
@@ -175,7 +201,7 @@ static const char script[] =
     "tr.appendChild(el('td',String(v)));\n"
     "  tr.onclick=()=>show(i);tb.appendChild(tr);}\n"
     " const pg=document.getElementById('pager');pg.textContent='';const n=Math.ceil(rows.length/per);\n"
-    " pg.appendChild(el('span',rows.length+' pairs'+(n>1?', page '+(page+1)+' of '+n+' ':' ')));\n"
+    " pg.appendChild(el('span',rows.length+(rows.length===1?' pair':' pairs')+(n>1?', page '+(page+1)+' of '+n+' ':' ')));\n"
     " if(page>0){const b=el('button','previous');b.onclick=()=>{page--;draw();};pg.appendChild(b);}\n"
     " if(page+1<n){const b=el('button','next');b.onclick=()=>{page++;draw();};pg.appendChild(b);}}\n"
     "function fill(box,text,ranges,me,other){box.textContent='';let at=0,ids=[];const on=new Set(),ev=[];\n"
@@ -211,8 +237,8 @@ int nd_report_write(nd_report *r, FILE *f)
     put_html(f, r->title);
     fputs("</h1><p class=\"cmd\">", f);
     put_html(f, r->command);
-    fprintf(f, "</p><p>%zu pairs sharing passages among %zu documents; shared words per pair:</p>\n",
-            r->npairs, r->ndocs);
+    fprintf(f, "</p><p>%zu pair%s sharing passages among %zu document%s; shared words per pair:</p>\n",
+            r->npairs, r->npairs == 1 ? "" : "s", r->ndocs, r->ndocs == 1 ? "" : "s");
     put_histogram(f, r);
     fputs("</header>\n<p><input id=\"filter\" type=\"search\" placeholder=\"filter by document id\" "
           "size=\"40\"> <span id=\"pager\"></span></p>\n<table id=\"pairs\"><thead><tr><th>#</th><th>A</th>"

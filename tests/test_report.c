@@ -132,6 +132,23 @@ static void utf16_offsets_follow_the_writer(void **state)
     }
 }
 
+/* The header's command line can be pasted back into a shell. */
+static void command_line_is_shell_quoted(void **state)
+{
+    char *argv[] = {"overlap", "my file.txt", "it's", "-o", "r.html", "", "a;b", "--min-words=30"};
+    char *c = nd_report_command(8, argv);
+    assert_string_equal(c, "neardup overlap 'my file.txt' 'it'\\''s' -o r.html '' 'a;b' --min-words=30");
+    free(c);
+    /* long command lines are not cut */
+    char big[5000];
+    memset(big, 'x', sizeof big - 1);
+    big[sizeof big - 1] = 0;
+    char *argv2[] = {"align", big, big};
+    c = nd_report_command(3, argv2);
+    assert_int_equal(strlen(c), strlen("neardup align") + 2 * (1 + strlen(big)));
+    free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -139,6 +156,7 @@ int main(void)
         cmocka_unit_test(utf16_offsets),
         cmocka_unit_test(passages_in_utf16_and_sorted_pairs),
         cmocka_unit_test(utf16_offsets_follow_the_writer),
+        cmocka_unit_test(command_line_is_shell_quoted),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
