@@ -1,0 +1,54 @@
+#!/bin/sh
+# bench/run.sh - `make bench`: issue-5 throughput, scaling and memory figures.
+#
+# usage: sh bench/run.sh [NEARDUP]        (make bench passes $(BIN); default build/neardup)
+# env:   QUICK=1     < 2 min: 1 repetition, 2000-document slice, no 1 GB corpus, no -march builds
+#        OUT=DIR     results and generated data (default build/bench)
+#        BIG_COPIES  copies of news-40k in the generated corpus (default 18 = 1.1 GB; 0 = none)
+#        VARIANTS=0  skip the -march builds
+#
+# Builds bench/gen_big.c and two -march variants of neardup (in OUT/variants/*, via make with
+# BUILD= and OPT=; the portable default build is the binary under test), then runs
+# bench/bench.py, which writes OUT/bench.md and OUT/bench.csv.  Skips with a message (exit 0)
+# when ../shared/corpora/news-40k.jsonl.zst is absent.
+set -eu
+cd "$(dirname "$0")/.."
+BIN=${1:-build/neardup}
+OUT=${OUT:-build/bench}
+QUICK=${QUICK:-0}
+CORPUS=../shared/corpora/news-40k.jsonl.zst
+PY=/usr/bin/python3
+
+if [ ! -f "$CORPUS" ]; then
+    echo "SKIP: $CORPUS is absent; make bench needs the news-40k corpus (see bench/README.md)"
+    exit 0
+fi
+[ -x "$BIN" ] || { echo "bench: $BIN is not built (run make first)" >&2; exit 2; }
+command -v zstd >/dev/null || { echo "bench: zstd is not installed (sh scripts/install-deps.sh)" >&2; exit 1; }
+# numpy for the datasketch baseline; bench.py says SKIP for it when this fails (not root)
+sh scripts/install-deps.sh >/dev/null 2>&1 || echo "bench: some Debian packages are missing (sh scripts/install-deps.sh)" >&2
+
+mkdir -p "$OUT"
+${CC:-cc} -O2 -std=c11 -D_DEFAULT_SOURCE -Wall -Wextra -o "$OUT/gen_big" bench/gen_big.c
+
+if [ "$QUICK" = 1 ]; then
+    set -- --mode quick --reps 1 --big-copies 0 --slice 2000 --ds-styles reuse/batch
+    VARIANTS=${VARIANTS:-0}
+else
+    set -- --mode full --reps 3 --big-copies "${BIG_COPIES:-18}" --big-reps 3 --slice 5000
+fi
+
+if [ "${VARIANTS:-1}" != 0 ]; then
+    # the default OPT is the Makefile's portable "-O2 -mtune=generic": the binary under test
+    set -- "$@" --variant "default@-O2 -mtune=generic@$BIN"
+    for v in "native:-O2 -march=native" "o3native:-O3 -march=native -mtune=native"; do
+        name=${v%%:*}
+        opt=${v#*:}
+        echo "building $OUT/variants/$name (OPT=\"$opt\")"
+        make --no-print-directory -j2 BUILD="$OUT/variants/$name" OPT="$opt" \
+            "$OUT/variants/$name/neardup" >/dev/null
+        set -- "$@" --variant "$name@$opt@$OUT/variants/$name/neardup"
+    done
+fi
+
+exec "$PY" bench/bench.py --neardup "$BIN" --gen "$OUT/gen_big" --corpus "$CORPUS" --out "$OUT" "$@"
