@@ -65,7 +65,10 @@ int nd_cmd_align(int argc, char **argv)
                           "deleted words). A and B are plain files, or JSONL inputs holding one\n"
                           "record each.",
                           align_opts, on_option, &c, &pos, &npos);
-    if (rc) return rc == 1 ? 0 : rc;
+    if (rc) {
+        free(pos);
+        return rc == 1 ? 0 : rc;
+    }
     if (npos != 2) {
         free(pos);
         return nd_cli_error(NEARDUP_E_USAGE, "align takes exactly two inputs, A and B (see --help)");

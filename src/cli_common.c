@@ -35,6 +35,7 @@ static void print_help(const char *usage, const char *summary, const nd_cli_opti
         printf("  %-26s %s\n", left, o->help);
     }
     printf("  %-26s %s\n", "-h, --help", "show this help and exit");
+    fflush(stdout);
 }
 
 static const nd_cli_option *find_long(const nd_cli_option *opts, const char *name, size_t len)

@@ -196,6 +196,7 @@ int nd_cmd_overlap(int argc, char **argv)
                           overlap_opts, on_option, &c, &pos, &npos);
     if (rc) {
         free(c.refs);
+        free(pos);
         return rc == 1 ? 0 : rc;
     }
     double t0 = nd_now();
