@@ -4,6 +4,7 @@
  * rest of dedup (clusters, second pass) is unchanged. */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "cli.h"
 #include "mpi_dedup.h"
@@ -52,11 +53,15 @@ static int run_bounded(nd_job *j, char **inputs, int ninputs)
     j->ps = (nd_pairs_stats){.band_records = st.band_records, .candidates = st.candidates,
                              .accepted = st.accepted, .bands = st.bands, .rows = st.rows,
                              .t_band = st.t_merge, .t_verify = st.t_verify};
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
     if (j->common.timings)
         fprintf(stderr, "timings: --memory %.0f MiB: %llu band records in %llu sorted runs (%.1f MB zstd), "
-                "signatures %.1f MB on disk, %llu candidate emissions, merge %.3f s, verify %.3f s\n",
+                "signatures %.1f MB on disk, %llu candidate emissions, merge %.3f s, verify %.3f s; "
+                "peak RSS so far %.1f MiB\n",
                 j->memory / 1048576.0, (unsigned long long)st.band_records, (unsigned long long)st.runs,
-                st.run_bytes / 1e6, st.sig_bytes / 1e6, (unsigned long long)st.emitted, st.t_merge, st.t_verify);
+                st.run_bytes / 1e6, st.sig_bytes / 1e6, (unsigned long long)st.emitted, st.t_merge, st.t_verify,
+                ru.ru_maxrss / 1024.0);
     return 0;
 }
 

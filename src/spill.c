@@ -116,9 +116,16 @@ typedef struct {
     uint8_t *digest;     /* per document, ND_DIGEST_BYTES */
     size_t live_cap, dg_cap;
     uint64_t n;
+    uint64_t budget;     /* bytes for the buffer, its sort scratch and per-document state */
     nd_spill_stats *st;
-    nd_error io_err;
 } spill_ctx;
+
+/* Per-document state held in memory by the end of record r (see spill.h):
+ * the pipeline's id and origin, and our live flag and digest. */
+static uint64_t per_doc_bytes(const nd_corpus_info *ci, uint64_t n)
+{
+    return ci->id_len + n * (sizeof *ci->id_off + sizeof *ci->input + sizeof *ci->line + 1 + 1 + ND_DIGEST_BYTES);
+}
 
 typedef struct {
     uint64_t *sh;
@@ -255,7 +262,11 @@ static int collect(void *u, void *bop, uint64_t first, size_t n, nd_error *err)
         memcpy(c->digest + r * ND_DIGEST_BYTES, b->dg + j * ND_DIGEST_BYTES, ND_DIGEST_BYTES);
         j++;
         if (!c->live[r]) continue; /* empty documents never pair */
-        if (c->nbuf + c->bands > c->cap && spill_run(c, err)) return err->code;
+        /* the buffer and the radix sort's scratch (2 x 16 bytes a record)
+         * share the budget with the per-document state */
+        uint64_t need = 2 * (uint64_t)(c->nbuf + c->bands) * sizeof *c->buf + per_doc_bytes(c->ci, r + 1);
+        if ((c->nbuf + c->bands > c->cap || (need > c->budget && c->nbuf >= 4096)) && spill_run(c, err))
+            return err->code;
         nd_lsh_band_records(sig, c->bands, c->rows, c->band_seed, (uint32_t)r, c->buf + c->nbuf);
         c->nbuf += c->bands;
         c->st->band_records += c->bands;
@@ -493,8 +504,17 @@ int nd_spill_pairs(nd_reader *r, const nd_pipeline_opts *po, const nd_sketch_opt
     st->bands = c.bands;
     st->rows = c.rows;
     c.band_seed = nd_band_seed(so->seeds.sketch_seed);
-    /* a quarter of the limit for records; sorting needs as much again */
-    size_t quarter = (size_t)(o->memory / 4);
+    /* What does not grow with the corpus comes off the top: the pipeline's
+     * batch slots (2 x threads + 2, up to ~2 MiB each as buffers double),
+     * the reader's 4 MiB line buffer and the program itself (~8 MiB). */
+    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+    uint64_t nt = po->threads ? po->threads : (ncpu > 0 ? (uint64_t)ncpu : 1);
+    uint64_t fixed = (12 + (2 * nt + 2) * 2) << 20;
+    /* a limit below that still gets a quarter of itself (and will be exceeded) */
+    c.budget = o->memory > fixed + o->memory / 4 ? o->memory - fixed : o->memory / 4;
+    st->fixed = fixed;
+    /* half the budget for records at most; sorting needs as much again */
+    size_t quarter = (size_t)(c.budget / 4);
     c.cap = quarter / sizeof(nd_band_rec);
     if (c.cap < 4096) c.cap = 4096;
     if (c.cap < c.bands) c.cap = c.bands;
@@ -525,10 +545,10 @@ int nd_spill_pairs(nd_reader *r, const nd_pipeline_opts *po, const nd_sketch_opt
         .collect = collect,
     };
     if ((rc = nd_pipeline_run(r, po, &f, ci, err))) goto out;
-    if ((rc = nd_corpus_check_unique_ids(ci, r, err))) goto out;
     if ((rc = spill_run(&c, err)) || (rc = flush_sigs(&c, err))) goto out;
     free(c.buf);
     c.buf = NULL;
+    if ((rc = nd_corpus_check_unique_ids(ci, r, err))) goto out;
     st->run_bytes = c.run_off;
     st->sig_bytes = c.sig_off;
     double t0 = nd_now();
@@ -548,7 +568,10 @@ int nd_spill_pairs(nd_reader *r, const nd_pipeline_opts *po, const nd_sketch_opt
     free(c.digest);
     c.digest = NULL;
     v.sig_fd = c.sig_fd;
-    v.cand_cap = quarter / sizeof *v.cand;
+    /* candidates: 8 bytes each and 8 more while they are sorted, next to
+     * the per-document state and one decoder (~0.4 MiB) per run */
+    uint64_t held = per_doc_bytes(ci, n) + n * sizeof *rep + c.nruns * (400u << 10);
+    v.cand_cap = c.budget > held ? (size_t)((c.budget - held) / 2 / (2 * sizeof *v.cand)) : 0;
     if (v.cand_cap < 4096) v.cand_cap = 4096;
     v.cand = malloc(v.cand_cap * sizeof *v.cand);
     v.sa = malloc((size_t)so->k * 4);

@@ -29,6 +29,7 @@ typedef struct {
 typedef struct {
     uint64_t band_records, runs, run_bytes, sig_bytes; /* run_bytes: compressed */
     uint64_t emitted, candidates, accepted, exact_dups;
+    uint64_t fixed; /* bytes set aside for what does not grow with the corpus */
     unsigned bands, rows;
     double t_shingle, t_sketch, t_merge, t_verify;
 } nd_spill_stats;
