@@ -5,7 +5,7 @@
 set -eu
 PKGS="build-essential pkg-config libxxhash-dev libsodium-dev libcmocka-dev libutf8proc-dev
 zlib1g-dev libzstd-dev zstd libjansson-dev libcjson-dev python3 chromium
-libopenmpi-dev openmpi-bin valgrind python3-numpy $*"
+libopenmpi-dev openmpi-bin valgrind python3-numpy time $*"
 missing=""
 for p in $PKGS; do
     if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
