@@ -177,6 +177,10 @@ typedef struct {
 int nd_cli_load_one(const char *path, const nd_pipeline_opts *po, nd_loaded_doc *d, nd_tokens *tok,
                     nd_error *err);
 void nd_loaded_doc_free(nd_loaded_doc *d);
+/* The record of path whose id is want (want NULL: nd_cli_load_one).  Reads
+ * the whole input; no such record, or two, is an error naming the file. */
+int nd_cli_load_id(const char *path, const char *want, const nd_pipeline_opts *po, nd_loaded_doc *d,
+                   nd_tokens *tok, nd_error *err);
 
 /* The passage fields of the JSONL records (no braces). */
 void nd_print_passage_fields(FILE *f, const nd_passage *p);

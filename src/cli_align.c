@@ -5,13 +5,15 @@
 #include "cli.h"
 #include "report.h"
 
-enum { OPT_MIN_WORDS = 100, OPT_MAX_GAP, OPT_MIN_IDENTITY };
+enum { OPT_MIN_WORDS = 100, OPT_MAX_GAP, OPT_MIN_IDENTITY, OPT_A_ID, OPT_B_ID };
 
 static const nd_cli_option align_opts[] = {
     {"min-words", 'w', "W", "report passages of at least W aligned words (default 20)", OPT_MIN_WORDS},
     {"max-gap", 0, "G", "bridge runs of up to G edited words inside a passage (default 8)", OPT_MAX_GAP},
     {"min-identity", 0, "X", "drop passages whose matching fraction of words is below X (default 0.5)", OPT_MIN_IDENTITY},
     {"ngram", 'n', "N", "words per exact seed (default 5)", 1},
+    {"a-id", 0, "ID", "take A's record with this id from a JSONL input of many (default: A holds one record)", OPT_A_ID},
+    {"b-id", 0, "ID", "take B's record with this id from a JSONL input of many (default: B holds one record)", OPT_B_ID},
     ND_OPT_FORMAT("text|jsonl|html", "text"),
     ND_OPT_OUTPUT,
     ND_OPT_ID_FIELD,
@@ -27,6 +29,7 @@ static const nd_cli_option align_opts[] = {
 typedef struct {
     nd_common common;
     nd_align_opts al;
+    const char *id[2]; /* --a-id, --b-id */
 } align_ctx;
 
 static int on_option(void *ctx, int id, const char *arg)
@@ -47,13 +50,15 @@ static int on_option(void *ctx, int id, const char *arg)
         if (nd_cli_double("--min-identity", arg, 0, 1, &x)) return 2;
         c->al.min_identity = x;
         return 0;
+    case OPT_A_ID:
+    case OPT_B_ID: c->id[id == OPT_B_ID] = arg; return 0;
     default: return nd_common_option(&c->common, id, arg);
     }
 }
 
 int nd_cmd_align(int argc, char **argv)
 {
-    align_ctx c;
+    align_ctx c = {.id = {NULL, NULL}};
     nd_common_default(&c.common);
     nd_align_opts_default(&c.al);
     char **pos = NULL;
@@ -63,7 +68,8 @@ int nd_cmd_align(int argc, char **argv)
                           "both original texts, aligned words and identity. Exact word seeds are\n"
                           "chained along both texts across small edits (substituted, inserted or\n"
                           "deleted words). A and B are plain files, or JSONL inputs holding one\n"
-                          "record each.",
+                          "record each (or many, with --a-id / --b-id picking one: A and B may be the\n"
+                          "same corpus, to show a pair that neardup overlap reported).",
                           align_opts, on_option, &c, &pos, &npos);
     if (rc) {
         free(pos);
@@ -84,7 +90,7 @@ int nd_cmd_align(int argc, char **argv)
     size_t np = 0;
     nd_out out = {0};
     for (int i = 0; i < 2 && !rc; i++)
-        if ((rc = nd_cli_load_one(pos[i], &po, &d[i], &tok[i], &err))) rc = nd_cli_error(rc, "%s", err.msg);
+        if ((rc = nd_cli_load_id(pos[i], c.id[i], &po, &d[i], &tok[i], &err))) rc = nd_cli_error(rc, "%s", err.msg);
     if (!rc && (rc = nd_align(&tok[0], &tok[1], &c.al, &p, &np)))
         rc = nd_cli_error(rc, "out of memory aligning %s and %s", pos[0], pos[1]);
     if (!rc && (rc = nd_out_open(&out, c.common.output, &err))) rc = nd_cli_error(rc, "%s", err.msg);

@@ -15,6 +15,12 @@ void nd_loaded_doc_free(nd_loaded_doc *d)
 int nd_cli_load_one(const char *path, const nd_pipeline_opts *po, nd_loaded_doc *d, nd_tokens *tok,
                     nd_error *err)
 {
+    return nd_cli_load_id(path, NULL, po, d, tok, err);
+}
+
+int nd_cli_load_id(const char *path, const char *want, const nd_pipeline_opts *po, nd_loaded_doc *d,
+                   nd_tokens *tok, nd_error *err)
+{
     const char *in[1] = {path};
     nd_reader_opts ro = {.follow_symlinks = 1};
     nd_reader *r = nd_reader_open(in, 1, &ro, err);
@@ -24,7 +30,7 @@ int nd_cli_load_one(const char *path, const nd_pipeline_opts *po, nd_loaded_doc 
     nd_tokenizer *tk = nd_tokenizer_create(po->token_seed, po->lossy);
     int rc = rp && tk ? NEARDUP_OK : nd_fail(err, NEARDUP_E_NOMEM, "out of memory reading %s", path);
     if (tk && po->keyed) nd_tokenizer_set_secret(tk, po->token_secret);
-    size_t nrec = 0;
+    size_t nrec = 0, found = 0;
     int got;
     while (!rc && (got = nd_reader_next(r, &b, (size_t)1 << 30, err)) != 0) {
         if (got < 0) {
@@ -32,7 +38,7 @@ int nd_cli_load_one(const char *path, const nd_pipeline_opts *po, nd_loaded_doc 
             break;
         }
         for (size_t i = 0; i < b.n && !rc; i++, nrec++) {
-            if (nrec > 0) {
+            if (nrec > 0 && !want) {
                 rc = nd_fail(err, NEARDUP_E_USAGE, "%s holds more than one record; align takes one document "
                              "per input (use neardup overlap for collections)", path);
                 break;
@@ -41,6 +47,14 @@ int nd_cli_load_one(const char *path, const nd_pipeline_opts *po, nd_loaded_doc 
             const nd_raw_record *rec = &b.rec[i];
             rc = nd_record_parse(rp, rec, b.buf + rec->off, nd_reader_path(r, rec->input), &doc, err);
             if (rc) break;
+            /* with an id: stream past the other records, and read all of
+             * them, so an id given twice is an error and not a guess */
+            if (want && (doc.id_len != strlen(want) || memcmp(doc.id, want, doc.id_len))) continue;
+            if (want && found++) {
+                rc = nd_fail(err, NEARDUP_E_INPUT, "%s%s%llu: a second record with id \"%s\"", path,
+                             rec->line ? ":" : "", (unsigned long long)rec->line, want);
+                break;
+            }
             size_t bad = 0, replaced = 0;
             rc = nd_tokenize(tk, doc.text, doc.text_len, tok, &bad, &replaced);
             if (rc == NEARDUP_E_UTF8) {
@@ -66,6 +80,7 @@ int nd_cli_load_one(const char *path, const nd_pipeline_opts *po, nd_loaded_doc 
         }
     }
     if (!rc && nrec == 0) rc = nd_fail(err, NEARDUP_E_INPUT, "%s holds no record", path);
+    else if (!rc && want && !found) rc = nd_fail(err, NEARDUP_E_INPUT, "%s holds no record with id \"%s\"", path, want);
     nd_batch_free(&b);
     nd_record_parser_free(rp);
     nd_tokenizer_free(tk);
