@@ -206,6 +206,7 @@ int nd_cmd_overlap(int argc, char **argv)
     c.ov.ngram = c.common.ngram;
     c.ov.anchor_seed = seeds.anchor_seed;
     c.ov.keep_text = c.common.format == ND_FMT_TEXT || c.common.format == ND_FMT_HTML;
+    c.ov.progress = po.progress;
     c.ov.align.min_words = c.ov.min_words;
     c.ov.align.seed_len = c.ov.ngram;
     nd_doc_store s = {0}, sr = {0};

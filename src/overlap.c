@@ -270,7 +270,30 @@ static void *loop_worker(void *arg)
     return NULL;
 }
 
-static int parallel_for(size_t n, unsigned threads, int (*fn)(void *, size_t), void *arg)
+/* A progress bar on standard error for the loop, drawn by this thread
+ * between its own items at most four times a second (label NULL: none). */
+static void loop_progress(loop *l, const char *label, double *last, int end)
+{
+    if (end) {
+        if (*last > 0) fputs("\r\033[K", stderr);
+        return;
+    }
+    double now = nd_now();
+    if (now - *last < 0.25) return;
+    if (*last == 0) { /* the first call starts the clock: short loops stay silent */
+        *last = now;
+        return;
+    }
+    *last = now;
+    size_t done = atomic_load(&l->next);
+    if (done > l->n) done = l->n;
+    int w = l->n ? (int)(30 * done / l->n) : 30;
+    fprintf(stderr, "\rneardup: %s [%.*s%*s] %zu of %zu (%.0f%%)\033[K", label, w,
+            "==============================", 30 - w, "", done, l->n, l->n ? 100.0 * done / l->n : 100.0);
+    fflush(stderr);
+}
+
+static int parallel_for(size_t n, unsigned threads, int (*fn)(void *, size_t), void *arg, const char *label)
 {
     loop l = {.n = n, .fn = fn, .arg = arg};
     atomic_init(&l.next, 0);
@@ -280,7 +303,18 @@ static int parallel_for(size_t n, unsigned threads, int (*fn)(void *, size_t), v
     unsigned started = 0;
     for (; tid && started + 1 < threads; started++)
         if (pthread_create(&tid[started], NULL, loop_worker, &l)) break;
-    loop_worker(&l);
+    if (!label) {
+        loop_worker(&l);
+    } else { /* loop_worker, drawing the bar between items */
+        double last = 0;
+        for (;;) {
+            size_t i = atomic_fetch_add(&l.next, 1);
+            if (i >= l.n || atomic_load(&l.failed)) break;
+            if (l.fn(l.arg, i)) atomic_store(&l.failed, 1);
+            loop_progress(&l, label, &last, 0);
+        }
+        loop_progress(&l, label, &last, 1);
+    }
     for (unsigned i = 0; i < started; i++) pthread_join(tid[i], NULL);
     free(tid);
     return atomic_load(&l.failed) ? NEARDUP_E_NOMEM : NEARDUP_OK;
@@ -402,11 +436,11 @@ int nd_overlap_run(nd_doc_store *s, const nd_overlap_opts *o, uint32_t split, un
     }
     if (!rc) {
         kgram_job kj = {s, k, kg_off, kg, need};
-        rc = parallel_for(s->n, threads, kgram_one, &kj);
+        rc = parallel_for(s->n, threads, kgram_one, &kj, NULL);
     }
     if (!rc) {
         align_job aj = {s, o, cand, res, kg_off, kg};
-        rc = parallel_for(ncand, threads, align_one, &aj);
+        rc = parallel_for(ncand, threads, align_one, &aj, o->progress ? "aligning candidate pairs" : NULL);
     }
     free(kg);
     free(kg_off);

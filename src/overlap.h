@@ -12,6 +12,7 @@ typedef struct {
     unsigned min_words;   /* W: report passages of at least W words (20) */
     uint64_t max_df;      /* anchors in more documents are boilerplate (50) */
     int keep_text;        /* keep the texts (for display) */
+    int progress;         /* a progress bar on stderr while aligning (the CLI sets it on a terminal) */
     uint64_t anchor_seed;
     nd_align_opts align;  /* min_words and seed_len follow the fields above */
 } nd_overlap_opts;
