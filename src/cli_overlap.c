@@ -90,9 +90,9 @@ static int store_append(nd_doc_store *dst, nd_doc_store *src)
         dst->tok_off[dst->n + i] = dst->ntok + src->tok_off[i];
         dst->text_off[dst->n + i] = dst->text_len + src->text_off[i];
     }
-    memcpy(dst->hash + dst->ntok, src->hash, src->ntok * sizeof *src->hash);
-    memcpy(dst->span + dst->ntok, src->span, src->ntok * sizeof *src->span);
-    memcpy(dst->text + dst->text_len, src->text, src->text_len);
+    if (src->ntok) memcpy(dst->hash + dst->ntok, src->hash, src->ntok * sizeof *src->hash);
+    if (src->ntok) memcpy(dst->span + dst->ntok, src->span, src->ntok * sizeof *src->span);
+    if (src->text_len) memcpy(dst->text + dst->text_len, src->text, src->text_len); /* NULL without texts */
     for (size_t i = 0; i < src->nanc; i++) {
         nd_anchor a = src->anc[i];
         a.doc += (uint32_t)dst->n;

@@ -131,11 +131,11 @@ static int load_doc(void *u, void *tsp, void *bop, uint64_t doc, const nd_doc *d
     size_t na = nd_winnow(ts->sh, m, nd_anchor_window(c->o->min_words, c->o->ngram), c->o->anchor_seed,
                           ts->ap, ts->ah);
     for (size_t i = 0; i < na; i++) b->anc[b->nanc++] = (nd_anchor){ts->ah[i], (uint32_t)doc, ts->ap[i]};
-    memcpy(b->hash + b->ntok_all, tok->hash, tok->n * sizeof *tok->hash);
-    memcpy(b->span + b->ntok_all, tok->span, tok->n * sizeof *tok->span);
+    if (tok->n) memcpy(b->hash + b->ntok_all, tok->hash, tok->n * sizeof *tok->hash);
+    if (tok->n) memcpy(b->span + b->ntok_all, tok->span, tok->n * sizeof *tok->span);
     b->ntok_all += tok->n;
     if (c->o->keep_text) {
-        memcpy(b->text + b->text_all, d->text, d->text_len);
+        if (d->text_len) memcpy(b->text + b->text_all, d->text, d->text_len);
         b->text_all += d->text_len;
     }
     b->doc[b->n] = doc;
@@ -169,9 +169,11 @@ static int collect(void *u, void *bop, uint64_t first, size_t n, nd_error *err)
         if (j < b->n && b->doc[j] == r) { /* else: a skipped record, kept empty */
             nt = b->ntok[j];
             tl = b->tlen[j];
-            memcpy(s->hash + s->ntok, b->hash + tpos, nt * sizeof *s->hash);
-            memcpy(s->span + s->ntok, b->span + tpos, nt * sizeof *s->span);
-            memcpy(s->text + s->text_len, b->text + xpos, tl);
+            /* guarded: without texts (or tokens) the batch arrays are NULL,
+             * and memcpy from NULL is undefined even for 0 bytes */
+            if (nt) memcpy(s->hash + s->ntok, b->hash + tpos, nt * sizeof *s->hash);
+            if (nt) memcpy(s->span + s->ntok, b->span + tpos, nt * sizeof *s->span);
+            if (tl) memcpy(s->text + s->text_len, b->text + xpos, tl);
             tpos += nt;
             xpos += tl;
             j++;
@@ -181,7 +183,7 @@ static int collect(void *u, void *bop, uint64_t first, size_t n, nd_error *err)
         s->tok_off[r + 1] = s->ntok;
         s->text_off[r + 1] = s->text_len;
     }
-    memcpy(s->anc + s->nanc, b->anc, b->nanc * sizeof *s->anc);
+    if (b->nanc) memcpy(s->anc + s->nanc, b->anc, b->nanc * sizeof *s->anc);
     s->nanc += b->nanc;
     s->n = first + n;
     return NEARDUP_OK;
@@ -337,7 +339,7 @@ static int kgram_one(void *arg, size_t d)
     nd_kgram *g;
     size_t n;
     if (nd_kgrams(&t, j->k, &g, &n)) return -1;
-    memcpy(j->kg + j->kg_off[d], g, n * sizeof *g);
+    if (n) memcpy(j->kg + j->kg_off[d], g, n * sizeof *g);
     free(g);
     return 0;
 }
