@@ -27,6 +27,7 @@
 #include "cli.h"
 #include "index.h"
 #include "overlap.h"
+#include "report.h"
 
 enum { MODE_DUP, MODE_OVERLAP };
 enum { GIVEN_NGRAM = 1, GIVEN_K = 2, GIVEN_T = 4, GIVEN_SEED = 8 };
@@ -42,7 +43,7 @@ enum { OPT_MIN_WORDS = 101, OPT_MAX_DF, OPT_MAX_GAP, OPT_MIN_IDENTITY };
 
 static const nd_cli_option query_opts[] = {
     {"mode", 0, "dup|overlap", "dup: references with Jaccard >= T; overlap: references sharing passages (default dup)", 100},
-    ND_OPT_FORMAT("text|jsonl", "text"),
+    ND_OPT_FORMAT("text|jsonl|html", "text; html with --mode overlap"),
     ND_OPT_OUTPUT,
     ND_OPT_THRESHOLD("the index's"),
     {"min-words", 'w', "W", "overlap: report passages of at least W aligned words; W below the index's "
@@ -110,6 +111,11 @@ typedef struct {
     uint64_t band_seed;
     float threshold;
     int color;
+    /* --format html: the report, each reference's report document (-1: not
+     * yet added) and the collector's own text reader */
+    nd_report *report;
+    long *ref_doc;
+    nd_index_texts *tx;
     /* collected */
     double *lat;
     size_t nlat, lat_cap;
@@ -142,7 +148,44 @@ typedef struct {
     double *lat;
     size_t nlat, lat_cap;
     uint64_t hits, cands, dropped;
+    /* --format html: the batch's query documents that have hits (copied:
+     * the parser's buffer is gone by collect time) and the hits */
+    struct html_q { char *id, *text; size_t len; } *hq;
+    size_t nhq, hq_cap;
+    struct html_hit { size_t q; uint32_t ref; nd_passage *p; size_t np; uint64_t shared; double ca, cb; } *hh;
+    size_t nhh, hh_cap;
 } batch_out;
+
+static void html_clear(batch_out *b)
+{
+    for (size_t i = 0; i < b->nhq; i++) free(b->hq[i].id), free(b->hq[i].text);
+    for (size_t i = 0; i < b->nhh; i++) free(b->hh[i].p);
+    b->nhq = b->nhh = 0;
+}
+
+/* Keeps a hit for the report; takes *p (set to NULL).  new_q: the first hit
+ * of query document d (which is then copied). */
+static int html_keep(batch_out *b, const nd_doc *d, int new_q, uint32_t ref, nd_passage **p, size_t np,
+                     uint64_t shared, double ca, double cb)
+{
+    if (new_q) {
+        if (nd_grow((void **)&b->hq, &b->hq_cap, b->nhq + 1, sizeof *b->hq)) return -1;
+        struct html_q *q = &b->hq[b->nhq];
+        q->id = strndup(d->id, d->id_len);
+        q->text = malloc(d->text_len + 1);
+        if (!q->id || !q->text) {
+            free(q->id), free(q->text);
+            return -1;
+        }
+        memcpy(q->text, d->text, d->text_len);
+        q->len = d->text_len;
+        b->nhq++;
+    }
+    if (nd_grow((void **)&b->hh, &b->hh_cap, b->nhh + 1, sizeof *b->hh)) return -1;
+    b->hh[b->nhh++] = (struct html_hit){b->nhq - 1, ref, *p, np, shared, ca, cb};
+    *p = NULL;
+    return 0;
+}
 
 static void *thread_init(void *u)
 {
@@ -218,6 +261,7 @@ static void batch_reset(void *u, void *p)
     batch_close(b);
     b->mem = open_memstream(&b->buf, &b->len); /* NULL is caught by the worker */
     b->nlat = b->hits = b->cands = b->dropped = 0;
+    html_clear(b);
 }
 
 static void batch_free(void *u, void *p)
@@ -225,6 +269,9 @@ static void batch_free(void *u, void *p)
     batch_out *b = p;
     batch_close(b);
     free(b->lat);
+    html_clear(b);
+    free(b->hq);
+    free(b->hh);
     free(b);
 }
 
@@ -402,7 +449,7 @@ static int overlap_doc(query_ctx *c, thread_state *ts, batch_out *b, const nd_do
     nd_tokens q = {ts->qh, tok->span, tok->n, 0};
     const nd_align_opts *ao = &c->o->ov.align;
     nd_kgram *qg = NULL;
-    size_t nqg = 0;
+    size_t nqg = 0, kept = 0; /* kept: hits kept for the report */
     int rc = nd_kgrams(&q, ao->seed_len, &qg, &nqg) ? NEARDUP_E_NOMEM : NEARDUP_OK;
     for (size_t i = 0; !rc && i < ncand; i++) {
         uint32_t r = ts->cand[i];
@@ -423,8 +470,10 @@ static int overlap_doc(query_ctx *c, thread_state *ts, batch_out *b, const nd_do
         if (!rc && np) {
             uint64_t shared = 0;
             for (size_t k = 0; k < np; k++) shared += p[k].matches;
-            put_overlap(b->mem, c, d, nd_index_id(ix, r), text, p, np, shared,
-                        nd_passage_coverage(p, np, 0, q.n), nd_passage_coverage(p, np, 1, ts->rt.n));
+            double ca = nd_passage_coverage(p, np, 0, q.n), cb = nd_passage_coverage(p, np, 1, ts->rt.n);
+            if (!c->report) put_overlap(b->mem, c, d, nd_index_id(ix, r), text, p, np, shared, ca, cb);
+            else if (html_keep(b, d, !kept++, r, &p, np, shared, ca, cb))
+                rc = nd_fail(err, NEARDUP_E_NOMEM, "out of memory keeping record %.200s for the report", d->id);
             b->hits++;
         }
         free(rg);
@@ -460,6 +509,28 @@ static int collect(void *u, void *bop, uint64_t first, size_t n, nd_error *err)
     if (nd_grow((void **)&c->lat, &c->lat_cap, c->nlat + b->nlat, sizeof *c->lat))
         return nd_fail(err, NEARDUP_E_NOMEM, "out of memory");
     if (b->nlat) memcpy(c->lat + c->nlat, b->lat, b->nlat * sizeof *b->lat);
+    /* --format html: the report grows here, in input order */
+    long qdoc = -1;
+    size_t qlast = SIZE_MAX;
+    for (size_t i = 0; c->report && i < b->nhh; i++) {
+        const struct html_hit *h = &b->hh[i];
+        if (h->q != qlast) {
+            const struct html_q *q = &b->hq[h->q];
+            if ((qdoc = nd_report_doc(c->report, q->id, q->text, q->len)) < 0)
+                return nd_fail(err, NEARDUP_E_NOMEM, "out of memory building the report");
+            qlast = h->q;
+        }
+        if (c->ref_doc[h->ref] < 0) {
+            const char *text;
+            size_t len;
+            int rc = nd_index_text(c->ix, c->tx, h->ref, &text, &len, err);
+            if (rc) return rc;
+            if ((c->ref_doc[h->ref] = nd_report_doc(c->report, nd_index_id(c->ix, h->ref), text, len)) < 0)
+                return nd_fail(err, NEARDUP_E_NOMEM, "out of memory building the report");
+        }
+        if (nd_report_pair(c->report, qdoc, c->ref_doc[h->ref], h->shared, h->ca, h->cb, h->p, h->np))
+            return nd_fail(err, NEARDUP_E_NOMEM, "out of memory building the report");
+    }
     c->nlat += b->nlat;
     c->hits += b->hits;
     c->cands += b->cands;
@@ -560,7 +631,7 @@ int nd_cmd_query(int argc, char **argv)
     o.ov.min_words = 0; /* 0: the index's guarantee */
     char **pos;
     int npos;
-    int rc = nd_cli_parse(argc, argv, "neardup query REF.ndx INPUT... [--mode dup|overlap] [--format text|jsonl]",
+    int rc = nd_cli_parse(argc, argv, "neardup query REF.ndx INPUT... [--mode dup|overlap] [--format text|jsonl|html]",
                           "Query documents against a reference index (neardup index build). --mode dup\n"
                           "lists references with Jaccard >= T, the records of `pairs` with a = the query\n"
                           "document and b = the reference. --mode overlap lists references sharing\n"
@@ -585,9 +656,27 @@ int nd_cmd_query(int argc, char **argv)
     nd_out out = {0};
     if ((rc = nd_index_open(pos[0], want, &ix, &err)) || (rc = adopt_params(ix, &o, &err))) goto done;
     c.ix = ix;
+    if (o.common.format == ND_FMT_HTML) {
+        if (o.mode != MODE_OVERLAP) {
+            rc = nd_fail(&err, NEARDUP_E_USAGE, "--format html shows shared passages: use it with --mode overlap");
+            goto done;
+        }
+        char *cmd = nd_report_command(argc, argv);
+        c.report = cmd ? nd_report_create("neardup query", cmd) : NULL;
+        free(cmd);
+        c.ref_doc = malloc((ix->ndocs ? ix->ndocs : 1) * sizeof *c.ref_doc);
+        c.tx = nd_index_texts_create();
+        if (!c.report || !c.ref_doc || !c.tx) {
+            rc = nd_fail(&err, NEARDUP_E_NOMEM, "out of memory starting the report");
+            goto done;
+        }
+        for (uint64_t i = 0; i < ix->ndocs; i++) c.ref_doc[i] = -1;
+    }
     if ((rc = nd_out_open(&out, o.common.output, &err))) goto done;
     c.out = out.f;
     rc = run(&c, &o, pos + 1, npos - 1, &ci, &err);
+    if (!rc && c.report && nd_report_write(c.report, out.f))
+        rc = nd_fail(&err, NEARDUP_E_NOMEM, "out of memory writing the report");
     if (rc) nd_out_abort(&out);
     else rc = nd_out_commit(&out, &err);
     if (!rc && !o.common.quiet) {
@@ -608,6 +697,9 @@ done:
     if (rc) rc = nd_cli_error(rc, "%s", err.msg);
     nd_index_close(ix);
     nd_corpus_info_free(&ci);
+    nd_report_free(c.report);
+    nd_index_texts_free(c.tx);
+    free(c.ref_doc);
     free(c.lat);
     free(pos);
     return rc;

@@ -72,4 +72,14 @@ dom "$T/twice.html" > "$T/twice.dom" || fail "dump-dom twice"
 for h in $(grep -o 'href="#p[ab][0-9]*"' "$T/twice.dom" | sed 's/href="#//; s/"//' | sort -u); do
     grep -q "id=\"$h\"" "$T/twice.dom" || fail "twice: the link #$h has no target"
 done
+
+# query --mode overlap --format html: the same highlighted statement
+"$N" index build tests/data/seeds/003_9a10c820da11214b.txt -o "$T/b.ndx" -q || fail "index build"
+"$N" query "$T/b.ndx" tests/data/seeds/000_e994c8c5101e7cdf.txt --mode overlap --format html -o "$T/q.html" -q ||
+    fail "query --format html"
+dom "$T/q.html" > "$T/q.dom" || fail "dump-dom query"
+grep -q '<mark id="pa1" class="passage"><a href="#pb1"[^>]*>and NATO are ready to meet again' "$T/q.dom" ||
+    fail "query report: A side not highlighted"
+grep -q '<mark id="pb1" class="passage"><a href="#pa1"[^>]*>and NATO are "ready to meet again' "$T/q.dom" ||
+    fail "query report: B side not highlighted"
 exit 0
