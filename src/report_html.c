@@ -263,12 +263,16 @@ int nd_report_write(nd_report *r, FILE *f)
     for (size_t i = 0; !rc && i < r->npairs; i++) {
         const rpair *p = &r->pairs[i];
         const uint32_t *ua = u16[p->a], *ub = u16[p->b];
+        size_t la = r->len[p->a], lb = r->len[p->b];
         fprintf(f, "%s[%ld,%ld,%llu,%.4f,%.4f,[", i ? ",\n" : "\n", p->a, p->b,
                 (unsigned long long)p->shared, p->ca, p->cb);
         for (size_t k = 0; k < p->np; k++) {
             const nd_passage *q = &p->p[k];
-            fprintf(f, "%s[%u,%u,%u,%u,%u,%.4f]", k ? "," : "", ua[q->a_start], ua[q->a_end], ub[q->b_start],
-                    ub[q->b_end], q->words, q->identity);
+            /* offsets past a text (a caller's mistake) are clamped, never read past the table */
+#define CLAMP(x, n) ((size_t)(x) > (n) ? (n) : (size_t)(x))
+            fprintf(f, "%s[%u,%u,%u,%u,%u,%.4f]", k ? "," : "", ua[CLAMP(q->a_start, la)], ua[CLAMP(q->a_end, la)],
+                    ub[CLAMP(q->b_start, lb)], ub[CLAMP(q->b_end, lb)], q->words, q->identity);
+#undef CLAMP
         }
         fputs("]]", f);
     }

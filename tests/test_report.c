@@ -65,8 +65,13 @@ static void passages_in_utf16_and_sorted_pairs(void **state)
     long ia = nd_report_doc(r, "a", a, strlen(a)), ib = nd_report_doc(r, "b", b, strlen(b));
     nd_passage p = {1, 4, 1, 4, 6, 23, 2, 19, 3, 3, 1.0}; /* bytes 6-23 of a = "shared words here" */
     assert_int_equal(nd_report_pair(r, ia, ib, 3, 0.7, 0.9, &p, 1), 0);
-    assert_int_equal(nd_report_pair(r, ib, ia, 9, 0.1, 0.1, &p, 1), 0);
+    nd_passage q = {1, 4, 1, 4, 2, 19, 6, 23, 3, 3, 1.0}; /* the same passage, sides swapped */
+    assert_int_equal(nd_report_pair(r, ib, ia, 9, 0.1, 0.1, &q, 1), 0);
+    /* offsets past the end of a text are clamped, not read past it (ASan checks) */
+    nd_passage bad = {0, 1, 0, 1, 0, 9999, 0, 9999, 1, 1, 1.0};
+    assert_int_equal(nd_report_pair(r, ia, ib, 1, 0, 0, &bad, 1), 0);
     char *html = render(r);
+    assert_non_null(strstr(html, "[[0,21,0,19,1,1.0000]]"));
     /* a's bytes 6-23 are UTF-16 units 4-21 (each é is 2 bytes, 1 unit) */
     assert_non_null(strstr(html, "[0,1,3,0.7000,0.9000,[[4,21,2,19,3,1.0000]]]"));
     /* most shared words first */
