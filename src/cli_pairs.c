@@ -115,7 +115,7 @@ static int exact_pairs(nd_job *j, uint32_t **rep_out, int all_pairs, nd_error *e
                 p[np++] = (nd_scored_pair){(uint32_t)k, (uint32_t)i, 1.0f, -1};
             }
     }
-    qsort(p, np, sizeof *p, cmp_scored);
+    if (np) qsort(p, np, sizeof *p, cmp_scored); /* p is NULL when np == 0 (UBSan: nonnull) */
     j->pairs = p;
     j->npairs = np;
     *rep_out = rep;
