@@ -307,7 +307,7 @@ static int candidates(const query_ctx *c, thread_state *ts, size_t *n)
         if (nd_grow((void **)&ts->cand, &ts->cand_cap, *n + m, sizeof *ts->cand)) return -1;
         for (size_t i = 0; i < m; i++) ts->cand[(*n)++] = r[i].doc;
     }
-    qsort(ts->cand, *n, sizeof *ts->cand, cmp_u32);
+    if (*n) qsort(ts->cand, *n, sizeof *ts->cand, cmp_u32); /* cand is NULL before the first hit */
     size_t u = 0;
     for (size_t i = 0; i < *n; i++)
         if (!u || ts->cand[i] != ts->cand[u - 1]) ts->cand[u++] = ts->cand[i];
@@ -377,7 +377,7 @@ static int overlap_candidates(const query_ctx *c, thread_state *ts, batch_out *b
             if (!j || r[j].doc != r[j - 1].doc) ts->cand[(*ncand)++] = r[j].doc;
     }
     b->dropped += *ndrop;
-    qsort(ts->cand, *ncand, sizeof *ts->cand, cmp_u32);
+    if (*ncand) qsort(ts->cand, *ncand, sizeof *ts->cand, cmp_u32);
     size_t u = 0;
     for (size_t i = 0; i < *ncand; i++)
         if (!u || ts->cand[i] != ts->cand[u - 1]) ts->cand[u++] = ts->cand[i];
