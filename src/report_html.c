@@ -68,7 +68,7 @@ long nd_report_doc(nd_report *r, const char *id, const char *text, size_t len)
         free(i), free(t);
         return -1;
     }
-    memcpy(t, text, len);
+    if (len) memcpy(t, text, len);
     t[len] = 0;
     r->id[r->ndocs] = i;
     r->text[r->ndocs] = t;
@@ -82,7 +82,7 @@ int nd_report_pair(nd_report *r, long a, long b, uint64_t shared_words, double c
     if (nd_grow((void **)&r->pairs, &r->pcap, r->npairs + 1, sizeof *r->pairs)) return -1;
     nd_passage *c = malloc((np ? np : 1) * sizeof *c);
     if (!c) return -1;
-    memcpy(c, p, np * sizeof *p);
+    if (np) memcpy(c, p, np * sizeof *p);
     r->pairs[r->npairs++] = (rpair){a, b, shared_words, containment_a, containment_b, c, np};
     return 0;
 }
@@ -229,7 +229,7 @@ static const char script[] =
 
 int nd_report_write(nd_report *r, FILE *f)
 {
-    qsort(r->pairs, r->npairs, sizeof *r->pairs, cmp_pair);
+    if (r->npairs) qsort(r->pairs, r->npairs, sizeof *r->pairs, cmp_pair); /* NULL when empty */
     fputs("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
           "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>", f);
     put_html(f, r->title);
