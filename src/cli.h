@@ -45,6 +45,7 @@ typedef struct {
     FILE *f;
     char *path; /* final path, NULL for stdout */
     char *tmp;  /* temporary path beside it */
+    char *buf;  /* stdio buffer: glibc ignores setvbuf's size without one */
 } nd_out;
 
 /* Opens path for writing through a temporary file in the same directory
@@ -52,7 +53,10 @@ typedef struct {
  * the path.  Returns NEARDUP_OK or NEARDUP_E_IO. */
 int nd_out_open(nd_out *o, const char *path, nd_error *err);
 /* Flushes and checks every write, then renames into place.  On any error the
- * temporary file is removed and nothing is left at path. */
+ * temporary file is removed and nothing is left at path.  No fsync: these
+ * outputs can be made again from their inputs, and on this kind of machine a
+ * 60 MB fsync cost as much as sketching 10,000 documents (like sort -o and
+ * zstd -o; the index, which is not regenerable, does fsync). */
 int nd_out_commit(nd_out *o, nd_error *err);
 /* Removes the temporary file (after a failure elsewhere). */
 void nd_out_abort(nd_out *o);

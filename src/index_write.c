@@ -64,6 +64,7 @@ void nd_text_block_free(nd_text_block *b)
 struct nd_index_writer {
     char *path, *tmp;
     FILE *f;
+    char *iobuf; /* f's buffer, freed after f is closed */
     nd_index_params p;
     uint64_t band_seed, pos;
     char *ids;
@@ -122,7 +123,7 @@ int nd_index_writer_open(nd_index_writer **out, const char *path, const nd_index
         return nd_fail(err, NEARDUP_E_IO, "cannot write %s: %s", path, strerror(e));
     }
     fchmod(fd, 0644);
-    setvbuf(w->f, NULL, _IOFBF, 1 << 20);
+    if ((w->iobuf = malloc(1 << 20))) setvbuf(w->f, w->iobuf, _IOFBF, 1 << 20); /* see nd_out_open */
     static const char zero[HEADER_BYTES]; /* the header is written last */
     int rc = put(w, zero, sizeof zero, NULL, err);
     if (rc) nd_index_writer_abort(w);
@@ -387,6 +388,7 @@ void nd_index_writer_abort(nd_index_writer *w)
 {
     if (!w) return;
     if (w->f) fclose(w->f);
+    free(w->iobuf);
     if (w->tmp) unlink(w->tmp);
     free(w->tmp);
     free(w->path);

@@ -53,14 +53,16 @@ void nd_lsh_params(double t, unsigned k, unsigned *bands, unsigned *rows)
     }
 }
 
+nd_band_rec nd_lsh_band_record(const uint32_t *sig, unsigned b, unsigned rows, uint64_t seed,
+                               uint32_t doc)
+{
+    return (nd_band_rec){XXH3_64bits_withSeed(sig + (size_t)b * rows, rows * sizeof *sig, seed + b), doc, 0};
+}
+
 void nd_lsh_band_records(const uint32_t *sig, unsigned bands, unsigned rows, uint64_t seed,
                          uint32_t doc, nd_band_rec *out)
 {
-    for (unsigned b = 0; b < bands; b++) {
-        out[b].key = XXH3_64bits_withSeed(sig + (size_t)b * rows, rows * sizeof *sig, seed + b);
-        out[b].doc = doc;
-        out[b].pad = 0;
-    }
+    for (unsigned b = 0; b < bands; b++) out[b] = nd_lsh_band_record(sig, b, rows, seed, doc);
 }
 
 static int push_pair(nd_pair **p, size_t *n, size_t *cap, uint32_t a, uint32_t b)
@@ -91,6 +93,19 @@ static int bucket_pairs(const nd_band_rec *r, size_t m, size_t max_bucket, nd_pa
     return 0;
 }
 
+int nd_lsh_append_candidates(nd_band_rec *recs, size_t nrec, size_t max_bucket, nd_pair **pairs,
+                             size_t *n, size_t *cap)
+{
+    if (nd_sort_band_recs(recs, nrec)) return NEARDUP_E_NOMEM;
+    for (size_t i = 0; i < nrec;) {
+        size_t j = i + 1;
+        while (j < nrec && recs[j].key == recs[i].key) j++;
+        if (j - i > 1 && bucket_pairs(recs + i, j - i, max_bucket, pairs, n, cap)) return NEARDUP_E_NOMEM;
+        i = j;
+    }
+    return NEARDUP_OK;
+}
+
 int nd_lsh_candidates(nd_band_rec *recs, size_t nrec, size_t max_bucket, nd_pair **pairs,
                       size_t *npairs)
 {
@@ -98,19 +113,12 @@ int nd_lsh_candidates(nd_band_rec *recs, size_t nrec, size_t max_bucket, nd_pair
     size_t n = 0, cap = 0;
     *pairs = NULL;
     *npairs = 0;
-    if (nd_sort_band_recs(recs, nrec)) return NEARDUP_E_NOMEM;
-    for (size_t i = 0; i < nrec;) {
-        size_t j = i + 1;
-        while (j < nrec && recs[j].key == recs[i].key) j++;
-        if (j - i > 1 && bucket_pairs(recs + i, j - i, max_bucket, &p, &n, &cap)) {
-            free(p);
-            return NEARDUP_E_NOMEM;
-        }
-        i = j;
+    if (nd_lsh_append_candidates(recs, nrec, max_bucket, &p, &n, &cap)) {
+        free(p);
+        return NEARDUP_E_NOMEM;
     }
-    n = nd_pairs_unique(p, n);
     *pairs = p;
-    *npairs = n;
+    *npairs = nd_pairs_unique(p, n);
     return NEARDUP_OK;
 }
 

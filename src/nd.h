@@ -166,6 +166,10 @@ static inline uint64_t nd_band_seed(uint64_t sketch_seed)
     return sketch_seed ^ UINT64_C(0x62616e6473); /* "bands" */
 }
 
+/* Band b's record of one signature. */
+nd_band_rec nd_lsh_band_record(const uint32_t *sig, unsigned b, unsigned rows, uint64_t seed,
+                               uint32_t doc);
+
 /* Writes the bands band records of one signature. */
 void nd_lsh_band_records(const uint32_t *sig, unsigned bands, unsigned rows, uint64_t seed,
                          uint32_t doc, nd_band_rec *out);
@@ -184,6 +188,12 @@ int nd_sort_band_recs(nd_band_rec *a, size_t n); /* by key; stable (sort.c) */
  * Returns NEARDUP_OK or NEARDUP_E_NOMEM. */
 int nd_lsh_candidates(nd_band_rec *recs, size_t nrec, size_t max_bucket, nd_pair **pairs,
                       size_t *npairs);
+
+/* The bucket pairs of recs (sorted by key first, stably), appended to *pairs
+ * (n used, cap allocated) without removing duplicates: for callers that band
+ * one band at a time and call nd_pairs_unique once at the end. */
+int nd_lsh_append_candidates(nd_band_rec *recs, size_t nrec, size_t max_bucket, nd_pair **pairs,
+                             size_t *n, size_t *cap);
 
 /* Sorts pairs by (a, b) and removes duplicates; returns the new count. */
 size_t nd_pairs_unique(nd_pair *p, size_t n);
@@ -208,7 +218,7 @@ int nd_simhash_pairs(const uint64_t *fp, const uint8_t *live, size_t n, unsigned
 
 #define ND_DIGEST_BYTES 16
 
-/* BLAKE2b-128 of the token hash stream: equal for documents whose
+/* XXH3-128 of the token hash stream: equal for documents whose
  * normalised words are equal. */
 void nd_digest_tokens(const nd_tokens *t, uint8_t out[ND_DIGEST_BYTES]);
 

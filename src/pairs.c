@@ -28,22 +28,32 @@ int nd_find_pairs(const nd_sketches *s, const nd_pairs_opts *o, nd_scored_pair *
     double t0 = nd_now();
     uint64_t live = 0;
     for (uint64_t i = 0; i < s->n; i++) live += s->nshingles[i] > 0 && (!o->skip || o->skip[i] == i);
-    nd_band_rec *recs = malloc((live ? live : 1) * bands * sizeof *recs);
+    /* One band at a time: a band's records (16 bytes a document) stay in
+     * cache and are reused, where all bands at once cost bands x 32 bytes a
+     * document of fresh memory.  Keys of different bands never meet, so the
+     * buckets - and the candidates - are the same. */
+    nd_band_rec *recs = malloc((live ? live : 1) * sizeof *recs);
     if (!recs) return nd_fail(err, NEARDUP_E_NOMEM, "out of memory for %llu band records",
-                              (unsigned long long)(live * bands));
-    size_t nrec = 0;
-    for (uint64_t i = 0; i < s->n; i++) {
-        if (!s->nshingles[i]) continue; /* empty documents never pair */
-        if (o->skip && o->skip[i] != i) continue;
-        nd_lsh_band_records(s->sig + i * s->k, bands, rows, o->band_seed, (uint32_t)i, recs + nrec);
-        nrec += bands;
+                              (unsigned long long)live);
+    nd_pair *cand = NULL;
+    size_t ncand = 0, cap = 0;
+    int rc = NEARDUP_OK;
+    for (unsigned b = 0; b < bands && rc == NEARDUP_OK; b++) {
+        size_t nrec = 0;
+        for (uint64_t i = 0; i < s->n; i++) {
+            if (!s->nshingles[i]) continue; /* empty documents never pair */
+            if (o->skip && o->skip[i] != i) continue;
+            recs[nrec++] = nd_lsh_band_record(s->sig + i * s->k, b, rows, o->band_seed, (uint32_t)i);
+        }
+        st->band_records += nrec;
+        rc = nd_lsh_append_candidates(recs, nrec, o->max_bucket, &cand, &ncand, &cap);
     }
-    st->band_records = nrec;
-    nd_pair *cand;
-    size_t ncand;
-    int rc = nd_lsh_candidates(recs, nrec, o->max_bucket, &cand, &ncand);
     free(recs);
-    if (rc) return nd_fail(err, rc, "out of memory forming candidate pairs");
+    if (rc) {
+        free(cand);
+        return nd_fail(err, rc, "out of memory forming candidate pairs");
+    }
+    ncand = nd_pairs_unique(cand, ncand);
     st->candidates = ncand;
     double t1 = nd_now();
     st->t_band = t1 - t0;

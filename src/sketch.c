@@ -2,7 +2,6 @@
  *
  * Workers shingle and sketch into per-batch buffers; the collector appends
  * them in input order.  Only signatures stay in memory, never the text. */
-#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -182,7 +181,6 @@ int nd_sketch_corpus(nd_reader *r, const nd_pipeline_opts *po, const nd_sketch_o
 {
     memset(out, 0, sizeof *out);
     out->k = so->k;
-    if (so->digest && sodium_init() < 0) return nd_fail(err, NEARDUP_E_INTERNAL, "libsodium failed to start");
     collect_ctx cc = {{so, out}, ci};
     nd_pipeline_fns f = {
         .user = &cc,

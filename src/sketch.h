@@ -10,7 +10,7 @@ typedef struct {
     unsigned k;        /* signature lanes */
     int keep_sets;     /* keep each document's sorted shingle set (for --exact) */
     int simhash;       /* compute 64-bit SimHash fingerprints */
-    int digest;        /* compute BLAKE2b digests of the token streams (exact duplicates) */
+    int digest;        /* compute XXH3-128 digests of the token streams (exact duplicates) */
     nd_seeds seeds;
 } nd_sketch_opts;
 

@@ -110,21 +110,57 @@ int nd_sort_u64(uint64_t *a, size_t n)
     return NEARDUP_OK;
 }
 
+static void insertion_sort_recs(nd_band_rec *a, size_t n)
+{
+    for (size_t i = 1; i < n; i++) { /* stable: only strictly greater keys move */
+        nd_band_rec x = a[i];
+        size_t j = i;
+        for (; j > 0 && a[j - 1].key > x.key; j--) a[j] = a[j - 1];
+        a[j] = x;
+    }
+}
+
+/* As nd_sort_u64: one stable pass on the top bits into buckets of about 8
+ * records, each finished by insertion sort (stable) - or, when the keys are
+ * not uniform and a bucket of distinct keys grows large, by the LSD sort.  A
+ * bucket of equal keys (identical documents) costs insertion sort O(m): no
+ * record moves.  Three sweeps over the data instead of the LSD sort's nine. */
 int nd_sort_band_recs(nd_band_rec *a, size_t n)
 {
-    if (n < 64) { /* stable insertion sort: the aligner sorts many tiny arrays */
-        for (size_t i = 1; i < n; i++) {
-            nd_band_rec x = a[i];
-            size_t j = i;
-            for (; j > 0 && a[j - 1].key > x.key; j--) a[j] = a[j - 1];
-            a[j] = x;
-        }
+    if (n < 64) { /* the aligner sorts many tiny arrays */
+        insertion_sort_recs(a, n);
         return NEARDUP_OK;
     }
-    nd_band_rec *tmp = malloc((n ? n : 1) * sizeof *tmp);
-    if (!tmp) return NEARDUP_E_NOMEM;
-    void *r = radix_sort(a, tmp, n, sizeof *a);
-    if (r != a) memcpy(a, r, n * sizeof *a);
+    unsigned bits = 8;
+    while (bits < 20 && ((size_t)1 << (bits + 3)) < n) bits++;
+    size_t nb = (size_t)1 << bits;
+    nd_band_rec *tmp = malloc(n * sizeof *tmp);
+    size_t *cnt = calloc(nb + 1, sizeof *cnt);
+    if (!tmp || !cnt) {
+        free(tmp);
+        free(cnt);
+        return NEARDUP_E_NOMEM;
+    }
+    unsigned shift = 64 - bits;
+    for (size_t i = 0; i < n; i++) cnt[(a[i].key >> shift) + 1]++;
+    for (size_t v = 0; v < nb; v++) cnt[v + 1] += cnt[v];
+    for (size_t i = 0; i < n; i++) tmp[cnt[a[i].key >> shift]++] = a[i];
+    /* cnt[v] is now the end of bucket v */
+    for (size_t v = 0, lo = 0; v < nb; lo = cnt[v++]) {
+        size_t m = cnt[v] - lo;
+        if (m < 2) continue;
+        int equal = 1;
+        for (size_t i = lo + 1; equal && i < cnt[v]; i++) equal = tmp[i].key == tmp[lo].key;
+        if (equal) continue;
+        if (m <= 48) {
+            insertion_sort_recs(tmp + lo, m);
+        } else { /* a's slice is free scratch now */
+            void *r = radix_sort(tmp + lo, a + lo, m, sizeof *a);
+            if (r != tmp + lo) memcpy(tmp + lo, r, m * sizeof *a);
+        }
+    }
+    memcpy(a, tmp, n * sizeof *a);
     free(tmp);
+    free(cnt);
     return NEARDUP_OK;
 }
