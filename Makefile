@@ -102,8 +102,12 @@ ubsan: deps ## build and run all tests under UndefinedBehaviorSanitizer (build/u
 demo: deps $(BIN) ## install, build and run neardup on the bundled sample in tests/data/
 	@sh scripts/demo.sh $(BIN)
 
-bench: $(BIN) ## run the benchmarks in bench/ (needs ../shared/corpora)
+bench: $(BIN) $(BUILD)/stage_speed ## run the benchmarks in bench/ (needs ../shared/corpora)
 	@sh bench/run.sh $(BIN)
+
+# Per-stage single-core throughput (bench/stage_speed.c), used by bench/run.sh.
+$(BUILD)/stage_speed: bench/stage_speed.c $(LIB_A) $(HEADERS)
+	$(CC) $(ND_CFLAGS) -o $@ $< $(LIB_A) $(LDLIBS)
 
 fuzz: deps ## libFuzzer (clang) + ASan on every target for FUZZ_SECONDS each (default 60)
 	@$(MAKE) --no-print-directory BUILD=build/fuzz CC=clang OPT="-O1 -g" \

@@ -110,6 +110,11 @@ void nd_tokenizer_free(nd_tokenizer *tk);
 int nd_tokenize(nd_tokenizer *tk, const char *text, size_t len, nd_tokens *out,
                 size_t *bad_offset, size_t *replaced);
 
+/* The same tokens from the byte-at-a-time tokenizer alone (nd_tokenize's
+ * reference; for tests and benchmarks). */
+int nd_tokenize_scalar(nd_tokenizer *tk, const char *text, size_t len, nd_tokens *out,
+                       size_t *bad_offset, size_t *replaced);
+
 /* The normalised form of one token, for tests and display: writes at most cap
  * bytes (NUL-terminated) to buf and returns the full length, or -1 on bad input. */
 long nd_normalize_token(nd_tokenizer *tk, const char *s, size_t len, char *buf, size_t cap);

@@ -33,6 +33,10 @@ struct nd_tokenizer {
     unsigned char secret[ND_SECRET_BYTES];
     char *buf; /* lower-cased ASCII token bytes */
     size_t buf_cap;
+    unsigned char *low; /* the fast path's lower-cased copy of the text */
+    size_t low_cap;
+    uint64_t *seg; /* the fast path's bit masks (see nd_tokenize) */
+    size_t seg_cap;
     utf8proc_int32_t *cps; /* code points for utf8proc (also its output buffer) */
     size_t cps_cap;
 };
@@ -87,6 +91,8 @@ void nd_tokenizer_free(nd_tokenizer *tk)
 {
     if (!tk) return;
     free(tk->buf);
+    free(tk->seg);
+    free(tk->low);
     free(tk->cps);
     free(tk);
 }
@@ -205,14 +211,16 @@ static int emit(nd_tokenizer *tk, const char *text, size_t start, size_t end, in
     return push_token(out, h, start, end) ? NEARDUP_E_NOMEM : NEARDUP_OK;
 }
 
-int nd_tokenize(nd_tokenizer *tk, const char *text, size_t len, nd_tokens *out,
-                size_t *bad_offset, size_t *replaced)
+/* The byte-at-a-time tokenizer over text[from..to), appending to out with
+ * offsets into the whole text.  Its state is "between words" at every ASCII
+ * separator, so any range that starts and ends at one (or at the text's ends)
+ * gives the tokens the whole text has there: nd_tokenize runs it only on the
+ * stretches that hold non-ASCII bytes.  *nbad counts bytes skipped (lossy). */
+static int tokenize_range(nd_tokenizer *tk, const char *text, size_t from, size_t len,
+                          nd_tokens *out, size_t *bad_offset, size_t *nbad_out)
 {
-    out->n = 0;
-    if (replaced) *replaced = 0;
-    if (len > UINT32_MAX) return NEARDUP_E_INPUT; /* spans are 32-bit */
     const unsigned char *s = (const unsigned char *)text;
-    size_t i = 0, start = 0, nb = 0, nbad = 0;
+    size_t i = from, start = 0, nb = 0, nbad = 0;
     int in_tok = 0, ascii = 1, rc;
 
 #define FLUSH()                                                                                    \
@@ -314,6 +322,132 @@ int nd_tokenize(nd_tokenizer *tk, const char *text, size_t len, nd_tokens *out,
     }
     FLUSH();
 #undef FLUSH
+    *nbad_out += nbad;
+    return NEARDUP_OK;
+}
+
+/* ---------- the fast path: 64 bytes at a time ---------- */
+
+/* For 64 bytes at p: bit i of *word is set when p[i] is an ASCII letter or
+ * digit, of *high when p[i] >= 0x80; low receives the bytes with A-Z
+ * lower-cased (NFKC_Casefold of an ASCII letter or digit, see the top). */
+#if defined(__SSE2__)
+#include <emmintrin.h>
+static inline void classify64(const unsigned char *p, unsigned char *low, uint64_t *word,
+                              uint64_t *high)
+{
+    uint64_t w = 0, h = 0;
+    for (int q = 0; q < 4; q++) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(p + 16 * q));
+        /* unsigned range checks as signed compares: shift the range to -128.. */
+        __m128i lx = _mm_or_si128(x, _mm_set1_epi8(0x20));
+        __m128i letter = _mm_cmplt_epi8(_mm_add_epi8(lx, _mm_set1_epi8((char)(0x80 - 'a'))),
+                                        _mm_set1_epi8(-128 + 26));
+        __m128i digit = _mm_cmplt_epi8(_mm_add_epi8(x, _mm_set1_epi8((char)(0x80 - '0'))),
+                                       _mm_set1_epi8(-128 + 10));
+        __m128i upper = _mm_cmplt_epi8(_mm_add_epi8(x, _mm_set1_epi8((char)(0x80 - 'A'))),
+                                       _mm_set1_epi8(-128 + 26));
+        _mm_storeu_si128((__m128i *)(low + 16 * q),
+                         _mm_add_epi8(x, _mm_and_si128(upper, _mm_set1_epi8(0x20))));
+        w |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_or_si128(letter, digit)) << (16 * q);
+        h |= (uint64_t)(uint16_t)_mm_movemask_epi8(x) << (16 * q);
+    }
+    *word = w;
+    *high = h;
+}
+#else
+static inline void classify64(const unsigned char *p, unsigned char *low, uint64_t *word,
+                              uint64_t *high)
+{
+    uint64_t w = 0, h = 0;
+    for (int i = 0; i < 64; i++) {
+        unsigned char c = ascii_class[p[i]];
+        w |= (uint64_t)(c != 0 && c != 0x80) << i;
+        h |= (uint64_t)(p[i] >= 0x80) << i;
+        low[i] = c != 0 && c != 0x80 ? c : p[i];
+    }
+    *word = w;
+    *high = h;
+}
+#endif
+
+/* First position >= pos (< len) whose bit in m is `bit`, or len. */
+static inline size_t next_bit(const uint64_t *m, size_t pos, size_t len, int bit)
+{
+    if (pos >= len) return len;
+    size_t blk = pos >> 6, nblk = (len + 63) >> 6;
+    uint64_t w = (bit ? m[blk] : ~m[blk]) & (~UINT64_C(0) << (pos & 63));
+    while (!w) {
+        if (++blk >= nblk) return len;
+        w = bit ? m[blk] : ~m[blk];
+    }
+    size_t r = (blk << 6) + (size_t)__builtin_ctzll(w);
+    return r < len ? r : len;
+}
+
+/* Whether any bit of m in [a, b) is set. */
+static inline int any_bit(const uint64_t *m, size_t a, size_t b)
+{
+    return next_bit(m, a, b, 1) < b;
+}
+
+int nd_tokenize_scalar(nd_tokenizer *tk, const char *text, size_t len, nd_tokens *out,
+                       size_t *bad_offset, size_t *replaced)
+{
+    out->n = 0;
+    if (replaced) *replaced = 0;
+    if (len > UINT32_MAX) return NEARDUP_E_INPUT; /* spans are 32-bit */
+    size_t nbad = 0;
+    int rc = tokenize_range(tk, text, 0, len, out, bad_offset, &nbad);
+    if (replaced) *replaced = nbad;
+    return rc;
+}
+
+/* Classifies the text 64 bytes at a time into two bit masks - word bytes
+ * (ASCII letters and digits) and non-ASCII bytes - and a lower-cased copy.
+ * Between ASCII separators lie stretches of word and non-ASCII bytes; one
+ * without a non-ASCII byte is exactly one ASCII word, hashed straight from the
+ * copy; the others (accents, other scripts, typographic quotes) go to the
+ * byte-at-a-time tokenizer.  On news text this tripled the tokenizer's speed;
+ * a test checks both paths give the same tokens on random mixed text. */
+int nd_tokenize(nd_tokenizer *tk, const char *text, size_t len, nd_tokens *out,
+                size_t *bad_offset, size_t *replaced)
+{
+    out->n = 0;
+    if (replaced) *replaced = 0;
+    if (len > UINT32_MAX) return NEARDUP_E_INPUT; /* spans are 32-bit */
+    size_t nblk = (len + 63) / 64;
+    if (nd_grow((void **)&tk->low, &tk->low_cap, nblk * 64 + 1, 1) ||
+        nd_grow((void **)&tk->seg, &tk->seg_cap, 2 * nblk + 1, sizeof *tk->seg))
+        return NEARDUP_E_NOMEM;
+    uint64_t *seg = tk->seg, *high = tk->seg + nblk; /* word-or-non-ASCII bytes; non-ASCII */
+    const unsigned char *s = (const unsigned char *)text;
+    unsigned char *low = tk->low;
+    for (size_t b = 0; b < nblk; b++) {
+        uint64_t w, h;
+        if (64 * b + 64 <= len) {
+            classify64(s + 64 * b, low + 64 * b, &w, &h);
+        } else { /* the tail, padded with separators */
+            unsigned char pad[64] = {0};
+            memcpy(pad, s + 64 * b, len - 64 * b);
+            classify64(pad, low + 64 * b, &w, &h);
+        }
+        seg[b] = w | h;
+        high[b] = h;
+    }
+    size_t nbad = 0;
+    for (size_t pos = 0;;) {
+        size_t a = next_bit(seg, pos, len, 1);
+        if (a >= len) break;
+        size_t b = next_bit(seg, a, len, 0);
+        if (!any_bit(high, a, b)) {
+            if (push_token(out, token_hash(tk, (const char *)low + a, b - a), a, b)) return NEARDUP_E_NOMEM;
+        } else {
+            int rc = tokenize_range(tk, text, a, b, out, bad_offset, &nbad);
+            if (rc) return rc;
+        }
+        pos = b;
+    }
     if (replaced) *replaced = nbad;
     return NEARDUP_OK;
 }

@@ -276,6 +276,52 @@ static void shingle_counts_and_sets(void **state)
     assert_true(nd_set_jaccard(a, 4, a, 4) == 1.0);
 }
 
+/* The 64-byte mask path and the byte-at-a-time tokenizer give the same
+ * tokens, spans, errors and counts on random text mixing ASCII words, other
+ * scripts, marks, ignorables, typographic quotes and invalid bytes, at every
+ * length across the 64-byte block edges. */
+static void fast_path_matches_reference(void **state)
+{
+    static const char *piece[] = {"a", "Z", "q", "9", "x", " ", ",", "\n", "-", "'", "\xc3\xa9", "\xe2\x80\x99",
+                                  "\xe4\xb8\xad", "\xc2\xad", "\xcc\x81", "\xff", "\xc3", "\xc3\x9f",
+                                  "\xc4\xb0", "\xef\xbb\xbf", "\xe0\xb8\x81", "Word", "the", "\t"};
+    const size_t npiece = sizeof piece / sizeof *piece;
+    nd_tokenizer *tk[2] = {nd_tokenizer_create(5, 0), nd_tokenizer_create(5, 1)};
+    nd_tokens a = {0}, b = {0};
+    char text[600];
+    uint64_t x = 88172645463325252u;
+    for (int iter = 0; iter < 4000; iter++) {
+        size_t len = 0, want = (size_t)(iter % 300);
+        int ascii_only = iter % 3 == 0; /* mostly the fast path, as in news text */
+        while (len < want) {
+            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+            const char *p = piece[x % (ascii_only ? 10 : npiece)];
+            size_t n = strlen(p);
+            memcpy(text + len, p, n);
+            len += n;
+        }
+        for (int mode = 0; mode < 2; mode++) {
+            size_t bad_a = 0, bad_b = 0, rep_a = 7, rep_b = 9;
+            int rc_a = nd_tokenize(tk[mode], text, len, &a, &bad_a, &rep_a);
+            int rc_b = nd_tokenize_scalar(tk[mode], text, len, &b, &bad_b, &rep_b);
+            assert_int_equal(rc_a, rc_b);
+            if (rc_a == NEARDUP_E_UTF8) {
+                assert_int_equal(bad_a, bad_b);
+                continue;
+            }
+            assert_int_equal(rc_a, NEARDUP_OK);
+            assert_int_equal(rep_a, rep_b);
+            assert_int_equal(a.n, b.n);
+            assert_memory_equal(a.hash, b.hash, a.n * sizeof *a.hash);
+            assert_memory_equal(a.span, b.span, a.n * sizeof *a.span);
+        }
+    }
+    nd_tokens_free(&a);
+    nd_tokens_free(&b);
+    nd_tokenizer_free(tk[0]);
+    nd_tokenizer_free(tk[1]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -290,6 +336,7 @@ int main(void)
         cmocka_unit_test(golden_vectors),
         cmocka_unit_test(keyed_tokens),
         cmocka_unit_test(shingle_counts_and_sets),
+        cmocka_unit_test(fast_path_matches_reference),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
