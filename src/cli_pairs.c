@@ -138,6 +138,10 @@ int nd_job_run(nd_job *j, char **inputs, int ninputs)
                          .digest = j->metric == ND_METRIC_EXACT || j->exact_first};
     j->t_start = nd_now();
     nd_common_pipeline(&j->common, &po, &so.seeds);
+    if (j->metric == ND_METRIC_JACCARD) { /* band keys while each signature is in cache */
+        nd_lsh_params(j->common.threshold, so.k, &so.bands, &so.rows);
+        so.band_seed = nd_band_seed(so.seeds.sketch_seed);
+    }
     if (ninputs == 0) return nd_cli_error(NEARDUP_E_USAGE, "no input given (see --help; use - for standard input)");
     j->reader = nd_cli_open_inputs(inputs, ninputs, &err);
     if (!j->reader) return nd_cli_error(err.code, "%s", err.msg);
@@ -189,6 +193,7 @@ int nd_job_run(nd_job *j, char **inputs, int ninputs)
         .max_bucket = j->max_bucket,
         .band_seed = nd_band_seed(so.seeds.sketch_seed),
         .skip = rep, /* exact duplicates are already grouped: LSH sees one of each */
+        .threads = po.threads ? po.threads : nd_online_cpus(),
     };
     nd_scored_pair *lp = NULL;
     size_t nlp = 0;

@@ -38,8 +38,8 @@
 
 enum { COMP_NONE, COMP_GZ, COMP_ZST };
 
-#define RAW_CAP ((size_t)1 << 20)  /* compressed bytes read at a time */
-#define PEND_MIN ((size_t)4 << 20) /* decoded bytes in flight for JSONL */
+#define RAW_CAP ((size_t)256 << 10)  /* compressed bytes read at a time */
+#define PEND_MIN ((size_t)1 << 20) /* decoded bytes in flight for JSONL */
 
 typedef struct {
     char *path;

@@ -301,7 +301,7 @@ static int collect_slot(engine *e, slot *s, nd_corpus_info *ci, nd_error *err)
     return rc;
 }
 
-static unsigned default_threads(void)
+unsigned nd_online_cpus(void)
 {
     long n = sysconf(_SC_NPROCESSORS_ONLN);
     return n > 0 ? (unsigned)n : 1;
@@ -365,12 +365,14 @@ int nd_pipeline_run(nd_reader *r, const nd_pipeline_opts *o, const nd_pipeline_f
                     nd_corpus_info *ci, nd_error *err)
 {
     engine e = {.o = o, .f = f, .r = r};
-    unsigned nt = o->threads ? o->threads : default_threads();
+    unsigned nt = o->threads ? o->threads : nd_online_cpus();
     memset(ci, 0, sizeof *ci);
     ci->threads = nt;
     double t0 = nd_now();
     ci->t_start = t0;
-    e.nslots = 2 * (size_t)nt + 2;
+    /* one slot a thread, one being read, one waiting to be collected: more
+     * only cost fresh memory, whose page faults are dear on a VM */
+    e.nslots = (size_t)nt + 2;
     e.slots = calloc(e.nslots, sizeof *e.slots);
     pthread_t *tid = calloc(nt, sizeof *tid);
     if (!e.slots || !tid) {

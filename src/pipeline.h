@@ -89,6 +89,9 @@ int nd_pipeline_run(nd_reader *r, const nd_pipeline_opts *o, const nd_pipeline_f
  * not skipped share an id. */
 int nd_corpus_check_unique_ids(const nd_corpus_info *ci, const nd_reader *r, nd_error *err);
 
+/* Online CPUs (at least 1): the default thread count. */
+unsigned nd_online_cpus(void);
+
 /* Seconds on a monotonic clock. */
 double nd_now(void);
 

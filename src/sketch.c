@@ -22,6 +22,7 @@ typedef struct {
     uint32_t *nsh;
     uint64_t *fp;        /* SimHash fingerprints */
     uint8_t *dg;         /* digests */
+    uint64_t *bk;        /* band keys */
     size_t n, cap;
     uint64_t *set;       /* sets of this batch, concatenated */
     size_t *set_len;     /* per record */
@@ -57,6 +58,7 @@ static void batch_free(void *u, void *p)
     free(b->nsh);
     free(b->fp);
     free(b->dg);
+    free(b->bk);
     free(b->set);
     free(b->set_len);
     free(b);
@@ -77,7 +79,8 @@ static int sketch_doc(void *u, void *tsp, void *bop, uint64_t doc, const nd_doc 
         nd_grow((void **)&b->nsh, &b->cap, b->n + 1, sizeof *b->nsh) ||
         !(b->sig = realloc(b->sig, b->cap * k * sizeof *b->sig)) ||
         (c->o->simhash && !(b->fp = realloc(b->fp, b->cap * sizeof *b->fp))) ||
-        (c->o->digest && !(b->dg = realloc(b->dg, b->cap * ND_DIGEST_BYTES))))
+        (c->o->digest && !(b->dg = realloc(b->dg, b->cap * ND_DIGEST_BYTES))) ||
+        (c->o->bands && !(b->bk = realloc(b->bk, b->cap * c->o->bands * sizeof *b->bk))))
         return nd_fail(err, NEARDUP_E_NOMEM, "out of memory sketching record %s", d->id);
     nd_shingle(tok->hash, tok->n, c->o->ngram, c->o->seeds.shingle_seed, ts->sh);
     if (c->o->simhash) b->fp[b->n] = nd_simhash(ts->sh, m, c->o->seeds.sketch_seed); /* with repeats */
@@ -85,6 +88,9 @@ static int sketch_doc(void *u, void *tsp, void *bop, uint64_t doc, const nd_doc 
     if (c->o->keep_sets) m = nd_hash_set(ts->sh, m);
     double t1 = nd_now();
     nd_minhash(ts->sh, m, k, c->o->seeds.sketch_seed, b->sig + b->n * k);
+    for (unsigned band = 0; band < c->o->bands; band++)
+        b->bk[b->n * c->o->bands + band] =
+            nd_lsh_band_record(b->sig + b->n * k, band, c->o->rows, c->o->band_seed, 0).key;
     b->nsh[b->n] = m > UINT32_MAX ? UINT32_MAX : (uint32_t)m;
     if (c->o->keep_sets) {
         if (nd_grow((void **)&b->set, &b->set_cap, b->set_n + m, sizeof *b->set) ||
@@ -105,6 +111,11 @@ static int grow_out(nd_sketches *s, uint64_t need, int sets, int fp, int dg)
     if (need <= s->cap) return 0;
     size_t cap = s->cap ? s->cap : 4096;
     while (cap < need) cap *= 2;
+    if (s->bands) {
+        uint64_t *bk = realloc(s->bandkey, cap * s->bands * sizeof *bk);
+        if (!bk) return -1;
+        s->bandkey = bk;
+    }
     if (fp) {
         uint64_t *f = realloc(s->simhash, cap * sizeof *f);
         if (!f) return -1;
@@ -155,6 +166,7 @@ static int collect(void *u, void *bop, uint64_t first, size_t n, nd_error *err)
             s->nshingles[r] = 0;
             if (s->simhash) s->simhash[r] = 0;
             if (s->digest) memset(s->digest + r * ND_DIGEST_BYTES, 0, ND_DIGEST_BYTES);
+            if (s->bands) memset(s->bandkey + r * s->bands, 0, s->bands * sizeof *s->bandkey);
             if (sets) s->set_off[r + 1] = s->set_len;
             continue;
         }
@@ -162,6 +174,7 @@ static int collect(void *u, void *bop, uint64_t first, size_t n, nd_error *err)
         s->nshingles[r] = b->nsh[j];
         if (s->simhash) s->simhash[r] = b->fp[j];
         if (s->digest) memcpy(s->digest + r * ND_DIGEST_BYTES, b->dg + j * ND_DIGEST_BYTES, ND_DIGEST_BYTES);
+        if (s->bands) memcpy(s->bandkey + r * s->bands, b->bk + j * s->bands, s->bands * sizeof *s->bandkey);
         if (sets) {
             memcpy(s->set + s->set_len, b->set + setpos, b->set_len[j] * sizeof *s->set);
             setpos += b->set_len[j];
@@ -181,6 +194,9 @@ int nd_sketch_corpus(nd_reader *r, const nd_pipeline_opts *po, const nd_sketch_o
 {
     memset(out, 0, sizeof *out);
     out->k = so->k;
+    out->bands = so->bands;
+    out->rows = so->rows;
+    out->band_seed = so->band_seed;
     collect_ctx cc = {{so, out}, ci};
     nd_pipeline_fns f = {
         .user = &cc,
@@ -203,5 +219,6 @@ void nd_sketches_free(nd_sketches *s)
     free(s->set_off);
     free(s->simhash);
     free(s->digest);
+    free(s->bandkey);
     memset(s, 0, sizeof *s);
 }

@@ -11,6 +11,8 @@ typedef struct {
     int keep_sets;     /* keep each document's sorted shingle set (for --exact) */
     int simhash;       /* compute 64-bit SimHash fingerprints */
     int digest;        /* compute XXH3-128 digests of the token streams (exact duplicates) */
+    unsigned bands, rows; /* when bands > 0, also each document's LSH band keys (see nd_find_pairs) */
+    uint64_t band_seed;
     nd_seeds seeds;
 } nd_sketch_opts;
 
@@ -26,6 +28,11 @@ typedef struct {
     uint64_t *set_off;   /* n + 1 offsets into set */
     uint64_t *simhash;   /* with simhash: n fingerprints */
     uint8_t *digest;     /* with digest: n * ND_DIGEST_BYTES */
+    uint64_t *bandkey;   /* with bands: n * bands band keys, computed while the signature
+                          * was in cache (banding after the fact missed the cache once a
+                          * band and document: 10% of dedup's wall time) */
+    unsigned bands, rows;
+    uint64_t band_seed;
     size_t cap, set_len, set_cap;
     double t_shingle, t_sketch; /* summed over threads */
 } nd_sketches;
@@ -49,6 +56,7 @@ typedef struct {
     size_t max_bucket;    /* see nd_lsh_candidates; SIZE_MAX for all pairs */
     uint64_t band_seed;
     const uint32_t *skip; /* when set, documents with skip[i] != i take no part */
+    unsigned threads;     /* bands shared among this many threads (0 = 1) */
 } nd_pairs_opts;
 
 typedef struct {
