@@ -115,6 +115,7 @@ static int grow_out(nd_sketches *s, uint64_t need, int sets, int fp, int dg)
         uint64_t *bk = realloc(s->bandkey, cap * s->bands * sizeof *bk);
         if (!bk) return -1;
         s->bandkey = bk;
+        nd_prefault(bk, s->cap * s->bands * sizeof *bk, cap * s->bands * sizeof *bk);
     }
     if (fp) {
         uint64_t *f = realloc(s->simhash, cap * sizeof *f);
@@ -127,7 +128,7 @@ static int grow_out(nd_sketches *s, uint64_t need, int sets, int fp, int dg)
         s->digest = g;
     }
     uint32_t *sig = realloc(s->sig, cap * s->k * sizeof *sig);
-    if (sig) s->sig = sig;
+    if (sig) s->sig = sig, nd_prefault(sig, s->cap * s->k * sizeof *sig, cap * s->k * sizeof *sig);
     uint32_t *nsh = realloc(s->nshingles, cap * sizeof *nsh);
     if (nsh) s->nshingles = nsh;
     if (!sig || !nsh) return -1;

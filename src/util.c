@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sys/mman.h>
+
 #include "nd.h"
 
 int nd_fail(nd_error *err, int code, const char *fmt, ...)
@@ -43,6 +45,17 @@ int nd_grow(void **ptr, size_t *cap, size_t need, size_t elem)
     *ptr = p;
     *cap = ncap;
     return 0;
+}
+
+void nd_prefault(void *base, size_t from, size_t to)
+{
+#ifdef MADV_POPULATE_WRITE
+    uintptr_t page = 4096, a = ((uintptr_t)base + from + page - 1) & ~(page - 1),
+              b = ((uintptr_t)base + to) & ~(page - 1);
+    if (b > a) (void)madvise((void *)a, b - a, MADV_POPULATE_WRITE); /* a hint: failure is harmless */
+#else
+    (void)base, (void)from, (void)to;
+#endif
 }
 
 static uint64_t splitmix64(uint64_t *x)
