@@ -58,7 +58,7 @@ static int write_kept(nd_job *j, const uint32_t *rep, FILE *out, nd_error *err)
     if (rc) return rc;
     nd_batch b = {0};
     uint64_t r = 0;
-    while ((rc = nd_reader_next(j->reader, &b, 1 << 22, err)) == 1) {
+    while ((rc = nd_reader_next(j->reader, &b, 1 << 20, err)) == 1) { /* 1 MiB: fewer fresh pages */
         for (size_t i = 0; i < b.n; i++, r++) {
             if (r >= j->ci.n) {
                 nd_batch_free(&b);
