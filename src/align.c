@@ -53,15 +53,23 @@ typedef struct {
     uint32_t matches, words;
 } chain;
 
-int nd_kgrams(const nd_tokens *t, unsigned k, nd_kgram **out, size_t *n)
+size_t nd_kgram_count(size_t ntok, unsigned k) { return ntok >= k ? ntok - k + 1 : 0; }
+
+int nd_kgrams_fill(const nd_tokens *t, unsigned k, nd_kgram *g)
 {
     _Static_assert(sizeof(nd_kgram) == sizeof(nd_band_rec), "k-grams sort as band records");
-    *n = t->n >= k ? t->n - k + 1 : 0;
+    size_t n = nd_kgram_count(t->n, k);
+    for (size_t i = 0; i < n; i++)
+        g[i] = (nd_kgram){XXH3_64bits(t->hash + i, k * sizeof *t->hash), (uint32_t)i, 0};
+    return nd_sort_band_recs((nd_band_rec *)g, n);
+}
+
+int nd_kgrams(const nd_tokens *t, unsigned k, nd_kgram **out, size_t *n)
+{
+    *n = nd_kgram_count(t->n, k);
     nd_kgram *g = malloc((*n ? *n : 1) * sizeof *g);
     if (!g) return NEARDUP_E_NOMEM;
-    for (size_t i = 0; i < *n; i++)
-        g[i] = (nd_kgram){XXH3_64bits(t->hash + i, k * sizeof *t->hash), (uint32_t)i, 0};
-    if (nd_sort_band_recs((nd_band_rec *)g, *n)) {
+    if (nd_kgrams_fill(t, k, g)) {
         free(g);
         return NEARDUP_E_NOMEM;
     }

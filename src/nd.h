@@ -48,6 +48,11 @@ int nd_grow(void **ptr, size_t *cap, size_t need, size_t elem);
  * half the cost of faulting them in one by one, which on a VM is ~3 ms a MB.
  * For large arrays about to be filled; does nothing where unsupported. */
 void nd_prefault(void *base, size_t from, size_t to);
+/* For an array filled front to back (cap bytes allocated, the first *done
+ * already mapped in): maps in at least up to need bytes, 4 MiB at a time and
+ * never past cap, so resident memory stays near what is used.  A realloc
+ * keeps *done valid (it moves or copies the mapped part). */
+void nd_prefault_ahead(void *base, size_t *done, size_t need, size_t cap);
 
 /* ---------- sorting ---------- */
 
@@ -266,6 +271,9 @@ typedef struct {
  * they let nd_align_kgrams pair two texts by a linear merge.  *out is
  * malloc'ed.  Returns NEARDUP_OK or NEARDUP_E_NOMEM. */
 int nd_kgrams(const nd_tokens *t, unsigned k, nd_kgram **out, size_t *n);
+/* The same into g (nd_kgram_count(t->n, k) entries), with no allocation of its own. */
+int nd_kgrams_fill(const nd_tokens *t, unsigned k, nd_kgram *g);
+size_t nd_kgram_count(size_t ntok, unsigned k);
 
 /* nd_align on precomputed sorted k-grams (k = o->seed_len). */
 int nd_align_kgrams(const nd_tokens *ta, const nd_kgram *ga, size_t na, const nd_tokens *tb,

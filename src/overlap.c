@@ -160,6 +160,11 @@ static int collect(void *u, void *bop, uint64_t first, size_t n, nd_error *err)
         return nd_fail(err, NEARDUP_E_NOMEM, "out of memory holding the documents");
     s->anc_cap = acap;
     s->off_cap = oc < oc2 ? oc : oc2;
+    /* hundreds of MB of fresh memory: mapped in ahead, not page by page */
+    nd_prefault_ahead(s->hash, &s->hash_mapped, (s->ntok + b->ntok_all) * sizeof *s->hash, s->tok_cap * sizeof *s->hash);
+    nd_prefault_ahead(s->span, &s->span_mapped, (s->ntok + b->ntok_all) * sizeof *s->span, s->tok_cap * sizeof *s->span);
+    nd_prefault_ahead(s->text, &s->text_mapped, s->text_len + b->text_all, s->text_cap);
+    nd_prefault_ahead(s->anc, &s->anc_mapped, (s->nanc + b->nanc) * sizeof *s->anc, s->anc_cap * sizeof *s->anc);
     if (first == 0) s->tok_off[0] = s->text_off[0] = 0;
     size_t j = 0;
     uint64_t tpos = 0, xpos = 0;
@@ -336,12 +341,7 @@ static int kgram_one(void *arg, size_t d)
     kgram_job *j = arg;
     if (!j->need[d]) return 0;
     nd_tokens t = nd_doc_store_tokens(j->s, d);
-    nd_kgram *g;
-    size_t n;
-    if (nd_kgrams(&t, j->k, &g, &n)) return -1;
-    if (n) memcpy(j->kg + j->kg_off[d], g, n * sizeof *g);
-    free(g);
-    return 0;
+    return nd_kgrams_fill(&t, j->k, j->kg + j->kg_off[d]) ? -1 : 0;
 }
 
 typedef struct {

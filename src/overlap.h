@@ -34,6 +34,7 @@ typedef struct {
     size_t text_len, text_cap;
     nd_anchor *anc;
     size_t nanc, anc_cap;
+    size_t hash_mapped, span_mapped, text_mapped, anc_mapped; /* see nd_prefault_ahead */
 } nd_doc_store;
 
 void nd_doc_store_free(nd_doc_store *s);

@@ -115,7 +115,6 @@ static int grow_out(nd_sketches *s, uint64_t need, int sets, int fp, int dg)
         uint64_t *bk = realloc(s->bandkey, cap * s->bands * sizeof *bk);
         if (!bk) return -1;
         s->bandkey = bk;
-        nd_prefault(bk, s->cap * s->bands * sizeof *bk, cap * s->bands * sizeof *bk);
     }
     if (fp) {
         uint64_t *f = realloc(s->simhash, cap * sizeof *f);
@@ -128,7 +127,7 @@ static int grow_out(nd_sketches *s, uint64_t need, int sets, int fp, int dg)
         s->digest = g;
     }
     uint32_t *sig = realloc(s->sig, cap * s->k * sizeof *sig);
-    if (sig) s->sig = sig, nd_prefault(sig, s->cap * s->k * sizeof *sig, cap * s->k * sizeof *sig);
+    if (sig) s->sig = sig;
     uint32_t *nsh = realloc(s->nshingles, cap * sizeof *nsh);
     if (nsh) s->nshingles = nsh;
     if (!sig || !nsh) return -1;
@@ -159,6 +158,10 @@ static int collect(void *u, void *bop, uint64_t first, size_t n, nd_error *err)
         (sets && nd_grow((void **)&s->set, &s->set_cap, s->set_len + b->set_n, sizeof *s->set)))
         return nd_fail(err, NEARDUP_E_NOMEM, "out of memory keeping signatures");
     if (sets && first == 0) s->set_off[0] = 0;
+    nd_prefault_ahead(s->sig, &s->sig_mapped, (first + n) * k * sizeof *s->sig, s->cap * k * sizeof *s->sig);
+    if (s->bands)
+        nd_prefault_ahead(s->bandkey, &s->bk_mapped, (first + n) * s->bands * sizeof *s->bandkey,
+                          s->cap * s->bands * sizeof *s->bandkey);
     size_t j = 0, setpos = 0;
     for (size_t i = 0; i < n; i++) {
         uint64_t r = first + i;

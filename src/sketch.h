@@ -34,6 +34,7 @@ typedef struct {
     unsigned bands, rows;
     uint64_t band_seed;
     size_t cap, set_len, set_cap;
+    size_t sig_mapped, bk_mapped; /* bytes of sig and bandkey mapped in (nd_prefault_ahead) */
     double t_shingle, t_sketch; /* summed over threads */
 } nd_sketches;
 

@@ -391,6 +391,35 @@ static inline int any_bit(const uint64_t *m, size_t a, size_t b)
     return next_bit(m, a, b, 1) < b;
 }
 
+/* A text of ASCII only (most news text): every run of set bits in the word
+ * mask is one word.  The runs' edges are the set bits of m ^ (m << 1), which
+ * alternate start, end, start...: a few instructions per word. */
+static int ascii_words(nd_tokenizer *tk, const uint64_t *m, size_t nblk, size_t len,
+                       const unsigned char *low, nd_tokens *out)
+{
+    uint64_t carry = 0;
+    size_t start = 0;
+    int inside = 0;
+    for (size_t b = 0; b < nblk; b++) {
+        uint64_t edges = m[b] ^ (m[b] << 1 | carry);
+        carry = m[b] >> 63;
+        while (edges) {
+            size_t pos = 64 * b + (size_t)__builtin_ctzll(edges);
+            edges &= edges - 1;
+            if (!inside) {
+                start = pos;
+            } else if (push_token(out, token_hash(tk, (const char *)low + start, pos - start), start, pos)) {
+                return NEARDUP_E_NOMEM;
+            }
+            inside = !inside;
+        }
+    }
+    /* a word running to the end (the tail's padding ends it unless len % 64 == 0) */
+    if (inside && push_token(out, token_hash(tk, (const char *)low + start, len - start), start, len))
+        return NEARDUP_E_NOMEM;
+    return NEARDUP_OK;
+}
+
 int nd_tokenize_scalar(nd_tokenizer *tk, const char *text, size_t len, nd_tokens *out,
                        size_t *bad_offset, size_t *replaced)
 {
@@ -423,6 +452,7 @@ int nd_tokenize(nd_tokenizer *tk, const char *text, size_t len, nd_tokens *out,
     uint64_t *seg = tk->seg, *high = tk->seg + nblk; /* word-or-non-ASCII bytes; non-ASCII */
     const unsigned char *s = (const unsigned char *)text;
     unsigned char *low = tk->low;
+    uint64_t anyhigh = 0;
     for (size_t b = 0; b < nblk; b++) {
         uint64_t w, h;
         if (64 * b + 64 <= len) {
@@ -434,7 +464,9 @@ int nd_tokenize(nd_tokenizer *tk, const char *text, size_t len, nd_tokens *out,
         }
         seg[b] = w | h;
         high[b] = h;
+        anyhigh |= h;
     }
+    if (!anyhigh) return ascii_words(tk, seg, nblk, len, low, out);
     size_t nbad = 0;
     for (size_t pos = 0;;) {
         size_t a = next_bit(seg, pos, len, 1);

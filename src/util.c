@@ -58,6 +58,16 @@ void nd_prefault(void *base, size_t from, size_t to)
 #endif
 }
 
+void nd_prefault_ahead(void *base, size_t *done, size_t need, size_t cap)
+{
+    if (need <= *done) return;
+    const size_t step = (size_t)4 << 20;
+    size_t to = need - *done < step ? *done + step : need;
+    if (to > cap) to = cap;
+    nd_prefault(base, *done, to);
+    *done = to;
+}
+
 static uint64_t splitmix64(uint64_t *x)
 {
     uint64_t z = (*x += UINT64_C(0x9e3779b97f4a7c15));
