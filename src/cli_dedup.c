@@ -59,26 +59,35 @@ static int write_kept(nd_job *j, const uint32_t *rep, FILE *out, nd_error *err)
     nd_batch b = {0};
     uint64_t r = 0;
     while ((rc = nd_reader_next(j->reader, &b, 1 << 20, err)) == 1) { /* 1 MiB: fewer fresh pages */
+        size_t run = 0, run_end = 0; /* kept JSONL records next to each other, with their "\n" */
         for (size_t i = 0; i < b.n; i++, r++) {
             if (r >= j->ci.n) {
                 nd_batch_free(&b);
                 return nd_fail(err, NEARDUP_E_IO, "%s changed while it was being read",
                                nd_reader_path(j->reader, b.rec[i].input));
             }
-            if (j->ci.skipped[r] || rep[r] != r) continue;
             const nd_raw_record *rec = &b.rec[i];
+            int keep = !j->ci.skipped[r] && rep[r] == r;
+            if (keep && rec->jsonl && rec->off == run_end && run_end > run) {
+                run_end = rec->off + rec->len + 1; /* extends the run */
+                continue;
+            }
+            if (run_end > run) fwrite(b.buf + run, 1, run_end - run, out);
+            run = run_end = 0;
+            if (!keep) continue;
             if (rec->jsonl) {
-                fwrite(b.buf + rec->off, 1, rec->len, out);
+                run = rec->off;
+                run_end = rec->off + rec->len + 1;
             } else {
                 const char *id = nd_corpus_id(&j->ci, r);
                 fputs("{\"id\": ", out);
                 nd_json_write_string(out, id, strlen(id));
                 fputs(", \"text\": ", out);
                 nd_json_write_string(out, b.buf + rec->off, rec->len);
-                fputc('}', out);
+                fputs("}\n", out);
             }
-            fputc('\n', out);
         }
+        if (run_end > run) fwrite(b.buf + run, 1, run_end - run, out);
     }
     nd_batch_free(&b);
     if (rc < 0) return err->code ? err->code : -rc;

@@ -503,7 +503,10 @@ static int append(nd_reader *r, nd_batch *b, const char *p, size_t len, nd_error
                        r->in[r->cur].path, (unsigned long long)r->line, len);
     memcpy(b->buf + b->len, p, len);
     b->rec[b->n++] = (nd_raw_record){b->len, len, (uint32_t)r->cur, 1, r->line};
-    b->len += len;
+    /* each line keeps a "\n" after it (not counted in its len), so records
+     * that follow each other are one range: dedup writes runs of them whole */
+    b->buf[b->len + len] = '\n';
+    b->len += len + 1;
     return NEARDUP_OK;
 }
 

@@ -299,7 +299,8 @@ typedef struct {
     uint64_t line;  /* 1-based line number for JSONL, 0 for plain files */
 } nd_raw_record;
 
-/* A batch of raw records; owns its memory and is reused from batch to batch. */
+/* A batch of raw records; owns its memory and is reused from batch to batch.
+ * A JSONL record is followed in buf by one '\n' (outside its len). */
 typedef struct {
     char *buf;
     size_t len, cap;

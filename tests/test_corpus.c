@@ -130,6 +130,7 @@ static int drain_all(nd_reader *r, size_t target, recs *out, nd_error *err)
         for (size_t i = 0; i < b.n; i++) { /* whole records, packed in order */
             assert_int_equal(b.rec[i].off, off);
             off += b.rec[i].len;
+            if (b.rec[i].jsonl) assert_int_equal(b.buf[off++], '\n'); /* a JSONL line keeps one "\n" */
             if (i + 1 < b.n) assert_true(off < target); /* stopped only once full */
         }
         assert_int_equal(b.len, off);
