@@ -71,28 +71,24 @@ static int on_option(void *ctx, int id, const char *arg)
     }
 }
 
-/* Appends src's documents after dst's (src is emptied). */
+/* Appends src's documents after dst's (src is emptied; its blocks move). */
 static int store_append(nd_doc_store *dst, nd_doc_store *src)
 {
-    size_t oc = dst->off_cap, oc2 = dst->off_cap, ac = dst->anc_cap, tc = dst->tok_cap, xc = dst->text_cap;
-    if (nd_grow((void **)&dst->tok_off, &oc, dst->n + src->n + 1, sizeof *dst->tok_off) ||
-        nd_grow((void **)&dst->text_off, &oc2, dst->n + src->n + 1, sizeof *dst->text_off) ||
-        nd_grow((void **)&dst->hash, &tc, dst->ntok + src->ntok, sizeof *dst->hash) ||
-        !(dst->span = realloc(dst->span, (tc ? tc : 1) * sizeof *dst->span)) ||
-        nd_grow((void **)&dst->text, &xc, dst->text_len + src->text_len + 1, 1) ||
+    size_t ac = dst->anc_cap;
+    if (nd_grow((void **)&dst->doc, &dst->doc_cap, dst->n + src->n, sizeof *dst->doc) ||
         nd_grow((void **)&dst->anc, &ac, dst->nanc + src->nanc, sizeof *dst->anc))
         return NEARDUP_E_NOMEM;
-    dst->off_cap = oc < oc2 ? oc : oc2;
     dst->anc_cap = ac;
-    dst->tok_cap = tc;
-    dst->text_cap = xc;
-    for (uint64_t i = 1; i <= src->n; i++) {
-        dst->tok_off[dst->n + i] = dst->ntok + src->tok_off[i];
-        dst->text_off[dst->n + i] = dst->text_len + src->text_off[i];
+    for (size_t i = 0; i < src->nchunk; i++) {
+        if (nd_doc_store_keep(dst, src->chunk[i])) {
+            /* freed by keep; the rest stay with src, which frees them */
+            memmove(src->chunk, src->chunk + i + 1, (src->nchunk - i - 1) * sizeof *src->chunk);
+            src->nchunk -= i + 1;
+            return NEARDUP_E_NOMEM;
+        }
     }
-    if (src->ntok) memcpy(dst->hash + dst->ntok, src->hash, src->ntok * sizeof *src->hash);
-    if (src->ntok) memcpy(dst->span + dst->ntok, src->span, src->ntok * sizeof *src->span);
-    if (src->text_len) memcpy(dst->text + dst->text_len, src->text, src->text_len); /* NULL without texts */
+    src->nchunk = 0;
+    if (src->n) memcpy(dst->doc + dst->n, src->doc, src->n * sizeof *src->doc);
     for (size_t i = 0; i < src->nanc; i++) {
         nd_anchor a = src->anc[i];
         a.doc += (uint32_t)dst->n;
@@ -146,8 +142,7 @@ static void write_pair(FILE *f, int format, const nd_overlap_pair *p, const char
             (unsigned long long)p->shared_words, p->np, p->np == 1 ? "" : "s", p->containment_a,
             p->containment_b);
     for (size_t i = 0; i < p->np; i++)
-        nd_print_passage_text(f, (unsigned)i + 1, &p->p[i], a, s->text + s->text_off[p->a], b,
-                              s->text + s->text_off[p->b], color);
+        nd_print_passage_text(f, (unsigned)i + 1, &p->p[i], a, s->doc[p->a].text, b, s->doc[p->b].text, color);
 }
 
 static int write_report(FILE *f, const nd_doc_store *s, const nd_corpus_info *ci, const nd_corpus_info *cr,
@@ -163,8 +158,8 @@ static int write_report(FILE *f, const nd_doc_store *s, const nd_corpus_info *ci
         uint32_t d[2] = {pairs[i].a, pairs[i].b};
         for (int k = 0; k < 2 && !rc; k++)
             if (idx[d[k]] < 0) {
-                const char *t = s->text + s->text_off[d[k]];
-                idx[d[k]] = nd_report_doc(r, id_of(ci, cr, split, d[k]), t, s->text_off[d[k] + 1] - s->text_off[d[k]]);
+                const nd_doc_ref *dr = &s->doc[d[k]];
+                idx[d[k]] = nd_report_doc(r, id_of(ci, cr, split, d[k]), dr->text ? dr->text : "", dr->text_len);
                 if (idx[d[k]] < 0) rc = -1;
             }
         if (!rc)
@@ -231,6 +226,7 @@ int nd_cmd_overlap(int argc, char **argv)
     if (!rc && (rc = nd_overlap_run(&s, &c.ov, (uint32_t)split, c.common.threads ? c.common.threads : ci.threads,
                                     &pairs, &npairs, &st, &err)))
         rc = nd_cli_error(rc, "%s", err.msg);
+    double t_write0 = nd_now();
     if (!rc && (rc = nd_out_open(&out, c.common.output, &err))) rc = nd_cli_error(rc, "%s", err.msg);
     if (!rc && c.common.format == ND_FMT_HTML) {
         if (write_report(out.f, &s, &ci, &cr, split, pairs, npairs, argc, argv)) {
@@ -245,6 +241,7 @@ int nd_cmd_overlap(int argc, char **argv)
                        id_of(&ci, &cr, split, pairs[i].b), &s, nd_cli_use_color(&c.common));
         if ((rc = nd_out_commit(&out, &err))) rc = nd_cli_error(rc, "%s", err.msg);
     }
+    double t_write = nd_now() - t_write0;
     if (!rc && !c.common.quiet) {
         double secs = nd_now() - t0, mb = (ci.text_bytes + cr.text_bytes) / 1e6;
         fprintf(stderr, "neardup overlap: %llu records read (%llu documents, %llu skipped); %llu anchors, "
@@ -255,9 +252,11 @@ int nd_cmd_overlap(int argc, char **argv)
                 (unsigned long long)st.anchors.dropped, (unsigned long long)c.ov.max_df,
                 (unsigned long long)st.anchors.dropped_occ, (unsigned long long)st.candidates, npairs,
                 c.ov.min_words, mb, secs);
-        if (c.common.timings)
-            fprintf(stderr, "timings: load %.3f s (read, tokenize, anchors), candidates %.3f s, align %.3f s\n",
-                    t_load, st.t_anchor, st.t_align);
+        if (c.common.timings) {
+            nd_cli_print_timings(&ci);
+            fprintf(stderr, "timings: load %.3f s (read, tokenize, anchors), candidates %.3f s, align %.3f s, "
+                    "write %.3f s\n", t_load, st.t_anchor, st.t_align, t_write);
+        }
     }
     nd_overlap_pairs_free(pairs, npairs);
     nd_doc_store_free(&s);

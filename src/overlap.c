@@ -23,19 +23,27 @@ void nd_overlap_opts_default(nd_overlap_opts *o)
 
 void nd_doc_store_free(nd_doc_store *s)
 {
-    free(s->tok_off);
-    free(s->hash);
-    free(s->span);
-    free(s->text);
-    free(s->text_off);
+    for (size_t i = 0; i < s->nchunk; i++) free(s->chunk[i]);
+    free(s->chunk);
+    free(s->doc);
     free(s->anc);
     memset(s, 0, sizeof *s);
 }
 
 nd_tokens nd_doc_store_tokens(const nd_doc_store *s, uint64_t i)
 {
-    uint64_t a = s->tok_off[i], b = s->tok_off[i + 1];
-    return (nd_tokens){s->hash + a, s->span + a, (size_t)(b - a), 0};
+    return (nd_tokens){s->doc[i].hash, s->doc[i].span, (size_t)s->doc[i].ntok, 0};
+}
+
+int nd_doc_store_keep(nd_doc_store *s, void *p)
+{
+    if (!p) return 0;
+    if (nd_grow((void **)&s->chunk, &s->chunk_cap, s->nchunk + 1, sizeof *s->chunk)) {
+        free(p);
+        return -1;
+    }
+    s->chunk[s->nchunk++] = p;
+    return 0;
 }
 
 /* ---------- loading ---------- */
@@ -55,6 +63,7 @@ typedef struct {
     size_t ntok_all, tok_cap;
     char *text;
     size_t text_all, text_cap;
+    size_t tok_cap_hint, text_cap_hint; /* what the last batch used */
     nd_anchor *anc;
     size_t nanc, anc_cap;
 } batch_out;
@@ -121,6 +130,19 @@ static int load_doc(void *u, void *tsp, void *bop, uint64_t doc, const nd_doc *d
         if (!z) return nd_fail(err, NEARDUP_E_NOMEM, "out of memory holding record %.200s", d->id);
         b->cap = nc;
     }
+    if (!b->hash && tok->n) { /* the last blocks went to the store: start new ones, batch-sized */
+        size_t want = b->tok_cap_hint > tok->n ? b->tok_cap_hint : tok->n;
+        b->tok_cap = 0;
+        if (nd_grow((void **)&b->hash, &b->tok_cap, want, sizeof *b->hash))
+            return nd_fail(err, NEARDUP_E_NOMEM, "out of memory holding record %.200s", d->id);
+        b->span = NULL;
+    }
+    if (c->o->keep_text && !b->text && d->text_len) {
+        size_t want = b->text_cap_hint > d->text_len + 1 ? b->text_cap_hint : d->text_len + 1;
+        b->text_cap = 0;
+        if (nd_grow((void **)&b->text, &b->text_cap, want, 1))
+            return nd_fail(err, NEARDUP_E_NOMEM, "out of memory holding record %.200s", d->id);
+    }
     if (
         nd_grow((void **)&b->hash, &b->tok_cap, b->ntok_all + tok->n, sizeof *b->hash) ||
         !(b->span = realloc(b->span, (b->tok_cap ? b->tok_cap : 1) * sizeof *b->span)) ||
@@ -145,48 +167,64 @@ static int load_doc(void *u, void *tsp, void *bop, uint64_t doc, const nd_doc *d
     return NEARDUP_OK;
 }
 
+/* Hands the batch's token and text blocks to the store (no copy) and points
+ * the documents into them; the batch starts new blocks next time. */
 static int collect(void *u, void *bop, uint64_t first, size_t n, nd_error *err)
 {
     const ctx *c = u;
     nd_doc_store *s = c->s;
     batch_out *b = bop;
-    size_t acap = s->anc_cap, oc = s->off_cap, oc2 = s->off_cap;
-    if (nd_grow((void **)&s->tok_off, &oc, first + n + 1, sizeof *s->tok_off) ||
-        nd_grow((void **)&s->text_off, &oc2, first + n + 1, sizeof *s->text_off) ||
-        nd_grow((void **)&s->hash, &s->tok_cap, s->ntok + b->ntok_all, sizeof *s->hash) ||
-        !(s->span = realloc(s->span, (s->tok_cap ? s->tok_cap : 1) * sizeof *s->span)) ||
-        nd_grow((void **)&s->text, &s->text_cap, s->text_len + b->text_all + 1, 1) ||
+    size_t acap = s->anc_cap;
+    if (nd_grow((void **)&s->doc, &s->doc_cap, first + n, sizeof *s->doc) ||
         nd_grow((void **)&s->anc, &acap, s->nanc + b->nanc, sizeof *s->anc))
         return nd_fail(err, NEARDUP_E_NOMEM, "out of memory holding the documents");
     s->anc_cap = acap;
-    s->off_cap = oc < oc2 ? oc : oc2;
-    /* hundreds of MB of fresh memory: mapped in ahead, not page by page */
-    nd_prefault_ahead(s->hash, &s->hash_mapped, (s->ntok + b->ntok_all) * sizeof *s->hash, s->tok_cap * sizeof *s->hash);
-    nd_prefault_ahead(s->span, &s->span_mapped, (s->ntok + b->ntok_all) * sizeof *s->span, s->tok_cap * sizeof *s->span);
-    nd_prefault_ahead(s->text, &s->text_mapped, s->text_len + b->text_all, s->text_cap);
     nd_prefault_ahead(s->anc, &s->anc_mapped, (s->nanc + b->nanc) * sizeof *s->anc, s->anc_cap * sizeof *s->anc);
-    if (first == 0) s->tok_off[0] = s->text_off[0] = 0;
+    /* blocks shrunk to what they hold (a shrinking realloc does not copy) */
+    uint64_t *hash = b->hash;
+    nd_span *span = b->span;
+    char *text = b->text;
+    if (b->ntok_all) {
+        hash = realloc(b->hash, b->ntok_all * sizeof *hash);
+        span = realloc(b->span, b->ntok_all * sizeof *span);
+        if (hash) b->hash = hash;
+        if (span) b->span = span;
+    }
+    if (b->text_all && (text = realloc(b->text, b->text_all))) b->text = text;
+    if ((b->ntok_all && (!hash || !span)) || (b->text_all && !text))
+        return nd_fail(err, NEARDUP_E_NOMEM, "out of memory holding the documents");
+    b->tok_cap_hint = b->ntok_all + b->ntok_all / 8;
+    b->text_cap_hint = b->text_all + b->text_all / 8;
+    int kept = 0;
+    if (b->ntok_all) {
+        kept |= nd_doc_store_keep(s, b->hash) | nd_doc_store_keep(s, b->span);
+        b->hash = NULL;
+        b->span = NULL;
+        b->tok_cap = 0;
+    }
+    if (b->text_all) {
+        kept |= nd_doc_store_keep(s, b->text);
+        b->text = NULL;
+        b->text_cap = 0;
+    }
+    if (kept) return nd_fail(err, NEARDUP_E_NOMEM, "out of memory holding the documents");
     size_t j = 0;
     uint64_t tpos = 0, xpos = 0;
     for (size_t i = 0; i < n; i++) {
         uint64_t r = first + i;
-        uint64_t nt = 0, tl = 0;
+        nd_doc_ref d = {NULL, NULL, NULL, 0, 0};
         if (j < b->n && b->doc[j] == r) { /* else: a skipped record, kept empty */
-            nt = b->ntok[j];
-            tl = b->tlen[j];
-            /* guarded: without texts (or tokens) the batch arrays are NULL,
-             * and memcpy from NULL is undefined even for 0 bytes */
-            if (nt) memcpy(s->hash + s->ntok, b->hash + tpos, nt * sizeof *s->hash);
-            if (nt) memcpy(s->span + s->ntok, b->span + tpos, nt * sizeof *s->span);
-            if (tl) memcpy(s->text + s->text_len, b->text + xpos, tl);
-            tpos += nt;
-            xpos += tl;
+            d.ntok = b->ntok[j];
+            d.text_len = b->tlen[j];
+            if (d.ntok) d.hash = hash + tpos, d.span = span + tpos;
+            if (d.text_len) d.text = text + xpos;
+            tpos += d.ntok;
+            xpos += d.text_len;
             j++;
         }
-        s->ntok += nt;
-        s->text_len += tl;
-        s->tok_off[r + 1] = s->ntok;
-        s->text_off[r + 1] = s->text_len;
+        s->doc[r] = d;
+        s->ntok += d.ntok;
+        s->text_len += d.text_len;
     }
     if (b->nanc) memcpy(s->anc + s->nanc, b->anc, b->nanc * sizeof *s->anc);
     s->nanc += b->nanc;
@@ -209,18 +247,7 @@ int nd_overlap_load(nd_reader *r, const nd_pipeline_opts *po, const nd_overlap_o
         .doc = load_doc,
         .collect = collect,
     };
-    int rc = nd_pipeline_run(r, po, &f, ci, err);
-    if (rc == NEARDUP_OK && s->n == 0) { /* no records: keep the offsets valid */
-        size_t cap = 0, cap2 = 0;
-        free(s->tok_off);
-        free(s->text_off);
-        s->tok_off = s->text_off = NULL;
-        if (nd_grow((void **)&s->tok_off, &cap, 1, sizeof *s->tok_off) ||
-            nd_grow((void **)&s->text_off, &cap2, 1, sizeof *s->text_off))
-            return nd_fail(err, NEARDUP_E_NOMEM, "out of memory");
-        s->tok_off[0] = s->text_off[0] = 0;
-    }
-    return rc;
+    return nd_pipeline_run(r, po, &f, ci, err);
 }
 
 /* ---------- boilerplate ---------- */
@@ -238,17 +265,19 @@ static void mask_boilerplate(nd_doc_store *s, const nd_overlap_opts *o, const nd
 {
     unsigned w = nd_anchor_window(o->min_words, o->ngram);
     for (size_t i = 0; i < n;) {
-        uint64_t doc = drop[i].doc, base = s->tok_off[doc], ntok = s->tok_off[doc + 1] - base;
+        uint64_t doc = drop[i].doc, ntok = s->doc[doc].ntok;
+        uint64_t *hash = s->doc[doc].hash;
         size_t j = i + 1; /* the run of dropped anchors at most w apart: one block */
         while (j < n && drop[j].doc == doc && drop[j].pos <= drop[j - 1].pos + w) j++;
         uint64_t from = drop[i].pos >= w - 1 ? drop[i].pos - (w - 1) : 0;
         uint64_t to = (uint64_t)drop[j - 1].pos + (w - 1) + o->ngram;
         if (to > ntok) to = ntok;
         for (uint64_t t = from; t < to; t++) {
-            uint64_t x = (base + t) ^ UINT64_C(0x626f696c6572706c); /* "boilerpl" */
+            /* a bijection of (doc, t): unique, so masked words match nothing */
+            uint64_t x = (doc << 32 | t) ^ UINT64_C(0x626f696c6572706c); /* "boilerpl" */
             x ^= x >> 33;
             x *= UINT64_C(0xff51afd7ed558ccd);
-            s->hash[base + t] = x ^ (x >> 29);
+            hash[t] = x ^ (x >> 29);
         }
         i = j;
     }
@@ -430,7 +459,7 @@ int nd_overlap_run(nd_doc_store *s, const nd_overlap_opts *o, uint32_t split, un
         for (size_t i = 0; i < ncand; i++) need[cand[i].a] = need[cand[i].b] = 1;
         kg_off[0] = 0;
         for (uint64_t d = 0; d < s->n; d++) {
-            uint64_t nt = s->tok_off[d + 1] - s->tok_off[d];
+            uint64_t nt = s->doc[d].ntok;
             kg_off[d + 1] = kg_off[d] + (need[d] && nt >= k ? nt - k + 1 : 0);
         }
         kg = malloc((kg_off[s->n] ? kg_off[s->n] : 1) * sizeof *kg);

@@ -19,28 +19,41 @@ typedef struct {
 
 void nd_overlap_opts_default(nd_overlap_opts *o);
 
+/* One document of a store: its tokens (hashes and spans) and, with
+ * keep_text, its text, inside one of the store's chunks. */
+typedef struct {
+    uint64_t *hash;      /* ntok token hashes (NULL when ntok == 0) */
+    nd_span *span;
+    const char *text;    /* text_len bytes, with keep_text (else NULL) */
+    uint64_t ntok, text_len;
+} nd_doc_ref;
+
 /* Every document's tokens (and, with keep_text, text), in input order.
  * Memory: 16 bytes per token (a hash and a span), about 2.5x the text;
- * anchors: 16 bytes per anchor, about 2 per window of w n-grams. */
+ * anchors: 16 bytes per anchor, about 2 per window of w n-grams.  The tokens
+ * and texts stay in the blocks the loading threads wrote them in (chunks):
+ * copying them into one array cost the reading thread a third of overlap's
+ * time on news-40k, most of it page faults. */
 typedef struct {
     uint64_t n;
-    uint64_t *tok_off;   /* n + 1: tokens of doc i are [tok_off[i], tok_off[i + 1]) */
-    size_t off_cap;      /* capacity of tok_off and text_off */
-    uint64_t *hash;
-    nd_span *span;
-    size_t ntok, tok_cap;
-    char *text;          /* with keep_text */
-    uint64_t *text_off;  /* n + 1 */
-    size_t text_len, text_cap;
+    nd_doc_ref *doc;     /* n */
+    size_t doc_cap;
+    void **chunk;        /* owned blocks the documents point into */
+    size_t nchunk, chunk_cap;
+    uint64_t ntok, text_len; /* totals */
     nd_anchor *anc;
     size_t nanc, anc_cap;
-    size_t hash_mapped, span_mapped, text_mapped, anc_mapped; /* see nd_prefault_ahead */
+    size_t anc_mapped;   /* see nd_prefault_ahead */
 } nd_doc_store;
 
 void nd_doc_store_free(nd_doc_store *s);
 
 /* Document i's tokens as an nd_tokens view (not to be freed). */
 nd_tokens nd_doc_store_tokens(const nd_doc_store *s, uint64_t i);
+
+/* Takes ownership of a malloc'ed block the documents point into (freed with
+ * the store; on failure p is freed and -1 returned). */
+int nd_doc_store_keep(nd_doc_store *s, void *p);
 
 /* Reads the corpus into s on the pipeline (ci gets ids and accounting). */
 int nd_overlap_load(nd_reader *r, const nd_pipeline_opts *po, const nd_overlap_opts *o,
