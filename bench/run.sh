@@ -51,4 +51,15 @@ if [ "${VARIANTS:-1}" != 0 ]; then
     done
 fi
 
-exec "$PY" bench/bench.py --neardup "$BIN" --gen "$OUT/gen_big" --corpus "$CORPUS" --out "$OUT" "$@"
+"$PY" bench/bench.py --neardup "$BIN" --gen "$OUT/gen_big" --corpus "$CORPUS" --out "$OUT" "$@"
+
+# Per-stage single-core throughput on the whole corpus (thread CPU time, best of 5): the
+# figures behind the tokenizer and MinHash choices (bench/stage_speed.c).
+STAGE=$(dirname "$BIN")/stage_speed
+if [ -x "$STAGE" ] && [ -f "$OUT/data/news-40k.jsonl" ]; then
+    {
+        printf '\n## Per-document stages, one core (`%s`, news-40k)\n\n' "$STAGE"
+        "$STAGE" "$OUT/data/news-40k.jsonl" 5
+    } >> "$OUT/bench.md"
+    echo "appended the per-stage table to $OUT/bench.md"
+fi
