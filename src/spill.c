@@ -505,10 +505,10 @@ int nd_spill_pairs(nd_reader *r, const nd_pipeline_opts *po, const nd_sketch_opt
     st->rows = c.rows;
     c.band_seed = nd_band_seed(so->seeds.sketch_seed);
     /* What does not grow with the corpus comes off the top: the pipeline's
-     * batch slots (threads + 2, up to ~2 MiB each as buffers double),
+     * batch slots (2 x threads + 2, up to ~2 MiB each as buffers double),
      * the reader's line buffer (1 MiB) and the program itself (~8 MiB). */
     uint64_t nt = po->threads ? po->threads : nd_online_cpus();
-    uint64_t fixed = (12 + (nt + 2) * 2) << 20;
+    uint64_t fixed = (12 + (2 * nt + 2) * 2) << 20;
     /* a limit below that still gets a quarter of itself (and will be exceeded) */
     c.budget = o->memory > fixed + o->memory / 4 ? o->memory - fixed : o->memory / 4;
     st->fixed = fixed;
