@@ -26,9 +26,9 @@ endif
 endif
 LDFLAGS    ?=
 
-# mpi_dedup.c drives a whole command (it uses the CLI helpers), so it belongs
-# to the binary, not to the library.
-CLI_SRC  := src/main.c $(wildcard src/cli_*.c) $(wildcard src/mpi_dedup.c)
+# src/mpi_*.c drive a whole command (they use the CLI helpers and MPI), so
+# they belong to the binary, not to the library.
+CLI_SRC  := src/main.c $(wildcard src/cli_*.c) $(wildcard src/mpi_*.c)
 LIB_SRC  := $(filter-out $(CLI_SRC),$(wildcard src/*.c))
 LIB_OBJ  := $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o)
 CLI_OBJ  := $(CLI_SRC:src/%.c=$(BUILD)/obj/%.o)

@@ -151,9 +151,8 @@ typedef struct {
 #define ND_OPT_MEMORY {"memory", 0, "SIZE", "bound memory: spill signatures and band records to sorted zstd runs beyond SIZE (512M, 2G; same output) (default unbounded)", 95}
 #define ND_OPT_TMP {"tmp", 0, "DIR", "--memory: directory for spill files, removed on any exit (default $TMPDIR or /tmp)", 96}
 int nd_scale_option(nd_job *j, int id, const char *arg);
-/* nd_job_run, or its bounded-memory (--memory) or MPI (mpirun) form.
- * Returns -1 on an MPI rank other than 0 after its part is done (it writes
- * nothing), else as nd_job_run. */
+/* nd_job_run, or its bounded-memory (--memory) form.  (Under mpirun, dedup
+ * runs nd_mpi_dedup instead: mpi_dedup.h.) */
 int nd_job_run_scaled(nd_job *j, char **inputs, int ninputs);
 
 /* Reads, sketches and pairs the inputs.  Prints the error and returns the

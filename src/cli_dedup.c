@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "mpi_dedup.h"
 
 enum { OPT_CLUSTERS = 100, OPT_EXACT };
 
@@ -145,10 +146,12 @@ static int run(dedup_ctx *c, char **pos, int npos)
     int rc = nd_out_open(&out, j->common.output, &err);
     if (!rc && c->clusters && (rc = nd_out_open(&cl, c->clusters, &err))) nd_out_abort(&out);
     if (rc) return nd_cli_error(rc, "%s", err.msg);
-    if ((rc = nd_job_run_scaled(j, pos, npos))) { /* -1: an MPI rank > 0, done */
+    if (nd_mpi_size() > 1) /* under mpirun: each rank writes its share (mpi_dedup.c) */
+        return nd_mpi_dedup(j, pos, npos, &out, c->clusters ? &cl : NULL);
+    if ((rc = nd_job_run_scaled(j, pos, npos))) {
         nd_out_abort(&out);
         if (c->clusters) nd_out_abort(&cl);
-        return rc < 0 ? 0 : rc;
+        return rc;
     }
     double t0 = nd_now();
     uint32_t *rep = malloc((j->ci.n ? j->ci.n : 1) * sizeof *rep);

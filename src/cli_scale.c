@@ -1,13 +1,12 @@
-/* cli_scale.c - past one machine's memory and past one machine: the glue
- * between `dedup` and the bounded-memory engine (spill.c) and the MPI
- * engine (mpi_dedup.c).  Both produce the pairs nd_job_run would, so the
- * rest of dedup (clusters, second pass) is unchanged. */
+/* cli_scale.c - past one machine's memory: the glue between `dedup` and the
+ * bounded-memory engine (spill.c), which produces the pairs nd_job_run
+ * would, so the rest of dedup (clusters, second pass) is unchanged.  Under
+ * mpirun, dedup runs nd_mpi_dedup (mpi_dedup.c) instead. */
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 
 #include "cli.h"
-#include "mpi_dedup.h"
 #include "spill.h"
 
 int nd_scale_option(nd_job *j, int id, const char *arg)
@@ -67,11 +66,6 @@ static int run_bounded(nd_job *j, char **inputs, int ninputs)
 
 int nd_job_run_scaled(nd_job *j, char **inputs, int ninputs)
 {
-    if (nd_mpi_size() > 1) {
-        if (j->memory)
-            return nd_cli_error(NEARDUP_E_USAGE, "--memory is not supported under mpirun yet: give each rank more memory or run more ranks");
-        return nd_mpi_job_run(j, inputs, ninputs);
-    }
     if (j->memory) return run_bounded(j, inputs, ninputs);
     return nd_job_run(j, inputs, ninputs);
 }

@@ -49,6 +49,10 @@ typedef struct {
     int spool_fd;    /* -1 until the stream is first opened */
     uint8_t dspooled; /* the whole decoded stream is in dspool_fd */
     int dspool_fd;    /* decoded bytes of a compressed input (nd_reader_spool_decoded) */
+    /* MPI shares (nd_reader_exclude, nd_reader_limit): not read at all, or
+     * only the lines starting in (lo, hi] ([0, hi] when lo == 0) */
+    uint8_t excluded, limited;
+    uint64_t lo, hi, lines_before;
 } nd_input;
 
 struct nd_reader {
@@ -75,6 +79,8 @@ struct nd_reader {
     size_t pos, end, scan, pcap;
     int dec_eof;
     uint64_t line, ndoc;
+    uint64_t boff;    /* file offset of pend[0] (limited inputs) */
+    int skip_partial; /* a limited input: drop bytes through the first '\n' */
 };
 
 /* ---------- the input list ---------- */
@@ -382,6 +388,17 @@ static int open_input(nd_reader *r, nd_error *err)
     r->dec_eof = r->done = r->flush = 0;
     r->line = 0;
     r->z_end = 0;
+    r->boff = 0;
+    r->skip_partial = 0;
+    nd_input *in = &r->in[r->cur];
+    if (in->limited && in->lo > 0) { /* enters the file mid-line: that line is the previous share's */
+        if (lseek(r->fd, (off_t)in->lo, SEEK_SET) < 0)
+            return nd_fail(err, NEARDUP_E_IO, "%s: cannot seek to byte %llu: %s", in->path,
+                           (unsigned long long)in->lo, strerror(errno));
+        r->boff = in->lo;
+        r->line = in->lines_before;
+        r->skip_partial = 1;
+    }
     r->zret = 1;
     int comp = r->comp;
     if (comp == COMP_GZ && !r->z_ready) {
@@ -515,6 +532,7 @@ static int fill_pending(nd_reader *r, nd_error *err)
 {
     if (r->pos > 0) {
         memmove(r->pend, r->pend + r->pos, r->end - r->pos);
+        r->boff += r->pos;
         r->end -= r->pos;
         r->scan -= r->pos;
         r->pos = 0;
@@ -557,8 +575,17 @@ static int jsonl_next(nd_reader *r, nd_batch *b, int *more, nd_error *err)
             stop = r->end; /* a last line without "\n" */
         }
         size_t start = r->pos, len = stop - start;
+        nd_input *in = &r->in[r->cur];
+        if (in->limited && !r->skip_partial && r->boff + start > in->hi) {
+            *more = 0; /* this line starts past the share: the next share's */
+            return NEARDUP_OK;
+        }
         r->pos = r->scan = nl ? stop + 1 : stop;
         r->line++;
+        if (r->skip_partial) {
+            r->skip_partial = 0;
+            continue;
+        }
         if (len && r->pend[start + len - 1] == '\r') len--;
         if (blank(r->pend + start, len)) continue;
         *more = 1;
@@ -595,6 +622,10 @@ int nd_reader_next(nd_reader *r, nd_batch *b, size_t target, nd_error *err)
     b->len = b->n = 0;
     b->first_doc = r->ndoc;
     while (r->cur < r->n && (b->n == 0 || b->len < target)) {
+        if (r->in[r->cur].excluded) {
+            r->cur++;
+            continue;
+        }
         int rc = r->open ? NEARDUP_OK : open_input(r, err), more = 0;
         if (!rc) rc = r->in[r->cur].jsonl ? jsonl_next(r, b, &more, err) : plain_next(r, b, &more, err);
         if (rc) return -rc;
@@ -628,7 +659,7 @@ static int drain(nd_reader *r, size_t i, nd_error *err)
 int nd_reader_rewind(nd_reader *r, nd_error *err)
 {
     for (size_t i = 0; i < r->n; i++) {
-        if (!r->in[i].stream || r->in[i].spooled) continue;
+        if (!r->in[i].stream || r->in[i].spooled || r->in[i].excluded) continue;
         int rc = drain(r, i, err);
         if (rc) return rc;
     }
@@ -639,6 +670,26 @@ int nd_reader_rewind(nd_reader *r, nd_error *err)
 }
 
 size_t nd_reader_count(const nd_reader *r) { return r->n; }
+
+/* ---------- shares of the inputs (MPI ranks) ---------- */
+
+unsigned nd_reader_input_flags(const nd_reader *r, size_t i)
+{
+    const nd_input *in = &r->in[i];
+    return (in->jsonl ? ND_INPUT_JSONL : 0) | (in->comp != COMP_NONE ? ND_INPUT_COMPRESSED : 0) |
+           (in->stream ? ND_INPUT_STREAM : 0);
+}
+
+void nd_reader_exclude(nd_reader *r, size_t i) { r->in[i].excluded = 1; }
+
+void nd_reader_limit(nd_reader *r, size_t i, uint64_t lo, uint64_t hi, uint64_t lines_before)
+{
+    nd_input *in = &r->in[i];
+    in->limited = 1;
+    in->lo = lo;
+    in->hi = hi;
+    in->lines_before = lines_before;
+}
 
 const char *nd_reader_path(const nd_reader *r, uint32_t input)
 {

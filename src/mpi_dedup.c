@@ -1,9 +1,14 @@
 /* mpi_dedup.c - `neardup dedup` across MPI ranks (see mpi_dedup.h).
  *
- * Records are owned in blocks of ND_SHARD_BLOCK: record d belongs to rank
- * (d / ND_SHARD_BLOCK) % N.  Every rank reads the whole input stream (a
- * .zst/.gz stream cannot be entered in the middle) but parses, tokenizes and
- * sketches only its own records.  Then, with MPI_Alltoallv each time:
+ * Each rank reads only its share of the inputs (mpi_input.c: whole files,
+ * or byte ranges of uncompressed JSONL split on line boundaries) and owns
+ * the records it read; ranks read consecutive runs of records, so a record's
+ * global number is its rank's first number (MPI_Exscan of the counts) plus
+ * its number there, exactly the single-process numbering.  One compressed
+ * JSONL stream alone cannot be split: then every rank decodes all of it and
+ * records are dealt in blocks of ND_SHARD_BLOCK ("cyclic" mode).
+ *
+ * Then, with MPI_Alltoallv each time:
  *   1. (digest, doc) to the rank of the digest: exact-duplicate groups, the
  *      first document of each represents it; the others are reported back
  *      to their owners, which leave them out of LSH (as nd_job_run does);
@@ -12,9 +17,10 @@
  *      the same candidate pairs (nd_lsh_candidates);
  *   3. each candidate to the owner of b, which attaches b's signature and
  *      passes it to the owner of a, which scores it;
- *   4. accepted pairs, exact-duplicate pairs, ids and skipped flags gathered
- *      to rank 0, which clusters (union-find) and writes the output with a
- *      second pass over the input.
+ *   4. accepted pairs to rank 0, which clusters them (union-find over the
+ *      documents in pairs only) and tells each owner which of its records
+ *      are removed; every rank writes the kept records of its share and
+ *      rank 0 appends them in rank order (mpi_output.c).
  * The pairs are exactly the single-process pairs, so the output is
  * byte-identical for any number of ranks. */
 #include "mpi_dedup.h"
@@ -25,15 +31,19 @@ void nd_mpi_init(int *argc, char ***argv) {}
 void nd_mpi_finalize(void) {}
 int nd_mpi_size(void) { return 1; }
 int nd_mpi_rank(void) { return 0; }
-int nd_mpi_job_run(nd_job *j, char **inputs, int ninputs) { return nd_job_run(j, inputs, ninputs); }
+int nd_mpi_dedup(nd_job *j, char **inputs, int ninputs, nd_out *out, nd_out *clusters)
+{
+    return nd_cli_error(NEARDUP_E_INTERNAL, "built without MPI");
+}
 
 #else
 
 #include <limits.h>
-#include <mpi.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
+#include "mpi_internal.h"
 #include "spill.h"
 
 void nd_mpi_init(int *argc, char ***argv)
@@ -68,18 +78,161 @@ int nd_mpi_rank(void)
     return r;
 }
 
-static int owner(uint64_t doc, int n) { return (int)(doc / ND_SHARD_BLOCK % (uint64_t)n); }
+/* ---------- ownership ---------- */
 
-/* Index of an owned document among its rank's documents. */
-static uint64_t local_index(uint64_t doc, int n)
+int nd_owner_of(const nd_owners *o, uint64_t d)
 {
-    return doc / ND_SHARD_BLOCK / (uint64_t)n * ND_SHARD_BLOCK + doc % ND_SHARD_BLOCK;
+    if (o->cyclic) return (int)(d / ND_SHARD_BLOCK % (uint64_t)o->size);
+    int lo = 0, hi = o->size - 1; /* the last rank whose first record is <= d */
+    while (lo < hi) {
+        int mid = (lo + hi + 1) / 2;
+        if (o->first[mid] <= d) lo = mid;
+        else hi = mid - 1;
+    }
+    return lo;
 }
+
+uint64_t nd_owner_local(const nd_owners *o, uint64_t d)
+{
+    if (o->cyclic) return d / ND_SHARD_BLOCK / (uint64_t)o->size * ND_SHARD_BLOCK + d % ND_SHARD_BLOCK;
+    return d - o->first[nd_owner_of(o, d)];
+}
+
+uint64_t nd_owner_global(const nd_owners *o, uint64_t l)
+{
+    if (o->cyclic)
+        return (l / ND_SHARD_BLOCK * (uint64_t)o->size + (uint64_t)o->rank) * ND_SHARD_BLOCK + l % ND_SHARD_BLOCK;
+    return o->first[o->rank] + l;
+}
+
+uint64_t nd_owner_count(const nd_owners *o)
+{
+    if (!o->cyclic) return o->first[o->rank + 1] - o->first[o->rank];
+    uint64_t b = ND_SHARD_BLOCK, p = (uint64_t)o->size, full = o->total / b, rest = o->total % b;
+    uint64_t n = full / p * b + (full % p > (uint64_t)o->rank ? b : 0);
+    return n + (full % p == (uint64_t)o->rank ? rest : 0);
+}
+
+uint64_t nd_owner_ci(const nd_owners *o, uint64_t l) { return o->cyclic ? nd_owner_global(o, l) : l; }
+
+/* ---------- exchanges ---------- */
+
+_Noreturn void nd_mpi_die(int code, const char *msg)
+{
+    nd_cli_error(code, "MPI rank %d: %s", nd_mpi_rank(), msg);
+    MPI_Abort(MPI_COMM_WORLD, nd_exit_status(code));
+    exit(nd_exit_status(code));
+}
+
+void *nd_mpi_xmalloc(size_t n)
+{
+    void *p = malloc(n ? n : 1);
+    if (!p) nd_mpi_die(NEARDUP_E_NOMEM, "out of memory");
+    return p;
+}
+
+char *nd_mpi_exchange(const char *buf, const size_t *count, size_t *rcount, size_t *total, nd_traffic *t)
+{
+    int p = nd_mpi_size(), me = nd_mpi_rank();
+    int *sc = nd_mpi_xmalloc((size_t)p * sizeof *sc), *sd = nd_mpi_xmalloc((size_t)p * sizeof *sd);
+    int *rc = nd_mpi_xmalloc((size_t)p * sizeof *rc), *rd = nd_mpi_xmalloc((size_t)p * sizeof *rd);
+    size_t off = 0;
+    for (int r = 0; r < p; r++) {
+        if (count[r] > INT_MAX || off > INT_MAX)
+            nd_mpi_die(NEARDUP_E_INTERNAL, "an exchange exceeds 2 GiB between two ranks: run more ranks");
+        sc[r] = (int)count[r];
+        sd[r] = (int)off;
+        off += count[r];
+    }
+    MPI_Alltoall(sc, 1, MPI_INT, rc, 1, MPI_INT, MPI_COMM_WORLD);
+    size_t sum = 0;
+    for (int r = 0; r < p; r++) {
+        if (sum > INT_MAX) nd_mpi_die(NEARDUP_E_INTERNAL, "an exchange exceeds 2 GiB on one rank: run more ranks");
+        rd[r] = (int)sum;
+        sum += (size_t)rc[r];
+        if (rcount) rcount[r] = (size_t)rc[r];
+        if (r != me) t->sent += (uint64_t)sc[r], t->recv += (uint64_t)rc[r];
+    }
+    char *rb = nd_mpi_xmalloc(sum);
+    MPI_Alltoallv(buf, sc, sd, MPI_BYTE, rb, rc, rd, MPI_BYTE, MPI_COMM_WORLD);
+    free(sc);
+    free(sd);
+    free(rc);
+    free(rd);
+    *total = sum;
+    return rb;
+}
+
+void *nd_mpi_alltoallv(const void *items, size_t n, size_t sz, const int *dest, size_t *nrecv, nd_traffic *t)
+{
+    int p = nd_mpi_size();
+    size_t *cnt = calloc((size_t)p, sizeof *cnt), *pos = calloc((size_t)p, sizeof *pos);
+    if (!cnt || !pos) nd_mpi_die(NEARDUP_E_NOMEM, "out of memory");
+    for (size_t i = 0; i < n; i++) cnt[dest[i]]++;
+    for (int r = 1; r < p; r++) pos[r] = pos[r - 1] + cnt[r - 1];
+    char *sb = nd_mpi_xmalloc(n * sz);
+    for (size_t i = 0; i < n; i++) memcpy(sb + pos[dest[i]]++ * sz, (const char *)items + i * sz, sz);
+    for (int r = 0; r < p; r++) cnt[r] *= sz;
+    size_t total;
+    char *rb = nd_mpi_exchange(sb, cnt, NULL, &total, t);
+    free(sb);
+    free(cnt);
+    free(pos);
+    *nrecv = total / sz;
+    return rb;
+}
+
+char *nd_mpi_gather(const void *buf, size_t n, int **offs, nd_traffic *t)
+{
+    int p = nd_mpi_size(), me = nd_mpi_rank();
+    if (n > INT_MAX) nd_mpi_die(NEARDUP_E_INTERNAL, "a gather to rank 0 exceeds 2 GiB: run more ranks");
+    int cnt = (int)n, *counts = NULL, *displ = NULL;
+    char *all = NULL;
+    if (me == 0) {
+        counts = nd_mpi_xmalloc((size_t)p * sizeof *counts);
+        displ = nd_mpi_xmalloc(((size_t)p + 1) * sizeof *displ);
+    }
+    MPI_Gather(&cnt, 1, MPI_INT, counts, 1, MPI_INT, 0, MPI_COMM_WORLD);
+    if (me == 0) {
+        size_t total = 0;
+        for (int r = 0; r < p; r++) {
+            if (total > INT_MAX) nd_mpi_die(NEARDUP_E_INTERNAL, "a gather to rank 0 exceeds 2 GiB");
+            displ[r] = (int)total;
+            total += (size_t)counts[r];
+            if (r) t->recv += (uint64_t)counts[r];
+        }
+        displ[p] = (int)total;
+        all = nd_mpi_xmalloc(total);
+    } else {
+        t->sent += n;
+    }
+    MPI_Gatherv(buf, cnt, MPI_BYTE, all, counts, displ, MPI_BYTE, 0, MPI_COMM_WORLD);
+    free(counts);
+    *offs = displ;
+    return all;
+}
+
+int nd_mpi_agree(int rc, double pos, const nd_error *err)
+{
+    int rank = nd_mpi_rank();
+    struct {
+        double pos;
+        int rank;
+    } mine = {rc ? pos : 1e300, rank}, first;
+    MPI_Allreduce(&mine, &first, 1, MPI_DOUBLE_INT, MPI_MINLOC, MPI_COMM_WORLD);
+    if (first.pos >= 1e300) return 0;
+    int code = rc;
+    MPI_Bcast(&code, 1, MPI_INT, first.rank, MPI_COMM_WORLD);
+    if (rank == first.rank) nd_cli_error(rc, "%s", err->msg);
+    return nd_exit_status(code);
+}
+
+/* ---------- sketching this rank's records ---------- */
 
 typedef struct {
     const nd_sketch_opts *so; /* first: the shared worker reads it */
     const nd_corpus_info *ci;
-    int rank, size;
+    int rank, size, cyclic;
     uint32_t *sig;   /* k lanes per owned record, in record order */
     uint8_t *live;   /* per owned record */
     uint8_t *dg;     /* digest per owned record */
@@ -96,8 +249,8 @@ static int collect(void *u, void *bop, uint64_t first, size_t n, nd_error *err)
     unsigned k = c->so->k;
     size_t j = 0;
     for (size_t i = 0; i < n; i++) {
-        uint64_t r = first + i;
-        if (owner(r, c->size) != c->rank) continue;
+        uint64_t r = first + i; /* the pipeline's number: global in cyclic mode, else this rank's */
+        if (c->cyclic && (int)(r / ND_SHARD_BLOCK % (uint64_t)c->size) != c->rank) continue;
         uint64_t l = c->nown++;
         if (nd_grow((void **)&c->sig, &c->sig_cap, (l + 1) * k, sizeof *c->sig) ||
             nd_grow((void **)&c->live, &c->live_cap, l + 1, 1) ||
@@ -118,71 +271,6 @@ static int collect(void *u, void *bop, uint64_t first, size_t n, nd_error *err)
     c->t_shingle += b->t_shingle;
     c->t_sketch += b->t_sketch;
     return NEARDUP_OK;
-}
-
-/* ---------- exchanges ---------- */
-
-typedef struct {
-    uint64_t sent, recv; /* bytes to / from other ranks */
-} traffic;
-
-/* Stops every rank: past the sketching phase, an error on one rank (out of
- * memory, an exchange too large) cannot be agreed on collectively. */
-static void die(int code, const char *msg)
-{
-    nd_cli_error(code, "MPI rank %d: %s", nd_mpi_rank(), msg);
-    MPI_Abort(MPI_COMM_WORLD, nd_exit_status(code));
-    exit(nd_exit_status(code));
-}
-
-static void *xmalloc(size_t n)
-{
-    void *p = malloc(n ? n : 1);
-    if (!p) die(NEARDUP_E_NOMEM, "out of memory");
-    return p;
-}
-
-/* Sends n items of sz bytes, item i to rank dest[i]; returns the items this
- * rank receives (malloc'ed), from rank 0's first. */
-static void *alltoallv(const void *items, size_t n, size_t sz, const int *dest, size_t *nrecv,
-                       traffic *t)
-{
-    int p = nd_mpi_size(), me = nd_mpi_rank();
-    size_t *cnt = calloc((size_t)p, sizeof *cnt), *pos = calloc((size_t)p, sizeof *pos);
-    int *sc = xmalloc((size_t)p * sizeof *sc), *sd = xmalloc((size_t)p * sizeof *sd);
-    int *rc = xmalloc((size_t)p * sizeof *rc), *rd = xmalloc((size_t)p * sizeof *rd);
-    if (!cnt || !pos) die(NEARDUP_E_NOMEM, "out of memory");
-    for (size_t i = 0; i < n; i++) cnt[dest[i]]++;
-    size_t off = 0;
-    for (int r = 0; r < p; r++) {
-        if (cnt[r] * sz > INT_MAX || off * sz > INT_MAX)
-            die(NEARDUP_E_INTERNAL, "an exchange exceeds 2 GiB between two ranks: run more ranks");
-        pos[r] = off;
-        sc[r] = (int)(cnt[r] * sz);
-        sd[r] = (int)(off * sz);
-        off += cnt[r];
-    }
-    char *sb = xmalloc(n * sz);
-    for (size_t i = 0; i < n; i++) memcpy(sb + pos[dest[i]]++ * sz, (const char *)items + i * sz, sz);
-    MPI_Alltoall(sc, 1, MPI_INT, rc, 1, MPI_INT, MPI_COMM_WORLD);
-    size_t total = 0;
-    for (int r = 0; r < p; r++) {
-        if (total > INT_MAX) die(NEARDUP_E_INTERNAL, "an exchange exceeds 2 GiB on one rank: run more ranks");
-        rd[r] = (int)total;
-        total += (size_t)rc[r];
-        if (r != me) t->sent += (uint64_t)sc[r], t->recv += (uint64_t)rc[r];
-    }
-    char *rb = xmalloc(total);
-    MPI_Alltoallv(sb, sc, sd, MPI_BYTE, rb, rc, rd, MPI_BYTE, MPI_COMM_WORLD);
-    free(sb);
-    free(cnt);
-    free(pos);
-    free(sc);
-    free(sd);
-    free(rc);
-    free(rd);
-    *nrecv = total / sz;
-    return rb;
 }
 
 /* ---------- 1. exact duplicates ---------- */
@@ -213,12 +301,6 @@ static int cmp_band(const void *x, const void *y)
     return (a->doc > b->doc) - (a->doc < b->doc);
 }
 
-/* Record index of the l-th owned record. */
-static uint64_t global_index(uint64_t l, int rank, int n)
-{
-    return (l / ND_SHARD_BLOCK * (uint64_t)n + (uint64_t)rank) * ND_SHARD_BLOCK + l % ND_SHARD_BLOCK;
-}
-
 typedef struct {
     nd_scored_pair *p;
     size_t n, cap;
@@ -226,35 +308,35 @@ typedef struct {
 
 static void push_edge(edges *e, uint32_t a, uint32_t b, float s)
 {
-    if (nd_grow((void **)&e->p, &e->cap, e->n + 1, sizeof *e->p)) die(NEARDUP_E_NOMEM, "out of memory");
+    if (nd_grow((void **)&e->p, &e->cap, e->n + 1, sizeof *e->p)) nd_mpi_die(NEARDUP_E_NOMEM, "out of memory");
     e->p[e->n++] = (nd_scored_pair){a, b, s, -1};
 }
 
 /* Marks exact duplicates dead (live = 0) on their owners; their pairs with
  * their group's first document go to out. */
-static uint64_t exact_groups(mpi_ctx *c, edges *out, traffic *t)
+static uint64_t exact_groups(mpi_ctx *c, const nd_owners *own, edges *out, nd_traffic *t)
 {
     int p = c->size;
     size_t n = 0;
     for (uint64_t l = 0; l < c->nown; l++) n += c->live[l];
-    dg_rec *r = xmalloc(n * sizeof *r);
-    int *dest = xmalloc(n * sizeof *dest);
+    dg_rec *r = nd_mpi_xmalloc(n * sizeof *r);
+    int *dest = nd_mpi_xmalloc(n * sizeof *dest);
     size_t m = 0;
     for (uint64_t l = 0; l < c->nown; l++) {
         if (!c->live[l]) continue;
         memcpy(r[m].dg, c->dg + l * ND_DIGEST_BYTES, ND_DIGEST_BYTES);
-        r[m].doc = (uint32_t)global_index(l, c->rank, p);
+        r[m].doc = (uint32_t)nd_owner_global(own, l);
         uint64_t h;
         memcpy(&h, r[m].dg, 8);
         dest[m++] = (int)(h % (uint64_t)p);
     }
     size_t nr;
-    dg_rec *in = alltoallv(r, m, sizeof *r, dest, &nr, t);
+    dg_rec *in = nd_mpi_alltoallv(r, m, sizeof *r, dest, &nr, t);
     free(r);
     free(dest);
     qsort(in, nr, sizeof *in, cmp_dg);
-    uint32_t *dead = xmalloc(nr * sizeof *dead);
-    int *ddest = xmalloc(nr * sizeof *ddest);
+    uint32_t *dead = nd_mpi_xmalloc(nr * sizeof *dead);
+    int *ddest = nd_mpi_xmalloc(nr * sizeof *ddest);
     size_t nd = 0;
     uint64_t dups = 0;
     for (size_t i = 0; i < nr;) {
@@ -263,15 +345,15 @@ static uint64_t exact_groups(mpi_ctx *c, edges *out, traffic *t)
         for (size_t x = i + 1; x < e; x++) {
             push_edge(out, in[i].doc, in[x].doc, 1.0f);
             dead[nd] = in[x].doc;
-            ddest[nd++] = owner(in[x].doc, p);
+            ddest[nd++] = nd_owner_of(own, in[x].doc);
             dups++;
         }
         i = e;
     }
     free(in);
     size_t nb;
-    uint32_t *back = alltoallv(dead, nd, sizeof *dead, ddest, &nb, t);
-    for (size_t i = 0; i < nb; i++) c->live[local_index(back[i], p)] = 0;
+    uint32_t *back = nd_mpi_alltoallv(dead, nd, sizeof *dead, ddest, &nb, t);
+    for (size_t i = 0; i < nb; i++) c->live[nd_owner_local(own, back[i])] = 0;
     free(back);
     free(dead);
     free(ddest);
@@ -280,247 +362,253 @@ static uint64_t exact_groups(mpi_ctx *c, edges *out, traffic *t)
 
 /* ---------- 2. band records, candidates; 3. verification ---------- */
 
-typedef struct {
-    uint32_t a, b;
-} pair_msg;
-
-static void lsh_pairs(mpi_ctx *c, const nd_job *j, unsigned bands, unsigned rows, uint64_t seed,
-                      edges *out, traffic *t, nd_pairs_stats *ps)
+static void lsh_pairs(mpi_ctx *c, const nd_owners *own, const nd_job *j, unsigned bands, unsigned rows,
+                      uint64_t seed, edges *out, nd_traffic *t, nd_pairs_stats *ps)
 {
     int p = c->size;
     unsigned k = c->so->k;
     size_t n = 0;
     for (uint64_t l = 0; l < c->nown; l++) n += c->live[l];
-    nd_band_rec *recs = xmalloc(n * bands * sizeof *recs);
-    int *dest = xmalloc(n * bands * sizeof *dest);
+    nd_band_rec *recs = nd_mpi_xmalloc(n * bands * sizeof *recs);
+    int *dest = nd_mpi_xmalloc(n * bands * sizeof *dest);
     size_t m = 0;
     for (uint64_t l = 0; l < c->nown; l++) {
         if (!c->live[l]) continue;
-        nd_lsh_band_records(c->sig + l * k, bands, rows, seed, (uint32_t)global_index(l, c->rank, p), recs + m);
+        nd_lsh_band_records(c->sig + l * k, bands, rows, seed, (uint32_t)nd_owner_global(own, l), recs + m);
         for (unsigned b = 0; b < bands; b++) dest[m + b] = (int)(recs[m + b].key >> 40) % p;
         m += bands;
     }
     ps->band_records = m;
     size_t nr;
-    nd_band_rec *in = alltoallv(recs, m, sizeof *recs, dest, &nr, t);
+    nd_band_rec *in = nd_mpi_alltoallv(recs, m, sizeof *recs, dest, &nr, t);
     free(recs);
     free(dest);
     /* (key, doc): the order a stable sort by key gives documents in input order */
     qsort(in, nr, sizeof *in, cmp_band);
     nd_pair *cand;
     size_t ncand;
-    if (nd_lsh_candidates(in, nr, j->max_bucket, &cand, &ncand)) die(NEARDUP_E_NOMEM, "out of memory forming candidates");
+    if (nd_lsh_candidates(in, nr, j->max_bucket, &cand, &ncand))
+        nd_mpi_die(NEARDUP_E_NOMEM, "out of memory forming candidates");
     free(in);
     /* to the owner of b, which de-duplicates (two keys may meet on two
      * ranks) and attaches b's signature */
-    dest = xmalloc(ncand * sizeof *dest);
-    for (size_t i = 0; i < ncand; i++) dest[i] = owner(cand[i].b, p);
+    dest = nd_mpi_xmalloc(ncand * sizeof *dest);
+    for (size_t i = 0; i < ncand; i++) dest[i] = nd_owner_of(own, cand[i].b);
     size_t nb;
-    nd_pair *atb = alltoallv(cand, ncand, sizeof *cand, dest, &nb, t);
+    nd_pair *atb = nd_mpi_alltoallv(cand, ncand, sizeof *cand, dest, &nb, t);
     free(cand);
     free(dest);
     nb = nd_pairs_unique(atb, nb);
     ps->candidates = nb;
     size_t msz = 8 + (size_t)k * 4;
-    char *msg = xmalloc(nb * msz);
-    dest = xmalloc(nb * sizeof *dest);
+    char *msg = nd_mpi_xmalloc(nb * msz);
+    dest = nd_mpi_xmalloc(nb * sizeof *dest);
     for (size_t i = 0; i < nb; i++) {
         memcpy(msg + i * msz, &atb[i], 8);
-        memcpy(msg + i * msz + 8, c->sig + local_index(atb[i].b, p) * k, (size_t)k * 4);
-        dest[i] = owner(atb[i].a, p);
+        memcpy(msg + i * msz + 8, c->sig + nd_owner_local(own, atb[i].b) * k, (size_t)k * 4);
+        dest[i] = nd_owner_of(own, atb[i].a);
     }
     free(atb);
     size_t na;
-    char *ata = alltoallv(msg, nb, msz, dest, &na, t);
+    char *ata = nd_mpi_alltoallv(msg, nb, msz, dest, &na, t);
     free(msg);
     free(dest);
-    uint32_t *sb = xmalloc((size_t)k * 4);
+    uint32_t *sb = nd_mpi_xmalloc((size_t)k * 4);
     for (size_t i = 0; i < na; i++) {
         nd_pair q;
         memcpy(&q, ata + i * msz, 8);
         memcpy(sb, ata + i * msz + 8, (size_t)k * 4);
-        float s = (float)nd_minhash_jaccard(c->sig + local_index(q.a, p) * k, sb, k);
+        float s = (float)nd_minhash_jaccard(c->sig + nd_owner_local(own, q.a) * k, sb, k);
         if (s >= (float)j->common.threshold) push_edge(out, q.a, q.b, s);
     }
     free(sb);
     free(ata);
 }
 
-/* ---------- 4. everything to rank 0 ---------- */
+/* ---------- the run ---------- */
 
-/* Gathers n bytes from every rank to rank 0; returns the buffer and the
- * per-rank byte offsets there (rank 0 only). */
-static char *gather(const void *buf, size_t n, int **offs, traffic *t)
+/* Reads and sketches this rank's share; the agreed exit status. */
+static int read_share(nd_job *j, char **inputs, int ninputs, mpi_ctx *c, nd_sketch_opts *so,
+                      nd_mpi_share *sh)
 {
-    int p = nd_mpi_size(), me = nd_mpi_rank();
-    if (n > INT_MAX) die(NEARDUP_E_INTERNAL, "a gather to rank 0 exceeds 2 GiB: run with fewer documents a rank");
-    int cnt = (int)n, *counts = NULL, *displ = NULL;
-    char *all = NULL;
-    if (me == 0) {
-        counts = xmalloc((size_t)p * sizeof *counts);
-        displ = xmalloc(((size_t)p + 1) * sizeof *displ);
+    nd_error err = {0, ""};
+    nd_pipeline_opts po;
+    nd_common_pipeline(&j->common, &po, &so->seeds);
+    j->reader = nd_cli_open_inputs(inputs, ninputs, &err);
+    int rc = j->reader ? NEARDUP_OK : err.code ? err.code : NEARDUP_E_IO;
+    int st = nd_mpi_agree(rc, 0, &err); /* the same inputs on every rank: rank 0 reports */
+    if (st) return st;
+    rc = nd_mpi_share_inputs(j->reader, sh, &err);
+    if ((st = nd_mpi_agree(rc, c->rank, &err))) return st;
+    c->cyclic = sh->cyclic;
+    if (sh->cyclic) {
+        po.shard_n = (unsigned)c->size;
+        po.shard_i = (unsigned)c->rank;
     }
-    MPI_Gather(&cnt, 1, MPI_INT, counts, 1, MPI_INT, 0, MPI_COMM_WORLD);
-    if (me == 0) {
-        size_t total = 0;
-        for (int r = 0; r < p; r++) {
-            if (total > INT_MAX) die(NEARDUP_E_INTERNAL, "a gather to rank 0 exceeds 2 GiB");
-            displ[r] = (int)total;
-            total += (size_t)counts[r];
-            if (r) t->recv += (uint64_t)counts[r];
-        }
-        displ[p] = (int)total;
-        all = xmalloc(total);
+    /* the second pass reads the same share again: keep decoded copies where
+     * this rank writes (only rank 0 in cyclic mode) */
+    nd_reader_spool_decoded(j->reader, j->spool_decoded && (!sh->cyclic || c->rank == 0));
+    nd_pipeline_fns f = {.user = c, .collect = collect};
+    nd_sketch_worker_fns(&f);
+    rc = nd_pipeline_run(j->reader, &po, &f, &j->ci, &err);
+    /* the first error in input order: in cyclic mode the lowest record
+     * number (ranks stop at their own first error), else the lowest rank */
+    return nd_mpi_agree(rc, sh->cyclic ? (double)j->ci.n : (double)c->rank, &err);
+}
+
+/* Global numbering: every rank's first record (an exclusive scan of the
+ * per-rank counts), or the cyclic rule. */
+static int number_records(nd_owners *own, const nd_corpus_info *ci, int cyclic)
+{
+    nd_error err = {0, ""};
+    own->cyclic = cyclic;
+    uint64_t mine = ci->n, before = 0;
+    if (cyclic) {
+        own->total = ci->n; /* every rank read every record */
     } else {
-        t->sent += n;
+        MPI_Exscan(&mine, &before, 1, MPI_UINT64_T, MPI_SUM, MPI_COMM_WORLD);
+        if (own->rank == 0) before = 0; /* MPI_Exscan leaves rank 0's undefined */
+        own->first = nd_mpi_xmalloc(((size_t)own->size + 1) * sizeof *own->first);
+        MPI_Allgather(&before, 1, MPI_UINT64_T, own->first, 1, MPI_UINT64_T, MPI_COMM_WORLD);
+        own->total = own->first[own->size - 1] +
+                     (own->rank == own->size - 1 ? mine : 0);
+        MPI_Bcast(&own->total, 1, MPI_UINT64_T, own->size - 1, MPI_COMM_WORLD);
+        own->first[own->size] = own->total;
     }
-    MPI_Gatherv(buf, cnt, MPI_BYTE, all, counts, displ, MPI_BYTE, 0, MPI_COMM_WORLD);
-    free(counts);
-    *offs = displ;
-    return all;
+    int rc = own->total >= UINT32_MAX
+                 ? nd_fail(&err, NEARDUP_E_INPUT, "%llu records: more than dedup handles (2^32 - 1)",
+                           (unsigned long long)own->total)
+                 : NEARDUP_OK;
+    return nd_mpi_agree(rc, 0, &err);
 }
 
-/* Rank 0: the ids and skipped flags of every record, from their owners. */
-static void gather_ids(mpi_ctx *c, nd_corpus_info *ci, traffic *t)
+/* The summary line of dedup, as one process prints it (rank 0). */
+static void summary(nd_job *j, const nd_corpus_info *sum, uint64_t total, uint64_t removed,
+                    uint64_t clusters, uint64_t text_bytes)
 {
-    int p = c->size;
-    size_t len = 0, cap = 0;
-    char *buf = NULL;
-    for (uint64_t r = 0; r < ci->n; r++) {
-        if (owner(r, p) != c->rank) continue;
-        const char *id = nd_corpus_id(ci, r);
-        size_t l = strlen(id);
-        if (nd_grow((void **)&buf, &cap, len + l + 2, 1)) die(NEARDUP_E_NOMEM, "out of memory");
-        buf[len++] = (char)ci->skipped[r];
-        memcpy(buf + len, id, l + 1);
-        len += l + 1;
-    }
-    /* the first skip notes of each rank, for the summary */
-    uint64_t local_skips = 0;
-    for (uint64_t r = 0; r < ci->n; r++) local_skips += owner(r, p) == c->rank && ci->skipped[r];
-    size_t nn = local_skips < 8 ? (size_t)local_skips : 8, ns = sizeof ci->skip_notes[0];
-    int *noffs;
-    char *notes = gather(ci->skip_notes, nn * ns, &noffs, t);
-    int *offs;
-    char *all = gather(buf, len, &offs, t);
-    free(buf);
-    if (c->rank != 0) return;
-    size_t got = 0;
-    for (size_t i = 0; i < (size_t)noffs[p] / ns && got < 8; i++)
-        memcpy(ci->skip_notes[got++], notes + i * ns, ns);
-    free(notes);
-    free(noffs);
-    size_t *at = xmalloc((size_t)p * sizeof *at);
-    for (int r = 0; r < p; r++) at[r] = (size_t)offs[r];
-    char *ids = xmalloc((size_t)offs[p] + 1);
-    size_t il = 0;
-    ci->skipped_n = 0;
-    for (uint64_t r = 0; r < ci->n; r++) {
-        int o = owner(r, p);
-        const char *e = all + at[o];
-        ci->skipped[r] = (uint8_t)e[0];
-        ci->skipped_n += ci->skipped[r];
-        size_t l = strlen(e + 1);
-        memcpy(ids + il, e + 1, l + 1);
-        ci->id_off[r] = il;
-        il += l + 1;
-        at[o] += l + 2;
-    }
-    free(ci->id_buf);
-    ci->id_buf = ids;
-    ci->id_len = ci->id_cap = il;
-    free(at);
-    free(all);
-    free(offs);
+    nd_cli_print_skips(sum);
+    double wall = nd_now() - j->t_start;
+    char what[64];
+    nd_job_describe(j, what, sizeof what);
+    uint64_t docs = total - sum->skipped_n;
+    if (!j->common.quiet)
+        fprintf(stderr, "neardup dedup: %llu records read = %llu kept + %llu removed + %llu skipped; "
+                "%llu clusters of 2+ documents (%s); exact duplicates grouped before LSH: %llu; "
+                "%.1f MB of text in %.2f s, %.1f MB/s\n",
+                (unsigned long long)total, (unsigned long long)(docs - removed), (unsigned long long)removed,
+                (unsigned long long)sum->skipped_n, (unsigned long long)clusters, what,
+                (unsigned long long)j->exact_dups, text_bytes / 1e6, wall, wall > 0 ? text_bytes / 1e6 / wall : 0.0);
 }
 
-int nd_mpi_job_run(nd_job *j, char **inputs, int ninputs)
+static void abort_outputs(nd_out *out, nd_out *clusters)
+{
+    nd_out_abort(out);
+    if (clusters) nd_out_abort(clusters);
+}
+
+/* Rank 0 commits the outputs; every rank learns the status. */
+static int commit_outputs(int rank, nd_out *out, nd_out *clusters)
+{
+    nd_error err = {0, ""};
+    int rc = NEARDUP_OK;
+    if (rank == 0) {
+        rc = nd_out_commit(out, &err);
+        if (rc && clusters) nd_out_abort(clusters);
+        else if (clusters) rc = nd_out_commit(clusters, &err);
+    } else {
+        abort_outputs(out, clusters);
+    }
+    return nd_mpi_agree(rc, 0, &err);
+}
+
+int nd_mpi_dedup(nd_job *j, char **inputs, int ninputs, nd_out *out, nd_out *clusters)
 {
     int rank = nd_mpi_rank(), size = nd_mpi_size();
-    nd_error err = {0, ""};
+    const char *bad = NULL;
     if (j->metric != ND_METRIC_JACCARD || j->exact || !j->exact_first)
-        return rank ? 2 : nd_cli_error(NEARDUP_E_USAGE, "under mpirun, dedup supports --metric jaccard (MinHash estimate) without --exact");
-    if (ninputs == 0) return rank ? 2 : nd_cli_error(NEARDUP_E_USAGE, "no input given (see --help)");
-    for (int i = 0; i < ninputs; i++)
-        if (!strcmp(inputs[i], "-"))
-            return rank ? 2 : nd_cli_error(NEARDUP_E_USAGE, "under mpirun, inputs must be files (every rank reads them), not standard input");
-    double t_start = j->t_start = nd_now();
-    nd_pipeline_opts po;
-    nd_sketch_opts so = {.ngram = j->common.ngram, .k = j->common.k, .digest = 1};
-    nd_common_pipeline(&j->common, &po, &so.seeds);
-    po.shard_n = (unsigned)size;
-    po.shard_i = (unsigned)rank;
-    mpi_ctx c = {.so = &so, .ci = &j->ci, .rank = rank, .size = size};
-    int rc = NEARDUP_OK;
-    j->reader = nd_cli_open_inputs(inputs, ninputs, &err);
-    if (!j->reader) rc = err.code ? err.code : NEARDUP_E_IO;
-    else {
-        nd_reader_spool_decoded(j->reader, rank == 0 && j->spool_decoded); /* only rank 0 reads twice */
-        nd_pipeline_fns f = {.user = &c, .collect = collect};
-        nd_sketch_worker_fns(&f);
-        rc = nd_pipeline_run(j->reader, &po, &f, &j->ci, &err);
+        bad = "under mpirun, dedup supports --metric jaccard (MinHash estimate) without --exact";
+    else if (j->memory)
+        bad = "--memory is not supported under mpirun yet: give each rank more memory or run more ranks";
+    else if (ninputs == 0)
+        bad = "no input given (see --help)";
+    for (int i = 0; i < ninputs && !bad; i++)
+        if (!strcmp(inputs[i], "-")) bad = "under mpirun, inputs must be files, not standard input";
+    if (bad) {
+        abort_outputs(out, clusters);
+        return rank ? nd_exit_status(NEARDUP_E_USAGE) : nd_cli_error(NEARDUP_E_USAGE, "%s", bad);
     }
-    /* agree on failure: the rank whose error comes first in the input reports it */
-    struct { double pos; int rank; } mine = {rc ? (double)j->ci.n : 1e300, rank}, first;
-    MPI_Allreduce(&mine, &first, 1, MPI_DOUBLE_INT, MPI_MINLOC, MPI_COMM_WORLD);
-    if (first.pos < 1e300) {
-        int code = rc;
-        MPI_Bcast(&code, 1, MPI_INT, first.rank, MPI_COMM_WORLD);
-        if (rank == first.rank) nd_cli_error(rc, "%s", err.msg);
-        free(c.sig); free(c.live); free(c.dg);
-        return nd_exit_status(code);
+    double t_start = j->t_start = nd_now();
+    nd_sketch_opts so = {.ngram = j->common.ngram, .k = j->common.k, .digest = 1};
+    mpi_ctx c = {.so = &so, .ci = &j->ci, .rank = rank, .size = size};
+    nd_mpi_share sh;
+    nd_owners own = {.rank = rank, .size = size};
+    nd_traffic t = {0, 0};
+    int st = read_share(j, inputs, ninputs, &c, &so, &sh);
+    if (!st) st = number_records(&own, &j->ci, sh.cyclic);
+    if (!st) st = nd_mpi_check_ids(&own, &j->ci, j->reader, &t);
+    if (st) {
+        free(c.sig), free(c.live), free(c.dg), free(own.first);
+        abort_outputs(out, clusters);
+        return st;
     }
     double t_sketch = nd_now() - t_start;
-    traffic t = {0, 0};
     edges e = {0};
     nd_pairs_stats ps = {0};
     double t0 = nd_now();
-    uint64_t dups = exact_groups(&c, &e, &t);
+    uint64_t dups = exact_groups(&c, &own, &e, &t);
     free(c.dg);
     c.dg = NULL;
     unsigned bands, rows;
     nd_lsh_params(j->common.threshold, so.k, &bands, &rows);
-    ps.bands = bands;
-    ps.rows = rows;
     uint64_t nexact = e.n;
-    lsh_pairs(&c, j, bands, rows, nd_band_seed(so.seeds.sketch_seed), &e, &t, &ps);
+    lsh_pairs(&c, &own, j, bands, rows, nd_band_seed(so.seeds.sketch_seed), &e, &t, &ps);
     ps.accepted = e.n - nexact;
     free(c.sig);
     free(c.live);
-    c.sig = NULL;
-    c.live = NULL;
     double t_pairs = nd_now() - t0;
-    /* rank 0 gets every pair, id and skipped flag, and the totals */
+    /* rank 0 gets every pair and clusters them */
     int *offs;
-    char *all = gather(e.p, e.n * sizeof *e.p, &offs, &t);
+    char *all = nd_mpi_gather(e.p, e.n * sizeof *e.p, &offs, &t);
     free(e.p);
-    gather_ids(&c, &j->ci, &t);
-    uint64_t sums[7] = {j->ci.text_bytes, j->ci.tokens, j->ci.replaced_bytes, dups, ps.band_records,
-                        ps.candidates, ps.accepted}, tot[7];
-    MPI_Reduce(sums, tot, 7, MPI_UINT64_T, MPI_SUM, 0, MPI_COMM_WORLD);
-    if (j->common.timings)
-        fprintf(stderr, "timings: MPI rank %d/%d: %llu documents sketched in %.3f s, pairs in %.3f s; "
-                "%llu bytes sent, %llu bytes received (%llu band records out)\n",
-                rank, size, (unsigned long long)c.docs, t_sketch, t_pairs, (unsigned long long)t.sent,
-                (unsigned long long)t.recv, (unsigned long long)ps.band_records);
-    if (rank != 0) return -1;
-    j->ci.text_bytes = tot[0];
-    j->ci.tokens = tot[1];
-    j->ci.replaced_bytes = tot[2];
-    j->exact_dups = tot[3];
-    ps.band_records = tot[4];
-    ps.candidates = tot[5];
-    ps.accepted = tot[6];
-    ps.t_band = t_pairs;
-    j->ps = ps;
-    j->sk.t_shingle = c.t_shingle;
-    j->sk.t_sketch = c.t_sketch;
-    size_t np = (size_t)offs[size] / sizeof(nd_scored_pair);
-    free(offs);
-    j->pairs = (nd_scored_pair *)all;
-    j->npairs = np;
-    qsort(j->pairs, np, sizeof *j->pairs, cmp_scored);
-    if ((rc = nd_corpus_check_unique_ids(&j->ci, j->reader, &err))) return nd_cli_error(rc, "%s", err.msg);
+    uint32_t *u = NULL, *root = NULL;
+    size_t nu = 0;
+    if (rank == 0) {
+        size_t np = (size_t)offs[size] / sizeof(nd_scored_pair);
+        qsort(all, np, sizeof(nd_scored_pair), cmp_scored);
+        nd_mpi_cluster((nd_scored_pair *)all, np, &u, &root, &nu);
+        free(offs);
+    }
+    free(all);
+    nd_corpus_info sum = {0};
+    nd_mpi_gather_skips(&own, &j->ci, &sum, &t);
+    nd_mpi_write_stats ws = {0};
+    st = nd_mpi_write_kept(&own, j, u, root, nu, out->f, j->tmpdir, &ws, &t);
+    if (!st && clusters) st = nd_mpi_write_clusters(&own, &j->ci, u, root, nu, clusters->f, &t);
+    if (st) abort_outputs(out, clusters);
+    else st = commit_outputs(rank, out, clusters);
+    uint64_t removed = 0, nclusters = 0;
+    for (size_t i = 0; i < nu; i++) removed += root[i] != u[i], nclusters += root[i] == u[i];
+    free(u);
+    free(root);
+    uint64_t sums[3] = {j->ci.text_bytes, dups, ps.band_records}, tot[3];
+    MPI_Reduce(sums, tot, 3, MPI_UINT64_T, MPI_SUM, 0, MPI_COMM_WORLD);
+    if (j->common.timings) {
+        struct rusage ru;
+        getrusage(RUSAGE_SELF, &ru);
+        fprintf(stderr, "timings: MPI rank %d/%d: read %llu records, %llu input bytes in %llu part%s%s; "
+                "%llu documents sketched in %.3f s, pairs in %.3f s, wrote %llu records in %.3f s; "
+                "%llu bytes sent, %llu bytes received (%llu band records out); peak RSS %.1f MiB\n",
+                rank, size, (unsigned long long)nd_owner_count(&own), (unsigned long long)sh.bytes,
+                (unsigned long long)sh.parts, sh.parts == 1 ? "" : "s",
+                sh.cyclic ? " (one compressed stream: every rank decodes all of it)" : "",
+                (unsigned long long)c.docs, t_sketch, t_pairs, (unsigned long long)ws.kept, ws.t_write,
+                (unsigned long long)t.sent, (unsigned long long)t.recv, (unsigned long long)ps.band_records,
+                ru.ru_maxrss / 1024.0);
+    }
+    free(own.first);
+    if (st || rank != 0) return st;
+    j->exact_dups = tot[1];
+    summary(j, &sum, own.total, removed, nclusters, tot[0]);
     return 0;
 }
 

@@ -1,6 +1,7 @@
-/* mpi_dedup.h - `neardup dedup` under mpirun (mpi_dedup.c).  Built with MPI
- * when the Makefile finds mpicc (-DND_HAVE_MPI); without it, or when not
- * started by mpirun, everything here is a no-op and the size is 1. */
+/* mpi_dedup.h - `neardup dedup` under mpirun (mpi_dedup.c, mpi_input.c,
+ * mpi_output.c).  Built with MPI when the Makefile finds mpicc
+ * (-DND_HAVE_MPI); without it, or when not started by mpirun, everything
+ * here is a no-op and the size is 1. */
 #ifndef ND_MPI_DEDUP_H
 #define ND_MPI_DEDUP_H
 
@@ -13,12 +14,29 @@ void nd_mpi_finalize(void);
 int nd_mpi_size(void); /* 1 when MPI is not running */
 int nd_mpi_rank(void); /* 0 when MPI is not running */
 
-/* nd_job_run across the ranks: each rank sketches its share of the records,
- * band records meet at the rank owning their key, candidates are verified
- * with the signatures fetched from their owners, and rank 0 receives every
- * edge, every id and every skipped flag.  Returns 0 on rank 0 (j holds what
- * nd_job_run would), -1 on the other ranks once their part is done, or the
- * exit status after printing an error (on the rank that saw it). */
-int nd_mpi_job_run(nd_job *j, char **inputs, int ninputs);
+/* The whole of `dedup` across the ranks (call when nd_mpi_size() > 1): each
+ * rank reads and sketches its share of the inputs, band records meet at the
+ * rank owning their key, candidates are verified with signatures fetched
+ * from their owners, rank 0 clusters the accepted pairs, and every rank
+ * writes the kept records of its share, which rank 0 appends to out in rank
+ * (= input) order.  out and clusters (NULL: none) are open on every rank;
+ * they are committed on rank 0 and aborted elsewhere.  Prints errors (once,
+ * on the rank that saw the first one) and rank 0's summary; returns the
+ * exit status, the same on every rank. */
+int nd_mpi_dedup(nd_job *j, char **inputs, int ninputs, nd_out *out, nd_out *clusters);
+
+/* Which part of the inputs this rank reads (mpi_input.c); collective. */
+typedef struct {
+    int cyclic;          /* one compressed JSONL stream: every rank decodes all of it */
+    uint64_t bytes;      /* input bytes given to this rank (compressed size for .gz/.zst) */
+    uint64_t parts;      /* files or byte ranges of files */
+    uint64_t mid_offset; /* a share entering a file mid-way: its start offset */
+    uint64_t mid_line;   /* ... and the line number of the first line it reads */
+} nd_mpi_share;
+
+/* Restricts r (opened on every rank over the same inputs) to this rank's
+ * share with nd_reader_exclude / nd_reader_limit.  Returns NEARDUP_OK or an
+ * error (err names the file) on the rank that met it; every rank returns. */
+int nd_mpi_share_inputs(nd_reader *r, nd_mpi_share *sh, nd_error *err);
 
 #endif

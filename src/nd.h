@@ -350,6 +350,21 @@ int nd_reader_rewind(nd_reader *r, nd_error *err);
  * the output is the same either way. */
 void nd_reader_spool_decoded(nd_reader *r, int on);
 
+/* Shares of the inputs, for MPI ranks that each read a part (mpi_input.c).
+ * Flags of input i: JSONL, compressed (.gz/.zst: cannot be entered in the
+ * middle), a stream (not a regular file: standard input, a fifo). */
+enum { ND_INPUT_JSONL = 1, ND_INPUT_COMPRESSED = 2, ND_INPUT_STREAM = 4 };
+unsigned nd_reader_input_flags(const nd_reader *r, size_t i);
+/* Before the first pass: input i yields no records (another rank reads it). */
+void nd_reader_exclude(nd_reader *r, size_t i);
+/* Before the first pass, for an uncompressed JSONL regular file: input i
+ * yields only the lines that start at a byte offset in (lo, hi], or [0, hi]
+ * when lo == 0 (so shares [0, a), [a, b), ... split the lines exactly once:
+ * a share reads through the line holding its end offset, the next one skips
+ * its bytes through the first '\n' at or after its start).  lines_before is
+ * the number of '\n' in bytes [0, lo): line numbers stay the file's own. */
+void nd_reader_limit(nd_reader *r, size_t i, uint64_t lo, uint64_t hi, uint64_t lines_before);
+
 /* ---------- records ---------- */
 
 typedef struct {
