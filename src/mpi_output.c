@@ -96,15 +96,16 @@ static int first_duplicate(const char *in, size_t total, const nd_reader *r, uin
     return rc;
 }
 
-int nd_mpi_check_ids(const nd_owners *own, const nd_corpus_info *ci, const nd_reader *r, nd_traffic *t)
+/* This rank's ids, packed for the rank of their hash: bytes grouped by
+ * destination, count[q] of them for rank q.  Two passes: sizes, then bytes. */
+static char *pack_ids(const nd_owners *own, const nd_corpus_info *ci, size_t *count)
 {
     int p = own->size;
     uint64_t n = nd_owner_count(own);
-    size_t *count = calloc((size_t)p, sizeof *count), *pos = calloc((size_t)p, sizeof *pos);
-    if (!count || !pos) nd_mpi_die(NEARDUP_E_NOMEM, "out of memory");
-    /* two passes over this rank's records: bytes per rank, then the bytes */
+    size_t *pos = calloc((size_t)p, sizeof *pos);
+    if (!pos) nd_mpi_die(NEARDUP_E_NOMEM, "out of memory");
+    char *buf = NULL;
     for (int pass = 0; pass < 2; pass++) {
-        char *buf = NULL;
         if (pass) {
             size_t total = 0;
             for (int q = 0; q < p; q++) pos[q] = total, total += count[q];
@@ -115,7 +116,7 @@ int nd_mpi_check_ids(const nd_owners *own, const nd_corpus_info *ci, const nd_re
             if (ci->skipped[x]) continue;
             const char *id = nd_corpus_id(ci, x);
             size_t len = strlen(id);
-            uint64_t key = XXH3_64bits(id, len);
+            uint64_t key = XXH3_64bits(id, len); /* the hash nd_corpus_check_unique_ids sorts by */
             int q = (int)(key % (uint64_t)p);
             if (!pass) {
                 count[q] += ID_HEAD + len;
@@ -126,23 +127,27 @@ int nd_mpi_check_ids(const nd_owners *own, const nd_corpus_info *ci, const nd_re
             memcpy(buf + pos[q] + ID_HEAD, id, len);
             pos[q] += ID_HEAD + len;
         }
-        if (!pass) continue;
-        size_t total;
-        char *in = nd_mpi_exchange(buf, count, NULL, &total, t);
-        free(buf);
-        nd_error err = {0, ""};
-        uint64_t key = UINT64_MAX, low;
-        int rc = first_duplicate(in, total, r, &key, &err), any;
-        free(in);
-        MPI_Allreduce(&key, &low, 1, MPI_UINT64_T, MPI_MIN, MPI_COMM_WORLD);
-        /* the lowest hash with a duplicate: the one one process reports */
-        int mine = rc && key == low;
-        MPI_Allreduce(&mine, &any, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
-        free(count);
-        free(pos);
-        return nd_mpi_agree(mine ? rc : NEARDUP_OK, 0, &err);
     }
-    return 0; /* not reached */
+    free(pos);
+    return buf;
+}
+
+int nd_mpi_check_ids(const nd_owners *own, const nd_corpus_info *ci, const nd_reader *r, nd_traffic *t)
+{
+    size_t *count = calloc((size_t)own->size, sizeof *count), total;
+    if (!count) nd_mpi_die(NEARDUP_E_NOMEM, "out of memory");
+    char *buf = pack_ids(own, ci, count);
+    char *in = nd_mpi_exchange(buf, count, NULL, &total, t);
+    free(buf);
+    free(count);
+    nd_error err = {0, ""};
+    uint64_t key = UINT64_MAX, low;
+    int rc = first_duplicate(in, total, r, &key, &err);
+    free(in);
+    /* every hash lives on one rank: the lowest hash with a duplicate is the
+     * one a single process reports */
+    MPI_Allreduce(&key, &low, 1, MPI_UINT64_T, MPI_MIN, MPI_COMM_WORLD);
+    return nd_mpi_agree(rc && key == low ? rc : NEARDUP_OK, 0, &err);
 }
 
 /* ---------- clusters ---------- */
@@ -192,9 +197,11 @@ void nd_mpi_cluster(const nd_scored_pair *p, size_t np, uint32_t **uo, uint32_t 
         if (ra < rb) parent[rb] = ra;
         else if (rb < ra) parent[ra] = rb;
     }
-    for (size_t i = 0; i < nu; i++) parent[i] = u[find(parent, (uint32_t)i)];
+    uint32_t *root = nd_mpi_xmalloc(nu * sizeof *root);
+    for (size_t i = 0; i < nu; i++) root[i] = u[find(parent, (uint32_t)i)];
+    free(parent);
     *uo = u;
-    *rooto = parent;
+    *rooto = root;
     *nuo = nu;
 }
 
