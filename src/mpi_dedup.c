@@ -38,10 +38,12 @@ int nd_mpi_dedup(nd_job *j, char **inputs, int ninputs, nd_out *out, nd_out *clu
 
 #else
 
+#include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include "mpi_internal.h"
 #include "spill.h"
@@ -233,14 +235,29 @@ typedef struct {
     const nd_sketch_opts *so; /* first: the shared worker reads it */
     const nd_corpus_info *ci;
     int rank, size, cyclic;
-    uint32_t *sig;   /* k lanes per owned record, in record order */
+    uint32_t *sig;   /* k lanes per owned record, in record order (in memory) */
+    int sig_fd;      /* --memory: the signatures in an unlinked file instead; -1 = in memory */
+    uint64_t sig_first; /* records before the batch in c->sig (scratch when sig_fd >= 0) */
     uint8_t *live;   /* per owned record */
     uint8_t *dg;     /* digest per owned record */
     uint64_t nown;   /* owned records so far */
     size_t sig_cap, live_cap, dg_cap;
     uint64_t docs;   /* owned documents sketched (not skipped) */
     double t_shingle, t_sketch;
+    const char *tmpdir;
 } mpi_ctx;
+
+static int write_all(int fd, const void *p, size_t n)
+{
+    while (n) {
+        ssize_t w = write(fd, p, n);
+        if (w < 0 && errno == EINTR) continue;
+        if (w <= 0) return -1;
+        p = (const char *)p + w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
 
 static int collect(void *u, void *bop, uint64_t first, size_t n, nd_error *err)
 {
@@ -248,21 +265,23 @@ static int collect(void *u, void *bop, uint64_t first, size_t n, nd_error *err)
     nd_sketch_batch *b = bop;
     unsigned k = c->so->k;
     size_t j = 0;
+    /* on disk, c->sig only holds this batch's signatures on their way out */
+    uint64_t base = c->sig_fd >= 0 ? c->nown : 0;
     for (size_t i = 0; i < n; i++) {
         uint64_t r = first + i; /* the pipeline's number: global in cyclic mode, else this rank's */
         if (c->cyclic && (int)(r / ND_SHARD_BLOCK % (uint64_t)c->size) != c->rank) continue;
         uint64_t l = c->nown++;
-        if (nd_grow((void **)&c->sig, &c->sig_cap, (l + 1) * k, sizeof *c->sig) ||
+        if (nd_grow((void **)&c->sig, &c->sig_cap, (l - base + 1) * k, sizeof *c->sig) ||
             nd_grow((void **)&c->live, &c->live_cap, l + 1, 1) ||
             nd_grow((void **)&c->dg, &c->dg_cap, l + 1, ND_DIGEST_BYTES))
             return nd_fail(err, NEARDUP_E_NOMEM, "out of memory keeping signatures");
         if (c->ci->skipped[r] || j >= b->n) {
-            memset(c->sig + l * k, 0xff, k * sizeof *c->sig);
+            memset(c->sig + (l - base) * k, 0xff, k * sizeof *c->sig);
             c->live[l] = 0;
             memset(c->dg + l * ND_DIGEST_BYTES, 0, ND_DIGEST_BYTES);
             continue;
         }
-        memcpy(c->sig + l * k, b->sig + j * k, k * sizeof *c->sig);
+        memcpy(c->sig + (l - base) * k, b->sig + j * k, k * sizeof *c->sig);
         c->live[l] = b->nsh[j] > 0;
         memcpy(c->dg + l * ND_DIGEST_BYTES, b->dg + j * ND_DIGEST_BYTES, ND_DIGEST_BYTES);
         c->docs++;
@@ -270,7 +289,24 @@ static int collect(void *u, void *bop, uint64_t first, size_t n, nd_error *err)
     }
     c->t_shingle += b->t_shingle;
     c->t_sketch += b->t_sketch;
+    if (c->sig_fd >= 0 && write_all(c->sig_fd, c->sig, (c->nown - base) * k * sizeof *c->sig))
+        return nd_fail(err, NEARDUP_E_IO, "cannot write signatures to a temporary file in %s: %s",
+                       c->tmpdir, strerror(errno));
     return NEARDUP_OK;
+}
+
+/* Own record l's signature: in memory, or read into tmp from the file. */
+static const uint32_t *sig_of(const mpi_ctx *c, uint64_t l, uint32_t *tmp)
+{
+    size_t n = (size_t)c->so->k * sizeof *tmp;
+    if (c->sig_fd < 0) return c->sig + l * c->so->k;
+    for (size_t got = 0; got < n;) {
+        ssize_t k = pread(c->sig_fd, (char *)tmp + got, n - got, (off_t)(l * n + got));
+        if (k < 0 && errno == EINTR) continue;
+        if (k <= 0) nd_mpi_die(NEARDUP_E_IO, "cannot read signatures back from their temporary file");
+        got += (size_t)k;
+    }
+    return tmp;
 }
 
 /* ---------- 1. exact duplicates ---------- */
@@ -305,6 +341,11 @@ typedef struct {
     nd_scored_pair *p;
     size_t n, cap;
 } edges;
+
+typedef struct {
+    unsigned bands, rows, rounds;
+    uint64_t seed;
+} lsh_shape;
 
 static void push_edge(edges *e, uint32_t a, uint32_t b, float s)
 {
@@ -362,37 +403,74 @@ static uint64_t exact_groups(mpi_ctx *c, const nd_owners *own, edges *out, nd_tr
 
 /* ---------- 2. band records, candidates; 3. verification ---------- */
 
-static void lsh_pairs(mpi_ctx *c, const nd_owners *own, const nd_job *j, unsigned bands, unsigned rows,
-                      uint64_t seed, edges *out, nd_traffic *t, nd_pairs_stats *ps)
+/* Round rd of nr: the band records whose key falls in the round go to the
+ * rank of their key, which sorts them by (key, doc) - the order a stable
+ * sort by key gives documents in input order - and forms the candidates of
+ * its keys.  A bucket lies wholly in one round, so the rounds together give
+ * exactly the pairs of one pass; --memory uses several to bound the band
+ * records held at once. */
+static void round_candidates(mpi_ctx *c, const nd_owners *own, const nd_job *j, const lsh_shape *sh,
+                             unsigned rd, nd_pair **cand, size_t *ncand, nd_traffic *t, nd_pairs_stats *ps)
 {
     int p = c->size;
-    unsigned k = c->so->k;
-    size_t n = 0;
-    for (uint64_t l = 0; l < c->nown; l++) n += c->live[l];
-    nd_band_rec *recs = nd_mpi_xmalloc(n * bands * sizeof *recs);
-    int *dest = nd_mpi_xmalloc(n * bands * sizeof *dest);
+    unsigned bands = sh->bands;
+    nd_band_rec *one = nd_mpi_xmalloc(bands * sizeof *one);
+    uint32_t *tmp = nd_mpi_xmalloc((size_t)c->so->k * sizeof *tmp);
     size_t m = 0;
-    for (uint64_t l = 0; l < c->nown; l++) {
-        if (!c->live[l]) continue;
-        nd_lsh_band_records(c->sig + l * k, bands, rows, seed, (uint32_t)nd_owner_global(own, l), recs + m);
-        for (unsigned b = 0; b < bands; b++) dest[m + b] = (int)(recs[m + b].key >> 40) % p;
-        m += bands;
+    for (int pass = 0; pass < 2; pass++) { /* count, then fill: sized exactly */
+        nd_band_rec *recs = pass ? nd_mpi_xmalloc(m * sizeof *recs) : NULL;
+        int *dest = pass ? nd_mpi_xmalloc(m * sizeof *dest) : NULL;
+        size_t at = 0;
+        for (uint64_t l = 0; l < c->nown; l++) {
+            if (!c->live[l]) continue;
+            nd_lsh_band_records(sig_of(c, l, tmp), bands, sh->rows, sh->seed, (uint32_t)nd_owner_global(own, l), one);
+            for (unsigned b = 0; b < bands; b++) {
+                if ((one[b].key >> 16) % sh->rounds != rd) continue;
+                if (pass) recs[at] = one[b], dest[at] = (int)((one[b].key >> 40) % (uint64_t)p);
+                at++;
+            }
+        }
+        if (!pass) {
+            m = at;
+            continue;
+        }
+        ps->band_records += m;
+        size_t nr;
+        nd_band_rec *in = nd_mpi_alltoallv(recs, m, sizeof *recs, dest, &nr, t);
+        free(recs);
+        free(dest);
+        qsort(in, nr, sizeof *in, cmp_band);
+        nd_pair *got;
+        size_t ngot;
+        if (nd_lsh_candidates(in, nr, j->max_bucket, &got, &ngot))
+            nd_mpi_die(NEARDUP_E_NOMEM, "out of memory forming candidates");
+        free(in);
+        if (*ncand == 0) {
+            free(*cand);
+            *cand = got;
+        } else {
+            nd_pair *all = realloc(*cand, (*ncand + ngot) * sizeof *all);
+            if (!all) nd_mpi_die(NEARDUP_E_NOMEM, "out of memory forming candidates");
+            memcpy(all + *ncand, got, ngot * sizeof *got);
+            *cand = all;
+            free(got);
+        }
+        *ncand += ngot;
     }
-    ps->band_records = m;
-    size_t nr;
-    nd_band_rec *in = nd_mpi_alltoallv(recs, m, sizeof *recs, dest, &nr, t);
-    free(recs);
-    free(dest);
-    /* (key, doc): the order a stable sort by key gives documents in input order */
-    qsort(in, nr, sizeof *in, cmp_band);
-    nd_pair *cand;
-    size_t ncand;
-    if (nd_lsh_candidates(in, nr, j->max_bucket, &cand, &ncand))
-        nd_mpi_die(NEARDUP_E_NOMEM, "out of memory forming candidates");
-    free(in);
+    free(one);
+    free(tmp);
+}
+
+static void lsh_pairs(mpi_ctx *c, const nd_owners *own, const nd_job *j, const lsh_shape *sh, edges *out,
+                      nd_traffic *t, nd_pairs_stats *ps)
+{
+    unsigned k = c->so->k;
+    nd_pair *cand = NULL;
+    size_t ncand = 0;
+    for (unsigned rd = 0; rd < sh->rounds; rd++) round_candidates(c, own, j, sh, rd, &cand, &ncand, t, ps);
     /* to the owner of b, which de-duplicates (two keys may meet on two
      * ranks) and attaches b's signature */
-    dest = nd_mpi_xmalloc(ncand * sizeof *dest);
+    int *dest = nd_mpi_xmalloc(ncand * sizeof *dest);
     for (size_t i = 0; i < ncand; i++) dest[i] = nd_owner_of(own, cand[i].b);
     size_t nb;
     nd_pair *atb = nd_mpi_alltoallv(cand, ncand, sizeof *cand, dest, &nb, t);
@@ -400,27 +478,40 @@ static void lsh_pairs(mpi_ctx *c, const nd_owners *own, const nd_job *j, unsigne
     free(dest);
     nb = nd_pairs_unique(atb, nb);
     ps->candidates = nb;
-    size_t msz = 8 + (size_t)k * 4;
-    char *msg = nd_mpi_xmalloc(nb * msz);
-    dest = nd_mpi_xmalloc(nb * sizeof *dest);
+    /* a pair whose two documents are both here is scored here; the others
+     * travel with b's signature to a's owner */
+    size_t msz = 8 + (size_t)k * 4, nfar = 0;
+    uint32_t *sa = nd_mpi_xmalloc((size_t)k * 4), *sb = nd_mpi_xmalloc((size_t)k * 4);
     for (size_t i = 0; i < nb; i++) {
+        int oa = nd_owner_of(own, atb[i].a);
+        if (oa != c->rank) {
+            atb[nfar++] = atb[i];
+            continue;
+        }
+        const uint32_t *x = sig_of(c, nd_owner_local(own, atb[i].a), sa);
+        float s = (float)nd_minhash_jaccard(x, sig_of(c, nd_owner_local(own, atb[i].b), sb), k);
+        if (s >= (float)j->common.threshold) push_edge(out, atb[i].a, atb[i].b, s);
+    }
+    char *msg = nd_mpi_xmalloc(nfar * msz);
+    dest = nd_mpi_xmalloc(nfar * sizeof *dest);
+    for (size_t i = 0; i < nfar; i++) {
         memcpy(msg + i * msz, &atb[i], 8);
-        memcpy(msg + i * msz + 8, c->sig + nd_owner_local(own, atb[i].b) * k, (size_t)k * 4);
+        memcpy(msg + i * msz + 8, sig_of(c, nd_owner_local(own, atb[i].b), sb), (size_t)k * 4);
         dest[i] = nd_owner_of(own, atb[i].a);
     }
     free(atb);
     size_t na;
-    char *ata = nd_mpi_alltoallv(msg, nb, msz, dest, &na, t);
+    char *ata = nd_mpi_alltoallv(msg, nfar, msz, dest, &na, t);
     free(msg);
     free(dest);
-    uint32_t *sb = nd_mpi_xmalloc((size_t)k * 4);
     for (size_t i = 0; i < na; i++) {
         nd_pair q;
         memcpy(&q, ata + i * msz, 8);
         memcpy(sb, ata + i * msz + 8, (size_t)k * 4);
-        float s = (float)nd_minhash_jaccard(c->sig + nd_owner_local(own, q.a) * k, sb, k);
+        float s = (float)nd_minhash_jaccard(sig_of(c, nd_owner_local(own, q.a), sa), sb, k);
         if (s >= (float)j->common.threshold) push_edge(out, q.a, q.b, s);
     }
+    free(sa);
     free(sb);
     free(ata);
 }
@@ -482,6 +573,41 @@ static int number_records(nd_owners *own, const nd_corpus_info *ci, int cyclic)
     return nd_mpi_agree(rc, 0, &err);
 }
 
+/* --memory: signatures go to an unlinked file in --tmp (or $TMPDIR), as
+ * do the decoded copies of compressed inputs the reader keeps. */
+static int open_spill(nd_job *j, mpi_ctx *c)
+{
+    nd_error err = {0, ""};
+    int rc = NEARDUP_OK;
+    if (j->tmpdir && setenv("TMPDIR", j->tmpdir, 1)) rc = nd_fail(&err, NEARDUP_E_NOMEM, "out of memory");
+    c->tmpdir = getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+    if (!rc && j->memory) c->sig_fd = nd_mpi_temp_fd(c->tmpdir, &err), rc = c->sig_fd < 0 ? err.code : 0;
+    return nd_mpi_agree(rc, c->rank, &err);
+}
+
+/* --memory: how many rounds of band records keep them within the budget
+ * on every rank (the most any rank needs).  At the peak of an exchange a
+ * band record (16 bytes) is held three times - built, packed for sending,
+ * received - with a 4-byte destination: 52 bytes.  What stays for the
+ * whole run is the pipeline's accounting of this rank's records and their
+ * live flags; the signatures are on disk. */
+static unsigned band_rounds(const nd_job *j, const mpi_ctx *c, unsigned bands)
+{
+    unsigned mine = 1, all = 1;
+    if (j->memory) {
+        uint64_t live = 0;
+        for (uint64_t l = 0; l < c->nown; l++) live += c->live[l];
+        uint64_t need = live * bands * 52;
+        uint64_t resident = c->ci->cap * 21 + c->ci->id_cap + c->nown;
+        uint64_t budget = j->memory > resident ? j->memory - resident : 0;
+        if (budget < j->memory / 4) budget = j->memory / 4;
+        uint64_t r = need / budget + 1;
+        mine = r > 4096 ? 4096 : (unsigned)r;
+    }
+    MPI_Allreduce(&mine, &all, 1, MPI_UNSIGNED, MPI_MAX, MPI_COMM_WORLD);
+    return all;
+}
+
 /* The summary line of dedup, as one process prints it (rank 0). */
 static void summary(nd_job *j, const nd_corpus_info *sum, uint64_t total, uint64_t removed,
                     uint64_t clusters, uint64_t text_bytes)
@@ -527,8 +653,6 @@ int nd_mpi_dedup(nd_job *j, char **inputs, int ninputs, nd_out *out, nd_out *clu
     const char *bad = NULL;
     if (j->metric != ND_METRIC_JACCARD || j->exact || !j->exact_first)
         bad = "under mpirun, dedup supports --metric jaccard (MinHash estimate) without --exact";
-    else if (j->memory)
-        bad = "--memory is not supported under mpirun yet: give each rank more memory or run more ranks";
     else if (ninputs == 0)
         bad = "no input given (see --help)";
     for (int i = 0; i < ninputs && !bad; i++)
@@ -539,15 +663,17 @@ int nd_mpi_dedup(nd_job *j, char **inputs, int ninputs, nd_out *out, nd_out *clu
     }
     double t_start = j->t_start = nd_now();
     nd_sketch_opts so = {.ngram = j->common.ngram, .k = j->common.k, .digest = 1};
-    mpi_ctx c = {.so = &so, .ci = &j->ci, .rank = rank, .size = size};
+    mpi_ctx c = {.so = &so, .ci = &j->ci, .rank = rank, .size = size, .sig_fd = -1};
     nd_mpi_share sh;
     nd_owners own = {.rank = rank, .size = size};
     nd_traffic t = {0, 0};
-    int st = read_share(j, inputs, ninputs, &c, &so, &sh);
+    int st = open_spill(j, &c);
+    if (!st) st = read_share(j, inputs, ninputs, &c, &so, &sh);
     if (!st) st = number_records(&own, &j->ci, sh.cyclic);
     if (!st) st = nd_mpi_check_ids(&own, &j->ci, j->reader, &t);
     if (st) {
         free(c.sig), free(c.live), free(c.dg), free(own.first);
+        if (c.sig_fd >= 0) close(c.sig_fd);
         abort_outputs(out, clusters);
         return st;
     }
@@ -558,13 +684,15 @@ int nd_mpi_dedup(nd_job *j, char **inputs, int ninputs, nd_out *out, nd_out *clu
     uint64_t dups = exact_groups(&c, &own, &e, &t);
     free(c.dg);
     c.dg = NULL;
-    unsigned bands, rows;
-    nd_lsh_params(j->common.threshold, so.k, &bands, &rows);
+    lsh_shape shape = {.seed = nd_band_seed(so.seeds.sketch_seed)};
+    nd_lsh_params(j->common.threshold, so.k, &shape.bands, &shape.rows);
+    shape.rounds = band_rounds(j, &c, shape.bands);
     uint64_t nexact = e.n;
-    lsh_pairs(&c, &own, j, bands, rows, nd_band_seed(so.seeds.sketch_seed), &e, &t, &ps);
+    lsh_pairs(&c, &own, j, &shape, &e, &t, &ps);
     ps.accepted = e.n - nexact;
     free(c.sig);
     free(c.live);
+    if (c.sig_fd >= 0) close(c.sig_fd);
     double t_pairs = nd_now() - t0;
     /* rank 0 gets every pair and clusters them */
     int *offs;
@@ -595,15 +723,19 @@ int nd_mpi_dedup(nd_job *j, char **inputs, int ninputs, nd_out *out, nd_out *clu
     if (j->common.timings) {
         struct rusage ru;
         getrusage(RUSAGE_SELF, &ru);
+        char mem[96] = "";
+        if (j->memory)
+            snprintf(mem, sizeof mem, "; --memory %.0f MiB: signatures on disk, band records in %u round%s",
+                     j->memory / 1048576.0, shape.rounds, shape.rounds == 1 ? "" : "s");
         fprintf(stderr, "timings: MPI rank %d/%d: read %llu records, %llu input bytes in %llu part%s%s; "
                 "%llu documents sketched in %.3f s, pairs in %.3f s, wrote %llu records in %.3f s; "
-                "%llu bytes sent, %llu bytes received (%llu band records out); peak RSS %.1f MiB\n",
+                "%llu bytes sent, %llu bytes received (%llu band records out)%s; peak RSS %.1f MiB\n",
                 rank, size, (unsigned long long)nd_owner_count(&own), (unsigned long long)sh.bytes,
                 (unsigned long long)sh.parts, sh.parts == 1 ? "" : "s",
                 sh.cyclic ? " (one compressed stream: every rank decodes all of it)" : "",
                 (unsigned long long)c.docs, t_sketch, t_pairs, (unsigned long long)ws.kept, ws.t_write,
                 (unsigned long long)t.sent, (unsigned long long)t.recv, (unsigned long long)ps.band_records,
-                ru.ru_maxrss / 1024.0);
+                mem, ru.ru_maxrss / 1024.0);
     }
     free(own.first);
     if (st || rank != 0) return st;

@@ -52,6 +52,9 @@ int nd_mpi_agree(int rc, double pos, const nd_error *err);
 
 /* ---------- mpi_output.c ---------- */
 
+/* An unlinked temporary file in dir (NULL: $TMPDIR, else /tmp); -1 + err. */
+int nd_mpi_temp_fd(const char *dir, nd_error *err);
+
 /* Fails like nd_corpus_check_unique_ids, with the same message, on every
  * rank: ids are hashed to ranks, each rank checks its hashes. */
 int nd_mpi_check_ids(const nd_owners *own, const nd_corpus_info *ci, const nd_reader *r,

@@ -342,16 +342,23 @@ static int write_share(const nd_owners *own, nd_job *j, const uint32_t *drop, si
     return NEARDUP_OK;
 }
 
-static FILE *temp_file(const char *dir, nd_error *err)
+int nd_mpi_temp_fd(const char *dir, nd_error *err)
 {
     if (!dir || !*dir) dir = getenv("TMPDIR");
     if (!dir || !*dir) dir = "/tmp";
     char path[PATH_MAX];
     if (snprintf(path, sizeof path, "%s/neardup-mpi-XXXXXX", dir) >= (int)sizeof path)
-        return nd_fail(err, NEARDUP_E_IO, "%s: path too long", dir), NULL;
+        return nd_fail(err, NEARDUP_E_IO, "%s: path too long", dir), -1;
     int fd = mkstemp(path);
-    if (fd < 0) return nd_fail(err, NEARDUP_E_IO, "cannot create a temporary file in %s: %s", dir, strerror(errno)), NULL;
+    if (fd < 0) return nd_fail(err, NEARDUP_E_IO, "cannot create a temporary file in %s: %s", dir, strerror(errno)), -1;
     unlink(path); /* nothing is left behind, whatever happens next */
+    return fd;
+}
+
+static FILE *temp_file(const char *dir, nd_error *err)
+{
+    int fd = nd_mpi_temp_fd(dir, err);
+    if (fd < 0) return NULL;
     FILE *f = fdopen(fd, "w+");
     if (!f) {
         close(fd);
