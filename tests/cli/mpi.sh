@@ -1,10 +1,19 @@
 #!/bin/sh
-# mpi.sh - `mpirun -np 3 neardup dedup` gives output byte-identical to one
-# process (kept records and clusters) on the sample plus generated edited
-# copies (exact duplicates, near duplicates, buckets past the cap of 256),
-# also for a .zst input and with --skip-bad; a bad record is reported once
-# with its file:line and fails the run.  Skips (exit 0, with a message) only
-# when mpirun is not installed or the binary was built without MPI.
+# mpi.sh - `mpirun -np 1, 2, 3 neardup dedup` gives output byte-identical to
+# one process (kept records and clusters) on the sample plus generated
+# edited copies (exact duplicates, near duplicates, buckets past the cap of
+# 256), for each way ranks share the input:
+#   - one uncompressed JSONL file: byte ranges split on line boundaries
+#     (blank lines and CRLF included; every rank reads only its range);
+#   - a directory of several files (JSONL, .zst, plain text, .gz, empty) and
+#     a list of files: whole files split among ranks;
+#   - one .zst file: the fallback where every rank decodes the stream;
+#   - a bad record: the same message as one process, naming file and line
+#     (line numbers of a rank that starts mid-file), and --skip-bad;
+#   - a duplicate id: the same message as one process;
+#   - --memory with -np 2 (signatures on disk, band records in rounds).
+# Skips (exit 0, with a message) only when mpirun is not installed or the
+# binary was built without MPI.
 set -u
 N=${NEARDUP:?set NEARDUP to the neardup binary}
 if ! command -v mpirun > /dev/null 2>&1; then
@@ -14,18 +23,20 @@ fi
 T=$(mktemp -d /tmp/nd_mpi_sh.XXXXXX)
 trap 'rm -rf "$T"' EXIT
 fail() { echo "mpi.sh: FAIL: $*" >&2; exit 1; }
-# CI runs as root; Open MPI's leak reports are not ours to fix under ASan
-export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+# Open MPI's leak reports are not ours to fix under ASan
 export ASAN_OPTIONS="${ASAN_OPTIONS:-}${ASAN_OPTIONS:+:}detect_leaks=0"
-MPI="mpirun --oversubscribe -np 3"
+ROOT=
+[ "$(id -u)" -eq 0 ] && ROOT=--allow-run-as-root # CI runs as root
+mpi() { np=$1; shift; mpirun --oversubscribe $ROOT -np "$np" "$N" "$@"; }
 
 /usr/bin/python3 bench/gen_edited.py tests/data/sample.jsonl 60 --seed 7 > "$T/a.jsonl" || fail "generator"
 /usr/bin/python3 bench/gen_edited.py tests/data/sample.jsonl 300 --rate 0.004 --limit 3 --seed 8 | sed 's/"id": "/"id": "b-/' >> "$T/a.jsonl" || fail "generator"
 sed 's/"id": "/"id": "again-/' tests/data/sample.jsonl >> "$T/a.jsonl"   # exact duplicates of the first round
+total=$(wc -l < "$T/a.jsonl")
 
 "$N" dedup "$T/a.jsonl" -o "$T/one" --clusters "$T/onec" -q || fail "single process"
 [ -s "$T/onec" ] || fail "no clusters: the comparison proves nothing"
-$MPI "$N" dedup "$T/a.jsonl" -o "$T/three" --clusters "$T/threec" --timings -j 1 2> "$T/err" \
+mpi 3 dedup "$T/a.jsonl" -o "$T/three" --clusters "$T/threec" --timings -j 1 2> "$T/err" \
     || fail "mpirun -np 3 failed: $(cat "$T/err")"
 if ! grep -q "MPI rank 2/3" "$T/err"; then
     echo "mpi.sh: SKIPPED: $N was built without MPI (no mpicc at build time)" >&2
@@ -38,26 +49,83 @@ cmp -s "$T/onec" "$T/threec" || fail "clusters differ under mpirun -np 3"
 one_sum=$("$N" dedup "$T/a.jsonl" -o "$T/x" 2>&1 | sed 's/ of text in .*//')
 mpi_sum=$(grep "^neardup dedup:" "$T/err" | sed 's/ of text in .*//')
 [ "$one_sum" = "$mpi_sum" ] || fail "summaries differ: '$one_sum' vs '$mpi_sum'"
+# each rank read only its byte range: the records read add up to the file's
+size=$(wc -c < "$T/a.jsonl")
+read_sum=$(sed -n 's/.*MPI rank [0-9]*\/3: read \([0-9]*\) records, \([0-9]*\) input bytes.*/\1 \2/p' "$T/err" |
+    awk -v size="$size" '{ n += $1; if ($2 >= size) whole = 1 } END { print (whole ? "whole" : n) }')
+[ "$read_sum" = "$total" ] || fail "ranks did not split the file: $read_sum records read (of $total), 'whole' = a rank read all"
 
-# .zst input, two ranks
+# compare FILE-OR-DIR... against one process for -np 1, 2, 3 (kept + clusters)
+same_all() {
+    what=$1; shift
+    "$N" dedup "$@" -o "$T/s1" --clusters "$T/s1c" -q 2> "$T/s.err" || fail "$what: single process: $(cat "$T/s.err")"
+    for np in 1 2 3; do
+        mpi "$np" dedup "$@" -o "$T/s$np.k" --clusters "$T/s$np.c" -q -j 1 2> "$T/s.err" \
+            || fail "$what: mpirun -np $np failed: $(cat "$T/s.err")"
+        cmp -s "$T/s1" "$T/s$np.k" || fail "$what: kept records differ under mpirun -np $np"
+        cmp -s "$T/s1c" "$T/s$np.c" || fail "$what: clusters differ under mpirun -np $np"
+    done
+}
+
+# one file with blank lines and CRLF endings, cut into byte ranges
+awk 'NR % 7 == 0 { print "" } NR % 5 == 0 { sub(/$/, "\r") } { print }' "$T/a.jsonl" > "$T/m.jsonl"
+same_all "JSONL with blank lines and CRLF" "$T/m.jsonl"
+
+# several files: a directory (sorted walk) and a list, split as whole files
+mkdir -p "$T/d/sub"
+sed -n 1,500p "$T/a.jsonl" > "$T/d/p1.jsonl"
+sed -n 501,1300p "$T/a.jsonl" > "$T/d/p2.jsonl"
+sed -n 1301,1700p "$T/a.jsonl" | zstd -q > "$T/d/p3.jsonl.zst" || fail "zstd"
+sed -n '1701,$p' "$T/a.jsonl" > "$T/d/sub/p4.jsonl"
+: > "$T/d/empty.jsonl"
+cp tests/data/sample.jsonl "$T/d/sub/p5.jsonl"
+head -c 3000 "$T/d/p1.jsonl" > "$T/d/sub/plain.txt"
+head -c 3000 "$T/d/p1.jsonl" | gzip > "$T/d/sub/plain2.txt.gz"
+sed -i 's/"id": "/"id": "five-/' "$T/d/sub/p5.jsonl"
+same_all "a directory of files" "$T/d"
+same_all "a list of files" "$T/d/sub/p4.jsonl" "$T/d/p3.jsonl.zst" "$T/d/p1.jsonl"
+
+# one .zst file: every rank decodes the stream (the fallback)
 zstd -q -c "$T/a.jsonl" > "$T/a.jsonl.zst" || fail "zstd"
-mpirun --oversubscribe -np 2 "$N" dedup "$T/a.jsonl.zst" -o "$T/z" -q -j 1 || fail "mpirun .zst"
-cmp -s "$T/one" "$T/z" || fail ".zst input under mpirun -np 2 differs"
+same_all ".zst input" "$T/a.jsonl.zst"
 
-# a bad record: reported once, with its line, exit 2 (mpirun passes it on)
-cp "$T/a.jsonl" "$T/bad.jsonl"
-sed -n '2000p' "$T/a.jsonl" | sed 's/"text"/"txet"/' > "$T/badline"
-sed -i '2000r '"$T/badline" "$T/bad.jsonl"
-$MPI "$N" dedup "$T/bad.jsonl" -o "$T/bad.out" -q -j 1 2> "$T/bad.err"
-[ $? -ne 0 ] || fail "bad record: mpirun exited 0"
-[ "$(grep -c "bad.jsonl:2001" "$T/bad.err")" -eq 1 ] || fail "bad record not reported once with its line: $(cat "$T/bad.err")"
-[ ! -e "$T/bad.out" ] || fail "output written despite the error"
+# a bad record: the message of one process, once, exit 2, no output; lines
+# near the ranks' boundaries (one third, half, two thirds of the file)
+for at in 911 1366 1821 2500; do
+    # the first record at or after line $at (blank lines are no records)
+    awk -v at="$at" 'NR >= at && !done && /"text"/ { sub(/"text"/, "\"txet\""); done = 1 } { print }' \
+        "$T/m.jsonl" > "$T/bad.jsonl"
+    at=$(grep -n '"txet"' "$T/bad.jsonl" | cut -d: -f1)
+    want=$("$N" dedup "$T/bad.jsonl" -o "$T/bad.out" -q 2>&1)
+    echo "$want" | grep -q "bad.jsonl:$at: " || fail "one process does not name line $at: $want"
+    for np in 2 3; do
+        mpi "$np" dedup "$T/bad.jsonl" -o "$T/bad.out" -q -j 1 > /dev/null 2> "$T/bad.err"
+        [ $? -ne 0 ] || fail "bad record at line $at: mpirun -np $np exited 0"
+        got=$(grep "^neardup" "$T/bad.err")
+        [ "$got" = "$want" ] || fail "bad record at line $at, -np $np: '$got', one process: '$want'"
+        [ ! -e "$T/bad.out" ] || fail "output written despite the error"
+    done
+done
 # --skip-bad: identical to one process
-"$N" dedup "$T/bad.jsonl" -o "$T/sb1" --skip-bad -q || fail "--skip-bad single"
-$MPI "$N" dedup "$T/bad.jsonl" -o "$T/sb3" --skip-bad -q -j 1 || fail "--skip-bad mpirun"
-cmp -s "$T/sb1" "$T/sb3" || fail "--skip-bad output differs under mpirun"
+same_all "--skip-bad" "$T/bad.jsonl" --skip-bad
+
+# a duplicate id (records far apart, on different ranks): one process's message
+{ cat "$T/a.jsonl"; sed -n 100p "$T/a.jsonl"; } > "$T/dup.jsonl"
+want=$("$N" dedup "$T/dup.jsonl" -o "$T/dup.out" -q 2>&1)
+for np in 2 3; do
+    got=$(mpi "$np" dedup "$T/dup.jsonl" -o "$T/dup.out" -q -j 1 2>&1 | grep "^neardup")
+    [ "$got" = "$want" ] || fail "duplicate id, -np $np: '$got', one process: '$want'"
+done
+
+# --memory under mpirun: a budget small enough for several rounds of band records
+mpi 2 dedup "$T/a.jsonl" -o "$T/mem" --clusters "$T/memc" --memory 1M --tmp "$T" --timings -j 1 2> "$T/mem.err" \
+    || fail "--memory under mpirun -np 2 failed: $(cat "$T/mem.err")"
+grep -q "band records in [2-9] rounds" "$T/mem.err" || fail "--memory 1M: expected several rounds: $(cat "$T/mem.err")"
+cmp -s "$T/one" "$T/mem" || fail "--memory under mpirun -np 2: kept records differ"
+cmp -s "$T/onec" "$T/memc" || fail "--memory under mpirun -np 2: clusters differ"
+[ -z "$(ls "$T" | grep neardup-)" ] || fail "--memory left temporary files in --tmp"
 
 # unsupported combinations are usage errors
-$MPI "$N" dedup "$T/a.jsonl" -o "$T/u" --exact -q 2> /dev/null
+mpi 3 dedup "$T/a.jsonl" -o "$T/u" --exact -q 2> /dev/null
 [ $? -ne 0 ] || fail "--exact under mpirun should fail"
 exit 0
