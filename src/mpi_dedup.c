@@ -237,7 +237,6 @@ typedef struct {
     int rank, size, cyclic;
     uint32_t *sig;   /* k lanes per owned record, in record order (in memory) */
     int sig_fd;      /* --memory: the signatures in an unlinked file instead; -1 = in memory */
-    uint64_t sig_first; /* records before the batch in c->sig (scratch when sig_fd >= 0) */
     uint8_t *live;   /* per owned record */
     uint8_t *dg;     /* digest per owned record */
     uint64_t nown;   /* owned records so far */
@@ -561,9 +560,7 @@ static int number_records(nd_owners *own, const nd_corpus_info *ci, int cyclic)
         if (own->rank == 0) before = 0; /* MPI_Exscan leaves rank 0's undefined */
         own->first = nd_mpi_xmalloc(((size_t)own->size + 1) * sizeof *own->first);
         MPI_Allgather(&before, 1, MPI_UINT64_T, own->first, 1, MPI_UINT64_T, MPI_COMM_WORLD);
-        own->total = own->first[own->size - 1] +
-                     (own->rank == own->size - 1 ? mine : 0);
-        MPI_Bcast(&own->total, 1, MPI_UINT64_T, own->size - 1, MPI_COMM_WORLD);
+        MPI_Allreduce(&mine, &own->total, 1, MPI_UINT64_T, MPI_SUM, MPI_COMM_WORLD);
         own->first[own->size] = own->total;
     }
     int rc = own->total >= UINT32_MAX
@@ -626,6 +623,32 @@ static void summary(nd_job *j, const nd_corpus_info *sum, uint64_t total, uint64
                 (unsigned long long)j->exact_dups, text_bytes / 1e6, wall, wall > 0 ? text_bytes / 1e6 / wall : 0.0);
 }
 
+/* --timings: one line a rank, what it read, how long each step took, what
+ * it sent and received (exchanges; its part of the output apart). */
+static void print_timings(const nd_job *j, const mpi_ctx *c, const nd_owners *own, const nd_mpi_share *sh,
+                          const lsh_shape *shape, const nd_pairs_stats *ps, const nd_mpi_write_stats *ws,
+                          const nd_traffic *t, double t_pairs)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    char mem[112] = "", owned[64] = "";
+    if (j->memory)
+        snprintf(mem, sizeof mem, "; --memory %.0f MiB: signatures on disk, band records in %u round%s",
+                 j->memory / 1048576.0, shape->rounds, shape->rounds == 1 ? "" : "s");
+    if (own->cyclic)
+        snprintf(owned, sizeof owned, " (%llu its own: one compressed stream, every rank decodes it)",
+                 (unsigned long long)nd_owner_count(own));
+    fprintf(stderr, "timings: MPI rank %d/%d: read %llu records%s, %llu input bytes in %llu part%s, "
+            "%llu documents sketched in %.3f s; pairs in %.3f s; wrote %llu records in %.3f s; "
+            "%llu bytes sent, %llu bytes received in exchanges (%llu band records out), "
+            "%llu bytes of output %s rank 0%s; peak RSS %.1f MiB\n",
+            c->rank, c->size, (unsigned long long)j->ci.n, owned, (unsigned long long)sh->bytes,
+            (unsigned long long)sh->parts, sh->parts == 1 ? "" : "s", (unsigned long long)c->docs,
+            j->ci.t_wall, t_pairs, (unsigned long long)ws->kept, ws->t_write, (unsigned long long)t->sent,
+            (unsigned long long)t->recv, (unsigned long long)ps->band_records, (unsigned long long)ws->streamed,
+            c->rank ? "sent to" : "received by", mem, ru.ru_maxrss / 1024.0);
+}
+
 static void abort_outputs(nd_out *out, nd_out *clusters)
 {
     nd_out_abort(out);
@@ -661,7 +684,7 @@ int nd_mpi_dedup(nd_job *j, char **inputs, int ninputs, nd_out *out, nd_out *clu
         abort_outputs(out, clusters);
         return rank ? nd_exit_status(NEARDUP_E_USAGE) : nd_cli_error(NEARDUP_E_USAGE, "%s", bad);
     }
-    double t_start = j->t_start = nd_now();
+    j->t_start = nd_now();
     nd_sketch_opts so = {.ngram = j->common.ngram, .k = j->common.k, .digest = 1};
     mpi_ctx c = {.so = &so, .ci = &j->ci, .rank = rank, .size = size, .sig_fd = -1};
     nd_mpi_share sh;
@@ -677,7 +700,6 @@ int nd_mpi_dedup(nd_job *j, char **inputs, int ninputs, nd_out *out, nd_out *clu
         abort_outputs(out, clusters);
         return st;
     }
-    double t_sketch = nd_now() - t_start;
     edges e = {0};
     nd_pairs_stats ps = {0};
     double t0 = nd_now();
@@ -718,25 +740,9 @@ int nd_mpi_dedup(nd_job *j, char **inputs, int ninputs, nd_out *out, nd_out *clu
     for (size_t i = 0; i < nu; i++) removed += root[i] != u[i], nclusters += root[i] == u[i];
     free(u);
     free(root);
-    uint64_t sums[3] = {j->ci.text_bytes, dups, ps.band_records}, tot[3];
-    MPI_Reduce(sums, tot, 3, MPI_UINT64_T, MPI_SUM, 0, MPI_COMM_WORLD);
-    if (j->common.timings) {
-        struct rusage ru;
-        getrusage(RUSAGE_SELF, &ru);
-        char mem[96] = "";
-        if (j->memory)
-            snprintf(mem, sizeof mem, "; --memory %.0f MiB: signatures on disk, band records in %u round%s",
-                     j->memory / 1048576.0, shape.rounds, shape.rounds == 1 ? "" : "s");
-        fprintf(stderr, "timings: MPI rank %d/%d: read %llu records, %llu input bytes in %llu part%s%s; "
-                "%llu documents sketched in %.3f s, pairs in %.3f s, wrote %llu records in %.3f s; "
-                "%llu bytes sent, %llu bytes received (%llu band records out)%s; peak RSS %.1f MiB\n",
-                rank, size, (unsigned long long)nd_owner_count(&own), (unsigned long long)sh.bytes,
-                (unsigned long long)sh.parts, sh.parts == 1 ? "" : "s",
-                sh.cyclic ? " (one compressed stream: every rank decodes all of it)" : "",
-                (unsigned long long)c.docs, t_sketch, t_pairs, (unsigned long long)ws.kept, ws.t_write,
-                (unsigned long long)t.sent, (unsigned long long)t.recv, (unsigned long long)ps.band_records,
-                mem, ru.ru_maxrss / 1024.0);
-    }
+    uint64_t sums[2] = {j->ci.text_bytes, dups}, tot[2];
+    MPI_Reduce(sums, tot, 2, MPI_UINT64_T, MPI_SUM, 0, MPI_COMM_WORLD);
+    if (j->common.timings) print_timings(j, &c, &own, &sh, &shape, &ps, &ws, &t, t_pairs);
     free(own.first);
     if (st || rank != 0) return st;
     j->exact_dups = tot[1];

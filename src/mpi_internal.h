@@ -66,7 +66,8 @@ int nd_mpi_check_ids(const nd_owners *own, const nd_corpus_info *ci, const nd_re
 void nd_mpi_cluster(const nd_scored_pair *p, size_t np, uint32_t **u, uint32_t **root, size_t *nu);
 
 typedef struct {
-    uint64_t records, kept, bytes; /* written by this rank's part */
+    uint64_t records, kept; /* read and written by this rank's part */
+    uint64_t streamed;      /* bytes of output sent to rank 0 (received there) */
     double t_write;
 } nd_mpi_write_stats;
 

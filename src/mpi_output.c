@@ -372,7 +372,7 @@ static FILE *temp_file(const char *dir, nd_error *err)
 
 /* Rank q > 0 sends its part (the temporary file) to rank 0 in chunks, an
  * empty chunk last; rank 0 appends each rank's part in rank order. */
-static void stream_parts(const nd_owners *own, FILE *tmp, FILE *out, nd_traffic *t)
+static void stream_parts(const nd_owners *own, FILE *tmp, FILE *out, uint64_t *streamed)
 {
     char *buf = nd_mpi_xmalloc(CHUNK);
     if (own->rank != 0) {
@@ -381,7 +381,7 @@ static void stream_parts(const nd_owners *own, FILE *tmp, FILE *out, nd_traffic 
             size_t k = fread(buf, 1, CHUNK, tmp);
             if (ferror(tmp)) nd_mpi_die(NEARDUP_E_IO, "cannot read back its part of the output");
             MPI_Send(buf, (int)k, MPI_BYTE, 0, TAG_OUT, MPI_COMM_WORLD);
-            t->sent += k;
+            *streamed += k;
             if (k == 0) break;
         }
     } else {
@@ -393,7 +393,7 @@ static void stream_parts(const nd_owners *own, FILE *tmp, FILE *out, nd_traffic 
                 MPI_Get_count(&s, MPI_BYTE, &k);
                 if (k == 0) break;
                 fwrite(buf, 1, (size_t)k, out); /* errors surface at nd_out_commit */
-                t->recv += (uint64_t)k;
+                *streamed += (uint64_t)k;
             }
     }
     free(buf);
@@ -415,7 +415,7 @@ int nd_mpi_write_kept(const nd_owners *own, nd_job *j, const uint32_t *u, const 
                      strerror(errno));
     free(drop);
     int st = nd_mpi_agree(rc, own->rank, &err);
-    if (!st && !own->cyclic) stream_parts(own, f, out, t);
+    if (!st && !own->cyclic) stream_parts(own, f, out, &ws->streamed);
     if (f && f != out) fclose(f);
     ws->t_write = nd_now() - t0;
     return st;
