@@ -243,6 +243,58 @@ static void jsonl_blank_lines_and_crlf(void **state)
     nd_reader_free(r);
 }
 
+/* MPI shares (nd_reader_limit): cutting a file at any offsets into ranges
+ * [0, a), [a, b), ... reads every record exactly once, in order, with the
+ * line numbers of the whole file - blank lines, CRLF and a last line
+ * without "\n" included; lines_before is the count of "\n" before a range. */
+static void limited_ranges_split_lines_once(void **state)
+{
+    fx *f = *state;
+    static const char L[] = "{\"id\":\"1\"}\r\n\n   \n{\"id\":\"2\"}\n\t\r\n{\"id\":\"3\"}\n\n{\"id\":\"4\"}";
+    size_t n = sizeof L - 1;
+    puts_file(f, "s.jsonl", L);
+    const char *in = pathf(f, "s.jsonl");
+    nd_error err = {0, ""};
+    nd_reader *whole = open1(in, &err);
+    recs all = {0};
+    assert_int_equal(drain_all(whole, 1 << 20, &all, &err), 0);
+    nd_reader_free(whole);
+    assert_int_equal(all.n, 4);
+    for (size_t a = 0; a <= n; a++)
+        for (size_t b = a; b <= n; b++) { /* three ranges: [0, a), [a, b), [b, n) */
+            size_t cut[4] = {0, a, b, n}, got = 0;
+            for (int q = 0; q < 3; q++) {
+                if (cut[q] == cut[q + 1]) continue; /* the planner never gives an empty range */
+                uint64_t nl = 0;
+                for (size_t i = 0; i < cut[q]; i++) nl += L[i] == '\n';
+                nd_reader *r = open1(in, &err);
+                nd_reader_limit(r, 0, cut[q], cut[q + 1], nl);
+                recs rs = {0};
+                assert_int_equal(drain_all(r, 16, &rs, &err), 0);
+                for (size_t i = 0; i < rs.n; i++, got++) {
+                    assert_true(got < all.n);
+                    assert_int_equal(rs.r[i].line, all.r[got].line);
+                    assert_string_equal(rs.r[i].bytes, all.r[got].bytes);
+                }
+                recs_free(&rs);
+                nd_reader_free(r);
+            }
+            assert_int_equal(got, all.n);
+        }
+    recs_free(&all);
+    /* an excluded input yields nothing, the next one still does */
+    puts_file(f, "t.jsonl", "{\"id\":\"9\"}\n");
+    const char *two[] = {in, pathf(f, "t.jsonl")};
+    nd_reader *r = nd_reader_open(two, 2, NULL, &err);
+    nd_reader_exclude(r, 0);
+    recs rs = {0};
+    assert_int_equal(drain_all(r, 1 << 20, &rs, &err), 0);
+    assert_int_equal(rs.n, 1);
+    assert_rec(r, &rs.r[0], two[1], 1, "{\"id\":\"9\"}");
+    recs_free(&rs);
+    nd_reader_free(r);
+}
+
 /* The same lines as JL, split into members / frames in the middle of lines. */
 static void compressed_jsonl(void **state)
 {
@@ -614,6 +666,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(plain_files_in_argument_order, setup, teardown),
         cmocka_unit_test_setup_teardown(directory_order, setup, teardown),
         cmocka_unit_test_setup_teardown(jsonl_blank_lines_and_crlf, setup, teardown),
+        cmocka_unit_test_setup_teardown(limited_ranges_split_lines_once, setup, teardown),
         cmocka_unit_test_setup_teardown(compressed_jsonl, setup, teardown),
         cmocka_unit_test_setup_teardown(compressed_plain_large, setup, teardown),
         cmocka_unit_test_setup_teardown(truncated_and_corrupt_streams, setup, teardown),
