@@ -1,5 +1,6 @@
 /* mpi_internal.h - what mpi_dedup.c and mpi_output.c share: record
- * ownership, the exchanges and the agreement on errors.  Only with MPI. */
+ * ownership, the exchanges and the agreement on errors (mpi_comm.c).  Only
+ * with MPI. */
 #ifndef ND_MPI_INTERNAL_H
 #define ND_MPI_INTERNAL_H
 

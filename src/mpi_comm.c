@@ -1,0 +1,164 @@
+/* mpi_comm.c - what the MPI parts of dedup share (mpi_internal.h): who owns
+ * a record, the exchanges (MPI_Alltoallv of fixed-size items or of bytes
+ * grouped by destination, gathers to rank 0, with the bytes each rank sends
+ * and receives counted), and the agreement on errors. */
+#include "mpi_dedup.h"
+
+#ifdef ND_HAVE_MPI
+
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mpi_internal.h"
+
+/* ---------- ownership ---------- */
+
+int nd_owner_of(const nd_owners *o, uint64_t d)
+{
+    if (o->cyclic) return (int)(d / ND_SHARD_BLOCK % (uint64_t)o->size);
+    int lo = 0, hi = o->size - 1; /* the last rank whose first record is <= d */
+    while (lo < hi) {
+        int mid = (lo + hi + 1) / 2;
+        if (o->first[mid] <= d) lo = mid;
+        else hi = mid - 1;
+    }
+    return lo;
+}
+
+uint64_t nd_owner_local(const nd_owners *o, uint64_t d)
+{
+    if (o->cyclic) return d / ND_SHARD_BLOCK / (uint64_t)o->size * ND_SHARD_BLOCK + d % ND_SHARD_BLOCK;
+    return d - o->first[nd_owner_of(o, d)];
+}
+
+uint64_t nd_owner_global(const nd_owners *o, uint64_t l)
+{
+    if (o->cyclic)
+        return (l / ND_SHARD_BLOCK * (uint64_t)o->size + (uint64_t)o->rank) * ND_SHARD_BLOCK + l % ND_SHARD_BLOCK;
+    return o->first[o->rank] + l;
+}
+
+uint64_t nd_owner_count(const nd_owners *o)
+{
+    if (!o->cyclic) return o->first[o->rank + 1] - o->first[o->rank];
+    uint64_t b = ND_SHARD_BLOCK, p = (uint64_t)o->size, full = o->total / b, rest = o->total % b;
+    uint64_t n = full / p * b + (full % p > (uint64_t)o->rank ? b : 0);
+    return n + (full % p == (uint64_t)o->rank ? rest : 0);
+}
+
+uint64_t nd_owner_ci(const nd_owners *o, uint64_t l) { return o->cyclic ? nd_owner_global(o, l) : l; }
+
+/* ---------- exchanges ---------- */
+
+_Noreturn void nd_mpi_die(int code, const char *msg)
+{
+    nd_cli_error(code, "MPI rank %d: %s", nd_mpi_rank(), msg);
+    MPI_Abort(MPI_COMM_WORLD, nd_exit_status(code));
+    exit(nd_exit_status(code));
+}
+
+void *nd_mpi_xmalloc(size_t n)
+{
+    void *p = malloc(n ? n : 1);
+    if (!p) nd_mpi_die(NEARDUP_E_NOMEM, "out of memory");
+    return p;
+}
+
+char *nd_mpi_exchange(const char *buf, const size_t *count, size_t *rcount, size_t *total, nd_traffic *t)
+{
+    int p = nd_mpi_size(), me = nd_mpi_rank();
+    int *sc = nd_mpi_xmalloc((size_t)p * sizeof *sc), *sd = nd_mpi_xmalloc((size_t)p * sizeof *sd);
+    int *rc = nd_mpi_xmalloc((size_t)p * sizeof *rc), *rd = nd_mpi_xmalloc((size_t)p * sizeof *rd);
+    size_t off = 0;
+    for (int r = 0; r < p; r++) {
+        if (count[r] > INT_MAX || off > INT_MAX)
+            nd_mpi_die(NEARDUP_E_INTERNAL, "an exchange exceeds 2 GiB between two ranks: run more ranks");
+        sc[r] = (int)count[r];
+        sd[r] = (int)off;
+        off += count[r];
+    }
+    MPI_Alltoall(sc, 1, MPI_INT, rc, 1, MPI_INT, MPI_COMM_WORLD);
+    size_t sum = 0;
+    for (int r = 0; r < p; r++) {
+        if (sum > INT_MAX) nd_mpi_die(NEARDUP_E_INTERNAL, "an exchange exceeds 2 GiB on one rank: run more ranks");
+        rd[r] = (int)sum;
+        sum += (size_t)rc[r];
+        if (rcount) rcount[r] = (size_t)rc[r];
+        if (r != me) t->sent += (uint64_t)sc[r], t->recv += (uint64_t)rc[r];
+    }
+    char *rb = nd_mpi_xmalloc(sum);
+    MPI_Alltoallv(buf, sc, sd, MPI_BYTE, rb, rc, rd, MPI_BYTE, MPI_COMM_WORLD);
+    free(sc);
+    free(sd);
+    free(rc);
+    free(rd);
+    *total = sum;
+    return rb;
+}
+
+void *nd_mpi_alltoallv(const void *items, size_t n, size_t sz, const int *dest, size_t *nrecv, nd_traffic *t)
+{
+    int p = nd_mpi_size();
+    size_t *cnt = calloc((size_t)p, sizeof *cnt), *pos = calloc((size_t)p, sizeof *pos);
+    if (!cnt || !pos) nd_mpi_die(NEARDUP_E_NOMEM, "out of memory");
+    for (size_t i = 0; i < n; i++) cnt[dest[i]]++;
+    for (int r = 1; r < p; r++) pos[r] = pos[r - 1] + cnt[r - 1];
+    char *sb = nd_mpi_xmalloc(n * sz);
+    for (size_t i = 0; i < n; i++) memcpy(sb + pos[dest[i]]++ * sz, (const char *)items + i * sz, sz);
+    for (int r = 0; r < p; r++) cnt[r] *= sz;
+    size_t total;
+    char *rb = nd_mpi_exchange(sb, cnt, NULL, &total, t);
+    free(sb);
+    free(cnt);
+    free(pos);
+    *nrecv = total / sz;
+    return rb;
+}
+
+char *nd_mpi_gather(const void *buf, size_t n, int **offs, nd_traffic *t)
+{
+    int p = nd_mpi_size(), me = nd_mpi_rank();
+    if (n > INT_MAX) nd_mpi_die(NEARDUP_E_INTERNAL, "a gather to rank 0 exceeds 2 GiB: run more ranks");
+    int cnt = (int)n, *counts = NULL, *displ = NULL;
+    char *all = NULL;
+    if (me == 0) {
+        counts = nd_mpi_xmalloc((size_t)p * sizeof *counts);
+        displ = nd_mpi_xmalloc(((size_t)p + 1) * sizeof *displ);
+    }
+    MPI_Gather(&cnt, 1, MPI_INT, counts, 1, MPI_INT, 0, MPI_COMM_WORLD);
+    if (me == 0) {
+        size_t total = 0;
+        for (int r = 0; r < p; r++) {
+            if (total > INT_MAX) nd_mpi_die(NEARDUP_E_INTERNAL, "a gather to rank 0 exceeds 2 GiB");
+            displ[r] = (int)total;
+            total += (size_t)counts[r];
+            if (r) t->recv += (uint64_t)counts[r];
+        }
+        displ[p] = (int)total;
+        all = nd_mpi_xmalloc(total);
+    } else {
+        t->sent += n;
+    }
+    MPI_Gatherv(buf, cnt, MPI_BYTE, all, counts, displ, MPI_BYTE, 0, MPI_COMM_WORLD);
+    free(counts);
+    *offs = displ;
+    return all;
+}
+
+int nd_mpi_agree(int rc, double pos, const nd_error *err)
+{
+    int rank = nd_mpi_rank();
+    struct {
+        double pos;
+        int rank;
+    } mine = {rc ? pos : 1e300, rank}, first;
+    MPI_Allreduce(&mine, &first, 1, MPI_DOUBLE_INT, MPI_MINLOC, MPI_COMM_WORLD);
+    if (first.pos >= 1e300) return 0;
+    int code = rc;
+    MPI_Bcast(&code, 1, MPI_INT, first.rank, MPI_COMM_WORLD);
+    if (rank == first.rank) nd_cli_error(rc, "%s", err->msg);
+    return nd_exit_status(code);
+}
+
+#endif
