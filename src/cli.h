@@ -134,6 +134,7 @@ typedef struct {
     unsigned distance;  /* SimHash: Hamming distance D */
     uint64_t max_df;    /* containment: shingles in more documents find no candidates */
     int exact_first;    /* dedup: group exact duplicates before LSH */
+    int clusters_only;  /* dedup: only the clusters matter, not every pair (nd_pairs_opts.connect_only) */
     uint64_t exact_dups;/* documents that exactly duplicate an earlier one */
     uint64_t memory;    /* dedup --memory: bytes (0 = unbounded, all in memory) */
     const char *tmpdir; /* dedup --tmp: where spill runs go */

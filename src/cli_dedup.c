@@ -220,7 +220,8 @@ static int run(dedup_ctx *c, char **pos, int npos)
 
 int nd_cmd_dedup(int argc, char **argv)
 {
-    dedup_ctx c = {.job = {.max_bucket = 256, .spool_decoded = 1, .distance = 3, .max_df = 50, .exact_first = 1}};
+    dedup_ctx c = {.job = {.max_bucket = 256, .spool_decoded = 1, .distance = 3, .max_df = 50, .exact_first = 1,
+                           .clusters_only = 1}};
     nd_common_default(&c.job.common);
     char **pos;
     int npos;

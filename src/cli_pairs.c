@@ -194,6 +194,7 @@ int nd_job_run(nd_job *j, char **inputs, int ninputs)
         .band_seed = nd_band_seed(so.seeds.sketch_seed),
         .skip = rep, /* exact duplicates are already grouped: LSH sees one of each */
         .threads = po.threads ? po.threads : nd_online_cpus(),
+        .connect_only = j->clusters_only,
     };
     nd_scored_pair *lp = NULL;
     size_t nlp = 0;

@@ -112,9 +112,14 @@ static int grow_out(nd_sketches *s, uint64_t need, int sets, int fp, int dg)
     size_t cap = s->cap ? s->cap : 4096;
     while (cap < need) cap *= 2;
     if (s->bands) {
-        uint64_t *bk = realloc(s->bandkey, cap * s->bands * sizeof *bk);
-        if (!bk) return -1;
-        s->bandkey = bk;
+        if (!s->bandkey && (!(s->bandkey = calloc(s->bands, sizeof *s->bandkey)) ||
+                            !(s->bk_mapped = calloc(s->bands, sizeof *s->bk_mapped))))
+            return -1;
+        for (unsigned b = 0; b < s->bands; b++) {
+            uint64_t *bk = realloc(s->bandkey[b], cap * sizeof *bk);
+            if (!bk) return -1;
+            s->bandkey[b] = bk;
+        }
     }
     if (fp) {
         uint64_t *f = realloc(s->simhash, cap * sizeof *f);
@@ -160,8 +165,9 @@ static int collect(void *u, void *bop, uint64_t first, size_t n, nd_error *err)
     if (sets && first == 0) s->set_off[0] = 0;
     nd_prefault_ahead(s->sig, &s->sig_mapped, (first + n) * k * sizeof *s->sig, s->cap * k * sizeof *s->sig);
     if (s->bands)
-        nd_prefault_ahead(s->bandkey, &s->bk_mapped, (first + n) * s->bands * sizeof *s->bandkey,
-                          s->cap * s->bands * sizeof *s->bandkey);
+        for (unsigned band = 0; band < s->bands; band++)
+            nd_prefault_ahead(s->bandkey[band], &s->bk_mapped[band], (first + n) * sizeof **s->bandkey,
+                              s->cap * sizeof **s->bandkey);
     size_t j = 0, setpos = 0;
     for (size_t i = 0; i < n; i++) {
         uint64_t r = first + i;
@@ -170,7 +176,7 @@ static int collect(void *u, void *bop, uint64_t first, size_t n, nd_error *err)
             s->nshingles[r] = 0;
             if (s->simhash) s->simhash[r] = 0;
             if (s->digest) memset(s->digest + r * ND_DIGEST_BYTES, 0, ND_DIGEST_BYTES);
-            if (s->bands) memset(s->bandkey + r * s->bands, 0, s->bands * sizeof *s->bandkey);
+            for (unsigned band = 0; band < s->bands; band++) s->bandkey[band][r] = 0;
             if (sets) s->set_off[r + 1] = s->set_len;
             continue;
         }
@@ -178,7 +184,7 @@ static int collect(void *u, void *bop, uint64_t first, size_t n, nd_error *err)
         s->nshingles[r] = b->nsh[j];
         if (s->simhash) s->simhash[r] = b->fp[j];
         if (s->digest) memcpy(s->digest + r * ND_DIGEST_BYTES, b->dg + j * ND_DIGEST_BYTES, ND_DIGEST_BYTES);
-        if (s->bands) memcpy(s->bandkey + r * s->bands, b->bk + j * s->bands, s->bands * sizeof *s->bandkey);
+        for (unsigned band = 0; band < s->bands; band++) s->bandkey[band][r] = b->bk[j * s->bands + band];
         if (sets) {
             memcpy(s->set + s->set_len, b->set + setpos, b->set_len[j] * sizeof *s->set);
             setpos += b->set_len[j];
@@ -223,6 +229,8 @@ void nd_sketches_free(nd_sketches *s)
     free(s->set_off);
     free(s->simhash);
     free(s->digest);
+    for (unsigned b = 0; s->bandkey && b < s->bands; b++) free(s->bandkey[b]);
     free(s->bandkey);
+    free(s->bk_mapped);
     memset(s, 0, sizeof *s);
 }

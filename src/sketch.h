@@ -28,13 +28,14 @@ typedef struct {
     uint64_t *set_off;   /* n + 1 offsets into set */
     uint64_t *simhash;   /* with simhash: n fingerprints */
     uint8_t *digest;     /* with digest: n * ND_DIGEST_BYTES */
-    uint64_t *bandkey;   /* with bands: n * bands band keys, computed while the signature
-                          * was in cache (banding after the fact missed the cache once a
-                          * band and document: 10% of dedup's wall time) */
+    uint64_t **bandkey;  /* with bands: bandkey[b][i] = document i's key in band b, computed
+                          * while the signature was in cache (banding after the fact missed
+                          * the cache once a band and document: 10% of dedup's wall time);
+                          * one array a band, so banding reads each band's keys in a row */
     unsigned bands, rows;
     uint64_t band_seed;
     size_t cap, set_len, set_cap;
-    size_t sig_mapped, bk_mapped; /* bytes of sig and bandkey mapped in (nd_prefault_ahead) */
+    size_t sig_mapped, *bk_mapped; /* bytes of sig and of each bandkey[b] mapped in (nd_prefault_ahead) */
     double t_shingle, t_sketch; /* summed over threads */
 } nd_sketches;
 
@@ -58,6 +59,9 @@ typedef struct {
     uint64_t band_seed;
     const uint32_t *skip; /* when set, documents with skip[i] != i take no part */
     unsigned threads;     /* bands shared among this many threads (0 = 1) */
+    int connect_only;     /* only a spanning forest of the accepted pairs: the same
+                           * components (clusters), far fewer scores; candidates
+                           * then counts the pairs scored */
 } nd_pairs_opts;
 
 typedef struct {
@@ -67,7 +71,8 @@ typedef struct {
 } nd_pairs_stats;
 
 /* LSH candidates from the signatures, kept when their (estimated or exact)
- * Jaccard >= threshold.  Pairs come sorted by (a, b).  Empty documents never
+ * Jaccard >= threshold (with connect_only, only those that joined two
+ * components).  Pairs come sorted by (a, b).  Empty documents never
  * pair.  *out is malloc'ed (caller frees). */
 int nd_find_pairs(const nd_sketches *s, const nd_pairs_opts *o, nd_scored_pair **out, size_t *nout,
                   nd_pairs_stats *st, nd_error *err);

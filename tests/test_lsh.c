@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "nd_test.h"
+#include "sketch.h"
 
 static uint64_t rng_next(uint64_t *s)
 {
@@ -121,6 +122,77 @@ static void test_pairs_unique_sorts(void **state)
     assert_int_equal(p[2].a, 3);
 }
 
+/* dedup's connect_only path (a spanning forest, union-find first) gives the
+ * clusters of all accepted pairs: families drifting in chains (a ~ b ~ c, a
+ * not ~ c), near-identical families, unrelated documents, a small bucket cap
+ * so big buckets take the linked path too, at several thresholds. */
+static void test_connect_only_same_clusters(void **state)
+{
+    enum { FAMILIES = 60, MEMBERS = 9, SET = 80 };
+    const unsigned k = 128;
+    size_t n = FAMILIES * MEMBERS + 50;
+    nd_sketches s = {.n = n, .k = k};
+    s.sig = malloc(n * k * sizeof *s.sig);
+    s.nshingles = malloc(n * sizeof *s.nshingles);
+    uint64_t set[SET], rng = 4242;
+    size_t d = 0;
+    for (int f = 0; f < FAMILIES; f++) {
+        for (int i = 0; i < SET; i++) set[i] = rng_next(&rng);
+        int drift = f % 4 == 0 ? 1 : 6 + f % 10; /* shingles replaced from one member to the next */
+        for (int m = 0; m < MEMBERS; m++, d++) {
+            for (int e = 0; m > 0 && e < drift; e++) set[rng_next(&rng) % SET] = rng_next(&rng);
+            nd_minhash(set, SET, k, 99, s.sig + d * k);
+            s.nshingles[d] = SET;
+        }
+    }
+    for (; d < n; d++) { /* unrelated */
+        for (int i = 0; i < SET; i++) set[i] = rng_next(&rng);
+        nd_minhash(set, SET, k, 99, s.sig + d * k);
+        s.nshingles[d] = SET;
+    }
+    /* scatter the families over the corpus (input order is not family order) */
+    for (size_t i = n - 1; i > 0; i--) {
+        size_t j = rng_next(&rng) % (i + 1);
+        uint32_t tmp[128];
+        memcpy(tmp, s.sig + i * k, sizeof tmp);
+        memcpy(s.sig + i * k, s.sig + j * k, sizeof tmp);
+        memcpy(s.sig + j * k, tmp, sizeof tmp);
+    }
+    double ts[] = {0.5, 0.7, 0.8, 0.9};
+    size_t caps[] = {SIZE_MAX, 3};
+    uint32_t *rep_all = malloc(n * sizeof *rep_all), *rep_forest = malloc(n * sizeof *rep_forest);
+    for (size_t ti = 0; ti < sizeof ts / sizeof *ts; ti++) {
+        for (size_t ci = 0; ci < 2; ci++) {
+            nd_pairs_opts o = {.threshold = ts[ti], .max_bucket = caps[ci], .band_seed = 7, .threads = 2};
+            nd_scored_pair *p[2];
+            size_t np[2];
+            nd_pairs_stats st[2];
+            nd_error err;
+            for (int forest = 0; forest < 2; forest++) {
+                o.connect_only = forest;
+                assert_int_equal(nd_find_pairs(&s, &o, &p[forest], &np[forest], &st[forest], &err), NEARDUP_OK);
+            }
+            nd_pair *pp = malloc((np[0] + np[1] + 1) * sizeof *pp);
+            for (int forest = 0; forest < 2; forest++) {
+                for (size_t i = 0; i < np[forest]; i++) pp[i] = (nd_pair){p[forest][i].a, p[forest][i].b};
+                assert_int_equal(nd_cluster(n, pp, np[forest], forest ? rep_forest : rep_all), NEARDUP_OK);
+            }
+            assert_memory_equal(rep_all, rep_forest, n * sizeof *rep_all);
+            assert_true(np[1] <= np[0]);       /* a forest: fewer edges */
+            assert_true(np[1] > FAMILIES / 2); /* and the test has clusters at all */
+            print_message("t=%.1f cap=%zu: %zu pairs, %zu forest edges, %llu scored\n", ts[ti], caps[ci],
+                          np[0], np[1], (unsigned long long)st[1].candidates);
+            free(pp);
+            free(p[0]);
+            free(p[1]);
+        }
+    }
+    free(rep_all);
+    free(rep_forest);
+    free(s.sig);
+    free(s.nshingles);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -130,6 +202,7 @@ int main(void)
         cmocka_unit_test(test_recall_on_planted_pairs),
         cmocka_unit_test(test_cluster_keeps_first_in_input_order),
         cmocka_unit_test(test_pairs_unique_sorts),
+        cmocka_unit_test(test_connect_only_same_clusters),
     };
     return cmocka_run_group_tests_name("lsh", tests, NULL, NULL);
 }
