@@ -135,6 +135,7 @@ static int load_doc(void *u, void *tsp, void *bop, uint64_t doc, const nd_doc *d
         b->tok_cap = 0;
         if (nd_grow((void **)&b->hash, &b->tok_cap, want, sizeof *b->hash))
             return nd_fail(err, NEARDUP_E_NOMEM, "out of memory holding record %.200s", d->id);
+        free(b->span); /* a placeholder left by empty documents (found by LeakSanitizer) */
         b->span = NULL;
     }
     if (c->o->keep_text && !b->text && d->text_len) {
