@@ -56,7 +56,8 @@ void nd_prefault_ahead(void *base, size_t *done, size_t need, size_t cap);
 
 /* ---------- sorting ---------- */
 
-/* Stable LSD radix sorts (sort.c).  Return NEARDUP_OK or NEARDUP_E_NOMEM. */
+/* Stable sorts by key (sort.c): a pass on the top bits, then insertion or
+ * LSD radix sort within buckets.  Return NEARDUP_OK or NEARDUP_E_NOMEM. */
 int nd_sort_u64(uint64_t *a, size_t n);
 
 /* ---------- hashing keys ---------- */

@@ -1,9 +1,12 @@
-/* sort.c - LSD radix sorts for the plain arrays the pipeline sorts.
+/* sort.c - stable sorts of the plain arrays the pipeline sorts.
  *
- * Band records and pair lists run to millions of entries; a byte-wise LSD
- * radix sort is stable (records with equal keys keep their document order,
- * which makes candidate output deterministic) and several times faster than
- * qsort's comparison callbacks.  Passes whose byte is constant are skipped. */
+ * Band records and pair lists run to millions of entries, with hash keys.  One
+ * stable counting pass on the top bits spreads them into buckets of a few
+ * keys, each finished by insertion sort; a bucket that grows large (keys that
+ * are not uniform) is finished by a byte-wise LSD radix sort, so the worst
+ * case stays linear.  Stable: records with equal keys keep their document
+ * order, which makes candidate output deterministic.  Several times faster
+ * than qsort's comparison callbacks, and than an LSD sort of every byte. */
 #include <stdlib.h>
 #include <string.h>
 
