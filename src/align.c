@@ -57,11 +57,11 @@ size_t nd_kgram_count(size_t ntok, unsigned k) { return ntok >= k ? ntok - k + 1
 
 int nd_kgrams_fill(const nd_tokens *t, unsigned k, nd_kgram *g)
 {
-    _Static_assert(sizeof(nd_kgram) == sizeof(nd_band_rec), "k-grams sort as band records");
     size_t n = nd_kgram_count(t->n, k);
+    if (n > UINT32_MAX) return NEARDUP_E_INPUT; /* positions are 32-bit (texts are < 4 GiB) */
     for (size_t i = 0; i < n; i++)
-        g[i] = (nd_kgram){XXH3_64bits(t->hash + i, k * sizeof *t->hash), (uint32_t)i, 0};
-    return nd_sort_band_recs((nd_band_rec *)g, n);
+        g[i] = (XXH3_64bits(t->hash + i, k * sizeof *t->hash) & ~(uint64_t)UINT32_MAX) | i;
+    return nd_sort_u64(g, n);
 }
 
 int nd_kgrams(const nd_tokens *t, unsigned k, nd_kgram **out, size_t *n)
@@ -89,21 +89,22 @@ static int find_seeds(const nd_tokens *ta, const nd_kgram *ga, size_t na, const 
         /* Most k-grams of a pair differ, and which side is smaller is a coin
          * toss: step without branches until the keys meet (twice as fast as
          * the if/else merge, which mispredicted half its steps). */
-        uint64_t ka = ga[i].key, kb = gb[j].key;
+        uint32_t ka = nd_kgram_key(ga[i]), kb = nd_kgram_key(gb[j]);
         if (ka != kb) {
             i += ka < kb;
             j += kb < ka;
             continue;
         }
         size_t i1 = i, j1 = j;
-        while (i1 < na && ga[i1].key == ga[i].key) i1++;
-        while (j1 < nb && gb[j1].key == gb[j].key) j1++;
+        while (i1 < na && nd_kgram_key(ga[i1]) == ka) i1++;
+        while (j1 < nb && nd_kgram_key(gb[j1]) == kb) j1++;
         if (i1 - i <= MAX_OCC && j1 - j <= MAX_OCC) {
             if (nd_grow((void **)&s, &cap, n + (i1 - i) * (j1 - j), sizeof *s)) rc = NEARDUP_E_NOMEM;
             for (size_t x = i; rc == NEARDUP_OK && x < i1; x++)
                 for (size_t y = j; y < j1; y++) {
-                    uint64_t diag = (uint64_t)gb[y].pos + ta->n - ga[x].pos;
-                    s[n++] = (seed){diag << 32 | ga[x].pos, ga[x].pos, gb[y].pos};
+                    uint32_t pa = nd_kgram_pos(ga[x]), pb = nd_kgram_pos(gb[y]);
+                    uint64_t diag = (uint64_t)pb + ta->n - pa;
+                    s[n++] = (seed){diag << 32 | pa, pa, pb};
                 }
         }
         i = i1;

@@ -236,9 +236,10 @@ int nd_cmd_overlap(int argc, char **argv)
             rc = nd_cli_error(rc, "%s", err.msg);
         }
     } else if (!rc) {
+        int color = nd_cli_use_color(&c.common); /* once: it asks the terminal (a system call) */
         for (size_t i = 0; i < npairs; i++)
             write_pair(out.f, c.common.format, &pairs[i], id_of(&ci, &cr, split, pairs[i].a),
-                       id_of(&ci, &cr, split, pairs[i].b), &s, nd_cli_use_color(&c.common));
+                       id_of(&ci, &cr, split, pairs[i].b), &s, color);
         if ((rc = nd_out_commit(&out, &err))) rc = nd_cli_error(rc, "%s", err.msg);
     }
     double t_write = nd_now() - t_write0;

@@ -136,13 +136,19 @@ static int load_doc(void *u, void *tsp, void *bop, uint64_t doc, const nd_doc *d
         if (nd_grow((void **)&b->hash, &b->tok_cap, want, sizeof *b->hash))
             return nd_fail(err, NEARDUP_E_NOMEM, "out of memory holding record %.200s", d->id);
         free(b->span); /* a placeholder left by empty documents (found by LeakSanitizer) */
-        b->span = NULL;
+        if (!(b->span = malloc(b->tok_cap * sizeof *b->span)))
+            return nd_fail(err, NEARDUP_E_NOMEM, "out of memory holding record %.200s", d->id);
+        /* the blocks stay in the store: map their pages in at once (half the
+         * cost of faulting them in one by one) */
+        nd_prefault(b->hash, 0, b->tok_cap * sizeof *b->hash);
+        nd_prefault(b->span, 0, b->tok_cap * sizeof *b->span);
     }
     if (c->o->keep_text && !b->text && d->text_len) {
         size_t want = b->text_cap_hint > d->text_len + 1 ? b->text_cap_hint : d->text_len + 1;
         b->text_cap = 0;
         if (nd_grow((void **)&b->text, &b->text_cap, want, 1))
             return nd_fail(err, NEARDUP_E_NOMEM, "out of memory holding record %.200s", d->id);
+        nd_prefault(b->text, 0, b->text_cap);
     }
     if (
         nd_grow((void **)&b->hash, &b->tok_cap, b->ntok_all + tok->n, sizeof *b->hash) ||
@@ -366,6 +372,21 @@ typedef struct {
     const uint8_t *need;
 } kgram_job;
 
+#define PREFAULT_CHUNK ((size_t)4 << 20)
+
+typedef struct {
+    void *base;
+    size_t bytes;
+} prefault_job;
+
+static int prefault_one(void *arg, size_t i)
+{
+    prefault_job *j = arg;
+    size_t from = i * PREFAULT_CHUNK, to = from + PREFAULT_CHUNK < j->bytes ? from + PREFAULT_CHUNK : j->bytes;
+    nd_prefault(j->base, from, to);
+    return 0;
+}
+
 static int kgram_one(void *arg, size_t d)
 {
     kgram_job *j = arg;
@@ -465,6 +486,12 @@ int nd_overlap_run(nd_doc_store *s, const nd_overlap_opts *o, uint32_t split, un
         }
         kg = malloc((kg_off[s->n] ? kg_off[s->n] : 1) * sizeof *kg);
         if (!kg) rc = NEARDUP_E_NOMEM;
+    }
+    if (!rc) {
+        /* 16 bytes a token of fresh memory: its pages mapped in by all
+         * threads at once, 4 MiB apiece, before the k-grams fill them */
+        prefault_job pj = {kg, kg_off[s->n] * sizeof *kg};
+        rc = parallel_for((pj.bytes + PREFAULT_CHUNK - 1) / PREFAULT_CHUNK, threads, prefault_one, &pj, NULL);
     }
     if (!rc) {
         kgram_job kj = {s, k, kg_off, kg, need};
