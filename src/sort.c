@@ -84,32 +84,46 @@ static void radix_u64(uint64_t *a, uint64_t *tmp, size_t n)
     if (src != a) memcpy(a, src, n * sizeof *a);
 }
 
-/* Hash values are uniform, so one pass on the top byte leaves buckets of a
- * few keys each, finished by insertion sort: about 2n steps instead of the
- * 8 passes (and 16 KB of histograms) of a full LSD sort, which dominated
- * dedup's profile when run per document.  A large bucket (keys that are not
- * uniform) is finished by the LSD sort, so the worst case stays O(n). */
+/* One stable pass on the top bits of the keys' used range (hash values are
+ * uniform; pair keys a << 32 | b use only the low bits of a, so the top bits
+ * are taken below the highest bit set in any key) into buckets of about 8
+ * keys, each finished by insertion sort; a large bucket (keys that are not
+ * uniform) is finished by the LSD sort, so the worst case stays O(n).  About
+ * 3n steps instead of the 8 passes of a full LSD sort. */
 int nd_sort_u64(uint64_t *a, size_t n)
 {
     if (n < 64) {
         insertion_sort_u64(a, n);
         return NEARDUP_OK;
     }
+    uint64_t any = 0;
+    for (size_t i = 0; i < n; i++) any |= a[i];
+    if (!any) return NEARDUP_OK; /* all zero */
+    unsigned top = 63 - (unsigned)__builtin_clzll(any); /* every key < 2^(top + 1) */
+    unsigned bits = 8;
+    while (bits < 20 && ((size_t)1 << (bits + 3)) < n) bits++;
+    if (bits > top + 1) bits = top + 1;
+    unsigned shift = top + 1 - bits;
+    size_t nb = (size_t)1 << bits;
     uint64_t *tmp = malloc(n * sizeof *tmp);
-    if (!tmp) return NEARDUP_E_NOMEM;
-    size_t cnt[257] = {0};
-    for (size_t i = 0; i < n; i++) cnt[(a[i] >> 56) + 1]++;
-    for (int v = 0; v < 256; v++) cnt[v + 1] += cnt[v];
-    size_t pos[256];
-    memcpy(pos, cnt, sizeof pos);
-    for (size_t i = 0; i < n; i++) tmp[pos[a[i] >> 56]++] = a[i];
-    for (int v = 0; v < 256; v++) {
-        size_t lo = cnt[v], m = cnt[v + 1] - lo;
+    size_t *cnt = calloc(nb + 1, sizeof *cnt);
+    if (!tmp || !cnt) {
+        free(tmp);
+        free(cnt);
+        return NEARDUP_E_NOMEM;
+    }
+    for (size_t i = 0; i < n; i++) cnt[(a[i] >> shift) + 1]++;
+    for (size_t v = 0; v < nb; v++) cnt[v + 1] += cnt[v];
+    for (size_t i = 0; i < n; i++) tmp[cnt[a[i] >> shift]++] = a[i];
+    /* cnt[v] is now the end of bucket v */
+    for (size_t v = 0, lo = 0; v < nb; lo = cnt[v++]) {
+        size_t m = cnt[v] - lo;
         if (m <= 32) insertion_sort_u64(tmp + lo, m);
         else radix_u64(tmp + lo, a + lo, m); /* a's slice is free scratch now */
     }
     memcpy(a, tmp, n * sizeof *a);
     free(tmp);
+    free(cnt);
     return NEARDUP_OK;
 }
 

@@ -193,6 +193,39 @@ static void test_connect_only_same_clusters(void **state)
     free(s.nshingles);
 }
 
+static int cmp_u64(const void *x, const void *y)
+{
+    uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+    return a < b ? -1 : a > b;
+}
+
+/* nd_sort_u64 against qsort on the key shapes it meets: uniform hashes, pair
+ * keys a << 32 | b with small a, a narrow range, many repeats, all zero. */
+static void test_sort_u64_shapes(void **state)
+{
+    uint64_t rng = 77;
+    size_t sizes[] = {0, 1, 63, 64, 65, 1000, 70000};
+    for (int shape = 0; shape < 5; shape++)
+        for (size_t si = 0; si < sizeof sizes / sizeof *sizes; si++) {
+            size_t n = sizes[si];
+            uint64_t *a = malloc((n + 1) * sizeof *a), *b = malloc((n + 1) * sizeof *b);
+            for (size_t i = 0; i < n; i++) {
+                uint64_t r = rng_next(&rng);
+                a[i] = shape == 0 ? r
+                     : shape == 1 ? (r % 5000) << 32 | (rng_next(&rng) % 40000)
+                     : shape == 2 ? 1000 + r % 300
+                     : shape == 3 ? r % 3
+                     : 0;
+                b[i] = a[i];
+            }
+            assert_int_equal(nd_sort_u64(a, n), NEARDUP_OK);
+            qsort(b, n, sizeof *b, cmp_u64);
+            if (n) assert_memory_equal(a, b, n * sizeof *a);
+            free(a);
+            free(b);
+        }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -203,6 +236,7 @@ int main(void)
         cmocka_unit_test(test_cluster_keeps_first_in_input_order),
         cmocka_unit_test(test_pairs_unique_sorts),
         cmocka_unit_test(test_connect_only_same_clusters),
+        cmocka_unit_test(test_sort_u64_shapes),
     };
     return cmocka_run_group_tests_name("lsh", tests, NULL, NULL);
 }
