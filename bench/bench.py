@@ -128,7 +128,7 @@ def stage_rows(run, mb, plain=None):
     add("shingle", t.get("shingle"), "summed over threads")
     add("sketch", t.get("sketch"), "summed over threads (one-permutation MinHash)")
     add("collect", t.get("p.collect"), "main thread: ids and signatures into the job")
-    add("band", t.get("band+candidates"), "band records, radix sort, candidate pairs")
+    add("band", t.get("band+candidates"), "band records, sort, candidates (dedup: scored against a union-find here, so verify is 0)")
     add("verify", t.get("verify"), "")
     add("cluster", t.get("cluster"), "")
     add("write", t.get("write"), "")
