@@ -37,7 +37,8 @@ typedef struct {
 static int merge_unique(band_worker *w, const nd_pair *band, size_t nb)
 {
     if (!nb) return NEARDUP_OK;
-    nd_pair *m = malloc((w->n + nb) * sizeof *m);
+    size_t mcap = w->n + nb;
+    nd_pair *m = malloc(mcap * sizeof *m);
     if (!m) return NEARDUP_E_NOMEM;
     size_t i = 0, j = 0, n = 0;
     while (i < w->n || j < nb) {
@@ -49,7 +50,7 @@ static int merge_unique(band_worker *w, const nd_pair *band, size_t nb)
     free(w->p);
     w->p = m;
     w->n = n;
-    w->cap = w->n + nb;
+    w->cap = mcap;
     return NEARDUP_OK;
 }
 
