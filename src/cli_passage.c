@@ -1,5 +1,6 @@
 /* cli_passage.c - how `align`, `overlap` and `query --mode overlap` print a
  * passage: JSON fields, and a text view that shows both sides in full. */
+#include <stdint.h>
 #include <string.h>
 
 #include "cli.h"
@@ -13,19 +14,32 @@ void nd_print_passage_fields(FILE *f, const nd_passage *p)
 
 /* Writes text[start, end) on one line: line breaks and tabs become spaces,
  * other control characters are shown as '?', so a passage cannot move the
- * cursor or hide text in a terminal. */
-/* The excerpt on one line: whitespace controls become spaces, other control
- * bytes '?'.  Clean runs go out with one fwrite each (putc per byte, with
- * its lock, was a fifth of `overlap`'s time on news-40k). */
+ * cursor or hide text in a terminal.  Clean runs go out with one fwrite each
+ * (putc per byte, with its lock, was a fifth of `overlap`'s time on
+ * news-40k), found 8 bytes at a time. */
 static void put_excerpt(FILE *f, const char *text, uint32_t start, uint32_t end)
 {
+    const uint64_t ones = UINT64_C(0x0101010101010101), highs = UINT64_C(0x8080808080808080);
     uint32_t run = start;
-    for (uint32_t i = start; i < end; i++) {
+    for (uint32_t i = start; i < end;) {
+        if (end - i >= 8) {
+            uint64_t w, del;
+            memcpy(&w, text + i, 8);
+            del = w ^ (0x7f * ones);
+            /* no byte below 0x20 and none equal to 0x7f (bytes >= 0x80 never flag) */
+            if (!(((w - 0x20 * ones) & ~w & highs) | ((del - ones) & ~del & highs))) {
+                i += 8;
+                continue;
+            }
+        }
         unsigned char c = (unsigned char)text[i];
-        if (c >= 0x20 && c != 0x7f) continue;
+        if (c >= 0x20 && c != 0x7f) {
+            i++;
+            continue;
+        }
         if (i > run) fwrite(text + run, 1, i - run, f);
         putc(c == '\n' || c == '\r' || c == '\t' ? ' ' : '?', f);
-        run = i + 1;
+        run = ++i;
     }
     if (end > run) fwrite(text + run, 1, end - run, f);
 }

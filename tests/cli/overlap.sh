@@ -71,4 +71,12 @@ grep -q '^{"a": "d9", "b": "d15", "shared_words": 40,' "$T/o10" || fail "--max-d
 : > "$T/empty.txt"
 "$N" overlap "$T/empty.txt" "$A" -q > "$T/oe" || fail "overlap with an empty document"
 [ ! -s "$T/oe" ] || fail "an empty document shares nothing"
+
+# ---- the text view shows control characters safely: tab, CR, LF -> space, others -> '?' ----
+P="alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu"
+Q="nu xi omicron pi rho sigma tau upsilon phi chi psi omega one two three four five six"
+printf 'intro words here %s\tTAB\001ctl\177del\r\n%s end of first' "$P" "$Q" > "$T/c1.txt"
+printf 'other beginning %s\tTAB\001ctl\177del\r\n%s closing second' "$P" "$Q" > "$T/c2.txt"
+"$N" overlap "$T/c1.txt" "$T/c2.txt" -q > "$T/oc" || fail "overlap with control characters"
+[ "$(grep -c "\"$P TAB?ctl?del  $Q\"\$" "$T/oc")" = 2 ] || fail "control characters shown as ' ' and '?'"
 exit 0
