@@ -54,6 +54,14 @@ static void *radix_sort(void *a, void *tmp, size_t n, size_t stride)
     return src;
 }
 
+/* Bits of the first bucketing pass: about 8 keys a bucket, 256 to 1M buckets. */
+static unsigned bucket_bits(size_t n)
+{
+    unsigned bits = 8;
+    while (bits < 20 && ((size_t)1 << (bits + 3)) < n) bits++;
+    return bits;
+}
+
 static void insertion_sort_u64(uint64_t *a, size_t n)
 {
     for (size_t i = 1; i < n; i++) {
@@ -100,8 +108,7 @@ int nd_sort_u64(uint64_t *a, size_t n)
     for (size_t i = 0; i < n; i++) any |= a[i];
     if (!any) return NEARDUP_OK; /* all zero */
     unsigned top = 63 - (unsigned)__builtin_clzll(any); /* every key < 2^(top + 1) */
-    unsigned bits = 8;
-    while (bits < 20 && ((size_t)1 << (bits + 3)) < n) bits++;
+    unsigned bits = bucket_bits(n);
     if (bits > top + 1) bits = top + 1;
     unsigned shift = top + 1 - bits;
     size_t nb = (size_t)1 << bits;
@@ -148,8 +155,7 @@ int nd_sort_band_recs(nd_band_rec *a, size_t n)
         insertion_sort_recs(a, n);
         return NEARDUP_OK;
     }
-    unsigned bits = 8;
-    while (bits < 20 && ((size_t)1 << (bits + 3)) < n) bits++;
+    unsigned bits = bucket_bits(n);
     size_t nb = (size_t)1 << bits;
     nd_band_rec *tmp = malloc(n * sizeof *tmp);
     size_t *cnt = calloc(nb + 1, sizeof *cnt);

@@ -437,7 +437,7 @@ int nd_tokenize_scalar(nd_tokenizer *tk, const char *text, size_t len, nd_tokens
  * Between ASCII separators lie stretches of word and non-ASCII bytes; one
  * without a non-ASCII byte is exactly one ASCII word, hashed straight from the
  * copy; the others (accents, other scripts, typographic quotes) go to the
- * byte-at-a-time tokenizer.  On news text this tripled the tokenizer's speed;
+ * byte-at-a-time tokenizer.  On news text this doubled the tokenizer's speed;
  * a test checks both paths give the same tokens on random mixed text. */
 int nd_tokenize(nd_tokenizer *tk, const char *text, size_t len, nd_tokens *out,
                 size_t *bad_offset, size_t *replaced)
