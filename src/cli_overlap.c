@@ -80,12 +80,9 @@ static int store_append(nd_doc_store *dst, nd_doc_store *src)
         return NEARDUP_E_NOMEM;
     dst->anc_cap = ac;
     for (size_t i = 0; i < src->nchunk; i++) {
-        if (nd_doc_store_keep(dst, src->chunk[i])) {
-            /* freed by keep; the rest stay with src, which frees them */
-            memmove(src->chunk, src->chunk + i + 1, (src->nchunk - i - 1) * sizeof *src->chunk);
-            src->nchunk -= i + 1;
-            return NEARDUP_E_NOMEM;
-        }
+        void *p = src->chunk[i];
+        src->chunk[i] = NULL; /* dst's now (or freed by keep); the rest stay with src */
+        if (nd_doc_store_keep(dst, p)) return NEARDUP_E_NOMEM;
     }
     src->nchunk = 0;
     if (src->n) memcpy(dst->doc + dst->n, src->doc, src->n * sizeof *src->doc);

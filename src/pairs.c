@@ -18,14 +18,36 @@ static float score(const nd_sketches *s, const nd_pairs_opts *o, uint32_t a, uin
 
 #define ND_MAX_BAND_THREADS 64
 
+/* The band keys computed while sketching, when they were for these parameters. */
+static uint64_t *const *band_keys(const nd_sketches *s, const nd_pairs_opts *o, unsigned bands,
+                                  unsigned rows)
+{
+    return s->bandkey && s->bands == bands && s->rows == rows && s->band_seed == o->band_seed
+               ? s->bandkey : NULL;
+}
+
+/* Band b's record of every live document, in document order; returns how many. */
+static size_t fill_band(const nd_sketches *s, const nd_pairs_opts *o, uint64_t *const *keys, unsigned b,
+                        unsigned rows, nd_band_rec *recs)
+{
+    size_t nrec = 0;
+    for (uint64_t i = 0; i < s->n; i++) {
+        if (!s->nshingles[i]) continue; /* empty documents never pair */
+        if (o->skip && o->skip[i] != i) continue;
+        recs[nrec++] = keys ? (nd_band_rec){keys[b][i], (uint32_t)i, 0}
+                            : nd_lsh_band_record(s->sig + i * s->k, b, rows, o->band_seed, (uint32_t)i);
+    }
+    return nrec;
+}
+
 /* A share of the bands: first, first + step, ... */
 typedef struct {
     const nd_sketches *s;
     const nd_pairs_opts *o;
     uint64_t live;
     unsigned first, step, bands, rows;
-    nd_pair *p; /* candidates, with repeats */
-    size_t n, cap;
+    nd_pair *p; /* candidates, sorted and unique */
+    size_t n;
     uint64_t nrec;
     int rc;
 } band_worker;
@@ -37,8 +59,7 @@ typedef struct {
 static int merge_unique(band_worker *w, const nd_pair *band, size_t nb)
 {
     if (!nb) return NEARDUP_OK;
-    size_t mcap = w->n + nb;
-    nd_pair *m = malloc(mcap * sizeof *m);
+    nd_pair *m = malloc((w->n + nb) * sizeof *m);
     if (!m) return NEARDUP_E_NOMEM;
     size_t i = 0, j = 0, n = 0;
     while (i < w->n || j < nb) {
@@ -50,7 +71,6 @@ static int merge_unique(band_worker *w, const nd_pair *band, size_t nb)
     free(w->p);
     w->p = m;
     w->n = n;
-    w->cap = mcap;
     return NEARDUP_OK;
 }
 
@@ -64,19 +84,11 @@ static void *band_main(void *arg)
         w->rc = NEARDUP_E_NOMEM;
         return NULL;
     }
-    /* keys computed while sketching, when they were for these parameters */
-    uint64_t *const *keys = s->bandkey && s->bands == w->bands && s->rows == w->rows &&
-                                    s->band_seed == o->band_seed ? s->bandkey : NULL;
+    uint64_t *const *keys = band_keys(s, o, w->bands, w->rows);
     nd_pair *band = NULL; /* one band's candidates */
     size_t band_cap = 0;
     for (unsigned b = w->first; b < w->bands && !w->rc; b += w->step) {
-        size_t nrec = 0;
-        for (uint64_t i = 0; i < s->n; i++) {
-            if (!s->nshingles[i]) continue; /* empty documents never pair */
-            if (o->skip && o->skip[i] != i) continue;
-            recs[nrec++] = keys ? (nd_band_rec){keys[b][i], (uint32_t)i, 0}
-                                : nd_lsh_band_record(s->sig + i * s->k, b, w->rows, o->band_seed, (uint32_t)i);
-        }
+        size_t nrec = fill_band(s, o, keys, b, w->rows, recs);
         w->nrec += nrec;
         size_t nb = 0;
         w->rc = nd_lsh_append_candidates(recs, nrec, o->max_bucket, &band, &nb, &band_cap);
@@ -182,17 +194,11 @@ static int find_forest(const nd_sketches *s, const nd_pairs_opts *o, unsigned ba
         return nd_fail(err, NEARDUP_E_NOMEM, "out of memory for %llu band records", (unsigned long long)live);
     }
     for (uint64_t i = 0; i < s->n; i++) f.parent[i] = (uint32_t)i;
-    uint64_t *const *keys = s->bandkey && s->bands == bands && s->rows == rows &&
-                                    s->band_seed == o->band_seed ? s->bandkey : NULL;
+    uint64_t *const *keys = band_keys(s, o, bands, rows);
     int rc = NEARDUP_OK;
     double t0 = nd_now();
     for (unsigned b = 0; b < bands && rc == NEARDUP_OK; b++) {
-        size_t nrec = 0;
-        for (uint64_t i = 0; i < s->n; i++) {
-            if (!s->nshingles[i] || (o->skip && o->skip[i] != i)) continue;
-            recs[nrec++] = keys ? (nd_band_rec){keys[b][i], (uint32_t)i, 0}
-                                : nd_lsh_band_record(s->sig + i * s->k, b, rows, o->band_seed, (uint32_t)i);
-        }
+        size_t nrec = fill_band(s, o, keys, b, rows, recs);
         st->band_records += nrec;
         rc = nd_sort_band_recs(recs, nrec);
         if (rc == NEARDUP_OK && connect_band(&f, recs, nrec, o->max_bucket)) rc = NEARDUP_E_NOMEM;

@@ -164,10 +164,9 @@ static int collect(void *u, void *bop, uint64_t first, size_t n, nd_error *err)
         return nd_fail(err, NEARDUP_E_NOMEM, "out of memory keeping signatures");
     if (sets && first == 0) s->set_off[0] = 0;
     nd_prefault_ahead(s->sig, &s->sig_mapped, (first + n) * k * sizeof *s->sig, s->cap * k * sizeof *s->sig);
-    if (s->bands)
-        for (unsigned band = 0; band < s->bands; band++)
-            nd_prefault_ahead(s->bandkey[band], &s->bk_mapped[band], (first + n) * sizeof **s->bandkey,
-                              s->cap * sizeof **s->bandkey);
+    for (unsigned band = 0; band < s->bands; band++)
+        nd_prefault_ahead(s->bandkey[band], &s->bk_mapped[band], (first + n) * sizeof **s->bandkey,
+                          s->cap * sizeof **s->bandkey);
     size_t j = 0, setpos = 0;
     for (size_t i = 0; i < n; i++) {
         uint64_t r = first + i;

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include "nd.h"
 
@@ -50,7 +51,8 @@ int nd_grow(void **ptr, size_t *cap, size_t need, size_t elem)
 void nd_prefault(void *base, size_t from, size_t to)
 {
 #ifdef MADV_POPULATE_WRITE
-    uintptr_t page = 4096, a = ((uintptr_t)base + from + page - 1) & ~(page - 1),
+    long ps = sysconf(_SC_PAGESIZE); /* madvise wants page-aligned starts: 4 KiB or 64 KiB */
+    uintptr_t page = ps > 0 ? (uintptr_t)ps : 4096, a = ((uintptr_t)base + from + page - 1) & ~(page - 1),
               b = ((uintptr_t)base + to) & ~(page - 1);
     if (b > a) (void)madvise((void *)a, b - a, MADV_POPULATE_WRITE); /* a hint: failure is harmless */
 #else
