@@ -37,11 +37,11 @@ void nd_align_opts_default(nd_align_opts *o)
     o->seed_len = 5;
     o->max_gap = 8;
     o->min_identity = 0.5;
+    o->merge = ND_MERGE_AUTO;
 }
 
 typedef struct {
-    uint64_t key; /* diagonal (b - a + |A|) << 32 | a: sorts seeds along diagonals */
-    uint32_t a, b;
+    uint32_t a, b; /* A[a, a+k) == B[b, b+k) */
 } seed;
 
 typedef struct {
@@ -103,9 +103,7 @@ static int emit_run(const nd_tokens *ta, const nd_kgram *ga, size_t *i, size_t i
         if (nd_grow((void **)s, cap, *n + (i1 - *i) * (j1 - *j), sizeof **s)) return NEARDUP_E_NOMEM;
         for (size_t x = *i; x < i1; x++)
             for (size_t y = *j; y < j1; y++) {
-                uint32_t pa = nd_kgram_pos(ga[x]), pb = nd_kgram_pos(gb[y]);
-                uint64_t diag = (uint64_t)pb + ta->n - pa;
-                (*s)[(*n)++] = (seed){diag << 32 | pa, pa, pb};
+                (*s)[(*n)++] = (seed){nd_kgram_pos(ga[x]), nd_kgram_pos(gb[y])};
             }
     }
     *i = i1;
@@ -113,24 +111,46 @@ static int emit_run(const nd_tokens *ta, const nd_kgram *ga, size_t *i, size_t i
     return NEARDUP_OK;
 }
 
+/* Advances the plain merge of ga[*i..na) and gb[*j..nb) until *i reaches
+ * stop_i or *j reaches stop_j (a run of equal keys is always taken whole, so
+ * either may end past its stop). */
+static int merge_until(const nd_tokens *ta, const nd_kgram *ga, size_t *i, size_t na, const nd_kgram *gb,
+                       size_t *j, size_t nb, size_t stop_i, size_t stop_j, seed **s, size_t *n, size_t *cap)
+{
+    if (stop_i > na) stop_i = na;
+    if (stop_j > nb) stop_j = nb;
+    while (*i < stop_i && *j < stop_j) {
+        uint32_t ka = nd_kgram_key(ga[*i]), kb = nd_kgram_key(gb[*j]);
+        if (ka != kb) {
+            *i += ka < kb;
+            *j += kb < ka;
+            continue;
+        }
+        /* the common case: a k-gram found once in each text, one seed */
+        if ((*i + 1 == na || nd_kgram_key(ga[*i + 1]) != ka) && (*j + 1 == nb || nd_kgram_key(gb[*j + 1]) != kb) &&
+            *n < *cap) {
+            (*s)[(*n)++] = (seed){nd_kgram_pos(ga[*i]), nd_kgram_pos(gb[*j])};
+            ++*i, ++*j;
+            continue;
+        }
+        if (emit_run(ta, ga, i, na, gb, j, nb, s, n, cap)) return NEARDUP_E_NOMEM;
+    }
+    return NEARDUP_OK;
+}
+
 #define MERGE_WAYS 2
 
-/* All (a, b) positions where A and B share a k-gram, sorted along diagonals.
- *
- * The shared keys come from a merge of the two sorted k-gram lists.  Most
- * k-grams of a pair differ and which side is smaller is a coin toss, so the
- * merge steps without branches; but each step waits for the one before (the
- * next load needs the last comparison), so the key space is cut into
- * MERGE_WAYS ranges (keys are uniform hashes) whose merges advance side by
- * side in one loop: two independent chains (5% less CPU for all of overlap
- * on news-40k; four ran out of registers and were slower).  A run of equal
- * keys never straddles a cut, and the seeds are sorted afterwards, so the
- * result is the plain merge's. */
-static int find_seeds(const nd_tokens *ta, const nd_kgram *ga, size_t na, const nd_kgram *gb,
-                      size_t nb, seed **out, size_t *nout)
+/* The portable merge.  Most k-grams of a pair differ and which side is
+ * smaller is a coin toss, so the merge steps without branches; but each step
+ * waits for the one before (the next load needs the last comparison), so the
+ * key space is cut into MERGE_WAYS ranges (keys are uniform hashes) whose
+ * merges advance side by side in one loop: two independent chains (5% less
+ * CPU for all of overlap on news-40k; four ran out of registers and were
+ * slower).  A run of equal keys never straddles a cut, and the seeds are
+ * sorted afterwards, so the result is the plain merge's. */
+static int seeds_portable(const nd_tokens *ta, const nd_kgram *ga, size_t na, const nd_kgram *gb, size_t nb,
+                          seed **s, size_t *n, size_t *cap)
 {
-    size_t n = 0, cap = 0;
-    seed *s = NULL;
     int rc = NEARDUP_OK;
     size_t i[MERGE_WAYS], ie[MERGE_WAYS], j[MERGE_WAYS], je[MERGE_WAYS];
     unsigned ways = na + nb >= 64 * MERGE_WAYS ? MERGE_WAYS : 1; /* short lists: one merge */
@@ -154,7 +174,7 @@ static int find_seeds(const nd_tokens *ta, const nd_kgram *ga, size_t na, const 
         }
         if (eq) { /* rare: the shared k-grams */
             for (unsigned q = 0; q < MERGE_WAYS && rc == NEARDUP_OK; q++)
-                if (ka[q] == kb[q]) rc = emit_run(ta, ga, &i[q], ie[q], gb, &j[q], je[q], &s, &n, &cap);
+                if (ka[q] == kb[q]) rc = emit_run(ta, ga, &i[q], ie[q], gb, &j[q], je[q], s, n, cap);
             continue;
         }
         for (unsigned q = 0; q < MERGE_WAYS; q++) {
@@ -163,16 +183,111 @@ static int find_seeds(const nd_tokens *ta, const nd_kgram *ga, size_t na, const 
         }
     }
     for (unsigned q = 0; q < ways && rc == NEARDUP_OK; q++) /* what is left of each range */
-        while (rc == NEARDUP_OK && i[q] < ie[q] && j[q] < je[q]) {
-            uint32_t ka = nd_kgram_key(ga[i[q]]), kb = nd_kgram_key(gb[j[q]]);
-            if (ka != kb) {
-                i[q] += ka < kb;
-                j[q] += kb < ka;
-                continue;
-            }
-            rc = emit_run(ta, ga, &i[q], ie[q], gb, &j[q], je[q], &s, &n, &cap);
+        rc = merge_until(ta, ga, &i[q], ie[q], gb, &j[q], je[q], SIZE_MAX, SIZE_MAX, s, n, cap);
+    return rc;
+}
+
+/* Block merges (the idea of Schlegel et al.'s SIMD sorted-set intersection):
+ * compare a block of W k-grams of A with a block of W of B, all W x W key
+ * pairs at once (W rotations of B's block).  No equal key in the two blocks:
+ * the block with the smaller last key holds no key of the other list at all
+ * (the other list's later keys are larger still), so it is skipped whole.
+ * Some equal key: the plain merge takes over until one block is used up, so
+ * runs and the MAX_OCC rule are handled by exactly the code above.  The keys
+ * of a pair mostly differ, so most steps skip W k-grams at once instead of
+ * one; 64-bit lanes hold the k-grams as they are (keys masked), no copy. */
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <immintrin.h>
+#define ND_BLOCK_MERGE 1
+
+__attribute__((target("avx512f"))) static int seeds_avx512(const nd_tokens *ta, const nd_kgram *ga, size_t na,
+                                                            const nd_kgram *gb, size_t nb, seed **s,
+                                                            size_t *n, size_t *cap)
+{
+    const __m512i keys = _mm512_set1_epi64((long long)~(uint64_t)UINT32_MAX);
+    size_t i = 0, j = 0;
+    while (i + 8 <= na && j + 8 <= nb) {
+        __m512i a = _mm512_and_si512(_mm512_loadu_si512((const void *)(ga + i)), keys);
+        __m512i b = _mm512_and_si512(_mm512_loadu_si512((const void *)(gb + j)), keys);
+        __mmask8 m = _mm512_cmpeq_epi64_mask(a, b);
+        b = _mm512_alignr_epi64(b, b, 1);
+        m |= _mm512_cmpeq_epi64_mask(a, b);
+        b = _mm512_alignr_epi64(b, b, 1);
+        m |= _mm512_cmpeq_epi64_mask(a, b);
+        b = _mm512_alignr_epi64(b, b, 1);
+        m |= _mm512_cmpeq_epi64_mask(a, b);
+        b = _mm512_alignr_epi64(b, b, 1);
+        m |= _mm512_cmpeq_epi64_mask(a, b);
+        b = _mm512_alignr_epi64(b, b, 1);
+        m |= _mm512_cmpeq_epi64_mask(a, b);
+        b = _mm512_alignr_epi64(b, b, 1);
+        m |= _mm512_cmpeq_epi64_mask(a, b);
+        b = _mm512_alignr_epi64(b, b, 1);
+        m |= _mm512_cmpeq_epi64_mask(a, b);
+        if (!m) {
+            uint32_t la = nd_kgram_key(ga[i + 7]), lb = nd_kgram_key(gb[j + 7]);
+            i += (size_t)(la < lb) * 8;
+            j += (size_t)(lb < la) * 8;
+            continue;
         }
-    if (rc == NEARDUP_OK && nd_sort_band_recs((nd_band_rec *)s, n)) rc = NEARDUP_E_NOMEM;
+        if (merge_until(ta, ga, &i, na, gb, &j, nb, i + 8, j + 8, s, n, cap)) return NEARDUP_E_NOMEM;
+    }
+    return merge_until(ta, ga, &i, na, gb, &j, nb, SIZE_MAX, SIZE_MAX, s, n, cap);
+}
+
+__attribute__((target("avx2"))) static int seeds_avx2(const nd_tokens *ta, const nd_kgram *ga, size_t na,
+                                                        const nd_kgram *gb, size_t nb, seed **s, size_t *n,
+                                                        size_t *cap)
+{
+    const __m256i keys = _mm256_set1_epi64x((long long)~(uint64_t)UINT32_MAX);
+    size_t i = 0, j = 0;
+    while (i + 4 <= na && j + 4 <= nb) {
+        __m256i a = _mm256_and_si256(_mm256_loadu_si256((const void *)(ga + i)), keys);
+        __m256i b = _mm256_and_si256(_mm256_loadu_si256((const void *)(gb + j)), keys);
+        __m256i m = _mm256_cmpeq_epi64(a, b);
+        b = _mm256_permute4x64_epi64(b, 0x39); /* rotate by one lane */
+        m = _mm256_or_si256(m, _mm256_cmpeq_epi64(a, b));
+        b = _mm256_permute4x64_epi64(b, 0x39);
+        m = _mm256_or_si256(m, _mm256_cmpeq_epi64(a, b));
+        b = _mm256_permute4x64_epi64(b, 0x39);
+        m = _mm256_or_si256(m, _mm256_cmpeq_epi64(a, b));
+        if (_mm256_testz_si256(m, m)) {
+            uint32_t la = nd_kgram_key(ga[i + 3]), lb = nd_kgram_key(gb[j + 3]);
+            i += (size_t)(la < lb) * 4;
+            j += (size_t)(lb < la) * 4;
+            continue;
+        }
+        if (merge_until(ta, ga, &i, na, gb, &j, nb, i + 4, j + 4, s, n, cap)) return NEARDUP_E_NOMEM;
+    }
+    return merge_until(ta, ga, &i, na, gb, &j, nb, SIZE_MAX, SIZE_MAX, s, n, cap);
+}
+#endif
+
+/* All (a, b) positions where A and B share a k-gram, in no particular order:
+ * the shared keys come from a merge of the two sorted k-gram lists, by the
+ * widest block merge this CPU runs (merge: ND_MERGE_* of nd_align_opts). */
+static int find_seeds(const nd_tokens *ta, const nd_kgram *ga, size_t na, const nd_kgram *gb,
+                      size_t nb, unsigned merge, seed **out, size_t *nout)
+{
+    size_t n = 0, cap = 0;
+    seed *s = NULL;
+    int rc;
+    /* room for a seed at every k-gram of the shorter text: runs of repeated
+     * k-grams aside, no growing */
+    if (nd_grow((void **)&s, &cap, (na < nb ? na : nb) + 1, sizeof *s)) return NEARDUP_E_NOMEM;
+#ifdef ND_BLOCK_MERGE
+    if (merge == ND_MERGE_AUTO) {
+        if (__builtin_cpu_supports("avx512f")) merge = ND_MERGE_AVX512;
+        else if (__builtin_cpu_supports("avx2")) merge = ND_MERGE_AVX2;
+        else merge = ND_MERGE_PORTABLE;
+    }
+    if (merge == ND_MERGE_AVX512 && __builtin_cpu_supports("avx512f"))
+        rc = seeds_avx512(ta, ga, na, gb, nb, &s, &n, &cap);
+    else if (merge == ND_MERGE_AVX2 && __builtin_cpu_supports("avx2"))
+        rc = seeds_avx2(ta, ga, na, gb, nb, &s, &n, &cap);
+    else
+#endif
+        rc = seeds_portable(ta, ga, na, gb, nb, &s, &n, &cap);
     if (rc) {
         free(s);
         return rc;
@@ -182,19 +297,12 @@ static int find_seeds(const nd_tokens *ta, const nd_kgram *ga, size_t na, const 
     return NEARDUP_OK;
 }
 
-static int cmp_segment(const void *x, const void *y)
-{
-    const segment *p = x, *q = y;
-    if (p->a != q->a) return p->a < q->a ? -1 : 1;
-    if (p->b != q->b) return p->b < q->b ? -1 : 1;
-    return (p->len < q->len) - (p->len > q->len); /* longer first */
-}
-
 /* Longest common subsequence of two short token runs (each <= 3 max_gap). */
 static uint32_t gap_lcs(const uint64_t *a, uint32_t na, const uint64_t *b, uint32_t nb)
 {
-    uint32_t row[193] = {0}, prev;
+    uint32_t row[193], prev;
     if (na > 192 || nb > 192) return 0;
+    memset(row, 0, (nb + 1) * sizeof *row);
     for (uint32_t i = 0; i < na; i++) {
         prev = 0;
         for (uint32_t j = 0; j < nb; j++) {
@@ -230,19 +338,46 @@ static int extend(chain *c, segment g, const nd_tokens *ta, const nd_tokens *tb,
     return 1;
 }
 
-/* Segments from seeds: runs of consecutive seeds on one diagonal. */
-static segment *make_segments(const seed *s, size_t n, unsigned k, size_t *nseg)
+/* Segments from seeds: runs of consecutive seeds on one diagonal, in (a, b)
+ * order of their first seed.  The seeds are put in (a, b) order by a
+ * counting sort on a (positions range over the text; a position's seeds are
+ * already in b order, from one run of equal keys); a scan along A then
+ * extends the segment open on each diagonal b - a + |A| or opens one.  Linear
+ * time: a general sort of the seeds by diagonal, then of the segments, took
+ * 40% of aligning a near-duplicate pair. */
+static segment *make_segments(const seed *s, size_t n, unsigned k, size_t ntok_a, size_t nkgram_b,
+                              size_t *nseg)
 {
+    size_t range = ntok_a + nkgram_b; /* diagonals lie in [1, range) */
     segment *g = malloc((n ? n : 1) * sizeof *g);
-    if (!g) return NULL;
-    size_t m = 0;
-    for (size_t i = 0; i < n;) {
-        size_t j = i + 1;
-        while (j < n && s[j].key >> 32 == s[i].key >> 32 && s[j].a == s[j - 1].a + 1) j++;
-        g[m++] = (segment){s[i].a, s[i].b, (uint32_t)(s[j - 1].a - s[i].a + k)};
-        i = j;
+    seed *sorted = malloc((n ? n : 1) * sizeof *sorted);
+    uint32_t *cnt = malloc((range + 1) * sizeof *cnt); /* counts by a, then open segments by diagonal */
+    if (!g || !sorted || !cnt) {
+        free(g);
+        free(sorted);
+        free(cnt);
+        return NULL;
     }
-    qsort(g, m, sizeof *g, cmp_segment);
+    memset(cnt, 0, (ntok_a + 1) * sizeof *cnt);
+    for (size_t i = 0; i < n; i++) cnt[s[i].a + 1]++;
+    for (size_t v = 0; v < ntok_a; v++) cnt[v + 1] += cnt[v];
+    for (size_t i = 0; i < n; i++) sorted[cnt[s[i].a]++] = s[i];
+    uint32_t *open = cnt;
+    memset(open, 0xff, range * sizeof *open);
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++) {
+        seed x = sorted[i];
+        size_t d = (size_t)x.b + ntok_a - x.a;
+        uint32_t o = open[d];
+        if (o != UINT32_MAX && g[o].a + g[o].len - k + 1 == x.a) { /* the seed right after its last one */
+            g[o].len++;
+            continue;
+        }
+        open[d] = (uint32_t)m;
+        g[m++] = (segment){x.a, x.b, k};
+    }
+    free(sorted);
+    free(cnt);
     *nseg = m;
     return g;
 }
@@ -336,9 +471,9 @@ int nd_align_kgrams(const nd_tokens *ta, const nd_kgram *ga, size_t na, const nd
     *nout = 0;
     seed *s = NULL;
     size_t ns = 0, ng = 0, nc = 0;
-    int rc = find_seeds(ta, ga, na, gb, nb, &s, &ns);
+    int rc = find_seeds(ta, ga, na, gb, nb, o->merge, &s, &ns);
     if (rc) return rc;
-    segment *g = make_segments(s, ns, k, &ng);
+    segment *g = make_segments(s, ns, k, ta->n, nb, &ng);
     free(s);
     if (!g) return NEARDUP_E_NOMEM;
     chain *c = NULL;

@@ -258,7 +258,11 @@ typedef struct {
     unsigned seed_len;  /* exact word seed length (default 5 = shingle n) */
     unsigned max_gap;   /* largest run of edited words bridged inside a passage (default 8) */
     double min_identity;/* drop passages below this identity (default 0.5) */
+    unsigned merge;     /* k-gram merge: ND_MERGE_AUTO (default: the widest this CPU runs), or one
+                         * forced, for tests and benchmarks (unsupported: the portable one) */
 } nd_align_opts;
+
+enum { ND_MERGE_AUTO, ND_MERGE_PORTABLE, ND_MERGE_AVX2, ND_MERGE_AVX512 };
 
 void nd_align_opts_default(nd_align_opts *o);
 

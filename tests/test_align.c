@@ -246,6 +246,64 @@ static void huge_and_repetitive(void **state)
     free(a.w), free(la.w);
 }
 
+/* The block merges (AVX2, AVX-512) must find exactly the seeds of the plain
+ * merge: the same passages on random pairs of every shape - short lists
+ * (under a block), edited copies (blocks full of equal keys), unrelated texts
+ * (blocks skipped whole), small vocabularies (runs of equal keys, some over
+ * the MAX_OCC cut) - with short seeds and passages so that every seed counts.
+ * On a CPU without a forced merge, that merge falls back to the plain one. */
+static void block_merges_match_plain_merge(void **state)
+{
+    uint64_t rng = 42;
+    static const unsigned modes[] = {ND_MERGE_AVX2, ND_MERGE_AVX512, ND_MERGE_AUTO};
+    size_t total_passages = 0;
+    for (int round = 0; round < 600; round++) {
+        words a = {0}, b = {0};
+        uint64_t vocab = round % 5 == 0 ? 3 : round % 5 == 1 ? 40 : 100000;
+        size_t na = rng_next(&rng) % 400, nb = rng_next(&rng) % 400;
+        random_words(&a, &rng, na, vocab);
+        if (round % 3 == 0) { /* b: a with random edits */
+            for (size_t i = 0; i < a.n; i++) {
+                uint64_t r = rng_next(&rng) % 100;
+                if (r < 4) continue;                       /* deleted */
+                if (r < 8) push(&b, 1 + rng_next(&rng) % vocab); /* inserted */
+                push(&b, r < 12 ? 1 + rng_next(&rng) % vocab : a.w[i]); /* substituted or kept */
+            }
+        } else {
+            random_words(&b, &rng, nb, vocab);
+            if (a.n > 40 && round % 3 == 1) append(&b, &a, a.n / 4, a.n / 4 + 30);
+        }
+        nd_tokens ta = tokens(&a), tb = tokens(&b);
+        nd_align_opts o;
+        nd_align_opts_default(&o);
+        o.seed_len = 2 + round % 4;
+        o.min_words = 6;
+        o.merge = ND_MERGE_PORTABLE;
+        nd_kgram *ga, *gb;
+        size_t nga, ngb, n0, n1;
+        assert_int_equal(nd_kgrams(&ta, o.seed_len, &ga, &nga), NEARDUP_OK);
+        assert_int_equal(nd_kgrams(&tb, o.seed_len, &gb, &ngb), NEARDUP_OK);
+        nd_passage *p0, *p1;
+        assert_int_equal(nd_align_kgrams(&ta, ga, nga, &tb, gb, ngb, &o, &p0, &n0), NEARDUP_OK);
+        total_passages += n0;
+        for (size_t m = 0; m < sizeof modes / sizeof *modes; m++) {
+            o.merge = modes[m];
+            assert_int_equal(nd_align_kgrams(&ta, ga, nga, &tb, gb, ngb, &o, &p1, &n1), NEARDUP_OK);
+            assert_int_equal(n1, n0);
+            if (n0) assert_memory_equal(p1, p0, n0 * sizeof *p0);
+            free(p1);
+        }
+        free(p0);
+        free(ga);
+        free(gb);
+        nd_tokens_free(&ta);
+        nd_tokens_free(&tb);
+        free(a.w);
+        free(b.w);
+    }
+    assert_true(total_passages > 300); /* the rounds did share passages */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -257,6 +315,7 @@ int main(void)
         cmocka_unit_test(empty_and_short),
         cmocka_unit_test(unrelated_texts),
         cmocka_unit_test(huge_and_repetitive),
+        cmocka_unit_test(block_merges_match_plain_merge),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
