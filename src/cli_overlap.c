@@ -79,12 +79,7 @@ static int store_append(nd_doc_store *dst, nd_doc_store *src)
         nd_grow((void **)&dst->anc, &ac, dst->nanc + src->nanc, sizeof *dst->anc))
         return NEARDUP_E_NOMEM;
     dst->anc_cap = ac;
-    for (size_t i = 0; i < src->nchunk; i++) {
-        void *p = src->chunk[i];
-        src->chunk[i] = NULL; /* dst's now (or freed by keep); the rest stay with src */
-        if (nd_doc_store_keep(dst, p)) return NEARDUP_E_NOMEM;
-    }
-    src->nchunk = 0;
+    if (nd_doc_store_take_blocks(dst, src)) return NEARDUP_E_NOMEM;
     if (src->n) memcpy(dst->doc + dst->n, src->doc, src->n * sizeof *src->doc);
     for (size_t i = 0; i < src->nanc; i++) {
         nd_anchor a = src->anc[i];

@@ -53,6 +53,11 @@ void nd_prefault(void *base, size_t from, size_t to);
  * never past cap, so resident memory stays near what is used.  A realloc
  * keeps *done valid (it moves or copies the mapped part). */
 void nd_prefault_ahead(void *base, size_t *done, size_t need, size_t cap);
+/* A large array mapped on its own, 2 MiB aligned, with transparent huge pages
+ * asked for (Linux MADV_HUGEPAGE): one fault maps 2 MiB instead of 4 KiB.
+ * Zero-filled.  NULL when out of memory.  Free with nd_map_free(p, bytes). */
+void *nd_map_alloc(size_t bytes);
+void nd_map_free(void *p, size_t bytes);
 
 /* ---------- sorting ---------- */
 

@@ -23,8 +23,8 @@ void nd_overlap_opts_default(nd_overlap_opts *o)
 
 void nd_doc_store_free(nd_doc_store *s)
 {
-    for (size_t i = 0; i < s->nchunk; i++) free(s->chunk[i]);
-    free(s->chunk);
+    for (size_t i = 0; i < s->nblock; i++) nd_map_free(s->block[i].p, s->block[i].cap);
+    free(s->block);
     free(s->doc);
     free(s->anc);
     memset(s, 0, sizeof *s);
@@ -35,15 +35,34 @@ nd_tokens nd_doc_store_tokens(const nd_doc_store *s, uint64_t i)
     return (nd_tokens){s->doc[i].hash, s->doc[i].span, (size_t)s->doc[i].ntok, 0};
 }
 
-int nd_doc_store_keep(nd_doc_store *s, void *p)
+int nd_doc_store_take_blocks(nd_doc_store *dst, nd_doc_store *src)
 {
-    if (!p) return 0;
-    if (nd_grow((void **)&s->chunk, &s->chunk_cap, s->nchunk + 1, sizeof *s->chunk)) {
-        free(p);
-        return -1;
-    }
-    s->chunk[s->nchunk++] = p;
+    if (!src->nblock) return 0;
+    if (nd_grow((void **)&dst->block, &dst->block_cap, dst->nblock + src->nblock, sizeof *dst->block)) return -1;
+    memcpy(dst->block + dst->nblock, src->block, src->nblock * sizeof *src->block);
+    dst->nblock += src->nblock;
+    src->nblock = 0;
     return 0;
+}
+
+#define ARENA_BLOCK ((size_t)64 << 20)
+
+/* bytes (a multiple of 8) from the store's arena: the rest of the last
+ * block, or a new block.  Called under the loading lock. */
+static char *arena_take(nd_doc_store *s, size_t bytes)
+{
+    nd_store_block *last = s->nblock ? &s->block[s->nblock - 1] : NULL;
+    if (!last || last->cap - last->used < bytes) {
+        size_t cap = bytes > ARENA_BLOCK ? bytes : ARENA_BLOCK;
+        if (nd_grow((void **)&s->block, &s->block_cap, s->nblock + 1, sizeof *s->block)) return NULL;
+        char *p = nd_map_alloc(cap);
+        if (!p) return NULL;
+        s->block[s->nblock++] = (nd_store_block){p, cap, 0};
+        last = &s->block[s->nblock - 1];
+    }
+    char *p = last->p + last->used;
+    last->used += bytes;
+    return p;
 }
 
 /* ---------- loading ---------- */
@@ -54,23 +73,28 @@ typedef struct {
     size_t cap;
 } thread_state;
 
+/* A batch's documents, in buffers kept from batch to batch (their pages
+ * stay mapped), then copied into the arena by batch_done. */
 typedef struct {
     uint64_t *doc;        /* record index of each document in this batch */
     uint64_t *ntok, *tlen;
     size_t n, cap;
     uint64_t *hash;
     nd_span *span;
-    size_t ntok_all, tok_cap;
+    size_t ntok_all, tok_cap, span_cap;
     char *text;
     size_t text_all, text_cap;
-    size_t tok_cap_hint, text_cap_hint; /* what the last batch used */
     nd_anchor *anc;
     size_t nanc, anc_cap;
+    uint64_t *out_hash;   /* the copies in the arena (batch_done) */
+    nd_span *out_span;
+    char *out_text;
 } batch_out;
 
 typedef struct {
     const nd_overlap_opts *o;
     nd_doc_store *s;
+    pthread_mutex_t arena_lock;
 } ctx;
 
 static void *thread_init(void *u) { return calloc(1, sizeof(thread_state)); }
@@ -90,6 +114,9 @@ static void batch_reset(void *u, void *p)
 {
     batch_out *b = p;
     b->n = b->ntok_all = b->text_all = b->nanc = 0;
+    b->out_hash = NULL;
+    b->out_span = NULL;
+    b->out_text = NULL;
 }
 
 static void batch_free(void *u, void *p)
@@ -130,29 +157,8 @@ static int load_doc(void *u, void *tsp, void *bop, uint64_t doc, const nd_doc *d
         if (!z) return nd_fail(err, NEARDUP_E_NOMEM, "out of memory holding record %.200s", d->id);
         b->cap = nc;
     }
-    if (!b->hash && tok->n) { /* the last blocks went to the store: start new ones, batch-sized */
-        size_t want = b->tok_cap_hint > tok->n ? b->tok_cap_hint : tok->n;
-        b->tok_cap = 0;
-        if (nd_grow((void **)&b->hash, &b->tok_cap, want, sizeof *b->hash))
-            return nd_fail(err, NEARDUP_E_NOMEM, "out of memory holding record %.200s", d->id);
-        free(b->span); /* a placeholder left by empty documents (found by LeakSanitizer) */
-        if (!(b->span = malloc(b->tok_cap * sizeof *b->span)))
-            return nd_fail(err, NEARDUP_E_NOMEM, "out of memory holding record %.200s", d->id);
-        /* the blocks stay in the store: map their pages in at once (half the
-         * cost of faulting them in one by one) */
-        nd_prefault(b->hash, 0, b->tok_cap * sizeof *b->hash);
-        nd_prefault(b->span, 0, b->tok_cap * sizeof *b->span);
-    }
-    if (c->o->keep_text && !b->text && d->text_len) {
-        size_t want = b->text_cap_hint > d->text_len + 1 ? b->text_cap_hint : d->text_len + 1;
-        b->text_cap = 0;
-        if (nd_grow((void **)&b->text, &b->text_cap, want, 1))
-            return nd_fail(err, NEARDUP_E_NOMEM, "out of memory holding record %.200s", d->id);
-        nd_prefault(b->text, 0, b->text_cap);
-    }
-    if (
-        nd_grow((void **)&b->hash, &b->tok_cap, b->ntok_all + tok->n, sizeof *b->hash) ||
-        !(b->span = realloc(b->span, (b->tok_cap ? b->tok_cap : 1) * sizeof *b->span)) ||
+    if (nd_grow((void **)&b->hash, &b->tok_cap, b->ntok_all + tok->n, sizeof *b->hash) ||
+        nd_grow((void **)&b->span, &b->span_cap, b->ntok_all + tok->n, sizeof *b->span) ||
         (c->o->keep_text && nd_grow((void **)&b->text, &b->text_cap, b->text_all + d->text_len + 1, 1)) ||
         nd_grow((void **)&b->anc, &b->anc_cap, b->nanc + m, sizeof *b->anc))
         return nd_fail(err, NEARDUP_E_NOMEM, "out of memory holding record %.200s", d->id);
@@ -174,8 +180,30 @@ static int load_doc(void *u, void *tsp, void *bop, uint64_t doc, const nd_doc *d
     return NEARDUP_OK;
 }
 
-/* Hands the batch's token and text blocks to the store (no copy) and points
- * the documents into them; the batch starts new blocks next time. */
+/* The batch's tokens and text, copied into one slice of the arena (the
+ * copies run on the loading threads, side by side). */
+static int batch_done(void *u, void *bop)
+{
+    ctx *c = u;
+    batch_out *b = bop;
+    size_t tok_bytes = b->ntok_all * sizeof *b->hash, text_bytes = (b->text_all + 7) & ~(size_t)7;
+    size_t bytes = 2 * tok_bytes + text_bytes;
+    if (!bytes) return 0;
+    pthread_mutex_lock(&c->arena_lock);
+    char *p = arena_take(c->s, bytes);
+    pthread_mutex_unlock(&c->arena_lock);
+    if (!p) return -1;
+    _Static_assert(sizeof(nd_span) == sizeof(uint64_t), "spans pack like hashes");
+    b->out_hash = (uint64_t *)p;
+    b->out_span = (nd_span *)(p + tok_bytes);
+    b->out_text = p + 2 * tok_bytes;
+    if (tok_bytes) memcpy(b->out_hash, b->hash, tok_bytes);
+    if (tok_bytes) memcpy(b->out_span, b->span, tok_bytes);
+    if (b->text_all) memcpy(b->out_text, b->text, b->text_all);
+    return 0;
+}
+
+/* Points the batch's documents into their arena slice. */
 static int collect(void *u, void *bop, uint64_t first, size_t n, nd_error *err)
 {
     const ctx *c = u;
@@ -187,34 +215,6 @@ static int collect(void *u, void *bop, uint64_t first, size_t n, nd_error *err)
         return nd_fail(err, NEARDUP_E_NOMEM, "out of memory holding the documents");
     s->anc_cap = acap;
     nd_prefault_ahead(s->anc, &s->anc_mapped, (s->nanc + b->nanc) * sizeof *s->anc, s->anc_cap * sizeof *s->anc);
-    /* blocks shrunk to what they hold (a shrinking realloc does not copy) */
-    uint64_t *hash = b->hash;
-    nd_span *span = b->span;
-    char *text = b->text;
-    if (b->ntok_all) {
-        hash = realloc(b->hash, b->ntok_all * sizeof *hash);
-        span = realloc(b->span, b->ntok_all * sizeof *span);
-        if (hash) b->hash = hash;
-        if (span) b->span = span;
-    }
-    if (b->text_all && (text = realloc(b->text, b->text_all))) b->text = text;
-    if ((b->ntok_all && (!hash || !span)) || (b->text_all && !text))
-        return nd_fail(err, NEARDUP_E_NOMEM, "out of memory holding the documents");
-    b->tok_cap_hint = b->ntok_all + b->ntok_all / 8;
-    b->text_cap_hint = b->text_all + b->text_all / 8;
-    int kept = 0;
-    if (b->ntok_all) {
-        kept |= nd_doc_store_keep(s, b->hash) | nd_doc_store_keep(s, b->span);
-        b->hash = NULL;
-        b->span = NULL;
-        b->tok_cap = 0;
-    }
-    if (b->text_all) {
-        kept |= nd_doc_store_keep(s, b->text);
-        b->text = NULL;
-        b->text_cap = 0;
-    }
-    if (kept) return nd_fail(err, NEARDUP_E_NOMEM, "out of memory holding the documents");
     size_t j = 0;
     uint64_t tpos = 0, xpos = 0;
     for (size_t i = 0; i < n; i++) {
@@ -223,8 +223,8 @@ static int collect(void *u, void *bop, uint64_t first, size_t n, nd_error *err)
         if (j < b->n && b->doc[j] == r) { /* else: a skipped record, kept empty */
             d.ntok = b->ntok[j];
             d.text_len = b->tlen[j];
-            if (d.ntok) d.hash = hash + tpos, d.span = span + tpos;
-            if (d.text_len) d.text = text + xpos;
+            if (d.ntok) d.hash = b->out_hash + tpos, d.span = b->out_span + tpos;
+            if (d.text_len) d.text = b->out_text + xpos;
             tpos += d.ntok;
             xpos += d.text_len;
             j++;
@@ -243,7 +243,7 @@ int nd_overlap_load(nd_reader *r, const nd_pipeline_opts *po, const nd_overlap_o
                     nd_doc_store *s, nd_corpus_info *ci, nd_error *err)
 {
     memset(s, 0, sizeof *s);
-    ctx c = {o, s};
+    ctx c = {o, s, PTHREAD_MUTEX_INITIALIZER};
     nd_pipeline_fns f = {
         .user = &c,
         .thread_init = thread_init,
@@ -252,9 +252,12 @@ int nd_overlap_load(nd_reader *r, const nd_pipeline_opts *po, const nd_overlap_o
         .batch_reset = batch_reset,
         .batch_free = batch_free,
         .doc = load_doc,
+        .batch_done = batch_done,
         .collect = collect,
     };
-    return nd_pipeline_run(r, po, &f, ci, err);
+    int rc = nd_pipeline_run(r, po, &f, ci, err);
+    pthread_mutex_destroy(&c.arena_lock);
+    return rc;
 }
 
 /* ---------- boilerplate ---------- */
@@ -484,7 +487,7 @@ int nd_overlap_run(nd_doc_store *s, const nd_overlap_opts *o, uint32_t split, un
             uint64_t nt = s->doc[d].ntok;
             kg_off[d + 1] = kg_off[d] + (need[d] && nt >= k ? nt - k + 1 : 0);
         }
-        kg = malloc((kg_off[s->n] ? kg_off[s->n] : 1) * sizeof *kg);
+        kg = nd_map_alloc(kg_off[s->n] * sizeof *kg);
         if (!kg) rc = NEARDUP_E_NOMEM;
     }
     if (!rc) {
@@ -501,7 +504,7 @@ int nd_overlap_run(nd_doc_store *s, const nd_overlap_opts *o, uint32_t split, un
         align_job aj = {s, o, cand, res, kg_off, kg};
         rc = parallel_for(ncand, threads, align_one, &aj, o->progress ? "aligning candidate pairs" : NULL);
     }
-    free(kg);
+    if (kg) nd_map_free(kg, kg_off[s->n] * sizeof *kg);
     free(kg_off);
     free(need);
     free(cand);

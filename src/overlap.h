@@ -28,18 +28,27 @@ typedef struct {
     uint64_t ntok, text_len;
 } nd_doc_ref;
 
+/* A block of the store's arena (nd_map_alloc'ed): documents' tokens and
+ * texts, packed. */
+typedef struct {
+    char *p;
+    size_t cap, used;
+} nd_store_block;
+
 /* Every document's tokens (and, with keep_text, text), in input order.
  * Memory: 16 bytes per token (a hash and a span), about 2.5x the text;
- * anchors: 16 bytes per anchor, about 2 per window of w n-grams.  The tokens
- * and texts stay in the blocks the loading threads wrote them in (chunks):
- * copying them into one array cost the reading thread a third of overlap's
- * time on news-40k, most of it page faults. */
+ * anchors: 16 bytes per anchor, about 2 per window of w n-grams.  Each
+ * loading thread fills its batch's own buffers (reused batch after batch),
+ * then copies them whole into a slice of the arena: large blocks mapped with
+ * huge pages, so the store's ~200 MB of fresh memory (news-40k) costs a fault
+ * per 2 MiB, not per 4 KiB (on a paravirtualised machine ~6-12 us each: a
+ * third of overlap's time went to copying into fresh pages). */
 typedef struct {
     uint64_t n;
     nd_doc_ref *doc;     /* n */
     size_t doc_cap;
-    void **chunk;        /* owned blocks the documents point into */
-    size_t nchunk, chunk_cap;
+    nd_store_block *block; /* the arena; the last block is being filled */
+    size_t nblock, block_cap;
     uint64_t ntok, text_len; /* totals */
     nd_anchor *anc;
     size_t nanc, anc_cap;
@@ -51,9 +60,9 @@ void nd_doc_store_free(nd_doc_store *s);
 /* Document i's tokens as an nd_tokens view (not to be freed). */
 nd_tokens nd_doc_store_tokens(const nd_doc_store *s, uint64_t i);
 
-/* Takes ownership of a malloc'ed block the documents point into (freed with
- * the store; on failure p is freed and -1 returned). */
-int nd_doc_store_keep(nd_doc_store *s, void *p);
+/* Moves src's arena blocks to dst (documents keep pointing into them).
+ * Returns 0, or -1 on out of memory (src keeps what was not moved). */
+int nd_doc_store_take_blocks(nd_doc_store *dst, nd_doc_store *src);
 
 /* Reads the corpus into s on the pipeline (ci gets ids and accounting). */
 int nd_overlap_load(nd_reader *r, const nd_pipeline_opts *po, const nd_overlap_opts *o,

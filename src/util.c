@@ -70,6 +70,32 @@ void nd_prefault_ahead(void *base, size_t *done, size_t need, size_t cap)
     *done = to;
 }
 
+#define HUGE_PAGE ((size_t)2 << 20)
+
+static size_t map_size(size_t bytes) { return (bytes + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1); }
+
+void *nd_map_alloc(size_t bytes)
+{
+    size_t size = map_size(bytes ? bytes : 1);
+    if (size < bytes || size + HUGE_PAGE < size) return NULL;
+    /* over-map by one huge page, then trim to a 2 MiB-aligned window */
+    char *raw = mmap(NULL, size + HUGE_PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (raw == MAP_FAILED) return NULL;
+    uintptr_t at = ((uintptr_t)raw + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1);
+    char *p = (char *)at;
+    if (p > raw) munmap(raw, (size_t)(p - raw));
+    if (raw + size + HUGE_PAGE > p + size) munmap(p + size, (size_t)(raw + size + HUGE_PAGE - (p + size)));
+#ifdef MADV_HUGEPAGE
+    (void)madvise(p, size, MADV_HUGEPAGE); /* a hint: without it, 4 KiB pages */
+#endif
+    return p;
+}
+
+void nd_map_free(void *p, size_t bytes)
+{
+    if (p) munmap(p, map_size(bytes ? bytes : 1));
+}
+
 static uint64_t splitmix64(uint64_t *x)
 {
     uint64_t z = (*x += UINT64_C(0x9e3779b97f4a7c15));
