@@ -49,11 +49,11 @@ int nd_doc_store_take_blocks(nd_doc_store *dst, nd_doc_store *src)
 
 /* bytes (a multiple of 8) from the store's arena: the rest of the last
  * block, or a new block.  Called under the loading lock. */
-static char *arena_take(nd_doc_store *s, size_t bytes)
+static char *arena_take(nd_doc_store *s, size_t bytes, size_t block)
 {
     nd_store_block *last = s->nblock ? &s->block[s->nblock - 1] : NULL;
     if (!last || last->cap - last->used < bytes) {
-        size_t cap = bytes > ARENA_BLOCK ? bytes : ARENA_BLOCK;
+        size_t cap = bytes > block ? bytes : block;
         if (nd_grow((void **)&s->block, &s->block_cap, s->nblock + 1, sizeof *s->block)) return NULL;
         char *p = nd_map_alloc(cap);
         if (!p) return NULL;
@@ -190,7 +190,7 @@ static int batch_done(void *u, void *bop)
     size_t bytes = 2 * tok_bytes + text_bytes;
     if (!bytes) return 0;
     pthread_mutex_lock(&c->arena_lock);
-    char *p = arena_take(c->s, bytes);
+    char *p = arena_take(c->s, bytes, c->o->arena_block ? c->o->arena_block : ARENA_BLOCK);
     pthread_mutex_unlock(&c->arena_lock);
     if (!p) return -1;
     _Static_assert(sizeof(nd_span) == sizeof(uint64_t), "spans pack like hashes");

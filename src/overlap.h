@@ -14,6 +14,7 @@ typedef struct {
     int keep_text;        /* keep the texts (for display) */
     int progress;         /* a progress bar on stderr while aligning (the CLI sets it on a terminal) */
     uint64_t anchor_seed;
+    size_t arena_block;   /* bytes per block of the document store's arena (0: 64 MiB; tests set it small) */
     nd_align_opts align;  /* min_words and seed_len follow the fields above */
 } nd_overlap_opts;
 
