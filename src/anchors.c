@@ -4,6 +4,7 @@
  * code runs on a spilled or distributed array. */
 #include <stdlib.h>
 #include <string.h>
+#include <stdatomic.h>
 
 #include "anchors.h"
 
@@ -48,68 +49,272 @@ size_t nd_winnow(const uint64_t *sh, size_t m, unsigned w, uint64_t seed, uint32
     return n;
 }
 
-int nd_anchor_pairs(nd_anchor *occ, size_t n, uint64_t max_df, uint32_t split,
+/* ---------- the anchor index, on all threads ----------
+ *
+ * 1. The occurrences are sorted by hash into srt (pos replaced by the
+ *    occurrence's index in occ): each slice of occ counts its buckets (the top
+ *    bits of the hash), then scatters into place; stable, so a run of equal
+ *    hashes lists its documents in order.
+ * 2. Groups of buckets are finished (insertion sort) and their runs classified:
+ *    each occurrence learns its index in srt (a kept anchor in 2 or more
+ *    documents), or that its anchor is boilerplate, or in one document only.
+ * 3. Ranges of documents list their pairs: for each anchor of document a,
+ *    the later documents b of its run; a's b's sorted and counted are a's
+ *    pairs with their shared-anchor counts, already in (a, b) order, so the
+ *    ranges' lists are concatenated and no global sort of pair keys is needed. */
+
+#define OCC_NONE UINT32_MAX         /* an anchor of one document */
+#define OCC_DROP (UINT32_MAX - 1)   /* a boilerplate anchor */
+#define MAX_SLICES 8                /* threads sorting: counts are slices x buckets */
+#define GROUP_BUCKETS 256           /* buckets finished per work item */
+#define DOC_CHUNK 8192              /* occurrences per work item listing pairs */
+
+typedef struct {
+    const nd_anchor *occ;
+    nd_anchor *srt;
+    uint32_t *sidx;       /* per occurrence: its index in srt, OCC_NONE or OCC_DROP */
+    size_t n;
+    unsigned shift, nslice;
+    size_t nb;            /* buckets */
+    uint32_t *cnt;        /* nslice x nb: counts, then where each slice's bucket starts */
+    size_t *bstart;       /* nb + 1 bucket starts in srt */
+    uint64_t max_df;
+    uint32_t split;
+    nd_anchor_stats *gst; /* per group of buckets */
+    nd_anchor_pair **cp;  /* per chunk of documents: its pairs */
+    size_t *cn;
+    nd_anchor **cd;       /* per chunk: its dropped occurrences, and how many */
+    size_t *cdn;
+    atomic_int unordered; /* occ is not in (doc, pos) order */
+} index_job;
+
+static size_t slice_lo(const index_job *j, size_t t) { return j->n / j->nslice * t + (t < j->n % j->nslice ? t : j->n % j->nslice); }
+
+static int count_slice(void *arg, size_t t)
+{
+    index_job *j = arg;
+    uint32_t *c = j->cnt + t * j->nb;
+    size_t lo = slice_lo(j, t), hi = slice_lo(j, t + 1);
+    const nd_anchor *o = j->occ;
+    int unordered = 0;
+    for (size_t i = lo; i < hi; i++) {
+        c[o[i].hash >> j->shift]++;
+        /* (doc, pos) order, checked on the way: the first read of occ is the costly one */
+        if (i && (o[i].doc < o[i - 1].doc || (o[i].doc == o[i - 1].doc && o[i].pos < o[i - 1].pos))) unordered = 1;
+    }
+    if (unordered) atomic_store(&j->unordered, 1);
+    /* srt is fresh memory: each slice maps in its share of it at once */
+    nd_prefault(j->srt, lo * sizeof *j->srt, hi * sizeof *j->srt);
+    return 0;
+}
+
+static int scatter_slice(void *arg, size_t t)
+{
+    index_job *j = arg;
+    uint32_t *c = j->cnt + t * j->nb;
+    size_t lo = slice_lo(j, t), hi = slice_lo(j, t + 1);
+    for (size_t i = lo; i < hi; i++) {
+        nd_anchor a = j->occ[i];
+        j->srt[c[a.hash >> j->shift]++] = (nd_anchor){a.hash, a.doc, (uint32_t)i};
+    }
+    return 0;
+}
+
+static void insertion_sort_anchors(nd_anchor *a, size_t n)
+{
+    for (size_t i = 1; i < n; i++) { /* stable: only strictly greater hashes move */
+        nd_anchor x = a[i];
+        size_t k = i;
+        for (; k > 0 && a[k - 1].hash > x.hash; k--) a[k] = a[k - 1];
+        a[k] = x;
+    }
+}
+
+static int finish_group(void *arg, size_t g)
+{
+    index_job *j = arg;
+    size_t v0 = g * GROUP_BUCKETS, v1 = v0 + GROUP_BUCKETS < j->nb ? v0 + GROUP_BUCKETS : j->nb;
+    for (size_t v = v0; v < v1; v++) {
+        size_t lo = j->bstart[v], m = j->bstart[v + 1] - lo;
+        if (m <= 48) insertion_sort_anchors(j->srt + lo, m);
+        else if (nd_sort_band_recs((nd_band_rec *)(j->srt + lo), m)) return -1; /* skewed keys */
+    }
+    nd_anchor_stats *st = &j->gst[g];
+    const nd_anchor *r = j->srt;
+    for (size_t i = j->bstart[v0], end = j->bstart[v1]; i < end;) {
+        size_t k = i + 1, nd = 1;
+        for (; k < end && r[k].hash == r[i].hash; k++) nd += r[k].doc != r[k - 1].doc;
+        st->anchors++;
+        if (nd > j->max_df) {
+            st->dropped++;
+            st->dropped_occ += k - i;
+            for (size_t x = i; x < k; x++) j->sidx[r[x].pos] = OCC_DROP;
+        } else if (nd > 1) {
+            if (nd > st->max_df_seen) st->max_df_seen = nd;
+            for (size_t x = i; x < k; x++) j->sidx[r[x].pos] = (uint32_t)x;
+        } else {
+            for (size_t x = i; x < k; x++) j->sidx[r[x].pos] = OCC_NONE;
+        }
+        i = k;
+    }
+    return 0;
+}
+
+/* The first occurrence of a document at or after i (chunks start there). */
+static size_t doc_start(const index_job *j, size_t i)
+{
+    if (i >= j->n) return j->n;
+    while (i > 0 && i < j->n && j->occ[i].doc == j->occ[i - 1].doc) i++;
+    return i;
+}
+
+static int list_chunk(void *arg, size_t c)
+{
+    index_job *j = arg;
+    size_t lo = doc_start(j, c * DOC_CHUNK), hi = doc_start(j, (c + 1) * DOC_CHUNK);
+    const nd_anchor *r = j->srt;
+    uint64_t *bs = NULL; /* the later documents b sharing an anchor with a, one per anchor */
+    size_t nbs = 0, bcap = 0, np = 0, pcap = 0, nd = 0, dcap = 0;
+    nd_anchor_pair *out = NULL;
+    nd_anchor *drop = NULL;
+    for (size_t i0 = lo; i0 < hi;) {
+        uint32_t a = j->occ[i0].doc;
+        size_t i1 = i0 + 1;
+        while (i1 < hi && j->occ[i1].doc == a) i1++;
+        nbs = 0;
+        for (size_t i = i0; i < i1; i++) {
+            uint32_t x = j->sidx[i];
+            if (x == OCC_DROP) {
+                if (nd_grow((void **)&drop, &dcap, nd + 1, sizeof *drop)) goto nomem;
+                drop[nd++] = (nd_anchor){(uint64_t)a << 32 | j->occ[i].pos, a, j->occ[i].pos};
+            }
+            if (x >= OCC_DROP || (j->split && a >= j->split)) continue;
+            uint64_t h = r[x].hash;
+            if (x > 0 && r[x - 1].hash == h && r[x - 1].doc == a) continue; /* not a's first in the run */
+            uint32_t prev = a;
+            for (size_t y = (size_t)x + 1; y < j->n && r[y].hash == h; y++) {
+                uint32_t b = r[y].doc;
+                if (b == prev) continue;
+                prev = b;
+                if (j->split && b < j->split) continue;
+                if (nd_grow((void **)&bs, &bcap, nbs + 1, sizeof *bs)) goto nomem;
+                bs[nbs++] = b;
+            }
+        }
+        if (nbs && nd_sort_u64(bs, nbs)) goto nomem;
+        for (size_t x = 0; x < nbs;) {
+            size_t y = x + 1;
+            while (y < nbs && bs[y] == bs[x]) y++;
+            if (nd_grow((void **)&out, &pcap, np + 1, sizeof *out)) goto nomem;
+            out[np++] = (nd_anchor_pair){a, (uint32_t)bs[x], (uint32_t)(y - x)};
+            x = y;
+        }
+        i0 = i1;
+    }
+    free(bs);
+    j->cp[c] = out;
+    j->cn[c] = np;
+    j->cd[c] = drop;
+    j->cdn[c] = nd;
+    return 0;
+nomem:
+    free(bs);
+    free(out);
+    free(drop);
+    return -1;
+}
+
+static int by_doc_pos(const void *x, const void *y)
+{
+    const nd_anchor *a = x, *b = y;
+    if (a->doc != b->doc) return a->doc < b->doc ? -1 : 1;
+    if (a->pos != b->pos) return a->pos < b->pos ? -1 : 1;
+    return a->hash < b->hash ? -1 : a->hash > b->hash;
+}
+
+int nd_anchor_pairs(nd_anchor *occ, size_t n, uint64_t max_df, uint32_t split, unsigned threads,
                     nd_anchor_pair **pairs, size_t *npairs, nd_anchor_stats *st)
 {
     memset(st, 0, sizeof *st);
     *pairs = NULL;
     *npairs = 0;
     _Static_assert(sizeof(nd_anchor) == sizeof(nd_band_rec), "anchors sort as band records");
-    if (nd_sort_band_recs((nd_band_rec *)occ, n)) return NEARDUP_E_NOMEM;
-    uint64_t *pk = NULL; /* a << 32 | b, one per shared anchor */
-    size_t np = 0, cap = 0;
-    uint32_t *docs = NULL;
-    size_t dcap = 0;
-    for (size_t i = 0; i < n;) {
-        size_t j = i, nd = 0;
-        while (j < n && occ[j].hash == occ[i].hash) {
-            /* stable sort: a document's occurrences are adjacent */
-            if (nd == 0 || docs[nd - 1] != occ[j].doc) {
-                if (nd_grow((void **)&docs, &dcap, nd + 1, sizeof *docs)) goto nomem;
-                docs[nd++] = occ[j].doc;
+    if (n >= OCC_DROP) return NEARDUP_E_NOMEM; /* indices are 32-bit: 4 billion anchors */
+    if (threads < 1) threads = 1;
+    index_job j = {.occ = occ, .n = n, .max_df = max_df, .split = split};
+    unsigned bits = 8;
+    while (bits < 20 && ((size_t)1 << (bits + 3)) < n) bits++; /* about 8 occurrences a bucket */
+    j.shift = 64 - bits;
+    j.nb = (size_t)1 << bits;
+    j.nslice = n < 65536 ? 1 : threads < MAX_SLICES ? threads : MAX_SLICES;
+    size_t ngroup = (j.nb + GROUP_BUCKETS - 1) / GROUP_BUCKETS, nchunk = (n + DOC_CHUNK - 1) / DOC_CHUNK;
+    j.srt = malloc((n ? n : 1) * sizeof *j.srt);
+    j.sidx = malloc((n ? n : 1) * sizeof *j.sidx);
+    j.cnt = calloc((size_t)j.nslice * j.nb, sizeof *j.cnt);
+    j.bstart = malloc((j.nb + 1) * sizeof *j.bstart);
+    j.gst = calloc(ngroup, sizeof *j.gst);
+    j.cp = calloc(nchunk ? nchunk : 1, sizeof *j.cp);
+    j.cn = calloc(nchunk ? nchunk : 1, sizeof *j.cn);
+    j.cd = calloc(nchunk ? nchunk : 1, sizeof *j.cd);
+    j.cdn = calloc(nchunk ? nchunk : 1, sizeof *j.cdn);
+    nd_anchor_pair *out = NULL;
+    int rc = j.srt && j.sidx && j.cnt && j.bstart && j.gst && j.cp && j.cn && j.cd && j.cdn ? NEARDUP_OK : NEARDUP_E_NOMEM;
+    atomic_init(&j.unordered, 0);
+    if (!rc) rc = nd_parallel_for(j.nslice, threads, count_slice, &j, NULL);
+    if (!rc && atomic_load(&j.unordered)) { /* the loader's order already; anyone else's made so */
+        qsort(occ, n, sizeof *occ, by_doc_pos);
+        memset(j.cnt, 0, (size_t)j.nslice * j.nb * sizeof *j.cnt);
+        rc = nd_parallel_for(j.nslice, threads, count_slice, &j, NULL);
+    }
+    if (!rc) { /* bucket v of slice t starts after bucket v of the slices before t */
+        size_t sum = 0;
+        for (size_t v = 0; v < j.nb; v++) {
+            j.bstart[v] = sum;
+            for (unsigned t = 0; t < j.nslice; t++) {
+                uint32_t c = j.cnt[t * j.nb + v];
+                j.cnt[t * j.nb + v] = (uint32_t)sum;
+                sum += c;
             }
-            j++;
         }
-        st->anchors++;
-        if (nd > max_df) {
-            st->dropped++;
-            /* compact the dropped occurrences to the front (never overtakes i) */
-            memmove(occ + st->dropped_occ, occ + i, (j - i) * sizeof *occ);
-            st->dropped_occ += j - i;
-        } else if (nd > 1) {
-            if (nd > st->max_df_seen) st->max_df_seen = nd;
-            for (size_t x = 0; x < nd; x++)
-                for (size_t y = x + 1; y < nd; y++) {
-                    uint32_t a = docs[x], b = docs[y];
-                    if (split && !(a < split && b >= split)) continue;
-                    if (nd_grow((void **)&pk, &cap, np + 1, sizeof *pk)) goto nomem;
-                    pk[np++] = (uint64_t)a << 32 | b;
-                }
-        }
-        i = j;
+        j.bstart[j.nb] = sum;
+        rc = nd_parallel_for(j.nslice, threads, scatter_slice, &j, NULL);
     }
-    free(docs);
-    docs = NULL;
-    /* the dropped occurrences by (doc, pos): key doc << 32 | pos */
-    for (size_t i = 0; i < st->dropped_occ; i++)
-        occ[i] = (nd_anchor){(uint64_t)occ[i].doc << 32 | occ[i].pos, occ[i].doc, occ[i].pos};
-    if (nd_sort_band_recs((nd_band_rec *)occ, st->dropped_occ)) goto nomem;
-    if (nd_sort_u64(pk, np)) goto nomem;
-    nd_anchor_pair *out = malloc((np ? np : 1) * sizeof *out);
-    if (!out) goto nomem;
+    free(j.cnt);
+    if (!rc) rc = nd_parallel_for(ngroup, threads, finish_group, &j, NULL);
+    if (!rc) rc = nd_parallel_for(nchunk, threads, list_chunk, &j, NULL);
     size_t m = 0;
-    for (size_t i = 0; i < np;) {
-        size_t j = i;
-        while (j < np && pk[j] == pk[i]) j++;
-        out[m++] = (nd_anchor_pair){(uint32_t)(pk[i] >> 32), (uint32_t)pk[i], (uint32_t)(j - i)};
-        i = j;
+    for (size_t c = 0; !rc && c < nchunk; c++) m += j.cn[c];
+    if (!rc && !(out = malloc((m ? m : 1) * sizeof *out))) rc = NEARDUP_E_NOMEM;
+    if (!rc) {
+        m = 0;
+        for (size_t c = 0; c < nchunk; c++) {
+            if (j.cn[c]) memcpy(out + m, j.cp[c], j.cn[c] * sizeof *out);
+            m += j.cn[c];
+        }
+        for (size_t g = 0; g < ngroup; g++) {
+            st->anchors += j.gst[g].anchors;
+            st->dropped += j.gst[g].dropped;
+            st->dropped_occ += j.gst[g].dropped_occ;
+            if (j.gst[g].max_df_seen > st->max_df_seen) st->max_df_seen = j.gst[g].max_df_seen;
+        }
+        /* the dropped occurrences to the front, still by (doc, pos): key doc << 32 | pos */
+        size_t k = 0;
+        for (size_t c = 0; c < nchunk; c++) {
+            if (j.cdn[c]) memcpy(occ + k, j.cd[c], j.cdn[c] * sizeof *occ);
+            k += j.cdn[c];
+        }
+        *pairs = out;
+        *npairs = m;
     }
-    free(pk);
-    *pairs = out;
-    *npairs = m;
-    return NEARDUP_OK;
-nomem:
-    free(docs);
-    free(pk);
-    return NEARDUP_E_NOMEM;
+    for (size_t c = 0; j.cp && c < nchunk; c++) free(j.cp[c]);
+    for (size_t c = 0; j.cd && c < nchunk; c++) free(j.cd[c]);
+    free(j.cp);
+    free(j.cn);
+    free(j.cd);
+    free(j.cdn);
+    free(j.gst);
+    free(j.bstart);
+    free(j.sidx);
+    free(j.srt);
+    return rc ? NEARDUP_E_NOMEM : NEARDUP_OK;
 }

@@ -49,15 +49,16 @@ typedef struct {
     uint64_t max_df_seen;   /* the largest document frequency kept */
 } nd_anchor_stats;
 
-/* Sorts the anchor occurrences (any order in; stable by document) and lists
- * every pair of documents sharing at least one anchor that occurs in at most
- * max_df documents, each pair once with its count of shared anchors, sorted
- * by (a, b).  With split > 0, only pairs with a < split <= b (inputs against
- * references).  *pairs is malloc'ed.  The occurrences of the dropped
- * (boilerplate) anchors are moved to occ[0, st->dropped_occ), sorted by
- * (doc, pos), so the caller can mask them.  Returns NEARDUP_OK or
- * NEARDUP_E_NOMEM. */
-int nd_anchor_pairs(nd_anchor *occ, size_t n, uint64_t max_df, uint32_t split,
+/* Lists every pair of documents sharing at least one anchor that occurs in
+ * at most max_df documents, each pair once with its count of shared anchors,
+ * sorted by (a, b), on threads threads.  occ should come in (doc, pos) order,
+ * as the loader writes it (otherwise it is sorted so first).  With split > 0,
+ * only pairs with a < split <= b (inputs against references).  *pairs is
+ * malloc'ed.  The occurrences of the dropped (boilerplate) anchors are moved
+ * to occ[0, st->dropped_occ), sorted by (doc, pos) with key doc << 32 | pos,
+ * so the caller can mask them; the rest of occ is left undefined.  Returns
+ * NEARDUP_OK or NEARDUP_E_NOMEM (also for 2^32 - 2 or more occurrences). */
+int nd_anchor_pairs(nd_anchor *occ, size_t n, uint64_t max_df, uint32_t split, unsigned threads,
                     nd_anchor_pair **pairs, size_t *npairs, nd_anchor_stats *st);
 
 #endif

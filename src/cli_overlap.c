@@ -137,6 +137,22 @@ static void write_pair(FILE *f, int format, const nd_overlap_pair *p, const char
         nd_print_passage_text(f, (unsigned)i + 1, &p->p[i], a, s->doc[p->a].text, b, s->doc[p->b].text, color);
 }
 
+/* What formats a streamed pair (nd_overlap_sink). */
+typedef struct {
+    int format, color;
+    const nd_doc_store *s;
+    const nd_corpus_info *ci, *cr;
+    uint64_t split;
+} pair_writer;
+
+static int format_pair(void *user, FILE *f, const nd_overlap_pair *p)
+{
+    const pair_writer *w = user;
+    write_pair(f, w->format, p, id_of(w->ci, w->cr, w->split, p->a), id_of(w->ci, w->cr, w->split, p->b), w->s,
+               w->color);
+    return ferror(f) ? -1 : 0;
+}
+
 static int write_report(FILE *f, const nd_doc_store *s, const nd_corpus_info *ci, const nd_corpus_info *cr,
                         uint64_t split, const nd_overlap_pair *pairs, size_t npairs, int argc, char **argv)
 {
@@ -215,12 +231,24 @@ int nd_cmd_overlap(int argc, char **argv)
         if (!rc && store_append(&s, &sr)) rc = nd_cli_error(NEARDUP_E_NOMEM, "out of memory");
     }
     double t_load = nd_now() - t0;
+    /* text and JSONL stream out while the pairs are aligned (written in
+     * order by the aligning threads); the HTML report needs every pair */
+    int html = c.common.format == ND_FMT_HTML;
+    pair_writer pw = {c.common.format, 0, &s, &ci, &cr, split};
+    nd_overlap_sink sink = {format_pair, &pw, NULL};
+    if (!rc && !html) {
+        if ((rc = nd_out_open(&out, c.common.output, &err))) rc = nd_cli_error(rc, "%s", err.msg);
+        pw.color = nd_cli_use_color(&c.common); /* once: it asks the terminal (a system call) */
+        sink.out = out.f;
+    }
     if (!rc && (rc = nd_overlap_run(&s, &c.ov, (uint32_t)split, c.common.threads ? c.common.threads : ci.threads,
-                                    &pairs, &npairs, &st, &err)))
+                                    html ? NULL : &sink, &pairs, &npairs, &st, &err))) {
+        nd_out_abort(&out); /* nothing partial is left (stdout: as far as written) */
         rc = nd_cli_error(rc, "%s", err.msg);
+    }
     double t_write0 = nd_now();
-    if (!rc && (rc = nd_out_open(&out, c.common.output, &err))) rc = nd_cli_error(rc, "%s", err.msg);
-    if (!rc && c.common.format == ND_FMT_HTML) {
+    if (!rc && html && (rc = nd_out_open(&out, c.common.output, &err))) rc = nd_cli_error(rc, "%s", err.msg);
+    if (!rc && html) {
         if (write_report(out.f, &s, &ci, &cr, split, pairs, npairs, argc, argv)) {
             nd_out_abort(&out);
             rc = nd_cli_error(NEARDUP_E_NOMEM, "out of memory writing the report");
@@ -228,10 +256,6 @@ int nd_cmd_overlap(int argc, char **argv)
             rc = nd_cli_error(rc, "%s", err.msg);
         }
     } else if (!rc) {
-        int color = nd_cli_use_color(&c.common); /* once: it asks the terminal (a system call) */
-        for (size_t i = 0; i < npairs; i++)
-            write_pair(out.f, c.common.format, &pairs[i], id_of(&ci, &cr, split, pairs[i].a),
-                       id_of(&ci, &cr, split, pairs[i].b), &s, color);
         if ((rc = nd_out_commit(&out, &err))) rc = nd_cli_error(rc, "%s", err.msg);
     }
     double t_write = nd_now() - t_write0;
@@ -247,8 +271,9 @@ int nd_cmd_overlap(int argc, char **argv)
                 c.ov.min_words, mb, secs);
         if (c.common.timings) {
             nd_cli_print_timings(&ci);
-            fprintf(stderr, "timings: load %.3f s (read, tokenize, anchors), candidates %.3f s, align %.3f s, "
-                    "write %.3f s\n", t_load, st.t_anchor, st.t_align, t_write);
+            fprintf(stderr, "timings: load %.3f s (read, tokenize, anchors), candidates %.3f s, align %.3f s%s, "
+                    "write %.3f s\n", t_load, st.t_anchor, st.t_align,
+                    html ? "" : " (pairs written as they are aligned)", t_write);
         }
     }
     nd_overlap_pairs_free(pairs, npairs);

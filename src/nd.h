@@ -59,6 +59,19 @@ void nd_prefault_ahead(void *base, size_t *done, size_t need, size_t cap);
 void *nd_map_alloc(size_t bytes);
 void nd_map_free(void *p, size_t bytes);
 
+/* ---------- threads ---------- */
+
+/* Runs fn(arg, i) for i in [0, n) on threads threads (this one included),
+ * which take items from a shared counter (parallel.c).  label: a progress bar
+ * on standard error drawn by this thread (NULL: none).  Stops handing out
+ * items after a failure.  Returns NEARDUP_OK, or NEARDUP_E_NOMEM if fn
+ * failed (returned non-zero) for some item. */
+int nd_parallel_for(size_t n, unsigned threads, int (*fn)(void *, size_t), void *arg, const char *label);
+/* The same where item i stands for `per` units of `total` (blocks of work):
+ * the bar counts units. */
+int nd_parallel_for_blocks(size_t n, size_t per, size_t total, unsigned threads, int (*fn)(void *, size_t),
+                           void *arg, const char *label);
+
 /* ---------- sorting ---------- */
 
 /* Stable sorts by key (sort.c): a pass on the top bits, then insertion or

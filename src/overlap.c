@@ -4,6 +4,8 @@
  * the pair's index, so output is identical for any thread count). */
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdio.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -295,77 +297,6 @@ static void mask_boilerplate(nd_doc_store *s, const nd_overlap_opts *o, const nd
 
 /* ---------- aligning the candidates ---------- */
 
-/* A tiny work-sharing loop (as minimap2's kt_for): threads take items
- * from a shared counter; this thread works too. */
-typedef struct {
-    atomic_size_t next;
-    atomic_int failed;
-    size_t n;
-    int (*fn)(void *arg, size_t i);
-    void *arg;
-} loop;
-
-static void *loop_worker(void *arg)
-{
-    loop *l = arg;
-    for (;;) {
-        size_t i = atomic_fetch_add(&l->next, 1);
-        if (i >= l->n || atomic_load(&l->failed)) break;
-        if (l->fn(l->arg, i)) atomic_store(&l->failed, 1);
-    }
-    return NULL;
-}
-
-/* A progress bar on standard error for the loop, drawn by this thread
- * between its own items at most four times a second (label NULL: none). */
-static void loop_progress(loop *l, const char *label, double *last, int end)
-{
-    if (end) {
-        if (*last > 0) fputs("\r\033[K", stderr);
-        return;
-    }
-    double now = nd_now();
-    if (now - *last < 0.25) return;
-    if (*last == 0) { /* the first call starts the clock: short loops stay silent */
-        *last = now;
-        return;
-    }
-    *last = now;
-    size_t done = atomic_load(&l->next);
-    if (done > l->n) done = l->n;
-    int w = l->n ? (int)(30 * done / l->n) : 30;
-    fprintf(stderr, "\rneardup: %s [%.*s%*s] %zu of %zu (%.0f%%)\033[K", label, w,
-            "==============================", 30 - w, "", done, l->n, l->n ? 100.0 * done / l->n : 100.0);
-    fflush(stderr);
-}
-
-static int parallel_for(size_t n, unsigned threads, int (*fn)(void *, size_t), void *arg, const char *label)
-{
-    loop l = {.n = n, .fn = fn, .arg = arg};
-    atomic_init(&l.next, 0);
-    atomic_init(&l.failed, 0);
-    if (threads < 1) threads = 1;
-    pthread_t *tid = calloc(threads, sizeof *tid);
-    unsigned started = 0;
-    for (; tid && started + 1 < threads; started++)
-        if (pthread_create(&tid[started], NULL, loop_worker, &l)) break;
-    if (!label) {
-        loop_worker(&l);
-    } else { /* loop_worker, drawing the bar between items */
-        double last = 0;
-        for (;;) {
-            size_t i = atomic_fetch_add(&l.next, 1);
-            if (i >= l.n || atomic_load(&l.failed)) break;
-            if (l.fn(l.arg, i)) atomic_store(&l.failed, 1);
-            loop_progress(&l, label, &last, 0);
-        }
-        loop_progress(&l, label, &last, 1);
-    }
-    for (unsigned i = 0; i < started; i++) pthread_join(tid[i], NULL);
-    free(tid);
-    return atomic_load(&l.failed) ? NEARDUP_E_NOMEM : NEARDUP_OK;
-}
-
 /* Each candidate document's k-grams, sorted once (so each pair is a merge). */
 typedef struct {
     const nd_doc_store *s;
@@ -435,12 +366,12 @@ double nd_passage_coverage(nd_passage *p, size_t np, int side, size_t n)
     return (double)covered / (double)n;
 }
 
-static int align_one(void *arg, size_t i)
+/* Aligns candidate i into *r (its passages malloc'ed, NULL when none). */
+static int align_pair(const align_job *j, size_t i, nd_overlap_pair *r)
 {
-    align_job *j = arg;
     uint32_t a = j->cand[i].a, b = j->cand[i].b;
     nd_tokens ta = nd_doc_store_tokens(j->s, a), tb = nd_doc_store_tokens(j->s, b);
-    nd_overlap_pair *r = &j->res[i];
+    memset(r, 0, sizeof *r);
     r->a = a;
     r->b = b;
     if (nd_align_kgrams(&ta, j->kg + j->kg_off[a], j->kg_off[a + 1] - j->kg_off[a], &tb, j->kg + j->kg_off[b],
@@ -452,6 +383,112 @@ static int align_one(void *arg, size_t i)
     return 0;
 }
 
+static int align_one(void *arg, size_t i)
+{
+    align_job *j = arg;
+    return align_pair(j, i, &j->res[i]);
+}
+
+/* ---------- streaming the pairs to a sink ---------- */
+
+/* Candidates a block: about 18 pairs and 20 KB of text output on news-40k,
+ * so blocks finish close to in order and few wait to be written. */
+#define STREAM_BLOCK 64
+
+typedef struct {
+    const align_job *aj;
+    const nd_overlap_sink *sink;
+    size_t ncand, nblock;
+    pthread_mutex_t mu;  /* guards the fields below */
+    size_t next;         /* the next block to write */
+    int writing;         /* a thread is writing blocks out */
+    char **buf;          /* a finished block's output until written (NULL: none) */
+    size_t *len;
+    uint8_t *ready;
+    atomic_size_t pairs;
+} stream_job;
+
+/* Block b is done: the thread that completes the next block in order writes
+ * it and every finished block after it (outside the lock); the others just
+ * leave their output for it. */
+static void stream_commit(stream_job *j, size_t b, char *p, size_t n)
+{
+    pthread_mutex_lock(&j->mu);
+    j->buf[b] = p;
+    j->len[b] = n;
+    j->ready[b] = 1;
+    if (!j->writing) {
+        j->writing = 1;
+        while (j->next < j->nblock && j->ready[j->next]) {
+            size_t k = j->next++;
+            char *q = j->buf[k];
+            size_t m = j->len[k];
+            j->buf[k] = NULL;
+            pthread_mutex_unlock(&j->mu);
+            if (m) fwrite(q, 1, m, j->sink->out); /* errors stay on out for its commit */
+            free(q);
+            pthread_mutex_lock(&j->mu);
+        }
+        j->writing = 0;
+    }
+    pthread_mutex_unlock(&j->mu);
+}
+
+static int stream_block(void *arg, size_t b)
+{
+    stream_job *j = arg;
+    char *p = NULL;
+    size_t n = 0, found = 0, end = (b + 1) * STREAM_BLOCK < j->ncand ? (b + 1) * STREAM_BLOCK : j->ncand;
+    FILE *f = NULL; /* opened at the first pair: most blocks of a sparse corpus have none */
+    int rc = 0;
+    for (size_t i = b * STREAM_BLOCK; !rc && i < end; i++) {
+        nd_overlap_pair r;
+        if (align_pair(j->aj, i, &r)) {
+            rc = -1;
+            break;
+        }
+        if (r.np) {
+            found++;
+            if (!f && (f = open_memstream(&p, &n))) __fsetlocking(f, FSETLOCKING_BYCALLER); /* this thread's */
+            if (!f || j->sink->format(j->sink->user, f, &r)) rc = -1;
+        }
+        free(r.p);
+    }
+    if (f && ferror(f)) rc = -1;
+    if (f && fclose(f)) rc = -1;
+    if (rc) {
+        free(p);
+        return -1;
+    }
+    atomic_fetch_add(&j->pairs, found);
+    stream_commit(j, b, p, n);
+    return 0;
+}
+
+static int stream_pairs(const align_job *aj, const nd_overlap_sink *sink, size_t ncand, unsigned threads,
+                        int progress, size_t *npairs)
+{
+    stream_job j = {.aj = aj, .sink = sink, .ncand = ncand, .nblock = (ncand + STREAM_BLOCK - 1) / STREAM_BLOCK};
+    atomic_init(&j.pairs, 0);
+    size_t nb = j.nblock ? j.nblock : 1;
+    j.buf = calloc(nb, sizeof *j.buf);
+    j.len = calloc(nb, sizeof *j.len);
+    j.ready = calloc(nb, 1);
+    int rc = j.buf && j.len && j.ready && !pthread_mutex_init(&j.mu, NULL) ? NEARDUP_OK : NEARDUP_E_NOMEM;
+    if (!rc) {
+        rc = nd_parallel_for_blocks(j.nblock, STREAM_BLOCK, ncand, threads, stream_block, &j,
+                                    progress ? "aligning candidate pairs" : NULL);
+        pthread_mutex_destroy(&j.mu);
+    }
+    if (j.buf) /* after a failure: the blocks that could not be written */
+        for (size_t i = 0; i < j.nblock; i++) free(j.buf[i]);
+    free(j.buf);
+    free(j.len);
+    free(j.ready);
+    *npairs = atomic_load(&j.pairs);
+    return rc;
+}
+
 void nd_overlap_pairs_free(nd_overlap_pair *p, size_t n)
 {
     if (!p) return;
@@ -460,7 +497,8 @@ void nd_overlap_pairs_free(nd_overlap_pair *p, size_t n)
 }
 
 int nd_overlap_run(nd_doc_store *s, const nd_overlap_opts *o, uint32_t split, unsigned threads,
-                   nd_overlap_pair **pairs, size_t *npairs, nd_overlap_stats *st, nd_error *err)
+                   const nd_overlap_sink *sink, nd_overlap_pair **pairs, size_t *npairs, nd_overlap_stats *st,
+                   nd_error *err)
 {
     memset(st, 0, sizeof *st);
     *pairs = NULL;
@@ -468,7 +506,7 @@ int nd_overlap_run(nd_doc_store *s, const nd_overlap_opts *o, uint32_t split, un
     double t0 = nd_now();
     nd_anchor_pair *cand = NULL;
     size_t ncand = 0;
-    if (nd_anchor_pairs(s->anc, s->nanc, o->max_df, split, &cand, &ncand, &st->anchors))
+    if (nd_anchor_pairs(s->anc, s->nanc, o->max_df, split, threads, &cand, &ncand, &st->anchors))
         return nd_fail(err, NEARDUP_E_NOMEM, "out of memory listing candidate pairs");
     mask_boilerplate(s, o, s->anc, st->anchors.dropped_occ);
     double t1 = nd_now();
@@ -477,9 +515,10 @@ int nd_overlap_run(nd_doc_store *s, const nd_overlap_opts *o, uint32_t split, un
     unsigned k = o->align.seed_len ? o->align.seed_len : 1;
     uint64_t *kg_off = malloc((s->n + 1) * sizeof *kg_off);
     uint8_t *need = calloc(s->n ? s->n : 1, 1);
-    nd_overlap_pair *res = calloc(ncand ? ncand : 1, sizeof *res);
+    /* streamed pairs are never held all at once */
+    nd_overlap_pair *res = sink ? NULL : calloc(ncand ? ncand : 1, sizeof *res);
     nd_kgram *kg = NULL;
-    int rc = kg_off && need && res ? NEARDUP_OK : NEARDUP_E_NOMEM;
+    int rc = kg_off && need && (res || sink) ? NEARDUP_OK : NEARDUP_E_NOMEM;
     if (!rc) {
         for (size_t i = 0; i < ncand; i++) need[cand[i].a] = need[cand[i].b] = 1;
         kg_off[0] = 0;
@@ -494,15 +533,19 @@ int nd_overlap_run(nd_doc_store *s, const nd_overlap_opts *o, uint32_t split, un
         /* 16 bytes a token of fresh memory: its pages mapped in by all
          * threads at once, 4 MiB apiece, before the k-grams fill them */
         prefault_job pj = {kg, kg_off[s->n] * sizeof *kg};
-        rc = parallel_for((pj.bytes + PREFAULT_CHUNK - 1) / PREFAULT_CHUNK, threads, prefault_one, &pj, NULL);
+        rc = nd_parallel_for((pj.bytes + PREFAULT_CHUNK - 1) / PREFAULT_CHUNK, threads, prefault_one, &pj, NULL);
     }
     if (!rc) {
         kgram_job kj = {s, k, kg_off, kg, need};
-        rc = parallel_for(s->n, threads, kgram_one, &kj, NULL);
+        rc = nd_parallel_for(s->n, threads, kgram_one, &kj, NULL);
     }
+    size_t streamed = 0;
     if (!rc) {
         align_job aj = {s, o, cand, res, kg_off, kg};
-        rc = parallel_for(ncand, threads, align_one, &aj, o->progress ? "aligning candidate pairs" : NULL);
+        if (sink)
+            rc = stream_pairs(&aj, sink, ncand, threads, o->progress, &streamed);
+        else
+            rc = nd_parallel_for(ncand, threads, align_one, &aj, o->progress ? "aligning candidate pairs" : NULL);
     }
     if (kg) nd_map_free(kg, kg_off[s->n] * sizeof *kg);
     free(kg_off);
@@ -511,6 +554,12 @@ int nd_overlap_run(nd_doc_store *s, const nd_overlap_opts *o, uint32_t split, un
     if (rc) {
         nd_overlap_pairs_free(res, ncand);
         return nd_fail(err, NEARDUP_E_NOMEM, "out of memory aligning candidate pairs");
+    }
+    if (sink) {
+        st->pairs = streamed;
+        st->t_align = nd_now() - t1;
+        *npairs = streamed;
+        return NEARDUP_OK;
     }
     align_job j = {.res = res};
     size_t m = 0; /* keep the pairs that share passages, in order */

@@ -85,11 +85,25 @@ typedef struct {
     double t_anchor, t_align;
 } nd_overlap_stats;
 
+/* Where nd_overlap_run can stream the pairs instead of returning them:
+ * format writes one pair to a private memory stream (on any thread, in any
+ * order; non-zero: failure), and the streams of consecutive blocks of
+ * candidates are written to out in pair order as they complete, while
+ * later blocks are still being aligned.  Output is identical for any thread
+ * count; no pair is held longer than its block. */
+typedef struct {
+    int (*format)(void *user, FILE *f, const nd_overlap_pair *p);
+    void *user;
+    FILE *out;
+} nd_overlap_sink;
+
 /* Finds and aligns the candidate pairs of s (split > 0: only inputs
  * [0, split) against references [split, n)), on threads threads.  Pairs
- * come sorted by (a, b).  Free with nd_overlap_pairs_free. */
+ * come sorted by (a, b).  Free with nd_overlap_pairs_free.  With a sink,
+ * the pairs go to it instead: *pairs is NULL and *npairs their count. */
 int nd_overlap_run(nd_doc_store *s, const nd_overlap_opts *o, uint32_t split, unsigned threads,
-                   nd_overlap_pair **pairs, size_t *npairs, nd_overlap_stats *st, nd_error *err);
+                   const nd_overlap_sink *sink, nd_overlap_pair **pairs, size_t *npairs, nd_overlap_stats *st,
+                   nd_error *err);
 
 void nd_overlap_pairs_free(nd_overlap_pair *p, size_t n);
 

@@ -84,7 +84,7 @@ static void index_pairs(void **state)
     nd_anchor_pair *p;
     size_t np;
     nd_anchor_stats st;
-    assert_int_equal(nd_anchor_pairs(copy, n, 5, 0, &p, &np, &st), NEARDUP_OK);
+    assert_int_equal(nd_anchor_pairs(copy, n, 5, 0, 1, &p, &np, &st), NEARDUP_OK);
     assert_int_equal(st.anchors, 4);
     assert_int_equal(st.dropped, 1);       /* anchor 3, in 6 > 5 documents */
     assert_int_equal(st.dropped_occ, 6);
@@ -99,12 +99,146 @@ static void index_pairs(void **state)
     free(p);
     /* inputs {0, 1} against references {2, ...}; max_df high keeps anchor 3 */
     memcpy(copy, occ, sizeof occ);
-    assert_int_equal(nd_anchor_pairs(copy, n, 100, 2, &p, &np, &st), NEARDUP_OK);
+    assert_int_equal(nd_anchor_pairs(copy, n, 100, 2, 1, &p, &np, &st), NEARDUP_OK);
     assert_int_equal(st.dropped, 0);
     assert_int_equal(np, 8); /* 0-2..0-5 and 1-2..1-5 */
     assert_int_equal(p[4].a, 1), assert_int_equal(p[4].b, 2), assert_int_equal(p[4].shared, 3);
     for (size_t i = 0; i < np; i++) assert_true(p[i].a < 2 && p[i].b >= 2);
     free(p);
+}
+
+/* ---------- the threaded index against a plain reference ---------- */
+
+static int by_hash_doc_pos(const void *x, const void *y)
+{
+    const nd_anchor *a = x, *b = y;
+    if (a->hash != b->hash) return a->hash < b->hash ? -1 : 1;
+    if (a->doc != b->doc) return a->doc < b->doc ? -1 : 1;
+    return (a->pos > b->pos) - (a->pos < b->pos);
+}
+
+static int by_u64(const void *x, const void *y)
+{
+    uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+    return (a > b) - (a < b);
+}
+
+/* The index by definition: sort by (hash, doc, pos), count each run's
+ * documents, all pairs of a kept run's documents, sorted and counted. */
+static void reference_pairs(const nd_anchor *occ, size_t n, uint64_t max_df, uint32_t split,
+                            nd_anchor_pair **pairs, size_t *npairs, nd_anchor_stats *st, nd_anchor **drop)
+{
+    nd_anchor *r = malloc(n * sizeof *r);
+    memcpy(r, occ, n * sizeof *r);
+    qsort(r, n, sizeof *r, by_hash_doc_pos);
+    memset(st, 0, sizeof *st);
+    uint64_t *pk = malloc(1 << 20), *docs = malloc(n * sizeof *docs);
+    size_t np = 0, pcap = (1 << 20) / sizeof *pk;
+    *drop = malloc((n ? n : 1) * sizeof **drop);
+    for (size_t i = 0; i < n;) {
+        size_t k = i, nd = 0;
+        for (; k < n && r[k].hash == r[i].hash; k++)
+            if (!nd || docs[nd - 1] != r[k].doc) docs[nd++] = r[k].doc;
+        st->anchors++;
+        if (nd > max_df) {
+            st->dropped++;
+            for (size_t x = i; x < k; x++) (*drop)[st->dropped_occ++] = r[x];
+        } else if (nd > 1) {
+            if (nd > st->max_df_seen) st->max_df_seen = nd;
+            for (size_t x = 0; x < nd; x++)
+                for (size_t y = x + 1; y < nd; y++) {
+                    if (split && !(docs[x] < split && docs[y] >= split)) continue;
+                    if (np == pcap) pk = realloc(pk, (pcap *= 2) * sizeof *pk);
+                    pk[np++] = docs[x] << 32 | docs[y];
+                }
+        }
+        i = k;
+    }
+    for (size_t i = 0; i < st->dropped_occ; i++) {
+        nd_anchor a = (*drop)[i];
+        (*drop)[i] = (nd_anchor){(uint64_t)a.doc << 32 | a.pos, a.doc, a.pos};
+    }
+    qsort(*drop, st->dropped_occ, sizeof **drop, by_u64); /* keys are unique: (doc, pos) */
+    qsort(pk, np, sizeof *pk, by_u64);
+    *pairs = malloc((np ? np : 1) * sizeof **pairs);
+    *npairs = 0;
+    for (size_t i = 0; i < np;) {
+        size_t k = i;
+        while (k < np && pk[k] == pk[i]) k++;
+        (*pairs)[(*npairs)++] = (nd_anchor_pair){(uint32_t)(pk[i] >> 32), (uint32_t)pk[i], (uint32_t)(k - i)};
+        i = k;
+    }
+    free(pk);
+    free(docs);
+    free(r);
+}
+
+/* About 130,000 occurrences (several sorting slices and listing chunks) of
+ * hashes drawn so that document frequencies span 1 to hundreds (some runs
+ * dropped), documents repeat an anchor, and one block of hashes is skewed
+ * (all in the lowest bucket: the large-bucket sort); every thread count,
+ * with and without a split, and occurrences given out of order, must give
+ * the reference's pairs, counts, statistics and dropped occurrences. */
+static void index_threads(void **state)
+{
+    const uint32_t ndoc = 3000;
+    size_t cap = 200000, n = 0;
+    nd_anchor *occ = malloc(cap * sizeof *occ);
+    uint64_t rs = 42;
+    for (uint32_t d = 0; d < ndoc; d++) {
+        uint32_t pos = (uint32_t)(rng_next(&rs) % 5), na = 10 + (uint32_t)(rng_next(&rs) % 70);
+        for (uint32_t k = 0; k < na; k++) {
+            uint64_t r = rng_next(&rs), h;
+            switch (r % 10) {
+            case 0: h = rng_next(&rs) % 40; break;                        /* skewed: bucket 0, high df */
+            case 1: case 2: h = rng_next(&rs) % 3000 * UINT64_C(0x9e3779b97f4a7c15); break; /* df ~ 10 */
+            case 3: h = (rng_next(&rs) % 200 + 1) * UINT64_C(0x94d049bb133111eb); break;      /* df ~ 100 */
+            case 4: h = occ[n ? n - 1 : 0].hash; break;                   /* a repeat in this document */
+            default: h = rng_next(&rs);                                   /* in one document */
+            }
+            if (n == 0 && r % 10 == 4) h = 1;
+            occ[n++] = (nd_anchor){h, d, pos};
+            pos += 1 + (uint32_t)(rng_next(&rs) % 12);
+        }
+    }
+    assert_true(n > 65536 && n <= cap);
+    nd_anchor *copy = malloc(n * sizeof *copy);
+    for (int variant = 0; variant < 4; variant++) {
+        uint64_t max_df = variant == 1 ? 5000 : 50;
+        uint32_t split = variant == 2 ? ndoc / 3 : 0;
+        nd_anchor_pair *want;
+        size_t nwant;
+        nd_anchor_stats wst;
+        nd_anchor *wdrop;
+        reference_pairs(occ, n, max_df, split, &want, &nwant, &wst, &wdrop);
+        assert_true(nwant > 1000);
+        if (variant != 1) assert_true(wst.dropped > 10);
+        for (unsigned threads = 1; threads <= 4; threads++) {
+            memcpy(copy, occ, n * sizeof *copy);
+            if (variant == 3) /* out of (doc, pos) order: reversed */
+                for (size_t i = 0; i < n / 2; i++) {
+                    nd_anchor t = copy[i];
+                    copy[i] = copy[n - 1 - i];
+                    copy[n - 1 - i] = t;
+                }
+            nd_anchor_pair *p;
+            size_t np;
+            nd_anchor_stats st;
+            assert_int_equal(nd_anchor_pairs(copy, n, max_df, split, threads, &p, &np, &st), NEARDUP_OK);
+            assert_int_equal(np, nwant);
+            assert_memory_equal(p, want, np * sizeof *p);
+            assert_int_equal(st.anchors, wst.anchors);
+            assert_int_equal(st.dropped, wst.dropped);
+            assert_int_equal(st.dropped_occ, wst.dropped_occ);
+            assert_int_equal(st.max_df_seen, wst.max_df_seen);
+            assert_memory_equal(copy, wdrop, st.dropped_occ * sizeof *copy);
+            free(p);
+        }
+        free(want);
+        free(wdrop);
+    }
+    free(copy);
+    free(occ);
 }
 
 int main(void)
@@ -113,6 +247,7 @@ int main(void)
         cmocka_unit_test(guarantee),
         cmocka_unit_test(short_documents),
         cmocka_unit_test(index_pairs),
+        cmocka_unit_test(index_threads),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

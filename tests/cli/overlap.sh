@@ -72,6 +72,43 @@ grep -q '^{"a": "d9", "b": "d15", "shared_words": 40,' "$T/o10" || fail "--max-d
 "$N" overlap "$T/empty.txt" "$A" -q > "$T/oe" || fail "overlap with an empty document"
 [ ! -s "$T/oe" ] || fail "an empty document shares nothing"
 
+# ---- streamed output (pairs written in order by the aligning threads as blocks of candidates
+# finish): the same bytes for every thread count and format, -o or standard output ----
+/usr/bin/python3 - "$T/many.jsonl" <<'PY'
+import json, random, sys
+rnd = random.Random(11)
+vocab = ["v%d" % i for i in range(30000)]
+words = lambda n: " ".join(rnd.choice(vocab) for _ in range(n))
+quotes = [words(rnd.randint(25, 60)) for _ in range(150)]
+with open(sys.argv[1], "w") as f:
+    for i in range(600):
+        parts = [words(rnd.randint(5, 40))]
+        for q in rnd.sample(quotes, rnd.randint(1, 4)):
+            parts += [q if rnd.random() < 0.8 else q.replace(" ", " x ", 2), words(rnd.randint(3, 30))]
+        f.write(json.dumps({"id": "m%03d" % i, "text": "\n".join(parts)}) + "\n")
+PY
+for fmt in text jsonl html; do
+    for j in 1 2 3; do
+        "$N" overlap "$T/many.jsonl" --format $fmt -j $j -o "$T/m.$fmt.$j" 2> "$T/err" || fail "overlap --format $fmt -j $j"
+        # the report names its command line: compare the rest
+        [ $fmt = html ] && sed -i 's|<p class="cmd">[^<]*</p>||' "$T/m.$fmt.$j"
+    done
+    cmp -s "$T/m.$fmt.1" "$T/m.$fmt.2" && cmp -s "$T/m.$fmt.1" "$T/m.$fmt.3" ||
+        fail "overlap --format $fmt depends on the thread count"
+done
+grep -q "candidate pairs aligned; [0-9]* pairs share" "$T/err" || fail "summary: $(cat "$T/err")"
+cand=$(sed -n 's/.* \([0-9]*\) candidate pairs aligned.*/\1/p' "$T/err")
+[ "$cand" -gt 2000 ] || fail "expected thousands of candidates (many blocks), got $cand"
+[ "$(wc -l < "$T/m.jsonl.1")" -gt 1000 ] || fail "expected over 1000 pairs: $(wc -l < "$T/m.jsonl.1")"
+"$N" overlap "$T/many.jsonl" --format jsonl -j 3 -q | cmp -s - "$T/m.jsonl.1" || fail "standard output differs from -o"
+"$N" overlap "$T/many.jsonl" -j 2 -q | cmp -s - "$T/m.text.1" || fail "text on standard output differs from -o"
+# the text pairs are the JSONL pairs, in the same order
+grep -v '^ ' "$T/m.text.1" | cut -d' ' -f1,3 > "$T/ids.text"
+sed 's/^{"a": "\([^"]*\)", "b": "\([^"]*\)".*/\1 \2/' "$T/m.jsonl.1" > "$T/ids.jsonl"
+cmp -s "$T/ids.text" "$T/ids.jsonl" || fail "text and JSONL list different pairs"
+sort -c "$T/ids.jsonl" || fail "pairs are not sorted by (a, b)"
+ls "$T" | grep -q '\.tmp\.' && fail "a temporary output file was left behind"
+
 # ---- the text view shows control characters safely: tab, CR, LF -> space, others -> '?' ----
 P="alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu"
 Q="nu xi omicron pi rho sigma tau upsilon phi chi psi omega one two three four five six"
