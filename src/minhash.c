@@ -34,15 +34,15 @@ static inline unsigned probe(uint64_t seed, unsigned bin, unsigned attempt, unsi
     return (unsigned)(((x >> 32) * k) >> 32);
 }
 
-void nd_minhash(const uint64_t *shingles, size_t m, unsigned k, uint64_t seed, uint32_t *sig)
+/* The reference: the plain loop (a bit per bin marks it filled, one probe at
+ * a time).  nd_minhash must give the same signature; a test checks it. */
+void nd_minhash_ref(const uint64_t *shingles, size_t m, unsigned k, uint64_t seed, uint32_t *sig)
 {
     uint64_t filled[ND_MAX_K / 64];
     if (k > ND_MAX_K) k = ND_MAX_K;
     for (unsigned i = 0; i < k; i++) sig[i] = UINT32_MAX;
     if (m == 0) return;
     memset(filled, 0, (k + 63) / 64 * sizeof *filled);
-    /* No branch on the comparison: which shingle wins a bin is random, so a
-     * branch there mispredicted often enough to cost a third of the loop. */
     for (size_t i = 0; i < m; i++) {
         uint64_t x = fmix64(shingles[i] ^ seed);
         unsigned bin = (unsigned)(((x >> 32) * k) >> 32); /* Lemire's fast range */
@@ -62,6 +62,82 @@ void nd_minhash(const uint64_t *shingles, size_t m, unsigned k, uint64_t seed, u
             if (filled[j >> 6] >> (j & 63) & 1) {
                 sig[i] = sig[j];
                 break;
+            }
+        }
+    }
+}
+
+/* The same signature as nd_minhash_ref, faster:
+ * - no filled bit set per shingle (a read-modify-write of one of k / 64
+ *   words: a chain through memory from shingle to shingle).  A bin is filled
+ *   when its minimum is below UINT32_MAX; only a shingle whose value is
+ *   UINT32_MAX itself (2^-32 a shingle) makes that ambiguous, and then a
+ *   second pass marks the bins exactly.
+ * - two half-signatures, even and odd shingles, merged at the end, so that
+ *   two shingles in flight rarely update the same lane;
+ * - densification visits only the empty bins and computes four probes of a
+ *   bin at once (independent multiplies instead of a chain of dependent ones
+ *   with an unpredictable branch after each); the first filled one wins,
+ *   exactly as the reference's probe order. */
+void nd_minhash(const uint64_t *shingles, size_t m, unsigned k, uint64_t seed, uint32_t *sig)
+{
+    uint64_t filled[ND_MAX_K / 64];
+    uint32_t odd[ND_MAX_K];
+    if (k > ND_MAX_K) k = ND_MAX_K;
+    for (unsigned i = 0; i < k; i++) sig[i] = odd[i] = UINT32_MAX;
+    if (m == 0) return;
+    /* No branch on the comparison: which shingle wins a bin is random, so a
+     * branch there mispredicted often enough to cost a third of the loop. */
+    uint32_t top = 0; /* nonzero when some shingle's value is UINT32_MAX */
+    size_t i = 0;
+    for (; i + 2 <= m; i += 2) {
+        uint64_t x = fmix64(shingles[i] ^ seed), y = fmix64(shingles[i + 1] ^ seed);
+        unsigned bx = (unsigned)(((x >> 32) * k) >> 32), by = (unsigned)(((y >> 32) * k) >> 32);
+        uint32_t vx = (uint32_t)x, vy = (uint32_t)y, ox = sig[bx], oy = odd[by];
+        sig[bx] = vx < ox ? vx : ox;
+        odd[by] = vy < oy ? vy : oy;
+        top |= (uint32_t)(vx == UINT32_MAX) | (uint32_t)(vy == UINT32_MAX);
+    }
+    if (i < m) {
+        uint64_t x = fmix64(shingles[i] ^ seed);
+        unsigned bx = (unsigned)(((x >> 32) * k) >> 32);
+        uint32_t vx = (uint32_t)x, ox = sig[bx];
+        sig[bx] = vx < ox ? vx : ox;
+        top |= (uint32_t)(vx == UINT32_MAX);
+    }
+    unsigned nw = (k + 63) / 64, nfilled = 0;
+    memset(filled, 0, nw * sizeof *filled);
+    for (unsigned b = 0; b < k; b++) {
+        uint32_t v = odd[b] < sig[b] ? odd[b] : sig[b];
+        sig[b] = v;
+        filled[b >> 6] |= (uint64_t)(v != UINT32_MAX) << (b & 63);
+    }
+    if (__builtin_expect(top != 0, 0))
+        for (size_t s = 0; s < m; s++) {
+            uint64_t x = fmix64(shingles[s] ^ seed);
+            unsigned bin = (unsigned)(((x >> 32) * k) >> 32);
+            filled[bin >> 6] |= UINT64_C(1) << (bin & 63);
+        }
+    for (unsigned w = 0; w < nw; w++) nfilled += (unsigned)__builtin_popcountll(filled[w]);
+    if (nfilled == k) return;
+    uint64_t dseed = fmix64(seed ^ UINT64_C(0x64656e7369667921)); /* "densify!" */
+    for (unsigned w = 0; w < nw; w++) {
+        uint64_t empty = ~filled[w];
+        if (w == nw - 1 && k % 64) empty &= (UINT64_C(1) << (k % 64)) - 1;
+        while (empty) {
+            unsigned b = 64 * w + (unsigned)__builtin_ctzll(empty);
+            empty &= empty - 1;
+            /* Terminates: at least one bin is filled; expected k / nfilled probes. */
+            for (unsigned attempt = 0;; attempt += 4) {
+                unsigned j[4], hit = 0;
+                for (unsigned a = 0; a < 4; a++) {
+                    j[a] = probe(dseed, b, attempt + a, k);
+                    hit |= (unsigned)(filled[j[a] >> 6] >> (j[a] & 63) & 1) << a;
+                }
+                if (hit) {
+                    sig[b] = sig[j[__builtin_ctz(hit)]];
+                    break;
+                }
             }
         }
     }

@@ -143,6 +143,14 @@ int nd_tokenize(nd_tokenizer *tk, const char *text, size_t len, nd_tokens *out,
 int nd_tokenize_scalar(nd_tokenizer *tk, const char *text, size_t len, nd_tokens *out,
                        size_t *bad_offset, size_t *replaced);
 
+/* The tokenizer's 64-byte classifier: plain C, the portable default of the
+ * build (SSE2 on x86-64), AVX2, AVX-512BW.  nd_tokenizer_create picks the best
+ * the CPU runs; nd_tokenizer_simd(tk, level) lowers it to level (at most the
+ * best; level < 0 changes nothing) and returns the one in use.  All give the
+ * same tokens; for tests and benchmarks. */
+enum { ND_SIMD_C, ND_SIMD_BASE, ND_SIMD_AVX2, ND_SIMD_AVX512 };
+int nd_tokenizer_simd(nd_tokenizer *tk, int level);
+
 /* The normalised form of one token, for tests and display: writes at most cap
  * bytes (NUL-terminated) to buf and returns the full length, or -1 on bad input. */
 long nd_normalize_token(nd_tokenizer *tk, const char *s, size_t len, char *buf, size_t cap);
@@ -172,6 +180,8 @@ size_t nd_set_intersection(const uint64_t *a, size_t na, const uint64_t *b, size
  * seeded probe sequence.  sig gets k 32-bit lanes.  m == 0 gives an all-ones
  * signature; callers treat documents without shingles as "empty". */
 void nd_minhash(const uint64_t *shingles, size_t m, unsigned k, uint64_t seed, uint32_t *sig);
+/* The same signature by the plain loop (nd_minhash's reference, for tests). */
+void nd_minhash_ref(const uint64_t *shingles, size_t m, unsigned k, uint64_t seed, uint32_t *sig);
 
 /* Classic k-permutation MinHash (k multiply-add per shingle), kept for the
  * benchmarks and the unbiasedness test that compares the two. */

@@ -33,8 +33,12 @@ struct nd_tokenizer {
     unsigned char secret[ND_SECRET_BYTES];
     char *buf; /* lower-cased ASCII token bytes */
     size_t buf_cap;
-    unsigned char *low; /* the fast path's lower-cased copy of the text */
+    unsigned char *low; /* the fast path's lower-cased copy of the text, after LOW_PAD bytes */
     size_t low_cap;
+    /* XXH3's constants for keys of 1..16 bytes under this seed or secret
+     * (see short_hash) */
+    uint64_t flip1to3, flip4to8, flip9to16a, flip9to16b;
+    int simd; /* the classifier: ND_SIMD_* (chosen at creation, see classify_text) */
     uint64_t *seg; /* the fast path's bit masks (see nd_tokenize) */
     size_t seg_cap;
     utf8proc_int32_t *cps; /* code points for utf8proc (also its output buffer) */
@@ -65,19 +69,42 @@ static const unsigned char ascii_class[256] = {
 };
 #undef L_
 
+static int simd_best(void);
+
+/* The "bitflip" constants of XXH3_len_1to3_64b, XXH3_len_4to8_64b and
+ * XXH3_len_9to16_64b for a secret and a seed (XXH3_64bits_withSeed: XXH3's
+ * default secret and the seed; XXH3_64bits_withSecret: the secret and 0). */
+static void short_hash_init(nd_tokenizer *tk, const unsigned char *secret, uint64_t seed)
+{
+    tk->flip1to3 = (XXH_readLE32(secret) ^ XXH_readLE32(secret + 4)) + seed;
+    tk->flip4to8 = (XXH_readLE64(secret + 8) ^ XXH_readLE64(secret + 16)) -
+                   (seed ^ (uint64_t)XXH_swap32((uint32_t)seed) << 32);
+    tk->flip9to16a = (XXH_readLE64(secret + 24) ^ XXH_readLE64(secret + 32)) + seed;
+    tk->flip9to16b = (XXH_readLE64(secret + 40) ^ XXH_readLE64(secret + 48)) - seed;
+}
+
 nd_tokenizer *nd_tokenizer_create(uint64_t token_seed, int lossy)
 {
     nd_tokenizer *tk = calloc(1, sizeof *tk);
     if (!tk) return NULL;
     tk->seed = token_seed;
     tk->lossy = lossy;
+    short_hash_init(tk, XXH3_kSecret, token_seed);
+    tk->simd = simd_best();
     return tk;
+}
+
+int nd_tokenizer_simd(nd_tokenizer *tk, int level)
+{
+    if (level >= 0) tk->simd = level < simd_best() ? level : simd_best();
+    return tk->simd;
 }
 
 void nd_tokenizer_set_secret(nd_tokenizer *tk, const unsigned char *secret)
 {
     memcpy(tk->secret, secret, sizeof tk->secret);
     tk->keyed = 1;
+    short_hash_init(tk, tk->secret, 0);
 }
 
 /* The one token hash: seeded, or keyed with the secret. */
@@ -87,12 +114,38 @@ static inline uint64_t token_hash(const nd_tokenizer *tk, const char *p, size_t 
                      : XXH3_64bits_withSeed(p, n, tk->seed);
 }
 
+/* Bytes readable before and after the lower-cased copy (short_hash). */
+#define LOW_PAD 16
+
+/* token_hash of the len bytes at p, where the 8 bytes before p and the 16
+ * after it are readable (any values).  Keys of 1..16 bytes are nearly all
+ * words, and XXH3 picks one of three formulas by length with a branch that
+ * word lengths make unpredictable: here all three are computed (a few
+ * independent multiplies) and the length selects one without a branch.
+ * Each formula is XXH3's own (XXH3_len_1to3_64b, _4to8_, _9to16_ of
+ * xxhash.h) with its seed-dependent constants precomputed; a test checks the
+ * result against the library on every length. */
+static inline uint64_t short_hash(const nd_tokenizer *tk, const unsigned char *p, size_t len)
+{
+    if (__builtin_expect(len > 16 || len == 0, 0)) return token_hash(tk, (const char *)p, len);
+    uint32_t comb = (uint32_t)p[0] << 16 | (uint32_t)p[len >> 1] << 24 | (uint32_t)p[len - 1] |
+                    (uint32_t)len << 8;
+    uint64_t h1 = XXH64_avalanche((uint64_t)comb ^ tk->flip1to3);
+    uint64_t in4 = (uint64_t)XXH_readLE32(p + len - 4) + ((uint64_t)XXH_readLE32(p) << 32);
+    uint64_t h4 = XXH3_rrmxmx(in4 ^ tk->flip4to8, len);
+    uint64_t lo = XXH_readLE64(p) ^ tk->flip9to16a, hi = XXH_readLE64(p + len - 8) ^ tk->flip9to16b;
+    uint64_t h9 = XXH3_avalanche(len + XXH_swap64(lo) + hi + XXH3_mul128_fold64(lo, hi));
+    /* masks, not ?:, so that the compiler keeps it branch-free */
+    uint64_t m9 = (uint64_t)0 - (len > 8), m4 = (uint64_t)0 - (len >= 4);
+    return (h9 & m9) | (~m9 & ((h4 & m4) | (h1 & ~m4)));
+}
+
 void nd_tokenizer_free(nd_tokenizer *tk)
 {
     if (!tk) return;
     free(tk->buf);
     free(tk->seg);
-    free(tk->low);
+    free(tk->low ? tk->low - LOW_PAD : NULL);
     free(tk->cps);
     free(tk);
 }
@@ -330,7 +383,22 @@ static int tokenize_range(nd_tokenizer *tk, const char *text, size_t from, size_
 
 /* For 64 bytes at p: bit i of *word is set when p[i] is an ASCII letter or
  * digit, of *high when p[i] >= 0x80; low receives the bytes with A-Z
- * lower-cased (NFKC_Casefold of an ASCII letter or digit, see the top). */
+ * lower-cased (NFKC_Casefold of an ASCII letter or digit, see the top).
+ * Plain C; the SSE2, AVX2 and AVX-512BW versions below compute the same. */
+static inline void classify64_c(const unsigned char *p, unsigned char *low, uint64_t *word,
+                                uint64_t *high)
+{
+    uint64_t w = 0, h = 0;
+    for (int i = 0; i < 64; i++) {
+        unsigned char c = ascii_class[p[i]];
+        w |= (uint64_t)(c != 0 && c != 0x80) << i;
+        h |= (uint64_t)(p[i] >= 0x80) << i;
+        low[i] = c != 0 && c != 0x80 ? c : p[i];
+    }
+    *word = w;
+    *high = h;
+}
+
 #if defined(__SSE2__)
 #include <emmintrin.h>
 static inline void classify64(const unsigned char *p, unsigned char *low, uint64_t *word,
@@ -356,20 +424,111 @@ static inline void classify64(const unsigned char *p, unsigned char *low, uint64
     *high = h;
 }
 #else
-static inline void classify64(const unsigned char *p, unsigned char *low, uint64_t *word,
-                              uint64_t *high)
+#define classify64 classify64_c
+#endif
+
+/* Classifies text[0..len) block by block into seg (word-or-non-ASCII bytes),
+ * high (non-ASCII bytes) and low; the last block is padded with separators.
+ * Returns the OR of all high words (0: the text is ASCII). */
+#define CLASSIFY_TEXT(name, attr, classify)                                                        \
+    attr static uint64_t name(const unsigned char *s, size_t len, unsigned char *low,              \
+                              uint64_t *seg, uint64_t *high)                                       \
+    {                                                                                              \
+        size_t nblk = (len + 63) / 64;                                                             \
+        uint64_t anyhigh = 0;                                                                      \
+        for (size_t b = 0; b < nblk; b++) {                                                        \
+            uint64_t w, h;                                                                         \
+            if (64 * b + 64 <= len) {                                                              \
+                classify(s + 64 * b, low + 64 * b, &w, &h);                                        \
+            } else { /* the tail, padded with separators */                                        \
+                unsigned char pad[64] = {0};                                                       \
+                memcpy(pad, s + 64 * b, len - 64 * b);                                             \
+                classify(pad, low + 64 * b, &w, &h);                                               \
+            }                                                                                      \
+            seg[b] = w | h;                                                                        \
+            high[b] = h;                                                                           \
+            anyhigh |= h;                                                                          \
+        }                                                                                          \
+        return anyhigh;                                                                            \
+    }
+
+CLASSIFY_TEXT(classify_text_c, , classify64_c)
+CLASSIFY_TEXT(classify_text_base, , classify64)
+
+/* x86-64 with GCC or Clang: AVX2 (two 32-byte halves) and AVX-512BW (the 64
+ * bytes in one register, compares straight into bit masks), compiled for
+ * those instruction sets with target attributes and chosen at run time, so
+ * the build stays portable. */
+#if defined(__x86_64__) && defined(__GNUC__) && defined(__SSE2__)
+#define ND_HAVE_X86_SIMD 1
+#include <immintrin.h>
+
+__attribute__((target("avx2"))) static inline void classify64_avx2(const unsigned char *p,
+                                                                   unsigned char *low,
+                                                                   uint64_t *word, uint64_t *high)
 {
     uint64_t w = 0, h = 0;
-    for (int i = 0; i < 64; i++) {
-        unsigned char c = ascii_class[p[i]];
-        w |= (uint64_t)(c != 0 && c != 0x80) << i;
-        h |= (uint64_t)(p[i] >= 0x80) << i;
-        low[i] = c != 0 && c != 0x80 ? c : p[i];
+    for (int q = 0; q < 2; q++) {
+        __m256i x = _mm256_loadu_si256((const __m256i *)(p + 32 * q));
+        __m256i lx = _mm256_or_si256(x, _mm256_set1_epi8(0x20));
+        __m256i letter = _mm256_cmpgt_epi8(_mm256_set1_epi8(-128 + 26),
+                                           _mm256_add_epi8(lx, _mm256_set1_epi8((char)(0x80 - 'a'))));
+        __m256i digit = _mm256_cmpgt_epi8(_mm256_set1_epi8(-128 + 10),
+                                          _mm256_add_epi8(x, _mm256_set1_epi8((char)(0x80 - '0'))));
+        __m256i upper = _mm256_cmpgt_epi8(_mm256_set1_epi8(-128 + 26),
+                                          _mm256_add_epi8(x, _mm256_set1_epi8((char)(0x80 - 'A'))));
+        _mm256_storeu_si256((__m256i *)(low + 32 * q),
+                            _mm256_add_epi8(x, _mm256_and_si256(upper, _mm256_set1_epi8(0x20))));
+        w |= (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_or_si256(letter, digit)) << (32 * q);
+        h |= (uint64_t)(uint32_t)_mm256_movemask_epi8(x) << (32 * q);
     }
     *word = w;
     *high = h;
 }
+
+__attribute__((target("avx512f,avx512bw"))) static inline void
+classify64_avx512(const unsigned char *p, unsigned char *low, uint64_t *word, uint64_t *high)
+{
+    __m512i x = _mm512_loadu_si512((const void *)p);
+    __m512i lx = _mm512_or_si512(x, _mm512_set1_epi8(0x20));
+    __mmask64 letter = _mm512_cmplt_epu8_mask(_mm512_sub_epi8(lx, _mm512_set1_epi8('a')),
+                                              _mm512_set1_epi8(26));
+    __mmask64 digit = _mm512_cmplt_epu8_mask(_mm512_sub_epi8(x, _mm512_set1_epi8('0')),
+                                             _mm512_set1_epi8(10));
+    __mmask64 upper = _mm512_cmplt_epu8_mask(_mm512_sub_epi8(x, _mm512_set1_epi8('A')),
+                                             _mm512_set1_epi8(26));
+    _mm512_storeu_si512((void *)low, _mm512_mask_add_epi8(x, upper, x, _mm512_set1_epi8(0x20)));
+    *word = (uint64_t)(letter | digit);
+    *high = (uint64_t)_mm512_movepi8_mask(x);
+}
+
+CLASSIFY_TEXT(classify_text_avx2, __attribute__((target("avx2"))), classify64_avx2)
+CLASSIFY_TEXT(classify_text_avx512, __attribute__((target("avx512f,avx512bw"))), classify64_avx512)
 #endif
+
+/* The best classifier this CPU runs (libgcc's CPU check, which also asks the
+ * OS whether it saves the AVX registers). */
+static int simd_best(void)
+{
+#ifdef ND_HAVE_X86_SIMD
+    if (__builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512f")) return ND_SIMD_AVX512;
+    if (__builtin_cpu_supports("avx2")) return ND_SIMD_AVX2;
+#endif
+    return ND_SIMD_BASE;
+}
+
+static uint64_t classify_text(const nd_tokenizer *tk, const unsigned char *s, size_t len,
+                              unsigned char *low, uint64_t *seg, uint64_t *high)
+{
+    switch (tk->simd) {
+#ifdef ND_HAVE_X86_SIMD
+    case ND_SIMD_AVX512: return classify_text_avx512(s, len, low, seg, high);
+    case ND_SIMD_AVX2: return classify_text_avx2(s, len, low, seg, high);
+#endif
+    case ND_SIMD_C: return classify_text_c(s, len, low, seg, high);
+    default: return classify_text_base(s, len, low, seg, high);
+    }
+}
 
 /* First position >= pos (< len) whose bit in m is `bit`, or len. */
 static inline size_t next_bit(const uint64_t *m, size_t pos, size_t len, int bit)
@@ -408,14 +567,14 @@ static int ascii_words(nd_tokenizer *tk, const uint64_t *m, size_t nblk, size_t 
             edges &= edges - 1;
             if (!inside) {
                 start = pos;
-            } else if (push_token(out, token_hash(tk, (const char *)low + start, pos - start), start, pos)) {
+            } else if (push_token(out, short_hash(tk, low + start, pos - start), start, pos)) {
                 return NEARDUP_E_NOMEM;
             }
             inside = !inside;
         }
     }
     /* a word running to the end (the tail's padding ends it unless len % 64 == 0) */
-    if (inside && push_token(out, token_hash(tk, (const char *)low + start, len - start), start, len))
+    if (inside && push_token(out, short_hash(tk, low + start, len - start), start, len))
         return NEARDUP_E_NOMEM;
     return NEARDUP_OK;
 }
@@ -446,26 +605,21 @@ int nd_tokenize(nd_tokenizer *tk, const char *text, size_t len, nd_tokens *out,
     if (replaced) *replaced = 0;
     if (len > UINT32_MAX) return NEARDUP_E_INPUT; /* spans are 32-bit */
     size_t nblk = (len + 63) / 64;
-    if (nd_grow((void **)&tk->low, &tk->low_cap, nblk * 64 + 1, 1) ||
-        nd_grow((void **)&tk->seg, &tk->seg_cap, 2 * nblk + 1, sizeof *tk->seg))
+    if (nblk * 64 + 2 * LOW_PAD > tk->low_cap) {
+        /* LOW_PAD readable bytes on each side for short_hash (zeros: their
+         * values never matter, but they are defined) */
+        size_t cap = tk->low_cap, need = nblk * 64 + 2 * LOW_PAD;
+        unsigned char *mem = tk->low ? tk->low - LOW_PAD : NULL;
+        if (nd_grow((void **)&mem, &cap, need, 1)) return NEARDUP_E_NOMEM;
+        memset(mem, 0, cap);
+        tk->low = mem + LOW_PAD;
+        tk->low_cap = cap;
+    }
+    if (nd_grow((void **)&tk->seg, &tk->seg_cap, 2 * nblk + 1, sizeof *tk->seg))
         return NEARDUP_E_NOMEM;
     uint64_t *seg = tk->seg, *high = tk->seg + nblk; /* word-or-non-ASCII bytes; non-ASCII */
-    const unsigned char *s = (const unsigned char *)text;
     unsigned char *low = tk->low;
-    uint64_t anyhigh = 0;
-    for (size_t b = 0; b < nblk; b++) {
-        uint64_t w, h;
-        if (64 * b + 64 <= len) {
-            classify64(s + 64 * b, low + 64 * b, &w, &h);
-        } else { /* the tail, padded with separators */
-            unsigned char pad[64] = {0};
-            memcpy(pad, s + 64 * b, len - 64 * b);
-            classify64(pad, low + 64 * b, &w, &h);
-        }
-        seg[b] = w | h;
-        high[b] = h;
-        anyhigh |= h;
-    }
+    uint64_t anyhigh = classify_text(tk, (const unsigned char *)text, len, low, seg, high);
     if (!anyhigh) return ascii_words(tk, seg, nblk, len, low, out);
     size_t nbad = 0;
     for (size_t pos = 0;;) {
@@ -473,7 +627,7 @@ int nd_tokenize(nd_tokenizer *tk, const char *text, size_t len, nd_tokens *out,
         if (a >= len) break;
         size_t b = next_bit(seg, a, len, 0);
         if (!any_bit(high, a, b)) {
-            if (push_token(out, token_hash(tk, (const char *)low + a, b - a), a, b)) return NEARDUP_E_NOMEM;
+            if (push_token(out, short_hash(tk, low + a, b - a), a, b)) return NEARDUP_E_NOMEM;
         } else {
             int rc = tokenize_range(tk, text, a, b, out, bad_offset, &nbad);
             if (rc) return rc;

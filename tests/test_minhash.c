@@ -105,6 +105,72 @@ static void test_disjoint_sets_estimate_near_zero(void **state)
     assert_true(nd_minhash_jaccard(sa, sb, 256) < 0.02);
 }
 
+/* Multiplicative inverse of an odd a modulo 2^64 (Newton's iteration). */
+static uint64_t inv64(uint64_t a)
+{
+    uint64_t x = a;
+    for (int i = 0; i < 6; i++) x *= 2 - a * x;
+    return x;
+}
+
+/* The inverse of minhash.c's fmix64 (MurmurHash3's finaliser). */
+static uint64_t unfmix64(uint64_t x)
+{
+    x ^= x >> 33;
+    x *= inv64(UINT64_C(0xc4ceb9fe1a85ec53));
+    x ^= x >> 33;
+    x *= inv64(UINT64_C(0xff51afd7ed558ccd));
+    x ^= x >> 33;
+    return x;
+}
+
+/* nd_minhash gives exactly nd_minhash_ref's signature: random sets of 0..700
+ * shingles (fewer than, about as many as, more than k: densification from
+ * nearly all to no empty bins), k from 1 to 4096, random seeds; and sets
+ * holding shingles whose 32-bit value is UINT32_MAX (built by inverting the
+ * mix), alone in their bin or not, where "lane == UINT32_MAX" does not mean
+ * "empty bin". */
+static void test_fast_matches_reference(void **state)
+{
+    static const unsigned ks[] = {1, 2, 7, 63, 64, 65, 100, 128, 200, 256, 1000, 4096};
+    uint64_t rng = 2024, set[700];
+    uint32_t *fast = malloc(4096 * sizeof *fast), *ref = malloc(4096 * sizeof *ref);
+    for (int iter = 0; iter < 3000; iter++) {
+        unsigned k = ks[iter % (sizeof ks / sizeof *ks)];
+        size_t m = (size_t)(rng_next(&rng) % (iter % 5 == 0 ? 20 : 700));
+        uint64_t seed = rng_next(&rng);
+        for (size_t i = 0; i < m; i++) set[i] = rng_next(&rng);
+        if (iter % 4 == 1 && m > 0) {
+            /* plant UINT32_MAX values: in a random bin, and in the bin of another shingle */
+            size_t planted = 1 + rng_next(&rng) % 3;
+            for (size_t p = 0; p < planted && p < m; p++) {
+                uint64_t bin = rng_next(&rng) % k;
+                if (p == 1) { /* the bin of set[0]'s mix */
+                    uint64_t x = set[0] ^ seed;
+                    x ^= x >> 33, x *= UINT64_C(0xff51afd7ed558ccd), x ^= x >> 33;
+                    x *= UINT64_C(0xc4ceb9fe1a85ec53), x ^= x >> 33;
+                    bin = ((x >> 32) * k) >> 32;
+                }
+                /* an upper half whose fast range lands in bin */
+                uint64_t hi = ((bin << 32) + k - 1) / k;
+                set[m - 1 - p] = unfmix64(hi << 32 | UINT32_MAX) ^ seed;
+            }
+        }
+        nd_minhash(set, m, k, seed, fast);
+        nd_minhash_ref(set, m, k, seed, ref);
+        assert_memory_equal(fast, ref, k * sizeof *fast);
+    }
+    /* a set of only UINT32_MAX values: every lane UINT32_MAX, but every bin
+     * filled from a planted one (the reference's densification copies it) */
+    uint64_t seed = 77;
+    for (size_t i = 0; i < 3; i++) set[i] = unfmix64((uint64_t)(i * 0x40000000u) << 32 | UINT32_MAX) ^ seed;
+    nd_minhash(set, 3, 128, seed, fast);
+    nd_minhash_ref(set, 3, 128, seed, ref);
+    assert_memory_equal(fast, ref, 128 * sizeof *fast);
+    free(fast);
+    free(ref);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -114,6 +180,7 @@ int main(void)
         cmocka_unit_test(test_signature_order_free_and_deterministic),
         cmocka_unit_test(test_empty_set_signature),
         cmocka_unit_test(test_disjoint_sets_estimate_near_zero),
+        cmocka_unit_test(test_fast_matches_reference),
     };
     return cmocka_run_group_tests_name("minhash", tests, NULL, NULL);
 }

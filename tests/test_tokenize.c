@@ -276,34 +276,25 @@ static void shingle_counts_and_sets(void **state)
     assert_true(nd_set_jaccard(a, 4, a, 4) == 1.0);
 }
 
-/* The 64-byte mask path and the byte-at-a-time tokenizer give the same
- * tokens, spans, errors and counts on random text mixing ASCII words, other
- * scripts, marks, ignorables, typographic quotes and invalid bytes, at every
- * length across the 64-byte block edges. */
-static void fast_path_matches_reference(void **state)
+/* The classifier levels this machine runs (ND_SIMD_C .. the best). */
+static int simd_levels(void)
 {
-    static const char *piece[] = {"a", "Z", "q", "9", "x", " ", ",", "\n", "-", "'", "\xc3\xa9", "\xe2\x80\x99",
-                                  "\xe4\xb8\xad", "\xc2\xad", "\xcc\x81", "\xff", "\xc3", "\xc3\x9f",
-                                  "\xc4\xb0", "\xef\xbb\xbf", "\xe0\xb8\x81", "Word", "the", "\t"};
-    const size_t npiece = sizeof piece / sizeof *piece;
-    nd_tokenizer *tk[2] = {nd_tokenizer_create(5, 0), nd_tokenizer_create(5, 1)};
-    nd_tokens a = {0}, b = {0};
-    char text[600];
-    uint64_t x = 88172645463325252u;
-    for (int iter = 0; iter < 4000; iter++) {
-        size_t len = 0, want = (size_t)(iter % 300);
-        int ascii_only = iter % 3 == 0; /* mostly the fast path, as in news text */
-        while (len < want) {
-            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
-            const char *p = piece[x % (ascii_only ? 10 : npiece)];
-            size_t n = strlen(p);
-            memcpy(text + len, p, n);
-            len += n;
-        }
-        for (int mode = 0; mode < 2; mode++) {
-            size_t bad_a = 0, bad_b = 0, rep_a = 7, rep_b = 9;
-            int rc_a = nd_tokenize(tk[mode], text, len, &a, &bad_a, &rep_a);
-            int rc_b = nd_tokenize_scalar(tk[mode], text, len, &b, &bad_b, &rep_b);
+    nd_tokenizer *tk = nd_tokenizer_create(1, 0);
+    int best = nd_tokenizer_simd(tk, -1);
+    nd_tokenizer_free(tk);
+    return best + 1;
+}
+
+/* nd_tokenize at every classifier level against nd_tokenize_scalar on text[0..len). */
+static void check_all_levels(nd_tokenizer **tk, const char *text, size_t len, nd_tokens *a, nd_tokens *b)
+{
+    for (int mode = 0; mode < 2; mode++) {
+        size_t bad_b = 0, rep_b = 9;
+        int rc_b = nd_tokenize_scalar(tk[mode], text, len, b, &bad_b, &rep_b);
+        for (int level = ND_SIMD_C; level < simd_levels(); level++) {
+            assert_int_equal(nd_tokenizer_simd(tk[mode], level), level);
+            size_t bad_a = 0, rep_a = 7;
+            int rc_a = nd_tokenize(tk[mode], text, len, a, &bad_a, &rep_a);
             assert_int_equal(rc_a, rc_b);
             if (rc_a == NEARDUP_E_UTF8) {
                 assert_int_equal(bad_a, bad_b);
@@ -311,15 +302,140 @@ static void fast_path_matches_reference(void **state)
             }
             assert_int_equal(rc_a, NEARDUP_OK);
             assert_int_equal(rep_a, rep_b);
-            assert_int_equal(a.n, b.n);
-            assert_memory_equal(a.hash, b.hash, a.n * sizeof *a.hash);
-            assert_memory_equal(a.span, b.span, a.n * sizeof *a.span);
+            assert_int_equal(a->n, b->n);
+            assert_memory_equal(a->hash, b->hash, a->n * sizeof *a->hash);
+            assert_memory_equal(a->span, b->span, a->n * sizeof *a->span);
         }
+    }
+}
+
+/* The 64-byte mask path (every classifier: plain C, SSE2, AVX2, AVX-512BW as
+ * the CPU allows) and the byte-at-a-time tokenizer give the same tokens,
+ * spans, errors and counts on random text mixing ASCII words of every length
+ * (1..40: all of XXH3's short-key formulas), other scripts, marks,
+ * ignorables, typographic quotes and invalid bytes, at every length across
+ * the 64-byte block edges, seeded and keyed. */
+static void fast_path_matches_reference(void **state)
+{
+    static const char *piece[] = {"a", "Z", "q", "9", "x", " ", ",", "\n", "-", "'", "Word", "the",
+                                  "ABCDEFGHIJKLMNO", "abcdefghijklmnopqrstuvwxyz0123456789",
+                                  "\xc3\xa9", "\xe2\x80\x99",
+                                  "\xe4\xb8\xad", "\xc2\xad", "\xcc\x81", "\xff", "\xc3", "\xc3\x9f",
+                                  "\xc4\xb0", "\xef\xbb\xbf", "\xe0\xb8\x81", "\t"};
+    const size_t npiece = sizeof piece / sizeof *piece, nascii = 14;
+    unsigned char secret[ND_SECRET_BYTES];
+    for (size_t i = 0; i < sizeof secret; i++) secret[i] = (unsigned char)(i * 53 + 7);
+    nd_tokenizer *tk[2] = {nd_tokenizer_create(5, 0), nd_tokenizer_create(5, 1)};
+    nd_tokens a = {0}, b = {0};
+    char text[700];
+    uint64_t x = 88172645463325252u;
+    for (int iter = 0; iter < 4000; iter++) {
+        if (iter == 2000) /* the second half keyed */
+            for (int m = 0; m < 2; m++) nd_tokenizer_set_secret(tk[m], secret);
+        size_t len = 0, want = (size_t)(iter % 300);
+        int ascii_only = iter % 3 == 0; /* mostly the fast path, as in news text */
+        while (len < want) {
+            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+            const char *p = piece[x % (ascii_only ? nascii : npiece)];
+            size_t n = strlen(p);
+            if (n > 3 && (x >> 40) % 2) n = 1 + (x >> 20) % n; /* a prefix: every word length */
+            memcpy(text + len, p, n);
+            len += n;
+        }
+        check_all_levels(tk, text, len, &a, &b);
     }
     nd_tokens_free(&a);
     nd_tokens_free(&b);
     nd_tokenizer_free(tk[0]);
     nd_tokenizer_free(tk[1]);
+}
+
+/* Random bytes of all 256 values, weighted to the edges of the classifier's
+ * ranges ('/' '0' '9' ':' '@' 'A' 'Z' '[' '`' 'a' 'z' '{' 0x7f 0x80 0xff),
+ * at every classifier level, against the byte-at-a-time tokenizer. */
+static void classifiers_match_reference_on_random_bytes(void **state)
+{
+    static const unsigned char edge[] = {'/', '0', '9', ':', '@', 'A', 'Z', '[', '`', 'a', 'z', '{',
+                                         0x7f, 0x80, 0xff, 0x00, ' ', 0xc0, 0xbf, 0xe2};
+    nd_tokenizer *tk[2] = {nd_tokenizer_create(11, 0), nd_tokenizer_create(11, 1)};
+    nd_tokens a = {0}, b = {0};
+    char text[300];
+    uint64_t x = 0x9e3779b97f4a7c15u;
+    for (int iter = 0; iter < 3000; iter++) {
+        size_t len = (size_t)(iter % 257);
+        for (size_t i = 0; i < len; i++) {
+            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+            unsigned r = (unsigned)(x >> 32);
+            text[i] = (char)(r % 4 == 0 ? edge[(r >> 8) % sizeof edge]
+                             : r % 4 == 1 ? (unsigned char)(r >> 8) /* any byte */
+                                          : (unsigned char)('a' + (r >> 8) % 26 - (r >> 16) % 2 * 32));
+        }
+        check_all_levels(tk, text, len, &a, &b);
+    }
+    nd_tokens_free(&a);
+    nd_tokens_free(&b);
+    nd_tokenizer_free(tk[0]);
+    nd_tokenizer_free(tk[1]);
+}
+
+/* Every ASCII word of 1..48 bytes is hashed as XXH3 (seeded or keyed) of its
+ * lower-cased bytes, wherever it lies: at the very start of the text (the
+ * reads before the word), at its very end with the text a multiple of 64
+ * bytes long (the reads after it), and inside. */
+static void word_hash_matches_xxh3_at_every_length(void **state)
+{
+    unsigned char secret[ND_SECRET_BYTES];
+    for (size_t i = 0; i < sizeof secret; i++) secret[i] = (unsigned char)(i * 29 + 5);
+    nd_tokenizer *plain = nd_tokenizer_create(UINT64_C(0xfedcba9876543210), 0),
+                 *keyed = nd_tokenizer_create(3, 0);
+    nd_tokenizer_set_secret(keyed, secret);
+    nd_tokens t = {0};
+    char text[256], word[64], lower[64];
+    uint64_t x = 12345;
+    for (size_t n = 1; n <= 48; n++) {
+        for (int rep = 0; rep < 20; rep++) {
+            for (size_t i = 0; i < n; i++) {
+                x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+                static const char al[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+                word[i] = al[x % 62];
+                lower[i] = word[i] >= 'A' && word[i] <= 'Z' ? (char)(word[i] + 32) : word[i];
+            }
+            for (int where = 0; where < 3; where++) {
+                size_t len = where == 1 ? 128 : 100, at = where == 0 ? 0 : where == 1 ? len - n : 37;
+                memset(text, where == 2 ? '.' : ' ', len);
+                memcpy(text + at, word, n);
+                for (int level = ND_SIMD_C; level < simd_levels(); level++) {
+                    nd_tokenizer_simd(plain, level);
+                    nd_tokenizer_simd(keyed, level);
+                    size_t bad = 0, r = 0;
+                    assert_int_equal(nd_tokenize(plain, text, len, &t, &bad, &r), NEARDUP_OK);
+                    assert_int_equal(t.n, 1);
+                    assert_int_equal(t.span[0].start, at);
+                    assert_true(t.hash[0] == XXH3_64bits_withSeed(lower, n, UINT64_C(0xfedcba9876543210)));
+                    assert_int_equal(nd_tokenize(keyed, text, len, &t, &bad, &r), NEARDUP_OK);
+                    assert_int_equal(t.n, 1);
+                    assert_true(t.hash[0] == XXH3_64bits_withSecret(lower, n, secret, sizeof secret));
+                }
+            }
+        }
+    }
+    nd_tokens_free(&t);
+    nd_tokenizer_free(plain);
+    nd_tokenizer_free(keyed);
+}
+
+/* nd_tokenizer_simd: never above what the CPU runs, levels below it as asked. */
+static void simd_level_forcing(void **state)
+{
+    nd_tokenizer *tk = nd_tokenizer_create(1, 0);
+    int best = nd_tokenizer_simd(tk, -1);
+    assert_true(best >= ND_SIMD_BASE && best <= ND_SIMD_AVX512);
+    assert_int_equal(nd_tokenizer_simd(tk, ND_SIMD_AVX512 + 5), best);
+    assert_int_equal(nd_tokenizer_simd(tk, ND_SIMD_C), ND_SIMD_C);
+    assert_int_equal(nd_tokenizer_simd(tk, -1), ND_SIMD_C);
+    assert_int_equal(nd_tokenizer_simd(tk, ND_SIMD_BASE), ND_SIMD_BASE);
+    print_message("classifier levels on this CPU: 0..%d\n", best);
+    nd_tokenizer_free(tk);
 }
 
 int main(void)
@@ -337,6 +453,9 @@ int main(void)
         cmocka_unit_test(keyed_tokens),
         cmocka_unit_test(shingle_counts_and_sets),
         cmocka_unit_test(fast_path_matches_reference),
+        cmocka_unit_test(classifiers_match_reference_on_random_bytes),
+        cmocka_unit_test(word_hash_matches_xxh3_at_every_length),
+        cmocka_unit_test(simd_level_forcing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
