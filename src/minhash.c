@@ -67,6 +67,30 @@ void nd_minhash_ref(const uint64_t *shingles, size_t m, unsigned k, uint64_t see
     }
 }
 
+/* filled[w] bit i = lane 64 w + i is below UINT32_MAX, for k lanes. */
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+static void filled_bits(const uint32_t *sig, unsigned k, uint64_t *filled)
+{
+    unsigned b = 0;
+    for (unsigned w = 0; w < (k + 63) / 64; w++) filled[w] = 0;
+#if defined(__SSE2__)
+    /* 4 lanes a compare: the scalar loop cost as much as the shingles of a
+     * short document */
+    for (; b + 16 <= k; b += 16) {
+        __m128i ones = _mm_set1_epi32(-1);
+        unsigned bits = 0;
+        for (unsigned q = 0; q < 4; q++) {
+            __m128i eq = _mm_cmpeq_epi32(_mm_loadu_si128((const __m128i *)(sig + b + 4 * q)), ones);
+            bits |= (unsigned)_mm_movemask_ps(_mm_castsi128_ps(eq)) << (4 * q);
+        }
+        filled[b >> 6] |= (uint64_t)(~bits & 0xffff) << (b & 63);
+    }
+#endif
+    for (; b < k; b++) filled[b >> 6] |= (uint64_t)(sig[b] != UINT32_MAX) << (b & 63);
+}
+
 /* The same signature as nd_minhash_ref, faster:
  * - no filled bit set per shingle (a read-modify-write of one of k / 64
  *   words: a chain through memory from shingle to shingle).  A bin is filled
@@ -75,10 +99,11 @@ void nd_minhash_ref(const uint64_t *shingles, size_t m, unsigned k, uint64_t see
  *   second pass marks the bins exactly.
  * - two half-signatures, even and odd shingles, merged at the end, so that
  *   two shingles in flight rarely update the same lane;
- * - densification visits only the empty bins and computes four probes of a
- *   bin at once (independent multiplies instead of a chain of dependent ones
- *   with an unpredictable branch after each); the first filled one wins,
- *   exactly as the reference's probe order. */
+ * - densification visits only the empty bins, in rounds: every bin still
+ *   empty takes its next probe, without a branch on the outcome (the
+ *   reference's probe loop was a chain of dependent multiplies with an
+ *   unpredictable branch after each); each bin still takes the first filled
+ *   bin of its probe sequence, exactly as the reference. */
 void nd_minhash(const uint64_t *shingles, size_t m, unsigned k, uint64_t seed, uint32_t *sig)
 {
     uint64_t filled[ND_MAX_K / 64];
@@ -106,12 +131,8 @@ void nd_minhash(const uint64_t *shingles, size_t m, unsigned k, uint64_t seed, u
         top |= (uint32_t)(vx == UINT32_MAX);
     }
     unsigned nw = (k + 63) / 64, nfilled = 0;
-    memset(filled, 0, nw * sizeof *filled);
-    for (unsigned b = 0; b < k; b++) {
-        uint32_t v = odd[b] < sig[b] ? odd[b] : sig[b];
-        sig[b] = v;
-        filled[b >> 6] |= (uint64_t)(v != UINT32_MAX) << (b & 63);
-    }
+    for (unsigned b = 0; b < k; b++) sig[b] = odd[b] < sig[b] ? odd[b] : sig[b];
+    filled_bits(sig, k, filled);
     if (__builtin_expect(top != 0, 0))
         for (size_t s = 0; s < m; s++) {
             uint64_t x = fmix64(shingles[s] ^ seed);
@@ -120,26 +141,30 @@ void nd_minhash(const uint64_t *shingles, size_t m, unsigned k, uint64_t seed, u
         }
     for (unsigned w = 0; w < nw; w++) nfilled += (unsigned)__builtin_popcountll(filled[w]);
     if (nfilled == k) return;
-    uint64_t dseed = fmix64(seed ^ UINT64_C(0x64656e7369667921)); /* "densify!" */
+    /* The empty bins, then rounds: round a probes every bin still empty once
+     * (attempt a), so that the probes of different bins are independent and
+     * there is no branch on their outcome; about k / nfilled rounds. */
+    uint16_t pend[ND_MAX_K];
+    unsigned n = 0;
     for (unsigned w = 0; w < nw; w++) {
         uint64_t empty = ~filled[w];
         if (w == nw - 1 && k % 64) empty &= (UINT64_C(1) << (k % 64)) - 1;
-        while (empty) {
-            unsigned b = 64 * w + (unsigned)__builtin_ctzll(empty);
-            empty &= empty - 1;
-            /* Terminates: at least one bin is filled; expected k / nfilled probes. */
-            for (unsigned attempt = 0;; attempt += 4) {
-                unsigned j[4], hit = 0;
-                for (unsigned a = 0; a < 4; a++) {
-                    j[a] = probe(dseed, b, attempt + a, k);
-                    hit |= (unsigned)(filled[j[a] >> 6] >> (j[a] & 63) & 1) << a;
-                }
-                if (hit) {
-                    sig[b] = sig[j[__builtin_ctz(hit)]];
-                    break;
-                }
-            }
+        for (; empty; empty &= empty - 1) pend[n++] = (uint16_t)(64 * w + (unsigned)__builtin_ctzll(empty));
+    }
+    uint64_t dseed = fmix64(seed ^ UINT64_C(0x64656e7369667921)); /* "densify!" */
+    /* Terminates: at least one bin is filled; expected k / nfilled probes. */
+    for (unsigned attempt = 0; n; attempt++) {
+        unsigned left = 0;
+        for (unsigned t = 0; t < n; t++) {
+            unsigned b = pend[t], j = probe(dseed, b, attempt, k);
+            unsigned hit = (unsigned)(filled[j >> 6] >> (j & 63) & 1);
+            /* a filled bin's lane is final (only empty lanes are written) */
+            uint32_t v = sig[j], old = sig[b];
+            sig[b] = hit ? v : old;
+            pend[left] = (uint16_t)b;
+            left += hit ^ 1;
         }
+        n = left;
     }
 }
 
