@@ -164,6 +164,9 @@ long nd_normalize_token(nd_tokenizer *tk, const char *s, size_t len, char *buf, 
  * by the consumers that need them). */
 size_t nd_shingle_count(size_t ntok, unsigned n);
 size_t nd_shingle(const uint64_t *tok, size_t ntok, unsigned n, uint64_t seed, uint64_t *out);
+/* nd_shingle with the AVX-512 path (5-grams, CPUs with AVX-512F/DQ) only when
+ * level >= ND_SIMD_AVX512 (see nd_tokenizer_simd); the same hashes. */
+size_t nd_shingle_simd(const uint64_t *tok, size_t ntok, unsigned n, uint64_t seed, uint64_t *out, int level);
 
 /* Sorts and uniques a hash array in place; returns the new length. */
 size_t nd_hash_set(uint64_t *h, size_t n);

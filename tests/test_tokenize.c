@@ -424,6 +424,30 @@ static void word_hash_matches_xxh3_at_every_length(void **state)
     nd_tokenizer_free(keyed);
 }
 
+/* nd_shingle at every level (the AVX-512 5-gram path where the CPU has it,
+ * 8 shingles at a time, and the scalar tail) equals XXH3 of the n token
+ * hashes from the library, for random token hashes, 0..100 tokens, n 1..8. */
+static void shingle_simd_matches_xxh3(void **state)
+{
+    uint64_t tok[100], out[100], x = 0x5eed;
+    for (int iter = 0; iter < 3000; iter++) {
+        size_t ntok = (size_t)(iter % 101);
+        unsigned n = 1 + (unsigned)(iter / 101) % 8;
+        uint64_t seed = iter % 7 == 0 ? 0 : x * 31;
+        for (size_t i = 0; i < ntok; i++) {
+            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+            tok[i] = iter % 11 == 0 ? (x & 1 ? UINT64_MAX : 0) : x; /* extreme words too */
+        }
+        for (int level = ND_SIMD_C; level <= ND_SIMD_AVX512; level++) {
+            size_t m = nd_shingle_simd(tok, ntok, n, seed, out, level);
+            assert_int_equal(m, nd_shingle_count(ntok, n));
+            size_t width = ntok < n ? ntok : n;
+            for (size_t i = 0; i < m; i++)
+                assert_true(out[i] == XXH3_64bits_withSeed(tok + i, width * sizeof *tok, seed));
+        }
+    }
+}
+
 /* nd_tokenizer_simd: never above what the CPU runs, levels below it as asked. */
 static void simd_level_forcing(void **state)
 {
@@ -456,6 +480,7 @@ int main(void)
         cmocka_unit_test(classifiers_match_reference_on_random_bytes),
         cmocka_unit_test(word_hash_matches_xxh3_at_every_length),
         cmocka_unit_test(simd_level_forcing),
+        cmocka_unit_test(shingle_simd_matches_xxh3),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
