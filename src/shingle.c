@@ -20,35 +20,19 @@ size_t nd_shingle_count(size_t ntok, unsigned n)
  * XXH3_len_17to128_64b with len = 40 is four 64 x 64 -> 128-bit products
  * folded to 64 bits (XXH3_mix16B) and an avalanche.  AVX-512 has no
  * 128-bit product; it is built from four 32 x 32 -> 64 ones (vpmuludq).
- * Compiled for AVX-512F/DQ with a target attribute and used only when the
+ * Compiled for AVX-512F/DQ/BW with a target attribute and used only when the
  * CPU has them; a test checks it against the library on random input. */
-#if defined(__x86_64__) && defined(__GNUC__)
-#define ND_HAVE_SHINGLE_AVX512 1
-#include <immintrin.h>
+#include "xxh3_avx512.h"
 
-__attribute__((target("avx512f,avx512dq"))) static inline __m512i fold128_avx512(__m512i a, __m512i b)
-{
-    const __m512i lo32 = _mm512_set1_epi64(0xffffffff);
-    __m512i a1 = _mm512_srli_epi64(a, 32), b1 = _mm512_srli_epi64(b, 32);
-    __m512i p00 = _mm512_mul_epu32(a, b), p01 = _mm512_mul_epu32(a, b1);
-    __m512i p10 = _mm512_mul_epu32(a1, b), p11 = _mm512_mul_epu32(a1, b1);
-    __m512i mid = _mm512_add_epi64(_mm512_srli_epi64(p00, 32),
-                                   _mm512_add_epi64(_mm512_and_si512(p01, lo32), _mm512_and_si512(p10, lo32)));
-    __m512i lo = _mm512_or_si512(_mm512_slli_epi64(mid, 32), _mm512_and_si512(p00, lo32));
-    __m512i hi = _mm512_add_epi64(_mm512_add_epi64(p11, _mm512_srli_epi64(mid, 32)),
-                                  _mm512_add_epi64(_mm512_srli_epi64(p01, 32), _mm512_srli_epi64(p10, 32)));
-    return _mm512_xor_si512(lo, hi);
-}
-
+#ifdef ND_HAVE_XXH3_AVX512
 /* out[i] for i in [0, m - m % 8); returns how many it wrote. */
-__attribute__((target("avx512f,avx512dq"))) static size_t shingle5_avx512(const uint64_t *tok, size_t m,
+ND_AVX512_TARGET static size_t shingle5_avx512(const uint64_t *tok, size_t m,
                                                                         uint64_t seed, uint64_t *out)
 {
     __m512i key[8];
     for (int q = 0; q < 8; q++) /* XXH3_mix16B: secret + seed, secret - seed */
         key[q] = _mm512_set1_epi64((long long)(XXH_readLE64(XXH3_kSecret + 8 * q) + (q & 1 ? 0 - seed : seed)));
     const __m512i acc0 = _mm512_set1_epi64((long long)(40 * XXH_PRIME64_1));
-    const __m512i mul = _mm512_set1_epi64((long long)UINT64_C(0x165667919E3779F9));
     size_t i = 0;
     for (; i + 8 <= m; i += 8) {
         __m512i t0 = _mm512_loadu_si512((const void *)(tok + i)), t1 = _mm512_loadu_si512((const void *)(tok + i + 1)),
@@ -56,14 +40,11 @@ __attribute__((target("avx512f,avx512dq"))) static size_t shingle5_avx512(const 
                 t4 = _mm512_loadu_si512((const void *)(tok + i + 4));
         /* input bytes 0, 24, 16, 8 with secret bytes 0, 16, 32, 48 */
         __m512i acc = _mm512_add_epi64(
-            _mm512_add_epi64(acc0, fold128_avx512(_mm512_xor_si512(t0, key[0]), _mm512_xor_si512(t1, key[1]))),
-            _mm512_add_epi64(fold128_avx512(_mm512_xor_si512(t3, key[2]), _mm512_xor_si512(t4, key[3])),
-                             _mm512_add_epi64(fold128_avx512(_mm512_xor_si512(t2, key[4]), _mm512_xor_si512(t3, key[5])),
-                                              fold128_avx512(_mm512_xor_si512(t1, key[6]), _mm512_xor_si512(t2, key[7])))));
-        acc = _mm512_xor_si512(acc, _mm512_srli_epi64(acc, 37)); /* XXH3_avalanche */
-        acc = _mm512_mullo_epi64(acc, mul);
-        acc = _mm512_xor_si512(acc, _mm512_srli_epi64(acc, 32));
-        _mm512_storeu_si512((void *)(out + i), acc);
+            _mm512_add_epi64(acc0, nd_fold128_avx512(_mm512_xor_si512(t0, key[0]), _mm512_xor_si512(t1, key[1]))),
+            _mm512_add_epi64(nd_fold128_avx512(_mm512_xor_si512(t3, key[2]), _mm512_xor_si512(t4, key[3])),
+                             _mm512_add_epi64(nd_fold128_avx512(_mm512_xor_si512(t2, key[4]), _mm512_xor_si512(t3, key[5])),
+                                              nd_fold128_avx512(_mm512_xor_si512(t1, key[6]), _mm512_xor_si512(t2, key[7])))));
+        _mm512_storeu_si512((void *)(out + i), nd_xxh3_avalanche_avx512(acc));
     }
     return i;
 }
@@ -75,9 +56,9 @@ size_t nd_shingle_simd(const uint64_t *tok, size_t ntok, unsigned n, uint64_t se
     if (m == 0) return 0;
     size_t width = ntok < n ? ntok : n; /* a short text is one shingle of all its tokens */
     size_t i = 0;
-#ifdef ND_HAVE_SHINGLE_AVX512
+#ifdef ND_HAVE_XXH3_AVX512
     if (width == 5 && m >= 8 && level >= ND_SIMD_AVX512 && __builtin_cpu_supports("avx512f") &&
-        __builtin_cpu_supports("avx512dq"))
+        __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512bw"))
         i = shingle5_avx512(tok, m, seed, out);
 #endif
     for (; i < m; i++) out[i] = XXH3_64bits_withSeed(tok + i, width * sizeof *tok, seed);

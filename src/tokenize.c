@@ -22,6 +22,7 @@
 #include <xxhash.h>
 
 #include "nd.h"
+#include "xxh3_avx512.h"
 
 #define ND_NORM_OPTS                                                                               \
     (UTF8PROC_STABLE | UTF8PROC_COMPAT | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD | UTF8PROC_IGNORE)
@@ -511,7 +512,9 @@ CLASSIFY_TEXT(classify_text_avx512, __attribute__((target("avx512f,avx512bw"))),
 static int simd_best(void)
 {
 #ifdef ND_HAVE_X86_SIMD
-    if (__builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512f")) return ND_SIMD_AVX512;
+    if (__builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512f") &&
+        __builtin_cpu_supports("avx512dq"))
+        return ND_SIMD_AVX512;
     if (__builtin_cpu_supports("avx2")) return ND_SIMD_AVX2;
 #endif
     return ND_SIMD_BASE;
@@ -579,6 +582,92 @@ static int ascii_words(nd_tokenizer *tk, const uint64_t *m, size_t nblk, size_t 
     return NEARDUP_OK;
 }
 
+#ifdef ND_HAVE_XXH3_AVX512
+/* short_hash of 8 words at once: their spans (start | end << 32 a lane) in,
+ * hashes out.  Two gathers give the 8 bytes at the word's start and the 8
+ * before its end, which hold every byte XXH3's three short formulas read
+ * (see short_hash: the same arithmetic, lane by lane).  Words over 16 bytes
+ * come out wrong here; the caller hashes them again. */
+ND_AVX512_TARGET static inline __m512i short_hash8_avx512(const nd_tokenizer *tk, const unsigned char *low,
+                                                        __m512i sp)
+{
+    const __m512i lo32 = _mm512_set1_epi64(0xffffffff), b8 = _mm512_set1_epi64(0xff);
+    __m512i start = _mm512_and_si512(sp, lo32), end = _mm512_srli_epi64(sp, 32);
+    __m512i len = _mm512_sub_epi64(end, start);
+    __m512i a = _mm512_i64gather_epi64(start, (const void *)low, 1);
+    __m512i e = _mm512_i64gather_epi64(_mm512_sub_epi64(end, _mm512_set1_epi64(8)), (const void *)low, 1);
+    /* XXH3_len_1to3_64b */
+    __m512i c1 = _mm512_and_si512(a, b8), c3 = _mm512_srli_epi64(e, 56);
+    __m512i c2 = _mm512_and_si512(_mm512_srlv_epi64(a, _mm512_slli_epi64(_mm512_srli_epi64(len, 1), 3)), b8);
+    __m512i h1 = _mm512_or_si512(_mm512_or_si512(_mm512_slli_epi64(c1, 16), _mm512_slli_epi64(c2, 24)),
+                                 _mm512_or_si512(c3, _mm512_slli_epi64(len, 8)));
+    h1 = _mm512_xor_si512(h1, _mm512_set1_epi64((long long)tk->flip1to3));
+    h1 = _mm512_xor_si512(h1, _mm512_srli_epi64(h1, 33)); /* XXH64_avalanche */
+    h1 = _mm512_mullo_epi64(h1, _mm512_set1_epi64((long long)XXH_PRIME64_2));
+    h1 = _mm512_xor_si512(h1, _mm512_srli_epi64(h1, 29));
+    h1 = _mm512_mullo_epi64(h1, _mm512_set1_epi64((long long)XXH_PRIME64_3));
+    h1 = _mm512_xor_si512(h1, _mm512_srli_epi64(h1, 32));
+    /* XXH3_len_4to8_64b: the first 4 bytes (a's low half) and the last 4 (e's high half) */
+    const __m512i rr = _mm512_set1_epi64((long long)UINT64_C(0x9FB21C651E98DF25));
+    __m512i h4 = _mm512_add_epi64(_mm512_srli_epi64(e, 32), _mm512_slli_epi64(a, 32));
+    h4 = _mm512_xor_si512(h4, _mm512_set1_epi64((long long)tk->flip4to8));
+    h4 = _mm512_xor_si512(h4, _mm512_xor_si512(_mm512_rol_epi64(h4, 49), _mm512_rol_epi64(h4, 24))); /* rrmxmx */
+    h4 = _mm512_mullo_epi64(h4, rr);
+    h4 = _mm512_xor_si512(h4, _mm512_add_epi64(_mm512_srli_epi64(h4, 35), len));
+    h4 = _mm512_mullo_epi64(h4, rr);
+    h4 = _mm512_xor_si512(h4, _mm512_srli_epi64(h4, 28));
+    /* XXH3_len_9to16_64b */
+    const __m512i swap = _mm512_set_epi8(8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7,
+                                         8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7,
+                                         8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7,
+                                         8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7);
+    __m512i lo = _mm512_xor_si512(a, _mm512_set1_epi64((long long)tk->flip9to16a));
+    __m512i hi = _mm512_xor_si512(e, _mm512_set1_epi64((long long)tk->flip9to16b));
+    __m512i h9 = _mm512_add_epi64(_mm512_add_epi64(len, _mm512_shuffle_epi8(lo, swap)),
+                                  _mm512_add_epi64(hi, nd_fold128_avx512(lo, hi)));
+    h9 = nd_xxh3_avalanche_avx512(h9);
+    __m512i h = _mm512_mask_blend_epi64(_mm512_cmpge_epu64_mask(len, _mm512_set1_epi64(4)), h1, h4);
+    return _mm512_mask_blend_epi64(_mm512_cmpgt_epu64_mask(len, _mm512_set1_epi64(8)), h, h9);
+}
+
+/* ascii_words in two passes: the spans of all words, then their hashes 8 at
+ * a time (short_hash8_avx512; the last few and words over 16 bytes by
+ * short_hash).  Same tokens. */
+ND_AVX512_TARGET static int ascii_words_avx512(nd_tokenizer *tk, const uint64_t *m, size_t nblk, size_t len,
+                                              const unsigned char *low, nd_tokens *out)
+{
+    uint64_t carry = 0;
+    size_t start = 0;
+    int inside = 0;
+    for (size_t b = 0; b < nblk; b++) {
+        uint64_t edges = m[b] ^ (m[b] << 1 | carry);
+        carry = m[b] >> 63;
+        while (edges) {
+            size_t pos = 64 * b + (size_t)__builtin_ctzll(edges);
+            edges &= edges - 1;
+            if (!inside) start = pos;
+            else if (push_token(out, 0, start, pos)) return NEARDUP_E_NOMEM;
+            inside = !inside;
+        }
+    }
+    if (inside && push_token(out, 0, start, len)) return NEARDUP_E_NOMEM;
+    size_t i = 0, n = out->n;
+    const __m512i sixteen = _mm512_set1_epi64(16);
+    for (; i + 8 <= n; i += 8) {
+        __m512i sp = _mm512_loadu_si512((const void *)(out->span + i));
+        _mm512_storeu_si512((void *)(out->hash + i), short_hash8_avx512(tk, low, sp));
+        __m512i wlen = _mm512_sub_epi64(_mm512_srli_epi64(sp, 32), _mm512_and_si512(sp, _mm512_set1_epi64(0xffffffff)));
+        unsigned long_words = _mm512_cmpgt_epu64_mask(wlen, sixteen);
+        for (; long_words; long_words &= long_words - 1) {
+            size_t j = i + (size_t)__builtin_ctz(long_words);
+            out->hash[j] = short_hash(tk, low + out->span[j].start, out->span[j].end - out->span[j].start);
+        }
+    }
+    for (; i < n; i++) out->hash[i] = short_hash(tk, low + out->span[i].start, out->span[i].end - out->span[i].start);
+    return NEARDUP_OK;
+}
+#endif
+
 int nd_tokenize_scalar(nd_tokenizer *tk, const char *text, size_t len, nd_tokens *out,
                        size_t *bad_offset, size_t *replaced)
 {
@@ -620,6 +709,9 @@ int nd_tokenize(nd_tokenizer *tk, const char *text, size_t len, nd_tokens *out,
     uint64_t *seg = tk->seg, *high = tk->seg + nblk; /* word-or-non-ASCII bytes; non-ASCII */
     unsigned char *low = tk->low;
     uint64_t anyhigh = classify_text(tk, (const unsigned char *)text, len, low, seg, high);
+#ifdef ND_HAVE_XXH3_AVX512
+    if (!anyhigh && tk->simd == ND_SIMD_AVX512) return ascii_words_avx512(tk, seg, nblk, len, low, out);
+#endif
     if (!anyhigh) return ascii_words(tk, seg, nblk, len, low, out);
     size_t nbad = 0;
     for (size_t pos = 0;;) {

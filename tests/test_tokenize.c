@@ -381,41 +381,57 @@ static void classifiers_match_reference_on_random_bytes(void **state)
 /* Every ASCII word of 1..48 bytes is hashed as XXH3 (seeded or keyed) of its
  * lower-cased bytes, wherever it lies: at the very start of the text (the
  * reads before the word), at its very end with the text a multiple of 64
- * bytes long (the reads after it), and inside. */
+ * bytes long (the reads after it), and inside; alone and among 2..23 words of
+ * the same length (the AVX-512 path hashes 8 words at a time, the rest one
+ * by one). */
 static void word_hash_matches_xxh3_at_every_length(void **state)
 {
     unsigned char secret[ND_SECRET_BYTES];
     for (size_t i = 0; i < sizeof secret; i++) secret[i] = (unsigned char)(i * 29 + 5);
-    nd_tokenizer *plain = nd_tokenizer_create(UINT64_C(0xfedcba9876543210), 0),
-                 *keyed = nd_tokenizer_create(3, 0);
+    const uint64_t seed = UINT64_C(0xfedcba9876543210);
+    nd_tokenizer *plain = nd_tokenizer_create(seed, 0), *keyed = nd_tokenizer_create(3, 0);
     nd_tokenizer_set_secret(keyed, secret);
     nd_tokens t = {0};
-    char text[256], word[64], lower[64];
+    char text[1280], lower[24][64];
+    size_t at[24];
     uint64_t x = 12345;
     for (size_t n = 1; n <= 48; n++) {
-        for (int rep = 0; rep < 20; rep++) {
-            for (size_t i = 0; i < n; i++) {
-                x ^= x << 13, x ^= x >> 7, x ^= x << 17;
-                static const char al[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
-                word[i] = al[x % 62];
-                lower[i] = word[i] >= 'A' && word[i] <= 'Z' ? (char)(word[i] + 32) : word[i];
+        for (int rep = 0; rep < 12; rep++) {
+            size_t nw = rep < 3 ? 1 : 2 + (size_t)rep * 2 % 22, len = 0;
+            int where = rep % 3; /* 0: from the start, 1: to the end at a multiple of 64, 2: inside */
+            size_t body = nw * (n + 1) - 1, total = where == 1 ? (body + 63) / 64 * 64 : body + (where ? 5 : 0);
+            if (where) {
+                memset(text, where == 1 ? ' ' : '.', total - body - (where == 2 ? 2 : 0));
+                len = total - body - (where == 2 ? 2 : 0);
             }
-            for (int where = 0; where < 3; where++) {
-                size_t len = where == 1 ? 128 : 100, at = where == 0 ? 0 : where == 1 ? len - n : 37;
-                memset(text, where == 2 ? '.' : ' ', len);
-                memcpy(text + at, word, n);
-                for (int level = ND_SIMD_C; level < simd_levels(); level++) {
-                    nd_tokenizer_simd(plain, level);
-                    nd_tokenizer_simd(keyed, level);
-                    size_t bad = 0, r = 0;
-                    assert_int_equal(nd_tokenize(plain, text, len, &t, &bad, &r), NEARDUP_OK);
-                    assert_int_equal(t.n, 1);
-                    assert_int_equal(t.span[0].start, at);
-                    assert_true(t.hash[0] == XXH3_64bits_withSeed(lower, n, UINT64_C(0xfedcba9876543210)));
-                    assert_int_equal(nd_tokenize(keyed, text, len, &t, &bad, &r), NEARDUP_OK);
-                    assert_int_equal(t.n, 1);
-                    assert_true(t.hash[0] == XXH3_64bits_withSecret(lower, n, secret, sizeof secret));
+            for (size_t w = 0; w < nw; w++) {
+                if (w) text[len++] = (char)(w % 2 ? ' ' : ',');
+                at[w] = len;
+                for (size_t i = 0; i < n; i++) {
+                    x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+                    static const char al[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+                    char c = al[x % 62];
+                    text[len++] = c;
+                    lower[w][i] = c >= 'A' && c <= 'Z' ? (char)(c + 32) : c;
                 }
+            }
+            if (where == 2) text[len++] = '!', text[len++] = ' ';
+            assert_true(where != 1 || len % 64 == 0);
+            for (int level = ND_SIMD_C; level < simd_levels(); level++) {
+                nd_tokenizer_simd(plain, level);
+                nd_tokenizer_simd(keyed, level);
+                size_t bad = 0, r = 0;
+                assert_int_equal(nd_tokenize(plain, text, len, &t, &bad, &r), NEARDUP_OK);
+                assert_int_equal(t.n, nw);
+                for (size_t w = 0; w < nw; w++) {
+                    assert_int_equal(t.span[w].start, at[w]);
+                    assert_int_equal(t.span[w].end, at[w] + n);
+                    assert_true(t.hash[w] == XXH3_64bits_withSeed(lower[w], n, seed));
+                }
+                assert_int_equal(nd_tokenize(keyed, text, len, &t, &bad, &r), NEARDUP_OK);
+                assert_int_equal(t.n, nw);
+                for (size_t w = 0; w < nw; w++)
+                    assert_true(t.hash[w] == XXH3_64bits_withSecret(lower[w], n, secret, sizeof secret));
             }
         }
     }
