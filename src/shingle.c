@@ -20,7 +20,7 @@ size_t nd_shingle_count(size_t ntok, unsigned n)
  * XXH3_len_17to128_64b with len = 40 is four 64 x 64 -> 128-bit products
  * folded to 64 bits (XXH3_mix16B) and an avalanche.  AVX-512 has no
  * 128-bit product; it is built from four 32 x 32 -> 64 ones (vpmuludq).
- * Compiled for AVX-512F/DQ/BW with a target attribute and used only when the
+ * Compiled for AVX-512F/DQ/BW/VL with a target attribute and used only when the
  * CPU has them; a test checks it against the library on random input. */
 #include "xxh3_avx512.h"
 
@@ -57,8 +57,7 @@ size_t nd_shingle_simd(const uint64_t *tok, size_t ntok, unsigned n, uint64_t se
     size_t width = ntok < n ? ntok : n; /* a short text is one shingle of all its tokens */
     size_t i = 0;
 #ifdef ND_HAVE_XXH3_AVX512
-    if (width == 5 && m >= 8 && level >= ND_SIMD_AVX512 && __builtin_cpu_supports("avx512f") &&
-        __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512bw"))
+    if (width == 5 && m >= 8 && level >= ND_SIMD_AVX512 && nd_cpu_avx512())
         i = shingle5_avx512(tok, m, seed, out);
 #endif
     for (; i < m; i++) out[i] = XXH3_64bits_withSeed(tok + i, width * sizeof *tok, seed);

@@ -512,9 +512,7 @@ CLASSIFY_TEXT(classify_text_avx512, __attribute__((target("avx512f,avx512bw"))),
 static int simd_best(void)
 {
 #ifdef ND_HAVE_X86_SIMD
-    if (__builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512f") &&
-        __builtin_cpu_supports("avx512dq"))
-        return ND_SIMD_AVX512;
+    if (nd_cpu_avx512()) return ND_SIMD_AVX512;
     if (__builtin_cpu_supports("avx2")) return ND_SIMD_AVX2;
 #endif
     return ND_SIMD_BASE;

@@ -7,7 +7,14 @@
 #define ND_HAVE_XXH3_AVX512 1
 #include <immintrin.h>
 
-#define ND_AVX512_TARGET __attribute__((target("avx512f,avx512dq,avx512bw")))
+#define ND_AVX512_TARGET __attribute__((target("avx512f,avx512dq,avx512bw,avx512vl")))
+
+/* Whether this CPU (and OS) runs ND_AVX512_TARGET code (libgcc's check). */
+static inline int nd_cpu_avx512(void)
+{
+    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
+           __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl");
+}
 
 /* XXH3_mul128_fold64 per lane: the 128-bit product of a and b, its halves
  * XORed.  AVX-512 has no 64 x 64 -> 128-bit multiply: four 32 x 32 -> 64
