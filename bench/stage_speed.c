@@ -1,6 +1,7 @@
 /* stage_speed.c - single-core throughput of each per-document stage on the
  * texts of a JSONL file: tokenizer (byte-at-a-time reference and the 64-byte
- * mask path), shingling, MinHash, and the XXH3-128 digest.  Best of R runs,
+ * mask path, as the portable build runs it and with the best SIMD this CPU
+ * has), shingling (portable and best), MinHash, and the XXH3-128 digest.  Best of R runs,
  * thread CPU time (these machines are shared: wall time is noise).
  *
  * build: make build/stage_speed   (or: cc -O2 -Iinclude -Isrc bench/stage_speed.c build/libneardup.a ...)
@@ -59,10 +60,11 @@ static int load(const char *path, texts *t)
     return 0;
 }
 
-enum { TOK_SCALAR, TOK_FAST, SHINGLE, MINHASH, DIGEST, NSTAGES };
-static const char *stage_name[NSTAGES] = {"tokenize (byte at a time)", "tokenize (64-byte masks)",
-                                          "shingle (5-grams, XXH3)", "minhash (k = 128, OPH)",
-                                          "digest (XXH3-128)"};
+enum { TOK_SCALAR, TOK_BASE, TOK_FAST, SHINGLE_BASE, SHINGLE, MINHASH, DIGEST, NSTAGES };
+static const char *stage_name[NSTAGES] = {"tokenize (byte at a time)", "tokenize (64-byte masks, portable build: SSE2)",
+                                          "tokenize (64-byte masks, best for this CPU)",
+                                          "shingle (5-grams, XXH3, portable)", "shingle (5-grams, XXH3, best for this CPU)",
+                                          "minhash (k = 128, OPH)", "digest (XXH3-128)"};
 
 int main(int argc, char **argv)
 {
@@ -75,12 +77,13 @@ int main(int argc, char **argv)
     if (load(argv[1], &t)) return 1;
     nd_seeds s;
     nd_seeds_from_seed(&s, ND_DEFAULT_SEED);
-    nd_tokenizer *tk = nd_tokenizer_create(s.token_seed, 1);
+    nd_tokenizer *tk = nd_tokenizer_create(s.token_seed, 1), *tk_base = nd_tokenizer_create(s.token_seed, 1);
+    nd_tokenizer_simd(tk_base, ND_SIMD_BASE);
     nd_tokens tok = {0};
     /* Every document's tokens and shingles, so each stage is timed as one
      * loop over the corpus (a clock read per document cost more than XXH3). */
     size_t *toff = calloc(t.n + 1, sizeof *toff);
-    uint64_t *all = NULL, check[2] = {0, 0};
+    uint64_t *all = NULL, check[3] = {0, 0, 0};
     size_t allcap = 0;
     for (size_t d = 0; d < t.n; d++) {
         size_t bad, rep;
@@ -104,10 +107,13 @@ int main(int argc, char **argv)
                 nd_tokens view = {all + toff[d], NULL, nt, nt};
                 switch (st) {
                 case TOK_SCALAR:
+                case TOK_BASE:
                 case TOK_FAST:
-                    (st == TOK_FAST ? nd_tokenize : nd_tokenize_scalar)(tk, t.text[d], t.len[d], &tok, &bad, &rep);
+                    (st == TOK_SCALAR ? nd_tokenize_scalar : nd_tokenize)(st == TOK_BASE ? tk_base : tk, t.text[d],
+                                                                          t.len[d], &tok, &bad, &rep);
                     for (size_t i = 0; i < tok.n; i++) check[st] = check[st] * 31 + tok.hash[i] + tok.span[i].start;
                     break;
+                case SHINGLE_BASE: nd_shingle_simd(all + toff[d], nt, 5, s.shingle_seed, sh + pos, ND_SIMD_BASE); break;
                 case SHINGLE: nd_shingle(all + toff[d], nt, 5, s.shingle_seed, sh + pos); break;
                 case MINHASH: nd_minhash(sh + pos, m, 128, s.sketch_seed, sig); break;
                 case DIGEST: nd_digest_tokens(&view, dg); break;
@@ -118,7 +124,7 @@ int main(int argc, char **argv)
             if (el < best[st]) best[st] = el;
         }
     }
-    if (check[TOK_SCALAR] != check[TOK_FAST]) {
+    if (check[TOK_SCALAR] != check[TOK_FAST] || check[TOK_SCALAR] != check[TOK_BASE]) {
         fprintf(stderr, "the two tokenizers disagree\n");
         return 1;
     }
@@ -128,9 +134,11 @@ int main(int argc, char **argv)
     for (int st = 0; st < NSTAGES; st++)
         printf("| %s | %.3f | %.0f | %.1f |\n", stage_name[st], best[st], t.bytes / 1e6 / best[st],
                best[st] * 1e9 / (double)ntok);
-    printf("tokenizer speed-up (masks over byte at a time): %.2fx\n", best[TOK_SCALAR] / best[TOK_FAST]);
+    printf("tokenizer speed-up (masks over byte at a time): %.2fx (portable build %.2fx); classifier level %d\n",
+           best[TOK_SCALAR] / best[TOK_FAST], best[TOK_SCALAR] / best[TOK_BASE], nd_tokenizer_simd(tk, -1));
     nd_tokens_free(&tok);
     nd_tokenizer_free(tk);
+    nd_tokenizer_free(tk_base);
     free(sh);
     free(all);
     free(toff);
