@@ -57,6 +57,10 @@ void nd_prefault_ahead(void *base, size_t *done, size_t need, size_t cap);
  * asked for (Linux MADV_HUGEPAGE): one fault maps 2 MiB instead of 4 KiB.
  * Zero-filled.  NULL when out of memory.  Free with nd_map_free(p, bytes). */
 void *nd_map_alloc(size_t bytes);
+/* Grows p (old_bytes, from nd_map_alloc; NULL: a new array) to new_bytes,
+ * contents kept (the pages move, nothing is copied); NULL when out of
+ * memory, p then still valid. */
+void *nd_map_realloc(void *p, size_t old_bytes, size_t new_bytes);
 void nd_map_free(void *p, size_t bytes);
 
 /* ---------- threads ---------- */

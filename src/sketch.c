@@ -111,15 +111,23 @@ static int grow_out(nd_sketches *s, uint64_t need, int sets, int fp, int dg)
     if (need <= s->cap) return 0;
     size_t cap = s->cap ? s->cap : 4096;
     while (cap < need) cap *= 2;
-    if (s->bands) {
+    uint32_t *sig = nd_map_realloc(s->sig, s->sig_cap * s->k * sizeof *sig, cap * s->k * sizeof *sig);
+    if (!sig) return -1;
+    s->sig = sig;
+    s->sig_cap = cap;
+    if (s->bands) { /* all bands in one mapping: band b at b * cap */
         if (!s->bandkey && (!(s->bandkey = calloc(s->bands, sizeof *s->bandkey)) ||
                             !(s->bk_mapped = calloc(s->bands, sizeof *s->bk_mapped))))
             return -1;
+        uint64_t *bk = nd_map_alloc((size_t)s->bands * cap * sizeof *bk);
+        if (!bk) return -1;
         for (unsigned b = 0; b < s->bands; b++) {
-            uint64_t *bk = realloc(s->bandkey[b], cap * sizeof *bk);
-            if (!bk) return -1;
-            s->bandkey[b] = bk;
+            if (s->bandkey[b]) memcpy(bk + b * cap, s->bandkey[b], s->n * sizeof *bk);
+            s->bk_mapped[b] = s->n * sizeof *bk; /* the copy mapped them in */
         }
+        if (s->bandkey[0]) nd_map_free(s->bandkey[0], (size_t)s->bands * s->bk_cap * sizeof *bk);
+        for (unsigned b = 0; b < s->bands; b++) s->bandkey[b] = bk + b * cap;
+        s->bk_cap = cap;
     }
     if (fp) {
         uint64_t *f = realloc(s->simhash, cap * sizeof *f);
@@ -131,11 +139,9 @@ static int grow_out(nd_sketches *s, uint64_t need, int sets, int fp, int dg)
         if (!g) return -1;
         s->digest = g;
     }
-    uint32_t *sig = realloc(s->sig, cap * s->k * sizeof *sig);
-    if (sig) s->sig = sig;
     uint32_t *nsh = realloc(s->nshingles, cap * sizeof *nsh);
-    if (nsh) s->nshingles = nsh;
-    if (!sig || !nsh) return -1;
+    if (!nsh) return -1;
+    s->nshingles = nsh;
     if (sets) {
         uint64_t *off = realloc(s->set_off, (cap + 1) * sizeof *off);
         if (!off) return -1;
@@ -222,13 +228,13 @@ int nd_sketch_corpus(nd_reader *r, const nd_pipeline_opts *po, const nd_sketch_o
 
 void nd_sketches_free(nd_sketches *s)
 {
-    free(s->sig);
+    if (s->sig) nd_map_free(s->sig, s->sig_cap * s->k * sizeof *s->sig);
     free(s->nshingles);
     free(s->set);
     free(s->set_off);
     free(s->simhash);
     free(s->digest);
-    for (unsigned b = 0; s->bandkey && b < s->bands; b++) free(s->bandkey[b]);
+    if (s->bandkey && s->bandkey[0]) nd_map_free(s->bandkey[0], (size_t)s->bands * s->bk_cap * sizeof **s->bandkey);
     free(s->bandkey);
     free(s->bk_mapped);
     memset(s, 0, sizeof *s);

@@ -36,6 +36,9 @@ typedef struct {
     uint64_t band_seed;
     size_t cap, set_len, set_cap;
     size_t sig_mapped, *bk_mapped; /* bytes of sig and of each bandkey[b] mapped in (nd_prefault_ahead) */
+    size_t sig_cap, bk_cap; /* documents sig and the bands' one mapping (bands * bk_cap keys) hold:
+                             * both nd_map_alloc'ed, for huge pages (collecting into fresh 4 KiB
+                             * pages was a sixth of the reading thread's time) */
     double t_shingle, t_sketch; /* summed over threads */
 } nd_sketches;
 

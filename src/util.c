@@ -1,4 +1,5 @@
 /* util.c - errors, growable arrays, seeds: the few helpers every stage shares. */
+#define _GNU_SOURCE /* mremap */
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -89,6 +90,22 @@ void *nd_map_alloc(size_t bytes)
     (void)madvise(p, size, MADV_HUGEPAGE); /* a hint: without it, 4 KiB pages */
 #endif
     return p;
+}
+
+void *nd_map_realloc(void *p, size_t old_bytes, size_t new_bytes)
+{
+    if (!p) return nd_map_alloc(new_bytes);
+    size_t old_size = map_size(old_bytes ? old_bytes : 1);
+    if (map_size(new_bytes ? new_bytes : 1) <= old_size) return p;
+    char *q = nd_map_alloc(new_bytes);
+    if (!q) return NULL;
+#ifdef MREMAP_FIXED
+    /* the old pages move over the start of the new mapping: no copy, no new faults */
+    if (mremap(p, old_size, old_size, MREMAP_MAYMOVE | MREMAP_FIXED, q) == q) return q;
+#endif
+    memcpy(q, p, old_bytes);
+    munmap(p, old_size);
+    return q;
 }
 
 void nd_map_free(void *p, size_t bytes)
