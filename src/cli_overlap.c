@@ -76,7 +76,7 @@ static int store_append(nd_doc_store *dst, nd_doc_store *src)
 {
     size_t ac = dst->anc_cap;
     if (nd_grow((void **)&dst->doc, &dst->doc_cap, dst->n + src->n, sizeof *dst->doc) ||
-        nd_grow((void **)&dst->anc, &ac, dst->nanc + src->nanc, sizeof *dst->anc))
+        nd_map_grow((void **)&dst->anc, &ac, dst->nanc + src->nanc, sizeof *dst->anc))
         return NEARDUP_E_NOMEM;
     dst->anc_cap = ac;
     if (nd_doc_store_take_blocks(dst, src)) return NEARDUP_E_NOMEM;

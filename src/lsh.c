@@ -4,6 +4,7 @@
  * records: no pointer-heavy map, trivially spilled or partitioned. */
 #include <math.h>
 #include <stdlib.h>
+#define XXH_INLINE_ALL /* one short hash a band: inlined, a third of the cost */
 #include <xxhash.h>
 
 #include "nd.h"
@@ -57,6 +58,12 @@ nd_band_rec nd_lsh_band_record(const uint32_t *sig, unsigned b, unsigned rows, u
                                uint32_t doc)
 {
     return (nd_band_rec){XXH3_64bits_withSeed(sig + (size_t)b * rows, rows * sizeof *sig, seed + b), doc, 0};
+}
+
+void nd_lsh_band_keys(const uint32_t *sig, unsigned bands, unsigned rows, uint64_t seed, uint64_t *key)
+{
+    for (unsigned b = 0; b < bands; b++)
+        key[b] = XXH3_64bits_withSeed(sig + (size_t)b * rows, rows * sizeof *sig, seed + b);
 }
 
 void nd_lsh_band_records(const uint32_t *sig, unsigned bands, unsigned rows, uint64_t seed,

@@ -61,6 +61,8 @@ void *nd_map_alloc(size_t bytes);
  * contents kept (the pages move, nothing is copied); NULL when out of
  * memory, p then still valid. */
 void *nd_map_realloc(void *p, size_t old_bytes, size_t new_bytes);
+/* nd_grow for nd_map_alloc'ed arrays (free with nd_map_free(*ptr, *cap * elem)). */
+int nd_map_grow(void **ptr, size_t *cap, size_t need, size_t elem);
 void nd_map_free(void *p, size_t bytes);
 
 /* ---------- threads ---------- */
@@ -221,6 +223,9 @@ nd_band_rec nd_lsh_band_record(const uint32_t *sig, unsigned b, unsigned rows, u
                                uint32_t doc);
 
 /* Writes the bands band records of one signature. */
+/* The keys of all bands of one signature (those of nd_lsh_band_record) into
+ * key[0], key[stride], ..., key[(bands - 1) * stride]. */
+void nd_lsh_band_keys(const uint32_t *sig, unsigned bands, unsigned rows, uint64_t seed, uint64_t *key);
 void nd_lsh_band_records(const uint32_t *sig, unsigned bands, unsigned rows, uint64_t seed,
                          uint32_t doc, nd_band_rec *out);
 

@@ -28,7 +28,7 @@ void nd_doc_store_free(nd_doc_store *s)
     for (size_t i = 0; i < s->nblock; i++) nd_map_free(s->block[i].p, s->block[i].cap);
     free(s->block);
     free(s->doc);
-    free(s->anc);
+    if (s->anc) nd_map_free(s->anc, s->anc_cap * sizeof *s->anc);
     memset(s, 0, sizeof *s);
 }
 
@@ -213,7 +213,7 @@ static int collect(void *u, void *bop, uint64_t first, size_t n, nd_error *err)
     batch_out *b = bop;
     size_t acap = s->anc_cap;
     if (nd_grow((void **)&s->doc, &s->doc_cap, first + n, sizeof *s->doc) ||
-        nd_grow((void **)&s->anc, &acap, s->nanc + b->nanc, sizeof *s->anc))
+        nd_map_grow((void **)&s->anc, &acap, s->nanc + b->nanc, sizeof *s->anc))
         return nd_fail(err, NEARDUP_E_NOMEM, "out of memory holding the documents");
     s->anc_cap = acap;
     nd_prefault_ahead(s->anc, &s->anc_mapped, (s->nanc + b->nanc) * sizeof *s->anc, s->anc_cap * sizeof *s->anc);

@@ -75,12 +75,14 @@ static int sketch_doc(void *u, void *tsp, void *bop, uint64_t doc, const nd_doc 
     unsigned k = c->o->k;
     double t0 = nd_now();
     size_t m = nd_shingle_count(tok->n, c->o->ngram);
+    size_t cap = b->cap;
     if (nd_grow((void **)&ts->sh, &ts->cap, m ? m : 1, sizeof *ts->sh) ||
         nd_grow((void **)&b->nsh, &b->cap, b->n + 1, sizeof *b->nsh) ||
-        !(b->sig = realloc(b->sig, b->cap * k * sizeof *b->sig)) ||
-        (c->o->simhash && !(b->fp = realloc(b->fp, b->cap * sizeof *b->fp))) ||
-        (c->o->digest && !(b->dg = realloc(b->dg, b->cap * ND_DIGEST_BYTES))) ||
-        (c->o->bands && !(b->bk = realloc(b->bk, b->cap * c->o->bands * sizeof *b->bk))))
+        (b->cap != cap && /* the other arrays follow nsh's capacity (four reallocs a document were 3% of sketching) */
+         (!(b->sig = realloc(b->sig, b->cap * k * sizeof *b->sig)) ||
+          (c->o->simhash && !(b->fp = realloc(b->fp, b->cap * sizeof *b->fp))) ||
+          (c->o->digest && !(b->dg = realloc(b->dg, b->cap * ND_DIGEST_BYTES))) ||
+          (c->o->bands && !(b->bk = realloc(b->bk, b->cap * c->o->bands * sizeof *b->bk))))))
         return nd_fail(err, NEARDUP_E_NOMEM, "out of memory sketching record %s", d->id);
     nd_shingle(tok->hash, tok->n, c->o->ngram, c->o->seeds.shingle_seed, ts->sh);
     if (c->o->simhash) b->fp[b->n] = nd_simhash(ts->sh, m, c->o->seeds.sketch_seed); /* with repeats */
@@ -88,9 +90,8 @@ static int sketch_doc(void *u, void *tsp, void *bop, uint64_t doc, const nd_doc 
     if (c->o->keep_sets) m = nd_hash_set(ts->sh, m);
     double t1 = nd_now();
     nd_minhash(ts->sh, m, k, c->o->seeds.sketch_seed, b->sig + b->n * k);
-    for (unsigned band = 0; band < c->o->bands; band++)
-        b->bk[b->n * c->o->bands + band] =
-            nd_lsh_band_record(b->sig + b->n * k, band, c->o->rows, c->o->band_seed, 0).key;
+    if (c->o->bands)
+        nd_lsh_band_keys(b->sig + b->n * k, c->o->bands, c->o->rows, c->o->band_seed, b->bk + b->n * c->o->bands);
     b->nsh[b->n] = m > UINT32_MAX ? UINT32_MAX : (uint32_t)m;
     if (c->o->keep_sets) {
         if (nd_grow((void **)&b->set, &b->set_cap, b->set_n + m, sizeof *b->set) ||

@@ -108,6 +108,21 @@ void *nd_map_realloc(void *p, size_t old_bytes, size_t new_bytes)
     return q;
 }
 
+int nd_map_grow(void **ptr, size_t *cap, size_t need, size_t elem)
+{
+    if (need <= *cap) return 0;
+    size_t ncap = *cap ? *cap : 4096;
+    while (ncap < need) {
+        if (ncap > SIZE_MAX / 2 / elem) return -1;
+        ncap *= 2;
+    }
+    void *p = nd_map_realloc(*ptr, *cap * elem, ncap * elem);
+    if (!p) return -1;
+    *ptr = p;
+    *cap = ncap;
+    return 0;
+}
+
 void nd_map_free(void *p, size_t bytes)
 {
     if (p) munmap(p, map_size(bytes ? bytes : 1));
