@@ -1,0 +1,65 @@
+#!/bin/sh
+# dedup_pass2.sh - dedup's second pass (the kept records copied from the
+# input, or from the decoded copy of a compressed input) gives the same bytes
+# on one thread and on two (a reading and a writing thread): a corpus of many
+# 1 MiB batches, with exact and near duplicates, blank lines and CRLF lines
+# (records that are not followed by exactly "\n" break a run of kept records),
+# plain, .zst and .gz, and a directory of plain files.
+set -u
+N=${NEARDUP:?set NEARDUP to the neardup binary}
+S=tests/data/sample.jsonl
+T=$(mktemp -d /tmp/nd_pass2_sh.XXXXXX)
+trap 'rm -rf "$T"' EXIT
+fail() { echo "dedup_pass2.sh: FAIL: $*" >&2; exit 1; }
+
+# 120 rounds of the 30 sample records (~4.8 MB): even rounds copy the texts
+# (duplicates of round 0), odd rounds prefix a word unique to the round
+# (near-duplicates at most thresholds, distinct at -t 1).
+awk -v R=120 '
+{ line[NR] = $0 }
+END {
+    for (r = 0; r < R; r++)
+        for (i = 1; i <= NR; i++) {
+            s = line[i]
+            sub(/"id": "/, "\"id\": \"r" r "-", s)
+            if (r % 2) sub(/"text": "/, "\"text\": \"round" r " ", s)
+            if ((r * NR + i) % 7 == 0) s = s "\r"
+            print s
+            if ((r * NR + i) % 50 == 0) print ""
+        }
+}' "$S" > "$T/c.jsonl"
+[ "$(wc -c < "$T/c.jsonl")" -gt 3000000 ] || fail "the corpus is too small to span several batches"
+zstd -q -c "$T/c.jsonl" > "$T/c.jsonl.zst"
+gzip -c "$T/c.jsonl" > "$T/c.jsonl.gz"
+
+for t in 0.8 1; do
+    "$N" dedup "$T/c.jsonl" -t $t -j 1 -q -o "$T/k1" --clusters "$T/cl1" || fail "dedup -j 1 -t $t"
+    total=$(grep -c . "$T/c.jsonl")
+    kept=$(wc -l < "$T/k1")
+    [ "$kept" -gt 0 ] && [ "$kept" -lt "$total" ] || fail "-t $t kept $kept of $total"
+    for in in c.jsonl c.jsonl.zst c.jsonl.gz; do
+        for j in 2 3; do
+            "$N" dedup "$T/$in" -t $t -j $j -q -o "$T/k" --clusters "$T/cl" || fail "dedup $in -j $j -t $t"
+            cmp -s "$T/k" "$T/k1" || fail "$in -j $j -t $t: kept records differ from -j 1"
+            cmp -s "$T/cl" "$T/cl1" || fail "$in -j $j -t $t: clusters differ from -j 1"
+        done
+    done
+done
+
+# kept records are the input lines themselves (a CRLF line loses its "\r")
+tr -d '\r' < "$T/c.jsonl" | grep -v '^$' > "$T/lines"
+awk 'NR == FNR { have[$0] = 1; next } !($0 in have) { bad++ } END { exit bad > 0 }' "$T/lines" "$T/k1" ||
+    fail "a kept record is not an input line"
+
+# plain files: records are whole files, written as JSONL objects
+mkdir "$T/d"
+i=0
+while [ $i -lt 40 ]; do
+    printf 'file number %d shares this sentence with its twin, word for word, %d\n' $((i / 2)) $((i / 2)) > "$T/d/f$i.txt"
+    i=$((i + 1))
+done
+"$N" dedup "$T/d" -j 1 -q -o "$T/p1" || fail "dedup dir -j 1"
+"$N" dedup "$T/d" -j 2 -q -o "$T/p2" || fail "dedup dir -j 2"
+cmp -s "$T/p1" "$T/p2" || fail "directory: -j 2 differs from -j 1"
+[ "$(wc -l < "$T/p1")" -eq 20 ] || fail "directory: $(wc -l < "$T/p1") kept, expected 20"
+echo "dedup_pass2.sh: ok"
