@@ -210,20 +210,11 @@ __attribute__((target("avx512f"))) static int seeds_avx512(const nd_tokens *ta, 
         __m512i a = _mm512_and_si512(_mm512_loadu_si512((const void *)(ga + i)), keys);
         __m512i b = _mm512_and_si512(_mm512_loadu_si512((const void *)(gb + j)), keys);
         __mmask8 m = _mm512_cmpeq_epi64_mask(a, b);
-        b = _mm512_alignr_epi64(b, b, 1);
-        m |= _mm512_cmpeq_epi64_mask(a, b);
-        b = _mm512_alignr_epi64(b, b, 1);
-        m |= _mm512_cmpeq_epi64_mask(a, b);
-        b = _mm512_alignr_epi64(b, b, 1);
-        m |= _mm512_cmpeq_epi64_mask(a, b);
-        b = _mm512_alignr_epi64(b, b, 1);
-        m |= _mm512_cmpeq_epi64_mask(a, b);
-        b = _mm512_alignr_epi64(b, b, 1);
-        m |= _mm512_cmpeq_epi64_mask(a, b);
-        b = _mm512_alignr_epi64(b, b, 1);
-        m |= _mm512_cmpeq_epi64_mask(a, b);
-        b = _mm512_alignr_epi64(b, b, 1);
-        m |= _mm512_cmpeq_epi64_mask(a, b);
+#pragma GCC unroll 8
+        for (int r = 1; r < 8; r++) { /* B's block rotated by one lane more each time */
+            b = _mm512_alignr_epi64(b, b, 1);
+            m |= _mm512_cmpeq_epi64_mask(a, b);
+        }
         if (!m) {
             uint32_t la = nd_kgram_key(ga[i + 7]), lb = nd_kgram_key(gb[j + 7]);
             i += (size_t)(la < lb) * 8;
@@ -245,12 +236,11 @@ __attribute__((target("avx2"))) static int seeds_avx2(const nd_tokens *ta, const
         __m256i a = _mm256_and_si256(_mm256_loadu_si256((const void *)(ga + i)), keys);
         __m256i b = _mm256_and_si256(_mm256_loadu_si256((const void *)(gb + j)), keys);
         __m256i m = _mm256_cmpeq_epi64(a, b);
-        b = _mm256_permute4x64_epi64(b, 0x39); /* rotate by one lane */
-        m = _mm256_or_si256(m, _mm256_cmpeq_epi64(a, b));
-        b = _mm256_permute4x64_epi64(b, 0x39);
-        m = _mm256_or_si256(m, _mm256_cmpeq_epi64(a, b));
-        b = _mm256_permute4x64_epi64(b, 0x39);
-        m = _mm256_or_si256(m, _mm256_cmpeq_epi64(a, b));
+#pragma GCC unroll 4
+        for (int r = 1; r < 4; r++) {
+            b = _mm256_permute4x64_epi64(b, 0x39); /* rotate by one lane */
+            m = _mm256_or_si256(m, _mm256_cmpeq_epi64(a, b));
+        }
         if (_mm256_testz_si256(m, m)) {
             uint32_t la = nd_kgram_key(ga[i + 3]), lb = nd_kgram_key(gb[j + 3]);
             i += (size_t)(la < lb) * 4;

@@ -553,9 +553,10 @@ static inline int any_bit(const uint64_t *m, size_t a, size_t b)
 
 /* A text of ASCII only (most news text): every run of set bits in the word
  * mask is one word.  The runs' edges are the set bits of m ^ (m << 1), which
- * alternate start, end, start...: a few instructions per word. */
-static int ascii_words(nd_tokenizer *tk, const uint64_t *m, size_t nblk, size_t len,
-                       const unsigned char *low, nd_tokens *out)
+ * alternate start, end, start...: a few instructions per word.  The words'
+ * spans first (hashes 0), then their hashes (ascii_words, 8 at a time in
+ * ascii_words_avx512). */
+static inline int ascii_spans(const uint64_t *m, size_t nblk, size_t len, nd_tokens *out)
 {
     uint64_t carry = 0;
     size_t start = 0;
@@ -566,17 +567,23 @@ static int ascii_words(nd_tokenizer *tk, const uint64_t *m, size_t nblk, size_t 
         while (edges) {
             size_t pos = 64 * b + (size_t)__builtin_ctzll(edges);
             edges &= edges - 1;
-            if (!inside) {
-                start = pos;
-            } else if (push_token(out, short_hash(tk, low + start, pos - start), start, pos)) {
-                return NEARDUP_E_NOMEM;
-            }
+            if (!inside) start = pos;
+            else if (push_token(out, 0, start, pos)) return NEARDUP_E_NOMEM;
             inside = !inside;
         }
     }
     /* a word running to the end (the tail's padding ends it unless len % 64 == 0) */
-    if (inside && push_token(out, short_hash(tk, low + start, len - start), start, len))
-        return NEARDUP_E_NOMEM;
+    if (inside && push_token(out, 0, start, len)) return NEARDUP_E_NOMEM;
+    return NEARDUP_OK;
+}
+
+static int ascii_words(nd_tokenizer *tk, const uint64_t *m, size_t nblk, size_t len,
+                       const unsigned char *low, nd_tokens *out)
+{
+    size_t first = out->n;
+    if (ascii_spans(m, nblk, len, out)) return NEARDUP_E_NOMEM;
+    for (size_t i = first; i < out->n; i++)
+        out->hash[i] = short_hash(tk, low + out->span[i].start, out->span[i].end - out->span[i].start);
     return NEARDUP_OK;
 }
 
@@ -634,22 +641,9 @@ ND_AVX512_TARGET static inline __m512i short_hash8_avx512(const nd_tokenizer *tk
 ND_AVX512_TARGET static int ascii_words_avx512(nd_tokenizer *tk, const uint64_t *m, size_t nblk, size_t len,
                                               const unsigned char *low, nd_tokens *out)
 {
-    uint64_t carry = 0;
-    size_t start = 0;
-    int inside = 0;
-    for (size_t b = 0; b < nblk; b++) {
-        uint64_t edges = m[b] ^ (m[b] << 1 | carry);
-        carry = m[b] >> 63;
-        while (edges) {
-            size_t pos = 64 * b + (size_t)__builtin_ctzll(edges);
-            edges &= edges - 1;
-            if (!inside) start = pos;
-            else if (push_token(out, 0, start, pos)) return NEARDUP_E_NOMEM;
-            inside = !inside;
-        }
-    }
-    if (inside && push_token(out, 0, start, len)) return NEARDUP_E_NOMEM;
-    size_t i = 0, n = out->n;
+    size_t i = out->n;
+    if (ascii_spans(m, nblk, len, out)) return NEARDUP_E_NOMEM;
+    size_t n = out->n;
     const __m512i sixteen = _mm512_set1_epi64(16);
     for (; i + 8 <= n; i += 8) {
         __m512i sp = _mm512_loadu_si512((const void *)(out->span + i));

@@ -34,14 +34,22 @@ int nd_exit_status(int code)
     }
 }
 
+/* The capacity (doubling from cap, or from first) that holds need; 0 on overflow. */
+static size_t doubled_cap(size_t cap, size_t first, size_t need, size_t elem)
+{
+    size_t ncap = cap ? cap : first;
+    while (ncap < need) {
+        if (ncap > SIZE_MAX / 2 / elem) return 0;
+        ncap *= 2;
+    }
+    return ncap;
+}
+
 int nd_grow(void **ptr, size_t *cap, size_t need, size_t elem)
 {
     if (need <= *cap) return 0;
-    size_t ncap = *cap ? *cap : 16;
-    while (ncap < need) {
-        if (ncap > SIZE_MAX / 2 / elem) return -1;
-        ncap *= 2;
-    }
+    size_t ncap = doubled_cap(*cap, 16, need, elem);
+    if (!ncap) return -1;
     void *p = realloc(*ptr, ncap * elem);
     if (!p) return -1;
     *ptr = p;
@@ -111,11 +119,8 @@ void *nd_map_realloc(void *p, size_t old_bytes, size_t new_bytes)
 int nd_map_grow(void **ptr, size_t *cap, size_t need, size_t elem)
 {
     if (need <= *cap) return 0;
-    size_t ncap = *cap ? *cap : 4096;
-    while (ncap < need) {
-        if (ncap > SIZE_MAX / 2 / elem) return -1;
-        ncap *= 2;
-    }
+    size_t ncap = doubled_cap(*cap, 4096, need, elem);
+    if (!ncap) return -1;
     void *p = nd_map_realloc(*ptr, *cap * elem, ncap * elem);
     if (!p) return -1;
     *ptr = p;
