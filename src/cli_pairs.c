@@ -212,7 +212,7 @@ int nd_job_run(nd_job *j, char **inputs, int ninputs)
         free(lp);
         return nd_cli_error(NEARDUP_E_NOMEM, "out of memory merging pairs");
     }
-    memcpy(all + j->npairs, lp, nlp * sizeof *lp);
+    if (nlp) memcpy(all + j->npairs, lp, nlp * sizeof *lp); /* lp may be NULL when empty */
     free(lp);
     j->pairs = all;
     j->npairs += nlp;
