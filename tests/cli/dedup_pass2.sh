@@ -1,9 +1,11 @@
 #!/bin/sh
-# dedup_pass2.sh - dedup's second pass (the kept records copied from the
-# input, or from the decoded copy of a compressed input) gives the same bytes
-# on one thread and on two (a reading and a writing thread): a corpus of many
-# 1 MiB batches, with exact and near duplicates, blank lines and CRLF lines
-# (records that are not followed by exactly "\n" break a run of kept records),
+# dedup_pass2.sh - dedup gives the same bytes on one thread and on several,
+# with the signature arrays growing past their first 4,096 rows while threads
+# sketch, and in the second pass (the kept records copied from the input, or
+# from the decoded copy of a compressed input, by a reading and a writing
+# thread).  A corpus of many 1 MiB batches, with exact
+# and near duplicates, blank lines and CRLF lines (records that are not
+# followed by exactly "\n" break a run of kept records), bad records skipped,
 # plain, .zst and .gz, and a directory of plain files.
 set -u
 N=${NEARDUP:?set NEARDUP to the neardup binary}
@@ -12,10 +14,10 @@ T=$(mktemp -d /tmp/nd_pass2_sh.XXXXXX)
 trap 'rm -rf "$T"' EXIT
 fail() { echo "dedup_pass2.sh: FAIL: $*" >&2; exit 1; }
 
-# 120 rounds of the 30 sample records (~4.8 MB): even rounds copy the texts
+# 300 rounds of the 30 sample records (9,000 records, ~12 MB): even rounds copy the texts
 # (duplicates of round 0), odd rounds prefix a word unique to the round
 # (near-duplicates at most thresholds, distinct at -t 1).
-awk -v R=120 '
+awk -v R=300 '
 { line[NR] = $0 }
 END {
     for (r = 0; r < R; r++)
@@ -45,6 +47,17 @@ for t in 0.8 1; do
         done
     done
 done
+
+# bad records (not JSON, no text) skipped: the same rows left empty on any thread count
+awk '{ print } NR % 997 == 0 { print "{not json" } NR % 1999 == 0 { print "{\"id\": \"x" NR "\"}" }' \
+    "$T/c.jsonl" > "$T/bad.jsonl"
+"$N" dedup "$T/bad.jsonl" --skip-bad -t 1 -j 1 -q -o "$T/b1" --clusters "$T/bc1" 2> "$T/e1" || fail "dedup --skip-bad -j 1"
+grep -q "skipped 13 bad records" "$T/e1" || fail "the bad records were not reported: $(head -2 "$T/e1")"
+for j in 2 3; do
+    "$N" dedup "$T/bad.jsonl" --skip-bad -t 1 -j $j -q -o "$T/b" --clusters "$T/bc" 2> "$T/e" || fail "dedup --skip-bad -j $j"
+    cmp -s "$T/b" "$T/b1" && cmp -s "$T/bc" "$T/bc1" && cmp -s "$T/e" "$T/e1" || fail "--skip-bad -j $j differs from -j 1"
+done
+cmp -s "$T/b1" "$T/k1" || fail "skipping the bad records changed what is kept"
 
 # kept records are the input lines themselves (a CRLF line loses its "\r")
 tr -d '\r' < "$T/c.jsonl" | grep -v '^$' > "$T/lines"
