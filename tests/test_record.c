@@ -112,6 +112,10 @@ static void embedded_nul_and_utf8(void **state)
     assert_int_equal(d.text_len, 3);
     assert_memory_equal(d.text, "a\0b", 3);
     assert_int_equal(d.id_len, 3);
+    /* an escaped backslash before "u0000" is text, not a NUL: "a\u0000b", 8 bytes */
+    assert_int_equal(parse(p, "{\"id\": \"e\", \"text\": \"a\\\\u0000b\"}", &d, &err), NEARDUP_OK);
+    assert_int_equal(d.text_len, 8);
+    assert_memory_equal(d.text, "a\\u0000b", 8);
     const char *u = "h\xc3\xa9llo \xe6\x97\xa5\xe6\x9c\xac \xf0\x9f\x98\x80";
     char line[128];
     snprintf(line, sizeof line, "{\"id\": \"u\", \"text\": \"%s\"}", u);
