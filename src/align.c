@@ -92,8 +92,8 @@ static size_t key_lower_bound(const nd_kgram *g, size_t n, uint32_t key)
 /* The seeds of the run of equal keys at ga[*i] and gb[*j] (runs end by ie, je);
  * moves *i and *j past it.  Keys shared by more than MAX_OCC positions on a
  * side (repeated boilerplate within a text) seed nothing. */
-static int emit_run(const nd_tokens *ta, const nd_kgram *ga, size_t *i, size_t ie, const nd_kgram *gb,
-                    size_t *j, size_t je, seed **s, size_t *n, size_t *cap)
+static int emit_run(const nd_kgram *ga, size_t *i, size_t ie, const nd_kgram *gb, size_t *j, size_t je, seed **s,
+                    size_t *n, size_t *cap)
 {
     uint32_t key = nd_kgram_key(ga[*i]);
     size_t i1 = *i, j1 = *j;
@@ -102,20 +102,33 @@ static int emit_run(const nd_tokens *ta, const nd_kgram *ga, size_t *i, size_t i
     if (i1 - *i <= MAX_OCC && j1 - *j <= MAX_OCC) {
         if (nd_grow((void **)s, cap, *n + (i1 - *i) * (j1 - *j), sizeof **s)) return NEARDUP_E_NOMEM;
         for (size_t x = *i; x < i1; x++)
-            for (size_t y = *j; y < j1; y++) {
-                (*s)[(*n)++] = (seed){nd_kgram_pos(ga[x]), nd_kgram_pos(gb[y])};
-            }
+            for (size_t y = *j; y < j1; y++) (*s)[(*n)++] = (seed){nd_kgram_pos(ga[x]), nd_kgram_pos(gb[y])};
     }
     *i = i1;
     *j = j1;
     return NEARDUP_OK;
 }
 
+/* emit_run, with its common case inline: a k-gram found once in each text
+ * (one seed, in the room find_seeds reserved). */
+static inline int take_run(const nd_kgram *ga, size_t *i, size_t ie, const nd_kgram *gb, size_t *j, size_t je,
+                           seed **s, size_t *n, size_t *cap)
+{
+    uint32_t key = nd_kgram_key(ga[*i]);
+    if ((*i + 1 == ie || nd_kgram_key(ga[*i + 1]) != key) && (*j + 1 == je || nd_kgram_key(gb[*j + 1]) != key) &&
+        *n < *cap) {
+        (*s)[(*n)++] = (seed){nd_kgram_pos(ga[*i]), nd_kgram_pos(gb[*j])};
+        ++*i, ++*j;
+        return NEARDUP_OK;
+    }
+    return emit_run(ga, i, ie, gb, j, je, s, n, cap);
+}
+
 /* Advances the plain merge of ga[*i..na) and gb[*j..nb) until *i reaches
  * stop_i or *j reaches stop_j (a run of equal keys is always taken whole, so
  * either may end past its stop). */
-static int merge_until(const nd_tokens *ta, const nd_kgram *ga, size_t *i, size_t na, const nd_kgram *gb,
-                       size_t *j, size_t nb, size_t stop_i, size_t stop_j, seed **s, size_t *n, size_t *cap)
+static int merge_until(const nd_kgram *ga, size_t *i, size_t na, const nd_kgram *gb, size_t *j, size_t nb,
+                       size_t stop_i, size_t stop_j, seed **s, size_t *n, size_t *cap)
 {
     if (stop_i > na) stop_i = na;
     if (stop_j > nb) stop_j = nb;
@@ -126,14 +139,7 @@ static int merge_until(const nd_tokens *ta, const nd_kgram *ga, size_t *i, size_
             *j += kb < ka;
             continue;
         }
-        /* the common case: a k-gram found once in each text, one seed */
-        if ((*i + 1 == na || nd_kgram_key(ga[*i + 1]) != ka) && (*j + 1 == nb || nd_kgram_key(gb[*j + 1]) != kb) &&
-            *n < *cap) {
-            (*s)[(*n)++] = (seed){nd_kgram_pos(ga[*i]), nd_kgram_pos(gb[*j])};
-            ++*i, ++*j;
-            continue;
-        }
-        if (emit_run(ta, ga, i, na, gb, j, nb, s, n, cap)) return NEARDUP_E_NOMEM;
+        if (take_run(ga, i, na, gb, j, nb, s, n, cap)) return NEARDUP_E_NOMEM;
     }
     return NEARDUP_OK;
 }
@@ -146,10 +152,10 @@ static int merge_until(const nd_tokens *ta, const nd_kgram *ga, size_t *i, size_
  * key space is cut into MERGE_WAYS ranges (keys are uniform hashes) whose
  * merges advance side by side in one loop: two independent chains (5% less
  * CPU for all of overlap on news-40k; four ran out of registers and were
- * slower).  A run of equal keys never straddles a cut, and the seeds are
- * sorted afterwards, so the result is the plain merge's. */
-static int seeds_portable(const nd_tokens *ta, const nd_kgram *ga, size_t na, const nd_kgram *gb, size_t nb,
-                          seed **s, size_t *n, size_t *cap)
+ * slower).  A run of equal keys never straddles a cut, and make_segments
+ * orders the seeds afterwards, so the result is the plain merge's. */
+static int seeds_portable(const nd_kgram *ga, size_t na, const nd_kgram *gb, size_t nb, seed **s, size_t *n,
+                          size_t *cap)
 {
     int rc = NEARDUP_OK;
     size_t i[MERGE_WAYS], ie[MERGE_WAYS], j[MERGE_WAYS], je[MERGE_WAYS];
@@ -174,7 +180,7 @@ static int seeds_portable(const nd_tokens *ta, const nd_kgram *ga, size_t na, co
         }
         if (eq) { /* rare: the shared k-grams */
             for (unsigned q = 0; q < MERGE_WAYS && rc == NEARDUP_OK; q++)
-                if (ka[q] == kb[q]) rc = emit_run(ta, ga, &i[q], ie[q], gb, &j[q], je[q], s, n, cap);
+                if (ka[q] == kb[q]) rc = take_run(ga, &i[q], ie[q], gb, &j[q], je[q], s, n, cap);
             continue;
         }
         for (unsigned q = 0; q < MERGE_WAYS; q++) {
@@ -183,7 +189,7 @@ static int seeds_portable(const nd_tokens *ta, const nd_kgram *ga, size_t na, co
         }
     }
     for (unsigned q = 0; q < ways && rc == NEARDUP_OK; q++) /* what is left of each range */
-        rc = merge_until(ta, ga, &i[q], ie[q], gb, &j[q], je[q], SIZE_MAX, SIZE_MAX, s, n, cap);
+        rc = merge_until(ga, &i[q], ie[q], gb, &j[q], je[q], SIZE_MAX, SIZE_MAX, s, n, cap);
     return rc;
 }
 
@@ -200,9 +206,8 @@ static int seeds_portable(const nd_tokens *ta, const nd_kgram *ga, size_t na, co
 #include <immintrin.h>
 #define ND_BLOCK_MERGE 1
 
-__attribute__((target("avx512f"))) static int seeds_avx512(const nd_tokens *ta, const nd_kgram *ga, size_t na,
-                                                            const nd_kgram *gb, size_t nb, seed **s,
-                                                            size_t *n, size_t *cap)
+__attribute__((target("avx512f"))) static int seeds_avx512(const nd_kgram *ga, size_t na, const nd_kgram *gb,
+                                                            size_t nb, seed **s, size_t *n, size_t *cap)
 {
     const __m512i keys = _mm512_set1_epi64((long long)~(uint64_t)UINT32_MAX);
     size_t i = 0, j = 0;
@@ -221,14 +226,13 @@ __attribute__((target("avx512f"))) static int seeds_avx512(const nd_tokens *ta, 
             j += (size_t)(lb < la) * 8;
             continue;
         }
-        if (merge_until(ta, ga, &i, na, gb, &j, nb, i + 8, j + 8, s, n, cap)) return NEARDUP_E_NOMEM;
+        if (merge_until(ga, &i, na, gb, &j, nb, i + 8, j + 8, s, n, cap)) return NEARDUP_E_NOMEM;
     }
-    return merge_until(ta, ga, &i, na, gb, &j, nb, SIZE_MAX, SIZE_MAX, s, n, cap);
+    return merge_until(ga, &i, na, gb, &j, nb, SIZE_MAX, SIZE_MAX, s, n, cap);
 }
 
-__attribute__((target("avx2"))) static int seeds_avx2(const nd_tokens *ta, const nd_kgram *ga, size_t na,
-                                                        const nd_kgram *gb, size_t nb, seed **s, size_t *n,
-                                                        size_t *cap)
+__attribute__((target("avx2"))) static int seeds_avx2(const nd_kgram *ga, size_t na, const nd_kgram *gb,
+                                                        size_t nb, seed **s, size_t *n, size_t *cap)
 {
     const __m256i keys = _mm256_set1_epi64x((long long)~(uint64_t)UINT32_MAX);
     size_t i = 0, j = 0;
@@ -247,17 +251,17 @@ __attribute__((target("avx2"))) static int seeds_avx2(const nd_tokens *ta, const
             j += (size_t)(lb < la) * 4;
             continue;
         }
-        if (merge_until(ta, ga, &i, na, gb, &j, nb, i + 4, j + 4, s, n, cap)) return NEARDUP_E_NOMEM;
+        if (merge_until(ga, &i, na, gb, &j, nb, i + 4, j + 4, s, n, cap)) return NEARDUP_E_NOMEM;
     }
-    return merge_until(ta, ga, &i, na, gb, &j, nb, SIZE_MAX, SIZE_MAX, s, n, cap);
+    return merge_until(ga, &i, na, gb, &j, nb, SIZE_MAX, SIZE_MAX, s, n, cap);
 }
 #endif
 
 /* All (a, b) positions where A and B share a k-gram, in no particular order:
  * the shared keys come from a merge of the two sorted k-gram lists, by the
  * widest block merge this CPU runs (merge: ND_MERGE_* of nd_align_opts). */
-static int find_seeds(const nd_tokens *ta, const nd_kgram *ga, size_t na, const nd_kgram *gb,
-                      size_t nb, unsigned merge, seed **out, size_t *nout)
+static int find_seeds(const nd_kgram *ga, size_t na, const nd_kgram *gb, size_t nb, unsigned merge, seed **out,
+                      size_t *nout)
 {
     size_t n = 0, cap = 0;
     seed *s = NULL;
@@ -272,12 +276,12 @@ static int find_seeds(const nd_tokens *ta, const nd_kgram *ga, size_t na, const 
         else merge = ND_MERGE_PORTABLE;
     }
     if (merge == ND_MERGE_AVX512 && __builtin_cpu_supports("avx512f"))
-        rc = seeds_avx512(ta, ga, na, gb, nb, &s, &n, &cap);
+        rc = seeds_avx512(ga, na, gb, nb, &s, &n, &cap);
     else if (merge == ND_MERGE_AVX2 && __builtin_cpu_supports("avx2"))
-        rc = seeds_avx2(ta, ga, na, gb, nb, &s, &n, &cap);
+        rc = seeds_avx2(ga, na, gb, nb, &s, &n, &cap);
     else
 #endif
-        rc = seeds_portable(ta, ga, na, gb, nb, &s, &n, &cap);
+        rc = seeds_portable(ga, na, gb, nb, &s, &n, &cap);
     if (rc) {
         free(s);
         return rc;
@@ -461,7 +465,7 @@ int nd_align_kgrams(const nd_tokens *ta, const nd_kgram *ga, size_t na, const nd
     *nout = 0;
     seed *s = NULL;
     size_t ns = 0, ng = 0, nc = 0;
-    int rc = find_seeds(ta, ga, na, gb, nb, o->merge, &s, &ns);
+    int rc = find_seeds(ga, na, gb, nb, o->merge, &s, &ns);
     if (rc) return rc;
     segment *g = make_segments(s, ns, k, ta->n, nb, &ng);
     free(s);

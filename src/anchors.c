@@ -120,24 +120,14 @@ static int scatter_slice(void *arg, size_t t)
     return 0;
 }
 
-static void insertion_sort_anchors(nd_anchor *a, size_t n)
-{
-    for (size_t i = 1; i < n; i++) { /* stable: only strictly greater hashes move */
-        nd_anchor x = a[i];
-        size_t k = i;
-        for (; k > 0 && a[k - 1].hash > x.hash; k--) a[k] = a[k - 1];
-        a[k] = x;
-    }
-}
-
 static int finish_group(void *arg, size_t g)
 {
     index_job *j = arg;
     size_t v0 = g * GROUP_BUCKETS, v1 = v0 + GROUP_BUCKETS < j->nb ? v0 + GROUP_BUCKETS : j->nb;
     for (size_t v = v0; v < v1; v++) {
         size_t lo = j->bstart[v], m = j->bstart[v + 1] - lo;
-        if (m <= 48) insertion_sort_anchors(j->srt + lo, m);
-        else if (nd_sort_band_recs((nd_band_rec *)(j->srt + lo), m)) return -1; /* skewed keys */
+        /* stable by hash (a small bucket: its insertion sort; skewed keys: its radix sort) */
+        if (nd_sort_band_recs((nd_band_rec *)(j->srt + lo), m)) return -1;
     }
     nd_anchor_stats *st = &j->gst[g];
     const nd_anchor *r = j->srt;

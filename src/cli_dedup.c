@@ -52,8 +52,6 @@ static int on_option(void *p, int id, const char *arg)
     return 0;
 }
 
-/* Pass 2: copies kept records to out in input order.  JSONL records go out
- * byte for byte; a plain file becomes {"id": PATH, "text": CONTENTS}. */
 /* Writes the kept records of one batch of the second pass; *r counts records. */
 static int write_batch(const nd_job *j, const uint32_t *rep, const nd_batch *b, uint64_t *r, FILE *out,
                        nd_error *err)
@@ -121,6 +119,8 @@ static void *pass2_writer(void *arg)
     }
 }
 
+/* Pass 2: copies kept records to out in input order.  JSONL records go out
+ * byte for byte; a plain file becomes {"id": PATH, "text": CONTENTS}. */
 static int write_kept(nd_job *j, const uint32_t *rep, FILE *out, nd_error *err)
 {
     int rc = nd_reader_rewind(j->reader, err);

@@ -54,16 +54,20 @@ void nd_lsh_params(double t, unsigned k, unsigned *bands, unsigned *rows)
     }
 }
 
+static inline uint64_t band_key(const uint32_t *sig, unsigned b, unsigned rows, uint64_t seed)
+{
+    return XXH3_64bits_withSeed(sig + (size_t)b * rows, rows * sizeof *sig, seed + b);
+}
+
 nd_band_rec nd_lsh_band_record(const uint32_t *sig, unsigned b, unsigned rows, uint64_t seed,
                                uint32_t doc)
 {
-    return (nd_band_rec){XXH3_64bits_withSeed(sig + (size_t)b * rows, rows * sizeof *sig, seed + b), doc, 0};
+    return (nd_band_rec){band_key(sig, b, rows, seed), doc, 0};
 }
 
 void nd_lsh_band_keys(const uint32_t *sig, unsigned bands, unsigned rows, uint64_t seed, uint64_t *key)
 {
-    for (unsigned b = 0; b < bands; b++)
-        key[b] = XXH3_64bits_withSeed(sig + (size_t)b * rows, rows * sizeof *sig, seed + b);
+    for (unsigned b = 0; b < bands; b++) key[b] = band_key(sig, b, rows, seed);
 }
 
 void nd_lsh_band_records(const uint32_t *sig, unsigned bands, unsigned rows, uint64_t seed,

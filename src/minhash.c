@@ -27,11 +27,14 @@ static inline uint64_t fmix64(uint64_t x)
     return x;
 }
 
+/* The bin of a mixed hash: its top 32 bits scaled to [0, k) (Lemire's fast range). */
+static inline unsigned bin_of(uint64_t x, unsigned k) { return (unsigned)(((x >> 32) * k) >> 32); }
+
 /* The bin an empty bin borrows from on this attempt. */
 static inline unsigned probe(uint64_t seed, unsigned bin, unsigned attempt, unsigned k)
 {
     uint64_t x = fmix64(seed ^ ((uint64_t)bin << 32 | attempt));
-    return (unsigned)(((x >> 32) * k) >> 32);
+    return bin_of(x, k);
 }
 
 /* The reference: the plain loop (a bit per bin marks it filled, one probe at
@@ -45,7 +48,7 @@ void nd_minhash_ref(const uint64_t *shingles, size_t m, unsigned k, uint64_t see
     memset(filled, 0, (k + 63) / 64 * sizeof *filled);
     for (size_t i = 0; i < m; i++) {
         uint64_t x = fmix64(shingles[i] ^ seed);
-        unsigned bin = (unsigned)(((x >> 32) * k) >> 32); /* Lemire's fast range */
+        unsigned bin = bin_of(x, k);
         uint32_t v = (uint32_t)x, old = sig[bin];
         sig[bin] = v < old ? v : old;
         filled[bin >> 6] |= UINT64_C(1) << (bin & 63);
@@ -117,7 +120,7 @@ void nd_minhash(const uint64_t *shingles, size_t m, unsigned k, uint64_t seed, u
     size_t i = 0;
     for (; i + 2 <= m; i += 2) {
         uint64_t x = fmix64(shingles[i] ^ seed), y = fmix64(shingles[i + 1] ^ seed);
-        unsigned bx = (unsigned)(((x >> 32) * k) >> 32), by = (unsigned)(((y >> 32) * k) >> 32);
+        unsigned bx = bin_of(x, k), by = bin_of(y, k);
         uint32_t vx = (uint32_t)x, vy = (uint32_t)y, ox = sig[bx], oy = odd[by];
         sig[bx] = vx < ox ? vx : ox;
         odd[by] = vy < oy ? vy : oy;
@@ -125,7 +128,7 @@ void nd_minhash(const uint64_t *shingles, size_t m, unsigned k, uint64_t seed, u
     }
     if (i < m) {
         uint64_t x = fmix64(shingles[i] ^ seed);
-        unsigned bx = (unsigned)(((x >> 32) * k) >> 32);
+        unsigned bx = bin_of(x, k);
         uint32_t vx = (uint32_t)x, ox = sig[bx];
         sig[bx] = vx < ox ? vx : ox;
         top |= (uint32_t)(vx == UINT32_MAX);
@@ -136,7 +139,7 @@ void nd_minhash(const uint64_t *shingles, size_t m, unsigned k, uint64_t seed, u
     if (__builtin_expect(top != 0, 0))
         for (size_t s = 0; s < m; s++) {
             uint64_t x = fmix64(shingles[s] ^ seed);
-            unsigned bin = (unsigned)(((x >> 32) * k) >> 32);
+            unsigned bin = bin_of(x, k);
             filled[bin >> 6] |= UINT64_C(1) << (bin & 63);
         }
     for (unsigned w = 0; w < nw; w++) nfilled += (unsigned)__builtin_popcountll(filled[w]);

@@ -222,10 +222,9 @@ static inline uint64_t nd_band_seed(uint64_t sketch_seed)
 nd_band_rec nd_lsh_band_record(const uint32_t *sig, unsigned b, unsigned rows, uint64_t seed,
                                uint32_t doc);
 
-/* Writes the bands band records of one signature. */
-/* The keys of all bands of one signature (those of nd_lsh_band_record) into
- * key[0], key[stride], ..., key[(bands - 1) * stride]. */
+/* The keys of all bands of one signature (those of nd_lsh_band_record) into key[0..bands). */
 void nd_lsh_band_keys(const uint32_t *sig, unsigned bands, unsigned rows, uint64_t seed, uint64_t *key);
+/* Writes the bands band records of one signature. */
 void nd_lsh_band_records(const uint32_t *sig, unsigned bands, unsigned rows, uint64_t seed,
                          uint32_t doc, nd_band_rec *out);
 

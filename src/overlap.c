@@ -530,7 +530,7 @@ int nd_overlap_run(nd_doc_store *s, const nd_overlap_opts *o, uint32_t split, un
         if (!kg) rc = NEARDUP_E_NOMEM;
     }
     if (!rc) {
-        /* 16 bytes a token of fresh memory: its pages mapped in by all
+        /* 8 bytes a k-gram of fresh memory: its pages mapped in by all
          * threads at once, 4 MiB apiece, before the k-grams fill them */
         prefault_job pj = {kg, kg_off[s->n] * sizeof *kg};
         rc = nd_parallel_for((pj.bytes + PREFAULT_CHUNK - 1) / PREFAULT_CHUNK, threads, prefault_one, &pj, NULL);
