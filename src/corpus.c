@@ -257,7 +257,7 @@ nd_reader *nd_reader_open(const char *const *inputs, size_t ninputs, const nd_re
             rc = add_arg(r, inputs[i], &ds, err);
     }
     free(ds.v);
-    if (!rc && (!(r->raw = malloc(RAW_CAP)) || !(r->zd = ZSTD_createDCtx())))
+    if (!rc && (!(r->raw = malloc(RAW_CAP)) || !(r->zd = nd_zstd_dctx_new())))
         rc = nd_fail(err, NEARDUP_E_NOMEM, "out of memory");
     /* accept frames made with zstd --long (windows up to 2 GiB) */
     if (!rc) ZSTD_DCtx_setParameter(r->zd, ZSTD_d_windowLogMax, sizeof(size_t) > 4 ? 31 : 27);
@@ -288,7 +288,7 @@ void nd_reader_free(nd_reader *r)
     }
     free(r->in);
     free(r->raw);
-    free(r->pend);
+    nd_map_free(r->pend, r->pcap);
     if (r->z_ready) inflateEnd(&r->z);
     ZSTD_freeDCtx(r->zd);
     free(r);
@@ -515,7 +515,7 @@ void nd_reader_spool_decoded(nd_reader *r, int on) { r->spool_decoded = on; }
 static int append(nd_reader *r, nd_batch *b, const char *p, size_t len, nd_error *err)
 {
     if (nd_grow((void **)&b->rec, &b->cap_rec, b->n + 1, sizeof *b->rec) ||
-        nd_grow((void **)&b->buf, &b->cap, b->len + len + 1, 1))
+        nd_map_grow((void **)&b->buf, &b->cap, b->len + len + 1, 1))
         return nd_fail(err, NEARDUP_E_NOMEM, "%s:%llu: out of memory for a record of %zu bytes",
                        r->in[r->cur].path, (unsigned long long)r->line, len);
     memcpy(b->buf + b->len, p, len);
@@ -538,7 +538,7 @@ static int fill_pending(nd_reader *r, nd_error *err)
         r->pos = 0;
     }
     size_t want = r->end + RAW_CAP > PEND_MIN ? r->end + RAW_CAP : PEND_MIN;
-    if (nd_grow((void **)&r->pend, &r->pcap, want, 1))
+    if (nd_map_grow((void **)&r->pend, &r->pcap, want, 1))
         return nd_fail(err, NEARDUP_E_NOMEM, "%s:%llu: out of memory for a line of over %zu bytes",
                        r->in[r->cur].path, (unsigned long long)r->line + 1, r->end);
     size_t got;
@@ -603,7 +603,7 @@ static int plain_next(nd_reader *r, nd_batch *b, int *more, nd_error *err)
     if (r->in[r->cur].comp != COMP_NONE || hint < 65536) hint = 65536;
     size_t start = b->len;
     for (;;) {
-        if (nd_grow((void **)&b->buf, &b->cap, b->len + hint, 1) ||
+        if (nd_map_grow((void **)&b->buf, &b->cap, b->len + hint, 1) ||
             nd_grow((void **)&b->rec, &b->cap_rec, b->n + 1, sizeof *b->rec))
             return nd_fail(err, NEARDUP_E_NOMEM, "%s: out of memory reading it", r->in[r->cur].path);
         size_t got;
@@ -699,7 +699,7 @@ const char *nd_reader_path(const nd_reader *r, uint32_t input)
 void nd_batch_free(nd_batch *b)
 {
     if (!b) return;
-    free(b->buf);
+    nd_map_free(b->buf, b->cap);
     free(b->rec);
     memset(b, 0, sizeof *b);
 }

@@ -64,6 +64,9 @@ void *nd_map_realloc(void *p, size_t old_bytes, size_t new_bytes);
 /* nd_grow for nd_map_alloc'ed arrays (free with nd_map_free(*ptr, *cap * elem)). */
 int nd_map_grow(void **ptr, size_t *cap, size_t need, size_t elem);
 void nd_map_free(void *p, size_t bytes);
+/* A zstd stream decoder whose window is an nd_map_alloc mapping (zstd_mem.c);
+ * free it with ZSTD_freeDCtx. */
+struct ZSTD_DCtx_s *nd_zstd_dctx_new(void);
 
 /* ---------- threads ---------- */
 
