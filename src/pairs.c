@@ -178,6 +178,67 @@ static int cmp_scored_ab(const void *x, const void *y)
     return a->b < b->b ? -1 : a->b > b->b;
 }
 
+/* Bands filled and sorted ahead, on every thread, into a ring of slots,
+ * while the union-find takes them strictly in band order (so the forest, the
+ * candidate count and the output never depend on the thread count).  At -j 2
+ * the sorting - most of the banding time - is shared, where it ran on one
+ * thread after the pipeline. */
+enum { FEED_SLOTS = 3 };
+
+typedef struct {
+    const nd_sketches *s;
+    const nd_pairs_opts *o;
+    uint64_t *const *keys;
+    unsigned bands, rows;
+    nd_band_rec *recs[FEED_SLOTS];
+    size_t nrec[FEED_SLOTS];
+    int ready[FEED_SLOTS];
+    unsigned claimed, connected; /* bands claimed for sorting; bands connected */
+    int rc;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+} band_feed;
+
+/* Fills and sorts band b into its slot; called without the lock. */
+static void feed_sort(band_feed *fd, unsigned b)
+{
+    unsigned k = b % FEED_SLOTS;
+    size_t n = fill_band(fd->s, fd->o, fd->keys, b, fd->rows, fd->recs[k]);
+    int rc = nd_sort_band_recs(fd->recs[k], n);
+    pthread_mutex_lock(&fd->mu);
+    fd->nrec[k] = n;
+    fd->ready[k] = 1;
+    if (rc) fd->rc = rc;
+    pthread_cond_broadcast(&fd->cv);
+    pthread_mutex_unlock(&fd->mu);
+}
+
+/* Claims the next band when its slot is free (the lock is held). */
+static int feed_claim(band_feed *fd, unsigned *b)
+{
+    if (fd->rc || fd->claimed >= fd->bands || fd->claimed >= fd->connected + FEED_SLOTS) return 0;
+    *b = fd->claimed++;
+    return 1;
+}
+
+static void *feed_helper(void *arg)
+{
+    band_feed *fd = arg;
+    pthread_mutex_lock(&fd->mu);
+    while (!fd->rc && fd->claimed < fd->bands) {
+        unsigned b;
+        if (!feed_claim(fd, &b)) {
+            pthread_cond_wait(&fd->cv, &fd->mu);
+            continue;
+        }
+        pthread_mutex_unlock(&fd->mu);
+        feed_sort(fd, b);
+        pthread_mutex_lock(&fd->mu);
+    }
+    pthread_mutex_unlock(&fd->mu);
+    return NULL;
+}
+
 /* For dedup: only the components matter.  Band by band, each candidate is
  * checked against a union-find first, so a family of m near-identical
  * documents costs m - 1 scores instead of m (m - 1) / 2 in each of the bands
@@ -187,23 +248,50 @@ static int find_forest(const nd_sketches *s, const nd_pairs_opts *o, unsigned ba
                        uint64_t live, nd_scored_pair **out, size_t *nout, nd_pairs_stats *st, nd_error *err)
 {
     forest f = {s, o, malloc((s->n ? s->n : 1) * sizeof *f.parent), NULL, 0, 0, st};
-    nd_band_rec *recs = malloc((live ? live : 1) * sizeof *recs);
-    if (!f.parent || !recs) {
+    band_feed fd = {.s = s, .o = o, .keys = band_keys(s, o, bands, rows), .bands = bands, .rows = rows};
+    int rc = f.parent ? NEARDUP_OK : NEARDUP_E_NOMEM;
+    for (unsigned k = 0; k < FEED_SLOTS && !rc; k++)
+        if (!(fd.recs[k] = malloc((live ? live : 1) * sizeof *fd.recs[k]))) rc = NEARDUP_E_NOMEM;
+    if (rc) {
         free(f.parent);
-        free(recs);
+        for (unsigned k = 0; k < FEED_SLOTS; k++) free(fd.recs[k]);
         return nd_fail(err, NEARDUP_E_NOMEM, "out of memory for %llu band records", (unsigned long long)live);
     }
     for (uint64_t i = 0; i < s->n; i++) f.parent[i] = (uint32_t)i;
-    uint64_t *const *keys = band_keys(s, o, bands, rows);
-    int rc = NEARDUP_OK;
     double t0 = nd_now();
-    for (unsigned b = 0; b < bands && rc == NEARDUP_OK; b++) {
-        size_t nrec = fill_band(s, o, keys, b, rows, recs);
-        st->band_records += nrec;
-        rc = nd_sort_band_recs(recs, nrec);
-        if (rc == NEARDUP_OK && connect_band(&f, recs, nrec, o->max_bucket)) rc = NEARDUP_E_NOMEM;
+    pthread_mutex_init(&fd.mu, NULL);
+    pthread_cond_init(&fd.cv, NULL);
+    unsigned nt = o->threads ? o->threads : 1, nhelp = 0;
+    pthread_t tid[FEED_SLOTS - 1];
+    for (; nhelp + 1 < nt && nhelp < FEED_SLOTS - 1 && nhelp + 1 < bands; nhelp++)
+        if (pthread_create(&tid[nhelp], NULL, feed_helper, &fd)) break; /* fewer helpers: still correct */
+    pthread_mutex_lock(&fd.mu);
+    while (!fd.rc && fd.connected < bands) {
+        unsigned k = fd.connected % FEED_SLOTS, b;
+        if (fd.ready[k]) { /* the next band in order: connect it */
+            pthread_mutex_unlock(&fd.mu);
+            st->band_records += fd.nrec[k];
+            int bad = connect_band(&f, fd.recs[k], fd.nrec[k], o->max_bucket);
+            pthread_mutex_lock(&fd.mu);
+            if (bad) fd.rc = NEARDUP_E_NOMEM;
+            fd.ready[k] = 0;
+            fd.connected++;
+            pthread_cond_broadcast(&fd.cv);
+        } else if (feed_claim(&fd, &b)) { /* sort one ahead, as the helpers do */
+            pthread_mutex_unlock(&fd.mu);
+            feed_sort(&fd, b);
+            pthread_mutex_lock(&fd.mu);
+        } else {
+            pthread_cond_wait(&fd.cv, &fd.mu);
+        }
     }
-    free(recs);
+    rc = fd.rc; /* the helpers stop on it, or find every band claimed */
+    pthread_cond_broadcast(&fd.cv);
+    pthread_mutex_unlock(&fd.mu);
+    for (unsigned t = 0; t < nhelp; t++) pthread_join(tid[t], NULL);
+    pthread_cond_destroy(&fd.cv);
+    pthread_mutex_destroy(&fd.mu);
+    for (unsigned k = 0; k < FEED_SLOTS; k++) free(fd.recs[k]);
     free(f.parent);
     if (rc) {
         free(f.p);

@@ -123,7 +123,7 @@ static void test_pairs_unique_sorts(void **state)
 }
 
 /* dedup's connect_only path (a spanning forest, union-find first) gives the
- * clusters of all accepted pairs: families drifting in chains (a ~ b ~ c, a
+ * clusters of all accepted pairs, the same edges at 1, 2 and 3 threads: families drifting in chains (a ~ b ~ c, a
  * not ~ c), near-identical families, unrelated documents, a small bucket cap
  * so big buckets take the linked path too, at several thresholds. */
 static void test_connect_only_same_clusters(void **state)
@@ -178,6 +178,21 @@ static void test_connect_only_same_clusters(void **state)
                 assert_int_equal(nd_cluster(n, pp, np[forest], forest ? rep_forest : rep_all), NEARDUP_OK);
             }
             assert_memory_equal(rep_all, rep_forest, n * sizeof *rep_all);
+            /* bands are sorted on every thread but joined in band order: the
+             * same forest edges and scores for any thread count */
+            for (unsigned t = 1; t <= 4; t += 2) {
+                nd_pairs_opts ot = o;
+                ot.threads = t;
+                nd_scored_pair *pt;
+                size_t npt;
+                nd_pairs_stats stt;
+                assert_int_equal(nd_find_pairs(&s, &ot, &pt, &npt, &stt, &err), NEARDUP_OK);
+                assert_int_equal(npt, np[1]);
+                assert_int_equal(stt.candidates, st[1].candidates);
+                assert_int_equal(stt.band_records, st[1].band_records);
+                if (npt) assert_memory_equal(pt, p[1], npt * sizeof *pt);
+                free(pt);
+            }
             assert_true(np[1] <= np[0]);       /* a forest: fewer edges */
             assert_true(np[1] > FAMILIES / 2); /* and the test has clusters at all */
             print_message("t=%.1f cap=%zu: %zu pairs, %zu forest edges, %llu scored\n", ts[ti], caps[ci],
