@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """bench.py - issue-5 throughput, scaling and memory figures for `make bench` (run by bench/run.sh).
 
-Measures, each timing repeated --reps times (median reported; the machine is shared and noisy),
+Measures, each timing repeated --reps times (median reported; the machine is shared and noisy;
+the commands whose ratios are targets run in turn, round after round, beside their baselines),
 peak RSS from wait4() (the process and every child it reaped):
 
   news-40k (../shared/corpora/news-40k.jsonl.zst; skipped with a message when absent):
@@ -97,22 +98,49 @@ def remove_outputs(cmd):
             os.unlink(cmd[i + 1])
 
 
+class _Tally:
+    """The runs of one command so far."""
+
+    def __init__(self, label, cmd, shell):
+        self.label, self.cmd, self.shell = label, cmd, shell
+        self.walls, self.cpus, self.rss, self.errs, self.tims = [], [], 0, [], []
+
+    def run(self):
+        remove_outputs(self.cmd)
+        w, c, r, e = run_once(self.cmd, self.shell)
+        self.walls.append(w)
+        self.cpus.append(c)
+        self.rss = max(self.rss, r)
+        self.errs.append(e)
+        self.tims.append(parse_timings(e))
+
+    def result(self, log):
+        tims = self.tims
+        timings = {k: statistics.median(t[k] for t in tims if k in t) for k in tims[0]} if tims[0] else {}
+        r = Run(self.label, self.walls, self.cpus, self.rss, self.errs[0], timings)
+        if log:
+            print("  %-34s median %7.2f s  (%s)  CPU %6.2f s  peak RSS %6.1f MB" % (
+                self.label, r.wall, " ".join("%.2f" % w for w in self.walls), r.cpu, self.rss / 1024),
+                flush=True)
+        return r
+
+
 def measure(label, cmd, reps, shell=False, log=True):
-    walls, cpus, rss, errs, tims = [], [], 0, [], []
+    t = _Tally(label, cmd, shell)
     for _ in range(reps):
-        remove_outputs(cmd)
-        w, c, r, e = run_once(cmd, shell)
-        walls.append(w)
-        cpus.append(c)
-        rss = max(rss, r)
-        errs.append(e)
-        tims.append(parse_timings(e))
-    timings = {k: statistics.median(t[k] for t in tims if k in t) for k in tims[0]} if tims[0] else {}
-    r = Run(label, walls, cpus, rss, errs[0], timings)
-    if log:
-        print("  %-34s median %7.2f s  (%s)  CPU %6.2f s  peak RSS %6.1f MB" % (
-            label, r.wall, " ".join("%.2f" % w for w in walls), r.cpu, rss / 1024), flush=True)
-    return r
+        t.run()
+    return t.result(log)
+
+
+def measure_rounds(specs, reps, log=True):
+    """Runs of several commands taken in turn (A B C A B C ...), so the ratios between them are
+    not skewed by the machine getting busier or quieter between one command's runs and the next's;
+    specs: (label, cmd[, shell]).  Returns their Runs in the same order."""
+    tallies = [_Tally(sp[0], sp[1], sp[2] if len(sp) > 2 else False) for sp in specs]
+    for _ in range(reps):
+        for t in tallies:
+            t.run()
+    return [t.result(log) for t in tallies]
 
 
 def stage_rows(run, mb, plain=None):
@@ -221,7 +249,7 @@ def main(argv=None):
     ap.add_argument("--gen", required=True, help="the compiled bench/gen_big.c")
     ap.add_argument("--corpus", default=nc.DEFAULT_CORPUS)
     ap.add_argument("--out", default="build/bench", help="results and generated data")
-    ap.add_argument("--reps", type=int, default=3)
+    ap.add_argument("--reps", type=int, default=5, help="rounds of the news-40k runs")
     ap.add_argument("--big-copies", type=int, default=18,
                     help="copies of news-40k in the generated corpus (18 = 1.1 GB); 0 = none")
     ap.add_argument("--big-reps", type=int, default=3, help="repetitions on the generated corpus")
@@ -276,20 +304,22 @@ def main(argv=None):
         subprocess.run("zstd -dcq '%s' > '%s.tmp' && mv '%s.tmp' '%s'" % (corpus, plain, plain, plain),
                        shell=True, check=True)
     ndocs = line_count(plain)
-    base_wc = measure("zstd -dc | LC_ALL=C wc -w", "zstd -dc '%s' | LC_ALL=C wc -w" % corpus, R,
-                      shell=True)
     o = os.path.join(tmp, "out.jsonl")
-    d2 = measure("dedup -j 2", [nd, "dedup", corpus, "-o", o, "--timings", "-j", "2"], R)
-    d1 = measure("dedup -j 1", [nd, "dedup", corpus, "-o", o, "--timings", "-j", "1"], R)
-    dp = measure("dedup -j 2 (plain JSONL)", [nd, "dedup", plain, "-o", o, "--timings", "-j", "2"], R)
-    dp1 = measure("dedup -j 1 (plain JSONL)", [nd, "dedup", plain, "-o", o, "--timings", "-j", "1"], R)
-    p2 = measure("pairs -j 2", [nd, "pairs", corpus, "-o", o, "--timings", "-j", "2"], R)
-    p1 = measure("pairs -j 1", [nd, "pairs", corpus, "-o", o, "--timings", "-j", "1"], R)
-    ov = None
     have_overlap = subprocess.run([nd, "overlap", "--help"], stdout=subprocess.DEVNULL,
                                   stderr=subprocess.DEVNULL).returncode == 0
+    # Every figure that enters a target ratio is measured in the same rounds as its baseline.
+    specs = [("zstd -dc | LC_ALL=C wc -w", "zstd -dc '%s' | LC_ALL=C wc -w" % corpus, True),
+             ("dedup -j 2", [nd, "dedup", corpus, "-o", o, "--timings", "-j", "2"]),
+             ("dedup -j 1", [nd, "dedup", corpus, "-o", o, "--timings", "-j", "1"]),
+             ("dedup -j 2 (plain JSONL)", [nd, "dedup", plain, "-o", o, "--timings", "-j", "2"]),
+             ("dedup -j 1 (plain JSONL)", [nd, "dedup", plain, "-o", o, "--timings", "-j", "1"]),
+             ("pairs -j 2", [nd, "pairs", corpus, "-o", o, "--timings", "-j", "2"]),
+             ("pairs -j 1", [nd, "pairs", corpus, "-o", o, "--timings", "-j", "1"])]
     if have_overlap:
-        ov = measure("overlap -j 2", [nd, "overlap", corpus, "-o", o, "--timings", "-j", "2"], R)
+        specs.append(("overlap -j 2", [nd, "overlap", corpus, "-o", o, "--timings", "-j", "2"]))
+    runs = measure_rounds(specs, R)
+    base_wc, d2, d1, dp, dp1, p2, p1 = runs[:7]
+    ov = runs[7] if have_overlap else None
     mb = d2.text_mb()
     zst_mb = os.path.getsize(corpus) / 1e6
 
@@ -345,11 +375,11 @@ def main(argv=None):
             a.big_copies, a.rate, a.big_reps), flush=True)
         bigf = os.path.join(data, "big-%dx.jsonl" % a.big_copies)
         gen(a.gen, corpus, bigf, a.big_copies, a.rate, 7, 0)
-        bwc = measure("LC_ALL=C wc -w", ["sh", "-c", "LC_ALL=C wc -w < '%s'" % bigf], a.big_reps)
         cl = os.path.join(tmp, "big-clusters.jsonl")
-        bd = measure("dedup -j 2", [nd, "dedup", bigf, "-o", o, "--clusters", cl, "--timings",
-                                    "-j", "2"], a.big_reps)
-        bp = measure("pairs -j 2", [nd, "pairs", bigf, "-o", o, "--timings", "-j", "2"], a.big_reps)
+        bwc, bd, bp = measure_rounds([
+            ("LC_ALL=C wc -w", ["sh", "-c", "LC_ALL=C wc -w < '%s'" % bigf]),
+            ("dedup -j 2", [nd, "dedup", bigf, "-o", o, "--clusters", cl, "--timings", "-j", "2"]),
+            ("pairs -j 2", [nd, "pairs", bigf, "-o", o, "--timings", "-j", "2"])], a.big_reps)
         bdocs = ndocs * a.big_copies
         fr = family_recall(cl, ndocs * (a.big_copies - 1))
         big = (bigf, bwc, bd, bp, bdocs, fr)
@@ -367,7 +397,7 @@ def main(argv=None):
     load1 = os.getloadavg()
     md.append("# neardup benchmark (`make bench`%s)\n" % (", QUICK=1" if a.mode == "quick" else ""))
     md.append("%s; commit %s; %s; %d CPUs; load average %.1f at start, %.1f at end; median of %d "
-              "runs (%d on the generated corpus); peak RSS = wait4() maxrss; %.0f s in all.\n" % (
+              "runs (%d on the generated corpus), commands taken in turn round after round; peak RSS = wait4() maxrss; %.0f s in all.\n" % (
                   time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), commit, cpu, os.cpu_count(),
                   load0[0], load1[0], R, a.big_reps, time.perf_counter() - t_start))
 

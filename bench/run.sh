@@ -35,7 +35,7 @@ if [ "$QUICK" = 1 ]; then
     set -- --mode quick --reps 1 --big-copies 0 --slice 2000 --ds-styles reuse/batch
     VARIANTS=${VARIANTS:-0}
 else
-    set -- --mode full --reps 3 --big-copies "${BIG_COPIES:-18}" --big-reps 3 --slice 5000
+    set -- --mode full --reps 5 --big-copies "${BIG_COPIES:-18}" --big-reps 3 --slice 5000
 fi
 
 if [ "${VARIANTS:-1}" != 0 ]; then
