@@ -41,15 +41,18 @@ int main(int argc, char **argv)
      * file, not kill the process with SIGXFSZ and leave a partial file. */
     signal(SIGXFSZ, SIG_IGN);
     signal(SIGPIPE, SIG_DFL);
-    /* Blocks under 32 MiB from the heap, and freed heap kept: the steps after
-     * sketching each allocate and free arrays of a few bytes a document, and
-     * glibc's default (a fresh mmap per large block, returned on free) made
-     * every step touch new 4 KiB pages again (~11 us each on a paravirtualised
-     * VM; the id check on news-40k took 5 ms, now 1 ms).  The largest arrays
-     * are nd_map_alloc mappings and do not depend on this. */
+    /* Blocks under 4 MiB from the heap, and up to 64 MiB of freed heap kept:
+     * the steps after sketching each allocate and free arrays of a few bytes
+     * a document, and glibc's default (a fresh mmap per large block, returned
+     * on free) made every step touch new 4 KiB pages again (~11 us each on a
+     * paravirtualised VM; the id check on news-40k took 5 ms, now 1 ms).
+     * Larger blocks stay mappings, returned when freed: with 32 MiB here,
+     * pairs on a 1 GB corpus peaked 76 MB higher (freed arrays left holes
+     * that the next, larger ones could not use).  The largest arrays are
+     * nd_map_alloc mappings and do not depend on this. */
 #ifdef __GLIBC__
-    mallopt(M_MMAP_THRESHOLD, 32 << 20);
-    mallopt(M_TRIM_THRESHOLD, 256 << 20);
+    mallopt(M_MMAP_THRESHOLD, 4 << 20);
+    mallopt(M_TRIM_THRESHOLD, 64 << 20);
 #endif
     nd_mpi_init(&argc, &argv); /* only when started by mpirun / srun */
     if (argc < 2) {
