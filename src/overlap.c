@@ -69,30 +69,27 @@ static char *arena_take(nd_doc_store *s, size_t bytes, size_t block)
 
 /* ---------- loading ---------- */
 
+/* Each loading thread writes documents straight into its own slice of the
+ * arena, taken CHUNK bytes at a time under the lock: one copy from the
+ * tokenizer's buffers, where filling a batch buffer first and copying it
+ * into the arena moved every token twice (and kept ~8 MB of buffers a slot). */
+#define CHUNK ((size_t)4 << 20)
+
 typedef struct {
     uint64_t *sh, *ah;
     uint32_t *ap;
     size_t cap;
+    char *chunk;  /* the rest of this thread's arena slice */
+    size_t left;
 } thread_state;
 
-/* A batch's documents, in buffers kept from batch to batch (their pages
- * stay mapped), then copied into the arena by batch_done.  The large ones
- * are huge-page mappings: ~4 MB a slot in 4 KiB pages cost 6,000 first
- * touches (~11 us each on a paravirtualised VM) per run on news-40k. */
+/* A batch's documents: where each one's tokens went, and its anchors. */
 typedef struct {
     uint64_t *doc;        /* record index of each document in this batch */
-    uint64_t *ntok, *tlen;
+    nd_doc_ref *ref;
     size_t n, cap;
-    uint64_t *hash;
-    nd_span *span;
-    size_t ntok_all, tok_cap, span_cap;
-    char *text;
-    size_t text_all, text_cap;
     nd_anchor *anc;
     size_t nanc, anc_cap;
-    uint64_t *out_hash;   /* the copies in the arena (batch_done) */
-    nd_span *out_span;
-    char *out_text;
 } batch_out;
 
 typedef struct {
@@ -117,29 +114,43 @@ static void *batch_init(void *u) { return calloc(1, sizeof(batch_out)); }
 static void batch_reset(void *u, void *p)
 {
     batch_out *b = p;
-    b->n = b->ntok_all = b->text_all = b->nanc = 0;
-    b->out_hash = NULL;
-    b->out_span = NULL;
-    b->out_text = NULL;
+    b->n = b->nanc = 0;
 }
 
 static void batch_free(void *u, void *p)
 {
     batch_out *b = p;
     free(b->doc);
-    free(b->ntok);
-    free(b->tlen);
-    nd_map_free(b->hash, b->tok_cap * sizeof *b->hash);
-    nd_map_free(b->span, b->span_cap * sizeof *b->span);
-    nd_map_free(b->text, b->text_cap);
+    free(b->ref);
     nd_map_free(b->anc, b->anc_cap * sizeof *b->anc);
     free(b);
+}
+
+/* bytes (a multiple of 8) of the thread's arena slice; a document larger
+ * than a quarter of a chunk gets a slice of its own. */
+static char *thread_take(ctx *c, thread_state *ts, size_t bytes)
+{
+    size_t block = c->o->arena_block ? c->o->arena_block : ARENA_BLOCK;
+    size_t chunk = CHUNK < block ? CHUNK : block;
+    if (bytes > ts->left) {
+        size_t want = bytes > chunk / 4 ? bytes : chunk;
+        pthread_mutex_lock(&c->arena_lock);
+        char *p = arena_take(c->s, want, block);
+        pthread_mutex_unlock(&c->arena_lock);
+        if (!p || want == bytes) return p; /* the chunk in hand stays for the next documents */
+        ts->chunk = p;
+        ts->left = want;
+    }
+    char *p = ts->chunk;
+    ts->chunk += bytes;
+    ts->left -= bytes;
+    return p;
 }
 
 static int load_doc(void *u, void *tsp, void *bop, uint64_t doc, const nd_doc *d, const nd_tokens *tok,
                     nd_error *err)
 {
-    const ctx *c = u;
+    ctx *c = u;
     thread_state *ts = tsp;
     batch_out *b = bop;
     if (doc > UINT32_MAX - 1)
@@ -152,62 +163,41 @@ static int load_doc(void *u, void *tsp, void *bop, uint64_t doc, const nd_doc *d
         return nd_fail(err, NEARDUP_E_NOMEM, "out of memory holding record %.200s", d->id);
     if (b->n == b->cap) {
         size_t nc = b->cap ? 2 * b->cap : 64;
-        uint64_t *x = realloc(b->doc, nc * sizeof *x), *y, *z;
+        uint64_t *x = realloc(b->doc, nc * sizeof *x);
         if (x) b->doc = x;
-        y = x ? realloc(b->ntok, nc * sizeof *y) : NULL;
-        if (y) b->ntok = y;
-        z = y ? realloc(b->tlen, nc * sizeof *z) : NULL;
-        if (z) b->tlen = z;
-        if (!z) return nd_fail(err, NEARDUP_E_NOMEM, "out of memory holding record %.200s", d->id);
+        nd_doc_ref *y = x ? realloc(b->ref, nc * sizeof *y) : NULL;
+        if (y) b->ref = y;
+        if (!y) return nd_fail(err, NEARDUP_E_NOMEM, "out of memory holding record %.200s", d->id);
         b->cap = nc;
     }
-    if (nd_map_grow((void **)&b->hash, &b->tok_cap, b->ntok_all + tok->n, sizeof *b->hash) ||
-        nd_map_grow((void **)&b->span, &b->span_cap, b->ntok_all + tok->n, sizeof *b->span) ||
-        (c->o->keep_text && nd_map_grow((void **)&b->text, &b->text_cap, b->text_all + d->text_len + 1, 1)) ||
-        nd_map_grow((void **)&b->anc, &b->anc_cap, b->nanc + m, sizeof *b->anc))
+    if (nd_map_grow((void **)&b->anc, &b->anc_cap, b->nanc + m, sizeof *b->anc))
         return nd_fail(err, NEARDUP_E_NOMEM, "out of memory holding record %.200s", d->id);
     nd_shingle(tok->hash, tok->n, c->o->ngram, ND_ANCHOR_SHINGLE_SEED, ts->sh);
     size_t na = nd_winnow(ts->sh, m, nd_anchor_window(c->o->min_words, c->o->ngram), c->o->anchor_seed,
                           ts->ap, ts->ah);
     for (size_t i = 0; i < na; i++) b->anc[b->nanc++] = (nd_anchor){ts->ah[i], (uint32_t)doc, ts->ap[i]};
-    if (tok->n) memcpy(b->hash + b->ntok_all, tok->hash, tok->n * sizeof *tok->hash);
-    if (tok->n) memcpy(b->span + b->ntok_all, tok->span, tok->n * sizeof *tok->span);
-    b->ntok_all += tok->n;
-    if (c->o->keep_text) {
-        if (d->text_len) memcpy(b->text + b->text_all, d->text, d->text_len);
-        b->text_all += d->text_len;
+    _Static_assert(sizeof(nd_span) == sizeof(uint64_t), "spans pack like hashes");
+    size_t tok_bytes = tok->n * sizeof *tok->hash, text_len = c->o->keep_text ? d->text_len : 0;
+    size_t bytes = 2 * tok_bytes + ((text_len + 7) & ~(size_t)7);
+    nd_doc_ref r = {NULL, NULL, NULL, tok->n, text_len};
+    if (bytes) {
+        char *p = thread_take(c, ts, bytes);
+        if (!p) return nd_fail(err, NEARDUP_E_NOMEM, "out of memory holding record %.200s", d->id);
+        if (tok->n) {
+            r.hash = (uint64_t *)p;
+            r.span = (nd_span *)(p + tok_bytes);
+            memcpy(r.hash, tok->hash, tok_bytes);
+            memcpy(r.span, tok->span, tok_bytes);
+        }
+        if (text_len) memcpy(p + 2 * tok_bytes, d->text, text_len);
+        if (text_len) r.text = p + 2 * tok_bytes;
     }
     b->doc[b->n] = doc;
-    b->ntok[b->n] = tok->n;
-    b->tlen[b->n] = c->o->keep_text ? d->text_len : 0;
-    b->n++;
+    b->ref[b->n++] = r;
     return NEARDUP_OK;
 }
 
-/* The batch's tokens and text, copied into one slice of the arena (the
- * copies run on the loading threads, side by side). */
-static int batch_done(void *u, void *bop)
-{
-    ctx *c = u;
-    batch_out *b = bop;
-    size_t tok_bytes = b->ntok_all * sizeof *b->hash, text_bytes = (b->text_all + 7) & ~(size_t)7;
-    size_t bytes = 2 * tok_bytes + text_bytes;
-    if (!bytes) return 0;
-    pthread_mutex_lock(&c->arena_lock);
-    char *p = arena_take(c->s, bytes, c->o->arena_block ? c->o->arena_block : ARENA_BLOCK);
-    pthread_mutex_unlock(&c->arena_lock);
-    if (!p) return -1;
-    _Static_assert(sizeof(nd_span) == sizeof(uint64_t), "spans pack like hashes");
-    b->out_hash = (uint64_t *)p;
-    b->out_span = (nd_span *)(p + tok_bytes);
-    b->out_text = p + 2 * tok_bytes;
-    if (tok_bytes) memcpy(b->out_hash, b->hash, tok_bytes);
-    if (tok_bytes) memcpy(b->out_span, b->span, tok_bytes);
-    if (b->text_all) memcpy(b->out_text, b->text, b->text_all);
-    return 0;
-}
-
-/* Points the batch's documents into their arena slice. */
+/* Points the store at the batch's documents, in input order. */
 static int collect(void *u, void *bop, uint64_t first, size_t n, nd_error *err)
 {
     const ctx *c = u;
@@ -220,19 +210,10 @@ static int collect(void *u, void *bop, uint64_t first, size_t n, nd_error *err)
     s->anc_cap = acap;
     nd_prefault_ahead(s->anc, &s->anc_mapped, (s->nanc + b->nanc) * sizeof *s->anc, s->anc_cap * sizeof *s->anc);
     size_t j = 0;
-    uint64_t tpos = 0, xpos = 0;
     for (size_t i = 0; i < n; i++) {
         uint64_t r = first + i;
         nd_doc_ref d = {NULL, NULL, NULL, 0, 0};
-        if (j < b->n && b->doc[j] == r) { /* else: a skipped record, kept empty */
-            d.ntok = b->ntok[j];
-            d.text_len = b->tlen[j];
-            if (d.ntok) d.hash = b->out_hash + tpos, d.span = b->out_span + tpos;
-            if (d.text_len) d.text = b->out_text + xpos;
-            tpos += d.ntok;
-            xpos += d.text_len;
-            j++;
-        }
+        if (j < b->n && b->doc[j] == r) d = b->ref[j++]; /* else: a skipped record, kept empty */
         s->doc[r] = d;
         s->ntok += d.ntok;
         s->text_len += d.text_len;
@@ -256,7 +237,6 @@ int nd_overlap_load(nd_reader *r, const nd_pipeline_opts *po, const nd_overlap_o
         .batch_reset = batch_reset,
         .batch_free = batch_free,
         .doc = load_doc,
-        .batch_done = batch_done,
         .collect = collect,
     };
     int rc = nd_pipeline_run(r, po, &f, ci, err);

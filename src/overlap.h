@@ -39,11 +39,11 @@ typedef struct {
 /* Every document's tokens (and, with keep_text, text), in input order.
  * Memory: 16 bytes per token (a hash and a span), about 2.5x the text;
  * anchors: 16 bytes per anchor, about 2 per window of w n-grams.  Each
- * loading thread fills its batch's own buffers (reused batch after batch),
- * then copies them whole into a slice of the arena: large blocks mapped with
- * huge pages, so the store's ~200 MB of fresh memory (news-40k) costs a fault
- * per 2 MiB, not per 4 KiB (on a paravirtualised machine ~6-12 us each: a
- * third of overlap's time went to copying into fresh pages). */
+ * loading thread copies its documents from the tokenizer straight into its
+ * own slice of the arena: large blocks mapped with huge pages, so the store's
+ * ~200 MB of fresh memory (news-40k) costs a fault per 2 MiB, not per 4 KiB
+ * (on a paravirtualised machine ~6-12 us each: a third of overlap's time went
+ * to copying into fresh pages). */
 typedef struct {
     uint64_t n;
     nd_doc_ref *doc;     /* n */

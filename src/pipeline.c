@@ -164,7 +164,6 @@ static void work_slot(engine *e, slot *s, nd_record_parser *parser, nd_tokenizer
         }
         if (rc != NEARDUP_OK && !e->o->skip_bad) return; /* the batch stops at its first error */
     }
-    if (e->f->batch_done && e->f->batch_done(e->f->user, s->bo)) e->worker_err = NEARDUP_E_NOMEM;
 }
 
 /* A progress line on standard error, at most four times a second; end != 0

@@ -48,9 +48,6 @@ typedef struct {
      * record then counts as bad: fatal, or skipped under skip_bad). */
     int (*doc)(void *user, void *ts, void *bo, uint64_t doc, const nd_doc *d, const nd_tokens *tok,
                nd_error *err);
-    /* Worker, optional: the batch's records are all done (not called for a
-     * batch stopped by a bad record).  Nonzero: out of memory. */
-    int (*batch_done)(void *user, void *bo);
     /* Main thread, in input order: the batch of records [first, first + n).
      * Records that were skipped are flagged in nd_corpus_info.skipped. */
     int (*collect)(void *user, void *bo, uint64_t first, size_t n, nd_error *err);
