@@ -6,7 +6,8 @@
 # thread).  A corpus of many 1 MiB batches, with exact
 # and near duplicates, blank lines and CRLF lines (records that are not
 # followed by exactly "\n" break a run of kept records), bad records skipped,
-# plain, .zst and .gz, and a directory of plain files.
+# plain, .zst and .gz, and a directory of plain files; and batches of
+# thousands of tiny records whose clusters are known.
 set -u
 N=${NEARDUP:?set NEARDUP to the neardup binary}
 S=tests/data/sample.jsonl
@@ -63,6 +64,30 @@ cmp -s "$T/b1" "$T/k1" || fail "skipping the bad records changed what is kept"
 tr -d '\r' < "$T/c.jsonl" | grep -v '^$' > "$T/lines"
 awk 'NR == FNR { have[$0] = 1; next } !($0 in have) { bad++ } END { exit bad > 0 }' "$T/lines" "$T/k1" ||
     fail "a kept record is not an input line"
+
+# thousands of tiny records a batch (each slot's per-record sketch arrays grow
+# past their first 1,024 rows, copying what they hold): 4,000 documents of 30
+# words of their own, then a copy of each with its last word changed
+# (Jaccard 25/27) or, every tenth, unchanged; every pair must be one cluster
+awk 'BEGIN {
+    for (c = 0; c < 2; c++)
+        for (i = 0; i < 4000; i++) {
+            s = ""
+            for (k = 0; k < 30; k++) s = s (k ? " " : "") "d" i "w" k
+            if (c && i % 10) s = s "x"
+            printf "{\"id\": \"%s%d\", \"text\": \"%s\"}\n", c ? "b" : "a", i, s
+        }
+}' > "$T/tiny.jsonl"
+for j in 1 2 3; do
+    "$N" dedup "$T/tiny.jsonl" -t 0.8 -j $j -q -o "$T/tk$j" --clusters "$T/tc$j" || fail "dedup tiny -j $j"
+done
+[ "$(wc -l < "$T/tk1")" -eq 4000 ] || fail "tiny records: $(wc -l < "$T/tk1") kept, expected 4000"
+[ "$(grep -c '"members": \["a[0-9]*", "b[0-9]*"\]' "$T/tc1")" -eq 4000 ] || fail "tiny records: not 4000 pairs"
+awk -F'"' '$4 != substr($8, 1) || $8 != "a" substr($10, 2) { bad++ } END { exit bad > 0 }' "$T/tc1" ||
+    fail "tiny records: a cluster joins documents that are not copies"
+for j in 2 3; do
+    cmp -s "$T/tk$j" "$T/tk1" && cmp -s "$T/tc$j" "$T/tc1" || fail "tiny records: -j $j differs from -j 1"
+done
 
 # plain files: records are whole files, written as JSONL objects
 mkdir "$T/d"
