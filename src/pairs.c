@@ -193,6 +193,7 @@ typedef struct {
     nd_band_rec *recs[FEED_SLOTS];
     size_t nrec[FEED_SLOTS];
     int ready[FEED_SLOTS];
+    unsigned nslots;             /* FEED_SLOTS, or 1 on one thread */
     unsigned claimed, connected; /* bands claimed for sorting; bands connected */
     int rc;
     pthread_mutex_t mu;
@@ -202,7 +203,7 @@ typedef struct {
 /* Fills and sorts band b into its slot; called without the lock. */
 static void feed_sort(band_feed *fd, unsigned b)
 {
-    unsigned k = b % FEED_SLOTS;
+    unsigned k = b % fd->nslots;
     size_t n = fill_band(fd->s, fd->o, fd->keys, b, fd->rows, fd->recs[k]);
     int rc = nd_sort_band_recs(fd->recs[k], n);
     pthread_mutex_lock(&fd->mu);
@@ -216,7 +217,7 @@ static void feed_sort(band_feed *fd, unsigned b)
 /* Claims the next band when its slot is free (the lock is held). */
 static int feed_claim(band_feed *fd, unsigned *b)
 {
-    if (fd->rc || fd->claimed >= fd->bands || fd->claimed >= fd->connected + FEED_SLOTS) return 0;
+    if (fd->rc || fd->claimed >= fd->bands || fd->claimed >= fd->connected + fd->nslots) return 0;
     *b = fd->claimed++;
     return 1;
 }
@@ -248,9 +249,11 @@ static int find_forest(const nd_sketches *s, const nd_pairs_opts *o, unsigned ba
                        uint64_t live, nd_scored_pair **out, size_t *nout, nd_pairs_stats *st, nd_error *err)
 {
     forest f = {s, o, malloc((s->n ? s->n : 1) * sizeof *f.parent), NULL, 0, 0, st};
-    band_feed fd = {.s = s, .o = o, .keys = band_keys(s, o, bands, rows), .bands = bands, .rows = rows};
+    unsigned nt = o->threads ? o->threads : 1, nhelp = 0;
+    band_feed fd = {.s = s, .o = o, .keys = band_keys(s, o, bands, rows), .bands = bands, .rows = rows,
+                    .nslots = nt > 1 ? FEED_SLOTS : 1};
     int rc = f.parent ? NEARDUP_OK : NEARDUP_E_NOMEM;
-    for (unsigned k = 0; k < FEED_SLOTS && !rc; k++)
+    for (unsigned k = 0; k < fd.nslots && !rc; k++)
         if (!(fd.recs[k] = malloc((live ? live : 1) * sizeof *fd.recs[k]))) rc = NEARDUP_E_NOMEM;
     if (rc) {
         free(f.parent);
@@ -261,13 +264,12 @@ static int find_forest(const nd_sketches *s, const nd_pairs_opts *o, unsigned ba
     double t0 = nd_now();
     pthread_mutex_init(&fd.mu, NULL);
     pthread_cond_init(&fd.cv, NULL);
-    unsigned nt = o->threads ? o->threads : 1, nhelp = 0;
     pthread_t tid[FEED_SLOTS - 1];
     for (; nhelp + 1 < nt && nhelp < FEED_SLOTS - 1 && nhelp + 1 < bands; nhelp++)
         if (pthread_create(&tid[nhelp], NULL, feed_helper, &fd)) break; /* fewer helpers: still correct */
     pthread_mutex_lock(&fd.mu);
     while (!fd.rc && fd.connected < bands) {
-        unsigned k = fd.connected % FEED_SLOTS, b;
+        unsigned k = fd.connected % fd.nslots, b;
         if (fd.ready[k]) { /* the next band in order: connect it */
             pthread_mutex_unlock(&fd.mu);
             st->band_records += fd.nrec[k];
