@@ -15,13 +15,15 @@ PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lxxhash -ls
 ND_CFLAGS  := -std=c11 -D_DEFAULT_SOURCE -D_FILE_OFFSET_BITS=64 -Wall -Wextra -Wshadow \
               -Wno-unused-parameter -g $(OPT) $(SAN) -Iinclude -Isrc $(PKG_CFLAGS) $(CFLAGS)
 LDLIBS     := $(PKG_LIBS) -lpthread -lm
-# Open MPI: with mpicc on the PATH (and CC not given), build with it so the
-# same binary runs under mpirun (src/mpi_dedup.c); without it, no MPI.
+# Open MPI: with mpicc on the PATH (and CC not given), a second binary,
+# neardup-mpi, is built with it (-DND_HAVE_MPI); neardup itself never loads
+# the MPI libraries (3 ms of every start-up) and, when started by mpirun or
+# srun, runs the neardup-mpi beside it instead (src/mpi_dedup.c).
 MPICC      := $(shell command -v mpicc 2>/dev/null)
+MPI_BIN    :=
 ifneq ($(MPICC),)
 ifeq ($(origin CC),default)
-CC         := $(MPICC)
-ND_CFLAGS  += -DND_HAVE_MPI
+MPI_BIN    := $(BUILD)/neardup-mpi
 endif
 endif
 LDFLAGS    ?=
@@ -32,6 +34,7 @@ CLI_SRC  := src/main.c $(wildcard src/cli_*.c) $(wildcard src/mpi_*.c)
 LIB_SRC  := $(filter-out $(CLI_SRC),$(wildcard src/*.c))
 LIB_OBJ  := $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o)
 CLI_OBJ  := $(CLI_SRC:src/%.c=$(BUILD)/obj/%.o)
+MPI_OBJ  := $(CLI_SRC:src/%.c=$(BUILD)/obj-mpi/%.o)
 LIB_A    := $(BUILD)/libneardup.a
 BIN      := $(BUILD)/neardup
 TEST_SRC := $(wildcard tests/test_*.c)
@@ -51,7 +54,7 @@ FUZZ_SECONDS ?= 60
 
 .PHONY: all deps test test-run asan ubsan demo clean help bench fuzz install uninstall
 
-all: $(BIN) $(SO_FILE) ## build the libraries (.a, .so) and the neardup binary (default)
+all: $(BIN) $(MPI_BIN) $(SO_FILE) ## build the libraries (.a, .so) and the neardup binary (default)
 
 deps: ## install missing Debian packages (apt-get as root; otherwise print the command)
 	@sh scripts/install-deps.sh
@@ -76,6 +79,13 @@ $(SO_FILE): $(PIC_OBJ)
 $(BIN): $(CLI_OBJ) $(LIB_A)
 	$(CC) $(ND_CFLAGS) $(LDFLAGS) -o $@ $(CLI_OBJ) $(LIB_A) $(LDLIBS)
 
+$(BUILD)/obj-mpi/%.o: src/%.c $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(MPICC) $(ND_CFLAGS) -DND_HAVE_MPI -c $< -o $@
+
+$(BUILD)/neardup-mpi: $(MPI_OBJ) $(LIB_A)
+	$(MPICC) $(ND_CFLAGS) -DND_HAVE_MPI $(LDFLAGS) -o $@ $(MPI_OBJ) $(LIB_A) $(LDLIBS)
+
 $(BUILD)/tests/%: tests/%.c $(LIB_A) $(HEADERS) tests/nd_test.h
 	@mkdir -p $(dir $@)
 	$(CC) $(ND_CFLAGS) -Itests -o $@ $< $(LIB_A) $(LDLIBS) -lcmocka
@@ -88,7 +98,7 @@ $(BUILD)/fuzz/%-regress: fuzz/fuzz_%.c fuzz/driver.c $(LIB_A) $(HEADERS)
 	@mkdir -p $(dir $@)
 	$(CC) $(ND_CFLAGS) -o $@ fuzz/driver.c $< $(LIB_A) $(LDLIBS)
 
-test-run: $(BIN) $(SO_FILE) $(TEST_BIN) $(FUZZ_REGRESS)
+test-run: $(BIN) $(MPI_BIN) $(SO_FILE) $(TEST_BIN) $(FUZZ_REGRESS)
 	@sh tests/run.sh $(BUILD)
 
 asan: deps ## build and run all tests under AddressSanitizer (build/asan)
@@ -102,7 +112,7 @@ ubsan: deps ## build and run all tests under UndefinedBehaviorSanitizer (build/u
 demo: deps $(BIN) ## install, build and run neardup on the bundled sample in tests/data/
 	@sh scripts/demo.sh $(BIN)
 
-bench: $(BIN) $(BUILD)/stage_speed ## run the benchmarks in bench/ (needs ../shared/corpora)
+bench: $(BIN) $(MPI_BIN) $(BUILD)/stage_speed ## run the benchmarks in bench/ (needs ../shared/corpora)
 	@sh bench/run.sh $(BIN)
 
 # Per-stage single-core throughput (bench/stage_speed.c), used by bench/run.sh.
@@ -125,6 +135,7 @@ install: all ## install binary, libraries, header, pkg-config file, man page (PR
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include \
 		$(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/neardup
+	$(if $(MPI_BIN),install -m 755 $(MPI_BIN) $(DESTDIR)$(PREFIX)/bin/neardup-mpi)
 	install -m 644 $(LIB_A) $(DESTDIR)$(PREFIX)/lib/libneardup.a
 	install -m 755 $(SO_FILE) $(DESTDIR)$(PREFIX)/lib/libneardup.so.$(VERSION)
 	ln -sf libneardup.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/libneardup.so.$(SO_MAJOR)
@@ -135,7 +146,7 @@ install: all ## install binary, libraries, header, pkg-config file, man page (PR
 	install -m 644 man/neardup.1 $(DESTDIR)$(PREFIX)/share/man/man1/neardup.1
 
 uninstall: ## remove exactly what install put there
-	rm -f $(DESTDIR)$(PREFIX)/bin/neardup $(DESTDIR)$(PREFIX)/lib/libneardup.a \
+	rm -f $(DESTDIR)$(PREFIX)/bin/neardup $(DESTDIR)$(PREFIX)/bin/neardup-mpi $(DESTDIR)$(PREFIX)/lib/libneardup.a \
 		$(DESTDIR)$(PREFIX)/lib/libneardup.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/libneardup.so.$(SO_MAJOR) \
 		$(DESTDIR)$(PREFIX)/lib/libneardup.so $(DESTDIR)$(PREFIX)/include/neardup.h \
 		$(DESTDIR)$(PREFIX)/lib/pkgconfig/neardup.pc $(DESTDIR)$(PREFIX)/share/man/man1/neardup.1

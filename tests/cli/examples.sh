@@ -16,6 +16,8 @@ for f in bin/neardup lib/libneardup.a lib/libneardup.so lib/libneardup.so.0 incl
          lib/pkgconfig/neardup.pc share/man/man1/neardup.1; do
     [ -e "$P/$f" ] || fail "not installed: $f"
 done
+# the MPI build goes beside neardup whenever it was built (mpicc on the PATH)
+if [ -x "$B/neardup-mpi" ]; then [ -x "$P/bin/neardup-mpi" ] || fail "not installed: bin/neardup-mpi"; fi
 readelf -d "$P/lib/libneardup.so" | grep -q "SONAME.*libneardup.so.0" || fail "soname"
 export PKG_CONFIG_PATH="$P/lib/pkgconfig"
 [ "$(pkg-config --modversion neardup)" = "$("$P/bin/neardup" --version | cut -d' ' -f2)" ] || fail "pkg-config version"

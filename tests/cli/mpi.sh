@@ -12,12 +12,17 @@
 #     (line numbers of a rank that starts mid-file), and --skip-bad;
 #   - a duplicate id: the same message as one process;
 #   - --memory with -np 2 (signatures on disk, band records in rounds).
-# Skips (exit 0, with a message) only when mpirun is not installed or the
-# binary was built without MPI.
+# neardup never links MPI and hands over to the neardup-mpi beside it under
+# mpirun (and refuses without one).  Skips (exit 0, with a message) only when
+# mpirun is not installed or neardup-mpi was not built (no mpicc).
 set -u
 N=${NEARDUP:?set NEARDUP to the neardup binary}
 if ! command -v mpirun > /dev/null 2>&1; then
     echo "mpi.sh: SKIPPED: mpirun not found (install openmpi-bin, libopenmpi-dev)" >&2
+    exit 0
+fi
+if [ ! -x "$(dirname "$N")/neardup-mpi" ]; then
+    echo "mpi.sh: SKIPPED: no neardup-mpi beside $N (built without mpicc)" >&2
     exit 0
 fi
 T=$(mktemp -d /tmp/nd_mpi_sh.XXXXXX)
@@ -38,10 +43,13 @@ total=$(wc -l < "$T/a.jsonl")
 [ -s "$T/onec" ] || fail "no clusters: the comparison proves nothing"
 mpi 3 dedup "$T/a.jsonl" -o "$T/three" --clusters "$T/threec" --timings -j 1 2> "$T/err" \
     || fail "mpirun -np 3 failed: $(cat "$T/err")"
-if ! grep -q "MPI rank 2/3" "$T/err"; then
-    echo "mpi.sh: SKIPPED: $N was built without MPI (no mpicc at build time)" >&2
-    exit 0
-fi
+grep -q "MPI rank 2/3" "$T/err" || fail "mpirun -np 3 did not run three ranks: $(head -3 "$T/err")"
+# neardup itself never loads the MPI libraries: under mpirun it runs the
+# neardup-mpi beside it, and refuses (naming what is missing) without one
+if command -v ldd > /dev/null 2>&1 && ldd "$N" | grep -q libmpi; then fail "$N links the MPI libraries"; fi
+cp "$N" "$T/lonely"
+mpirun --oversubscribe $ROOT -np 2 "$T/lonely" --version > /dev/null 2> "$T/lonely.err" && fail "neardup without neardup-mpi ran under mpirun"
+grep -q "neardup-mpi cannot run" "$T/lonely.err" || fail "no clear error without neardup-mpi: $(head -2 "$T/lonely.err")"
 cmp -s "$T/one" "$T/three" || fail "kept records differ under mpirun -np 3"
 cmp -s "$T/onec" "$T/threec" || fail "clusters differ under mpirun -np 3"
 [ "$(grep -c "bytes sent" "$T/err")" -eq 3 ] || fail "--timings: one traffic line per rank expected"
