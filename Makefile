@@ -39,7 +39,9 @@ LIB_A    := $(BUILD)/libneardup.a
 BIN      := $(BUILD)/neardup
 TEST_SRC := $(wildcard tests/test_*.c)
 TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
-HEADERS  := $(wildcard include/*.h src/*.h)
+# Objects also depend on this Makefile: a change of flags here (which files
+# get -DND_HAVE_MPI, say) must not leave stale objects in an old build tree.
+HEADERS  := $(wildcard include/*.h src/*.h) Makefile
 
 VERSION  := 0.1.0
 SO_MAJOR := 0
