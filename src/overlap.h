@@ -98,7 +98,8 @@ typedef struct {
 } nd_overlap_sink;
 
 /* Finds and aligns the candidate pairs of s (split > 0: only inputs
- * [0, split) against references [split, n)), on threads threads.  Pairs
+ * [0, split) against references [split, n)), on threads threads; s's
+ * anchors are used up (freed) and boilerplate words masked.  Pairs
  * come sorted by (a, b).  Free with nd_overlap_pairs_free.  With a sink,
  * the pairs go to it instead: *pairs is NULL and *npairs their count. */
 int nd_overlap_run(nd_doc_store *s, const nd_overlap_opts *o, uint32_t split, unsigned threads,
