@@ -104,6 +104,10 @@ static int load_set(char **in, int n, const nd_pipeline_opts *po, const nd_overl
     if (!rc) rc = nd_corpus_check_unique_ids(ci, *r, &err);
     if (rc) return nd_cli_error(rc, "%s", err.msg);
     nd_cli_print_skips(ci);
+    /* read in full: its decoder's window and buffers (12 MB for a .zst)
+     * go back now, for the steps after loading to reuse */
+    nd_reader_free(*r);
+    *r = NULL;
     return 0;
 }
 
