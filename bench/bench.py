@@ -338,6 +338,7 @@ def main(argv=None):
 
     # ---------------------------------------------------------------- datasketch
     ds = []
+    ds_core = None  # neardup's per-core run measured around the baseline (full mode)
     try:
         import numpy  # noqa: F401
         have_np = True
@@ -355,12 +356,23 @@ def main(argv=None):
             # a.slice documents (their rate does not change with size: Python per document).
             # Quick mode: everything on the slice (where neardup's fixed costs weigh more).
             whole = a.mode == "full" and si == 0
+            # neardup's per-core rate is measured right around the baseline (3 runs before it, 3
+            # after, median): the host's speed drifts over the minutes between sections, and a
+            # ratio of two figures taken minutes apart moved 85x-157x on the same commit.
+            core = _Tally("dedup -j 1 around the datasketch run",
+                          [nd, "dedup", corpus, "-o", o, "--timings", "-j", "1"], False) if whole else None
+            for _ in range(3 if core else 0):
+                core.run()
             subprocess.run(["/usr/bin/python3", os.path.join(os.path.dirname(__file__),
                                                              "datasketch_baseline.py"),
                             "--corpus", plain if a.mode == "full" else os.path.join(data, "slice-1x.jsonl"),
                             "--docs", "0" if whole or a.mode != "full" else str(a.slice),
                             "--styles", style, "--updates", upd, "--csv", csvp],
                            check=True, stdout=subprocess.DEVNULL)
+            for _ in range(3 if core else 0):
+                core.run()
+            if core:
+                ds_core = core.result(True)
             with open(csvp, newline="") as f:
                 row = list(csv.DictReader(f))[0]
             ds.append((st, float(row["MB/s"]), float(row["MB/s excl. tokenize"]), float(row["MB"]),
@@ -402,7 +414,7 @@ def main(argv=None):
                   load0[0], load1[0], R, a.big_reps, time.perf_counter() - t_start))
 
     # ratios against the targets
-    core_run = d1 if a.mode == "full" else s1  # see the datasketch section above
+    core_run = ds_core or (d1 if a.mode == "full" else s1)  # see the datasketch section above
     sk1 = core_run.t
     tss = (sk1.get("p.tokenize+shingle") or 0) + (sk1.get("p.sketch") or 0)
     sl_mb = core_run.text_mb()
@@ -415,7 +427,8 @@ def main(argv=None):
         d2.wall / base_wc.wall < 1])
     if ds:
         tg.append(["tokenize+shingle+sketch MB/s per core / datasketch %s MB/s (%s)" % (
-            ds[0][0], "all of news-40k" if a.mode == "full" else "same %d docs" % a.slice),
+            ds[0][0], "all of news-40k, neardup's 6 runs around it" if ds_core else
+            "same %d docs" % a.slice),
             "%.1f / %.2f" % (nd_core, ds[0][1]), nd_core / ds[0][1],
             TARGETS["sketch_vs_datasketch"], nd_core / ds[0][1] >= 100])
     tg.append(["dedup -j 1 wall / -j 2 wall (news-40k)", "%.2f s / %.2f s" % (d1.wall, d2.wall),
