@@ -206,6 +206,15 @@ static int seeds_portable(const nd_kgram *ga, size_t na, const nd_kgram *gb, siz
 #include <immintrin.h>
 #define ND_BLOCK_MERGE 1
 
+/* Two blocks of w k-grams at *i and *j share no key: moves past the one
+ * whose last key is smaller (both when their last keys are equal). */
+static inline void skip_block(const nd_kgram *ga, size_t *i, const nd_kgram *gb, size_t *j, size_t w)
+{
+    uint32_t la = nd_kgram_key(ga[*i + w - 1]), lb = nd_kgram_key(gb[*j + w - 1]);
+    *i += (size_t)(la < lb) * w;
+    *j += (size_t)(lb < la) * w;
+}
+
 __attribute__((target("avx512f"))) static int seeds_avx512(const nd_kgram *ga, size_t na, const nd_kgram *gb,
                                                             size_t nb, seed **s, size_t *n, size_t *cap)
 {
@@ -221,9 +230,7 @@ __attribute__((target("avx512f"))) static int seeds_avx512(const nd_kgram *ga, s
             m |= _mm512_cmpeq_epi64_mask(a, b);
         }
         if (!m) {
-            uint32_t la = nd_kgram_key(ga[i + 7]), lb = nd_kgram_key(gb[j + 7]);
-            i += (size_t)(la < lb) * 8;
-            j += (size_t)(lb < la) * 8;
+            skip_block(ga, &i, gb, &j, 8);
             continue;
         }
         if (merge_until(ga, &i, na, gb, &j, nb, i + 8, j + 8, s, n, cap)) return NEARDUP_E_NOMEM;
@@ -246,9 +253,7 @@ __attribute__((target("avx2"))) static int seeds_avx2(const nd_kgram *ga, size_t
             m = _mm256_or_si256(m, _mm256_cmpeq_epi64(a, b));
         }
         if (_mm256_testz_si256(m, m)) {
-            uint32_t la = nd_kgram_key(ga[i + 3]), lb = nd_kgram_key(gb[j + 3]);
-            i += (size_t)(la < lb) * 4;
-            j += (size_t)(lb < la) * 4;
+            skip_block(ga, &i, gb, &j, 4);
             continue;
         }
         if (merge_until(ga, &i, na, gb, &j, nb, i + 4, j + 4, s, n, cap)) return NEARDUP_E_NOMEM;
