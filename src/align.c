@@ -55,21 +55,31 @@ typedef struct {
 
 size_t nd_kgram_count(size_t ntok, unsigned k) { return ntok >= k ? ntok - k + 1 : 0; }
 
-int nd_kgrams_fill(const nd_tokens *t, unsigned k, nd_kgram *g)
+int nd_kgrams_fill(const uint32_t *id, size_t ntok, unsigned k, nd_kgram *g)
 {
-    size_t n = nd_kgram_count(t->n, k);
+    size_t n = nd_kgram_count(ntok, k);
     if (n > UINT32_MAX) return NEARDUP_E_INPUT; /* positions are 32-bit (texts are < 4 GiB) */
     for (size_t i = 0; i < n; i++)
-        g[i] = (XXH3_64bits(t->hash + i, k * sizeof *t->hash) & ~(uint64_t)UINT32_MAX) | i;
+        g[i] = (XXH3_64bits(id + i, k * sizeof *id) & ~(uint64_t)UINT32_MAX) | i;
     return nd_sort_u64(g, n);
+}
+
+uint32_t *nd_word_ids(const nd_tokens *t)
+{
+    uint32_t *id = malloc((t->n ? t->n : 1) * sizeof *id);
+    if (id)
+        for (size_t i = 0; i < t->n; i++) id[i] = nd_word_id(t->hash[i]);
+    return id;
 }
 
 int nd_kgrams(const nd_tokens *t, unsigned k, nd_kgram **out, size_t *n)
 {
     *n = nd_kgram_count(t->n, k);
     nd_kgram *g = malloc((*n ? *n : 1) * sizeof *g);
-    if (!g) return NEARDUP_E_NOMEM;
-    if (nd_kgrams_fill(t, k, g)) {
+    uint32_t *id = nd_word_ids(t);
+    int rc = g && id ? nd_kgrams_fill(id, t->n, k, g) : NEARDUP_E_NOMEM;
+    free(id);
+    if (rc) {
         free(g);
         return NEARDUP_E_NOMEM;
     }
@@ -297,7 +307,7 @@ static int find_seeds(const nd_kgram *ga, size_t na, const nd_kgram *gb, size_t 
 }
 
 /* Longest common subsequence of two short token runs (each <= 3 max_gap). */
-static uint32_t gap_lcs(const uint64_t *a, uint32_t na, const uint64_t *b, uint32_t nb)
+static uint32_t gap_lcs(const uint32_t *a, uint32_t na, const uint32_t *b, uint32_t nb)
 {
     uint32_t row[193], prev;
     if (na > 192 || nb > 192) return 0;
@@ -315,7 +325,7 @@ static uint32_t gap_lcs(const uint64_t *a, uint32_t na, const uint64_t *b, uint3
 
 /* Tries to extend chain c by segment g (trimmed if it overlaps c's end).
  * Returns 1 and updates c when g continues c within max_gap words. */
-static int extend(chain *c, segment g, const nd_tokens *ta, const nd_tokens *tb, unsigned max_gap)
+static int extend(chain *c, segment g, const uint32_t *ida, const uint32_t *idb, unsigned max_gap)
 {
     uint32_t trim = 0;
     if (g.a < c->a1) trim = c->a1 - g.a;
@@ -324,7 +334,7 @@ static int extend(chain *c, segment g, const nd_tokens *ta, const nd_tokens *tb,
     g.a += trim, g.b += trim, g.len -= trim;
     uint32_t ga = g.a - c->a1, gb = g.b - c->b1;
     if (ga > 3 * max_gap || gb > 3 * max_gap) return 0;
-    uint32_t lcs = gap_lcs(ta->hash + c->a1, ga, tb->hash + c->b1, gb);
+    uint32_t lcs = gap_lcs(ida + c->a1, ga, idb + c->b1, gb);
     /* Up to max_gap words of anything are bridged; a longer gap (up to 3x)
      * only when it is edited text, not unrelated text: at least half of its
      * shorter side matches in order.  At 10-20% word edits, stretches between
@@ -383,7 +393,7 @@ static segment *make_segments(const seed *s, size_t n, unsigned k, size_t ntok_a
 
 /* Chains segments greedily along A: each joins the open chain it continues
  * with the most matches, or opens a new chain. */
-static int make_chains(const segment *g, size_t ng, const nd_tokens *ta, const nd_tokens *tb,
+static int make_chains(const segment *g, size_t ng, const uint32_t *ida, const uint32_t *idb,
                        unsigned max_gap, chain **out, size_t *nout)
 {
     chain *c = NULL;
@@ -395,7 +405,7 @@ static int make_chains(const segment *g, size_t ng, const nd_tokens *ta, const n
         chain trial, best_c = {0};
         for (size_t j = first_open; j < nc; j++) {
             trial = c[j];
-            if (extend(&trial, g[i], ta, tb, max_gap) && (best == SIZE_MAX || trial.matches > best_c.matches)) {
+            if (extend(&trial, g[i], ida, idb, max_gap) && (best == SIZE_MAX || trial.matches > best_c.matches)) {
                 best = j;
                 best_c = trial;
             }
@@ -431,8 +441,8 @@ static int make_chains(const segment *g, size_t ng, const nd_tokens *ta, const n
 static int cmp_passage(const void *x, const void *y)
 {
     const nd_passage *p = x, *q = y;
-    if (p->a_start != q->a_start) return p->a_start < q->a_start ? -1 : 1;
-    if (p->b_start != q->b_start) return p->b_start < q->b_start ? -1 : 1;
+    if (p->a_tok != q->a_tok) return p->a_tok < q->a_tok ? -1 : 1;
+    if (p->b_tok != q->b_tok) return p->b_tok < q->b_tok ? -1 : 1;
     return (p->words < q->words) - (p->words > q->words);
 }
 
@@ -441,6 +451,30 @@ static int inside(const nd_passage *q, const nd_passage *p)
 {
     return p != q && p->a_tok <= q->a_tok && q->a_tok_end <= p->a_tok_end && p->b_tok <= q->b_tok &&
            q->b_tok_end <= p->b_tok_end && p->words >= q->words;
+}
+
+void nd_passage_bytes(nd_passage *p, size_t np, const nd_span *sa, const nd_span *sb)
+{
+    for (size_t i = 0; i < np; i++) {
+        p[i].a_start = sa[p[i].a_tok].start;
+        p[i].a_end = sa[p[i].a_tok_end - 1].end;
+        p[i].b_start = sb[p[i].b_tok].start;
+        p[i].b_end = sb[p[i].b_tok_end - 1].end;
+    }
+}
+
+int nd_align_kgrams(const nd_tokens *ta, const nd_kgram *ga, size_t na, const nd_tokens *tb,
+                    const nd_kgram *gb, size_t nb, const nd_align_opts *o, nd_passage **out,
+                    size_t *nout)
+{
+    *out = NULL;
+    *nout = 0;
+    uint32_t *ida = nd_word_ids(ta), *idb = nd_word_ids(tb);
+    int rc = ida && idb ? nd_align_ids(ida, ta->n, ga, na, idb, gb, nb, o, out, nout) : NEARDUP_E_NOMEM;
+    free(ida);
+    free(idb);
+    if (!rc) nd_passage_bytes(*out, *nout, ta->span, tb->span);
+    return rc;
 }
 
 int nd_align(const nd_tokens *ta, const nd_tokens *tb, const nd_align_opts *o, nd_passage **out,
@@ -461,9 +495,8 @@ int nd_align(const nd_tokens *ta, const nd_tokens *tb, const nd_align_opts *o, n
     return rc;
 }
 
-int nd_align_kgrams(const nd_tokens *ta, const nd_kgram *ga, size_t na, const nd_tokens *tb,
-                    const nd_kgram *gb, size_t nb, const nd_align_opts *o, nd_passage **out,
-                    size_t *nout)
+int nd_align_ids(const uint32_t *ida, size_t nta, const nd_kgram *ga, size_t na, const uint32_t *idb,
+                 const nd_kgram *gb, size_t nb, const nd_align_opts *o, nd_passage **out, size_t *nout)
 {
     unsigned k = o->seed_len ? o->seed_len : 1;
     *out = NULL;
@@ -472,11 +505,11 @@ int nd_align_kgrams(const nd_tokens *ta, const nd_kgram *ga, size_t na, const nd
     size_t ns = 0, ng = 0, nc = 0;
     int rc = find_seeds(ga, na, gb, nb, o->merge, &s, &ns);
     if (rc) return rc;
-    segment *g = make_segments(s, ns, k, ta->n, nb, &ng);
+    segment *g = make_segments(s, ns, k, nta, nb, &ng);
     free(s);
     if (!g) return NEARDUP_E_NOMEM;
     chain *c = NULL;
-    rc = make_chains(g, ng, ta, tb, o->max_gap, &c, &nc);
+    rc = make_chains(g, ng, ida, idb, o->max_gap, &c, &nc);
     free(g);
     if (rc) return rc;
     nd_passage *p = malloc((nc ? nc : 1) * sizeof *p);
@@ -488,10 +521,7 @@ int nd_align_kgrams(const nd_tokens *ta, const nd_kgram *ga, size_t na, const nd
     for (size_t i = 0; i < nc; i++) {
         double id = (double)c[i].matches / c[i].words;
         if (c[i].words < o->min_words || id < o->min_identity) continue;
-        p[np++] = (nd_passage){c[i].a0, c[i].a1, c[i].b0, c[i].b1,
-                               ta->span[c[i].a0].start, ta->span[c[i].a1 - 1].end,
-                               tb->span[c[i].b0].start, tb->span[c[i].b1 - 1].end,
-                               c[i].words, c[i].matches, id};
+        p[np++] = (nd_passage){c[i].a0, c[i].a1, c[i].b0, c[i].b1, 0, 0, 0, 0, c[i].words, c[i].matches, id};
     }
     free(c);
     /* Drop passages nested in a larger one in both texts.  Sorted by A start,

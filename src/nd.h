@@ -308,8 +308,8 @@ enum { ND_MERGE_AUTO, ND_MERGE_PORTABLE, ND_MERGE_AVX2, ND_MERGE_AVX512 };
 
 void nd_align_opts_default(nd_align_opts *o);
 
-/* A word k-gram of a text: the top 32 bits of its hash (XXH3 of k token
- * hashes) above its position, in one uint64, so that sorting the numbers
+/* A word k-gram of a text: the top 32 bits of its hash (XXH3 of k word
+ * ids) above its position, in one uint64, so that sorting the numbers
  * sorts by hash, then position.  8 bytes a word instead of 16: overlap holds
  * the k-grams of every candidate document, and fresh memory is dear.  Two
  * texts of m and n words share a false 32-bit key with probability about
@@ -319,18 +319,35 @@ typedef uint64_t nd_kgram;
 static inline uint32_t nd_kgram_key(nd_kgram g) { return (uint32_t)(g >> 32); }
 static inline uint32_t nd_kgram_pos(nd_kgram g) { return (uint32_t)g; }
 
+/* A word's id for alignment: the low half of its token hash.  4 bytes a
+ * word where overlap holds every document's words at once; two words of a
+ * pair collide with probability 2^-32 (a false match inside a gap). */
+static inline uint32_t nd_word_id(uint64_t hash) { return (uint32_t)hash; }
+
+/* t's word ids (malloc'ed, t->n of them), or NULL when out of memory. */
+uint32_t *nd_word_ids(const nd_tokens *t);
+
 /* The k-grams of t sorted by hash (then position): computed once per text,
  * they let nd_align_kgrams pair two texts by a linear merge.  *out is
  * malloc'ed.  Returns NEARDUP_OK or NEARDUP_E_NOMEM. */
 int nd_kgrams(const nd_tokens *t, unsigned k, nd_kgram **out, size_t *n);
-/* The same into g (nd_kgram_count(t->n, k) entries), with no allocation of its own. */
-int nd_kgrams_fill(const nd_tokens *t, unsigned k, nd_kgram *g);
+/* The same from ntok word ids into g (nd_kgram_count(ntok, k) entries), with
+ * no allocation of its own. */
+int nd_kgrams_fill(const uint32_t *id, size_t ntok, unsigned k, nd_kgram *g);
 size_t nd_kgram_count(size_t ntok, unsigned k);
 
 /* nd_align on precomputed sorted k-grams (k = o->seed_len). */
 int nd_align_kgrams(const nd_tokens *ta, const nd_kgram *ga, size_t na, const nd_tokens *tb,
                     const nd_kgram *gb, size_t nb, const nd_align_opts *o, nd_passage **out,
                     size_t *nout);
+
+/* The same on word ids alone (nta words in A): the passages' token ranges
+ * are set, their byte ranges left 0 for the caller (nd_passage_bytes). */
+int nd_align_ids(const uint32_t *ida, size_t nta, const nd_kgram *ga, size_t na, const uint32_t *idb,
+                 const nd_kgram *gb, size_t nb, const nd_align_opts *o, nd_passage **out, size_t *nout);
+
+/* Sets the np passages' byte ranges from the two texts' token spans. */
+void nd_passage_bytes(nd_passage *p, size_t np, const nd_span *sa, const nd_span *sb);
 
 /* Finds the passages A and B share.  ta/tb are the token arrays of the two
  * texts (hashes + spans).  Passages come back sorted by a_start, then

@@ -32,11 +32,6 @@ void nd_doc_store_free(nd_doc_store *s)
     memset(s, 0, sizeof *s);
 }
 
-nd_tokens nd_doc_store_tokens(const nd_doc_store *s, uint64_t i)
-{
-    return (nd_tokens){s->doc[i].hash, s->doc[i].span, (size_t)s->doc[i].ntok, 0};
-}
-
 int nd_doc_store_take_blocks(nd_doc_store *dst, nd_doc_store *src)
 {
     if (!src->nblock) return 0;
@@ -176,21 +171,20 @@ static int load_doc(void *u, void *tsp, void *bop, uint64_t doc, const nd_doc *d
     size_t na = nd_winnow(ts->sh, m, nd_anchor_window(c->o->min_words, c->o->ngram), c->o->anchor_seed,
                           ts->ap, ts->ah);
     for (size_t i = 0; i < na; i++) b->anc[b->nanc++] = (nd_anchor){ts->ah[i], (uint32_t)doc, ts->ap[i]};
-    _Static_assert(sizeof(nd_span) == sizeof(uint64_t), "spans pack like hashes");
-    size_t tok_bytes = tok->n * sizeof *tok->hash, text_len = c->o->keep_text ? d->text_len : 0;
-    size_t bytes = 2 * tok_bytes + ((text_len + 7) & ~(size_t)7);
-    nd_doc_ref r = {NULL, NULL, NULL, tok->n, text_len};
+    size_t id_bytes = tok->n * sizeof(uint32_t), span_bytes = tok->n ? nd_spans_packed_bytes(tok->span, tok->n) : 0;
+    size_t text_len = c->o->keep_text ? d->text_len : 0;
+    size_t bytes = (id_bytes + span_bytes + text_len + 7) & ~(size_t)7;
+    nd_doc_ref r = {NULL, {NULL, NULL, NULL, 0}, NULL, tok->n, text_len};
     if (bytes) {
         char *p = thread_take(c, ts, bytes);
         if (!p) return nd_fail(err, NEARDUP_E_NOMEM, "out of memory holding record %.200s", d->id);
         if (tok->n) {
-            r.hash = (uint64_t *)p;
-            r.span = (nd_span *)(p + tok_bytes);
-            memcpy(r.hash, tok->hash, tok_bytes);
-            memcpy(r.span, tok->span, tok_bytes);
+            r.id = (uint32_t *)p;
+            for (size_t i = 0; i < tok->n; i++) r.id[i] = nd_word_id(tok->hash[i]);
+            nd_spans_pack(tok->span, tok->n, p + id_bytes, &r.span);
         }
-        if (text_len) memcpy(p + 2 * tok_bytes, d->text, text_len);
-        if (text_len) r.text = p + 2 * tok_bytes;
+        if (text_len) memcpy(p + id_bytes + span_bytes, d->text, text_len);
+        if (text_len) r.text = p + id_bytes + span_bytes;
     }
     b->doc[b->n] = doc;
     b->ref[b->n++] = r;
@@ -212,7 +206,7 @@ static int collect(void *u, void *bop, uint64_t first, size_t n, nd_error *err)
     size_t j = 0;
     for (size_t i = 0; i < n; i++) {
         uint64_t r = first + i;
-        nd_doc_ref d = {NULL, NULL, NULL, 0, 0};
+        nd_doc_ref d = {NULL, {NULL, NULL, NULL, 0}, NULL, 0, 0};
         if (j < b->n && b->doc[j] == r) d = b->ref[j++]; /* else: a skipped record, kept empty */
         s->doc[r] = d;
         s->ntok += d.ntok;
@@ -260,7 +254,7 @@ static void mask_boilerplate(nd_doc_store *s, const nd_overlap_opts *o, const nd
     unsigned w = nd_anchor_window(o->min_words, o->ngram);
     for (size_t i = 0; i < n;) {
         uint64_t doc = drop[i].doc, ntok = s->doc[doc].ntok;
-        uint64_t *hash = s->doc[doc].hash;
+        uint32_t *id = s->doc[doc].id;
         size_t j = i + 1; /* the run of dropped anchors at most w apart: one block */
         while (j < n && drop[j].doc == doc && drop[j].pos <= drop[j - 1].pos + w) j++;
         uint64_t from = drop[i].pos >= w - 1 ? drop[i].pos - (w - 1) : 0;
@@ -271,7 +265,7 @@ static void mask_boilerplate(nd_doc_store *s, const nd_overlap_opts *o, const nd
             uint64_t x = (doc << 32 | t) ^ UINT64_C(0x626f696c6572706c); /* "boilerpl" */
             x ^= x >> 33;
             x *= UINT64_C(0xff51afd7ed558ccd);
-            hash[t] = x ^ (x >> 29);
+            id[t] = nd_word_id(x ^ (x >> 29));
         }
         i = j;
     }
@@ -307,8 +301,8 @@ static int kgram_one(void *arg, size_t d)
 {
     kgram_job *j = arg;
     if (!j->need[d]) return 0;
-    nd_tokens t = nd_doc_store_tokens(j->s, d);
-    return nd_kgrams_fill(&t, j->k, j->kg + j->kg_off[d]) ? -1 : 0;
+    const nd_doc_ref *r = &j->s->doc[d];
+    return nd_kgrams_fill(r->id, r->ntok, j->k, j->kg + j->kg_off[d]) ? -1 : 0;
 }
 
 typedef struct {
@@ -352,16 +346,23 @@ double nd_passage_coverage(nd_passage *p, size_t np, int side, size_t n)
 static int align_pair(const align_job *j, size_t i, nd_overlap_pair *r)
 {
     uint32_t a = j->cand[i].a, b = j->cand[i].b;
-    nd_tokens ta = nd_doc_store_tokens(j->s, a), tb = nd_doc_store_tokens(j->s, b);
+    const nd_doc_ref *da = &j->s->doc[a], *db = &j->s->doc[b];
     memset(r, 0, sizeof *r);
     r->a = a;
     r->b = b;
-    if (nd_align_kgrams(&ta, j->kg + j->kg_off[a], j->kg_off[a + 1] - j->kg_off[a], &tb, j->kg + j->kg_off[b],
-                        j->kg_off[b + 1] - j->kg_off[b], &j->o->align, &r->p, &r->np))
+    if (nd_align_ids(da->id, da->ntok, j->kg + j->kg_off[a], j->kg_off[a + 1] - j->kg_off[a], db->id,
+                     j->kg + j->kg_off[b], j->kg_off[b + 1] - j->kg_off[b], &j->o->align, &r->p, &r->np))
         return -1;
+    for (size_t k = 0; k < r->np; k++) {
+        nd_passage *p = &r->p[k];
+        p->a_start = nd_spans_get(&da->span, p->a_tok).start;
+        p->a_end = nd_spans_get(&da->span, p->a_tok_end - 1).end;
+        p->b_start = nd_spans_get(&db->span, p->b_tok).start;
+        p->b_end = nd_spans_get(&db->span, p->b_tok_end - 1).end;
+    }
     for (size_t k = 0; k < r->np; k++) r->shared_words += r->p[k].matches;
-    r->containment_a = nd_passage_coverage(r->p, r->np, 0, ta.n);
-    r->containment_b = nd_passage_coverage(r->p, r->np, 1, tb.n);
+    r->containment_a = nd_passage_coverage(r->p, r->np, 0, da->ntok);
+    r->containment_b = nd_passage_coverage(r->p, r->np, 1, db->ntok);
     return 0;
 }
 

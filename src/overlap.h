@@ -6,6 +6,7 @@
 
 #include "anchors.h"
 #include "pipeline.h"
+#include "spans.h"
 
 typedef struct {
     unsigned ngram;       /* words per anchor n-gram and per alignment seed (5) */
@@ -20,12 +21,12 @@ typedef struct {
 
 void nd_overlap_opts_default(nd_overlap_opts *o);
 
-/* One document of a store: its tokens (hashes and spans) and, with
+/* One document of a store: its words (ids and packed spans) and, with
  * keep_text, its text, inside one of the store's chunks. */
 typedef struct {
-    uint64_t *hash;      /* ntok token hashes (NULL when ntok == 0) */
-    nd_span *span;
-    const char *text;    /* text_len bytes, with keep_text (else NULL) */
+    uint32_t *id;          /* ntok word ids (nd_word_id of the token hashes; NULL when ntok == 0) */
+    nd_packed_spans span;  /* their byte spans */
+    const char *text;      /* text_len bytes, with keep_text (else NULL) */
     uint64_t ntok, text_len;
 } nd_doc_ref;
 
@@ -36,14 +37,15 @@ typedef struct {
     size_t cap, used;
 } nd_store_block;
 
-/* Every document's tokens (and, with keep_text, text), in input order.
- * Memory: 16 bytes per token (a hash and a span), about 2.5x the text;
- * anchors: 16 bytes per anchor, about 2 per window of w n-grams.  Each
- * loading thread copies its documents from the tokenizer straight into its
- * own slice of the arena: large blocks mapped with huge pages, so the store's
- * ~200 MB of fresh memory (news-40k) costs a fault per 2 MiB, not per 4 KiB
- * (on a paravirtualised machine ~6-12 us each: a third of overlap's time went
- * to copying into fresh pages). */
+/* Every document's words (and, with keep_text, text), in input order.
+ * Memory: about 6 bytes a word (a 4-byte id and a packed span; full hashes
+ * and spans took 16), under the text's size; anchors: 16 bytes per anchor,
+ * about 2 per window of w n-grams.  Each loading thread copies its documents
+ * from the tokenizer straight into its own slice of the arena: large blocks
+ * mapped with huge pages, so fresh memory costs a fault per 2 MiB, not per
+ * 4 KiB (on a paravirtualised machine ~6-12 us each).  Fresh memory is still
+ * the dearest thing overlap touches (about 1.2 ms per MB here, the host
+ * backing it), hence the small words. */
 typedef struct {
     uint64_t n;
     nd_doc_ref *doc;     /* n */
@@ -57,9 +59,6 @@ typedef struct {
 } nd_doc_store;
 
 void nd_doc_store_free(nd_doc_store *s);
-
-/* Document i's tokens as an nd_tokens view (not to be freed). */
-nd_tokens nd_doc_store_tokens(const nd_doc_store *s, uint64_t i);
 
 /* Moves src's arena blocks to dst (documents keep pointing into them).
  * Returns 0, or -1 on out of memory (src keeps what was not moved). */

@@ -1,5 +1,5 @@
-/* test_overlap_store.c - overlap's document store: every document's token
- * hashes, spans and text as the tokenizer gives them, whatever the batches,
+/* test_overlap_store.c - overlap's document store: every document's word
+ * ids, spans (packed: long words and long gaps too) and text as the tokenizer gives them, whatever the batches,
  * threads and arena blocks (small blocks: a block per batch or two, and
  * documents larger than a block, which get a block of their own). */
 #include <stdio.h>
@@ -18,12 +18,20 @@ static uint64_t rng_next(uint64_t *s)
     return z ^ (z >> 31);
 }
 
-/* Document i's text: random words, some empty, one of 40,000 words. */
+/* Document i's text: random words, some empty, one of 40,000 words; some
+ * words and some gaps between words 250-260 bytes long (where packed spans
+ * keep a span whole). */
 static char *make_text(uint64_t *rng, int i)
 {
     size_t words = i % 17 == 0 ? 0 : i == 100 ? 40000 : rng_next(rng) % 400;
-    char *t = malloc(words * 12 + 1), *p = t;
-    for (size_t w = 0; w < words; w++) p += sprintf(p, "%sw%u", w ? " " : "", (unsigned)(rng_next(rng) % 3000));
+    char *t = malloc(words * 280 + 1), *p = t;
+    for (size_t w = 0; w < words; w++) {
+        uint64_t x = rng_next(rng);
+        if (w && x % 50 == 0) p += sprintf(p, "%*s", 250 + (int)(x / 50 % 11), ""); /* a long gap */
+        else if (w) *p++ = ' ';
+        if (x % 50 == 1) p += sprintf(p, "%0*u", 250 + (int)(x / 50 % 11), (unsigned)(x >> 40)); /* a long word */
+        else p += sprintf(p, "w%u", (unsigned)(x % 3000));
+    }
     *p = 0;
     return t;
 }
@@ -69,11 +77,13 @@ static void check_store(unsigned threads, size_t batch_bytes, size_t arena_block
         size_t bad = 0;
         size_t len = strlen(text[i]);
         assert_int_equal(nd_tokenize(tk, text[i], len, &t, &bad, NULL), NEARDUP_OK);
-        nd_tokens st = nd_doc_store_tokens(&s, (uint64_t)i);
-        assert_int_equal(st.n, t.n);
-        if (t.n) {
-            assert_memory_equal(st.hash, t.hash, t.n * sizeof *t.hash);
-            assert_memory_equal(st.span, t.span, t.n * sizeof *t.span);
+        const nd_doc_ref *dr = &s.doc[i];
+        assert_int_equal(dr->ntok, t.n);
+        for (size_t k = 0; k < t.n; k++) {
+            assert_int_equal(dr->id[k], nd_word_id(t.hash[k]));
+            nd_span sp = nd_spans_get(&dr->span, k);
+            assert_int_equal(sp.start, t.span[k].start);
+            assert_int_equal(sp.end, t.span[k].end);
         }
         assert_int_equal(s.doc[i].text_len, len);
         if (len) assert_memory_equal(s.doc[i].text, text[i], len);
