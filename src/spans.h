@@ -4,8 +4,8 @@
  * machine fresh memory is what costs most (about 1.2 ms per MB first touched
  * here); yet a span is only read at the two ends of each passage found.  So a
  * span is kept as its gap after the previous token's end and its length, a
- * byte each, and every 64th token records where the token before it ended: a
- * span is a walk of at most 64 steps from there.  A gap or length of 255
+ * byte each, and every 32nd token records where the token before it ended: a
+ * span is a walk of at most 32 steps from there.  A gap or length of 255
  * bytes or more (a long URL, a run of punctuation) is kept whole in a short
  * list of exceptions. */
 #ifndef ND_SPANS_H
@@ -13,7 +13,7 @@
 
 #include "nd.h"
 
-#define ND_SPAN_STRIDE 64
+#define ND_SPAN_STRIDE 32
 
 typedef struct {
     uint32_t tok, start, end;
@@ -21,7 +21,7 @@ typedef struct {
 
 /* A document's packed spans; the arrays point into memory the caller owns. */
 typedef struct {
-    const uint32_t *mark;            /* n / 64 + 1: the end of token 64 i - 1 (0 for i = 0) */
+    const uint32_t *mark;            /* n / 32 + 1: the end of token 32 i - 1 (0 for i = 0) */
     const nd_span_exception *exc;    /* nexc, by token */
     const uint8_t *gl;               /* 2 n: gap, length (255, 255: see exc) */
     uint32_t nexc;

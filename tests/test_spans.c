@@ -1,7 +1,7 @@
 /* test_spans.c - packed token spans give back every span exactly: gaps and
  * lengths of 0, 254, 255 and more (kept whole as exceptions), spans that
  * touch or overlap their neighbour, texts of 1 to 300 tokens (across the
- * 64-token marks), and the packed size stays near 2 bytes a token. */
+ * marks every 32 tokens), and the packed size stays near 2 bytes a token. */
 #include <stdlib.h>
 #include <string.h>
 
