@@ -55,13 +55,37 @@ typedef struct {
 
 size_t nd_kgram_count(size_t ntok, unsigned k) { return ntok >= k ? ntok - k + 1 : 0; }
 
-int nd_kgrams_fill(const uint32_t *id, size_t ntok, unsigned k, nd_kgram *g)
+size_t nd_kgram_bytes(size_t ntok, unsigned k)
 {
     size_t n = nd_kgram_count(ntok, k);
+    size_t bytes = n * sizeof(uint32_t) + n * (n <= ND_KGRAM_POS16_MAX ? sizeof(uint16_t) : sizeof(uint32_t));
+    return (bytes + 3) & ~(size_t)3;
+}
+
+int nd_kgrams_fill(const uint32_t *id, size_t ntok, unsigned k, void *mem, nd_kgrams *g)
+{
+    size_t n = nd_kgram_count(ntok, k);
+    *g = (nd_kgrams){mem, NULL, NULL, n};
     if (n > UINT32_MAX) return NEARDUP_E_INPUT; /* positions are 32-bit (texts are < 4 GiB) */
-    for (size_t i = 0; i < n; i++)
-        g[i] = (XXH3_64bits(id + i, k * sizeof *id) & ~(uint64_t)UINT32_MAX) | i;
-    return nd_sort_u64(g, n);
+    if (!n) return NEARDUP_OK;
+    /* key above position in one number: one sort orders by key, then position */
+    uint64_t *kp = malloc(n * sizeof *kp);
+    if (!kp) return NEARDUP_E_NOMEM;
+    for (size_t i = 0; i < n; i++) kp[i] = (XXH3_64bits(id + i, k * sizeof *id) & ~(uint64_t)UINT32_MAX) | i;
+    if (nd_sort_u64(kp, n)) {
+        free(kp);
+        return NEARDUP_E_NOMEM;
+    }
+    for (size_t i = 0; i < n; i++) g->key[i] = (uint32_t)(kp[i] >> 32);
+    if (n <= ND_KGRAM_POS16_MAX) {
+        g->pos16 = (uint16_t *)(g->key + n);
+        for (size_t i = 0; i < n; i++) g->pos16[i] = (uint16_t)kp[i];
+    } else {
+        g->pos32 = g->key + n;
+        for (size_t i = 0; i < n; i++) g->pos32[i] = (uint32_t)kp[i];
+    }
+    free(kp);
+    return NEARDUP_OK;
 }
 
 uint32_t *nd_word_ids(const nd_tokens *t)
@@ -72,28 +96,33 @@ uint32_t *nd_word_ids(const nd_tokens *t)
     return id;
 }
 
-int nd_kgrams(const nd_tokens *t, unsigned k, nd_kgram **out, size_t *n)
+int nd_kgrams_make(const nd_tokens *t, unsigned k, nd_kgrams *g)
 {
-    *n = nd_kgram_count(t->n, k);
-    nd_kgram *g = malloc((*n ? *n : 1) * sizeof *g);
+    memset(g, 0, sizeof *g);
+    void *mem = malloc(nd_kgram_bytes(t->n, k) + 4);
     uint32_t *id = nd_word_ids(t);
-    int rc = g && id ? nd_kgrams_fill(id, t->n, k, g) : NEARDUP_E_NOMEM;
+    int rc = mem && id ? nd_kgrams_fill(id, t->n, k, mem, g) : NEARDUP_E_NOMEM;
     free(id);
-    if (rc) {
-        free(g);
-        return NEARDUP_E_NOMEM;
-    }
-    *out = g;
-    return NEARDUP_OK;
+    g->key = mem; /* set even for an empty text: it owns mem */
+    if (rc) nd_kgrams_free(g);
+    return rc;
 }
 
-/* Index of the first k-gram whose key is >= key (g sorted). */
-static size_t key_lower_bound(const nd_kgram *g, size_t n, uint32_t key)
+void nd_kgrams_free(nd_kgrams *g)
 {
-    size_t lo = 0, hi = n;
+    free(g->key);
+    memset(g, 0, sizeof *g);
+}
+
+static inline uint32_t kgram_pos(const nd_kgrams *g, size_t i) { return g->pos16 ? g->pos16[i] : g->pos32[i]; }
+
+/* Index of the first k-gram whose key is >= key. */
+static size_t key_lower_bound(const nd_kgrams *g, uint32_t key)
+{
+    size_t lo = 0, hi = g->n;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if (nd_kgram_key(g[mid]) < key) lo = mid + 1;
+        if (g->key[mid] < key) lo = mid + 1;
         else hi = mid;
     }
     return lo;
@@ -102,17 +131,17 @@ static size_t key_lower_bound(const nd_kgram *g, size_t n, uint32_t key)
 /* The seeds of the run of equal keys at ga[*i] and gb[*j] (runs end by ie, je);
  * moves *i and *j past it.  Keys shared by more than MAX_OCC positions on a
  * side (repeated boilerplate within a text) seed nothing. */
-static int emit_run(const nd_kgram *ga, size_t *i, size_t ie, const nd_kgram *gb, size_t *j, size_t je, seed **s,
-                    size_t *n, size_t *cap)
+static int emit_run(const nd_kgrams *ga, size_t *i, size_t ie, const nd_kgrams *gb, size_t *j, size_t je,
+                    seed **s, size_t *n, size_t *cap)
 {
-    uint32_t key = nd_kgram_key(ga[*i]);
+    uint32_t key = ga->key[*i];
     size_t i1 = *i, j1 = *j;
-    while (i1 < ie && nd_kgram_key(ga[i1]) == key) i1++;
-    while (j1 < je && nd_kgram_key(gb[j1]) == key) j1++;
+    while (i1 < ie && ga->key[i1] == key) i1++;
+    while (j1 < je && gb->key[j1] == key) j1++;
     if (i1 - *i <= MAX_OCC && j1 - *j <= MAX_OCC) {
         if (nd_grow((void **)s, cap, *n + (i1 - *i) * (j1 - *j), sizeof **s)) return NEARDUP_E_NOMEM;
         for (size_t x = *i; x < i1; x++)
-            for (size_t y = *j; y < j1; y++) (*s)[(*n)++] = (seed){nd_kgram_pos(ga[x]), nd_kgram_pos(gb[y])};
+            for (size_t y = *j; y < j1; y++) (*s)[(*n)++] = (seed){kgram_pos(ga, x), kgram_pos(gb, y)};
     }
     *i = i1;
     *j = j1;
@@ -121,37 +150,59 @@ static int emit_run(const nd_kgram *ga, size_t *i, size_t ie, const nd_kgram *gb
 
 /* emit_run, with its common case inline: a k-gram found once in each text
  * (one seed, in the room find_seeds reserved). */
-static inline int take_run(const nd_kgram *ga, size_t *i, size_t ie, const nd_kgram *gb, size_t *j, size_t je,
+static inline int take_run(const nd_kgrams *ga, size_t *i, size_t ie, const nd_kgrams *gb, size_t *j, size_t je,
                            seed **s, size_t *n, size_t *cap)
 {
-    uint32_t key = nd_kgram_key(ga[*i]);
-    if ((*i + 1 == ie || nd_kgram_key(ga[*i + 1]) != key) && (*j + 1 == je || nd_kgram_key(gb[*j + 1]) != key) &&
-        *n < *cap) {
-        (*s)[(*n)++] = (seed){nd_kgram_pos(ga[*i]), nd_kgram_pos(gb[*j])};
+    uint32_t key = ga->key[*i];
+    if ((*i + 1 == ie || ga->key[*i + 1] != key) && (*j + 1 == je || gb->key[*j + 1] != key) && *n < *cap) {
+        (*s)[(*n)++] = (seed){kgram_pos(ga, *i), kgram_pos(gb, *j)};
         ++*i, ++*j;
         return NEARDUP_OK;
     }
     return emit_run(ga, i, ie, gb, j, je, s, n, cap);
 }
 
-/* Advances the plain merge of ga[*i..na) and gb[*j..nb) until *i reaches
+/* Advances the plain merge of ga[*i..ie) and gb[*j..je) until *i reaches
  * stop_i or *j reaches stop_j (a run of equal keys is always taken whole, so
- * either may end past its stop). */
-static int merge_until(const nd_kgram *ga, size_t *i, size_t na, const nd_kgram *gb, size_t *j, size_t nb,
+ * either may end past its stop).  Where the block merges land here, keys
+ * match often (a shared passage's k-grams are spread over the whole key
+ * range), so a match that is a k-gram once in each text costs no branch: its
+ * seed is written every step and kept when the keys are equal.  Only a
+ * repeated key (a run) branches off, to take_run. */
+static int merge_until(const nd_kgrams *ga, size_t *i, size_t ie, const nd_kgrams *gb, size_t *j, size_t je,
                        size_t stop_i, size_t stop_j, seed **s, size_t *n, size_t *cap)
 {
-    if (stop_i > na) stop_i = na;
-    if (stop_j > nb) stop_j = nb;
-    while (*i < stop_i && *j < stop_j) {
-        uint32_t ka = nd_kgram_key(ga[*i]), kb = nd_kgram_key(gb[*j]);
-        if (ka != kb) {
-            *i += ka < kb;
-            *j += kb < ka;
-            continue;
+    if (stop_i > ie) stop_i = ie;
+    if (stop_j > je) stop_j = je;
+    const uint32_t *ka = ga->key, *kb = gb->key;
+    size_t x = *i, y = *j, m = *n;
+    int rc = NEARDUP_OK;
+    while (x < stop_i && y < stop_j) {
+        uint32_t u = ka[x], v = kb[y];
+        int eq = u == v;
+        int run = eq & ((x + 1 < ie && ka[x + 1] == u) | (y + 1 < je && kb[y + 1] == v));
+        if (run || m == *cap) {
+            *n = m;
+            if (eq) {
+                rc = take_run(ga, &x, ie, gb, &y, je, s, n, cap);
+                m = *n;
+                if (rc) break;
+                continue;
+            }
+            if (nd_grow((void **)s, cap, m + 1, sizeof **s)) {
+                rc = NEARDUP_E_NOMEM;
+                break;
+            }
         }
-        if (take_run(ga, i, na, gb, j, nb, s, n, cap)) return NEARDUP_E_NOMEM;
+        (*s)[m] = (seed){kgram_pos(ga, x), kgram_pos(gb, y)};
+        m += eq;
+        x += u <= v;
+        y += v <= u;
     }
-    return NEARDUP_OK;
+    *i = x;
+    *j = y;
+    *n = m;
+    return rc;
 }
 
 #define MERGE_WAYS 2
@@ -164,38 +215,38 @@ static int merge_until(const nd_kgram *ga, size_t *i, size_t na, const nd_kgram 
  * CPU for all of overlap on news-40k; four ran out of registers and were
  * slower).  A run of equal keys never straddles a cut, and make_segments
  * orders the seeds afterwards, so the result is the plain merge's. */
-static int seeds_portable(const nd_kgram *ga, size_t na, const nd_kgram *gb, size_t nb, seed **s, size_t *n,
-                          size_t *cap)
+static int seeds_portable(const nd_kgrams *ga, const nd_kgrams *gb, seed **s, size_t *n, size_t *cap)
 {
     int rc = NEARDUP_OK;
     size_t i[MERGE_WAYS], ie[MERGE_WAYS], j[MERGE_WAYS], je[MERGE_WAYS];
-    unsigned ways = na + nb >= 64 * MERGE_WAYS ? MERGE_WAYS : 1; /* short lists: one merge */
+    const uint32_t *ka = ga->key, *kb = gb->key;
+    unsigned ways = ga->n + gb->n >= 64 * MERGE_WAYS ? MERGE_WAYS : 1; /* short lists: one merge */
     for (unsigned q = 0; q < ways; q++) {
         uint32_t lo = (uint32_t)(((uint64_t)q << 32) / ways);
-        i[q] = q ? key_lower_bound(ga, na, lo) : 0;
-        j[q] = q ? key_lower_bound(gb, nb, lo) : 0;
+        i[q] = q ? key_lower_bound(ga, lo) : 0;
+        j[q] = q ? key_lower_bound(gb, lo) : 0;
         if (q) ie[q - 1] = i[q], je[q - 1] = j[q];
     }
-    ie[ways - 1] = na;
-    je[ways - 1] = nb;
+    ie[ways - 1] = ga->n;
+    je[ways - 1] = gb->n;
     while (ways == MERGE_WAYS && rc == NEARDUP_OK) {
         int live = 1, eq = 0;
         for (unsigned q = 0; q < MERGE_WAYS; q++) live &= i[q] < ie[q] && j[q] < je[q];
         if (!live) break;
-        uint32_t ka[MERGE_WAYS], kb[MERGE_WAYS];
+        uint32_t x[MERGE_WAYS], y[MERGE_WAYS];
         for (unsigned q = 0; q < MERGE_WAYS; q++) {
-            ka[q] = nd_kgram_key(ga[i[q]]);
-            kb[q] = nd_kgram_key(gb[j[q]]);
-            eq |= ka[q] == kb[q];
+            x[q] = ka[i[q]];
+            y[q] = kb[j[q]];
+            eq |= x[q] == y[q];
         }
         if (eq) { /* rare: the shared k-grams */
             for (unsigned q = 0; q < MERGE_WAYS && rc == NEARDUP_OK; q++)
-                if (ka[q] == kb[q]) rc = take_run(ga, &i[q], ie[q], gb, &j[q], je[q], s, n, cap);
+                if (x[q] == y[q]) rc = take_run(ga, &i[q], ie[q], gb, &j[q], je[q], s, n, cap);
             continue;
         }
         for (unsigned q = 0; q < MERGE_WAYS; q++) {
-            i[q] += ka[q] < kb[q];
-            j[q] += kb[q] < ka[q];
+            i[q] += x[q] < y[q];
+            j[q] += y[q] < x[q];
         }
     }
     for (unsigned q = 0; q < ways && rc == NEARDUP_OK; q++) /* what is left of each range */
@@ -204,69 +255,68 @@ static int seeds_portable(const nd_kgram *ga, size_t na, const nd_kgram *gb, siz
 }
 
 /* Block merges (the idea of Schlegel et al.'s SIMD sorted-set intersection):
- * compare a block of W k-grams of A with a block of W of B, all W x W key
- * pairs at once (W rotations of B's block).  No equal key in the two blocks:
- * the block with the smaller last key holds no key of the other list at all
- * (the other list's later keys are larger still), so it is skipped whole.
- * Some equal key: the plain merge takes over until one block is used up, so
- * runs and the MAX_OCC rule are handled by exactly the code above.  The keys
- * of a pair mostly differ, so most steps skip W k-grams at once instead of
- * one; 64-bit lanes hold the k-grams as they are (keys masked), no copy. */
+ * compare a block of W keys of A with a block of W of B, all W x W key pairs
+ * at once (W rotations of B's block, each from the block itself, so they do
+ * not wait for one another).  No equal key in the two blocks: the block with
+ * the smaller last key holds no key of the other list at all (the other
+ * list's later keys are larger still), so it is skipped whole.  Some equal
+ * key: the plain merge takes over until one block is used up, so runs and
+ * the MAX_OCC rule are handled by exactly the code above.  The keys of a pair
+ * mostly differ, so most steps skip W k-grams at once instead of one. */
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #include <immintrin.h>
 #define ND_BLOCK_MERGE 1
 
-/* Two blocks of w k-grams at *i and *j share no key: moves past the one
- * whose last key is smaller (both when their last keys are equal). */
-static inline void skip_block(const nd_kgram *ga, size_t *i, const nd_kgram *gb, size_t *j, size_t w)
+/* Two blocks of w keys at *i and *j share no key: moves past the one whose
+ * last key is smaller (both when their last keys are equal). */
+static inline void skip_block(const uint32_t *ka, size_t *i, const uint32_t *kb, size_t *j, size_t w)
 {
-    uint32_t la = nd_kgram_key(ga[*i + w - 1]), lb = nd_kgram_key(gb[*j + w - 1]);
+    uint32_t la = ka[*i + w - 1], lb = kb[*j + w - 1];
     *i += (size_t)(la < lb) * w;
     *j += (size_t)(lb < la) * w;
 }
 
-__attribute__((target("avx512f"))) static int seeds_avx512(const nd_kgram *ga, size_t na, const nd_kgram *gb,
-                                                            size_t nb, seed **s, size_t *n, size_t *cap)
+#define ROT16(r) m |= _mm512_cmpeq_epi32_mask(a, _mm512_alignr_epi32(b, b, r))
+
+__attribute__((target("avx512f"))) static int seeds_avx512(const nd_kgrams *ga, const nd_kgrams *gb, seed **s,
+                                                            size_t *n, size_t *cap)
 {
-    const __m512i keys = _mm512_set1_epi64((long long)~(uint64_t)UINT32_MAX);
-    size_t i = 0, j = 0;
-    while (i + 8 <= na && j + 8 <= nb) {
-        __m512i a = _mm512_and_si512(_mm512_loadu_si512((const void *)(ga + i)), keys);
-        __m512i b = _mm512_and_si512(_mm512_loadu_si512((const void *)(gb + j)), keys);
-        __mmask8 m = _mm512_cmpeq_epi64_mask(a, b);
-#pragma GCC unroll 8
-        for (int r = 1; r < 8; r++) { /* B's block rotated by one lane more each time */
-            b = _mm512_alignr_epi64(b, b, 1);
-            m |= _mm512_cmpeq_epi64_mask(a, b);
-        }
+    const uint32_t *ka = ga->key, *kb = gb->key;
+    size_t i = 0, j = 0, na = ga->n, nb = gb->n;
+    while (i + 16 <= na && j + 16 <= nb) {
+        __m512i a = _mm512_loadu_si512((const void *)(ka + i));
+        __m512i b = _mm512_loadu_si512((const void *)(kb + j));
+        __mmask16 m = _mm512_cmpeq_epi32_mask(a, b);
+        ROT16(1); ROT16(2); ROT16(3); ROT16(4); ROT16(5); ROT16(6); ROT16(7); ROT16(8);
+        ROT16(9); ROT16(10); ROT16(11); ROT16(12); ROT16(13); ROT16(14); ROT16(15);
         if (!m) {
-            skip_block(ga, &i, gb, &j, 8);
+            skip_block(ka, &i, kb, &j, 16);
             continue;
         }
-        if (merge_until(ga, &i, na, gb, &j, nb, i + 8, j + 8, s, n, cap)) return NEARDUP_E_NOMEM;
+        if (merge_until(ga, &i, na, gb, &j, nb, i + 16, j + 16, s, n, cap)) return NEARDUP_E_NOMEM;
     }
     return merge_until(ga, &i, na, gb, &j, nb, SIZE_MAX, SIZE_MAX, s, n, cap);
 }
 
-__attribute__((target("avx2"))) static int seeds_avx2(const nd_kgram *ga, size_t na, const nd_kgram *gb,
-                                                        size_t nb, seed **s, size_t *n, size_t *cap)
+__attribute__((target("avx2"))) static int seeds_avx2(const nd_kgrams *ga, const nd_kgrams *gb, seed **s,
+                                                        size_t *n, size_t *cap)
 {
-    const __m256i keys = _mm256_set1_epi64x((long long)~(uint64_t)UINT32_MAX);
-    size_t i = 0, j = 0;
-    while (i + 4 <= na && j + 4 <= nb) {
-        __m256i a = _mm256_and_si256(_mm256_loadu_si256((const void *)(ga + i)), keys);
-        __m256i b = _mm256_and_si256(_mm256_loadu_si256((const void *)(gb + j)), keys);
-        __m256i m = _mm256_cmpeq_epi64(a, b);
-#pragma GCC unroll 4
-        for (int r = 1; r < 4; r++) {
-            b = _mm256_permute4x64_epi64(b, 0x39); /* rotate by one lane */
-            m = _mm256_or_si256(m, _mm256_cmpeq_epi64(a, b));
+    const uint32_t *ka = ga->key, *kb = gb->key;
+    size_t i = 0, j = 0, na = ga->n, nb = gb->n;
+    while (i + 8 <= na && j + 8 <= nb) {
+        __m256i a = _mm256_loadu_si256((const void *)(ka + i));
+        __m256i b = _mm256_loadu_si256((const void *)(kb + j));
+        __m256i m = _mm256_cmpeq_epi32(a, b);
+        for (int r = 1; r < 8; r++) { /* B's block rotated by r lanes */
+            __m256i rot = _mm256_setr_epi32(r, r + 1, r + 2, r + 3, r + 4, r + 5, r + 6, r + 7);
+            rot = _mm256_and_si256(rot, _mm256_set1_epi32(7));
+            m = _mm256_or_si256(m, _mm256_cmpeq_epi32(a, _mm256_permutevar8x32_epi32(b, rot)));
         }
         if (_mm256_testz_si256(m, m)) {
-            skip_block(ga, &i, gb, &j, 4);
+            skip_block(ka, &i, kb, &j, 8);
             continue;
         }
-        if (merge_until(ga, &i, na, gb, &j, nb, i + 4, j + 4, s, n, cap)) return NEARDUP_E_NOMEM;
+        if (merge_until(ga, &i, na, gb, &j, nb, i + 8, j + 8, s, n, cap)) return NEARDUP_E_NOMEM;
     }
     return merge_until(ga, &i, na, gb, &j, nb, SIZE_MAX, SIZE_MAX, s, n, cap);
 }
@@ -275,15 +325,14 @@ __attribute__((target("avx2"))) static int seeds_avx2(const nd_kgram *ga, size_t
 /* All (a, b) positions where A and B share a k-gram, in no particular order:
  * the shared keys come from a merge of the two sorted k-gram lists, by the
  * widest block merge this CPU runs (merge: ND_MERGE_* of nd_align_opts). */
-static int find_seeds(const nd_kgram *ga, size_t na, const nd_kgram *gb, size_t nb, unsigned merge, seed **out,
-                      size_t *nout)
+static int find_seeds(const nd_kgrams *ga, const nd_kgrams *gb, unsigned merge, seed **out, size_t *nout)
 {
     size_t n = 0, cap = 0;
     seed *s = NULL;
     int rc;
     /* room for a seed at every k-gram of the shorter text: runs of repeated
      * k-grams aside, no growing */
-    if (nd_grow((void **)&s, &cap, (na < nb ? na : nb) + 1, sizeof *s)) return NEARDUP_E_NOMEM;
+    if (nd_grow((void **)&s, &cap, (ga->n < gb->n ? ga->n : gb->n) + 1, sizeof *s)) return NEARDUP_E_NOMEM;
 #ifdef ND_BLOCK_MERGE
     if (merge == ND_MERGE_AUTO) {
         if (__builtin_cpu_supports("avx512f")) merge = ND_MERGE_AVX512;
@@ -291,12 +340,12 @@ static int find_seeds(const nd_kgram *ga, size_t na, const nd_kgram *gb, size_t 
         else merge = ND_MERGE_PORTABLE;
     }
     if (merge == ND_MERGE_AVX512 && __builtin_cpu_supports("avx512f"))
-        rc = seeds_avx512(ga, na, gb, nb, &s, &n, &cap);
+        rc = seeds_avx512(ga, gb, &s, &n, &cap);
     else if (merge == ND_MERGE_AVX2 && __builtin_cpu_supports("avx2"))
-        rc = seeds_avx2(ga, na, gb, nb, &s, &n, &cap);
+        rc = seeds_avx2(ga, gb, &s, &n, &cap);
     else
 #endif
-        rc = seeds_portable(ga, na, gb, nb, &s, &n, &cap);
+        rc = seeds_portable(ga, gb, &s, &n, &cap);
     if (rc) {
         free(s);
         return rc;
@@ -463,14 +512,13 @@ void nd_passage_bytes(nd_passage *p, size_t np, const nd_span *sa, const nd_span
     }
 }
 
-int nd_align_kgrams(const nd_tokens *ta, const nd_kgram *ga, size_t na, const nd_tokens *tb,
-                    const nd_kgram *gb, size_t nb, const nd_align_opts *o, nd_passage **out,
-                    size_t *nout)
+int nd_align_kgrams(const nd_tokens *ta, const nd_kgrams *ga, const nd_tokens *tb, const nd_kgrams *gb,
+                    const nd_align_opts *o, nd_passage **out, size_t *nout)
 {
     *out = NULL;
     *nout = 0;
     uint32_t *ida = nd_word_ids(ta), *idb = nd_word_ids(tb);
-    int rc = ida && idb ? nd_align_ids(ida, ta->n, ga, na, idb, gb, nb, o, out, nout) : NEARDUP_E_NOMEM;
+    int rc = ida && idb ? nd_align_ids(ida, ta->n, ga, idb, gb, o, out, nout) : NEARDUP_E_NOMEM;
     free(ida);
     free(idb);
     if (!rc) nd_passage_bytes(*out, *nout, ta->span, tb->span);
@@ -485,27 +533,26 @@ int nd_align(const nd_tokens *ta, const nd_tokens *tb, const nd_align_opts *o, n
     unsigned k = o->seed_len ? o->seed_len : 1;
     *out = NULL;
     *nout = 0;
-    nd_kgram *ga = NULL, *gb = NULL;
-    size_t na = 0, nb = 0;
-    int rc = nd_kgrams(ta, k, &ga, &na);
-    if (!rc) rc = nd_kgrams(tb, k, &gb, &nb);
-    if (!rc) rc = nd_align_kgrams(ta, ga, na, tb, gb, nb, o, out, nout);
-    free(ga);
-    free(gb);
+    nd_kgrams ga = {0}, gb = {0};
+    int rc = nd_kgrams_make(ta, k, &ga);
+    if (!rc) rc = nd_kgrams_make(tb, k, &gb);
+    if (!rc) rc = nd_align_kgrams(ta, &ga, tb, &gb, o, out, nout);
+    nd_kgrams_free(&ga);
+    nd_kgrams_free(&gb);
     return rc;
 }
 
-int nd_align_ids(const uint32_t *ida, size_t nta, const nd_kgram *ga, size_t na, const uint32_t *idb,
-                 const nd_kgram *gb, size_t nb, const nd_align_opts *o, nd_passage **out, size_t *nout)
+int nd_align_ids(const uint32_t *ida, size_t nta, const nd_kgrams *ga, const uint32_t *idb, const nd_kgrams *gb,
+                 const nd_align_opts *o, nd_passage **out, size_t *nout)
 {
     unsigned k = o->seed_len ? o->seed_len : 1;
     *out = NULL;
     *nout = 0;
     seed *s = NULL;
     size_t ns = 0, ng = 0, nc = 0;
-    int rc = find_seeds(ga, na, gb, nb, o->merge, &s, &ns);
+    int rc = find_seeds(ga, gb, o->merge, &s, &ns);
     if (rc) return rc;
-    segment *g = make_segments(s, ns, k, nta, nb, &ng);
+    segment *g = make_segments(s, ns, k, nta, gb->n, &ng);
     free(s);
     if (!g) return NEARDUP_E_NOMEM;
     chain *c = NULL;

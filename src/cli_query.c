@@ -448,9 +448,9 @@ static int overlap_doc(query_ctx *c, thread_state *ts, batch_out *b, const nd_do
     mask_query(ix, ts->drop, ndrop, ts->qh, tok->n);
     nd_tokens q = {ts->qh, tok->span, tok->n, 0};
     const nd_align_opts *ao = &c->o->ov.align;
-    nd_kgram *qg = NULL;
-    size_t nqg = 0, kept = 0; /* kept: hits kept for the report */
-    int rc = nd_kgrams(&q, ao->seed_len, &qg, &nqg) ? NEARDUP_E_NOMEM : NEARDUP_OK;
+    nd_kgrams qg = {0};
+    size_t kept = 0; /* kept: hits kept for the report */
+    int rc = nd_kgrams_make(&q, ao->seed_len, &qg) ? NEARDUP_E_NOMEM : NEARDUP_OK;
     for (size_t i = 0; !rc && i < ncand; i++) {
         uint32_t r = ts->cand[i];
         const char *text;
@@ -461,11 +461,10 @@ static int overlap_doc(query_ctx *c, thread_state *ts, batch_out *b, const nd_do
             rc = nd_fail(err, rc, "%s: reference %s: cannot tokenize its stored text", ix->path, nd_index_id(ix, r));
             break;
         }
-        nd_kgram *rg = NULL;
+        nd_kgrams rg = {0};
         nd_passage *p = NULL;
-        size_t nrg = 0, np = 0;
-        if (nd_kgrams(&ts->rt, ao->seed_len, &rg, &nrg) ||
-            nd_align_kgrams(&q, qg, nqg, &ts->rt, rg, nrg, ao, &p, &np))
+        size_t np = 0;
+        if (nd_kgrams_make(&ts->rt, ao->seed_len, &rg) || nd_align_kgrams(&q, &qg, &ts->rt, &rg, ao, &p, &np))
             rc = nd_fail(err, NEARDUP_E_NOMEM, "out of memory aligning record %.200s", d->id);
         if (!rc && np) {
             uint64_t shared = 0;
@@ -476,10 +475,10 @@ static int overlap_doc(query_ctx *c, thread_state *ts, batch_out *b, const nd_do
                 rc = nd_fail(err, NEARDUP_E_NOMEM, "out of memory keeping record %.200s for the report", d->id);
             b->hits++;
         }
-        free(rg);
+        nd_kgrams_free(&rg);
         free(p);
     }
-    free(qg);
+    nd_kgrams_free(&qg);
     if (rc && !err->msg[0]) nd_fail(err, rc, "out of memory aligning record %.200s", d->id);
     return rc;
 }

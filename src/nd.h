@@ -308,17 +308,6 @@ enum { ND_MERGE_AUTO, ND_MERGE_PORTABLE, ND_MERGE_AVX2, ND_MERGE_AVX512 };
 
 void nd_align_opts_default(nd_align_opts *o);
 
-/* A word k-gram of a text: the top 32 bits of its hash (XXH3 of k word
- * ids) above its position, in one uint64, so that sorting the numbers
- * sorts by hash, then position.  8 bytes a word instead of 16: overlap holds
- * the k-grams of every candidate document, and fresh memory is dear.  Two
- * texts of m and n words share a false 32-bit key with probability about
- * m n / 2^32 (2e-5 for two 300-word articles); one false 5-word seed cannot
- * make a passage of min_words (>= 2 seeds), it can at most sit in a gap. */
-typedef uint64_t nd_kgram;
-static inline uint32_t nd_kgram_key(nd_kgram g) { return (uint32_t)(g >> 32); }
-static inline uint32_t nd_kgram_pos(nd_kgram g) { return (uint32_t)g; }
-
 /* A word's id for alignment: the low half of its token hash.  4 bytes a
  * word where overlap holds every document's words at once; two words of a
  * pair collide with probability 2^-32 (a false match inside a gap). */
@@ -327,24 +316,47 @@ static inline uint32_t nd_word_id(uint64_t hash) { return (uint32_t)hash; }
 /* t's word ids (malloc'ed, t->n of them), or NULL when out of memory. */
 uint32_t *nd_word_ids(const nd_tokens *t);
 
-/* The k-grams of t sorted by hash (then position): computed once per text,
- * they let nd_align_kgrams pair two texts by a linear merge.  *out is
- * malloc'ed.  Returns NEARDUP_OK or NEARDUP_E_NOMEM. */
-int nd_kgrams(const nd_tokens *t, unsigned k, nd_kgram **out, size_t *n);
-/* The same from ntok word ids into g (nd_kgram_count(ntok, k) entries), with
- * no allocation of its own. */
-int nd_kgrams_fill(const uint32_t *id, size_t ntok, unsigned k, nd_kgram *g);
+/* A text's word k-grams sorted by key, then position: key[i] is the top 32
+ * bits of XXH3 of k word ids, and the k-gram's position is pos16[i] (texts
+ * of at most 65536 k-grams) or pos32[i].  Computed once per text, they let
+ * nd_align_kgrams pair two texts by a linear merge, which streams only the
+ * keys (4 bytes a word: overlap holds the k-grams of every candidate
+ * document, so memory and memory traffic are what the merge costs) and
+ * reads a position only where keys match.  Two texts of m and n words share
+ * a false 32-bit key with probability about m n / 2^32 (2e-5 for two
+ * 300-word articles); one false 5-word seed cannot make a passage of
+ * min_words (>= 2 seeds), it can at most sit in a gap. */
+typedef struct {
+    uint32_t *key;
+    uint16_t *pos16;
+    uint32_t *pos32;
+    size_t n;
+} nd_kgrams;
+
+#define ND_KGRAM_POS16_MAX 65536
+
 size_t nd_kgram_count(size_t ntok, unsigned k);
 
+/* Bytes the k-grams of a text of ntok words take (a multiple of 4). */
+size_t nd_kgram_bytes(size_t ntok, unsigned k);
+
+/* The k-grams of ntok word ids into mem (nd_kgram_bytes of them, 4-byte
+ * aligned); *g points into mem.  Returns NEARDUP_OK, NEARDUP_E_NOMEM or
+ * NEARDUP_E_INPUT (2^32 k-grams or more). */
+int nd_kgrams_fill(const uint32_t *id, size_t ntok, unsigned k, void *mem, nd_kgrams *g);
+
+/* The same into memory of its own: free it with nd_kgrams_free. */
+int nd_kgrams_make(const nd_tokens *t, unsigned k, nd_kgrams *g);
+void nd_kgrams_free(nd_kgrams *g);
+
 /* nd_align on precomputed sorted k-grams (k = o->seed_len). */
-int nd_align_kgrams(const nd_tokens *ta, const nd_kgram *ga, size_t na, const nd_tokens *tb,
-                    const nd_kgram *gb, size_t nb, const nd_align_opts *o, nd_passage **out,
-                    size_t *nout);
+int nd_align_kgrams(const nd_tokens *ta, const nd_kgrams *ga, const nd_tokens *tb, const nd_kgrams *gb,
+                    const nd_align_opts *o, nd_passage **out, size_t *nout);
 
 /* The same on word ids alone (nta words in A): the passages' token ranges
  * are set, their byte ranges left 0 for the caller (nd_passage_bytes). */
-int nd_align_ids(const uint32_t *ida, size_t nta, const nd_kgram *ga, size_t na, const uint32_t *idb,
-                 const nd_kgram *gb, size_t nb, const nd_align_opts *o, nd_passage **out, size_t *nout);
+int nd_align_ids(const uint32_t *ida, size_t nta, const nd_kgrams *ga, const uint32_t *idb, const nd_kgrams *gb,
+                 const nd_align_opts *o, nd_passage **out, size_t *nout);
 
 /* Sets the np passages' byte ranges from the two texts' token spans. */
 void nd_passage_bytes(nd_passage *p, size_t np, const nd_span *sa, const nd_span *sb);

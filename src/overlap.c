@@ -277,8 +277,8 @@ static void mask_boilerplate(nd_doc_store *s, const nd_overlap_opts *o, const nd
 typedef struct {
     const nd_doc_store *s;
     unsigned k;
-    const uint64_t *kg_off; /* n + 1 */
-    nd_kgram *kg;
+    const uint64_t *kg_off; /* n + 1: where each document's k-grams start in kg (bytes) */
+    char *kg;
     const uint8_t *need;
 } kgram_job;
 
@@ -302,7 +302,8 @@ static int kgram_one(void *arg, size_t d)
     kgram_job *j = arg;
     if (!j->need[d]) return 0;
     const nd_doc_ref *r = &j->s->doc[d];
-    return nd_kgrams_fill(r->id, r->ntok, j->k, j->kg + j->kg_off[d]) ? -1 : 0;
+    nd_kgrams g;
+    return nd_kgrams_fill(r->id, r->ntok, j->k, j->kg + j->kg_off[d], &g) ? -1 : 0;
 }
 
 typedef struct {
@@ -311,7 +312,7 @@ typedef struct {
     const nd_anchor_pair *cand;
     nd_overlap_pair *res;
     const uint64_t *kg_off;
-    const nd_kgram *kg;
+    char *kg;
 } align_job;
 
 /* Fraction of n tokens covered by the union of the ranges [lo[i], hi[i]). */
@@ -342,6 +343,15 @@ double nd_passage_coverage(nd_passage *p, size_t np, int side, size_t n)
     return (double)covered / (double)n;
 }
 
+/* Document d's k-grams, as kgram_one left them. */
+static nd_kgrams doc_kgrams(const align_job *j, uint32_t d)
+{
+    size_t n = nd_kgram_count(j->s->doc[d].ntok, j->o->align.seed_len ? j->o->align.seed_len : 1);
+    uint32_t *key = (uint32_t *)(j->kg + j->kg_off[d]);
+    return n <= ND_KGRAM_POS16_MAX ? (nd_kgrams){key, (uint16_t *)(key + n), NULL, n}
+                                   : (nd_kgrams){key, NULL, key + n, n};
+}
+
 /* Aligns candidate i into *r (its passages malloc'ed, NULL when none). */
 static int align_pair(const align_job *j, size_t i, nd_overlap_pair *r)
 {
@@ -350,8 +360,8 @@ static int align_pair(const align_job *j, size_t i, nd_overlap_pair *r)
     memset(r, 0, sizeof *r);
     r->a = a;
     r->b = b;
-    if (nd_align_ids(da->id, da->ntok, j->kg + j->kg_off[a], j->kg_off[a + 1] - j->kg_off[a], db->id,
-                     j->kg + j->kg_off[b], j->kg_off[b + 1] - j->kg_off[b], &j->o->align, &r->p, &r->np))
+    nd_kgrams ga = doc_kgrams(j, a), gb = doc_kgrams(j, b);
+    if (nd_align_ids(da->id, da->ntok, &ga, db->id, &gb, &j->o->align, &r->p, &r->np))
         return -1;
     for (size_t k = 0; k < r->np; k++) {
         nd_passage *p = &r->p[k];
@@ -506,22 +516,22 @@ int nd_overlap_run(nd_doc_store *s, const nd_overlap_opts *o, uint32_t split, un
     uint8_t *need = calloc(s->n ? s->n : 1, 1);
     /* streamed pairs are never held all at once */
     nd_overlap_pair *res = sink ? NULL : calloc(ncand ? ncand : 1, sizeof *res);
-    nd_kgram *kg = NULL;
+    char *kg = NULL;
     int rc = kg_off && need && (res || sink) ? NEARDUP_OK : NEARDUP_E_NOMEM;
     if (!rc) {
         for (size_t i = 0; i < ncand; i++) need[cand[i].a] = need[cand[i].b] = 1;
         kg_off[0] = 0;
         for (uint64_t d = 0; d < s->n; d++) {
             uint64_t nt = s->doc[d].ntok;
-            kg_off[d + 1] = kg_off[d] + (need[d] && nt >= k ? nt - k + 1 : 0);
+            kg_off[d + 1] = kg_off[d] + (need[d] ? nd_kgram_bytes(nt, k) : 0);
         }
-        kg = nd_map_alloc(kg_off[s->n] * sizeof *kg);
+        kg = nd_map_alloc(kg_off[s->n] ? kg_off[s->n] : 1);
         if (!kg) rc = NEARDUP_E_NOMEM;
     }
     if (!rc) {
-        /* 8 bytes a k-gram of fresh memory: its pages mapped in by all
+        /* 6 bytes a k-gram of fresh memory: its pages mapped in by all
          * threads at once, 4 MiB apiece, before the k-grams fill them */
-        prefault_job pj = {kg, kg_off[s->n] * sizeof *kg};
+        prefault_job pj = {kg, kg_off[s->n]};
         rc = nd_parallel_for((pj.bytes + PREFAULT_CHUNK - 1) / PREFAULT_CHUNK, threads, prefault_one, &pj, NULL);
     }
     if (!rc) {
@@ -536,7 +546,7 @@ int nd_overlap_run(nd_doc_store *s, const nd_overlap_opts *o, uint32_t split, un
         else
             rc = nd_parallel_for(ncand, threads, align_one, &aj, o->progress ? "aligning candidate pairs" : NULL);
     }
-    if (kg) nd_map_free(kg, kg_off[s->n] * sizeof *kg);
+    if (kg) nd_map_free(kg, kg_off[s->n] ? kg_off[s->n] : 1);
     free(kg_off);
     free(need);
     free(cand);
