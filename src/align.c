@@ -322,17 +322,18 @@ __attribute__((target("avx2"))) static int seeds_avx2(const nd_kgrams *ga, const
 }
 #endif
 
-/* All (a, b) positions where A and B share a k-gram, in no particular order:
- * the shared keys come from a merge of the two sorted k-gram lists, by the
- * widest block merge this CPU runs (merge: ND_MERGE_* of nd_align_opts). */
-static int find_seeds(const nd_kgrams *ga, const nd_kgrams *gb, unsigned merge, seed **out, size_t *nout)
+/* All (a, b) positions where A and B share a k-gram, in no particular order,
+ * into *s (cap *cap, grown as needed): the shared keys come from a merge of
+ * the two sorted k-gram lists, by the widest block merge this CPU runs
+ * (merge: ND_MERGE_* of nd_align_opts). */
+static int find_seeds(const nd_kgrams *ga, const nd_kgrams *gb, unsigned merge, seed **s, size_t *cap,
+                      size_t *nout)
 {
-    size_t n = 0, cap = 0;
-    seed *s = NULL;
-    int rc;
+    size_t n = 0;
     /* room for a seed at every k-gram of the shorter text: runs of repeated
      * k-grams aside, no growing */
-    if (nd_grow((void **)&s, &cap, (ga->n < gb->n ? ga->n : gb->n) + 1, sizeof *s)) return NEARDUP_E_NOMEM;
+    if (nd_grow((void **)s, cap, (ga->n < gb->n ? ga->n : gb->n) + 1, sizeof **s)) return NEARDUP_E_NOMEM;
+    int rc;
 #ifdef ND_BLOCK_MERGE
     if (merge == ND_MERGE_AUTO) {
         if (__builtin_cpu_supports("avx512f")) merge = ND_MERGE_AVX512;
@@ -340,19 +341,14 @@ static int find_seeds(const nd_kgrams *ga, const nd_kgrams *gb, unsigned merge, 
         else merge = ND_MERGE_PORTABLE;
     }
     if (merge == ND_MERGE_AVX512 && __builtin_cpu_supports("avx512f"))
-        rc = seeds_avx512(ga, gb, &s, &n, &cap);
+        rc = seeds_avx512(ga, gb, s, &n, cap);
     else if (merge == ND_MERGE_AVX2 && __builtin_cpu_supports("avx2"))
-        rc = seeds_avx2(ga, gb, &s, &n, &cap);
+        rc = seeds_avx2(ga, gb, s, &n, cap);
     else
 #endif
-        rc = seeds_portable(ga, gb, &s, &n, &cap);
-    if (rc) {
-        free(s);
-        return rc;
-    }
-    *out = s;
+        rc = seeds_portable(ga, gb, s, &n, cap);
     *nout = n;
-    return NEARDUP_OK;
+    return rc;
 }
 
 /* Longest common subsequence of two short token runs (each <= 3 max_gap). */
@@ -396,32 +392,78 @@ static int extend(chain *c, segment g, const uint32_t *ida, const uint32_t *idb,
     return 1;
 }
 
+/* What aligning a pair needs beyond its inputs, kept from pair to pair so
+ * that aligning many pairs (overlap: hundreds of thousands, most of which
+ * share a seed or two and no passage) allocates nothing per pair. */
+struct nd_align_scratch {
+    seed *s, *sorted;
+    size_t s_cap, sorted_cap;
+    segment *g;
+    size_t g_cap;
+    uint32_t *cnt;  /* counting sort of seeds by a */
+    size_t cnt_cap;
+    uint32_t *open; /* by diagonal: its open segment; all UINT32_MAX between pairs */
+    size_t open_cap;
+    chain *c;
+    size_t c_cap;
+};
+
+nd_align_scratch *nd_align_scratch_new(void) { return calloc(1, sizeof(nd_align_scratch)); }
+
+void nd_align_scratch_free(nd_align_scratch *sc)
+{
+    if (!sc) return;
+    free(sc->s);
+    free(sc->sorted);
+    free(sc->g);
+    free(sc->cnt);
+    free(sc->open);
+    free(sc->c);
+    free(sc);
+}
+
+/* Few seeds (most pairs): sorted by (a, b) in place of the counting sort,
+ * which costs the length of A. */
+#define FEW_SEEDS 32
+
 /* Segments from seeds: runs of consecutive seeds on one diagonal, in (a, b)
- * order of their first seed.  The seeds are put in (a, b) order by a
- * counting sort on a (positions range over the text; a position's seeds are
- * already in b order, from one run of equal keys); a scan along A then
- * extends the segment open on each diagonal b - a + |A| or opens one.  Linear
- * time: a general sort of the seeds by diagonal, then of the segments, took
- * 40% of aligning a near-duplicate pair. */
-static segment *make_segments(const seed *s, size_t n, unsigned k, size_t ntok_a, size_t nkgram_b,
-                              size_t *nseg)
+ * order of their first seed, into sc->g.  The seeds are put in (a, b) order
+ * (a position's seeds come from one run of equal keys, already in b order,
+ * so a counting sort on a gives it; a few seeds are insertion-sorted); a scan
+ * along A then extends the segment open on each diagonal b - a + |A| or opens
+ * one.  Linear time: a general sort of the seeds by diagonal, then of the
+ * segments, took 40% of aligning a near-duplicate pair. */
+static int make_segments(nd_align_scratch *sc, size_t n, unsigned k, size_t ntok_a, size_t nkgram_b, size_t *nseg)
 {
     size_t range = ntok_a + nkgram_b; /* diagonals lie in [1, range) */
-    segment *g = malloc((n ? n : 1) * sizeof *g);
-    seed *sorted = malloc((n ? n : 1) * sizeof *sorted);
-    uint32_t *cnt = malloc((range + 1) * sizeof *cnt); /* counts by a, then open segments by diagonal */
-    if (!g || !sorted || !cnt) {
-        free(g);
-        free(sorted);
-        free(cnt);
-        return NULL;
+    size_t old_open = sc->open_cap;
+    if (nd_grow((void **)&sc->g, &sc->g_cap, n + 1, sizeof *sc->g) ||
+        nd_grow((void **)&sc->open, &sc->open_cap, range + 1, sizeof *sc->open))
+        return NEARDUP_E_NOMEM;
+    if (sc->open_cap > old_open) memset(sc->open + old_open, 0xff, (sc->open_cap - old_open) * sizeof *sc->open);
+    const seed *sorted = sc->s;
+    if (n <= FEW_SEEDS) {
+        seed *x = sc->s;
+        for (size_t i = 1; i < n; i++)
+            for (size_t j = i; j > 0 && (x[j - 1].a > x[j].a || (x[j - 1].a == x[j].a && x[j - 1].b > x[j].b)); j--) {
+                seed t = x[j];
+                x[j] = x[j - 1];
+                x[j - 1] = t;
+            }
+    } else {
+        if (nd_grow((void **)&sc->sorted, &sc->sorted_cap, n, sizeof *sc->sorted) ||
+            nd_grow((void **)&sc->cnt, &sc->cnt_cap, ntok_a + 1, sizeof *sc->cnt))
+            return NEARDUP_E_NOMEM;
+        const seed *s = sc->s;
+        uint32_t *cnt = sc->cnt;
+        memset(cnt, 0, (ntok_a + 1) * sizeof *cnt);
+        for (size_t i = 0; i < n; i++) cnt[s[i].a + 1]++;
+        for (size_t v = 0; v < ntok_a; v++) cnt[v + 1] += cnt[v];
+        for (size_t i = 0; i < n; i++) sc->sorted[cnt[s[i].a]++] = s[i];
+        sorted = sc->sorted;
     }
-    memset(cnt, 0, (ntok_a + 1) * sizeof *cnt);
-    for (size_t i = 0; i < n; i++) cnt[s[i].a + 1]++;
-    for (size_t v = 0; v < ntok_a; v++) cnt[v + 1] += cnt[v];
-    for (size_t i = 0; i < n; i++) sorted[cnt[s[i].a]++] = s[i];
-    uint32_t *open = cnt;
-    memset(open, 0xff, range * sizeof *open);
+    uint32_t *open = sc->open;
+    segment *g = sc->g;
     size_t m = 0;
     for (size_t i = 0; i < n; i++) {
         seed x = sorted[i];
@@ -434,19 +476,19 @@ static segment *make_segments(const seed *s, size_t n, unsigned k, size_t ntok_a
         open[d] = (uint32_t)m;
         g[m++] = (segment){x.a, x.b, k};
     }
-    free(sorted);
-    free(cnt);
+    for (size_t i = 0; i < n; i++) open[(size_t)sorted[i].b + ntok_a - sorted[i].a] = UINT32_MAX;
     *nseg = m;
-    return g;
+    return NEARDUP_OK;
 }
 
 /* Chains segments greedily along A: each joins the open chain it continues
  * with the most matches, or opens a new chain. */
-static int make_chains(const segment *g, size_t ng, const uint32_t *ida, const uint32_t *idb,
-                       unsigned max_gap, chain **out, size_t *nout)
+static int make_chains(nd_align_scratch *sc, size_t ng, const uint32_t *ida, const uint32_t *idb,
+                       unsigned max_gap, size_t *nout)
 {
-    chain *c = NULL;
-    size_t nc = 0, cap = 0, first_open = 0;
+    const segment *g = sc->g;
+    chain *c = sc->c;
+    size_t nc = 0, first_open = 0;
     for (size_t i = 0; i < ng; i++) {
         /* chains that end more than max_gap words before g[i] are closed for good */
         while (first_open < nc && c[first_open].a1 + 3 * max_gap < g[i].a) first_open++;
@@ -470,10 +512,8 @@ static int make_chains(const segment *g, size_t ng, const uint32_t *ida, const u
             }
             continue;
         }
-        if (nd_grow((void **)&c, &cap, nc + 1, sizeof *c)) {
-            free(c);
-            return NEARDUP_E_NOMEM;
-        }
+        if (nd_grow((void **)&sc->c, &sc->c_cap, nc + 1, sizeof *sc->c)) return NEARDUP_E_NOMEM;
+        c = sc->c;
         chain nw = {g[i].a, g[i].b, g[i].a + g[i].len, g[i].b + g[i].len, g[i].len, g[i].len};
         size_t at = nc++;
         while (at > first_open && c[at - 1].a1 > nw.a1) {
@@ -482,7 +522,6 @@ static int make_chains(const segment *g, size_t ng, const uint32_t *ida, const u
         }
         c[at] = nw;
     }
-    *out = c;
     *nout = nc;
     return NEARDUP_OK;
 }
@@ -518,7 +557,7 @@ int nd_align_kgrams(const nd_tokens *ta, const nd_kgrams *ga, const nd_tokens *t
     *out = NULL;
     *nout = 0;
     uint32_t *ida = nd_word_ids(ta), *idb = nd_word_ids(tb);
-    int rc = ida && idb ? nd_align_ids(ida, ta->n, ga, idb, gb, o, out, nout) : NEARDUP_E_NOMEM;
+    int rc = ida && idb ? nd_align_ids(ida, ta->n, ga, idb, gb, o, NULL, out, nout) : NEARDUP_E_NOMEM;
     free(ida);
     free(idb);
     if (!rc) nd_passage_bytes(*out, *nout, ta->span, tb->span);
@@ -542,44 +581,37 @@ int nd_align(const nd_tokens *ta, const nd_tokens *tb, const nd_align_opts *o, n
     return rc;
 }
 
-int nd_align_ids(const uint32_t *ida, size_t nta, const nd_kgrams *ga, const uint32_t *idb, const nd_kgrams *gb,
-                 const nd_align_opts *o, nd_passage **out, size_t *nout)
+static int align_ids(const uint32_t *ida, size_t nta, const nd_kgrams *ga, const uint32_t *idb, const nd_kgrams *gb,
+                     const nd_align_opts *o, nd_align_scratch *sc, nd_passage **out, size_t *nout)
 {
     unsigned k = o->seed_len ? o->seed_len : 1;
-    *out = NULL;
-    *nout = 0;
-    seed *s = NULL;
     size_t ns = 0, ng = 0, nc = 0;
-    int rc = find_seeds(ga, gb, o->merge, &s, &ns);
+    int rc = find_seeds(ga, gb, o->merge, &sc->s, &sc->s_cap, &ns);
+    if (!rc) rc = make_segments(sc, ns, k, nta, gb->n, &ng);
+    if (!rc) rc = make_chains(sc, ng, ida, idb, o->max_gap, &nc);
     if (rc) return rc;
-    segment *g = make_segments(s, ns, k, nta, gb->n, &ng);
-    free(s);
-    if (!g) return NEARDUP_E_NOMEM;
-    chain *c = NULL;
-    rc = make_chains(g, ng, ida, idb, o->max_gap, &c, &nc);
-    free(g);
-    if (rc) return rc;
-    nd_passage *p = malloc((nc ? nc : 1) * sizeof *p);
-    if (!p) {
-        free(c);
+    const chain *c = sc->c;
+    size_t np = 0;
+    for (size_t i = 0; i < nc; i++)
+        np += c[i].words >= o->min_words && (double)c[i].matches / c[i].words >= o->min_identity;
+    if (!np) return NEARDUP_OK; /* most candidate pairs: nothing to allocate */
+    nd_passage *p = malloc(np * sizeof *p);
+    unsigned char *drop = calloc(np, 1);
+    if (!p || !drop) {
+        free(p);
+        free(drop);
         return NEARDUP_E_NOMEM;
     }
-    size_t np = 0;
+    np = 0;
     for (size_t i = 0; i < nc; i++) {
         double id = (double)c[i].matches / c[i].words;
         if (c[i].words < o->min_words || id < o->min_identity) continue;
         p[np++] = (nd_passage){c[i].a0, c[i].a1, c[i].b0, c[i].b1, 0, 0, 0, 0, c[i].words, c[i].matches, id};
     }
-    free(c);
     /* Drop passages nested in a larger one in both texts.  Sorted by A start,
      * a container comes before what it contains; the scan is bounded to the
      * passages that start inside it. */
     qsort(p, np, sizeof *p, cmp_passage);
-    unsigned char *drop = calloc(np ? np : 1, 1);
-    if (!drop) {
-        free(p);
-        return NEARDUP_E_NOMEM;
-    }
     for (size_t i = 0; i < np; i++) {
         if (drop[i]) continue;
         for (size_t j = i + 1; j < np && p[j].a_tok < p[i].a_tok_end; j++)
@@ -592,4 +624,16 @@ int nd_align_ids(const uint32_t *ida, size_t nta, const nd_kgrams *ga, const uin
     *out = p;
     *nout = w;
     return NEARDUP_OK;
+}
+
+int nd_align_ids(const uint32_t *ida, size_t nta, const nd_kgrams *ga, const uint32_t *idb, const nd_kgrams *gb,
+                 const nd_align_opts *o, nd_align_scratch *sc, nd_passage **out, size_t *nout)
+{
+    *out = NULL;
+    *nout = 0;
+    nd_align_scratch *own = sc ? NULL : nd_align_scratch_new();
+    if (!sc && !own) return NEARDUP_E_NOMEM;
+    int rc = align_ids(ida, nta, ga, idb, gb, o, sc ? sc : own, out, nout);
+    nd_align_scratch_free(own);
+    return rc;
 }

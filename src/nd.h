@@ -353,10 +353,16 @@ void nd_kgrams_free(nd_kgrams *g);
 int nd_align_kgrams(const nd_tokens *ta, const nd_kgrams *ga, const nd_tokens *tb, const nd_kgrams *gb,
                     const nd_align_opts *o, nd_passage **out, size_t *nout);
 
-/* The same on word ids alone (nta words in A): the passages' token ranges
- * are set, their byte ranges left 0 for the caller (nd_passage_bytes). */
+/* Working memory for aligning one pair after another (one per thread). */
+typedef struct nd_align_scratch nd_align_scratch;
+nd_align_scratch *nd_align_scratch_new(void);
+void nd_align_scratch_free(nd_align_scratch *sc);
+
+/* The same on word ids alone (nta words in A), in sc (NULL: its own): the
+ * passages' token ranges are set, their byte ranges left 0 for the caller
+ * (nd_passage_bytes).  *out stays NULL when no passage is found. */
 int nd_align_ids(const uint32_t *ida, size_t nta, const nd_kgrams *ga, const uint32_t *idb, const nd_kgrams *gb,
-                 const nd_align_opts *o, nd_passage **out, size_t *nout);
+                 const nd_align_opts *o, nd_align_scratch *sc, nd_passage **out, size_t *nout);
 
 /* Sets the np passages' byte ranges from the two texts' token spans. */
 void nd_passage_bytes(nd_passage *p, size_t np, const nd_span *sa, const nd_span *sb);

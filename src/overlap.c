@@ -353,7 +353,7 @@ static nd_kgrams doc_kgrams(const align_job *j, uint32_t d)
 }
 
 /* Aligns candidate i into *r (its passages malloc'ed, NULL when none). */
-static int align_pair(const align_job *j, size_t i, nd_overlap_pair *r)
+static int align_pair(const align_job *j, size_t i, nd_align_scratch *sc, nd_overlap_pair *r)
 {
     uint32_t a = j->cand[i].a, b = j->cand[i].b;
     const nd_doc_ref *da = &j->s->doc[a], *db = &j->s->doc[b];
@@ -361,7 +361,7 @@ static int align_pair(const align_job *j, size_t i, nd_overlap_pair *r)
     r->a = a;
     r->b = b;
     nd_kgrams ga = doc_kgrams(j, a), gb = doc_kgrams(j, b);
-    if (nd_align_ids(da->id, da->ntok, &ga, db->id, &gb, &j->o->align, &r->p, &r->np))
+    if (nd_align_ids(da->id, da->ntok, &ga, db->id, &gb, &j->o->align, sc, &r->p, &r->np))
         return -1;
     for (size_t k = 0; k < r->np; k++) {
         nd_passage *p = &r->p[k];
@@ -379,7 +379,7 @@ static int align_pair(const align_job *j, size_t i, nd_overlap_pair *r)
 static int align_one(void *arg, size_t i)
 {
     align_job *j = arg;
-    return align_pair(j, i, &j->res[i]);
+    return align_pair(j, i, NULL, &j->res[i]);
 }
 
 /* ---------- streaming the pairs to a sink ---------- */
@@ -433,10 +433,11 @@ static int stream_block(void *arg, size_t b)
     char *p = NULL;
     size_t n = 0, found = 0, end = (b + 1) * STREAM_BLOCK < j->ncand ? (b + 1) * STREAM_BLOCK : j->ncand;
     FILE *f = NULL; /* opened at the first pair: most blocks of a sparse corpus have none */
-    int rc = 0;
+    nd_align_scratch *sc = nd_align_scratch_new();
+    int rc = sc ? 0 : -1;
     for (size_t i = b * STREAM_BLOCK; !rc && i < end; i++) {
         nd_overlap_pair r;
-        if (align_pair(j->aj, i, &r)) {
+        if (align_pair(j->aj, i, sc, &r)) {
             rc = -1;
             break;
         }
@@ -447,6 +448,7 @@ static int stream_block(void *arg, size_t b)
         }
         free(r.p);
     }
+    nd_align_scratch_free(sc);
     if (f && ferror(f)) rc = -1;
     if (f && fclose(f)) rc = -1;
     if (rc) {
