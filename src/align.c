@@ -267,16 +267,26 @@ static int seeds_portable(const nd_kgrams *ga, const nd_kgrams *gb, seed **s, si
 #include <immintrin.h>
 #define ND_BLOCK_MERGE 1
 
-/* Two blocks of w keys at *i and *j share no key: moves past the one whose
- * last key is smaller (both when their last keys are equal). */
+/* Two blocks of w keys at *i and *j are done with (no key shared, or the
+ * shared ones taken): moves past the one whose last key is smaller (both
+ * when their last keys are equal: a key matched in the two blocks). */
 static inline void skip_block(const uint32_t *ka, size_t *i, const uint32_t *kb, size_t *j, size_t w)
 {
     uint32_t la = ka[*i + w - 1], lb = kb[*j + w - 1];
-    *i += (size_t)(la < lb) * w;
-    *j += (size_t)(lb < la) * w;
+    *i += (size_t)(la <= lb) * w;
+    *j += (size_t)(lb <= la) * w;
 }
 
 #define ROT16(r) m |= _mm512_cmpeq_epi32_mask(a, _mm512_alignr_epi32(b, b, r))
+
+/* 1 in lane p when key p of the block at k[i] equals the key after it (k[n]
+ * ends the list): the lanes of runs of equal keys. */
+__attribute__((target("avx512f"))) static inline __mmask16 run_lanes(const uint32_t *k, size_t i, size_t n, __m512i block)
+{
+    __mmask16 valid = i + 17 <= n ? 0xffff : (__mmask16)((1u << (n - i - 1)) - 1);
+    __m512i next = _mm512_maskz_loadu_epi32(valid, k + i + 1);
+    return _mm512_mask_cmpeq_epi32_mask(valid, block, next);
+}
 
 __attribute__((target("avx512f"))) static int seeds_avx512(const nd_kgrams *ga, const nd_kgrams *gb, seed **s,
                                                             size_t *n, size_t *cap)
@@ -289,11 +299,27 @@ __attribute__((target("avx512f"))) static int seeds_avx512(const nd_kgrams *ga, 
         __mmask16 m = _mm512_cmpeq_epi32_mask(a, b);
         ROT16(1); ROT16(2); ROT16(3); ROT16(4); ROT16(5); ROT16(6); ROT16(7); ROT16(8);
         ROT16(9); ROT16(10); ROT16(11); ROT16(12); ROT16(13); ROT16(14); ROT16(15);
-        if (!m) {
-            skip_block(ka, &i, kb, &j, 16);
-            continue;
+        if (m) {
+            /* Keys found once in each block and not repeated just past it
+             * (nearly always: texts rarely repeat a k-gram) match one for
+             * one, and a key matched here cannot match again after the skip
+             * below: each lane of m is a seed, its B lane found by a compare.
+             * A repeated key goes to the plain merge, which takes runs whole. */
+            if (run_lanes(ka, i, na, a) || run_lanes(kb, j, nb, b) || *n + 16 > *cap) {
+                if (merge_until(ga, &i, na, gb, &j, nb, i + 16, j + 16, s, n, cap)) return NEARDUP_E_NOMEM;
+                continue;
+            }
+            seed *out = *s + *n;
+            unsigned bits = m;
+            while (bits) {
+                unsigned p = (unsigned)__builtin_ctz(bits);
+                bits &= bits - 1;
+                __mmask16 q = _mm512_cmpeq_epi32_mask(_mm512_set1_epi32((int)ka[i + p]), b);
+                *out++ = (seed){kgram_pos(ga, i + p), kgram_pos(gb, j + (unsigned)__builtin_ctz(q))};
+            }
+            *n = (size_t)(out - *s);
         }
-        if (merge_until(ga, &i, na, gb, &j, nb, i + 16, j + 16, s, n, cap)) return NEARDUP_E_NOMEM;
+        skip_block(ka, &i, kb, &j, 16);
     }
     return merge_until(ga, &i, na, gb, &j, nb, SIZE_MAX, SIZE_MAX, s, n, cap);
 }

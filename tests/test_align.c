@@ -279,6 +279,45 @@ static void long_texts_past_16_bit_positions(void **state)
     free(b.w);
 }
 
+/* Two copies of a text of distinct words (every block of keys matches its
+ * twin, last keys equal) and a copy with every 40th word changed: each merge
+ * finds the one passage of each, as the plain merge does. */
+static void block_merges_on_copies(void **state)
+{
+    static const unsigned modes[] = {ND_MERGE_PORTABLE, ND_MERGE_AVX2, ND_MERGE_AVX512, ND_MERGE_AUTO};
+    uint64_t rng = 77;
+    words a = {0}, b = {0};
+    random_words(&a, &rng, 1000, 1u << 30);
+    for (size_t i = 0; i < a.n; i++) push(&b, i % 40 == 39 ? a.w[i] + 1 : a.w[i]);
+    nd_tokens ta = tokens(&a), tb = tokens(&b);
+    nd_kgrams ga, gb;
+    assert_int_equal(nd_kgrams_make(&ta, 5, &ga), NEARDUP_OK);
+    assert_int_equal(nd_kgrams_make(&tb, 5, &gb), NEARDUP_OK);
+    for (size_t m = 0; m < sizeof modes / sizeof *modes; m++) {
+        nd_align_opts o;
+        nd_align_opts_default(&o);
+        o.merge = modes[m];
+        nd_passage *p;
+        size_t n;
+        assert_int_equal(nd_align_kgrams(&ta, &ga, &ta, &ga, &o, &p, &n), NEARDUP_OK);
+        assert_int_equal(n, 1);
+        assert_int_equal(p[0].matches, 1000);
+        free(p);
+        assert_int_equal(nd_align_kgrams(&ta, &ga, &tb, &gb, &o, &p, &n), NEARDUP_OK);
+        assert_int_equal(n, 1);
+        assert_int_equal(p[0].a_tok, 0);
+        assert_int_equal(p[0].a_tok_end, 999);
+        assert_int_equal(p[0].matches, 975);
+        free(p);
+    }
+    nd_kgrams_free(&ga);
+    nd_kgrams_free(&gb);
+    nd_tokens_free(&ta);
+    nd_tokens_free(&tb);
+    free(a.w);
+    free(b.w);
+}
+
 static void block_merges_match_plain_merge(void **state)
 {
     uint64_t rng = 42;
@@ -343,6 +382,7 @@ int main(void)
         cmocka_unit_test(unrelated_texts),
         cmocka_unit_test(huge_and_repetitive),
         cmocka_unit_test(long_texts_past_16_bit_positions),
+        cmocka_unit_test(block_merges_on_copies),
         cmocka_unit_test(block_merges_match_plain_merge),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
