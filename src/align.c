@@ -62,10 +62,18 @@ size_t nd_kgram_bytes(size_t ntok, unsigned k)
     return (bytes + 3) & ~(size_t)3;
 }
 
-int nd_kgrams_fill(const uint32_t *id, size_t ntok, unsigned k, void *mem, nd_kgrams *g)
+nd_kgrams nd_kgrams_view(void *mem, size_t ntok, unsigned k)
 {
     size_t n = nd_kgram_count(ntok, k);
-    *g = (nd_kgrams){mem, NULL, NULL, n};
+    uint32_t *key = mem;
+    return n <= ND_KGRAM_POS16_MAX ? (nd_kgrams){key, (uint16_t *)(key + n), NULL, n}
+                                   : (nd_kgrams){key, NULL, key + n, n};
+}
+
+int nd_kgrams_fill(const uint32_t *id, size_t ntok, unsigned k, void *mem, nd_kgrams *g)
+{
+    *g = nd_kgrams_view(mem, ntok, k);
+    size_t n = g->n;
     if (n > UINT32_MAX) return NEARDUP_E_INPUT; /* positions are 32-bit (texts are < 4 GiB) */
     if (!n) return NEARDUP_OK;
     /* key above position in one number: one sort orders by key, then position */
@@ -77,13 +85,10 @@ int nd_kgrams_fill(const uint32_t *id, size_t ntok, unsigned k, void *mem, nd_kg
         return NEARDUP_E_NOMEM;
     }
     for (size_t i = 0; i < n; i++) g->key[i] = (uint32_t)(kp[i] >> 32);
-    if (n <= ND_KGRAM_POS16_MAX) {
-        g->pos16 = (uint16_t *)(g->key + n);
+    if (g->pos16)
         for (size_t i = 0; i < n; i++) g->pos16[i] = (uint16_t)kp[i];
-    } else {
-        g->pos32 = g->key + n;
+    else
         for (size_t i = 0; i < n; i++) g->pos32[i] = (uint32_t)kp[i];
-    }
     free(kp);
     return NEARDUP_OK;
 }

@@ -340,6 +340,9 @@ size_t nd_kgram_count(size_t ntok, unsigned k);
 /* Bytes the k-grams of a text of ntok words take (a multiple of 4). */
 size_t nd_kgram_bytes(size_t ntok, unsigned k);
 
+/* The k-grams of a text of ntok words laid out in mem by nd_kgrams_fill. */
+nd_kgrams nd_kgrams_view(void *mem, size_t ntok, unsigned k);
+
 /* The k-grams of ntok word ids into mem (nd_kgram_bytes of them, 4-byte
  * aligned); *g points into mem.  Returns NEARDUP_OK, NEARDUP_E_NOMEM or
  * NEARDUP_E_INPUT (2^32 k-grams or more). */

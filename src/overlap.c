@@ -343,13 +343,10 @@ double nd_passage_coverage(nd_passage *p, size_t np, int side, size_t n)
     return (double)covered / (double)n;
 }
 
-/* Document d's k-grams, as kgram_one left them. */
+/* Document d's k-grams, where kgram_one put them. */
 static nd_kgrams doc_kgrams(const align_job *j, uint32_t d)
 {
-    size_t n = nd_kgram_count(j->s->doc[d].ntok, j->o->align.seed_len ? j->o->align.seed_len : 1);
-    uint32_t *key = (uint32_t *)(j->kg + j->kg_off[d]);
-    return n <= ND_KGRAM_POS16_MAX ? (nd_kgrams){key, (uint16_t *)(key + n), NULL, n}
-                                   : (nd_kgrams){key, NULL, key + n, n};
+    return nd_kgrams_view(j->kg + j->kg_off[d], j->s->doc[d].ntok, j->o->align.seed_len ? j->o->align.seed_len : 1);
 }
 
 /* Aligns candidate i into *r (its passages malloc'ed, NULL when none). */
