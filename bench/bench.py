@@ -421,38 +421,54 @@ def main(argv=None):
     nd_core = sl_mb / tss if tss else None
     nd_sketch_only = sl_mb / ((sk1.get("shingle") or 0) + (sk1.get("sketch") or 0) or 1e-9)
     budget = lambda docs: (docs * 1e3 + 100e6) / 1e6  # noqa: E731 (MB)
-    tg = []
+
+    def per_round(x, y):
+        """The median of x / y taken round by round: each round runs the two commands within
+        seconds of each other, so a round the host slowed down counts once, not in one
+        command's median only (the ratio of medians moved by 0.3 between runs here)."""
+        return statistics.median(a / b for a, b in zip(x.walls, y.walls))
+
+    tg = []  # figure, values, ratio of medians, per-round ratio (None: not timed), target, met
+    r = per_round(d2, base_wc)
     tg.append(["dedup wall / `zstd -dc | wc -w` wall (news-40k, -j 2)", "%.2f s / %.2f s" % (
-        d2.wall, base_wc.wall), d2.wall / base_wc.wall, TARGETS["dedup_vs_wc"],
-        d2.wall / base_wc.wall < 1])
+        d2.wall, base_wc.wall), d2.wall / base_wc.wall, r, TARGETS["dedup_vs_wc"], r < 1])
     if ds:
         tg.append(["tokenize+shingle+sketch MB/s per core / datasketch %s MB/s (%s)" % (
             ds[0][0], "all of news-40k, neardup's 6 runs around it" if ds_core else
             "same %d docs" % a.slice),
-            "%.1f / %.2f" % (nd_core, ds[0][1]), nd_core / ds[0][1],
+            "%.1f / %.2f" % (nd_core, ds[0][1]), nd_core / ds[0][1], None,
             TARGETS["sketch_vs_datasketch"], nd_core / ds[0][1] >= 100])
+    r = per_round(d1, d2)
     tg.append(["dedup -j 1 wall / -j 2 wall (news-40k)", "%.2f s / %.2f s" % (d1.wall, d2.wall),
-               d1.wall / d2.wall, TARGETS["j2_vs_j1"], d1.wall / d2.wall >= 1.8])
+               d1.wall / d2.wall, r, TARGETS["j2_vs_j1"], r >= 1.8])
     if ov:
+        r = per_round(ov, d2)
         tg.append(["overlap wall / dedup wall (news-40k against itself)", "%.2f s / %.2f s" % (
-            ov.wall, d2.wall), ov.wall / d2.wall, TARGETS["overlap_vs_dedup"], ov.wall / d2.wall <= 3])
+            ov.wall, d2.wall), ov.wall / d2.wall, r, TARGETS["overlap_vs_dedup"], r <= 3])
     tg.append(["dedup peak RSS / (1 KB x docs + 100 MB), news-40k", "%.0f MB / %.0f MB" % (
-        d2.rss_kb / 1024, budget(ndocs)), d2.rss_kb / 1024 / budget(ndocs), TARGETS["rss_vs_budget"],
+        d2.rss_kb / 1024, budget(ndocs)), d2.rss_kb / 1024 / budget(ndocs), None, TARGETS["rss_vs_budget"],
         d2.rss_kb / 1024 <= budget(ndocs)])
     if big:
         bigf, bwc, bd, bp, bdocs, fr = big
         tg.append(["dedup peak RSS / (1 KB x docs + 100 MB), generated %d docs" % bdocs,
                    "%.0f MB / %.0f MB" % (bd.rss_kb / 1024, budget(bdocs)),
-                   bd.rss_kb / 1024 / budget(bdocs), TARGETS["rss_vs_budget"],
+                   bd.rss_kb / 1024 / budget(bdocs), None, TARGETS["rss_vs_budget"],
                    bd.rss_kb / 1024 <= budget(bdocs)])
+        r = per_round(bd, bwc)
         tg.append(["dedup wall / `wc -w` wall (generated, plain JSONL)", "%.2f s / %.2f s" % (
-            bd.wall, bwc.wall), bd.wall / bwc.wall, TARGETS["dedup_vs_wc"], bd.wall / bwc.wall < 1])
+            bd.wall, bwc.wall), bd.wall / bwc.wall, r, TARGETS["dedup_vs_wc"], r < 1])
     md.append("## Targets (issue 5)\n")
-    md.append(nc.md_table(["figure", "values", "ratio", "target", "met"],
-                          [[r[0], r[1], "%.2f" % r[2], r[3], "yes" if r[4] else "**no**"] for r in tg]))
+    md.append("Times are medians of the rounds; a ratio of times is given both as the ratio of the two "
+              "medians and as the median of the ratios taken round by round (the two commands of a "
+              "round run seconds apart, under the same load), which is what `met` judges.\n")
+    md.append(nc.md_table(["figure", "values (medians)", "ratio of medians", "per-round ratio", "target", "met"],
+                          [[r[0], r[1], "%.2f" % r[2], "-" if r[3] is None else "%.2f" % r[3], r[4],
+                            "yes" if r[5] else "**no**"] for r in tg]))
     for r in tg:
         rec("targets", "", r[0], "ratio", r[2])
-        rec("targets", "", r[0], "met", "yes" if r[4] else "no")
+        if r[3] is not None:
+            rec("targets", "", r[0], "per-round ratio", r[3])
+        rec("targets", "", r[0], "met", "yes" if r[5] else "no")
 
     # end to end
     e2e = [("news-40k.jsonl.zst", "`zstd -dc \\| LC_ALL=C wc -w` (baseline)", "-", base_wc, mb, ndocs),
