@@ -292,9 +292,10 @@ static int run(dedup_ctx *c, char **pos, int npos)
                 j->ci.text_bytes / 1e6, wall, wall > 0 ? j->ci.text_bytes / 1e6 / wall : 0.0);
     if (j->common.timings) {
         nd_cli_print_timings(&j->ci);
-        fprintf(stderr, "timings: shingle %.3f s, sketch %.3f s (summed over threads), band+candidates %.3f s "
-                "(%llu candidates, %u bands x %u rows), verify %.3f s, cluster %.3f s, write %.3f s\n",
-                j->sk.t_shingle, j->sk.t_sketch, j->ps.t_band, (unsigned long long)j->ps.candidates,
+        fprintf(stderr, "timings: shingle %.3f s, digest %.3f s, sketch %.3f s, band keys %.3f s (summed over threads), "
+                "band+candidates %.3f s (%llu candidates, %u bands x %u rows), verify %.3f s, cluster %.3f s, write %.3f s\n",
+                j->sk.t_shingle, j->sk.t_digest, j->sk.t_sketch, j->sk.t_band_keys, j->ps.t_band,
+                (unsigned long long)j->ps.candidates,
                 j->ps.bands, j->ps.rows, j->ps.t_verify, t_cluster, nd_now() - t0 - t_cluster);
     }
     return 0;

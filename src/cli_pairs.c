@@ -298,8 +298,9 @@ int nd_cmd_pairs(int argc, char **argv)
                     wall, wall > 0 ? j.ci.text_bytes / 1e6 / wall : 0.0);
         if (j.common.timings) {
             nd_cli_print_timings(&j.ci);
-            fprintf(stderr, "timings: shingle %.3f s, sketch %.3f s (summed over threads), band+candidates %.3f s, verify %.3f s\n",
-                    j.sk.t_shingle, j.sk.t_sketch, j.ps.t_band, j.ps.t_verify);
+            fprintf(stderr, "timings: shingle %.3f s, digest %.3f s, sketch %.3f s, band keys %.3f s (summed over "
+                    "threads), band+candidates %.3f s, verify %.3f s\n",
+                    j.sk.t_shingle, j.sk.t_digest, j.sk.t_sketch, j.sk.t_band_keys, j.ps.t_band, j.ps.t_verify);
         }
     }
     nd_job_free(&j);

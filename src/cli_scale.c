@@ -48,6 +48,7 @@ static int run_bounded(nd_job *j, char **inputs, int ninputs)
     if (rc) return nd_cli_error(rc, "%s", err.msg);
     j->exact_dups = st.exact_dups;
     j->sk.t_shingle = st.t_shingle;
+    j->sk.t_digest = st.t_digest;
     j->sk.t_sketch = st.t_sketch;
     j->ps = (nd_pairs_stats){.band_records = st.band_records, .candidates = st.candidates,
                              .accepted = st.accepted, .bands = st.bands, .rows = st.rows,

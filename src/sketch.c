@@ -28,7 +28,7 @@ typedef struct {
     uint64_t *set;       /* sets of this batch, concatenated */
     size_t *set_len;     /* per record */
     size_t set_n, set_cap, len_cap;
-    double t_shingle, t_sketch;
+    double t_shingle, t_digest, t_sketch, t_band_keys;
 } batch_out;
 
 static void *thread_init(void *u)
@@ -49,7 +49,7 @@ static void batch_reset(void *u, void *p)
 {
     batch_out *b = p;
     b->n = b->set_n = 0;
-    b->t_shingle = b->t_sketch = 0;
+    b->t_shingle = b->t_digest = b->t_sketch = b->t_band_keys = 0;
 }
 
 static void batch_free(void *u, void *p)
@@ -108,12 +108,18 @@ static int sketch_doc(void *u, void *tsp, void *bop, uint64_t doc, const nd_doc 
         return nd_fail(err, NEARDUP_E_NOMEM, "out of memory sketching record %s", d->id);
     nd_shingle(tok->hash, tok->n, c->o->ngram, c->o->seeds.shingle_seed, ts->sh);
     if (c->o->simhash) b->fp[b->n] = nd_simhash(ts->sh, m, c->o->seeds.sketch_seed); /* with repeats */
-    if (c->o->digest) nd_digest_tokens(tok, b->dg + b->n * ND_DIGEST_BYTES);
     if (c->o->keep_sets) m = nd_hash_set(ts->sh, m);
-    double t1 = nd_now();
+    double t1 = nd_now(), t2 = t1;
+    if (c->o->digest) { /* exact duplicates, timed apart: not sketching */
+        nd_digest_tokens(tok, b->dg + b->n * ND_DIGEST_BYTES);
+        t2 = nd_now();
+    }
     nd_minhash(ts->sh, m, k, c->o->seeds.sketch_seed, b->sig + b->n * k);
-    if (c->o->bands)
+    double t3 = nd_now(), t4 = t3;
+    if (c->o->bands) { /* LSH's stage, timed apart */
         nd_lsh_band_keys(b->sig + b->n * k, c->o->bands, c->o->rows, c->o->band_seed, b->bk + b->n * c->o->bands);
+        t4 = nd_now();
+    }
     b->nsh[b->n] = m > UINT32_MAX ? UINT32_MAX : (uint32_t)m;
     if (c->o->keep_sets) {
         if (nd_grow((void **)&b->set, &b->set_cap, b->set_n + m, sizeof *b->set) ||
@@ -125,7 +131,9 @@ static int sketch_doc(void *u, void *tsp, void *bop, uint64_t doc, const nd_doc 
     }
     b->n++;
     b->t_shingle += t1 - t0;
-    b->t_sketch += nd_now() - t1;
+    b->t_digest += t2 - t1;
+    b->t_sketch += t3 - t2;
+    b->t_band_keys += t4 - t3;
     return NEARDUP_OK;
 }
 
@@ -223,7 +231,9 @@ static int collect(void *u, void *bop, uint64_t first, size_t n, nd_error *err)
     }
     s->n = first + n;
     s->t_shingle += b->t_shingle;
+    s->t_digest += b->t_digest;
     s->t_sketch += b->t_sketch;
+    s->t_band_keys += b->t_band_keys;
     return NEARDUP_OK;
 }
 

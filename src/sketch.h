@@ -39,7 +39,7 @@ typedef struct {
     size_t sig_cap, bk_cap; /* documents sig and the bands' one mapping (bands * bk_cap keys) hold:
                              * both nd_map_alloc'ed, for huge pages (collecting into fresh 4 KiB
                              * pages was a sixth of the reading thread's time) */
-    double t_shingle, t_sketch; /* summed over threads */
+    double t_shingle, t_digest, t_sketch, t_band_keys; /* summed over threads */
 } nd_sketches;
 
 void nd_sketches_free(nd_sketches *s);

@@ -31,7 +31,7 @@ typedef struct {
     uint64_t emitted, candidates, accepted, exact_dups;
     uint64_t fixed; /* bytes set aside for what does not grow with the corpus */
     unsigned bands, rows;
-    double t_shingle, t_sketch, t_merge, t_verify;
+    double t_shingle, t_digest, t_sketch, t_merge, t_verify;
 } nd_spill_stats;
 
 /* The sketching worker that dedup --memory and MPI share: each document's
@@ -44,7 +44,7 @@ typedef struct {
     uint32_t *nsh; /* shingles (with repeats) per document */
     uint8_t *dg;   /* n * ND_DIGEST_BYTES */
     size_t n, cap;
-    double t_shingle, t_sketch;
+    double t_shingle, t_digest, t_sketch;
 } nd_sketch_batch;
 void nd_sketch_worker_fns(nd_pipeline_fns *f);
 
