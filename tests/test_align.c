@@ -61,32 +61,38 @@ static size_t align(const words *a, const words *b, nd_passage **p)
     return n;
 }
 
-static void verbatim_passage(void **state)
+/* A passage of len random words copied verbatim between random words (a
+ * vocabulary of vocab): found as one passage, exactly where it is, in words
+ * and in bytes. */
+static void one_verbatim_passage(uint64_t rng, size_t len, size_t a_before, size_t a_after, size_t b_before,
+                                 size_t b_after, uint64_t vocab)
 {
-    uint64_t rng = 1;
     words pass = {0}, a = {0}, b = {0};
-    random_words(&pass, &rng, 47, 100000);
-    random_words(&a, &rng, 120, 100000);
+    random_words(&pass, &rng, len, vocab);
+    random_words(&a, &rng, a_before, vocab);
     append(&a, &pass, 0, pass.n);
-    random_words(&a, &rng, 80, 100000);
-    random_words(&b, &rng, 30, 100000);
+    random_words(&a, &rng, a_after, vocab);
+    random_words(&b, &rng, b_before, vocab);
     append(&b, &pass, 0, pass.n);
-    random_words(&b, &rng, 200, 100000);
+    random_words(&b, &rng, b_after, vocab);
     nd_passage *p;
     assert_int_equal(align(&a, &b, &p), 1);
-    assert_int_equal(p[0].a_tok, 120);
-    assert_int_equal(p[0].a_tok_end, 167);
-    assert_int_equal(p[0].b_tok, 30);
-    assert_int_equal(p[0].b_tok_end, 77);
-    assert_int_equal(p[0].a_start, 1200);
-    assert_int_equal(p[0].a_end, 1667); /* end of the last word, not of its span slot */
-    assert_int_equal(p[0].b_start, 300);
-    assert_int_equal(p[0].words, 47);
-    assert_int_equal(p[0].matches, 47);
+    assert_int_equal(p[0].a_tok, a_before);
+    assert_int_equal(p[0].a_tok_end, a_before + len);
+    assert_int_equal(p[0].b_tok, b_before);
+    assert_int_equal(p[0].b_tok_end, b_before + len);
+    assert_int_equal(p[0].a_start, 10 * a_before);
+    assert_int_equal(p[0].a_end, 10 * (a_before + len - 1) + 7); /* end of the last word, not of its span slot */
+    assert_int_equal(p[0].b_start, 10 * b_before);
+    assert_int_equal(p[0].b_end, 10 * (b_before + len - 1) + 7);
+    assert_int_equal(p[0].words, len);
+    assert_int_equal(p[0].matches, len);
     assert_true(p[0].identity == 1.0);
     free(p);
     free(pass.w), free(a.w), free(b.w);
 }
+
+static void verbatim_passage(void **state) { one_verbatim_passage(1, 47, 120, 80, 30, 200, 100000); }
 
 /* 10% of the passage's words substituted, inserted or deleted: one passage. */
 static void edited_passage(void **state)
@@ -256,27 +262,7 @@ static void huge_and_repetitive(void **state)
  * word 65,536 in A (and near the start of B) is found where it is. */
 static void long_texts_past_16_bit_positions(void **state)
 {
-    uint64_t rng = 11;
-    words pass = {0}, a = {0}, b = {0};
-    random_words(&pass, &rng, 47, 1u << 30);
-    random_words(&a, &rng, 70000, 1u << 30);
-    append(&a, &pass, 0, pass.n);
-    random_words(&a, &rng, 50, 1u << 30);
-    random_words(&b, &rng, 100, 1u << 30);
-    append(&b, &pass, 0, pass.n);
-    random_words(&b, &rng, 69990, 1u << 30);
-    nd_passage *p;
-    assert_int_equal(align(&a, &b, &p), 1);
-    assert_int_equal(p[0].a_tok, 70000);
-    assert_int_equal(p[0].a_tok_end, 70047);
-    assert_int_equal(p[0].b_tok, 100);
-    assert_int_equal(p[0].b_tok_end, 147);
-    assert_int_equal(p[0].a_start, 700000);
-    assert_int_equal(p[0].b_end, 1467);
-    free(p);
-    free(pass.w);
-    free(a.w);
-    free(b.w);
+    one_verbatim_passage(11, 47, 70000, 50, 100, 69990, 1u << 30);
 }
 
 /* Two copies of a text of distinct words (every block of keys matches its
