@@ -101,4 +101,17 @@ grep -q "missing.jsonl" "$T/err" || fail "missing input message names the file: 
 "$N" dedup "$S" 2> "$T/err"; [ $? -eq 2 ] || fail "dedup without -o should exit 2"
 "$N" frobnicate 2> /dev/null; [ $? -eq 2 ] || fail "unknown command should exit 2"
 "$N" pairs "$S" --no-such-option 2> /dev/null; [ $? -eq 2 ] || fail "unknown option should exit 2"
+
+# ---- --timings: every stage make bench reads (bench/bench.py parse_timings), same output ----
+"$N" dedup "$S" -o "$T/timed.jsonl" --timings -j 2 2> "$T/err" || fail "dedup --timings exit $?"
+"$N" dedup "$S" -o "$T/untimed.jsonl" -q -j 2 || fail "dedup exit $?"
+cmp -s "$T/timed.jsonl" "$T/untimed.jsonl" || fail "--timings changed the kept records"
+for stage in "read+decompress" "parse" "tokenize+shingle" "sketch" "pipeline wall" "shingle" "digest" \
+    "band keys" "band+candidates" "verify" "cluster" "write"; do
+    grep -q "^timings:.*[ ,]$stage [0-9][0-9.]* s" "$T/err" || fail "dedup --timings lacks '$stage': $(cat "$T/err")"
+done
+"$N" pairs "$S" -o "$T/timed.tsv" --timings 2> "$T/err" || fail "pairs --timings exit $?"
+for stage in "shingle" "digest" "sketch" "band keys" "band+candidates" "verify"; do
+    grep -q "^timings:.*[ ,]$stage [0-9][0-9.]* s" "$T/err" || fail "pairs --timings lacks '$stage': $(cat "$T/err")"
+done
 exit 0
