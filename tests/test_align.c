@@ -258,6 +258,17 @@ static void huge_and_repetitive(void **state)
  * (blocks skipped whole), small vocabularies (runs of equal keys, some over
  * the MAX_OCC cut) - with short seeds and passages so that every seed counts.
  * On a CPU without a forced merge, that merge falls back to the plain one. */
+/* Frees a merge test's two texts, their tokens and their k-grams. */
+static void free_texts(words *a, words *b, nd_tokens *ta, nd_tokens *tb, nd_kgrams *ga, nd_kgrams *gb)
+{
+    nd_kgrams_free(ga);
+    nd_kgrams_free(gb);
+    nd_tokens_free(ta);
+    nd_tokens_free(tb);
+    free(a->w);
+    free(b->w);
+}
+
 /* Texts of more than 65,536 k-grams keep 32-bit positions: a passage past
  * word 65,536 in A (and near the start of B) is found where it is. */
 static void long_texts_past_16_bit_positions(void **state)
@@ -296,12 +307,7 @@ static void block_merges_on_copies(void **state)
         assert_int_equal(p[0].matches, 975);
         free(p);
     }
-    nd_kgrams_free(&ga);
-    nd_kgrams_free(&gb);
-    nd_tokens_free(&ta);
-    nd_tokens_free(&tb);
-    free(a.w);
-    free(b.w);
+    free_texts(&a, &b, &ta, &tb, &ga, &gb);
 }
 
 static void block_merges_match_plain_merge(void **state)
@@ -346,12 +352,7 @@ static void block_merges_match_plain_merge(void **state)
             free(p1);
         }
         free(p0);
-        nd_kgrams_free(&ga);
-        nd_kgrams_free(&gb);
-        nd_tokens_free(&ta);
-        nd_tokens_free(&tb);
-        free(a.w);
-        free(b.w);
+        free_texts(&a, &b, &ta, &tb, &ga, &gb);
     }
     assert_true(total_passages > 300); /* the rounds did share passages */
 }
