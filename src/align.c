@@ -101,13 +101,11 @@ uint32_t *nd_word_ids(const nd_tokens *t)
     return id;
 }
 
-int nd_kgrams_make(const nd_tokens *t, unsigned k, nd_kgrams *g)
+int nd_kgrams_make(const uint32_t *id, size_t ntok, unsigned k, nd_kgrams *g)
 {
     memset(g, 0, sizeof *g);
-    void *mem = malloc(nd_kgram_bytes(t->n, k) + 4);
-    uint32_t *id = nd_word_ids(t);
-    int rc = mem && id ? nd_kgrams_fill(id, t->n, k, mem, g) : NEARDUP_E_NOMEM;
-    free(id);
+    void *mem = malloc(nd_kgram_bytes(ntok, k) + 4);
+    int rc = mem ? nd_kgrams_fill(id, ntok, k, mem, g) : NEARDUP_E_NOMEM;
     g->key = mem; /* set even for an empty text: it owns mem */
     if (rc) nd_kgrams_free(g);
     return rc;
@@ -582,15 +580,11 @@ void nd_passage_bytes(nd_passage *p, size_t np, const nd_span *sa, const nd_span
     }
 }
 
-int nd_align_kgrams(const nd_tokens *ta, const nd_kgrams *ga, const nd_tokens *tb, const nd_kgrams *gb,
-                    const nd_align_opts *o, nd_passage **out, size_t *nout)
+int nd_align_kgrams(const nd_tokens *ta, const uint32_t *ida, const nd_kgrams *ga, const nd_tokens *tb,
+                    const uint32_t *idb, const nd_kgrams *gb, const nd_align_opts *o, nd_align_scratch *sc,
+                    nd_passage **out, size_t *nout)
 {
-    *out = NULL;
-    *nout = 0;
-    uint32_t *ida = nd_word_ids(ta), *idb = nd_word_ids(tb);
-    int rc = ida && idb ? nd_align_ids(ida, ta->n, ga, idb, gb, o, NULL, out, nout) : NEARDUP_E_NOMEM;
-    free(ida);
-    free(idb);
+    int rc = nd_align_ids(ida, ta->n, ga, idb, gb, o, sc, out, nout);
     if (!rc) nd_passage_bytes(*out, *nout, ta->span, tb->span);
     return rc;
 }
@@ -604,11 +598,14 @@ int nd_align(const nd_tokens *ta, const nd_tokens *tb, const nd_align_opts *o, n
     *out = NULL;
     *nout = 0;
     nd_kgrams ga = {0}, gb = {0};
-    int rc = nd_kgrams_make(ta, k, &ga);
-    if (!rc) rc = nd_kgrams_make(tb, k, &gb);
-    if (!rc) rc = nd_align_kgrams(ta, &ga, tb, &gb, o, out, nout);
+    uint32_t *ida = nd_word_ids(ta), *idb = nd_word_ids(tb);
+    int rc = ida && idb ? nd_kgrams_make(ida, ta->n, k, &ga) : NEARDUP_E_NOMEM;
+    if (!rc) rc = nd_kgrams_make(idb, tb->n, k, &gb);
+    if (!rc) rc = nd_align_kgrams(ta, ida, &ga, tb, idb, &gb, o, NULL, out, nout);
     nd_kgrams_free(&ga);
     nd_kgrams_free(&gb);
+    free(ida);
+    free(idb);
     return rc;
 }
 

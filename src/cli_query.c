@@ -450,7 +450,10 @@ static int overlap_doc(query_ctx *c, thread_state *ts, batch_out *b, const nd_do
     const nd_align_opts *ao = &c->o->ov.align;
     nd_kgrams qg = {0};
     size_t kept = 0; /* kept: hits kept for the report */
-    int rc = nd_kgrams_make(&q, ao->seed_len, &qg) ? NEARDUP_E_NOMEM : NEARDUP_OK;
+    /* the query's word ids, k-grams and the aligner's scratch serve all its candidates */
+    uint32_t *qid = nd_word_ids(&q);
+    nd_align_scratch *sc = nd_align_scratch_new();
+    int rc = qid && sc && !nd_kgrams_make(qid, q.n, ao->seed_len, &qg) ? NEARDUP_OK : NEARDUP_E_NOMEM;
     for (size_t i = 0; !rc && i < ncand; i++) {
         uint32_t r = ts->cand[i];
         const char *text;
@@ -464,8 +467,11 @@ static int overlap_doc(query_ctx *c, thread_state *ts, batch_out *b, const nd_do
         nd_kgrams rg = {0};
         nd_passage *p = NULL;
         size_t np = 0;
-        if (nd_kgrams_make(&ts->rt, ao->seed_len, &rg) || nd_align_kgrams(&q, &qg, &ts->rt, &rg, ao, &p, &np))
+        uint32_t *rid = nd_word_ids(&ts->rt);
+        if (!rid || nd_kgrams_make(rid, ts->rt.n, ao->seed_len, &rg) ||
+            nd_align_kgrams(&q, qid, &qg, &ts->rt, rid, &rg, ao, sc, &p, &np))
             rc = nd_fail(err, NEARDUP_E_NOMEM, "out of memory aligning record %.200s", d->id);
+        free(rid);
         if (!rc && np) {
             uint64_t shared = 0;
             for (size_t k = 0; k < np; k++) shared += p[k].matches;
@@ -479,6 +485,8 @@ static int overlap_doc(query_ctx *c, thread_state *ts, batch_out *b, const nd_do
         free(p);
     }
     nd_kgrams_free(&qg);
+    nd_align_scratch_free(sc);
+    free(qid);
     if (rc && !err->msg[0]) nd_fail(err, rc, "out of memory aligning record %.200s", d->id);
     return rc;
 }

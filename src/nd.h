@@ -349,26 +349,29 @@ nd_kgrams nd_kgrams_view(void *mem, size_t ntok, unsigned k);
 int nd_kgrams_fill(const uint32_t *id, size_t ntok, unsigned k, void *mem, nd_kgrams *g);
 
 /* The same into memory of its own: free it with nd_kgrams_free. */
-int nd_kgrams_make(const nd_tokens *t, unsigned k, nd_kgrams *g);
+int nd_kgrams_make(const uint32_t *id, size_t ntok, unsigned k, nd_kgrams *g);
 void nd_kgrams_free(nd_kgrams *g);
-
-/* nd_align on precomputed sorted k-grams (k = o->seed_len). */
-int nd_align_kgrams(const nd_tokens *ta, const nd_kgrams *ga, const nd_tokens *tb, const nd_kgrams *gb,
-                    const nd_align_opts *o, nd_passage **out, size_t *nout);
 
 /* Working memory for aligning one pair after another (one per thread). */
 typedef struct nd_align_scratch nd_align_scratch;
 nd_align_scratch *nd_align_scratch_new(void);
 void nd_align_scratch_free(nd_align_scratch *sc);
 
-/* The same on word ids alone (nta words in A), in sc (NULL: its own): the
- * passages' token ranges are set, their byte ranges left 0 for the caller
- * (nd_passage_bytes).  *out stays NULL when no passage is found. */
+/* nd_align on word ids alone (nta words in A) and their sorted k-grams
+ * (k = o->seed_len), in sc (NULL: its own): the passages' token ranges are
+ * set, their byte ranges left 0 for the caller (nd_passage_bytes).  *out
+ * stays NULL when no passage is found. */
 int nd_align_ids(const uint32_t *ida, size_t nta, const nd_kgrams *ga, const uint32_t *idb, const nd_kgrams *gb,
                  const nd_align_opts *o, nd_align_scratch *sc, nd_passage **out, size_t *nout);
 
 /* Sets the np passages' byte ranges from the two texts' token spans. */
 void nd_passage_bytes(nd_passage *p, size_t np, const nd_span *sa, const nd_span *sb);
+
+/* nd_align_ids with the byte ranges set from ta's and tb's spans (ida, idb:
+ * their word ids, so that a text aligned with many others converts once). */
+int nd_align_kgrams(const nd_tokens *ta, const uint32_t *ida, const nd_kgrams *ga, const nd_tokens *tb,
+                    const uint32_t *idb, const nd_kgrams *gb, const nd_align_opts *o, nd_align_scratch *sc,
+                    nd_passage **out, size_t *nout);
 
 /* Finds the passages A and B share.  ta/tb are the token arrays of the two
  * texts (hashes + spans).  Passages come back sorted by a_start, then

@@ -258,13 +258,36 @@ static void huge_and_repetitive(void **state)
  * (blocks skipped whole), small vocabularies (runs of equal keys, some over
  * the MAX_OCC cut) - with short seeds and passages so that every seed counts.
  * On a CPU without a forced merge, that merge falls back to the plain one. */
-/* Frees a merge test's two texts, their tokens and their k-grams. */
-static void free_texts(words *a, words *b, nd_tokens *ta, nd_tokens *tb, nd_kgrams *ga, nd_kgrams *gb)
+/* A merge test's text as the aligner takes it: tokens, word ids, k-grams. */
+typedef struct {
+    nd_tokens t;
+    uint32_t *id;
+    nd_kgrams g;
+} prepared;
+
+static prepared prepare(const words *w, unsigned k)
 {
-    nd_kgrams_free(ga);
-    nd_kgrams_free(gb);
-    nd_tokens_free(ta);
-    nd_tokens_free(tb);
+    prepared p = {tokens(w), NULL, {0}};
+    p.id = nd_word_ids(&p.t);
+    assert_non_null(p.id);
+    assert_int_equal(nd_kgrams_make(p.id, p.t.n, k, &p.g), NEARDUP_OK);
+    return p;
+}
+
+static int align_prepared(const prepared *a, const prepared *b, const nd_align_opts *o, nd_passage **p, size_t *n)
+{
+    return nd_align_kgrams(&a->t, a->id, &a->g, &b->t, b->id, &b->g, o, NULL, p, n);
+}
+
+/* Frees a merge test's two texts and what prepare made of them. */
+static void free_texts(words *a, words *b, prepared *pa, prepared *pb)
+{
+    nd_kgrams_free(&pa->g);
+    nd_kgrams_free(&pb->g);
+    free(pa->id);
+    free(pb->id);
+    nd_tokens_free(&pa->t);
+    nd_tokens_free(&pb->t);
     free(a->w);
     free(b->w);
 }
@@ -286,28 +309,25 @@ static void block_merges_on_copies(void **state)
     words a = {0}, b = {0};
     random_words(&a, &rng, 1000, 1u << 30);
     for (size_t i = 0; i < a.n; i++) push(&b, i % 40 == 39 ? a.w[i] + 1 : a.w[i]);
-    nd_tokens ta = tokens(&a), tb = tokens(&b);
-    nd_kgrams ga, gb;
-    assert_int_equal(nd_kgrams_make(&ta, 5, &ga), NEARDUP_OK);
-    assert_int_equal(nd_kgrams_make(&tb, 5, &gb), NEARDUP_OK);
+    prepared pa = prepare(&a, 5), pb = prepare(&b, 5);
     for (size_t m = 0; m < sizeof modes / sizeof *modes; m++) {
         nd_align_opts o;
         nd_align_opts_default(&o);
         o.merge = modes[m];
         nd_passage *p;
         size_t n;
-        assert_int_equal(nd_align_kgrams(&ta, &ga, &ta, &ga, &o, &p, &n), NEARDUP_OK);
+        assert_int_equal(align_prepared(&pa, &pa, &o, &p, &n), NEARDUP_OK);
         assert_int_equal(n, 1);
         assert_int_equal(p[0].matches, 1000);
         free(p);
-        assert_int_equal(nd_align_kgrams(&ta, &ga, &tb, &gb, &o, &p, &n), NEARDUP_OK);
+        assert_int_equal(align_prepared(&pa, &pb, &o, &p, &n), NEARDUP_OK);
         assert_int_equal(n, 1);
         assert_int_equal(p[0].a_tok, 0);
         assert_int_equal(p[0].a_tok_end, 999);
         assert_int_equal(p[0].matches, 975);
         free(p);
     }
-    free_texts(&a, &b, &ta, &tb, &ga, &gb);
+    free_texts(&a, &b, &pa, &pb);
 }
 
 static void block_merges_match_plain_merge(void **state)
@@ -331,28 +351,25 @@ static void block_merges_match_plain_merge(void **state)
             random_words(&b, &rng, nb, vocab);
             if (a.n > 40 && round % 3 == 1) append(&b, &a, a.n / 4, a.n / 4 + 30);
         }
-        nd_tokens ta = tokens(&a), tb = tokens(&b);
         nd_align_opts o;
         nd_align_opts_default(&o);
         o.seed_len = 2 + round % 4;
         o.min_words = 6;
         o.merge = ND_MERGE_PORTABLE;
-        nd_kgrams ga, gb;
+        prepared pa = prepare(&a, o.seed_len), pb = prepare(&b, o.seed_len);
         size_t n0, n1;
-        assert_int_equal(nd_kgrams_make(&ta, o.seed_len, &ga), NEARDUP_OK);
-        assert_int_equal(nd_kgrams_make(&tb, o.seed_len, &gb), NEARDUP_OK);
         nd_passage *p0, *p1;
-        assert_int_equal(nd_align_kgrams(&ta, &ga, &tb, &gb, &o, &p0, &n0), NEARDUP_OK);
+        assert_int_equal(align_prepared(&pa, &pb, &o, &p0, &n0), NEARDUP_OK);
         total_passages += n0;
         for (size_t m = 0; m < sizeof modes / sizeof *modes; m++) {
             o.merge = modes[m];
-            assert_int_equal(nd_align_kgrams(&ta, &ga, &tb, &gb, &o, &p1, &n1), NEARDUP_OK);
+            assert_int_equal(align_prepared(&pa, &pb, &o, &p1, &n1), NEARDUP_OK);
             assert_int_equal(n1, n0);
             if (n0) assert_memory_equal(p1, p0, n0 * sizeof *p0);
             free(p1);
         }
         free(p0);
-        free_texts(&a, &b, &ta, &tb, &ga, &gb);
+        free_texts(&a, &b, &pa, &pb);
     }
     assert_true(total_passages > 300); /* the rounds did share passages */
 }
