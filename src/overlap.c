@@ -171,7 +171,8 @@ static int load_doc(void *u, void *tsp, void *bop, uint64_t doc, const nd_doc *d
     size_t na = nd_winnow(ts->sh, m, nd_anchor_window(c->o->min_words, c->o->ngram), c->o->anchor_seed,
                           ts->ap, ts->ah);
     for (size_t i = 0; i < na; i++) b->anc[b->nanc++] = (nd_anchor){ts->ah[i], (uint32_t)doc, ts->ap[i]};
-    size_t id_bytes = tok->n * sizeof(uint32_t), span_bytes = tok->n ? nd_spans_packed_bytes(tok->span, tok->n) : 0;
+    size_t nexc = 0, id_bytes = tok->n * sizeof(uint32_t);
+    size_t span_bytes = tok->n ? nd_spans_packed_bytes(tok->span, tok->n, &nexc) : 0;
     size_t text_len = c->o->keep_text ? d->text_len : 0;
     size_t bytes = (id_bytes + span_bytes + text_len + 7) & ~(size_t)7;
     nd_doc_ref r = {NULL, {NULL, NULL, NULL, 0}, NULL, tok->n, text_len};
@@ -181,7 +182,7 @@ static int load_doc(void *u, void *tsp, void *bop, uint64_t doc, const nd_doc *d
         if (tok->n) {
             r.id = (uint32_t *)p;
             for (size_t i = 0; i < tok->n; i++) r.id[i] = nd_word_id(tok->hash[i]);
-            nd_spans_pack(tok->span, tok->n, p + id_bytes, &r.span);
+            nd_spans_pack(tok->span, tok->n, nexc, p + id_bytes, &r.span);
         }
         if (text_len) memcpy(p + id_bytes + span_bytes, d->text, text_len);
         if (text_len) r.text = p + id_bytes + span_bytes;
@@ -311,6 +312,7 @@ typedef struct {
     const nd_overlap_opts *o;
     const nd_anchor_pair *cand;
     nd_overlap_pair *res;
+    unsigned k;              /* words a k-gram */
     const uint64_t *kg_off;
     char *kg;
 } align_job;
@@ -346,7 +348,7 @@ double nd_passage_coverage(nd_passage *p, size_t np, int side, size_t n)
 /* Document d's k-grams, where kgram_one put them. */
 static nd_kgrams doc_kgrams(const align_job *j, uint32_t d)
 {
-    return nd_kgrams_view(j->kg + j->kg_off[d], j->s->doc[d].ntok, j->o->align.seed_len ? j->o->align.seed_len : 1);
+    return nd_kgrams_view(j->kg + j->kg_off[d], j->s->doc[d].ntok, j->k);
 }
 
 /* Aligns candidate i into *r (its passages malloc'ed, NULL when none). */
@@ -539,7 +541,7 @@ int nd_overlap_run(nd_doc_store *s, const nd_overlap_opts *o, uint32_t split, un
     }
     size_t streamed = 0;
     if (!rc) {
-        align_job aj = {s, o, cand, res, kg_off, kg};
+        align_job aj = {s, o, cand, res, k, kg_off, kg};
         if (sink)
             rc = stream_pairs(&aj, sink, ncand, threads, o->progress, &streamed);
         else

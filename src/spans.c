@@ -22,17 +22,17 @@ static size_t count_exceptions(const nd_span *sp, size_t n)
     return e;
 }
 
-size_t nd_spans_packed_bytes(const nd_span *sp, size_t n)
+size_t nd_spans_packed_bytes(const nd_span *sp, size_t n, size_t *nexc)
 {
-    size_t bytes = nmark(n) * sizeof(uint32_t) + count_exceptions(sp, n) * sizeof(nd_span_exception) + 2 * n;
+    *nexc = count_exceptions(sp, n);
+    size_t bytes = nmark(n) * sizeof(uint32_t) + *nexc * sizeof(nd_span_exception) + 2 * n;
     return (bytes + 3) & ~(size_t)3;
 }
 
-void nd_spans_pack(const nd_span *sp, size_t n, void *mem, nd_packed_spans *out)
+void nd_spans_pack(const nd_span *sp, size_t n, size_t nexc, void *mem, nd_packed_spans *out)
 {
     uint32_t *mark = mem;
     nd_span_exception *exc = (nd_span_exception *)(mark + nmark(n));
-    size_t nexc = count_exceptions(sp, n);
     uint8_t *gl = (uint8_t *)(exc + nexc);
     size_t e = 0;
     for (size_t i = 0; i < n; i++) {

@@ -27,12 +27,13 @@ typedef struct {
     uint32_t nexc;
 } nd_packed_spans;
 
-/* Bytes nd_spans_pack needs for these n spans (a multiple of 4). */
-size_t nd_spans_packed_bytes(const nd_span *sp, size_t n);
+/* Bytes nd_spans_pack needs for these n spans (a multiple of 4); *nexc gets
+ * how many of them are exceptions, for nd_spans_pack. */
+size_t nd_spans_packed_bytes(const nd_span *sp, size_t n, size_t *nexc);
 
-/* Packs the n spans into mem (nd_spans_packed_bytes bytes, 4-byte aligned);
- * *out points into mem. */
-void nd_spans_pack(const nd_span *sp, size_t n, void *mem, nd_packed_spans *out);
+/* Packs the n spans (nexc of them exceptions) into mem (nd_spans_packed_bytes
+ * bytes, 4-byte aligned); *out points into mem. */
+void nd_spans_pack(const nd_span *sp, size_t n, size_t nexc, void *mem, nd_packed_spans *out);
 
 /* Token t's span. */
 nd_span nd_spans_get(const nd_packed_spans *p, size_t t);

@@ -26,12 +26,12 @@ static uint32_t some_width(uint64_t *rng)
 
 static void check(const nd_span *sp, size_t n)
 {
-    size_t bytes = nd_spans_packed_bytes(sp, n);
+    size_t nexc, bytes = nd_spans_packed_bytes(sp, n, &nexc);
     assert_int_equal(bytes % 4, 0);
     uint32_t *mem = malloc(bytes + 64);
     memset(mem, 0xab, bytes + 64); /* guard bytes past the end stay as they are */
     nd_packed_spans p;
-    nd_spans_pack(sp, n, mem, &p);
+    nd_spans_pack(sp, n, nexc, mem, &p);
     for (size_t t = 0; t < n; t++) {
         nd_span got = nd_spans_get(&p, t);
         assert_int_equal(got.start, sp[t].start);
@@ -65,7 +65,7 @@ static void plain_text_packs_in_two_bytes_a_token(void **state)
     enum { N = 6400 };
     static nd_span sp[N];
     for (size_t i = 0; i < N; i++) sp[i] = (nd_span){(uint32_t)(6 * i), (uint32_t)(6 * i + 5)};
-    size_t bytes = nd_spans_packed_bytes(sp, N);
+    size_t nexc, bytes = nd_spans_packed_bytes(sp, N, &nexc);
     assert_true(bytes <= 2 * N + 4 * (N / ND_SPAN_STRIDE + 1));
     check(sp, N);
 }
