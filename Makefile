@@ -14,7 +14,7 @@ PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lxxhash -lsodium -lutf8proc -lz -lzstd -ljansson -lcjson)
 ND_CFLAGS  := -std=c11 -D_DEFAULT_SOURCE -D_FILE_OFFSET_BITS=64 -Wall -Wextra -Wshadow \
               -Wno-unused-parameter -g $(OPT) $(SAN) -Iinclude -Isrc $(PKG_CFLAGS) $(CFLAGS)
-LDLIBS     := $(PKG_LIBS) -lpthread -lm
+LDLIBS     := $(PKG_LIBS) -lstemmer -lpthread -lm
 # Open MPI: with mpicc on the PATH (and CC not given), a second binary,
 # neardup-mpi, is built with it (-DND_HAVE_MPI); neardup itself never loads
 # the MPI libraries (3 ms of every start-up) and, when started by mpirun or

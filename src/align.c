@@ -38,6 +38,8 @@ void nd_align_opts_default(nd_align_opts *o)
     o->max_gap = 8;
     o->min_identity = 0.5;
     o->merge = ND_MERGE_AUTO;
+    o->verbatim = 0;
+    o->language = NULL;
 }
 
 typedef struct {

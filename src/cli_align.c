@@ -4,6 +4,7 @@
 
 #include "cli.h"
 #include "report.h"
+#include "reuse.h"
 
 enum { OPT_MIN_WORDS = 100, OPT_MAX_GAP, OPT_MIN_IDENTITY, OPT_A_ID, OPT_B_ID };
 
@@ -91,8 +92,8 @@ int nd_cmd_align(int argc, char **argv)
     nd_out out = {0};
     for (int i = 0; i < 2 && !rc; i++)
         if ((rc = nd_cli_load_id(pos[i], c.id[i], &po, &d[i], &tok[i], &err))) rc = nd_cli_error(rc, "%s", err.msg);
-    if (!rc && (rc = nd_align(&tok[0], &tok[1], &c.al, &p, &np)))
-        rc = nd_cli_error(rc, "out of memory aligning %s and %s", pos[0], pos[1]);
+    if (!rc && (rc = nd_align_texts(d[0].text, &tok[0], d[1].text, &tok[1], &c.al, &p, &np, &err)))
+        rc = nd_cli_error(rc, "%s", err.msg);
     if (!rc && (rc = nd_out_open(&out, c.common.output, &err))) rc = nd_cli_error(rc, "%s", err.msg);
     if (!rc && c.common.format == ND_FMT_HTML) {
         char *cmd = nd_report_command(argc, argv);

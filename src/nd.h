@@ -302,6 +302,8 @@ typedef struct {
     double min_identity;/* drop passages below this identity (default 0.5) */
     unsigned merge;     /* k-gram merge: ND_MERGE_AUTO (default: the widest this CPU runs), or one
                          * forced, for tests and benchmarks (unsupported: the portable one) */
+    int verbatim;       /* 1: exact aligner only; 0 (default): also rewritten passages (reuse.h) */
+    const char *language; /* stemmer and stop words of the edited aligner (NULL: English) */
 } nd_align_opts;
 
 enum { ND_MERGE_AUTO, ND_MERGE_PORTABLE, ND_MERGE_AVX2, ND_MERGE_AVX512 };

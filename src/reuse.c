@@ -1,0 +1,675 @@
+/* reuse.c - the edited-reuse aligner (see reuse.h). */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <stdio.h>
+
+#include "reuse.h"
+
+/* A sentence with fewer content words than this carries too little to be
+ * compared alone ("Mr.", a dateline, a heading): it joins the next one. */
+static double envd(const char *n, double d) { const char *v = getenv(n); return v ? atof(v) : d; }
+#define MIN_UNIT_TERMS ((uint32_t)envd("MUT", 4))
+/* Seeds: the thresholds of Sanchez-Perez et al. for cosine and Dice. */
+#define SEED_COS envd("SCOS", 0.33)
+#define SEED_DICE envd("SDICE", 0.33)
+/* A cluster's fragments must be this similar as wholes. */
+#define VALID_COS envd("VCOS", 0.34)
+#define MAXGAP ((unsigned)envd("GAP", 4))          /* sentences a rewrite may leave out or add between seeds */
+#define SUMMARY_MAXGAP ((unsigned)envd("SGAP", 24)) /* ... and a summary against its source */
+#define SUMMARY_RATIO 3.0 /* one fragment this many times longer: a summary */
+
+void nd_reuse_text_free(nd_reuse_text *r)
+{
+    free(r->term);
+    free(r->stop);
+    free(r->ustart);
+    free(r->eoff);
+    free(r->eterm);
+    free(r->etf);
+    memset(r, 0, sizeof *r);
+}
+
+int nd_reuse_prepare(nd_lang *l, nd_tokenizer *tk, const char *text, const nd_tokens *t, nd_reuse_text *r)
+{
+    memset(r, 0, sizeof *r);
+    r->tok = t;
+    size_t n = t->n;
+    r->term = malloc((n ? n : 1) * sizeof *r->term);
+    r->stop = malloc(n ? n : 1);
+    uint32_t *sent = malloc((n + 1) * sizeof *sent);
+    r->ustart = malloc((n + 1) * sizeof *r->ustart);
+    r->eoff = malloc((n + 1) * sizeof *r->eoff);
+    r->eterm = malloc((n ? n : 1) * sizeof *r->eterm);
+    r->etf = malloc((n ? n : 1) * sizeof *r->etf);
+    uint32_t *tmp = malloc((n ? n : 1) * sizeof *tmp);
+    int rc = r->term && r->stop && sent && r->ustart && r->eoff && r->eterm && r->etf && tmp ? NEARDUP_OK
+                                                                                               : NEARDUP_E_NOMEM;
+    if (!rc) rc = nd_terms(l, tk, text, t, r->term, r->stop);
+    if (rc) {
+        free(sent);
+        free(tmp);
+        nd_reuse_text_free(r);
+        return rc;
+    }
+    size_t ns = nd_sentences(text, t, sent);
+    /* units: sentences, short ones joined to the next */
+    uint32_t nu = 0, ne = 0;
+    r->ustart[0] = 0;
+    r->eoff[0] = 0;
+    for (size_t s = 0; s < ns; s++) {
+        uint32_t from = r->ustart[nu], to = sent[s + 1];
+        uint32_t m = 0;
+        for (uint32_t i = from; i < to; i++)
+            if (!r->stop[i]) tmp[m++] = r->term[i];
+        if (m < MIN_UNIT_TERMS && s + 1 < ns) continue; /* joins the next sentence */
+        /* distinct terms, sorted, with counts (insertion sort: a unit is short) */
+        for (uint32_t i = 1; i < m; i++) {
+            uint32_t x = tmp[i], j = i;
+            while (j && tmp[j - 1] > x) tmp[j] = tmp[j - 1], j--;
+            tmp[j] = x;
+        }
+        for (uint32_t i = 0; i < m;) {
+            uint32_t j = i;
+            while (j < m && tmp[j] == tmp[i]) j++;
+            r->eterm[ne] = tmp[i];
+            r->etf[ne] = (uint16_t)(j - i > 65535 ? 65535 : j - i);
+            ne++;
+            i = j;
+        }
+        nu++;
+        r->ustart[nu] = to;
+        r->eoff[nu] = ne;
+    }
+    if (nu && r->ustart[nu] != n) r->ustart[nu] = (uint32_t)n;
+    r->nunit = nu;
+    free(sent);
+    free(tmp);
+    return NEARDUP_OK;
+}
+
+/* ---------- one pair ---------- */
+
+typedef struct {
+    uint32_t a, b;    /* units */
+    uint32_t explained; /* both units lie in the same exact passage */
+} seed;
+
+typedef struct {
+    uint32_t a0, a1, b0, b1; /* unit ranges, inclusive */
+    double sim;              /* fragments' cosine */
+    double weight;           /* strength, to resolve overlaps */
+    uint32_t explained;      /* every seed inside an exact passage */
+    uint32_t nseed, nexpl;
+} frag;
+
+typedef struct {
+    const nd_reuse_text *t[2];
+    float *w[2];    /* per entry: tf * isf */
+    float *norm[2]; /* per unit */
+    seed *s;
+    size_t ns;
+    frag *f;
+    size_t nf, fcap;
+    uint64_t *tmp; /* fragment term scratch */
+    size_t tmp_cap;
+    int32_t *cover[2]; /* per unit: the exact passage covering most of it, or -1 */
+    const nd_passage *exact;
+    size_t nexact;
+    uint8_t *mark; /* per exact passage, scratch */
+} pairctx;
+
+static int overlaps(uint32_t a0, uint32_t a1, uint32_t b0, uint32_t b1) { return a0 < b1 && b0 < a1; }
+
+static int cmp_u64(const void *x, const void *y)
+{
+    uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+    return a < b ? -1 : a > b;
+}
+
+/* isf weights of every entry of both texts, and each unit's norm. */
+static int weigh(pairctx *c)
+{
+    const nd_reuse_text *A = c->t[0], *B = c->t[1];
+    size_t na = A->eoff[A->nunit], nb = B->eoff[B->nunit], n = na + nb;
+    double N = (double)A->nunit + B->nunit;
+    uint64_t *k = malloc((n ? n : 1) * sizeof *k);
+    if (!k) return NEARDUP_E_NOMEM;
+    for (size_t i = 0; i < na; i++) k[i] = (uint64_t)A->eterm[i] << 32 | i;
+    for (size_t i = 0; i < nb; i++) k[na + i] = (uint64_t)B->eterm[i] << 32 | (na + i);
+    if (nd_sort_u64(k, n)) {
+        free(k);
+        return NEARDUP_E_NOMEM;
+    }
+    for (size_t i = 0; i < n;) {
+        size_t j = i;
+        while (j < n && k[j] >> 32 == k[i] >> 32) j++;
+        float isf = (float)log(N / (double)(j - i));
+        for (size_t x = i; x < j; x++) {
+            size_t e = (uint32_t)k[x];
+            if (e < na) c->w[0][e] = A->etf[e] * isf;
+            else c->w[1][e - na] = B->etf[e - na] * isf;
+        }
+        i = j;
+    }
+    free(k);
+    for (int s = 0; s < 2; s++)
+        for (uint32_t u = 0; u < c->t[s]->nunit; u++) {
+            double q = 0;
+            for (uint32_t e = c->t[s]->eoff[u]; e < c->t[s]->eoff[u + 1]; e++) q += (double)c->w[s][e] * c->w[s][e];
+            c->norm[s][u] = (float)sqrt(q);
+        }
+    return NEARDUP_OK;
+}
+
+/* Sentence pairs similar enough to seed a passage.  B's entries are indexed
+ * by term; each sentence of A sums its products over the sentences of B
+ * sharing a term. */
+static int find_seeds(pairctx *c)
+{
+    const nd_reuse_text *A = c->t[0], *B = c->t[1];
+    size_t nb = B->eoff[B->nunit];
+    uint64_t *post = malloc((nb ? nb : 1) * sizeof *post);
+    uint32_t *unit_of = malloc((nb ? nb : 1) * sizeof *unit_of);
+    double *dot = calloc(B->nunit ? B->nunit : 1, sizeof *dot);
+    uint32_t *cnt = calloc(B->nunit ? B->nunit : 1, sizeof *cnt);
+    uint32_t *touched = malloc((B->nunit ? B->nunit : 1) * sizeof *touched);
+    size_t cap = 0;
+    int rc = post && unit_of && dot && cnt && touched ? NEARDUP_OK : NEARDUP_E_NOMEM;
+    if (!rc) {
+        for (uint32_t u = 0; u < B->nunit; u++)
+            for (uint32_t e = B->eoff[u]; e < B->eoff[u + 1]; e++) unit_of[e] = u;
+        for (size_t e = 0; e < nb; e++) post[e] = (uint64_t)B->eterm[e] << 32 | e;
+        rc = nd_sort_u64(post, nb);
+    }
+    for (uint32_t u = 0; !rc && u < A->nunit; u++) {
+        size_t nt = 0;
+        for (uint32_t e = A->eoff[u]; e < A->eoff[u + 1]; e++) {
+            uint64_t key = (uint64_t)A->eterm[e] << 32;
+            size_t lo = 0, hi = nb;
+            while (lo < hi) {
+                size_t mid = (lo + hi) / 2;
+                if (post[mid] < key) lo = mid + 1;
+                else hi = mid;
+            }
+            for (; lo < nb && post[lo] >> 32 == A->eterm[e]; lo++) {
+                uint32_t be = (uint32_t)post[lo], v = unit_of[be];
+                if (!cnt[v]) touched[nt++] = v;
+                cnt[v]++;
+                dot[v] += (double)c->w[0][e] * c->w[1][be];
+            }
+        }
+        uint32_t ta = A->eoff[u + 1] - A->eoff[u];
+        for (size_t i = 0; i < nt; i++) {
+            uint32_t v = touched[i];
+            double nrm = (double)c->norm[0][u] * c->norm[1][v];
+            double cosv = nrm > 0 ? dot[v] / nrm : 0;
+            double dice = 2.0 * cnt[v] / (double)(ta + B->eoff[v + 1] - B->eoff[v]);
+            if (cosv > SEED_COS && dice > SEED_DICE) {
+                if (c->ns == cap && nd_grow((void **)&c->s, &cap, c->ns + 1, sizeof *c->s)) {
+                    rc = NEARDUP_E_NOMEM;
+                    break;
+                }
+                int32_t ca = c->cover[0][u], cb = c->cover[1][v];
+                /* a sentence the exact aligner matched elsewhere is taken */
+                if (ca == cb || (ca < 0 && cb < 0)) c->s[c->ns++] = (seed){u, v, ca >= 0};
+            }
+            dot[v] = 0;
+            cnt[v] = 0;
+        }
+    }
+    free(post);
+    free(unit_of);
+    free(dot);
+    free(cnt);
+    free(touched);
+    return rc;
+}
+
+/* Cosine of two fragments as wholes (unit ranges inclusive), leaving out
+ * the units an exact passage marked in skip covers (skip NULL: none). */
+static int units_sim(pairctx *c, uint32_t a0, uint32_t a1, uint32_t b0, uint32_t b1, const uint8_t *skip,
+                     double *out)
+{
+    const nd_reuse_text *T[2] = {c->t[0], c->t[1]};
+    uint32_t u0[2] = {a0, b0}, u1[2] = {a1, b1};
+    size_t n = (T[0]->eoff[a1 + 1] - T[0]->eoff[a0]) + (T[1]->eoff[b1 + 1] - T[1]->eoff[b0]);
+    if (n > c->tmp_cap && nd_grow((void **)&c->tmp, &c->tmp_cap, n, sizeof *c->tmp)) return NEARDUP_E_NOMEM;
+    /* term above (side, entry): sorting groups each term's weights */
+    size_t m = 0;
+    for (int s = 0; s < 2; s++)
+        for (uint32_t u = u0[s]; u <= u1[s]; u++) {
+            if (skip && c->cover[s][u] >= 0 && skip[c->cover[s][u]]) continue;
+            for (uint32_t e = T[s]->eoff[u]; e < T[s]->eoff[u + 1]; e++)
+                c->tmp[m++] = (uint64_t)T[s]->eterm[e] << 32 | (uint32_t)s << 31 | e;
+        }
+    qsort(c->tmp, m, sizeof *c->tmp, cmp_u64);
+    double dot = 0, qa = 0, qb = 0;
+    for (size_t i = 0; i < m;) {
+        size_t j = i;
+        double wa = 0, wb = 0;
+        while (j < m && c->tmp[j] >> 32 == c->tmp[i] >> 32) {
+            uint32_t e = (uint32_t)c->tmp[j];
+            if (e >> 31) wb += c->w[1][e & 0x7fffffffu];
+            else wa += c->w[0][e];
+            j++;
+        }
+        dot += wa * wb;
+        qa += wa * wa;
+        qb += wb * wb;
+        i = j;
+    }
+    *out = qa > 0 && qb > 0 ? dot / sqrt(qa * qb) : 0;
+    return NEARDUP_OK;
+}
+
+static int cmp_seed_a(const void *x, const void *y)
+{
+    const seed *p = x, *q = y;
+    return p->a != q->a ? (p->a < q->a ? -1 : 1) : (p->b < q->b ? -1 : p->b > q->b);
+}
+
+static int cmp_seed_b(const void *x, const void *y)
+{
+    const seed *p = x, *q = y;
+    return p->b != q->b ? (p->b < q->b ? -1 : 1) : (p->a < q->a ? -1 : p->a > q->a);
+}
+
+static int push_frag(pairctx *c, frag f)
+{
+    if (c->nf == c->fcap && nd_grow((void **)&c->f, &c->fcap, c->nf + 1, sizeof *c->f)) return NEARDUP_E_NOMEM;
+    c->f[c->nf++] = f;
+    return NEARDUP_OK;
+}
+
+/* Clusters s[0..n) with gaps of at most maxgap sentences in both texts, and
+ * keeps the clusters whose fragments are similar as wholes; a cluster that
+ * is not is clustered again with a smaller gap. */
+static int extend(pairctx *c, seed *s, size_t n, unsigned maxgap)
+{
+    if (!n) return NEARDUP_OK;
+    /* split along A, then each part along B; a part that splits is split
+     * again from the top (its A gaps may have opened) */
+    qsort(s, n, sizeof *s, cmp_seed_a);
+    for (size_t i = 0; i < n;) {
+        size_t j = i + 1;
+        while (j < n && s[j].a - s[j - 1].a <= maxgap + 1) j++;
+        if (i > 0 || j < n) {
+            int rc = extend(c, s + i, j - i, maxgap);
+            if (rc) return rc;
+            i = j;
+            continue;
+        }
+        /* one cluster along A: split along B */
+        qsort(s, n, sizeof *s, cmp_seed_b);
+        size_t cut = 1;
+        while (cut < n && s[cut].b - s[cut - 1].b <= maxgap + 1) cut++;
+        if (cut < n) {
+            for (size_t x = 0; x < n;) {
+                size_t y = x + 1;
+                while (y < n && s[y].b - s[y - 1].b <= maxgap + 1) y++;
+                int rc = extend(c, s + x, y - x, maxgap);
+                if (rc) return rc;
+                x = y;
+            }
+            return NEARDUP_OK;
+        }
+        /* stable: a fragment pair */
+        frag f = {UINT32_MAX, 0, s[0].b, s[n - 1].b, 0, (double)n, 1, (uint32_t)n, 0};
+        for (size_t x = 0; x < n; x++) {
+            f.explained &= s[x].explained;
+            f.nexpl += s[x].explained;
+            if (s[x].a < f.a0) f.a0 = s[x].a;
+            if (s[x].a > f.a1) f.a1 = s[x].a;
+        }
+        int rc = units_sim(c, f.a0, f.a1, f.b0, f.b1, NULL, &f.sim);
+        if (rc) return rc;
+        if (f.sim >= VALID_COS) return push_frag(c, f);
+        if (maxgap > 0 && n > 1) return extend(c, s, n, maxgap - 1);
+        return NEARDUP_OK;
+    }
+    return NEARDUP_OK;
+}
+
+static uint32_t frag_tokens(const nd_reuse_text *t, uint32_t u0, uint32_t u1)
+{
+    return t->ustart[u1 + 1] - t->ustart[u0];
+}
+
+static int cmp_frag_weight(const void *x, const void *y)
+{
+    const frag *p = x, *q = y;
+    if (p->weight != q->weight) return p->weight > q->weight ? -1 : 1;
+    if (p->a0 != q->a0) return p->a0 < q->a0 ? -1 : 1;
+    return p->b0 < q->b0 ? -1 : p->b0 > q->b0;
+}
+
+/* Of fragments overlapping in either text, the strongest stays (more seeds,
+ * then more similar). */
+static void resolve_overlaps(pairctx *c)
+{
+    for (size_t i = 0; i < c->nf; i++) c->f[i].weight = c->f[i].weight * c->f[i].sim;
+    qsort(c->f, c->nf, sizeof *c->f, cmp_frag_weight);
+    size_t w = 0;
+    for (size_t i = 0; i < c->nf; i++) {
+        const frag *f = &c->f[i];
+        int clash = 0;
+        for (size_t j = 0; j < w && !clash; j++) {
+            const frag *g = &c->f[j];
+            clash = (f->a0 <= g->a1 && g->a0 <= f->a1) || (f->b0 <= g->b1 && g->b0 <= f->b1);
+        }
+        if (!clash) c->f[w++] = *f;
+    }
+    c->nf = w;
+}
+
+/* Runs seeding's output through extension with one gap; the fragments in c->f. */
+static int detect(pairctx *c, unsigned maxgap)
+{
+    c->nf = 0;
+    seed *s = malloc((c->ns ? c->ns : 1) * sizeof *s);
+    if (!s) return NEARDUP_E_NOMEM;
+    memcpy(s, c->s, c->ns * sizeof *s);
+    int rc = extend(c, s, c->ns, maxgap);
+    free(s);
+    if (!rc) resolve_overlaps(c);
+    return rc;
+}
+
+/* Do the fragments of one text dwarf their counterparts in the other, all
+ * together (a summary against its source)? */
+static int looks_like_summary(const pairctx *c)
+{
+    double la = 0, lb = 0;
+    for (size_t i = 0; i < c->nf; i++) {
+        la += frag_tokens(c->t[0], c->f[i].a0, c->f[i].a1);
+        lb += frag_tokens(c->t[1], c->f[i].b0, c->f[i].b1);
+    }
+    return c->nf && (la >= SUMMARY_RATIO * lb || lb >= SUMMARY_RATIO * la);
+}
+
+/* A sorted copy of the content terms of tokens [t0, t1). */
+static size_t range_terms(const nd_reuse_text *t, uint32_t t0, uint32_t t1, uint64_t *out)
+{
+    size_t m = 0;
+    for (uint32_t i = t0; i < t1; i++)
+        if (!t->stop[i]) out[m++] = t->term[i];
+    qsort(out, m, sizeof *out, cmp_u64);
+    return m;
+}
+
+static int has_term(const uint64_t *set, size_t n, uint32_t term)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (set[mid] < term) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo < n && set[lo] == term;
+}
+
+/* Trims [*t0, *t1) of text t to its first and last content words found in
+ * the other fragment; returns how many of its content words are found. */
+static uint32_t trim(const nd_reuse_text *t, uint32_t *t0, uint32_t *t1, const uint64_t *other, size_t nother)
+{
+    while (*t0 < *t1 && (t->stop[*t0] || !has_term(other, nother, t->term[*t0]))) (*t0)++;
+    while (*t1 > *t0 && (t->stop[*t1 - 1] || !has_term(other, nother, t->term[*t1 - 1]))) (*t1)--;
+    uint32_t found = 0;
+    for (uint32_t i = *t0; i < *t1; i++) found += !t->stop[i] && has_term(other, nother, t->term[i]);
+    return found;
+}
+
+static int to_passages(pairctx *c, const nd_align_opts *o, nd_passage **out, size_t *nout)
+{
+    const nd_reuse_text *A = c->t[0], *B = c->t[1];
+    nd_passage *p = malloc((c->nf ? c->nf : 1) * sizeof *p);
+    if (!p) return NEARDUP_E_NOMEM;
+    size_t np = 0;
+    for (size_t i = 0; i < c->nf; i++) {
+        const frag *f = &c->f[i];
+        if (f->explained) continue; /* the exact passages say it all */
+        if (f->nseed - f->nexpl < (getenv("MINSEED") ? (uint32_t)atoi(getenv("MINSEED")) : 1)) continue;
+        uint32_t a0 = A->ustart[f->a0], a1 = A->ustart[f->a1 + 1];
+        uint32_t b0 = B->ustart[f->b0], b1 = B->ustart[f->b1 + 1];
+        /* A fragment holding exact passages must earn what it adds to them:
+         * its sentences outside them must be similar on their own. */
+        int holds = 0;
+        for (size_t e = 0; e < c->nexact; e++) {
+            const nd_passage *x = &c->exact[e];
+            c->mark[e] = (uint8_t)(overlaps(x->a_tok, x->a_tok_end, a0, a1) && overlaps(x->b_tok, x->b_tok_end, b0, b1));
+            holds |= c->mark[e];
+        }
+        if (holds) {
+            double sim;
+            int rc = units_sim(c, f->a0, f->a1, f->b0, f->b1, c->mark, &sim);
+            if (rc) {
+                free(p);
+                return rc;
+            }
+            if (sim < VALID_COS) continue;
+        }
+        size_t need = (a1 - a0) + (b1 - b0);
+        if (need > c->tmp_cap && nd_grow((void **)&c->tmp, &c->tmp_cap, need, sizeof *c->tmp)) {
+            free(p);
+            return NEARDUP_E_NOMEM;
+        }
+        uint64_t *ta = c->tmp, *tb = c->tmp + (a1 - a0);
+        size_t nta = range_terms(A, a0, a1, ta), ntb = range_terms(B, b0, b1, tb);
+        uint32_t fa, fb;
+        if (envd("NOTRIM", 0)) {
+            uint32_t x0 = a0, x1 = a1, y0 = b0, y1 = b1;
+            fa = trim(A, &x0, &x1, tb, ntb), fb = trim(B, &y0, &y1, ta, nta);
+        } else
+            fa = trim(A, &a0, &a1, tb, ntb), fb = trim(B, &b0, &b1, ta, nta);
+        uint32_t la = a1 - a0, lb = b1 - b0;
+        if (la < o->min_words || lb < o->min_words) continue;
+        uint32_t words = la > lb ? la : lb, matches = fa < fb ? fa : fb;
+        p[np++] = (nd_passage){a0, a1, b0, b1, 0, 0, 0, 0, words, matches, (double)matches / words};
+    }
+    *out = p;
+    *nout = np;
+    return NEARDUP_OK;
+}
+
+static int cmp_passage_tok(const void *x, const void *y)
+{
+    const nd_passage *p = x, *q = y;
+    if (p->a_tok != q->a_tok) return p->a_tok < q->a_tok ? -1 : 1;
+    if (p->b_tok != q->b_tok) return p->b_tok < q->b_tok ? -1 : 1;
+    if (p->a_tok_end != q->a_tok_end) return p->a_tok_end > q->a_tok_end ? -1 : 1;
+    return p->b_tok_end > q->b_tok_end ? -1 : p->b_tok_end < q->b_tok_end;
+}
+
+static uint32_t overlap_len(uint32_t a0, uint32_t a1, uint32_t b0, uint32_t b1)
+{
+    uint32_t lo = a0 > b0 ? a0 : b0, hi = a1 < b1 ? a1 : b1;
+    return hi > lo ? hi - lo : 0;
+}
+
+static int cmp_passage_strength(const void *x, const void *y)
+{
+    const nd_passage *p = x, *q = y;
+    if (p->matches != q->matches) return p->matches > q->matches ? -1 : 1;
+    return cmp_passage_tok(x, y);
+}
+
+/* A stretch of one text is aligned with one stretch of the other: of two
+ * passages sharing most of a range in either text (a text that repeats
+ * itself, a sentence similar to two), the one with more matching words
+ * stays. */
+static size_t one_to_one(nd_passage *p, size_t n)
+{
+    qsort(p, n, sizeof *p, cmp_passage_strength);
+    size_t w = 0;
+    for (size_t i = 0; i < n; i++) {
+        const nd_passage *q = &p[i];
+        int clash = 0;
+        for (size_t j = 0; j < w && !clash; j++) {
+            const nd_passage *r = &p[j];
+            uint32_t oa = overlap_len(q->a_tok, q->a_tok_end, r->a_tok, r->a_tok_end);
+            uint32_t ob = overlap_len(q->b_tok, q->b_tok_end, r->b_tok, r->b_tok_end);
+            clash = 2 * oa > q->a_tok_end - q->a_tok || 2 * ob > q->b_tok_end - q->b_tok;
+        }
+        if (!clash) p[w++] = *q;
+    }
+    return w;
+}
+
+static int merge(const nd_passage *exact, size_t ne, nd_passage *edited, size_t nd, nd_passage **out, size_t *nout)
+{
+    nd_passage *p = malloc((ne + nd ? ne + nd : 1) * sizeof *p);
+    if (!p) return NEARDUP_E_NOMEM;
+    size_t n = 0;
+    for (size_t i = 0; i < nd; i++) p[n++] = edited[i];
+    for (size_t i = 0; i < ne; i++) {
+        const nd_passage *e = &exact[i];
+        int absorbed = 0;
+        for (size_t j = 0; j < nd; j++) {
+            nd_passage *d = &p[j];
+            if (!overlaps(e->a_tok, e->a_tok_end, d->a_tok, d->a_tok_end) ||
+                !overlaps(e->b_tok, e->b_tok_end, d->b_tok, d->b_tok_end))
+                continue;
+            if (e->a_tok < d->a_tok) d->a_tok = e->a_tok;
+            if (e->a_tok_end > d->a_tok_end) d->a_tok_end = e->a_tok_end;
+            if (e->b_tok < d->b_tok) d->b_tok = e->b_tok;
+            if (e->b_tok_end > d->b_tok_end) d->b_tok_end = e->b_tok_end;
+            absorbed = 1;
+        }
+        if (!absorbed) p[n++] = *e;
+    }
+    if (envd("ONE2ONE", 1)) n = one_to_one(p, n);
+    qsort(p, n, sizeof *p, cmp_passage_tok);
+    *out = p;
+    *nout = n;
+    return NEARDUP_OK;
+}
+
+/* cover[u]: the exact passage holding at least half of unit u's tokens, or -1. */
+static void cover_units(const nd_reuse_text *t, const nd_passage *p, size_t np, int side, int32_t *cover)
+{
+    for (uint32_t u = 0; u < t->nunit; u++) cover[u] = -1;
+    for (size_t i = 0; i < np; i++) {
+        uint32_t t0 = side ? p[i].b_tok : p[i].a_tok, t1 = side ? p[i].b_tok_end : p[i].a_tok_end;
+        /* the first unit ending after t0 */
+        uint32_t lo = 0, hi = t->nunit;
+        while (lo < hi) {
+            uint32_t mid = (lo + hi) / 2;
+            if (t->ustart[mid + 1] <= t0) lo = mid + 1;
+            else hi = mid;
+        }
+        for (uint32_t u = lo; u < t->nunit && t->ustart[u] < t1; u++) {
+            uint32_t s0 = t->ustart[u] > t0 ? t->ustart[u] : t0, s1 = t->ustart[u + 1] < t1 ? t->ustart[u + 1] : t1;
+            if (2 * (s1 - s0) >= t->ustart[u + 1] - t->ustart[u]) cover[u] = (int32_t)i;
+        }
+    }
+}
+
+int nd_reuse_align(const nd_reuse_text *a, const nd_reuse_text *b, const nd_passage *exact, size_t nexact,
+                   const nd_align_opts *o, nd_passage **out, size_t *nout)
+{
+    *out = NULL;
+    *nout = 0;
+    pairctx c;
+    memset(&c, 0, sizeof c);
+    c.t[0] = a;
+    c.t[1] = b;
+    c.exact = exact;
+    c.nexact = nexact;
+    c.mark = malloc(nexact ? nexact : 1);
+    size_t na = a->eoff[a->nunit], nb = b->eoff[b->nunit];
+    c.w[0] = malloc((na ? na : 1) * sizeof(float));
+    c.w[1] = malloc((nb ? nb : 1) * sizeof(float));
+    c.norm[0] = malloc((a->nunit ? a->nunit : 1) * sizeof(float));
+    c.norm[1] = malloc((b->nunit ? b->nunit : 1) * sizeof(float));
+    c.cover[0] = malloc((a->nunit ? a->nunit : 1) * sizeof(int32_t));
+    c.cover[1] = malloc((b->nunit ? b->nunit : 1) * sizeof(int32_t));
+    int rc = c.w[0] && c.w[1] && c.norm[0] && c.norm[1] && c.cover[0] && c.cover[1] && c.mark ? NEARDUP_OK : NEARDUP_E_NOMEM;
+    nd_passage *ed = NULL;
+    size_t ned = 0;
+    if (!rc && a->nunit && b->nunit) {
+        cover_units(a, exact, nexact, 0, c.cover[0]);
+        cover_units(b, exact, nexact, 1, c.cover[1]);
+        rc = weigh(&c);
+        if (!rc) rc = find_seeds(&c);
+        /* Both gaps; the wide one's fragments stand when they show a
+         * summary and hold clearly more seeds than the narrow one's (a
+         * summary's sentences match all over its source; a rewrite's
+         * match one stretch, and a wide gap only adds stray seeds). */
+        if (!rc && c.ns) rc = detect(&c, SUMMARY_MAXGAP);
+        if (!rc && c.ns) {
+            frag *wide = c.f;
+            size_t nwide = c.nf;
+            double seeds_wide = 0, seeds_narrow = 0;
+            for (size_t i = 0; i < nwide; i++) seeds_wide += wide[i].nseed;
+            int summary = looks_like_summary(&c);
+            c.f = NULL;
+            c.nf = c.fcap = 0;
+            rc = detect(&c, MAXGAP);
+            for (size_t i = 0; i < c.nf; i++) seeds_narrow += c.f[i].nseed;
+            if (!rc && summary && (c.nf >= (size_t)envd("SUMNF", 2) || seeds_wide >= envd("SUMSEEDS", 1.5) * seeds_narrow)) {
+                free(c.f);
+                c.f = wide;
+                c.nf = c.fcap = nwide;
+            } else {
+                free(wide);
+            }
+        }
+        if (getenv("ND_REUSE_DEBUG")) {
+            for (size_t i = 0; i < c.ns; i++) fprintf(stderr, "seed %u %u%s\n", c.s[i].a, c.s[i].b, c.s[i].explained ? " x" : "");
+            for (size_t i = 0; i < c.nf; i++)
+                fprintf(stderr, "frag a %u-%u b %u-%u sim %.3f w %.2f%s\n", c.f[i].a0, c.f[i].a1, c.f[i].b0, c.f[i].b1,
+                        c.f[i].sim, c.f[i].weight, c.f[i].explained ? " explained" : "");
+        }
+        if (!rc && c.nf) rc = to_passages(&c, o, &ed, &ned);
+    }
+    if (!rc) rc = merge(exact, nexact, ed, ned, out, nout);
+    free(ed);
+    for (int s = 0; s < 2; s++) {
+        free(c.w[s]);
+        free(c.norm[s]);
+        free(c.cover[s]);
+    }
+    free(c.s);
+    free(c.f);
+    free(c.tmp);
+    free(c.mark);
+    return rc;
+}
+
+int nd_align_texts(const char *a, const nd_tokens *ta, const char *b, const nd_tokens *tb, const nd_align_opts *o,
+                   nd_passage **out, size_t *nout, nd_error *err)
+{
+    nd_align_opts def;
+    if (!o) nd_align_opts_default(&def), o = &def;
+    *out = NULL;
+    *nout = 0;
+    nd_passage *ex = NULL;
+    size_t nex = 0;
+    int rc = nd_align(ta, tb, o, &ex, &nex);
+    if (rc) return nd_fail(err, rc, "out of memory aligning two texts");
+    if (o->verbatim) {
+        *out = ex;
+        *nout = nex;
+        return NEARDUP_OK;
+    }
+    nd_lang *l = nd_lang_create(o->language, err);
+    if (!l) {
+        free(ex);
+        return err ? err->code : NEARDUP_E_USAGE;
+    }
+    nd_tokenizer *tk = nd_tokenizer_create(0, 1);
+    nd_reuse_text ra, rb;
+    rc = tk ? nd_reuse_prepare(l, tk, a, ta, &ra) : NEARDUP_E_NOMEM;
+    if (!rc && (rc = nd_reuse_prepare(l, tk, b, tb, &rb))) nd_reuse_text_free(&ra);
+    if (!rc) {
+        rc = nd_reuse_align(&ra, &rb, ex, nex, o, out, nout);
+        nd_reuse_text_free(&ra);
+        nd_reuse_text_free(&rb);
+    }
+    if (!rc) nd_passage_bytes(*out, *nout, ta->span, tb->span);
+    free(ex);
+    nd_tokenizer_free(tk);
+    nd_lang_free(l);
+    return rc ? nd_fail(err, rc, "out of memory aligning two texts") : NEARDUP_OK;
+}

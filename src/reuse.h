@@ -1,0 +1,66 @@
+/* reuse.h - passages that were rewritten, not only copied.
+ *
+ * The exact aligner (align.c) chains identical word 5-grams: it finds copies
+ * and lightly edited copies word for word, but loses passages whose words
+ * were shuffled, replaced by synonyms, machine-translated back and forth, or
+ * summarised.  This aligner compares sentences instead, as bags of stemmed
+ * content words (terms.h), in the way of Sanchez-Perez, Sidorov and Gelbukh
+ * (PAN 2014):
+ *
+ *   seeds      sentence pairs whose tf-isf cosine and Dice coefficient both
+ *              reach a threshold (isf: inverse frequency among the
+ *              sentences of the two texts, so words common to both texts
+ *              weigh little);
+ *   extension  seeds clustered by their positions in both texts, splitting
+ *              a cluster wherever a gap in either text is larger than maxgap
+ *              sentences, until stable; a cluster whose two fragments are not
+ *              similar as wholes is clustered again with a smaller gap;
+ *   filtering  of two detections overlapping in a text, the weaker goes;
+ *              fragments shorter than min_words words go;
+ *   summaries  when one fragment is much longer than the other (a summary
+ *              against its source), the extension runs again with a gap wide
+ *              enough to span what the summary left out.  Decided from the
+ *              two texts alone, no flag.
+ *
+ * Fragment edges are then trimmed to the first and last words the two
+ * fragments share, and the passages join the exact aligner's
+ * (nd_align_texts in align.c). */
+#ifndef ND_REUSE_H
+#define ND_REUSE_H
+
+#include "terms.h"
+
+/* One text, prepared once however many texts it is aligned with. */
+typedef struct {
+    const nd_tokens *tok;
+    uint32_t *term;   /* per token: stem hash (terms.h) */
+    uint8_t *stop;    /* per token: stop word */
+    uint32_t nunit;   /* sentences, a short one joined to the next */
+    uint32_t *ustart; /* nunit + 1 token starts */
+    uint32_t *eoff;   /* nunit + 1 offsets into the unit entries */
+    uint32_t *eterm;  /* a unit's distinct content terms, sorted */
+    uint16_t *etf;    /* their counts in the unit */
+} nd_reuse_text;
+
+/* text: the bytes t's spans index; t must outlive out.  Returns NEARDUP_OK,
+ * NEARDUP_E_NOMEM or NEARDUP_E_INPUT. */
+int nd_reuse_prepare(nd_lang *l, nd_tokenizer *tk, const char *text, const nd_tokens *t, nd_reuse_text *out);
+void nd_reuse_text_free(nd_reuse_text *r);
+
+/* The passages a and b share, copied or rewritten (token ranges, words,
+ * matches, identity; byte ranges unset), *out malloc'ed, sorted by A then B.
+ * exact: the exact aligner's passages for the pair.  A sentence pair inside
+ * one exact passage is that passage's; a sentence one exact passage matched
+ * cannot seed a match elsewhere; a rewritten passage holding exact ones
+ * widens to hold them whole.  Uses o->min_words. */
+int nd_reuse_align(const nd_reuse_text *a, const nd_reuse_text *b, const nd_passage *exact, size_t nexact,
+                   const nd_align_opts *o, nd_passage **out, size_t *nout);
+
+/* Every passage texts a and b share, copied or rewritten: the exact aligner's
+ * (nd_align), and unless o->verbatim the edited aligner's, merged, with byte
+ * ranges.  a, b: the bytes ta's and tb's spans index.  Returns NEARDUP_OK,
+ * or an error with err set (an unknown o->language: NEARDUP_E_USAGE). */
+int nd_align_texts(const char *a, const nd_tokens *ta, const char *b, const nd_tokens *tb, const nd_align_opts *o,
+                   nd_passage **out, size_t *nout, nd_error *err);
+
+#endif

@@ -1,0 +1,41 @@
+/* terms.h - words as an edit-tolerant aligner sees them: stemmed terms,
+ * stop words apart, and the sentences they form.
+ *
+ * The exact aligner (align.c) compares normalised words.  Rewritten text
+ * changes inflections ("reported" -> "reports"), swaps function words and
+ * reorders clauses, so the edited-reuse aligner (reuse.c) compares Snowball
+ * stems of content words inside sentences instead. */
+#ifndef ND_TERMS_H
+#define ND_TERMS_H
+
+#include "nd.h"
+
+/* A language: its Snowball stemmer (none for a language Snowball lacks: plain
+ * words) and its stop words (English has a list; other languages rely on the
+ * aligner's inverse sentence frequency alone).  Not thread-safe (the stemmer
+ * keeps state): one per thread. */
+typedef struct nd_lang nd_lang;
+
+/* name: a Snowball algorithm name or ISO 639 code ("english", "en", "french",
+ * ...), NULL for English, or "none" for plain words without a stemmer.  An
+ * unknown name fails with NEARDUP_E_USAGE and a message listing the names. */
+nd_lang *nd_lang_create(const char *name, nd_error *err);
+void nd_lang_free(nd_lang *l);
+
+/* The names nd_lang_create accepts, comma-separated, for help and errors. */
+void nd_lang_names(char *buf, size_t cap);
+
+/* A text's terms: term[i] is a 32-bit hash of token i's stem (of its
+ * NFKC-casefolded form; a character of a script written without spaces is
+ * its own stem), stop[i] is 1 for a stop word.  text: the bytes t's spans
+ * index.  Returns NEARDUP_OK, NEARDUP_E_NOMEM or NEARDUP_E_INPUT. */
+int nd_terms(nd_lang *l, nd_tokenizer *tk, const char *text, const nd_tokens *t, uint32_t *term,
+             uint8_t *stop);
+
+/* Sentence starts: start[s] is the first token of sentence s, start[n] =
+ * t->n; returns n (0 for a text without tokens).  A sentence ends at a
+ * token followed by . ! ? (or their full-width forms) or a blank line; start
+ * must hold t->n + 1 entries. */
+size_t nd_sentences(const char *text, const nd_tokens *t, uint32_t *start);
+
+#endif
