@@ -101,6 +101,7 @@ typedef struct {
     double weight;           /* strength, to resolve overlaps */
     uint32_t explained;      /* every seed inside an exact passage */
     uint32_t nseed, nexpl;
+    uint32_t s0;             /* its seeds: pairctx.fs[s0, s0 + nseed) */
 } frag;
 
 typedef struct {
@@ -117,6 +118,8 @@ typedef struct {
     const nd_passage *exact;
     size_t nexact;
     uint8_t *mark; /* per exact passage, scratch */
+    seed *fs;      /* the fragments' seeds */
+    size_t nfs, fscap;
 } pairctx;
 
 static int overlaps(uint32_t a0, uint32_t a1, uint32_t b0, uint32_t b1) { return a0 < b1 && b0 < a1; }
@@ -275,8 +278,13 @@ static int cmp_seed_b(const void *x, const void *y)
     return p->b != q->b ? (p->b < q->b ? -1 : 1) : (p->a < q->a ? -1 : p->a > q->a);
 }
 
-static int push_frag(pairctx *c, frag f)
+static int push_frag(pairctx *c, frag f, const seed *s, size_t n)
 {
+    if (c->nfs + n > c->fscap && nd_grow((void **)&c->fs, &c->fscap, c->nfs + n, sizeof *c->fs))
+        return NEARDUP_E_NOMEM;
+    memcpy(c->fs + c->nfs, s, n * sizeof *s);
+    f.s0 = (uint32_t)c->nfs;
+    c->nfs += n;
     if (c->nf == c->fcap && nd_grow((void **)&c->f, &c->fcap, c->nf + 1, sizeof *c->f)) return NEARDUP_E_NOMEM;
     c->f[c->nf++] = f;
     return NEARDUP_OK;
@@ -315,7 +323,7 @@ static int extend(pairctx *c, seed *s, size_t n, unsigned maxgap)
             return NEARDUP_OK;
         }
         /* stable: a fragment pair */
-        frag f = {UINT32_MAX, 0, s[0].b, s[n - 1].b, 0, (double)n, 1, (uint32_t)n, 0};
+        frag f = {UINT32_MAX, 0, s[0].b, s[n - 1].b, 0, (double)n, 1, (uint32_t)n, 0, 0};
         for (size_t x = 0; x < n; x++) {
             f.explained &= s[x].explained;
             f.nexpl += s[x].explained;
@@ -324,7 +332,7 @@ static int extend(pairctx *c, seed *s, size_t n, unsigned maxgap)
         }
         int rc = units_sim(c, f.a0, f.a1, f.b0, f.b1, NULL, &f.sim);
         if (rc) return rc;
-        if (f.sim >= VALID_COS) return push_frag(c, f);
+        if (f.sim >= VALID_COS) return push_frag(c, f, s, n);
         if (maxgap > 0 && n > 1) return extend(c, s, n, maxgap - 1);
         return NEARDUP_OK;
     }
@@ -420,6 +428,32 @@ static uint32_t trim(const nd_reuse_text *t, uint32_t *t0, uint32_t *t1, const u
     return found;
 }
 
+/* Does f's one seed outside exact passages lie before the marked exact
+ * passages in one text and after them in the other? */
+static int crosses(const pairctx *c, const frag *f)
+{
+    const nd_reuse_text *A = c->t[0], *B = c->t[1];
+    uint32_t ea0 = UINT32_MAX, ea1 = 0, eb0 = UINT32_MAX, eb1 = 0;
+    for (size_t e = 0; e < c->nexact; e++) {
+        if (!c->mark[e]) continue;
+        const nd_passage *x = &c->exact[e];
+        if (x->a_tok < ea0) ea0 = x->a_tok;
+        if (x->a_tok_end > ea1) ea1 = x->a_tok_end;
+        if (x->b_tok < eb0) eb0 = x->b_tok;
+        if (x->b_tok_end > eb1) eb1 = x->b_tok_end;
+    }
+    for (size_t e = 0; e < c->nexact; e++)
+        if (c->mark[e] && c->exact[e].identity < envd("QID", 0.9)) return 0; /* an edited copy, not a quote */
+    for (uint32_t k = 0; k < f->nseed; k++) {
+        const seed *sd = &c->fs[f->s0 + k];
+        if (sd->explained) continue;
+        int pa = A->ustart[sd->a + 1] <= ea0 ? -1 : A->ustart[sd->a] >= ea1 ? 1 : 0;
+        int pb = B->ustart[sd->b + 1] <= eb0 ? -1 : B->ustart[sd->b] >= eb1 ? 1 : 0;
+        if (pa * pb < 0) return 1;
+    }
+    return 0;
+}
+
 static int to_passages(pairctx *c, const nd_align_opts *o, nd_passage **out, size_t *nout)
 {
     const nd_reuse_text *A = c->t[0], *B = c->t[1];
@@ -441,6 +475,11 @@ static int to_passages(pairctx *c, const nd_align_opts *o, nd_passage **out, siz
             holds |= c->mark[e];
         }
         if (holds) {
+            /* ... and one sentence pair of its own must extend them the same
+             * way in both texts: one similar sentence before them in one text
+             * and after them in the other is what two texts on one story
+             * share anyway (rewrites that reorder sentences show more) */
+            if (f->nseed - f->nexpl == 1 && crosses(c, f)) continue;
             double sim;
             int rc = units_sim(c, f->a0, f->a1, f->b0, f->b1, c->mark, &sim);
             if (rc) {
@@ -634,6 +673,7 @@ int nd_reuse_align(const nd_reuse_text *a, const nd_reuse_text *b, const nd_pass
     free(c.f);
     free(c.tmp);
     free(c.mark);
+    free(c.fs);
     return rc;
 }
 
