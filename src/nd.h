@@ -293,6 +293,8 @@ typedef struct {
     uint32_t words;            /* aligned word columns (matches + mismatches + gaps) */
     uint32_t matches;          /* matching words */
     double identity;           /* matches / words */
+    uint32_t sentences;        /* edited passages: the sentence pairs that seeded it (0: exact) */
+    float similarity;          /* edited passages: tf-isf cosine of its two sides */
 } nd_passage;
 
 typedef struct {

@@ -2,22 +2,32 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <stdio.h>
 
 #include "reuse.h"
 
 /* A sentence with fewer content words than this carries too little to be
  * compared alone ("Mr.", a dateline, a heading): it joins the next one. */
-static double envd(const char *n, double d) { const char *v = getenv(n); return v ? atof(v) : d; }
-#define MIN_UNIT_TERMS ((uint32_t)envd("MUT", 4))
+#define MIN_UNIT_TERMS 4
 /* Seeds: the thresholds of Sanchez-Perez et al. for cosine and Dice. */
-#define SEED_COS envd("SCOS", 0.33)
-#define SEED_DICE envd("SDICE", 0.33)
+#define SEED_COS 0.33
+#define SEED_DICE 0.33
 /* A cluster's fragments must be this similar as wholes. */
-#define VALID_COS envd("VCOS", 0.34)
-#define MAXGAP ((unsigned)envd("GAP", 4))          /* sentences a rewrite may leave out or add between seeds */
-#define SUMMARY_MAXGAP ((unsigned)envd("SGAP", 24)) /* ... and a summary against its source */
-#define SUMMARY_RATIO 3.0 /* one fragment this many times longer: a summary */
+#define VALID_COS 0.34
+#define MAXGAP 4          /* sentences a rewrite may leave out or add between seeds */
+#define SUMMARY_MAXGAP 24 /* ... and a summary against its source */
+#define SUMMARY_RATIO 3.0
+/* A sentence next to a fragment joins it when this much of its weight is
+ * words of the other fragment. */
+#define GROW_CONTAINED 0.5
+/* An exact passage this faithful is a quote (see crosses). */
+#define QUOTE_IDENTITY 0.9
+
+
+static int cmp_u32(const void *x, const void *y)
+{
+    uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+    return a < b ? -1 : a > b;
+}
 
 void nd_reuse_text_free(nd_reuse_text *r)
 {
@@ -60,15 +70,14 @@ int nd_reuse_prepare(nd_lang *l, nd_tokenizer *tk, const char *text, const nd_to
     for (size_t s = 0; s < ns; s++) {
         uint32_t from = r->ustart[nu], to = sent[s + 1];
         uint32_t m = 0;
-        for (uint32_t i = from; i < to; i++)
-            if (!r->stop[i]) tmp[m++] = r->term[i];
-        if (m < MIN_UNIT_TERMS && s + 1 < ns) continue; /* joins the next sentence */
-        /* distinct terms, sorted, with counts (insertion sort: a unit is short) */
-        for (uint32_t i = 1; i < m; i++) {
-            uint32_t x = tmp[i], j = i;
-            while (j && tmp[j - 1] > x) tmp[j] = tmp[j - 1], j--;
-            tmp[j] = x;
+        uint32_t content = 0;
+        for (uint32_t i = from; i < to; i++) {
+            content += !r->stop[i];
+            tmp[m++] = r->term[i];
         }
+        if (content < MIN_UNIT_TERMS && s + 1 < ns) continue; /* joins the next sentence */
+        /* distinct terms, sorted, with counts */
+        qsort(tmp, m, sizeof *tmp, cmp_u32);
         for (uint32_t i = 0; i < m;) {
             uint32_t j = i;
             while (j < m && tmp[j] == tmp[i]) j++;
@@ -102,6 +111,7 @@ typedef struct {
     uint32_t explained;      /* every seed inside an exact passage */
     uint32_t nseed, nexpl;
     uint32_t s0;             /* its seeds: pairctx.fs[s0, s0 + nseed) */
+    uint32_t keep;           /* 1: keep A's range untrimmed, 2: B's (a summarised document) */
 } frag;
 
 typedef struct {
@@ -323,7 +333,7 @@ static int extend(pairctx *c, seed *s, size_t n, unsigned maxgap)
             return NEARDUP_OK;
         }
         /* stable: a fragment pair */
-        frag f = {UINT32_MAX, 0, s[0].b, s[n - 1].b, 0, (double)n, 1, (uint32_t)n, 0, 0};
+        frag f = {UINT32_MAX, 0, s[0].b, s[n - 1].b, 0, (double)n, 1, (uint32_t)n, 0, 0, 0};
         for (size_t x = 0; x < n; x++) {
             f.explained &= s[x].explained;
             f.nexpl += s[x].explained;
@@ -371,6 +381,77 @@ static void resolve_overlaps(pairctx *c)
     c->nf = w;
 }
 
+/* The weighted fraction of unit u's (of text side) terms found among the
+ * sorted terms set[0..n). */
+static double contained(const pairctx *c, int side, uint32_t u, const uint64_t *set, size_t n)
+{
+    const nd_reuse_text *t = c->t[side];
+    double in = 0, all = 0;
+    for (uint32_t e = t->eoff[u]; e < t->eoff[u + 1]; e++) {
+        double w = c->w[side][e];
+        all += w;
+        size_t lo = 0, hi = n;
+        while (lo < hi) {
+            size_t mid = (lo + hi) / 2;
+            if (set[mid] < t->eterm[e]) lo = mid + 1;
+            else hi = mid;
+        }
+        if (lo < n && set[lo] == t->eterm[e]) in += w;
+    }
+    return all > 0 ? in / all : 0;
+}
+
+/* The sorted distinct terms of units [u0, u1] of one text, in c->tmp. */
+static int window_terms(pairctx *c, int side, uint32_t u0, uint32_t u1, size_t *n)
+{
+    const nd_reuse_text *t = c->t[side];
+    size_t m = t->eoff[u1 + 1] - t->eoff[u0];
+    if (m > c->tmp_cap && nd_grow((void **)&c->tmp, &c->tmp_cap, m, sizeof *c->tmp)) return NEARDUP_E_NOMEM;
+    for (size_t e = t->eoff[u0], i = 0; e < t->eoff[u1 + 1]; e++) c->tmp[i++] = t->eterm[e];
+    qsort(c->tmp, m, sizeof *c->tmp, cmp_u64);
+    *n = m;
+    return NEARDUP_OK;
+}
+
+static int taken(const pairctx *c, const frag *self, int side, uint32_t u)
+{
+    for (size_t i = 0; i < c->nf; i++) {
+        const frag *g = &c->f[i];
+        if (g == self) continue;
+        if (side ? (u >= g->b0 && u <= g->b1) : (u >= g->a0 && u <= g->a1)) return 1;
+    }
+    return 0;
+}
+
+/* Grows each fragment by the sentences next to it that are made mostly of
+ * the other fragment's words: a rewrite's first and last sentences are
+ * often too changed to seed, but they still draw on the same words. */
+static int grow(pairctx *c)
+{
+    for (size_t i = 0; i < c->nf; i++) {
+        frag *f = &c->f[i];
+        for (int changed = 1; changed;) {
+            changed = 0;
+            for (int side = 0; side < 2; side++) {
+                const nd_reuse_text *o = c->t[!side];
+                uint32_t *lo = side ? &f->b0 : &f->a0, *hi = side ? &f->b1 : &f->a1;
+                uint32_t olo = side ? f->a0 : f->b0, ohi = side ? f->a1 : f->b1;
+                uint32_t w0 = olo ? olo - 1 : 0, w1 = ohi + 1 < o->nunit ? ohi + 1 : ohi;
+                size_t n;
+                int rc = window_terms(c, !side, w0, w1, &n);
+                if (rc) return rc;
+                if (*lo > 0 && c->cover[side][*lo - 1] < 0 && !taken(c, f, side, *lo - 1) &&
+                    contained(c, side, *lo - 1, c->tmp, n) >= GROW_CONTAINED)
+                    (*lo)--, changed = 1;
+                if (*hi + 1 < c->t[side]->nunit && c->cover[side][*hi + 1] < 0 && !taken(c, f, side, *hi + 1) &&
+                    contained(c, side, *hi + 1, c->tmp, n) >= GROW_CONTAINED)
+                    (*hi)++, changed = 1;
+            }
+        }
+    }
+    return NEARDUP_OK;
+}
+
 /* Runs seeding's output through extension with one gap; the fragments in c->f. */
 static int detect(pairctx *c, unsigned maxgap)
 {
@@ -381,6 +462,7 @@ static int detect(pairctx *c, unsigned maxgap)
     int rc = extend(c, s, c->ns, maxgap);
     free(s);
     if (!rc) resolve_overlaps(c);
+    if (!rc) rc = grow(c);
     return rc;
 }
 
@@ -393,7 +475,58 @@ static int looks_like_summary(const pairctx *c)
         la += frag_tokens(c->t[0], c->f[i].a0, c->f[i].a1);
         lb += frag_tokens(c->t[1], c->f[i].b0, c->f[i].b1);
     }
-    return c->nf && (la >= SUMMARY_RATIO * lb || lb >= SUMMARY_RATIO * la);
+    if (!c->nf) return 0;
+    return la * SUMMARY_RATIO <= lb ? 1 : lb * SUMMARY_RATIO <= la ? 2 : 0; /* 1: A is the summary */
+}
+
+static int cmp_frag_a(const void *x, const void *y)
+{
+    const frag *p = x, *q = y;
+    return p->a0 != q->a0 ? (p->a0 < q->a0 ? -1 : 1) : (p->b0 < q->b0 ? -1 : p->b0 > q->b0);
+}
+
+static int cmp_frag_b(const void *x, const void *y)
+{
+    const frag *p = x, *q = y;
+    return p->b0 != q->b0 ? (p->b0 < q->b0 ? -1 : 1) : (p->a0 < q->a0 ? -1 : p->a0 > q->a0);
+}
+
+/* A summary's sentences condense its source as a whole: fragments close
+ * together in the summary (side 0: A, 1: B) are one passage, whatever their
+ * order in the source. */
+static void merge_summary(pairctx *c, int side)
+{
+    if (c->nf < 2) return;
+    qsort(c->f, c->nf, sizeof *c->f, side ? cmp_frag_b : cmp_frag_a);
+    size_t w = 0;
+    for (size_t i = 1; i < c->nf; i++) {
+        frag *p = &c->f[w], *q = &c->f[i];
+        uint32_t pend = side ? p->b1 : p->a1, qstart = side ? q->b0 : q->a0;
+        if (qstart <= pend + MAXGAP + 1) {
+            if (q->a0 < p->a0) p->a0 = q->a0;
+            if (q->a1 > p->a1) p->a1 = q->a1;
+            if (q->b0 < p->b0) p->b0 = q->b0;
+            if (q->b1 > p->b1) p->b1 = q->b1;
+            p->explained &= q->explained;
+            p->weight += q->weight;
+            /* the seeds stay with the first fragment's record: crossing
+             * checks see only those, which errs on keeping the passage */
+        } else {
+            c->f[++w] = *q;
+        }
+    }
+    c->nf = w + 1;
+    /* A summary of most of a document is a summary of the document. */
+    const nd_reuse_text *L = c->t[!side];
+    for (size_t i = 0; i < c->nf; i++) {
+        frag *f = &c->f[i];
+        uint32_t *lo = side ? &f->a0 : &f->b0, *hi = side ? &f->a1 : &f->b1;
+        if (2 * frag_tokens(L, *lo, *hi) >= L->ustart[L->nunit]) {
+            *lo = 0;
+            *hi = L->nunit - 1;
+            f->keep = side ? 1 : 2;
+        }
+    }
 }
 
 /* A sorted copy of the content terms of tokens [t0, t1). */
@@ -443,7 +576,7 @@ static int crosses(const pairctx *c, const frag *f)
         if (x->b_tok_end > eb1) eb1 = x->b_tok_end;
     }
     for (size_t e = 0; e < c->nexact; e++)
-        if (c->mark[e] && c->exact[e].identity < envd("QID", 0.9)) return 0; /* an edited copy, not a quote */
+        if (c->mark[e] && c->exact[e].identity < QUOTE_IDENTITY) return 0; /* an edited copy, not a quote */
     for (uint32_t k = 0; k < f->nseed; k++) {
         const seed *sd = &c->fs[f->s0 + k];
         if (sd->explained) continue;
@@ -463,7 +596,6 @@ static int to_passages(pairctx *c, const nd_align_opts *o, nd_passage **out, siz
     for (size_t i = 0; i < c->nf; i++) {
         const frag *f = &c->f[i];
         if (f->explained) continue; /* the exact passages say it all */
-        if (f->nseed - f->nexpl < (getenv("MINSEED") ? (uint32_t)atoi(getenv("MINSEED")) : 1)) continue;
         uint32_t a0 = A->ustart[f->a0], a1 = A->ustart[f->a1 + 1];
         uint32_t b0 = B->ustart[f->b0], b1 = B->ustart[f->b1 + 1];
         /* A fragment holding exact passages must earn what it adds to them:
@@ -496,15 +628,17 @@ static int to_passages(pairctx *c, const nd_align_opts *o, nd_passage **out, siz
         uint64_t *ta = c->tmp, *tb = c->tmp + (a1 - a0);
         size_t nta = range_terms(A, a0, a1, ta), ntb = range_terms(B, b0, b1, tb);
         uint32_t fa, fb;
-        if (envd("NOTRIM", 0)) {
+        {
             uint32_t x0 = a0, x1 = a1, y0 = b0, y1 = b1;
             fa = trim(A, &x0, &x1, tb, ntb), fb = trim(B, &y0, &y1, ta, nta);
-        } else
-            fa = trim(A, &a0, &a1, tb, ntb), fb = trim(B, &b0, &b1, ta, nta);
+            if (f->keep != 1) a0 = x0, a1 = x1;
+            if (f->keep != 2) b0 = y0, b1 = y1;
+        }
         uint32_t la = a1 - a0, lb = b1 - b0;
         if (la < o->min_words || lb < o->min_words) continue;
         uint32_t words = la > lb ? la : lb, matches = fa < fb ? fa : fb;
-        p[np++] = (nd_passage){a0, a1, b0, b1, 0, 0, 0, 0, words, matches, (double)matches / words};
+        p[np++] = (nd_passage){a0, a1, b0, b1, 0, 0, 0, 0, words, matches, (double)matches / words, f->nseed - f->nexpl,
+                               (float)f->sim};
     }
     *out = p;
     *nout = np;
@@ -577,7 +711,7 @@ static int merge(const nd_passage *exact, size_t ne, nd_passage *edited, size_t 
         }
         if (!absorbed) p[n++] = *e;
     }
-    if (envd("ONE2ONE", 1)) n = one_to_one(p, n);
+    n = one_to_one(p, n);
     qsort(p, n, sizeof *p, cmp_passage_tok);
     *out = p;
     *nout = n;
@@ -631,34 +765,26 @@ int nd_reuse_align(const nd_reuse_text *a, const nd_reuse_text *b, const nd_pass
         cover_units(b, exact, nexact, 1, c.cover[1]);
         rc = weigh(&c);
         if (!rc) rc = find_seeds(&c);
-        /* Both gaps; the wide one's fragments stand when they show a
-         * summary and hold clearly more seeds than the narrow one's (a
-         * summary's sentences match all over its source; a rewrite's
-         * match one stretch, and a wide gap only adds stray seeds). */
-        if (!rc && c.ns) rc = detect(&c, SUMMARY_MAXGAP);
-        if (!rc && c.ns) {
-            frag *wide = c.f;
-            size_t nwide = c.nf;
-            double seeds_wide = 0, seeds_narrow = 0;
-            for (size_t i = 0; i < nwide; i++) seeds_wide += wide[i].nseed;
-            int summary = looks_like_summary(&c);
+        /* The narrow gap, then the wide one; the wide one's fragments
+         * stand when they show a summary (one text's side several times
+         * shorter) that the narrow gap broke into pieces. */
+        if (!rc && c.ns) rc = detect(&c, MAXGAP);
+        if (!rc && c.nf >= 2) {
+            frag *narrow = c.f;
+            size_t nnarrow = c.nf, cap = c.fcap;
             c.f = NULL;
             c.nf = c.fcap = 0;
-            rc = detect(&c, MAXGAP);
-            for (size_t i = 0; i < c.nf; i++) seeds_narrow += c.f[i].nseed;
-            if (!rc && summary && (c.nf >= (size_t)envd("SUMNF", 2) || seeds_wide >= envd("SUMSEEDS", 1.5) * seeds_narrow)) {
-                free(c.f);
-                c.f = wide;
-                c.nf = c.fcap = nwide;
+            rc = detect(&c, SUMMARY_MAXGAP);
+            int summary = rc ? 0 : looks_like_summary(&c);
+            if (summary) {
+                free(narrow);
+                merge_summary(&c, summary - 1);
             } else {
-                free(wide);
+                free(c.f);
+                c.f = narrow;
+                c.nf = nnarrow;
+                c.fcap = cap;
             }
-        }
-        if (getenv("ND_REUSE_DEBUG")) {
-            for (size_t i = 0; i < c.ns; i++) fprintf(stderr, "seed %u %u%s\n", c.s[i].a, c.s[i].b, c.s[i].explained ? " x" : "");
-            for (size_t i = 0; i < c.nf; i++)
-                fprintf(stderr, "frag a %u-%u b %u-%u sim %.3f w %.2f%s\n", c.f[i].a0, c.f[i].a1, c.f[i].b0, c.f[i].b1,
-                        c.f[i].sim, c.f[i].weight, c.f[i].explained ? " explained" : "");
         }
         if (!rc && c.nf) rc = to_passages(&c, o, &ed, &ned);
     }
