@@ -21,6 +21,7 @@
 #define GROW_CONTAINED 0.5
 /* An exact passage this faithful is a quote (see crosses). */
 #define QUOTE_IDENTITY 0.9
+#define FINGERPRINTS 8
 
 
 static int cmp_u32(const void *x, const void *y)
@@ -31,51 +32,93 @@ static int cmp_u32(const void *x, const void *y)
 
 void nd_reuse_text_free(nd_reuse_text *r)
 {
-    free(r->term);
-    free(r->stop);
+    free(r->own_term);
     free(r->ustart);
     free(r->eoff);
     free(r->eterm);
     free(r->etf);
+    free(r->fp);
     memset(r, 0, sizeof *r);
 }
 
-int nd_reuse_prepare(nd_lang *l, nd_tokenizer *tk, const char *text, const nd_tokens *t, nd_reuse_text *r)
+static inline uint64_t mix64(uint64_t x)
+{
+    x ^= x >> 33;
+    x *= UINT64_C(0xff51afd7ed558ccd);
+    x ^= x >> 33;
+    x *= UINT64_C(0xc4ceb9fe1a85ec53);
+    x ^= x >> 33;
+    return x;
+}
+
+/* A unit's fingerprints: under each of FINGERPRINTS hash functions, its two
+ * smallest content terms, as one number.  Two sentences whose content-term
+ * sets have Jaccard J share a given fingerprint with probability about J^2
+ * (both minima must agree), so rewritten sentence pairs (J around 0.3-0.6)
+ * share at least one of 4 with probability 0.3-0.8, and a rewritten passage
+ * of several sentences almost surely shares one; unrelated sentences
+ * seldom share one (two rare words at once). */
+static int add_fingerprints(nd_reuse_text *r, uint32_t from, uint32_t to, size_t *cap)
+{
+    for (uint64_t f = 0; f < FINGERPRINTS; f++) {
+        uint64_t m1 = UINT64_MAX, m2 = UINT64_MAX;
+        for (uint32_t i = from; i < to; i++) {
+            if (r->term[i] & ND_TERM_STOP) continue;
+            uint64_t h = mix64((r->term[i] & ND_TERM_MASK) ^ (f + 1) * UINT64_C(0x9e3779b97f4a7c15));
+            if (h < m1) m2 = m1, m1 = h;
+            else if (h < m2 && h != m1) m2 = h;
+        }
+        if (m2 == UINT64_MAX) return 0; /* fewer than two distinct content terms */
+        if (r->nfp == *cap && nd_grow((void **)&r->fp, cap, r->nfp + 1, sizeof *r->fp)) return -1;
+        r->fp[r->nfp++] = mix64(m1 ^ mix64(m2 + f));
+    }
+    return 0;
+}
+
+size_t nd_reuse_shared_fingerprints(const nd_reuse_text *a, const nd_reuse_text *b)
+{
+    size_t i = 0, j = 0, n = 0;
+    while (i < a->nfp && j < b->nfp) {
+        if (a->fp[i] < b->fp[j]) i++;
+        else if (a->fp[i] > b->fp[j]) j++;
+        else n++, i++, j++;
+    }
+    return n;
+}
+
+int nd_reuse_units(const uint32_t *term, size_t n, const uint32_t *sent, size_t ns, nd_reuse_text *r)
 {
     memset(r, 0, sizeof *r);
-    r->tok = t;
-    size_t n = t->n;
-    r->term = malloc((n ? n : 1) * sizeof *r->term);
-    r->stop = malloc(n ? n : 1);
-    uint32_t *sent = malloc((n + 1) * sizeof *sent);
+    r->term = term;
+    r->n = n;
     r->ustart = malloc((n + 1) * sizeof *r->ustart);
     r->eoff = malloc((n + 1) * sizeof *r->eoff);
     r->eterm = malloc((n ? n : 1) * sizeof *r->eterm);
     r->etf = malloc((n ? n : 1) * sizeof *r->etf);
     uint32_t *tmp = malloc((n ? n : 1) * sizeof *tmp);
-    int rc = r->term && r->stop && sent && r->ustart && r->eoff && r->eterm && r->etf && tmp ? NEARDUP_OK
-                                                                                               : NEARDUP_E_NOMEM;
-    if (!rc) rc = nd_terms(l, tk, text, t, r->term, r->stop);
-    if (rc) {
-        free(sent);
+    size_t fp_cap = 0;
+    if (!r->ustart || !r->eoff || !r->eterm || !r->etf || !tmp) {
         free(tmp);
         nd_reuse_text_free(r);
-        return rc;
+        return NEARDUP_E_NOMEM;
     }
-    size_t ns = nd_sentences(text, t, sent);
     /* units: sentences, short ones joined to the next */
     uint32_t nu = 0, ne = 0;
     r->ustart[0] = 0;
     r->eoff[0] = 0;
     for (size_t s = 0; s < ns; s++) {
         uint32_t from = r->ustart[nu], to = sent[s + 1];
-        uint32_t m = 0;
-        uint32_t content = 0;
+        uint32_t m = 0, content = 0;
         for (uint32_t i = from; i < to; i++) {
-            content += !r->stop[i];
-            tmp[m++] = r->term[i];
+            content += !(term[i] & ND_TERM_STOP);
+            tmp[m++] = term[i] & ND_TERM_MASK;
         }
         if (content < MIN_UNIT_TERMS && s + 1 < ns) continue; /* joins the next sentence */
+        if (add_fingerprints(r, from, to, &fp_cap)) {
+            free(tmp);
+            nd_reuse_text_free(r);
+            return NEARDUP_E_NOMEM;
+        }
         /* distinct terms, sorted, with counts */
         qsort(tmp, m, sizeof *tmp, cmp_u32);
         for (uint32_t i = 0; i < m;) {
@@ -92,8 +135,31 @@ int nd_reuse_prepare(nd_lang *l, nd_tokenizer *tk, const char *text, const nd_to
     }
     if (nu && r->ustart[nu] != n) r->ustart[nu] = (uint32_t)n;
     r->nunit = nu;
-    free(sent);
     free(tmp);
+    if (r->nfp && nd_sort_u64(r->fp, r->nfp)) {
+        nd_reuse_text_free(r);
+        return NEARDUP_E_NOMEM;
+    }
+    size_t w = 0;
+    for (size_t i = 0; i < r->nfp; i++)
+        if (!w || r->fp[w - 1] != r->fp[i]) r->fp[w++] = r->fp[i];
+    r->nfp = w;
+    return NEARDUP_OK;
+}
+
+int nd_reuse_prepare(nd_lang *l, nd_tokenizer *tk, const char *text, const nd_tokens *t, nd_reuse_text *r)
+{
+    memset(r, 0, sizeof *r);
+    uint32_t *term = malloc((t->n ? t->n : 1) * sizeof *term);
+    uint32_t *sent = malloc((t->n + 1) * sizeof *sent);
+    int rc = term && sent ? nd_terms(l, tk, text, t, term) : NEARDUP_E_NOMEM;
+    if (!rc) rc = nd_reuse_units(term, t->n, sent, nd_sentences(text, t, sent), r);
+    free(sent);
+    if (rc) {
+        free(term);
+        return rc;
+    }
+    r->own_term = term;
     return NEARDUP_OK;
 }
 
@@ -118,12 +184,20 @@ typedef struct {
     const nd_reuse_text *t[2];
     float *w[2];    /* per entry: tf * isf */
     float *norm[2]; /* per unit */
+    /* the pair's vocabulary: dense ids for the terms of both texts */
+    uint32_t nv;
+    uint32_t *vterm;    /* nv sorted terms */
+    uint32_t *eid[2];   /* per entry: its term's id */
+    uint32_t *post_off; /* nv + 1: B's entries of each term, */
+    uint32_t *post;     /* as B unit numbers */
+    float *postw;       /* and weights */
+    double *acc[2];     /* per id, scratch (zero between uses) */
+    uint32_t *cnt;      /* per id, scratch (zero between uses) */
+    uint32_t *touch;    /* ids touched */
     seed *s;
     size_t ns;
     frag *f;
     size_t nf, fcap;
-    uint64_t *tmp; /* fragment term scratch */
-    size_t tmp_cap;
     int32_t *cover[2]; /* per unit: the exact passage covering most of it, or -1 */
     const nd_passage *exact;
     size_t nexact;
@@ -134,38 +208,62 @@ typedef struct {
 
 static int overlaps(uint32_t a0, uint32_t a1, uint32_t b0, uint32_t b1) { return a0 < b1 && b0 < a1; }
 
-static int cmp_u64(const void *x, const void *y)
-{
-    uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
-    return a < b ? -1 : a > b;
-}
 
-/* isf weights of every entry of both texts, and each unit's norm. */
+/* The pair's vocabulary (one sort of both texts' entries), isf weights of
+ * every entry, each unit's norm, and B's postings by term id. */
 static int weigh(pairctx *c)
 {
     const nd_reuse_text *A = c->t[0], *B = c->t[1];
     size_t na = A->eoff[A->nunit], nb = B->eoff[B->nunit], n = na + nb;
     double N = (double)A->nunit + B->nunit;
     uint64_t *k = malloc((n ? n : 1) * sizeof *k);
-    if (!k) return NEARDUP_E_NOMEM;
+    c->vterm = malloc((n ? n : 1) * sizeof *c->vterm);
+    c->eid[0] = malloc((na ? na : 1) * sizeof(uint32_t));
+    c->eid[1] = malloc((nb ? nb : 1) * sizeof(uint32_t));
+    if (!k || !c->vterm || !c->eid[0] || !c->eid[1]) {
+        free(k);
+        return NEARDUP_E_NOMEM;
+    }
     for (size_t i = 0; i < na; i++) k[i] = (uint64_t)A->eterm[i] << 32 | i;
     for (size_t i = 0; i < nb; i++) k[na + i] = (uint64_t)B->eterm[i] << 32 | (na + i);
     if (nd_sort_u64(k, n)) {
         free(k);
         return NEARDUP_E_NOMEM;
     }
+    uint32_t nv = 0;
     for (size_t i = 0; i < n;) {
         size_t j = i;
         while (j < n && k[j] >> 32 == k[i] >> 32) j++;
         float isf = (float)log(N / (double)(j - i));
         for (size_t x = i; x < j; x++) {
             size_t e = (uint32_t)k[x];
-            if (e < na) c->w[0][e] = A->etf[e] * isf;
-            else c->w[1][e - na] = B->etf[e - na] * isf;
+            if (e < na) c->w[0][e] = A->etf[e] * isf, c->eid[0][e] = nv;
+            else c->w[1][e - na] = B->etf[e - na] * isf, c->eid[1][e - na] = nv;
         }
+        c->vterm[nv++] = (uint32_t)(k[i] >> 32);
         i = j;
     }
     free(k);
+    c->nv = nv;
+    c->post_off = calloc((size_t)nv + 1, sizeof *c->post_off);
+    c->post = malloc((nb ? nb : 1) * sizeof *c->post);
+    c->postw = malloc((nb ? nb : 1) * sizeof *c->postw);
+    c->acc[0] = calloc(nv ? nv : 1, sizeof(double));
+    c->acc[1] = calloc(nv ? nv : 1, sizeof(double));
+    c->cnt = calloc(nv ? nv : 1, sizeof *c->cnt);
+    c->touch = malloc((nv ? nv : 1) * sizeof *c->touch);
+    if (!c->post_off || !c->post || !c->postw || !c->acc[0] || !c->acc[1] || !c->cnt || !c->touch)
+        return NEARDUP_E_NOMEM;
+    for (size_t e = 0; e < nb; e++) c->post_off[c->eid[1][e] + 1]++;
+    for (uint32_t v = 0; v < nv; v++) c->post_off[v + 1] += c->post_off[v];
+    for (uint32_t u = 0; u < B->nunit; u++)
+        for (uint32_t e = B->eoff[u]; e < B->eoff[u + 1]; e++) {
+            uint32_t at = c->post_off[c->eid[1][e]]++;
+            c->post[at] = u;
+            c->postw[at] = c->w[1][e];
+        }
+    for (uint32_t v = nv; v > 0; v--) c->post_off[v] = c->post_off[v - 1];
+    c->post_off[0] = 0;
     for (int s = 0; s < 2; s++)
         for (uint32_t u = 0; u < c->t[s]->nunit; u++) {
             double q = 0;
@@ -175,41 +273,26 @@ static int weigh(pairctx *c)
     return NEARDUP_OK;
 }
 
-/* Sentence pairs similar enough to seed a passage.  B's entries are indexed
- * by term; each sentence of A sums its products over the sentences of B
- * sharing a term. */
+/* Sentence pairs similar enough to seed a passage: each sentence of A sums
+ * its products over the sentences of B sharing a term (B's postings). */
 static int find_seeds(pairctx *c)
 {
     const nd_reuse_text *A = c->t[0], *B = c->t[1];
-    size_t nb = B->eoff[B->nunit];
-    uint64_t *post = malloc((nb ? nb : 1) * sizeof *post);
-    uint32_t *unit_of = malloc((nb ? nb : 1) * sizeof *unit_of);
     double *dot = calloc(B->nunit ? B->nunit : 1, sizeof *dot);
     uint32_t *cnt = calloc(B->nunit ? B->nunit : 1, sizeof *cnt);
     uint32_t *touched = malloc((B->nunit ? B->nunit : 1) * sizeof *touched);
     size_t cap = 0;
-    int rc = post && unit_of && dot && cnt && touched ? NEARDUP_OK : NEARDUP_E_NOMEM;
-    if (!rc) {
-        for (uint32_t u = 0; u < B->nunit; u++)
-            for (uint32_t e = B->eoff[u]; e < B->eoff[u + 1]; e++) unit_of[e] = u;
-        for (size_t e = 0; e < nb; e++) post[e] = (uint64_t)B->eterm[e] << 32 | e;
-        rc = nd_sort_u64(post, nb);
-    }
+    int rc = dot && cnt && touched ? NEARDUP_OK : NEARDUP_E_NOMEM;
     for (uint32_t u = 0; !rc && u < A->nunit; u++) {
         size_t nt = 0;
         for (uint32_t e = A->eoff[u]; e < A->eoff[u + 1]; e++) {
-            uint64_t key = (uint64_t)A->eterm[e] << 32;
-            size_t lo = 0, hi = nb;
-            while (lo < hi) {
-                size_t mid = (lo + hi) / 2;
-                if (post[mid] < key) lo = mid + 1;
-                else hi = mid;
-            }
-            for (; lo < nb && post[lo] >> 32 == A->eterm[e]; lo++) {
-                uint32_t be = (uint32_t)post[lo], v = unit_of[be];
+            uint32_t id = c->eid[0][e];
+            double wa = c->w[0][e];
+            for (uint32_t p = c->post_off[id]; p < c->post_off[id + 1]; p++) {
+                uint32_t v = c->post[p];
                 if (!cnt[v]) touched[nt++] = v;
                 cnt[v]++;
-                dot[v] += (double)c->w[0][e] * c->w[1][be];
+                dot[v] += wa * c->postw[p];
             }
         }
         uint32_t ta = A->eoff[u + 1] - A->eoff[u];
@@ -231,8 +314,6 @@ static int find_seeds(pairctx *c)
             cnt[v] = 0;
         }
     }
-    free(post);
-    free(unit_of);
     free(dot);
     free(cnt);
     free(touched);
@@ -244,33 +325,27 @@ static int find_seeds(pairctx *c)
 static int units_sim(pairctx *c, uint32_t a0, uint32_t a1, uint32_t b0, uint32_t b1, const uint8_t *skip,
                      double *out)
 {
-    const nd_reuse_text *T[2] = {c->t[0], c->t[1]};
-    uint32_t u0[2] = {a0, b0}, u1[2] = {a1, b1};
-    size_t n = (T[0]->eoff[a1 + 1] - T[0]->eoff[a0]) + (T[1]->eoff[b1 + 1] - T[1]->eoff[b0]);
-    if (n > c->tmp_cap && nd_grow((void **)&c->tmp, &c->tmp_cap, n, sizeof *c->tmp)) return NEARDUP_E_NOMEM;
-    /* term above (side, entry): sorting groups each term's weights */
-    size_t m = 0;
-    for (int s = 0; s < 2; s++)
+    uint32_t u0[2] = {a0, b0}, u1[2] = {a1, b1}, nt = 0;
+    for (int s = 0; s < 2; s++) {
+        const nd_reuse_text *t = c->t[s];
         for (uint32_t u = u0[s]; u <= u1[s]; u++) {
             if (skip && c->cover[s][u] >= 0 && skip[c->cover[s][u]]) continue;
-            for (uint32_t e = T[s]->eoff[u]; e < T[s]->eoff[u + 1]; e++)
-                c->tmp[m++] = (uint64_t)T[s]->eterm[e] << 32 | (uint32_t)s << 31 | e;
+            for (uint32_t e = t->eoff[u]; e < t->eoff[u + 1]; e++) {
+                uint32_t id = c->eid[s][e];
+                if (!c->cnt[id]++) c->touch[nt++] = id;
+                c->acc[s][id] += c->w[s][e];
+            }
         }
-    qsort(c->tmp, m, sizeof *c->tmp, cmp_u64);
+    }
     double dot = 0, qa = 0, qb = 0;
-    for (size_t i = 0; i < m;) {
-        size_t j = i;
-        double wa = 0, wb = 0;
-        while (j < m && c->tmp[j] >> 32 == c->tmp[i] >> 32) {
-            uint32_t e = (uint32_t)c->tmp[j];
-            if (e >> 31) wb += c->w[1][e & 0x7fffffffu];
-            else wa += c->w[0][e];
-            j++;
-        }
+    for (uint32_t i = 0; i < nt; i++) {
+        uint32_t id = c->touch[i];
+        double wa = c->acc[0][id], wb = c->acc[1][id];
         dot += wa * wb;
         qa += wa * wa;
         qb += wb * wb;
-        i = j;
+        c->acc[0][id] = c->acc[1][id] = 0;
+        c->cnt[id] = 0;
     }
     *out = qa > 0 && qb > 0 ? dot / sqrt(qa * qb) : 0;
     return NEARDUP_OK;
@@ -381,36 +456,25 @@ static void resolve_overlaps(pairctx *c)
     c->nf = w;
 }
 
-/* The weighted fraction of unit u's (of text side) terms found among the
- * sorted terms set[0..n). */
-static double contained(const pairctx *c, int side, uint32_t u, const uint64_t *set, size_t n)
+/* Marks (add > 0) or unmarks the term ids of units [u0, u1] of one text in
+ * c->cnt: the window a neighbouring sentence is compared with. */
+static void mark_units(pairctx *c, int side, uint32_t u0, uint32_t u1, int add)
+{
+    const nd_reuse_text *t = c->t[side];
+    for (uint32_t e = t->eoff[u0]; e < t->eoff[u1 + 1]; e++) c->cnt[c->eid[side][e]] += (uint32_t)add;
+}
+
+/* The weighted fraction of unit u's (of text side) terms marked in c->cnt. */
+static double contained(const pairctx *c, int side, uint32_t u)
 {
     const nd_reuse_text *t = c->t[side];
     double in = 0, all = 0;
     for (uint32_t e = t->eoff[u]; e < t->eoff[u + 1]; e++) {
         double w = c->w[side][e];
         all += w;
-        size_t lo = 0, hi = n;
-        while (lo < hi) {
-            size_t mid = (lo + hi) / 2;
-            if (set[mid] < t->eterm[e]) lo = mid + 1;
-            else hi = mid;
-        }
-        if (lo < n && set[lo] == t->eterm[e]) in += w;
+        if (c->cnt[c->eid[side][e]]) in += w;
     }
     return all > 0 ? in / all : 0;
-}
-
-/* The sorted distinct terms of units [u0, u1] of one text, in c->tmp. */
-static int window_terms(pairctx *c, int side, uint32_t u0, uint32_t u1, size_t *n)
-{
-    const nd_reuse_text *t = c->t[side];
-    size_t m = t->eoff[u1 + 1] - t->eoff[u0];
-    if (m > c->tmp_cap && nd_grow((void **)&c->tmp, &c->tmp_cap, m, sizeof *c->tmp)) return NEARDUP_E_NOMEM;
-    for (size_t e = t->eoff[u0], i = 0; e < t->eoff[u1 + 1]; e++) c->tmp[i++] = t->eterm[e];
-    qsort(c->tmp, m, sizeof *c->tmp, cmp_u64);
-    *n = m;
-    return NEARDUP_OK;
 }
 
 static int taken(const pairctx *c, const frag *self, int side, uint32_t u)
@@ -437,15 +501,14 @@ static int grow(pairctx *c)
                 uint32_t *lo = side ? &f->b0 : &f->a0, *hi = side ? &f->b1 : &f->a1;
                 uint32_t olo = side ? f->a0 : f->b0, ohi = side ? f->a1 : f->b1;
                 uint32_t w0 = olo ? olo - 1 : 0, w1 = ohi + 1 < o->nunit ? ohi + 1 : ohi;
-                size_t n;
-                int rc = window_terms(c, !side, w0, w1, &n);
-                if (rc) return rc;
+                mark_units(c, !side, w0, w1, 1);
                 if (*lo > 0 && c->cover[side][*lo - 1] < 0 && !taken(c, f, side, *lo - 1) &&
-                    contained(c, side, *lo - 1, c->tmp, n) >= GROW_CONTAINED)
+                    contained(c, side, *lo - 1) >= GROW_CONTAINED)
                     (*lo)--, changed = 1;
                 if (*hi + 1 < c->t[side]->nunit && c->cover[side][*hi + 1] < 0 && !taken(c, f, side, *hi + 1) &&
-                    contained(c, side, *hi + 1, c->tmp, n) >= GROW_CONTAINED)
+                    contained(c, side, *hi + 1) >= GROW_CONTAINED)
                     (*hi)++, changed = 1;
+                mark_units(c, !side, w0, w1, -1);
             }
         }
     }
@@ -529,35 +592,31 @@ static void merge_summary(pairctx *c, int side)
     }
 }
 
-/* A sorted copy of the content terms of tokens [t0, t1). */
-static size_t range_terms(const nd_reuse_text *t, uint32_t t0, uint32_t t1, uint64_t *out)
+/* Is token i of text t a content word whose term is marked in c->cnt? */
+static int marked(const pairctx *c, const nd_reuse_text *t, uint32_t i)
 {
-    size_t m = 0;
-    for (uint32_t i = t0; i < t1; i++)
-        if (!t->stop[i]) out[m++] = t->term[i];
-    qsort(out, m, sizeof *out, cmp_u64);
-    return m;
-}
-
-static int has_term(const uint64_t *set, size_t n, uint32_t term)
-{
-    size_t lo = 0, hi = n;
+    if (t->term[i] & ND_TERM_STOP) return 0;
+    uint32_t lo = 0, hi = c->nv, term = t->term[i] & ND_TERM_MASK;
     while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (set[mid] < term) lo = mid + 1;
+        uint32_t mid = (lo + hi) / 2;
+        if (c->vterm[mid] < term) lo = mid + 1;
         else hi = mid;
     }
-    return lo < n && set[lo] == term;
+    return lo < c->nv && c->vterm[lo] == term && c->cnt[lo];
 }
 
-/* Trims [*t0, *t1) of text t to its first and last content words found in
- * the other fragment; returns how many of its content words are found. */
-static uint32_t trim(const nd_reuse_text *t, uint32_t *t0, uint32_t *t1, const uint64_t *other, size_t nother)
+/* Trims [*t0, *t1) of text side to its first and last content words found
+ * in the other fragment (units [o0, o1] of the other text); returns how many
+ * of its content words are found. */
+static uint32_t trim(pairctx *c, int side, uint32_t *t0, uint32_t *t1, uint32_t o0, uint32_t o1)
 {
-    while (*t0 < *t1 && (t->stop[*t0] || !has_term(other, nother, t->term[*t0]))) (*t0)++;
-    while (*t1 > *t0 && (t->stop[*t1 - 1] || !has_term(other, nother, t->term[*t1 - 1]))) (*t1)--;
+    const nd_reuse_text *t = c->t[side];
+    mark_units(c, !side, o0, o1, 1);
+    while (*t0 < *t1 && !marked(c, t, *t0)) (*t0)++;
+    while (*t1 > *t0 && !marked(c, t, *t1 - 1)) (*t1)--;
     uint32_t found = 0;
-    for (uint32_t i = *t0; i < *t1; i++) found += !t->stop[i] && has_term(other, nother, t->term[i]);
+    for (uint32_t i = *t0; i < *t1; i++) found += (uint32_t)marked(c, t, i);
+    mark_units(c, !side, o0, o1, -1);
     return found;
 }
 
@@ -620,20 +679,10 @@ static int to_passages(pairctx *c, const nd_align_opts *o, nd_passage **out, siz
             }
             if (sim < VALID_COS) continue;
         }
-        size_t need = (a1 - a0) + (b1 - b0);
-        if (need > c->tmp_cap && nd_grow((void **)&c->tmp, &c->tmp_cap, need, sizeof *c->tmp)) {
-            free(p);
-            return NEARDUP_E_NOMEM;
-        }
-        uint64_t *ta = c->tmp, *tb = c->tmp + (a1 - a0);
-        size_t nta = range_terms(A, a0, a1, ta), ntb = range_terms(B, b0, b1, tb);
-        uint32_t fa, fb;
-        {
-            uint32_t x0 = a0, x1 = a1, y0 = b0, y1 = b1;
-            fa = trim(A, &x0, &x1, tb, ntb), fb = trim(B, &y0, &y1, ta, nta);
-            if (f->keep != 1) a0 = x0, a1 = x1;
-            if (f->keep != 2) b0 = y0, b1 = y1;
-        }
+        uint32_t x0 = a0, x1 = a1, y0 = b0, y1 = b1;
+        uint32_t fa = trim(c, 0, &x0, &x1, f->b0, f->b1), fb = trim(c, 1, &y0, &y1, f->a0, f->a1);
+        if (f->keep != 1) a0 = x0, a1 = x1;
+        if (f->keep != 2) b0 = y0, b1 = y1;
         uint32_t la = a1 - a0, lb = b1 - b0;
         if (la < o->min_words || lb < o->min_words) continue;
         uint32_t words = la > lb ? la : lb, matches = fa < fb ? fa : fb;
@@ -797,9 +846,18 @@ int nd_reuse_align(const nd_reuse_text *a, const nd_reuse_text *b, const nd_pass
     }
     free(c.s);
     free(c.f);
-    free(c.tmp);
     free(c.mark);
     free(c.fs);
+    free(c.vterm);
+    free(c.eid[0]);
+    free(c.eid[1]);
+    free(c.post_off);
+    free(c.post);
+    free(c.postw);
+    free(c.acc[0]);
+    free(c.acc[1]);
+    free(c.cnt);
+    free(c.touch);
     return rc;
 }
 
@@ -828,7 +886,13 @@ int nd_align_texts(const char *a, const nd_tokens *ta, const char *b, const nd_t
     nd_reuse_text ra, rb;
     rc = tk ? nd_reuse_prepare(l, tk, a, ta, &ra) : NEARDUP_E_NOMEM;
     if (!rc && (rc = nd_reuse_prepare(l, tk, b, tb, &rb))) nd_reuse_text_free(&ra);
-    if (!rc) {
+    if (!rc && nd_reuse_shared_fingerprints(&ra, &rb) < (size_t)(getenv("FPG") ? atoi(getenv("FPG")) : 0)) {
+        nd_reuse_text_free(&ra);
+        nd_reuse_text_free(&rb);
+        *out = ex;
+        *nout = nex;
+        ex = NULL;
+    } else if (!rc) {
         rc = nd_reuse_align(&ra, &rb, ex, nex, o, out, nout);
         nd_reuse_text_free(&ra);
         nd_reuse_text_free(&rb);

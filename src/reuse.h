@@ -32,20 +32,30 @@
 
 /* One text, prepared once however many texts it is aligned with. */
 typedef struct {
-    const nd_tokens *tok;
-    uint32_t *term;   /* per token: stem hash (terms.h) */
-    uint8_t *stop;    /* per token: stop word */
+    const uint32_t *term; /* n packed terms (terms.h), one per token */
+    size_t n;
+    uint32_t *own_term;   /* term, when the text owns it */
     uint32_t nunit;   /* sentences, a short one joined to the next */
     uint32_t *ustart; /* nunit + 1 token starts */
     uint32_t *eoff;   /* nunit + 1 offsets into the unit entries */
     uint32_t *eterm;  /* a unit's distinct content terms, sorted */
     uint16_t *etf;    /* their counts in the unit */
+    uint64_t *fp;     /* sentence fingerprints, sorted, distinct */
+    size_t nfp;
 } nd_reuse_text;
 
-/* text: the bytes t's spans index; t must outlive out.  Returns NEARDUP_OK,
- * NEARDUP_E_NOMEM or NEARDUP_E_INPUT. */
+/* From a text's n packed terms and its ns sentences (starts, sent[ns] = n,
+ * as nd_sentences gives them); term must outlive out.  Returns NEARDUP_OK or
+ * NEARDUP_E_NOMEM. */
+int nd_reuse_units(const uint32_t *term, size_t n, const uint32_t *sent, size_t ns, nd_reuse_text *out);
+
+/* From a text and its tokens (text: the bytes t's spans index): terms,
+ * sentences and units.  Returns NEARDUP_OK or NEARDUP_E_NOMEM. */
 int nd_reuse_prepare(nd_lang *l, nd_tokenizer *tk, const char *text, const nd_tokens *t, nd_reuse_text *out);
 void nd_reuse_text_free(nd_reuse_text *r);
+
+/* How many sentence fingerprints a and b share. */
+size_t nd_reuse_shared_fingerprints(const nd_reuse_text *a, const nd_reuse_text *b);
 
 /* The passages a and b share, copied or rewritten (token ranges, words,
  * matches, identity; byte ranges unset), *out malloc'ed, sorted by A then B.

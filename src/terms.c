@@ -26,12 +26,20 @@ static const char *const english_stop[] = {
     "your", "yours", "yourself", "yourselves",
 };
 
+/* Words seen, by token hash: most of a corpus's tokens are words seen
+ * before, and stemming one costs ~20 times a lookup.  Open addressing;
+ * key 0 marks a free slot (a token whose hash is 0 is never cached). */
+#define CACHE_MAX (1u << 21) /* slots: 24 MiB at most */
+
 struct nd_lang {
     struct sb_stemmer *stemmer; /* NULL: plain words */
     uint64_t *stop;             /* sorted hashes of the stop words */
     size_t nstop;
     char *buf;                  /* a normalised word */
     size_t cap;
+    uint64_t *ckey;             /* the cache: token hash -> packed term */
+    uint32_t *cval;
+    size_t cslots, cused;
 };
 
 static uint64_t word_hash(const char *s, size_t n) { return XXH3_64bits(s, n); }
@@ -89,6 +97,8 @@ void nd_lang_free(nd_lang *l)
     sb_stemmer_delete(l->stemmer);
     free(l->stop);
     free(l->buf);
+    free(l->ckey);
+    free(l->cval);
     free(l);
 }
 
@@ -122,21 +132,71 @@ static long fold(nd_lang *l, nd_tokenizer *tk, const char *s, size_t n)
     }
 }
 
-int nd_terms(nd_lang *l, nd_tokenizer *tk, const char *text, const nd_tokens *t, uint32_t *term,
-             uint8_t *stop)
+/* The packed term of one word, computed (no cache). */
+static int compute_term(nd_lang *l, nd_tokenizer *tk, const char *s, size_t len, uint32_t *out)
+{
+    long n = fold(l, tk, s, len);
+    if (n < 0) return NEARDUP_E_NOMEM;
+    uint64_t h = word_hash(l->buf, (size_t)n);
+    int stop = l->nstop && is_stop(l, h);
+    if (l->stemmer && !stop) {
+        const sb_symbol *st = sb_stemmer_stem(l->stemmer, (const sb_symbol *)l->buf, (int)n);
+        if (!st) return NEARDUP_E_NOMEM;
+        h = word_hash((const char *)st, (size_t)sb_stemmer_length(l->stemmer));
+    }
+    *out = ((uint32_t)h & ND_TERM_MASK) | (stop ? ND_TERM_STOP : 0);
+    return NEARDUP_OK;
+}
+
+static size_t slot_of(uint64_t key, size_t slots) { return (size_t)((key * UINT64_C(0x9e3779b97f4a7c15)) >> 32) & (slots - 1); }
+
+/* Doubles the cache (from nothing: 4096 slots); 0 when it may not grow. */
+static int cache_grow(nd_lang *l)
+{
+    size_t ns = l->cslots ? 2 * l->cslots : 4096;
+    if (ns > CACHE_MAX) return 0;
+    uint64_t *k = calloc(ns, sizeof *k);
+    uint32_t *v = malloc(ns * sizeof *v);
+    if (!k || !v) {
+        free(k);
+        free(v);
+        return 0;
+    }
+    for (size_t i = 0; i < l->cslots; i++) {
+        if (!l->ckey[i]) continue;
+        size_t j = slot_of(l->ckey[i], ns);
+        while (k[j]) j = (j + 1) & (ns - 1);
+        k[j] = l->ckey[i];
+        v[j] = l->cval[i];
+    }
+    free(l->ckey);
+    free(l->cval);
+    l->ckey = k;
+    l->cval = v;
+    l->cslots = ns;
+    return 1;
+}
+
+int nd_terms(nd_lang *l, nd_tokenizer *tk, const char *text, const nd_tokens *t, uint32_t *term)
 {
     for (size_t i = 0; i < t->n; i++) {
-        const char *s = text + t->span[i].start;
-        long n = fold(l, tk, s, t->span[i].end - t->span[i].start);
-        if (n < 0) return NEARDUP_E_NOMEM;
-        uint64_t h = word_hash(l->buf, (size_t)n);
-        stop[i] = (uint8_t)(l->nstop && is_stop(l, h));
-        if (l->stemmer && !stop[i]) {
-            const sb_symbol *st = sb_stemmer_stem(l->stemmer, (const sb_symbol *)l->buf, (int)n);
-            if (!st) return NEARDUP_E_NOMEM;
-            h = word_hash((const char *)st, (size_t)sb_stemmer_length(l->stemmer));
+        uint64_t key = t->hash[i];
+        if (key && l->cslots) {
+            size_t j = slot_of(key, l->cslots);
+            while (l->ckey[j] && l->ckey[j] != key) j = (j + 1) & (l->cslots - 1);
+            if (l->ckey[j] == key) {
+                term[i] = l->cval[j];
+                continue;
+            }
         }
-        term[i] = (uint32_t)h;
+        int rc = compute_term(l, tk, text + t->span[i].start, t->span[i].end - t->span[i].start, &term[i]);
+        if (rc) return rc;
+        if (!key || (2 * (l->cused + 1) > l->cslots && !cache_grow(l))) continue;
+        size_t j = slot_of(key, l->cslots);
+        while (l->ckey[j]) j = (j + 1) & (l->cslots - 1);
+        l->ckey[j] = key;
+        l->cval[j] = term[i];
+        l->cused++;
     }
     return NEARDUP_OK;
 }

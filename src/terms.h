@@ -25,12 +25,17 @@ void nd_lang_free(nd_lang *l);
 /* The names nd_lang_create accepts, comma-separated, for help and errors. */
 void nd_lang_names(char *buf, size_t cap);
 
-/* A text's terms: term[i] is a 32-bit hash of token i's stem (of its
+/* A packed term: the low 31 bits of the hash of a token's stem (of its
  * NFKC-casefolded form; a character of a script written without spaces is
- * its own stem), stop[i] is 1 for a stop word.  text: the bytes t's spans
- * index.  Returns NEARDUP_OK, NEARDUP_E_NOMEM or NEARDUP_E_INPUT. */
-int nd_terms(nd_lang *l, nd_tokenizer *tk, const char *text, const nd_tokens *t, uint32_t *term,
-             uint8_t *stop);
+ * its own stem), and ND_TERM_STOP for a stop word. */
+#define ND_TERM_MASK UINT32_C(0x7fffffff)
+#define ND_TERM_STOP UINT32_C(0x80000000)
+
+/* A text's terms, term[i] for token i.  text: the bytes t's spans index.
+ * Words are cached by token hash (t->hash), so every text given one nd_lang
+ * must come from tokenizers with the same seed or key.  Returns NEARDUP_OK
+ * or NEARDUP_E_NOMEM. */
+int nd_terms(nd_lang *l, nd_tokenizer *tk, const char *text, const nd_tokens *t, uint32_t *term);
 
 /* Sentence starts: start[s] is the first token of sentence s, start[n] =
  * t->n; returns n (0 for a text without tokens).  A sentence ends at a
