@@ -7,9 +7,12 @@
 
 void nd_print_passage_fields(FILE *f, const nd_passage *p)
 {
+    /* the fields of the first release, then how the words align (words =
+     * matches + substituted + inserted + deleted) */
     fprintf(f, "\"a_start\": %u, \"a_end\": %u, \"b_start\": %u, \"b_end\": %u, \"words\": %u, "
-               "\"identity\": %.4g",
-            p->a_start, p->a_end, p->b_start, p->b_end, p->words, p->identity);
+               "\"identity\": %.4g, \"matches\": %u, \"substituted\": %u, \"inserted\": %u, \"deleted\": %u",
+            p->a_start, p->a_end, p->b_start, p->b_end, p->words, p->identity, p->matches, p->substituted,
+            p->inserted, p->deleted);
 }
 
 /* Writes text[start, end) on one line: line breaks and tabs become spaces,
