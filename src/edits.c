@@ -20,7 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "nd.h"
+#include "edits.h"
 
 #define ED_BUDGET ((size_t)1 << 23) /* diagonal steps one middle-snake search may take */
 #define ED_MIN_D 64                 /* ... but never fewer edits than this */
@@ -229,4 +229,36 @@ int nd_edit_marks(const nd_edit_script *s, nd_edit_mark **ma, size_t *na, nd_edi
         if (r.op != ND_EDIT_DEL) y += r.len;
     }
     return NEARDUP_OK;
+}
+
+static nd_span word_span(const nd_doc_words *w, size_t t) { return w->span ? w->span[t] : nd_spans_get(w->packed, t); }
+
+/* Word marks (from the start of the side's range at tok) to byte ranges. */
+static void marks_to_bytes(nd_edit_mark *m, size_t n, const nd_doc_words *w, uint32_t tok)
+{
+    for (size_t i = 0; i < n; i++)
+        m[i] = (nd_edit_mark){word_span(w, tok + m[i].start).start, word_span(w, tok + m[i].end - 1).end, m[i].op};
+}
+
+int nd_passage_marks_make(const nd_passage *p, const nd_doc_words *a, const nd_doc_words *b, nd_edit_script *s,
+                          nd_passage_marks *m)
+{
+    memset(m, 0, sizeof *m);
+    nd_edit_script own = {0};
+    if (!s) s = &own;
+    int rc = nd_edit_align(a->id + p->a_tok, p->a_tok_end - p->a_tok, b->id + p->b_tok, p->b_tok_end - p->b_tok, s);
+    if (!rc) rc = nd_edit_marks(s, &m->a, &m->na, &m->b, &m->nb);
+    nd_edit_script_free(&own);
+    if (rc) return rc;
+    marks_to_bytes(m->a, m->na, a, p->a_tok);
+    marks_to_bytes(m->b, m->nb, b, p->b_tok);
+    return NEARDUP_OK;
+}
+
+void nd_passage_marks_free(nd_passage_marks *m)
+{
+    if (!m) return;
+    free(m->a);
+    free(m->b);
+    memset(m, 0, sizeof *m);
 }
