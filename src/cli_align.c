@@ -26,6 +26,7 @@ static const nd_cli_option align_opts[] = {
     ND_OPT_LOSSY,
     ND_OPT_SEED,
     ND_OPT_KEY,
+    ND_OPT_TIMINGS,
     ND_OPT_COLOR,
     ND_OPT_QUIET,
     ND_OPT_END,

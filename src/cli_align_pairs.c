@@ -109,9 +109,9 @@ int nd_align_pairs_run(const nd_common *common, const nd_align_opts *al, const c
     if (!rc && !common->quiet) {
         double secs = nd_now() - t0;
         fprintf(stderr, "neardup align: %zu pairs of %s aligned (%llu documents, %.1f MB); %zu share passages of >= "
-                "%u words; %.2f s (align %.2f s on %u threads, %.0f pairs/s)\n", l.n, label,
+                "%u words; %.2f s (align %.2f s on %u thread%s, %.0f pairs/s)\n", l.n, label,
                 (unsigned long long)ci.n, ci.text_bytes / 1e6, npairs, al->min_words, secs, st.t_align, threads,
-                st.t_align > 0 ? l.n / st.t_align : 0.0);
+                threads == 1 ? "" : "s", st.t_align > 0 ? l.n / st.t_align : 0.0);
         if (common->timings) nd_cli_print_timings(&ci);
     }
     nd_overlap_pairs_free(pairs, npairs);
