@@ -40,7 +40,10 @@ static int load(const nd_pair_list *l, const char *label, char **inputs, int nin
     int rc = NEARDUP_OK;
     if (!ninputs) {
         if ((rc = nd_pairs_paths(l, label, &paths, &npaths, &err))) return nd_cli_error(rc, "%s", err.msg);
-        if (!npaths) return 0; /* no pairs: nothing to read */
+        if (!npaths) { /* no pairs: nothing to read */
+            free(paths);
+            return 0;
+        }
         inputs = paths;
         ninputs = (int)npaths;
     }
