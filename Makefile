@@ -54,7 +54,7 @@ FUZZ_TARGETS := $(patsubst fuzz/fuzz_%.c,%,$(wildcard fuzz/fuzz_*.c))
 FUZZ_REGRESS := $(FUZZ_TARGETS:%=$(BUILD)/fuzz/%-regress)
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps test test-run asan ubsan demo clean help bench fuzz install uninstall
+.PHONY: all deps test test-run asan ubsan demo clean help bench bench-pan fuzz install uninstall
 
 all: $(BIN) $(MPI_BIN) $(SO_FILE) ## build the libraries (.a, .so) and the neardup binary (default)
 
@@ -116,6 +116,12 @@ demo: deps $(BIN) ## install, build and run neardup on the bundled sample in tes
 
 bench: $(BIN) $(MPI_BIN) $(BUILD)/stage_speed ## run the benchmarks in bench/ (needs ../shared/corpora)
 	@sh bench/run.sh $(BIN)
+
+# PAN 2013 text alignment (bench/pan13.py): PAN_ARGS=--check for the targets,
+# PAN_ARGS="-j 1" for one core.  Skips when the corpus is absent.
+PAN_ARGS ?=
+bench-pan: $(BIN) ## PAN 2013 text alignment: plagdet per subset vs published, pairs/s, source retrieval (needs ../shared/corpora)
+	@/usr/bin/python3 bench/pan13.py --neardup $(BIN) $(PAN_ARGS)
 
 # Per-stage single-core throughput (bench/stage_speed.c), used by bench/run.sh.
 $(BUILD)/stage_speed: bench/stage_speed.c $(LIB_A) $(HEADERS)

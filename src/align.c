@@ -636,7 +636,7 @@ static int align_ids(const uint32_t *ida, size_t nta, const nd_kgrams *ga, const
     for (size_t i = 0; i < nc; i++) {
         double id = (double)c[i].matches / c[i].words;
         if (c[i].words < o->min_words || id < o->min_identity) continue;
-        p[np++] = (nd_passage){c[i].a0, c[i].a1, c[i].b0, c[i].b1, 0, 0, 0, 0, c[i].words, c[i].matches, id, 0, 0};
+        p[np++] = (nd_passage){c[i].a0, c[i].a1, c[i].b0, c[i].b1, 0, 0, 0, 0, c[i].words, c[i].matches, id, 0, 0, 0, 0, 0};
     }
     /* Drop passages nested in a larger one in both texts.  Sorted by A start,
      * a container comes before what it contains; the scan is bounded to the
@@ -651,6 +651,11 @@ static int align_ids(const uint32_t *ida, size_t nta, const nd_kgrams *ga, const
     for (size_t i = 0; i < np; i++)
         if (!drop[i]) p[w++] = p[i];
     free(drop);
+    /* how each passage's words align: its counts from the edit script (edits.c) */
+    if (nd_passage_edits(p, w, ida, idb, NULL)) {
+        free(p);
+        return NEARDUP_E_NOMEM;
+    }
     *out = p;
     *nout = w;
     return NEARDUP_OK;

@@ -6,8 +6,10 @@
 
 #include <stdio.h>
 
+#include "edits.h"
 #include "key.h"
 #include "nd.h"
+#include "overlap.h"
 #include "pipeline.h"
 
 /* One option of a command.  help should end with the default, e.g.
@@ -188,9 +190,30 @@ int nd_cli_load_id(const char *path, const char *want, const nd_pipeline_opts *p
 
 /* The passage fields of the JSONL records (no braces). */
 void nd_print_passage_fields(FILE *f, const nd_passage *p);
-/* A passage as text: its figures, then each side as id:start-end and its words. */
-void nd_print_passage_text(FILE *f, unsigned i, const nd_passage *p, const char *a_id,
-                           const char *a_text, const char *b_id, const char *b_text, int color);
+/* The colours of the terminal view: matching words, substituted words,
+ * inserted or deleted words. */
+#define ND_COLOR_MATCH "\033[1;33m"
+#define ND_COLOR_SUB "\033[1;35m"
+#define ND_COLOR_INDEL "\033[1;31m"
+/* A passage as text: its figures, then each side as id:start-end and its
+ * words; with color, matching words in ND_COLOR_MATCH and the edited words
+ * of m (NULL: none marked) in ND_COLOR_SUB / ND_COLOR_INDEL. */
+void nd_print_passage_text(FILE *f, unsigned i, const nd_passage *p, const char *a_id, const char *a_text,
+                           const char *b_id, const char *b_text, int color, const nd_passage_marks *m);
+/* A pair sharing passages as overlap prints it: a JSONL record
+ * {"a", "b", "shared_words", "containment_a", "containment_b", "passages"},
+ * or text (a line for the pair, then each passage; with color and both
+ * texts' words wa, wb, edited words marked). */
+void nd_print_pair(FILE *f, int format, const nd_overlap_pair *p, const char *a, const char *b, const char *a_text,
+                   const char *b_text, const nd_doc_words *wa, const nd_doc_words *wb, int color);
+
+/* The HTML report of pairs of a document store (overlap, align --pairs):
+ * every document in a pair once, the pairs with their passages and edited
+ * words; ids from ci (records [0, split)) and cr (the rest; split 0: ci
+ * only).  Returns 0, or -1 (out of memory, or f failed). */
+int nd_overlap_report(FILE *f, const char *title, const nd_doc_store *s, const nd_corpus_info *ci,
+                      const nd_corpus_info *cr, uint64_t split, const nd_overlap_pair *pairs, size_t npairs, int argc,
+                      char **argv);
 
 /* ---------- commands: one file each, registered in main.c ---------- */
 
@@ -200,6 +223,11 @@ int nd_cmd_keygen(int argc, char **argv);
 int nd_cmd_index(int argc, char **argv);
 int nd_cmd_query(int argc, char **argv);
 int nd_cmd_align(int argc, char **argv);
+/* align --pairs FILE [INPUT...] (cli_align_pairs.c), once align's options
+ * are parsed; argc, argv for the report's command line.  Returns the exit
+ * status (errors printed). */
+int nd_align_pairs_run(const nd_common *common, const nd_align_opts *al, const char *pairs, char **inputs,
+                       int ninputs, int argc, char **argv);
 int nd_cmd_overlap(int argc, char **argv);
 
 #endif

@@ -1,4 +1,5 @@
-/* cli_align.c - `neardup align A B`: the passages two documents share. */
+/* cli_align.c - `neardup align A B`: the passages two documents share
+ * (`align --pairs FILE`: many pairs, cli_align_pairs.c). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -6,7 +7,7 @@
 #include "report.h"
 #include "reuse.h"
 
-enum { OPT_MIN_WORDS = 100, OPT_MAX_GAP, OPT_MIN_IDENTITY, OPT_A_ID, OPT_B_ID };
+enum { OPT_MIN_WORDS = 100, OPT_MAX_GAP, OPT_MIN_IDENTITY, OPT_A_ID, OPT_B_ID, OPT_PAIRS };
 
 static const nd_cli_option align_opts[] = {
     {"min-words", 'w', "W", "report passages of at least W aligned words (default 20)", OPT_MIN_WORDS},
@@ -15,6 +16,10 @@ static const nd_cli_option align_opts[] = {
     {"ngram", 'n', "N", "words per exact seed (default 5)", 1},
     {"a-id", 0, "ID", "take A's record with this id from a JSONL input of many (default: A holds one record)", OPT_A_ID},
     {"b-id", 0, "ID", "take B's record with this id from a JSONL input of many (default: B holds one record)", OPT_B_ID},
+    {"pairs", 0, "FILE", "align every pair of FILE (TSV a<TAB>b, or the JSONL of pairs/overlap; - for standard input): "
+     "ids of records of the INPUTs, or file paths when no INPUT is given; one record a pair, in FILE's order "
+     "(default: align A B)", OPT_PAIRS},
+    ND_OPT_THREADS,
     ND_OPT_FORMAT("text|jsonl|html", "text"),
     ND_OPT_OUTPUT,
     ND_OPT_ID_FIELD,
@@ -22,6 +27,7 @@ static const nd_cli_option align_opts[] = {
     ND_OPT_LOSSY,
     ND_OPT_SEED,
     ND_OPT_KEY,
+    ND_OPT_TIMINGS,
     ND_OPT_COLOR,
     ND_OPT_QUIET,
     ND_OPT_END,
@@ -31,6 +37,7 @@ typedef struct {
     nd_common common;
     nd_align_opts al;
     const char *id[2]; /* --a-id, --b-id */
+    const char *pairs; /* --pairs FILE */
 } align_ctx;
 
 static int on_option(void *ctx, int id, const char *arg)
@@ -53,6 +60,7 @@ static int on_option(void *ctx, int id, const char *arg)
         return 0;
     case OPT_A_ID:
     case OPT_B_ID: c->id[id == OPT_B_ID] = arg; return 0;
+    case OPT_PAIRS: c->pairs = arg; return 0;
     default: return nd_common_option(&c->common, id, arg);
     }
 }
@@ -64,17 +72,26 @@ int nd_cmd_align(int argc, char **argv)
     nd_align_opts_default(&c.al);
     char **pos = NULL;
     int npos = 0;
-    int rc = nd_cli_parse(argc, argv, "neardup align A B [--min-words W] [--format text|jsonl]",
+    int rc = nd_cli_parse(argc, argv, "neardup align A B | --pairs FILE [INPUT...] [--min-words W] [--format text|jsonl|html]",
                           "Align two documents and print every passage they share: byte ranges in\n"
-                          "both original texts, aligned words and identity. Exact word seeds are\n"
-                          "chained along both texts across small edits (substituted, inserted or\n"
-                          "deleted words). A and B are plain files, or JSONL inputs holding one\n"
+                          "both original texts, aligned words (matching, substituted, inserted,\n"
+                          "deleted) and identity. Exact word seeds are chained along both texts\n"
+                          "across small edits. A and B are plain files, or JSONL inputs holding one\n"
                           "record each (or many, with --a-id / --b-id picking one: A and B may be the\n"
-                          "same corpus, to show a pair that neardup overlap reported).",
+                          "same corpus, to show a pair that neardup overlap reported). With --pairs,\n"
+                          "every pair of FILE, on all threads, as overlap's pair records.",
                           align_opts, on_option, &c, &pos, &npos);
     if (rc) {
         free(pos);
         return rc == 1 ? 0 : rc;
+    }
+    c.al.seed_len = c.common.ngram;
+    if (c.pairs) {
+        rc = c.id[0] || c.id[1] ? nd_cli_error(NEARDUP_E_USAGE, "--pairs names its pairs by id: --a-id and --b-id "
+                                                "do not apply")
+                                : nd_align_pairs_run(&c.common, &c.al, c.pairs, pos, npos, argc, argv);
+        free(pos);
+        return rc;
     }
     if (npos != 2) {
         free(pos);
@@ -95,15 +112,22 @@ int nd_cmd_align(int argc, char **argv)
     if (!rc && (rc = nd_align_texts(d[0].text, &tok[0], d[1].text, &tok[1], &c.al, &p, &np, &err)))
         rc = nd_cli_error(rc, "%s", err.msg);
     if (!rc && (rc = nd_out_open(&out, c.common.output, &err))) rc = nd_cli_error(rc, "%s", err.msg);
+    /* the texts' words, for marking edited words (colour, HTML) */
+    uint32_t *ids[2] = {NULL, NULL};
+    nd_doc_words w[2];
+    for (int i = 0; i < 2 && !rc; i++) {
+        if (!(ids[i] = nd_word_ids(&tok[i]))) rc = nd_cli_error(NEARDUP_E_NOMEM, "out of memory");
+        w[i] = (nd_doc_words){ids[i], tok[i].span, NULL};
+    }
     if (!rc && c.common.format == ND_FMT_HTML) {
         char *cmd = nd_report_command(argc, argv);
         nd_report *r = cmd ? nd_report_create("neardup align", cmd) : NULL;
         free(cmd);
-        uint64_t shared = 0;
-        for (size_t i = 0; i < np; i++) shared += p[i].matches;
+        nd_overlap_pair pr = {0, 1, p, np, 0, 0, 0};
+        for (size_t i = 0; i < np; i++) pr.shared_words += p[i].matches;
         long ia = r ? nd_report_doc(r, d[0].id, d[0].text, d[0].len) : -1;
         long ib = ia >= 0 ? nd_report_doc(r, d[1].id, d[1].text, d[1].len) : -1;
-        if (ib < 0 || (np && nd_report_pair(r, ia, ib, shared, 0, 0, p, np)) || nd_report_write(r, out.f)) {
+        if (ib < 0 || (np && nd_report_pair_words(r, ia, ib, &pr, &w[0], &w[1])) || nd_report_write(r, out.f)) {
             nd_out_abort(&out);
             rc = nd_cli_error(NEARDUP_E_NOMEM, "out of memory writing the report");
         } else if ((rc = nd_out_commit(&out, &err))) {
@@ -112,6 +136,7 @@ int nd_cmd_align(int argc, char **argv)
         nd_report_free(r);
     } else if (!rc) {
         uint64_t words = 0;
+        int color = nd_cli_use_color(&c.common);
         for (size_t i = 0; i < np; i++) {
             words += p[i].matches;
             if (c.common.format == ND_FMT_JSONL) {
@@ -123,8 +148,11 @@ int nd_cmd_align(int argc, char **argv)
                 nd_print_passage_fields(out.f, &p[i]);
                 fputs("}\n", out.f);
             } else {
-                nd_print_passage_text(out.f, (unsigned)i + 1, &p[i], d[0].id, d[0].text, d[1].id, d[1].text,
-                                      nd_cli_use_color(&c.common));
+                nd_passage_marks m = {0};
+                int marked = color && !nd_passage_marks_make(&p[i], &w[0], &w[1], NULL, &m);
+                nd_print_passage_text(out.f, (unsigned)i + 1, &p[i], d[0].id, d[0].text, d[1].id, d[1].text, color,
+                                      marked ? &m : NULL);
+                nd_passage_marks_free(&m);
             }
         }
         if ((rc = nd_out_commit(&out, &err))) rc = nd_cli_error(rc, "%s", err.msg);
@@ -135,6 +163,7 @@ int nd_cmd_align(int argc, char **argv)
     }
     free(p);
     for (int i = 0; i < 2; i++) {
+        free(ids[i]);
         nd_tokens_free(&tok[i]);
         nd_loaded_doc_free(&d[i]);
     }

@@ -116,29 +116,10 @@ static const char *id_of(const nd_corpus_info *ci, const nd_corpus_info *cr, uin
     return split && d >= split ? nd_corpus_id(cr, d - split) : nd_corpus_id(ci, d);
 }
 
-static void write_pair(FILE *f, int format, const nd_overlap_pair *p, const char *a, const char *b,
-                       const nd_doc_store *s, int color)
+/* A document's words in the store, for marking edited words. */
+static nd_doc_words store_words(const nd_doc_store *s, uint32_t d)
 {
-    if (format == ND_FMT_JSONL) {
-        fputs("{\"a\": ", f);
-        nd_json_write_string(f, a, strlen(a));
-        fputs(", \"b\": ", f);
-        nd_json_write_string(f, b, strlen(b));
-        fprintf(f, ", \"shared_words\": %llu, \"containment_a\": %.4g, \"containment_b\": %.4g, \"passages\": [",
-                (unsigned long long)p->shared_words, p->containment_a, p->containment_b);
-        for (size_t i = 0; i < p->np; i++) {
-            fputs(i ? ", {" : "{", f);
-            nd_print_passage_fields(f, &p->p[i]);
-            fputc('}', f);
-        }
-        fputs("]}\n", f);
-        return;
-    }
-    fprintf(f, "%s  %s  %llu shared words in %zu passage%s (containment %.3f / %.3f)\n", a, b,
-            (unsigned long long)p->shared_words, p->np, p->np == 1 ? "" : "s", p->containment_a,
-            p->containment_b);
-    for (size_t i = 0; i < p->np; i++)
-        nd_print_passage_text(f, (unsigned)i + 1, &p->p[i], a, s->doc[p->a].text, b, s->doc[p->b].text, color);
+    return (nd_doc_words){s->doc[d].id, NULL, &s->doc[d].span};
 }
 
 /* What formats a streamed pair (nd_overlap_sink). */
@@ -152,16 +133,18 @@ typedef struct {
 static int format_pair(void *user, FILE *f, const nd_overlap_pair *p)
 {
     const pair_writer *w = user;
-    write_pair(f, w->format, p, id_of(w->ci, w->cr, w->split, p->a), id_of(w->ci, w->cr, w->split, p->b), w->s,
-               w->color);
+    nd_doc_words wa = store_words(w->s, p->a), wb = store_words(w->s, p->b);
+    nd_print_pair(f, w->format, p, id_of(w->ci, w->cr, w->split, p->a), id_of(w->ci, w->cr, w->split, p->b),
+                  w->s->doc[p->a].text, w->s->doc[p->b].text, &wa, &wb, w->color);
     return ferror(f) ? -1 : 0;
 }
 
-static int write_report(FILE *f, const nd_doc_store *s, const nd_corpus_info *ci, const nd_corpus_info *cr,
-                        uint64_t split, const nd_overlap_pair *pairs, size_t npairs, int argc, char **argv)
+int nd_overlap_report(FILE *f, const char *title, const nd_doc_store *s, const nd_corpus_info *ci,
+                      const nd_corpus_info *cr, uint64_t split, const nd_overlap_pair *pairs, size_t npairs, int argc,
+                      char **argv)
 {
     char *cmd = nd_report_command(argc, argv);
-    nd_report *r = cmd ? nd_report_create("neardup overlap", cmd) : NULL;
+    nd_report *r = cmd ? nd_report_create(title, cmd) : NULL;
     free(cmd);
     long *idx = malloc((s->n ? s->n : 1) * sizeof *idx);
     int rc = r && idx ? 0 : -1;
@@ -174,9 +157,9 @@ static int write_report(FILE *f, const nd_doc_store *s, const nd_corpus_info *ci
                 idx[d[k]] = nd_report_doc(r, id_of(ci, cr, split, d[k]), dr->text ? dr->text : "", dr->text_len);
                 if (idx[d[k]] < 0) rc = -1;
             }
+        nd_doc_words wa = store_words(s, d[0]), wb = store_words(s, d[1]);
         if (!rc)
-            rc = nd_report_pair(r, idx[d[0]], idx[d[1]], pairs[i].shared_words, pairs[i].containment_a,
-                                pairs[i].containment_b, pairs[i].p, pairs[i].np);
+            rc = nd_report_pair_words(r, idx[d[0]], idx[d[1]], &pairs[i], &wa, &wb);
     }
     if (!rc) rc = nd_report_write(r, f);
     nd_report_free(r);
@@ -239,7 +222,7 @@ int nd_cmd_overlap(int argc, char **argv)
      * order by the aligning threads); the HTML report needs every pair */
     int html = c.common.format == ND_FMT_HTML;
     pair_writer pw = {c.common.format, 0, &s, &ci, &cr, split};
-    nd_overlap_sink sink = {format_pair, &pw, NULL};
+    nd_overlap_sink sink = {format_pair, &pw, NULL, 0};
     if (!rc && !html) {
         if ((rc = nd_out_open(&out, c.common.output, &err))) rc = nd_cli_error(rc, "%s", err.msg);
         pw.color = nd_cli_use_color(&c.common); /* once: it asks the terminal (a system call) */
@@ -253,7 +236,7 @@ int nd_cmd_overlap(int argc, char **argv)
     double t_write0 = nd_now();
     if (!rc && html && (rc = nd_out_open(&out, c.common.output, &err))) rc = nd_cli_error(rc, "%s", err.msg);
     if (!rc && html) {
-        if (write_report(out.f, &s, &ci, &cr, split, pairs, npairs, argc, argv)) {
+        if (nd_overlap_report(out.f, "neardup overlap", &s, &ci, &cr, split, pairs, npairs, argc, argv)) {
             nd_out_abort(&out);
             rc = nd_cli_error(NEARDUP_E_NOMEM, "out of memory writing the report");
         } else if ((rc = nd_out_commit(&out, &err))) {

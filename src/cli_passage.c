@@ -4,12 +4,16 @@
 #include <string.h>
 
 #include "cli.h"
+#include "edits.h"
 
 void nd_print_passage_fields(FILE *f, const nd_passage *p)
 {
+    /* the fields of the first release, then how the words align (words =
+     * matches + substituted + inserted + deleted) */
     fprintf(f, "\"a_start\": %u, \"a_end\": %u, \"b_start\": %u, \"b_end\": %u, \"words\": %u, "
-               "\"identity\": %.4g",
-            p->a_start, p->a_end, p->b_start, p->b_end, p->words, p->identity);
+               "\"identity\": %.4g, \"matches\": %u, \"substituted\": %u, \"inserted\": %u, \"deleted\": %u",
+            p->a_start, p->a_end, p->b_start, p->b_end, p->words, p->identity, p->matches, p->substituted,
+            p->inserted, p->deleted);
 }
 
 /* Writes text[start, end) on one line: line breaks and tabs become spaces,
@@ -44,17 +48,67 @@ static void put_excerpt(FILE *f, const char *text, uint32_t start, uint32_t end)
     if (end > run) fwrite(text + run, 1, end - run, f);
 }
 
-void nd_print_passage_text(FILE *f, unsigned i, const nd_passage *p, const char *a_id,
-                           const char *a_text, const char *b_id, const char *b_text, int color)
+/* text[start, end) with the edited words in their colours (marks in byte
+ * order, inside [start, end)), the rest in colour on; off ends a colour. */
+static void put_marked(FILE *f, const char *text, uint32_t start, uint32_t end, const nd_edit_mark *m, size_t n,
+                       const char *on, const char *off)
 {
-    /* colour: ids in cyan, the shared words in bold yellow */
-    const char *id_on = color ? "\033[36m" : "", *txt_on = color ? "\033[1;33m" : "",
+    uint32_t at = start;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t s = m[i].start < at ? at : m[i].start, e = m[i].end > end ? end : m[i].end;
+        if (s >= e) continue;
+        put_excerpt(f, text, at, s);
+        fputs(m[i].op == ND_EDIT_SUB ? ND_COLOR_SUB : ND_COLOR_INDEL, f);
+        put_excerpt(f, text, s, e);
+        fprintf(f, "%s%s", off, on);
+        at = e;
+    }
+    put_excerpt(f, text, at, end);
+}
+
+void nd_print_passage_text(FILE *f, unsigned i, const nd_passage *p, const char *a_id, const char *a_text,
+                           const char *b_id, const char *b_text, int color, const nd_passage_marks *m)
+{
+    /* colour: ids in cyan, matching words in bold yellow, edited words
+     * (with marks) in magenta (substituted) or red (inserted, deleted) */
+    const char *id_on = color ? "\033[36m" : "", *txt_on = color ? ND_COLOR_MATCH : "",
                *off = color ? "\033[0m" : "";
-    fprintf(f, "  passage %u: %u words, %u matching, identity %.3f\n", i, p->words, p->matches,
-            p->identity);
+    if (!color) m = NULL;
+    fprintf(f, "  passage %u: %u words, %u matching, identity %.3f (%u substituted, %u inserted, %u deleted)\n", i,
+            p->words, p->matches, p->identity, p->substituted, p->inserted, p->deleted);
     fprintf(f, "    %s%s:%u-%u%s\n      \"%s", id_on, a_id, p->a_start, p->a_end, off, txt_on);
-    if (a_text) put_excerpt(f, a_text, p->a_start, p->a_end);
+    if (a_text) put_marked(f, a_text, p->a_start, p->a_end, m ? m->a : NULL, m ? m->na : 0, txt_on, off);
     fprintf(f, "%s\"\n    %s%s:%u-%u%s\n      \"%s", off, id_on, b_id, p->b_start, p->b_end, off, txt_on);
-    if (b_text) put_excerpt(f, b_text, p->b_start, p->b_end);
+    if (b_text) put_marked(f, b_text, p->b_start, p->b_end, m ? m->b : NULL, m ? m->nb : 0, txt_on, off);
     fprintf(f, "%s\"\n", off);
+}
+
+void nd_print_pair(FILE *f, int format, const nd_overlap_pair *p, const char *a, const char *b, const char *a_text,
+                   const char *b_text, const nd_doc_words *wa, const nd_doc_words *wb, int color)
+{
+    if (format == ND_FMT_JSONL) {
+        fputs("{\"a\": ", f);
+        nd_json_write_string(f, a, strlen(a));
+        fputs(", \"b\": ", f);
+        nd_json_write_string(f, b, strlen(b));
+        fprintf(f, ", \"shared_words\": %llu, \"containment_a\": %.4g, \"containment_b\": %.4g, \"passages\": [",
+                (unsigned long long)p->shared_words, p->containment_a, p->containment_b);
+        for (size_t i = 0; i < p->np; i++) {
+            fputs(i ? ", {" : "{", f);
+            nd_print_passage_fields(f, &p->p[i]);
+            fputc('}', f);
+        }
+        fputs("]}\n", f);
+        return;
+    }
+    fprintf(f, "%s  %s  %llu shared words in %zu passage%s (containment %.3f / %.3f)\n", a, b,
+            (unsigned long long)p->shared_words, p->np, p->np == 1 ? "" : "s", p->containment_a,
+            p->containment_b);
+    for (size_t i = 0; i < p->np; i++) {
+        nd_passage_marks m = {0};
+        /* the edited words are marked in colour only (without, the excerpts stay the texts' own bytes) */
+        int marked = color && wa && wb && !nd_passage_marks_make(&p->p[i], wa, wb, NULL, &m);
+        nd_print_passage_text(f, (unsigned)i + 1, &p->p[i], a, a_text, b, b_text, color, marked ? &m : NULL);
+        nd_passage_marks_free(&m);
+    }
 }

@@ -152,21 +152,27 @@ typedef struct {
      * the parser's buffer is gone by collect time) and the hits */
     struct html_q { char *id, *text; size_t len; } *hq;
     size_t nhq, hq_cap;
-    struct html_hit { size_t q; uint32_t ref; nd_passage *p; size_t np; uint64_t shared; double ca, cb; } *hh;
+    struct html_hit { size_t q; uint32_t ref; nd_passage *p; size_t np; uint64_t shared; double ca, cb;
+                      nd_passage_marks *m; } *hh;
     size_t nhh, hh_cap;
 } batch_out;
 
 static void html_clear(batch_out *b)
 {
     for (size_t i = 0; i < b->nhq; i++) free(b->hq[i].id), free(b->hq[i].text);
-    for (size_t i = 0; i < b->nhh; i++) free(b->hh[i].p);
+    for (size_t i = 0; i < b->nhh; i++) {
+        for (size_t k = 0; b->hh[i].m && k < b->hh[i].np; k++) nd_passage_marks_free(&b->hh[i].m[k]);
+        free(b->hh[i].m);
+        free(b->hh[i].p);
+    }
     b->nhq = b->nhh = 0;
 }
 
-/* Keeps a hit for the report; takes *p (set to NULL).  new_q: the first hit
- * of query document d (which is then copied). */
+/* Keeps a hit for the report; takes *p (set to NULL) and computes its
+ * passages' edited words from wq and wr.  new_q: the first hit of query
+ * document d (which is then copied). */
 static int html_keep(batch_out *b, const nd_doc *d, int new_q, uint32_t ref, nd_passage **p, size_t np,
-                     uint64_t shared, double ca, double cb)
+                     uint64_t shared, double ca, double cb, const nd_doc_words *wq, const nd_doc_words *wr)
 {
     if (new_q) {
         if (nd_grow((void **)&b->hq, &b->hq_cap, b->nhq + 1, sizeof *b->hq)) return -1;
@@ -181,8 +187,17 @@ static int html_keep(batch_out *b, const nd_doc *d, int new_q, uint32_t ref, nd_
         q->len = d->text_len;
         b->nhq++;
     }
-    if (nd_grow((void **)&b->hh, &b->hh_cap, b->nhh + 1, sizeof *b->hh)) return -1;
-    b->hh[b->nhh++] = (struct html_hit){b->nhq - 1, ref, *p, np, shared, ca, cb};
+    nd_passage_marks *m = calloc(np ? np : 1, sizeof *m);
+    int rc = m ? 0 : -1;
+    for (size_t k = 0; !rc && k < np; k++)
+        if (nd_passage_marks_make(&(*p)[k], wq, wr, NULL, &m[k])) rc = -1;
+    if (!rc && nd_grow((void **)&b->hh, &b->hh_cap, b->nhh + 1, sizeof *b->hh)) rc = -1;
+    if (rc) {
+        for (size_t k = 0; m && k < np; k++) nd_passage_marks_free(&m[k]);
+        free(m);
+        return -1;
+    }
+    b->hh[b->nhh++] = (struct html_hit){b->nhq - 1, ref, *p, np, shared, ca, cb, m};
     *p = NULL;
     return 0;
 }
@@ -407,7 +422,8 @@ static void mask_query(const nd_index *ix, const uint32_t *drop, size_t n, uint6
 }
 
 static void put_overlap(FILE *f, const query_ctx *c, const nd_doc *q, const char *ref, const char *rtext,
-                        const nd_passage *p, size_t np, uint64_t shared, double ca, double cb)
+                        const nd_passage *p, size_t np, uint64_t shared, double ca, double cb, const nd_doc_words *wq,
+                        const nd_doc_words *wr)
 {
     if (c->o->common.format == ND_FMT_JSONL) {
         fputs("{\"a\": ", f);
@@ -428,8 +444,13 @@ static void put_overlap(FILE *f, const query_ctx *c, const nd_doc *q, const char
             ref, (unsigned long long)shared, np, np == 1 ? "" : "s", ca, cb);
     /* the id may not be NUL-terminated in the parser's buffer */
     char *qid = strndup(q->id, q->id_len);
-    for (size_t i = 0; i < np; i++)
-        nd_print_passage_text(f, (unsigned)i + 1, &p[i], qid ? qid : "?", q->text, ref, rtext, c->color);
+    for (size_t i = 0; i < np; i++) {
+        nd_passage_marks m = {0};
+        int marked = c->color && !nd_passage_marks_make(&p[i], wq, wr, NULL, &m);
+        nd_print_passage_text(f, (unsigned)i + 1, &p[i], qid ? qid : "?", q->text, ref, rtext, c->color,
+                              marked ? &m : NULL);
+        nd_passage_marks_free(&m);
+    }
     free(qid);
 }
 
@@ -471,16 +492,17 @@ static int overlap_doc(query_ctx *c, thread_state *ts, batch_out *b, const nd_do
         if (!rid || nd_kgrams_make(rid, ts->rt.n, ao->seed_len, &rg) ||
             nd_align_kgrams(&q, qid, &qg, &ts->rt, rid, &rg, ao, sc, &p, &np))
             rc = nd_fail(err, NEARDUP_E_NOMEM, "out of memory aligning record %.200s", d->id);
-        free(rid);
         if (!rc && np) {
             uint64_t shared = 0;
             for (size_t k = 0; k < np; k++) shared += p[k].matches;
             double ca = nd_passage_coverage(p, np, 0, q.n), cb = nd_passage_coverage(p, np, 1, ts->rt.n);
-            if (!c->report) put_overlap(b->mem, c, d, nd_index_id(ix, r), text, p, np, shared, ca, cb);
-            else if (html_keep(b, d, !kept++, r, &p, np, shared, ca, cb))
+            nd_doc_words wq = {qid, q.span, NULL}, wr = {rid, ts->rt.span, NULL};
+            if (!c->report) put_overlap(b->mem, c, d, nd_index_id(ix, r), text, p, np, shared, ca, cb, &wq, &wr);
+            else if (html_keep(b, d, !kept++, r, &p, np, shared, ca, cb, &wq, &wr))
                 rc = nd_fail(err, NEARDUP_E_NOMEM, "out of memory keeping record %.200s for the report", d->id);
             b->hits++;
         }
+        free(rid);
         nd_kgrams_free(&rg);
         free(p);
     }
@@ -535,7 +557,7 @@ static int collect(void *u, void *bop, uint64_t first, size_t n, nd_error *err)
             if ((c->ref_doc[h->ref] = nd_report_doc(c->report, nd_index_id(c->ix, h->ref), text, len)) < 0)
                 return nd_fail(err, NEARDUP_E_NOMEM, "out of memory building the report");
         }
-        if (nd_report_pair(c->report, qdoc, c->ref_doc[h->ref], h->shared, h->ca, h->cb, h->p, h->np))
+        if (nd_report_pair(c->report, qdoc, c->ref_doc[h->ref], h->shared, h->ca, h->cb, h->p, h->np, h->m))
             return nd_fail(err, NEARDUP_E_NOMEM, "out of memory building the report");
     }
     c->nlat += b->nlat;

@@ -12,6 +12,7 @@
  *   lsh.c      signatures -> band records -> candidate pairs (sorting, no maps)
  *   cluster.c  accepted pairs -> union-find clusters
  *   align.c    two token arrays -> shared passages
+ *   edits.c    a passage's two token ranges -> its word edit script and counts
  */
 #ifndef ND_H
 #define ND_H
@@ -290,11 +291,17 @@ typedef struct {
     uint32_t b_tok, b_tok_end;
     uint32_t a_start, a_end;   /* byte range in A's original text */
     uint32_t b_start, b_end;
-    uint32_t words;            /* aligned word columns (matches + mismatches + gaps) */
+    /* How the words align (nd_passage_edits, edits.c): words = matches +
+     * substituted + inserted + deleted, one column each, from the edit
+     * script of the two token ranges; inserted words are B's, deleted A's. */
+    uint32_t words;            /* aligned word columns */
     uint32_t matches;          /* matching words */
     double identity;           /* matches / words */
-    uint32_t sentences;        /* edited passages: the sentence pairs that seeded it (0: exact) */
-    float similarity;          /* edited passages: tf-isf cosine of its two sides */
+    uint32_t substituted;      /* a word of A aligned with another word of B */
+    uint32_t inserted;         /* words of B aligned with nothing in A */
+    uint32_t deleted;          /* words of A aligned with nothing in B */
+    uint32_t sentences;        /* rewritten passages (reuse.h): the sentence pairs that seeded it; 0: exact */
+    float similarity;          /* rewritten passages: tf-isf cosine of its two sides */
 } nd_passage;
 
 typedef struct {
@@ -384,6 +391,62 @@ int nd_align_kgrams(const nd_tokens *ta, const uint32_t *ida, const nd_kgrams *g
  * without massive self-repetition.  Returns NEARDUP_OK or NEARDUP_E_NOMEM. */
 int nd_align(const nd_tokens *ta, const nd_tokens *tb, const nd_align_opts *o, nd_passage **out,
              size_t *nout);
+
+/* ---------- word edits (edits.c) ---------- */
+
+/* How two runs of word ids align, as an edit script turning A into B: runs
+ * of matching words, substituted words (one of A in place of one of B),
+ * inserted words (B's, not in A) and deleted words (A's, not in B).
+ * The matches are a longest common subsequence (Myers' O(ND) algorithm,
+ * linear space); between two matches, the unmatched words are paired in
+ * order as substitutions, the longer side's rest being deletions or
+ * insertions.  Cost O((n + m) D) for D words outside the common
+ * subsequence, O(n + m) memory; very dissimilar long runs are split at a
+ * good (not always optimal) point once a search passes 2^23 steps. */
+enum { ND_EDIT_MATCH, ND_EDIT_SUB, ND_EDIT_INS, ND_EDIT_DEL };
+
+typedef struct {
+    uint32_t op;  /* ND_EDIT_* */
+    uint32_t len; /* words (for a substitution: of each side) */
+} nd_edit_run;
+
+/* A script and the scratch that computes it, reused from call to call
+ * (zero-initialise; free with nd_edit_script_free). */
+typedef struct {
+    nd_edit_run *run; /* in order along both texts; no two neighbours share an op */
+    size_t n, cap;
+    long *v;          /* the searches' furthest points */
+    size_t v_cap;
+} nd_edit_script;
+
+void nd_edit_script_free(nd_edit_script *s);
+
+/* The script of a[0, na) against b[0, nb) into s (replacing what it held).
+ * Returns NEARDUP_OK, NEARDUP_E_NOMEM or NEARDUP_E_INPUT (2^32 words). */
+int nd_edit_align(const uint32_t *a, size_t na, const uint32_t *b, size_t nb, nd_edit_script *s);
+
+typedef struct {
+    uint32_t matches, substituted, inserted, deleted;
+} nd_edit_counts;
+
+nd_edit_counts nd_edit_count(const nd_edit_script *s);
+
+/* Sets the np passages' words, matches, identity, substituted, inserted and
+ * deleted from the edit script of their token ranges in ida and idb (the
+ * word ids they were aligned on).  s: scratch (NULL: its own). */
+int nd_passage_edits(nd_passage *p, size_t np, const uint32_t *ida, const uint32_t *idb, nd_edit_script *s);
+
+/* A run of edited words on one side: words [start, end) counted from the
+ * start of the side's range (nd_edit_marks), or, once mapped through the
+ * spans, bytes [start, end) of its text; op is ND_EDIT_SUB, or ND_EDIT_DEL
+ * (side A) / ND_EDIT_INS (side B). */
+typedef struct {
+    uint32_t start, end, op;
+} nd_edit_mark;
+
+/* The edited words of s on each side, in order: *ma for A (substituted and
+ * deleted), *mb for B (substituted and inserted); malloc'ed (free both). */
+int nd_edit_marks(const nd_edit_script *s, nd_edit_mark **ma, size_t *na, nd_edit_mark **mb, size_t *nb);
 
 /* ---------- corpus reading ---------- */
 

@@ -167,10 +167,12 @@ static int load_doc(void *u, void *tsp, void *bop, uint64_t doc, const nd_doc *d
     }
     if (nd_map_grow((void **)&b->anc, &b->anc_cap, b->nanc + m, sizeof *b->anc))
         return nd_fail(err, NEARDUP_E_NOMEM, "out of memory holding record %.200s", d->id);
-    nd_shingle(tok->hash, tok->n, c->o->ngram, ND_ANCHOR_SHINGLE_SEED, ts->sh);
-    size_t na = nd_winnow(ts->sh, m, nd_anchor_window(c->o->min_words, c->o->ngram), c->o->anchor_seed,
-                          ts->ap, ts->ah);
-    for (size_t i = 0; i < na; i++) b->anc[b->nanc++] = (nd_anchor){ts->ah[i], (uint32_t)doc, ts->ap[i]};
+    if (!c->o->no_anchors) {
+        nd_shingle(tok->hash, tok->n, c->o->ngram, ND_ANCHOR_SHINGLE_SEED, ts->sh);
+        size_t na = nd_winnow(ts->sh, m, nd_anchor_window(c->o->min_words, c->o->ngram), c->o->anchor_seed,
+                              ts->ap, ts->ah);
+        for (size_t i = 0; i < na; i++) b->anc[b->nanc++] = (nd_anchor){ts->ah[i], (uint32_t)doc, ts->ap[i]};
+    }
     size_t nexc = 0, id_bytes = tok->n * sizeof(uint32_t);
     size_t span_bytes = tok->n ? nd_spans_packed_bytes(tok->span, tok->n, &nexc) : 0;
     size_t text_len = c->o->keep_text ? d->text_len : 0;
@@ -440,8 +442,8 @@ static int stream_block(void *arg, size_t b)
             rc = -1;
             break;
         }
-        if (r.np) {
-            found++;
+        if (r.np || j->sink->all) {
+            found += r.np > 0;
             if (!f && (f = open_memstream(&p, &n))) __fsetlocking(f, FSETLOCKING_BYCALLER); /* this thread's */
             if (!f || j->sink->format(j->sink->user, f, &r)) rc = -1;
         }
@@ -509,8 +511,24 @@ int nd_overlap_run(nd_doc_store *s, const nd_overlap_opts *o, uint32_t split, un
     nd_map_free(s->anc, s->anc_cap * sizeof *s->anc);
     s->anc = NULL;
     s->nanc = s->anc_cap = s->anc_mapped = 0;
+    st->t_anchor = nd_now() - t0;
+    nd_anchor_stats as = st->anchors;
+    double ta = st->t_anchor;
+    int rc = nd_overlap_align(s, o, cand, ncand, threads, sink, pairs, npairs, st, err);
+    st->anchors = as;
+    st->t_anchor = ta;
+    free(cand);
+    return rc;
+}
+
+int nd_overlap_align(const nd_doc_store *s, const nd_overlap_opts *o, const nd_anchor_pair *cand, size_t ncand,
+                     unsigned threads, const nd_overlap_sink *sink, nd_overlap_pair **pairs, size_t *npairs,
+                     nd_overlap_stats *st, nd_error *err)
+{
+    memset(st, 0, sizeof *st);
+    *pairs = NULL;
+    *npairs = 0;
     double t1 = nd_now();
-    st->t_anchor = t1 - t0;
     st->candidates = ncand;
     unsigned k = o->align.seed_len ? o->align.seed_len : 1;
     uint64_t *kg_off = malloc((s->n + 1) * sizeof *kg_off);
@@ -550,7 +568,6 @@ int nd_overlap_run(nd_doc_store *s, const nd_overlap_opts *o, uint32_t split, un
     if (kg) nd_map_free(kg, kg_off[s->n] ? kg_off[s->n] : 1);
     free(kg_off);
     free(need);
-    free(cand);
     if (rc) {
         nd_overlap_pairs_free(res, ncand);
         return nd_fail(err, NEARDUP_E_NOMEM, "out of memory aligning candidate pairs");

@@ -16,6 +16,7 @@ typedef struct {
     int progress;         /* a progress bar on stderr while aligning (the CLI sets it on a terminal) */
     uint64_t anchor_seed;
     size_t arena_block;   /* bytes per block of the document store's arena (0: 64 MiB; tests set it small) */
+    int no_anchors;       /* load words and texts only (align --pairs: the pairs are given) */
     nd_align_opts align;  /* min_words and seed_len follow the fields above */
 } nd_overlap_opts;
 
@@ -94,6 +95,7 @@ typedef struct {
     int (*format)(void *user, FILE *f, const nd_overlap_pair *p);
     void *user;
     FILE *out;
+    int all;  /* format every pair, also those sharing no passage (align --pairs) */
 } nd_overlap_sink;
 
 /* Finds and aligns the candidate pairs of s (split > 0: only inputs
@@ -104,6 +106,15 @@ typedef struct {
 int nd_overlap_run(nd_doc_store *s, const nd_overlap_opts *o, uint32_t split, unsigned threads,
                    const nd_overlap_sink *sink, nd_overlap_pair **pairs, size_t *npairs, nd_overlap_stats *st,
                    nd_error *err);
+
+/* The alignment step of nd_overlap_run on given pairs: aligns the ncand
+ * pairs cand (in any order; a may exceed b or equal it) on threads threads,
+ * streamed to sink in cand's order, or returned (those sharing passages, in
+ * cand's order).  s is not changed (no anchors needed, no masking).  st gets
+ * the candidates, pairs and t_align. */
+int nd_overlap_align(const nd_doc_store *s, const nd_overlap_opts *o, const nd_anchor_pair *cand, size_t ncand,
+                     unsigned threads, const nd_overlap_sink *sink, nd_overlap_pair **pairs, size_t *npairs,
+                     nd_overlap_stats *st, nd_error *err);
 
 void nd_overlap_pairs_free(nd_overlap_pair *p, size_t n);
 

@@ -10,7 +10,9 @@
 
 #include <stdio.h>
 
+#include "edits.h"
 #include "nd.h"
+#include "overlap.h"
 
 typedef struct nd_report nd_report;
 
@@ -21,9 +23,16 @@ nd_report *nd_report_create(const char *title, const char *command);
  * out of memory.  Add each document once, however many pairs it is in. */
 long nd_report_doc(nd_report *r, const char *id, const char *text, size_t len);
 
-/* Adds a pair of report documents with their passages (copied). */
+/* Adds a pair of report documents with their passages (copied) and, where
+ * m is not NULL, each passage's edited words (m[0, np), copied): the page
+ * marks them apart from the matching words. */
 int nd_report_pair(nd_report *r, long a, long b, uint64_t shared_words, double containment_a,
-                   double containment_b, const nd_passage *p, size_t np);
+                   double containment_b, const nd_passage *p, size_t np, const nd_passage_marks *m);
+
+/* nd_report_pair for an overlap pair whose texts' words are wa and wb: the
+ * marks are computed here.  Returns 0 or -1. */
+int nd_report_pair_words(nd_report *r, long a, long b, const nd_overlap_pair *p, const nd_doc_words *wa,
+                         const nd_doc_words *wb);
 
 /* Writes the page to f (pairs sorted by shared words, most first).
  * Returns 0, or -1 when f failed or memory ran out.  Free r after. */

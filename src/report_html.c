@@ -16,6 +16,7 @@ typedef struct {
     double ca, cb;
     nd_passage *p;
     size_t np;
+    nd_passage_marks *m; /* np, or NULL */
 } rpair;
 
 struct nd_report {
@@ -44,7 +45,11 @@ void nd_report_free(nd_report *r)
 {
     if (!r) return;
     for (size_t i = 0; i < r->ndocs; i++) free(r->id[i]), free(r->text[i]);
-    for (size_t i = 0; i < r->npairs; i++) free(r->pairs[i].p);
+    for (size_t i = 0; i < r->npairs; i++) {
+        free(r->pairs[i].p);
+        for (size_t k = 0; r->pairs[i].m && k < r->pairs[i].np; k++) nd_passage_marks_free(&r->pairs[i].m[k]);
+        free(r->pairs[i].m);
+    }
     free(r->id), free(r->text), free(r->len), free(r->pairs);
     free(r->title), free(r->command);
     free(r);
@@ -76,15 +81,51 @@ long nd_report_doc(nd_report *r, const char *id, const char *text, size_t len)
     return (long)r->ndocs++;
 }
 
+/* A copy of n marks (NULL when n is 0). */
+static nd_edit_mark *copy_marks(const nd_edit_mark *m, size_t n, int *fail)
+{
+    if (!n) return NULL;
+    nd_edit_mark *c = malloc(n * sizeof *c);
+    if (c) memcpy(c, m, n * sizeof *c);
+    else *fail = 1;
+    return c;
+}
+
 int nd_report_pair(nd_report *r, long a, long b, uint64_t shared_words, double containment_a,
-                   double containment_b, const nd_passage *p, size_t np)
+                   double containment_b, const nd_passage *p, size_t np, const nd_passage_marks *m)
 {
     if (nd_grow((void **)&r->pairs, &r->pcap, r->npairs + 1, sizeof *r->pairs)) return -1;
     nd_passage *c = malloc((np ? np : 1) * sizeof *c);
-    if (!c) return -1;
-    if (np) memcpy(c, p, np * sizeof *p);
-    r->pairs[r->npairs++] = (rpair){a, b, shared_words, containment_a, containment_b, c, np};
+    nd_passage_marks *cm = m ? calloc(np ? np : 1, sizeof *cm) : NULL;
+    int fail = !c || (m && !cm);
+    if (np && c) memcpy(c, p, np * sizeof *p);
+    for (size_t k = 0; cm && k < np; k++)
+        cm[k] = (nd_passage_marks){copy_marks(m[k].a, m[k].na, &fail), copy_marks(m[k].b, m[k].nb, &fail), m[k].na,
+                                   m[k].nb};
+    if (fail) {
+        for (size_t k = 0; cm && k < np; k++) nd_passage_marks_free(&cm[k]);
+        free(cm);
+        free(c);
+        return -1;
+    }
+    r->pairs[r->npairs++] = (rpair){a, b, shared_words, containment_a, containment_b, c, np, cm};
     return 0;
+}
+
+int nd_report_pair_words(nd_report *r, long a, long b, const nd_overlap_pair *p, const nd_doc_words *wa,
+                         const nd_doc_words *wb)
+{
+    nd_passage_marks *m = calloc(p->np ? p->np : 1, sizeof *m);
+    nd_edit_script sc = {0};
+    int rc = m ? 0 : -1;
+    for (size_t k = 0; !rc && k < p->np; k++)
+        if (nd_passage_marks_make(&p->p[k], wa, wb, &sc, &m[k])) rc = -1;
+    if (!rc)
+        rc = nd_report_pair(r, a, b, p->shared_words, p->containment_a, p->containment_b, p->p, p->np, m);
+    for (size_t k = 0; m && k < p->np; k++) nd_passage_marks_free(&m[k]);
+    free(m);
+    nd_edit_script_free(&sc);
+    return rc;
 }
 
 void nd_utf16_offsets(const char *text, size_t len, uint32_t *out)
@@ -184,7 +225,7 @@ static const char style[] =
     "#view{display:flex;gap:1em}@media(max-width:800px){#view{flex-direction:column}}.pane{flex:1;min-width:0}.pane h2{font-size:1em;word-break:break-all}"
     ".text{white-space:pre-wrap;font-family:Georgia,serif;border:1px solid #ccc;padding:.6em;"
     "max-height:70vh;overflow:auto}mark{background:#ffe066}mark a{color:inherit;text-decoration:none}"
-    "mark:target,.anchor:target+mark{background:#ffb020}mark.both{background:#ffc94d}#pager button{margin-right:4px}";
+    "mark:target,.anchor:target+mark{background:#ffb020}mark.both{background:#ffc94d}mark.sub{background:#f3b6ef}mark.indel{background:#ff9e9e;text-decoration:underline dotted}#pager button{margin-right:4px}";
 
 static const char script[] =
     "const D=JSON.parse(document.getElementById('data').textContent);\n"
@@ -204,26 +245,29 @@ static const char script[] =
     " pg.appendChild(el('span',rows.length+(rows.length===1?' pair':' pairs')+(n>1?', page '+(page+1)+' of '+n+' ':' ')));\n"
     " if(page>0){const b=el('button','previous');b.onclick=()=>{page--;draw();};pg.appendChild(b);}\n"
     " if(page+1<n){const b=el('button','next');b.onclick=()=>{page++;draw();};pg.appendChild(b);}}\n"
-    "function fill(box,text,ranges,me,other){box.textContent='';let at=0,ids=[];const on=new Set(),ev=[];\n"
+    "function fill(box,text,ranges,edits,me,other){box.textContent='';let at=0,ids=[];const on=new Set(),ev=[],ed=[0,0,0];\n"
     " /* a sweep over start/end events: overlapping or repeated passages (one passage copied twice\n"
-    "    into the other text) each keep their own id, so every partner link has a target */\n"
-    " ranges.forEach((r,k)=>{const s=Math.min(r[0],text.length);ev.push([s,0,k],[Math.min(Math.max(r[1],s),text.length),1,k]);});\n"
+    "    into the other text) each keep their own id, so every partner link has a target; edited\n"
+    "    words (kind 1 substituted, 2 inserted or deleted) split a passage's marks */\n"
+    " const push=(r,a,b,k)=>{const s=Math.min(r[0],text.length);ev.push([s,a,k],[Math.min(Math.max(r[1],s),text.length),b,k]);};\n"
+    " ranges.forEach((r,k)=>push(r,0,1,k));edits.forEach(e=>push(e,2,3,e[2]));\n"
     " ev.sort((x,y)=>x[0]-y[0]||x[1]-y[1]||x[2]-y[2]);\n"
     " const anchor=k=>{const a=el('span');a.id=me+(k+1);a.className='anchor';box.appendChild(a);};\n"
     " const seg=to=>{if(to<=at)return;const t=text.slice(at,to);at=to;\n"
     "  if(!on.size){ids.forEach(anchor);ids=[];box.appendChild(document.createTextNode(t));return;}\n"
     "  const k=Math.min(...on),m=el('mark'),a=el('a',t);ids.slice(1).forEach(anchor);\n"
-    "  if(ids.length)m.id=me+(ids[0]+1);ids=[];m.className=on.size>1?'passage both':'passage';\n"
+    "  if(ids.length)m.id=me+(ids[0]+1);ids=[];m.className=(on.size>1?'passage both':'passage')+(ed[1]?' sub':ed[2]?' indel':'');\n"
+    "  if(ed[1]||ed[2])m.title=ed[1]?'substituted':me==='pa'?'deleted (not in B)':'inserted (not in A)';\n"
     "  a.href='#'+other+(k+1);a.title='passage '+(k+1)+': jump to its partner';m.appendChild(a);box.appendChild(m);};\n"
-    " for(const [p,end,k] of ev){seg(p);if(end)on.delete(k);else{on.add(k);ids.push(k);}}\n"
+    " for(const [p,t,k] of ev){seg(p);if(t===2)ed[k]++;else if(t===3)ed[k]--;else if(t)on.delete(k);else{on.add(k);ids.push(k);}}\n"
     " seg(text.length);ids.forEach(anchor);\n"
     " const f=box.querySelector('mark');box.scrollTop=f?Math.max(0,f.offsetTop-box.offsetTop-40):0;}\n"
     "function show(i){cur=i;const p=D.pairs[i],A=D.docs[p[0]],B=D.docs[p[1]];\n"
     " document.querySelector('#paneA h2').textContent=A[0];document.querySelector('#paneB h2').textContent=B[0];\n"
-    " fill(document.querySelector('#paneA .text'),A[1],p[5].map(q=>[q[0],q[1]]),'pa','pb');\n"
-    " fill(document.querySelector('#paneB .text'),B[1],p[5].map(q=>[q[2],q[3]]),'pb','pa');\n"
+    " fill(document.querySelector('#paneA .text'),A[1],p[5].map(q=>[q[0],q[1]]),p[5].flatMap(q=>q[9]),'pa','pb');\n"
+    " fill(document.querySelector('#paneB .text'),B[1],p[5].map(q=>[q[2],q[3]]),p[5].flatMap(q=>q[10]),'pb','pa');\n"
     " const info=document.getElementById('info');info.textContent=p[5].map((q,k)=>'passage '+(k+1)+': '+q[4]+"
-    "' words, identity '+q[5].toFixed(3)).join('; ');draw();}\n"
+    "' words, identity '+q[5].toFixed(3)+' ('+q[6]+' substituted, '+q[7]+' inserted, '+q[8]+' deleted)').join('; ');draw();}\n"
     "document.getElementById('filter').oninput=()=>{page=0;list();};\n"
     "draw();if(D.pairs.length)show(0);\n";
 
@@ -243,7 +287,9 @@ int nd_report_write(nd_report *r, FILE *f)
     fputs("</header>\n<p><input id=\"filter\" type=\"search\" placeholder=\"filter by document id\" "
           "size=\"40\"> <span id=\"pager\"></span></p>\n<table id=\"pairs\"><thead><tr><th>#</th><th>A</th>"
           "<th>B</th><th>shared words</th><th>passages</th><th>containment A</th><th>containment B</th>"
-          "</tr></thead><tbody></tbody></table>\n<p id=\"info\"></p>\n<section id=\"view\">"
+          "</tr></thead><tbody></tbody></table>\n<p id=\"info\"></p>\n<p class=\"legend\"><mark>matching words</mark> "
+          "<mark class=\"sub\">substituted</mark> <mark class=\"indel\">inserted (B) or deleted (A)</mark></p>\n"
+          "<section id=\"view\">"
           "<div class=\"pane\" id=\"paneA\"><h2></h2><div class=\"text\"></div></div>"
           "<div class=\"pane\" id=\"paneB\"><h2></h2><div class=\"text\"></div></div></section>\n"
           "<script type=\"application/json\" id=\"data\">{\"docs\": [", f);
@@ -270,8 +316,19 @@ int nd_report_write(nd_report *r, FILE *f)
             const nd_passage *q = &p->p[k];
             /* offsets past a text (a caller's mistake) are clamped, never read past the table */
 #define CLAMP(x, n) ((size_t)(x) > (n) ? (n) : (size_t)(x))
-            fprintf(f, "%s[%u,%u,%u,%u,%u,%.4f]", k ? "," : "", ua[CLAMP(q->a_start, la)], ua[CLAMP(q->a_end, la)],
-                    ub[CLAMP(q->b_start, lb)], ub[CLAMP(q->b_end, lb)], q->words, q->identity);
+            fprintf(f, "%s[%u,%u,%u,%u,%u,%.4f,%u,%u,%u,[", k ? "," : "", ua[CLAMP(q->a_start, la)],
+                    ua[CLAMP(q->a_end, la)], ub[CLAMP(q->b_start, lb)], ub[CLAMP(q->b_end, lb)], q->words, q->identity,
+                    q->substituted, q->inserted, q->deleted);
+            /* edited words: [start, end, 1 substituted | 2 inserted or deleted], UTF-16 offsets */
+            const nd_passage_marks *m = p->m ? &p->m[k] : NULL;
+            for (size_t e = 0; m && e < m->na; e++)
+                fprintf(f, "%s[%u,%u,%d]", e ? "," : "", ua[CLAMP(m->a[e].start, la)], ua[CLAMP(m->a[e].end, la)],
+                        m->a[e].op == ND_EDIT_SUB ? 1 : 2);
+            fputs("],[", f);
+            for (size_t e = 0; m && e < m->nb; e++)
+                fprintf(f, "%s[%u,%u,%d]", e ? "," : "", ub[CLAMP(m->b[e].start, lb)], ub[CLAMP(m->b[e].end, lb)],
+                        m->b[e].op == ND_EDIT_SUB ? 1 : 2);
+            fputs("]]", f);
 #undef CLAMP
         }
         fputs("]]", f);

@@ -686,7 +686,7 @@ static int to_passages(pairctx *c, const nd_align_opts *o, nd_passage **out, siz
         uint32_t la = a1 - a0, lb = b1 - b0;
         if (la < o->min_words || lb < o->min_words) continue;
         uint32_t words = la > lb ? la : lb, matches = fa < fb ? fa : fb;
-        p[np++] = (nd_passage){a0, a1, b0, b1, 0, 0, 0, 0, words, matches, (double)matches / words, f->nseed - f->nexpl,
+        p[np++] = (nd_passage){a0, a1, b0, b1, 0, 0, 0, 0, words, matches, (double)matches / words, 0, 0, 0, f->nseed - f->nexpl,
                                (float)f->sim};
     }
     *out = p;
@@ -896,6 +896,13 @@ int nd_align_texts(const char *a, const nd_tokens *ta, const char *b, const nd_t
         rc = nd_reuse_align(&ra, &rb, ex, nex, o, out, nout);
         nd_reuse_text_free(&ra);
         nd_reuse_text_free(&rb);
+    }
+    if (!rc && *nout) {
+        /* how the words of every passage align, rewritten ones too (edits.c) */
+        uint32_t *ida = nd_word_ids(ta), *idb = nd_word_ids(tb);
+        rc = ida && idb ? nd_passage_edits(*out, *nout, ida, idb, NULL) : NEARDUP_E_NOMEM;
+        free(ida);
+        free(idb);
     }
     if (!rc) nd_passage_bytes(*out, *nout, ta->span, tb->span);
     free(ex);

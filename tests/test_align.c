@@ -330,6 +330,16 @@ static void block_merges_on_copies(void **state)
     free_texts(&a, &b, &pa, &pb);
 }
 
+/* Field by field (the struct has padding after the edit counts). */
+static void same_passage(const nd_passage *p, const nd_passage *q)
+{
+    assert_true(p->a_tok == q->a_tok && p->a_tok_end == q->a_tok_end && p->b_tok == q->b_tok &&
+                p->b_tok_end == q->b_tok_end && p->a_start == q->a_start && p->a_end == q->a_end &&
+                p->b_start == q->b_start && p->b_end == q->b_end && p->words == q->words &&
+                p->matches == q->matches && p->identity == q->identity && p->substituted == q->substituted &&
+                p->inserted == q->inserted && p->deleted == q->deleted);
+}
+
 static void block_merges_match_plain_merge(void **state)
 {
     uint64_t rng = 42;
@@ -365,7 +375,7 @@ static void block_merges_match_plain_merge(void **state)
             o.merge = modes[m];
             assert_int_equal(align_prepared(&pa, &pb, &o, &p1, &n1), NEARDUP_OK);
             assert_int_equal(n1, n0);
-            if (n0) assert_memory_equal(p1, p0, n0 * sizeof *p0);
+            for (size_t k = 0; k < n0; k++) same_passage(&p1[k], &p0[k]);
             free(p1);
         }
         free(p0);

@@ -24,8 +24,8 @@ static void hostile_text_is_escaped(void **state)
     const char *a = "hello </script><script>alert(1)</script> & \"quotes\" world";
     long ia = nd_report_doc(r, "id<script>", a, strlen(a));
     long ib = nd_report_doc(r, "b&b", "plain", 5);
-    nd_passage p = {0, 1, 0, 1, 0, 5, 0, 5, 1, 1, 1.0};
-    assert_int_equal(nd_report_pair(r, ia, ib, 1, 0.5, 0.5, &p, 1), 0);
+    nd_passage p = {0, 1, 0, 1, 0, 5, 0, 5, 1, 1, 1.0, 0, 0, 0};
+    assert_int_equal(nd_report_pair(r, ia, ib, 1, 0.5, 0.5, &p, 1, NULL), 0);
     char *html = render(r);
     /* exactly the page's own two script elements, whatever the texts hold */
     size_t n = 0;
@@ -63,19 +63,42 @@ static void passages_in_utf16_and_sorted_pairs(void **state)
     nd_report *r = nd_report_create(NULL, NULL);
     const char *a = "\xc3\xa9t\xc3\xa9 shared words here", *b = "x shared words here";
     long ia = nd_report_doc(r, "a", a, strlen(a)), ib = nd_report_doc(r, "b", b, strlen(b));
-    nd_passage p = {1, 4, 1, 4, 6, 23, 2, 19, 3, 3, 1.0}; /* bytes 6-23 of a = "shared words here" */
-    assert_int_equal(nd_report_pair(r, ia, ib, 3, 0.7, 0.9, &p, 1), 0);
-    nd_passage q = {1, 4, 1, 4, 2, 19, 6, 23, 3, 3, 1.0}; /* the same passage, sides swapped */
-    assert_int_equal(nd_report_pair(r, ib, ia, 9, 0.1, 0.1, &q, 1), 0);
+    nd_passage p = {1, 4, 1, 4, 6, 23, 2, 19, 3, 3, 1.0, 0, 0, 0}; /* bytes 6-23 of a = "shared words here" */
+    assert_int_equal(nd_report_pair(r, ia, ib, 3, 0.7, 0.9, &p, 1, NULL), 0);
+    nd_passage q = {1, 4, 1, 4, 2, 19, 6, 23, 3, 3, 1.0, 0, 0, 0}; /* the same passage, sides swapped */
+    assert_int_equal(nd_report_pair(r, ib, ia, 9, 0.1, 0.1, &q, 1, NULL), 0);
     /* offsets past the end of a text are clamped, not read past it (ASan checks) */
-    nd_passage bad = {0, 1, 0, 1, 0, 9999, 0, 9999, 1, 1, 1.0};
-    assert_int_equal(nd_report_pair(r, ia, ib, 1, 0, 0, &bad, 1), 0);
+    nd_passage bad = {0, 1, 0, 1, 0, 9999, 0, 9999, 1, 1, 1.0, 0, 0, 0};
+    assert_int_equal(nd_report_pair(r, ia, ib, 1, 0, 0, &bad, 1, NULL), 0);
     char *html = render(r);
-    assert_non_null(strstr(html, "[[0,21,0,19,1,1.0000]]"));
+    /* a passage: offsets, words, identity, substituted, inserted, deleted, edited words of A, of B */
+    assert_non_null(strstr(html, "[[0,21,0,19,1,1.0000,0,0,0,[],[]]]"));
     /* a's bytes 6-23 are UTF-16 units 4-21 (each é is 2 bytes, 1 unit) */
-    assert_non_null(strstr(html, "[0,1,3,0.7000,0.9000,[[4,21,2,19,3,1.0000]]]"));
+    assert_non_null(strstr(html, "[0,1,3,0.7000,0.9000,[[4,21,2,19,3,1.0000,0,0,0,[],[]]]]"));
     /* most shared words first */
     assert_true(strstr(html, "[1,0,9,") < strstr(html, "[0,1,3,"));
+    free(html);
+    nd_report_free(r);
+}
+
+/* A passage's edited words reach the page as UTF-16 ranges with their kind
+ * (1 substituted, 2 inserted or deleted), copied: the caller's marks may go. */
+static void edited_words_in_utf16(void **state)
+{
+    nd_report *r = nd_report_create(NULL, NULL);
+    const char *a = "\xc3\xa9t\xc3\xa9 shared words here", *b = "x shared wards new here";
+    long ia = nd_report_doc(r, "a", a, strlen(a)), ib = nd_report_doc(r, "b", b, strlen(b));
+    nd_passage p = {1, 4, 1, 5, 6, 23, 2, 23, 4, 2, 0.5, 1, 1, 0};
+    nd_edit_mark *ma = malloc(sizeof *ma), *mb = malloc(2 * sizeof *mb);
+    ma[0] = (nd_edit_mark){13, 18, ND_EDIT_SUB};    /* "words" */
+    mb[0] = (nd_edit_mark){9, 14, ND_EDIT_SUB};     /* "wards" */
+    mb[1] = (nd_edit_mark){15, 18, ND_EDIT_INS};    /* "new" */
+    nd_passage_marks m = {ma, mb, 1, 2};
+    assert_int_equal(nd_report_pair(r, ia, ib, 2, 1, 1, &p, 1, &m), 0);
+    nd_passage_marks_free(&m);
+    char *html = render(r);
+    /* a's bytes 13-18 are units 11-16 */
+    assert_non_null(strstr(html, "[[4,21,2,23,4,0.5000,1,1,0,[[11,16,1]],[[9,14,1],[15,18,2]]]]"));
     free(html);
     nd_report_free(r);
 }
@@ -160,6 +183,7 @@ int main(void)
         cmocka_unit_test(hostile_text_is_escaped),
         cmocka_unit_test(utf16_offsets),
         cmocka_unit_test(passages_in_utf16_and_sorted_pairs),
+        cmocka_unit_test(edited_words_in_utf16),
         cmocka_unit_test(utf16_offsets_follow_the_writer),
         cmocka_unit_test(command_line_is_shell_quoted),
     };

@@ -13,7 +13,7 @@ B=tests/data/seeds/003_9a10c820da11214b.txt
 # ---- align: the statement as one passage, despite "Allies"/"allies" and a quote mark ----
 "$N" align "$A" "$B" --format jsonl -q > "$T/al.jsonl" || fail "align exit $?"
 cat > "$T/want.jsonl" <<G
-{"a": "$A", "b": "$B", "a_start": 1250, "a_end": 1543, "b_start": 245, "b_end": 539, "words": 47, "identity": 1}
+{"a": "$A", "b": "$B", "a_start": 1250, "a_end": 1543, "b_start": 245, "b_end": 539, "words": 47, "identity": 1, "matches": 47, "substituted": 0, "inserted": 0, "deleted": 0}
 G
 cmp -s "$T/al.jsonl" "$T/want.jsonl" || { diff "$T/want.jsonl" "$T/al.jsonl" >&2; fail "align golden"; }
 [ "$(head -c 1543 "$A" | tail -c 293)" = "$(cat <<'S'
@@ -35,7 +35,7 @@ grep -q "more than one record" "$T/err" || fail "multi-record message: $(cat "$T
 # ---- overlap lists the pair; JSONL fields ----
 "$N" overlap tests/data/seeds --format jsonl -q > "$T/ov.jsonl" || fail "overlap exit $?"
 [ "$(wc -l < "$T/ov.jsonl")" -eq 1 ] || fail "overlap should list one pair: $(cat "$T/ov.jsonl")"
-grep -q "^{\"a\": \"$A\", \"b\": \"$B\", \"shared_words\": 47, \"containment_a\": 0.1211, \"containment_b\": 0.08608, \"passages\": \[{\"a_start\": 1250, \"a_end\": 1543, \"b_start\": 245, \"b_end\": 539, \"words\": 47, \"identity\": 1}\]}$" "$T/ov.jsonl" ||
+grep -q "^{\"a\": \"$A\", \"b\": \"$B\", \"shared_words\": 47, \"containment_a\": 0.1211, \"containment_b\": 0.08608, \"passages\": \[{\"a_start\": 1250, \"a_end\": 1543, \"b_start\": 245, \"b_end\": 539, \"words\": 47, \"identity\": 1, \"matches\": 47, \"substituted\": 0, \"inserted\": 0, \"deleted\": 0}\]}$" "$T/ov.jsonl" ||
     fail "overlap JSONL: $(cat "$T/ov.jsonl")"
 "$N" overlap "$A" --against "$B" --format jsonl -q | cmp -s - "$T/ov.jsonl" || fail "--against differs"
 "$N" overlap "$B" --against "$A" --format jsonl -q | grep -q "\"a\": \"$B\", \"b\": \"$A\"" || fail "--against: a is the input"

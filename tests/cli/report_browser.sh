@@ -73,6 +73,17 @@ for h in $(grep -o 'href="#p[ab][0-9]*"' "$T/twice.dom" | sed 's/href="#//; s/"/
     grep -q "id=\"$h\"" "$T/twice.dom" || fail "twice: the link #$h has no target"
 done
 
+# edited words are marked apart from the matching ones: substituted, inserted (B), deleted (A)
+printf 'Before: %s. After.\n' "$S" > "$T/ea.txt"
+printf 'Intro: %s. Outro.\n' "$(echo "$S" | sed 's/continued diplomacy/continued negotiation/; s/reciprocal dialogue/reciprocal and open dialogue/; s/its NATO Allies/its Allies/')" > "$T/eb.txt"
+"$N" align "$T/ea.txt" "$T/eb.txt" --format html -o "$T/edit.html" -q || fail "align edited"
+dom "$T/edit.html" > "$T/edit.dom" || fail "dump-dom edited"
+grep -q '<mark class="passage sub"[^>]*><a[^>]*>diplomacy</a></mark>' "$T/edit.dom" || fail "A: the substituted word is not marked"
+grep -q '<mark class="passage sub"[^>]*><a[^>]*>negotiation</a></mark>' "$T/edit.dom" || fail "B: the substituted word is not marked"
+grep -q '<mark class="passage indel"[^>]*><a[^>]*>and open</a></mark>' "$T/edit.dom" || fail "B: the inserted words are not marked"
+grep -q '<mark class="passage indel"[^>]*><a[^>]*>NATO</a></mark>' "$T/edit.dom" || fail "A: the deleted word is not marked"
+grep -q '(1 substituted, 2 inserted, 1 deleted)' "$T/edit.dom" || fail "the counts are not shown"
+
 # query --mode overlap --format html: the same highlighted statement
 "$N" index build tests/data/seeds/003_9a10c820da11214b.txt -o "$T/b.ndx" -q || fail "index build"
 "$N" query "$T/b.ndx" tests/data/seeds/000_e994c8c5101e7cdf.txt --mode overlap --format html -o "$T/q.html" -q ||
