@@ -51,36 +51,77 @@ static inline uint64_t mix64(uint64_t x)
     return x;
 }
 
+/* Units: sentences, one with fewer than MIN_UNIT_TERMS content words
+ * joined to the next.  ustart gets nunit + 1 token starts (room: ns + 1);
+ * returns nunit. */
+static uint32_t unit_bounds(const uint32_t *term, size_t n, const uint32_t *sent, size_t ns, uint32_t *ustart)
+{
+    uint32_t nu = 0, content = 0;
+    ustart[0] = 0;
+    for (size_t s = 0; s < ns; s++) {
+        for (uint32_t i = sent[s]; i < sent[s + 1]; i++) content += !(term[i] & ND_TERM_STOP);
+        if (content < MIN_UNIT_TERMS && s + 1 < ns) continue;
+        ustart[++nu] = sent[s + 1];
+        content = 0;
+    }
+    if (nu) ustart[nu] = (uint32_t)n;
+    return nu;
+}
+
 /* A unit's fingerprints: under each of FINGERPRINTS hash functions, its two
  * smallest content terms, as one number.  Two sentences whose content-term
  * sets have Jaccard J share a given fingerprint with probability about J^2
- * (both minima must agree), so rewritten sentence pairs (J around 0.3-0.6)
- * share at least one of 4 with probability 0.3-0.8, and a rewritten passage
- * of several sentences almost surely shares one; unrelated sentences
- * seldom share one (two rare words at once). */
-static int add_fingerprints(nd_reuse_text *r, uint32_t from, uint32_t to, size_t *cap)
+ * (both minima must agree), so a rewritten sentence pair (J around 0.3-0.6)
+ * shares one of 8 with probability 0.5-0.95, and a rewritten passage of
+ * several sentences almost surely shares one; unrelated sentences seldom
+ * share one (two of their rarest words at once).  Writes at most
+ * FINGERPRINTS to out; returns how many (none for fewer than two distinct
+ * content terms). */
+static size_t unit_fingerprints(const uint32_t *term, uint32_t from, uint32_t to, uint32_t *out)
 {
+    size_t n = 0;
     for (uint64_t f = 0; f < FINGERPRINTS; f++) {
         uint64_t m1 = UINT64_MAX, m2 = UINT64_MAX;
         for (uint32_t i = from; i < to; i++) {
-            if (r->term[i] & ND_TERM_STOP) continue;
-            uint64_t h = mix64((r->term[i] & ND_TERM_MASK) ^ (f + 1) * UINT64_C(0x9e3779b97f4a7c15));
+            if (term[i] & ND_TERM_STOP) continue;
+            uint64_t h = mix64((term[i] & ND_TERM_MASK) ^ (f + 1) * UINT64_C(0x9e3779b97f4a7c15));
             if (h < m1) m2 = m1, m1 = h;
             else if (h < m2 && h != m1) m2 = h;
         }
-        if (m2 == UINT64_MAX) return 0; /* fewer than two distinct content terms */
-        if (r->nfp == *cap && nd_grow((void **)&r->fp, cap, r->nfp + 1, sizeof *r->fp)) return -1;
-        r->fp[r->nfp++] = mix64(m1 ^ mix64(m2 + f));
+        if (m2 == UINT64_MAX) return 0;
+        out[n++] = (uint32_t)mix64(m1 ^ mix64(m2 + f));
     }
-    return 0;
+    return n;
 }
 
-size_t nd_reuse_shared_fingerprints(const nd_reuse_text *a, const nd_reuse_text *b)
+static size_t sort_distinct_u32(uint32_t *a, size_t n)
+{
+    qsort(a, n, sizeof *a, cmp_u32);
+    size_t w = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!w || a[w - 1] != a[i]) a[w++] = a[i];
+    return w;
+}
+
+size_t nd_reuse_fingerprint_room(size_t ns) { return ns * FINGERPRINTS; }
+
+size_t nd_reuse_fingerprints(const uint32_t *term, size_t n, const uint32_t *sent, size_t ns, uint32_t *out)
+{
+    uint32_t *ustart = malloc((ns + 1) * sizeof *ustart);
+    if (!ustart) return (size_t)-1;
+    uint32_t nu = unit_bounds(term, n, sent, ns, ustart);
+    size_t m = 0;
+    for (uint32_t u = 0; u < nu; u++) m += unit_fingerprints(term, ustart[u], ustart[u + 1], out + m);
+    free(ustart);
+    return sort_distinct_u32(out, m);
+}
+
+size_t nd_reuse_shared(const uint32_t *a, size_t na, const uint32_t *b, size_t nb)
 {
     size_t i = 0, j = 0, n = 0;
-    while (i < a->nfp && j < b->nfp) {
-        if (a->fp[i] < b->fp[j]) i++;
-        else if (a->fp[i] > b->fp[j]) j++;
+    while (i < na && j < nb) {
+        if (a[i] < b[j]) i++;
+        else if (a[i] > b[j]) j++;
         else n++, i++, j++;
     }
     return n;
@@ -91,34 +132,24 @@ int nd_reuse_units(const uint32_t *term, size_t n, const uint32_t *sent, size_t 
     memset(r, 0, sizeof *r);
     r->term = term;
     r->n = n;
-    r->ustart = malloc((n + 1) * sizeof *r->ustart);
-    r->eoff = malloc((n + 1) * sizeof *r->eoff);
+    r->ustart = malloc((ns + 1) * sizeof *r->ustart);
+    r->eoff = malloc((ns + 1) * sizeof *r->eoff);
     r->eterm = malloc((n ? n : 1) * sizeof *r->eterm);
     r->etf = malloc((n ? n : 1) * sizeof *r->etf);
+    r->fp = malloc((nd_reuse_fingerprint_room(ns) ? nd_reuse_fingerprint_room(ns) : 1) * sizeof *r->fp);
     uint32_t *tmp = malloc((n ? n : 1) * sizeof *tmp);
-    size_t fp_cap = 0;
-    if (!r->ustart || !r->eoff || !r->eterm || !r->etf || !tmp) {
+    if (!r->ustart || !r->eoff || !r->eterm || !r->etf || !r->fp || !tmp) {
         free(tmp);
         nd_reuse_text_free(r);
         return NEARDUP_E_NOMEM;
     }
-    /* units: sentences, short ones joined to the next */
-    uint32_t nu = 0, ne = 0;
-    r->ustart[0] = 0;
+    r->nunit = unit_bounds(term, n, sent, ns, r->ustart);
+    uint32_t ne = 0;
     r->eoff[0] = 0;
-    for (size_t s = 0; s < ns; s++) {
-        uint32_t from = r->ustart[nu], to = sent[s + 1];
-        uint32_t m = 0, content = 0;
-        for (uint32_t i = from; i < to; i++) {
-            content += !(term[i] & ND_TERM_STOP);
-            tmp[m++] = term[i] & ND_TERM_MASK;
-        }
-        if (content < MIN_UNIT_TERMS && s + 1 < ns) continue; /* joins the next sentence */
-        if (add_fingerprints(r, from, to, &fp_cap)) {
-            free(tmp);
-            nd_reuse_text_free(r);
-            return NEARDUP_E_NOMEM;
-        }
+    for (uint32_t u = 0; u < r->nunit; u++) {
+        uint32_t from = r->ustart[u], to = r->ustart[u + 1], m = 0;
+        for (uint32_t i = from; i < to; i++) tmp[m++] = term[i] & ND_TERM_MASK;
+        r->nfp += unit_fingerprints(term, from, to, r->fp + r->nfp);
         /* distinct terms, sorted, with counts */
         qsort(tmp, m, sizeof *tmp, cmp_u32);
         for (uint32_t i = 0; i < m;) {
@@ -129,21 +160,10 @@ int nd_reuse_units(const uint32_t *term, size_t n, const uint32_t *sent, size_t 
             ne++;
             i = j;
         }
-        nu++;
-        r->ustart[nu] = to;
-        r->eoff[nu] = ne;
+        r->eoff[u + 1] = ne;
     }
-    if (nu && r->ustart[nu] != n) r->ustart[nu] = (uint32_t)n;
-    r->nunit = nu;
     free(tmp);
-    if (r->nfp && nd_sort_u64(r->fp, r->nfp)) {
-        nd_reuse_text_free(r);
-        return NEARDUP_E_NOMEM;
-    }
-    size_t w = 0;
-    for (size_t i = 0; i < r->nfp; i++)
-        if (!w || r->fp[w - 1] != r->fp[i]) r->fp[w++] = r->fp[i];
-    r->nfp = w;
+    r->nfp = sort_distinct_u32(r->fp, r->nfp);
     return NEARDUP_OK;
 }
 
@@ -809,7 +829,9 @@ int nd_reuse_align(const nd_reuse_text *a, const nd_reuse_text *b, const nd_pass
     int rc = c.w[0] && c.w[1] && c.norm[0] && c.norm[1] && c.cover[0] && c.cover[1] && c.mark ? NEARDUP_OK : NEARDUP_E_NOMEM;
     nd_passage *ed = NULL;
     size_t ned = 0;
-    if (!rc && a->nunit && b->nunit) {
+    /* no sentence in common: nothing rewritten to find (the gate overlap's
+     * fingerprint anchors apply too, so align and overlap agree) */
+    if (!rc && a->nunit && b->nunit && nd_reuse_shared(a->fp, a->nfp, b->fp, b->nfp)) {
         cover_units(a, exact, nexact, 0, c.cover[0]);
         cover_units(b, exact, nexact, 1, c.cover[1]);
         rc = weigh(&c);
@@ -886,13 +908,7 @@ int nd_align_texts(const char *a, const nd_tokens *ta, const char *b, const nd_t
     nd_reuse_text ra, rb;
     rc = tk ? nd_reuse_prepare(l, tk, a, ta, &ra) : NEARDUP_E_NOMEM;
     if (!rc && (rc = nd_reuse_prepare(l, tk, b, tb, &rb))) nd_reuse_text_free(&ra);
-    if (!rc && nd_reuse_shared_fingerprints(&ra, &rb) < (size_t)(getenv("FPG") ? atoi(getenv("FPG")) : 0)) {
-        nd_reuse_text_free(&ra);
-        nd_reuse_text_free(&rb);
-        *out = ex;
-        *nout = nex;
-        ex = NULL;
-    } else if (!rc) {
+    if (!rc) {
         rc = nd_reuse_align(&ra, &rb, ex, nex, o, out, nout);
         nd_reuse_text_free(&ra);
         nd_reuse_text_free(&rb);

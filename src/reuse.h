@@ -40,7 +40,7 @@ typedef struct {
     uint32_t *eoff;   /* nunit + 1 offsets into the unit entries */
     uint32_t *eterm;  /* a unit's distinct content terms, sorted */
     uint16_t *etf;    /* their counts in the unit */
-    uint64_t *fp;     /* sentence fingerprints, sorted, distinct */
+    uint32_t *fp;     /* sentence fingerprints, sorted, distinct */
     size_t nfp;
 } nd_reuse_text;
 
@@ -54,8 +54,16 @@ int nd_reuse_units(const uint32_t *term, size_t n, const uint32_t *sent, size_t 
 int nd_reuse_prepare(nd_lang *l, nd_tokenizer *tk, const char *text, const nd_tokens *t, nd_reuse_text *out);
 void nd_reuse_text_free(nd_reuse_text *r);
 
-/* How many sentence fingerprints a and b share. */
-size_t nd_reuse_shared_fingerprints(const nd_reuse_text *a, const nd_reuse_text *b);
+/* A text's sentence fingerprints (see reuse.c), sorted and distinct, from
+ * its packed terms and its ns sentences; out must hold
+ * nd_reuse_fingerprint_room(ns).  Returns how many, or (size_t)-1 when out
+ * of memory.  Texts that share none share no rewritten passage either: the
+ * aligner looks for none, and overlap's candidates come from them. */
+size_t nd_reuse_fingerprints(const uint32_t *term, size_t n, const uint32_t *sent, size_t ns, uint32_t *out);
+size_t nd_reuse_fingerprint_room(size_t ns);
+
+/* How many values two sorted, distinct arrays share. */
+size_t nd_reuse_shared(const uint32_t *a, size_t na, const uint32_t *b, size_t nb);
 
 /* The passages a and b share, copied or rewritten (token ranges, words,
  * matches, identity; byte ranges unset), *out malloc'ed, sorted by A then B.
