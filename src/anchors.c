@@ -78,7 +78,7 @@ typedef struct {
     size_t nb;            /* buckets */
     uint32_t *cnt;        /* nslice x nb: counts, then where each slice's bucket starts */
     size_t *bstart;       /* nb + 1 bucket starts in srt */
-    uint64_t max_df;
+    uint64_t max_df, max_df_sentence;
     uint32_t split;
     nd_anchor_stats *gst; /* per group of buckets */
     nd_anchor_pair **cp;  /* per chunk of documents: its pairs */
@@ -134,9 +134,12 @@ static int finish_group(void *arg, size_t g)
     for (size_t i = j->bstart[v0], end = j->bstart[v1]; i < end;) {
         size_t k = i + 1, nd = 1;
         for (; k < end && r[k].hash == r[i].hash; k++) nd += r[k].doc != r[k - 1].doc;
+        int sentence = (j->occ[r[i].pos].pos & ND_ANCHOR_SENTENCE) != 0;
         st->anchors++;
-        if (nd > j->max_df) {
+        st->sentence_anchors += (uint64_t)sentence;
+        if (nd > (sentence ? j->max_df_sentence : j->max_df)) {
             st->dropped++;
+            st->sentence_dropped += (uint64_t)sentence;
             st->dropped_occ += k - i;
             for (size_t x = i; x < k; x++) j->sidx[r[x].pos] = OCC_DROP;
         } else if (nd > 1) {
@@ -222,8 +225,8 @@ static int by_doc_pos(const void *x, const void *y)
     return a->hash < b->hash ? -1 : a->hash > b->hash;
 }
 
-int nd_anchor_pairs(nd_anchor *occ, size_t n, uint64_t max_df, uint32_t split, unsigned threads,
-                    nd_anchor_pair **pairs, size_t *npairs, nd_anchor_stats *st)
+int nd_anchor_pairs(nd_anchor *occ, size_t n, uint64_t max_df, uint64_t max_df_sentence, uint32_t split,
+                    unsigned threads, nd_anchor_pair **pairs, size_t *npairs, nd_anchor_stats *st)
 {
     memset(st, 0, sizeof *st);
     *pairs = NULL;
@@ -231,7 +234,7 @@ int nd_anchor_pairs(nd_anchor *occ, size_t n, uint64_t max_df, uint32_t split, u
     _Static_assert(sizeof(nd_anchor) == sizeof(nd_band_rec), "anchors sort as band records");
     if (n >= OCC_DROP) return NEARDUP_E_NOMEM; /* indices are 32-bit: 4 billion anchors */
     if (threads < 1) threads = 1;
-    index_job j = {.occ = occ, .n = n, .max_df = max_df, .split = split};
+    index_job j = {.occ = occ, .n = n, .max_df = max_df, .max_df_sentence = max_df_sentence, .split = split};
     unsigned bits = 8;
     while (bits < 20 && ((size_t)1 << (bits + 3)) < n) bits++; /* about 8 occurrences a bucket */
     j.shift = 64 - bits;
@@ -287,6 +290,8 @@ int nd_anchor_pairs(nd_anchor *occ, size_t n, uint64_t max_df, uint32_t split, u
             st->anchors += j.gst[g].anchors;
             st->dropped += j.gst[g].dropped;
             st->dropped_occ += j.gst[g].dropped_occ;
+            st->sentence_anchors += j.gst[g].sentence_anchors;
+            st->sentence_dropped += j.gst[g].sentence_dropped;
             if (j.gst[g].max_df_seen > st->max_df_seen) st->max_df_seen = j.gst[g].max_df_seen;
         }
         /* the dropped occurrences to the front, still by (doc, pos): key doc << 32 | pos */

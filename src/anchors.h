@@ -31,6 +31,11 @@ unsigned nd_anchor_window(unsigned min_words, unsigned ngram);
 size_t nd_winnow(const uint64_t *sh, size_t m, unsigned w, uint64_t seed, uint32_t *pos,
                  uint64_t *hash);
 
+/* Sentence fingerprint anchors (reuse.h) share the index with the n-gram
+ * anchors: their positions carry this bit (the fingerprint's index in its
+ * document), and their own frequency limit. */
+#define ND_ANCHOR_SENTENCE UINT32_C(0x80000000)
+
 /* An anchor occurrence: anchor hash, document, n-gram position. */
 typedef struct {
     uint64_t hash;
@@ -47,10 +52,11 @@ typedef struct {
     uint64_t dropped;       /* distinct anchors dropped as boilerplate (df > max_df) */
     uint64_t dropped_occ;   /* their occurrences */
     uint64_t max_df_seen;   /* the largest document frequency kept */
+    uint64_t sentence_anchors, sentence_dropped; /* of the above, sentence fingerprints */
 } nd_anchor_stats;
 
 /* Lists every pair of documents sharing at least one anchor that occurs in
- * at most max_df documents, each pair once with its count of shared anchors,
+ * at most max_df documents (a sentence fingerprint: max_df_sentence), each pair once with its count of shared anchors,
  * sorted by (a, b), on threads threads.  occ should come in (doc, pos) order,
  * as the loader writes it (otherwise it is sorted so first).  With split > 0,
  * only pairs with a < split <= b (inputs against references).  *pairs is
@@ -58,7 +64,7 @@ typedef struct {
  * to occ[0, st->dropped_occ), sorted by (doc, pos) with key doc << 32 | pos,
  * so the caller can mask them; the rest of occ is left undefined.  Returns
  * NEARDUP_OK or NEARDUP_E_NOMEM (also for 2^32 - 2 or more occurrences). */
-int nd_anchor_pairs(nd_anchor *occ, size_t n, uint64_t max_df, uint32_t split, unsigned threads,
-                    nd_anchor_pair **pairs, size_t *npairs, nd_anchor_stats *st);
+int nd_anchor_pairs(nd_anchor *occ, size_t n, uint64_t max_df, uint64_t max_df_sentence, uint32_t split,
+                    unsigned threads, nd_anchor_pair **pairs, size_t *npairs, nd_anchor_stats *st);
 
 #endif

@@ -12,6 +12,7 @@ typedef struct {
     unsigned ngram;       /* words per anchor n-gram and per alignment seed (5) */
     unsigned min_words;   /* W: report passages of at least W words (20) */
     uint64_t max_df;      /* anchors in more documents are boilerplate (50) */
+    uint64_t max_df_sentence; /* sentence fingerprints in more documents are formula, not reuse */
     int keep_text;        /* keep the texts (for display) */
     int progress;         /* a progress bar on stderr while aligning (the CLI sets it on a terminal) */
     uint64_t anchor_seed;
@@ -29,6 +30,11 @@ typedef struct {
     nd_packed_spans span;  /* their byte spans */
     const char *text;      /* text_len bytes, with keep_text (else NULL) */
     uint64_t ntok, text_len;
+    /* for rewritten passages (unless align.verbatim): packed terms
+     * (terms.h), sentence starts (nsent + 1) and sentence fingerprints */
+    uint32_t *term, *sent;
+    uint64_t *fp;
+    uint32_t nsent, nfp;
 } nd_doc_ref;
 
 /* A block of the store's arena (nd_map_alloc'ed): documents' tokens and

@@ -21,13 +21,34 @@
 #define GROW_CONTAINED 0.5
 /* An exact passage this faithful is a quote (see crosses). */
 #define QUOTE_IDENTITY 0.9
-#define FINGERPRINTS 8
+enum { FINGERPRINTS = 8 };
 
 
 static int cmp_u32(const void *x, const void *y)
 {
     uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
     return a < b ? -1 : a > b;
+}
+
+static int cmp_u64(const void *x, const void *y)
+{
+    uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+    return a < b ? -1 : a > b;
+}
+
+/* Sorts a unit's few terms (insertion sort below 48: a sentence is short;
+ * qsort for the rare long one, a list or a table without full stops). */
+static void sort_terms(uint32_t *a, uint32_t n)
+{
+    if (n > 48) {
+        qsort(a, n, sizeof *a, cmp_u32);
+        return;
+    }
+    for (uint32_t i = 1; i < n; i++) {
+        uint32_t x = a[i], j = i;
+        while (j && a[j - 1] > x) a[j] = a[j - 1], j--;
+        a[j] = x;
+    }
 }
 
 void nd_reuse_text_free(nd_reuse_text *r)
@@ -37,7 +58,7 @@ void nd_reuse_text_free(nd_reuse_text *r)
     free(r->eoff);
     free(r->eterm);
     free(r->etf);
-    free(r->fp);
+    free(r->own_fp);
     memset(r, 0, sizeof *r);
 }
 
@@ -75,59 +96,77 @@ static uint32_t unit_bounds(const uint32_t *term, size_t n, const uint32_t *sent
  * shares one of 8 with probability 0.5-0.95, and a rewritten passage of
  * several sentences almost surely shares one; unrelated sentences seldom
  * share one (two of their rarest words at once).  Writes at most
- * FINGERPRINTS to out; returns how many (none for fewer than two distinct
- * content terms). */
-static size_t unit_fingerprints(const uint32_t *term, uint32_t from, uint32_t to, uint32_t *out)
+ * FINGERPRINTS to out, each above the unit number; returns how many (none
+ * for fewer than two distinct content terms). */
+static size_t unit_fingerprints(const uint32_t *term, uint32_t from, uint32_t to, uint32_t unit, uint64_t *out)
 {
-    size_t n = 0;
-    for (uint64_t f = 0; f < FINGERPRINTS; f++) {
-        uint64_t m1 = UINT64_MAX, m2 = UINT64_MAX;
-        for (uint32_t i = from; i < to; i++) {
-            if (term[i] & ND_TERM_STOP) continue;
-            uint64_t h = mix64((term[i] & ND_TERM_MASK) ^ (f + 1) * UINT64_C(0x9e3779b97f4a7c15));
-            if (h < m1) m2 = m1, m1 = h;
-            else if (h < m2 && h != m1) m2 = h;
+    /* one mix a word; the FINGERPRINTS hash functions are multiplications
+     * of it by odd constants (bijections, each its own order) */
+    static const uint64_t mul[FINGERPRINTS] = {
+        UINT64_C(0x9e3779b97f4a7c15), UINT64_C(0xc2b2ae3d27d4eb4f), UINT64_C(0x165667b19e3779f9),
+        UINT64_C(0xd6e8feb86659fd93), UINT64_C(0xff51afd7ed558ccd), UINT64_C(0xc4ceb9fe1a85ec53),
+        UINT64_C(0x94d049bb133111eb), UINT64_C(0xbf58476d1ce4e5b9)};
+    uint64_t m1[FINGERPRINTS], m2[FINGERPRINTS];
+    for (int f = 0; f < FINGERPRINTS; f++) m1[f] = m2[f] = UINT64_MAX;
+    for (uint32_t i = from; i < to; i++) {
+        if (term[i] & ND_TERM_STOP) continue;
+        uint64_t base = mix64(term[i] & ND_TERM_MASK);
+        for (int f = 0; f < FINGERPRINTS; f++) {
+            uint64_t h = base * mul[f];
+            h ^= h >> 31;
+            if (h < m1[f]) m2[f] = m1[f], m1[f] = h;
+            else if (h < m2[f] && h != m1[f]) m2[f] = h;
         }
-        if (m2 == UINT64_MAX) return 0;
-        out[n++] = (uint32_t)mix64(m1 ^ mix64(m2 + f));
     }
-    return n;
+    if (m2[0] == UINT64_MAX) return 0;
+    for (int f = 0; f < FINGERPRINTS; f++) out[f] = mix64(m1[f] ^ mix64(m2[f] + (uint64_t)f)) << 32 | unit;
+    return FINGERPRINTS;
 }
 
-static size_t sort_distinct_u32(uint32_t *a, size_t n)
+/* Sorts fingerprints (value above unit) and keeps each value once, with its
+ * first unit. */
+static size_t sort_distinct_fp(uint64_t *a, size_t n)
 {
-    qsort(a, n, sizeof *a, cmp_u32);
+    if (nd_sort_u64(a, n)) qsort(a, n, sizeof *a, cmp_u64);
     size_t w = 0;
     for (size_t i = 0; i < n; i++)
-        if (!w || a[w - 1] != a[i]) a[w++] = a[i];
+        if (!w || a[w - 1] >> 32 != a[i] >> 32) a[w++] = a[i];
     return w;
 }
 
 size_t nd_reuse_fingerprint_room(size_t ns) { return ns * FINGERPRINTS; }
 
-size_t nd_reuse_fingerprints(const uint32_t *term, size_t n, const uint32_t *sent, size_t ns, uint32_t *out)
+size_t nd_reuse_fingerprints(const uint32_t *term, size_t n, const uint32_t *sent, size_t ns, uint64_t *out)
 {
     uint32_t *ustart = malloc((ns + 1) * sizeof *ustart);
     if (!ustart) return (size_t)-1;
     uint32_t nu = unit_bounds(term, n, sent, ns, ustart);
     size_t m = 0;
-    for (uint32_t u = 0; u < nu; u++) m += unit_fingerprints(term, ustart[u], ustart[u + 1], out + m);
+    for (uint32_t u = 0; u < nu; u++) m += unit_fingerprints(term, ustart[u], ustart[u + 1], u, out + m);
     free(ustart);
-    return sort_distinct_u32(out, m);
+    return sort_distinct_fp(out, m);
 }
 
-size_t nd_reuse_shared(const uint32_t *a, size_t na, const uint32_t *b, size_t nb)
+int nd_reuse_related(const uint64_t *a, size_t na, const uint64_t *b, size_t nb)
 {
-    size_t i = 0, j = 0, n = 0;
+    size_t i = 0, j = 0;
+    uint32_t first = UINT32_MAX;
     while (i < na && j < nb) {
-        if (a[i] < b[j]) i++;
-        else if (a[i] > b[j]) j++;
-        else n++, i++, j++;
+        uint32_t x = (uint32_t)(a[i] >> 32), y = (uint32_t)(b[j] >> 32);
+        if (x < y) i++;
+        else if (x > y) j++;
+        else {
+            uint32_t u = (uint32_t)a[i];
+            if (first == UINT32_MAX) first = u;
+            else if (u != first) return 1; /* two sentences of a */
+            i++, j++;
+        }
     }
-    return n;
+    return 0;
 }
 
-int nd_reuse_units(const uint32_t *term, size_t n, const uint32_t *sent, size_t ns, nd_reuse_text *r)
+int nd_reuse_units(const uint32_t *term, size_t n, const uint32_t *sent, size_t ns, const uint64_t *fp,
+                   size_t nfp, nd_reuse_text *r)
 {
     memset(r, 0, sizeof *r);
     r->term = term;
@@ -136,22 +175,23 @@ int nd_reuse_units(const uint32_t *term, size_t n, const uint32_t *sent, size_t 
     r->eoff = malloc((ns + 1) * sizeof *r->eoff);
     r->eterm = malloc((n ? n : 1) * sizeof *r->eterm);
     r->etf = malloc((n ? n : 1) * sizeof *r->etf);
-    r->fp = malloc((nd_reuse_fingerprint_room(ns) ? nd_reuse_fingerprint_room(ns) : 1) * sizeof *r->fp);
+    if (!fp) r->own_fp = malloc((nd_reuse_fingerprint_room(ns) ? nd_reuse_fingerprint_room(ns) : 1) * sizeof *r->own_fp);
     uint32_t *tmp = malloc((n ? n : 1) * sizeof *tmp);
-    if (!r->ustart || !r->eoff || !r->eterm || !r->etf || !r->fp || !tmp) {
+    if (!r->ustart || !r->eoff || !r->eterm || !r->etf || (!fp && !r->own_fp) || !tmp) {
         free(tmp);
         nd_reuse_text_free(r);
         return NEARDUP_E_NOMEM;
     }
     r->nunit = unit_bounds(term, n, sent, ns, r->ustart);
     uint32_t ne = 0;
+    size_t nown = 0;
     r->eoff[0] = 0;
     for (uint32_t u = 0; u < r->nunit; u++) {
         uint32_t from = r->ustart[u], to = r->ustart[u + 1], m = 0;
         for (uint32_t i = from; i < to; i++) tmp[m++] = term[i] & ND_TERM_MASK;
-        r->nfp += unit_fingerprints(term, from, to, r->fp + r->nfp);
+        if (!fp) nown += unit_fingerprints(term, from, to, u, r->own_fp + nown);
         /* distinct terms, sorted, with counts */
-        qsort(tmp, m, sizeof *tmp, cmp_u32);
+        sort_terms(tmp, m);
         for (uint32_t i = 0; i < m;) {
             uint32_t j = i;
             while (j < m && tmp[j] == tmp[i]) j++;
@@ -163,7 +203,13 @@ int nd_reuse_units(const uint32_t *term, size_t n, const uint32_t *sent, size_t 
         r->eoff[u + 1] = ne;
     }
     free(tmp);
-    r->nfp = sort_distinct_u32(r->fp, r->nfp);
+    if (fp) {
+        r->fp = fp;
+        r->nfp = nfp;
+    } else {
+        r->nfp = sort_distinct_fp(r->own_fp, nown);
+        r->fp = r->own_fp;
+    }
     return NEARDUP_OK;
 }
 
@@ -173,7 +219,7 @@ int nd_reuse_prepare(nd_lang *l, nd_tokenizer *tk, const char *text, const nd_to
     uint32_t *term = malloc((t->n ? t->n : 1) * sizeof *term);
     uint32_t *sent = malloc((t->n + 1) * sizeof *sent);
     int rc = term && sent ? nd_terms(l, tk, text, t, term) : NEARDUP_E_NOMEM;
-    if (!rc) rc = nd_reuse_units(term, t->n, sent, nd_sentences(text, t, sent), r);
+    if (!rc) rc = nd_reuse_units(term, t->n, sent, nd_sentences(text, t, sent), NULL, 0, r);
     free(sent);
     if (rc) {
         free(term);
@@ -831,7 +877,7 @@ int nd_reuse_align(const nd_reuse_text *a, const nd_reuse_text *b, const nd_pass
     size_t ned = 0;
     /* no sentence in common: nothing rewritten to find (the gate overlap's
      * fingerprint anchors apply too, so align and overlap agree) */
-    if (!rc && a->nunit && b->nunit && nd_reuse_shared(a->fp, a->nfp, b->fp, b->nfp)) {
+    if (!rc && a->nunit && b->nunit && nd_reuse_related(a->fp, a->nfp, b->fp, b->nfp)) {
         cover_units(a, exact, nexact, 0, c.cover[0]);
         cover_units(b, exact, nexact, 1, c.cover[1]);
         rc = weigh(&c);
@@ -916,7 +962,9 @@ int nd_align_texts(const char *a, const nd_tokens *ta, const char *b, const nd_t
     if (!rc && *nout) {
         /* how the words of every passage align, rewritten ones too (edits.c) */
         uint32_t *ida = nd_word_ids(ta), *idb = nd_word_ids(tb);
-        rc = ida && idb ? nd_passage_edits(*out, *nout, ida, idb, NULL) : NEARDUP_E_NOMEM;
+        rc = ida && idb ? NEARDUP_OK : NEARDUP_E_NOMEM;
+        for (size_t k = 0; !rc && k < *nout; k++) /* the exact passages carry theirs */
+            if ((*out)[k].sentences) rc = nd_passage_edits(&(*out)[k], 1, ida, idb, NULL);
         free(ida);
         free(idb);
     }

@@ -40,30 +40,36 @@ typedef struct {
     uint32_t *eoff;   /* nunit + 1 offsets into the unit entries */
     uint32_t *eterm;  /* a unit's distinct content terms, sorted */
     uint16_t *etf;    /* their counts in the unit */
-    uint32_t *fp;     /* sentence fingerprints, sorted, distinct */
+    const uint64_t *fp; /* sentence fingerprints (value above unit), sorted, distinct values */
     size_t nfp;
+    uint64_t *own_fp;   /* fp, when the text owns it */
 } nd_reuse_text;
 
 /* From a text's n packed terms and its ns sentences (starts, sent[ns] = n,
- * as nd_sentences gives them); term must outlive out.  Returns NEARDUP_OK or
- * NEARDUP_E_NOMEM. */
-int nd_reuse_units(const uint32_t *term, size_t n, const uint32_t *sent, size_t ns, nd_reuse_text *out);
+ * as nd_sentences gives them), and its fingerprints when known (fp, nfp, as
+ * nd_reuse_fingerprints gives them; NULL: computed); term and fp must
+ * outlive out.  Returns NEARDUP_OK or NEARDUP_E_NOMEM. */
+int nd_reuse_units(const uint32_t *term, size_t n, const uint32_t *sent, size_t ns, const uint64_t *fp,
+                   size_t nfp, nd_reuse_text *out);
 
 /* From a text and its tokens (text: the bytes t's spans index): terms,
  * sentences and units.  Returns NEARDUP_OK or NEARDUP_E_NOMEM. */
 int nd_reuse_prepare(nd_lang *l, nd_tokenizer *tk, const char *text, const nd_tokens *t, nd_reuse_text *out);
 void nd_reuse_text_free(nd_reuse_text *r);
 
-/* A text's sentence fingerprints (see reuse.c), sorted and distinct, from
- * its packed terms and its ns sentences; out must hold
- * nd_reuse_fingerprint_room(ns).  Returns how many, or (size_t)-1 when out
- * of memory.  Texts that share none share no rewritten passage either: the
- * aligner looks for none, and overlap's candidates come from them. */
-size_t nd_reuse_fingerprints(const uint32_t *term, size_t n, const uint32_t *sent, size_t ns, uint32_t *out);
+/* A text's sentence fingerprints (see reuse.c): the value above the number
+ * of its sentence (unit), sorted, each value once, from its packed terms and
+ * its ns sentences; out must hold nd_reuse_fingerprint_room(ns).  Returns
+ * how many, or (size_t)-1 when out of memory. */
+size_t nd_reuse_fingerprints(const uint32_t *term, size_t n, const uint32_t *sent, size_t ns, uint64_t *out);
 size_t nd_reuse_fingerprint_room(size_t ns);
 
-/* How many values two sorted, distinct arrays share. */
-size_t nd_reuse_shared(const uint32_t *a, size_t na, const uint32_t *b, size_t nb);
+/* Do two texts share fingerprints of two sentences of a at least?  One
+ * shared sentence is what texts on one subject (or in one format) share by
+ * chance; a rewritten passage of a few sentences shares more.  Texts that are
+ * not related so are not searched for rewritten passages (nd_reuse_align,
+ * overlap), and overlap's candidates come from their fingerprints. */
+int nd_reuse_related(const uint64_t *a, size_t na, const uint64_t *b, size_t nb);
 
 /* The passages a and b share, copied or rewritten (token ranges, words,
  * matches, identity; byte ranges unset), *out malloc'ed, sorted by A then B.
