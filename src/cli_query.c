@@ -139,6 +139,7 @@ typedef struct {
     size_t acap;
     uint64_t *qh;           /* the query's token hashes, boilerplate masked */
     size_t qh_cap;
+    nd_minhasher *mh;       /* --mode dup */
 } thread_state;
 
 typedef struct {
@@ -194,7 +195,9 @@ static void *thread_init(void *u)
     if (!ts) return NULL;
     ts->sig = malloc(c->ix->p.k * sizeof *ts->sig);
     ts->keys = malloc(c->ix->p.bands * sizeof *ts->keys);
-    if (!ts->sig || !ts->keys) {
+    ts->mh = c->o->mode == MODE_OVERLAP ? NULL : nd_minhasher_new(c->ix->p.k, c->seeds.sketch_seed);
+    if (!ts->sig || !ts->keys || (c->o->mode != MODE_OVERLAP && !ts->mh)) {
+        nd_minhasher_free(ts->mh);
         free(ts->sig);
         free(ts->keys);
         free(ts);
@@ -208,6 +211,7 @@ static void *thread_init(void *u)
         if (!ts->tk || !ts->tx) {
             nd_tokenizer_free(ts->tk);
             nd_index_texts_free(ts->tx);
+            nd_minhasher_free(ts->mh);
             free(ts->sig);
             free(ts->keys);
             free(ts);
@@ -220,6 +224,7 @@ static void *thread_init(void *u)
 static void thread_free(void *u, void *p)
 {
     thread_state *ts = p;
+    nd_minhasher_free(ts->mh);
     free(ts->sh);
     free(ts->sig);
     free(ts->keys);
@@ -321,7 +326,7 @@ static int dup_doc(query_ctx *c, thread_state *ts, batch_out *b, const nd_doc *d
     const nd_index *ix = c->ix;
     uint32_t nsh;
     size_t n;
-    if (nd_index_sketch(tok, ix->p.ngram, ix->p.k, &c->seeds, &ts->sh, &ts->sh_cap, ts->sig, &nsh))
+    if (nd_index_sketch(tok, ix->p.ngram, ix->p.k, &c->seeds, ts->mh, &ts->sh, &ts->sh_cap, ts->sig, &nsh))
         return nd_fail(err, NEARDUP_E_NOMEM, "out of memory sketching record %s", d->id);
     if (!nsh) return NEARDUP_OK; /* empty documents never pair, as in `pairs` */
     if (candidates(c, ts, &n)) return nd_fail(err, NEARDUP_E_NOMEM, "out of memory for candidates");

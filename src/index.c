@@ -38,13 +38,15 @@ void nd_index_params_init(nd_index_params *p, unsigned ngram, unsigned k, double
 }
 
 int nd_index_sketch(const nd_tokens *tok, unsigned ngram, unsigned k, const nd_seeds *seeds,
-                    uint64_t **scratch, size_t *cap, uint32_t *sig, uint32_t *nshingles)
+                    const nd_minhasher *mh, uint64_t **scratch, size_t *cap, uint32_t *sig,
+                    uint32_t *nshingles)
 {
     size_t m = nd_shingle_count(tok->n, ngram);
     if (nd_grow((void **)scratch, cap, m ? m : 1, sizeof **scratch)) return NEARDUP_E_NOMEM;
     nd_shingle(tok->hash, tok->n, ngram, seeds->shingle_seed, *scratch);
     m = nd_hash_set(*scratch, m);
-    nd_minhash(*scratch, m, k, seeds->sketch_seed, sig);
+    if (mh) nd_minhash_sig(mh, *scratch, m, sig);
+    else nd_minhash(*scratch, m, k, seeds->sketch_seed, sig);
     *nshingles = m > UINT32_MAX ? UINT32_MAX : (uint32_t)m;
     return NEARDUP_OK;
 }
