@@ -617,11 +617,17 @@ static int plain_next(nd_reader *r, nd_batch *b, int *more, nd_error *err)
     return NEARDUP_OK;
 }
 
+/* Records a batch holds at most, whatever target says: a consumer's
+ * per-record arrays (a 512-byte signature, band keys...) are sized by the
+ * records of a batch, and 1 MiB of one-word records is 30,000 of them: 20 MB
+ * a pipeline slot to map and clear, the larger part of sketching them. */
+#define ND_BATCH_MAX_RECORDS 4096
+
 int nd_reader_next(nd_reader *r, nd_batch *b, size_t target, nd_error *err)
 {
     b->len = b->n = 0;
     b->first_doc = r->ndoc;
-    while (r->cur < r->n && (b->n == 0 || b->len < target)) {
+    while (r->cur < r->n && (b->n == 0 || (b->len < target && b->n < ND_BATCH_MAX_RECORDS))) {
         if (r->in[r->cur].excluded) {
             r->cur++;
             continue;

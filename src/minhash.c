@@ -133,6 +133,7 @@ struct nd_minhasher {
      * which costs one look-up per filled bin instead of k / nfilled probes
      * (a 5-word document: 127 x 128 probes, 95% of its sketching time). */
     uint16_t *first;
+    uint64_t *lkey; /* lane_key(lanes_seed(seed), b) for every lane b */
 };
 
 nd_minhasher *nd_minhasher_new(unsigned k, uint64_t seed)
@@ -142,9 +143,15 @@ nd_minhasher *nd_minhasher_new(unsigned k, uint64_t seed)
     if (!mh) return NULL;
     mh->k = k;
     mh->seed = seed;
+    if (!(mh->lkey = malloc(k * sizeof *mh->lkey))) {
+        free(mh);
+        return NULL;
+    }
+    uint64_t lseed = lanes_seed(seed);
+    for (unsigned b = 0; b < k; b++) mh->lkey[b] = lane_key(lseed, b);
     if (k < 2 || k > ND_TABLE_MAX_K) return mh; /* no table: probing alone */
     if (!(mh->first = malloc((size_t)k * k * sizeof *mh->first))) {
-        free(mh);
+        nd_minhasher_free(mh);
         return NULL;
     }
     uint64_t dseed = densify_seed(seed);
@@ -165,6 +172,7 @@ void nd_minhasher_free(nd_minhasher *mh)
 {
     if (!mh) return;
     free(mh->first);
+    free(mh->lkey);
     free(mh);
 }
 
@@ -184,7 +192,7 @@ void nd_minhasher_free(nd_minhasher *mh)
  *   takes the first filled bin of its probe sequence, exactly as the
  *   reference. */
 static void minhash(const uint64_t *shingles, size_t m, unsigned k, uint64_t seed, const uint16_t *first,
-                    uint32_t *sig)
+                    const uint64_t *lkey, uint32_t *sig)
 {
     uint64_t filled[ND_MAX_K / 64];
     uint64_t full[ND_MAX_K], odd[ND_MAX_K];
@@ -231,15 +239,17 @@ static void minhash(const uint64_t *shingles, size_t m, unsigned k, uint64_t see
     uint16_t pend[ND_MAX_K], src[ND_MAX_K], fill[ND_MAX_K];
     unsigned n = 0, nf = 0;
     for (unsigned w = 0; w < nw; w++) {
-        uint64_t empty = ~filled[w], full_bits = filled[w];
+        uint64_t empty = ~filled[w];
         if (w == nw - 1 && k % 64) empty &= (UINT64_C(1) << (k % 64)) - 1;
         for (; empty; empty &= empty - 1) pend[n++] = (uint16_t)(64 * w + (unsigned)__builtin_ctzll(empty));
-        for (; full_bits; full_bits &= full_bits - 1) fill[nf++] = (uint16_t)(64 * w + (unsigned)__builtin_ctzll(full_bits));
     }
-    if (nf == 1) { /* every probe sequence ends at the one filled bin */
+    if (nfilled == 1 || (first && nfilled * nfilled <= 8 * k)) /* the filled bins, for the two cases below */
+        for (unsigned w = 0; w < nw; w++)
+            for (uint64_t f = filled[w]; f; f &= f - 1) fill[nf++] = (uint16_t)(64 * w + (unsigned)__builtin_ctzll(f));
+    if (nfilled == 1) { /* every probe sequence ends at the one filled bin */
         for (unsigned t = 0; t < n; t++) src[pend[t]] = fill[0];
         n = 0;
-    } else if (first && nf * nf <= 8 * k) {
+    } else if (nf) {
         /* one look-up a filled bin beats k / nfilled probes */
         unsigned left = 0;
         for (unsigned t = 0; t < n; t++) {
@@ -266,7 +276,7 @@ static void minhash(const uint64_t *shingles, size_t m, unsigned k, uint64_t see
         for (unsigned t = 0; t < n; t++) {
             unsigned b = pend[t], j = probe(dseed, b, attempt, k);
             unsigned hit = (unsigned)(filled[j >> 6] >> (j & 63) & 1);
-            src[b] = hit ? (uint16_t)j : src[b];
+            src[b] = (uint16_t)j; /* the last write, in the round of the hit, stays */
             pend[left] = (uint16_t)b;
             left += hit ^ 1;
         }
@@ -279,19 +289,19 @@ static void minhash(const uint64_t *shingles, size_t m, unsigned k, uint64_t see
         if (w == nw - 1 && k % 64) empty &= (UINT64_C(1) << (k % 64)) - 1;
         for (; empty; empty &= empty - 1) {
             unsigned b = 64 * w + (unsigned)__builtin_ctzll(empty);
-            sig[b] = lane_value(full[src[b]], lane_key(lseed, b));
+            sig[b] = lane_value(full[src[b]], lkey ? lkey[b] : lane_key(lseed, b));
         }
     }
 }
 
 void nd_minhash(const uint64_t *shingles, size_t m, unsigned k, uint64_t seed, uint32_t *sig)
 {
-    minhash(shingles, m, k, seed, NULL, sig);
+    minhash(shingles, m, k, seed, NULL, NULL, sig);
 }
 
 void nd_minhash_sig(const nd_minhasher *mh, const uint64_t *shingles, size_t m, uint32_t *sig)
 {
-    minhash(shingles, m, mh->k, mh->seed, mh->first, sig);
+    minhash(shingles, m, mh->k, mh->seed, mh->first, mh->lkey, sig);
 }
 
 void nd_minhash_kperm(const uint64_t *shingles, size_t m, unsigned k, uint64_t seed, uint32_t *sig)

@@ -435,7 +435,7 @@ nd_reader *nd_reader_open(const char *const *inputs, size_t ninputs, const nd_re
 void nd_reader_free(nd_reader *r);
 
 /* Appends whole records to b (after clearing it) until about target bytes
- * are in it (at least one record).  Returns 1 when b holds records, 0 at the
+ * or 4096 records are in it (at least one record).  Returns 1 when b holds records, 0 at the
  * end of all inputs, or a negative neardup_status with err set (a decompression
  * error, a read error, a truncated compressed stream), naming the file. */
 int nd_reader_next(nd_reader *r, nd_batch *b, size_t target, nd_error *err);
