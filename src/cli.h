@@ -85,6 +85,10 @@ void nd_common_default(nd_common *c);
 int nd_cli_use_color(const nd_common *c);
 /* Handles a common option id; returns -1 when id is not a common one. */
 int nd_common_option(nd_common *c, int id, const char *arg);
+/* 0 when the --format given is one of list ("text|tsv|jsonl"), else 2 with
+ * a message naming cmd and list: an unsupported format is refused, never
+ * silently written as text. */
+int nd_check_format(const nd_common *c, const char *cmd, const char *list);
 /* The pipeline options and seeds the common options imply. */
 void nd_common_pipeline(const nd_common *c, nd_pipeline_opts *po, nd_seeds *seeds);
 
@@ -133,6 +137,7 @@ typedef struct {
     int metric;         /* ND_METRIC_* */
     unsigned distance;  /* SimHash: Hamming distance D */
     uint64_t max_df;    /* containment: shingles in more documents find no candidates */
+    int given_distance, given_max_df; /* -d / --max-df given: refused with a metric that ignores them */
     int exact_first;    /* dedup: group exact duplicates before LSH */
     int clusters_only;  /* dedup: only the clusters matter, not every pair (nd_pairs_opts.connect_only) */
     uint64_t exact_dups;/* documents that exactly duplicate an earlier one */
@@ -147,6 +152,11 @@ typedef struct {
     nd_pairs_stats ps;
     double t_start;
 } nd_job;
+
+/* Refuses (2, with a message) options this job's metric or mode would
+ * silently ignore: --exact beside another metric than jaccard, -d without
+ * simhash, --max-df without containment, --tmp without --memory. */
+int nd_job_check(const nd_job *j);
 
 /* Option rows (ids 95-96) and handler for bounded memory (cli_scale.c). */
 #define ND_OPT_MEMORY {"memory", 0, "SIZE", "bound memory: spill signatures and band records to sorted zstd runs beyond SIZE (512M, 2G; same output) (default unbounded)", 95}

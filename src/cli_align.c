@@ -71,6 +71,7 @@ int nd_cmd_align(int argc, char **argv)
                           "record each (or many, with --a-id / --b-id picking one: A and B may be the\n"
                           "same corpus, to show a pair that neardup overlap reported).",
                           align_opts, on_option, &c, &pos, &npos);
+    if (!rc && nd_check_format(&c.common, "align", "text|jsonl|html")) rc = 2;
     if (rc) {
         free(pos);
         return rc == 1 ? 0 : rc;

@@ -347,8 +347,10 @@ static int cmd_build(int argc, char **argv)
 static int lock_index(const char *path, int *fd)
 {
     struct stat a, b;
-    *fd = open(path, O_RDONLY);
+    *fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC); /* a fifo: no wait for a writer */
     if (*fd < 0) return NEARDUP_OK; /* nd_index_open reports it */
+    struct stat s;
+    if (fstat(*fd, &s) == 0 && !S_ISREG(s.st_mode)) return NEARDUP_OK; /* nd_index_open refuses it */
     if (flock(*fd, LOCK_EX | LOCK_NB))
         return nd_cli_error(NEARDUP_E_IO, "%s: another `neardup index add` is writing this index", path);
     if (fstat(*fd, &a) || stat(path, &b) || a.st_ino != b.st_ino || a.st_dev != b.st_dev)

@@ -116,14 +116,21 @@ static const char *id_of(const nd_corpus_info *ci, const nd_corpus_info *cr, uin
     return split && d >= split ? nd_corpus_id(cr, d - split) : nd_corpus_id(ci, d);
 }
 
-static void write_pair(FILE *f, int format, const nd_overlap_pair *p, const char *a, const char *b,
-                       const nd_doc_store *s, int color)
+static size_t id_len_of(const nd_corpus_info *ci, const nd_corpus_info *cr, uint64_t split, uint32_t d)
+{
+    return split && d >= split ? nd_corpus_id_len(cr, d - split) : nd_corpus_id_len(ci, d);
+}
+
+/* a, b: the ids (la, lb bytes: every byte kept); the text format prints
+ * them escaped (nd_id_text), JSONL as JSON strings.  -1: out of memory. */
+static int write_pair(FILE *f, int format, const nd_overlap_pair *p, const char *a, size_t la, const char *b,
+                       size_t lb, const nd_doc_store *s, int color)
 {
     if (format == ND_FMT_JSONL) {
         fputs("{\"a\": ", f);
-        nd_json_write_string(f, a, strlen(a));
+        nd_json_write_string(f, a, la);
         fputs(", \"b\": ", f);
-        nd_json_write_string(f, b, strlen(b));
+        nd_json_write_string(f, b, lb);
         fprintf(f, ", \"shared_words\": %llu, \"containment_a\": %.4g, \"containment_b\": %.4g, \"passages\": [",
                 (unsigned long long)p->shared_words, p->containment_a, p->containment_b);
         for (size_t i = 0; i < p->np; i++) {
@@ -132,13 +139,24 @@ static void write_pair(FILE *f, int format, const nd_overlap_pair *p, const char
             fputc('}', f);
         }
         fputs("]}\n", f);
-        return;
+        return 0;
     }
-    fprintf(f, "%s  %s  %llu shared words in %zu passage%s (containment %.3f / %.3f)\n", a, b,
+    char *ea = malloc(4 * la + 8), *eb = malloc(4 * lb + 8); /* 4 x: room for every escape */
+    if (!ea || !eb) {
+        free(ea);
+        free(eb);
+        return -1;
+    }
+    nd_id_text(ea, 4 * la + 8, a, la);
+    nd_id_text(eb, 4 * lb + 8, b, lb);
+    fprintf(f, "%s  %s  %llu shared words in %zu passage%s (containment %.3f / %.3f)\n", ea, eb,
             (unsigned long long)p->shared_words, p->np, p->np == 1 ? "" : "s", p->containment_a,
             p->containment_b);
     for (size_t i = 0; i < p->np; i++)
-        nd_print_passage_text(f, (unsigned)i + 1, &p->p[i], a, s->doc[p->a].text, b, s->doc[p->b].text, color);
+        nd_print_passage_text(f, (unsigned)i + 1, &p->p[i], ea, s->doc[p->a].text, eb, s->doc[p->b].text, color);
+    free(ea);
+    free(eb);
+    return 0;
 }
 
 /* What formats a streamed pair (nd_overlap_sink). */
@@ -152,8 +170,9 @@ typedef struct {
 static int format_pair(void *user, FILE *f, const nd_overlap_pair *p)
 {
     const pair_writer *w = user;
-    write_pair(f, w->format, p, id_of(w->ci, w->cr, w->split, p->a), id_of(w->ci, w->cr, w->split, p->b), w->s,
-               w->color);
+    if (write_pair(f, w->format, p, id_of(w->ci, w->cr, w->split, p->a), id_len_of(w->ci, w->cr, w->split, p->a),
+                   id_of(w->ci, w->cr, w->split, p->b), id_len_of(w->ci, w->cr, w->split, p->b), w->s, w->color))
+        return -1;
     return ferror(f) ? -1 : 0;
 }
 
@@ -201,6 +220,7 @@ int nd_cmd_overlap(int argc, char **argv)
                           "in more than --max-df documents (signatures, wire footers) are dropped as\n"
                           "boilerplate and counted. With --against, only input x reference pairs.",
                           overlap_opts, on_option, &c, &pos, &npos);
+    if (!rc && nd_check_format(&c.common, "overlap", "text|jsonl|html")) rc = 2;
     if (rc) {
         free(c.refs);
         free(pos);

@@ -281,16 +281,20 @@ static void batch_free(void *u, void *p)
 }
 
 /* One dup record, byte for byte the record `pairs` writes for (a, b). */
-static void put_pair(FILE *f, int format, const nd_doc *q, const char *ref, float jac)
+static void put_pair(FILE *f, int format, const nd_doc *q, const char *ref, size_t ref_len, float jac)
 {
     if (format == ND_FMT_JSONL) {
         fputs("{\"a\": ", f);
         nd_json_write_string(f, q->id, q->id_len);
         fputs(", \"b\": ", f);
-        nd_json_write_string(f, ref, strlen(ref));
+        nd_json_write_string(f, ref, ref_len);
         fprintf(f, ", \"jaccard\": %.6g}\n", (double)jac);
     } else {
-        fprintf(f, "%.4f  %.*s  %s\n", (double)jac, (int)q->id_len, q->id, ref);
+        fprintf(f, "%.4f  ", (double)jac);
+        nd_write_id(f, q->id, q->id_len);
+        fputs("  ", f);
+        nd_write_id(f, ref, ref_len);
+        putc('\n', f);
     }
 }
 
@@ -335,7 +339,7 @@ static int dup_doc(query_ctx *c, thread_state *ts, batch_out *b, const nd_doc *d
         /* float, compared in float: what `pairs` prints and compares */
         float j = (float)nd_minhash_jaccard(ts->sig, ix->sig + (size_t)r * ix->p.k, ix->p.k);
         if (j < c->threshold) continue;
-        put_pair(b->mem, c->o->common.format, d, nd_index_id(ix, r), j);
+        put_pair(b->mem, c->o->common.format, d, nd_index_id(ix, r), nd_index_id_len(ix, r), j);
         b->hits++;
     }
     return NEARDUP_OK;
@@ -411,14 +415,14 @@ static void mask_query(const nd_index *ix, const uint32_t *drop, size_t n, uint6
     }
 }
 
-static void put_overlap(FILE *f, const query_ctx *c, const nd_doc *q, const char *ref, const char *rtext,
-                        const nd_passage *p, size_t np, uint64_t shared, double ca, double cb)
+static void put_overlap(FILE *f, const query_ctx *c, const nd_doc *q, const char *ref, size_t ref_len,
+                        const char *rtext, const nd_passage *p, size_t np, uint64_t shared, double ca, double cb)
 {
     if (c->o->common.format == ND_FMT_JSONL) {
         fputs("{\"a\": ", f);
         nd_json_write_string(f, q->id, q->id_len);
         fputs(", \"b\": ", f);
-        nd_json_write_string(f, ref, strlen(ref));
+        nd_json_write_string(f, ref, ref_len);
         fprintf(f, ", \"shared_words\": %llu, \"containment_a\": %.4g, \"containment_b\": %.4g, \"passages\": [",
                 (unsigned long long)shared, ca, cb);
         for (size_t i = 0; i < np; i++) {
@@ -429,13 +433,17 @@ static void put_overlap(FILE *f, const query_ctx *c, const nd_doc *q, const char
         fputs("]}\n", f);
         return;
     }
-    fprintf(f, "%.*s  %s  %llu shared words in %zu passage%s (containment %.3f / %.3f)\n", (int)q->id_len, q->id,
-            ref, (unsigned long long)shared, np, np == 1 ? "" : "s", ca, cb);
-    /* the id may not be NUL-terminated in the parser's buffer */
-    char *qid = strndup(q->id, q->id_len);
+    /* escaped (nd_id_text: 4 bytes a byte at most); the query's id may not
+     * be NUL-terminated in the parser's buffer */
+    char *qid = malloc(4 * q->id_len + 8), *rid = malloc(4 * ref_len + 8);
+    if (qid) nd_id_text(qid, 4 * q->id_len + 8, q->id, q->id_len);
+    if (rid) nd_id_text(rid, 4 * ref_len + 8, ref, ref_len);
+    fprintf(f, "%s  %s  %llu shared words in %zu passage%s (containment %.3f / %.3f)\n", qid ? qid : "?",
+            rid ? rid : "?", (unsigned long long)shared, np, np == 1 ? "" : "s", ca, cb);
     for (size_t i = 0; i < np; i++)
-        nd_print_passage_text(f, (unsigned)i + 1, &p[i], qid ? qid : "?", q->text, ref, rtext, c->color);
+        nd_print_passage_text(f, (unsigned)i + 1, &p[i], qid ? qid : "?", q->text, rid ? rid : "?", rtext, c->color);
     free(qid);
+    free(rid);
 }
 
 static int overlap_doc(query_ctx *c, thread_state *ts, batch_out *b, const nd_doc *d, const nd_tokens *tok,
@@ -481,7 +489,7 @@ static int overlap_doc(query_ctx *c, thread_state *ts, batch_out *b, const nd_do
             uint64_t shared = 0;
             for (size_t k = 0; k < np; k++) shared += p[k].matches;
             double ca = nd_passage_coverage(p, np, 0, q.n), cb = nd_passage_coverage(p, np, 1, ts->rt.n);
-            if (!c->report) put_overlap(b->mem, c, d, nd_index_id(ix, r), text, p, np, shared, ca, cb);
+            if (!c->report) put_overlap(b->mem, c, d, nd_index_id(ix, r), nd_index_id_len(ix, r), text, p, np, shared, ca, cb);
             else if (html_keep(b, d, !kept++, r, &p, np, shared, ca, cb))
                 rc = nd_fail(err, NEARDUP_E_NOMEM, "out of memory keeping record %.200s for the report", d->id);
             b->hits++;

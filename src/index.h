@@ -147,6 +147,12 @@ static inline const char *nd_index_id(const nd_index *ix, uint64_t doc)
     return ix->id_bytes + ix->id_off[doc];
 }
 
+/* Its length (every byte kept, a NUL included: the terminator is not counted). */
+static inline size_t nd_index_id_len(const nd_index *ix, uint64_t doc)
+{
+    return ix->id_off[doc + 1] - ix->id_off[doc] - 1;
+}
+
 /* The band records with this key: returns how many, *first the first one.
  * Binary search over the sorted section. */
 size_t nd_index_band_lookup(const nd_index *ix, uint64_t key, const nd_band_rec **first);

@@ -477,15 +477,18 @@ void nd_reader_limit(nd_reader *r, size_t i, uint64_t lo, uint64_t hi, uint64_t 
 typedef struct {
     const char *id_field;   /* "id" */
     const char *text_field; /* "text" */
+    int lossy;              /* a raw control character inside a JSON string (invalid JSON) is
+                             * read as if escaped, and counted (nd_doc.ctrl), not an error */
 } nd_record_opts;
 
 /* A parsed document.  Strings point into memory owned by the parser handle
  * and stay valid until the next nd_record_parse on that handle. */
 typedef struct {
-    const char *id;
+    const char *id;    /* every byte kept: \u0000 included */
     size_t id_len;
     const char *text;
     size_t text_len;
+    size_t ctrl;       /* raw control characters read as escaped (lossy) */
 } nd_doc;
 
 typedef struct nd_record_parser nd_record_parser;
@@ -494,12 +497,22 @@ void nd_record_parser_free(nd_record_parser *p);
 
 /* Parses one raw record.  For a plain file, id = path and text = the bytes.
  * For JSONL, the id and text fields must exist and be strings; errors name
- * path:line and the field.  Returns NEARDUP_OK or NEARDUP_E_INPUT / _E_NOMEM. */
+ * path:line and the field; a raw control character (U+0000-U+001F) inside a
+ * string is invalid JSON, an error naming path:line:column (unless lossy).
+ * Returns NEARDUP_OK or NEARDUP_E_INPUT / _E_NOMEM. */
 int nd_record_parse(nd_record_parser *p, const nd_raw_record *rec, const char *bytes,
                     const char *path, nd_doc *out, nd_error *err);
 
 /* Writes s as a JSON string literal (quotes, escapes) to f. */
 int nd_json_write_string(FILE *f, const char *s, size_t len);
+/* Writes an id for text and TSV output, escaped as PostgreSQL's text format
+ * does (\\ \t \n \r, other control characters, DEL and invalid UTF-8 bytes
+ * as \xHH), so that a TSV line stays one line of fields and a terminal shows
+ * what is there.  Returns 0, or -1 if f failed. */
+int nd_write_id(FILE *f, const char *s, size_t len);
+/* The same escaping into buf (cap >= 8 bytes), for messages: at most about
+ * cap - 4 bytes, then "..."; always NUL-terminated.  Returns buf. */
+char *nd_id_text(char *buf, size_t cap, const char *s, size_t len);
 /* The same, with <, > and & also escaped (\u003c...), for JSON inside an
  * HTML <script> block, which no text can then close. */
 int nd_json_write_string_html(FILE *f, const char *s, size_t len);
