@@ -407,6 +407,28 @@ def main(argv=None):
         r = measure("dedup %s" % name, [binp, "dedup", corpus, "-o", o, "-j", "2"], R)
         var.append((name, opt, r))
 
+    # ---------------------------------------------------------------- short documents
+    # issue 19: per-document fixed costs. Generated documents of 1, 5 and 130 words (all distinct),
+    # dedup -j 1 and -j 2 in rounds; the figure is documents/s and the time a document takes against
+    # a 130-word one (1-word documents used to take 20x longer each: densification's k^2 probes).
+    short = []
+    short_docs = {1: 200000, 5: 200000, 130: 50000} if a.mode == "full" else {1: 20000, 5: 20000, 130: 5000}
+    print("short documents: dedup of %s documents of 1, 5, 130 words" % "/".join(
+        str(v) for v in short_docs.values()), flush=True)
+    sspecs = []
+    for words, docs in short_docs.items():
+        f = os.path.join(data, "short-%dw-%d.jsonl" % (words, docs))
+        if not os.path.exists(f):
+            with open(f + ".tmp", "w") as fo:
+                subprocess.run(["/usr/bin/python3", os.path.join(os.path.dirname(__file__), "gen_short.py"),
+                                str(words), str(docs)], stdout=fo, check=True)
+            os.replace(f + ".tmp", f)
+        for j in ("1", "2"):
+            sspecs.append(("dedup -j %s, %d-word docs" % (j, words), [nd, "dedup", f, "-o", o, "-j", j]))
+    sruns = measure_rounds(sspecs, max(R, 3))
+    for i, (words, docs) in enumerate(short_docs.items()):
+        short.append((words, docs, sruns[2 * i], sruns[2 * i + 1]))
+
     # ================================================================ report
     load1 = os.getloadavg()
     md.append("# neardup benchmark (`make bench`%s)\n" % (", QUICK=1" if a.mode == "quick" else ""))
@@ -591,6 +613,25 @@ def main(argv=None):
             rec("march", "news-40k", name, "wall / default", r.wall / d0)
         md.append("\n## Compiler flags (dedup news-40k.jsonl.zst -j 2, no --timings)\n")
         md.append(nc.md_table(["build", "OPT", "wall s", "MB/s", "wall / default"], rows))
+
+    if short:
+        long1 = [r1 for w, _, r1, _ in short if w == 130][0]
+        long_docs = [d for w, d, _, _ in short if w == 130][0]
+        rows = []
+        for words, docs, r1, r2 in short:
+            per = (r1.wall / docs) / (long1.wall / long_docs)
+            rows.append(["%d" % words, "%d" % docs, "%.2f" % r1.wall, "%.0f" % (docs / r1.wall),
+                         "%.0f" % (docs / r1.cpu), "%.2f" % r2.wall, "%.0f" % (docs / r2.wall),
+                         "%.2f / %.2f" % (r1.cpu, r2.cpu), "%.2f" % per, "%.0f" % (r1.rss_kb / 1024)])
+            item = "%d-word documents" % words
+            rec("short documents", "generated", item, "documents/s -j 1", docs / r1.wall, "docs/s")
+            rec("short documents", "generated", item, "documents/s per CPU second -j 1", docs / r1.cpu, "docs/s")
+            rec("short documents", "generated", item, "documents/s -j 2", docs / r2.wall, "docs/s")
+            rec("short documents", "generated", item, "time a document / 130-word document's", per)
+        md.append("\n## Short documents (issue 19; `bench/gen_short.py`, distinct documents, `dedup`)\n")
+        md.append(nc.md_table(["words", "documents", "-j 1 s", "docs/s -j 1", "docs/s per CPU s -j 1",
+                               "-j 2 s", "docs/s -j 2", "CPU s -j 1 / -j 2",
+                               "time a doc / a 130-word doc's (-j 1)", "peak RSS MB -j 1"], rows))
 
     if big:
         bigf, bwc, bd, bp, bdocs, fr = big

@@ -77,6 +77,8 @@ int main(int argc, char **argv)
     if (load(argv[1], &t)) return 1;
     nd_seeds s;
     nd_seeds_from_seed(&s, ND_DEFAULT_SEED);
+    nd_minhasher *mh = nd_minhasher_new(128, s.sketch_seed); /* what the commands run */
+    if (!mh) return 1;
     nd_tokenizer *tk = nd_tokenizer_create(s.token_seed, 1), *tk_base = nd_tokenizer_create(s.token_seed, 1);
     nd_tokenizer_simd(tk_base, ND_SIMD_BASE);
     nd_tokens tok = {0};
@@ -115,7 +117,7 @@ int main(int argc, char **argv)
                     break;
                 case SHINGLE_BASE: nd_shingle_simd(all + toff[d], nt, 5, s.shingle_seed, sh + pos, ND_SIMD_BASE); break;
                 case SHINGLE: nd_shingle(all + toff[d], nt, 5, s.shingle_seed, sh + pos); break;
-                case MINHASH: nd_minhash(sh + pos, m, 128, s.sketch_seed, sig); break;
+                case MINHASH: nd_minhash_sig(mh, sh + pos, m, sig); break;
                 case DIGEST: nd_digest_tokens(&view, dg); break;
                 }
                 pos += m;
@@ -139,6 +141,7 @@ int main(int argc, char **argv)
     nd_tokens_free(&tok);
     nd_tokenizer_free(tk);
     nd_tokenizer_free(tk_base);
+    nd_minhasher_free(mh);
     free(sh);
     free(all);
     free(toff);

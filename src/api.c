@@ -52,6 +52,7 @@ struct neardup_sketcher {
     nd_tokens tok;
     uint64_t *sh;
     size_t sh_cap;
+    nd_minhasher *mh;
 };
 
 neardup_sketcher *neardup_sketcher_create(const neardup_params *p)
@@ -62,7 +63,8 @@ neardup_sketcher *neardup_sketcher_create(const neardup_params *p)
     if (!s) return NULL;
     s->p = *p;
     s->p.key = NULL; /* never kept: the derived seeds are */
-    if (seeds_for(p, &s->seeds) || !(s->tk = tokenizer_for(p, &s->seeds))) {
+    if (seeds_for(p, &s->seeds) || !(s->tk = tokenizer_for(p, &s->seeds)) ||
+        !(s->mh = nd_minhasher_new(p->k, s->seeds.sketch_seed))) {
         neardup_sketcher_free(s);
         return NULL;
     }
@@ -73,6 +75,7 @@ void neardup_sketcher_free(neardup_sketcher *s)
 {
     if (!s) return;
     nd_tokenizer_free(s->tk);
+    nd_minhasher_free(s->mh);
     nd_tokens_free(&s->tok);
     free(s->sh);
     sodium_memzero(&s->seeds, sizeof s->seeds);
@@ -91,7 +94,7 @@ int neardup_sketch(neardup_sketcher *s, const char *text, size_t len, uint32_t *
     size_t m = nd_shingle_count(s->tok.n, s->p.ngram);
     if (nd_grow((void **)&s->sh, &s->sh_cap, m ? m : 1, sizeof *s->sh)) return NEARDUP_E_NOMEM;
     nd_shingle(s->tok.hash, s->tok.n, s->p.ngram, s->seeds.shingle_seed, s->sh);
-    nd_minhash(s->sh, m, s->p.k, s->seeds.sketch_seed, sig);
+    nd_minhash_sig(s->mh, s->sh, m, sig);
     if (nshingles) *nshingles = m;
     return NEARDUP_OK;
 }

@@ -87,6 +87,10 @@ void nd_common_default(nd_common *c);
 int nd_cli_use_color(const nd_common *c);
 /* Handles a common option id; returns -1 when id is not a common one. */
 int nd_common_option(nd_common *c, int id, const char *arg);
+/* 0 when the --format given is one of list ("text|tsv|jsonl"), else 2 with
+ * a message naming cmd and list: an unsupported format is refused, never
+ * silently written as text. */
+int nd_check_format(const nd_common *c, const char *cmd, const char *list);
 /* The pipeline options and seeds the common options imply. */
 void nd_common_pipeline(const nd_common *c, nd_pipeline_opts *po, nd_seeds *seeds);
 
@@ -135,6 +139,7 @@ typedef struct {
     int metric;         /* ND_METRIC_* */
     unsigned distance;  /* SimHash: Hamming distance D */
     uint64_t max_df;    /* containment: shingles in more documents find no candidates */
+    int given_distance, given_max_df; /* -d / --max-df given: refused with a metric that ignores them */
     int exact_first;    /* dedup: group exact duplicates before LSH */
     int clusters_only;  /* dedup: only the clusters matter, not every pair (nd_pairs_opts.connect_only) */
     uint64_t exact_dups;/* documents that exactly duplicate an earlier one */
@@ -149,6 +154,11 @@ typedef struct {
     nd_pairs_stats ps;
     double t_start;
 } nd_job;
+
+/* Refuses (2, with a message) options this job's metric or mode would
+ * silently ignore: --exact beside another metric than jaccard, -d without
+ * simhash, --max-df without containment, --tmp without --memory. */
+int nd_job_check(const nd_job *j);
 
 /* Option rows (ids 95-96) and handler for bounded memory (cli_scale.c). */
 #define ND_OPT_MEMORY {"memory", 0, "SIZE", "bound memory: spill signatures and band records to sorted zstd runs beyond SIZE (512M, 2G; same output) (default unbounded)", 95}
@@ -202,10 +212,11 @@ void nd_print_passage_text(FILE *f, unsigned i, const nd_passage *p, const char 
                            const char *b_id, const char *b_text, int color, const nd_passage_marks *m);
 /* A pair sharing passages as overlap prints it: a JSONL record
  * {"a", "b", "shared_words", "containment_a", "containment_b", "passages"},
- * or text (a line for the pair, then each passage; with color and both
- * texts' words wa, wb, edited words marked). */
-void nd_print_pair(FILE *f, int format, const nd_overlap_pair *p, const char *a, const char *b, const char *a_text,
-                   const char *b_text, const nd_doc_words *wa, const nd_doc_words *wb, int color);
+ * or text (a line for the pair, ids escaped, then each passage; with color
+ * and both texts' words wa, wb, edited words marked).  a, b: the ids (la, lb
+ * bytes, every byte kept).  Returns 0, or -1 when out of memory. */
+int nd_print_pair(FILE *f, int format, const nd_overlap_pair *p, const char *a, size_t la, const char *b, size_t lb,
+                  const char *a_text, const char *b_text, const nd_doc_words *wa, const nd_doc_words *wb, int color);
 
 /* The HTML report of pairs of a document store (overlap, align --pairs):
  * every document in a pair once, the pairs with their passages and edited

@@ -81,6 +81,7 @@ int nd_cmd_align(int argc, char **argv)
                           "same corpus, to show a pair that neardup overlap reported). With --pairs,\n"
                           "every pair of FILE, on all threads, as overlap's pair records.",
                           align_opts, on_option, &c, &pos, &npos);
+    if (!rc && nd_check_format(&c.common, "align", "text|jsonl|html")) rc = 2;
     if (rc) {
         free(pos);
         return rc == 1 ? 0 : rc;

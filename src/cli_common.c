@@ -220,6 +220,16 @@ void nd_common_default(nd_common *c)
     c->rec.text_field = "text";
 }
 
+int nd_check_format(const nd_common *c, const char *cmd, const char *list)
+{
+    static const char *const names[] = {"text", "tsv", "jsonl", "html"};
+    const char *name = names[c->format], *p = list;
+    size_t n = strlen(name);
+    for (; (p = strstr(p, name)) != NULL; p += n)
+        if ((p == list || p[-1] == '|') && (p[n] == '|' || p[n] == '\0')) return 0;
+    return nd_cli_error(NEARDUP_E_USAGE, "--format %s: %s writes %s", name, cmd, list);
+}
+
 int nd_common_option(nd_common *c, int id, const char *arg)
 {
     unsigned long u;
@@ -292,6 +302,7 @@ void nd_common_pipeline(const nd_common *c, nd_pipeline_opts *po, nd_seeds *seed
     nd_pipeline_opts_default(po);
     po->threads = c->threads;
     po->rec = c->rec;
+    po->rec.lossy = c->lossy;
     po->lossy = c->lossy;
     po->skip_bad = c->skip_bad;
     po->token_seed = seeds->token_seed;
@@ -320,6 +331,9 @@ void nd_cli_print_skips(const nd_corpus_info *ci)
     if (ci->replaced_bytes)
         fprintf(stderr, "neardup: --lossy: %llu invalid UTF-8 byte%s treated as word separators\n",
                 (unsigned long long)ci->replaced_bytes, ci->replaced_bytes == 1 ? "" : "s");
+    if (ci->ctrl_chars)
+        fprintf(stderr, "neardup: --lossy: %llu raw control character%s inside JSON strings read as escaped "
+                "(word separators in texts)\n", (unsigned long long)ci->ctrl_chars, ci->ctrl_chars == 1 ? "" : "s");
     if (!ci->skipped_n) return;
     fprintf(stderr, "neardup: skipped %llu bad record%s:\n", (unsigned long long)ci->skipped_n,
             ci->skipped_n == 1 ? "" : "s");

@@ -74,9 +74,8 @@ static int write_batch(const nd_job *j, const uint32_t *rep, const nd_batch *b, 
             run = rec->off;
             run_end = rec->off + rec->len + 1;
         } else {
-            const char *id = nd_corpus_id(&j->ci, *r);
             fputs("{\"id\": ", out);
-            nd_json_write_string(out, id, strlen(id));
+            nd_json_write_string(out, nd_corpus_id(&j->ci, *r), nd_corpus_id_len(&j->ci, *r));
             fputs(", \"text\": ", out);
             nd_json_write_string(out, b->buf + rec->off, rec->len);
             fputs("}\n", out);
@@ -201,14 +200,12 @@ static int write_clusters(const nd_job *j, const uint32_t *rep, FILE *f)
     }
     for (uint64_t i = 0; i < n; i++) {
         if (rep[i] != i || next[i] == UINT32_MAX) continue;
-        const char *id = nd_corpus_id(&j->ci, i);
         fputs("{\"kept\": ", f);
-        nd_json_write_string(f, id, strlen(id));
+        nd_json_write_string(f, nd_corpus_id(&j->ci, i), nd_corpus_id_len(&j->ci, i));
         fputs(", \"members\": [", f);
         for (uint32_t m = (uint32_t)i; m != UINT32_MAX; m = next[m]) {
             if (m != i) fputs(", ", f);
-            id = nd_corpus_id(&j->ci, m);
-            nd_json_write_string(f, id, strlen(id));
+            nd_json_write_string(f, nd_corpus_id(&j->ci, m), nd_corpus_id_len(&j->ci, m));
         }
         fputs("]}\n", f);
     }
@@ -313,6 +310,7 @@ int nd_cmd_dedup(int argc, char **argv)
                           "and keep the first document of each cluster in input order. Kept JSONL records are\n"
                           "copied unchanged; plain files become {\"id\": PATH, \"text\": ...}.",
                           dedup_opts, on_option, &c, &pos, &npos);
+    if (!rc && nd_job_check(&c.job)) rc = 2;
     if (rc) {
         free(pos);
         return rc == 1 ? 0 : 2;

@@ -107,6 +107,7 @@ typedef struct {
     uint64_t *ash, *ahash; /* anchor n-grams in text order, winnowed hashes */
     uint32_t *apos;
     size_t acap;
+    nd_minhasher *mh;
 } thread_state;
 
 typedef struct {
@@ -118,16 +119,24 @@ typedef struct {
     double t_compress;
 } build_ctx;
 
-static void *thread_init(void *u) { return calloc(1, sizeof(thread_state)); }
-
 static void thread_free(void *u, void *p)
 {
     thread_state *ts = p;
+    if (!ts) return;
+    nd_minhasher_free(ts->mh);
     free(ts->sh);
     free(ts->ash);
     free(ts->ahash);
     free(ts->apos);
     free(ts);
+}
+
+static void *thread_init(void *u)
+{
+    const build_ctx *c = u;
+    thread_state *ts = calloc(1, sizeof(thread_state));
+    if (ts && !(ts->mh = nd_minhasher_new(c->p.k, c->seeds.sketch_seed))) thread_free(u, ts), ts = NULL;
+    return ts;
 }
 
 static void *batch_init(void *u) { return calloc(1, sizeof(batch_out)); }
@@ -189,7 +198,7 @@ static int index_doc(void *u, void *tsp, void *bop, uint64_t doc, const nd_doc *
         nd_grow((void **)&b->ids, &b->ids_cap, b->ids_len + d->id_len, 1))
         return nd_fail(err, NEARDUP_E_NOMEM, "out of memory indexing record %s", d->id);
     doc_meta *m = &b->meta[b->n];
-    if (nd_index_sketch(tok, c->p.ngram, k, &c->seeds, &ts->sh, &ts->cap, b->sig + b->n * k, &m->nsh))
+    if (nd_index_sketch(tok, c->p.ngram, k, &c->seeds, ts->mh, &ts->sh, &ts->cap, b->sig + b->n * k, &m->nsh))
         return nd_fail(err, NEARDUP_E_NOMEM, "out of memory sketching record %s", d->id);
     m->anc_off = b->nanc;
     m->nanc = 0;
@@ -338,8 +347,10 @@ static int cmd_build(int argc, char **argv)
 static int lock_index(const char *path, int *fd)
 {
     struct stat a, b;
-    *fd = open(path, O_RDONLY);
+    *fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC); /* a fifo: no wait for a writer */
     if (*fd < 0) return NEARDUP_OK; /* nd_index_open reports it */
+    struct stat s;
+    if (fstat(*fd, &s) == 0 && !S_ISREG(s.st_mode)) return NEARDUP_OK; /* nd_index_open refuses it */
     if (flock(*fd, LOCK_EX | LOCK_NB))
         return nd_cli_error(NEARDUP_E_IO, "%s: another `neardup index add` is writing this index", path);
     if (fstat(*fd, &a) || stat(path, &b) || a.st_ino != b.st_ino || a.st_dev != b.st_dev)

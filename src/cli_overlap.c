@@ -122,6 +122,12 @@ static nd_doc_words store_words(const nd_doc_store *s, uint32_t d)
     return (nd_doc_words){s->doc[d].id, NULL, &s->doc[d].span};
 }
 
+static size_t id_len_of(const nd_corpus_info *ci, const nd_corpus_info *cr, uint64_t split, uint32_t d)
+{
+    return split && d >= split ? nd_corpus_id_len(cr, d - split) : nd_corpus_id_len(ci, d);
+}
+}
+
 /* What formats a streamed pair (nd_overlap_sink). */
 typedef struct {
     int format, color;
@@ -134,8 +140,10 @@ static int format_pair(void *user, FILE *f, const nd_overlap_pair *p)
 {
     const pair_writer *w = user;
     nd_doc_words wa = store_words(w->s, p->a), wb = store_words(w->s, p->b);
-    nd_print_pair(f, w->format, p, id_of(w->ci, w->cr, w->split, p->a), id_of(w->ci, w->cr, w->split, p->b),
-                  w->s->doc[p->a].text, w->s->doc[p->b].text, &wa, &wb, w->color);
+    if (nd_print_pair(f, w->format, p, id_of(w->ci, w->cr, w->split, p->a), id_len_of(w->ci, w->cr, w->split, p->a),
+                      id_of(w->ci, w->cr, w->split, p->b), id_len_of(w->ci, w->cr, w->split, p->b),
+                      w->s->doc[p->a].text, w->s->doc[p->b].text, &wa, &wb, w->color))
+        return -1;
     return ferror(f) ? -1 : 0;
 }
 
@@ -184,6 +192,7 @@ int nd_cmd_overlap(int argc, char **argv)
                           "in more than --max-df documents (signatures, wire footers) are dropped as\n"
                           "boilerplate and counted. With --against, only input x reference pairs.",
                           overlap_opts, on_option, &c, &pos, &npos);
+    if (!rc && nd_check_format(&c.common, "overlap", "text|jsonl|html")) rc = 2;
     if (rc) {
         free(c.refs);
         free(pos);

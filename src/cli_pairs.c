@@ -51,13 +51,29 @@ int nd_job_option(nd_job *j, int id, const char *arg)
     case 91:
         if (nd_cli_uint("--distance", arg, 0, 16, &v)) return 2;
         j->distance = (unsigned)v;
+        j->given_distance = 1;
         return 0;
     case 92:
         if (nd_cli_uint("--max-df", arg, 2, 4294967295UL, &v)) return 2;
         j->max_df = v;
+        j->given_max_df = 1;
         return 0;
     default: return -1;
     }
+}
+
+int nd_job_check(const nd_job *j)
+{
+    if (j->exact && j->metric != ND_METRIC_JACCARD)
+        return nd_cli_error(NEARDUP_E_USAGE, "--exact verifies MinHash estimates: it goes with --metric jaccard "
+                            "(exact and containment are exact already; simhash has no Jaccard to verify)");
+    if (j->given_distance && j->metric != ND_METRIC_SIMHASH)
+        return nd_cli_error(NEARDUP_E_USAGE, "-d/--distance is SimHash's Hamming distance: it needs --metric simhash");
+    if (j->given_max_df && j->metric != ND_METRIC_CONTAINMENT)
+        return nd_cli_error(NEARDUP_E_USAGE, "--max-df bounds containment's shingle index: it needs --metric containment");
+    if (j->tmpdir && !j->memory)
+        return nd_cli_error(NEARDUP_E_USAGE, "--tmp is where --memory spills: give --memory SIZE too");
+    return 0;
 }
 
 const char *nd_job_score_name(const nd_job *j)
@@ -228,26 +244,33 @@ void nd_job_free(nd_job *j)
     free(j->pairs);
 }
 
-static void write_pair(FILE *f, int format, const char *name, const char *a, const char *b,
-                       const nd_scored_pair *p)
+/* Ids keep every byte: JSON escapes them; text and TSV escape control
+ * characters (nd_write_id), so a TSV line stays one record of 3 fields. */
+static void write_pair(FILE *f, int format, const char *name, const nd_corpus_info *ci, const nd_scored_pair *p)
 {
+    const char *a = nd_corpus_id(ci, p->a), *b = nd_corpus_id(ci, p->b);
+    size_t la = nd_corpus_id_len(ci, p->a), lb = nd_corpus_id_len(ci, p->b);
     char score[32];
     if (p->hamming >= 0) snprintf(score, sizeof score, "%d", p->hamming);
     else snprintf(score, sizeof score, "%.6g", p->score);
-    switch (format) {
-    case ND_FMT_JSONL:
+    if (format == ND_FMT_JSONL) {
         fputs("{\"a\": ", f);
-        nd_json_write_string(f, a, strlen(a));
+        nd_json_write_string(f, a, la);
         fputs(", \"b\": ", f);
-        nd_json_write_string(f, b, strlen(b));
+        nd_json_write_string(f, b, lb);
         fprintf(f, ", \"%s\": %s}\n", name, score);
-        break;
-    case ND_FMT_TSV: fprintf(f, "%s\t%s\t%s\n", a, b, score); break;
-    default:
-        if (p->hamming >= 0) fprintf(f, "d=%d  %s  %s\n", p->hamming, a, b);
-        else fprintf(f, "%.4f  %s  %s\n", p->score, a, b);
-        break;
+        return;
     }
+    const char *sep = format == ND_FMT_TSV ? "\t" : "  ";
+    if (format != ND_FMT_TSV) {
+        if (p->hamming >= 0) fprintf(f, "d=%d  ", p->hamming);
+        else fprintf(f, "%.4f  ", p->score);
+    }
+    nd_write_id(f, a, la);
+    fputs(sep, f);
+    nd_write_id(f, b, lb);
+    if (format == ND_FMT_TSV) fprintf(f, "\t%s", score);
+    putc('\n', f);
 }
 
 int nd_cmd_pairs(int argc, char **argv)
@@ -262,6 +285,7 @@ int nd_cmd_pairs(int argc, char **argv)
                           "order: a before b, sorted by a then b. INPUT: files, directories, .jsonl/.ndjson\n"
                           "(optionally .gz or .zst), or - for JSONL on standard input.",
                           pairs_opts, on_option, &j, &pos, &npos);
+    if (!rc && (nd_check_format(&j.common, "pairs", "text|tsv|jsonl") || nd_job_check(&j))) rc = 2;
     if (rc) {
         free(pos);
         return rc == 1 ? 0 : 2;
@@ -276,8 +300,7 @@ int nd_cmd_pairs(int argc, char **argv)
         const char *name = nd_job_score_name(&j);
         if (j.common.format == ND_FMT_TSV) fprintf(out.f, "a\tb\t%s\n", name);
         for (size_t i = 0; i < j.npairs; i++)
-            write_pair(out.f, j.common.format, name, nd_corpus_id(&j.ci, j.pairs[i].a),
-                       nd_corpus_id(&j.ci, j.pairs[i].b), &j.pairs[i]);
+            write_pair(out.f, j.common.format, name, &j.ci, &j.pairs[i]);
         if ((rc = nd_out_commit(&out, &err))) rc = nd_cli_error(rc, "%s", err.msg);
     }
     if (!rc) {

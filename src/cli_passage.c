@@ -83,14 +83,14 @@ void nd_print_passage_text(FILE *f, unsigned i, const nd_passage *p, const char 
     fprintf(f, "%s\"\n", off);
 }
 
-void nd_print_pair(FILE *f, int format, const nd_overlap_pair *p, const char *a, const char *b, const char *a_text,
-                   const char *b_text, const nd_doc_words *wa, const nd_doc_words *wb, int color)
+int nd_print_pair(FILE *f, int format, const nd_overlap_pair *p, const char *a, size_t la, const char *b, size_t lb,
+                  const char *a_text, const char *b_text, const nd_doc_words *wa, const nd_doc_words *wb, int color)
 {
     if (format == ND_FMT_JSONL) {
         fputs("{\"a\": ", f);
-        nd_json_write_string(f, a, strlen(a));
+        nd_json_write_string(f, a, la);
         fputs(", \"b\": ", f);
-        nd_json_write_string(f, b, strlen(b));
+        nd_json_write_string(f, b, lb);
         fprintf(f, ", \"shared_words\": %llu, \"containment_a\": %.4g, \"containment_b\": %.4g, \"passages\": [",
                 (unsigned long long)p->shared_words, p->containment_a, p->containment_b);
         for (size_t i = 0; i < p->np; i++) {
@@ -99,16 +99,28 @@ void nd_print_pair(FILE *f, int format, const nd_overlap_pair *p, const char *a,
             fputc('}', f);
         }
         fputs("]}\n", f);
-        return;
+        return 0;
     }
-    fprintf(f, "%s  %s  %llu shared words in %zu passage%s (containment %.3f / %.3f)\n", a, b,
+    /* ids escaped (nd_id_text: 4 bytes a byte at most) */
+    char *ea = malloc(4 * la + 8), *eb = malloc(4 * lb + 8);
+    if (!ea || !eb) {
+        free(ea);
+        free(eb);
+        return -1;
+    }
+    nd_id_text(ea, 4 * la + 8, a, la);
+    nd_id_text(eb, 4 * lb + 8, b, lb);
+    fprintf(f, "%s  %s  %llu shared words in %zu passage%s (containment %.3f / %.3f)\n", ea, eb,
             (unsigned long long)p->shared_words, p->np, p->np == 1 ? "" : "s", p->containment_a,
             p->containment_b);
     for (size_t i = 0; i < p->np; i++) {
         nd_passage_marks m = {0};
         /* the edited words are marked in colour only (without, the excerpts stay the texts' own bytes) */
         int marked = color && wa && wb && !nd_passage_marks_make(&p->p[i], wa, wb, NULL, &m);
-        nd_print_passage_text(f, (unsigned)i + 1, &p->p[i], a, a_text, b, b_text, color, marked ? &m : NULL);
+        nd_print_passage_text(f, (unsigned)i + 1, &p->p[i], ea, a_text, eb, b_text, color, marked ? &m : NULL);
         nd_passage_marks_free(&m);
     }
+    free(ea);
+    free(eb);
+    return 0;
 }

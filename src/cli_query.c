@@ -139,6 +139,7 @@ typedef struct {
     size_t acap;
     uint64_t *qh;           /* the query's token hashes, boilerplate masked */
     size_t qh_cap;
+    nd_minhasher *mh;       /* --mode dup */
 } thread_state;
 
 typedef struct {
@@ -209,7 +210,9 @@ static void *thread_init(void *u)
     if (!ts) return NULL;
     ts->sig = malloc(c->ix->p.k * sizeof *ts->sig);
     ts->keys = malloc(c->ix->p.bands * sizeof *ts->keys);
-    if (!ts->sig || !ts->keys) {
+    ts->mh = c->o->mode == MODE_OVERLAP ? NULL : nd_minhasher_new(c->ix->p.k, c->seeds.sketch_seed);
+    if (!ts->sig || !ts->keys || (c->o->mode != MODE_OVERLAP && !ts->mh)) {
+        nd_minhasher_free(ts->mh);
         free(ts->sig);
         free(ts->keys);
         free(ts);
@@ -223,6 +226,7 @@ static void *thread_init(void *u)
         if (!ts->tk || !ts->tx) {
             nd_tokenizer_free(ts->tk);
             nd_index_texts_free(ts->tx);
+            nd_minhasher_free(ts->mh);
             free(ts->sig);
             free(ts->keys);
             free(ts);
@@ -235,6 +239,7 @@ static void *thread_init(void *u)
 static void thread_free(void *u, void *p)
 {
     thread_state *ts = p;
+    nd_minhasher_free(ts->mh);
     free(ts->sh);
     free(ts->sig);
     free(ts->keys);
@@ -291,16 +296,20 @@ static void batch_free(void *u, void *p)
 }
 
 /* One dup record, byte for byte the record `pairs` writes for (a, b). */
-static void put_pair(FILE *f, int format, const nd_doc *q, const char *ref, float jac)
+static void put_pair(FILE *f, int format, const nd_doc *q, const char *ref, size_t ref_len, float jac)
 {
     if (format == ND_FMT_JSONL) {
         fputs("{\"a\": ", f);
         nd_json_write_string(f, q->id, q->id_len);
         fputs(", \"b\": ", f);
-        nd_json_write_string(f, ref, strlen(ref));
+        nd_json_write_string(f, ref, ref_len);
         fprintf(f, ", \"jaccard\": %.6g}\n", (double)jac);
     } else {
-        fprintf(f, "%.4f  %.*s  %s\n", (double)jac, (int)q->id_len, q->id, ref);
+        fprintf(f, "%.4f  ", (double)jac);
+        nd_write_id(f, q->id, q->id_len);
+        fputs("  ", f);
+        nd_write_id(f, ref, ref_len);
+        putc('\n', f);
     }
 }
 
@@ -336,7 +345,7 @@ static int dup_doc(query_ctx *c, thread_state *ts, batch_out *b, const nd_doc *d
     const nd_index *ix = c->ix;
     uint32_t nsh;
     size_t n;
-    if (nd_index_sketch(tok, ix->p.ngram, ix->p.k, &c->seeds, &ts->sh, &ts->sh_cap, ts->sig, &nsh))
+    if (nd_index_sketch(tok, ix->p.ngram, ix->p.k, &c->seeds, ts->mh, &ts->sh, &ts->sh_cap, ts->sig, &nsh))
         return nd_fail(err, NEARDUP_E_NOMEM, "out of memory sketching record %s", d->id);
     if (!nsh) return NEARDUP_OK; /* empty documents never pair, as in `pairs` */
     if (candidates(c, ts, &n)) return nd_fail(err, NEARDUP_E_NOMEM, "out of memory for candidates");
@@ -345,7 +354,7 @@ static int dup_doc(query_ctx *c, thread_state *ts, batch_out *b, const nd_doc *d
         /* float, compared in float: what `pairs` prints and compares */
         float j = (float)nd_minhash_jaccard(ts->sig, ix->sig + (size_t)r * ix->p.k, ix->p.k);
         if (j < c->threshold) continue;
-        put_pair(b->mem, c->o->common.format, d, nd_index_id(ix, r), j);
+        put_pair(b->mem, c->o->common.format, d, nd_index_id(ix, r), nd_index_id_len(ix, r), j);
         b->hits++;
     }
     return NEARDUP_OK;
@@ -421,15 +430,15 @@ static void mask_query(const nd_index *ix, const uint32_t *drop, size_t n, uint6
     }
 }
 
-static void put_overlap(FILE *f, const query_ctx *c, const nd_doc *q, const char *ref, const char *rtext,
-                        const nd_passage *p, size_t np, uint64_t shared, double ca, double cb, const nd_doc_words *wq,
-                        const nd_doc_words *wr)
+static void put_overlap(FILE *f, const query_ctx *c, const nd_doc *q, const char *ref, size_t ref_len,
+                        const char *rtext, const nd_passage *p, size_t np, uint64_t shared, double ca, double cb,
+                        const nd_doc_words *wq, const nd_doc_words *wr)
 {
     if (c->o->common.format == ND_FMT_JSONL) {
         fputs("{\"a\": ", f);
         nd_json_write_string(f, q->id, q->id_len);
         fputs(", \"b\": ", f);
-        nd_json_write_string(f, ref, strlen(ref));
+        nd_json_write_string(f, ref, ref_len);
         fprintf(f, ", \"shared_words\": %llu, \"containment_a\": %.4g, \"containment_b\": %.4g, \"passages\": [",
                 (unsigned long long)shared, ca, cb);
         for (size_t i = 0; i < np; i++) {
@@ -440,18 +449,22 @@ static void put_overlap(FILE *f, const query_ctx *c, const nd_doc *q, const char
         fputs("]}\n", f);
         return;
     }
-    fprintf(f, "%.*s  %s  %llu shared words in %zu passage%s (containment %.3f / %.3f)\n", (int)q->id_len, q->id,
-            ref, (unsigned long long)shared, np, np == 1 ? "" : "s", ca, cb);
-    /* the id may not be NUL-terminated in the parser's buffer */
-    char *qid = strndup(q->id, q->id_len);
+    /* escaped (nd_id_text: 4 bytes a byte at most); the query's id may not
+     * be NUL-terminated in the parser's buffer */
+    char *qid = malloc(4 * q->id_len + 8), *rid = malloc(4 * ref_len + 8);
+    if (qid) nd_id_text(qid, 4 * q->id_len + 8, q->id, q->id_len);
+    if (rid) nd_id_text(rid, 4 * ref_len + 8, ref, ref_len);
+    fprintf(f, "%s  %s  %llu shared words in %zu passage%s (containment %.3f / %.3f)\n", qid ? qid : "?",
+            rid ? rid : "?", (unsigned long long)shared, np, np == 1 ? "" : "s", ca, cb);
     for (size_t i = 0; i < np; i++) {
         nd_passage_marks m = {0};
         int marked = c->color && !nd_passage_marks_make(&p[i], wq, wr, NULL, &m);
-        nd_print_passage_text(f, (unsigned)i + 1, &p[i], qid ? qid : "?", q->text, ref, rtext, c->color,
+        nd_print_passage_text(f, (unsigned)i + 1, &p[i], qid ? qid : "?", q->text, rid ? rid : "?", rtext, c->color,
                               marked ? &m : NULL);
         nd_passage_marks_free(&m);
     }
     free(qid);
+    free(rid);
 }
 
 static int overlap_doc(query_ctx *c, thread_state *ts, batch_out *b, const nd_doc *d, const nd_tokens *tok,
@@ -497,7 +510,9 @@ static int overlap_doc(query_ctx *c, thread_state *ts, batch_out *b, const nd_do
             for (size_t k = 0; k < np; k++) shared += p[k].matches;
             double ca = nd_passage_coverage(p, np, 0, q.n), cb = nd_passage_coverage(p, np, 1, ts->rt.n);
             nd_doc_words wq = {qid, q.span, NULL}, wr = {rid, ts->rt.span, NULL};
-            if (!c->report) put_overlap(b->mem, c, d, nd_index_id(ix, r), text, p, np, shared, ca, cb, &wq, &wr);
+            if (!c->report)
+                put_overlap(b->mem, c, d, nd_index_id(ix, r), nd_index_id_len(ix, r), text, p, np, shared, ca, cb, &wq,
+                            &wr);
             else if (html_keep(b, d, !kept++, r, &p, np, shared, ca, cb, &wq, &wr))
                 rc = nd_fail(err, NEARDUP_E_NOMEM, "out of memory keeping record %.200s for the report", d->id);
             b->hits++;

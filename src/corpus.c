@@ -70,6 +70,8 @@ struct nd_reader {
     size_t raw_pos, raw_len;
     z_stream z;
     int z_ready, z_end; /* z_end: at a gzip member boundary */
+    uint64_t z_before;  /* compressed bytes of the gzip members before the current one
+                         * (inflateReset zeroes total_in: errors said "at byte ~2") */
     ZSTD_DCtx *zd;
     size_t zret;  /* last ZSTD_decompressStream result: 0 at a frame boundary */
     int flush;    /* the decoder filled its output and may hold more */
@@ -153,6 +155,16 @@ static const char *kind_name(mode_t m)
 
 static int walk(nd_reader *r, const char *dir, const struct stat *st, dir_stack *ds, nd_error *err);
 
+/* The status of a failed stat, open or access of an input: a file that is
+ * missing, a dangling or looping link, a permission are the user's input
+ * (exit 2), inside a directory as on the command line; the rest is the
+ * system's (exit 1). */
+static int input_errno_code(int e)
+{
+    return e == ENOENT || e == ENOTDIR || e == EACCES || e == ELOOP || e == ENAMETOOLONG ? NEARDUP_E_INPUT
+                                                                                          : NEARDUP_E_IO;
+}
+
 /* One directory entry: recurse, add, or refuse. */
 static int walk_entry(nd_reader *r, DIR *d, const char *dir, const char *name, dir_stack *ds,
                       nd_error *err)
@@ -162,8 +174,9 @@ static int walk_entry(nd_reader *r, DIR *d, const char *dir, const char *name, d
     struct stat st;
     int rc = NEARDUP_OK;
     if (fstatat(dirfd(d), name, &st, ds->follow ? 0 : AT_SYMLINK_NOFOLLOW) != 0)
-        rc = nd_fail(err, NEARDUP_E_IO, "%s: cannot stat: %s%s", path, strerror(errno),
-                     errno == ENOENT ? " (a dangling symbolic link?)" : "");
+        rc = nd_fail(err, input_errno_code(errno), "%s: cannot stat: %s%s", path, strerror(errno),
+                     errno == ENOENT ? " (a dangling symbolic link?)"
+                     : errno == ELOOP ? " (a loop of symbolic links)" : "");
     else if (S_ISLNK(st.st_mode))
         ; /* follow_symlinks off: links inside directories are not read (documented) */
     else if (S_ISDIR(st.st_mode))
@@ -172,7 +185,7 @@ static int walk_entry(nd_reader *r, DIR *d, const char *dir, const char *name, d
         rc = nd_fail(err, NEARDUP_E_INPUT, "%s: is a %s, not a regular file or directory",
                      path, kind_name(st.st_mode));
     else if (faccessat(dirfd(d), name, R_OK, 0) != 0)
-        rc = nd_fail(err, NEARDUP_E_IO, "%s: cannot read: %s", path, strerror(errno));
+        rc = nd_fail(err, input_errno_code(errno), "%s: cannot read: %s", path, strerror(errno));
     else
         return add_input(r, path, 0, err);
     free(path);
@@ -205,7 +218,7 @@ static int walk(nd_reader *r, const char *dir, const struct stat *st, dir_stack 
     if (nd_grow((void **)&ds->v, &ds->cap, ds->n + 1, sizeof *ds->v))
         return nd_fail(err, NEARDUP_E_NOMEM, "out of memory walking %s", dir);
     DIR *d = opendir(dir);
-    if (!d) return nd_fail(err, NEARDUP_E_IO, "%s: cannot open directory: %s", dir, strerror(errno));
+    if (!d) return nd_fail(err, input_errno_code(errno), "%s: cannot open directory: %s", dir, strerror(errno));
     ds->v[ds->n++] = (dir_id){st->st_dev, st->st_ino, dir};
     int rc = walk_dir(r, d, dir, ds, err);
     ds->n--;
@@ -225,14 +238,17 @@ static int add_arg(nd_reader *r, const char *arg, dir_stack *ds, nd_error *err)
     /* A named input that is missing or unreadable is the user's error
      * (exit 2); failures while reading an existing file are system errors. */
     if (!is_stdin && stat(arg, &st) != 0)
-        return nd_fail(err, errno == ENOENT || errno == ENOTDIR || errno == EACCES ? NEARDUP_E_INPUT
-                                                                                 : NEARDUP_E_IO,
-                       "%s: %s", arg, strerror(errno));
+        return nd_fail(err, input_errno_code(errno), "%s: %s", arg, strerror(errno));
     if (!is_stdin && S_ISDIR(st.st_mode)) {
         size_t first = r->n;
         int rc = walk(r, arg, &st, ds, err);
         if (!rc) qsort(r->in + first, r->n - first, sizeof *r->in, cmp_input);
         return rc;
+    }
+    if (is_stdin) { /* closed (main.c left it write-only on /dev/null): not an empty input */
+        int fl = fcntl(0, F_GETFL);
+        if (fl < 0 || (fl & O_ACCMODE) == O_WRONLY)
+            return nd_fail(err, NEARDUP_E_INPUT, "standard input (\"-\") is closed or not open for reading");
     }
     if (!is_stdin && access(arg, R_OK) != 0)
         return nd_fail(err, errno == EACCES ? NEARDUP_E_INPUT : NEARDUP_E_IO, "%s: cannot read: %s",
@@ -388,6 +404,7 @@ static int open_input(nd_reader *r, nd_error *err)
     r->dec_eof = r->done = r->flush = 0;
     r->line = 0;
     r->z_end = 0;
+    r->z_before = 0;
     r->boff = 0;
     r->skip_partial = 0;
     nd_input *in = &r->in[r->cur];
@@ -446,7 +463,10 @@ static int decode_gz(nd_reader *r, char *dst, size_t cap, size_t *got, nd_error 
             if (r->z_end) break;
             return truncated(r, "gzip", err);
         }
-        if (r->z_end) inflateReset(z); /* another member follows (multi-member gzip) */
+        if (r->z_end) { /* another member follows (multi-member gzip) */
+            r->z_before += z->total_in;
+            inflateReset(z);
+        }
         r->z_end = 0;
         z->next_in = r->raw + r->raw_pos;
         z->avail_in = (uInt)(r->raw_len - r->raw_pos);
@@ -454,9 +474,14 @@ static int decode_gz(nd_reader *r, char *dst, size_t cap, size_t *got, nd_error 
         r->raw_pos = r->raw_len - z->avail_in;
         r->flush = z->avail_out == 0;
         if (zr == Z_STREAM_END) r->z_end = 1;
+        else if (zr != Z_OK && zr != Z_BUF_ERROR && r->z_before && z->total_in <= 10)
+            /* not a gzip header where a next member would start */
+            return nd_fail(err, NEARDUP_E_INPUT, "%s: trailing garbage after the gzip data, at compressed byte "
+                           "%llu: %s", r->in[r->cur].path, (unsigned long long)r->z_before,
+                           z->msg ? z->msg : "inflate failed");
         else if (zr != Z_OK && zr != Z_BUF_ERROR)
             return nd_fail(err, NEARDUP_E_INPUT, "%s: corrupt gzip data at compressed byte ~%llu: %s",
-                           r->in[r->cur].path, (unsigned long long)z->total_in,
+                           r->in[r->cur].path, (unsigned long long)(r->z_before + z->total_in),
                            z->msg ? z->msg : "inflate failed");
     }
     *got = cap - z->avail_out;
@@ -587,6 +612,10 @@ static int jsonl_next(nd_reader *r, nd_batch *b, int *more, nd_error *err)
             continue;
         }
         if (len && r->pend[start + len - 1] == '\r') len--;
+        /* a UTF-8 byte order mark opening a file is not part of its first
+         * record: dedup copied it into the middle of its output (every
+         * input's first line after the first), and jansson refused it */
+        if (r->line == 1 && len >= 3 && !memcmp(r->pend + start, "\xef\xbb\xbf", 3)) start += 3, len -= 3;
         if (blank(r->pend + start, len)) continue;
         *more = 1;
         return append(r, b, r->pend + start, len, err);
@@ -617,11 +646,17 @@ static int plain_next(nd_reader *r, nd_batch *b, int *more, nd_error *err)
     return NEARDUP_OK;
 }
 
+/* Records a batch holds at most, whatever target says: a consumer's
+ * per-record arrays (a 512-byte signature, band keys...) are sized by the
+ * records of a batch, and 1 MiB of one-word records is 30,000 of them: 20 MB
+ * a pipeline slot to map and clear, the larger part of sketching them. */
+#define ND_BATCH_MAX_RECORDS 4096
+
 int nd_reader_next(nd_reader *r, nd_batch *b, size_t target, nd_error *err)
 {
     b->len = b->n = 0;
     b->first_doc = r->ndoc;
-    while (r->cur < r->n && (b->n == 0 || b->len < target)) {
+    while (r->cur < r->n && (b->n == 0 || (b->len < target && b->n < ND_BATCH_MAX_RECORDS))) {
         if (r->in[r->cur].excluded) {
             r->cur++;
             continue;

@@ -38,13 +38,15 @@ void nd_index_params_init(nd_index_params *p, unsigned ngram, unsigned k, double
 }
 
 int nd_index_sketch(const nd_tokens *tok, unsigned ngram, unsigned k, const nd_seeds *seeds,
-                    uint64_t **scratch, size_t *cap, uint32_t *sig, uint32_t *nshingles)
+                    const nd_minhasher *mh, uint64_t **scratch, size_t *cap, uint32_t *sig,
+                    uint32_t *nshingles)
 {
     size_t m = nd_shingle_count(tok->n, ngram);
     if (nd_grow((void **)scratch, cap, m ? m : 1, sizeof **scratch)) return NEARDUP_E_NOMEM;
     nd_shingle(tok->hash, tok->n, ngram, seeds->shingle_seed, *scratch);
     m = nd_hash_set(*scratch, m);
-    nd_minhash(*scratch, m, k, seeds->sketch_seed, sig);
+    if (mh) nd_minhash_sig(mh, *scratch, m, sig);
+    else nd_minhash(*scratch, m, k, seeds->sketch_seed, sig);
     *nshingles = m > UINT32_MAX ? UINT32_MAX : (uint32_t)m;
     return NEARDUP_OK;
 }
@@ -168,15 +170,28 @@ static void set_params(nd_index_params *p, const header *h)
 
 static int map_file(const char *path, void **map, size_t *size, nd_error *err)
 {
-    int fd = open(path, O_RDONLY);
-    if (fd < 0) return nd_fail(err, NEARDUP_E_IO, "cannot open index %s: %s", path, strerror(errno));
+    /* O_NONBLOCK: opening a fifo for reading waits for a writer (a hang);
+     * it does nothing to a regular file, and mmap ignores it */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) {
+        int e = errno;
+        return nd_fail(err, e == ENOENT || e == ENOTDIR || e == EACCES || e == ELOOP ? NEARDUP_E_INPUT : NEARDUP_E_IO,
+                       "cannot open index %s: %s", path, strerror(e));
+    }
     struct stat st;
     if (fstat(fd, &st)) {
         int e = errno;
         close(fd);
         return nd_fail(err, NEARDUP_E_IO, "cannot read index %s: %s", path, strerror(e));
     }
-    if (!S_ISREG(st.st_mode) || st.st_size < HEADER_BYTES) {
+    if (!S_ISREG(st.st_mode)) {
+        close(fd);
+        return nd_fail(err, NEARDUP_E_FORMAT, "%s: is a %s, not an index (an index is a regular file: "
+                       "neardup index build ... -o FILE)", path,
+                       S_ISDIR(st.st_mode) ? "directory" : S_ISFIFO(st.st_mode) ? "fifo"
+                       : S_ISSOCK(st.st_mode) ? "socket" : "device");
+    }
+    if (st.st_size < HEADER_BYTES) {
         close(fd);
         return nd_fail(err, NEARDUP_E_FORMAT, "%s: not a neardup index or truncated (%lld bytes; an "
                        "index has at least %d)", path, (long long)st.st_size, HEADER_BYTES);

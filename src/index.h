@@ -36,8 +36,10 @@
 #include "nd.h"
 
 /* Bump when the file layout changes, and whenever tests/test_golden.c's
- * pinned hash values change (old signatures and band keys no longer match). */
-#define ND_INDEX_VERSION 1
+ * pinned hash values change (old signatures and band keys no longer match).
+ * 2: a densified MinHash lane is a hash of the borrowed minimum's 64 bits
+ *    and of the lane, no longer a copy of its 32-bit value (issue 19). */
+#define ND_INDEX_VERSION 2
 #define ND_INDEX_KEY_ID_BYTES 32 /* a key id (key.h: 16 bytes) zero-padded; all zero = unkeyed */
 
 /* What an index was built with; a query must use exactly the same. */
@@ -62,9 +64,11 @@ void nd_index_params_init(nd_index_params *p, unsigned ngram, unsigned k, double
 /* The signature and distinct shingle count of one tokenized document,
  * computed exactly as sketch.c does for `pairs` (shingle, set, one-permutation
  * MinHash), so index answers equal pairs answers.  *scratch grows as needed.
- * Returns NEARDUP_OK or NEARDUP_E_NOMEM. */
+ * mh: k and seeds->sketch_seed's minhasher (NULL: the same signature, slower
+ * for short documents).  Returns NEARDUP_OK or NEARDUP_E_NOMEM. */
 int nd_index_sketch(const nd_tokens *tok, unsigned ngram, unsigned k, const nd_seeds *seeds,
-                    uint64_t **scratch, size_t *cap, uint32_t *sig, uint32_t *nshingles);
+                    const nd_minhasher *mh, uint64_t **scratch, size_t *cap, uint32_t *sig,
+                    uint32_t *nshingles);
 
 /* Compares the parameters an index was built with (have) to the ones a
  * caller needs (want); on a mismatch fails with NEARDUP_E_FORMAT naming path,
@@ -141,6 +145,12 @@ int nd_index_check_key(const nd_index *ix, const uint8_t *key_id, size_t key_id_
 static inline const char *nd_index_id(const nd_index *ix, uint64_t doc)
 {
     return ix->id_bytes + ix->id_off[doc];
+}
+
+/* Its length (every byte kept, a NUL included: the terminator is not counted). */
+static inline size_t nd_index_id_len(const nd_index *ix, uint64_t doc)
+{
+    return ix->id_off[doc + 1] - ix->id_off[doc] - 1;
 }
 
 /* The band records with this key: returns how many, *first the first one.

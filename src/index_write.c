@@ -144,8 +144,6 @@ int nd_index_writer_doc(nd_index_writer *w, const char *id, size_t id_len, uint3
 {
     if (w->ndocs >= UINT32_MAX - 1)
         return nd_fail(err, NEARDUP_E_INPUT, "%s: an index holds at most %u documents", w->path, UINT32_MAX - 1);
-    if (memchr(id, '\0', id_len))
-        return nd_fail(err, NEARDUP_E_INPUT, "id \"%s\" contains a NUL byte", id);
     uint64_t d = w->ndocs;
     if (nd_grow((void **)&w->ids, &w->ids_cap, w->ids_len + id_len + 1, 1) ||
         nd_grow((void **)&w->id_off, &w->id_cap, d + 2, sizeof *w->id_off) ||
@@ -211,7 +209,7 @@ int nd_index_writer_copy(nd_index_writer *w, const nd_index *ix, nd_error *err)
         const nd_index_block *k = &ix->blocks[b];
         for (uint64_t d = k->first_doc; !rc && d < (uint64_t)k->first_doc + k->ndocs; d++) {
             const char *id = nd_index_id(ix, d);
-            rc = nd_index_writer_doc(w, id, strlen(id), ix->docs[d].nshingles, ix->sig + d * ix->p.k,
+            rc = nd_index_writer_doc(w, id, nd_index_id_len(ix, d), ix->docs[d].nshingles, ix->sig + d * ix->p.k,
                                      NULL, 0, ix->docs[d].len, err);
         }
         if (!rc) rc = add_frame(w, ix->texts_base + k->off, k->csize, k->raw, k->ndocs, err);
@@ -267,11 +265,15 @@ static int check_unique(const nd_index_writer *w, nd_error *err)
     int rc = nd_sort_band_recs(r, w->ndocs) ? nd_fail(err, NEARDUP_E_NOMEM, "out of memory") : 0;
     for (uint64_t i = 1; !rc && i < w->ndocs; i++)
         for (uint64_t j = i; j-- > 0 && r[j].key == r[i].key;) {
+            /* lengths with the NUL: an id keeps every byte, \u0000 included */
+            uint64_t la = w->id_off[r[j].doc + 1] - w->id_off[r[j].doc], lb = w->id_off[r[i].doc + 1] - w->id_off[r[i].doc];
             const char *a = w->ids + w->id_off[r[j].doc], *b = w->ids + w->id_off[r[i].doc];
-            if (strcmp(a, b)) continue;
+            if (la != lb || memcmp(a, b, la)) continue;
+            char idt[256];
+            nd_id_text(idt, sizeof idt, b, lb - 1);
             rc = r[j].doc < w->copied
-                     ? nd_fail(err, NEARDUP_E_INPUT, "id \"%s\" is already in the index %s", b, w->path)
-                     : nd_fail(err, NEARDUP_E_INPUT, "duplicate id \"%s\" (documents %u and %u)", b,
+                     ? nd_fail(err, NEARDUP_E_INPUT, "id \"%s\" is already in the index %s", idt, w->path)
+                     : nd_fail(err, NEARDUP_E_INPUT, "duplicate id \"%s\" (documents %u and %u)", idt,
                                r[j].doc + 1, r[i].doc + 1);
             break;
         }

@@ -1,7 +1,10 @@
 /* main.c - `neardup COMMAND ...`: dispatch to one file per command. */
+#include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #ifdef __GLIBC__ /* mallopt */
 #include <malloc.h>
 #endif
@@ -35,8 +38,45 @@ static void usage(FILE *f)
                "Exit status: 0 success, 2 usage error or bad input, 1 other failure.\n");
 }
 
+/* Started with descriptor 0, 1 or 2 closed (`<&-`), the first file the tool
+ * opens would take it: `dedup - <&-` read its own output temporary as
+ * standard input, an empty one, and succeeded.  Each closed one gets
+ * /dev/null opened the wrong way round (standard input write-only, the
+ * others read-only), so that no later open can become 0-2 and any use of
+ * it fails: the reader refuses a standard input not open for reading, and
+ * writes to the others fail as write errors.  -1 when /dev/null cannot be
+ * opened. */
+static int guard_std_fds(void)
+{
+    for (int fd = 0; fd <= 2; fd++) {
+        if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF) continue;
+        int got = open("/dev/null", fd == 0 ? O_WRONLY : O_RDONLY);
+        if (got != fd) { /* the lowest free descriptor is fd, as the ones below it are open */
+            if (got >= 0) close(got);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* 0, or 1 with a message when standard output could not be written (a full
+ * disk, /dev/full): --help, --version and `index info` print there, and a
+ * lost listing must not exit 0. */
+static int flush_stdout(int rc)
+{
+    if (rc || (fflush(stdout) == 0 && !ferror(stdout))) return rc; /* a failed command said why */
+    int e = errno;
+    fprintf(stderr, "neardup: error writing standard output: %s\n", strerror(e ? e : EIO));
+    return 1;
+}
+
 int main(int argc, char **argv)
 {
+    if (guard_std_fds()) {
+        /* stderr may be the closed one: try anyway */
+        fputs("neardup: descriptors 0-2 are not all open and /dev/null cannot be opened\n", stderr);
+        return 1;
+    }
     /* A file-size limit (ulimit -f) must surface as a write error naming the
      * file, not kill the process with SIGXFSZ and leave a partial file. */
     signal(SIGXFSZ, SIG_IGN);
@@ -61,17 +101,17 @@ int main(int argc, char **argv)
     }
     if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
         usage(stdout);
-        return 0;
+        return flush_stdout(0);
     }
     if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
         printf("neardup %s\n", neardup_version());
-        return 0;
+        return flush_stdout(0);
     }
     for (const command *c = commands; c->name; c++)
         if (!strcmp(argv[1], c->name)) {
             int rc = c->run(argc - 1, argv + 1);
             nd_mpi_finalize();
-            return rc;
+            return flush_stdout(rc);
         }
     fprintf(stderr, "neardup: unknown command \"%s\" (see neardup --help)\n", argv[1]);
     return 2;

@@ -84,11 +84,12 @@ static int first_duplicate(const char *in, size_t total, const nd_reader *r, uin
             get_head(in + e[j].off, &b);
             if (a.len != b.len || memcmp(in + e[i].off + ID_HEAD, in + e[j].off + ID_HEAD, a.len)) continue;
             *key = a.key;
+            char idt[256], la[24], lb[24];
             rc = nd_fail(err, NEARDUP_E_INPUT,
-                         "%s:%llu: duplicate id \"%.*s\" (first seen at %s:%llu); ids must be unique",
-                         nd_reader_path(r, b.input), (unsigned long long)b.line,
-                         (int)(b.len > 200 ? 200 : b.len), in + e[j].off + ID_HEAD,
-                         nd_reader_path(r, a.input), (unsigned long long)a.line);
+                         "%s%s: duplicate id \"%s\" (first seen at %s%s); ids must be unique",
+                         nd_reader_path(r, b.input), nd_line_suffix(lb, b.line),
+                         nd_id_text(idt, sizeof idt, in + e[j].off + ID_HEAD, b.len),
+                         nd_reader_path(r, a.input), nd_line_suffix(la, a.line));
             break;
         }
     }
@@ -115,7 +116,7 @@ static char *pack_ids(const nd_owners *own, const nd_corpus_info *ci, size_t *co
             uint64_t x = nd_owner_ci(own, l);
             if (ci->skipped[x]) continue;
             const char *id = nd_corpus_id(ci, x);
-            size_t len = strlen(id);
+            size_t len = nd_corpus_id_len(ci, x);
             uint64_t key = XXH3_64bits(id, len); /* the hash nd_corpus_check_unique_ids sorts by */
             int q = (int)(key % (uint64_t)p);
             if (!pass) {
@@ -232,14 +233,15 @@ void nd_mpi_gather_skips(const nd_owners *own, const nd_corpus_info *ci, nd_corp
         }
     int *offs;
     skip_note *all = (skip_note *)nd_mpi_gather(mine, m * sizeof *mine, &offs, t);
-    uint64_t v[2] = {ci->skipped_n, ci->replaced_bytes}, tot[2];
-    MPI_Reduce(v, tot, 2, MPI_UINT64_T, MPI_SUM, 0, MPI_COMM_WORLD);
+    uint64_t v[3] = {ci->skipped_n, ci->replaced_bytes, ci->ctrl_chars}, tot[3];
+    MPI_Reduce(v, tot, 3, MPI_UINT64_T, MPI_SUM, 0, MPI_COMM_WORLD);
     if (own->rank != 0) return;
     size_t na = (size_t)offs[own->size] / sizeof *all;
     qsort(all, na, sizeof *all, cmp_note);
     for (size_t i = 0; i < na && i < 8; i++) memcpy(sum->skip_notes[i], all[i].note, sizeof all[i].note);
     sum->skipped_n = tot[0];
     sum->replaced_bytes = tot[1];
+    sum->ctrl_chars = tot[2];
     free(all);
     free(offs);
 }
@@ -426,6 +428,7 @@ int nd_mpi_write_kept(const nd_owners *own, nd_job *j, const uint32_t *u, const 
 typedef struct {
     uint32_t root, doc;
     const char *id;
+    uint32_t len;
 } member;
 
 static int cmp_member(const void *x, const void *y)
@@ -444,16 +447,17 @@ int nd_mpi_write_clusters(const nd_owners *own, const nd_corpus_info *ci, const 
     for (size_t i = 0; i < nu; i++) dest[i] = nd_owner_of(own, u[i]);
     size_t nq;
     uint32_t *ask = nd_mpi_alltoallv(u, nu, sizeof *u, dest, &nq, t);
+    /* each id as a 4-byte length and its bytes: an id keeps every byte, NULs included */
     size_t len = 0;
-    for (size_t i = 0; i < nq; i++)
-        len += strlen(nd_corpus_id(ci, nd_owner_ci(own, nd_owner_local(own, ask[i])))) + 1;
-    char *ids = nd_mpi_xmalloc(len);
+    for (size_t i = 0; i < nq; i++) len += 4 + nd_corpus_id_len(ci, nd_owner_ci(own, nd_owner_local(own, ask[i])));
+    char *ids = nd_mpi_xmalloc(len ? len : 1);
     len = 0;
     for (size_t i = 0; i < nq; i++) {
-        const char *id = nd_corpus_id(ci, nd_owner_ci(own, nd_owner_local(own, ask[i])));
-        size_t l = strlen(id) + 1;
-        memcpy(ids + len, id, l);
-        len += l;
+        uint64_t x = nd_owner_ci(own, nd_owner_local(own, ask[i]));
+        uint32_t l = (uint32_t)nd_corpus_id_len(ci, x);
+        memcpy(ids + len, &l, 4);
+        memcpy(ids + len + 4, nd_corpus_id(ci, x), l);
+        len += 4 + l;
     }
     free(ask);
     size_t *count = calloc((size_t)p, sizeof *count), *rcount = calloc((size_t)p, sizeof *rcount), total;
@@ -467,20 +471,22 @@ int nd_mpi_write_clusters(const nd_owners *own, const nd_corpus_info *ci, const 
         for (int q = 0; q < p; q++) at[q] = off, off += rcount[q];
         member *m = nd_mpi_xmalloc(nu * sizeof *m);
         for (size_t i = 0; i < nu; i++) {
-            m[i] = (member){root[i], u[i], got + at[dest[i]]};
-            at[dest[i]] += strlen(m[i].id) + 1;
+            uint32_t l;
+            memcpy(&l, got + at[dest[i]], 4);
+            m[i] = (member){root[i], u[i], got + at[dest[i]] + 4, l};
+            at[dest[i]] += 4 + l;
         }
         qsort(m, nu, sizeof *m, cmp_member);
         for (size_t i = 0; i < nu; i++) {
             if (i == 0 || m[i].root != m[i - 1].root) {
                 if (i) fputs("]}\n", f);
                 fputs("{\"kept\": ", f);
-                nd_json_write_string(f, m[i].id, strlen(m[i].id));
+                nd_json_write_string(f, m[i].id, m[i].len);
                 fputs(", \"members\": [", f);
             } else {
                 fputs(", ", f);
             }
-            nd_json_write_string(f, m[i].id, strlen(m[i].id));
+            nd_json_write_string(f, m[i].id, m[i].len);
         }
         if (nu) fputs("]}\n", f);
         free(m);

@@ -189,10 +189,24 @@ size_t nd_set_intersection(const uint64_t *a, size_t na, const uint64_t *b, size
 /* ---------- MinHash ---------- */
 
 /* One-permutation MinHash with optimal densification (Shrivastava 2017):
- * one mixing step per shingle, k bins, empty bins filled from other bins by a
- * seeded probe sequence.  sig gets k 32-bit lanes.  m == 0 gives an all-ones
- * signature; callers treat documents without shingles as "empty". */
+ * one mixing step per shingle, k bins, an empty bin borrowing the minimum of
+ * the first filled bin of a seeded probe sequence.  A filled bin's lane is
+ * its minimum's 32-bit value; a borrowing lane is a 32-bit hash of that
+ * minimum's whole 64-bit mixed hash and of the lane, so that every lane of a
+ * short document carries bits of its own (see lane_value in minhash.c).
+ * sig gets k 32-bit lanes.  m == 0 gives an all-ones signature; callers
+ * treat documents without shingles as "empty". */
 void nd_minhash(const uint64_t *shingles, size_t m, unsigned k, uint64_t seed, uint32_t *sig);
+
+/* The same signatures faster for documents with few shingles: a handle that
+ * holds the seed's densification table (k x k x 2 bytes for k <= 256, built
+ * in about k^2 ln k probes: 0.1-1 ms), read-only once made, so threads may
+ * share one.  NULL when out of memory.  nd_minhasher_free(NULL) is a no-op. */
+typedef struct nd_minhasher nd_minhasher;
+nd_minhasher *nd_minhasher_new(unsigned k, uint64_t seed);
+void nd_minhasher_free(nd_minhasher *mh);
+/* nd_minhash(shingles, m, k, seed, sig) with mh's k and seed. */
+void nd_minhash_sig(const nd_minhasher *mh, const uint64_t *shingles, size_t m, uint32_t *sig);
 /* The same signature by the plain loop (nd_minhash's reference, for tests). */
 void nd_minhash_ref(const uint64_t *shingles, size_t m, unsigned k, uint64_t seed, uint32_t *sig);
 
@@ -488,7 +502,7 @@ nd_reader *nd_reader_open(const char *const *inputs, size_t ninputs, const nd_re
 void nd_reader_free(nd_reader *r);
 
 /* Appends whole records to b (after clearing it) until about target bytes
- * are in it (at least one record).  Returns 1 when b holds records, 0 at the
+ * or 4096 records are in it (at least one record).  Returns 1 when b holds records, 0 at the
  * end of all inputs, or a negative neardup_status with err set (a decompression
  * error, a read error, a truncated compressed stream), naming the file. */
 int nd_reader_next(nd_reader *r, nd_batch *b, size_t target, nd_error *err);
@@ -530,15 +544,18 @@ void nd_reader_limit(nd_reader *r, size_t i, uint64_t lo, uint64_t hi, uint64_t 
 typedef struct {
     const char *id_field;   /* "id" */
     const char *text_field; /* "text" */
+    int lossy;              /* a raw control character inside a JSON string (invalid JSON) is
+                             * read as if escaped, and counted (nd_doc.ctrl), not an error */
 } nd_record_opts;
 
 /* A parsed document.  Strings point into memory owned by the parser handle
  * and stay valid until the next nd_record_parse on that handle. */
 typedef struct {
-    const char *id;
+    const char *id;    /* every byte kept: \u0000 included */
     size_t id_len;
     const char *text;
     size_t text_len;
+    size_t ctrl;       /* raw control characters read as escaped (lossy) */
 } nd_doc;
 
 typedef struct nd_record_parser nd_record_parser;
@@ -547,12 +564,22 @@ void nd_record_parser_free(nd_record_parser *p);
 
 /* Parses one raw record.  For a plain file, id = path and text = the bytes.
  * For JSONL, the id and text fields must exist and be strings; errors name
- * path:line and the field.  Returns NEARDUP_OK or NEARDUP_E_INPUT / _E_NOMEM. */
+ * path:line and the field; a raw control character (U+0000-U+001F) inside a
+ * string is invalid JSON, an error naming path:line:column (unless lossy).
+ * Returns NEARDUP_OK or NEARDUP_E_INPUT / _E_NOMEM. */
 int nd_record_parse(nd_record_parser *p, const nd_raw_record *rec, const char *bytes,
                     const char *path, nd_doc *out, nd_error *err);
 
 /* Writes s as a JSON string literal (quotes, escapes) to f. */
 int nd_json_write_string(FILE *f, const char *s, size_t len);
+/* Writes an id for text and TSV output, escaped as PostgreSQL's text format
+ * does (\\ \t \n \r, other control characters, DEL and invalid UTF-8 bytes
+ * as \xHH), so that a TSV line stays one line of fields and a terminal shows
+ * what is there.  Returns 0, or -1 if f failed. */
+int nd_write_id(FILE *f, const char *s, size_t len);
+/* The same escaping into buf (cap >= 8 bytes), for messages: at most about
+ * cap - 4 bytes, then "..."; always NUL-terminated.  Returns buf. */
+char *nd_id_text(char *buf, size_t cap, const char *s, size_t len);
 /* The same, with <, > and & also escaped (\u003c...), for JSON inside an
  * HTML <script> block, which no text can then close. */
 int nd_json_write_string_html(FILE *f, const char *s, size_t len);

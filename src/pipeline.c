@@ -33,7 +33,7 @@ typedef struct {
     size_t rec_cap;
     bad_record *bads;
     size_t nbad, bads_cap;
-    uint64_t text_bytes, tokens, replaced;
+    uint64_t text_bytes, tokens, replaced, ctrl;
     double t_parse, t_tok, t_work;
 } slot;
 
@@ -103,7 +103,7 @@ static void work_slot(engine *e, slot *s, nd_record_parser *parser, nd_tokenizer
 {
     const nd_batch *b = &s->batch;
     s->ids_len = s->nbad = 0;
-    s->text_bytes = s->tokens = s->replaced = 0;
+    s->text_bytes = s->tokens = s->replaced = s->ctrl = 0;
     s->t_parse = s->t_tok = s->t_work = 0;
     if (nd_grow((void **)&s->id_off, &s->rec_cap, b->n, sizeof *s->id_off) ||
         !(s->bad = realloc(s->bad, s->rec_cap ? s->rec_cap : 1))) {
@@ -131,23 +131,29 @@ static void work_slot(engine *e, slot *s, nd_record_parser *parser, nd_tokenizer
         s->t_parse += t1 - t0;
         if (rc == NEARDUP_OK) {
             size_t bad_off = 0, replaced = 0;
+            char idt[256];
             rc = nd_tokenize(tk, d.text, d.text_len, tok, &bad_off, &replaced);
+            if (rc != NEARDUP_OK) nd_id_text(idt, sizeof idt, d.id, d.id_len);
             if (rc == NEARDUP_E_UTF8 && !rec->jsonl)
                 nd_fail(&err, rc, "%s: invalid UTF-8 at byte %zu (use --lossy to treat bad bytes as "
-                        "spaces)", path, bad_off);
+                        "spaces)", idt, bad_off);
             else if (rc == NEARDUP_E_UTF8)
-                nd_fail(&err, rc, "%s:%llu: record \"%.*s\": invalid UTF-8 at byte %zu of the text "
+                nd_fail(&err, rc, "%s:%llu: record \"%s\": invalid UTF-8 at byte %zu of the text "
                         "(use --lossy to treat bad bytes as spaces)", path, (unsigned long long)rec->line,
-                        (int)(d.id_len > 200 ? 200 : d.id_len), d.id, bad_off);
+                        idt, bad_off);
+            else if (rc == NEARDUP_E_INPUT && d.text_len > UINT32_MAX && !rec->jsonl)
+                nd_fail(&err, rc, "%s: a text of %zu bytes is over the 4 GiB limit of one document", idt,
+                        d.text_len);
             else if (rc == NEARDUP_E_INPUT && d.text_len > UINT32_MAX)
-                nd_fail(&err, rc, "%s%s%llu: record \"%.*s\": a text of %zu bytes is over the 4 GiB "
-                        "limit of one document", path, rec->jsonl ? ":" : "", (unsigned long long)rec->line,
-                        (int)(d.id_len > 200 ? 200 : d.id_len), d.id, d.text_len);
+                nd_fail(&err, rc, "%s:%llu: record \"%s\": a text of %zu bytes is over the 4 GiB "
+                        "limit of one document", path, (unsigned long long)rec->line, idt, d.text_len);
+            else if (rc != NEARDUP_OK && !rec->jsonl)
+                nd_fail(&err, rc, "%s: %s", idt, neardup_strerror(rc));
             else if (rc != NEARDUP_OK)
-                nd_fail(&err, rc, "%s:%llu: record \"%.*s\": %s", path,
-                        (unsigned long long)rec->line, (int)(d.id_len > 200 ? 200 : d.id_len),
-                        d.id, neardup_strerror(rc));
+                nd_fail(&err, rc, "%s:%llu: record \"%s\": %s", path, (unsigned long long)rec->line, idt,
+                        neardup_strerror(rc));
             s->replaced += replaced;
+            s->ctrl += d.ctrl;
         }
         double t2 = nd_now();
         s->t_tok += t2 - t1;
@@ -292,6 +298,7 @@ static int collect_slot(engine *e, slot *s, nd_corpus_info *ci, nd_error *err)
     ci->text_bytes += s->text_bytes;
     ci->tokens += s->tokens;
     ci->replaced_bytes += s->replaced;
+    ci->ctrl_chars += s->ctrl;
     ci->t_parse += s->t_parse;
     ci->t_tokenize += s->t_tok;
     ci->t_work += s->t_work;
@@ -434,20 +441,21 @@ int nd_corpus_check_unique_ids(const nd_corpus_info *ci, const nd_reader *r, nd_
     size_t m = 0;
     for (uint64_t i = 0; i < ci->n; i++) {
         if (ci->skipped[i]) continue;
-        const char *id = nd_corpus_id(ci, i);
-        h[m++] = (nd_band_rec){XXH3_64bits(id, strlen(id)), (uint32_t)i, 0};
+        h[m++] = (nd_band_rec){XXH3_64bits(nd_corpus_id(ci, i), nd_corpus_id_len(ci, i)), (uint32_t)i, 0};
     }
     int rc = nd_sort_band_recs(h, m);
     for (size_t i = 0; rc == NEARDUP_OK && i + 1 < m; i++) {
         for (size_t j = i + 1; j < m && h[j].key == h[i].key; j++) {
             uint32_t a = h[i].doc, b = h[j].doc;
-            if (strcmp(nd_corpus_id(ci, a), nd_corpus_id(ci, b))) continue;
+            size_t la = nd_corpus_id_len(ci, a);
+            if (la != nd_corpus_id_len(ci, b) || memcmp(nd_corpus_id(ci, a), nd_corpus_id(ci, b), la)) continue;
             if (a > b) { uint32_t t = a; a = b; b = t; }
+            char idt[256], sa[24], sb[24];
             rc = nd_fail(err, NEARDUP_E_INPUT,
-                         "%s:%llu: duplicate id \"%.200s\" (first seen at %s:%llu); ids must be unique",
-                         nd_reader_path(r, ci->input[b]), (unsigned long long)ci->line[b],
-                         nd_corpus_id(ci, b), nd_reader_path(r, ci->input[a]),
-                         (unsigned long long)ci->line[a]);
+                         "%s%s: duplicate id \"%s\" (first seen at %s%s); ids must be unique",
+                         nd_reader_path(r, ci->input[b]), nd_line_suffix(sb, ci->line[b]),
+                         nd_id_text(idt, sizeof idt, nd_corpus_id(ci, b), la), nd_reader_path(r, ci->input[a]),
+                         nd_line_suffix(sa, ci->line[a]));
             break;
         }
     }

@@ -67,6 +67,7 @@ typedef struct {
     char skip_notes[8][768]; /* where the first skipped records were */
     /* figures */
     uint64_t raw_bytes, text_bytes, tokens, replaced_bytes;
+    uint64_t ctrl_chars; /* --lossy: raw control characters inside JSON strings, read as escaped */
     double t_read, t_parse, t_tokenize, t_work, t_collect, t_wall; /* seconds (work summed over threads) */
     double t_start, t_progress; /* when the run began; the last progress line */
     unsigned threads;
@@ -79,11 +80,27 @@ static inline const char *nd_corpus_id(const nd_corpus_info *ci, uint64_t i)
     return ci->id_buf + ci->id_off[i];
 }
 
+/* The length of record i's id: ids keep every byte (a \u0000 in one
+ * included), so it is not strlen; the ids lie in record order, each
+ * followed by a NUL. */
+static inline size_t nd_corpus_id_len(const nd_corpus_info *ci, uint64_t i)
+{
+    return (i + 1 < ci->n ? ci->id_off[i + 1] : ci->id_len) - ci->id_off[i] - 1;
+}
+
 /* Runs the engine over everything r yields.  Returns NEARDUP_OK, or the first
  * error in input order (err names file and line / record).  ci is filled in
  * either case and must be freed with nd_corpus_info_free. */
 int nd_pipeline_run(nd_reader *r, const nd_pipeline_opts *o, const nd_pipeline_fns *f,
                     nd_corpus_info *ci, nd_error *err);
+
+/* ":LINE" for a JSONL record's line, "" for a plain file's 0 (buf: 24 bytes). */
+static inline const char *nd_line_suffix(char *buf, uint64_t line)
+{
+    if (line) snprintf(buf, 24, ":%llu", (unsigned long long)line);
+    else buf[0] = '\0';
+    return buf;
+}
 
 /* Fails with NEARDUP_E_INPUT naming both records when two records that were
  * not skipped share an id. */

@@ -21,8 +21,11 @@
 
 struct nd_record_parser {
     char *id_field, *text_field;
+    int lossy;
     json_t *root;  /* the last record parsed by jansson, owned */
     cJSON *croot;  /* the last record parsed by cJSON, owned */
+    char *esc;     /* lossy: the line with its raw control characters escaped */
+    size_t esc_cap;
 };
 
 nd_record_parser *nd_record_parser_create(const nd_record_opts *o)
@@ -31,6 +34,7 @@ nd_record_parser *nd_record_parser_create(const nd_record_opts *o)
     if (!p) return NULL;
     p->id_field = strdup(o && o->id_field ? o->id_field : "id");
     p->text_field = strdup(o && o->text_field ? o->text_field : "text");
+    p->lossy = o && o->lossy;
     if (!p->id_field || !p->text_field) {
         nd_record_parser_free(p);
         return NULL;
@@ -45,6 +49,7 @@ void nd_record_parser_free(nd_record_parser *p)
     cJSON_Delete(p->croot);
     free(p->id_field);
     free(p->text_field);
+    free(p->esc);
     free(p);
 }
 
@@ -95,19 +100,38 @@ static int json_error(const json_error_t *je, const char *path, uint64_t line, n
 
 static size_t utf8_len(const unsigned char *s, size_t n);
 
-/* 1 when s[0..n) is valid UTF-8 with no "\u0000" escape: cJSON may take it. */
+/* 1 when s[0..n) holds a byte below 0x20. */
+static int memchr_ctrl(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)s[i] < 0x20) return 1;
+    return 0;
+}
+
+/* 1 when s[0..n) is valid UTF-8 with no "\u0000" escape and no control
+ * byte: cJSON may take it.  cJSON's strings end at a NUL (a raw one or
+ * \u0000 cut the text there: "X\0<a copy>" hid the copy), and it accepts raw
+ * control characters inside strings, which JSON forbids; 2 when a control
+ * byte is there (the caller looks whether it lies inside a string). */
 static int fast_path_ok(const char *s, size_t n)
 {
     const unsigned char *u = (const unsigned char *)s;
     size_t i = 0;
+    int ctrl = 0;
     while (i < n) {
         if (i + 8 <= n) {
             uint64_t w;
             memcpy(&w, u + i, 8);
-            if (!(w & UINT64_C(0x8080808080808080))) {
+            /* no byte >= 0x80 and none < 0x20 (SWAR: a byte below 0x20 borrows) */
+            if (!((w | ((w - UINT64_C(0x2020202020202020)) & ~w)) & UINT64_C(0x8080808080808080))) {
                 i += 8;
                 continue;
             }
+        }
+        if (u[i] < 0x20) {
+            ctrl = 1;
+            i++;
+            continue;
         }
         if (u[i] < 0x80) {
             i++;
@@ -117,11 +141,44 @@ static int fast_path_ok(const char *s, size_t n)
         if (!k) return 0;
         i += k;
     }
+    if (ctrl) return 2;
     for (const char *q = s; (q = memchr(q, '\\', (size_t)(s + n - q))) != NULL; q += 2) {
         if (q + 1 >= s + n) break;
         if (q[1] == 'u' && s + n - q >= 6 && !memcmp(q + 2, "0000", 4)) return 0;
     }
     return 1;
+}
+
+/* The offset of the first raw control byte inside a JSON string of s[0..n)
+ * at or after from (in_string: whether from is inside one), or n.  Outside
+ * strings, tab and carriage return are whitespace, and any other control
+ * byte is an error the JSON parser reports. */
+static size_t raw_ctrl_in_string(const char *s, size_t n, size_t from, int *in_string)
+{
+    int in = *in_string;
+    for (size_t i = from; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (!in) {
+            in = c == '"';
+        } else if (c == '\\') {
+            i++;
+        } else if (c == '"') {
+            in = 0;
+        } else if (c < 0x20) {
+            *in_string = 1;
+            return i;
+        }
+    }
+    *in_string = in;
+    return n;
+}
+
+/* Column (1-based, in characters as jansson counts them) of byte off of s. */
+static size_t column_of(const char *s, size_t off)
+{
+    size_t col = 1;
+    for (size_t i = 0; i < off; i++) col += ((unsigned char)s[i] & 0xc0) != 0x80;
+    return col;
 }
 
 /* The last member named name of a cJSON object (cJSON's own lookup takes the first). */
@@ -137,7 +194,7 @@ static const cJSON *last_member(const cJSON *obj, const char *name)
  * (which then also words any error). */
 static int parse_fast(nd_record_parser *p, const char *bytes, size_t len, nd_doc *out)
 {
-    if (!fast_path_ok(bytes, len)) return 0;
+    if (fast_path_ok(bytes, len) != 1) return 0;
     const char *end = NULL;
     p->croot = cJSON_ParseWithLengthOpts(bytes, len, &end, 0);
     if (!p->croot || !cJSON_IsObject(p->croot)) return 0;
@@ -147,8 +204,48 @@ static int parse_fast(nd_record_parser *p, const char *bytes, size_t len, nd_doc
     const cJSON *text = last_member(p->croot, p->text_field);
     if (!cJSON_IsString(id) || !cJSON_IsString(text)) return 0;
     *out = (nd_doc){id->valuestring, strlen(id->valuestring), text->valuestring,
-                    strlen(text->valuestring)};
+                    strlen(text->valuestring), 0};
     return 1;
+}
+
+/* A line with control bytes: an error at the first one inside a string, or
+ * (lossy) the line with each such byte written as \u00XX into p->esc, where
+ * *bytes and *len then point; *ctrl counts them.  The parsed strings hold
+ * the bytes themselves again (a text's control character is a word
+ * separator, an id keeps it); a later error's column counts the escapes. */
+static int control_chars(nd_record_parser *p, const char **bytes, size_t *len, const char *path,
+                         uint64_t line, size_t *ctrl, nd_error *err)
+{
+    static const char hex[] = "0123456789abcdef";
+    const char *s = *bytes;
+    size_t n = *len, out = 0, from = 0;
+    int in = 0;
+    *ctrl = 0;
+    for (;;) {
+        size_t at = raw_ctrl_in_string(s, n, from, &in);
+        if (at == n && !*ctrl) return NEARDUP_OK; /* tabs between tokens: valid JSON */
+        if (at < n && !p->lossy)
+            return nd_fail(err, NEARDUP_E_INPUT, "%s:%llu:%zu: invalid JSON: raw control character U+%04X "
+                           "inside a string (write it as \\u%04x; --lossy reads it as a word separator)",
+                           path, (unsigned long long)line, column_of(s, at), (unsigned)(unsigned char)s[at],
+                           (unsigned)(unsigned char)s[at]);
+        if (nd_grow((void **)&p->esc, &p->esc_cap, out + (at - from) + 6 + (at == n ? 0 : 1), 1))
+            return nd_fail(err, NEARDUP_E_NOMEM, "%s:%llu: out of memory parsing JSON", path,
+                           (unsigned long long)line);
+        memcpy(p->esc + out, s + from, at - from);
+        out += at - from;
+        if (at == n) break;
+        unsigned c = (unsigned char)s[at];
+        memcpy(p->esc + out, "\\u00", 4);
+        p->esc[out + 4] = hex[c >> 4];
+        p->esc[out + 5] = hex[c & 15];
+        out += 6;
+        ++*ctrl;
+        from = at + 1;
+    }
+    *bytes = p->esc;
+    *len = out;
+    return NEARDUP_OK;
 }
 
 int nd_record_parse(nd_record_parser *p, const nd_raw_record *rec, const char *bytes,
@@ -159,14 +256,20 @@ int nd_record_parse(nd_record_parser *p, const nd_raw_record *rec, const char *b
     cJSON_Delete(p->croot);
     p->croot = NULL;
     if (!rec->jsonl) {
-        *out = (nd_doc){path, strlen(path), bytes, rec->len};
+        *out = (nd_doc){path, strlen(path), bytes, rec->len, 0};
         return NEARDUP_OK;
     }
     if (parse_fast(p, bytes, rec->len, out)) return NEARDUP_OK;
     cJSON_Delete(p->croot);
     p->croot = NULL;
+    size_t len = rec->len, ctrl = 0;
+    if (memchr_ctrl(bytes, len)) {
+        int rc = control_chars(p, &bytes, &len, path, rec->line, &ctrl, err);
+        if (rc) return rc;
+    }
+    out->ctrl = ctrl;
     json_error_t je;
-    p->root = json_loadb(bytes, rec->len, JSON_ALLOW_NUL, &je);
+    p->root = json_loadb(bytes, len, JSON_ALLOW_NUL, &je);
     if (!p->root) return json_error(&je, path, rec->line, err);
     if (!json_is_object(p->root))
         return nd_fail(err, NEARDUP_E_INPUT, "%s:%llu: the record is %s, expected an object", path,
@@ -247,3 +350,62 @@ int nd_json_write_string(FILE *f, const char *s, size_t len) { return write_stri
 size_t nd_utf8_len(const unsigned char *s, size_t n) { return n ? utf8_len(s, n) : 0; }
 
 int nd_json_write_string_html(FILE *f, const char *s, size_t len) { return write_string(f, s, len, 1); }
+
+/* ---------- ids in text, TSV and messages ---------- */
+
+/* The escape of byte c (len 2 or 4 in out), or 0 when it stands for itself
+ * (k: the length of the valid UTF-8 sequence it starts, 0 when invalid). */
+static size_t id_escape(unsigned c, size_t k, char out[4])
+{
+    static const char hex[] = "0123456789abcdef";
+    const char *two = c == '\\' ? "\\\\" : c == '\t' ? "\\t" : c == '\n' ? "\\n" : c == '\r' ? "\\r" : NULL;
+    if (two) {
+        memcpy(out, two, 2);
+        return 2;
+    }
+    if (c >= 0x20 && c < 0x7f) return 0;
+    if (c >= 0x80 && k) return 0;
+    out[0] = '\\', out[1] = 'x', out[2] = hex[c >> 4], out[3] = hex[c & 15];
+    return 4;
+}
+
+int nd_write_id(FILE *f, const char *s, size_t len)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t run = 0;
+    for (size_t i = 0; i < len;) {
+        size_t k = u[i] >= 0x80 ? utf8_len(u + i, len - i) : 0;
+        char esc[4];
+        size_t e = id_escape(u[i], k, esc);
+        if (!e) {
+            i += k ? k : 1;
+            continue;
+        }
+        fwrite(s + run, 1, i - run, f);
+        fwrite(esc, 1, e, f);
+        run = ++i;
+    }
+    fwrite(s + run, 1, len - run, f);
+    return ferror(f) ? -1 : 0;
+}
+
+char *nd_id_text(char *buf, size_t cap, const char *s, size_t len)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t o = 0;
+    for (size_t i = 0; i < len;) {
+        size_t k = u[i] >= 0x80 ? utf8_len(u + i, len - i) : 0;
+        char esc[4];
+        size_t e = id_escape(u[i], k, esc), w = e ? e : k ? k : 1;
+        if (o + w + 4 > cap) { /* room for "..." and the NUL */
+            memcpy(buf + o, "...", 3);
+            o += 3;
+            break;
+        }
+        memcpy(buf + o, e ? esc : s + i, w);
+        o += w;
+        i += k ? k : 1;
+    }
+    buf[o] = '\0';
+    return buf;
+}

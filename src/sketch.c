@@ -15,6 +15,7 @@ typedef struct {
 typedef struct {
     uint64_t *sh; /* shingle scratch */
     size_t cap;
+    nd_minhasher *mh;
 } thread_state;
 
 typedef struct {
@@ -31,16 +32,21 @@ typedef struct {
     double t_shingle, t_digest, t_sketch, t_band_keys;
 } batch_out;
 
-static void *thread_init(void *u)
-{
-    return calloc(1, sizeof(thread_state));
-}
-
 static void thread_free(void *u, void *p)
 {
     thread_state *ts = p;
+    if (!ts) return;
     free(ts->sh);
+    nd_minhasher_free(ts->mh);
     free(ts);
+}
+
+static void *thread_init(void *u)
+{
+    const nd_sketch_opts *o = ((const ctx *)u)->o;
+    thread_state *ts = calloc(1, sizeof(thread_state));
+    if (ts && !(ts->mh = nd_minhasher_new(o->k, o->seeds.sketch_seed))) thread_free(u, ts), ts = NULL;
+    return ts;
 }
 
 static void *batch_init(void *u) { return calloc(1, sizeof(batch_out)); }
@@ -114,7 +120,7 @@ static int sketch_doc(void *u, void *tsp, void *bop, uint64_t doc, const nd_doc 
         nd_digest_tokens(tok, b->dg + b->n * ND_DIGEST_BYTES);
         t2 = nd_now();
     }
-    nd_minhash(ts->sh, m, k, c->o->seeds.sketch_seed, b->sig + b->n * k);
+    nd_minhash_sig(ts->mh, ts->sh, m, b->sig + b->n * k);
     double t3 = nd_now(), t4 = t3;
     if (c->o->bands) { /* LSH's stage, timed apart */
         nd_lsh_band_keys(b->sig + b->n * k, c->o->bands, c->o->rows, c->o->band_seed, b->bk + b->n * c->o->bands);

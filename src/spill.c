@@ -130,17 +130,27 @@ static uint64_t per_doc_bytes(const nd_corpus_info *ci, uint64_t n)
 typedef struct {
     uint64_t *sh;
     size_t cap;
+    nd_minhasher *mh;
 } thread_state;
 
 typedef nd_sketch_batch batch_out;
 
-static void *thread_init(void *u) { return calloc(1, sizeof(thread_state)); }
-
 static void thread_free(void *u, void *p)
 {
     thread_state *ts = p;
+    if (!ts) return;
     free(ts->sh);
+    nd_minhasher_free(ts->mh);
     free(ts);
+}
+
+/* u starts with the sketch options (spill_ctx here, the MPI context there) */
+static void *thread_init(void *u)
+{
+    const nd_sketch_opts *so = *(const nd_sketch_opts *const *)u;
+    thread_state *ts = calloc(1, sizeof(thread_state));
+    if (ts && !(ts->mh = nd_minhasher_new(so->k, so->seeds.sketch_seed))) thread_free(u, ts), ts = NULL;
+    return ts;
 }
 
 static void *batch_init(void *u) { return calloc(1, sizeof(batch_out)); }
@@ -181,7 +191,7 @@ static int sketch_doc(void *u, void *tsp, void *bop, uint64_t doc, const nd_doc 
     double t1 = nd_now();
     nd_digest_tokens(tok, b->dg + b->n * ND_DIGEST_BYTES);
     double t2 = nd_now();
-    nd_minhash(ts->sh, m, k, so->seeds.sketch_seed, b->sig + b->n * k);
+    nd_minhash_sig(ts->mh, ts->sh, m, b->sig + b->n * k);
     b->nsh[b->n] = m > UINT32_MAX ? UINT32_MAX : (uint32_t)m;
     b->n++;
     b->t_shingle += t1 - t0;

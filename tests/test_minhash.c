@@ -159,6 +159,20 @@ static void test_fast_matches_reference(void **state)
         nd_minhash(set, m, k, seed, fast);
         nd_minhash_ref(set, m, k, seed, ref);
         assert_memory_equal(fast, ref, k * sizeof *fast);
+        /* and with the densification table (k <= 256), which takes over
+         * below ~sqrt(8 k) filled bins */
+        if (iter % 3 == 0) {
+            nd_minhasher *mh = nd_minhasher_new(k, seed);
+            assert_non_null(mh);
+            nd_minhash_sig(mh, set, m, fast);
+            assert_memory_equal(fast, ref, k * sizeof *fast);
+            for (size_t few = 1; few <= 40 && few <= m; few += 1 + few / 4) {
+                nd_minhash_sig(mh, set, few, fast);
+                nd_minhash_ref(set, few, k, seed, ref);
+                assert_memory_equal(fast, ref, k * sizeof *fast);
+            }
+            nd_minhasher_free(mh);
+        }
     }
     /* a set of only UINT32_MAX values: every lane UINT32_MAX, but every bin
      * filled from a planted one (the reference's densification copies it) */
@@ -171,6 +185,44 @@ static void test_fast_matches_reference(void **state)
     free(ref);
 }
 
+/* Issue 19, defect 1: documents with one shingle (fewer than n + 1 words)
+ * used to get k copies of one 32-bit value, so two unrelated ones agreed on
+ * every lane with probability 2^-32 (a million two-word documents: ~100
+ * pairs "at Jaccard 1").  Shingles whose mixed hashes share their low 32
+ * bits (built by inverting the mix) must now agree on about no lane, alone
+ * or beside other shingles, for every k, with and without the table. */
+static void test_short_sets_lanes_independent(void **state)
+{
+    static const unsigned ks[] = {16, 64, 128, 256, 1000};
+    uint64_t rng = 19;
+    for (unsigned ki = 0; ki < sizeof ks / sizeof *ks; ki++) {
+        unsigned k = ks[ki];
+        uint32_t *sa = malloc(k * sizeof *sa), *sb = malloc(k * sizeof *sb);
+        nd_minhasher *mh = nd_minhasher_new(k, 0);
+        for (int iter = 0; iter < 200; iter++) {
+            uint64_t seed = rng_next(&rng);
+            nd_minhasher_free(mh);
+            mh = nd_minhasher_new(k, seed);
+            uint32_t lo = (uint32_t)rng_next(&rng);
+            uint64_t x1 = (rng_next(&rng) << 32) | lo, x2 = (rng_next(&rng) << 32) | lo;
+            if (x1 == x2) continue;
+            uint64_t a[3] = {unfmix64(x1) ^ seed, rng_next(&rng), rng_next(&rng)};
+            uint64_t b[3] = {unfmix64(x2) ^ seed, rng_next(&rng), rng_next(&rng)};
+            for (size_t m = 1; m <= 3; m++) {
+                nd_minhash(a, m, k, seed, sa);
+                nd_minhash(b, m, k, seed, sb);
+                /* two lanes by chance would be 2^-30; the old signatures agreed on k / m or more */
+                assert_true(nd_minhash_jaccard(sa, sb, k) * k <= 2);
+                nd_minhash_sig(mh, b, m, sa);
+                assert_memory_equal(sa, sb, k * sizeof *sa);
+            }
+        }
+        nd_minhasher_free(mh);
+        free(sa);
+        free(sb);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -181,6 +233,7 @@ int main(void)
         cmocka_unit_test(test_empty_set_signature),
         cmocka_unit_test(test_disjoint_sets_estimate_near_zero),
         cmocka_unit_test(test_fast_matches_reference),
+        cmocka_unit_test(test_short_sets_lanes_independent),
     };
     return cmocka_run_group_tests_name("minhash", tests, NULL, NULL);
 }

@@ -38,7 +38,7 @@ static void fields_present(void **state)
 
 static void custom_field_names(void **state)
 {
-    nd_record_opts o = {"doc_id", "body"};
+    nd_record_opts o = {.id_field = "doc_id", .text_field = "body"};
     nd_record_parser *p = nd_record_parser_create(&o);
     nd_doc d;
     nd_error err = {0, ""};
@@ -129,6 +129,70 @@ static void embedded_nul_and_utf8(void **state)
     nd_record_parser_free(p);
 }
 
+/* Parses the n bytes of s (raw NULs included) as line 17 of f.jsonl. */
+static int parse_n(nd_record_parser *p, const char *s, size_t n, nd_doc *d, nd_error *err)
+{
+    nd_raw_record r = {0, n, 0, 1, 17};
+    return nd_record_parse(p, &r, s, "f.jsonl", d, err);
+}
+
+/* Issue 19, defect 2: a raw NUL cut the text at cJSON's NUL terminator
+ * ("X\0<a copy>" hid the copy), and cJSON took raw control characters
+ * inside strings, which JSON forbids.  Now they are an error naming
+ * file:line:column, or, lossy, read as if escaped and counted. */
+static void raw_control_characters(void **state)
+{
+    nd_record_parser *p = nd_record_parser_create(NULL);
+    nd_doc d;
+    nd_error err = {0, ""};
+    static const char nul[] = "{\"id\": \"a\", \"text\": \"X\0copy of words\"}";
+    assert_int_equal(parse_n(p, nul, sizeof nul - 1, &d, &err), NEARDUP_E_INPUT);
+    assert_non_null(strstr(err.msg, "f.jsonl:17:23: invalid JSON: raw control character U+0000 inside a string"));
+    assert_int_equal(parse(p, "{\"id\": \"a\", \"text\": \"tab\there\"}", &d, &err), NEARDUP_E_INPUT);
+    assert_non_null(strstr(err.msg, "f.jsonl:17:25: invalid JSON: raw control character U+0009"));
+    /* after an escaped quote, still inside the string; the column counts characters */
+    assert_int_equal(parse(p, "{\"id\": \"\xc3\xa9\", \"text\": \"q\\\"\x01z\"}", &d, &err), NEARDUP_E_INPUT);
+    assert_non_null(strstr(err.msg, "f.jsonl:17:25: invalid JSON: raw control character U+0001"));
+    /* in an id too */
+    assert_int_equal(parse(p, "{\"id\": \"a\x1f\", \"text\": \"t\"}", &d, &err), NEARDUP_E_INPUT);
+    /* tabs and a CR between tokens are JSON whitespace */
+    assert_int_equal(parse(p, "{\"id\":\t\"a\",\r\"text\": \"x y\"}\t", &d, &err), NEARDUP_OK);
+    assert_int_equal(d.text_len, 3);
+    nd_record_parser_free(p);
+
+    nd_record_opts o = {.id_field = "id", .text_field = "text", .lossy = 1};
+    p = nd_record_parser_create(&o);
+    assert_int_equal(parse_n(p, nul, sizeof nul - 1, &d, &err), NEARDUP_OK);
+    assert_int_equal(d.text_len, 15); /* the whole text: the NUL is a word separator for the tokenizer */
+    assert_memory_equal(d.text, "X\0copy of words", 15);
+    assert_int_equal(d.ctrl, 1);
+    assert_int_equal(parse(p, "{\"id\": \"a\x01\x02\", \"text\": \"t\tu\"}", &d, &err), NEARDUP_OK);
+    assert_int_equal(d.id_len, 3); /* the id keeps its bytes */
+    assert_memory_equal(d.id, "a\x01\x02", 3);
+    assert_memory_equal(d.text, "t\tu", 3);
+    assert_int_equal(d.ctrl, 3);
+    assert_int_equal(parse(p, "{\"id\": \"a\", \"text\": \"t u\"}", &d, &err), NEARDUP_OK);
+    assert_int_equal(d.ctrl, 0);
+    nd_record_parser_free(p);
+}
+
+/* Ids in text and TSV output and in messages: control characters, the
+ * backslash, DEL and invalid UTF-8 escaped; valid UTF-8 as it is. */
+static void id_escaping(void **state)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    static const char id[] = "a\tb\nc\\d\0e\x7f\xc3\xa9\xff";
+    assert_int_equal(nd_write_id(f, id, sizeof id - 1), 0);
+    fclose(f);
+    assert_string_equal(buf, "a\\tb\\nc\\\\d\\x00e\\x7f\xc3\xa9\\xff");
+    free(buf);
+    char t[16];
+    assert_string_equal(nd_id_text(t, sizeof t, id, sizeof id - 1), "a\\tb\\nc\\\\d...");
+    assert_string_equal(nd_id_text(t, sizeof t, "plain", 5), "plain");
+}
+
 static void plain_record(void **state)
 {
     nd_record_parser *p = nd_record_parser_create(NULL);
@@ -208,6 +272,8 @@ int main(void)
         cmocka_unit_test(malformed_json),
         cmocka_unit_test(invalid_utf8),
         cmocka_unit_test(embedded_nul_and_utf8),
+        cmocka_unit_test(raw_control_characters),
+        cmocka_unit_test(id_escaping),
         cmocka_unit_test(plain_record),
         cmocka_unit_test(string_writer),
         cmocka_unit_test(string_writer_round_trip),
