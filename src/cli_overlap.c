@@ -126,7 +126,6 @@ static size_t id_len_of(const nd_corpus_info *ci, const nd_corpus_info *cr, uint
 {
     return split && d >= split ? nd_corpus_id_len(cr, d - split) : nd_corpus_id_len(ci, d);
 }
-}
 
 /* What formats a streamed pair (nd_overlap_sink). */
 typedef struct {
