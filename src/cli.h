@@ -154,6 +154,8 @@ void nd_common_pipeline(const nd_common *c, nd_pipeline_opts *po, nd_seeds *seed
  * nd_cli_walk_skip.  Returns 0 or the exit status 2 (message printed). */
 int nd_cli_check_files(nd_common *c, const char *const *outs, const char *const *what, size_t nout,
                        char *const *inputs, size_t nin);
+/* nd_cli_check_files for the one output -o (c->output; NULL: standard output). */
+int nd_cli_check_output(nd_common *c, char *const *inputs, size_t nin);
 /* nd_reader_opts.skip for ctx = an nd_common: leaves out of directory walks
  * the run's outputs (c->outs: the file there now, and the file the rename
  * will put there) and their temporary files, with a note on standard error. */

@@ -89,8 +89,7 @@ int nd_cmd_align(int argc, char **argv)
     nd_passage *p = NULL;
     size_t np = 0;
     nd_out out = {0};
-    static const char *const what[1] = {"-o"};
-    rc = nd_cli_check_files(&c.common, &c.common.output, what, 1, pos, 2);
+    rc = nd_cli_check_output(&c.common, pos, 2);
     if (!rc && (rc = nd_out_open(&out, c.common.output, &err))) rc = nd_cli_error(rc, "%s", err.msg);
     for (int i = 0; i < 2 && !rc; i++)
         if ((rc = nd_cli_load_id(&c.common, pos[i], c.id[i], &po, &d[i], &tok[i], &err)))

@@ -338,8 +338,7 @@ static int cmd_build(int argc, char **argv)
     c.p.anchor_ngram = 5;
     c.p.anchor_w = nd_anchor_window(o.min_words ? o.min_words : 20, c.p.anchor_ngram);
     c.p.anchor_scheme = 1;
-    static const char *const what[1] = {"-o"};
-    if (!rc) rc = nd_cli_check_files(&o.common, &o.common.output, what, 1, pos, (size_t)npos);
+    if (!rc) rc = nd_cli_check_output(&o.common, pos, (size_t)npos);
     nd_out out = {0};
     if (!rc && (rc = write_open(&out, o.common.output, &c, &err))) rc = nd_cli_error(rc, "%s", err.msg);
     nd_corpus_info ci = {0};

@@ -532,6 +532,13 @@ int nd_cli_check_files(nd_common *c, const char *const *outs, const char *const 
     return 0;
 }
 
+int nd_cli_check_output(nd_common *c, char *const *inputs, size_t nin)
+{
+    const char *out[1] = {c->output ? c->output : "-"};
+    static const char *const what[1] = {"-o"};
+    return nd_cli_check_files(c, out, what, 1, inputs, nin);
+}
+
 int nd_cli_walk_skip(void *ctx, const char *path, const char *name, uint64_t dir_dev, uint64_t dir_ino,
                      uint64_t dev, uint64_t ino)
 {

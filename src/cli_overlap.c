@@ -231,9 +231,8 @@ int nd_cmd_overlap(int argc, char **argv)
      * are aligned (written in order by the aligning threads); the HTML
      * report needs every pair */
     int html = c.common.format == ND_FMT_HTML;
-    static const char *const what[1] = {"-o"};
-    if (!rc) rc = nd_cli_check_files(&c.common, &c.common.output, what, 1, pos, (size_t)npos);
-    if (!rc && c.nrefs) rc = nd_cli_check_files(&c.common, &c.common.output, what, 1, c.refs, (size_t)c.nrefs);
+    if (!rc) rc = nd_cli_check_output(&c.common, pos, (size_t)npos);
+    if (!rc && c.nrefs) rc = nd_cli_check_output(&c.common, c.refs, (size_t)c.nrefs);
     if (!rc && (rc = nd_out_open(&out, c.common.output, &err))) rc = nd_cli_error(rc, "%s", err.msg);
     if (!rc) rc = load_set(&c.common, pos, npos, &po, &c.ov, &s, &ci, &r);
     if (!rc && c.nrefs) {

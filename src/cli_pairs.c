@@ -270,8 +270,7 @@ int nd_cmd_pairs(int argc, char **argv)
      * an unwritable path, fails before the reading */
     nd_error err = {0, ""};
     nd_out out = {0};
-    static const char *const opt_o[1] = {"-o"};
-    rc = nd_cli_check_files(&j.common, &j.common.output, opt_o, 1, pos, (size_t)npos);
+    rc = nd_cli_check_output(&j.common, pos, (size_t)npos);
     if (!rc && (rc = nd_out_open(&out, j.common.output, &err))) rc = nd_cli_error(rc, "%s", err.msg);
     if (!rc && (rc = nd_job_run(&j, pos, npos))) nd_out_abort(&out);
     free(pos);

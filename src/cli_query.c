@@ -661,8 +661,7 @@ int nd_cmd_query(int argc, char **argv)
     query_ctx c = {.o = &o};
     nd_corpus_info ci = {0};
     nd_out out = {0};
-    static const char *const what[1] = {"-o"};
-    if ((rc = nd_cli_check_files(&o.common, &o.common.output, what, 1, pos, (size_t)npos))) {
+    if ((rc = nd_cli_check_output(&o.common, pos, (size_t)npos))) {
         free(pos);
         return rc;
     }
