@@ -282,30 +282,23 @@ int nd_out_open(nd_out *o, const char *path, nd_error *err)
         }
         return NEARDUP_OK;
     }
-    struct stat st;
-    int exists = lstat(path, &st) == 0, e = 0;
+    struct stat st, lst;
+    int e = 0, linked = !lstat(path, &lst) && S_ISLNK(lst.st_mode), exists = !stat(path, &st);
+    if (!exists && errno != ENOENT) e = errno;
     if (!(o->path = strdup(path))) goto nomem;
-    if (exists && S_ISLNK(st.st_mode)) {
-        /* write through the link: replacing it would leave the file it
-         * names, which others read through it, unchanged */
-        if (!(o->target = realpath(path, NULL)) || stat(o->target, &st)) {
-            e = errno;
-            free_out(o);
-            if (e == ENOENT)
-                return nd_fail(err, NEARDUP_E_IO, "cannot write %s: it is a symbolic link to a missing file", path);
-            return nd_fail(err, NEARDUP_E_IO, "cannot write %s: %s", path, strerror(e));
-        }
-    } else if (!(o->target = strdup(path))) {
-        goto nomem;
+    if (linked && !exists) {
+        free_out(o);
+        if (e) return nd_fail(err, NEARDUP_E_IO, "cannot write %s: %s", path, strerror(e));
+        return nd_fail(err, NEARDUP_E_IO, "cannot write %s: it is a symbolic link to a missing file", path);
     }
     if (exists && S_ISDIR(st.st_mode)) {
         free_out(o);
         return nd_fail(err, NEARDUP_E_IO, "cannot write %s: %s", path, strerror(EISDIR));
     }
     if (exists && !S_ISREG(st.st_mode)) {
-        /* a device or a fifo (/dev/null, /dev/stdout, a pipe): renaming over
-         * it would replace it, so it is written in place */
-        int fd = open(o->target, O_WRONLY | O_NOCTTY | O_CLOEXEC);
+        /* a device or a fifo (/dev/null, /dev/stdout, >(gzip > x)): renaming
+         * over it would replace it, so it is written in place */
+        int fd = open(path, O_WRONLY | O_NOCTTY | O_CLOEXEC);
         if (fd < 0) {
             e = errno;
             free_out(o);
@@ -313,6 +306,15 @@ int nd_out_open(nd_out *o, const char *path, nd_error *err)
         }
         if (open_stream(o, fd, 1, err)) goto nomem;
         return NEARDUP_OK;
+    }
+    /* through a symbolic link, the file it names is replaced, beside it:
+     * replacing the link would leave that file, which others read through
+     * the link, unchanged */
+    if (!(o->target = linked ? realpath(path, NULL) : strdup(path))) {
+        if (errno == ENOMEM) goto nomem;
+        e = errno;
+        free_out(o);
+        return nd_fail(err, NEARDUP_E_IO, "cannot write %s: %s", path, strerror(e));
     }
     char *dir, *base;
     if (split_path(o->target, &dir, &base)) goto nomem;

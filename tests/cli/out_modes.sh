@@ -68,4 +68,8 @@ ln -s real/missing.jsonl dangling.jsonl
 [ $? -eq 1 ] || fail "-o a dangling link: want exit 1"
 grep -q "dangling.jsonl: it is a symbolic link to a missing file" err || fail "dangling link: $(cat err)"
 [ -L dangling.jsonl ] && [ ! -e real/missing.jsonl ] || fail "the dangling link was changed"
+# a link to a pipe (/dev/stdout into a pipe) is written in place, not renamed over
+n=$("$N" pairs "$S" -o /dev/stdout -q | wc -l)
+[ "$n" -eq 3 ] || fail "pairs -o /dev/stdout | wc -l gave $n lines, want 3"
+[ -L /dev/stdout ] || fail "/dev/stdout is no longer a link"
 exit 0
