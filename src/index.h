@@ -1,5 +1,6 @@
 /* index.h - the persistent reference index (index.c): a writer that builds a
- * new file and renames it into place, and a reader that maps a file with mmap
+ * new file (index_write.c; the CLI's nd_out renames it into place, synced),
+ * and a reader that maps a file with mmap
  * and checks it before any of its bytes are believed.
  *
  * File layout (little-endian, every section 8-byte aligned):
