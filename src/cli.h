@@ -41,27 +41,63 @@ int nd_cli_uint(const char *opt, const char *s, unsigned long lo, unsigned long 
 /* Prints "neardup: MSG" to stderr and returns the exit status for code. */
 int nd_cli_error(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* ---------- outputs that appear whole or not at all ---------- */
+/* ---------- outputs that appear whole or not at all (cli_output.c) ---------- */
+
+typedef struct nd_out_sink nd_out_sink;
 
 typedef struct {
     FILE *f;
-    char *path; /* final path, NULL for stdout */
-    char *tmp;  /* temporary path beside it */
-    char *buf;  /* stdio buffer: glibc ignores setvbuf's size without one */
+    char *path;   /* as given, for messages; NULL for standard output */
+    char *target; /* the file replaced: path, or the file a symbolic link at path names */
+    char *tmp;    /* the temporary file beside target; NULL when written in place
+                   * (standard output, a device or a fifo such as /dev/null) */
+    char *buf;    /* stdio buffer: glibc ignores setvbuf's size without one */
+    nd_out_sink *sink; /* the descriptor and the first write error (errno) */
+    int slot;     /* 1 + tmp's slot in the signal-cleanup table, 0 for none */
+    int sync;     /* set after opening: fsync the file, and its directory after the rename */
 } nd_out;
 
-/* Opens path for writing through a temporary file in the same directory
- * (so the rename is atomic); NULL or "-" is standard output.  Errors name
- * the path.  Returns NEARDUP_OK or NEARDUP_E_IO. */
+/* Opens path for writing through a temporary file PATH.tmp.XXXXXX beside it
+ * (same directory: the rename is atomic); NULL or "-" is standard output; a
+ * device or a fifo is written in place; a symbolic link is written through
+ * (its target is replaced, the link stays).  A new file gets 0666 less the
+ * umask, a rewritten one keeps its mode (and, where allowed, its owner).
+ * The temporary file is locked for the life of the process and listed for
+ * removal on SIGINT, SIGTERM and SIGHUP; stale ones of the same output whose
+ * lock is free (their run was killed) are removed first, with a note.
+ * Errors name the path.  Returns NEARDUP_OK, NEARDUP_E_IO or NEARDUP_E_NOMEM. */
 int nd_out_open(nd_out *o, const char *path, nd_error *err);
-/* Flushes and checks every write, then renames into place.  On any error the
- * temporary file is removed and nothing is left at path.  No fsync: these
- * outputs can be made again from their inputs, and on this kind of machine a
- * 60 MB fsync cost as much as sketching 10,000 documents (like sort -o and
- * zstd -o; the index, which is not regenerable, does fsync). */
-int nd_out_commit(nd_out *o, nd_error *err);
-/* Removes the temporary file (after a failure elsewhere). */
+/* Completes n outputs together: flushes and checks every write of all of
+ * them (the reason given is the errno of the first failed write, whichever
+ * thread wrote), and only then renames them all into place, so a failure of
+ * any leaves every target as it was.  No fsync unless o->sync: these outputs
+ * can be made again from their inputs, and on this kind of machine a 60 MB
+ * fsync cost as much as sketching 10,000 documents (like sort -o and zstd
+ * -o; the index, which is not regenerable, sets sync).  An output never
+ * opened (f NULL) is passed over.  On error every output is aborted. */
+int nd_out_commit_all(nd_out *const *o, size_t n, nd_error *err);
+int nd_out_commit(nd_out *o, nd_error *err); /* nd_out_commit_all of one */
+/* Removes the temporary file (after a failure elsewhere); buffered bytes are
+ * dropped.  A zeroed nd_out is fine. */
 void nd_out_abort(nd_out *o);
+/* After a writer into o failed with code and err: when o saw a write error,
+ * err becomes "cannot write PATH: <that errno>" and the code NEARDUP_E_IO (a
+ * full disk is not "out of memory").  Aborts o; returns the code. */
+int nd_out_failed(nd_out *o, int code, nd_error *err);
+/* Installs the handler that removes the temporary files in flight on
+ * SIGINT, SIGTERM and SIGHUP, then dies of the signal; a signal ignored at
+ * start (nohup, a background job) stays ignored.  Call first in main. */
+void nd_cli_signals_init(void);
+
+/* The outputs of a run as directory walks may meet them (nd_cli_check_files). */
+#define ND_OUT_MAX 2
+typedef struct {
+    const char *what;          /* the option naming it: "-o", "--clusters" */
+    char base[256];            /* its file name, in the directory (dir_dev, dir_ino) */
+    uint64_t dir_dev, dir_ino; /* 0, 0: not known (standard output) */
+    int exists;                /* a file is there already: (dev, ino) */
+    uint64_t dev, ino;
+} nd_out_id;
 
 /* ---------- common options ---------- */
 
@@ -79,6 +115,8 @@ typedef struct {
     const char *output;
     nd_record_opts rec;
     nd_key key; /* --key FILE: loaded when parsed; key.present = 0 without */
+    nd_out_id outs[ND_OUT_MAX]; /* the run's outputs (nd_cli_check_files) */
+    size_t nouts;
 } nd_common;
 
 void nd_common_default(nd_common *c);
@@ -112,8 +150,27 @@ void nd_common_pipeline(const nd_common *c, nd_pipeline_opts *po, nd_seeds *seed
 #define ND_OPT_COLOR {"color", 0, "WHEN", "colour the passages: auto (on a terminal, unless NO_COLOR is set), always, never (default auto)", 15}
 #define ND_OPT_END {NULL, 0, NULL, NULL, 0}
 
-/* Opens a reader over the positional inputs, printing the error if any. */
-nd_reader *nd_cli_open_inputs(char **inputs, int n, nd_error *err);
+/* Before anything is read or written: refuses, with a message naming both
+ * and exit status 2, an output that is also an input, and two outputs that
+ * are one file ("-" twice; /dev/null may be given twice).  Files are compared
+ * by device and inode, so another spelling, a hard link or a symbolic link
+ * is the same file; an input directory may hold an output (walks leave it
+ * out).  outs[i] (NULL: none; "-": standard output) is named by what[i];
+ * inputs may hold "-" (standard input).  Records the outputs in c->outs for
+ * nd_cli_walk_skip.  Returns 0 or the exit status 2 (message printed). */
+int nd_cli_check_files(nd_common *c, const char *const *outs, const char *const *what, size_t nout,
+                       char *const *inputs, size_t nin);
+/* nd_cli_check_files for the one output -o (c->output; NULL: standard output). */
+int nd_cli_check_output(nd_common *c, char *const *inputs, size_t nin);
+/* nd_reader_opts.skip for ctx = an nd_common: leaves out of directory walks
+ * the run's outputs (c->outs: the file there now, and the file the rename
+ * will put there) and their temporary files, with a note on standard error. */
+int nd_cli_walk_skip(void *ctx, const char *path, const char *name, uint64_t dir_dev, uint64_t dir_ino,
+                     uint64_t dev, uint64_t ino);
+
+/* Opens a reader over the positional inputs (walks skip c's outputs),
+ * printing the error if any. */
+nd_reader *nd_cli_open_inputs(const nd_common *c, char **inputs, int n, nd_error *err);
 
 /* Prints --timings lines for the pipeline stages to stderr. */
 void nd_cli_print_timings(const nd_corpus_info *ci);
@@ -190,13 +247,13 @@ typedef struct {
 /* Reads the one record of path (a plain file, or JSONL holding exactly one
  * record) and tokenizes it.  Errors name the file; more than one record is a
  * usage error. */
-int nd_cli_load_one(const char *path, const nd_pipeline_opts *po, nd_loaded_doc *d, nd_tokens *tok,
-                    nd_error *err);
+int nd_cli_load_one(const nd_common *c, const char *path, const nd_pipeline_opts *po, nd_loaded_doc *d,
+                    nd_tokens *tok, nd_error *err);
 void nd_loaded_doc_free(nd_loaded_doc *d);
 /* The record of path whose id is want (want NULL: nd_cli_load_one).  Reads
  * the whole input; no such record, or two, is an error naming the file. */
-int nd_cli_load_id(const char *path, const char *want, const nd_pipeline_opts *po, nd_loaded_doc *d,
-                   nd_tokens *tok, nd_error *err);
+int nd_cli_load_id(const nd_common *c, const char *path, const char *want, const nd_pipeline_opts *po,
+                   nd_loaded_doc *d, nd_tokens *tok, nd_error *err);
 
 /* The passage fields of the JSONL records (no braces). */
 void nd_print_passage_fields(FILE *f, const nd_passage *p);
@@ -237,7 +294,7 @@ int nd_cmd_align(int argc, char **argv);
 /* align --pairs FILE [INPUT...] (cli_align_pairs.c), once align's options
  * are parsed; argc, argv for the report's command line.  Returns the exit
  * status (errors printed). */
-int nd_align_pairs_run(const nd_common *common, const nd_align_opts *al, const char *pairs, char **inputs,
+int nd_align_pairs_run(nd_common *common, const nd_align_opts *al, const char *pairs, char **inputs,
                        int ninputs, int argc, char **argv);
 int nd_cmd_overlap(int argc, char **argv);
 

@@ -108,11 +108,13 @@ int nd_cmd_align(int argc, char **argv)
     nd_passage *p = NULL;
     size_t np = 0;
     nd_out out = {0};
+    rc = nd_cli_check_output(&c.common, pos, 2);
+    if (!rc && (rc = nd_out_open(&out, c.common.output, &err))) rc = nd_cli_error(rc, "%s", err.msg);
     for (int i = 0; i < 2 && !rc; i++)
-        if ((rc = nd_cli_load_id(pos[i], c.id[i], &po, &d[i], &tok[i], &err))) rc = nd_cli_error(rc, "%s", err.msg);
+        if ((rc = nd_cli_load_id(&c.common, pos[i], c.id[i], &po, &d[i], &tok[i], &err)))
+            rc = nd_cli_error(rc, "%s", err.msg);
     if (!rc && (rc = nd_align_texts(d[0].text, &tok[0], d[1].text, &tok[1], &c.al, &p, &np, &err)))
         rc = nd_cli_error(rc, "%s", err.msg);
-    if (!rc && (rc = nd_out_open(&out, c.common.output, &err))) rc = nd_cli_error(rc, "%s", err.msg);
     /* the texts' words, for marking edited words (colour, HTML) */
     uint32_t *ids[2] = {NULL, NULL};
     nd_doc_words w[2];
@@ -129,8 +131,8 @@ int nd_cmd_align(int argc, char **argv)
         long ia = r ? nd_report_doc(r, d[0].id, d[0].text, d[0].len) : -1;
         long ib = ia >= 0 ? nd_report_doc(r, d[1].id, d[1].text, d[1].len) : -1;
         if (ib < 0 || (np && nd_report_pair_words(r, ia, ib, &pr, &w[0], &w[1])) || nd_report_write(r, out.f)) {
-            nd_out_abort(&out);
-            rc = nd_cli_error(NEARDUP_E_NOMEM, "out of memory writing the report");
+            nd_fail(&err, NEARDUP_E_NOMEM, "out of memory writing the report");
+            rc = nd_cli_error(nd_out_failed(&out, NEARDUP_E_NOMEM, &err), "%s", err.msg);
         } else if ((rc = nd_out_commit(&out, &err))) {
             rc = nd_cli_error(rc, "%s", err.msg);
         }
@@ -162,6 +164,7 @@ int nd_cmd_align(int argc, char **argv)
                     "%llu matching words\n", d[0].id, tok[0].n, d[1].id, tok[1].n, np, np == 1 ? "" : "s",
                     c.al.min_words, (unsigned long long)words);
     }
+    nd_out_abort(&out); /* after an error before the writing (nothing if committed) */
     free(p);
     for (int i = 0; i < 2; i++) {
         free(ids[i]);

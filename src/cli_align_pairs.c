@@ -32,8 +32,9 @@ static int format_pair(void *user, FILE *f, const nd_overlap_pair *p)
 
 /* Loads the documents the pairs name into s and resolves the pairs to
  * record indexes (*cand).  Prints the error and returns the exit status. */
-static int load(const nd_pair_list *l, const char *label, char **inputs, int ninputs, const nd_pipeline_opts *po,
-                const nd_overlap_opts *o, nd_doc_store *s, nd_corpus_info *ci, nd_anchor_pair **cand)
+static int load(const nd_common *common, const nd_pair_list *l, const char *label, char **inputs, int ninputs,
+                const nd_pipeline_opts *po, const nd_overlap_opts *o, nd_doc_store *s, nd_corpus_info *ci,
+                nd_anchor_pair **cand)
 {
     nd_error err = {0, ""};
     char **paths = NULL;
@@ -48,7 +49,7 @@ static int load(const nd_pair_list *l, const char *label, char **inputs, int nin
         inputs = paths;
         ninputs = (int)npaths;
     }
-    nd_reader *r = nd_cli_open_inputs(inputs, ninputs, &err);
+    nd_reader *r = nd_cli_open_inputs(common, inputs, ninputs, &err);
     if (!r) rc = err.code ? err.code : NEARDUP_E_IO;
     if (!rc) rc = nd_overlap_load(r, po, o, s, ci, &err);
     if (!rc && !paths) rc = nd_corpus_check_unique_ids(ci, r, &err);
@@ -60,7 +61,7 @@ static int load(const nd_pair_list *l, const char *label, char **inputs, int nin
     return rc ? nd_cli_error(rc, "%s", err.msg) : 0;
 }
 
-int nd_align_pairs_run(const nd_common *common, const nd_align_opts *al, const char *pairs_path, char **inputs,
+int nd_align_pairs_run(nd_common *common, const nd_align_opts *al, const char *pairs_path, char **inputs,
                        int ninputs, int argc, char **argv)
 {
     double t0 = nd_now();
@@ -90,25 +91,27 @@ int nd_align_pairs_run(const nd_common *common, const nd_align_opts *al, const c
     size_t npairs = 0;
     nd_overlap_stats st = {0};
     nd_out out = {0};
-    rc = load(&l, label, inputs, ninputs, &po, &o, &s, &ci, &cand);
+    /* outputs are checked and opened before anything is read */
+    char *pp = (char *)pairs_path;
+    rc = nd_cli_check_output(common, &pp, 1);
+    if (!rc && ninputs) rc = nd_cli_check_output(common, inputs, (size_t)ninputs);
+    if (!rc && (rc = nd_out_open(&out, common->output, &err))) rc = nd_cli_error(rc, "%s", err.msg);
+    if (!rc) rc = load(common, &l, label, inputs, ninputs, &po, &o, &s, &ci, &cand);
     unsigned threads = common->threads ? common->threads : ci.threads ? ci.threads : nd_online_cpus();
     int html = common->format == ND_FMT_HTML;
     pairs_writer pw = {common->format, 0, &s, &ci};
     nd_overlap_sink sink = {format_pair, &pw, NULL, 1};
     if (!rc && !html) {
-        if ((rc = nd_out_open(&out, common->output, &err))) rc = nd_cli_error(rc, "%s", err.msg);
         pw.color = nd_cli_use_color(common);
         sink.out = out.f;
     }
-    if (!rc && (rc = nd_overlap_align(&s, &o, cand, l.n, threads, html ? NULL : &sink, &pairs, &npairs, &st, &err))) {
-        nd_out_abort(&out);
-        rc = nd_cli_error(rc, "%s", err.msg);
-    }
-    if (!rc && html && (rc = nd_out_open(&out, common->output, &err))) rc = nd_cli_error(rc, "%s", err.msg);
+    if (!rc && (rc = nd_overlap_align(&s, &o, cand, l.n, threads, html ? NULL : &sink, &pairs, &npairs, &st, &err)))
+        rc = nd_cli_error(nd_out_failed(&out, rc, &err), "%s", err.msg);
     if (!rc && html && nd_overlap_report(out.f, "neardup align --pairs", &s, &ci, NULL, 0, pairs, npairs, argc, argv)) {
-        nd_out_abort(&out);
-        rc = nd_cli_error(NEARDUP_E_NOMEM, "out of memory writing the report");
+        nd_fail(&err, NEARDUP_E_NOMEM, "out of memory writing the report");
+        rc = nd_cli_error(nd_out_failed(&out, NEARDUP_E_NOMEM, &err), "%s", err.msg);
     }
+    if (rc) nd_out_abort(&out);
     if (!rc && (rc = nd_out_commit(&out, &err))) rc = nd_cli_error(rc, "%s", err.msg);
     if (!rc && !common->quiet) {
         double secs = nd_now() - t0;

@@ -1,5 +1,5 @@
-/* cli_common.c - option parsing, number parsing, atomic outputs and the common
- * options shared by the commands. */
+/* cli_common.c - option parsing, number parsing and the common options shared
+ * by the commands (outputs: cli_output.c). */
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -134,78 +134,6 @@ int nd_cli_uint(const char *opt, const char *s, unsigned long lo, unsigned long 
     return 0;
 }
 
-/* ---------- atomic outputs ---------- */
-
-int nd_out_open(nd_out *o, const char *path, nd_error *err)
-{
-    memset(o, 0, sizeof *o);
-    if (!path || !strcmp(path, "-")) {
-        o->f = stdout;
-        return NEARDUP_OK;
-    }
-    size_t n = strlen(path);
-    o->path = strdup(path);
-    o->tmp = malloc(n + 16);
-    if (!o->path || !o->tmp) {
-        nd_out_abort(o);
-        return nd_fail(err, NEARDUP_E_NOMEM, "out of memory");
-    }
-    snprintf(o->tmp, n + 16, "%s.tmp.XXXXXX", path);
-    int fd = mkstemp(o->tmp);
-    if (fd < 0) {
-        int e = errno;
-        free(o->tmp);
-        o->tmp = NULL;
-        nd_out_abort(o);
-        return nd_fail(err, NEARDUP_E_IO, "cannot write %s: %s", path, strerror(e));
-    }
-    fchmod(fd, 0644);
-    o->f = fdopen(fd, "w");
-    if (!o->f) {
-        close(fd);
-        nd_out_abort(o);
-        return nd_fail(err, NEARDUP_E_IO, "cannot write %s: %s", path, strerror(errno));
-    }
-    /* 1 MiB writes: with glibc's default of one 4 KiB page per write(2),
-     * dedup's output alone took 14,000 system calls (0.1 s) on news-40k */
-    static const size_t bufsz = 1 << 20;
-    if ((o->buf = malloc(bufsz))) setvbuf(o->f, o->buf, _IOFBF, bufsz);
-    return NEARDUP_OK;
-}
-
-int nd_out_commit(nd_out *o, nd_error *err)
-{
-    const char *shown = o->path ? o->path : "standard output";
-    int bad = ferror(o->f) || fflush(o->f);
-    int e = errno;
-    if (o->f != stdout) {
-        if (fclose(o->f)) bad = bad ? bad : (e = errno, 1);
-        o->f = NULL;
-        if (!bad && rename(o->tmp, o->path)) bad = 1, e = errno;
-    }
-    if (bad) {
-        /* the message first: abort frees the path it names */
-        nd_fail(err, NEARDUP_E_IO, "cannot write %s: %s", shown, strerror(e ? e : EIO));
-        nd_out_abort(o);
-        return NEARDUP_E_IO;
-    }
-    free(o->tmp);
-    free(o->path);
-    free(o->buf);
-    memset(o, 0, sizeof *o);
-    return NEARDUP_OK;
-}
-
-void nd_out_abort(nd_out *o)
-{
-    if (o->f && o->f != stdout) fclose(o->f);
-    if (o->tmp) unlink(o->tmp);
-    free(o->tmp);
-    free(o->path);
-    free(o->buf);
-    memset(o, 0, sizeof *o);
-}
-
 /* ---------- common options ---------- */
 
 void nd_common_default(nd_common *c)
@@ -311,9 +239,9 @@ void nd_common_pipeline(const nd_common *c, nd_pipeline_opts *po, nd_seeds *seed
     memcpy(po->token_secret, seeds->token_secret, sizeof po->token_secret);
 }
 
-nd_reader *nd_cli_open_inputs(char **inputs, int n, nd_error *err)
+nd_reader *nd_cli_open_inputs(const nd_common *c, char **inputs, int n, nd_error *err)
 {
-    nd_reader_opts ro = {.follow_symlinks = 1};
+    nd_reader_opts ro = {.follow_symlinks = 1, .skip = nd_cli_walk_skip, .skip_ctx = (void *)c};
     return nd_reader_open((const char *const *)inputs, (size_t)n, &ro, err);
 }
 

@@ -220,16 +220,24 @@ static int run(dedup_ctx *c, char **pos, int npos)
     nd_error err = {0, ""};
     if (!j->common.output)
         return nd_cli_error(NEARDUP_E_USAGE, "dedup needs -o KEPT.jsonl (use -o - for standard output)");
-    /* Outputs first: an unwritable path fails before hours of reading. */
-    nd_out out, cl;
-    int rc = nd_out_open(&out, j->common.output, &err);
-    if (!rc && c->clusters && (rc = nd_out_open(&cl, c->clusters, &err))) nd_out_abort(&out);
+    /* No output may be an input or the other output; then the outputs are
+     * opened, so that an unwritable path fails before hours of reading.
+     * Under mpirun only rank 0 writes them (the others leave them unopened). */
+    const char *outs[2] = {j->common.output, c->clusters};
+    static const char *const names[2] = {"-o", "--clusters"};
+    int rc = nd_cli_check_files(&j->common, outs, names, 2, pos, (size_t)npos);
+    if (rc) return rc;
+    nd_out out = {0}, cl = {0};
+    if (nd_mpi_rank() == 0) {
+        rc = nd_out_open(&out, j->common.output, &err);
+        if (!rc && c->clusters && (rc = nd_out_open(&cl, c->clusters, &err))) nd_out_abort(&out);
+    }
     if (rc) return nd_cli_error(rc, "%s", err.msg);
     if (nd_mpi_size() > 1) /* under mpirun: each rank writes its share (mpi_dedup.c) */
         return nd_mpi_dedup(j, pos, npos, &out, c->clusters ? &cl : NULL);
     if ((rc = nd_job_run_scaled(j, pos, npos))) {
         nd_out_abort(&out);
-        if (c->clusters) nd_out_abort(&cl);
+        nd_out_abort(&cl);
         return rc;
     }
     double t0 = nd_now();
@@ -239,7 +247,7 @@ static int run(dedup_ctx *c, char **pos, int npos)
         free(rep);
         free(pp);
         nd_out_abort(&out);
-        if (c->clusters) nd_out_abort(&cl);
+        nd_out_abort(&cl);
         return nd_cli_error(NEARDUP_E_NOMEM, "out of memory clustering");
     }
     for (size_t i = 0; i < j->npairs; i++) pp[i] = (nd_pair){j->pairs[i].a, j->pairs[i].b};
@@ -248,16 +256,12 @@ static int run(dedup_ctx *c, char **pos, int npos)
     double t_cluster = nd_now() - t0;
     {
         rc = write_kept(j, rep, out.f, &err);
+        if (rc) rc = nd_out_failed(&out, rc, &err);
         if (!rc && c->clusters && write_clusters(j, rep, cl.f))
-            rc = nd_fail(&err, NEARDUP_E_NOMEM, "out of memory writing clusters");
-        if (rc) {
-            nd_out_abort(&out);
-            if (c->clusters) nd_out_abort(&cl);
-        } else if ((rc = nd_out_commit(&out, &err))) {
-            if (c->clusters) nd_out_abort(&cl);
-        } else if (c->clusters) {
-            rc = nd_out_commit(&cl, &err);
-        }
+            rc = nd_out_failed(&cl, nd_fail(&err, NEARDUP_E_NOMEM, "out of memory writing clusters"), &err);
+        nd_out *both[2] = {&out, &cl}; /* both complete before either is renamed */
+        if (rc) nd_out_abort(&out), nd_out_abort(&cl);
+        else rc = nd_out_commit_all(both, 2, &err);
     }
     if (rc) {
         free(rep);

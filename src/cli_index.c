@@ -252,12 +252,12 @@ static int collect(void *u, void *bop, uint64_t first, size_t n, nd_error *err)
 }
 
 /* Sketches every input into the writer; prints errors; returns exit status. */
-static int index_inputs(build_ctx *c, const opts *o, char **inputs, int n, nd_corpus_info *ci)
+static int index_inputs(build_ctx *c, const opts *o, char **inputs, int n, nd_corpus_info *ci, nd_out *out)
 {
     nd_error err = {0, ""};
     nd_pipeline_opts po;
     nd_common_pipeline(&o->common, &po, &c->seeds);
-    nd_reader *r = nd_cli_open_inputs(inputs, n, &err);
+    nd_reader *r = nd_cli_open_inputs(&o->common, inputs, n, &err);
     if (!r) return nd_cli_error(err.code, "%s", err.msg);
     nd_pipeline_fns f = {
         .user = c,
@@ -273,6 +273,7 @@ static int index_inputs(build_ctx *c, const opts *o, char **inputs, int n, nd_co
     if (!rc) rc = nd_corpus_check_unique_ids(ci, r, &err);
     if (!rc) nd_cli_print_skips(ci);
     nd_reader_free(r);
+    if (rc) rc = nd_out_failed(out, rc, &err); /* a full disk is named as such */
     return rc ? nd_cli_error(rc, "%s", err.msg) : 0;
 }
 
@@ -302,6 +303,27 @@ static int parse(int argc, char **argv, const char *usage, const char *sum, cons
     return rc == 1 ? -1 : rc;
 }
 
+/* The index file through nd_out (temporary file, lock, signal cleanup,
+ * mode, symbolic links), synced: it is not regenerable like the other
+ * outputs, and a query may map it the moment it is renamed. */
+static int write_open(nd_out *out, const char *path, build_ctx *c, nd_error *err)
+{
+    int rc = nd_out_open(out, path, err);
+    if (rc) return rc;
+    out->sync = 1;
+    if ((rc = nd_index_writer_open(&c->w, out->f, path, &c->p, nd_index_band_seed(c->seeds.sketch_seed), err)))
+        nd_out_abort(out);
+    return rc;
+}
+
+static int write_commit(nd_out *out, build_ctx *c, nd_error *err)
+{
+    int rc = nd_index_writer_finish(c->w, err);
+    c->w = NULL;
+    if (rc) return nd_out_failed(out, rc, err);
+    return nd_out_commit(out, err);
+}
+
 static int cmd_build(int argc, char **argv)
 {
     opts o;
@@ -325,14 +347,14 @@ static int cmd_build(int argc, char **argv)
     c.p.anchor_ngram = 5;
     c.p.anchor_w = nd_anchor_window(o.min_words ? o.min_words : 20, c.p.anchor_ngram);
     c.p.anchor_scheme = 1;
-    if (!rc && (rc = nd_index_writer_open(&c.w, o.common.output, &c.p,
-                                          nd_index_band_seed(c.seeds.sketch_seed), &err)))
-        rc = nd_cli_error(rc, "%s", err.msg);
+    if (!rc) rc = nd_cli_check_output(&o.common, pos, (size_t)npos);
+    nd_out out = {0};
+    if (!rc && (rc = write_open(&out, o.common.output, &c, &err))) rc = nd_cli_error(rc, "%s", err.msg);
     nd_corpus_info ci = {0};
     if (!rc) {
-        rc = index_inputs(&c, &o, pos, npos, &ci);
-        if (!rc && (rc = nd_index_writer_commit(c.w, &err))) rc = nd_cli_error(rc, "%s", err.msg);
-        else if (rc) nd_index_writer_abort(c.w);
+        rc = index_inputs(&c, &o, pos, npos, &ci, &out);
+        if (rc) nd_index_writer_abort(c.w), nd_out_abort(&out);
+        else if ((rc = write_commit(&out, &c, &err))) rc = nd_cli_error(rc, "%s", err.msg);
     }
     if (!rc) summary("build", &o, &c, &ci, 0, o.common.output, t0);
     nd_corpus_info_free(&ci);
@@ -388,7 +410,11 @@ static int cmd_add(int argc, char **argv)
     build_ctx c = {.level = o.level};
     nd_corpus_info ci = {0};
     int lock = -1;
-    if ((rc = lock_index(pos[0], &lock))) goto done;
+    nd_out out = {0};
+    static const char *const what[1] = {"index"};
+    if ((rc = nd_cli_check_files(&o.common, (const char *const *)pos, what, 1, pos + 1, (size_t)npos - 1)) ||
+        (rc = lock_index(pos[0], &lock)))
+        goto done;
     if ((rc = nd_index_open(pos[0], ND_IX_ALL, &ix, &err)) || (rc = adopt_params(ix, &o.common, &err))) {
         rc = nd_cli_error(rc, "%s", err.msg);
         goto done;
@@ -396,15 +422,18 @@ static int cmd_add(int argc, char **argv)
     nd_pipeline_opts po;
     nd_common_pipeline(&o.common, &po, &c.seeds);
     c.p = ix->p;
-    if ((rc = nd_index_writer_open(&c.w, pos[0], &c.p, nd_index_band_seed(c.seeds.sketch_seed), &err)) ||
-        (rc = nd_index_writer_copy(c.w, ix, &err))) {
-        if (c.w) nd_index_writer_abort(c.w);
+    if ((rc = write_open(&out, pos[0], &c, &err))) {
         rc = nd_cli_error(rc, "%s", err.msg);
         goto done;
     }
-    rc = index_inputs(&c, &o, pos + 1, npos - 1, &ci);
-    if (rc) nd_index_writer_abort(c.w);
-    else if ((rc = nd_index_writer_commit(c.w, &err))) rc = nd_cli_error(rc, "%s", err.msg);
+    if ((rc = nd_index_writer_copy(c.w, ix, &err))) {
+        nd_index_writer_abort(c.w);
+        rc = nd_cli_error(nd_out_failed(&out, rc, &err), "%s", err.msg);
+        goto done;
+    }
+    rc = index_inputs(&c, &o, pos + 1, npos - 1, &ci, &out);
+    if (rc) nd_index_writer_abort(c.w), nd_out_abort(&out);
+    else if ((rc = write_commit(&out, &c, &err))) rc = nd_cli_error(rc, "%s", err.msg);
     if (!rc) summary("add", &o, &c, &ci, ix->ndocs, pos[0], t0);
 done:
     nd_index_close(ix);

@@ -12,18 +12,17 @@ void nd_loaded_doc_free(nd_loaded_doc *d)
     memset(d, 0, sizeof *d);
 }
 
-int nd_cli_load_one(const char *path, const nd_pipeline_opts *po, nd_loaded_doc *d, nd_tokens *tok,
-                    nd_error *err)
+int nd_cli_load_one(const nd_common *c, const char *path, const nd_pipeline_opts *po, nd_loaded_doc *d,
+                    nd_tokens *tok, nd_error *err)
 {
-    return nd_cli_load_id(path, NULL, po, d, tok, err);
+    return nd_cli_load_id(c, path, NULL, po, d, tok, err);
 }
 
-int nd_cli_load_id(const char *path, const char *want, const nd_pipeline_opts *po, nd_loaded_doc *d,
-                   nd_tokens *tok, nd_error *err)
+int nd_cli_load_id(const nd_common *c, const char *path, const char *want, const nd_pipeline_opts *po,
+                   nd_loaded_doc *d, nd_tokens *tok, nd_error *err)
 {
-    const char *in[1] = {path};
-    nd_reader_opts ro = {.follow_symlinks = 1};
-    nd_reader *r = nd_reader_open(in, 1, &ro, err);
+    char *in[1] = {(char *)path};
+    nd_reader *r = nd_cli_open_inputs(c, in, 1, err);
     if (!r) return err->code;
     nd_batch b = {0};
     nd_record_parser *rp = nd_record_parser_create(&po->rec);

@@ -94,11 +94,11 @@ static int store_append(nd_doc_store *dst, nd_doc_store *src)
 }
 
 /* Reads one set of inputs (the inputs, or the references). */
-static int load_set(char **in, int n, const nd_pipeline_opts *po, const nd_overlap_opts *o,
+static int load_set(const nd_common *c, char **in, int n, const nd_pipeline_opts *po, const nd_overlap_opts *o,
                     nd_doc_store *s, nd_corpus_info *ci, nd_reader **r)
 {
     nd_error err = {0, ""};
-    *r = nd_cli_open_inputs(in, n, &err);
+    *r = nd_cli_open_inputs(c, in, n, &err);
     if (!*r) return nd_cli_error(err.code, "%s", err.msg);
     int rc = nd_overlap_load(*r, po, o, s, ci, &err);
     if (!rc) rc = nd_corpus_check_unique_ids(ci, *r, &err);
@@ -217,42 +217,46 @@ int nd_cmd_overlap(int argc, char **argv)
     nd_error err = {0, ""};
     uint64_t split = 0;
     if (npos == 0) rc = nd_cli_error(NEARDUP_E_USAGE, "no input given (see --help; use - for standard input)");
-    if (!rc) rc = load_set(pos, npos, &po, &c.ov, &s, &ci, &r);
+    /* the output checked (against the inputs and references) and opened
+     * before anything is read; text and JSONL stream out while the pairs
+     * are aligned (written in order by the aligning threads); the HTML
+     * report needs every pair */
+    int html = c.common.format == ND_FMT_HTML;
+    if (!rc) rc = nd_cli_check_output(&c.common, pos, (size_t)npos);
+    if (!rc && c.nrefs) rc = nd_cli_check_output(&c.common, c.refs, (size_t)c.nrefs);
+    if (!rc && (rc = nd_out_open(&out, c.common.output, &err))) rc = nd_cli_error(rc, "%s", err.msg);
+    if (!rc) rc = load_set(&c.common, pos, npos, &po, &c.ov, &s, &ci, &r);
     if (!rc && c.nrefs) {
-        rc = load_set(c.refs, c.nrefs, &po, &c.ov, &sr, &cr, &rr);
+        rc = load_set(&c.common, c.refs, c.nrefs, &po, &c.ov, &sr, &cr, &rr);
         split = s.n;
         if (!rc && (split == 0 || split + sr.n > UINT32_MAX - 1))
             rc = nd_cli_error(NEARDUP_E_USAGE, split ? "too many documents" : "the inputs hold no document");
         if (!rc && store_append(&s, &sr)) rc = nd_cli_error(NEARDUP_E_NOMEM, "out of memory");
     }
     double t_load = nd_now() - t0;
-    /* text and JSONL stream out while the pairs are aligned (written in
-     * order by the aligning threads); the HTML report needs every pair */
-    int html = c.common.format == ND_FMT_HTML;
     pair_writer pw = {c.common.format, 0, &s, &ci, &cr, split};
     nd_overlap_sink sink = {format_pair, &pw, NULL, 0};
     if (!rc && !html) {
-        if ((rc = nd_out_open(&out, c.common.output, &err))) rc = nd_cli_error(rc, "%s", err.msg);
         pw.color = nd_cli_use_color(&c.common); /* once: it asks the terminal (a system call) */
         sink.out = out.f;
     }
     if (!rc && (rc = nd_overlap_run(&s, &c.ov, (uint32_t)split, c.common.threads ? c.common.threads : ci.threads,
                                     html ? NULL : &sink, &pairs, &npairs, &st, &err))) {
-        nd_out_abort(&out); /* nothing partial is left (stdout: as far as written) */
-        rc = nd_cli_error(rc, "%s", err.msg);
+        /* nothing partial is left (stdout: as far as written); a full disk is named as such */
+        rc = nd_cli_error(nd_out_failed(&out, rc, &err), "%s", err.msg);
     }
     double t_write0 = nd_now();
-    if (!rc && html && (rc = nd_out_open(&out, c.common.output, &err))) rc = nd_cli_error(rc, "%s", err.msg);
     if (!rc && html) {
         if (nd_overlap_report(out.f, "neardup overlap", &s, &ci, &cr, split, pairs, npairs, argc, argv)) {
-            nd_out_abort(&out);
-            rc = nd_cli_error(NEARDUP_E_NOMEM, "out of memory writing the report");
+            nd_fail(&err, NEARDUP_E_NOMEM, "out of memory writing the report");
+            rc = nd_cli_error(nd_out_failed(&out, NEARDUP_E_NOMEM, &err), "%s", err.msg);
         } else if ((rc = nd_out_commit(&out, &err))) {
             rc = nd_cli_error(rc, "%s", err.msg);
         }
     } else if (!rc) {
         if ((rc = nd_out_commit(&out, &err))) rc = nd_cli_error(rc, "%s", err.msg);
     }
+    nd_out_abort(&out); /* after an error before the writing (nothing if committed) */
     double t_write = nd_now() - t_write0;
     if (!rc && !c.common.quiet) {
         double secs = nd_now() - t0, mb = (ci.text_bytes + cr.text_bytes) / 1e6;

@@ -159,7 +159,7 @@ int nd_job_run(nd_job *j, char **inputs, int ninputs)
         so.band_seed = nd_band_seed(so.seeds.sketch_seed);
     }
     if (ninputs == 0) return nd_cli_error(NEARDUP_E_USAGE, "no input given (see --help; use - for standard input)");
-    j->reader = nd_cli_open_inputs(inputs, ninputs, &err);
+    j->reader = nd_cli_open_inputs(&j->common, inputs, ninputs, &err);
     if (!j->reader) return nd_cli_error(err.code, "%s", err.msg);
     nd_reader_spool_decoded(j->reader, j->spool_decoded);
     int rc = nd_sketch_corpus(j->reader, &po, &so, &j->sk, &j->ci, &err);
@@ -290,12 +290,14 @@ int nd_cmd_pairs(int argc, char **argv)
         free(pos);
         return rc == 1 ? 0 : 2;
     }
-    rc = nd_job_run(&j, pos, npos);
-    free(pos);
+    /* the output checked and opened first: an input it would overwrite, or
+     * an unwritable path, fails before the reading */
     nd_error err = {0, ""};
-    nd_out out;
-    if (!rc && (rc = nd_out_open(&out, j.common.output, &err)))
-        rc = nd_cli_error(rc, "%s", err.msg);
+    nd_out out = {0};
+    rc = nd_cli_check_output(&j.common, pos, (size_t)npos);
+    if (!rc && (rc = nd_out_open(&out, j.common.output, &err))) rc = nd_cli_error(rc, "%s", err.msg);
+    if (!rc && (rc = nd_job_run(&j, pos, npos))) nd_out_abort(&out);
+    free(pos);
     if (!rc) {
         const char *name = nd_job_score_name(&j);
         if (j.common.format == ND_FMT_TSV) fprintf(out.f, "a\tb\t%s\n", name);

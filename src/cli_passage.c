@@ -1,6 +1,7 @@
 /* cli_passage.c - how `align`, `overlap` and `query --mode overlap` print a
  * passage: JSON fields, and a text view that shows both sides in full. */
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"

@@ -649,7 +649,7 @@ static int run(query_ctx *c, opts *o, char **inputs, int n, nd_corpus_info *ci, 
     c->band_seed = nd_index_band_seed(c->seeds.sketch_seed);
     c->threshold = (float)o->common.threshold;
     c->color = nd_cli_use_color(&o->common);
-    nd_reader *r = nd_cli_open_inputs(inputs, n, err);
+    nd_reader *r = nd_cli_open_inputs(&o->common, inputs, n, err);
     if (!r) return err->code;
     nd_pipeline_fns f = {
         .user = c,
@@ -698,6 +698,10 @@ int nd_cmd_query(int argc, char **argv)
     query_ctx c = {.o = &o};
     nd_corpus_info ci = {0};
     nd_out out = {0};
+    if ((rc = nd_cli_check_output(&o.common, pos, (size_t)npos))) {
+        free(pos);
+        return rc;
+    }
     if ((rc = nd_index_open(pos[0], want, &ix, &err)) || (rc = adopt_params(ix, &o, &err))) goto done;
     c.ix = ix;
     if (o.common.format == ND_FMT_HTML) {
@@ -721,7 +725,7 @@ int nd_cmd_query(int argc, char **argv)
     rc = run(&c, &o, pos + 1, npos - 1, &ci, &err);
     if (!rc && c.report && nd_report_write(c.report, out.f))
         rc = nd_fail(&err, NEARDUP_E_NOMEM, "out of memory writing the report");
-    if (rc) nd_out_abort(&out);
+    if (rc) rc = nd_out_failed(&out, rc, &err); /* a full disk is named as such */
     else rc = nd_out_commit(&out, &err);
     if (!rc && !o.common.quiet) {
         double wall = nd_now() - t0;

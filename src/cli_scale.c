@@ -2,6 +2,7 @@
  * bounded-memory engine (spill.c), which produces the pairs nd_job_run
  * would, so the rest of dedup (clusters, second pass) is unchanged.  Under
  * mpirun, dedup runs nd_mpi_dedup (mpi_dedup.c) instead. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -24,6 +25,21 @@ int nd_scale_option(nd_job *j, int id, const char *arg)
     return -1;
 }
 
+/* A record cannot be split: one that alone needs more than --memory takes
+ * the run past it, and the user is told which (also when the run failed,
+ * perhaps for that very reason). */
+static void warn_big_record(const nd_job *j, const nd_spill_stats *st)
+{
+    if (st->big_need <= j->memory || st->big_doc >= j->ci.n) return;
+    uint64_t r = st->big_doc;
+    const char *path = nd_reader_path(j->reader, j->ci.input[r]);
+    char where[64] = "";
+    if (j->ci.line[r]) snprintf(where, sizeof where, ":%llu", (unsigned long long)j->ci.line[r]);
+    fprintf(stderr, "neardup: --memory %.0f MiB is exceeded by one record alone: %s%s (id \"%s\") needs about "
+            "%.0f MiB while it is sketched; a record is never split, so give at least that much\n",
+            j->memory / 1048576.0, path, where, nd_corpus_id(&j->ci, r), st->big_need / 1048576.0);
+}
+
 static int run_bounded(nd_job *j, char **inputs, int ninputs)
 {
     nd_error err = {0, ""};
@@ -38,13 +54,14 @@ static int run_bounded(nd_job *j, char **inputs, int ninputs)
     nd_sketch_opts so = {.ngram = j->common.ngram, .k = j->common.k, .digest = 1};
     j->t_start = nd_now();
     nd_common_pipeline(&j->common, &po, &so.seeds);
-    j->reader = nd_cli_open_inputs(inputs, ninputs, &err);
+    j->reader = nd_cli_open_inputs(&j->common, inputs, ninputs, &err);
     if (!j->reader) return nd_cli_error(err.code, "%s", err.msg);
     nd_reader_spool_decoded(j->reader, j->spool_decoded);
     nd_spill_opts o = {.memory = j->memory, .tmpdir = j->tmpdir, .threshold = j->common.threshold,
                        .max_bucket = j->max_bucket, .exact_first = j->exact_first};
     nd_spill_stats st;
     int rc = nd_spill_pairs(j->reader, &po, &so, &o, &j->ci, &j->pairs, &j->npairs, &st, &err);
+    warn_big_record(j, &st);
     if (rc) return nd_cli_error(rc, "%s", err.msg);
     j->exact_dups = st.exact_dups;
     j->sk.t_shingle = st.t_shingle;

@@ -129,6 +129,7 @@ typedef struct {
     dir_id *v;
     size_t n, cap;
     int follow;
+    const nd_reader_opts *o; /* its skip callback */
 } dir_stack;
 
 static char *join(const char *dir, const char *name)
@@ -184,6 +185,10 @@ static int walk_entry(nd_reader *r, DIR *d, const char *dir, const char *name, d
     else if (!S_ISREG(st.st_mode))
         rc = nd_fail(err, NEARDUP_E_INPUT, "%s: is a %s, not a regular file or directory",
                      path, kind_name(st.st_mode));
+    else if (ds->o && ds->o->skip &&
+             ds->o->skip(ds->o->skip_ctx, path, name, ds->v[ds->n - 1].dev, ds->v[ds->n - 1].ino, st.st_dev,
+                         st.st_ino))
+        ; /* left out by the caller, which says so */
     else if (faccessat(dirfd(d), name, R_OK, 0) != 0)
         rc = nd_fail(err, input_errno_code(errno), "%s: cannot read: %s", path, strerror(errno));
     else
@@ -264,7 +269,7 @@ nd_reader *nd_reader_open(const char *const *inputs, size_t ninputs, const nd_re
     nd_reader *r = calloc(1, sizeof *r);
     if (!r) return nd_fail(err, NEARDUP_E_NOMEM, "out of memory"), NULL;
     r->fd = -1;
-    dir_stack ds = {NULL, 0, 0, o ? o->follow_symlinks : 1};
+    dir_stack ds = {NULL, 0, 0, o ? o->follow_symlinks : 1, o};
     int rc = NEARDUP_OK, nstdin = 0;
     for (size_t i = 0; i < ninputs && !rc; i++) {
         if (strcmp(inputs[i], "-") == 0 && nstdin++)

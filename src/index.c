@@ -5,11 +5,12 @@
  * Crash safety: `index add` writes a whole new file beside the old one and
  * renames it over the old one after fsync.  The old file is never modified,
  * so a crash at any point leaves it intact (at worst a stray temporary file
- * beside it), and a query that has the old file mapped keeps its inode.  An
- * append with a footer would copy less, but the query then has to search
- * several band and anchor runs per file; one sorted run keeps a lookup to
- * one binary search, and copying is a sequential write of what is already
- * compressed, which costs far less than sketching the new documents. */
+ * beside it, which the next run on it removes), and a query that has the old
+ * file mapped keeps its inode.  An append with a footer would copy less,
+ * but the query then has to search several band and anchor runs per file;
+ * one sorted run keeps a lookup to one binary search, and copying is a
+ * sequential write of what is already compressed, which costs far less than
+ * sketching the new documents. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>

@@ -1,5 +1,6 @@
 /* index.h - the persistent reference index (index.c): a writer that builds a
- * new file and renames it into place, and a reader that maps a file with mmap
+ * new file (index_write.c; the CLI's nd_out renames it into place, synced),
+ * and a reader that maps a file with mmap
  * and checks it before any of its bytes are believed.
  *
  * File layout (little-endian, every section 8-byte aligned):
@@ -196,11 +197,12 @@ void nd_text_block_free(nd_text_block *b);
 
 typedef struct nd_index_writer nd_index_writer;
 
-/* Starts a new index that will replace path on commit: it is written to a
- * temporary file beside path and renamed over it only when complete and
- * synced, so a crash at any moment leaves the old file (or nothing) there.
- * band_seed: nd_index_band_seed(sketch seed), for the band records. */
-int nd_index_writer_open(nd_index_writer **w, const char *path, const nd_index_params *p,
+/* Starts a new index written to f, a seekable stream at offset 0 (the
+ * header is written last, at the start); path names it in messages and must
+ * outlive w.  Making the file appear whole (a temporary file, fsync, rename)
+ * is the caller's: the CLI's nd_out.  band_seed: nd_index_band_seed(sketch
+ * seed), for the band records. */
+int nd_index_writer_open(nd_index_writer **w, FILE *f, const char *path, const nd_index_params *p,
                          uint64_t band_seed, nd_error *err);
 
 /* Adds a document: its id, shingle count, signature (k lanes), anchors
@@ -219,9 +221,9 @@ int nd_index_writer_block(nd_index_writer *w, const nd_text_block *b, nd_error *
 int nd_index_writer_copy(nd_index_writer *w, const nd_index *ix, nd_error *err);
 
 /* Refuses duplicate ids, sorts the bands and anchors, writes the sections
- * and the header, syncs and renames into place.  Frees w in every case. */
-int nd_index_writer_commit(nd_index_writer *w, nd_error *err);
-/* Removes the temporary file and frees w. */
+ * and the header, and flushes f.  Frees w in every case (f stays open). */
+int nd_index_writer_finish(nd_index_writer *w, nd_error *err);
+/* Frees w; f is left as it is (the caller removes the file). */
 void nd_index_writer_abort(nd_index_writer *w);
 
 /* The band seed of the pairs command for a sketch seed (kept here so the

@@ -1,14 +1,15 @@
 /* index_write.c - building an index: zstd text blocks and the
- * write-new-then-rename writer (layout in index.h and index_format.h).
+ * writer of a new file (layout in index.h and index_format.h).
  *
- * Crash safety: `index add` writes a whole new file beside the old one and
- * renames it over the old one after fsync.  The old file is never modified,
- * so a crash at any point leaves it intact (at worst a stray temporary file
- * beside it), and a query that has the old file mapped keeps its inode.  An
- * append with a footer would copy less, but the query then has to search
- * several band and anchor runs per file; one sorted run keeps a lookup to
- * one binary search, and copying is a sequential write of what is already
- * compressed, which costs far less than sketching the new documents. */
+ * Crash safety: `index add` writes a whole new file beside the old one (the
+ * CLI's nd_out) and renames it over the old one after fsync.  The old file
+ * is never modified, so a crash at any point leaves it intact (at worst a
+ * stray temporary file beside it, which the next run on it removes), and a
+ * query that has the old file mapped keeps its inode.  An append with a
+ * footer would copy less, but the query then has to search several band and
+ * anchor runs per file; one sorted run keeps a lookup to one binary search,
+ * and copying is a sequential write of what is already compressed, which
+ * costs far less than sketching the new documents. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -62,9 +63,8 @@ void nd_text_block_free(nd_text_block *b)
 /* ---------- writer ---------- */
 
 struct nd_index_writer {
-    char *path, *tmp;
+    const char *path; /* for messages */
     FILE *f;
-    char *iobuf; /* f's buffer, freed after f is closed */
     nd_index_params p;
     uint64_t band_seed, pos;
     char *ids;
@@ -97,33 +97,21 @@ static int pad8(nd_index_writer *w, nd_error *err)
     return put(w, zero, (8 - w->pos % 8) % 8, NULL, err);
 }
 
-int nd_index_writer_open(nd_index_writer **out, const char *path, const nd_index_params *p,
+int nd_index_writer_open(nd_index_writer **out, FILE *f, const char *path, const nd_index_params *p,
                          uint64_t band_seed, nd_error *err)
 {
     nd_index_writer *w = calloc(1, sizeof *w);
     *out = NULL;
-    size_t n = strlen(path);
-    if (!w || !(w->path = strdup(path)) || !(w->tmp = malloc(n + 16)) ||
-        !(w->id_off = malloc(sizeof *w->id_off))) {
+    if (!w || !(w->id_off = malloc(sizeof *w->id_off))) {
         nd_index_writer_abort(w);
         return nd_fail(err, NEARDUP_E_NOMEM, "out of memory");
     }
+    w->path = path;
+    w->f = f;
     w->id_cap = 1;
     w->id_off[0] = 0;
     w->p = *p;
     w->band_seed = band_seed;
-    snprintf(w->tmp, n + 16, "%s.tmp.XXXXXX", path);
-    int fd = mkstemp(w->tmp);
-    if (fd < 0 || !(w->f = fdopen(fd, "w"))) {
-        int e = errno;
-        if (fd >= 0) close(fd), unlink(w->tmp);
-        free(w->tmp);
-        w->tmp = NULL;
-        nd_index_writer_abort(w);
-        return nd_fail(err, NEARDUP_E_IO, "cannot write %s: %s", path, strerror(e));
-    }
-    fchmod(fd, 0644);
-    if ((w->iobuf = malloc(1 << 20))) setvbuf(w->f, w->iobuf, _IOFBF, 1 << 20); /* see nd_out_open */
     static const char zero[HEADER_BYTES]; /* the header is written last */
     int rc = put(w, zero, sizeof zero, NULL, err);
     if (rc) nd_index_writer_abort(w);
@@ -342,30 +330,16 @@ static void fill_header(const nd_index_writer *w, header *h)
     h->header_hash = XXH3_64bits(h, offsetof(header, header_hash));
 }
 
-/* Header last, then fsync, rename, and fsync of the directory. */
+/* The header last, over the zeros at the start, and the stream flushed. */
 static int finish_file(nd_index_writer *w, header *h, nd_error *err)
 {
     fill_header(w, h);
-    if (fflush(w->f) || fseeko(w->f, 0, SEEK_SET) || fwrite(h, sizeof *h, 1, w->f) != 1 ||
-        fflush(w->f) || fsync(fileno(w->f)))
+    if (fflush(w->f) || fseeko(w->f, 0, SEEK_SET) || fwrite(h, sizeof *h, 1, w->f) != 1 || fflush(w->f))
         return nd_fail(err, NEARDUP_E_IO, "cannot write %s: %s", w->path, strerror(errno));
-    int rc = fclose(w->f);
-    w->f = NULL;
-    if (rc || rename(w->tmp, w->path))
-        return nd_fail(err, NEARDUP_E_IO, "cannot write %s: %s", w->path, strerror(errno));
-    free(w->tmp);
-    w->tmp = NULL; /* renamed: nothing to remove any more */
-    char *dir = strdup(w->path), *slash = dir ? strrchr(dir, '/') : NULL;
-    if (dir) {
-        if (slash) *(slash == dir ? slash + 1 : slash) = '\0';
-        int fd = open(slash ? dir : ".", O_RDONLY | O_DIRECTORY);
-        if (fd >= 0) fsync(fd), close(fd);
-        free(dir);
-    }
     return NEARDUP_OK;
 }
 
-int nd_index_writer_commit(nd_index_writer *w, nd_error *err)
+int nd_index_writer_finish(nd_index_writer *w, nd_error *err)
 {
     header h;
     memset(&h, 0, sizeof h);
@@ -389,11 +363,6 @@ int nd_index_writer_commit(nd_index_writer *w, nd_error *err)
 void nd_index_writer_abort(nd_index_writer *w)
 {
     if (!w) return;
-    if (w->f) fclose(w->f);
-    free(w->iobuf);
-    if (w->tmp) unlink(w->tmp);
-    free(w->tmp);
-    free(w->path);
     free(w->ids);
     free(w->id_off);
     free(w->docs);

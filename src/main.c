@@ -81,6 +81,8 @@ int main(int argc, char **argv)
      * file, not kill the process with SIGXFSZ and leave a partial file. */
     signal(SIGXFSZ, SIG_IGN);
     signal(SIGPIPE, SIG_DFL);
+    /* SIGINT, SIGTERM and SIGHUP remove the temporary outputs in flight */
+    nd_cli_signals_init();
     /* Blocks under 4 MiB from the heap, and up to 64 MiB of freed heap kept:
      * the steps after sketching each allocate and free arrays of a few bytes
      * a document, and glibc's default (a fresh mmap per large block, returned

@@ -401,7 +401,7 @@ static int read_share(nd_job *j, char **inputs, int ninputs, mpi_ctx *c, nd_sket
     nd_error err = {0, ""};
     nd_pipeline_opts po;
     nd_common_pipeline(&j->common, &po, &so->seeds);
-    j->reader = nd_cli_open_inputs(inputs, ninputs, &err);
+    j->reader = nd_cli_open_inputs(&j->common, inputs, ninputs, &err);
     int rc = j->reader ? NEARDUP_OK : err.code ? err.code : NEARDUP_E_IO;
     int st = nd_mpi_agree(rc, 0, &err); /* the same inputs on every rank: rank 0 reports */
     if (st) return st;
@@ -538,9 +538,8 @@ static int commit_outputs(int rank, nd_out *out, nd_out *clusters)
     nd_error err = {0, ""};
     int rc = NEARDUP_OK;
     if (rank == 0) {
-        rc = nd_out_commit(out, &err);
-        if (rc && clusters) nd_out_abort(clusters);
-        else if (clusters) rc = nd_out_commit(clusters, &err);
+        nd_out *both[2] = {out, clusters}; /* both complete before either is renamed */
+        rc = nd_out_commit_all(both, clusters ? 2 : 1, &err);
     } else {
         abort_outputs(out, clusters);
     }

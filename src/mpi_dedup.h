@@ -19,8 +19,8 @@ int nd_mpi_rank(void); /* 0 when MPI is not running */
  * rank owning their key, candidates are verified with signatures fetched
  * from their owners, rank 0 clusters the accepted pairs, and every rank
  * writes the kept records of its share, which rank 0 appends to out in rank
- * (= input) order.  out and clusters (NULL: none) are open on every rank;
- * they are committed on rank 0 and aborted elsewhere.  Prints errors (once,
+ * (= input) order.  out and clusters (NULL: none) are open on rank 0 (and
+ * zeroed elsewhere); they are committed on rank 0 and aborted elsewhere.  Prints errors (once,
  * on the rank that saw the first one) and rank 0's summary; returns the
  * exit status, the same on every rank. */
 int nd_mpi_dedup(nd_job *j, char **inputs, int ninputs, nd_out *out, nd_out *clusters);

@@ -487,6 +487,14 @@ void nd_batch_free(nd_batch *b);
 
 typedef struct {
     int follow_symlinks; /* follow symlinks found inside directories (default 1; loops are detected) */
+    /* Asked about each regular file a directory walk finds (NULL: none):
+     * non-zero leaves it out.  path: as listed; name: its entry in the
+     * directory of identity (dir_dev, dir_ino); (dev, ino): the file's.  The
+     * CLI leaves out the run's own outputs and their temporary files, and
+     * says so (cli_output.c). */
+    int (*skip)(void *ctx, const char *path, const char *name, uint64_t dir_dev, uint64_t dir_ino,
+                uint64_t dev, uint64_t ino);
+    void *skip_ctx;
 } nd_reader_opts;
 
 typedef struct nd_reader nd_reader;

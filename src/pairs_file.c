@@ -69,7 +69,7 @@ int nd_pairs_file_read(const char *path, const char *label, nd_pair_list *l, nd_
     if (!f) /* a missing or unreadable pairs file is bad input, as a missing INPUT is */
         return nd_fail(err, errno == ENOENT || errno == ENOTDIR || errno == EACCES ? NEARDUP_E_INPUT : NEARDUP_E_IO,
                        "cannot open %s: %s", path, strerror(errno));
-    nd_record_opts ro = {"a", "b"};
+    nd_record_opts ro = {.id_field = "a", .text_field = "b"};
     nd_record_parser *rp = nd_record_parser_create(&ro);
     int rc = rp ? NEARDUP_OK : nd_fail(err, NEARDUP_E_NOMEM, "out of memory reading %s", label);
     char *s = NULL;

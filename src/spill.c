@@ -11,7 +11,10 @@
  * buffered (memory / 4 bytes), sorted, de-duplicated and verified in
  * document order against signatures read with pread.
  * Peak: memory / 2 (a buffer and the radix sort's scratch) plus the
- * per-document state named in spill.h plus the pipeline's batches. */
+ * per-document state named in spill.h plus the pipeline's batches.  The
+ * buffers grow as records come: a budget larger than the corpus needs
+ * reserves only what it uses (--memory 100G once asked for 25 GiB at the
+ * start, and failed on a 24 GB machine). */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -106,7 +109,9 @@ typedef struct {
     char *sig_out;       /* write buffer of the signature file */
     size_t sig_out_n, sig_out_cap;
     nd_band_rec *buf;    /* band records not yet spilled */
-    size_t nbuf, cap;
+    size_t nbuf, cap;    /* cap: at most this many before a spill */
+    size_t buf_cap;      /* allocated: grown as records come, so a budget far above
+                          * what the corpus needs reserves nothing more */
     run_span *runs;
     size_t nruns, runs_cap;
     ZSTD_CCtx *cz;
@@ -160,6 +165,7 @@ static void batch_reset(void *u, void *p)
     batch_out *b = p;
     b->n = 0;
     b->t_shingle = b->t_digest = b->t_sketch = 0;
+    b->big_need = 0;
 }
 
 static void batch_free(void *u, void *p)
@@ -194,6 +200,12 @@ static int sketch_doc(void *u, void *tsp, void *bop, uint64_t doc, const nd_doc 
     nd_minhash_sig(ts->mh, ts->sh, m, b->sig + b->n * k);
     b->nsh[b->n] = m > UINT32_MAX ? UINT32_MAX : (uint32_t)m;
     b->n++;
+    /* what this record held while it was sketched: its tokens (hash and
+     * span, 16 bytes) and shingles (8) a word, and its bytes about five
+     * times (batch, parsed text, reader, tokenizer); measured on one 41 MB
+     * record of 6M words: 343 MB peak for JSONL, 261 MB for a plain file */
+    uint64_t need = 24 * (uint64_t)tok->n + 5 * (uint64_t)d->text_len;
+    if (need > b->big_need) b->big_need = need, b->big_doc = doc;
     b->t_shingle += t1 - t0;
     b->t_digest += t2 - t1;
     b->t_sketch += nd_now() - t2;
@@ -247,6 +259,19 @@ static int flush_sigs(spill_ctx *c, nd_error *err)
     return NEARDUP_OK;
 }
 
+/* Doubles the band-record buffer, up to c->cap. */
+static int grow_buf(spill_ctx *c, nd_error *err)
+{
+    size_t want = c->buf_cap ? 2 * c->buf_cap : 4096;
+    if (want < c->nbuf + c->bands) want = c->nbuf + c->bands;
+    if (want > c->cap) want = c->cap;
+    nd_band_rec *p = realloc(c->buf, want * sizeof *p);
+    if (!p) return nd_fail(err, NEARDUP_E_NOMEM, "out of memory keeping band records (lower --memory?)");
+    c->buf = p;
+    c->buf_cap = want;
+    return NEARDUP_OK;
+}
+
 static int collect(void *u, void *bop, uint64_t first, size_t n, nd_error *err)
 {
     spill_ctx *c = u;
@@ -279,11 +304,13 @@ static int collect(void *u, void *bop, uint64_t first, size_t n, nd_error *err)
         uint64_t need = 2 * (uint64_t)(c->nbuf + c->bands) * sizeof *c->buf + per_doc_bytes(c->ci, r + 1);
         if ((c->nbuf + c->bands > c->cap || (need > c->budget && c->nbuf >= 4096)) && spill_run(c, err))
             return err->code;
+        if (c->nbuf + c->bands > c->buf_cap && grow_buf(c, err)) return err->code;
         nd_lsh_band_records(sig, c->bands, c->rows, c->band_seed, (uint32_t)r, c->buf + c->nbuf);
         c->nbuf += c->bands;
         c->st->band_records += c->bands;
     }
     c->n = first + n;
+    if (b->big_need > c->st->big_need) c->st->big_need = b->big_need, c->st->big_doc = b->big_doc;
     c->st->t_shingle += b->t_shingle;
     c->st->t_digest += b->t_digest;
     c->st->t_sketch += b->t_sketch;
@@ -331,7 +358,7 @@ typedef struct {
     int sig_fd;
     unsigned k;
     nd_pair *cand;       /* candidates not yet verified */
-    size_t ncand, cand_cap;
+    size_t ncand, cand_cap, cand_alloc; /* cap: verified when this many; alloc: grown up to cap */
     nd_scored_pair *acc; /* accepted */
     size_t nacc, acc_cap, acc_sorted;
     uint32_t *sa, *sb;
@@ -383,6 +410,14 @@ static int emit(verifier *v, uint32_t a, uint32_t b, nd_error *err)
 {
     if (a == b) return NEARDUP_OK;
     if (v->ncand == v->cand_cap && verify(v, err)) return err->code;
+    if (v->ncand == v->cand_alloc) {
+        size_t want = v->cand_alloc ? 2 * v->cand_alloc : 4096;
+        if (want > v->cand_cap) want = v->cand_cap;
+        nd_pair *p = realloc(v->cand, want * sizeof *p);
+        if (!p) return nd_fail(err, NEARDUP_E_NOMEM, "out of memory keeping candidates (lower --memory?)");
+        v->cand = p;
+        v->cand_alloc = want;
+    }
     v->cand[v->ncand++] = a < b ? (nd_pair){a, b} : (nd_pair){b, a};
     v->st->emitted++;
     return NEARDUP_OK;
@@ -537,11 +572,10 @@ int nd_spill_pairs(nd_reader *r, const nd_pipeline_opts *po, const nd_sketch_opt
         rc = err->code;
         goto out;
     }
-    c.buf = malloc(c.cap * sizeof *c.buf);
     c.sig_out = malloc(c.sig_out_cap);
     c.zout = malloc(c.zout_cap);
     c.cz = ZSTD_createCCtx();
-    if (!c.buf || !c.sig_out || !c.zout || !c.cz) { rc = nd_fail(err, NEARDUP_E_NOMEM, "out of memory"); goto out; }
+    if (!c.sig_out || !c.zout || !c.cz) { rc = nd_fail(err, NEARDUP_E_NOMEM, "out of memory"); goto out; }
     /* level 1 and a 128 KiB window: merging reads every run at once, and a
      * run's decoder holds one window */
     ZSTD_CCtx_setParameter(c.cz, ZSTD_c_compressionLevel, 1);
@@ -585,10 +619,9 @@ int nd_spill_pairs(nd_reader *r, const nd_pipeline_opts *po, const nd_sketch_opt
     uint64_t held = per_doc_bytes(ci, n) + n * sizeof *rep + c.nruns * (400u << 10);
     v.cand_cap = c.budget > held ? (size_t)((c.budget - held) / 2 / (2 * sizeof *v.cand)) : 0;
     if (v.cand_cap < 4096) v.cand_cap = 4096;
-    v.cand = malloc(v.cand_cap * sizeof *v.cand);
     v.sa = malloc((size_t)so->k * 4);
     v.sb = malloc((size_t)so->k * 4);
-    if (!v.cand || !v.sa || !v.sb) { rc = nd_fail(err, NEARDUP_E_NOMEM, "out of memory"); goto out; }
+    if (!v.sa || !v.sb) { rc = nd_fail(err, NEARDUP_E_NOMEM, "out of memory"); goto out; }
     if ((rc = merge_runs(&c, &v, err)) || (rc = verify(&v, err))) goto out;
     qsort(v.acc, v.nacc, sizeof *v.acc, cmp_scored);
     size_t m = 0;

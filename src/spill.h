@@ -30,6 +30,12 @@ typedef struct {
     uint64_t band_records, runs, run_bytes, sig_bytes; /* run_bytes: compressed */
     uint64_t emitted, candidates, accepted, exact_dups;
     uint64_t fixed; /* bytes set aside for what does not grow with the corpus */
+    /* The record that needs the most memory while it is parsed, tokenized
+     * and sketched (about 24 bytes a word and 5 a byte of its text, as
+     * measured): its need and record index.  A record larger than --memory
+     * cannot be split, so the CLI says so rather than let the bound be
+     * silently exceeded.  Set as records are read, also when the run fails. */
+    uint64_t big_need, big_doc;
     unsigned bands, rows;
     double t_shingle, t_digest, t_sketch, t_merge, t_verify;
 } nd_spill_stats;
@@ -45,6 +51,7 @@ typedef struct {
     uint8_t *dg;   /* n * ND_DIGEST_BYTES */
     size_t n, cap;
     double t_shingle, t_digest, t_sketch;
+    uint64_t big_need, big_doc; /* the batch's largest record (nd_spill_stats) */
 } nd_sketch_batch;
 void nd_sketch_worker_fns(nd_pipeline_fns *f);
 

@@ -67,4 +67,24 @@ done
 "$N" dedup "$T/a.jsonl" -o "$T/u.out" --memory 1M --tmp "$T/nonexistent" 2> "$T/u.err"
 [ $? -eq 1 ] || fail "--tmp to a missing directory: want exit 1"
 grep -q "nonexistent" "$T/u.err" || fail "--tmp error does not name the directory"
+
+# issue 19: --memory is a bound, not a reservation.  A budget far above what
+# the run needs reserves only what it uses (1T once asked for 256 GiB at the
+# start and failed with "out of memory"), with the in-memory output.
+"$N" dedup "$T/a.jsonl" -o "$T/huge.sp" --clusters "$T/huge.spc" --memory 1T --tmp "$T/tmp" -q 2> "$T/huge.err" ||
+    fail "--memory 1T: $(cat "$T/huge.err")"
+cmp -s "$T/a.mem" "$T/huge.sp" && cmp -s "$T/a.memc" "$T/huge.spc" || fail "--memory 1T changes the output"
+# One record alone beyond the budget (a record is never split) is named, with
+# what it needs; records within it are not.
+/usr/bin/python3 -c "
+import random
+random.seed(1)
+print('{\"id\": \"huge\", \"text\": \"' + ' '.join('w%d' % random.randrange(9999) for i in range(400000)) + '\"}')
+print('{\"id\": \"small\", \"text\": \"a b c d e f g\"}')" > "$T/one.jsonl"
+"$N" dedup "$T/one.jsonl" -o "$T/one.out" --memory 2M --tmp "$T/tmp" -q 2> "$T/one.err" || fail "one big record: $(cat "$T/one.err")"
+grep -Eq "memory 2 MiB is exceeded by one record alone: .*one.jsonl:1 \(id \"huge\"\) needs about [0-9]+ MiB" "$T/one.err" ||
+    fail "one record past --memory is not named: $(cat "$T/one.err")"
+"$N" dedup "$T/one.jsonl" -o "$T/one.out" --memory 64M --tmp "$T/tmp" -q 2> "$T/one.err" || fail "one record, 64M"
+[ ! -s "$T/one.err" ] || fail "a record within --memory is warned about: $(cat "$T/one.err")"
+empty_tmp "after the bound checks"
 exit 0
