@@ -272,6 +272,10 @@ void nd_print_passage_text(FILE *f, unsigned i, const nd_passage *p, const char 
  * or text (a line for the pair, ids escaped, then each passage; with color
  * and both texts' words wa, wb, edited words marked).  a, b: the ids (la, lb
  * bytes, every byte kept).  Returns 0, or -1 when out of memory. */
+/* Checks a --language value (a Snowball stemmer name or code, or none):
+ * 0, or prints the error listing the languages and returns 2. */
+int nd_cli_language(const char *arg);
+
 int nd_print_pair(FILE *f, int format, const nd_overlap_pair *p, const char *a, size_t la, const char *b, size_t lb,
                   const char *a_text, const char *b_text, const nd_doc_words *wa, const nd_doc_words *wb, int color);
 

@@ -7,13 +7,15 @@
 #include "report.h"
 #include "reuse.h"
 
-enum { OPT_MIN_WORDS = 100, OPT_MAX_GAP, OPT_MIN_IDENTITY, OPT_A_ID, OPT_B_ID, OPT_PAIRS };
+enum { OPT_MIN_WORDS = 100, OPT_MAX_GAP, OPT_MIN_IDENTITY, OPT_A_ID, OPT_B_ID, OPT_PAIRS, OPT_VERBATIM, OPT_LANGUAGE };
 
 static const nd_cli_option align_opts[] = {
     {"min-words", 'w', "W", "report passages of at least W aligned words (default 20)", OPT_MIN_WORDS},
     {"max-gap", 0, "G", "bridge runs of up to G edited words inside a passage (default 8)", OPT_MAX_GAP},
     {"min-identity", 0, "X", "drop passages whose matching fraction of words is below X (default 0.5)", OPT_MIN_IDENTITY},
     {"ngram", 'n', "N", "words per exact seed (default 5)", 1},
+    {"verbatim", 0, NULL, "find copied passages only, not rewritten ones (default: both)", OPT_VERBATIM},
+    {"language", 0, "L", "language of the stemmer and stop words that find rewritten passages: a Snowball name or code, or none (default english)", OPT_LANGUAGE},
     {"a-id", 0, "ID", "take A's record with this id from a JSONL input of many (default: A holds one record)", OPT_A_ID},
     {"b-id", 0, "ID", "take B's record with this id from a JSONL input of many (default: B holds one record)", OPT_B_ID},
     {"pairs", 0, "FILE", "align every pair of FILE (TSV a<TAB>b, or the JSONL of pairs/overlap; - for standard input): "
@@ -61,6 +63,11 @@ static int on_option(void *ctx, int id, const char *arg)
     case OPT_A_ID:
     case OPT_B_ID: c->id[id == OPT_B_ID] = arg; return 0;
     case OPT_PAIRS: c->pairs = arg; return 0;
+    case OPT_VERBATIM: c->al.verbatim = 1; return 0;
+    case OPT_LANGUAGE:
+        if (nd_cli_language(arg)) return 2;
+        c->al.language = arg;
+        return 0;
     default: return nd_common_option(&c->common, id, arg);
     }
 }

@@ -7,7 +7,7 @@
 #include "overlap.h"
 #include "report.h"
 
-enum { OPT_AGAINST = 100, OPT_MIN_WORDS, OPT_MAX_DF, OPT_MAX_GAP, OPT_MIN_IDENTITY };
+enum { OPT_AGAINST = 100, OPT_MIN_WORDS, OPT_MAX_DF, OPT_MAX_GAP, OPT_MIN_IDENTITY, OPT_EDITED, OPT_LANGUAGE };
 
 static const nd_cli_option overlap_opts[] = {
     {"against", 0, "REF", "compare the inputs only with these references (repeatable; default: the inputs with each other)", OPT_AGAINST},
@@ -15,6 +15,8 @@ static const nd_cli_option overlap_opts[] = {
     {"max-df", 0, "N", "drop anchors found in more than N documents as boilerplate, and mask their words (default 50)", OPT_MAX_DF},
     {"max-gap", 0, "G", "bridge runs of up to G edited words inside a passage (default 8)", OPT_MAX_GAP},
     {"min-identity", 0, "X", "drop passages whose matching fraction of words is below X (default 0.5)", OPT_MIN_IDENTITY},
+    {"edited", 0, NULL, "also find rewritten passages (reworded, reordered, summarised), through sentence fingerprints; costs about 5x the time (default off: copied passages)", OPT_EDITED},
+    {"language", 0, "L", "with --edited: language of the stemmer and stop words: a Snowball name or code, or none (default english)", OPT_LANGUAGE},
     {"ngram", 'n', "N", "words per anchor n-gram and exact seed (default 5)", 1},
     ND_OPT_FORMAT("text|jsonl|html", "text"),
     ND_OPT_OUTPUT,
@@ -66,6 +68,11 @@ static int on_option(void *ctx, int id, const char *arg)
     case OPT_MIN_IDENTITY:
         if (nd_cli_double("--min-identity", arg, 0, 1, &x)) return 2;
         c->ov.align.min_identity = x;
+        return 0;
+    case OPT_EDITED: c->ov.align.verbatim = 0; return 0;
+    case OPT_LANGUAGE:
+        if (nd_cli_language(arg)) return 2;
+        c->ov.align.language = arg;
         return 0;
     default: return nd_common_option(&c->common, id, arg);
     }

@@ -6,6 +6,7 @@
 
 #include "cli.h"
 #include "edits.h"
+#include "terms.h"
 
 void nd_print_passage_fields(FILE *f, const nd_passage *p)
 {
@@ -123,5 +124,14 @@ int nd_print_pair(FILE *f, int format, const nd_overlap_pair *p, const char *a, 
     }
     free(ea);
     free(eb);
+    return 0;
+}
+
+int nd_cli_language(const char *arg)
+{
+    nd_error err = {0, ""};
+    nd_lang *l = nd_lang_create(arg, &err);
+    if (!l) return nd_cli_error(err.code, "--language: %s", err.msg);
+    nd_lang_free(l);
     return 0;
 }

@@ -458,7 +458,7 @@ static void reuse_cache_free(reuse_cache *rc)
 /* The rewritten passages of a and b, merged with the exact ones in r (the
  * same as nd_align_texts for the pair). */
 static int align_edited(const nd_doc_ref *da, uint32_t a, const nd_doc_ref *db, const nd_align_opts *o,
-                        reuse_cache *cache, nd_overlap_pair *r)
+                        const nd_passage *explain, size_t nexplain, reuse_cache *cache, nd_overlap_pair *r)
 {
     if (!nd_reuse_related(da->fp, da->nfp, db->fp, db->nfp)) return 0;
     reuse_cache own = {0, 0, {0}};
@@ -475,7 +475,7 @@ static int align_edited(const nd_doc_ref *da, uint32_t a, const nd_doc_ref *db, 
     size_t np = 0;
     int rc = nd_reuse_units(db->term, db->ntok, db->sent, db->nsent, db->fp, db->nfp, &ub);
     if (!rc) {
-        rc = nd_reuse_align(&cache->t, &ub, r->p, r->np, o, &p, &np);
+        rc = nd_reuse_align(&cache->t, &ub, r->p, r->np, explain, nexplain, o, &p, &np);
         nd_reuse_text_free(&ub);
     }
     /* the exact passages carry their edit scripts already */
@@ -504,10 +504,23 @@ static int align_pair(const align_job *j, size_t i, nd_align_scratch *sc, reuse_
     nd_kgrams ga = doc_kgrams(j, a), gb = doc_kgrams(j, b);
     if (nd_align_ids(da->id, da->ntok, &ga, db->id, &gb, &j->o->align, sc, &r->p, &r->np))
         return -1;
-    if (!j->o->align.verbatim && align_edited(da, a, db, &j->o->align, cache, r)) {
-        free(r->p);
-        r->p = NULL;
-        return -1;
+    if (!j->o->align.verbatim) {
+        /* as nd_align_texts: the shorter copies explain sentences too */
+        nd_passage *xp = NULL;
+        size_t nxp = 0;
+        int rc = 0;
+        if (j->o->align.min_words > ND_REUSE_EXPLAIN_WORDS) {
+            nd_align_opts x = j->o->align;
+            x.min_words = ND_REUSE_EXPLAIN_WORDS;
+            rc = nd_align_ids(da->id, da->ntok, &ga, db->id, &gb, &x, sc, &xp, &nxp);
+        }
+        if (!rc) rc = align_edited(da, a, db, &j->o->align, xp, nxp, cache, r);
+        free(xp);
+        if (rc) {
+            free(r->p);
+            r->p = NULL;
+            return -1;
+        }
     }
     for (size_t k = 0; k < r->np; k++) {
         nd_passage *p = &r->p[k];

@@ -854,7 +854,7 @@ static void cover_units(const nd_reuse_text *t, const nd_passage *p, size_t np, 
 }
 
 int nd_reuse_align(const nd_reuse_text *a, const nd_reuse_text *b, const nd_passage *exact, size_t nexact,
-                   const nd_align_opts *o, nd_passage **out, size_t *nout)
+                   const nd_passage *explain, size_t nexplain, const nd_align_opts *o, nd_passage **out, size_t *nout)
 {
     *out = NULL;
     *nout = 0;
@@ -862,9 +862,11 @@ int nd_reuse_align(const nd_reuse_text *a, const nd_reuse_text *b, const nd_pass
     memset(&c, 0, sizeof c);
     c.t[0] = a;
     c.t[1] = b;
-    c.exact = exact;
-    c.nexact = nexact;
-    c.mark = malloc(nexact ? nexact : 1);
+    /* the copies explain sentences, be they shorter than min_words */
+    if (!explain) explain = exact, nexplain = nexact;
+    c.exact = explain;
+    c.nexact = nexplain;
+    c.mark = malloc(nexplain ? nexplain : 1);
     size_t na = a->eoff[a->nunit], nb = b->eoff[b->nunit];
     c.w[0] = malloc((na ? na : 1) * sizeof(float));
     c.w[1] = malloc((nb ? nb : 1) * sizeof(float));
@@ -878,8 +880,8 @@ int nd_reuse_align(const nd_reuse_text *a, const nd_reuse_text *b, const nd_pass
     /* no sentence in common: nothing rewritten to find (the gate overlap's
      * fingerprint anchors apply too, so align and overlap agree) */
     if (!rc && a->nunit && b->nunit && nd_reuse_related(a->fp, a->nfp, b->fp, b->nfp)) {
-        cover_units(a, exact, nexact, 0, c.cover[0]);
-        cover_units(b, exact, nexact, 1, c.cover[1]);
+        cover_units(a, explain, nexplain, 0, c.cover[0]);
+        cover_units(b, explain, nexplain, 1, c.cover[1]);
         rc = weigh(&c);
         if (!rc) rc = find_seeds(&c);
         /* The narrow gap, then the wide one; the wide one's fragments
@@ -936,14 +938,22 @@ int nd_align_texts(const char *a, const nd_tokens *ta, const char *b, const nd_t
     if (!o) nd_align_opts_default(&def), o = &def;
     *out = NULL;
     *nout = 0;
-    nd_passage *ex = NULL;
-    size_t nex = 0;
+    nd_passage *ex = NULL, *xp = NULL;
+    size_t nex = 0, nxp = 0;
     int rc = nd_align(ta, tb, o, &ex, &nex);
     if (rc) return nd_fail(err, rc, "out of memory aligning two texts");
     if (o->verbatim) {
         *out = ex;
         *nout = nex;
         return NEARDUP_OK;
+    }
+    if (o->min_words > ND_REUSE_EXPLAIN_WORDS) { /* the shorter copies, which explain sentences */
+        nd_align_opts x = *o;
+        x.min_words = ND_REUSE_EXPLAIN_WORDS;
+        if ((rc = nd_align(ta, tb, &x, &xp, &nxp))) {
+            free(ex);
+            return nd_fail(err, rc, "out of memory aligning two texts");
+        }
     }
     nd_lang *l = nd_lang_create(o->language, err);
     if (!l) {
@@ -955,7 +965,7 @@ int nd_align_texts(const char *a, const nd_tokens *ta, const char *b, const nd_t
     rc = tk ? nd_reuse_prepare(l, tk, a, ta, &ra) : NEARDUP_E_NOMEM;
     if (!rc && (rc = nd_reuse_prepare(l, tk, b, tb, &rb))) nd_reuse_text_free(&ra);
     if (!rc) {
-        rc = nd_reuse_align(&ra, &rb, ex, nex, o, out, nout);
+        rc = nd_reuse_align(&ra, &rb, ex, nex, xp, nxp, o, out, nout);
         nd_reuse_text_free(&ra);
         nd_reuse_text_free(&rb);
     }
@@ -970,6 +980,7 @@ int nd_align_texts(const char *a, const nd_tokens *ta, const char *b, const nd_t
     }
     if (!rc) nd_passage_bytes(*out, *nout, ta->span, tb->span);
     free(ex);
+    free(xp);
     nd_tokenizer_free(tk);
     nd_lang_free(l);
     return rc ? nd_fail(err, rc, "out of memory aligning two texts") : NEARDUP_OK;

@@ -73,12 +73,17 @@ int nd_reuse_related(const uint64_t *a, size_t na, const uint64_t *b, size_t nb)
 
 /* The passages a and b share, copied or rewritten (token ranges, words,
  * matches, identity; byte ranges unset), *out malloc'ed, sorted by A then B.
- * exact: the exact aligner's passages for the pair.  A sentence pair inside
+ * exact: the exact aligner's passages for the pair (the output keeps them).  A sentence pair inside
  * one exact passage is that passage's; a sentence one exact passage matched
  * cannot seed a match elsewhere; a rewritten passage holding exact ones
  * widens to hold them whole.  Uses o->min_words. */
 int nd_reuse_align(const nd_reuse_text *a, const nd_reuse_text *b, const nd_passage *exact, size_t nexact,
-                   const nd_align_opts *o, nd_passage **out, size_t *nout);
+                   const nd_passage *explain, size_t nexplain, const nd_align_opts *o, nd_passage **out, size_t *nout);
+
+/* Copies of at least this many words explain the sentences they cover,
+ * whatever min_words the output asks: with a higher --min-words, `explain`
+ * lists the exact passages of this length (NULL: exact itself). */
+#define ND_REUSE_EXPLAIN_WORDS 20
 
 /* Every passage texts a and b share, copied or rewritten: the exact aligner's
  * (nd_align), and unless o->verbatim the edited aligner's, merged, with byte

@@ -9,21 +9,27 @@ trap 'rm -rf "$T"' EXIT
 fail() { echo "align_id.sh: FAIL: $*" >&2; exit 1; }
 S=tests/data/sample.jsonl
 
+# copied passages (overlap's default, align --verbatim) and rewritten ones
+# too (overlap --edited, align's default): the same passages either way
 "$N" overlap "$S" --format jsonl -q > "$T/ov.jsonl" || fail "overlap exit $?"
+"$N" overlap "$S" --edited --format jsonl -q > "$T/ove.jsonl" || fail "overlap --edited exit $?"
 [ "$(wc -l < "$T/ov.jsonl")" -ge 3 ] || fail "the sample should hold at least 3 overlapping pairs"
 # every reported pair: align's passages are the pair's passages, in the same order
-/usr/bin/python3 - "$N" "$S" "$T/ov.jsonl" <<'PY' || fail "align --a-id/--b-id differs from overlap"
+for mode in verbatim edited; do
+/usr/bin/python3 - "$N" "$S" "$T/ov.jsonl" "$T/ove.jsonl" "$mode" <<'PY' || fail "align --a-id/--b-id differs from overlap ($mode)"
 import json, subprocess, sys
-n, s, ov = sys.argv[1:]
-for line in open(ov):
+n, s, ov, ove, mode = sys.argv[1:]
+for line in open(ov if mode == "verbatim" else ove):
     r = json.loads(line)
-    out = subprocess.run([n, "align", s, s, "--a-id", r["a"], "--b-id", r["b"], "--format", "jsonl", "-q"],
+    out = subprocess.run([n, "align", s, s, "--a-id", r["a"], "--b-id", r["b"], "--format", "jsonl", "-q"]
+                         + (["--verbatim"] if mode == "verbatim" else []),
                          capture_output=True, text=True, check=True).stdout
     got = [json.loads(x) for x in out.splitlines()]
     want = [dict(a=r["a"], b=r["b"], **p) for p in r["passages"]]
     if got != want:
         sys.exit("pair %s %s:\n got  %s\n want %s" % (r["a"], r["b"], got, want))
 PY
+done
 # the text output shows the ids and offsets
 "$N" align "$S" "$S" --a-id reuters-4 --b-id reuters-16 > "$T/al.txt" 2>/dev/null || fail "align text"
 grep -q "$S" "$T/al.txt" && fail "ids, not the file name, should name the sides"

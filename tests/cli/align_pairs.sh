@@ -44,8 +44,11 @@ head -1 "$T/pj.tsv" | grep -q "^a${TAB}b" || fail "pairs' TSV header: $(head -1 
 "$N" align --pairs "$T/pj.tsv" "$S" --format jsonl -q | cmp -s - "$T/apj" || fail "pairs' TSV (a b jaccard) and JSONL differ"
 "$N" overlap "$S" --max-df 100000 --format jsonl -q > "$T/ovs" || fail "overlap of the sample"
 [ -s "$T/ovs" ] || fail "overlap found no pair in the sample"
-"$N" align --pairs "$T/ovs" "$S" --format jsonl -q | cmp -s - "$T/ovs" || fail "align --pairs of overlap's pairs differs from overlap"
-"$N" align --pairs - "$S" --format jsonl -q < "$T/ovs" | cmp -s - "$T/ovs" || fail "--pairs - (standard input)"
+"$N" align --verbatim --pairs "$T/ovs" "$S" --format jsonl -q | cmp -s - "$T/ovs" || fail "align --verbatim --pairs of overlap's pairs differs from overlap"
+"$N" align --verbatim --pairs - "$S" --format jsonl -q < "$T/ovs" | cmp -s - "$T/ovs" || fail "--pairs - (standard input)"
+# rewritten passages too: align's default, overlap --edited
+"$N" overlap "$S" --edited --max-df 100000 --format jsonl -q > "$T/ove" || fail "overlap --edited of the sample"
+"$N" align --pairs "$T/ove" "$S" --format jsonl -q | cmp -s - "$T/ove" || fail "align --pairs of overlap --edited's pairs differs from it"
 
 # ---- threads: -j 1 = -j 2 = -j 3, every format; many blocks of pairs ----
 /usr/bin/python3 - "$T/many.jsonl" "$T/many.tsv" <<'PY'

@@ -63,12 +63,13 @@ dom "$T/lossy.html" > "$T/lossy.dom" || fail "dump-dom lossy"
 grep -q '<mark id="pa1" class="passage"><a href="#pb1"[^>]*>and NATO are ready to meet again' "$T/lossy.dom" ||
     fail "invalid UTF-8 before the passage shifts the highlight: $(grep -o '<mark id="pa1"[^>]*><a[^>]*>.\{0,20\}' "$T/lossy.dom")"
 
-# the statement twice in B: two passages share A's range; every partner link has a target
+# the statement twice in B: a stretch of A aligns with one stretch of B (the
+# first copy, as strong as the second); every partner link has a target
 printf 'First: %s. Then again: %s. Done.\n' "$S" "$S" > "$T/twice.txt"
 "$N" align tests/data/seeds/000_e994c8c5101e7cdf.txt "$T/twice.txt" --format html -o "$T/twice.html" -q ||
     fail "align twice"
 dom "$T/twice.html" > "$T/twice.dom" || fail "dump-dom twice"
-[ "$(grep -o '<mark id="pb[12]"' "$T/twice.dom" | wc -l)" -eq 2 ] || fail "twice: both B passages should be marked"
+[ "$(grep -o '<mark id="pb[12]"' "$T/twice.dom" | wc -l)" -eq 1 ] || fail "twice: one B passage should be marked"
 for h in $(grep -o 'href="#p[ab][0-9]*"' "$T/twice.dom" | sed 's/href="#//; s/"//' | sort -u); do
     grep -q "id=\"$h\"" "$T/twice.dom" || fail "twice: the link #$h has no target"
 done
