@@ -489,21 +489,24 @@ def main(argv=None):
         if a.csv:
             nc.write_csv(a.csv, header, rows)
         if not a.no_retrieval and not subsets:
-            got, secs, summary = run_retrieval(neardup, root, a.threads, a.overlap_extra.split())
-            rr, osx, osame = retrieval(pairs, got)
-            print("\n## Source retrieval: `neardup overlap susp src` over all %d documents (%.1f s)\n"
-                  % (len(os.listdir(os.path.join(root, "susp"))) +
-                     len(os.listdir(os.path.join(root, "src"))), secs))
-            rows = [[sub, n, f, "%.4f" % (f / n)] for sub, (n, f) in rr.items()]
-            n = sum(v[0] for k, v in rr.items() if k[:2] in ("02", "03", "04"))
-            f = sum(v[1] for k, v in rr.items() if k[:2] in ("02", "03", "04"))
-            if n:
-                rows.append(["02-04", n, f, "**%.4f**" % (f / n)])
-            print(nc.md_table(["subset", "plagiarism pairs", "listed", "fraction found"], rows))
-            print("\nother pairs listed: %d (%d suspicious x source, %d within one side); %d pairs "
-                  "listed in all; target later: >= 0.98 of the pairs of 02-04" %
-                  (osx + osame, osx, osame, len(got)))
-            print("neardup: " + summary.splitlines()[-1] if summary else "")
+            # copied passages (overlap's default) and rewritten ones too (--edited)
+            for mode in ([], ["--edited"]):
+                got, secs, summary = run_retrieval(neardup, root, a.threads, mode + a.overlap_extra.split())
+                rr, osx, osame = retrieval(pairs, got)
+                print("\n## Source retrieval: `neardup overlap susp src%s` over all %d documents (%.1f s)\n"
+                      % (" " + " ".join(mode) if mode else "",
+                         len(os.listdir(os.path.join(root, "susp"))) + len(os.listdir(os.path.join(root, "src"))),
+                         secs))
+                rows = [[sub, n, f, "%.4f" % (f / n)] for sub, (n, f) in rr.items()]
+                n = sum(v[0] for k, v in rr.items() if k[:2] in ("02", "03", "04"))
+                f = sum(v[1] for k, v in rr.items() if k[:2] in ("02", "03", "04"))
+                if n:
+                    rows.append(["02-04", n, f, "**%.4f**" % (f / n)])
+                print(nc.md_table(["subset", "plagiarism pairs", "listed", "fraction found"], rows))
+                print("\nother pairs listed: %d (%d suspicious x source, %d within one side); %d pairs "
+                      "listed in all; target: >= 0.98 of the pairs of 02-04" %
+                      (osx + osame, osx, osame, len(got)))
+                print("neardup: " + summary.splitlines()[-1] if summary else "")
         if a.check:
             fails = check(res, a.target)
             if fails:

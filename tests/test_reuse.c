@@ -1,0 +1,188 @@
+/* test_reuse.c - rewritten passages (reuse.c, terms.c): stems and stop
+ * words, sentences, a paraphrase found that the exact aligner misses, copies
+ * kept word-precise, unrelated texts left alone, texts without spaces. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "nd_test.h"
+#include "reuse.h"
+
+/* A news paragraph and a rewrite of it (reordered clauses, synonyms,
+ * inflections: no five words in a row survive), each between sentences
+ * the other text lacks. */
+static const char *const PARA_A =
+    "Local weather stayed mild through the weekend, and the harbour festival drew large crowds.\n"
+    "\n"
+    "The city council approved a new budget for public transport on Monday evening. The plan doubles the number of night buses and extends the tram line to the northern suburbs. Council members said the extra routes would cut commuting times for shift workers. Funding will come from a higher parking fee in the city centre and from a regional grant. Construction of the tram extension is expected to start next spring and to last two years.\n"
+    "\n"
+    "In sports news, the local team lost its third match in a row.\n";
+static const char *const PARA_B =
+    "Shares in the regional bank fell sharply after the quarterly report was published.\n"
+    "\n"
+    "On Monday evening, a new public transport budget was approved by the city council. Under the plan, night buses will be twice as many and the tram line will be extended to the suburbs in the north. According to council members, shift workers would see shorter commuting times thanks to the additional routes. The money is to come from a regional grant and from raising the parking fee in the centre of the city. Work on extending the tram should begin next spring and last for two years.\n"
+    "\n"
+    "The museum will close for renovation in the autumn.\n";
+
+static nd_tokens tokens_of(nd_tokenizer *tk, const char *s)
+{
+    nd_tokens t = {0};
+    size_t bad = 0, rep = 0;
+    assert_int_equal(nd_tokenize(tk, s, strlen(s), &t, &bad, &rep), NEARDUP_OK);
+    return t;
+}
+
+static uint32_t term_of(nd_lang *l, nd_tokenizer *tk, const char *word)
+{
+    nd_tokens t = tokens_of(tk, word);
+    assert_int_equal(t.n, 1);
+    uint32_t term;
+    assert_int_equal(nd_terms(l, tk, word, &t, &term), NEARDUP_OK);
+    nd_tokens_free(&t);
+    return term;
+}
+
+static void stems_and_stop_words(void **state)
+{
+    (void)state;
+    nd_error err;
+    nd_tokenizer *tk = nd_tokenizer_create(1, 0);
+    nd_lang *en = nd_lang_create(NULL, &err), *none = nd_lang_create("none", &err);
+    assert_non_null(en);
+    assert_non_null(none);
+    uint32_t reports = term_of(en, tk, "reports"), reported = term_of(en, tk, "Reported");
+    assert_int_equal(reports, reported); /* one stem, case folded */
+    assert_int_equal(reports & ND_TERM_STOP, 0);
+    assert_true(term_of(en, tk, "the") & ND_TERM_STOP);
+    assert_true(term_of(en, tk, "which") & ND_TERM_STOP);
+    /* a second lookup (from the word cache) gives the same term */
+    assert_int_equal(term_of(en, tk, "reports"), reports);
+    /* without a stemmer: plain words, no stop list */
+    assert_int_not_equal(term_of(none, tk, "reports"), term_of(none, tk, "reported"));
+    assert_int_equal(term_of(none, tk, "the") & ND_TERM_STOP, 0);
+    nd_lang *fr = nd_lang_create("french", &err);
+    assert_non_null(fr);
+    assert_int_equal(term_of(fr, tk, "continuer"), term_of(fr, tk, "continuait"));
+    nd_lang_free(fr);
+    nd_lang_free(en);
+    nd_lang_free(none);
+    nd_tokenizer_free(tk);
+}
+
+static void unknown_language(void **state)
+{
+    (void)state;
+    nd_error err = {0, ""};
+    assert_null(nd_lang_create("klingon", &err));
+    assert_int_equal(err.code, NEARDUP_E_USAGE);
+    assert_non_null(strstr(err.msg, "klingon"));
+    assert_non_null(strstr(err.msg, "english"));
+}
+
+static void sentences(void **state)
+{
+    (void)state;
+    nd_tokenizer *tk = nd_tokenizer_create(1, 0);
+    const char *s = "One two three. Four five! Six\n\nseven eight? Nine";
+    nd_tokens t = tokens_of(tk, s);
+    uint32_t start[16];
+    /* . ! ? and a blank line end sentences */
+    assert_int_equal(nd_sentences(s, &t, start), 5);
+    const uint32_t want[] = {0, 3, 5, 6, 8, 9};
+    for (int i = 0; i < 6; i++) assert_int_equal(start[i], want[i]);
+    nd_tokens_free(&t);
+    nd_tokenizer_free(tk);
+}
+
+static size_t align_texts(const char *a, const char *b, int verbatim, nd_passage **p)
+{
+    nd_tokenizer *tk = nd_tokenizer_create(1, 0);
+    nd_tokens ta = tokens_of(tk, a), tb = tokens_of(tk, b);
+    nd_align_opts o;
+    nd_align_opts_default(&o);
+    o.verbatim = verbatim;
+    size_t np = 0;
+    nd_error err;
+    assert_int_equal(nd_align_texts(a, &ta, b, &tb, &o, p, &np, &err), NEARDUP_OK);
+    nd_tokens_free(&ta);
+    nd_tokens_free(&tb);
+    nd_tokenizer_free(tk);
+    return np;
+}
+
+static void paraphrase_found(void **state)
+{
+    (void)state;
+    nd_passage *p = NULL;
+    assert_int_equal(align_texts(PARA_A, PARA_B, 1, &p), 0); /* no copied passage */
+    free(p);
+    assert_int_equal(align_texts(PARA_A, PARA_B, 0, &p), 1);
+    /* the rewritten paragraph in both texts, and nothing of the sentences around it */
+    const char *a0 = strstr(PARA_A, "city council approved"), *a1 = strstr(PARA_A, "two years.") + 9;
+    const char *b0 = strstr(PARA_B, "Monday evening, a new"), *b1 = strstr(PARA_B, "for two years.") + 13;
+    assert_int_equal(p[0].a_start, a0 - PARA_A);
+    assert_int_equal(p[0].a_end, a1 - PARA_A);
+    assert_int_equal(p[0].b_start, b0 - PARA_B);
+    assert_int_equal(p[0].b_end, b1 - PARA_B);
+    assert_true(p[0].sentences >= 2);
+    assert_true(p[0].identity < 0.5); /* rewritten: most words edited */
+    assert_int_equal(p[0].words, p[0].matches + p[0].substituted + p[0].inserted + p[0].deleted);
+    free(p);
+}
+
+static void copy_stays_word_precise(void **state)
+{
+    (void)state;
+    /* one copied sentence inside different text: the copy, word for word */
+    const char *q = "the committee will publish its final report on the causes of the flood before the end of the year, "
+                    "the chairman told reporters outside the building.";
+    char a[1024], b[1024];
+    snprintf(a, sizeof a, "Rain fell all week in the valley. %s Farmers counted their losses.", q);
+    snprintf(b, sizeof b, "A minister resigned on Tuesday. Asked about the inquiry, %s Markets were calm.", q);
+    nd_passage *p = NULL;
+    assert_int_equal(align_texts(a, b, 0, &p), 1);
+    assert_int_equal(p[0].a_start, strstr(a, "the committee") - a);
+    assert_int_equal(p[0].b_start, strstr(b, "the committee") - b);
+    assert_int_equal(p[0].a_end - p[0].a_start, strlen(q) - 1); /* up to the last word, not the full stop */
+    assert_true(p[0].identity == 1.0);
+    assert_int_equal(p[0].sentences, 0);
+    free(p);
+}
+
+static void unrelated_texts(void **state)
+{
+    (void)state;
+    const char *a = "The council met on Monday to discuss the budget. Members argued about bus routes for hours. "
+                    "No decision was taken and the meeting will resume next week.";
+    const char *b = "The football club signed a new striker on Friday. Fans welcomed the transfer at the stadium. "
+                    "The coach said the team needed more goals this season.";
+    nd_passage *p = NULL;
+    assert_int_equal(align_texts(a, b, 0, &p), 0);
+    free(p);
+}
+
+static void texts_without_spaces(void **state)
+{
+    (void)state;
+    /* Chinese: every character a token; the shared clause is found as before */
+    const char *q = "北约秘书长表示愿意继续与俄罗斯进行对话并寻求外交解决方案";
+    char a[512], b[512];
+    snprintf(a, sizeof a, "今天天气很好。%s。我们明天再见。", q);
+    snprintf(b, sizeof b, "股市昨天下跌。%s。博物馆下周关闭。", q);
+    nd_passage *p = NULL;
+    assert_int_equal(align_texts(a, b, 0, &p), 1);
+    assert_int_equal(p[0].a_start, strstr(a, q) - a);
+    assert_int_equal(p[0].b_start, strstr(b, q) - b);
+    assert_int_equal(p[0].a_end - p[0].a_start, strlen(q));
+    free(p);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(stems_and_stop_words), cmocka_unit_test(unknown_language),
+        cmocka_unit_test(sentences),            cmocka_unit_test(paraphrase_found),
+        cmocka_unit_test(copy_stays_word_precise), cmocka_unit_test(unrelated_texts),
+        cmocka_unit_test(texts_without_spaces),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
