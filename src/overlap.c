@@ -460,7 +460,10 @@ static void reuse_cache_free(reuse_cache *rc)
 static int align_edited(const nd_doc_ref *da, uint32_t a, const nd_doc_ref *db, const nd_align_opts *o,
                         const nd_passage *explain, size_t nexplain, reuse_cache *cache, nd_overlap_pair *r)
 {
-    if (!nd_reuse_related(da->fp, da->nfp, db->fp, db->nfp)) return 0;
+    if (!nd_reuse_related(da->fp, da->nfp, db->fp, db->nfp)) { /* as nd_reuse_align for unrelated texts */
+        r->np = nd_reuse_one_to_one(r->p, r->np);
+        return 0;
+    }
     reuse_cache own = {0, 0, {0}};
     if (!cache) cache = &own;
     if (!cache->valid || cache->doc != a) {

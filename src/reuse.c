@@ -149,18 +149,13 @@ size_t nd_reuse_fingerprints(const uint32_t *term, size_t n, const uint32_t *sen
 
 int nd_reuse_related(const uint64_t *a, size_t na, const uint64_t *b, size_t nb)
 {
-    size_t i = 0, j = 0;
-    uint32_t first = UINT32_MAX;
+    size_t i = 0, j = 0, shared = 0;
     while (i < na && j < nb) {
         uint32_t x = (uint32_t)(a[i] >> 32), y = (uint32_t)(b[j] >> 32);
         if (x < y) i++;
         else if (x > y) j++;
-        else {
-            uint32_t u = (uint32_t)a[i];
-            if (first == UINT32_MAX) first = u;
-            else if (u != first) return 1; /* two sentences of a */
-            i++, j++;
-        }
+        else if (++shared == ND_REUSE_MIN_SHARED) return 1;
+        else i++, j++;
     }
     return 0;
 }
@@ -341,8 +336,9 @@ static int weigh(pairctx *c)
 
 /* Sentence pairs similar enough to seed a passage: each sentence of A sums
  * its products over the sentences of B sharing a term (B's postings). */
-static int find_seeds(pairctx *c)
+static int find_seeds(pairctx *c, double seed_cos, double seed_dice)
 {
+    c->ns = 0;
     const nd_reuse_text *A = c->t[0], *B = c->t[1];
     double *dot = calloc(B->nunit ? B->nunit : 1, sizeof *dot);
     uint32_t *cnt = calloc(B->nunit ? B->nunit : 1, sizeof *cnt);
@@ -367,7 +363,7 @@ static int find_seeds(pairctx *c)
             double nrm = (double)c->norm[0][u] * c->norm[1][v];
             double cosv = nrm > 0 ? dot[v] / nrm : 0;
             double dice = 2.0 * cnt[v] / (double)(ta + B->eoff[v + 1] - B->eoff[v]);
-            if (cosv > SEED_COS && dice > SEED_DICE) {
+            if (cosv > seed_cos && dice > seed_dice) {
                 if (c->ns == cap && nd_grow((void **)&c->s, &cap, c->ns + 1, sizeof *c->s)) {
                     rc = NEARDUP_E_NOMEM;
                     break;
@@ -826,11 +822,16 @@ static int merge(const nd_passage *exact, size_t ne, nd_passage *edited, size_t 
         }
         if (!absorbed) p[n++] = *e;
     }
+    *out = p;
+    *nout = nd_reuse_one_to_one(p, n);
+    return NEARDUP_OK;
+}
+
+size_t nd_reuse_one_to_one(nd_passage *p, size_t n)
+{
     n = one_to_one(p, n);
     qsort(p, n, sizeof *p, cmp_passage_tok);
-    *out = p;
-    *nout = n;
-    return NEARDUP_OK;
+    return n;
 }
 
 /* cover[u]: the exact passage holding at least half of unit u's tokens, or -1. */
@@ -883,7 +884,7 @@ int nd_reuse_align(const nd_reuse_text *a, const nd_reuse_text *b, const nd_pass
         cover_units(a, explain, nexplain, 0, c.cover[0]);
         cover_units(b, explain, nexplain, 1, c.cover[1]);
         rc = weigh(&c);
-        if (!rc) rc = find_seeds(&c);
+        if (!rc) rc = find_seeds(&c, SEED_COS, SEED_DICE);
         /* The narrow gap, then the wide one; the wide one's fragments
          * stand when they show a summary (one text's side several times
          * shorter) that the narrow gap broke into pieces. */

@@ -58,17 +58,19 @@ int nd_reuse_prepare(nd_lang *l, nd_tokenizer *tk, const char *text, const nd_to
 void nd_reuse_text_free(nd_reuse_text *r);
 
 /* A text's sentence fingerprints (see reuse.c): the value above the number
- * of its sentence (unit), sorted, each value once, from its packed terms and
+ * of the sentence (unit) it first comes from, sorted, each value once, from its packed terms and
  * its ns sentences; out must hold nd_reuse_fingerprint_room(ns).  Returns
  * how many, or (size_t)-1 when out of memory. */
 size_t nd_reuse_fingerprints(const uint32_t *term, size_t n, const uint32_t *sent, size_t ns, uint64_t *out);
 size_t nd_reuse_fingerprint_room(size_t ns);
 
-/* Do two texts share fingerprints of two sentences of a at least?  One
- * shared sentence is what texts on one subject (or in one format) share by
- * chance; a rewritten passage of a few sentences shares more.  Texts that are
- * not related so are not searched for rewritten passages (nd_reuse_align,
- * overlap), and overlap's candidates come from their fingerprints. */
+/* Do two texts share ND_REUSE_MIN_SHARED fingerprints at least?  One is
+ * what texts on one subject share by chance (two of a sentence's rarer words
+ * once); a rewritten sentence shares several of its 8, a rewritten passage
+ * more.  Texts not related so are not searched for rewritten passages
+ * (nd_reuse_align, overlap), and overlap's candidates come from their
+ * fingerprints. */
+#define ND_REUSE_MIN_SHARED 2
 int nd_reuse_related(const uint64_t *a, size_t na, const uint64_t *b, size_t nb);
 
 /* The passages a and b share, copied or rewritten (token ranges, words,
@@ -79,6 +81,12 @@ int nd_reuse_related(const uint64_t *a, size_t na, const uint64_t *b, size_t nb)
  * widens to hold them whole.  Uses o->min_words. */
 int nd_reuse_align(const nd_reuse_text *a, const nd_reuse_text *b, const nd_passage *exact, size_t nexact,
                    const nd_passage *explain, size_t nexplain, const nd_align_opts *o, nd_passage **out, size_t *nout);
+
+/* Keeps, of passages sharing most of a range in either text, the one with
+ * more matching words (a stretch of one text aligns with one stretch of the
+ * other), sorted by A then B; returns how many stay.  nd_reuse_align's last
+ * step, for callers that skip it for unrelated texts. */
+size_t nd_reuse_one_to_one(nd_passage *p, size_t n);
 
 /* Copies of at least this many words explain the sentences they cover,
  * whatever min_words the output asks: with a higher --min-words, `explain`
