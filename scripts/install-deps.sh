@@ -3,7 +3,7 @@
 # As root: apt-get update once, then apt-get install -y.  Otherwise prints the
 # exact command to run and fails.  Usage: install-deps.sh [extra packages...]
 set -eu
-PKGS="build-essential pkg-config libxxhash-dev libsodium-dev libcmocka-dev libutf8proc-dev
+PKGS="build-essential pkg-config libxxhash-dev libsodium-dev libcmocka-dev libutf8proc-dev libstemmer-dev
 zlib1g-dev libzstd-dev zstd libjansson-dev libcjson-dev python3 chromium
 libopenmpi-dev openmpi-bin valgrind python3-numpy time $*"
 missing=""
