@@ -9,9 +9,9 @@ BUILD   ?= build
 OPT     ?= -O2 -mtune=generic
 SAN     ?=
 CFLAGS  ?=
-PKGS    := libxxhash libsodium libutf8proc zlib libzstd jansson libcjson
+PKGS    := libxxhash libsodium libutf8proc zlib libzstd jansson libcjson gumbo uchardet
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lxxhash -lsodium -lutf8proc -lz -lzstd -ljansson -lcjson)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lxxhash -lsodium -lutf8proc -lz -lzstd -ljansson -lcjson -lgumbo -luchardet)
 ND_CFLAGS  := -std=c11 -D_DEFAULT_SOURCE -D_FILE_OFFSET_BITS=64 -Wall -Wextra -Wshadow \
               -Wno-unused-parameter -g $(OPT) $(SAN) -Iinclude -Isrc $(PKG_CFLAGS) $(CFLAGS)
 LDLIBS     := $(PKG_LIBS) -lpthread -lm

@@ -77,6 +77,9 @@ typedef struct {
     const char *output;
     nd_record_opts rec;
     nd_key key; /* --key FILE: loaded when parsed; key.present = 0 without */
+    nd_reader_opts reader;   /* --input-format, --include-hidden, --include, --exclude */
+    const char *include[33], *exclude[33]; /* NULL-terminated */
+    int ninclude, nexclude;
 } nd_common;
 
 void nd_common_default(nd_common *c);
@@ -104,14 +107,26 @@ void nd_common_pipeline(const nd_common *c, nd_pipeline_opts *po, nd_seeds *seed
 #define ND_OPT_QUIET {"quiet", 'q', NULL, "no summary on standard error (default off)", 13}
 #define ND_OPT_KEY {"key", 0, "FILE", "keyed mode: derive every hash seed and secret from this key file, written by neardup keygen (default unkeyed)", 14}
 #define ND_OPT_COLOR {"color", 0, "WHEN", "colour the passages: auto (on a terminal, unless NO_COLOR is set), always, never (default auto)", 15}
+#define ND_OPT_INPUT_FORMAT {"input-format", 0, "FMT", "auto, text, jsonl, html or warc: how to read every input (default auto: by name, then by content)", 16}
+#define ND_OPT_ENCODING {"encoding", 0, "LABEL", "auto (BOM, HTTP or <meta> charset, valid UTF-8, else uchardet's guess) or an encoding for every plain, HTML and WARC input, e.g. windows-1252; utf-8 reads bytes as they are (default auto; JSONL is always UTF-8)", 17}
+#define ND_OPT_INCLUDE {"include", 0, "GLOB", "directory walks: take only files matching GLOB (repeatable; a GLOB with / matches the path, else the name) (default all)", 18}
+#define ND_OPT_EXCLUDE {"exclude", 0, "GLOB", "directory walks: leave out files matching GLOB (repeatable) (default none)", 19}
+#define ND_OPT_INCLUDE_HIDDEN {"include-hidden", 0, NULL, "directory walks: also take hidden files, _SUCCESS and *.crc (default off)", 20}
+#define ND_OPT_ID_FROM {"id-from", 0, "WHAT", "field: the --id-field of each JSONL record; line: PATH:LINE, for corpora without ids (default field)", 21}
+#define ND_OPT_KEEP_FURNITURE {"keep-furniture", 0, NULL, "HTML: keep navigation, headers, footers, cookie banners and hidden elements (default off: dropped)", 22}
+/* The reader options every command that reads corpora takes. */
+#define ND_OPT_READERS ND_OPT_INPUT_FORMAT, ND_OPT_ENCODING, ND_OPT_INCLUDE, ND_OPT_EXCLUDE, ND_OPT_INCLUDE_HIDDEN, \
+    ND_OPT_ID_FROM, ND_OPT_KEEP_FURNITURE
 #define ND_OPT_END {NULL, 0, NULL, NULL, 0}
 
-/* Opens a reader over the positional inputs, printing the error if any. */
-nd_reader *nd_cli_open_inputs(char **inputs, int n, nd_error *err);
+/* Opens a reader over the positional inputs with po's reader options. */
+nd_reader *nd_cli_open_inputs(const nd_pipeline_opts *po, char **inputs, int n, nd_error *err);
 
 /* Prints --timings lines for the pipeline stages to stderr. */
 void nd_cli_print_timings(const nd_corpus_info *ci);
-/* Prints the skipped-record notes of --skip-bad to stderr. */
+/* Prints the skipped-record notes of --skip-bad, the --lossy count, the
+ * documents decoded from other encodings and the WARC records that are not
+ * documents to stderr. */
 void nd_cli_print_skips(const nd_corpus_info *ci);
 
 /* ---------- the near-duplicate job pairs and dedup share ---------- */
@@ -173,6 +188,8 @@ typedef struct {
     char *id, *text; /* malloc'ed, NUL-terminated */
     size_t len;
     size_t replaced; /* invalid bytes replaced under --lossy */
+    nd_map_run *map; /* malloc'ed: text offsets -> the file's (offmap.h); nmap == 0: identity */
+    size_t nmap;
 } nd_loaded_doc;
 
 /* Reads the one record of path (a plain file, or JSONL holding exactly one
@@ -188,8 +205,10 @@ int nd_cli_load_id(const char *path, const char *want, const nd_pipeline_opts *p
 
 /* The passage fields of the JSONL records (no braces). */
 void nd_print_passage_fields(FILE *f, const nd_passage *p);
-/* A passage as text: its figures, then each side as id:start-end and its words. */
-void nd_print_passage_text(FILE *f, unsigned i, const nd_passage *p, const char *a_id,
+/* A passage as text: its figures, then each side as id:start-end and its
+ * words.  The words are cut from the texts at p's offsets; the offsets
+ * printed are orig's (p mapped to the original files; NULL: p's own). */
+void nd_print_passage_text(FILE *f, unsigned i, const nd_passage *p, const nd_passage *orig, const char *a_id,
                            const char *a_text, const char *b_id, const char *b_text, int color);
 
 /* ---------- commands: one file each, registered in main.c ---------- */

@@ -9,6 +9,7 @@ void nd_loaded_doc_free(nd_loaded_doc *d)
 {
     free(d->id);
     free(d->text);
+    free(d->map);
     memset(d, 0, sizeof *d);
 }
 
@@ -22,8 +23,7 @@ int nd_cli_load_id(const char *path, const char *want, const nd_pipeline_opts *p
                    nd_tokens *tok, nd_error *err)
 {
     const char *in[1] = {path};
-    nd_reader_opts ro = {.follow_symlinks = 1};
-    nd_reader *r = nd_reader_open(in, 1, &ro, err);
+    nd_reader *r = nd_reader_open(in, 1, &po->reader, err);
     if (!r) return err->code;
     nd_batch b = {0};
     nd_record_parser *rp = nd_record_parser_create(&po->rec);
@@ -76,7 +76,13 @@ int nd_cli_load_id(const char *path, const char *want, const nd_pipeline_opts *p
             memcpy(d->text, doc.text, doc.text_len);
             d->text[doc.text_len] = 0;
             d->len = doc.text_len;
-            d->replaced = replaced;
+            d->replaced = replaced + doc.replaced;
+            if (doc.nmap && !(d->map = malloc(doc.nmap * sizeof *d->map))) {
+                rc = nd_fail(err, NEARDUP_E_NOMEM, "out of memory reading %s", path);
+                break;
+            }
+            if (doc.nmap) memcpy(d->map, doc.map, doc.nmap * sizeof *d->map);
+            d->nmap = doc.nmap;
         }
     }
     if (!rc && nrec == 0) rc = nd_fail(err, NEARDUP_E_INPUT, "%s holds no record", path);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "offmap.h"
 #include "overlap.h"
 #include "report.h"
 
@@ -21,6 +22,7 @@ static const nd_cli_option overlap_opts[] = {
     ND_OPT_THREADS,
     ND_OPT_ID_FIELD,
     ND_OPT_TEXT_FIELD,
+    ND_OPT_READERS,
     ND_OPT_LOSSY,
     ND_OPT_SKIP_BAD,
     ND_OPT_SEED,
@@ -98,7 +100,7 @@ static int load_set(char **in, int n, const nd_pipeline_opts *po, const nd_overl
                     nd_doc_store *s, nd_corpus_info *ci, nd_reader **r)
 {
     nd_error err = {0, ""};
-    *r = nd_cli_open_inputs(in, n, &err);
+    *r = nd_cli_open_inputs(po, in, n, &err);
     if (!*r) return nd_cli_error(err.code, "%s", err.msg);
     int rc = nd_overlap_load(*r, po, o, s, ci, &err);
     if (!rc) rc = nd_corpus_check_unique_ids(ci, *r, &err);
@@ -116,9 +118,12 @@ static const char *id_of(const nd_corpus_info *ci, const nd_corpus_info *cr, uin
     return split && d >= split ? nd_corpus_id(cr, d - split) : nd_corpus_id(ci, d);
 }
 
+/* Passages are held in text offsets (the excerpts are cut there) and
+ * written in the original files' (the maps of HTML and re-encoded inputs). */
 static void write_pair(FILE *f, int format, const nd_overlap_pair *p, const char *a, const char *b,
                        const nd_doc_store *s, int color)
 {
+    const nd_doc_ref *da = &s->doc[p->a], *db = &s->doc[p->b];
     if (format == ND_FMT_JSONL) {
         fputs("{\"a\": ", f);
         nd_json_write_string(f, a, strlen(a));
@@ -127,8 +132,10 @@ static void write_pair(FILE *f, int format, const nd_overlap_pair *p, const char
         fprintf(f, ", \"shared_words\": %llu, \"containment_a\": %.4g, \"containment_b\": %.4g, \"passages\": [",
                 (unsigned long long)p->shared_words, p->containment_a, p->containment_b);
         for (size_t i = 0; i < p->np; i++) {
+            nd_passage o = p->p[i];
+            nd_passage_to_original(&o, da->map, da->nmap, db->map, db->nmap);
             fputs(i ? ", {" : "{", f);
-            nd_print_passage_fields(f, &p->p[i]);
+            nd_print_passage_fields(f, &o);
             fputc('}', f);
         }
         fputs("]}\n", f);
@@ -137,8 +144,11 @@ static void write_pair(FILE *f, int format, const nd_overlap_pair *p, const char
     fprintf(f, "%s  %s  %llu shared words in %zu passage%s (containment %.3f / %.3f)\n", a, b,
             (unsigned long long)p->shared_words, p->np, p->np == 1 ? "" : "s", p->containment_a,
             p->containment_b);
-    for (size_t i = 0; i < p->np; i++)
-        nd_print_passage_text(f, (unsigned)i + 1, &p->p[i], a, s->doc[p->a].text, b, s->doc[p->b].text, color);
+    for (size_t i = 0; i < p->np; i++) {
+        nd_passage o = p->p[i];
+        nd_passage_to_original(&o, da->map, da->nmap, db->map, db->nmap);
+        nd_print_passage_text(f, (unsigned)i + 1, &p->p[i], &o, a, da->text, b, db->text, color);
+    }
 }
 
 /* What formats a streamed pair (nd_overlap_sink). */

@@ -44,17 +44,18 @@ static void put_excerpt(FILE *f, const char *text, uint32_t start, uint32_t end)
     if (end > run) fwrite(text + run, 1, end - run, f);
 }
 
-void nd_print_passage_text(FILE *f, unsigned i, const nd_passage *p, const char *a_id,
+void nd_print_passage_text(FILE *f, unsigned i, const nd_passage *p, const nd_passage *orig, const char *a_id,
                            const char *a_text, const char *b_id, const char *b_text, int color)
 {
+    if (!orig) orig = p;
     /* colour: ids in cyan, the shared words in bold yellow */
     const char *id_on = color ? "\033[36m" : "", *txt_on = color ? "\033[1;33m" : "",
                *off = color ? "\033[0m" : "";
     fprintf(f, "  passage %u: %u words, %u matching, identity %.3f\n", i, p->words, p->matches,
             p->identity);
-    fprintf(f, "    %s%s:%u-%u%s\n      \"%s", id_on, a_id, p->a_start, p->a_end, off, txt_on);
+    fprintf(f, "    %s%s:%u-%u%s\n      \"%s", id_on, a_id, orig->a_start, orig->a_end, off, txt_on);
     if (a_text) put_excerpt(f, a_text, p->a_start, p->a_end);
-    fprintf(f, "%s\"\n    %s%s:%u-%u%s\n      \"%s", off, id_on, b_id, p->b_start, p->b_end, off, txt_on);
+    fprintf(f, "%s\"\n    %s%s:%u-%u%s\n      \"%s", off, id_on, b_id, orig->b_start, orig->b_end, off, txt_on);
     if (b_text) put_excerpt(f, b_text, p->b_start, p->b_end);
     fprintf(f, "%s\"\n", off);
 }

@@ -174,8 +174,9 @@ static int load_doc(void *u, void *tsp, void *bop, uint64_t doc, const nd_doc *d
     size_t nexc = 0, id_bytes = tok->n * sizeof(uint32_t);
     size_t span_bytes = tok->n ? nd_spans_packed_bytes(tok->span, tok->n, &nexc) : 0;
     size_t text_len = c->o->keep_text ? d->text_len : 0;
-    size_t bytes = (id_bytes + span_bytes + text_len + 7) & ~(size_t)7;
-    nd_doc_ref r = {NULL, {NULL, NULL, NULL, 0}, NULL, tok->n, text_len};
+    size_t map_bytes = d->nmap * sizeof *d->map; /* only readers that transform bytes make one */
+    size_t bytes = (id_bytes + span_bytes + map_bytes + text_len + 7) & ~(size_t)7;
+    nd_doc_ref r = {NULL, {NULL, NULL, NULL, 0}, NULL, tok->n, text_len, NULL, 0};
     if (bytes) {
         char *p = thread_take(c, ts, bytes);
         if (!p) return nd_fail(err, NEARDUP_E_NOMEM, "out of memory holding record %.200s", d->id);
@@ -184,8 +185,13 @@ static int load_doc(void *u, void *tsp, void *bop, uint64_t doc, const nd_doc *d
             for (size_t i = 0; i < tok->n; i++) r.id[i] = nd_word_id(tok->hash[i]);
             nd_spans_pack(tok->span, tok->n, nexc, p + id_bytes, &r.span);
         }
-        if (text_len) memcpy(p + id_bytes + span_bytes, d->text, text_len);
-        if (text_len) r.text = p + id_bytes + span_bytes;
+        if (map_bytes) {
+            memcpy(p + id_bytes + span_bytes, d->map, map_bytes);
+            r.map = (const nd_map_run *)(p + id_bytes + span_bytes);
+            r.nmap = d->nmap;
+        }
+        if (text_len) memcpy(p + id_bytes + span_bytes + map_bytes, d->text, text_len);
+        if (text_len) r.text = p + id_bytes + span_bytes + map_bytes;
     }
     b->doc[b->n] = doc;
     b->ref[b->n++] = r;
@@ -207,7 +213,7 @@ static int collect(void *u, void *bop, uint64_t first, size_t n, nd_error *err)
     size_t j = 0;
     for (size_t i = 0; i < n; i++) {
         uint64_t r = first + i;
-        nd_doc_ref d = {NULL, {NULL, NULL, NULL, 0}, NULL, 0, 0};
+        nd_doc_ref d = {NULL, {NULL, NULL, NULL, 0}, NULL, 0, 0, NULL, 0};
         if (j < b->n && b->doc[j] == r) d = b->ref[j++]; /* else: a skipped record, kept empty */
         s->doc[r] = d;
         s->ntok += d.ntok;

@@ -28,6 +28,8 @@ typedef struct {
     nd_packed_spans span;  /* their byte spans */
     const char *text;      /* text_len bytes, with keep_text (else NULL) */
     uint64_t ntok, text_len;
+    const nd_map_run *map; /* text offsets -> the original file's (HTML, other encodings; offmap.h) */
+    size_t nmap;           /* 0: the identity */
 } nd_doc_ref;
 
 /* A block of the store's arena (nd_map_alloc'ed): documents' tokens and

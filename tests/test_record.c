@@ -9,7 +9,7 @@
 
 static nd_raw_record jrec(const char *s, uint64_t line)
 {
-    return (nd_raw_record){0, strlen(s), 0, 1, line};
+    return (nd_raw_record){0, strlen(s), 0, 1, line, ND_FORMAT_JSONL, 0};
 }
 
 /* Parses s as line 17 of f.jsonl; returns the status, err filled. */
@@ -38,7 +38,7 @@ static void fields_present(void **state)
 
 static void custom_field_names(void **state)
 {
-    nd_record_opts o = {"doc_id", "body"};
+    nd_record_opts o = {.id_field = "doc_id", .text_field = "body"};
     nd_record_parser *p = nd_record_parser_create(&o);
     nd_doc d;
     nd_error err = {0, ""};
