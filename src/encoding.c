@@ -296,7 +296,7 @@ static int decode_as(nd_decoder *d, const char *name, const char *iconv_name, co
 {
     nd_offmap_reset(&d->map);
     snprintf(d->encoding, sizeof d->encoding, "%s (%s)", name, why);
-    out->encoding = d->encoding;
+    out->encoding = strcmp(name, "utf-8") ? d->encoding : "utf-8"; /* the summary counts the others */
     int rc;
     if (!strcmp(name, "utf-8")) {
         size_t bad;
