@@ -114,8 +114,13 @@ ubsan: deps ## build and run all tests under UndefinedBehaviorSanitizer (build/u
 demo: deps $(BIN) ## install, build and run neardup on the bundled sample in tests/data/
 	@sh scripts/demo.sh $(BIN)
 
-bench: $(BIN) $(MPI_BIN) $(BUILD)/stage_speed ## run the benchmarks in bench/ (needs ../shared/corpora)
+bench: $(BIN) $(MPI_BIN) $(BUILD)/stage_speed $(BUILD)/html_speed ## run the benchmarks in bench/ (needs ../shared/corpora)
 	@sh bench/run.sh $(BIN)
+
+# HTML reader and encoding detection throughput (bench/html_speed.c; libxml2
+# only for the comparison, the library does not link it), used by bench/run.sh.
+$(BUILD)/html_speed: bench/html_speed.c $(LIB_A) $(HEADERS)
+	$(CC) $(ND_CFLAGS) $(shell pkg-config --cflags libxml-2.0) -o $@ $< $(LIB_A) $(LDLIBS) $(shell pkg-config --libs libxml-2.0)
 
 # Per-stage single-core throughput (bench/stage_speed.c), used by bench/run.sh.
 $(BUILD)/stage_speed: bench/stage_speed.c $(LIB_A) $(HEADERS)

@@ -178,11 +178,18 @@ static const char *kind_name(mode_t m)
 
 static int walk(nd_reader *r, const char *dir, const struct stat *st, dir_stack *ds, nd_error *err);
 
+/* A glob without '/' matches the file name; one with '/' the walked path or
+ * any tail of it after a slash (sub/NAME matches corpus/sub/NAME). */
 static int glob_hit(const char *const *globs, const char *name, const char *path)
 {
-    for (; globs && *globs; globs++)
-        if (fnmatch(*globs, strchr(*globs, '/') ? path : name, strchr(*globs, '/') ? FNM_PATHNAME : 0) == 0)
-            return 1;
+    for (; globs && *globs; globs++) {
+        if (!strchr(*globs, '/')) {
+            if (fnmatch(*globs, name, 0) == 0) return 1;
+            continue;
+        }
+        for (const char *p = path; p; p = strchr(p, '/') ? strchr(p, '/') + 1 : NULL)
+            if (fnmatch(*globs, p, FNM_PATHNAME) == 0) return 1;
+    }
     return 0;
 }
 

@@ -368,11 +368,19 @@ int nd_decode(nd_decoder *d, const char *bytes, size_t len, const char *declared
         snprintf(why, sizeof why, "<meta charset> at byte %zu", at);
         return decode_as(d, name, ic, why, b, len, 0, where, out, err);
     }
-    if (nd_utf8_valid(bytes, len, NULL)) return NEARDUP_OK;
+    size_t bad = 0;
+    if (nd_utf8_valid(bytes, len, &bad)) return NEARDUP_OK;
+    /* text in a single- or multi-byte encoding holds no NUL: guessing one for
+     * a binary file would make words of garbage */
+    const char *nul = memchr(bytes, 0, len < DETECT_MAX ? len : DETECT_MAX);
+    if (nul)
+        return nd_fail(err, NEARDUP_E_INPUT, "%s: invalid UTF-8 at byte %zu, and NUL bytes (at byte %zu: binary?), so "
+                       "no encoding is guessed; use --encoding LABEL (or --lossy with --encoding utf-8)", where, bad,
+                       (size_t)(nul - bytes));
     const char *guess = detect(d, bytes, len);
     if (!guess || !nd_encoding_lookup(guess, name, sizeof name, ic, sizeof ic))
-        return nd_fail(err, NEARDUP_E_INPUT, "%s: not UTF-8 (invalid at byte %zu) and uchardet cannot tell its "
-                       "encoding%s%s%s; use --encoding LABEL", where, (nd_utf8_valid(bytes, len, &at), at),
+        return nd_fail(err, NEARDUP_E_INPUT, "%s: invalid UTF-8 at byte %zu, and uchardet cannot tell its "
+                       "encoding%s%s%s; use --encoding LABEL", where, bad,
                        guess ? " (it says \"" : "", guess ? guess : "", guess ? "\")" : "");
     /* (uchardet saying UTF-8 of invalid UTF-8 ends in the error naming the byte) */
     return decode_as(d, name, ic, "detected", b, len, 0, where, out, err);
