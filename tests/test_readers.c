@@ -88,6 +88,22 @@ static void decode_windows_1252(void **state)
     free(o);
     find(out.text, out.len, "\xe2\x82\xac", &a, &b); /* the euro sign is 0x80 */
     assert_int_equal(nd_offmap_start(out.map, out.nmap, a), strchr(src, '\x80') - src);
+    /* uchardet says iso-8859-2 of Western accents (se\xf1or would become se\xc5\x84or);
+     * real Polish (windows-1250) and Russian (windows-1251) keep its guess */
+    const char es[] = "El se\xf1or Mu\xf1oz lleg\xf3 a Z\xfcrich con caf\xe9 y cr\xe8me br\xfbl\xe9" "e, dijo el portavoz del "
+                      "gobierno espa\xf1ol en una rueda de prensa.";
+    assert_int_equal(nd_decode(d, es, sizeof es - 1, NULL, 0, "t", &out, &err), NEARDUP_OK);
+    assert_string_equal(out.encoding, "windows-1252 (detected)");
+    assert_non_null(memmem(out.text, out.len, "se\xc3\xb1or Mu\xc3\xb1oz", 12));
+    const char pl[] = "Za\xbf\xf3\xb3\xe6 g\xea\x9c\xb9 ja\x9f\xf1. Wczoraj w Warszawie prezydent powiedzia\xb3, \xbf"
+                      "e rz\xb9" "d musi dzia\xb3" "a\xe6 szybko, bo sytuacja jest powa\xbfna.";
+    assert_int_equal(nd_decode(d, pl, sizeof pl - 1, NULL, 0, "t", &out, &err), NEARDUP_OK);
+    assert_string_equal(out.encoding, "windows-1250 (detected)");
+    const char ru[] = "\xc2\xf7\xe5\xf0\xe0 \xe2 \xcc\xee\xf1\xea\xe2\xe5 \xef\xf0\xe5\xe7\xe8\xe4\xe5\xed\xf2 "
+                      "\xf1\xea\xe0\xe7\xe0\xeb, \xf7\xf2\xee \xef\xf0\xe0\xe2\xe8\xf2\xe5\xeb\xfc\xf1\xf2\xe2\xee "
+                      "\xe4\xee\xeb\xe6\xed\xee \xe4\xe5\xe9\xf1\xf2\xe2\xee\xe2\xe0\xf2\xfc \xe1\xfb\xf1\xf2\xf0\xee.";
+    assert_int_equal(nd_decode(d, ru, sizeof ru - 1, NULL, 0, "t", &out, &err), NEARDUP_OK);
+    assert_string_equal(out.encoding, "windows-1251 (detected)");
     nd_decoder_free(d);
 }
 
