@@ -9,9 +9,9 @@ BUILD   ?= build
 OPT     ?= -O2 -mtune=generic
 SAN     ?=
 CFLAGS  ?=
-PKGS    := libxxhash libsodium libutf8proc zlib libzstd jansson libcjson
+PKGS    := libxxhash libsodium libutf8proc zlib libzstd jansson libcjson gumbo uchardet
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lxxhash -lsodium -lutf8proc -lz -lzstd -ljansson -lcjson)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lxxhash -lsodium -lutf8proc -lz -lzstd -ljansson -lcjson -lgumbo -luchardet)
 ND_CFLAGS  := -std=c11 -D_DEFAULT_SOURCE -D_FILE_OFFSET_BITS=64 -Wall -Wextra -Wshadow \
               -Wno-unused-parameter -g $(OPT) $(SAN) -Iinclude -Isrc $(PKG_CFLAGS) $(CFLAGS)
 LDLIBS     := $(PKG_LIBS) -lstemmer -lpthread -lm
@@ -114,7 +114,7 @@ ubsan: deps ## build and run all tests under UndefinedBehaviorSanitizer (build/u
 demo: deps $(BIN) ## install, build and run neardup on the bundled sample in tests/data/
 	@sh scripts/demo.sh $(BIN)
 
-bench: $(BIN) $(MPI_BIN) $(BUILD)/stage_speed ## run the benchmarks in bench/ (needs ../shared/corpora)
+bench: $(BIN) $(MPI_BIN) $(BUILD)/stage_speed $(BUILD)/html_speed ## run the benchmarks in bench/ (needs ../shared/corpora)
 	@sh bench/run.sh $(BIN)
 
 # PAN 2013 text alignment (bench/pan13.py): PAN_ARGS=--check for the targets,
@@ -122,6 +122,11 @@ bench: $(BIN) $(MPI_BIN) $(BUILD)/stage_speed ## run the benchmarks in bench/ (n
 PAN_ARGS ?=
 bench-pan: $(BIN) ## PAN 2013 text alignment: plagdet per subset vs published, pairs/s, source retrieval (needs ../shared/corpora)
 	@/usr/bin/python3 bench/pan13.py --neardup $(BIN) $(PAN_ARGS)
+
+# HTML reader and encoding detection throughput (bench/html_speed.c; libxml2
+# only for the comparison, the library does not link it), used by bench/run.sh.
+$(BUILD)/html_speed: bench/html_speed.c $(LIB_A) $(HEADERS)
+	$(CC) $(ND_CFLAGS) $(shell pkg-config --cflags libxml-2.0) -o $@ $< $(LIB_A) $(LDLIBS) $(shell pkg-config --libs libxml-2.0)
 
 # Per-stage single-core throughput (bench/stage_speed.c), used by bench/run.sh.
 $(BUILD)/stage_speed: bench/stage_speed.c $(LIB_A) $(HEADERS)

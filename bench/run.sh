@@ -63,3 +63,14 @@ if [ -x "$STAGE" ] && [ -f "$OUT/data/news-40k.jsonl" ]; then
     } >> "$OUT/bench.md"
     echo "appended the per-stage table to $OUT/bench.md"
 fi
+
+# HTML reader (gumbo vs libxml2) and encoding detection throughput, one core
+# (bench/html_speed.c; issue 22).
+HTML_SPEED=$(dirname "$BIN")/html_speed
+if [ -x "$HTML_SPEED" ]; then
+    {
+        printf '\n## HTML reader and encoding detection, one core (`%s`)\n\n' "$HTML_SPEED"
+        "$HTML_SPEED" "$CORPUS" "$([ "$QUICK" = 1 ] && echo 1000 || echo 5000)" 3
+    } >> "$OUT/bench.md"
+    echo "appended the HTML/encoding table to $OUT/bench.md"
+fi

@@ -10,7 +10,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     nd_record_opts o = {.id_field = "id", .text_field = "text"};
     nd_record_parser *p = nd_record_parser_create(&o);
-    nd_raw_record rec = {0, size, 0, 1, 1};
+    nd_raw_record rec = {0, size, 0, 1, 1, ND_FORMAT_JSONL, 0};
     nd_doc d;
     nd_error err;
     if (nd_record_parse(p, &rec, (const char *)data, "fuzz", &d, &err) == NEARDUP_OK) {

@@ -117,6 +117,9 @@ typedef struct {
     nd_key key; /* --key FILE: loaded when parsed; key.present = 0 without */
     nd_out_id outs[ND_OUT_MAX]; /* the run's outputs (nd_cli_check_files) */
     size_t nouts;
+    nd_reader_opts reader;   /* --input-format, --include-hidden, --include, --exclude */
+    const char *include[33], *exclude[33]; /* NULL-terminated */
+    int ninclude, nexclude;
 } nd_common;
 
 void nd_common_default(nd_common *c);
@@ -148,6 +151,16 @@ void nd_common_pipeline(const nd_common *c, nd_pipeline_opts *po, nd_seeds *seed
 #define ND_OPT_QUIET {"quiet", 'q', NULL, "no summary on standard error (default off)", 13}
 #define ND_OPT_KEY {"key", 0, "FILE", "keyed mode: derive every hash seed and secret from this key file, written by neardup keygen (default unkeyed)", 14}
 #define ND_OPT_COLOR {"color", 0, "WHEN", "colour the passages: auto (on a terminal, unless NO_COLOR is set), always, never (default auto)", 15}
+#define ND_OPT_INPUT_FORMAT {"input-format", 0, "FMT", "auto, text, jsonl, html or warc: how to read every input (default auto: by name, then by content)", 16}
+#define ND_OPT_ENCODING {"encoding", 0, "LABEL", "auto (BOM, HTTP or <meta> charset, valid UTF-8, else uchardet's guess) or an encoding for every plain, HTML and WARC input, e.g. windows-1252; utf-8 reads bytes as they are (default auto; JSONL is always UTF-8)", 17}
+#define ND_OPT_INCLUDE {"include", 0, "GLOB", "directory walks: take only files matching GLOB (repeatable; a GLOB with / matches the path, else the name) (default all)", 18}
+#define ND_OPT_EXCLUDE {"exclude", 0, "GLOB", "directory walks: leave out files matching GLOB (repeatable) (default none)", 19}
+#define ND_OPT_INCLUDE_HIDDEN {"include-hidden", 0, NULL, "directory walks: also take hidden files, _SUCCESS and *.crc (default off)", 20}
+#define ND_OPT_ID_FROM {"id-from", 0, "WHAT", "field: the --id-field of each JSONL record; line: PATH:LINE, for corpora without ids (default field)", 21}
+#define ND_OPT_KEEP_FURNITURE {"keep-furniture", 0, NULL, "HTML: keep navigation, headers, footers, cookie banners and hidden elements (default off: dropped)", 22}
+/* The reader options every command that reads corpora takes. */
+#define ND_OPT_READERS ND_OPT_INPUT_FORMAT, ND_OPT_ENCODING, ND_OPT_INCLUDE, ND_OPT_EXCLUDE, ND_OPT_INCLUDE_HIDDEN, \
+    ND_OPT_ID_FROM, ND_OPT_KEEP_FURNITURE
 #define ND_OPT_END {NULL, 0, NULL, NULL, 0}
 
 /* Before anything is read or written: refuses, with a message naming both
@@ -168,13 +181,15 @@ int nd_cli_check_output(nd_common *c, char *const *inputs, size_t nin);
 int nd_cli_walk_skip(void *ctx, const char *path, const char *name, uint64_t dir_dev, uint64_t dir_ino,
                      uint64_t dev, uint64_t ino);
 
-/* Opens a reader over the positional inputs (walks skip c's outputs),
- * printing the error if any. */
-nd_reader *nd_cli_open_inputs(const nd_common *c, char **inputs, int n, nd_error *err);
+/* Opens a reader over the positional inputs with po's reader options (input
+ * format, walk filters); walks skip c's outputs.  Prints the error if any. */
+nd_reader *nd_cli_open_inputs(const nd_common *c, const nd_pipeline_opts *po, char **inputs, int n, nd_error *err);
 
 /* Prints --timings lines for the pipeline stages to stderr. */
 void nd_cli_print_timings(const nd_corpus_info *ci);
-/* Prints the skipped-record notes of --skip-bad to stderr. */
+/* Prints the skipped-record notes of --skip-bad, the --lossy count, the
+ * documents decoded from other encodings and the WARC records that are not
+ * documents to stderr. */
 void nd_cli_print_skips(const nd_corpus_info *ci);
 
 /* ---------- the near-duplicate job pairs and dedup share ---------- */
@@ -242,6 +257,8 @@ typedef struct {
     char *id, *text; /* malloc'ed, NUL-terminated */
     size_t len;
     size_t replaced; /* invalid bytes replaced under --lossy */
+    nd_map_run *map; /* malloc'ed: text offsets -> the file's (offmap.h); nmap == 0: identity */
+    size_t nmap;
 } nd_loaded_doc;
 
 /* Reads the one record of path (a plain file, or JSONL holding exactly one
@@ -264,20 +281,26 @@ void nd_print_passage_fields(FILE *f, const nd_passage *p);
 #define ND_COLOR_INDEL "\033[1;31m"
 /* A passage as text: its figures, then each side as id:start-end and its
  * words; with color, matching words in ND_COLOR_MATCH and the edited words
- * of m (NULL: none marked) in ND_COLOR_SUB / ND_COLOR_INDEL. */
-void nd_print_passage_text(FILE *f, unsigned i, const nd_passage *p, const char *a_id, const char *a_text,
-                           const char *b_id, const char *b_text, int color, const nd_passage_marks *m);
+ * of m (NULL: none marked) in ND_COLOR_SUB / ND_COLOR_INDEL.  The words are
+ * cut from the texts at p's offsets; the offsets printed are orig's (p
+ * mapped to the original files; NULL: p's own). */
+void nd_print_passage_text(FILE *f, unsigned i, const nd_passage *p, const nd_passage *orig, const char *a_id,
+                           const char *a_text, const char *b_id, const char *b_text, int color,
+                           const nd_passage_marks *m);
 /* A pair sharing passages as overlap prints it: a JSONL record
  * {"a", "b", "shared_words", "containment_a", "containment_b", "passages"},
  * or text (a line for the pair, ids escaped, then each passage; with color
  * and both texts' words wa, wb, edited words marked).  a, b: the ids (la, lb
- * bytes, every byte kept).  Returns 0, or -1 when out of memory. */
+ * bytes, every byte kept).  Offsets are written in the original files' by
+ * the texts' maps ma, mb (na, nb runs; 0: the identity; offmap.h).
+ * Returns 0, or -1 when out of memory. */
+int nd_print_pair(FILE *f, int format, const nd_overlap_pair *p, const char *a, size_t la, const char *b, size_t lb,
+                  const char *a_text, const char *b_text, const nd_doc_words *wa, const nd_doc_words *wb,
+                  const nd_map_run *ma, size_t na, const nd_map_run *mb, size_t nb, int color);
+
 /* Checks a --language value (a Snowball stemmer name or code, or none):
  * 0, or prints the error listing the languages and returns 2. */
 int nd_cli_language(const char *arg);
-
-int nd_print_pair(FILE *f, int format, const nd_overlap_pair *p, const char *a, size_t la, const char *b, size_t lb,
-                  const char *a_text, const char *b_text, const nd_doc_words *wa, const nd_doc_words *wb, int color);
 
 /* The HTML report of pairs of a document store (overlap, align --pairs):
  * every document in a pair once, the pairs with their passages and edited

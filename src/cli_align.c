@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "offmap.h"
 #include "report.h"
 #include "reuse.h"
 
@@ -26,6 +27,7 @@ static const nd_cli_option align_opts[] = {
     ND_OPT_OUTPUT,
     ND_OPT_ID_FIELD,
     ND_OPT_TEXT_FIELD,
+    ND_OPT_READERS,
     ND_OPT_LOSSY,
     ND_OPT_SEED,
     ND_OPT_KEY,
@@ -148,6 +150,8 @@ int nd_cmd_align(int argc, char **argv)
         uint64_t words = 0;
         int color = nd_cli_use_color(&c.common);
         for (size_t i = 0; i < np; i++) {
+            nd_passage o = p[i]; /* offsets into the original files */
+            nd_passage_to_original(&o, d[0].map, d[0].nmap, d[1].map, d[1].nmap);
             words += p[i].matches;
             if (c.common.format == ND_FMT_JSONL) {
                 fputs("{\"a\": ", out.f);
@@ -155,13 +159,13 @@ int nd_cmd_align(int argc, char **argv)
                 fputs(", \"b\": ", out.f);
                 nd_json_write_string(out.f, d[1].id, strlen(d[1].id));
                 fputs(", ", out.f);
-                nd_print_passage_fields(out.f, &p[i]);
+                nd_print_passage_fields(out.f, &o);
                 fputs("}\n", out.f);
             } else {
                 nd_passage_marks m = {0};
                 int marked = color && !nd_passage_marks_make(&p[i], &w[0], &w[1], NULL, &m);
-                nd_print_passage_text(out.f, (unsigned)i + 1, &p[i], d[0].id, d[0].text, d[1].id, d[1].text, color,
-                                      marked ? &m : NULL);
+                nd_print_passage_text(out.f, (unsigned)i + 1, &p[i], &o, d[0].id, d[0].text, d[1].id, d[1].text,
+                                      color, marked ? &m : NULL);
                 nd_passage_marks_free(&m);
             }
         }

@@ -25,7 +25,8 @@ static int format_pair(void *user, FILE *f, const nd_overlap_pair *p)
     const nd_doc_ref *da = &w->s->doc[p->a], *db = &w->s->doc[p->b];
     nd_doc_words wa = {da->id, NULL, &da->span}, wb = {db->id, NULL, &db->span};
     if (nd_print_pair(f, w->format, p, nd_corpus_id(w->ci, p->a), nd_corpus_id_len(w->ci, p->a),
-                      nd_corpus_id(w->ci, p->b), nd_corpus_id_len(w->ci, p->b), da->text, db->text, &wa, &wb, w->color))
+                      nd_corpus_id(w->ci, p->b), nd_corpus_id_len(w->ci, p->b), da->text, db->text, &wa, &wb, da->map, da->nmap,
+                      db->map, db->nmap, w->color))
         return -1;
     return ferror(f) ? -1 : 0;
 }
@@ -49,7 +50,7 @@ static int load(const nd_common *common, const nd_pair_list *l, const char *labe
         inputs = paths;
         ninputs = (int)npaths;
     }
-    nd_reader *r = nd_cli_open_inputs(common, inputs, ninputs, &err);
+    nd_reader *r = nd_cli_open_inputs(common, po, inputs, ninputs, &err);
     if (!r) rc = err.code ? err.code : NEARDUP_E_IO;
     if (!rc) rc = nd_overlap_load(r, po, o, s, ci, &err);
     if (!rc && !paths) rc = nd_corpus_check_unique_ids(ci, r, &err);

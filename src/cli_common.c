@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "encoding.h"
 
 int nd_cli_error(int code, const char *fmt, ...)
 {
@@ -187,7 +188,7 @@ int nd_common_option(nd_common *c, int id, const char *arg)
         if (!*arg) return nd_cli_error(NEARDUP_E_USAGE, "%s: empty field name", id == 6 ? "--id-field" : "--text-field");
         *(id == 6 ? &c->rec.id_field : &c->rec.text_field) = arg;
         return 0;
-    case 8: c->lossy = 1; return 0;
+    case 8: c->lossy = c->rec.lossy = 1; return 0;
     case 9: c->skip_bad = 1; return 0;
     case 10: c->timings = 1; return 0;
     case 11: {
@@ -207,6 +208,38 @@ int nd_common_option(nd_common *c, int id, const char *arg)
         else if (!strcmp(arg, "never")) c->color = ND_COLOR_NEVER;
         else return nd_cli_error(NEARDUP_E_USAGE, "--color: expected auto, always or never, got \"%s\"", arg);
         return 0;
+    case 16: {
+        static const char *const names[] = {"auto", "text", "jsonl", "html", "warc"};
+        for (int i = 0; i < 5; i++)
+            if (!strcmp(arg, names[i])) {
+                c->reader.input_format = i; /* ND_FORMAT_AUTO .. ND_FORMAT_WARC */
+                return 0;
+            }
+        return nd_cli_error(NEARDUP_E_USAGE, "--input-format: expected auto, text, jsonl, html or warc, got \"%s\"", arg);
+    }
+    case 17: {
+        char name[40], ic[40];
+        if (strcmp(arg, "auto") && !nd_encoding_lookup(arg, name, sizeof name, ic, sizeof ic))
+            return nd_cli_error(NEARDUP_E_USAGE, "--encoding: \"%s\" is not an encoding iconv knows (iconv -l lists "
+                                "them; or auto)", arg);
+        c->rec.encoding = arg;
+        return 0;
+    }
+    case 18:
+    case 19: {
+        int *n = id == 18 ? &c->ninclude : &c->nexclude;
+        const char **v = id == 18 ? c->include : c->exclude;
+        if (*n >= 32) return nd_cli_error(NEARDUP_E_USAGE, "--%s: at most 32 globs", id == 18 ? "include" : "exclude");
+        v[(*n)++] = arg;
+        return 0;
+    }
+    case 20: c->reader.include_hidden = 1; return 0;
+    case 21:
+        if (!strcmp(arg, "line")) c->rec.id_from_line = 1;
+        else if (!strcmp(arg, "field")) c->rec.id_from_line = 0;
+        else return nd_cli_error(NEARDUP_E_USAGE, "--id-from: expected field or line, got \"%s\"", arg);
+        return 0;
+    case 22: c->rec.keep_furniture = 1; return 0;
     case 14: {
         nd_error err = {0, ""};
         if (nd_key_load(arg, &c->key, &err)) return nd_cli_error(err.code, "%s", err.msg);
@@ -231,6 +264,10 @@ void nd_common_pipeline(const nd_common *c, nd_pipeline_opts *po, nd_seeds *seed
     po->threads = c->threads;
     po->rec = c->rec;
     po->rec.lossy = c->lossy;
+    po->reader = c->reader;
+    po->reader.follow_symlinks = 1;
+    po->reader.include = c->ninclude ? c->include : NULL;
+    po->reader.exclude = c->nexclude ? c->exclude : NULL;
     po->lossy = c->lossy;
     po->skip_bad = c->skip_bad;
     po->token_seed = seeds->token_seed;
@@ -239,9 +276,12 @@ void nd_common_pipeline(const nd_common *c, nd_pipeline_opts *po, nd_seeds *seed
     memcpy(po->token_secret, seeds->token_secret, sizeof po->token_secret);
 }
 
-nd_reader *nd_cli_open_inputs(const nd_common *c, char **inputs, int n, nd_error *err)
+nd_reader *nd_cli_open_inputs(const nd_common *c, const nd_pipeline_opts *po, char **inputs, int n, nd_error *err)
 {
-    nd_reader_opts ro = {.follow_symlinks = 1, .skip = nd_cli_walk_skip, .skip_ctx = (void *)c};
+    /* po's reader options (format, walk filters), and walks leave out c's outputs */
+    nd_reader_opts ro = po->reader;
+    ro.skip = nd_cli_walk_skip;
+    ro.skip_ctx = (void *)c;
     return nd_reader_open((const char *const *)inputs, (size_t)n, &ro, err);
 }
 
@@ -262,6 +302,19 @@ void nd_cli_print_skips(const nd_corpus_info *ci)
     if (ci->ctrl_chars)
         fprintf(stderr, "neardup: --lossy: %llu raw control character%s inside JSON strings read as escaped "
                 "(word separators in texts)\n", (unsigned long long)ci->ctrl_chars, ci->ctrl_chars == 1 ? "" : "s");
+    if (ci->nenc || ci->enc_other) {
+        uint64_t other = ci->enc_other;
+        for (size_t i = 0; i < ci->nenc; i++) other += ci->enc[i].n;
+        fprintf(stderr, "neardup: %llu document%s decoded from other encodings than UTF-8:",
+                (unsigned long long)other, other == 1 ? "" : "s");
+        for (size_t i = 0; i < ci->nenc; i++)
+            fprintf(stderr, "%s %llu %s", i ? "," : "", (unsigned long long)ci->enc[i].n, ci->enc[i].name);
+        if (ci->enc_other) fprintf(stderr, ", %llu of other encodings", (unsigned long long)ci->enc_other);
+        fputc('\n', stderr);
+    }
+    if (ci->warc_other)
+        fprintf(stderr, "neardup: %llu WARC record%s not documents (%s)\n", (unsigned long long)ci->warc_other,
+                ci->warc_other == 1 ? " is" : "s are", ci->warc_note);
     if (!ci->skipped_n) return;
     fprintf(stderr, "neardup: skipped %llu bad record%s:\n", (unsigned long long)ci->skipped_n,
             ci->skipped_n == 1 ? "" : "s");

@@ -30,6 +30,7 @@ static const nd_cli_option dedup_opts[] = {
     ND_OPT_THREADS,
     ND_OPT_ID_FIELD,
     ND_OPT_TEXT_FIELD,
+    ND_OPT_READERS,
     ND_OPT_LOSSY,
     ND_OPT_SKIP_BAD,
     ND_OPT_SEED,
@@ -53,8 +54,8 @@ static int on_option(void *p, int id, const char *arg)
 }
 
 /* Writes the kept records of one batch of the second pass; *r counts records. */
-static int write_batch(const nd_job *j, const uint32_t *rep, const nd_batch *b, uint64_t *r, FILE *out,
-                       nd_error *err)
+static int write_batch(const nd_job *j, nd_record_parser *rp, const uint32_t *rep, const nd_batch *b, uint64_t *r,
+                       FILE *out, nd_error *err)
 {
     size_t run = 0, run_end = 0; /* kept JSONL records next to each other, with their "\n" */
     for (size_t i = 0; i < b->n; i++, ++*r) {
@@ -74,10 +75,19 @@ static int write_batch(const nd_job *j, const uint32_t *rep, const nd_batch *b, 
             run = rec->off;
             run_end = rec->off + rec->len + 1;
         } else {
+            /* the text the tokenizer saw: decoded, and taken out of HTML */
+            nd_doc d;
+            const char *path = nd_reader_path(j->reader, rec->input);
+            int rc = nd_record_parse(rp, rec, b->buf + rec->off, path, &d, err);
+            if (rc) return rc;
             fputs("{\"id\": ", out);
             nd_json_write_string(out, nd_corpus_id(&j->ci, *r), nd_corpus_id_len(&j->ci, *r));
+            if (d.date) {
+                fputs(", \"date\": ", out);
+                nd_json_write_string(out, d.date, d.date_len);
+            }
             fputs(", \"text\": ", out);
-            nd_json_write_string(out, b->buf + rec->off, rec->len);
+            nd_json_write_string(out, d.text, d.text_len);
             fputs("}\n", out);
         }
     }
@@ -90,6 +100,7 @@ static int write_batch(const nd_job *j, const uint32_t *rep, const nd_batch *b, 
  * after everything else was done: the largest serial step of dedup -j 2). */
 typedef struct {
     const nd_job *j;
+    nd_record_parser *rp;
     const uint32_t *rep;
     FILE *out;
     nd_batch slot[2];
@@ -109,7 +120,7 @@ static void *pass2_writer(void *arg)
         int have = p->full[k];
         pthread_mutex_unlock(&p->mu);
         if (!have) return NULL; /* the reader is done and nothing is left */
-        int rc = p->failed ? NEARDUP_OK : write_batch(p->j, p->rep, &p->slot[k], &p->r, p->out, &p->err);
+        int rc = p->failed ? NEARDUP_OK : write_batch(p->j, p->rp, p->rep, &p->slot[k], &p->r, p->out, &p->err);
         pthread_mutex_lock(&p->mu);
         if (rc) p->failed = 1;
         p->full[k] = 0;
@@ -119,13 +130,18 @@ static void *pass2_writer(void *arg)
 }
 
 /* Pass 2: copies kept records to out in input order.  JSONL records go out
- * byte for byte; a plain file becomes {"id": PATH, "text": CONTENTS}. */
+ * byte for byte; a plain file, an HTML page or a WARC record becomes
+ * {"id": ID, "text": TEXT} with the text the tokenizer saw (decoded to
+ * UTF-8, taken out of the HTML), and a WARC record's "date" before it. */
 static int write_kept(nd_job *j, const uint32_t *rep, FILE *out, nd_error *err)
 {
     int rc = nd_reader_rewind(j->reader, err);
     if (rc) return rc;
     unsigned threads = j->common.threads ? j->common.threads : nd_online_cpus();
     pass2 p = {.j = j, .rep = rep, .out = out, .err = {0, ""}};
+    nd_record_opts ro = j->common.rec;
+    ro.lossy = j->common.lossy;
+    if (!(p.rp = nd_record_parser_create(&ro))) return nd_fail(err, NEARDUP_E_NOMEM, "out of memory");
     pthread_t writer;
     int two = threads >= 2;
     if (two) {
@@ -148,7 +164,7 @@ static int write_kept(nd_job *j, const uint32_t *rep, FILE *out, nd_error *err)
         rc = nd_reader_next(j->reader, &p.slot[k], 1 << 20, err);
         if (rc != 1) break;
         if (!two) {
-            if ((rc = write_batch(j, rep, &p.slot[k], &p.r, out, err))) break;
+            if ((rc = write_batch(j, p.rp, rep, &p.slot[k], &p.r, out, err))) break;
             continue;
         }
         pthread_mutex_lock(&p.mu);
@@ -171,6 +187,7 @@ static int write_kept(nd_job *j, const uint32_t *rep, FILE *out, nd_error *err)
     }
     nd_batch_free(&p.slot[0]);
     nd_batch_free(&p.slot[1]);
+    nd_record_parser_free(p.rp);
     if (rc > 0) return rc; /* write_batch's error (one thread) */
     if (rc < 0) return err->code ? err->code : -rc;
     if (p.r != j->ci.n)

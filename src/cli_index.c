@@ -38,6 +38,7 @@ static const nd_cli_option build_opts[] = {
     ND_OPT_THREADS,
     ND_OPT_ID_FIELD,
     ND_OPT_TEXT_FIELD,
+    ND_OPT_READERS,
     ND_OPT_LOSSY,
     ND_OPT_SKIP_BAD,
     ND_OPT_TIMINGS,
@@ -51,6 +52,7 @@ static const nd_cli_option add_opts[] = {
     ND_OPT_THREADS,
     ND_OPT_ID_FIELD,
     ND_OPT_TEXT_FIELD,
+    ND_OPT_READERS,
     ND_OPT_LOSSY,
     ND_OPT_SKIP_BAD,
     ND_OPT_TIMINGS,
@@ -257,7 +259,7 @@ static int index_inputs(build_ctx *c, const opts *o, char **inputs, int n, nd_co
     nd_error err = {0, ""};
     nd_pipeline_opts po;
     nd_common_pipeline(&o->common, &po, &c->seeds);
-    nd_reader *r = nd_cli_open_inputs(&o->common, inputs, n, &err);
+    nd_reader *r = nd_cli_open_inputs(&o->common, &po, inputs, n, &err);
     if (!r) return nd_cli_error(err.code, "%s", err.msg);
     nd_pipeline_fns f = {
         .user = c,

@@ -9,6 +9,7 @@ void nd_loaded_doc_free(nd_loaded_doc *d)
 {
     free(d->id);
     free(d->text);
+    free(d->map);
     memset(d, 0, sizeof *d);
 }
 
@@ -22,7 +23,7 @@ int nd_cli_load_id(const nd_common *c, const char *path, const char *want, const
                    nd_loaded_doc *d, nd_tokens *tok, nd_error *err)
 {
     char *in[1] = {(char *)path};
-    nd_reader *r = nd_cli_open_inputs(c, in, 1, err);
+    nd_reader *r = nd_cli_open_inputs(c, po, in, 1, err);
     if (!r) return err->code;
     nd_batch b = {0};
     nd_record_parser *rp = nd_record_parser_create(&po->rec);
@@ -75,7 +76,13 @@ int nd_cli_load_id(const nd_common *c, const char *path, const char *want, const
             memcpy(d->text, doc.text, doc.text_len);
             d->text[doc.text_len] = 0;
             d->len = doc.text_len;
-            d->replaced = replaced;
+            d->replaced = replaced + doc.replaced;
+            if (doc.nmap && !(d->map = malloc(doc.nmap * sizeof *d->map))) {
+                rc = nd_fail(err, NEARDUP_E_NOMEM, "out of memory reading %s", path);
+                break;
+            }
+            if (doc.nmap) memcpy(d->map, doc.map, doc.nmap * sizeof *d->map);
+            d->nmap = doc.nmap;
         }
     }
     if (!rc && nrec == 0) rc = nd_fail(err, NEARDUP_E_INPUT, "%s holds no record", path);

@@ -23,6 +23,7 @@ static const nd_cli_option overlap_opts[] = {
     ND_OPT_THREADS,
     ND_OPT_ID_FIELD,
     ND_OPT_TEXT_FIELD,
+    ND_OPT_READERS,
     ND_OPT_LOSSY,
     ND_OPT_SKIP_BAD,
     ND_OPT_SEED,
@@ -105,7 +106,7 @@ static int load_set(const nd_common *c, char **in, int n, const nd_pipeline_opts
                     nd_doc_store *s, nd_corpus_info *ci, nd_reader **r)
 {
     nd_error err = {0, ""};
-    *r = nd_cli_open_inputs(c, in, n, &err);
+    *r = nd_cli_open_inputs(c, po, in, n, &err);
     if (!*r) return nd_cli_error(err.code, "%s", err.msg);
     int rc = nd_overlap_load(*r, po, o, s, ci, &err);
     if (!rc) rc = nd_corpus_check_unique_ids(ci, *r, &err);
@@ -145,10 +146,12 @@ typedef struct {
 static int format_pair(void *user, FILE *f, const nd_overlap_pair *p)
 {
     const pair_writer *w = user;
+    const nd_doc_ref *da = &w->s->doc[p->a], *db = &w->s->doc[p->b];
     nd_doc_words wa = store_words(w->s, p->a), wb = store_words(w->s, p->b);
+    /* offsets written in the original files' (HTML, re-encoded inputs) */
     if (nd_print_pair(f, w->format, p, id_of(w->ci, w->cr, w->split, p->a), id_len_of(w->ci, w->cr, w->split, p->a),
-                      id_of(w->ci, w->cr, w->split, p->b), id_len_of(w->ci, w->cr, w->split, p->b),
-                      w->s->doc[p->a].text, w->s->doc[p->b].text, &wa, &wb, w->color))
+                      id_of(w->ci, w->cr, w->split, p->b), id_len_of(w->ci, w->cr, w->split, p->b), da->text,
+                      db->text, &wa, &wb, da->map, da->nmap, db->map, db->nmap, w->color))
         return -1;
     return ferror(f) ? -1 : 0;
 }

@@ -17,6 +17,7 @@ static const nd_cli_option pairs_opts[] = {
     ND_OPT_THREADS,
     ND_OPT_ID_FIELD,
     ND_OPT_TEXT_FIELD,
+    ND_OPT_READERS,
     ND_OPT_LOSSY,
     ND_OPT_SKIP_BAD,
     ND_OPT_SEED,
@@ -159,7 +160,7 @@ int nd_job_run(nd_job *j, char **inputs, int ninputs)
         so.band_seed = nd_band_seed(so.seeds.sketch_seed);
     }
     if (ninputs == 0) return nd_cli_error(NEARDUP_E_USAGE, "no input given (see --help; use - for standard input)");
-    j->reader = nd_cli_open_inputs(&j->common, inputs, ninputs, &err);
+    j->reader = nd_cli_open_inputs(&j->common, &po, inputs, ninputs, &err);
     if (!j->reader) return nd_cli_error(err.code, "%s", err.msg);
     nd_reader_spool_decoded(j->reader, j->spool_decoded);
     int rc = nd_sketch_corpus(j->reader, &po, &so, &j->sk, &j->ci, &err);

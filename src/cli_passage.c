@@ -6,6 +6,7 @@
 
 #include "cli.h"
 #include "edits.h"
+#include "offmap.h"
 #include "terms.h"
 
 void nd_print_passage_fields(FILE *f, const nd_passage *p)
@@ -68,9 +69,11 @@ static void put_marked(FILE *f, const char *text, uint32_t start, uint32_t end, 
     put_excerpt(f, text, at, end);
 }
 
-void nd_print_passage_text(FILE *f, unsigned i, const nd_passage *p, const char *a_id, const char *a_text,
-                           const char *b_id, const char *b_text, int color, const nd_passage_marks *m)
+void nd_print_passage_text(FILE *f, unsigned i, const nd_passage *p, const nd_passage *orig, const char *a_id,
+                           const char *a_text, const char *b_id, const char *b_text, int color,
+                           const nd_passage_marks *m)
 {
+    if (!orig) orig = p;
     /* colour: ids in cyan, matching words in bold yellow, edited words
      * (with marks) in magenta (substituted) or red (inserted, deleted) */
     const char *id_on = color ? "\033[36m" : "", *txt_on = color ? ND_COLOR_MATCH : "",
@@ -78,16 +81,20 @@ void nd_print_passage_text(FILE *f, unsigned i, const nd_passage *p, const char 
     if (!color) m = NULL;
     fprintf(f, "  passage %u: %u words, %u matching, identity %.3f (%u substituted, %u inserted, %u deleted)\n", i,
             p->words, p->matches, p->identity, p->substituted, p->inserted, p->deleted);
-    fprintf(f, "    %s%s:%u-%u%s\n      \"%s", id_on, a_id, p->a_start, p->a_end, off, txt_on);
+    /* the words (and marks) are cut at p's text offsets; orig's are printed */
+    fprintf(f, "    %s%s:%u-%u%s\n      \"%s", id_on, a_id, orig->a_start, orig->a_end, off, txt_on);
     if (a_text) put_marked(f, a_text, p->a_start, p->a_end, m ? m->a : NULL, m ? m->na : 0, txt_on, off);
-    fprintf(f, "%s\"\n    %s%s:%u-%u%s\n      \"%s", off, id_on, b_id, p->b_start, p->b_end, off, txt_on);
+    fprintf(f, "%s\"\n    %s%s:%u-%u%s\n      \"%s", off, id_on, b_id, orig->b_start, orig->b_end, off, txt_on);
     if (b_text) put_marked(f, b_text, p->b_start, p->b_end, m ? m->b : NULL, m ? m->nb : 0, txt_on, off);
     fprintf(f, "%s\"\n", off);
 }
 
 int nd_print_pair(FILE *f, int format, const nd_overlap_pair *p, const char *a, size_t la, const char *b, size_t lb,
-                  const char *a_text, const char *b_text, const nd_doc_words *wa, const nd_doc_words *wb, int color)
+                  const char *a_text, const char *b_text, const nd_doc_words *wa, const nd_doc_words *wb,
+                  const nd_map_run *ma, size_t na, const nd_map_run *mb, size_t nb, int color)
 {
+    /* passages are held in text offsets (the excerpts and marks are cut
+     * there) and written in the original files' (offmap.h) */
     if (format == ND_FMT_JSONL) {
         fputs("{\"a\": ", f);
         nd_json_write_string(f, a, la);
@@ -96,8 +103,10 @@ int nd_print_pair(FILE *f, int format, const nd_overlap_pair *p, const char *a, 
         fprintf(f, ", \"shared_words\": %llu, \"containment_a\": %.4g, \"containment_b\": %.4g, \"passages\": [",
                 (unsigned long long)p->shared_words, p->containment_a, p->containment_b);
         for (size_t i = 0; i < p->np; i++) {
+            nd_passage o = p->p[i];
+            nd_passage_to_original(&o, ma, na, mb, nb);
             fputs(i ? ", {" : "{", f);
-            nd_print_passage_fields(f, &p->p[i]);
+            nd_print_passage_fields(f, &o);
             fputc('}', f);
         }
         fputs("]}\n", f);
@@ -119,7 +128,9 @@ int nd_print_pair(FILE *f, int format, const nd_overlap_pair *p, const char *a, 
         nd_passage_marks m = {0};
         /* the edited words are marked in colour only (without, the excerpts stay the texts' own bytes) */
         int marked = color && wa && wb && !nd_passage_marks_make(&p->p[i], wa, wb, NULL, &m);
-        nd_print_passage_text(f, (unsigned)i + 1, &p->p[i], ea, a_text, eb, b_text, color, marked ? &m : NULL);
+        nd_passage o = p->p[i];
+        nd_passage_to_original(&o, ma, na, mb, nb);
+        nd_print_passage_text(f, (unsigned)i + 1, &p->p[i], &o, ea, a_text, eb, b_text, color, marked ? &m : NULL);
         nd_passage_marks_free(&m);
     }
     free(ea);

@@ -60,6 +60,7 @@ static const nd_cli_option query_opts[] = {
     ND_OPT_THREADS,
     ND_OPT_ID_FIELD,
     ND_OPT_TEXT_FIELD,
+    ND_OPT_READERS,
     ND_OPT_LOSSY,
     ND_OPT_SKIP_BAD,
     ND_OPT_TIMINGS,
@@ -459,8 +460,8 @@ static void put_overlap(FILE *f, const query_ctx *c, const nd_doc *q, const char
     for (size_t i = 0; i < np; i++) {
         nd_passage_marks m = {0};
         int marked = c->color && !nd_passage_marks_make(&p[i], wq, wr, NULL, &m);
-        nd_print_passage_text(f, (unsigned)i + 1, &p[i], qid ? qid : "?", q->text, rid ? rid : "?", rtext, c->color,
-                              marked ? &m : NULL);
+        nd_print_passage_text(f, (unsigned)i + 1, &p[i], NULL, qid ? qid : "?", q->text, rid ? rid : "?", rtext,
+                              c->color, marked ? &m : NULL);
         nd_passage_marks_free(&m);
     }
     free(qid);
@@ -649,7 +650,7 @@ static int run(query_ctx *c, opts *o, char **inputs, int n, nd_corpus_info *ci, 
     c->band_seed = nd_index_band_seed(c->seeds.sketch_seed);
     c->threshold = (float)o->common.threshold;
     c->color = nd_cli_use_color(&o->common);
-    nd_reader *r = nd_cli_open_inputs(&o->common, inputs, n, err);
+    nd_reader *r = nd_cli_open_inputs(&o->common, &po, inputs, n, err);
     if (!r) return err->code;
     nd_pipeline_fns f = {
         .user = c,

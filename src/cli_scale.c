@@ -54,7 +54,7 @@ static int run_bounded(nd_job *j, char **inputs, int ninputs)
     nd_sketch_opts so = {.ngram = j->common.ngram, .k = j->common.k, .digest = 1};
     j->t_start = nd_now();
     nd_common_pipeline(&j->common, &po, &so.seeds);
-    j->reader = nd_cli_open_inputs(&j->common, inputs, ninputs, &err);
+    j->reader = nd_cli_open_inputs(&j->common, &po, inputs, ninputs, &err);
     if (!j->reader) return nd_cli_error(err.code, "%s", err.msg);
     nd_reader_spool_decoded(j->reader, j->spool_decoded);
     nd_spill_opts o = {.memory = j->memory, .tmpdir = j->tmpdir, .threshold = j->common.threshold,

@@ -25,6 +25,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <fnmatch.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +36,7 @@
 #include <zstd.h>
 
 #include "nd.h"
+#include "warc.h"
 
 enum { COMP_NONE, COMP_GZ, COMP_ZST };
 
@@ -44,6 +46,8 @@ enum { COMP_NONE, COMP_GZ, COMP_ZST };
 typedef struct {
     char *path;
     uint8_t jsonl, comp;
+    uint8_t fmt;     /* ND_FORMAT_*: AUTO until its content decides (sniff) */
+    uint8_t json;    /* named .json: JSONL when its lines are objects */
     uint8_t stream;  /* not a regular file: spooled on the first pass */
     uint8_t spooled; /* the whole stream is in spool_fd */
     int spool_fd;    /* -1 until the stream is first opened */
@@ -83,6 +87,12 @@ struct nd_reader {
     uint64_t line, ndoc;
     uint64_t boff;    /* file offset of pend[0] (limited inputs) */
     int skip_partial; /* a limited input: drop bytes through the first '\n' */
+    int fmt;          /* the format of cur, once opened (ND_FORMAT_*) */
+    nd_reader_opts o; /* input format, walk filters */
+    /* WARC records that are not documents, by what they are */
+    struct { char why[64]; uint64_t n; } other[8];
+    size_t nother;
+    uint64_t other_n;
 };
 
 /* ---------- the input list ---------- */
@@ -93,12 +103,23 @@ static int ends_with(const char *s, size_t n, const char *suf)
     return n >= k && strncasecmp(s + n - k, suf, k) == 0;
 }
 
-static void classify(nd_input *in)
+/* The format by name (after any .gz / .zst); AUTO when the name does not
+ * tell, and the first bytes will (sniff). */
+static void classify(nd_input *in, int forced)
 {
     size_t n = strlen(in->path);
     if (ends_with(in->path, n, ".gz")) in->comp = COMP_GZ, n -= 3;
     else if (ends_with(in->path, n, ".zst")) in->comp = COMP_ZST, n -= 4;
-    in->jsonl = ends_with(in->path, n, ".jsonl") || ends_with(in->path, n, ".ndjson");
+    const char *p = in->path;
+    if (forced) in->fmt = (uint8_t)forced;
+    else if (ends_with(p, n, ".jsonl") || ends_with(p, n, ".ndjson")) in->fmt = ND_FORMAT_JSONL;
+    else if (ends_with(p, n, ".html") || ends_with(p, n, ".htm") || ends_with(p, n, ".xhtml"))
+        in->fmt = ND_FORMAT_HTML;
+    else if (ends_with(p, n, ".warc") || ends_with(p, n, ".wet") || ends_with(p, n, ".arc"))
+        in->fmt = ND_FORMAT_WARC;
+    else if (ends_with(p, n, ".txt") || ends_with(p, n, ".text")) in->fmt = ND_FORMAT_TEXT;
+    else in->fmt = ND_FORMAT_AUTO, in->json = ends_with(p, n, ".json");
+    in->jsonl = in->fmt == ND_FORMAT_JSONL;
 }
 
 /* Takes ownership of path (freed on failure). */
@@ -114,8 +135,12 @@ static int add_input(nd_reader *r, char *path, int stream, nd_error *err)
     in->stream = (uint8_t)stream;
     in->spool_fd = -1;
     in->dspool_fd = -1;
-    if (strcmp(path, "-") == 0) in->jsonl = 1;
-    else classify(in);
+    if (strcmp(path, "-") == 0) { /* standard input: JSONL unless told */
+        in->fmt = (uint8_t)(r->o.input_format ? r->o.input_format : ND_FORMAT_JSONL);
+        in->jsonl = in->fmt == ND_FORMAT_JSONL;
+    } else {
+        classify(in, r->o.input_format);
+    }
     return NEARDUP_OK;
 }
 
@@ -166,6 +191,37 @@ static int input_errno_code(int e)
                                                                                           : NEARDUP_E_IO;
 }
 
+/* A glob without '/' matches the file name; one with '/' the walked path or
+ * any tail of it after a slash (sub/NAME matches corpus/sub/NAME). */
+static int glob_hit(const char *const *globs, const char *name, const char *path)
+{
+    for (; globs && *globs; globs++) {
+        if (!strchr(*globs, '/')) {
+            if (fnmatch(*globs, name, 0) == 0) return 1;
+            continue;
+        }
+        for (const char *p = path; p; p = strchr(p, '/') ? strchr(p, '/') + 1 : NULL)
+            if (fnmatch(*globs, p, FNM_PATHNAME) == 0) return 1;
+    }
+    return 0;
+}
+
+/* Whether a walk leaves an entry out (named inputs are never left out).
+ * Before stat (file == 0): hidden entries, _SUCCESS and .crc files, the
+ * markers Hadoop and Spark leave beside their outputs, unless
+ * include_hidden.  For a regular file (file == 1): --include (when given,
+ * one must match) and --exclude.  A glob with a '/' matches the path as
+ * walked, one without the file name. */
+static int walk_skips(const nd_reader *r, const char *name, const char *path, int file)
+{
+    if (!file) {
+        size_t n = strlen(name);
+        return !r->o.include_hidden && (name[0] == '.' || !strcmp(name, "_SUCCESS") || ends_with(name, n, ".crc"));
+    }
+    if (r->o.include && r->o.include[0] && !glob_hit(r->o.include, name, path)) return 1;
+    return glob_hit(r->o.exclude, name, path);
+}
+
 /* One directory entry: recurse, add, or refuse. */
 static int walk_entry(nd_reader *r, DIR *d, const char *dir, const char *name, dir_stack *ds,
                       nd_error *err)
@@ -174,6 +230,10 @@ static int walk_entry(nd_reader *r, DIR *d, const char *dir, const char *name, d
     if (!path) return nd_fail(err, NEARDUP_E_NOMEM, "out of memory walking %s", dir);
     struct stat st;
     int rc = NEARDUP_OK;
+    if (walk_skips(r, name, path, 0)) {
+        free(path);
+        return NEARDUP_OK;
+    }
     if (fstatat(dirfd(d), name, &st, ds->follow ? 0 : AT_SYMLINK_NOFOLLOW) != 0)
         rc = nd_fail(err, input_errno_code(errno), "%s: cannot stat: %s%s", path, strerror(errno),
                      errno == ENOENT ? " (a dangling symbolic link?)"
@@ -182,6 +242,8 @@ static int walk_entry(nd_reader *r, DIR *d, const char *dir, const char *name, d
         ; /* follow_symlinks off: links inside directories are not read (documented) */
     else if (S_ISDIR(st.st_mode))
         rc = walk(r, path, &st, ds, err);
+    else if (walk_skips(r, name, path, 1))
+        ; /* --include / --exclude */
     else if (!S_ISREG(st.st_mode))
         rc = nd_fail(err, NEARDUP_E_INPUT, "%s: is a %s, not a regular file or directory",
                      path, kind_name(st.st_mode));
@@ -269,7 +331,9 @@ nd_reader *nd_reader_open(const char *const *inputs, size_t ninputs, const nd_re
     nd_reader *r = calloc(1, sizeof *r);
     if (!r) return nd_fail(err, NEARDUP_E_NOMEM, "out of memory"), NULL;
     r->fd = -1;
-    dir_stack ds = {NULL, 0, 0, o ? o->follow_symlinks : 1, o};
+    if (o) r->o = *o;
+    else r->o.follow_symlinks = 1;
+    dir_stack ds = {NULL, 0, 0, r->o.follow_symlinks, &r->o};
     int rc = NEARDUP_OK, nstdin = 0;
     for (size_t i = 0; i < ninputs && !rc; i++) {
         if (strcmp(inputs[i], "-") == 0 && nstdin++)
@@ -433,6 +497,7 @@ static int open_input(nd_reader *r, nd_error *err)
     } else if (comp == COMP_ZST) {
         ZSTD_DCtx_reset(r->zd, ZSTD_reset_session_only);
     }
+    r->fmt = in->fmt;
     return NEARDUP_OK;
 }
 
@@ -549,7 +614,7 @@ static int append(nd_reader *r, nd_batch *b, const char *p, size_t len, nd_error
         return nd_fail(err, NEARDUP_E_NOMEM, "%s:%llu: out of memory for a record of %zu bytes",
                        r->in[r->cur].path, (unsigned long long)r->line, len);
     memcpy(b->buf + b->len, p, len);
-    b->rec[b->n++] = (nd_raw_record){b->len, len, (uint32_t)r->cur, 1, r->line};
+    b->rec[b->n++] = (nd_raw_record){b->len, len, (uint32_t)r->cur, 1, r->line, ND_FORMAT_JSONL, 0};
     /* each line keeps a "\n" after it (not counted in its len), so records
      * that follow each other are one range: dedup writes runs of them whole */
     b->buf[b->len + len] = '\n';
@@ -636,6 +701,13 @@ static int plain_next(nd_reader *r, nd_batch *b, int *more, nd_error *err)
     size_t hint = fstat(r->fd, &st) == 0 && S_ISREG(st.st_mode) ? (size_t)st.st_size + 1 : 0;
     if (r->in[r->cur].comp != COMP_NONE || hint < 65536) hint = 65536;
     size_t start = b->len;
+    if (r->end > r->pos) { /* bytes read ahead to tell the format (sniff) */
+        if (nd_map_grow((void **)&b->buf, &b->cap, b->len + (r->end - r->pos) + hint, 1))
+            return nd_fail(err, NEARDUP_E_NOMEM, "%s: out of memory reading it", r->in[r->cur].path);
+        memcpy(b->buf + b->len, r->pend + r->pos, r->end - r->pos);
+        b->len += r->end - r->pos;
+        r->pos = r->end;
+    }
     for (;;) {
         if (nd_map_grow((void **)&b->buf, &b->cap, b->len + hint, 1) ||
             nd_grow((void **)&b->rec, &b->cap_rec, b->n + 1, sizeof *b->rec))
@@ -646,7 +718,8 @@ static int plain_next(nd_reader *r, nd_batch *b, int *more, nd_error *err)
         if (got == 0) break;
         b->len += got;
     }
-    b->rec[b->n++] = (nd_raw_record){start, b->len - start, (uint32_t)r->cur, 0, 0};
+    b->rec[b->n++] = (nd_raw_record){start, b->len - start, (uint32_t)r->cur, 0, 0,
+                                     r->fmt == ND_FORMAT_HTML ? ND_FORMAT_HTML : ND_FORMAT_TEXT, 0};
     r->done = 1;
     return NEARDUP_OK;
 }
@@ -657,6 +730,150 @@ static int plain_next(nd_reader *r, nd_batch *b, int *more, nd_error *err)
  * a pipeline slot to map and clear, the larger part of sketching them. */
 #define ND_BATCH_MAX_RECORDS 4096
 
+/* ---------- formats by content, WARC records ---------- */
+
+/* Whether s[0..n) starts (after a BOM and blanks) with prefix, any case. */
+static int starts_with_ci(const char *s, size_t n, const char *prefix)
+{
+    size_t i = 0, k = strlen(prefix);
+    if (n >= 3 && !memcmp(s, "\xef\xbb\xbf", 3)) i = 3;
+    while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r' || s[i] == '\n')) i++;
+    return n - i >= k && !strncasecmp(s + i, prefix, k);
+}
+
+/* Decides the format of an input whose name did not, from its first bytes
+ * (read into pend, where the record readers then find them): "WARC/1." is
+ * WARC; "<!doctype html", "<html" or an HTML comment first is HTML; a .json
+ * file whose first line is an object is JSONL (and one that is not is an
+ * error: a JSON document is not a corpus); anything else is text. */
+static int sniff(nd_reader *r, nd_error *err)
+{
+    nd_input *in = &r->in[r->cur];
+    while (!r->dec_eof && r->end - r->pos < 4096) {
+        int rc = fill_pending(r, err);
+        if (rc) return rc;
+    }
+    const char *s = r->pend + r->pos;
+    size_t n = r->end - r->pos;
+    if (in->json) {
+        size_t i = 0;
+        while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r' || s[i] == '\n')) i++;
+        const char *nl = i < n ? memchr(s + i, '\n', n - i) : NULL;
+        size_t e = nl ? (size_t)(nl - s) : n;
+        while (e > i && (s[e - 1] == ' ' || s[e - 1] == '\t' || s[e - 1] == '\r')) e--;
+        if (i < n && s[i] == '{' && e > i + 1 && s[e - 1] == '}') r->fmt = ND_FORMAT_JSONL;
+        else if (i == n) r->fmt = ND_FORMAT_JSONL; /* empty: no records */
+        else
+            return nd_fail(err, NEARDUP_E_INPUT, "%s: a .json file whose first line is not a JSON object: neardup "
+                           "reads JSON Lines (one object a line; jq -c '.[]' makes them from an array), or "
+                           "give --input-format text", in->path);
+    } else if (n >= 7 && !memcmp(s, "WARC/1.", 7)) {
+        r->fmt = ND_FORMAT_WARC;
+    } else if (starts_with_ci(s, n, "<!doctype html") || starts_with_ci(s, n, "<html") || starts_with_ci(s, n, "<!--")) {
+        r->fmt = ND_FORMAT_HTML;
+    } else {
+        r->fmt = ND_FORMAT_TEXT;
+    }
+    return NEARDUP_OK;
+}
+
+static void count_other(nd_reader *r, const char *why)
+{
+    r->other_n++;
+    for (size_t i = 0; i < r->nother; i++)
+        if (!strcmp(r->other[i].why, why)) {
+            r->other[i].n++;
+            return;
+        }
+    if (r->nother < 8) {
+        snprintf(r->other[r->nother].why, sizeof r->other[0].why, "%s", why);
+        r->other[r->nother++].n = 1;
+    }
+}
+
+/* Waits until pend holds need bytes from pos (or the input ends). */
+static int pend_need(nd_reader *r, size_t need, nd_error *err)
+{
+    while (r->end - r->pos < need && !r->dec_eof) {
+        int rc = fill_pending(r, err);
+        if (rc) return rc;
+    }
+    return NEARDUP_OK;
+}
+
+/* Appends the next WARC record that is a document; records that are not
+ * (warcinfo, request, metadata, non-HTML responses) are counted, not
+ * handed out.  Every framing error names the record and its byte offset. */
+static int warc_next(nd_reader *r, nd_batch *b, int *more, nd_error *err)
+{
+    const char *path = r->in[r->cur].path;
+    const char *dec = r->comp != COMP_NONE ? " (decompressed)" : "";
+    for (;;) {
+        int rc = pend_need(r, 1, err);
+        if (rc) return rc;
+        if (r->pos == r->end) {
+            *more = 0;
+            return NEARDUP_OK;
+        }
+        unsigned long long at = (unsigned long long)(r->boff + r->pos), rno = (unsigned long long)r->line + 1;
+        nd_warc_frame f;
+        char why[128];
+        int h;
+        size_t want = 512;
+        while ((h = nd_warc_header(r->pend + r->pos, r->end - r->pos, &f, why, sizeof why)) == 0) {
+            if (r->dec_eof)
+                return nd_fail(err, NEARDUP_E_INPUT, "%s: WARC record %llu at byte %llu%s: truncated record header "
+                               "(the file ends inside it)", path, rno, at, dec);
+            want = r->end - r->pos + 4096;
+            if ((rc = pend_need(r, want, err))) return rc;
+        }
+        if (h < 0)
+            return nd_fail(err, NEARDUP_E_INPUT, "%s: WARC record %llu at byte %llu%s: %s", path, rno, at, dec, why);
+        if (f.content_length > UINT32_MAX)
+            return nd_fail(err, NEARDUP_E_INPUT, "%s: WARC record %llu at byte %llu%s: Content-Length %llu is over "
+                           "the 4 GiB limit of one document", path, rno, at, dec, (unsigned long long)f.content_length);
+        size_t total = f.header_len + (size_t)f.content_length;
+        if ((rc = pend_need(r, total + 4, err))) return rc;
+        size_t have = r->end - r->pos;
+        if (have < total)
+            return nd_fail(err, NEARDUP_E_INPUT, "%s: WARC record %llu at byte %llu%s: truncated: Content-Length "
+                           "says %llu bytes of block, the file ends after %zu", path, rno, at, dec,
+                           (unsigned long long)f.content_length, have - f.header_len);
+        const char *end = r->pend + r->pos + total;
+        if (have < total + 4 || memcmp(end, "\r\n\r\n", 4))
+            return nd_fail(err, NEARDUP_E_INPUT, "%s: WARC record %llu at byte %llu%s: wrong Content-Length %llu: "
+                           "the block is not followed by CR LF CR LF at byte %llu", path, rno, at, dec,
+                           (unsigned long long)f.content_length, at + (unsigned long long)total);
+        r->line++;
+        const char *rec = r->pend + r->pos;
+        nd_warc_classify(rec, rec + f.header_len, (size_t)f.content_length, &f);
+        r->pos += total + 4;
+        r->scan = r->pos;
+        if (f.kind == ND_WARC_SKIP) {
+            count_other(r, f.why);
+            continue;
+        }
+        if ((rc = append(r, b, rec, total, err))) return rc;
+        nd_raw_record *rr = &b->rec[b->n - 1];
+        rr->jsonl = 0;
+        rr->format = ND_FORMAT_WARC;
+        rr->offset = at;
+        *more = 1;
+        return NEARDUP_OK;
+    }
+}
+
+size_t nd_reader_other_records(const nd_reader *r, uint64_t *total, char *note, size_t cap)
+{
+    size_t k = 0;
+    *total = r->other_n;
+    if (cap) note[0] = 0;
+    for (size_t i = 0; i < r->nother && k < cap; i++)
+        k += (size_t)snprintf(note + k, cap - k, "%s%llu %s", i ? ", " : "", (unsigned long long)r->other[i].n,
+                              r->other[i].why);
+    return r->nother;
+}
+
 int nd_reader_next(nd_reader *r, nd_batch *b, size_t target, nd_error *err)
 {
     b->len = b->n = 0;
@@ -666,8 +883,13 @@ int nd_reader_next(nd_reader *r, nd_batch *b, size_t target, nd_error *err)
             r->cur++;
             continue;
         }
-        int rc = r->open ? NEARDUP_OK : open_input(r, err), more = 0;
-        if (!rc) rc = r->in[r->cur].jsonl ? jsonl_next(r, b, &more, err) : plain_next(r, b, &more, err);
+        int opened = !r->open, more = 0;
+        int rc = r->open ? NEARDUP_OK : open_input(r, err);
+        if (!rc && opened && r->fmt == ND_FORMAT_AUTO) rc = sniff(r, err);
+        if (!rc)
+            rc = r->fmt == ND_FORMAT_JSONL ? jsonl_next(r, b, &more, err)
+               : r->fmt == ND_FORMAT_WARC  ? warc_next(r, b, &more, err)
+                                           : plain_next(r, b, &more, err);
         if (rc) return -rc;
         if (!more) {
             close_input(r);

@@ -401,7 +401,7 @@ static int read_share(nd_job *j, char **inputs, int ninputs, mpi_ctx *c, nd_sket
     nd_error err = {0, ""};
     nd_pipeline_opts po;
     nd_common_pipeline(&j->common, &po, &so->seeds);
-    j->reader = nd_cli_open_inputs(&j->common, inputs, ninputs, &err);
+    j->reader = nd_cli_open_inputs(&j->common, &po, inputs, ninputs, &err);
     int rc = j->reader ? NEARDUP_OK : err.code ? err.code : NEARDUP_E_IO;
     int st = nd_mpi_agree(rc, 0, &err); /* the same inputs on every rank: rank 0 reports */
     if (st) return st;

@@ -308,12 +308,16 @@ static int write_share(const nd_owners *own, nd_job *j, const uint32_t *drop, si
     int rc = nd_reader_rewind(j->reader, err);
     if (rc) return rc;
     nd_batch b = {0};
+    nd_record_opts ro = j->common.rec;
+    nd_record_parser *rp = nd_record_parser_create(&ro);
+    if (!rp) return nd_fail(err, NEARDUP_E_NOMEM, "out of memory");
     uint64_t x = 0, base = own->cyclic ? 0 : own->first[own->rank];
     size_t di = 0;
     while ((rc = nd_reader_next(j->reader, &b, 1 << 22, err)) == 1) {
         for (size_t i = 0; i < b.n; i++, x++) {
             if (x >= j->ci.n) {
                 nd_batch_free(&b);
+                nd_record_parser_free(rp);
                 return nd_fail(err, NEARDUP_E_IO, "%s changed while it was being read",
                                nd_reader_path(j->reader, b.rec[i].input));
             }
@@ -323,12 +327,21 @@ static int write_share(const nd_owners *own, nd_job *j, const uint32_t *drop, si
             const nd_raw_record *rec = &b.rec[i];
             if (rec->jsonl) {
                 fwrite(b.buf + rec->off, 1, rec->len, f);
-            } else { /* a plain file's id is its path */
-                const char *id = nd_reader_path(j->reader, rec->input);
+            } else { /* as cli_dedup.c: the id, a WARC date, the text the tokenizer saw */
+                nd_doc d;
+                if ((rc = nd_record_parse(rp, rec, b.buf + rec->off, nd_reader_path(j->reader, rec->input), &d, err))) {
+                    nd_batch_free(&b);
+                    nd_record_parser_free(rp);
+                    return rc;
+                }
                 fputs("{\"id\": ", f);
-                nd_json_write_string(f, id, strlen(id));
+                nd_json_write_string(f, d.id, d.id_len);
+                if (d.date) {
+                    fputs(", \"date\": ", f);
+                    nd_json_write_string(f, d.date, d.date_len);
+                }
                 fputs(", \"text\": ", f);
-                nd_json_write_string(f, b.buf + rec->off, rec->len);
+                nd_json_write_string(f, d.text, d.text_len);
                 fputc('}', f);
             }
             fputc('\n', f);
@@ -336,6 +349,7 @@ static int write_share(const nd_owners *own, nd_job *j, const uint32_t *drop, si
         }
     }
     nd_batch_free(&b);
+    nd_record_parser_free(rp);
     if (rc < 0) return err->code ? err->code : -rc;
     if (x != j->ci.n)
         return nd_fail(err, NEARDUP_E_IO, "the inputs changed while they were being read (%llu records, then %llu)",

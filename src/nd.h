@@ -464,13 +464,19 @@ int nd_edit_marks(const nd_edit_script *s, nd_edit_mark **ma, size_t *na, nd_edi
 
 /* ---------- corpus reading ---------- */
 
-/* A raw record: one JSONL line (without its newline) or one whole plain file. */
+/* Input formats (--input-format): how a file's bytes become records. */
+enum { ND_FORMAT_AUTO, ND_FORMAT_TEXT, ND_FORMAT_JSONL, ND_FORMAT_HTML, ND_FORMAT_WARC };
+
+/* A raw record: one JSONL line (without its newline), one whole plain file
+ * or HTML page, or one WARC record (header and block). */
 typedef struct {
     size_t off;     /* offset of the bytes in the batch buffer */
     size_t len;
     uint32_t input; /* index of the input file (nd_reader_path) */
-    uint32_t jsonl; /* 1 for a JSONL line, 0 for a whole plain-text file */
-    uint64_t line;  /* 1-based line number for JSONL, 0 for plain files */
+    uint32_t jsonl; /* 1 for a JSONL line, 0 otherwise */
+    uint64_t line;  /* 1-based line number for JSONL, record number for WARC, 0 for whole files */
+    uint32_t format; /* ND_FORMAT_TEXT, _HTML or _WARC when not JSONL (0: text) */
+    uint64_t offset; /* WARC: byte offset of the record in the (decompressed) file */
 } nd_raw_record;
 
 /* A batch of raw records; owns its memory and is reused from batch to batch.
@@ -495,6 +501,9 @@ typedef struct {
     int (*skip)(void *ctx, const char *path, const char *name, uint64_t dir_dev, uint64_t dir_ino,
                 uint64_t dev, uint64_t ino);
     void *skip_ctx;
+    int input_format;    /* ND_FORMAT_*: AUTO (default) by name, then by content; else every input */
+    int include_hidden;  /* walks also take hidden files, _SUCCESS and *.crc (default 0) */
+    const char *const *include, *const *exclude; /* walks: globs (NULL-terminated lists; NULL: none) */
 } nd_reader_opts;
 
 typedef struct nd_reader nd_reader;
@@ -502,8 +511,11 @@ typedef struct nd_reader nd_reader;
 /* Expands the inputs into an ordered list of files: a directory is walked
  * recursively, its regular files taken in byte-wise sorted path order; "-"
  * is standard input.  Files ending in .jsonl or .ndjson (optionally followed
- * by .gz or .zst) are JSONL; .gz / .zst of anything else is a compressed plain
- * file; all else is plain text (one record per file).  Fails (NULL + err) on a
+ * by .gz or .zst) are JSONL, .html / .htm HTML, .warc / .wet WARC, .txt
+ * text; other names are told by their first bytes (corpus.c: sniff), or
+ * o->input_format decides for every input.  Walks leave out hidden files,
+ * _SUCCESS and *.crc (unless o->include_hidden) and apply o->include /
+ * o->exclude.  Fails (NULL + err) on a
  * missing or unreadable input or a directory loop. */
 nd_reader *nd_reader_open(const char *const *inputs, size_t ninputs, const nd_reader_opts *o,
                           nd_error *err);
@@ -516,6 +528,10 @@ void nd_reader_free(nd_reader *r);
 int nd_reader_next(nd_reader *r, nd_batch *b, size_t target, nd_error *err);
 
 size_t nd_reader_count(const nd_reader *r);          /* number of files */
+/* WARC records read so far that are not documents (warcinfo, request,
+ * metadata, responses that are not HTML or text): *total of them, and a
+ * note "3 request, 1 warcinfo" (cap bytes) of up to 8 kinds. */
+size_t nd_reader_other_records(const nd_reader *r, uint64_t *total, char *note, size_t cap);
 const char *nd_reader_path(const nd_reader *r, uint32_t input); /* "-" for stdin */
 
 /* Re-opens the inputs from the start, for a second pass (dedup writes its
@@ -550,11 +566,22 @@ void nd_reader_limit(nd_reader *r, size_t i, uint64_t lo, uint64_t hi, uint64_t 
 /* ---------- records ---------- */
 
 typedef struct {
-    const char *id_field;   /* "id" */
-    const char *text_field; /* "text" */
-    int lossy;              /* a raw control character inside a JSON string (invalid JSON) is
+    const char *id_field;   /* "id"; a dotted path (a.b) reaches into nested objects */
+    const char *text_field; /* "text"; dotted as id_field */
+    const char *encoding;   /* plain, HTML, WARC: NULL/"auto" to detect, or a label for all */
+    int lossy;              /* undecodable bytes (any format) become U+FFFD / separators, and a
+                             * raw control character inside a JSON string (invalid JSON) is
                              * read as if escaped, and counted (nd_doc.ctrl), not an error */
+    int keep_furniture;     /* HTML: keep menus, footers, cookie banners (html.c) */
+    int id_from_line;       /* JSONL: the id is PATH:LINE, no id field is read */
 } nd_record_opts;
+
+/* One run of a map from extracted text back to the original bytes (see
+ * offmap.h): text from byte t (to the next run's t) came from original
+ * bytes [o, oe). */
+typedef struct {
+    uint32_t t, o, oe;
+} nd_map_run;
 
 /* A parsed document.  Strings point into memory owned by the parser handle
  * and stay valid until the next nd_record_parse on that handle. */
@@ -564,6 +591,15 @@ typedef struct {
     const char *text;
     size_t text_len;
     size_t ctrl;       /* raw control characters read as escaped (lossy) */
+    /* Where text did not come byte for byte from the file (HTML, another
+     * encoding, a BOM): its map back to the original bytes (offmap.h);
+     * nmap == 0 for the identity. */
+    const nd_map_run *map;
+    size_t nmap;
+    const char *encoding; /* what the bytes were decoded from ("utf-8", "windows-1252 (detected)"...) */
+    const char *date;     /* WARC-Date of a WARC record (else NULL) */
+    size_t date_len;
+    size_t replaced;      /* bytes the decoder replaced by U+FFFD (lossy) */
 } nd_doc;
 
 typedef struct nd_record_parser nd_record_parser;

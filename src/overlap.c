@@ -236,10 +236,11 @@ static int load_doc(void *u, void *tsp, void *bop, uint64_t doc, const nd_doc *d
     size_t edit_bytes = c->o->align.verbatim ? 0 : fp_bytes + (tok->n + ns + 1) * sizeof(uint32_t);
     size_t span_bytes = tok->n ? nd_spans_packed_bytes(tok->span, tok->n, &nexc) : 0;
     size_t text_len = c->o->keep_text ? d->text_len : 0;
-    size_t bytes = (id_bytes + edit_bytes + span_bytes + text_len + 7) & ~(size_t)7;
-    nd_doc_ref r = {NULL, {NULL, NULL, NULL, 0}, NULL, tok->n, text_len, NULL, NULL, NULL, 0, 0};
+    size_t map_bytes = d->nmap * sizeof *d->map; /* only readers that transform bytes make one */
+    size_t bytes = (id_bytes + edit_bytes + span_bytes + map_bytes + text_len + 7) & ~(size_t)7;
+    nd_doc_ref r = {NULL, {NULL, NULL, NULL, 0}, NULL, tok->n, text_len, NULL, NULL, NULL, 0, 0, NULL, 0};
     if (bytes) {
-        /* 8-byte fingerprints first, then the 4-byte arrays, the spans, the text */
+        /* 8-byte fingerprints first, then the 4-byte arrays, the spans, the map, the text */
         char *p = thread_take(c, ts, bytes);
         if (!p) return nd_fail(err, NEARDUP_E_NOMEM, "out of memory holding record %.200s", d->id);
         uint32_t *w = (uint32_t *)(p + fp_bytes * (edit_bytes != 0));
@@ -258,8 +259,15 @@ static int load_doc(void *u, void *tsp, void *bop, uint64_t doc, const nd_doc *d
             memcpy(r.sent, ts->sent, (ns + 1) * sizeof *r.sent);
         }
         if (tok->n) nd_spans_pack(tok->span, tok->n, nexc, p + id_bytes + edit_bytes, &r.span);
-        if (text_len) memcpy(p + id_bytes + edit_bytes + span_bytes, d->text, text_len);
-        if (text_len) r.text = p + id_bytes + edit_bytes + span_bytes;
+        /* the map after the spans (a multiple of 4 bytes: its runs stay aligned) */
+        char *mp = p + id_bytes + edit_bytes + span_bytes;
+        if (map_bytes) {
+            memcpy(mp, d->map, map_bytes);
+            r.map = (const nd_map_run *)mp;
+            r.nmap = d->nmap;
+        }
+        if (text_len) memcpy(mp + map_bytes, d->text, text_len);
+        if (text_len) r.text = mp + map_bytes;
     }
     b->doc[b->n] = doc;
     b->ref[b->n++] = r;
@@ -281,7 +289,7 @@ static int collect(void *u, void *bop, uint64_t first, size_t n, nd_error *err)
     size_t j = 0;
     for (size_t i = 0; i < n; i++) {
         uint64_t r = first + i;
-        nd_doc_ref d = {NULL, {NULL, NULL, NULL, 0}, NULL, 0, 0, NULL, NULL, NULL, 0, 0};
+        nd_doc_ref d = {NULL, {NULL, NULL, NULL, 0}, NULL, 0, 0, NULL, NULL, NULL, 0, 0, NULL, 0};
         if (j < b->n && b->doc[j] == r) d = b->ref[j++]; /* else: a skipped record, kept empty */
         s->doc[r] = d;
         s->ntok += d.ntok;

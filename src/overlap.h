@@ -35,6 +35,8 @@ typedef struct {
     uint32_t *term, *sent;
     uint64_t *fp;
     uint32_t nsent, nfp;
+    const nd_map_run *map; /* text offsets -> the original file's (HTML, other encodings; offmap.h) */
+    size_t nmap;           /* 0: the identity */
 } nd_doc_ref;
 
 /* A block of the store's arena (nd_map_alloc'ed): documents' tokens and

@@ -89,7 +89,7 @@ int nd_pairs_file_read(const char *path, const char *label, nd_pair_list *l, nd_
             rc = tsv_line(l, s, n, line, first, label, err);
             continue;
         }
-        nd_raw_record rec = {0, n, 0, 1, line};
+        nd_raw_record rec = {0, n, 0, 1, line, ND_FORMAT_JSONL, 0};
         nd_doc d;
         if ((rc = nd_record_parse(rp, &rec, s, label, &d, err))) break;
         rc = add_pair(l, d.id, d.id_len, d.text, d.text_len, line, label, err);

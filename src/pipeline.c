@@ -35,7 +35,26 @@ typedef struct {
     size_t nbad, bads_cap;
     uint64_t text_bytes, tokens, replaced, ctrl;
     double t_parse, t_tok, t_work;
+    nd_enc_count enc[8]; /* documents not in plain UTF-8, by encoding */
+    size_t nenc;
+    uint64_t enc_over;
 } slot;
+
+/* Counts k documents of encoding name in a table of 8 (*over: the rest). */
+static void count_encoding(nd_enc_count *t, size_t *n, uint64_t *over, const char *name, uint64_t k)
+{
+    for (size_t i = 0; i < *n; i++)
+        if (!strcmp(t[i].name, name)) {
+            t[i].n += k;
+            return;
+        }
+    if (*n == 8) {
+        *over += k;
+        return;
+    }
+    snprintf(t[*n].name, sizeof t[*n].name, "%s", name);
+    t[(*n)++].n = k;
+}
 
 typedef struct {
     const nd_pipeline_opts *o;
@@ -61,6 +80,7 @@ void nd_pipeline_opts_default(nd_pipeline_opts *o)
 {
     memset(o, 0, sizeof *o);
     o->batch_bytes = 1 << 20;
+    o->reader.follow_symlinks = 1;
     o->rec.id_field = "id";
     o->rec.text_field = "text";
     nd_seeds s;
@@ -104,6 +124,7 @@ static void work_slot(engine *e, slot *s, nd_record_parser *parser, nd_tokenizer
     const nd_batch *b = &s->batch;
     s->ids_len = s->nbad = 0;
     s->text_bytes = s->tokens = s->replaced = s->ctrl = 0;
+    s->nenc = s->enc_over = 0;
     s->t_parse = s->t_tok = s->t_work = 0;
     if (nd_grow((void **)&s->id_off, &s->rec_cap, b->n, sizeof *s->id_off) ||
         !(s->bad = realloc(s->bad, s->rec_cap ? s->rec_cap : 1))) {
@@ -157,6 +178,10 @@ static void work_slot(engine *e, slot *s, nd_record_parser *parser, nd_tokenizer
         }
         double t2 = nd_now();
         s->t_tok += t2 - t1;
+        if (rc == NEARDUP_OK && d.encoding && strcmp(d.encoding, "utf-8")) {
+            count_encoding(s->enc, &s->nenc, &s->enc_over, d.encoding, 1);
+        }
+        if (rc == NEARDUP_OK) s->replaced += d.replaced;
         if (rc == NEARDUP_OK) {
             s->text_bytes += d.text_len;
             s->tokens += tok->n;
@@ -299,6 +324,9 @@ static int collect_slot(engine *e, slot *s, nd_corpus_info *ci, nd_error *err)
     ci->tokens += s->tokens;
     ci->replaced_bytes += s->replaced;
     ci->ctrl_chars += s->ctrl;
+    for (size_t j = 0; j < s->nenc; j++)
+        count_encoding(ci->enc, &ci->nenc, &ci->enc_other, s->enc[j].name, s->enc[j].n);
+    ci->enc_other += s->enc_over;
     ci->t_parse += s->t_parse;
     ci->t_tokenize += s->t_tok;
     ci->t_work += s->t_work;
@@ -429,6 +457,7 @@ int nd_pipeline_run(nd_reader *r, const nd_pipeline_opts *o, const nd_pipeline_f
     free(e.slots);
     free(tid);
     ci->t_wall = nd_now() - t0;
+    nd_reader_other_records(r, &ci->warc_other, ci->warc_note, sizeof ci->warc_note);
     if (o->progress) progress(ci, 1);
     return rc;
 }

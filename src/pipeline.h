@@ -15,7 +15,8 @@
 typedef struct {
     unsigned threads;    /* threads in all (main included); 0 = online CPUs */
     size_t batch_bytes;  /* raw bytes per batch (default 1 MiB) */
-    nd_record_opts rec;  /* JSONL field names */
+    nd_record_opts rec;  /* field names, encoding, HTML options */
+    nd_reader_opts reader; /* input format, walk filters (nd_cli_open_inputs) */
     int lossy;           /* replace invalid UTF-8 instead of failing */
     int skip_bad;        /* skip bad records (counted, located) instead of failing */
     uint64_t token_seed; /* from nd_seeds */
@@ -53,6 +54,12 @@ typedef struct {
     int (*collect)(void *user, void *bo, uint64_t first, size_t n, nd_error *err);
 } nd_pipeline_fns;
 
+/* Documents of one encoding. */
+typedef struct {
+    char name[96];
+    uint64_t n;
+} nd_enc_count;
+
 /* What the engine learned about the corpus: ids and origins by record. */
 typedef struct {
     uint64_t n;          /* records read */
@@ -68,6 +75,13 @@ typedef struct {
     /* figures */
     uint64_t raw_bytes, text_bytes, tokens, replaced_bytes;
     uint64_t ctrl_chars; /* --lossy: raw control characters inside JSON strings, read as escaped */
+    /* documents decoded from an encoding other than UTF-8, by encoding and
+     * how it was chosen ("windows-1252 (detected)"); the rest were UTF-8 */
+    nd_enc_count enc[8];
+    size_t nenc;
+    uint64_t enc_other; /* documents of encodings past the 8 listed */
+    uint64_t warc_other; /* WARC records that are not documents (nd_reader_other_records) */
+    char warc_note[256];
     double t_read, t_parse, t_tokenize, t_work, t_collect, t_wall; /* seconds (work summed over threads) */
     double t_start, t_progress; /* when the run began; the last progress line */
     unsigned threads;

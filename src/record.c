@@ -17,15 +17,21 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "nd.h"
+#include "extract.h"
 
 struct nd_record_parser {
     char *id_field, *text_field;
-    int lossy;
+    int id_from_line, lossy;
     json_t *root;  /* the last record parsed by jansson, owned */
     cJSON *croot;  /* the last record parsed by cJSON, owned */
     char *esc;     /* lossy: the line with its raw control characters escaped */
     size_t esc_cap;
+    nd_extractor *ex; /* plain, HTML and WARC records */
+    char id_buf[64];  /* an integer id, or PATH:LINE's number, as text */
+    char *line_id;    /* --id-from line: PATH:LINE */
+    size_t line_id_cap;
+    char *fixed;      /* --lossy: the line with bad UTF-8 bytes made U+FFFD */
+    size_t fixed_cap;
 };
 
 nd_record_parser *nd_record_parser_create(const nd_record_opts *o)
@@ -34,8 +40,10 @@ nd_record_parser *nd_record_parser_create(const nd_record_opts *o)
     if (!p) return NULL;
     p->id_field = strdup(o && o->id_field ? o->id_field : "id");
     p->text_field = strdup(o && o->text_field ? o->text_field : "text");
+    p->id_from_line = o && o->id_from_line;
     p->lossy = o && o->lossy;
-    if (!p->id_field || !p->text_field) {
+    p->ex = nd_extractor_create(o, NULL);
+    if (!p->id_field || !p->text_field || !p->ex) {
         nd_record_parser_free(p);
         return NULL;
     }
@@ -47,6 +55,9 @@ void nd_record_parser_free(nd_record_parser *p)
     if (!p) return;
     json_decref(p->root);
     cJSON_Delete(p->croot);
+    nd_extractor_free(p->ex);
+    free(p->line_id);
+    free(p->fixed);
     free(p->id_field);
     free(p->text_field);
     free(p->esc);
@@ -67,17 +78,44 @@ static const char *type_name(const json_t *v)
     }
 }
 
-/* The string field name of obj, or an error naming path:line and the field. */
-static int get_string(const json_t *obj, const char *name, const char *path, uint64_t line,
-                      const char **s, size_t *len, nd_error *err)
+/* The member at a field name: the key itself, else a dotted path into
+ * nested objects ("content.body"). */
+static const json_t *lookup(const json_t *obj, const char *name)
 {
     const json_t *v = json_object_get(obj, name);
+    if (v || !strchr(name, '.')) return v;
+    char seg[256];
+    for (const char *p = name;;) {
+        const char *dot = strchr(p, '.');
+        size_t k = dot ? (size_t)(dot - p) : strlen(p);
+        if (k >= sizeof seg || !json_is_object(obj)) return NULL;
+        memcpy(seg, p, k);
+        seg[k] = 0;
+        if (!(v = json_object_get(obj, seg)) || !dot) return v;
+        obj = v;
+        p = dot + 1;
+    }
+}
+
+/* The string field name of obj, or an error naming path:line and the field.
+ * With id_buf (the id), an integer is taken too, as its decimal digits. */
+static int get_string(const json_t *obj, const char *name, const char *path, uint64_t line,
+                      const char **s, size_t *len, char *id_buf, nd_error *err)
+{
+    const json_t *v = lookup(obj, name);
+    const char *opt = id_buf ? "--id-field" : "--text-field";
     if (!v)
-        return nd_fail(err, NEARDUP_E_INPUT, "%s:%llu: field \"%s\" is missing", path,
-                       (unsigned long long)line, name);
+        return nd_fail(err, NEARDUP_E_INPUT, "%s:%llu: field \"%s\" is missing (%s names the field%s)", path,
+                       (unsigned long long)line, name, opt,
+                       id_buf ? "; --id-from line numbers records that have no id" : "; a.b reaches into objects");
+    if (id_buf && json_is_integer(v)) {
+        *len = (size_t)snprintf(id_buf, 64, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+        *s = id_buf;
+        return NEARDUP_OK;
+    }
     if (!json_is_string(v))
-        return nd_fail(err, NEARDUP_E_INPUT, "%s:%llu: field \"%s\" is %s, expected a string", path,
-                       (unsigned long long)line, name, type_name(v));
+        return nd_fail(err, NEARDUP_E_INPUT, "%s:%llu: field \"%s\" is %s, expected a string%s", path,
+                       (unsigned long long)line, name, type_name(v), id_buf ? " or an integer" : "");
     *s = json_string_value(v);
     *len = json_string_length(v);
     return NEARDUP_OK;
@@ -181,13 +219,25 @@ static size_t column_of(const char *s, size_t off)
     return col;
 }
 
-/* The last member named name of a cJSON object (cJSON's own lookup takes the first). */
+/* The last member named name of a cJSON object (cJSON's own lookup takes
+ * the first), else the dotted path's member, as lookup() does. */
 static const cJSON *last_member(const cJSON *obj, const char *name)
 {
     const cJSON *found = NULL;
     for (const cJSON *c = obj->child; c; c = c->next)
         if (c->string && !strcmp(c->string, name)) found = c;
-    return found;
+    if (found || !strchr(name, '.')) return found;
+    for (const char *p = name;;) {
+        const char *dot = strchr(p, '.');
+        size_t k = dot ? (size_t)(dot - p) : strlen(p);
+        if (!cJSON_IsObject(obj)) return NULL;
+        found = NULL;
+        for (const cJSON *c = obj->child; c; c = c->next)
+            if (c->string && strlen(c->string) == k && !memcmp(c->string, p, k)) found = c;
+        if (!found || !dot) return found;
+        obj = found;
+        p = dot + 1;
+    }
 }
 
 /* The cJSON path: returns 1 with *out filled, 0 to hand the line to jansson
@@ -200,11 +250,25 @@ static int parse_fast(nd_record_parser *p, const char *bytes, size_t len, nd_doc
     if (!p->croot || !cJSON_IsObject(p->croot)) return 0;
     for (; end < bytes + len; end++) /* only JSON whitespace may follow */
         if (*end != ' ' && *end != '\t' && *end != '\r' && *end != '\n') return 0;
-    const cJSON *id = last_member(p->croot, p->id_field);
+    const cJSON *id = p->id_from_line ? NULL : last_member(p->croot, p->id_field);
     const cJSON *text = last_member(p->croot, p->text_field);
-    if (!cJSON_IsString(id) || !cJSON_IsString(text)) return 0;
-    *out = (nd_doc){id->valuestring, strlen(id->valuestring), text->valuestring,
-                    strlen(text->valuestring), 0};
+    if (!cJSON_IsString(text)) return 0;
+    memset(out, 0, sizeof *out);
+    if (!p->id_from_line && cJSON_IsNumber(id)) {
+        /* an integer id: its digits (doubles hold integers exactly below 2^53;
+         * others go to jansson, which reads 64-bit integers) */
+        double v = id->valuedouble;
+        if (v != (double)(long long)v || v > 9007199254740992.0 || v < -9007199254740992.0) return 0;
+        out->id_len = (size_t)snprintf(p->id_buf, sizeof p->id_buf, "%lld", (long long)v);
+        out->id = p->id_buf;
+    } else if (!p->id_from_line) {
+        if (!cJSON_IsString(id)) return 0;
+        out->id = id->valuestring;
+        out->id_len = strlen(id->valuestring);
+    }
+    out->text = text->valuestring;
+    out->text_len = strlen(text->valuestring);
+    out->encoding = "utf-8";
     return 1;
 }
 
@@ -248,6 +312,41 @@ static int control_chars(nd_record_parser *p, const char **bytes, size_t *len, c
     return NEARDUP_OK;
 }
 
+/* --lossy: a copy of the line with each byte that is not valid UTF-8 made
+ * U+FFFD, so that it parses as JSON (RFC 8259 allows nothing else); NULL
+ * when out of memory.  *replaced counts the bytes. */
+static const char *repair_utf8(nd_record_parser *p, const char *s, size_t n, size_t *len, size_t *replaced)
+{
+    size_t k = 0;
+    *replaced = 0;
+    if (nd_grow((void **)&p->fixed, &p->fixed_cap, 3 * n + 1, 1)) return NULL;
+    for (size_t i = 0; i < n;) {
+        unsigned char c = (unsigned char)s[i];
+        size_t m = c < 0x80 ? 1 : nd_utf8_len((const unsigned char *)s + i, n - i);
+        if (m) {
+            memcpy(p->fixed + k, s + i, m);
+            k += m, i += m;
+        } else {
+            memcpy(p->fixed + k, "\xef\xbf\xbd", 3);
+            k += 3, i++;
+            ++*replaced;
+        }
+    }
+    *len = k;
+    return p->fixed;
+}
+
+/* --id-from line: the id is PATH:LINE. */
+static int line_id(nd_record_parser *p, const nd_raw_record *rec, const char *path, nd_doc *out, nd_error *err)
+{
+    size_t n = strlen(path) + 24;
+    if (nd_grow((void **)&p->line_id, &p->line_id_cap, n, 1))
+        return nd_fail(err, NEARDUP_E_NOMEM, "%s:%llu: out of memory", path, (unsigned long long)rec->line);
+    out->id_len = (size_t)snprintf(p->line_id, n, "%s:%llu", path, (unsigned long long)rec->line);
+    out->id = p->line_id;
+    return NEARDUP_OK;
+}
+
 int nd_record_parse(nd_record_parser *p, const nd_raw_record *rec, const char *bytes,
                     const char *path, nd_doc *out, nd_error *err)
 {
@@ -255,27 +354,35 @@ int nd_record_parse(nd_record_parser *p, const nd_raw_record *rec, const char *b
     p->root = NULL;
     cJSON_Delete(p->croot);
     p->croot = NULL;
-    if (!rec->jsonl) {
-        *out = (nd_doc){path, strlen(path), bytes, rec->len, 0};
-        return NEARDUP_OK;
+    if (!rec->jsonl) return nd_extract(p->ex, rec, bytes, path, out, err);
+    size_t len = rec->len, replaced = 0, ctrl = 0;
+    /* lossy: bad UTF-8 bytes become U+FFFD first, so that what remains is
+     * JSON but for raw control characters (control_chars below) */
+    if (p->lossy && !fast_path_ok(bytes, len) && !(bytes = repair_utf8(p, bytes, rec->len, &len, &replaced)))
+        return nd_fail(err, NEARDUP_E_NOMEM, "%s:%llu: out of memory", path, (unsigned long long)rec->line);
+    if (parse_fast(p, bytes, len, out)) {
+        out->replaced = replaced;
+        return p->id_from_line ? line_id(p, rec, path, out, err) : NEARDUP_OK;
     }
-    if (parse_fast(p, bytes, rec->len, out)) return NEARDUP_OK;
     cJSON_Delete(p->croot);
     p->croot = NULL;
-    size_t len = rec->len, ctrl = 0;
     if (memchr_ctrl(bytes, len)) {
         int rc = control_chars(p, &bytes, &len, path, rec->line, &ctrl, err);
         if (rc) return rc;
     }
-    out->ctrl = ctrl;
     json_error_t je;
     p->root = json_loadb(bytes, len, JSON_ALLOW_NUL, &je);
     if (!p->root) return json_error(&je, path, rec->line, err);
     if (!json_is_object(p->root))
         return nd_fail(err, NEARDUP_E_INPUT, "%s:%llu: the record is %s, expected an object", path,
                        (unsigned long long)rec->line, type_name(p->root));
-    int rc = get_string(p->root, p->id_field, path, rec->line, &out->id, &out->id_len, err);
-    if (!rc) rc = get_string(p->root, p->text_field, path, rec->line, &out->text, &out->text_len, err);
+    memset(out, 0, sizeof *out);
+    out->encoding = "utf-8";
+    out->replaced = replaced;
+    out->ctrl = ctrl;
+    int rc = p->id_from_line ? line_id(p, rec, path, out, err)
+                             : get_string(p->root, p->id_field, path, rec->line, &out->id, &out->id_len, p->id_buf, err);
+    if (!rc) rc = get_string(p->root, p->text_field, path, rec->line, &out->text, &out->text_len, NULL, err);
     return rc;
 }
 

@@ -193,7 +193,7 @@ static void directory_order(void **state)
     puts_file(f, "d/b/x", "x");
     puts_file(f, "d/b.txt", "b.txt");
     puts_file(f, "d/a", "a");
-    puts_file(f, "d/.hidden", "h");
+    puts_file(f, "d/-first", "h");
     puts_file(f, "d/sub/deep/z", "z");
     puts_file(f, "d/B", "B");
     puts_file(f, "d/l.jsonl", "{\"id\":\"1\"}\n");
@@ -202,8 +202,8 @@ static void directory_order(void **state)
     snprintf(top, sizeof top, "%s/", pathf(f, "d")); /* a trailing slash gives no "//" */
     nd_reader *r = open1(top, &err);
     assert_non_null(r);
-    /* byte-wise full path order: '.' (0x2e) sorts before '/' (0x2f), 'B' before 'a' */
-    const char *want[] = {".hidden", "B", "a", "b.txt", "b/x", "l.jsonl", "sub/deep/z"};
+    /* byte-wise full path order: '-' and '.' (0x2d, 0x2e) sort before '/' (0x2f), 'B' before 'a' */
+    const char *want[] = {"-first", "B", "a", "b.txt", "b/x", "l.jsonl", "sub/deep/z"};
     assert_int_equal(nd_reader_count(r), 7);
     for (uint32_t i = 0; i < 7; i++) {
         char p[600];
@@ -217,6 +217,46 @@ static void directory_order(void **state)
     assert_int_equal(rs.r[5].jsonl, 1);
     assert_string_equal(rs.r[5].bytes, "{\"id\":\"1\"}");
     recs_free(&rs);
+    nd_reader_free(r);
+}
+
+/* Walks leave out hidden files and directories, _SUCCESS and *.crc unless
+ * include_hidden; --include / --exclude globs match the name, or with a '/'
+ * the walked path; named inputs are always read. */
+static void walk_filters(void **state)
+{
+    fx *f = *state;
+    puts_file(f, "w/a.txt", "a");
+    puts_file(f, "w/.hidden", "h");
+    puts_file(f, "w/.git/config", "g");
+    puts_file(f, "w/_SUCCESS", "");
+    puts_file(f, "w/part-0.crc", "c");
+    puts_file(f, "w/sub/b.html", "<p>b</p>");
+    puts_file(f, "w/sub/c.txt", "c");
+    nd_error err = {0, ""};
+    const char *in = pathf(f, "w");
+    nd_reader *r = nd_reader_open(&in, 1, NULL, &err);
+    assert_non_null(r);
+    assert_int_equal(nd_reader_count(r), 3); /* a.txt, sub/b.html, sub/c.txt */
+    nd_reader_free(r);
+    nd_reader_opts o = {.follow_symlinks = 1, .include_hidden = 1};
+    r = nd_reader_open(&in, 1, &o, &err);
+    assert_non_null(r);
+    assert_int_equal(nd_reader_count(r), 7);
+    nd_reader_free(r);
+    const char *inc[] = {"*.txt", NULL}, *exc[] = {"sub/c.txt", NULL};
+    o = (nd_reader_opts){.follow_symlinks = 1, .include = inc, .exclude = exc};
+    r = nd_reader_open(&in, 1, &o, &err);
+    assert_non_null(r);
+    assert_int_equal(nd_reader_count(r), 1);
+    char want[600];
+    snprintf(want, sizeof want, "%s/a.txt", in);
+    assert_string_equal(nd_reader_path(r, 0), want);
+    nd_reader_free(r);
+    const char *hidden = pathf(f, "w/.hidden"); /* named: read whatever its name */
+    r = nd_reader_open(&hidden, 1, &o, &err);
+    assert_non_null(r);
+    assert_int_equal(nd_reader_count(r), 1);
     nd_reader_free(r);
 }
 
@@ -669,6 +709,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(plain_files_in_argument_order, setup, teardown),
         cmocka_unit_test_setup_teardown(directory_order, setup, teardown),
+        cmocka_unit_test_setup_teardown(walk_filters, setup, teardown),
         cmocka_unit_test_setup_teardown(jsonl_blank_lines_and_crlf, setup, teardown),
         cmocka_unit_test_setup_teardown(limited_ranges_split_lines_once, setup, teardown),
         cmocka_unit_test_setup_teardown(compressed_jsonl, setup, teardown),

@@ -9,7 +9,7 @@
 
 static nd_raw_record jrec(const char *s, uint64_t line)
 {
-    return (nd_raw_record){0, strlen(s), 0, 1, line};
+    return (nd_raw_record){0, strlen(s), 0, 1, line, ND_FORMAT_JSONL, 0};
 }
 
 /* Parses s as line 17 of f.jsonl; returns the status, err filled. */
@@ -47,7 +47,7 @@ static void custom_field_names(void **state)
     assert_string_equal(d.text, "b b");
     /* with custom names, "text" is not what is looked up */
     assert_int_equal(parse(p, "{\"doc_id\": \"x\", \"text\": \"t\"}", &d, &err), NEARDUP_E_INPUT);
-    assert_string_equal(err.msg, "f.jsonl:17: field \"body\" is missing");
+    assert_string_equal(err.msg, "f.jsonl:17: field \"body\" is missing (--text-field names the field; a.b reaches into objects)");
     nd_record_parser_free(p);
 }
 
@@ -58,15 +58,15 @@ static void missing_and_wrong_type(void **state)
     nd_error err = {0, ""};
     assert_int_equal(parse(p, "{\"id\": \"a\"}", &d, &err), NEARDUP_E_INPUT);
     assert_int_equal(err.code, NEARDUP_E_INPUT);
-    assert_string_equal(err.msg, "f.jsonl:17: field \"text\" is missing");
-    assert_int_equal(parse(p, "{\"id\": 5, \"text\": \"t\"}", &d, &err), NEARDUP_E_INPUT);
-    assert_string_equal(err.msg, "f.jsonl:17: field \"id\" is a number, expected a string");
+    assert_string_equal(err.msg, "f.jsonl:17: field \"text\" is missing (--text-field names the field; a.b reaches into objects)");
+    assert_int_equal(parse(p, "{\"id\": 5.5, \"text\": \"t\"}", &d, &err), NEARDUP_E_INPUT);
+    assert_string_equal(err.msg, "f.jsonl:17: field \"id\" is a number, expected a string or an integer");
     assert_int_equal(parse(p, "{\"id\": \"a\", \"text\": null}", &d, &err), NEARDUP_E_INPUT);
     assert_string_equal(err.msg, "f.jsonl:17: field \"text\" is null, expected a string");
     assert_int_equal(parse(p, "{\"id\": \"a\", \"text\": [\"t\"]}", &d, &err), NEARDUP_E_INPUT);
     assert_string_equal(err.msg, "f.jsonl:17: field \"text\" is an array, expected a string");
     assert_int_equal(parse(p, "{\"id\": true, \"text\": \"t\"}", &d, &err), NEARDUP_E_INPUT);
-    assert_string_equal(err.msg, "f.jsonl:17: field \"id\" is a boolean, expected a string");
+    assert_string_equal(err.msg, "f.jsonl:17: field \"id\" is a boolean, expected a string or an integer");
     assert_int_equal(parse(p, "[\"id\", \"text\"]", &d, &err), NEARDUP_E_INPUT);
     assert_string_equal(err.msg, "f.jsonl:17: the record is an array, expected an object");
     nd_record_parser_free(p);
@@ -132,7 +132,7 @@ static void embedded_nul_and_utf8(void **state)
 /* Parses the n bytes of s (raw NULs included) as line 17 of f.jsonl. */
 static int parse_n(nd_record_parser *p, const char *s, size_t n, nd_doc *d, nd_error *err)
 {
-    nd_raw_record r = {0, n, 0, 1, 17};
+    nd_raw_record r = {0, n, 0, 1, 17, ND_FORMAT_JSONL, 0};
     return nd_record_parse(p, &r, s, "f.jsonl", d, err);
 }
 
@@ -199,7 +199,7 @@ static void plain_record(void **state)
     nd_doc d;
     nd_error err = {0, ""};
     const char bytes[] = "not { json at all";
-    nd_raw_record r = {0, 17, 0, 0, 0};
+    nd_raw_record r = {0, 17, 0, 0, 0, ND_FORMAT_TEXT, 0};
     assert_int_equal(nd_record_parse(p, &r, bytes, "dir/a.txt", &d, &err), NEARDUP_OK);
     assert_string_equal(d.id, "dir/a.txt");
     assert_int_equal(d.id_len, 9);
@@ -263,11 +263,43 @@ static void string_writer_round_trip(void **state)
     free(w);
 }
 
+/* Issue 22: dotted paths, integer ids (as their digits), --id-from line,
+ * --lossy on JSONL, and a missing id naming --id-field. */
+static void nested_integer_line_ids(void **state)
+{
+    nd_record_opts o = {.id_field = "meta.n", .text_field = "content.body"};
+    nd_record_parser *p = nd_record_parser_create(&o);
+    nd_doc d;
+    nd_error err = {0, ""};
+    assert_int_equal(parse(p, "{\"meta\": {\"n\": 42}, \"content\": {\"body\": \"b\"}}", &d, &err), NEARDUP_OK);
+    assert_string_equal(d.id, "42");
+    assert_int_equal(d.id_len, 2);
+    assert_string_equal(d.text, "b");
+    /* past 2^53 cJSON's doubles lose digits: jansson reads the 64-bit integer */
+    assert_int_equal(parse(p, "{\"meta\": {\"n\": 9223372036854775807}, \"content\": {\"body\": \"b\"}}", &d, &err),
+                     NEARDUP_OK);
+    assert_string_equal(d.id, "9223372036854775807");
+    assert_int_equal(parse(p, "{\"meta\": {}, \"content\": {\"body\": \"b\"}}", &d, &err), NEARDUP_E_INPUT);
+    assert_string_equal(err.msg, "f.jsonl:17: field \"meta.n\" is missing (--id-field names the field; --id-from line "
+                        "numbers records that have no id)");
+    nd_record_parser_free(p);
+    o = (nd_record_opts){.id_field = "id", .text_field = "text", .id_from_line = 1, .lossy = 1};
+    p = nd_record_parser_create(&o);
+    assert_int_equal(parse(p, "{\"text\": \"no id\"}", &d, &err), NEARDUP_OK);
+    assert_string_equal(d.id, "f.jsonl:17");
+    /* --lossy: a byte that is not UTF-8 becomes U+FFFD, and is counted */
+    assert_int_equal(parse(p, "{\"text\": \"a\377b\"}", &d, &err), NEARDUP_OK);
+    assert_string_equal(d.text, "a\xef\xbf\xbd" "b");
+    assert_int_equal(d.replaced, 1);
+    nd_record_parser_free(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(fields_present),
         cmocka_unit_test(custom_field_names),
+        cmocka_unit_test(nested_integer_line_ids),
         cmocka_unit_test(missing_and_wrong_type),
         cmocka_unit_test(malformed_json),
         cmocka_unit_test(invalid_utf8),

@@ -33,8 +33,10 @@ expect 0 "0 records read" "$N" pairs "$T/blank.jsonl"
 
 # ---- invalid UTF-8: names the file, line / byte; --lossy counts what it replaced ----
 printf 'abc \377\376 def' > "$T/bad.txt"
-expect 2 "bad.txt: invalid UTF-8 at byte 4 \(use --lossy" "$N" pairs "$T/bad.txt"
-expect 0 "--lossy: 2 invalid UTF-8 bytes treated as word separators" "$N" pairs "$T/bad.txt" --lossy
+# --encoding utf-8 keeps the strict reading; auto (the default) decodes what is not UTF-8 and says so
+expect 2 "bad.txt: invalid UTF-8 at byte 4 \(use --lossy" "$N" pairs "$T/bad.txt" --encoding utf-8
+expect 0 "--lossy: 2 invalid UTF-8 bytes treated as word separators" "$N" pairs "$T/bad.txt" --lossy --encoding utf-8
+expect 0 "1 document decoded from other encodings than UTF-8: 1 windows-1252 \(detected\)" "$N" pairs "$T/bad.txt"
 printf '{"id": "a", "text": "ok"}\n{"id": "b", "text": "x\377y"}\n' > "$T/bad.jsonl"
 expect 2 "bad.jsonl:2: invalid UTF-8 in the JSON at byte" "$N" pairs "$T/bad.jsonl"
 
@@ -69,8 +71,11 @@ printf '{"id": "a", "text": "x"}\n{"id": "b", "text": "y"\n' > "$T/mal.jsonl"
 expect 2 "mal.jsonl:2: invalid JSON at column" "$N" pairs "$T/mal.jsonl"
 printf '{"id": "a", "text": "x"}\n{"id": "b"}\n' > "$T/miss.jsonl"
 expect 2 'miss.jsonl:2: field "text" is missing' "$N" pairs "$T/miss.jsonl"
+# integer ids are ids (issue 22); other numbers are not
 printf '{"id": 7, "text": "x"}\n' > "$T/num.jsonl"
-expect 2 'num.jsonl:1: field "id" is a number, expected a string' "$N" pairs "$T/num.jsonl"
+expect 0 '1 records read' "$N" pairs "$T/num.jsonl"
+printf '{"id": 7.5, "text": "x"}\n' > "$T/num.jsonl"
+expect 2 'num.jsonl:1: field "id" is a number, expected a string or an integer' "$N" pairs "$T/num.jsonl"
 printf '["id", "text"]\n' > "$T/arr.jsonl"
 expect 2 "arr.jsonl:1: the record is an array, expected an object" "$N" pairs "$T/arr.jsonl"
 printf '{"id": "a", "text": "x"}\n{"id": "a", "text": "y"}\n' > "$T/dup.jsonl"
