@@ -255,6 +255,7 @@ void nd_job_free(nd_job *j);
 
 typedef struct {
     char *id, *text; /* malloc'ed, NUL-terminated */
+    size_t id_len;   /* the id's bytes (it may hold NUL bytes: JSON \u0000) */
     size_t len;
     size_t replaced; /* invalid bytes replaced under --lossy */
     nd_map_run *map; /* malloc'ed: text offsets -> the file's (offmap.h); nmap == 0: identity */

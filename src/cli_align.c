@@ -131,14 +131,20 @@ int nd_cmd_align(int argc, char **argv)
         if (!(ids[i] = nd_word_ids(&tok[i]))) rc = nd_cli_error(NEARDUP_E_NOMEM, "out of memory");
         w[i] = (nd_doc_words){ids[i], tok[i].span, NULL};
     }
+    /* the ids escaped for the text views and the summary (JSONL keeps every byte) */
+    char *eid[2] = {NULL, NULL};
+    for (int i = 0; i < 2 && !rc; i++) {
+        if ((eid[i] = malloc(4 * d[i].id_len + 8))) nd_id_text(eid[i], 4 * d[i].id_len + 8, d[i].id, d[i].id_len);
+        else rc = nd_cli_error(NEARDUP_E_NOMEM, "out of memory");
+    }
     if (!rc && c.common.format == ND_FMT_HTML) {
         char *cmd = nd_report_command(argc, argv);
         nd_report *r = cmd ? nd_report_create("neardup align", cmd) : NULL;
         free(cmd);
         nd_overlap_pair pr = {0, 1, p, np, 0, 0, 0};
         for (size_t i = 0; i < np; i++) pr.shared_words += p[i].matches;
-        long ia = r ? nd_report_doc(r, d[0].id, d[0].text, d[0].len) : -1;
-        long ib = ia >= 0 ? nd_report_doc(r, d[1].id, d[1].text, d[1].len) : -1;
+        long ia = r ? nd_report_doc(r, d[0].id, d[0].id_len, d[0].text, d[0].len) : -1;
+        long ib = ia >= 0 ? nd_report_doc(r, d[1].id, d[1].id_len, d[1].text, d[1].len) : -1;
         if (ib < 0 || (np && nd_report_pair_words(r, ia, ib, &pr, &w[0], &w[1])) || nd_report_write(r, out.f)) {
             nd_fail(&err, NEARDUP_E_NOMEM, "out of memory writing the report");
             rc = nd_cli_error(nd_out_failed(&out, NEARDUP_E_NOMEM, &err), "%s", err.msg);
@@ -155,16 +161,16 @@ int nd_cmd_align(int argc, char **argv)
             words += p[i].matches;
             if (c.common.format == ND_FMT_JSONL) {
                 fputs("{\"a\": ", out.f);
-                nd_json_write_string(out.f, d[0].id, strlen(d[0].id));
+                nd_json_write_string(out.f, d[0].id, d[0].id_len);
                 fputs(", \"b\": ", out.f);
-                nd_json_write_string(out.f, d[1].id, strlen(d[1].id));
+                nd_json_write_string(out.f, d[1].id, d[1].id_len);
                 fputs(", ", out.f);
                 nd_print_passage_fields(out.f, &o);
                 fputs("}\n", out.f);
             } else {
                 nd_passage_marks m = {0};
                 int marked = color && !nd_passage_marks_make(&p[i], &w[0], &w[1], NULL, &m);
-                nd_print_passage_text(out.f, (unsigned)i + 1, &p[i], &o, d[0].id, d[0].text, d[1].id, d[1].text,
+                nd_print_passage_text(out.f, (unsigned)i + 1, &p[i], &o, eid[0], d[0].text, eid[1], d[1].text,
                                       color, marked ? &m : NULL);
                 nd_passage_marks_free(&m);
             }
@@ -172,10 +178,12 @@ int nd_cmd_align(int argc, char **argv)
         if ((rc = nd_out_commit(&out, &err))) rc = nd_cli_error(rc, "%s", err.msg);
         else if (!c.common.quiet)
             fprintf(stderr, "neardup align: %s (%zu words) and %s (%zu words): %zu passage%s of >= %u words, "
-                    "%llu matching words\n", d[0].id, tok[0].n, d[1].id, tok[1].n, np, np == 1 ? "" : "s",
+                    "%llu matching words\n", eid[0], tok[0].n, eid[1], tok[1].n, np, np == 1 ? "" : "s",
                     c.al.min_words, (unsigned long long)words);
     }
     nd_out_abort(&out); /* after an error before the writing (nothing if committed) */
+    free(eid[0]);
+    free(eid[1]);
     free(p);
     for (int i = 0; i < 2; i++) {
         free(ids[i]);

@@ -67,7 +67,9 @@ int nd_cli_load_id(const nd_common *c, const char *path, const char *want, const
                 nd_fail(err, rc, "%s: %s", path, neardup_strerror(rc));
                 break;
             }
-            d->id = strndup(doc.id, doc.id_len);
+            d->id = malloc(doc.id_len + 1); /* every byte of the id, NUL included */
+            if (d->id) memcpy(d->id, doc.id, doc.id_len), d->id[doc.id_len] = 0;
+            d->id_len = doc.id_len;
             d->text = malloc(doc.text_len + 1);
             if (!d->id || !d->text) {
                 rc = nd_fail(err, NEARDUP_E_NOMEM, "out of memory reading %s", path);

@@ -171,7 +171,8 @@ int nd_overlap_report(FILE *f, const char *title, const nd_doc_store *s, const n
         for (int k = 0; k < 2 && !rc; k++)
             if (idx[d[k]] < 0) {
                 const nd_doc_ref *dr = &s->doc[d[k]];
-                idx[d[k]] = nd_report_doc(r, id_of(ci, cr, split, d[k]), dr->text ? dr->text : "", dr->text_len);
+                idx[d[k]] = nd_report_doc(r, id_of(ci, cr, split, d[k]), id_len_of(ci, cr, split, d[k]),
+                                          dr->text ? dr->text : "", dr->text_len);
                 if (idx[d[k]] < 0) rc = -1;
             }
         nd_doc_words wa = store_words(s, d[0]), wb = store_words(s, d[1]);

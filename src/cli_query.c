@@ -152,7 +152,7 @@ typedef struct {
     uint64_t hits, cands, dropped;
     /* --format html: the batch's query documents that have hits (copied:
      * the parser's buffer is gone by collect time) and the hits */
-    struct html_q { char *id, *text; size_t len; } *hq;
+    struct html_q { char *id, *text; size_t id_len, len; } *hq;
     size_t nhq, hq_cap;
     struct html_hit { size_t q; uint32_t ref; nd_passage *p; size_t np; uint64_t shared; double ca, cb;
                       nd_passage_marks *m; } *hh;
@@ -179,7 +179,9 @@ static int html_keep(batch_out *b, const nd_doc *d, int new_q, uint32_t ref, nd_
     if (new_q) {
         if (nd_grow((void **)&b->hq, &b->hq_cap, b->nhq + 1, sizeof *b->hq)) return -1;
         struct html_q *q = &b->hq[b->nhq];
-        q->id = strndup(d->id, d->id_len);
+        q->id = malloc(d->id_len + 1); /* every byte, NUL included */
+        if (q->id) memcpy(q->id, d->id, d->id_len), q->id[d->id_len] = 0;
+        q->id_len = d->id_len;
         q->text = malloc(d->text_len + 1);
         if (!q->id || !q->text) {
             free(q->id), free(q->text);
@@ -561,7 +563,7 @@ static int collect(void *u, void *bop, uint64_t first, size_t n, nd_error *err)
         const struct html_hit *h = &b->hh[i];
         if (h->q != qlast) {
             const struct html_q *q = &b->hq[h->q];
-            if ((qdoc = nd_report_doc(c->report, q->id, q->text, q->len)) < 0)
+            if ((qdoc = nd_report_doc(c->report, q->id, q->id_len, q->text, q->len)) < 0)
                 return nd_fail(err, NEARDUP_E_NOMEM, "out of memory building the report");
             qlast = h->q;
         }
@@ -570,7 +572,7 @@ static int collect(void *u, void *bop, uint64_t first, size_t n, nd_error *err)
             size_t len;
             int rc = nd_index_text(c->ix, c->tx, h->ref, &text, &len, err);
             if (rc) return rc;
-            if ((c->ref_doc[h->ref] = nd_report_doc(c->report, nd_index_id(c->ix, h->ref), text, len)) < 0)
+            if ((c->ref_doc[h->ref] = nd_report_doc(c->report, nd_index_id(c->ix, h->ref), nd_index_id_len(c->ix, h->ref), text, len)) < 0)
                 return nd_fail(err, NEARDUP_E_NOMEM, "out of memory building the report");
         }
         if (nd_report_pair(c->report, qdoc, c->ref_doc[h->ref], h->shared, h->ca, h->cb, h->p, h->np, h->m))

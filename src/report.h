@@ -19,9 +19,10 @@ typedef struct nd_report nd_report;
 /* An empty report; title and command are shown at the top. */
 nd_report *nd_report_create(const char *title, const char *command);
 
-/* Adds a document (copied) and returns its index in the report, or -1 on
- * out of memory.  Add each document once, however many pairs it is in. */
-long nd_report_doc(nd_report *r, const char *id, const char *text, size_t len);
+/* Adds a document (copied; its id of id_len bytes shown escaped, every byte
+ * kept) and returns its index in the report, or -1 on out of memory.  Add
+ * each document once, however many pairs it is in. */
+long nd_report_doc(nd_report *r, const char *id, size_t id_len, const char *text, size_t len);
 
 /* Adds a pair of report documents with their passages (copied) and, where
  * m is not NULL, each passage's edited words (m[0, np), copied): the page

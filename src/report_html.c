@@ -55,7 +55,7 @@ void nd_report_free(nd_report *r)
     free(r);
 }
 
-long nd_report_doc(nd_report *r, const char *id, const char *text, size_t len)
+long nd_report_doc(nd_report *r, const char *id, size_t id_len, const char *text, size_t len)
 {
     if (r->ndocs == r->dcap) {
         size_t cap = r->dcap ? 2 * r->dcap : 64;
@@ -68,7 +68,9 @@ long nd_report_doc(nd_report *r, const char *id, const char *text, size_t len)
         r->len = l2;
         r->dcap = cap;
     }
-    char *i = strdup(id), *t = malloc(len + 1);
+    /* shown escaped (nd_id_text: 4 bytes a byte at most): an id keeps every byte, NUL included */
+    char *i = malloc(4 * id_len + 8), *t = malloc(len + 1);
+    if (i) nd_id_text(i, 4 * id_len + 8, id, id_len);
     if (!i || !t) {
         free(i), free(t);
         return -1;

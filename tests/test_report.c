@@ -22,8 +22,8 @@ static void hostile_text_is_escaped(void **state)
 {
     nd_report *r = nd_report_create("t <b>bold</b>", "neardup overlap <x>");
     const char *a = "hello </script><script>alert(1)</script> & \"quotes\" world";
-    long ia = nd_report_doc(r, "id<script>", a, strlen(a));
-    long ib = nd_report_doc(r, "b&b", "plain", 5);
+    long ia = nd_report_doc(r, "id<script>", 10, a, strlen(a));
+    long ib = nd_report_doc(r, "b&b", 3, "plain", 5);
     nd_passage p = {0, 1, 0, 1, 0, 5, 0, 5, 1, 1, 1.0, 0, 0, 0, 0, 0};
     assert_int_equal(nd_report_pair(r, ia, ib, 1, 0.5, 0.5, &p, 1, NULL), 0);
     char *html = render(r);
@@ -62,7 +62,7 @@ static void passages_in_utf16_and_sorted_pairs(void **state)
 {
     nd_report *r = nd_report_create(NULL, NULL);
     const char *a = "\xc3\xa9t\xc3\xa9 shared words here", *b = "x shared words here";
-    long ia = nd_report_doc(r, "a", a, strlen(a)), ib = nd_report_doc(r, "b", b, strlen(b));
+    long ia = nd_report_doc(r, "a", 1, a, strlen(a)), ib = nd_report_doc(r, "b", 1, b, strlen(b));
     nd_passage p = {1, 4, 1, 4, 6, 23, 2, 19, 3, 3, 1.0, 0, 0, 0, 0, 0}; /* bytes 6-23 of a = "shared words here" */
     assert_int_equal(nd_report_pair(r, ia, ib, 3, 0.7, 0.9, &p, 1, NULL), 0);
     nd_passage q = {1, 4, 1, 4, 2, 19, 6, 23, 3, 3, 1.0, 0, 0, 0, 0, 0}; /* the same passage, sides swapped */
@@ -87,7 +87,7 @@ static void edited_words_in_utf16(void **state)
 {
     nd_report *r = nd_report_create(NULL, NULL);
     const char *a = "\xc3\xa9t\xc3\xa9 shared words here", *b = "x shared wards new here";
-    long ia = nd_report_doc(r, "a", a, strlen(a)), ib = nd_report_doc(r, "b", b, strlen(b));
+    long ia = nd_report_doc(r, "a", 1, a, strlen(a)), ib = nd_report_doc(r, "b", 1, b, strlen(b));
     nd_passage p = {1, 4, 1, 5, 6, 23, 2, 23, 4, 2, 0.5, 1, 1, 0, 0, 0};
     nd_edit_mark *ma = malloc(sizeof *ma), *mb = malloc(2 * sizeof *mb);
     ma[0] = (nd_edit_mark){13, 18, ND_EDIT_SUB};    /* "words" */

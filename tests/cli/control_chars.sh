@@ -76,4 +76,15 @@ grep -q 'p.txt: duplicate id' "$T/e" || fail "plain duplicate: $(cat "$T/e")"
 sed -n 1p "$T/ids.jsonl" | sed 's/a\\u0000b/q/' > "$T/q.jsonl"
 "$N" query "$T/i.ndx" "$T/q.jsonl" --format jsonl -q > "$T/o" || fail "query"
 grep -q '"b": "a\\u0000c"' "$T/o" || fail "query: NUL id lost: $(cat "$T/o")"
+# align and its report: the id kept whole in JSONL, escaped in the text views and the HTML report
+T1='the committee will publish its final report on the causes of the flood before the end of the year said the chairman'
+printf '{"id": "x\\u0000y\\tz", "text": "%s"}\n' "$T1" > "$T/al1.jsonl"
+printf '{"id": "w\\u0000v", "text": "%s"}\n' "$T1" > "$T/al2.jsonl"
+"$N" align "$T/al1.jsonl" "$T/al2.jsonl" --format jsonl -q > "$T/o" || fail "align NUL ids"
+grep -q '^{"a": "x\\u0000y\\tz", "b": "w\\u0000v",' "$T/o" || fail "align JSONL ids: $(cat "$T/o")"
+"$N" align "$T/al1.jsonl" "$T/al2.jsonl" 2> "$T/err" > "$T/o" || fail "align text NUL ids"
+grep -q 'x\\x00y\\tz:' "$T/o" || fail "align text ids: $(cat "$T/o")"
+grep -q 'x\\x00y\\tz (' "$T/err" || fail "align summary ids: $(cat "$T/err")"
+"$N" align "$T/al1.jsonl" "$T/al2.jsonl" --format html -o "$T/al.html" -q || fail "align html NUL ids"
+grep -qF 'x\\x00y\\tz' "$T/al.html" || fail "the report cut the id at its NUL (escaped, in the report's JSON)"
 exit 0
