@@ -13,16 +13,6 @@ unsigned nd_anchor_window(unsigned min_words, unsigned ngram)
     return min_words > ngram ? min_words - ngram + 1 : 1;
 }
 
-static inline uint64_t mix(uint64_t x)
-{
-    x ^= x >> 33;
-    x *= UINT64_C(0xff51afd7ed558ccd);
-    x ^= x >> 33;
-    x *= UINT64_C(0xc4ceb9fe1a85ec53);
-    x ^= x >> 33;
-    return x;
-}
-
 size_t nd_winnow(const uint64_t *sh, size_t m, unsigned w, uint64_t seed, uint32_t *pos,
                  uint64_t *hash)
 {
@@ -31,7 +21,7 @@ size_t nd_winnow(const uint64_t *sh, size_t m, unsigned w, uint64_t seed, uint32
     if (w > m) w = (unsigned)m;
     /* hash[] doubles as scratch for the mixed values until positions are chosen */
     uint64_t *hv = hash;
-    for (size_t i = 0; i < m; i++) hv[i] = mix(sh[i] ^ seed);
+    for (size_t i = 0; i < m; i++) hv[i] = nd_fmix64(sh[i] ^ seed);
     size_t n = 0, min = 0;
     for (size_t end = w - 1; end < m; end++) {
         size_t start = end + 1 - w;

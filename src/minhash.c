@@ -16,30 +16,18 @@
 
 #define ND_MAX_K 4096
 
-/* The finaliser of MurmurHash3 (fmix64): a bijection on 64 bits, so distinct
- * shingles stay distinct and the seed re-randomises XXH3's output. */
-static inline uint64_t fmix64(uint64_t x)
-{
-    x ^= x >> 33;
-    x *= UINT64_C(0xff51afd7ed558ccd);
-    x ^= x >> 33;
-    x *= UINT64_C(0xc4ceb9fe1a85ec53);
-    x ^= x >> 33;
-    return x;
-}
-
 /* The bin of a mixed hash: its top 32 bits scaled to [0, k) (Lemire's fast range). */
 static inline unsigned bin_of(uint64_t x, unsigned k) { return (unsigned)(((x >> 32) * k) >> 32); }
 
 /* The bin an empty bin borrows from on this attempt. */
 static inline unsigned probe(uint64_t seed, unsigned bin, unsigned attempt, unsigned k)
 {
-    uint64_t x = fmix64(seed ^ ((uint64_t)bin << 32 | attempt));
+    uint64_t x = nd_fmix64(seed ^ ((uint64_t)bin << 32 | attempt));
     return bin_of(x, k);
 }
 
 /* The key of lane b's densified values. */
-static inline uint64_t lane_key(uint64_t lseed, unsigned b) { return fmix64(lseed ^ b); }
+static inline uint64_t lane_key(uint64_t lseed, unsigned b) { return nd_fmix64(lseed ^ b); }
 
 /* The value of a lane that borrows from a bin whose minimum's whole mixed
  * hash is full.  Why not the bin's own 32-bit value, as the paper does: a
@@ -50,15 +38,15 @@ static inline uint64_t lane_key(uint64_t lseed, unsigned b) { return fmix64(lsee
  * independent; two lanes that borrow the same minimum still get equal
  * values, so Pr[lane equal] = J is unchanged and so is which lanes of two
  * signatures agree (all but chance 32-bit collisions). */
-static inline uint32_t lane_value(uint64_t full, uint64_t key) { return (uint32_t)fmix64(full ^ key); }
+static inline uint32_t lane_value(uint64_t full, uint64_t key) { return (uint32_t)nd_fmix64(full ^ key); }
 
 /* A shingle's mixed hash rotated so that ordering it orders the low 32 bits
  * first: the bin's minimum is the reference's (the smallest 32-bit value),
  * and the winner's whole hash comes with it. */
 static inline uint64_t rot32(uint64_t x) { return x << 32 | x >> 32; }
 
-static inline uint64_t densify_seed(uint64_t seed) { return fmix64(seed ^ UINT64_C(0x64656e7369667921)); } /* "densify!" */
-static inline uint64_t lanes_seed(uint64_t seed) { return fmix64(seed ^ UINT64_C(0x6c616e6573212121)); }   /* "lanes!!!" */
+static inline uint64_t densify_seed(uint64_t seed) { return nd_fmix64(seed ^ UINT64_C(0x64656e7369667921)); } /* "densify!" */
+static inline uint64_t lanes_seed(uint64_t seed) { return nd_fmix64(seed ^ UINT64_C(0x6c616e6573212121)); }   /* "lanes!!!" */
 
 /* The reference: the plain loop (a bit per bin marks it filled, one probe at
  * a time).  nd_minhash must give the same signature; a test checks it. */
@@ -70,7 +58,7 @@ void nd_minhash_ref(const uint64_t *shingles, size_t m, unsigned k, uint64_t see
     if (m == 0) return;
     memset(filled, 0, (k + 63) / 64 * sizeof *filled);
     for (size_t i = 0; i < m; i++) {
-        uint64_t x = fmix64(shingles[i] ^ seed);
+        uint64_t x = nd_fmix64(shingles[i] ^ seed);
         unsigned bin = bin_of(x, k);
         if (rot32(x) < full[bin]) full[bin] = rot32(x);
         filled[bin >> 6] |= UINT64_C(1) << (bin & 63);
@@ -209,7 +197,7 @@ static void minhash(const uint64_t *shingles, size_t m, unsigned k, uint64_t see
     if (m >= 32) {
         for (unsigned b = 0; b < k; b++) odd[b] = UINT64_MAX;
         for (; i + 2 <= m; i += 2) {
-            uint64_t x = fmix64(shingles[i] ^ seed), y = fmix64(shingles[i + 1] ^ seed);
+            uint64_t x = nd_fmix64(shingles[i] ^ seed), y = nd_fmix64(shingles[i + 1] ^ seed);
             unsigned bx = bin_of(x, k), by = bin_of(y, k);
             uint64_t vx = rot32(x), vy = rot32(y), ox = full[bx], oy = odd[by];
             full[bx] = vx < ox ? vx : ox;
@@ -219,7 +207,7 @@ static void minhash(const uint64_t *shingles, size_t m, unsigned k, uint64_t see
         for (unsigned b = 0; b < k; b++) full[b] = odd[b] < full[b] ? odd[b] : full[b];
     }
     for (; i < m; i++) {
-        uint64_t x = fmix64(shingles[i] ^ seed);
+        uint64_t x = nd_fmix64(shingles[i] ^ seed);
         unsigned bx = bin_of(x, k);
         uint64_t vx = rot32(x), ox = full[bx];
         full[bx] = vx < ox ? vx : ox;
@@ -230,7 +218,7 @@ static void minhash(const uint64_t *shingles, size_t m, unsigned k, uint64_t see
     filled_bits(sig, k, filled);
     if (__builtin_expect(top != 0, 0))
         for (size_t s = 0; s < m; s++) {
-            uint64_t x = fmix64(shingles[s] ^ seed);
+            uint64_t x = nd_fmix64(shingles[s] ^ seed);
             unsigned bin = bin_of(x, k);
             filled[bin >> 6] |= UINT64_C(1) << (bin & 63);
         }
@@ -309,8 +297,8 @@ void nd_minhash_kperm(const uint64_t *shingles, size_t m, unsigned k, uint64_t s
     uint64_t a[ND_MAX_K], b[ND_MAX_K];
     if (k > ND_MAX_K) k = ND_MAX_K;
     for (unsigned i = 0; i < k; i++) {
-        a[i] = fmix64(seed + 2 * i) | 1; /* odd multipliers: multiply-shift hashing */
-        b[i] = fmix64(seed + 2 * i + 1);
+        a[i] = nd_fmix64(seed + 2 * i) | 1; /* odd multipliers: multiply-shift hashing */
+        b[i] = nd_fmix64(seed + 2 * i + 1);
         sig[i] = UINT32_MAX;
     }
     for (size_t s = 0; s < m; s++) {

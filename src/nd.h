@@ -112,6 +112,19 @@ typedef struct {
 /* Derives the four seeds from a base seed (splitmix64 steps). */
 void nd_seeds_from_seed(nd_seeds *s, uint64_t seed);
 
+/* The finaliser of MurmurHash3 (fmix64): a bijection on 64 bits, so distinct
+ * inputs stay distinct, with every bit of the input in every bit of the
+ * output.  The one mixer of MinHash, SimHash, anchors and fingerprints. */
+static inline uint64_t nd_fmix64(uint64_t x)
+{
+    x ^= x >> 33;
+    x *= UINT64_C(0xff51afd7ed558ccd);
+    x ^= x >> 33;
+    x *= UINT64_C(0xc4ceb9fe1a85ec53);
+    x ^= x >> 33;
+    return x;
+}
+
 /* ---------- tokens ---------- */
 
 /* Byte range [start, end) of a token in the original text. */

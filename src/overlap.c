@@ -166,11 +166,7 @@ static char *thread_take(ctx *c, thread_state *ts, size_t bytes)
 
 static uint64_t fingerprint_anchor(uint64_t fp)
 {
-    uint64_t x = (fp >> 32) ^ UINT64_C(0x73656e74656e6365); /* "sentence" */
-    x ^= x >> 33;
-    x *= UINT64_C(0xff51afd7ed558ccd);
-    x ^= x >> 33;
-    return x;
+    return nd_fmix64((fp >> 32) ^ UINT64_C(0x73656e74656e6365)); /* "sentence" */
 }
 
 /* d's packed terms, sentences and fingerprints into ts's buffers (the

@@ -62,16 +62,6 @@ void nd_reuse_text_free(nd_reuse_text *r)
     memset(r, 0, sizeof *r);
 }
 
-static inline uint64_t mix64(uint64_t x)
-{
-    x ^= x >> 33;
-    x *= UINT64_C(0xff51afd7ed558ccd);
-    x ^= x >> 33;
-    x *= UINT64_C(0xc4ceb9fe1a85ec53);
-    x ^= x >> 33;
-    return x;
-}
-
 /* Units: sentences, one with fewer than MIN_UNIT_TERMS content words
  * joined to the next.  ustart gets nunit + 1 token starts (room: ns + 1);
  * returns nunit. */
@@ -110,7 +100,7 @@ static size_t unit_fingerprints(const uint32_t *term, uint32_t from, uint32_t to
     for (int f = 0; f < FINGERPRINTS; f++) m1[f] = m2[f] = UINT64_MAX;
     for (uint32_t i = from; i < to; i++) {
         if (term[i] & ND_TERM_STOP) continue;
-        uint64_t base = mix64(term[i] & ND_TERM_MASK);
+        uint64_t base = nd_fmix64(term[i] & ND_TERM_MASK);
         for (int f = 0; f < FINGERPRINTS; f++) {
             uint64_t h = base * mul[f];
             h ^= h >> 31;
@@ -119,7 +109,7 @@ static size_t unit_fingerprints(const uint32_t *term, uint32_t from, uint32_t to
         }
     }
     if (m2[0] == UINT64_MAX) return 0;
-    for (int f = 0; f < FINGERPRINTS; f++) out[f] = mix64(m1[f] ^ mix64(m2[f] + (uint64_t)f)) << 32 | unit;
+    for (int f = 0; f < FINGERPRINTS; f++) out[f] = nd_fmix64(m1[f] ^ nd_fmix64(m2[f] + (uint64_t)f)) << 32 | unit;
     return FINGERPRINTS;
 }
 

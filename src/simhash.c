@@ -13,23 +13,13 @@
 
 #include "nd.h"
 
-static inline uint64_t fmix64(uint64_t x)
-{
-    x ^= x >> 33;
-    x *= UINT64_C(0xff51afd7ed558ccd);
-    x ^= x >> 33;
-    x *= UINT64_C(0xc4ceb9fe1a85ec53);
-    x ^= x >> 33;
-    return x;
-}
-
 uint64_t nd_simhash(const uint64_t *shingles, size_t m, uint64_t seed)
 {
     /* Every shingle occurrence votes once per bit, so a shingle's weight is
      * its count in the document. */
     int32_t v[64] = {0};
     for (size_t i = 0; i < m; i++) {
-        uint64_t h = fmix64(shingles[i] ^ seed);
+        uint64_t h = nd_fmix64(shingles[i] ^ seed);
         for (int b = 0; b < 64; b++) v[b] += (int32_t)((h >> b) & 1) * 2 - 1;
     }
     uint64_t fp = 0;
