@@ -141,7 +141,7 @@ int nd_cmd_align(int argc, char **argv)
         char *cmd = nd_report_command(argc, argv);
         nd_report *r = cmd ? nd_report_create("neardup align", cmd) : NULL;
         free(cmd);
-        nd_overlap_pair pr = {0, 1, p, np, 0, 0, 0};
+        nd_overlap_pair pr = {0, 1, p, np, 0, nd_passage_coverage(p, np, 0, tok[0].n), nd_passage_coverage(p, np, 1, tok[1].n)};
         for (size_t i = 0; i < np; i++) pr.shared_words += p[i].matches;
         long ia = r ? nd_report_doc(r, d[0].id, d[0].id_len, d[0].text, d[0].len) : -1;
         long ib = ia >= 0 ? nd_report_doc(r, d[1].id, d[1].id_len, d[1].text, d[1].len) : -1;

@@ -181,7 +181,8 @@ int nd_common_option(nd_common *c, int id, const char *arg)
         else if (!strcmp(arg, "tsv")) c->format = ND_FMT_TSV;
         else if (!strcmp(arg, "jsonl")) c->format = ND_FMT_JSONL;
         else if (!strcmp(arg, "html")) c->format = ND_FMT_HTML;
-        else return nd_cli_error(NEARDUP_E_USAGE, "--format: unknown format \"%s\"", arg);
+        else return nd_cli_error(NEARDUP_E_USAGE, "--format: unknown format \"%s\" (one of: text, tsv, jsonl, html; "
+                                 "see the command's --help for those it writes)", arg);
         return 0;
     case 6:
     case 7:

@@ -536,6 +536,10 @@ int nd_cli_check_files(nd_common *c, const char *const *outs, const char *const 
 
 int nd_cli_check_output(nd_common *c, char *const *inputs, size_t nin)
 {
+    /* a report is a page for a browser, not for a terminal */
+    if (c->format == ND_FMT_HTML && (!c->output || !strcmp(c->output, "-")) && isatty(STDOUT_FILENO))
+        return nd_cli_error(NEARDUP_E_USAGE, "--format html writes a whole HTML page: give -o FILE.html "
+                            "(standard output is a terminal; nothing written)");
     const char *out[1] = {c->output ? c->output : "-"};
     static const char *const what[1] = {"-o"};
     return nd_cli_check_files(c, out, what, 1, inputs, nin);
