@@ -494,7 +494,7 @@ static int cmp_frag_weight(const void *x, const void *y)
 static void resolve_overlaps(pairctx *c)
 {
     for (size_t i = 0; i < c->nf; i++) c->f[i].weight = c->f[i].weight * c->f[i].sim;
-    qsort(c->f, c->nf, sizeof *c->f, cmp_frag_weight);
+    if (c->nf > 1) qsort(c->f, c->nf, sizeof *c->f, cmp_frag_weight);
     size_t w = 0;
     for (size_t i = 0; i < c->nf; i++) {
         const frag *f = &c->f[i];
@@ -774,7 +774,7 @@ static int cmp_passage_strength(const void *x, const void *y)
  * stays. */
 static size_t one_to_one(nd_passage *p, size_t n)
 {
-    qsort(p, n, sizeof *p, cmp_passage_strength);
+    if (n > 1) qsort(p, n, sizeof *p, cmp_passage_strength);
     size_t w = 0;
     for (size_t i = 0; i < n; i++) {
         const nd_passage *q = &p[i];
@@ -820,7 +820,7 @@ static int merge(const nd_passage *exact, size_t ne, nd_passage *edited, size_t 
 size_t nd_reuse_one_to_one(nd_passage *p, size_t n)
 {
     n = one_to_one(p, n);
-    qsort(p, n, sizeof *p, cmp_passage_tok);
+    if (n > 1) qsort(p, n, sizeof *p, cmp_passage_tok);
     return n;
 }
 

@@ -623,7 +623,7 @@ int nd_spill_pairs(nd_reader *r, const nd_pipeline_opts *po, const nd_sketch_opt
     v.sb = malloc((size_t)so->k * 4);
     if (!v.sa || !v.sb) { rc = nd_fail(err, NEARDUP_E_NOMEM, "out of memory"); goto out; }
     if ((rc = merge_runs(&c, &v, err)) || (rc = verify(&v, err))) goto out;
-    qsort(v.acc, v.nacc, sizeof *v.acc, cmp_scored);
+    if (v.nacc > 1) qsort(v.acc, v.nacc, sizeof *v.acc, cmp_scored);
     size_t m = 0;
     for (size_t i = 0; i < v.nacc; i++)
         if (!m || v.acc[i].a != v.acc[m - 1].a || v.acc[i].b != v.acc[m - 1].b) v.acc[m++] = v.acc[i];
