@@ -824,6 +824,58 @@ size_t nd_reuse_one_to_one(nd_passage *p, size_t n)
     return n;
 }
 
+/* The unit holding token t. */
+static uint32_t unit_of_token(const nd_reuse_text *r, uint32_t t)
+{
+    uint32_t lo = 0, hi = r->nunit;
+    while (lo + 1 < hi) {
+        uint32_t mid = (lo + hi) / 2;
+        if (r->ustart[mid] <= t) lo = mid;
+        else hi = mid;
+    }
+    return lo;
+}
+
+/* Do token ranges [p0, p1) and [q0, q1) of r lie within one sentence of
+ * each other (either first)? */
+static int near(const nd_reuse_text *r, uint32_t p0, uint32_t p1, uint32_t q0, uint32_t q1)
+{
+    if (p0 > q0) {
+        uint32_t t0 = p0, t1 = p1;
+        p0 = q0, p1 = q1, q0 = t0, q1 = t1;
+    }
+    if (q0 < p1) return 1; /* overlapping */
+    return unit_of_token(r, q0) <= unit_of_token(r, p1 - 1) + 2;
+}
+
+/* Passages next to each other in both texts (at most one sentence between
+ * them in each, in either order: a rewrite moves clauses) are one passage,
+ * its copied and rewritten stretches together.  p sorted by A; returns the
+ * count. */
+static size_t join_neighbours(const nd_reuse_text *a, const nd_reuse_text *b, nd_passage *p, size_t n)
+{
+    for (int changed = 1; changed && n > 1;) {
+        changed = 0;
+        size_t w = 0;
+        for (size_t i = 1; i < n; i++) {
+            nd_passage *x = &p[w], *y = &p[i];
+            if (near(a, x->a_tok, x->a_tok_end, y->a_tok, y->a_tok_end) &&
+                near(b, x->b_tok, x->b_tok_end, y->b_tok, y->b_tok_end)) {
+                if (y->a_tok_end > x->a_tok_end) x->a_tok_end = y->a_tok_end;
+                if (y->b_tok < x->b_tok) x->b_tok = y->b_tok;
+                if (y->b_tok_end > x->b_tok_end) x->b_tok_end = y->b_tok_end;
+                x->sentences = x->sentences + y->sentences ? x->sentences + y->sentences : 1; /* no longer a copy */
+                x->matches += y->matches;
+                changed = 1;
+            } else {
+                p[++w] = *y;
+            }
+        }
+        n = w + 1;
+    }
+    return n;
+}
+
 /* cover[u]: the exact passage holding at least half of unit u's tokens, or -1. */
 static void cover_units(const nd_reuse_text *t, const nd_passage *p, size_t np, int side, int32_t *cover)
 {
@@ -870,7 +922,8 @@ int nd_reuse_align(const nd_reuse_text *a, const nd_reuse_text *b, const nd_pass
     size_t ned = 0;
     /* no sentence in common: nothing rewritten to find (the gate overlap's
      * fingerprint anchors apply too, so align and overlap agree) */
-    if (!rc && a->nunit && b->nunit && nd_reuse_related(a->fp, a->nfp, b->fp, b->nfp)) {
+    int related = a->nunit && b->nunit && nd_reuse_related(a->fp, a->nfp, b->fp, b->nfp);
+    if (!rc && related) {
         cover_units(a, explain, nexplain, 0, c.cover[0]);
         cover_units(b, explain, nexplain, 1, c.cover[1]);
         rc = weigh(&c);
@@ -899,6 +952,7 @@ int nd_reuse_align(const nd_reuse_text *a, const nd_reuse_text *b, const nd_pass
         if (!rc && c.nf) rc = to_passages(&c, o, &ed, &ned);
     }
     if (!rc) rc = merge(exact, nexact, ed, ned, out, nout);
+    if (!rc && related) *nout = join_neighbours(a, b, *out, *nout);
     free(ed);
     for (int s = 0; s < 2; s++) {
         free(c.w[s]);

@@ -148,6 +148,28 @@ static void copy_stays_word_precise(void **state)
     free(p);
 }
 
+static void moved_stretches_are_one_passage(void **state)
+{
+    (void)state;
+    /* two copied sentences whose order a rewrite swapped: one passage over both, not two */
+    const char *s1 = "The regional water authority will spend forty million euros on new pipes under the old town "
+                     "over the next five years, its director said on Thursday.";
+    const char *s2 = "Leaks from the nineteenth century network waste almost a third of the drinking water that "
+                     "the treatment plants deliver to households every single day.";
+    char a[1024], b[1024];
+    snprintf(a, sizeof a, "Markets opened higher this morning. %s %s The weather stays dry.", s1, s2);
+    snprintf(b, sizeof b, "A concert was cancelled because of rain. %s %s Tickets will be refunded.", s2, s1);
+    nd_passage *p = NULL;
+    assert_int_equal(align_texts(a, b, 1, &p), 2); /* the exact aligner: two crossing copies */
+    free(p);
+    assert_int_equal(align_texts(a, b, 0, &p), 1);
+    assert_int_equal(p[0].a_start, strstr(a, "The regional") - a);
+    assert_int_equal(p[0].b_start, strstr(b, "Leaks from") - b);
+    assert_int_equal(p[0].b_end, strstr(b, "on Thursday") - b + 11);
+    assert_true(p[0].sentences > 0); /* no longer a plain copy */
+    free(p);
+}
+
 static void unrelated_texts(void **state)
 {
     (void)state;
@@ -181,7 +203,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(stems_and_stop_words), cmocka_unit_test(unknown_language),
         cmocka_unit_test(sentences),            cmocka_unit_test(paraphrase_found),
-        cmocka_unit_test(copy_stays_word_precise), cmocka_unit_test(unrelated_texts),
+        cmocka_unit_test(copy_stays_word_precise), cmocka_unit_test(moved_stretches_are_one_passage),
+        cmocka_unit_test(unrelated_texts),
         cmocka_unit_test(texts_without_spaces),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
