@@ -490,7 +490,7 @@ def main(argv=None):
             nc.write_csv(a.csv, header, rows)
         if not a.no_retrieval and not subsets:
             # copied passages (overlap's default) and rewritten ones too (--edited)
-            for mode in ([], ["--edited"]):
+            for mode in ([], ["--edited"], ["--edited", "--max-df-sentence", "20"]):
                 got, secs, summary = run_retrieval(neardup, root, a.threads, mode + a.overlap_extra.split())
                 rr, osx, osame = retrieval(pairs, got)
                 print("\n## Source retrieval: `neardup overlap susp src%s` over all %d documents (%.1f s)\n"

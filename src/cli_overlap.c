@@ -7,7 +7,8 @@
 #include "overlap.h"
 #include "report.h"
 
-enum { OPT_AGAINST = 100, OPT_MIN_WORDS, OPT_MAX_DF, OPT_MAX_GAP, OPT_MIN_IDENTITY, OPT_EDITED, OPT_LANGUAGE };
+enum { OPT_AGAINST = 100, OPT_MIN_WORDS, OPT_MAX_DF, OPT_MAX_GAP, OPT_MIN_IDENTITY, OPT_EDITED, OPT_LANGUAGE,
+       OPT_MAX_DF_SENTENCE };
 
 static const nd_cli_option overlap_opts[] = {
     {"against", 0, "REF", "compare the inputs only with these references (repeatable; default: the inputs with each other)", OPT_AGAINST},
@@ -17,6 +18,7 @@ static const nd_cli_option overlap_opts[] = {
     {"min-identity", 0, "X", "drop passages whose matching fraction of words is below X (default 0.5)", OPT_MIN_IDENTITY},
     {"edited", 0, NULL, "also find rewritten passages (reworded, reordered, summarised), through sentence fingerprints; costs about 5x the time (default off: copied passages)", OPT_EDITED},
     {"language", 0, "L", "with --edited: language of the stemmer and stop words: a Snowball name or code, or none (default english)", OPT_LANGUAGE},
+    {"max-df-sentence", 0, "N", "with --edited: a sentence fingerprint in more than N documents is a formula and finds no candidates (default 5)", OPT_MAX_DF_SENTENCE},
     {"ngram", 'n', "N", "words per anchor n-gram and exact seed (default 5)", 1},
     ND_OPT_FORMAT("text|jsonl|html", "text"),
     ND_OPT_OUTPUT,
@@ -39,6 +41,7 @@ typedef struct {
     nd_overlap_opts ov;
     char **refs;
     int nrefs;
+    int edited_only; /* an option that needs --edited was given */
 } overlap_ctx;
 
 static int on_option(void *ctx, int id, const char *arg)
@@ -71,9 +74,15 @@ static int on_option(void *ctx, int id, const char *arg)
         c->ov.align.min_identity = x;
         return 0;
     case OPT_EDITED: c->ov.align.verbatim = 0; return 0;
+    case OPT_MAX_DF_SENTENCE:
+        if (nd_cli_uint("--max-df-sentence", arg, 2, 4294967295UL, &v)) return 2;
+        c->ov.max_df_sentence = v;
+        c->edited_only = 1;
+        return 0;
     case OPT_LANGUAGE:
         if (nd_cli_language(arg)) return 2;
         c->ov.align.language = arg;
+        c->edited_only = 1;
         return 0;
     default: return nd_common_option(&c->common, id, arg);
     }
@@ -194,15 +203,19 @@ int nd_cmd_overlap(int argc, char **argv)
     int npos = 0;
     int rc = nd_cli_parse(argc, argv,
                           "neardup overlap INPUT... [--against REF]... [--min-words W] [--max-df N] "
-                          "[--format text|jsonl]",
+                          "[--edited [--language L]] [--format text|jsonl|html]",
                           "List the pairs of documents that share at least one passage of W or more\n"
                           "words, with the passages (byte ranges in both texts). Candidates come from\n"
                           "an inverted index of winnowed word n-gram anchors, never from comparing all\n"
                           "pairs: every passage of >= W identical words holds a shared anchor. Anchors\n"
                           "in more than --max-df documents (signatures, wire footers) are dropped as\n"
-                          "boilerplate and counted. With --against, only input x reference pairs.",
+                          "boilerplate and counted. With --against, only input x reference pairs.\n"
+                          "With --edited, rewritten passages too: sentence fingerprints are anchors\n"
+                          "as well, and pairs sharing two are aligned sentence by sentence.",
                           overlap_opts, on_option, &c, &pos, &npos);
     if (!rc && nd_check_format(&c.common, "overlap", "text|jsonl|html")) rc = 2;
+    if (!rc && c.edited_only && c.ov.align.verbatim)
+        rc = nd_cli_error(NEARDUP_E_USAGE, "--language and --max-df-sentence take effect with --edited only");
     if (rc) {
         free(c.refs);
         free(pos);

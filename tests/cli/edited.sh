@@ -28,6 +28,10 @@ grep -q "\"a_start\": 87, \"a_end\": 569, \"b_start\": 96, \"b_end\": 527" "$T/o
 "$N" overlap "$D" --edited -j 1 --format jsonl -q | cmp -s - "$T/ov" || fail "-j 1 differs"
 "$N" overlap "$D" --edited -j 3 --format jsonl -q | cmp -s - "$T/ov" || fail "-j 3 differs"
 
+"$N" overlap "$D" --language french -q 2> "$T/err"; [ $? -eq 2 ] || fail "--language without --edited should exit 2"
+grep -q "with --edited only" "$T/err" || fail "message: $(cat "$T/err")"
+"$N" overlap "$D" --edited --max-df-sentence 20 --format jsonl -q | cmp -s - "$T/ov" || fail "--max-df-sentence 20 on two documents changes nothing"
+
 # the seed articles: one passage, the 47-word statement, identity 1, in both modes
 for m in "" --edited; do
     "$N" overlap tests/data/seeds $m --format jsonl -q > "$T/seeds" || fail "overlap seeds $m"
