@@ -738,7 +738,9 @@ static int to_passages(pairctx *c, const nd_align_opts *o, nd_passage **out, siz
         uint32_t la = a1 - a0, lb = b1 - b0;
         if (la < o->min_words || lb < o->min_words) continue;
         uint32_t words = la > lb ? la : lb, matches = fa < fb ? fa : fb;
-        p[np++] = (nd_passage){a0, a1, b0, b1, 0, 0, 0, 0, words, matches, (double)matches / words, 0, 0, 0, f->nseed - f->nexpl,
+        p[np++] = (nd_passage){a0, a1, b0, b1, 0, 0, 0, 0, words, matches, (double)matches / words, 0, 0, 0,
+                               /* >= 1: a summary's merged fragments keep the first one's seed counts */
+                               f->nseed > f->nexpl ? f->nseed - f->nexpl : 1,
                                (float)f->sim};
     }
     *out = p;
