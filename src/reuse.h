@@ -1,4 +1,5 @@
-/* reuse.h - passages that were rewritten, not only copied.
+/* reuse.h - passages that were rewritten, not only copied (reuse_text.c: a
+ * text prepared; reuse.c: a pair aligned).
  *
  * The exact aligner (align.c) chains identical word 5-grams: it finds copies
  * and lightly edited copies word for word, but loses passages whose words
