@@ -1,5 +1,6 @@
 /* cli_pairs.c - `neardup pairs`: every near-duplicate pair, one record each. */
 #include <stdlib.h>
+#include <unistd.h>
 #include <string.h>
 
 #include "cli.h"
@@ -237,8 +238,33 @@ int nd_job_run(nd_job *j, char **inputs, int ninputs)
     return 0;
 }
 
+double nd_job_score(const nd_job *j, uint32_t a, uint32_t b)
+{
+    const nd_sketches *s = &j->sk;
+    if (j->metric == ND_METRIC_EXACT) return 1;
+    if (j->metric == ND_METRIC_SIMHASH) return __builtin_popcountll(s->simhash[a] ^ s->simhash[b]);
+    if (j->metric == ND_METRIC_CONTAINMENT || j->exact) {
+        const uint64_t *sa = s->set + s->set_off[a], *sb = s->set + s->set_off[b];
+        size_t na = s->set_off[a + 1] - s->set_off[a], nb = s->set_off[b + 1] - s->set_off[b];
+        if (j->exact) return (float)nd_set_jaccard(sa, na, sb, nb);
+        size_t m = na < nb ? na : nb;
+        return m ? (float)((double)nd_set_intersection(sa, na, sb, nb) / m) : 0;
+    }
+    unsigned k = j->common.k;
+    if (!j->has_sig_fd) return (float)nd_minhash_jaccard(s->sig + (size_t)a * k, s->sig + (size_t)b * k, k);
+    /* --memory: the signatures are on disk (spill.c), a pread each */
+    uint32_t sig[2][4096]; /* --num-perm is at most 4096 */
+    size_t bytes = (size_t)k * sizeof sig[0][0];
+    if (k > 4096 || pread(j->sig_fd, sig[0], bytes, (off_t)a * (off_t)bytes) != (ssize_t)bytes ||
+        pread(j->sig_fd, sig[1], bytes, (off_t)b * (off_t)bytes) != (ssize_t)bytes)
+        return -1;
+    return (float)nd_minhash_jaccard(sig[0], sig[1], k);
+}
+
 void nd_job_free(nd_job *j)
 {
+    if (j->has_sig_fd) close(j->sig_fd);
+    j->has_sig_fd = 0;
     nd_reader_free(j->reader);
     nd_corpus_info_free(&j->ci);
     nd_sketches_free(&j->sk);

@@ -290,6 +290,33 @@ size_t nd_pairs_unique(nd_pair *p, size_t n);
  * one kept).  Returns NEARDUP_OK or NEARDUP_E_NOMEM. */
 int nd_cluster(size_t ndocs, const nd_pair *pairs, size_t npairs, uint32_t *rep);
 
+/* Which document of a cluster is kept (dedup --keep). */
+enum { ND_KEEP_FIRST, ND_KEEP_LONGEST, ND_KEEP_SHORTEST, ND_KEEP_MAX, ND_KEEP_MIN, ND_KEEP_NONE };
+
+/* Per-document arrays of n entries, allocated by the caller. */
+typedef struct {
+    uint8_t *kept;     /* 1: written */
+    uint32_t *anchor;  /* what a removed document is counted a duplicate of: its cluster's kept
+                        * document, else (a reference in the cluster) its first reference, else
+                        * (--keep none) its first member (the second, for the first); itself
+                        * when kept, a reference or skipped */
+    uint32_t *cluster; /* its cluster's number, 0, 1, ... in the order of the clusters' first
+                        * input documents (singletons included); UINT32_MAX for references
+                        * and skipped records */
+    uint64_t nclusters, kept_n, removed, by_ref; /* by_ref: removed for a reference */
+} nd_choice;
+
+/* From the clusters of nd_cluster (rep: each document's smallest member):
+ * documents [0, nref) are references, never kept, and a cluster holding one
+ * keeps none of its inputs; else mode chooses the kept member: the first,
+ * or the largest (LONGEST, MAX) or smallest (SHORTEST, MIN) key[i] (ties:
+ * the first of them; key NULL for FIRST and NONE), or NONE keeps no member
+ * of a cluster of two or more.  Depends only on rep and key, never on the
+ * order pairs were found in.  skipped may be NULL.  Returns NEARDUP_OK or
+ * NEARDUP_E_NOMEM. */
+int nd_cluster_choose(size_t n, const uint32_t *rep, size_t nref, const uint8_t *skipped, int mode,
+                      const double *key, nd_choice *c);
+
 /* ---------- SimHash, exact duplicates (simhash.c, exact.c) ---------- */
 
 /* Charikar SimHash of a document's shingles (with repeats: a shingle weighs
@@ -541,6 +568,9 @@ void nd_reader_free(nd_reader *r);
 int nd_reader_next(nd_reader *r, nd_batch *b, size_t target, nd_error *err);
 
 size_t nd_reader_count(const nd_reader *r);          /* number of files */
+/* The files the first nargs arguments of nd_reader_open expanded to: they
+ * come first, in that order (dedup --against puts the references there). */
+size_t nd_reader_arg_files(const nd_reader *r, size_t nargs);
 /* WARC records read so far that are not documents (warcinfo, request,
  * metadata, responses that are not HTML or text): *total of them, and a
  * note "3 request, 1 warcinfo" (cap bytes) of up to 8 kinds. */
@@ -626,6 +656,12 @@ void nd_record_parser_free(nd_record_parser *p);
  * Returns NEARDUP_OK or NEARDUP_E_INPUT / _E_NOMEM. */
 int nd_record_parse(nd_record_parser *p, const nd_raw_record *rec, const char *bytes,
                     const char *path, nd_doc *out, nd_error *err);
+
+/* The number in field (a dotted path as --id-field takes) of the JSON
+ * object bytes[0, len), for dedup --keep max:FIELD: 0 with *out set, 1 when
+ * the field is missing, 2 when it is not a number, -1 when the line is not
+ * JSON. */
+int nd_json_number_field(const char *bytes, size_t len, const char *field, double *out);
 
 /* Writes s as a JSON string literal (quotes, escapes) to f. */
 int nd_json_write_string(FILE *f, const char *s, size_t len);
