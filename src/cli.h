@@ -206,6 +206,7 @@ enum { ND_METRIC_JACCARD, ND_METRIC_SIMHASH, ND_METRIC_EXACT, ND_METRIC_CONTAINM
 typedef struct {
     nd_common common;
     int exact;          /* --exact: verify on real shingle sets */
+    int explain;        /* pairs --explain: estimate, exact Jaccard and bands of each pair */
     size_t max_bucket;  /* SIZE_MAX for pairs; bounded for dedup */
     int spool_decoded;  /* dedup: keep decoded copies for the second pass */
     int metric;         /* ND_METRIC_* */
@@ -332,5 +333,6 @@ int nd_cmd_align(int argc, char **argv);
 int nd_align_pairs_run(nd_common *common, const nd_align_opts *al, const char *pairs, char **inputs,
                        int ninputs, int argc, char **argv);
 int nd_cmd_overlap(int argc, char **argv);
+int nd_cmd_explain(int argc, char **argv);
 
 #endif

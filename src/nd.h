@@ -235,6 +235,15 @@ double nd_minhash_jaccard(const uint32_t *a, const uint32_t *b, unsigned k);
 /* Bands and rows (bands * rows <= k) minimising the probability of a false
  * positive plus a false negative at threshold t (see lsh.c for the formula). */
 void nd_lsh_params(double t, unsigned k, unsigned *bands, unsigned *rows);
+/* The S-curve: the probability 1 - (1 - s^rows)^bands that a pair of
+ * Jaccard s shares a band, so becomes a candidate. */
+double nd_lsh_p_candidate(double s, unsigned bands, unsigned rows);
+/* The expected error rates of banding at threshold t (neardup explain):
+ * *fn, the mean probability that a pair of Jaccard uniform in [t, 1] never
+ * becomes a candidate (a lost pair); *fp, the mean probability that a pair
+ * of Jaccard uniform in [0, t) does (verified and dropped: time, not
+ * precision). */
+void nd_lsh_rates(double t, unsigned bands, unsigned rows, double *fn, double *fp);
 
 typedef struct {
     uint64_t key; /* hash of (band index, the band's rows) */
@@ -322,6 +331,11 @@ int nd_cluster_choose(size_t n, const uint32_t *rep, size_t nref, const uint8_t 
 /* Charikar SimHash of a document's shingles (with repeats: a shingle weighs
  * its count). */
 uint64_t nd_simhash(const uint64_t *shingles, size_t m, uint64_t seed);
+/* The expected Hamming distance of the 64-bit SimHashes of two documents of
+ * Jaccard j (of equal size, shingles counted once): a bit differs with
+ * probability angle / pi (Charikar 2002), and the sets' cosine is
+ * 2j / (1 + j), so 64 arccos(2j / (1 + j)) / pi. */
+double nd_simhash_distance_for(double j);
 
 /* Every pair of live documents whose fingerprints are at most d bits apart,
  * by permuted tables (never all pairs); sorted by (a, b), each once. */
