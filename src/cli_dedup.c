@@ -291,10 +291,28 @@ static int write_clusters(const dedup_ctx *c, FILE *f)
 static int check_modes(const dedup_ctx *c)
 {
     int extra = c->nrefs || c->removed || c->annotate || c->keep != ND_KEEP_FIRST;
+    if (extra && nd_mpi_size() > 1 && nd_mpi_rank() != 0) return 2; /* rank 0 says why */
     if (extra && nd_mpi_size() > 1)
         return nd_cli_error(NEARDUP_E_USAGE, "--against, --removed, --annotate and --keep do not run under mpirun "
                             "yet (the ranks' clusters and the second pass know nothing of them); run them as one "
                             "process, with --memory SIZE for a large corpus");
+    return 0;
+}
+
+/* An index given as a reference is refused by name: read as a corpus it
+ * would be one binary "document", and silently match nothing. */
+static int check_refs(const dedup_ctx *c)
+{
+    for (int i = 0; i < c->nrefs; i++) {
+        char head[8];
+        FILE *f = strcmp(c->refs[i], "-") ? fopen(c->refs[i], "rb") : NULL;
+        size_t got = f ? fread(head, 1, sizeof head, f) : 0;
+        if (f) fclose(f);
+        if (got == sizeof head && !memcmp(head, "NDUPIDX", 8))
+            return nd_cli_error(NEARDUP_E_USAGE, "--against %s: a neardup index cannot be a reference yet; give the "
+                                "corpus it was built from (neardup query %s INPUT... lists the inputs' "
+                                "near-duplicates in it)", c->refs[i], c->refs[i]);
+    }
     return 0;
 }
 
@@ -351,6 +369,7 @@ static int run(dedup_ctx *c, char **pos, int npos)
     if (c->nrefs && npos == 0)
         return nd_cli_error(NEARDUP_E_USAGE, "no input given (see --help; use - for standard input)");
     int rc = check_modes(c);
+    if (!rc) rc = check_refs(c);
     if (rc) return rc;
     /* The references are read first, in the same pass as the inputs: their
      * band records join the inputs' in the same buckets, and, holding the

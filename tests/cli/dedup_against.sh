@@ -102,4 +102,17 @@ refused "a missing reference" "$T/in.jsonl" --against "$T/nosuch.jsonl"
 refused "--removed on the reference" "$T/in.jsonl" --against "$T/ref.jsonl" --removed "$T/ref.jsonl"
 cmp -s "$T/ref.jsonl" "$T/ref.orig" || fail "the reference was overwritten"
 refused "--against without inputs" --against "$T/ref.jsonl"
+"$N" index build "$T/ref.jsonl" -o "$T/ref.ndx" -q || fail "index build"
+refused "an index as reference" "$T/in.jsonl" --against "$T/ref.ndx"
+grep -q 'a neardup index cannot be a reference yet' "$T/err" || fail "index message: $(cat "$T/err")"
+# not under mpirun yet: refused there, once, by rank 0
+if command -v mpirun > /dev/null 2>&1 && [ -x "$(dirname "$N")/neardup-mpi" ]; then
+    ROOT=
+    [ "$(id -u)" -eq 0 ] && ROOT=--allow-run-as-root
+    export ASAN_OPTIONS="${ASAN_OPTIONS:-}${ASAN_OPTIONS:+:}detect_leaks=0"
+    mpirun --oversubscribe $ROOT -np 2 "$N" dedup "$T/in.jsonl" --against "$T/ref.jsonl" -o "$T/out" \
+        > /dev/null 2> "$T/err" && fail "--against ran under mpirun"
+    [ ! -e "$T/out" ] || fail "mpirun: an output was written"
+    [ "$(grep -c 'do not run under mpirun yet' "$T/err")" -eq 1 ] || fail "mpirun message: $(cat "$T/err")"
+fi
 exit 0
