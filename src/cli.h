@@ -90,7 +90,7 @@ int nd_out_failed(nd_out *o, int code, nd_error *err);
 void nd_cli_signals_init(void);
 
 /* The outputs of a run as directory walks may meet them (nd_cli_check_files). */
-#define ND_OUT_MAX 2
+#define ND_OUT_MAX 3
 typedef struct {
     const char *what;          /* the option naming it: "-o", "--clusters" */
     char base[256];            /* its file name, in the directory (dir_dev, dir_ino) */
@@ -206,6 +206,7 @@ enum { ND_METRIC_JACCARD, ND_METRIC_SIMHASH, ND_METRIC_EXACT, ND_METRIC_CONTAINM
 typedef struct {
     nd_common common;
     int exact;          /* --exact: verify on real shingle sets */
+    int explain;        /* pairs --explain: estimate, exact Jaccard and bands of each pair */
     size_t max_bucket;  /* SIZE_MAX for pairs; bounded for dedup */
     int spool_decoded;  /* dedup: keep decoded copies for the second pass */
     int metric;         /* ND_METRIC_* */
@@ -217,6 +218,7 @@ typedef struct {
     uint64_t exact_dups;/* documents that exactly duplicate an earlier one */
     uint64_t memory;    /* dedup --memory: bytes (0 = unbounded, all in memory) */
     const char *tmpdir; /* dedup --tmp: where spill runs go */
+    int keep_sigs;      /* --memory: keep the signature file for nd_job_score (sig_fd) */
     /* results */
     nd_reader *reader;
     nd_corpus_info ci;
@@ -225,6 +227,7 @@ typedef struct {
     size_t npairs;
     nd_pairs_stats ps;
     double t_start;
+    int has_sig_fd, sig_fd; /* --memory with keep_sigs: the spilled signatures */
 } nd_job;
 
 /* Refuses (2, with a message) options this job's metric or mode would
@@ -245,6 +248,11 @@ int nd_job_run_scaled(nd_job *j, char **inputs, int ninputs);
 int nd_job_run(nd_job *j, char **inputs, int ninputs);
 /* Handles the metric option ids 90-92; -1 when id is not one of them. */
 int nd_job_option(nd_job *j, int id, const char *arg);
+/* The similarity of documents a and b in the job's metric, as its pairs
+ * carry it (estimated or exact Jaccard, Hamming distance, containment, 1 for
+ * exact duplicates), after nd_job_run or its --memory form (with keep_sigs).
+ * -1 when it cannot be computed (a read error of the spilled signatures). */
+double nd_job_score(const nd_job *j, uint32_t a, uint32_t b);
 /* The metric as written in records and summaries ("jaccard", "hamming", ...). */
 const char *nd_job_score_name(const nd_job *j);
 /* What pairs were kept, for summaries: "Jaccard >= 0.8", "exact duplicates"... */
@@ -325,5 +333,6 @@ int nd_cmd_align(int argc, char **argv);
 int nd_align_pairs_run(nd_common *common, const nd_align_opts *al, const char *pairs, char **inputs,
                        int ninputs, int argc, char **argv);
 int nd_cmd_overlap(int argc, char **argv);
+int nd_cmd_explain(int argc, char **argv);
 
 #endif

@@ -7,19 +7,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
+#include "cli_dedup.h"
 #include "mpi_dedup.h"
 
-enum { OPT_CLUSTERS = 100, OPT_EXACT };
-
-typedef struct {
-    nd_job job;
-    const char *clusters;
-} dedup_ctx;
+enum { OPT_CLUSTERS = 100, OPT_EXACT, OPT_AGAINST, OPT_REMOVED, OPT_ANNOTATE, OPT_KEEP };
 
 static const nd_cli_option dedup_opts[] = {
     ND_OPT_OUTPUT,
     {"clusters", 0, "FILE", "also write clusters of 2+ documents as JSONL {\"kept\": ID, \"members\": [ID, ...]} (default none)", OPT_CLUSTERS},
+    {"against", 0, "REF", "reference corpus (file or directory; repeatable): inputs that are near-duplicates of a reference are removed; references are never written (default none)", OPT_AGAINST},
+    {"removed", 0, "FILE", "also write one JSONL record per removed document: {\"id\": ID, \"duplicate_of\": ID, \"score\": X, \"cluster\": N} (default none)", OPT_REMOVED},
+    {"annotate", 0, NULL, "add \"cluster\": N to each kept record (default off)", OPT_ANNOTATE},
+    {"keep", 0, "WHICH", "the document kept of each cluster: first, longest, shortest (text bytes), max:FIELD, min:FIELD (a numeric JSONL field), none (drop every member) (default first)", OPT_KEEP},
     ND_OPT_THRESHOLD("0.8"),
     ND_OPT_NGRAM,
     ND_OPT_K,
@@ -42,10 +41,32 @@ static const nd_cli_option dedup_opts[] = {
     ND_OPT_END,
 };
 
+static int parse_keep(dedup_ctx *c, const char *arg)
+{
+    static const char *const plain[] = {"first", "longest", "shortest"};
+    for (int m = 0; m < 3; m++)
+        if (!strcmp(arg, plain[m])) return c->keep = m, 0;
+    if (!strcmp(arg, "none")) return c->keep = ND_KEEP_NONE, 0;
+    if ((!strncmp(arg, "max:", 4) || !strncmp(arg, "min:", 4)) && arg[4]) {
+        c->keep = arg[1] == 'a' ? ND_KEEP_MAX : ND_KEEP_MIN;
+        c->keep_field = arg + 4;
+        return 0;
+    }
+    return nd_cli_error(NEARDUP_E_USAGE, "--keep: expected first, longest, shortest, max:FIELD, min:FIELD or none, "
+                        "got \"%s\"", arg);
+}
+
 static int on_option(void *p, int id, const char *arg)
 {
     dedup_ctx *c = p;
     if (id == OPT_CLUSTERS) c->clusters = arg;
+    else if (id == OPT_AGAINST) {
+        if (c->nrefs == ND_MAX_AGAINST)
+            return nd_cli_error(NEARDUP_E_USAGE, "--against: at most %d references (give a directory)", ND_MAX_AGAINST);
+        c->refs[c->nrefs++] = (char *)arg;
+    } else if (id == OPT_REMOVED) c->removed = arg;
+    else if (id == OPT_ANNOTATE) c->annotate = 1;
+    else if (id == OPT_KEEP) return parse_keep(c, arg);
     else if (id == OPT_EXACT) c->job.exact = 1;
     else if (id >= 90 && id <= 92) return nd_job_option(&c->job, id, arg);
     else if (id == 95 || id == 96) return nd_scale_option(&c->job, id, arg);
@@ -53,25 +74,41 @@ static int on_option(void *p, int id, const char *arg)
     return 0;
 }
 
-/* Writes the kept records of one batch of the second pass; *r counts records. */
-static int write_batch(const nd_job *j, nd_record_parser *rp, const uint32_t *rep, const nd_batch *b, uint64_t *r,
-                       FILE *out, nd_error *err)
+/* A kept record with "cluster": N added before its closing brace (the rest
+ * of the line, spaces and a CR included, as it was). */
+static void write_annotated(FILE *out, const char *rec, size_t len, uint32_t cluster)
 {
+    size_t close = len;
+    while (close > 0 && rec[close - 1] != '}') close--;
+    if (close == 0) close = len + 1; /* cannot be: a record is an object */
+    fwrite(rec, 1, close - 1, out);
+    fprintf(out, ", \"cluster\": %u", cluster);
+    fwrite(rec + close - 1, 1, len - (close - 1), out);
+    putc('\n', out);
+}
+
+/* Writes the kept records of one batch of the second pass; *r counts records. */
+static int write_batch(const dedup_ctx *c, nd_record_parser *rp, const nd_batch *b, uint64_t *r, FILE *out,
+                       nd_error *err)
+{
+    const nd_job *j = &c->job;
     size_t run = 0, run_end = 0; /* kept JSONL records next to each other, with their "\n" */
     for (size_t i = 0; i < b->n; i++, ++*r) {
         if (*r >= j->ci.n)
             return nd_fail(err, NEARDUP_E_IO, "%s changed while it was being read",
                            nd_reader_path(j->reader, b->rec[i].input));
         const nd_raw_record *rec = &b->rec[i];
-        int keep = !j->ci.skipped[*r] && rep[*r] == *r;
-        if (keep && rec->jsonl && rec->off == run_end && run_end > run) {
+        int keep = c->ch.kept[*r];
+        if (keep && rec->jsonl && !c->annotate && rec->off == run_end && run_end > run) {
             run_end = rec->off + rec->len + 1; /* extends the run */
             continue;
         }
         if (run_end > run) fwrite(b->buf + run, 1, run_end - run, out);
         run = run_end = 0;
         if (!keep) continue;
-        if (rec->jsonl) {
+        if (rec->jsonl && c->annotate) {
+            write_annotated(out, b->buf + rec->off, rec->len, c->ch.cluster[*r]);
+        } else if (rec->jsonl) {
             run = rec->off;
             run_end = rec->off + rec->len + 1;
         } else {
@@ -88,6 +125,7 @@ static int write_batch(const nd_job *j, nd_record_parser *rp, const uint32_t *re
             }
             fputs(", \"text\": ", out);
             nd_json_write_string(out, d.text, d.text_len);
+            if (c->annotate) fprintf(out, ", \"cluster\": %u", c->ch.cluster[*r]);
             fputs("}\n", out);
         }
     }
@@ -99,9 +137,8 @@ static int write_batch(const nd_job *j, nd_record_parser *rp, const uint32_t *re
  * writes batch k (reading and writing 58 MB each took 0.045 s on one thread
  * after everything else was done: the largest serial step of dedup -j 2). */
 typedef struct {
-    const nd_job *j;
+    const dedup_ctx *c;
     nd_record_parser *rp;
-    const uint32_t *rep;
     FILE *out;
     nd_batch slot[2];
     int full[2], done, failed;
@@ -120,7 +157,7 @@ static void *pass2_writer(void *arg)
         int have = p->full[k];
         pthread_mutex_unlock(&p->mu);
         if (!have) return NULL; /* the reader is done and nothing is left */
-        int rc = p->failed ? NEARDUP_OK : write_batch(p->j, p->rp, p->rep, &p->slot[k], &p->r, p->out, &p->err);
+        int rc = p->failed ? NEARDUP_OK : write_batch(p->c, p->rp, &p->slot[k], &p->r, p->out, &p->err);
         pthread_mutex_lock(&p->mu);
         if (rc) p->failed = 1;
         p->full[k] = 0;
@@ -133,12 +170,15 @@ static void *pass2_writer(void *arg)
  * byte for byte; a plain file, an HTML page or a WARC record becomes
  * {"id": ID, "text": TEXT} with the text the tokenizer saw (decoded to
  * UTF-8, taken out of the HTML), and a WARC record's "date" before it. */
-static int write_kept(nd_job *j, const uint32_t *rep, FILE *out, nd_error *err)
+static int write_kept(dedup_ctx *c, FILE *out, nd_error *err)
 {
+    nd_job *j = &c->job;
+    /* the references are not read again: they are never written */
+    for (size_t i = 0; i < c->nref_files; i++) nd_reader_exclude(j->reader, i);
     int rc = nd_reader_rewind(j->reader, err);
     if (rc) return rc;
     unsigned threads = j->common.threads ? j->common.threads : nd_online_cpus();
-    pass2 p = {.j = j, .rep = rep, .out = out, .err = {0, ""}};
+    pass2 p = {.c = c, .out = out, .r = c->nref, .err = {0, ""}};
     nd_record_opts ro = j->common.rec;
     ro.lossy = j->common.lossy;
     if (!(p.rp = nd_record_parser_create(&ro))) return nd_fail(err, NEARDUP_E_NOMEM, "out of memory");
@@ -164,7 +204,7 @@ static int write_kept(nd_job *j, const uint32_t *rep, FILE *out, nd_error *err)
         rc = nd_reader_next(j->reader, &p.slot[k], 1 << 20, err);
         if (rc != 1) break;
         if (!two) {
-            if ((rc = write_batch(j, p.rp, rep, &p.slot[k], &p.r, out, err))) break;
+            if ((rc = write_batch(c, p.rp, &p.slot[k], &p.r, out, err))) break;
             continue;
         }
         pthread_mutex_lock(&p.mu);
@@ -196,9 +236,14 @@ static int write_kept(nd_job *j, const uint32_t *rep, FILE *out, nd_error *err)
     return NEARDUP_OK;
 }
 
-/* Clusters of two or more, ordered by their kept document. */
-static int write_clusters(const nd_job *j, const uint32_t *rep, FILE *f)
+/* Clusters of two or more that hold an input, ordered by their first
+ * document: {"kept": ID, "members": [ID, ...]}, the inputs in input order;
+ * "kept" is null when none is (--keep none, or a reference in the cluster,
+ * which "reference" then names: the cluster's first one). */
+static int write_clusters(const dedup_ctx *c, FILE *f)
 {
+    const nd_job *j = &c->job;
+    const uint32_t *rep = c->rep;
     uint64_t n = j->ci.n;
     uint32_t *next = malloc((n ? n : 1) * sizeof *next), *last = malloc((n ? n : 1) * sizeof *last);
     if (!next || !last) {
@@ -216,12 +261,23 @@ static int write_clusters(const nd_job *j, const uint32_t *rep, FILE *f)
         last[r] = (uint32_t)i;
     }
     for (uint64_t i = 0; i < n; i++) {
-        if (rep[i] != i || next[i] == UINT32_MAX) continue;
+        if (rep[i] != i || next[i] == UINT32_MAX || last[i] < c->nref) continue; /* no input in it */
+        uint32_t kept = UINT32_MAX;
+        for (uint32_t m = (uint32_t)i; m != UINT32_MAX && kept == UINT32_MAX; m = next[m])
+            if (c->ch.kept[m]) kept = m;
         fputs("{\"kept\": ", f);
-        nd_json_write_string(f, nd_corpus_id(&j->ci, i), nd_corpus_id_len(&j->ci, i));
+        if (kept == UINT32_MAX) fputs("null", f);
+        else nd_json_write_string(f, nd_corpus_id(&j->ci, kept), nd_corpus_id_len(&j->ci, kept));
+        if (i < c->nref) {
+            fputs(", \"reference\": ", f);
+            nd_json_write_string(f, nd_corpus_id(&j->ci, i), nd_corpus_id_len(&j->ci, i));
+        }
         fputs(", \"members\": [", f);
+        int first = 1;
         for (uint32_t m = (uint32_t)i; m != UINT32_MAX; m = next[m]) {
-            if (m != i) fputs(", ", f);
+            if (m < c->nref) continue;
+            if (!first) fputs(", ", f);
+            first = 0;
             nd_json_write_string(f, nd_corpus_id(&j->ci, m), nd_corpus_id_len(&j->ci, m));
         }
         fputs("]}\n", f);
@@ -231,71 +287,159 @@ static int write_clusters(const nd_job *j, const uint32_t *rep, FILE *f)
     return NEARDUP_OK;
 }
 
+/* What the new options cannot do yet, refused before anything is read. */
+static int check_modes(const dedup_ctx *c)
+{
+    int extra = c->nrefs || c->removed || c->annotate || c->keep != ND_KEEP_FIRST;
+    if (extra && nd_mpi_size() > 1 && nd_mpi_rank() != 0) return 2; /* rank 0 says why */
+    if (extra && nd_mpi_size() > 1)
+        return nd_cli_error(NEARDUP_E_USAGE, "--against, --removed, --annotate and --keep do not run under mpirun "
+                            "yet (the ranks' clusters and the second pass know nothing of them); run them as one "
+                            "process, with --memory SIZE for a large corpus");
+    return 0;
+}
+
+/* An index given as a reference is refused by name: read as a corpus it
+ * would be one binary "document", and silently match nothing. */
+static int check_refs(const dedup_ctx *c)
+{
+    for (int i = 0; i < c->nrefs; i++) {
+        char head[8];
+        FILE *f = strcmp(c->refs[i], "-") ? fopen(c->refs[i], "rb") : NULL;
+        size_t got = f ? fread(head, 1, sizeof head, f) : 0;
+        if (f) fclose(f);
+        if (got == sizeof head && !memcmp(head, "NDUPIDX", 8))
+            return nd_cli_error(NEARDUP_E_USAGE, "--against %s: a neardup index cannot be a reference yet; give the "
+                                "corpus it was built from (neardup query %s INPUT... lists the inputs' "
+                                "near-duplicates in it)", c->refs[i], c->refs[i]);
+    }
+    return 0;
+}
+
+/* The references' records: those of the reader's first files. */
+static void count_refs(dedup_ctx *c)
+{
+    const nd_job *j = &c->job;
+    c->nref_files = c->nrefs ? nd_reader_arg_files(j->reader, (size_t)c->nrefs) : 0;
+    c->nref = 0;
+    while (c->nref < j->ci.n && j->ci.input[c->nref] < c->nref_files) c->nref++;
+}
+
+/* Clusters, then the kept document of each (--keep, --against). */
+static int choose(dedup_ctx *c, nd_error *err)
+{
+    nd_job *j = &c->job;
+    uint64_t n = j->ci.n;
+    size_t m = n ? n : 1;
+    c->rep = malloc(m * sizeof *c->rep);
+    c->ch.kept = malloc(m);
+    c->ch.anchor = malloc(m * sizeof *c->ch.anchor);
+    c->ch.cluster = malloc(m * sizeof *c->ch.cluster);
+    nd_pair *pp = malloc((j->npairs ? j->npairs : 1) * sizeof *pp);
+    if (!c->rep || !c->ch.kept || !c->ch.anchor || !c->ch.cluster || !pp) {
+        free(pp);
+        return nd_fail(err, NEARDUP_E_NOMEM, "out of memory clustering");
+    }
+    for (size_t i = 0; i < j->npairs; i++) pp[i] = (nd_pair){j->pairs[i].a, j->pairs[i].b};
+    nd_cluster(n, pp, j->npairs, c->rep);
+    free(pp);
+    double *key = NULL;
+    int rc = NEARDUP_OK;
+    if (c->keep != ND_KEEP_FIRST && c->keep != ND_KEEP_NONE && (rc = nd_dedup_keys(c, &key, err))) return rc;
+    if (nd_cluster_choose(n, c->rep, c->nref, j->ci.skipped, c->keep, key, &c->ch))
+        rc = nd_fail(err, NEARDUP_E_NOMEM, "out of memory choosing the kept documents");
+    free(key);
+    return rc;
+}
+
+static void free_choice(dedup_ctx *c)
+{
+    free(c->rep);
+    free(c->ch.kept);
+    free(c->ch.anchor);
+    free(c->ch.cluster);
+}
+
 static int run(dedup_ctx *c, char **pos, int npos)
 {
     nd_job *j = &c->job;
     nd_error err = {0, ""};
     if (!j->common.output)
         return nd_cli_error(NEARDUP_E_USAGE, "dedup needs -o KEPT.jsonl (use -o - for standard output)");
-    /* No output may be an input or the other output; then the outputs are
-     * opened, so that an unwritable path fails before hours of reading.
-     * Under mpirun only rank 0 writes them (the others leave them unopened). */
-    const char *outs[2] = {j->common.output, c->clusters};
-    static const char *const names[2] = {"-o", "--clusters"};
-    int rc = nd_cli_check_files(&j->common, outs, names, 2, pos, (size_t)npos);
+    if (c->nrefs && npos == 0)
+        return nd_cli_error(NEARDUP_E_USAGE, "no input given (see --help; use - for standard input)");
+    int rc = check_modes(c);
+    if (!rc) rc = check_refs(c);
     if (rc) return rc;
-    nd_out out = {0}, cl = {0};
-    if (nd_mpi_rank() == 0) {
+    /* The references are read first, in the same pass as the inputs: their
+     * band records join the inputs' in the same buckets, and, holding the
+     * smallest record numbers, they are the roots of their clusters. */
+    char **all = malloc(((size_t)c->nrefs + (size_t)npos + 1) * sizeof *all);
+    if (!all) return nd_cli_error(NEARDUP_E_NOMEM, "out of memory");
+    memcpy(all, c->refs, (size_t)c->nrefs * sizeof *all);
+    if (npos) memcpy(all + c->nrefs, pos, (size_t)npos * sizeof *all);
+    int nall = c->nrefs + npos;
+    /* No output may be an input (a reference included) or another output;
+     * then the outputs are opened, so that an unwritable path fails before
+     * hours of reading.  Under mpirun only rank 0 writes them. */
+    const char *outs[3] = {j->common.output, c->clusters, c->removed};
+    static const char *const names[3] = {"-o", "--clusters", "--removed"};
+    rc = nd_cli_check_files(&j->common, outs, names, 3, all, (size_t)nall);
+    nd_out out = {0}, cl = {0}, rm = {0};
+    if (!rc && nd_mpi_rank() == 0) {
         rc = nd_out_open(&out, j->common.output, &err);
-        if (!rc && c->clusters && (rc = nd_out_open(&cl, c->clusters, &err))) nd_out_abort(&out);
+        if (!rc && c->clusters) rc = nd_out_open(&cl, c->clusters, &err);
+        if (!rc && c->removed) rc = nd_out_open(&rm, c->removed, &err);
+        if (rc) rc = nd_cli_error(rc, "%s", err.msg);
     }
-    if (rc) return nd_cli_error(rc, "%s", err.msg);
-    if (nd_mpi_size() > 1) /* under mpirun: each rank writes its share (mpi_dedup.c) */
+    nd_out *outs3[3] = {&out, &cl, &rm}; /* all complete before any is renamed */
+    if (!rc && nd_mpi_size() > 1) { /* under mpirun: each rank writes its share (mpi_dedup.c) */
+        free(all);
         return nd_mpi_dedup(j, pos, npos, &out, c->clusters ? &cl : NULL);
-    if ((rc = nd_job_run_scaled(j, pos, npos))) {
-        nd_out_abort(&out);
-        nd_out_abort(&cl);
+    }
+    j->keep_sigs = c->removed != NULL; /* --memory: its scores come from the spilled signatures */
+    if (!rc) rc = nd_job_run_scaled(j, all, nall);
+    free(all);
+    if (rc) {
+        for (int i = 0; i < 3; i++) nd_out_abort(outs3[i]);
         return rc;
     }
     double t0 = nd_now();
-    uint32_t *rep = malloc((j->ci.n ? j->ci.n : 1) * sizeof *rep);
-    nd_pair *pp = malloc((j->npairs ? j->npairs : 1) * sizeof *pp);
-    if (!rep || !pp) {
-        free(rep);
-        free(pp);
-        nd_out_abort(&out);
-        nd_out_abort(&cl);
-        return nd_cli_error(NEARDUP_E_NOMEM, "out of memory clustering");
-    }
-    for (size_t i = 0; i < j->npairs; i++) pp[i] = (nd_pair){j->pairs[i].a, j->pairs[i].b};
-    nd_cluster(j->ci.n, pp, j->npairs, rep);
-    free(pp);
+    count_refs(c);
+    rc = choose(c, &err);
     double t_cluster = nd_now() - t0;
-    {
-        rc = write_kept(j, rep, out.f, &err);
+    if (!rc) {
+        rc = write_kept(c, out.f, &err);
         if (rc) rc = nd_out_failed(&out, rc, &err);
-        if (!rc && c->clusters && write_clusters(j, rep, cl.f))
-            rc = nd_out_failed(&cl, nd_fail(&err, NEARDUP_E_NOMEM, "out of memory writing clusters"), &err);
-        nd_out *both[2] = {&out, &cl}; /* both complete before either is renamed */
-        if (rc) nd_out_abort(&out), nd_out_abort(&cl);
-        else rc = nd_out_commit_all(both, 2, &err);
+    }
+    if (!rc && c->clusters && write_clusters(c, cl.f))
+        rc = nd_out_failed(&cl, nd_fail(&err, NEARDUP_E_NOMEM, "out of memory writing clusters"), &err);
+    if (!rc && c->removed && (rc = nd_dedup_write_removed(c, rm.f)))
+        rc = nd_out_failed(&rm, nd_fail(&err, rc, "cannot read the spilled signatures for --removed"), &err);
+    if (rc) {
+        for (int i = 0; i < 3; i++) nd_out_abort(outs3[i]);
+    } else {
+        rc = nd_out_commit_all(outs3, 3, &err);
     }
     if (rc) {
-        free(rep);
+        free_choice(c);
         return nd_cli_error(rc, "%s", err.msg);
     }
-    uint64_t docs = j->ci.n - j->ci.skipped_n, kept = 0, clusters = 0;
+    /* the summary counts the inputs' records; a cluster of two or more is
+     * counted once, at its second member */
+    uint64_t nin = j->ci.n - c->nref, skipped = 0, clusters = 0;
     for (uint64_t i = 0; i < j->ci.n; i++) {
-        if (j->ci.skipped[i]) continue;
-        kept += rep[i] == i;
-        /* a cluster of two or more is counted at its second member; the
-         * root's slot is reused as the mark (roots point to themselves) */
-        if (rep[i] != i && rep[rep[i]] == rep[i]) {
+        if (j->ci.skipped[i]) {
+            skipped += i >= c->nref;
+            continue;
+        }
+        uint32_t r = c->rep[i];
+        if (r != i && c->rep[r] == r && c->ch.cluster[i] != UINT32_MAX) {
             clusters++;
-            rep[rep[i]] = UINT32_MAX; /* marked: no longer used after this */
+            c->rep[r] = UINT32_MAX; /* marked: no longer used after this */
         }
     }
-    free(rep);
+    free_choice(c);
     nd_cli_print_skips(&j->ci);
     double wall = nd_now() - j->t_start;
     char what[64];
@@ -304,10 +448,14 @@ static int run(dedup_ctx *c, char **pos, int npos)
         fprintf(stderr, "neardup dedup: %llu records read = %llu kept + %llu removed + %llu skipped; "
                 "%llu clusters of 2+ documents (%s); exact duplicates grouped before LSH: %llu; "
                 "%.1f MB of text in %.2f s, %.1f MB/s\n",
-                (unsigned long long)j->ci.n, (unsigned long long)kept,
-                (unsigned long long)(docs - kept), (unsigned long long)j->ci.skipped_n,
+                (unsigned long long)nin, (unsigned long long)c->ch.kept_n,
+                (unsigned long long)c->ch.removed, (unsigned long long)skipped,
                 (unsigned long long)clusters, what, (unsigned long long)j->exact_dups,
                 j->ci.text_bytes / 1e6, wall, wall > 0 ? j->ci.text_bytes / 1e6 / wall : 0.0);
+    if (!j->common.quiet && c->nrefs)
+        fprintf(stderr, "neardup dedup: --against: %llu reference records read; %llu inputs removed as "
+                "near-duplicates of a reference (or of an input that is one)\n",
+                (unsigned long long)c->nref, (unsigned long long)c->ch.by_ref);
     if (j->common.timings) {
         nd_cli_print_timings(&j->ci);
         fprintf(stderr, "timings: shingle %.3f s, digest %.3f s, sketch %.3f s, band keys %.3f s (summed over threads), "
@@ -326,10 +474,13 @@ int nd_cmd_dedup(int argc, char **argv)
     nd_common_default(&c.job.common);
     char **pos;
     int npos;
-    int rc = nd_cli_parse(argc, argv, "neardup dedup INPUT... [-t T] -o KEPT.jsonl [--clusters CLUSTERS.jsonl]",
+    int rc = nd_cli_parse(argc, argv, "neardup dedup INPUT... [-t T] -o KEPT.jsonl [--clusters CLUSTERS.jsonl] [--against REF]... "
+                          "[--removed REMOVED.jsonl] [--keep WHICH] [--annotate]",
                           "Cluster near-duplicate documents (word n-gram Jaccard >= T, MinHash + LSH, union-find)\n"
-                          "and keep the first document of each cluster in input order. Kept JSONL records are\n"
-                          "copied unchanged; plain files become {\"id\": PATH, \"text\": ...}.",
+                          "and keep the first document of each cluster in input order (--keep chooses another).\n"
+                          "Kept JSONL records are copied unchanged; plain files become {\"id\": PATH, \"text\": ...}.\n"
+                          "With --against REF, the references join the clusters but are never written, and a\n"
+                          "cluster holding a reference keeps none of its inputs.",
                           dedup_opts, on_option, &c, &pos, &npos);
     if (!rc && nd_job_check(&c.job)) rc = 2;
     if (rc) {

@@ -1,5 +1,6 @@
 /* cli_pairs.c - `neardup pairs`: every near-duplicate pair, one record each. */
 #include <stdlib.h>
+#include <unistd.h>
 #include <string.h>
 
 #include "cli.h"
@@ -9,6 +10,7 @@ static const nd_cli_option pairs_opts[] = {
     ND_OPT_NGRAM,
     ND_OPT_K,
     {"exact", 0, NULL, "verify candidates on the real shingle sets and print exact Jaccard (default off: MinHash estimate)", 100},
+    {"explain", 0, NULL, "--metric jaccard: also print each pair's MinHash estimate, exact Jaccard and the LSH bands it matched in (default off)", 101},
     ND_OPT_METRIC,
     ND_OPT_DISTANCE,
     ND_OPT_MAX_DF,
@@ -32,6 +34,10 @@ static int on_option(void *ctx, int id, const char *arg)
     nd_job *j = ctx;
     if (id == 100) {
         j->exact = 1;
+        return 0;
+    }
+    if (id == 101) {
+        j->explain = 1;
         return 0;
     }
     int rc = nd_job_option(j, id, arg);
@@ -68,6 +74,8 @@ int nd_job_check(const nd_job *j)
     if (j->exact && j->metric != ND_METRIC_JACCARD)
         return nd_cli_error(NEARDUP_E_USAGE, "--exact verifies MinHash estimates: it goes with --metric jaccard "
                             "(exact and containment are exact already; simhash has no Jaccard to verify)");
+    if (j->explain && j->metric != ND_METRIC_JACCARD)
+        return nd_cli_error(NEARDUP_E_USAGE, "--explain shows MinHash estimates and LSH bands: it goes with --metric jaccard");
     if (j->given_distance && j->metric != ND_METRIC_SIMHASH)
         return nd_cli_error(NEARDUP_E_USAGE, "-d/--distance is SimHash's Hamming distance: it needs --metric simhash");
     if (j->given_max_df && j->metric != ND_METRIC_CONTAINMENT)
@@ -150,7 +158,7 @@ int nd_job_run(nd_job *j, char **inputs, int ninputs)
     nd_error err = {0, ""};
     nd_pipeline_opts po;
     nd_sketch_opts so = {.ngram = j->common.ngram, .k = j->common.k,
-                         .keep_sets = j->exact || j->metric == ND_METRIC_CONTAINMENT,
+                         .keep_sets = j->exact || j->explain || j->metric == ND_METRIC_CONTAINMENT,
                          .simhash = j->metric == ND_METRIC_SIMHASH,
                          .digest = j->metric == ND_METRIC_EXACT || j->exact_first};
     j->t_start = nd_now();
@@ -237,8 +245,33 @@ int nd_job_run(nd_job *j, char **inputs, int ninputs)
     return 0;
 }
 
+double nd_job_score(const nd_job *j, uint32_t a, uint32_t b)
+{
+    const nd_sketches *s = &j->sk;
+    if (j->metric == ND_METRIC_EXACT) return 1;
+    if (j->metric == ND_METRIC_SIMHASH) return __builtin_popcountll(s->simhash[a] ^ s->simhash[b]);
+    if (j->metric == ND_METRIC_CONTAINMENT || j->exact) {
+        const uint64_t *sa = s->set + s->set_off[a], *sb = s->set + s->set_off[b];
+        size_t na = s->set_off[a + 1] - s->set_off[a], nb = s->set_off[b + 1] - s->set_off[b];
+        if (j->exact) return (float)nd_set_jaccard(sa, na, sb, nb);
+        size_t m = na < nb ? na : nb;
+        return m ? (float)((double)nd_set_intersection(sa, na, sb, nb) / m) : 0;
+    }
+    unsigned k = j->common.k;
+    if (!j->has_sig_fd) return (float)nd_minhash_jaccard(s->sig + (size_t)a * k, s->sig + (size_t)b * k, k);
+    /* --memory: the signatures are on disk (spill.c), a pread each */
+    uint32_t sig[2][4096]; /* --num-perm is at most 4096 */
+    size_t bytes = (size_t)k * sizeof sig[0][0];
+    if (k > 4096 || pread(j->sig_fd, sig[0], bytes, (off_t)a * (off_t)bytes) != (ssize_t)bytes ||
+        pread(j->sig_fd, sig[1], bytes, (off_t)b * (off_t)bytes) != (ssize_t)bytes)
+        return -1;
+    return (float)nd_minhash_jaccard(sig[0], sig[1], k);
+}
+
 void nd_job_free(nd_job *j)
 {
+    if (j->has_sig_fd) close(j->sig_fd);
+    j->has_sig_fd = 0;
     nd_reader_free(j->reader);
     nd_corpus_info_free(&j->ci);
     nd_sketches_free(&j->sk);
@@ -247,8 +280,28 @@ void nd_job_free(nd_job *j)
 
 /* Ids keep every byte: JSON escapes them; text and TSV escape control
  * characters (nd_write_id), so a TSV line stays one record of 3 fields. */
-static void write_pair(FILE *f, int format, const char *name, const nd_corpus_info *ci, const nd_scored_pair *p)
+/* pairs --explain: the pair's estimate, exact Jaccard and the bands whose
+ * keys it shares (the bands that made it a candidate). */
+static void write_explained(FILE *f, int format, const nd_job *j, const nd_scored_pair *p)
 {
+    const nd_sketches *s = &j->sk;
+    double est = nd_minhash_jaccard(s->sig + (size_t)p->a * s->k, s->sig + (size_t)p->b * s->k, s->k);
+    double ex = nd_set_jaccard(s->set + s->set_off[p->a], s->set_off[p->a + 1] - s->set_off[p->a],
+                               s->set + s->set_off[p->b], s->set_off[p->b + 1] - s->set_off[p->b]);
+    const char *sep = format == ND_FMT_JSONL ? ", " : ",";
+    if (format == ND_FMT_JSONL) fprintf(f, ", \"estimate\": %.6g, \"exact\": %.6g, \"bands\": [", est, ex);
+    else if (format == ND_FMT_TSV) fprintf(f, "\t%.6g\t%.6g\t", est, ex);
+    else fprintf(f, "  estimate %.4f  exact %.4f  bands ", est, ex);
+    int any = 0;
+    for (unsigned b = 0; b < s->bands; b++)
+        if (s->bandkey[b][p->a] == s->bandkey[b][p->b]) fprintf(f, "%s%u", any++ ? sep : "", b);
+    if (!any && format == ND_FMT_TEXT) fputs("none", f);
+    if (format == ND_FMT_JSONL) fputc(']', f);
+}
+
+static void write_pair(FILE *f, int format, const char *name, const nd_job *j, const nd_scored_pair *p)
+{
+    const nd_corpus_info *ci = &j->ci;
     const char *a = nd_corpus_id(ci, p->a), *b = nd_corpus_id(ci, p->b);
     size_t la = nd_corpus_id_len(ci, p->a), lb = nd_corpus_id_len(ci, p->b);
     char score[32];
@@ -259,7 +312,9 @@ static void write_pair(FILE *f, int format, const char *name, const nd_corpus_in
         nd_json_write_string(f, a, la);
         fputs(", \"b\": ", f);
         nd_json_write_string(f, b, lb);
-        fprintf(f, ", \"%s\": %s}\n", name, score);
+        fprintf(f, ", \"%s\": %s", name, score);
+        if (j->explain) write_explained(f, format, j, p);
+        fputs("}\n", f);
         return;
     }
     const char *sep = format == ND_FMT_TSV ? "\t" : "  ";
@@ -271,6 +326,7 @@ static void write_pair(FILE *f, int format, const char *name, const nd_corpus_in
     fputs(sep, f);
     nd_write_id(f, b, lb);
     if (format == ND_FMT_TSV) fprintf(f, "\t%s", score);
+    if (j->explain) write_explained(f, format, j, p);
     putc('\n', f);
 }
 
@@ -301,9 +357,9 @@ int nd_cmd_pairs(int argc, char **argv)
     free(pos);
     if (!rc) {
         const char *name = nd_job_score_name(&j);
-        if (j.common.format == ND_FMT_TSV) fprintf(out.f, "a\tb\t%s\n", name);
+        if (j.common.format == ND_FMT_TSV) fprintf(out.f, "a\tb\t%s%s\n", name, j.explain ? "\testimate\texact\tbands" : "");
         for (size_t i = 0; i < j.npairs; i++)
-            write_pair(out.f, j.common.format, name, &j.ci, &j.pairs[i]);
+            write_pair(out.f, j.common.format, name, &j, &j.pairs[i]);
         if ((rc = nd_out_commit(&out, &err))) rc = nd_cli_error(rc, "%s", err.msg);
     }
     if (!rc) {

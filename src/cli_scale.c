@@ -58,11 +58,12 @@ static int run_bounded(nd_job *j, char **inputs, int ninputs)
     if (!j->reader) return nd_cli_error(err.code, "%s", err.msg);
     nd_reader_spool_decoded(j->reader, j->spool_decoded);
     nd_spill_opts o = {.memory = j->memory, .tmpdir = j->tmpdir, .threshold = j->common.threshold,
-                       .max_bucket = j->max_bucket, .exact_first = j->exact_first};
+                       .max_bucket = j->max_bucket, .exact_first = j->exact_first, .keep_sigs = j->keep_sigs};
     nd_spill_stats st;
     int rc = nd_spill_pairs(j->reader, &po, &so, &o, &j->ci, &j->pairs, &j->npairs, &st, &err);
     warn_big_record(j, &st);
     if (rc) return nd_cli_error(rc, "%s", err.msg);
+    if (st.sig_fd >= 0) j->has_sig_fd = 1, j->sig_fd = st.sig_fd;
     j->exact_dups = st.exact_dups;
     j->sk.t_shingle = st.t_shingle;
     j->sk.t_digest = st.t_digest;

@@ -57,6 +57,7 @@ typedef struct {
      * only the lines starting in (lo, hi] ([0, hi] when lo == 0) */
     uint8_t excluded, limited;
     uint64_t lo, hi, lines_before;
+    uint32_t arg;    /* the command-line argument it came from (nd_reader_arg_files) */
 } nd_input;
 
 struct nd_reader {
@@ -338,8 +339,11 @@ nd_reader *nd_reader_open(const char *const *inputs, size_t ninputs, const nd_re
     for (size_t i = 0; i < ninputs && !rc; i++) {
         if (strcmp(inputs[i], "-") == 0 && nstdin++)
             rc = nd_fail(err, NEARDUP_E_USAGE, "standard input (\"-\") is given more than once");
-        else
+        else {
+            size_t first = r->n;
             rc = add_arg(r, inputs[i], &ds, err);
+            for (size_t k = first; !rc && k < r->n; k++) r->in[k].arg = (uint32_t)i;
+        }
     }
     free(ds.v);
     if (!rc && (!(r->raw = malloc(RAW_CAP)) || !(r->zd = nd_zstd_dctx_new())))
@@ -932,6 +936,13 @@ int nd_reader_rewind(nd_reader *r, nd_error *err)
 }
 
 size_t nd_reader_count(const nd_reader *r) { return r->n; }
+
+size_t nd_reader_arg_files(const nd_reader *r, size_t nargs)
+{
+    size_t n = 0;
+    while (n < r->n && r->in[n].arg < nargs) n++;
+    return n;
+}
 
 /* ---------- shares of the inputs (MPI ranks) ---------- */
 

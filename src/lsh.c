@@ -54,6 +54,14 @@ void nd_lsh_params(double t, unsigned k, unsigned *bands, unsigned *rows)
     }
 }
 
+double nd_lsh_p_candidate(double s, unsigned bands, unsigned rows) { return p_candidate(s, bands, rows); }
+
+void nd_lsh_rates(double t, unsigned bands, unsigned rows, double *fn, double *fp)
+{
+    *fn = t < 1 ? integrate(0, t, 1, bands, rows) / (1 - t) : 0;
+    *fp = t > 0 ? integrate(1, 0, t, bands, rows) / t : 0;
+}
+
 static inline uint64_t band_key(const uint32_t *sig, unsigned b, unsigned rows, uint64_t seed)
 {
     return XXH3_64bits_withSeed(sig + (size_t)b * rows, rows * sizeof *sig, seed + b);

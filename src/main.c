@@ -26,6 +26,7 @@ static const command commands[] = {
     {"keygen", nd_cmd_keygen, "write a secret key for keyed mode (--key)"},
     {"index", nd_cmd_index, "build, extend or inspect a reference index (build | add | info)"},
     {"query", nd_cmd_query, "query documents against a reference index (--mode dup | overlap)"},
+    {"explain", nd_cmd_explain, "print what a threshold means: bands x rows, S-curve, error rates"},
     {NULL, NULL, NULL},
 };
 

@@ -235,6 +235,15 @@ double nd_minhash_jaccard(const uint32_t *a, const uint32_t *b, unsigned k);
 /* Bands and rows (bands * rows <= k) minimising the probability of a false
  * positive plus a false negative at threshold t (see lsh.c for the formula). */
 void nd_lsh_params(double t, unsigned k, unsigned *bands, unsigned *rows);
+/* The S-curve: the probability 1 - (1 - s^rows)^bands that a pair of
+ * Jaccard s shares a band, so becomes a candidate. */
+double nd_lsh_p_candidate(double s, unsigned bands, unsigned rows);
+/* The expected error rates of banding at threshold t (neardup explain):
+ * *fn, the mean probability that a pair of Jaccard uniform in [t, 1] never
+ * becomes a candidate (a lost pair); *fp, the mean probability that a pair
+ * of Jaccard uniform in [0, t) does (verified and dropped: time, not
+ * precision). */
+void nd_lsh_rates(double t, unsigned bands, unsigned rows, double *fn, double *fp);
 
 typedef struct {
     uint64_t key; /* hash of (band index, the band's rows) */
@@ -290,11 +299,43 @@ size_t nd_pairs_unique(nd_pair *p, size_t n);
  * one kept).  Returns NEARDUP_OK or NEARDUP_E_NOMEM. */
 int nd_cluster(size_t ndocs, const nd_pair *pairs, size_t npairs, uint32_t *rep);
 
+/* Which document of a cluster is kept (dedup --keep). */
+enum { ND_KEEP_FIRST, ND_KEEP_LONGEST, ND_KEEP_SHORTEST, ND_KEEP_MAX, ND_KEEP_MIN, ND_KEEP_NONE };
+
+/* Per-document arrays of n entries, allocated by the caller. */
+typedef struct {
+    uint8_t *kept;     /* 1: written */
+    uint32_t *anchor;  /* what a removed document is counted a duplicate of: its cluster's kept
+                        * document, else (a reference in the cluster) its first reference, else
+                        * (--keep none) its first member (the second, for the first); itself
+                        * when kept, a reference or skipped */
+    uint32_t *cluster; /* its cluster's number, 0, 1, ... in the order of the clusters' first
+                        * input documents (singletons included); UINT32_MAX for references
+                        * and skipped records */
+    uint64_t nclusters, kept_n, removed, by_ref; /* by_ref: removed for a reference */
+} nd_choice;
+
+/* From the clusters of nd_cluster (rep: each document's smallest member):
+ * documents [0, nref) are references, never kept, and a cluster holding one
+ * keeps none of its inputs; else mode chooses the kept member: the first,
+ * or the largest (LONGEST, MAX) or smallest (SHORTEST, MIN) key[i] (ties:
+ * the first of them; key NULL for FIRST and NONE), or NONE keeps no member
+ * of a cluster of two or more.  Depends only on rep and key, never on the
+ * order pairs were found in.  skipped may be NULL.  Returns NEARDUP_OK or
+ * NEARDUP_E_NOMEM. */
+int nd_cluster_choose(size_t n, const uint32_t *rep, size_t nref, const uint8_t *skipped, int mode,
+                      const double *key, nd_choice *c);
+
 /* ---------- SimHash, exact duplicates (simhash.c, exact.c) ---------- */
 
 /* Charikar SimHash of a document's shingles (with repeats: a shingle weighs
  * its count). */
 uint64_t nd_simhash(const uint64_t *shingles, size_t m, uint64_t seed);
+/* The expected Hamming distance of the 64-bit SimHashes of two documents of
+ * Jaccard j (of equal size, shingles counted once): a bit differs with
+ * probability angle / pi (Charikar 2002), and the sets' cosine is
+ * 2j / (1 + j), so 64 arccos(2j / (1 + j)) / pi. */
+double nd_simhash_distance_for(double j);
 
 /* Every pair of live documents whose fingerprints are at most d bits apart,
  * by permuted tables (never all pairs); sorted by (a, b), each once. */
@@ -541,6 +582,9 @@ void nd_reader_free(nd_reader *r);
 int nd_reader_next(nd_reader *r, nd_batch *b, size_t target, nd_error *err);
 
 size_t nd_reader_count(const nd_reader *r);          /* number of files */
+/* The files the first nargs arguments of nd_reader_open expanded to: they
+ * come first, in that order (dedup --against puts the references there). */
+size_t nd_reader_arg_files(const nd_reader *r, size_t nargs);
 /* WARC records read so far that are not documents (warcinfo, request,
  * metadata, responses that are not HTML or text): *total of them, and a
  * note "3 request, 1 warcinfo" (cap bytes) of up to 8 kinds. */
@@ -626,6 +670,12 @@ void nd_record_parser_free(nd_record_parser *p);
  * Returns NEARDUP_OK or NEARDUP_E_INPUT / _E_NOMEM. */
 int nd_record_parse(nd_record_parser *p, const nd_raw_record *rec, const char *bytes,
                     const char *path, nd_doc *out, nd_error *err);
+
+/* The number in field (a dotted path as --id-field takes) of the JSON
+ * object bytes[0, len), for dedup --keep max:FIELD: 0 with *out set, 1 when
+ * the field is missing, 2 when it is not a number, -1 when the line is not
+ * JSON. */
+int nd_json_number_field(const char *bytes, size_t len, const char *field, double *out);
 
 /* Writes s as a JSON string literal (quotes, escapes) to f. */
 int nd_json_write_string(FILE *f, const char *s, size_t len);

@@ -240,6 +240,17 @@ static const cJSON *last_member(const cJSON *obj, const char *name)
     }
 }
 
+int nd_json_number_field(const char *bytes, size_t len, const char *field, double *out)
+{
+    cJSON *root = cJSON_ParseWithLength(bytes, len);
+    if (!root) return -1;
+    const cJSON *v = cJSON_IsObject(root) ? last_member(root, field) : NULL;
+    int rc = !v ? 1 : cJSON_IsNumber(v) ? 0 : 2;
+    if (!rc) *out = v->valuedouble;
+    cJSON_Delete(root);
+    return rc;
+}
+
 /* The cJSON path: returns 1 with *out filled, 0 to hand the line to jansson
  * (which then also words any error). */
 static int parse_fast(nd_record_parser *p, const char *bytes, size_t len, nd_doc *out)

@@ -8,6 +8,7 @@
  * fingerprint by one pair of blocks; fingerprints sharing a key are compared
  * (popcount of the xor).  Keys of two blocks hold about 128 / (D + 2) bits,
  * so buckets stay small even for millions of documents. */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -79,4 +80,11 @@ nomem:
     free(r);
     free(p);
     return NEARDUP_E_NOMEM;
+}
+
+double nd_simhash_distance_for(double j)
+{
+    if (j <= 0) return 32; /* unrelated: half the bits */
+    double c = 2 * j / (1 + j);
+    return 64 * acos(c > 1 ? 1 : c) / 3.14159265358979323846;
 }

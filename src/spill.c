@@ -542,6 +542,7 @@ int nd_spill_pairs(nd_reader *r, const nd_pipeline_opts *po, const nd_sketch_opt
                    size_t *npairs, nd_spill_stats *st, nd_error *err)
 {
     memset(st, 0, sizeof *st);
+    st->sig_fd = -1;
     *pairs = NULL;
     *npairs = 0;
     spill_ctx c = {.so = so, .o = o, .ci = ci, .sig_fd = -1, .run_fd = -1, .st = st};
@@ -632,6 +633,10 @@ int nd_spill_pairs(nd_reader *r, const nd_pipeline_opts *po, const nd_sketch_opt
     *pairs = v.acc;
     *npairs = m;
     v.acc = NULL;
+    if (o->keep_sigs) {
+        st->sig_fd = c.sig_fd;
+        c.sig_fd = -1;
+    }
 out:
     if (c.sig_fd >= 0) close(c.sig_fd);
     if (c.run_fd >= 0) close(c.run_fd);

@@ -24,6 +24,7 @@ typedef struct {
     double threshold;
     size_t max_bucket;  /* as nd_pairs_opts.max_bucket */
     int exact_first;    /* group exact duplicates before LSH (dedup's default) */
+    int keep_sigs;      /* hand the signature file to the caller (nd_spill_stats.sig_fd) */
 } nd_spill_opts;
 
 typedef struct {
@@ -38,6 +39,10 @@ typedef struct {
     uint64_t big_need, big_doc;
     unsigned bands, rows;
     double t_shingle, t_digest, t_sketch, t_merge, t_verify;
+    /* with keep_sigs, after success: the unlinked signature file, document
+     * d's k lanes at byte d * k * 4 (dedup --removed scores its removed
+     * documents from it); the caller closes it.  Else -1. */
+    int sig_fd;
 } nd_spill_stats;
 
 /* The sketching worker that dedup --memory and MPI share: each document's

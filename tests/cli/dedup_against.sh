@@ -1,0 +1,118 @@
+#!/bin/sh
+# dedup_against.sh - issue 24: `dedup --against REF` removes the inputs that
+# are near-duplicates of a reference (exact copies too, and inputs whose
+# cluster holds a reference), never writes or changes a reference, and keeps
+# handling duplicates among the inputs as before; `--removed` writes one
+# record a removed document, `--annotate` the cluster of each kept one;
+# `--keep` chooses the kept document (first, longest, shortest, max:FIELD,
+# min:FIELD, none); everything the same at -j 1, -j 3 and with --memory;
+# bad uses are refused (exit 2) with nothing written.
+set -u
+N=${NEARDUP:?set NEARDUP to the neardup binary}
+S=tests/data/sample.jsonl
+T=$(mktemp -d /tmp/nd_against_sh.XXXXXX)
+trap 'rm -rf "$T"' EXIT
+fail() { echo "dedup_against.sh: FAIL: $*" >&2; exit 1; }
+
+# the sample's pairs at -t 0.5: reuters-32 (line 9) ~ reuters-55 (line 12);
+# the reference holds lines 1-10, the inputs lines 11-30 and an exact copy of
+# reference line 2 under a new id
+head -10 "$S" > "$T/ref.jsonl"
+tail -20 "$S" > "$T/in.jsonl"
+sed -n 2p "$S" | sed 's/"id": "reuters-97"/"id": "copy-of-97"/' >> "$T/in.jsonl"
+cp "$T/ref.jsonl" "$T/ref.orig"
+for run in "-j 1" "-j 3" "-j 2 --memory 1M"; do
+    tag=$(echo "$run" | tr -d ' -')
+    "$N" dedup "$T/in.jsonl" --against "$T/ref.jsonl" -t 0.5 $run -q -o "$T/k.$tag" --clusters "$T/c.$tag" \
+        --removed "$T/r.$tag" --annotate || fail "dedup --against $run"
+done
+cmp -s "$T/ref.jsonl" "$T/ref.orig" || fail "the reference was changed"
+for tag in j3 j2memory1M; do
+    for f in k c r; do cmp -s "$T/$f.j1" "$T/$f.$tag" || fail "$f differs between -j 1 and $tag"; done
+done
+grep -o '"id": "[^"]*"' "$T/ref.jsonl" | while read -r _ id; do
+    ! grep -q "\"id\": $id" "$T/k.j1" || fail "reference $id was written"
+done
+[ "$(grep -c . "$T/k.j1")" -eq 15 ] || fail "expected 15 kept of 21 inputs, got $(grep -c . "$T/k.j1")"
+grep -q '^{"id": "reuters-55", "duplicate_of": "reuters-32", "score": [0-9.]*, "cluster": [0-9]*}$' "$T/r.j1" ||
+    fail "reuters-55 not removed as a duplicate of reference reuters-32: $(cat "$T/r.j1")"
+grep -q '^{"id": "copy-of-97", "duplicate_of": "reuters-97", "score": 1, "cluster": [0-9]*}$' "$T/r.j1" ||
+    fail "the exact copy of reference reuters-97 was not removed"
+grep -q '^{"kept": null, "reference": "reuters-32", "members": \["reuters-55"\]}$' "$T/c.j1" ||
+    fail "the reference's cluster: $(cat "$T/c.j1")"
+# the inputs' own pairs are handled as without references
+"$N" dedup "$T/in.jsonl" -t 0.5 -q -o "$T/alone" --removed "$T/alone.r" || fail "dedup without references"
+grep -v 'reuters-55\|copy-of-97' "$T/alone.r" | sed 's/, "cluster": [0-9]*}$//' > "$T/alone.x"
+grep -v 'reuters-55\|copy-of-97' "$T/r.j1" | sed 's/, "cluster": [0-9]*}$//' > "$T/with.x"
+cmp -s "$T/alone.x" "$T/with.x" || fail "the inputs' own duplicates changed with --against"
+[ "$(grep -c . "$T/alone.x")" -eq 4 ] || fail "expected 4 removals among the inputs"
+# every kept record carries its cluster, as the removed records of its cluster do
+grep -c '"cluster": [0-9]*}$' "$T/k.j1" | grep -qx 15 || fail "--annotate: not every kept record has a cluster"
+while read -r line; do
+    dup=$(echo "$line" | sed 's/.*"duplicate_of": \("[^"]*"\).*/\1/')
+    cl=$(echo "$line" | sed 's/.*"cluster": \([0-9]*\)}$/\1/')
+    grep -q "\"reference\": $dup" "$T/c.j1" && continue
+    grep "\"id\": $dup" "$T/k.j1" | grep -q "\"cluster\": $cl}\$" || fail "cluster $cl of $dup differs: $line"
+done < "$T/r.j1"
+# annotated records are the input records with the field added, nothing else
+grep '"id": "reuters-46"' "$T/k.j1" | sed 's/, "cluster": [0-9]*}$/}/' > "$T/ann"
+grep '"id": "reuters-46"' "$T/in.jsonl" | cmp -s - "$T/ann" || fail "--annotate changed more than the field"
+
+# --keep on three copies of one text: a (short, q 5), b (longest, q 9), c (shortest, q 1)
+txt=$(sed -n 1p "$S" | sed 's/.*"text": "\(.*\)"}$/\1/')
+{
+    printf '{"id": "a", "q": 5, "text": "%s"}\n' "$txt"
+    printf '{"id": "b", "q": 9, "text": "%s extra words at the end"}\n' "$txt"
+    printf '{"id": "c", "q": 1, "text": "%s"}\n' "$(printf '%s' "$txt" | sed 's/^TALKING POINT\///')"
+    printf '{"id": "d", "q": 3, "text": "an unrelated short record about something else entirely"}\n'
+} > "$T/keep.jsonl"
+kept_of() { "$N" dedup "$T/keep.jsonl" -t 0.5 -q -o - --keep "$1" -j "$2" | sed 's/^{"id": "\([a-z]\)".*/\1/' | tr -d '\n'; }
+for j in 1 3; do
+    [ "$(kept_of first $j)" = ad ] || fail "--keep first: $(kept_of first $j)"
+    [ "$(kept_of longest $j)" = bd ] || fail "--keep longest: $(kept_of longest $j)"
+    [ "$(kept_of shortest $j)" = cd ] || fail "--keep shortest: $(kept_of shortest $j)"
+    [ "$(kept_of max:q $j)" = bd ] || fail "--keep max:q: $(kept_of max:q $j)"
+    [ "$(kept_of min:q $j)" = cd ] || fail "--keep min:q: $(kept_of min:q $j)"
+    [ "$(kept_of none $j)" = d ] || fail "--keep none: $(kept_of none $j)"
+done
+"$N" dedup "$T/keep.jsonl" -t 0.5 -q -o "$T/kl" --keep longest --removed "$T/rl" --clusters "$T/cl" || fail "--keep longest"
+grep -q '^{"id": "a", "duplicate_of": "b", "score": [0-9.]*, "cluster": 0}$' "$T/rl" || fail "--removed with --keep longest: $(cat "$T/rl")"
+grep -q '^{"kept": "b", "members": \["a", "b", "c"\]}$' "$T/cl" || fail "--clusters with --keep longest: $(cat "$T/cl")"
+"$N" dedup "$T/keep.jsonl" -t 0.5 -q -o "$T/kn" --keep none --clusters "$T/cn" || fail "--keep none"
+grep -q '^{"kept": null, "members": \["a", "b", "c"\]}$' "$T/cn" || fail "--clusters with --keep none: $(cat "$T/cn")"
+
+# refused, exit 2, nothing written
+refused() { # what, then the arguments
+    what=$1; shift
+    rm -f "$T/out"
+    "$N" dedup "$@" -o "$T/out" 2> "$T/err"; rc=$?
+    [ $rc -eq 2 ] || fail "$what: exit $rc, expected 2"
+    [ ! -e "$T/out" ] || fail "$what: an output was written"
+    [ -s "$T/err" ] || fail "$what: no message"
+}
+sed 's/"q": 9, //' "$T/keep.jsonl" > "$T/noq.jsonl"
+refused "a missing --keep field" "$T/noq.jsonl" -t 0.5 --keep max:q
+grep -q 'noq.jsonl:2: record "b" has no field "q"' "$T/err" || fail "missing field message: $(cat "$T/err")"
+sed 's/"q": 9/"q": "nine"/' "$T/keep.jsonl" > "$T/strq.jsonl"
+refused "a --keep field that is not a number" "$T/strq.jsonl" -t 0.5 --keep min:q
+grep -q 'field "q" is not a number' "$T/err" || fail "not a number message: $(cat "$T/err")"
+refused "an unknown --keep" "$T/keep.jsonl" --keep biggest
+grep -q 'expected first, longest, shortest, max:FIELD, min:FIELD or none' "$T/err" || fail "--keep message"
+refused "a missing reference" "$T/in.jsonl" --against "$T/nosuch.jsonl"
+refused "--removed on the reference" "$T/in.jsonl" --against "$T/ref.jsonl" --removed "$T/ref.jsonl"
+cmp -s "$T/ref.jsonl" "$T/ref.orig" || fail "the reference was overwritten"
+refused "--against without inputs" --against "$T/ref.jsonl"
+"$N" index build "$T/ref.jsonl" -o "$T/ref.ndx" -q || fail "index build"
+refused "an index as reference" "$T/in.jsonl" --against "$T/ref.ndx"
+grep -q 'a neardup index cannot be a reference yet' "$T/err" || fail "index message: $(cat "$T/err")"
+# not under mpirun yet: refused there, once, by rank 0
+if command -v mpirun > /dev/null 2>&1 && [ -x "$(dirname "$N")/neardup-mpi" ]; then
+    ROOT=
+    [ "$(id -u)" -eq 0 ] && ROOT=--allow-run-as-root
+    export ASAN_OPTIONS="${ASAN_OPTIONS:-}${ASAN_OPTIONS:+:}detect_leaks=0"
+    mpirun --oversubscribe $ROOT -np 2 "$N" dedup "$T/in.jsonl" --against "$T/ref.jsonl" -o "$T/out" \
+        > /dev/null 2> "$T/err" && fail "--against ran under mpirun"
+    [ ! -e "$T/out" ] || fail "mpirun: an output was written"
+    [ "$(grep -c 'do not run under mpirun yet' "$T/err")" -eq 1 ] || fail "mpirun message: $(cat "$T/err")"
+fi
+exit 0
