@@ -65,6 +65,8 @@ typedef struct {
  * The temporary file is locked for the life of the process and listed for
  * removal on SIGINT, SIGTERM and SIGHUP; stale ones of the same output whose
  * lock is free (their run was killed) are removed first, with a note.
+ * A path ending in .zst or .gz (any case) is compressed, zstd or gzip
+ * (compress.h), through the same temporary file; such a stream cannot seek.
  * Errors name the path.  Returns NEARDUP_OK, NEARDUP_E_IO or NEARDUP_E_NOMEM. */
 int nd_out_open(nd_out *o, const char *path, nd_error *err);
 /* Completes n outputs together: flushes and checks every write of all of

@@ -14,6 +14,7 @@
 
 #include "anchors.h"
 #include "cli.h"
+#include "compress.h"
 #include "index.h"
 
 typedef struct {
@@ -310,6 +311,12 @@ static int parse(int argc, char **argv, const char *usage, const char *sum, cons
  * outputs, and a query may map it the moment it is renamed. */
 static int write_open(nd_out *out, const char *path, build_ctx *c, nd_error *err)
 {
+    /* nd_out_open would compress a FILE.zst: an index is mapped and read in
+     * place by query (and its header rewritten by seeking), and its texts
+     * are zstd blocks already */
+    if (nd_compress_kind(path))
+        return nd_fail(err, NEARDUP_E_USAGE, "%s: an index is not compressed (query maps it in place; its texts "
+                       "are compressed already): name it without .zst or .gz", path);
     int rc = nd_out_open(out, path, err);
     if (rc) return rc;
     out->sync = 1;
