@@ -103,7 +103,7 @@ typedef struct {
 
 /* ---------- common options ---------- */
 
-enum { ND_FMT_TEXT, ND_FMT_TSV, ND_FMT_JSONL, ND_FMT_HTML };
+enum { ND_FMT_TEXT, ND_FMT_TSV, ND_FMT_JSONL, ND_FMT_HTML, ND_FMT_CSV };
 enum { ND_COLOR_AUTO, ND_COLOR_ALWAYS, ND_COLOR_NEVER };
 
 /* Options most commands share; ids below 100 are theirs, commands use >= 100. */

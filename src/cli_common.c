@@ -151,7 +151,7 @@ void nd_common_default(nd_common *c)
 
 int nd_check_format(const nd_common *c, const char *cmd, const char *list)
 {
-    static const char *const names[] = {"text", "tsv", "jsonl", "html"};
+    static const char *const names[] = {"text", "tsv", "jsonl", "html", "csv"};
     const char *name = names[c->format], *p = list;
     size_t n = strlen(name);
     for (; (p = strstr(p, name)) != NULL; p += n)
@@ -181,7 +181,8 @@ int nd_common_option(nd_common *c, int id, const char *arg)
         else if (!strcmp(arg, "tsv")) c->format = ND_FMT_TSV;
         else if (!strcmp(arg, "jsonl")) c->format = ND_FMT_JSONL;
         else if (!strcmp(arg, "html")) c->format = ND_FMT_HTML;
-        else return nd_cli_error(NEARDUP_E_USAGE, "--format: unknown format \"%s\" (one of: text, tsv, jsonl, html; "
+        else if (!strcmp(arg, "csv")) c->format = ND_FMT_CSV;
+        else return nd_cli_error(NEARDUP_E_USAGE, "--format: unknown format \"%s\" (one of: text, tsv, csv, jsonl, html; "
                                  "see the command's --help for those it writes)", arg);
         return 0;
     case 6:

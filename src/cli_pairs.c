@@ -12,7 +12,7 @@ static const nd_cli_option pairs_opts[] = {
     ND_OPT_METRIC,
     ND_OPT_DISTANCE,
     ND_OPT_MAX_DF,
-    ND_OPT_FORMAT("text|tsv|jsonl", "text"),
+    ND_OPT_FORMAT("text|tsv|csv|jsonl", "text"),
     ND_OPT_OUTPUT,
     ND_OPT_THREADS,
     ND_OPT_ID_FIELD,
@@ -246,7 +246,8 @@ void nd_job_free(nd_job *j)
 }
 
 /* Ids keep every byte: JSON escapes them; text and TSV escape control
- * characters (nd_write_id), so a TSV line stays one record of 3 fields. */
+ * characters (nd_write_id), so a TSV line stays one record of 3 fields; CSV
+ * quotes them instead (RFC 4180).  TSV and CSV carry the same rows. */
 static void write_pair(FILE *f, int format, const char *name, const nd_corpus_info *ci, const nd_scored_pair *p)
 {
     const char *a = nd_corpus_id(ci, p->a), *b = nd_corpus_id(ci, p->b);
@@ -260,6 +261,13 @@ static void write_pair(FILE *f, int format, const char *name, const nd_corpus_in
         fputs(", \"b\": ", f);
         nd_json_write_string(f, b, lb);
         fprintf(f, ", \"%s\": %s}\n", name, score);
+        return;
+    }
+    if (format == ND_FMT_CSV) {
+        nd_csv_write_field(f, a, la);
+        putc(',', f);
+        nd_csv_write_field(f, b, lb);
+        fprintf(f, ",%s\r\n", score);
         return;
     }
     const char *sep = format == ND_FMT_TSV ? "\t" : "  ";
@@ -280,13 +288,13 @@ int nd_cmd_pairs(int argc, char **argv)
     nd_common_default(&j.common);
     char **pos;
     int npos;
-    int rc = nd_cli_parse(argc, argv, "neardup pairs INPUT... [-t T] [-n N] [-k K] [--format text|tsv|jsonl]",
+    int rc = nd_cli_parse(argc, argv, "neardup pairs INPUT... [-t T] [-n N] [-k K] [--format text|tsv|csv|jsonl]",
                           "List every pair of documents whose word n-gram Jaccard similarity is at least T\n"
                           "(MinHash + LSH; --exact verifies on the real shingle sets). Pairs come in input\n"
                           "order: a before b, sorted by a then b. INPUT: files, directories, .jsonl/.ndjson\n"
                           "(optionally .gz or .zst), or - for JSONL on standard input.",
                           pairs_opts, on_option, &j, &pos, &npos);
-    if (!rc && (nd_check_format(&j.common, "pairs", "text|tsv|jsonl") || nd_job_check(&j))) rc = 2;
+    if (!rc && (nd_check_format(&j.common, "pairs", "text|tsv|csv|jsonl") || nd_job_check(&j))) rc = 2;
     if (rc) {
         free(pos);
         return rc == 1 ? 0 : 2;
@@ -302,6 +310,7 @@ int nd_cmd_pairs(int argc, char **argv)
     if (!rc) {
         const char *name = nd_job_score_name(&j);
         if (j.common.format == ND_FMT_TSV) fprintf(out.f, "a\tb\t%s\n", name);
+        if (j.common.format == ND_FMT_CSV) fprintf(out.f, "a,b,%s\r\n", name);
         for (size_t i = 0; i < j.npairs; i++)
             write_pair(out.f, j.common.format, name, &j.ci, &j.pairs[i]);
         if ((rc = nd_out_commit(&out, &err))) rc = nd_cli_error(rc, "%s", err.msg);

@@ -98,7 +98,6 @@ static int on_option(void *ctx, int id, const char *arg)
         o->ov.align.min_identity = x;
         return 0;
     }
-    if (id == 5 && !strcmp(arg, "tsv")) return nd_cli_error(NEARDUP_E_USAGE, "--format: query writes text or jsonl");
     o->given |= id == 1 ? GIVEN_NGRAM : id == 2 ? GIVEN_K : id == 3 ? GIVEN_T : id == 11 ? GIVEN_SEED : 0;
     return nd_common_option(&o->common, id, arg);
 }
@@ -685,6 +684,7 @@ int nd_cmd_query(int argc, char **argv)
                           "passages of >= W words, the records of `overlap QUERY --against REFS`.\n"
                           "Parameters come from the index.",
                           query_opts, on_option, &o, &pos, &npos);
+    if (!rc && nd_check_format(&o.common, "query", "text|jsonl|html")) rc = 2;
     if (rc) {
         free(pos);
         return rc == 1 ? 0 : 2;
