@@ -242,6 +242,13 @@ int nd_common_option(nd_common *c, int id, const char *arg)
         else return nd_cli_error(NEARDUP_E_USAGE, "--id-from: expected field or line, got \"%s\"", arg);
         return 0;
     case 22: c->rec.keep_furniture = 1; return 0;
+    case 23: c->excerpts = 1; return 0;
+    case 24:
+        if (nd_cli_uint("--context", arg, 0, 1000, &u)) return 2;
+        c->context = (unsigned)u;
+        c->given_context = 1;
+        return 0;
+    case 25: c->full = 1; return 0;
     case 14: {
         nd_error err = {0, ""};
         if (nd_key_load(arg, &c->key, &err)) return nd_cli_error(err.code, "%s", err.msg);
@@ -256,6 +263,25 @@ int nd_cli_use_color(const nd_common *c)
     if (c->color != ND_COLOR_AUTO) return c->color == ND_COLOR_ALWAYS;
     const char *nc = getenv("NO_COLOR");
     return isatty(STDOUT_FILENO) && !(nc && *nc) && !(c->output && strcmp(c->output, "-"));
+}
+
+void nd_cli_passage_view(const nd_common *c, nd_passage_view *v)
+{
+    v->color = nd_cli_use_color(c);
+    v->excerpts = c->excerpts;
+    v->context = c->context;
+    v->shorten = !c->full && isatty(STDOUT_FILENO) && !(c->output && strcmp(c->output, "-"));
+}
+
+int nd_check_passage_view(const nd_common *c, const char *cmd)
+{
+    if (c->excerpts && c->format != ND_FMT_JSONL)
+        return nd_cli_error(NEARDUP_E_USAGE, "--excerpts adds the passages' words to JSONL: use it with --format jsonl "
+                            "(%s's text view and report show the words already)", cmd);
+    if ((c->given_context || c->full) && c->format != ND_FMT_TEXT)
+        return nd_cli_error(NEARDUP_E_USAGE, "%s shapes %s's text view: use it with --format text",
+                            c->full ? "--full" : "--context", cmd);
+    return 0;
 }
 
 void nd_common_pipeline(const nd_common *c, nd_pipeline_opts *po, nd_seeds *seeds)
