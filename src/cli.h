@@ -33,6 +33,12 @@ typedef int (*nd_cli_handler)(void *ctx, int id, const char *arg);
 int nd_cli_parse(int argc, char **argv, const char *usage, const char *summary,
                  const nd_cli_option *opts, nd_cli_handler h, void *ctx, char ***pos, int *npos);
 
+/* The name of names[0, n) that given[0, len) most likely meant: the nearest
+ * by edit distance (a swap of neighbours is one edit; a prefix of 3 or more
+ * bytes is near), when within a third of its length (1 to 3 edits); NULL
+ * when none is that near.  For "did you mean --threshold?". */
+const char *nd_cli_closest(const char *given, size_t len, const char *const *names, size_t n);
+
 /* Strict number parsing: the whole string, within [lo, hi].  On failure they
  * print "neardup: OPTION: ..." and return 2. */
 int nd_cli_double(const char *opt, const char *s, double lo, double hi, double *out);

@@ -523,7 +523,12 @@ int nd_cmd_index(int argc, char **argv)
             if (!strcmp(argv[1], sub[i].name)) return sub[i].run(argc - 1, argv + 1);
     int help = argc >= 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"));
     FILE *f = help ? stdout : stderr;
-    if (argc >= 2 && !help) fprintf(f, "neardup: index: unknown subcommand \"%s\"\n", argv[1]);
+    if (argc >= 2 && !help) {
+        static const char *const names[] = {"build", "add", "info"};
+        const char *near = nd_cli_closest(argv[1], strlen(argv[1]), names, 3);
+        fprintf(f, "neardup: index: unknown subcommand \"%s\"%s%s%s\n", argv[1], near ? ": did you mean " : "",
+                near ? near : "", near ? "?" : "");
+    }
     fprintf(f, "usage: neardup index build|add|info ...\n\nA persistent reference index for `neardup query`.\n\n");
     for (size_t i = 0; i < sizeof sub / sizeof sub[0]; i++) fprintf(f, "  %-6s %s\n", sub[i].name, sub[i].summary);
     fprintf(f, "\n`neardup index SUBCOMMAND --help` lists its options.\n");
