@@ -158,7 +158,7 @@ void nd_common_pipeline(const nd_common *c, nd_pipeline_opts *po, nd_seeds *seed
 #define ND_OPT_SKIP_BAD {"skip-bad", 0, NULL, "skip bad records, report how many and where (default off: stop at the first)", 9}
 #define ND_OPT_TIMINGS {"timings", 0, NULL, "print per-stage times and throughput to stderr (default off)", 10}
 #define ND_OPT_SEED {"seed", 0, "N", "hash seed (default 7954871460759433274, fixed for reproducible results)", 11}
-#define ND_OPT_OUTPUT {"output", 'o', "FILE", "write output to FILE, atomically (default standard output)", 12}
+#define ND_OPT_OUTPUT {"output", 'o', "FILE", "write output to FILE, atomically; FILE.zst or FILE.gz is compressed, zstd or gzip (default standard output)", 12}
 #define ND_OPT_QUIET {"quiet", 'q', NULL, "no summary on standard error (default off)", 13}
 #define ND_OPT_KEY {"key", 0, "FILE", "keyed mode: derive every hash seed and secret from this key file, written by neardup keygen (default unkeyed)", 14}
 #define ND_OPT_COLOR {"color", 0, "WHEN", "colour the passages: auto (on a terminal, unless NO_COLOR is set), always, never (default auto)", 15}

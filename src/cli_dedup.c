@@ -19,7 +19,7 @@ typedef struct {
 
 static const nd_cli_option dedup_opts[] = {
     ND_OPT_OUTPUT,
-    {"clusters", 0, "FILE", "also write clusters of 2+ documents as JSONL {\"kept\": ID, \"members\": [ID, ...]} (default none)", OPT_CLUSTERS},
+    {"clusters", 0, "FILE", "also write clusters of 2+ documents as JSONL {\"kept\": ID, \"members\": [ID, ...]}; FILE.zst or FILE.gz is compressed (default none)", OPT_CLUSTERS},
     ND_OPT_THRESHOLD("0.8"),
     ND_OPT_NGRAM,
     ND_OPT_K,
