@@ -56,7 +56,9 @@ out += [".SH EXIT STATUS", "0 on success, 2 for a usage error or bad input, 1 fo
         ".SH ENVIRONMENT", ".TP", "\\fBNO_COLOR\\fR", "when set and not empty, \\-\\-color=auto does not colour.",
         ".TP", "\\fBTMPDIR\\fR", "where standard input and decoded copies of compressed inputs are spooled "
         "(unlinked files; default /tmp).",
-        ".SH FILES", "Outputs are written to a temporary file beside the target and renamed when complete.",
+        ".SH FILES", "Outputs are written to a temporary file beside the target and renamed when complete. "
+        "An output (\\fB\\-o\\fR, \\fB\\-\\-clusters\\fR) whose name ends in \\fB.zst\\fR or \\fB.gz\\fR is "
+        "compressed, zstd or gzip, through the same temporary file; standard output and an index never are.",
         ".SH EXAMPLES", ".nf",
         "neardup dedup corpus.jsonl.zst \\-t 0.8 \\-o kept.jsonl \\-\\-clusters clusters.jsonl",
         "neardup pairs articles/ \\-t 0.5 \\-\\-format jsonl",

@@ -33,6 +33,12 @@ typedef int (*nd_cli_handler)(void *ctx, int id, const char *arg);
 int nd_cli_parse(int argc, char **argv, const char *usage, const char *summary,
                  const nd_cli_option *opts, nd_cli_handler h, void *ctx, char ***pos, int *npos);
 
+/* The name of names[0, n) that given[0, len) most likely meant: the nearest
+ * by edit distance (a swap of neighbours is one edit; a prefix of 3 or more
+ * bytes is near), when within a third of its length (1 to 3 edits); NULL
+ * when none is that near.  For "did you mean --threshold?". */
+const char *nd_cli_closest(const char *given, size_t len, const char *const *names, size_t n);
+
 /* Strict number parsing: the whole string, within [lo, hi].  On failure they
  * print "neardup: OPTION: ..." and return 2. */
 int nd_cli_double(const char *opt, const char *s, double lo, double hi, double *out);
@@ -65,6 +71,8 @@ typedef struct {
  * The temporary file is locked for the life of the process and listed for
  * removal on SIGINT, SIGTERM and SIGHUP; stale ones of the same output whose
  * lock is free (their run was killed) are removed first, with a note.
+ * A path ending in .zst or .gz (any case) is compressed, zstd or gzip
+ * (compress.h), through the same temporary file; such a stream cannot seek.
  * Errors name the path.  Returns NEARDUP_OK, NEARDUP_E_IO or NEARDUP_E_NOMEM. */
 int nd_out_open(nd_out *o, const char *path, nd_error *err);
 /* Completes n outputs together: flushes and checks every write of all of
@@ -101,7 +109,7 @@ typedef struct {
 
 /* ---------- common options ---------- */
 
-enum { ND_FMT_TEXT, ND_FMT_TSV, ND_FMT_JSONL, ND_FMT_HTML };
+enum { ND_FMT_TEXT, ND_FMT_TSV, ND_FMT_JSONL, ND_FMT_HTML, ND_FMT_CSV };
 enum { ND_COLOR_AUTO, ND_COLOR_ALWAYS, ND_COLOR_NEVER };
 
 /* Options most commands share; ids below 100 are theirs, commands use >= 100. */
@@ -111,6 +119,9 @@ typedef struct {
     int format;
     int lossy, skip_bad, timings, quiet;
     int color;          /* ND_COLOR_* (--color) */
+    int excerpts;       /* --excerpts: JSONL passages carry their text */
+    unsigned context;   /* --context N: words shown around each excerpt of the text view */
+    int full, given_context; /* --full: never shorten excerpts; --context given */
     uint64_t seed;
     const char *output;
     nd_record_opts rec;
@@ -147,10 +158,15 @@ void nd_common_pipeline(const nd_common *c, nd_pipeline_opts *po, nd_seeds *seed
 #define ND_OPT_SKIP_BAD {"skip-bad", 0, NULL, "skip bad records, report how many and where (default off: stop at the first)", 9}
 #define ND_OPT_TIMINGS {"timings", 0, NULL, "print per-stage times and throughput to stderr (default off)", 10}
 #define ND_OPT_SEED {"seed", 0, "N", "hash seed (default 7954871460759433274, fixed for reproducible results)", 11}
-#define ND_OPT_OUTPUT {"output", 'o', "FILE", "write output to FILE, atomically (default standard output)", 12}
+#define ND_OPT_OUTPUT {"output", 'o', "FILE", "write output to FILE, atomically; FILE.zst or FILE.gz is compressed, zstd or gzip (default standard output)", 12}
 #define ND_OPT_QUIET {"quiet", 'q', NULL, "no summary on standard error (default off)", 13}
 #define ND_OPT_KEY {"key", 0, "FILE", "keyed mode: derive every hash seed and secret from this key file, written by neardup keygen (default unkeyed)", 14}
 #define ND_OPT_COLOR {"color", 0, "WHEN", "colour the passages: auto (on a terminal, unless NO_COLOR is set), always, never (default auto)", 15}
+#define ND_OPT_EXCERPTS {"excerpts", 0, NULL, "jsonl: each passage also carries its words, \"a_text\" and \"b_text\" (default off)", 23}
+#define ND_OPT_CONTEXT {"context", 0, "N", "text: show N words before and after each excerpt, outside its quotes (default 0)", 24}
+#define ND_OPT_FULL {"full", 0, NULL, "text: print every excerpt whole (default: on a terminal, excerpts over 2000 bytes are cut in the middle, [... N words ...])", 25}
+/* The passage view options of the commands that print passages. */
+#define ND_OPT_PASSAGE_VIEW ND_OPT_EXCERPTS, ND_OPT_CONTEXT, ND_OPT_FULL
 #define ND_OPT_INPUT_FORMAT {"input-format", 0, "FMT", "auto, text, jsonl, html or warc: how to read every input (default auto: by name, then by content)", 16}
 #define ND_OPT_ENCODING {"encoding", 0, "LABEL", "auto (BOM, HTTP or <meta> charset, valid UTF-8, else uchardet's guess) or an encoding for every plain, HTML and WARC input, e.g. windows-1252; utf-8 reads bytes as they are (default auto; JSONL is always UTF-8)", 17}
 #define ND_OPT_INCLUDE {"include", 0, "GLOB", "directory walks: take only files matching GLOB (repeatable; a GLOB with / matches the path, else the name) (default all)", 18}
@@ -281,31 +297,61 @@ void nd_loaded_doc_free(nd_loaded_doc *d);
 int nd_cli_load_id(const nd_common *c, const char *path, const char *want, const nd_pipeline_opts *po,
                    nd_loaded_doc *d, nd_tokens *tok, nd_error *err);
 
+/* How passages are printed: what --color, --excerpts, --context and --full
+ * decided (nd_cli_passage_view). */
+typedef struct {
+    int color;        /* colour the words (nd_cli_use_color) */
+    int excerpts;     /* JSONL: "a_text" and "b_text" in each passage */
+    unsigned context; /* text: words shown before and after each excerpt */
+    int shorten;      /* text: excerpts over ND_EXCERPT_SCREEN bytes are cut in the middle */
+} nd_passage_view;
+/* A screen of text: longer excerpts are shortened on a terminal. */
+#define ND_EXCERPT_SCREEN 2000
+/* The view c asks for.  Excerpts are shortened only when standard output is
+ * a terminal (what "a screen" means) and --full is not given: a file or a
+ * pipe gets every excerpt whole, as before --full existed.  Asks the
+ * terminal: call once, not per passage. */
+void nd_cli_passage_view(const nd_common *c, nd_passage_view *v);
+/* Refuses (2, with a message naming cmd) view options the format would
+ * ignore: --excerpts without --format jsonl, --context or --full without
+ * the text view. */
+int nd_check_passage_view(const nd_common *c, const char *cmd);
+
 /* The passage fields of the JSONL records (no braces). */
 void nd_print_passage_fields(FILE *f, const nd_passage *p);
+/* ", \"a_text\": ..., \"b_text\": ...": the passage's words, cut from the
+ * texts at p's (text) offsets, as JSON strings (--excerpts). */
+void nd_print_passage_excerpts(FILE *f, const nd_passage *p, const char *a_text, const char *b_text);
 /* The colours of the terminal view: matching words, substituted words,
  * inserted or deleted words. */
 #define ND_COLOR_MATCH "\033[1;33m"
 #define ND_COLOR_SUB "\033[1;35m"
 #define ND_COLOR_INDEL "\033[1;31m"
 /* A passage as text: its figures, then each side as id:start-end and its
- * words; with color, matching words in ND_COLOR_MATCH and the edited words
- * of m (NULL: none marked) in ND_COLOR_SUB / ND_COLOR_INDEL.  The words are
- * cut from the texts at p's offsets; the offsets printed are orig's (p
- * mapped to the original files; NULL: p's own). */
+ * words; with v->color, matching words in ND_COLOR_MATCH and the edited
+ * words of m (NULL: none marked) in ND_COLOR_SUB / ND_COLOR_INDEL; with
+ * v->context, that many words around, outside the quotes (dim in colour);
+ * with v->shorten, an excerpt over ND_EXCERPT_SCREEN bytes keeps its first
+ * and last 1000 bytes or so, cut at spaces, around "[... N words ...]".
+ * The words are cut from the texts at p's offsets (a_len, b_len: the
+ * texts' lengths); the offsets printed are orig's (p mapped to the
+ * original files; NULL: p's own). */
 void nd_print_passage_text(FILE *f, unsigned i, const nd_passage *p, const nd_passage *orig, const char *a_id,
-                           const char *a_text, const char *b_id, const char *b_text, int color,
-                           const nd_passage_marks *m);
+                           const char *a_text, size_t a_len, const char *b_id, const char *b_text, size_t b_len,
+                           const nd_passage_view *v, const nd_passage_marks *m);
 /* A pair sharing passages as overlap prints it: a JSONL record
  * {"a", "b", "shared_words", "containment_a", "containment_b", "passages"},
  * or text (a line for the pair, ids escaped, then each passage; with color
- * and both texts' words wa, wb, edited words marked).  a, b: the ids (la, lb
- * bytes, every byte kept).  Offsets are written in the original files' by
- * the texts' maps ma, mb (na, nb runs; 0: the identity; offmap.h).
- * Returns 0, or -1 when out of memory. */
+ * and both texts' words wa, wb, edited words marked; v as
+ * nd_print_passage_text, and JSONL excerpts with v->excerpts).  a, b: the
+ * ids (la, lb bytes, every byte kept); a_text, b_text: the texts (a_len,
+ * b_len bytes).  Offsets are written in the original files' by the texts'
+ * maps ma, mb (na, nb runs; 0: the identity; offmap.h).  Returns 0, or -1
+ * when out of memory. */
 int nd_print_pair(FILE *f, int format, const nd_overlap_pair *p, const char *a, size_t la, const char *b, size_t lb,
-                  const char *a_text, const char *b_text, const nd_doc_words *wa, const nd_doc_words *wb,
-                  const nd_map_run *ma, size_t na, const nd_map_run *mb, size_t nb, int color);
+                  const char *a_text, size_t a_len, const char *b_text, size_t b_len, const nd_doc_words *wa,
+                  const nd_doc_words *wb, const nd_map_run *ma, size_t na, const nd_map_run *mb, size_t nb,
+                  const nd_passage_view *v);
 
 /* Checks a --language value (a Snowball stemmer name or code, or none):
  * 0, or prints the error listing the languages and returns 2. */

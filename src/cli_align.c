@@ -33,6 +33,7 @@ static const nd_cli_option align_opts[] = {
     ND_OPT_KEY,
     ND_OPT_TIMINGS,
     ND_OPT_COLOR,
+    ND_OPT_PASSAGE_VIEW,
     ND_OPT_QUIET,
     ND_OPT_END,
 };
@@ -90,7 +91,8 @@ int nd_cmd_align(int argc, char **argv)
                           "same corpus, to show a pair that neardup overlap reported). With --pairs,\n"
                           "every pair of FILE, on all threads, as overlap's pair records.",
                           align_opts, on_option, &c, &pos, &npos);
-    if (!rc && nd_check_format(&c.common, "align", "text|jsonl|html")) rc = 2;
+    if (!rc && (nd_check_format(&c.common, "align", "text|jsonl|html") || nd_check_passage_view(&c.common, "align")))
+        rc = 2;
     if (rc) {
         free(pos);
         return rc == 1 ? 0 : rc;
@@ -154,7 +156,8 @@ int nd_cmd_align(int argc, char **argv)
         nd_report_free(r);
     } else if (!rc) {
         uint64_t words = 0;
-        int color = nd_cli_use_color(&c.common);
+        nd_passage_view view;
+        nd_cli_passage_view(&c.common, &view);
         for (size_t i = 0; i < np; i++) {
             nd_passage o = p[i]; /* offsets into the original files */
             nd_passage_to_original(&o, d[0].map, d[0].nmap, d[1].map, d[1].nmap);
@@ -166,12 +169,13 @@ int nd_cmd_align(int argc, char **argv)
                 nd_json_write_string(out.f, d[1].id, d[1].id_len);
                 fputs(", ", out.f);
                 nd_print_passage_fields(out.f, &o);
+                if (view.excerpts) nd_print_passage_excerpts(out.f, &p[i], d[0].text, d[1].text);
                 fputs("}\n", out.f);
             } else {
                 nd_passage_marks m = {0};
-                int marked = color && !nd_passage_marks_make(&p[i], &w[0], &w[1], NULL, &m);
-                nd_print_passage_text(out.f, (unsigned)i + 1, &p[i], &o, eid[0], d[0].text, eid[1], d[1].text,
-                                      color, marked ? &m : NULL);
+                int marked = view.color && !nd_passage_marks_make(&p[i], &w[0], &w[1], NULL, &m);
+                nd_print_passage_text(out.f, (unsigned)i + 1, &p[i], &o, eid[0], d[0].text, d[0].len, eid[1],
+                                      d[1].text, d[1].len, &view, marked ? &m : NULL);
                 nd_passage_marks_free(&m);
             }
         }

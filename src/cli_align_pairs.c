@@ -14,7 +14,8 @@
 #include "report.h"
 
 typedef struct {
-    int format, color;
+    int format;
+    nd_passage_view view;
     const nd_doc_store *s;
     const nd_corpus_info *ci;
 } pairs_writer;
@@ -25,8 +26,8 @@ static int format_pair(void *user, FILE *f, const nd_overlap_pair *p)
     const nd_doc_ref *da = &w->s->doc[p->a], *db = &w->s->doc[p->b];
     nd_doc_words wa = {da->id, NULL, &da->span}, wb = {db->id, NULL, &db->span};
     if (nd_print_pair(f, w->format, p, nd_corpus_id(w->ci, p->a), nd_corpus_id_len(w->ci, p->a),
-                      nd_corpus_id(w->ci, p->b), nd_corpus_id_len(w->ci, p->b), da->text, db->text, &wa, &wb, da->map, da->nmap,
-                      db->map, db->nmap, w->color))
+                      nd_corpus_id(w->ci, p->b), nd_corpus_id_len(w->ci, p->b), da->text, da->text_len, db->text,
+                      db->text_len, &wa, &wb, da->map, da->nmap, db->map, db->nmap, &w->view))
         return -1;
     return ferror(f) ? -1 : 0;
 }
@@ -78,7 +79,7 @@ int nd_align_pairs_run(nd_common *common, const nd_align_opts *al, const char *p
     o.ngram = common->ngram;
     o.min_words = al->min_words;
     o.no_anchors = 1;
-    o.keep_text = common->format == ND_FMT_TEXT || common->format == ND_FMT_HTML;
+    o.keep_text = common->format == ND_FMT_TEXT || common->format == ND_FMT_HTML || common->excerpts;
     o.progress = po.progress;
     o.align = *al;
     nd_pair_list l;
@@ -100,10 +101,10 @@ int nd_align_pairs_run(nd_common *common, const nd_align_opts *al, const char *p
     if (!rc) rc = load(common, &l, label, inputs, ninputs, &po, &o, &s, &ci, &cand);
     unsigned threads = common->threads ? common->threads : ci.threads ? ci.threads : nd_online_cpus();
     int html = common->format == ND_FMT_HTML;
-    pairs_writer pw = {common->format, 0, &s, &ci};
+    pairs_writer pw = {common->format, {0}, &s, &ci};
     nd_overlap_sink sink = {format_pair, &pw, NULL, 1};
     if (!rc && !html) {
-        pw.color = nd_cli_use_color(common);
+        nd_cli_passage_view(common, &pw.view);
         sink.out = out.f;
     }
     if (!rc && (rc = nd_overlap_align(&s, &o, cand, l.n, threads, html ? NULL : &sink, &pairs, &npairs, &st, &err)))

@@ -39,6 +39,84 @@ static void print_help(const char *usage, const char *summary, const nd_cli_opti
     fflush(stdout);
 }
 
+/* ---------- suggestions for a mistyped name ---------- */
+
+/* Edit distance between a[0, la) and b, counting a swap of two neighbours
+ * as one edit (optimal string alignment): "--treshold" and "--thershold"
+ * are both one edit from --threshold.  Names are short (< 64 bytes); longer
+ * ones are as far as can be. */
+static size_t edit_distance(const char *a, size_t la, const char *b)
+{
+    size_t lb = strlen(b);
+    if (la >= 64 || lb >= 64) return SIZE_MAX;
+    size_t d[64][64];
+    for (size_t i = 0; i <= la; i++) d[i][0] = i;
+    for (size_t j = 0; j <= lb; j++) d[0][j] = j;
+    for (size_t i = 1; i <= la; i++)
+        for (size_t j = 1; j <= lb; j++) {
+            size_t sub = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]), del = d[i - 1][j] + 1, ins = d[i][j - 1] + 1;
+            size_t best = sub < del ? sub : del;
+            if (ins < best) best = ins;
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < best)
+                best = d[i - 2][j - 2] + 1;
+            d[i][j] = best;
+        }
+    return d[la][lb];
+}
+
+/* How far a name may be from the one meant: a third of its length, 1 to 3
+ * edits (so "--fromat" finds --format, but "--x" does not find --k). */
+static size_t near_enough(size_t len)
+{
+    size_t k = len / 3;
+    return k < 1 ? 1 : k > 3 ? 3 : k;
+}
+
+const char *nd_cli_closest(const char *given, size_t len, const char *const *names, size_t n)
+{
+    const char *best = NULL;
+    size_t bd = SIZE_MAX;
+    for (size_t i = 0; i < n; i++) {
+        size_t d = edit_distance(given, len, names[i]);
+        /* a unique-looking prefix ("--thresh") is meant too */
+        if (len >= 3 && strlen(names[i]) > len && !strncmp(names[i], given, len)) d = 1;
+        if (d < bd) bd = d, best = names[i]; /* ties: the first in table order */
+    }
+    return bd <= near_enough(len) ? best : NULL;
+}
+
+/* "unknown option --NAME: did you mean --X?", or the command's options when
+ * no name is near. */
+static int unknown_long(const char *usage, const nd_cli_option *opts, const char *name, size_t len)
+{
+    const char *names[128];
+    size_t n = 0;
+    for (const nd_cli_option *o = opts; o->name && n < 127; o++) names[n++] = o->name;
+    names[n++] = "help";
+    const char *near = nd_cli_closest(name, len, names, n);
+    /* the command, from the usage line ("neardup dedup INPUT...") */
+    const char *cmd = usage;
+    size_t cl = strcspn(cmd, " ");
+    if (!strncmp(cmd, "neardup ", 8)) cmd += 8, cl = strcspn(cmd, " ");
+    if (!strncmp(cmd, "index ", 6)) cl = 6 + strcspn(cmd + 6, " ");
+    /* a near name is the answer; without one, every name, to pick from */
+    if (near) {
+        fprintf(stderr, "neardup: unknown option --%.*s: did you mean --%s? (neardup %.*s --help lists every "
+                "option)\n", (int)len, name, near, (int)cl, cmd);
+        return nd_exit_status(NEARDUP_E_USAGE);
+    }
+    fprintf(stderr, "neardup: unknown option --%.*s; %.*s takes:", (int)len, name, (int)cl, cmd);
+    size_t col = 40 + len + cl;
+    for (size_t i = 0; i < n; i++) {
+        size_t w = strlen(names[i]) + 3;
+        if (col + w > 100) fputs("\n ", stderr), col = 1;
+        fprintf(stderr, " --%s", names[i]);
+        col += w;
+    }
+    fputc('\n', stderr);
+    return nd_exit_status(NEARDUP_E_USAGE);
+}
+
 static const nd_cli_option *find_long(const nd_cli_option *opts, const char *name, size_t len)
 {
     for (const nd_cli_option *o = opts; o->name; o++)
@@ -90,7 +168,7 @@ int nd_cli_parse(int argc, char **argv, const char *usage, const char *summary,
             const char *eq = strchr(a + 2, '=');
             size_t len = eq ? (size_t)(eq - a - 2) : strlen(a + 2);
             const nd_cli_option *o = find_long(opts, a + 2, len);
-            if (!o) rc = nd_cli_error(NEARDUP_E_USAGE, "unknown option --%.*s (see --help)", (int)len, a + 2);
+            if (!o) rc = unknown_long(usage, opts, a + 2, len);
             else rc = apply(o, eq ? eq + 1 : NULL, argc, argv, &i, h, ctx, a);
         } else {
             /* -abc: flags bundled; an option with a value takes the rest */
@@ -151,7 +229,7 @@ void nd_common_default(nd_common *c)
 
 int nd_check_format(const nd_common *c, const char *cmd, const char *list)
 {
-    static const char *const names[] = {"text", "tsv", "jsonl", "html"};
+    static const char *const names[] = {"text", "tsv", "jsonl", "html", "csv"};
     const char *name = names[c->format], *p = list;
     size_t n = strlen(name);
     for (; (p = strstr(p, name)) != NULL; p += n)
@@ -181,8 +259,14 @@ int nd_common_option(nd_common *c, int id, const char *arg)
         else if (!strcmp(arg, "tsv")) c->format = ND_FMT_TSV;
         else if (!strcmp(arg, "jsonl")) c->format = ND_FMT_JSONL;
         else if (!strcmp(arg, "html")) c->format = ND_FMT_HTML;
-        else return nd_cli_error(NEARDUP_E_USAGE, "--format: unknown format \"%s\" (one of: text, tsv, jsonl, html; "
-                                 "see the command's --help for those it writes)", arg);
+        else if (!strcmp(arg, "csv")) c->format = ND_FMT_CSV;
+        else {
+            static const char *const formats[] = {"text", "tsv", "csv", "jsonl", "html"};
+            const char *near = nd_cli_closest(arg, strlen(arg), formats, 5);
+            return nd_cli_error(NEARDUP_E_USAGE, "--format: unknown format \"%s\"%s%s%s (one of: text, tsv, csv, jsonl, "
+                                "html; see the command's --help for those it writes)", arg, near ? ": did you mean " : "",
+                                near ? near : "", near ? "?" : "");
+        }
         return 0;
     case 6:
     case 7:
@@ -241,6 +325,13 @@ int nd_common_option(nd_common *c, int id, const char *arg)
         else return nd_cli_error(NEARDUP_E_USAGE, "--id-from: expected field or line, got \"%s\"", arg);
         return 0;
     case 22: c->rec.keep_furniture = 1; return 0;
+    case 23: c->excerpts = 1; return 0;
+    case 24:
+        if (nd_cli_uint("--context", arg, 0, 1000, &u)) return 2;
+        c->context = (unsigned)u;
+        c->given_context = 1;
+        return 0;
+    case 25: c->full = 1; return 0;
     case 14: {
         nd_error err = {0, ""};
         if (nd_key_load(arg, &c->key, &err)) return nd_cli_error(err.code, "%s", err.msg);
@@ -255,6 +346,25 @@ int nd_cli_use_color(const nd_common *c)
     if (c->color != ND_COLOR_AUTO) return c->color == ND_COLOR_ALWAYS;
     const char *nc = getenv("NO_COLOR");
     return isatty(STDOUT_FILENO) && !(nc && *nc) && !(c->output && strcmp(c->output, "-"));
+}
+
+void nd_cli_passage_view(const nd_common *c, nd_passage_view *v)
+{
+    v->color = nd_cli_use_color(c);
+    v->excerpts = c->excerpts;
+    v->context = c->context;
+    v->shorten = !c->full && isatty(STDOUT_FILENO) && !(c->output && strcmp(c->output, "-"));
+}
+
+int nd_check_passage_view(const nd_common *c, const char *cmd)
+{
+    if (c->excerpts && c->format != ND_FMT_JSONL)
+        return nd_cli_error(NEARDUP_E_USAGE, "--excerpts adds the passages' words to JSONL: use it with --format jsonl "
+                            "(%s's text view and report show the words already)", cmd);
+    if ((c->given_context || c->full) && c->format != ND_FMT_TEXT)
+        return nd_cli_error(NEARDUP_E_USAGE, "%s shapes %s's text view: use it with --format text",
+                            c->full ? "--full" : "--context", cmd);
+    return 0;
 }
 
 void nd_common_pipeline(const nd_common *c, nd_pipeline_opts *po, nd_seeds *seeds)

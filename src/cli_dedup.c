@@ -14,9 +14,9 @@ enum { OPT_CLUSTERS = 100, OPT_EXACT, OPT_AGAINST, OPT_REMOVED, OPT_ANNOTATE, OP
 
 static const nd_cli_option dedup_opts[] = {
     ND_OPT_OUTPUT,
-    {"clusters", 0, "FILE", "also write clusters of 2+ documents as JSONL {\"kept\": ID, \"members\": [ID, ...]} (default none)", OPT_CLUSTERS},
+    {"clusters", 0, "FILE", "also write clusters of 2+ documents as JSONL {\"kept\": ID, \"members\": [ID, ...]}; FILE.zst or FILE.gz is compressed (default none)", OPT_CLUSTERS},
     {"against", 0, "REF", "reference corpus (file or directory; repeatable): inputs that are near-duplicates of a reference are removed; references are never written (default none)", OPT_AGAINST},
-    {"removed", 0, "FILE", "also write one JSONL record per removed document: {\"id\": ID, \"duplicate_of\": ID, \"score\": X, \"cluster\": N} (default none)", OPT_REMOVED},
+    {"removed", 0, "FILE", "also write one JSONL record per removed document: {\"id\": ID, \"duplicate_of\": ID, \"score\": X, \"cluster\": N}; FILE.zst or FILE.gz is compressed (default none)", OPT_REMOVED},
     {"annotate", 0, NULL, "add \"cluster\": N to each kept record (default off)", OPT_ANNOTATE},
     {"keep", 0, "WHICH", "the document kept of each cluster: first, longest, shortest (text bytes), max:FIELD, min:FIELD (a numeric JSONL field), none (drop every member) (default first)", OPT_KEEP},
     ND_OPT_THRESHOLD("0.8"),

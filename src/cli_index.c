@@ -14,6 +14,7 @@
 
 #include "anchors.h"
 #include "cli.h"
+#include "compress.h"
 #include "index.h"
 
 typedef struct {
@@ -310,6 +311,12 @@ static int parse(int argc, char **argv, const char *usage, const char *sum, cons
  * outputs, and a query may map it the moment it is renamed. */
 static int write_open(nd_out *out, const char *path, build_ctx *c, nd_error *err)
 {
+    /* nd_out_open would compress a FILE.zst: an index is mapped and read in
+     * place by query (and its header rewritten by seeking), and its texts
+     * are zstd blocks already */
+    if (nd_compress_kind(path))
+        return nd_fail(err, NEARDUP_E_USAGE, "%s: an index is not compressed (query maps it in place; its texts "
+                       "are compressed already): name it without .zst or .gz", path);
     int rc = nd_out_open(out, path, err);
     if (rc) return rc;
     out->sync = 1;
@@ -516,7 +523,12 @@ int nd_cmd_index(int argc, char **argv)
             if (!strcmp(argv[1], sub[i].name)) return sub[i].run(argc - 1, argv + 1);
     int help = argc >= 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"));
     FILE *f = help ? stdout : stderr;
-    if (argc >= 2 && !help) fprintf(f, "neardup: index: unknown subcommand \"%s\"\n", argv[1]);
+    if (argc >= 2 && !help) {
+        static const char *const names[] = {"build", "add", "info"};
+        const char *near = nd_cli_closest(argv[1], strlen(argv[1]), names, 3);
+        fprintf(f, "neardup: index: unknown subcommand \"%s\"%s%s%s\n", argv[1], near ? ": did you mean " : "",
+                near ? near : "", near ? "?" : "");
+    }
     fprintf(f, "usage: neardup index build|add|info ...\n\nA persistent reference index for `neardup query`.\n\n");
     for (size_t i = 0; i < sizeof sub / sizeof sub[0]; i++) fprintf(f, "  %-6s %s\n", sub[i].name, sub[i].summary);
     fprintf(f, "\n`neardup index SUBCOMMAND --help` lists its options.\n");

@@ -32,6 +32,7 @@ static const nd_cli_option overlap_opts[] = {
     ND_OPT_KEY,
     ND_OPT_TIMINGS,
     ND_OPT_COLOR,
+    ND_OPT_PASSAGE_VIEW,
     ND_OPT_QUIET,
     ND_OPT_END,
 };
@@ -146,7 +147,8 @@ static size_t id_len_of(const nd_corpus_info *ci, const nd_corpus_info *cr, uint
 
 /* What formats a streamed pair (nd_overlap_sink). */
 typedef struct {
-    int format, color;
+    int format;
+    nd_passage_view view;
     const nd_doc_store *s;
     const nd_corpus_info *ci, *cr;
     uint64_t split;
@@ -160,7 +162,7 @@ static int format_pair(void *user, FILE *f, const nd_overlap_pair *p)
     /* offsets written in the original files' (HTML, re-encoded inputs) */
     if (nd_print_pair(f, w->format, p, id_of(w->ci, w->cr, w->split, p->a), id_len_of(w->ci, w->cr, w->split, p->a),
                       id_of(w->ci, w->cr, w->split, p->b), id_len_of(w->ci, w->cr, w->split, p->b), da->text,
-                      db->text, &wa, &wb, da->map, da->nmap, db->map, db->nmap, w->color))
+                      da->text_len, db->text, db->text_len, &wa, &wb, da->map, da->nmap, db->map, db->nmap, &w->view))
         return -1;
     return ferror(f) ? -1 : 0;
 }
@@ -213,7 +215,8 @@ int nd_cmd_overlap(int argc, char **argv)
                           "With --edited, rewritten passages too: sentence fingerprints are anchors\n"
                           "as well, and pairs sharing two are aligned sentence by sentence.",
                           overlap_opts, on_option, &c, &pos, &npos);
-    if (!rc && nd_check_format(&c.common, "overlap", "text|jsonl|html")) rc = 2;
+    if (!rc && (nd_check_format(&c.common, "overlap", "text|jsonl|html") || nd_check_passage_view(&c.common, "overlap")))
+        rc = 2;
     if (!rc && c.edited_only && c.ov.align.verbatim)
         rc = nd_cli_error(NEARDUP_E_USAGE, "--language and --max-df-sentence take effect with --edited only");
     if (rc) {
@@ -227,7 +230,7 @@ int nd_cmd_overlap(int argc, char **argv)
     nd_common_pipeline(&c.common, &po, &seeds);
     c.ov.ngram = c.common.ngram;
     c.ov.anchor_seed = seeds.anchor_seed;
-    c.ov.keep_text = c.common.format == ND_FMT_TEXT || c.common.format == ND_FMT_HTML;
+    c.ov.keep_text = c.common.format == ND_FMT_TEXT || c.common.format == ND_FMT_HTML || c.common.excerpts;
     c.ov.progress = po.progress;
     c.ov.align.min_words = c.ov.min_words;
     c.ov.align.seed_len = c.ov.ngram;
@@ -258,10 +261,10 @@ int nd_cmd_overlap(int argc, char **argv)
         if (!rc && store_append(&s, &sr)) rc = nd_cli_error(NEARDUP_E_NOMEM, "out of memory");
     }
     double t_load = nd_now() - t0;
-    pair_writer pw = {c.common.format, 0, &s, &ci, &cr, split};
+    pair_writer pw = {c.common.format, {0}, &s, &ci, &cr, split};
     nd_overlap_sink sink = {format_pair, &pw, NULL, 0};
     if (!rc && !html) {
-        pw.color = nd_cli_use_color(&c.common); /* once: it asks the terminal (a system call) */
+        nd_cli_passage_view(&c.common, &pw.view); /* once: it asks the terminal (a system call) */
         sink.out = out.f;
     }
     if (!rc && (rc = nd_overlap_run(&s, &c.ov, (uint32_t)split, c.common.threads ? c.common.threads : ci.threads,

@@ -14,7 +14,7 @@ static const nd_cli_option pairs_opts[] = {
     ND_OPT_METRIC,
     ND_OPT_DISTANCE,
     ND_OPT_MAX_DF,
-    ND_OPT_FORMAT("text|tsv|jsonl", "text"),
+    ND_OPT_FORMAT("text|tsv|csv|jsonl", "text"),
     ND_OPT_OUTPUT,
     ND_OPT_THREADS,
     ND_OPT_ID_FIELD,
@@ -279,7 +279,9 @@ void nd_job_free(nd_job *j)
 }
 
 /* Ids keep every byte: JSON escapes them; text and TSV escape control
- * characters (nd_write_id), so a TSV line stays one record of 3 fields. */
+ * characters (nd_write_id), so a TSV line stays one record of 3 fields; CSV
+ * quotes them instead (RFC 4180).  TSV and CSV carry the same rows. */
+
 /* pairs --explain: the pair's estimate, exact Jaccard and the bands whose
  * keys it shares (the bands that made it a candidate). */
 static void write_explained(FILE *f, int format, const nd_job *j, const nd_scored_pair *p)
@@ -288,9 +290,10 @@ static void write_explained(FILE *f, int format, const nd_job *j, const nd_score
     double est = nd_minhash_jaccard(s->sig + (size_t)p->a * s->k, s->sig + (size_t)p->b * s->k, s->k);
     double ex = nd_set_jaccard(s->set + s->set_off[p->a], s->set_off[p->a + 1] - s->set_off[p->a],
                                s->set + s->set_off[p->b], s->set_off[p->b + 1] - s->set_off[p->b]);
-    const char *sep = format == ND_FMT_JSONL ? ", " : ",";
+    const char *sep = format == ND_FMT_JSONL ? ", " : format == ND_FMT_CSV ? " " : ",";
     if (format == ND_FMT_JSONL) fprintf(f, ", \"estimate\": %.6g, \"exact\": %.6g, \"bands\": [", est, ex);
     else if (format == ND_FMT_TSV) fprintf(f, "\t%.6g\t%.6g\t", est, ex);
+    else if (format == ND_FMT_CSV) fprintf(f, ",%.6g,%.6g,", est, ex); /* bands: one field, space-separated */
     else fprintf(f, "  estimate %.4f  exact %.4f  bands ", est, ex);
     int any = 0;
     for (unsigned b = 0; b < s->bands; b++)
@@ -317,6 +320,15 @@ static void write_pair(FILE *f, int format, const char *name, const nd_job *j, c
         fputs("}\n", f);
         return;
     }
+    if (format == ND_FMT_CSV) {
+        nd_csv_write_field(f, a, la);
+        putc(',', f);
+        nd_csv_write_field(f, b, lb);
+        fprintf(f, ",%s", score);
+        if (j->explain) write_explained(f, format, j, p);
+        fputs("\r\n", f);
+        return;
+    }
     const char *sep = format == ND_FMT_TSV ? "\t" : "  ";
     if (format != ND_FMT_TSV) {
         if (p->hamming >= 0) fprintf(f, "d=%d  ", p->hamming);
@@ -336,13 +348,13 @@ int nd_cmd_pairs(int argc, char **argv)
     nd_common_default(&j.common);
     char **pos;
     int npos;
-    int rc = nd_cli_parse(argc, argv, "neardup pairs INPUT... [-t T] [-n N] [-k K] [--format text|tsv|jsonl]",
+    int rc = nd_cli_parse(argc, argv, "neardup pairs INPUT... [-t T] [-n N] [-k K] [--format text|tsv|csv|jsonl]",
                           "List every pair of documents whose word n-gram Jaccard similarity is at least T\n"
                           "(MinHash + LSH; --exact verifies on the real shingle sets). Pairs come in input\n"
                           "order: a before b, sorted by a then b. INPUT: files, directories, .jsonl/.ndjson\n"
                           "(optionally .gz or .zst), or - for JSONL on standard input.",
                           pairs_opts, on_option, &j, &pos, &npos);
-    if (!rc && (nd_check_format(&j.common, "pairs", "text|tsv|jsonl") || nd_job_check(&j))) rc = 2;
+    if (!rc && (nd_check_format(&j.common, "pairs", "text|tsv|csv|jsonl") || nd_job_check(&j))) rc = 2;
     if (rc) {
         free(pos);
         return rc == 1 ? 0 : 2;
@@ -358,6 +370,7 @@ int nd_cmd_pairs(int argc, char **argv)
     if (!rc) {
         const char *name = nd_job_score_name(&j);
         if (j.common.format == ND_FMT_TSV) fprintf(out.f, "a\tb\t%s%s\n", name, j.explain ? "\testimate\texact\tbands" : "");
+        if (j.common.format == ND_FMT_CSV) fprintf(out.f, "a,b,%s%s\r\n", name, j.explain ? ",estimate,exact,bands" : "");
         for (size_t i = 0; i < j.npairs; i++)
             write_pair(out.f, j.common.format, name, &j, &j.pairs[i]);
         if ((rc = nd_out_commit(&out, &err))) rc = nd_cli_error(rc, "%s", err.msg);

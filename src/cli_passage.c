@@ -1,5 +1,6 @@
 /* cli_passage.c - how `align`, `overlap` and `query --mode overlap` print a
- * passage: JSON fields, and a text view that shows both sides in full. */
+ * passage: JSON fields (and, with --excerpts, its words), and a text view
+ * of both sides: whole, or shortened on a terminal, with --context words. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,29 +70,134 @@ static void put_marked(FILE *f, const char *text, uint32_t start, uint32_t end, 
     put_excerpt(f, text, at, end);
 }
 
+void nd_print_passage_excerpts(FILE *f, const nd_passage *p, const char *a_text, const char *b_text)
+{
+    fputs(", \"a_text\": ", f);
+    nd_json_write_string(f, a_text ? a_text + p->a_start : "", a_text ? p->a_end - p->a_start : 0);
+    fputs(", \"b_text\": ", f);
+    nd_json_write_string(f, b_text ? b_text + p->b_start : "", b_text ? p->b_end - p->b_start : 0);
+}
+
+/* ---------- the text view's context and shortening ----------
+ * A displayed word is a run of non-space bytes (the reader's view of a
+ * word, punctuation included), not the tokenizer's: context and the
+ * shortened middle are for reading, and cut only at spaces. */
+
+static int is_space(unsigned char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
+
+/* Where the n words before at begin (the spaces up to at included). */
+static size_t words_before(const char *t, size_t at, unsigned n)
+{
+    size_t i = at;
+    for (unsigned k = 0; k < n; k++) {
+        while (i > 0 && is_space((unsigned char)t[i - 1])) i--;
+        if (i == 0) break;
+        while (i > 0 && !is_space((unsigned char)t[i - 1])) i--;
+    }
+    return i;
+}
+
+/* Where the n words after at end (the spaces from at included). */
+static size_t words_after(const char *t, size_t len, size_t at, unsigned n)
+{
+    size_t i = at;
+    for (unsigned k = 0; k < n; k++) {
+        while (i < len && is_space((unsigned char)t[i])) i++;
+        if (i == len) break;
+        while (i < len && !is_space((unsigned char)t[i])) i++;
+    }
+    return i;
+}
+
+/* Whether t[from, to) holds anything but spaces. */
+static int has_words(const char *t, size_t from, size_t to)
+{
+    for (size_t i = from; i < to; i++)
+        if (!is_space((unsigned char)t[i])) return 1;
+    return 0;
+}
+
+static size_t count_words(const char *t, size_t from, size_t to)
+{
+    size_t n = 0;
+    for (size_t i = from; i < to; i++)
+        n += !is_space((unsigned char)t[i]) && (i == from || is_space((unsigned char)t[i - 1]));
+    return n;
+}
+
+/* A cut near at inside (lo, hi): the nearest space at or before at (back
+ * to lo), else the UTF-8 character boundary at or before at. */
+static size_t cut_at(const char *t, size_t lo, size_t at)
+{
+    for (size_t i = at; i > lo; i--)
+        if (is_space((unsigned char)t[i])) return i;
+    while (at > lo && ((unsigned char)t[at] & 0xc0) == 0x80) at--;
+    return at;
+}
+
+#define SHORT_KEEP (ND_EXCERPT_SCREEN / 2)
+
+/* A context line ("before: ...words", "after: words..."), when there is
+ * context: its own line, so the excerpt's line stays what it is without
+ * --context, and no quote in the text can blur where the passage ends. */
+static void put_context(FILE *f, const char *what, const char *text, size_t len, size_t from, size_t to,
+                        const nd_passage_view *v)
+{
+    while (from < to && is_space((unsigned char)text[from])) from++;
+    while (to > from && is_space((unsigned char)text[to - 1])) to--;
+    if (from == to) return;
+    fprintf(f, "      %s%s: %s", v->color ? "\033[2m" : "", what, !strcmp(what, "before") && has_words(text, 0, from) ? "..." : "");
+    put_excerpt(f, text, (uint32_t)from, (uint32_t)to);
+    fprintf(f, "%s%s\n", !strcmp(what, "after") && has_words(text, to, len) ? "..." : "", v->color ? "\033[0m" : "");
+}
+
+/* One side's words: the context before (--context), the excerpt in quotes
+ * (shortened in the middle when asked and longer than a screen), the
+ * context after. */
+static void put_side(FILE *f, const char *text, size_t len, uint32_t start, uint32_t end, const nd_edit_mark *m,
+                     size_t nm, const nd_passage_view *v, const char *on, const char *off)
+{
+    if (text && v->context) put_context(f, "before", text, len, words_before(text, start, v->context), start, v);
+    fprintf(f, "      \"%s", on);
+    if (text && v->shorten && end - start > ND_EXCERPT_SCREEN) {
+        /* the head ends at a space, the tail starts after one: the marker
+         * counts exactly the words left out */
+        size_t h = cut_at(text, start, start + SHORT_KEEP), t = cut_at(text, h, end - SHORT_KEEP);
+        if (t < end && is_space((unsigned char)text[t])) t++;
+        put_marked(f, text, start, (uint32_t)h, m, nm, on, off);
+        fprintf(f, "%s%s [... %zu words ...] %s%s", off, v->color ? "\033[2m" : "", count_words(text, h, t), off, on);
+        put_marked(f, text, (uint32_t)t, end, m, nm, on, off);
+    } else if (text) {
+        put_marked(f, text, start, end, m, nm, on, off);
+    }
+    fprintf(f, "%s\"\n", off);
+    if (text && v->context) put_context(f, "after", text, len, end, words_after(text, len, end, v->context), v);
+}
+
 void nd_print_passage_text(FILE *f, unsigned i, const nd_passage *p, const nd_passage *orig, const char *a_id,
-                           const char *a_text, const char *b_id, const char *b_text, int color,
-                           const nd_passage_marks *m)
+                           const char *a_text, size_t a_len, const char *b_id, const char *b_text, size_t b_len,
+                           const nd_passage_view *v, const nd_passage_marks *m)
 {
     if (!orig) orig = p;
     /* colour: ids in cyan, matching words in bold yellow, edited words
      * (with marks) in magenta (substituted) or red (inserted, deleted) */
+    int color = v->color;
     const char *id_on = color ? "\033[36m" : "", *txt_on = color ? ND_COLOR_MATCH : "",
                *off = color ? "\033[0m" : "";
     if (!color) m = NULL;
     fprintf(f, "  passage %u: %u words, %u matching, identity %.3f (%u substituted, %u inserted, %u deleted)\n", i,
             p->words, p->matches, p->identity, p->substituted, p->inserted, p->deleted);
     /* the words (and marks) are cut at p's text offsets; orig's are printed */
-    fprintf(f, "    %s%s:%u-%u%s\n      \"%s", id_on, a_id, orig->a_start, orig->a_end, off, txt_on);
-    if (a_text) put_marked(f, a_text, p->a_start, p->a_end, m ? m->a : NULL, m ? m->na : 0, txt_on, off);
-    fprintf(f, "%s\"\n    %s%s:%u-%u%s\n      \"%s", off, id_on, b_id, orig->b_start, orig->b_end, off, txt_on);
-    if (b_text) put_marked(f, b_text, p->b_start, p->b_end, m ? m->b : NULL, m ? m->nb : 0, txt_on, off);
-    fprintf(f, "%s\"\n", off);
+    fprintf(f, "    %s%s:%u-%u%s\n", id_on, a_id, orig->a_start, orig->a_end, off);
+    put_side(f, a_text, a_len, p->a_start, p->a_end, m ? m->a : NULL, m ? m->na : 0, v, txt_on, off);
+    fprintf(f, "    %s%s:%u-%u%s\n", id_on, b_id, orig->b_start, orig->b_end, off);
+    put_side(f, b_text, b_len, p->b_start, p->b_end, m ? m->b : NULL, m ? m->nb : 0, v, txt_on, off);
 }
 
 int nd_print_pair(FILE *f, int format, const nd_overlap_pair *p, const char *a, size_t la, const char *b, size_t lb,
-                  const char *a_text, const char *b_text, const nd_doc_words *wa, const nd_doc_words *wb,
-                  const nd_map_run *ma, size_t na, const nd_map_run *mb, size_t nb, int color)
+                  const char *a_text, size_t a_len, const char *b_text, size_t b_len, const nd_doc_words *wa,
+                  const nd_doc_words *wb, const nd_map_run *ma, size_t na, const nd_map_run *mb, size_t nb,
+                  const nd_passage_view *v)
 {
     /* passages are held in text offsets (the excerpts and marks are cut
      * there) and written in the original files' (offmap.h) */
@@ -107,6 +213,7 @@ int nd_print_pair(FILE *f, int format, const nd_overlap_pair *p, const char *a, 
             nd_passage_to_original(&o, ma, na, mb, nb);
             fputs(i ? ", {" : "{", f);
             nd_print_passage_fields(f, &o);
+            if (v->excerpts) nd_print_passage_excerpts(f, &p->p[i], a_text, b_text);
             fputc('}', f);
         }
         fputs("]}\n", f);
@@ -127,10 +234,11 @@ int nd_print_pair(FILE *f, int format, const nd_overlap_pair *p, const char *a, 
     for (size_t i = 0; i < p->np; i++) {
         nd_passage_marks m = {0};
         /* the edited words are marked in colour only (without, the excerpts stay the texts' own bytes) */
-        int marked = color && wa && wb && !nd_passage_marks_make(&p->p[i], wa, wb, NULL, &m);
+        int marked = v->color && wa && wb && !nd_passage_marks_make(&p->p[i], wa, wb, NULL, &m);
         nd_passage o = p->p[i];
         nd_passage_to_original(&o, ma, na, mb, nb);
-        nd_print_passage_text(f, (unsigned)i + 1, &p->p[i], &o, ea, a_text, eb, b_text, color, marked ? &m : NULL);
+        nd_print_passage_text(f, (unsigned)i + 1, &p->p[i], &o, ea, a_text, a_len, eb, b_text, b_len, v,
+                              marked ? &m : NULL);
         nd_passage_marks_free(&m);
     }
     free(ea);

@@ -65,6 +65,7 @@ static const nd_cli_option query_opts[] = {
     ND_OPT_SKIP_BAD,
     ND_OPT_TIMINGS,
     ND_OPT_COLOR,
+    ND_OPT_PASSAGE_VIEW,
     ND_OPT_QUIET,
     ND_OPT_END,
 };
@@ -98,7 +99,6 @@ static int on_option(void *ctx, int id, const char *arg)
         o->ov.align.min_identity = x;
         return 0;
     }
-    if (id == 5 && !strcmp(arg, "tsv")) return nd_cli_error(NEARDUP_E_USAGE, "--format: query writes text or jsonl");
     o->given |= id == 1 ? GIVEN_NGRAM : id == 2 ? GIVEN_K : id == 3 ? GIVEN_T : id == 11 ? GIVEN_SEED : 0;
     return nd_common_option(&o->common, id, arg);
 }
@@ -111,7 +111,7 @@ typedef struct {
     nd_seeds seeds;
     uint64_t band_seed;
     float threshold;
-    int color;
+    nd_passage_view view;
     /* --format html: the report, each reference's report document (-1: not
      * yet added) and the collector's own text reader */
     nd_report *report;
@@ -434,7 +434,7 @@ static void mask_query(const nd_index *ix, const uint32_t *drop, size_t n, uint6
 }
 
 static void put_overlap(FILE *f, const query_ctx *c, const nd_doc *q, const char *ref, size_t ref_len,
-                        const char *rtext, const nd_passage *p, size_t np, uint64_t shared, double ca, double cb,
+                        const char *rtext, size_t rlen, const nd_passage *p, size_t np, uint64_t shared, double ca, double cb,
                         const nd_doc_words *wq, const nd_doc_words *wr)
 {
     if (c->o->common.format == ND_FMT_JSONL) {
@@ -447,6 +447,7 @@ static void put_overlap(FILE *f, const query_ctx *c, const nd_doc *q, const char
         for (size_t i = 0; i < np; i++) {
             fputs(i ? ", {" : "{", f);
             nd_print_passage_fields(f, &p[i]);
+            if (c->view.excerpts) nd_print_passage_excerpts(f, &p[i], q->text, rtext);
             fputc('}', f);
         }
         fputs("]}\n", f);
@@ -461,9 +462,9 @@ static void put_overlap(FILE *f, const query_ctx *c, const nd_doc *q, const char
             rid ? rid : "?", (unsigned long long)shared, np, np == 1 ? "" : "s", ca, cb);
     for (size_t i = 0; i < np; i++) {
         nd_passage_marks m = {0};
-        int marked = c->color && !nd_passage_marks_make(&p[i], wq, wr, NULL, &m);
-        nd_print_passage_text(f, (unsigned)i + 1, &p[i], NULL, qid ? qid : "?", q->text, rid ? rid : "?", rtext,
-                              c->color, marked ? &m : NULL);
+        int marked = c->view.color && !nd_passage_marks_make(&p[i], wq, wr, NULL, &m);
+        nd_print_passage_text(f, (unsigned)i + 1, &p[i], NULL, qid ? qid : "?", q->text, q->text_len, rid ? rid : "?",
+                              rtext, rlen, &c->view, marked ? &m : NULL);
         nd_passage_marks_free(&m);
     }
     free(qid);
@@ -514,8 +515,8 @@ static int overlap_doc(query_ctx *c, thread_state *ts, batch_out *b, const nd_do
             double ca = nd_passage_coverage(p, np, 0, q.n), cb = nd_passage_coverage(p, np, 1, ts->rt.n);
             nd_doc_words wq = {qid, q.span, NULL}, wr = {rid, ts->rt.span, NULL};
             if (!c->report)
-                put_overlap(b->mem, c, d, nd_index_id(ix, r), nd_index_id_len(ix, r), text, p, np, shared, ca, cb, &wq,
-                            &wr);
+                put_overlap(b->mem, c, d, nd_index_id(ix, r), nd_index_id_len(ix, r), text, len, p, np, shared, ca, cb,
+                            &wq, &wr);
             else if (html_keep(b, d, !kept++, r, &p, np, shared, ca, cb, &wq, &wr))
                 rc = nd_fail(err, NEARDUP_E_NOMEM, "out of memory keeping record %.200s for the report", d->id);
             b->hits++;
@@ -651,7 +652,7 @@ static int run(query_ctx *c, opts *o, char **inputs, int n, nd_corpus_info *ci, 
     nd_common_pipeline(&o->common, &po, &c->seeds);
     c->band_seed = nd_index_band_seed(c->seeds.sketch_seed);
     c->threshold = (float)o->common.threshold;
-    c->color = nd_cli_use_color(&o->common);
+    nd_cli_passage_view(&o->common, &c->view);
     nd_reader *r = nd_cli_open_inputs(&o->common, &po, inputs, n, err);
     if (!r) return err->code;
     nd_pipeline_fns f = {
@@ -685,6 +686,10 @@ int nd_cmd_query(int argc, char **argv)
                           "passages of >= W words, the records of `overlap QUERY --against REFS`.\n"
                           "Parameters come from the index.",
                           query_opts, on_option, &o, &pos, &npos);
+    if (!rc && (nd_check_format(&o.common, "query", "text|jsonl|html") || nd_check_passage_view(&o.common, "query")))
+        rc = 2;
+    if (!rc && o.mode == MODE_DUP && (o.common.excerpts || o.common.given_context || o.common.full))
+        rc = nd_cli_error(NEARDUP_E_USAGE, "--excerpts, --context and --full show passages: use them with --mode overlap");
     if (rc) {
         free(pos);
         return rc == 1 ? 0 : 2;

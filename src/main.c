@@ -116,6 +116,14 @@ int main(int argc, char **argv)
             nd_mpi_finalize();
             return flush_stdout(rc);
         }
-    fprintf(stderr, "neardup: unknown command \"%s\" (see neardup --help)\n", argv[1]);
+    const char *names[16];
+    size_t n = 0;
+    for (const command *c = commands; c->name && n < 16; c++) names[n++] = c->name;
+    const char *near = nd_cli_closest(argv[1], strlen(argv[1]), names, n);
+    fprintf(stderr, "neardup: unknown command \"%s\"", argv[1]);
+    if (near) fprintf(stderr, ": did you mean %s?", near);
+    fputs(" (commands:", stderr);
+    for (size_t i = 0; i < n; i++) fprintf(stderr, " %s", names[i]);
+    fputs("; neardup --help)\n", stderr);
     return 2;
 }

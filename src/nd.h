@@ -684,6 +684,11 @@ int nd_json_write_string(FILE *f, const char *s, size_t len);
  * as \xHH), so that a TSV line stays one line of fields and a terminal shows
  * what is there.  Returns 0, or -1 if f failed. */
 int nd_write_id(FILE *f, const char *s, size_t len);
+/* Writes s as one CSV field (RFC 4180): as it is, or in double quotes, with
+ * each quote doubled, when it holds a comma, a quote, CR or LF.  Every byte
+ * is kept (CSV can carry them inside quotes; TSV has to escape them).
+ * Returns 0, or -1 if f failed. */
+int nd_csv_write_field(FILE *f, const char *s, size_t len);
 /* The same escaping into buf (cap >= 8 bytes), for messages: at most about
  * cap - 4 bytes, then "..."; always NUL-terminated.  Returns buf. */
 char *nd_id_text(char *buf, size_t cap, const char *s, size_t len);

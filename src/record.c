@@ -507,6 +507,23 @@ int nd_write_id(FILE *f, const char *s, size_t len)
     return ferror(f) ? -1 : 0;
 }
 
+int nd_csv_write_field(FILE *f, const char *s, size_t len)
+{
+    if (!memchr(s, ',', len) && !memchr(s, '"', len) && !memchr(s, '\r', len) && !memchr(s, '\n', len)) {
+        fwrite(s, 1, len, f);
+        return ferror(f) ? -1 : 0;
+    }
+    putc('"', f);
+    const char *end = s + len;
+    for (const char *q; (q = memchr(s, '"', (size_t)(end - s))); s = q + 1) {
+        fwrite(s, 1, (size_t)(q + 1 - s), f); /* up to the quote, and the quote */
+        putc('"', f);                          /* doubled */
+    }
+    fwrite(s, 1, (size_t)(end - s), f);
+    putc('"', f);
+    return ferror(f) ? -1 : 0;
+}
+
 char *nd_id_text(char *buf, size_t cap, const char *s, size_t len)
 {
     const unsigned char *u = (const unsigned char *)s;

@@ -14,8 +14,8 @@ B=tests/data/seeds/003_9a10c820da11214b.txt
 "$N" align "$A" "$B" --format html -o "$T/r.html" -q || fail "align html"
 grep -q '0\.1211' "$T/r.html" && grep -q '0\.0861' "$T/r.html" ||
     fail "the align report should carry the containments (0.1211 / 0.0861, as overlap computes them)"
-"$N" pairs tests/data/sample.jsonl --format csv 2> "$T/err"; [ $? -eq 2 ] || fail "unknown format should exit 2"
-grep -q 'unknown format "csv" (one of: text, tsv, jsonl, html' "$T/err" || fail "format message: $(cat "$T/err")"
+"$N" pairs tests/data/sample.jsonl --format xml 2> "$T/err"; [ $? -eq 2 ] || fail "unknown format should exit 2"
+grep -q 'unknown format "xml" (one of: text, tsv, csv, jsonl, html' "$T/err" || fail "format message: $(cat "$T/err")"
 if command -v script > /dev/null 2>&1; then
     script -qc "\"$N\" align \"$A\" \"$B\" --format html; echo rc=\$?" /dev/null > "$T/tty" 2>&1
     grep -q "rc=2" "$T/tty" || fail "--format html to a terminal should exit 2: $(cat "$T/tty")"

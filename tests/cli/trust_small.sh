@@ -53,7 +53,7 @@ if [ -w /dev/full ]; then
 fi
 
 # options that would be ignored
-expect 2 "format html: pairs writes text\|tsv\|jsonl" "$N" pairs "$S" --format html
+expect 2 "format html: pairs writes text\|tsv\|csv\|jsonl" "$N" pairs "$S" --format html
 expect 2 "format tsv: overlap writes" "$N" overlap tests/data/seeds --format tsv
 expect 2 "exact verifies MinHash" "$N" pairs "$S" --exact --metric simhash
 expect 2 "exact verifies MinHash" "$N" dedup "$S" -o "$T/k" --exact --metric containment
