@@ -18,14 +18,18 @@
  *              similar as wholes is clustered again with a smaller gap;
  *   filtering  of two detections overlapping in a text, the weaker goes;
  *              fragments shorter than min_words words go;
- *   summaries  when one fragment is much longer than the other (a summary
- *              against its source), the extension runs again with a gap wide
- *              enough to span what the summary left out.  Decided from the
- *              two texts alone, no flag.
+ *   summaries  when the narrow gap breaks a pair into pieces and a wide
+ *              one shows one text's fragments several times shorter (a
+ *              summary against its source), the wide gap's fragments stand,
+ *              joined along the short side.  Decided from the two texts
+ *              alone, no flag.
  *
  * Fragment edges are then trimmed to the first and last words the two
- * fragments share, and the passages join the exact aligner's
- * (nd_align_texts in align.c). */
+ * fragments share, and the passages join the exact aligner's: copies stay
+ * word-precise, one stretch of a text aligns with one stretch of the other,
+ * and neighbours at most a sentence apart in both texts become one passage
+ * (nd_align_texts; overlap's store path does the same).  Texts sharing fewer
+ * than two sentence fingerprints are not searched (the gate). */
 #ifndef ND_REUSE_H
 #define ND_REUSE_H
 
@@ -39,7 +43,7 @@ typedef struct {
     uint32_t nunit;   /* sentences, a short one joined to the next */
     uint32_t *ustart; /* nunit + 1 token starts */
     uint32_t *eoff;   /* nunit + 1 offsets into the unit entries */
-    uint32_t *eterm;  /* a unit's distinct content terms, sorted */
+    uint32_t *eterm;  /* a unit's distinct terms (stop words too: they weigh little), sorted */
     uint16_t *etf;    /* their counts in the unit */
     const uint64_t *fp; /* sentence fingerprints (value above unit), sorted, distinct values */
     size_t nfp;
