@@ -88,6 +88,7 @@ typedef struct {
     uint32_t nsh, text_len;
     size_t id_off, id_len;
     size_t anc_off, nanc; /* the document's overlap anchors in batch_out.anc */
+    size_t map_off, nmap; /* its offset map in batch_out.runs (nmap 0: identity) */
 } doc_meta;
 
 typedef struct {
@@ -99,6 +100,8 @@ typedef struct {
     size_t sig_cap;
     nd_index_anchor *anc;
     size_t nanc, anc_cap;
+    nd_map_run *runs;      /* offset maps of the documents that have one */
+    size_t nruns, runs_cap;
     nd_text_block *blocks; /* the last one may still be open */
     size_t nblocks, blocks_cap;
     int open;
@@ -148,7 +151,7 @@ static void batch_reset(void *u, void *p)
 {
     batch_out *b = p;
     for (size_t i = 0; i < b->nblocks; i++) nd_text_block_clear(&b->blocks[i]);
-    b->n = b->ids_len = b->nblocks = b->nanc = 0;
+    b->n = b->ids_len = b->nblocks = b->nanc = b->nruns = 0;
     b->open = 0;
 }
 
@@ -161,6 +164,7 @@ static void batch_free(void *u, void *p)
     free(b->ids);
     free(b->sig);
     free(b->anc);
+    free(b->runs);
     free(b);
 }
 
@@ -217,8 +221,15 @@ static int index_doc(void *u, void *tsp, void *bop, uint64_t doc, const nd_doc *
         for (size_t i = 0; i < na; i++) b->anc[b->nanc + i] = (nd_index_anchor){ts->ahash[i], 0, ts->apos[i]};
         m->nanc = na;
     }
+    /* the map back to the original bytes (HTML, WARC, re-encoded files): query prints offsets through it */
+    m->map_off = b->nruns;
+    m->nmap = d->nmap >= 2 ? d->nmap : 0;
+    if (m->nmap && nd_grow((void **)&b->runs, &b->runs_cap, b->nruns + m->nmap, sizeof *b->runs))
+        return nd_fail(err, NEARDUP_E_NOMEM, "out of memory indexing record %s", d->id);
     int rc = pack_text(c, b, d->text, d->text_len, err);
     if (rc) return rc; /* nothing of this document was kept */
+    if (m->nmap) memcpy(b->runs + b->nruns, d->map, m->nmap * sizeof *b->runs);
+    b->nruns += m->nmap;
     b->nanc += m->nanc;
     memcpy(b->ids + b->ids_len, d->id, d->id_len);
     m->id_off = b->ids_len;
@@ -241,7 +252,8 @@ static int collect(void *u, void *bop, uint64_t first, size_t n, nd_error *err)
         for (uint32_t t = 0; !rc && t < tb->ndocs; t++, j++) {
             const doc_meta *m = &b->meta[j];
             rc = nd_index_writer_doc(c->w, b->ids + m->id_off, m->id_len, m->nsh, b->sig + j * c->p.k,
-                                     b->anc + m->anc_off, m->nanc, m->text_len, err);
+                                     b->anc + m->anc_off, m->nanc, m->text_len,
+                                     m->nmap ? b->runs + m->map_off : NULL, m->nmap, err);
         }
         if (!rc && i == b->nblocks - 1 && b->open) {
             double t0 = nd_now();
@@ -490,18 +502,20 @@ static int cmd_info(int argc, char **argv)
     rc = nd_index_open(pos[0], ND_IX_ALL, &ix, &err);
     free(pos);
     if (rc) return nd_cli_error(rc, "%s", err.msg);
-    static const char *names[7] = {"texts", "ids", "docs", "signatures", "bands", "anchors", "blocks"};
+    static const char *names[8] = {"texts", "ids", "docs", "signatures", "bands", "anchors", "blocks", "maps"};
     printf("index:      %s (format version %d, %zu bytes)\n", ix->path, ND_INDEX_VERSION, ix->size);
     printf("documents:  %llu (%.1f MB of text stored as %.1f MB zstd in %llu blocks; %.0f bytes per document)\n",
            (unsigned long long)ix->ndocs, ix->text_bytes / 1e6, ix->section_bytes[0] / 1e6,
            (unsigned long long)ix->nblocks, ix->ndocs ? (double)ix->size / ix->ndocs : 0.0);
     print_params(ix);
     printf("sections:  ");
-    for (int i = 0; i < 7; i++) printf(" %s %llu%s", names[i], (unsigned long long)ix->section_bytes[i], i < 6 ? "," : "\n");
+    for (int i = 0; i < 8; i++) printf(" %s %llu%s", names[i], (unsigned long long)ix->section_bytes[i], i < 7 ? "," : "\n");
+    printf("maps:       %llu documents with an offset map to their original bytes (%llu runs)\n",
+           (unsigned long long)ix->nmaps, (unsigned long long)ix->nmap_runs);
     uint64_t nbad;
     rc = nd_index_verify_texts(ix, &nbad, &err);
-    if (!rc) printf("checksums:  header, 6 sections and %llu text blocks OK\n", (unsigned long long)ix->nblocks);
-    else printf("checksums:  header and 6 sections OK; %llu of %llu text blocks DAMAGED\n",
+    if (!rc) printf("checksums:  header, 7 sections and %llu text blocks OK\n", (unsigned long long)ix->nblocks);
+    else printf("checksums:  header and 7 sections OK; %llu of %llu text blocks DAMAGED\n",
                 (unsigned long long)nbad, (unsigned long long)ix->nblocks);
     nd_index_close(ix);
     return rc ? nd_cli_error(rc, "%s (%llu damaged text blocks)", err.msg, (unsigned long long)nbad) : 0;

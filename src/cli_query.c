@@ -26,6 +26,7 @@
 #include "anchors.h"
 #include "cli.h"
 #include "index.h"
+#include "offmap.h"
 #include "overlap.h"
 #include "report.h"
 
@@ -435,8 +436,11 @@ static void mask_query(const nd_index *ix, const uint32_t *drop, size_t n, uint6
 
 static void put_overlap(FILE *f, const query_ctx *c, const nd_doc *q, const char *ref, size_t ref_len,
                         const char *rtext, size_t rlen, const nd_passage *p, size_t np, uint64_t shared, double ca, double cb,
-                        const nd_doc_words *wq, const nd_doc_words *wr)
+                        const nd_doc_words *wq, const nd_doc_words *wr, const nd_map_run *rmap, size_t nrmap)
 {
+    /* passages are held in text offsets (the excerpts and marks are cut
+     * there) and written in the original files' (offmap.h): the query's map
+     * from its reader, the reference's stored in the index */
     if (c->o->common.format == ND_FMT_JSONL) {
         fputs("{\"a\": ", f);
         nd_json_write_string(f, q->id, q->id_len);
@@ -445,8 +449,10 @@ static void put_overlap(FILE *f, const query_ctx *c, const nd_doc *q, const char
         fprintf(f, ", \"shared_words\": %llu, \"containment_a\": %.4g, \"containment_b\": %.4g, \"passages\": [",
                 (unsigned long long)shared, ca, cb);
         for (size_t i = 0; i < np; i++) {
+            nd_passage o = p[i];
+            nd_passage_to_original(&o, q->map, q->nmap, rmap, nrmap);
             fputs(i ? ", {" : "{", f);
-            nd_print_passage_fields(f, &p[i]);
+            nd_print_passage_fields(f, &o);
             if (c->view.excerpts) nd_print_passage_excerpts(f, &p[i], q->text, rtext);
             fputc('}', f);
         }
@@ -463,7 +469,9 @@ static void put_overlap(FILE *f, const query_ctx *c, const nd_doc *q, const char
     for (size_t i = 0; i < np; i++) {
         nd_passage_marks m = {0};
         int marked = c->view.color && !nd_passage_marks_make(&p[i], wq, wr, NULL, &m);
-        nd_print_passage_text(f, (unsigned)i + 1, &p[i], NULL, qid ? qid : "?", q->text, q->text_len, rid ? rid : "?",
+        nd_passage o = p[i];
+        nd_passage_to_original(&o, q->map, q->nmap, rmap, nrmap);
+        nd_print_passage_text(f, (unsigned)i + 1, &p[i], &o, qid ? qid : "?", q->text, q->text_len, rid ? rid : "?",
                               rtext, rlen, &c->view, marked ? &m : NULL);
         nd_passage_marks_free(&m);
     }
@@ -514,9 +522,11 @@ static int overlap_doc(query_ctx *c, thread_state *ts, batch_out *b, const nd_do
             for (size_t k = 0; k < np; k++) shared += p[k].matches;
             double ca = nd_passage_coverage(p, np, 0, q.n), cb = nd_passage_coverage(p, np, 1, ts->rt.n);
             nd_doc_words wq = {qid, q.span, NULL}, wr = {rid, ts->rt.span, NULL};
+            const nd_map_run *rmap;
+            size_t nrmap = nd_index_doc_map(ix, r, &rmap);
             if (!c->report)
                 put_overlap(b->mem, c, d, nd_index_id(ix, r), nd_index_id_len(ix, r), text, len, p, np, shared, ca, cb,
-                            &wq, &wr);
+                            &wq, &wr, rmap, nrmap);
             else if (html_keep(b, d, !kept++, r, &p, np, shared, ca, cb, &wq, &wr))
                 rc = nd_fail(err, NEARDUP_E_NOMEM, "out of memory keeping record %.200s for the report", d->id);
             b->hits++;
@@ -702,7 +712,7 @@ int nd_cmd_query(int argc, char **argv)
     nd_error err = {0, ""};
     nd_index *ix = NULL;
     unsigned want = o.mode == MODE_DUP ? ND_IX_IDS | ND_IX_SIGS | ND_IX_BANDS
-                                       : ND_IX_IDS | ND_IX_DOCS | ND_IX_ANCHORS | ND_IX_BLOCKS;
+                                       : ND_IX_IDS | ND_IX_DOCS | ND_IX_ANCHORS | ND_IX_BLOCKS | ND_IX_MAPS;
     query_ctx c = {.o = &o};
     nd_corpus_info ci = {0};
     nd_out out = {0};

@@ -131,7 +131,35 @@ static int check_header(const header *h, uint64_t size, const char *path, nd_err
     if (!rc) rc = check_section(h, S_BANDS, size, h->nbands * 16, path, err);
     if (!rc) rc = check_section(h, S_ANCHORS, size, h->nanchors * 16, path, err);
     if (!rc) rc = check_section(h, S_BLOCKS, size, h->nblocks * 32, path, err);
+    if (!rc && (h->nmaps > n || h->nmap_runs > size / 12))
+        rc = bad(err, path, "damaged index: impossible map counts in the header");
+    if (!rc) rc = check_section(h, S_MAPS, size, h->nmaps * 16 + h->nmap_runs * 12, path, err);
     return rc;
+}
+
+/* The maps: one per document at most, in doc order, their runs tiling the
+ * run array in order; each map covers its document's text from byte 0 to
+ * its sentinel at the text's length, runs in text order (what the lookups
+ * binary-search), each from original bytes o <= oe. */
+static int check_maps(const nd_index *ix, nd_error *err)
+{
+    if (!(ix->verified & ND_IX_MAPS)) return NEARDUP_OK;
+    uint64_t next = 0;
+    for (uint64_t i = 0; i < ix->nmaps; i++) {
+        const nd_index_map *m = &ix->maps[i];
+        if (m->doc >= ix->ndocs || (i && m->doc <= ix->maps[i - 1].doc) || m->nruns < 2 || m->first != next ||
+            m->nruns > ix->nmap_runs - next)
+            return bad(err, ix->path, "damaged index: map table inconsistent");
+        const nd_map_run *r = ix->map_runs + m->first;
+        if (r[0].t != 0 || ((ix->verified & ND_IX_DOCS) && r[m->nruns - 1].t != ix->docs[m->doc].len))
+            return bad(err, ix->path, "damaged index: a document's map does not cover its text");
+        for (uint32_t j = 0; j < m->nruns; j++)
+            if (r[j].o > r[j].oe || (j && r[j].t < r[j - 1].t))
+                return bad(err, ix->path, "damaged index: a document's map is out of order");
+        next += m->nruns;
+    }
+    if (next != ix->nmap_runs) return bad(err, ix->path, "damaged index: map table inconsistent");
+    return NEARDUP_OK;
 }
 
 /* Structure the checksums cannot vouch for if a writer bug ever broke it. */
@@ -151,7 +179,7 @@ static int check_ids_docs(const nd_index *ix, nd_error *err)
             if (d->block >= ix->nblocks || (uint64_t)d->off + d->len > ix->blocks[d->block].raw)
                 return bad(err, ix->path, "damaged index: document table points outside the texts");
         }
-    return NEARDUP_OK;
+    return check_maps(ix, err);
 }
 
 static void set_params(nd_index_params *p, const header *h)
@@ -230,10 +258,12 @@ int nd_index_open(const char *path, unsigned want, nd_index **out, nd_error *err
     ix->nanchors = h->nanchors;
     ix->nblocks = h->nblocks;
     ix->text_bytes = h->text_bytes;
+    ix->nmaps = h->nmaps;
+    ix->nmap_runs = h->nmap_runs;
     for (int i = 0; i < NSECTIONS; i++) ix->section_bytes[i] = h->sec[i].len;
-    static const int bit_sec[6] = {S_IDS, S_DOCS, S_SIGS, S_BANDS, S_ANCHORS, S_BLOCKS};
+    static const int bit_sec[7] = {S_IDS, S_DOCS, S_SIGS, S_BANDS, S_ANCHORS, S_BLOCKS, S_MAPS};
     const uint8_t *base = ix->map;
-    for (int b = 0; b < 6; b++) {
+    for (int b = 0; b < 7; b++) {
         const section *s = &h->sec[bit_sec[b]];
         if (!(want & (1u << b))) continue;
         if (XXH3_64bits(base + s->off, s->len) != s->hash) {
@@ -254,6 +284,10 @@ int nd_index_open(const char *path, unsigned want, nd_index **out, nd_error *err
     if (ix->verified & ND_IX_BANDS) ix->bands = (const nd_band_rec *)(at + h->sec[S_BANDS].off);
     if (ix->verified & ND_IX_ANCHORS) ix->anchors = (const nd_index_anchor *)(at + h->sec[S_ANCHORS].off);
     if (ix->verified & ND_IX_BLOCKS) ix->blocks = (const nd_index_block *)(at + h->sec[S_BLOCKS].off);
+    if (ix->verified & ND_IX_MAPS) {
+        ix->maps = (const nd_index_map *)(at + h->sec[S_MAPS].off);
+        ix->map_runs = (const nd_map_run *)(ix->maps + ix->nmaps);
+    }
     ix->texts_base = base;
     if ((rc = check_ids_docs(ix, err))) {
         nd_index_close(ix);
@@ -277,6 +311,21 @@ int nd_index_check_key(const nd_index *ix, const uint8_t *key_id, size_t key_id_
     memset(want.key_id, 0, sizeof want.key_id);
     if (key_id) memcpy(want.key_id, key_id, key_id_len < 32 ? key_id_len : 32), want.seed = 0;
     return nd_index_params_check(&ix->p, &want, ix->path, err);
+}
+
+size_t nd_index_doc_map(const nd_index *ix, uint64_t doc, const nd_map_run **run)
+{
+    *run = NULL;
+    if (!(ix->verified & ND_IX_MAPS)) return 0;
+    size_t lo = 0, hi = ix->nmaps;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (ix->maps[mid].doc < doc) lo = mid + 1;
+        else hi = mid;
+    }
+    if (lo == ix->nmaps || ix->maps[lo].doc != doc) return 0;
+    *run = ix->map_runs + ix->maps[lo].first;
+    return ix->maps[lo].nruns;
 }
 
 size_t nd_index_band_lookup(const nd_index *ix, uint64_t key, const nd_band_rec **first)

@@ -15,6 +15,11 @@
  *   bands    nd_band_rec sorted by (key, doc): a query binary-searches its keys
  *   anchors  nd_index_anchor sorted by (hash, doc, pos): overlap postings
  *   blocks   nd_index_block per zstd frame: where it is, sizes, XXH3-64
+ *   maps     the offset maps of the documents that have one (offmap.h: HTML
+ *            pages, WARC records, re-encoded files): nmaps nd_index_map
+ *            sorted by doc, then their runs (nd_map_run, 12 bytes each, a
+ *            sentinel included), so query prints offsets into the original
+ *            files; a plain UTF-8 or JSONL document has no entry (identity)
  *   texts    the reference texts, zstd frames of about text_block raw bytes
  *            of consecutive documents, so a query decompresses only the
  *            blocks holding the documents it aligns
@@ -39,8 +44,10 @@
 /* Bump when the file layout changes, and whenever tests/test_golden.c's
  * pinned hash values change (old signatures and band keys no longer match).
  * 2: a densified MinHash lane is a hash of the borrowed minimum's 64 bits
- *    and of the lane, no longer a copy of its 32-bit value (issue 19). */
-#define ND_INDEX_VERSION 2
+ *    and of the lane, no longer a copy of its 32-bit value (issue 19).
+ * 3: a maps section: each document's map back to its original bytes
+ *    (issue 22), so offsets printed by query are into the original files. */
+#define ND_INDEX_VERSION 3
 #define ND_INDEX_KEY_ID_BYTES 32 /* a key id (key.h: 16 bytes) zero-padded; all zero = unkeyed */
 
 /* What an index was built with; a query must use exactly the same. */
@@ -96,6 +103,14 @@ typedef struct {
     uint32_t first_doc, ndocs;
 } nd_index_block;
 
+/* The map of one document (maps section): runs [first, first + nruns) of
+ * the run array, its sentinel included (nruns >= 2). */
+typedef struct {
+    uint32_t doc;
+    uint32_t nruns;
+    uint64_t first;
+} nd_index_map;
+
 /* ---------- reader ---------- */
 
 /* An open index.  All pointers point into the read-only mapping; a pointer
@@ -107,7 +122,8 @@ typedef struct {
     size_t size;
     nd_index_params p;
     uint64_t ndocs, nbands, nanchors, nblocks, text_bytes;
-    uint64_t section_bytes[7]; /* texts, ids, docs, signatures, bands, anchors, blocks */
+    uint64_t nmaps, nmap_runs;
+    uint64_t section_bytes[8]; /* texts, ids, docs, signatures, bands, anchors, blocks, maps */
     const uint64_t *id_off;  /* ndocs + 1 offsets into id_bytes */
     const char *id_bytes;
     const nd_index_doc *docs;
@@ -115,6 +131,8 @@ typedef struct {
     const nd_band_rec *bands;
     const nd_index_anchor *anchors;
     const nd_index_block *blocks;
+    const nd_index_map *maps;     /* nmaps, sorted by doc */
+    const nd_map_run *map_runs;   /* nmap_runs */
     const uint8_t *texts_base; /* the start of the file: blocks hold absolute offsets */
     unsigned verified;         /* ND_IX_* bits of the sections checked */
 } nd_index;
@@ -127,7 +145,8 @@ enum {
     ND_IX_BANDS = 1 << 3,
     ND_IX_ANCHORS = 1 << 4,
     ND_IX_BLOCKS = 1 << 5,
-    ND_IX_ALL = 0x3f,
+    ND_IX_MAPS = 1 << 6,
+    ND_IX_ALL = 0x7f,
 };
 
 /* Maps path and checks the header (magic, version, byte order, header hash,
@@ -153,6 +172,12 @@ static inline size_t nd_index_id_len(const nd_index *ix, uint64_t doc)
 {
     return ix->id_off[doc + 1] - ix->id_off[doc] - 1;
 }
+
+/* The offset map of doc back to its original file's bytes (offmap.h):
+ * sets *run and returns its number of runs; 0 (identity, *run NULL) for a
+ * document stored without one, or when the maps section was not opened.
+ * Binary search over the maps. */
+size_t nd_index_doc_map(const nd_index *ix, uint64_t doc, const nd_map_run **run);
 
 /* The band records with this key: returns how many, *first the first one.
  * Binary search over the sorted section. */
@@ -206,11 +231,13 @@ int nd_index_writer_open(nd_index_writer **w, FILE *f, const char *path, const n
                          uint64_t band_seed, nd_error *err);
 
 /* Adds a document: its id, shingle count, signature (k lanes), anchors
- * (their doc fields are ignored) and the length of its text, which must come
- * in the next block given to nd_index_writer_block. */
+ * (their doc fields are ignored), the length of its text, which must come
+ * in the next block given to nd_index_writer_block, and its offset map
+ * (nd_doc.map: nmap runs, its sentinel included, covering text_len bytes;
+ * nmap < 2: identity, nothing stored). */
 int nd_index_writer_doc(nd_index_writer *w, const char *id, size_t id_len, uint32_t nshingles,
                         const uint32_t *sig, const nd_index_anchor *a, size_t na,
-                        uint32_t text_len, nd_error *err);
+                        uint32_t text_len, const nd_map_run *map, size_t nmap, nd_error *err);
 
 /* Adds a sealed text block holding the texts of every document added since
  * the previous block, in order. */

@@ -6,12 +6,12 @@
 #include "index.h"
 
 #define HEADER_BYTES 512
-#define NSECTIONS 7
+#define NSECTIONS 8
 static const char nd_index_magic[8] = {'N', 'D', 'U', 'P', 'I', 'D', 'X', '\0'};
 
-enum { S_TEXTS, S_IDS, S_DOCS, S_SIGS, S_BANDS, S_ANCHORS, S_BLOCKS };
+enum { S_TEXTS, S_IDS, S_DOCS, S_SIGS, S_BANDS, S_ANCHORS, S_BLOCKS, S_MAPS };
 static const char *const nd_index_sec_name[NSECTIONS] = {"texts", "ids", "docs", "signatures", "bands",
-                                                "anchors", "blocks"};
+                                                "anchors", "blocks", "maps"};
 
 typedef struct {
     uint64_t off, len, hash;
@@ -28,14 +28,16 @@ typedef struct {
     double threshold;
     uint32_t ngram, k, bands, rows;
     uint32_t anchor_ngram, anchor_w, anchor_scheme, text_block;
-    uint32_t reserved[24];
+    uint64_t nmaps, nmap_runs; /* the maps section: records, runs */
+    uint32_t reserved[20];
     section sec[8];
     uint64_t header_hash; /* XXH3-64 of every byte before it */
 } header;
 
 _Static_assert(sizeof(header) == HEADER_BYTES, "index header must be 512 bytes");
 _Static_assert(sizeof(nd_index_doc) == 16 && sizeof(nd_index_anchor) == 16 &&
-               sizeof(nd_index_block) == 32 && sizeof(nd_band_rec) == 16,
+               sizeof(nd_index_block) == 32 && sizeof(nd_band_rec) == 16 &&
+               sizeof(nd_index_map) == 16 && sizeof(nd_map_run) == 12,
                "on-disk records must have no padding");
 
 #endif

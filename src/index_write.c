@@ -79,6 +79,10 @@ struct nd_index_writer {
     size_t nanc, anc_cap;
     nd_index_block *blocks;
     size_t nblocks, blocks_cap;
+    nd_index_map *maps;  /* the documents that have a map, in doc order */
+    size_t nmaps, maps_cap;
+    nd_map_run *runs;
+    size_t nruns, runs_cap;
     uint64_t ndocs, pending, copied, text_bytes;
 };
 
@@ -128,7 +132,7 @@ static int cmp_pos(const void *x, const void *y)
 
 int nd_index_writer_doc(nd_index_writer *w, const char *id, size_t id_len, uint32_t nshingles,
                         const uint32_t *sig, const nd_index_anchor *a, size_t na,
-                        uint32_t text_len, nd_error *err)
+                        uint32_t text_len, const nd_map_run *map, size_t nmap, nd_error *err)
 {
     if (w->ndocs >= UINT32_MAX - 1)
         return nd_fail(err, NEARDUP_E_INPUT, "%s: an index holds at most %u documents", w->path, UINT32_MAX - 1);
@@ -140,6 +144,18 @@ int nd_index_writer_doc(nd_index_writer *w, const char *id, size_t id_len, uint3
         nd_grow((void **)&w->anc, &w->anc_cap, w->nanc + na, sizeof *w->anc))
         return nd_fail(err, NEARDUP_E_NOMEM, "out of memory adding document %llu to the index",
                        (unsigned long long)d);
+    if (nmap >= 2) { /* fewer: the identity, which costs nothing */
+        if (nmap > UINT32_MAX || map[0].t != 0 || map[nmap - 1].t != text_len)
+            return nd_fail(err, NEARDUP_E_INTERNAL, "%s: document %llu: its offset map does not cover its text",
+                           w->path, (unsigned long long)d + 1);
+        if (nd_grow((void **)&w->maps, &w->maps_cap, w->nmaps + 1, sizeof *w->maps) ||
+            nd_grow((void **)&w->runs, &w->runs_cap, w->nruns + nmap, sizeof *w->runs))
+            return nd_fail(err, NEARDUP_E_NOMEM, "out of memory adding document %llu to the index",
+                           (unsigned long long)d);
+        w->maps[w->nmaps++] = (nd_index_map){(uint32_t)d, (uint32_t)nmap, w->nruns};
+        memcpy(w->runs + w->nruns, map, nmap * sizeof *map);
+        w->nruns += nmap;
+    }
     memcpy(w->ids + w->ids_len, id, id_len);
     w->ids_len += id_len;
     w->ids[w->ids_len++] = '\0';
@@ -197,8 +213,10 @@ int nd_index_writer_copy(nd_index_writer *w, const nd_index *ix, nd_error *err)
         const nd_index_block *k = &ix->blocks[b];
         for (uint64_t d = k->first_doc; !rc && d < (uint64_t)k->first_doc + k->ndocs; d++) {
             const char *id = nd_index_id(ix, d);
+            const nd_map_run *map;
+            size_t nmap = nd_index_doc_map(ix, d, &map);
             rc = nd_index_writer_doc(w, id, nd_index_id_len(ix, d), ix->docs[d].nshingles, ix->sig + d * ix->p.k,
-                                     NULL, 0, ix->docs[d].len, err);
+                                     NULL, 0, ix->docs[d].len, map, nmap, err);
         }
         if (!rc) rc = add_frame(w, ix->texts_base + k->off, k->csize, k->raw, k->ndocs, err);
     }
@@ -316,6 +334,8 @@ static void fill_header(const nd_index_writer *w, header *h)
     h->nblocks = w->nblocks;
     h->nanchors = w->nanc;
     h->text_bytes = w->text_bytes;
+    h->nmaps = w->nmaps;
+    h->nmap_runs = w->nruns;
     h->seed = w->p.seed;
     memcpy(h->key_id, w->p.key_id, sizeof h->key_id);
     h->threshold = w->p.threshold;
@@ -355,6 +375,7 @@ int nd_index_writer_finish(nd_index_writer *w, nd_error *err)
         rc = nd_fail(err, NEARDUP_E_NOMEM, "out of memory sorting anchors");
     if (!rc) rc = put_section(w, &h, S_ANCHORS, w->anc, w->nanc * sizeof *w->anc, NULL, 0, err);
     if (!rc) rc = put_section(w, &h, S_BLOCKS, w->blocks, w->nblocks * sizeof *w->blocks, NULL, 0, err);
+    if (!rc) rc = put_section(w, &h, S_MAPS, w->maps, w->nmaps * sizeof *w->maps, w->runs, w->nruns * sizeof *w->runs, err);
     if (!rc) rc = finish_file(w, &h, err);
     nd_index_writer_abort(w);
     return rc;
@@ -369,5 +390,7 @@ void nd_index_writer_abort(nd_index_writer *w)
     free(w->sig);
     free(w->anc);
     free(w->blocks);
+    free(w->maps);
+    free(w->runs);
     free(w);
 }

@@ -70,6 +70,17 @@ static nd_index_params params(void)
 static const char *texts[] = {"the first text", "second", "", "a fourth, longer text than the others"};
 static const char *ids[] = {"doc-a", "doc-b", "doc-c", "doc-d"};
 
+/* Offset maps (offmap.h) of docs 1 and 3, as an HTML page's would be; docs
+ * 0 and 2 have none (identity, nothing stored). */
+static const nd_map_run map1[] = {{0, 100, 103}, {3, 110, 113}, {6, 113, 113}};
+static const nd_map_run map3[] = {{0, 7, 8}, {1, 20, 56}, {37, 56, 56}};
+
+static const nd_map_run *map_of(int d, size_t *n)
+{
+    *n = d == 1 ? 3 : d == 3 ? 3 : 0;
+    return d == 1 ? map1 : d == 3 ? map3 : NULL;
+}
+
 /* Signature of document d: lanes differ per doc except docs 0 and 3 share all. */
 static void sig_of(int d, uint32_t *s)
 {
@@ -85,8 +96,10 @@ static void add_docs(nd_index_writer *w, int from, int to)
         uint32_t s[K];
         sig_of(d, s);
         nd_index_anchor a[2] = {{100 + d, 0, 7}, {5, 0, 3}}; /* out of position order on purpose */
+        size_t nm;
+        const nd_map_run *m = map_of(d, &nm);
         assert_int_equal(nd_index_writer_doc(w, ids[d], strlen(ids[d]), texts[d][0] ? 3 : 0, s, a, 2,
-                                             (uint32_t)strlen(texts[d]), &err), NEARDUP_OK);
+                                             (uint32_t)strlen(texts[d]), m, nm, &err), NEARDUP_OK);
         assert_int_equal(nd_text_block_add(&b, texts[d], strlen(texts[d])), NEARDUP_OK);
         if (b.ndocs == 2 || d == to - 1) {
             assert_int_equal(nd_text_block_seal(&b, 3, &err), NEARDUP_OK);
@@ -122,7 +135,13 @@ static void check_contents(const nd_index *ix, int ndocs)
         assert_int_equal(nd_index_text(ix, t, d, &txt, &len, &err), NEARDUP_OK);
         assert_int_equal(len, strlen(texts[d]));
         assert_memory_equal(txt, texts[d], len);
+        size_t nm;
+        const nd_map_run *want = map_of(d, &nm), *got;
+        assert_int_equal(nd_index_doc_map(ix, d, &got), nm);
+        if (nm) assert_memory_equal(got, want, nm * sizeof *want);
+        else assert_null(got);
     }
+    assert_int_equal(ix->nmaps, ndocs > 3 ? 2 : ndocs > 1);
     nd_index_texts_free(t);
     /* the band keys of doc 0 find doc 0 and doc 3 (same signature), never empty doc 2 */
     uint32_t s[K];
@@ -283,7 +302,14 @@ static void test_other_version(void **state)
     uint64_t h = XXH3_64bits(b, 504);
     memcpy(b + 504, &h, 8);
     spit(b, n);
-    expect_open_fails(NEARDUP_E_FORMAT, "version 2");
+    expect_open_fails(NEARDUP_E_FORMAT, "reads version 3");
+    /* an index of the previous format (no maps section) is refused: rebuild it */
+    v = ND_INDEX_VERSION - 1;
+    memcpy(b + 8, &v, 4);
+    h = XXH3_64bits(b, 504);
+    memcpy(b + 504, &h, 8);
+    spit(b, n);
+    expect_open_fails(NEARDUP_E_FORMAT, "version 2; this neardup reads version 3: rebuild it");
     free(b);
 }
 
@@ -304,8 +330,8 @@ static void test_damaged_sections(void **state)
     build(4);
     size_t n;
     unsigned char *orig = slurp(&n);
-    const char *names[] = {"ids", "docs", "signatures", "bands", "anchors", "blocks"};
-    for (int s = 1; s <= 6; s++) {
+    const char *names[] = {"ids", "docs", "signatures", "bands", "anchors", "blocks", "maps"};
+    for (int s = 1; s <= 7; s++) {
         uint64_t off, len;
         memcpy(&off, orig + 248 + 32 * s, 8); /* section table at byte 248, 32 bytes a row */
         memcpy(&len, orig + 248 + 32 * s + 8, 8);
@@ -316,6 +342,36 @@ static void test_damaged_sections(void **state)
         spit(b, n);
         char want[64];
         snprintf(want, sizeof want, "checksum mismatch in the %s section", names[s - 1]);
+        expect_open_fails(NEARDUP_E_FORMAT, want);
+        free(b);
+    }
+    free(orig);
+}
+
+/* A map that passes its checksum (rehashed) but does not fit its document:
+ * refused, not believed. */
+static void test_inconsistent_map(void **state)
+{
+    build(4);
+    size_t n;
+    unsigned char *orig = slurp(&n);
+    for (int k = 0; k < 3; k++) {
+        unsigned char *b = malloc(n);
+        memcpy(b, orig, n);
+        uint64_t off, len;
+        memcpy(&off, b + 248 + 32 * 7, 8);
+        memcpy(&len, b + 248 + 32 * 7 + 8, 8);
+        assert_int_equal(len, 2 * 16 + 6 * 12);
+        nd_map_run *r = (nd_map_run *)(b + off + 2 * 16);
+        const char *want = "does not cover its text";
+        if (k == 0) r[2].t = 7; /* doc 1's sentinel past its 6 bytes of text */
+        if (k == 1) r[1].t = 9, want = "out of order"; /* runs out of text order */
+        if (k == 2) b[off + 16] = 1, want = "map table inconsistent"; /* doc 3's map claims doc 1 */
+        uint64_t h = XXH3_64bits(b + off, len);
+        memcpy(b + 248 + 32 * 7 + 16, &h, 8);
+        h = XXH3_64bits(b, 504);
+        memcpy(b + 504, &h, 8);
+        spit(b, n);
         expect_open_fails(NEARDUP_E_FORMAT, want);
         free(b);
     }
@@ -401,6 +457,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_damaged_header, setup, teardown),
         cmocka_unit_test_setup_teardown(test_damaged_sections, setup, teardown),
         cmocka_unit_test_setup_teardown(test_damaged_text_block, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_inconsistent_map, setup, teardown),
         cmocka_unit_test_setup_teardown(test_other_parameters, setup, teardown),
         cmocka_unit_test_setup_teardown(test_abort_leaves_nothing, setup, teardown),
     };
