@@ -27,6 +27,7 @@ static const command commands[] = {
     {"index", nd_cmd_index, "build, extend or inspect a reference index (build | add | info)"},
     {"query", nd_cmd_query, "query documents against a reference index (--mode dup | overlap)"},
     {"explain", nd_cmd_explain, "print what a threshold means: bands x rows, S-curve, error rates"},
+    {"contamination", nd_cmd_contamination, "find benchmark items in a corpus (test-set contamination), with coverage"},
     {NULL, NULL, NULL},
 };
 
@@ -34,7 +35,7 @@ static void usage(FILE *f)
 {
     fprintf(f, "usage: neardup COMMAND [OPTIONS] INPUT...\n\n"
                "Find near-duplicate documents and the passages they share.\n\ncommands:\n");
-    for (const command *c = commands; c->name; c++) fprintf(f, "  %-10s %s\n", c->name, c->summary);
+    for (const command *c = commands; c->name; c++) fprintf(f, "  %-13s %s\n", c->name, c->summary);
     fprintf(f, "\n`neardup COMMAND --help` lists a command's options and their defaults.\n"
                "Exit status: 0 success, 2 usage error or bad input, 1 other failure.\n");
 }

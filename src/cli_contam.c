@@ -1,0 +1,452 @@
+/* cli_contam.c - `neardup contamination --benchmark B... INPUT...`: which
+ * benchmark items appear in a corpus, and how much of each (contam.h).  The
+ * benchmark (small) is loaded and indexed; the corpus is streamed once
+ * through the pipeline against it. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "contam.h"
+#include "mpi_dedup.h"
+
+enum { OPT_BENCHMARK = 100, OPT_MIN_COVERAGE, OPT_CLEAN, OPT_FIELDS, OPT_MAX_MATCHES, OPT_NO_MEMORY };
+
+#define MAX_FIELDS 8
+
+static const nd_cli_option contam_opts[] = {
+    {"benchmark", 'b', "FILE", "benchmark items, JSONL (repeatable; required)", OPT_BENCHMARK},
+    {"ngram", 'n', "N", "words per n-gram; an item field of fewer words must appear whole (default 13, the GPT-3 setting)", 1},
+    {"min-coverage", 0, "X", "an item is contaminated when at least this fraction of its words lies in n-grams found in the corpus (default 0.2: a 30% excerpt counts)", OPT_MIN_COVERAGE},
+    {"fields", 0, "LIST", "comma-separated text fields of each benchmark item (e.g. question,answer): contaminated only when one corpus document covers every field (default: --text-field)", OPT_FIELDS},
+    {"clean", 0, "FILE", "also write the uncontaminated benchmark records, byte for byte (default none)", OPT_CLEAN},
+    {"max-matches", 0, "M", "list at most M matching corpus documents per item, in input order (default 10)", OPT_MAX_MATCHES},
+    {"memory", 0, "SIZE", "not supported: memory holds the benchmark index, never the corpus (refused)", OPT_NO_MEMORY},
+    ND_OPT_OUTPUT,
+    ND_OPT_THREADS,
+    ND_OPT_ID_FIELD,
+    ND_OPT_TEXT_FIELD,
+    ND_OPT_READERS,
+    ND_OPT_LOSSY,
+    ND_OPT_SKIP_BAD,
+    ND_OPT_SEED,
+    ND_OPT_KEY,
+    ND_OPT_TIMINGS,
+    ND_OPT_QUIET,
+    ND_OPT_END,
+};
+
+typedef struct {
+    nd_common common;
+    char **bench;
+    int nbench;
+    double min_cov;
+    const char *clean;
+    char *fields_arg;
+    const char *field[MAX_FIELDS];
+    unsigned nfields;
+    unsigned long max_matches;
+} contam_ctx;
+
+static int on_option(void *ctx, int id, const char *arg)
+{
+    contam_ctx *c = ctx;
+    switch (id) {
+    case OPT_BENCHMARK: {
+        char **b = realloc(c->bench, (size_t)(c->nbench + 1) * sizeof *b);
+        if (!b) return nd_cli_error(NEARDUP_E_NOMEM, "out of memory");
+        c->bench = b;
+        c->bench[c->nbench++] = (char *)arg;
+        return 0;
+    }
+    case OPT_MIN_COVERAGE: return nd_cli_double("--min-coverage", arg, 0, 1, &c->min_cov) ? 2 : 0;
+    case OPT_CLEAN: c->clean = arg; return 0;
+    case OPT_MAX_MATCHES: return nd_cli_uint("--max-matches", arg, 0, 1000000, &c->max_matches) ? 2 : 0;
+    case OPT_NO_MEMORY:
+        return nd_cli_error(NEARDUP_E_USAGE, "contamination: --memory is not supported: memory holds the benchmark's "
+                                             "n-gram index, never the corpus, which is streamed once");
+    case OPT_FIELDS: {
+        free(c->fields_arg);
+        c->fields_arg = strdup(arg);
+        if (!c->fields_arg) return nd_cli_error(NEARDUP_E_NOMEM, "out of memory");
+        c->nfields = 0;
+        for (char *s = c->fields_arg, *e;; s = e + 1) {
+            e = strchr(s, ',');
+            if (e) *e = '\0';
+            if (!*s) return nd_cli_error(NEARDUP_E_USAGE, "--fields: an empty field name in \"%s\"", arg);
+            for (unsigned k = 0; k < c->nfields; k++)
+                if (!strcmp(c->field[k], s)) return nd_cli_error(NEARDUP_E_USAGE, "--fields: \"%s\" given twice", s);
+            if (c->nfields == MAX_FIELDS) return nd_cli_error(NEARDUP_E_USAGE, "--fields: at most %d fields", MAX_FIELDS);
+            c->field[c->nfields++] = s;
+            if (!e) break;
+        }
+        return 0;
+    }
+    default: return nd_common_option(&c->common, id, arg);
+    }
+}
+
+/* The benchmark: ids and raw records in input order; the units in the index. */
+typedef struct {
+    char **id;
+    size_t *id_len;
+    char **raw;   /* the JSONL line (no newline) */
+    size_t *raw_len;
+    size_t n, cap;
+} bench_set;
+
+static void bench_free(bench_set *b)
+{
+    for (size_t i = 0; i < b->n; i++) {
+        free(b->id[i]);
+        free(b->raw[i]);
+    }
+    free(b->id);
+    free(b->id_len);
+    free(b->raw);
+    free(b->raw_len);
+}
+
+static char *dup_bytes(const char *s, size_t n)
+{
+    char *d = malloc(n + 1);
+    if (d) {
+        memcpy(d, s, n);
+        d[n] = '\0';
+    }
+    return d;
+}
+
+static int bench_push(bench_set *b, const char *id, size_t id_len, const char *raw, size_t raw_len)
+{
+    size_t c1 = b->cap, c2 = b->cap, c3 = b->cap;
+    if (nd_grow((void **)&b->id, &c1, b->n + 1, sizeof *b->id) ||
+        nd_grow((void **)&b->id_len, &c2, b->n + 1, sizeof *b->id_len) ||
+        nd_grow((void **)&b->raw, &c3, b->n + 1, sizeof *b->raw) ||
+        nd_grow((void **)&b->raw_len, &b->cap, b->n + 1, sizeof *b->raw_len))
+        return NEARDUP_E_NOMEM;
+    b->id[b->n] = dup_bytes(id, id_len);
+    b->raw[b->n] = dup_bytes(raw, raw_len);
+    if (!b->id[b->n] || !b->raw[b->n]) {
+        free(b->id[b->n]);
+        free(b->raw[b->n]);
+        return NEARDUP_E_NOMEM;
+    }
+    b->id_len[b->n] = id_len;
+    b->raw_len[b->n++] = raw_len;
+    return NEARDUP_OK;
+}
+
+/* Reads every benchmark record: each field parsed (a missing or non-string
+ * field is an error naming file:line), tokenized and added to the index. */
+static int load_bench(const contam_ctx *c, const nd_pipeline_opts *po, bench_set *b, nd_contam *ix, nd_error *err)
+{
+    nd_record_parser *p[MAX_FIELDS] = {0};
+    nd_tokenizer *tk = nd_tokenizer_create(po->token_seed, po->lossy);
+    if (tk && po->keyed) nd_tokenizer_set_secret(tk, po->token_secret);
+    nd_tokens tok = {0};
+    nd_batch batch = {0};
+    int rc = tk ? NEARDUP_OK : nd_fail(err, NEARDUP_E_NOMEM, "out of memory");
+    for (unsigned f = 0; !rc && f < c->nfields; f++) {
+        nd_record_opts ro = po->rec;
+        ro.text_field = c->field[f];
+        if (!(p[f] = nd_record_parser_create(&ro))) rc = nd_fail(err, NEARDUP_E_NOMEM, "out of memory");
+    }
+    nd_reader_opts rdo = po->reader;
+    rdo.input_format = ND_FORMAT_JSONL; /* a benchmark is records with fields */
+    nd_reader *r = rc ? NULL : nd_reader_open((const char *const *)c->bench, (size_t)c->nbench, &rdo, err);
+    if (!rc && !r) rc = err->code ? err->code : NEARDUP_E_IO;
+    int more;
+    while (!rc && (more = nd_reader_next(r, &batch, 1 << 20, err)) != 0) {
+        if (more < 0) {
+            rc = -more;
+            break;
+        }
+        for (size_t i = 0; !rc && i < batch.n; i++) {
+            const nd_raw_record *rr = &batch.rec[i];
+            const char *bytes = batch.buf + rr->off, *path = nd_reader_path(r, rr->input);
+            for (unsigned f = 0; !rc && f < c->nfields; f++) {
+                nd_doc d;
+                size_t bad = 0, repl = 0;
+                if ((rc = nd_record_parse(p[f], rr, bytes, path, &d, err))) break;
+                if (f == 0 && (rc = bench_push(b, d.id, d.id_len, bytes, rr->len)))
+                    nd_fail(err, rc, "out of memory");
+                if (!rc && (rc = nd_tokenize(tk, d.text, d.text_len, &tok, &bad, &repl))) {
+                    if (rc == NEARDUP_E_UTF8)
+                        nd_fail(err, NEARDUP_E_INPUT, "%s:%llu: field %s: invalid UTF-8 at byte %zu (--lossy replaces it)",
+                                path, (unsigned long long)rr->line, c->field[f], bad);
+                    else nd_fail(err, rc, "%s:%llu: field %s cannot be tokenized", path, (unsigned long long)rr->line,
+                                 c->field[f]);
+                }
+                if (!rc && (rc = nd_contam_add(ix, &tok))) nd_fail(err, rc, "out of memory");
+            }
+        }
+    }
+    nd_reader_free(r);
+    nd_batch_free(&batch);
+    nd_tokens_free(&tok);
+    nd_tokenizer_free(tk);
+    for (unsigned f = 0; f < c->nfields; f++) nd_record_parser_free(p[f]);
+    if (!rc && b->n == 0) rc = nd_fail(err, NEARDUP_E_INPUT, "the benchmark holds no item");
+    return rc;
+}
+
+static const bench_set *cmp_ids_of;
+static int cmp_ids(const void *x, const void *y)
+{
+    size_t a = *(const size_t *)x, b = *(const size_t *)y;
+    const bench_set *s = cmp_ids_of;
+    size_t n = s->id_len[a] < s->id_len[b] ? s->id_len[a] : s->id_len[b];
+    int d = memcmp(s->id[a], s->id[b], n);
+    if (d) return d;
+    if (s->id_len[a] != s->id_len[b]) return s->id_len[a] < s->id_len[b] ? -1 : 1;
+    return a < b ? -1 : 1;
+}
+
+/* Two items with one id would make the report ambiguous. */
+static int check_bench_ids(const bench_set *b, nd_error *err)
+{
+    size_t *o = malloc(b->n * sizeof *o);
+    if (!o) return nd_fail(err, NEARDUP_E_NOMEM, "out of memory");
+    for (size_t i = 0; i < b->n; i++) o[i] = i;
+    cmp_ids_of = b;
+    qsort(o, b->n, sizeof *o, cmp_ids);
+    int rc = NEARDUP_OK;
+    for (size_t i = 1; i < b->n && !rc; i++)
+        if (b->id_len[o[i]] == b->id_len[o[i - 1]] && !memcmp(b->id[o[i]], b->id[o[i - 1]], b->id_len[o[i]])) {
+            char t[128];
+            rc = nd_fail(err, NEARDUP_E_INPUT, "the benchmark has two items with id \"%s\" (items %zu and %zu)",
+                         nd_id_text(t, sizeof t, b->id[o[i]], b->id_len[o[i]]), o[i - 1] + 1, o[i] + 1);
+        }
+    free(o);
+    return rc;
+}
+
+/* ---- the corpus scan: one worker scans a document, collect merges in input order ---- */
+
+typedef struct {
+    uint64_t doc;
+    size_t hit_off, nhit, sum_off, nsum;
+} doc_found;
+
+typedef struct {
+    doc_found *d;
+    size_t nd, d_cap;
+    nd_contam_hit *hit;
+    size_t nhit, hit_cap;
+    nd_contam_sum *sum;
+    size_t nsum, sum_cap;
+} batch_found;
+
+typedef struct {
+    const nd_contam *ix;
+    nd_contam_result *res;
+} scan_ctx;
+
+static void *thread_init(void *user) { return calloc(1, sizeof(nd_contam_scratch)); }
+static void thread_free(void *user, void *ts)
+{
+    nd_contam_scratch_free(ts);
+    free(ts);
+}
+static void *batch_init(void *user) { return calloc(1, sizeof(batch_found)); }
+static void batch_reset(void *user, void *bo)
+{
+    batch_found *b = bo;
+    b->nd = b->nhit = b->nsum = 0;
+}
+static void batch_free(void *user, void *bo)
+{
+    batch_found *b = bo;
+    if (!b) return;
+    free(b->d);
+    free(b->hit);
+    free(b->sum);
+    free(b);
+}
+
+static int scan_doc(void *user, void *ts, void *bo, uint64_t doc, const nd_doc *d, const nd_tokens *tok, nd_error *err)
+{
+    const scan_ctx *sc = user;
+    nd_contam_scratch *s = ts;
+    batch_found *b = bo;
+    if (nd_contam_scan(sc->ix, s, tok)) return nd_fail(err, NEARDUP_E_NOMEM, "out of memory");
+    if (!s->nsum) return NEARDUP_OK;
+    if (nd_grow((void **)&b->d, &b->d_cap, b->nd + 1, sizeof *b->d) ||
+        nd_grow((void **)&b->hit, &b->hit_cap, b->nhit + s->nhit, sizeof *b->hit) ||
+        nd_grow((void **)&b->sum, &b->sum_cap, b->nsum + s->nsum, sizeof *b->sum))
+        return nd_fail(err, NEARDUP_E_NOMEM, "out of memory");
+    b->d[b->nd++] = (doc_found){doc, b->nhit, s->nhit, b->nsum, s->nsum};
+    memcpy(b->hit + b->nhit, s->hit, s->nhit * sizeof *s->hit);
+    memcpy(b->sum + b->nsum, s->sum, s->nsum * sizeof *s->sum);
+    b->nhit += s->nhit;
+    b->nsum += s->nsum;
+    return NEARDUP_OK;
+}
+
+static int doc_found_cmp(const void *x, const void *y)
+{
+    const doc_found *a = x, *b = y;
+    return a->doc < b->doc ? -1 : a->doc > b->doc;
+}
+
+static int collect(void *user, void *bo, uint64_t first, size_t n, nd_error *err)
+{
+    scan_ctx *sc = user;
+    batch_found *b = bo;
+    qsort(b->d, b->nd, sizeof *b->d, doc_found_cmp); /* input order, whoever scanned them */
+    for (size_t i = 0; i < b->nd; i++)
+        if (nd_contam_merge(sc->res, b->d[i].doc, b->hit + b->d[i].hit_off, b->d[i].nhit, b->sum + b->d[i].sum_off,
+                            b->d[i].nsum))
+            return nd_fail(err, NEARDUP_E_NOMEM, "out of memory");
+    return NEARDUP_OK;
+}
+
+/* ---- the report ---- */
+
+static int write_report(FILE *f, FILE *clean, const contam_ctx *c, const bench_set *b, const nd_contam_result *res,
+                        const nd_corpus_info *ci, size_t *ncont)
+{
+    *ncont = 0;
+    for (size_t i = 0; i < b->n; i++) {
+        nd_contam_item it;
+        nd_contam_get(res, i, &it);
+        *ncont += it.contaminated != 0;
+        fputs("{\"id\": ", f);
+        nd_json_write_string(f, b->id[i], b->id_len[i]);
+        fprintf(f, ", \"contaminated\": %s, \"coverage\": %.4g, \"words\": %llu, \"covered\": %llu, \"matched_docs\": %llu, "
+                   "\"matches\": [", it.contaminated ? "true" : "false", it.coverage, (unsigned long long)it.words,
+                (unsigned long long)it.covered, (unsigned long long)it.ndocs);
+        for (size_t k = 0; k < it.nmatch; k++) {
+            const nd_contam_match *m = &it.match[k];
+            fputs(k ? ", {\"id\": " : "{\"id\": ", f);
+            nd_json_write_string(f, nd_corpus_id(ci, m->doc), nd_corpus_id_len(ci, m->doc));
+            if (c->nfields > 1) {
+                fputs(", \"field\": ", f);
+                nd_json_write_string(f, c->field[m->field], strlen(c->field[m->field]));
+            }
+            fprintf(f, ", \"start\": %u, \"end\": %u}", m->start, m->end);
+        }
+        fputs("]}\n", f);
+        if (clean && !it.contaminated) {
+            fwrite(b->raw[i], 1, b->raw_len[i], clean);
+            fputc('\n', clean);
+        }
+        if (ferror(f) || (clean && ferror(clean))) return -1;
+    }
+    return 0;
+}
+
+int nd_cmd_contamination(int argc, char **argv)
+{
+    contam_ctx c = {0};
+    nd_common_default(&c.common);
+    c.common.ngram = 13;
+    c.min_cov = 0.2;
+    c.max_matches = 10;
+    char **pos = NULL, **all = NULL;
+    int npos = 0;
+    int rc = nd_cli_parse(argc, argv,
+                          "neardup contamination --benchmark B.jsonl... INPUT... [-n N] [--min-coverage X] "
+                          "[--fields a,b] [--clean FILE] [-o REPORT.jsonl]",
+                          "Find which benchmark items appear in a corpus (test-set contamination). Every\n"
+                          "word n-gram of the benchmark items goes into an index; the corpus is streamed\n"
+                          "once against it (time grows with the corpus, not corpus x benchmark). A word\n"
+                          "of an item is covered when it lies in an n-gram found in some corpus document;\n"
+                          "an item is contaminated when its covered fraction reaches --min-coverage.\n"
+                          "Writes one JSONL record per item, in benchmark order: {\"id\", \"contaminated\",\n"
+                          "\"coverage\", \"words\", \"covered\", \"matched_docs\", \"matches\": [{\"id\", \"start\",\n"
+                          "\"end\"}]}, matches being the first corpus documents (input order) holding\n"
+                          "n-grams of the item, start and end the byte range of the item's text they\n"
+                          "cover. With --fields, each field is checked and the item is contaminated only\n"
+                          "when one corpus document covers every field (matches then name the field).",
+                          contam_opts, on_option, &c, &pos, &npos);
+    if (!rc && !c.nbench) rc = nd_cli_error(NEARDUP_E_USAGE, "contamination: --benchmark FILE is required (see --help)");
+    if (!rc && npos == 0) rc = nd_cli_error(NEARDUP_E_USAGE, "no input given (see --help; use - for standard input)");
+    if (!rc && nd_mpi_size() > 1)
+        rc = nd_cli_error(NEARDUP_E_USAGE, "contamination does not run under mpirun: run one process "
+                                           "(-j N threads; the corpus is streamed once, the index is the benchmark's)");
+    if (!rc && !c.nfields) {
+        c.field[0] = c.common.rec.text_field;
+        c.nfields = 1;
+    }
+    if (!rc && c.common.format != ND_FMT_TEXT && c.common.format != ND_FMT_JSONL) rc = 2; /* no --format here */
+    nd_pipeline_opts po;
+    nd_seeds seeds;
+    nd_common_pipeline(&c.common, &po, &seeds);
+    nd_out out = {0}, cl = {0};
+    nd_error err = {0, ""};
+    bench_set b = {0};
+    nd_contam *ix = NULL;
+    scan_ctx sc = {0};
+    nd_corpus_info ci = {0};
+    nd_reader *r = NULL;
+    double t0 = nd_now(), t_bench = 0, t_scan = 0;
+    if (!rc) {
+        /* outputs checked against every input, benchmark included, before anything is read */
+        all = malloc((size_t)(npos + c.nbench) * sizeof *all);
+        if (!all) rc = nd_cli_error(NEARDUP_E_NOMEM, "out of memory");
+        else {
+            memcpy(all, c.bench, (size_t)c.nbench * sizeof *all);
+            memcpy(all + c.nbench, pos, (size_t)npos * sizeof *all);
+            const char *outs[2] = {c.common.output, c.clean}, *what[2] = {"-o", "--clean"};
+            rc = nd_cli_check_files(&c.common, outs, what, c.clean ? 2 : 1, all, (size_t)(npos + c.nbench));
+        }
+    }
+    if (!rc && (rc = nd_out_open(&out, c.common.output, &err))) rc = nd_cli_error(rc, "%s", err.msg);
+    if (!rc && c.clean && (rc = nd_out_open(&cl, c.clean, &err))) rc = nd_cli_error(rc, "%s", err.msg);
+    if (!rc && !(ix = nd_contam_create(c.common.ngram, seeds.shingle_seed, c.nfields, c.min_cov)))
+        rc = nd_cli_error(NEARDUP_E_NOMEM, "out of memory");
+    if (!rc && ((rc = load_bench(&c, &po, &b, ix, &err)) || (rc = check_bench_ids(&b, &err))))
+        rc = nd_cli_error(rc, "%s", err.msg);
+    if (!rc && (nd_contam_build(ix) || !(sc.res = nd_contam_result_create(ix, (unsigned)c.max_matches))))
+        rc = nd_cli_error(NEARDUP_E_NOMEM, "out of memory");
+    t_bench = nd_now() - t0;
+    if (!rc) {
+        sc.ix = ix;
+        r = nd_cli_open_inputs(&c.common, &po, pos, npos, &err);
+        if (!r) rc = nd_cli_error(err.code, "%s", err.msg);
+    }
+    if (!rc) {
+        nd_pipeline_fns fns = {&sc, thread_init, thread_free, batch_init, batch_reset, batch_free, scan_doc, collect};
+        double t1 = nd_now();
+        if ((rc = nd_pipeline_run(r, &po, &fns, &ci, &err))) rc = nd_cli_error(rc, "%s", err.msg);
+        t_scan = nd_now() - t1;
+        if (!rc) nd_cli_print_skips(&ci);
+    }
+    size_t ncont = 0;
+    if (!rc && write_report(out.f, cl.f, &c, &b, sc.res, &ci, &ncont)) {
+        nd_fail(&err, NEARDUP_E_IO, "cannot write the report");
+        rc = nd_out_failed(&out, NEARDUP_E_IO, &err);
+        if (c.clean) rc = nd_out_failed(&cl, rc, &err);
+        rc = nd_cli_error(rc, "%s", err.msg);
+    }
+    if (!rc) {
+        nd_out *o2[2] = {&out, &cl};
+        if ((rc = nd_out_commit_all(o2, 2, &err))) rc = nd_cli_error(rc, "%s", err.msg);
+    }
+    nd_out_abort(&out);
+    nd_out_abort(&cl);
+    if (!rc && !c.common.quiet) {
+        double mb = ci.raw_bytes / 1e6;
+        fprintf(stderr, "neardup contamination: %zu benchmark items (%u field%s, %d-grams), %zu contaminated "
+                "(coverage >= %g%s); corpus %llu records (%llu documents, %llu skipped), %.1f MB scanned in %.2f s "
+                "(%.1f MB/s)\n", b.n, c.nfields, c.nfields > 1 ? "s" : "", c.common.ngram, ncont, c.min_cov,
+                c.nfields > 1 ? " of every field by one document" : "", (unsigned long long)ci.n,
+                (unsigned long long)(ci.n - ci.skipped_n), (unsigned long long)ci.skipped_n, mb, t_scan,
+                t_scan > 0 ? mb / t_scan : 0);
+        if (c.common.timings) {
+            nd_cli_print_timings(&ci);
+            fprintf(stderr, "timings: benchmark load and index %.3f s, corpus scan %.3f s\n", t_bench, t_scan);
+        }
+    }
+    nd_contam_result_free(sc.res);
+    nd_contam_free(ix);
+    bench_free(&b);
+    nd_corpus_info_free(&ci);
+    nd_reader_free(r);
+    free(all);
+    free(pos);
+    free(c.bench);
+    free(c.fields_arg);
+    return rc == 1 ? 0 : rc;
+}
