@@ -82,6 +82,7 @@ static void a_short_unit_counts_only_whole(void **state)
     assert_int_equal(s.sum[0].covered, 3);
     nd_contam_scratch_free(&s);
     nd_tokens_free(&u);
+    nd_tokens_free(&e);
     nd_tokens_free(&part);
     nd_tokens_free(&whole);
     nd_contam_free(c);
