@@ -190,32 +190,35 @@ static int load_bench(const contam_ctx *c, const nd_pipeline_opts *po, bench_set
     return rc;
 }
 
-static const bench_set *cmp_ids_of;
+/* An item's id and index, sorted by id then index (no global comparator state). */
+typedef struct {
+    const char *id;
+    size_t len, i;
+} id_ref;
+
 static int cmp_ids(const void *x, const void *y)
 {
-    size_t a = *(const size_t *)x, b = *(const size_t *)y;
-    const bench_set *s = cmp_ids_of;
-    size_t n = s->id_len[a] < s->id_len[b] ? s->id_len[a] : s->id_len[b];
-    int d = memcmp(s->id[a], s->id[b], n);
+    const id_ref *a = x, *b = y;
+    size_t n = a->len < b->len ? a->len : b->len;
+    int d = n ? memcmp(a->id, b->id, n) : 0;
     if (d) return d;
-    if (s->id_len[a] != s->id_len[b]) return s->id_len[a] < s->id_len[b] ? -1 : 1;
-    return a < b ? -1 : 1;
+    if (a->len != b->len) return a->len < b->len ? -1 : 1;
+    return a->i < b->i ? -1 : a->i > b->i;
 }
 
 /* Two items with one id would make the report ambiguous. */
 static int check_bench_ids(const bench_set *b, nd_error *err)
 {
-    size_t *o = malloc(b->n * sizeof *o);
+    id_ref *o = malloc((b->n ? b->n : 1) * sizeof *o);
     if (!o) return nd_fail(err, NEARDUP_E_NOMEM, "out of memory");
-    for (size_t i = 0; i < b->n; i++) o[i] = i;
-    cmp_ids_of = b;
-    qsort(o, b->n, sizeof *o, cmp_ids);
+    for (size_t i = 0; i < b->n; i++) o[i] = (id_ref){b->id[i], b->id_len[i], i};
+    if (b->n > 1) qsort(o, b->n, sizeof *o, cmp_ids);
     int rc = NEARDUP_OK;
     for (size_t i = 1; i < b->n && !rc; i++)
-        if (b->id_len[o[i]] == b->id_len[o[i - 1]] && !memcmp(b->id[o[i]], b->id[o[i - 1]], b->id_len[o[i]])) {
+        if (o[i].len == o[i - 1].len && (!o[i].len || !memcmp(o[i].id, o[i - 1].id, o[i].len))) {
             char t[128];
             rc = nd_fail(err, NEARDUP_E_INPUT, "the benchmark has two items with id \"%s\" (items %zu and %zu)",
-                         nd_id_text(t, sizeof t, b->id[o[i]], b->id_len[o[i]]), o[i - 1] + 1, o[i] + 1);
+                         nd_id_text(t, sizeof t, o[i].id, o[i].len), o[i - 1].i + 1, o[i].i + 1);
         }
     free(o);
     return rc;
@@ -276,8 +279,8 @@ static int scan_doc(void *user, void *ts, void *bo, uint64_t doc, const nd_doc *
         nd_grow((void **)&b->sum, &b->sum_cap, b->nsum + s->nsum, sizeof *b->sum))
         return nd_fail(err, NEARDUP_E_NOMEM, "out of memory");
     b->d[b->nd++] = (doc_found){doc, b->nhit, s->nhit, b->nsum, s->nsum};
-    memcpy(b->hit + b->nhit, s->hit, s->nhit * sizeof *s->hit);
-    memcpy(b->sum + b->nsum, s->sum, s->nsum * sizeof *s->sum);
+    if (s->nhit) memcpy(b->hit + b->nhit, s->hit, s->nhit * sizeof *s->hit);
+    if (s->nsum) memcpy(b->sum + b->nsum, s->sum, s->nsum * sizeof *s->sum);
     b->nhit += s->nhit;
     b->nsum += s->nsum;
     return NEARDUP_OK;
@@ -293,7 +296,7 @@ static int collect(void *user, void *bo, uint64_t first, size_t n, nd_error *err
 {
     scan_ctx *sc = user;
     batch_found *b = bo;
-    qsort(b->d, b->nd, sizeof *b->d, doc_found_cmp); /* input order, whoever scanned them */
+    if (b->nd > 1) qsort(b->d, b->nd, sizeof *b->d, doc_found_cmp); /* input order, whoever scanned them */
     for (size_t i = 0; i < b->nd; i++)
         if (nd_contam_merge(sc->res, b->d[i].doc, b->hit + b->d[i].hit_off, b->d[i].nhit, b->sum + b->d[i].sum_off,
                             b->d[i].nsum))

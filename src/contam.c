@@ -92,7 +92,7 @@ static int gram_cmp(const void *a, const void *b)
 int nd_contam_build(nd_contam *c)
 {
     if (c->ngram > UINT32_MAX / 4) return NEARDUP_E_NOMEM;
-    qsort(c->gram, c->ngram, sizeof *c->gram, gram_cmp);
+    if (c->ngram > 1) qsort(c->gram, c->ngram, sizeof *c->gram, gram_cmp);
     size_t size = 16;
     while (size < 2 * c->ngram) size *= 2;
     c->slot_hash = calloc(size, sizeof *c->slot_hash);
@@ -161,7 +161,7 @@ int nd_contam_scan(const nd_contam *c, nd_contam_scratch *s, const nd_tokens *to
         }
     }
     if (!s->nhit) return NEARDUP_OK;
-    qsort(s->hit, s->nhit, sizeof *s->hit, hit_cmp);
+    if (s->nhit > 1) qsort(s->hit, s->nhit, sizeof *s->hit, hit_cmp);
     size_t o = 0;
     for (size_t i = 0; i < s->nhit; i++)
         if (!o || hit_cmp(&s->hit[o - 1], &s->hit[i])) s->hit[o++] = s->hit[i];
