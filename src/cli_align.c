@@ -136,8 +136,7 @@ int nd_cmd_align(int argc, char **argv)
     /* the ids escaped for the text views and the summary (JSONL keeps every byte) */
     char *eid[2] = {NULL, NULL};
     for (int i = 0; i < 2 && !rc; i++) {
-        if ((eid[i] = malloc(4 * d[i].id_len + 8))) nd_id_text(eid[i], 4 * d[i].id_len + 8, d[i].id, d[i].id_len);
-        else rc = nd_cli_error(NEARDUP_E_NOMEM, "out of memory");
+        if (!(eid[i] = nd_id_text_dup(d[i].id, d[i].id_len))) rc = nd_cli_error(NEARDUP_E_NOMEM, "out of memory");
     }
     if (!rc && c.common.format == ND_FMT_HTML) {
         char *cmd = nd_report_command(argc, argv);

@@ -219,15 +219,12 @@ int nd_print_pair(FILE *f, int format, const nd_overlap_pair *p, const char *a, 
         fputs("]}\n", f);
         return 0;
     }
-    /* ids escaped (nd_id_text: 4 bytes a byte at most) */
-    char *ea = malloc(4 * la + 8), *eb = malloc(4 * lb + 8);
+    char *ea = nd_id_text_dup(a, la), *eb = nd_id_text_dup(b, lb);
     if (!ea || !eb) {
         free(ea);
         free(eb);
         return -1;
     }
-    nd_id_text(ea, 4 * la + 8, a, la);
-    nd_id_text(eb, 4 * lb + 8, b, lb);
     fprintf(f, "%s  %s  %llu shared words in %zu passage%s (containment %.3f / %.3f)\n", ea, eb,
             (unsigned long long)p->shared_words, p->np, p->np == 1 ? "" : "s", p->containment_a,
             p->containment_b);

@@ -459,11 +459,8 @@ static void put_overlap(FILE *f, const query_ctx *c, const nd_doc *q, const char
         fputs("]}\n", f);
         return;
     }
-    /* escaped (nd_id_text: 4 bytes a byte at most); the query's id may not
-     * be NUL-terminated in the parser's buffer */
-    char *qid = malloc(4 * q->id_len + 8), *rid = malloc(4 * ref_len + 8);
-    if (qid) nd_id_text(qid, 4 * q->id_len + 8, q->id, q->id_len);
-    if (rid) nd_id_text(rid, 4 * ref_len + 8, ref, ref_len);
+    /* escaped; the query's id may not be NUL-terminated in the parser's buffer */
+    char *qid = nd_id_text_dup(q->id, q->id_len), *rid = nd_id_text_dup(ref, ref_len);
     fprintf(f, "%s  %s  %llu shared words in %zu passage%s (containment %.3f / %.3f)\n", qid ? qid : "?",
             rid ? rid : "?", (unsigned long long)shared, np, np == 1 ? "" : "s", ca, cb);
     for (size_t i = 0; i < np; i++) {

@@ -692,6 +692,8 @@ int nd_csv_write_field(FILE *f, const char *s, size_t len);
 /* The same escaping into buf (cap >= 8 bytes), for messages: at most about
  * cap - 4 bytes, then "..."; always NUL-terminated.  Returns buf. */
 char *nd_id_text(char *buf, size_t cap, const char *s, size_t len);
+/* The whole id escaped as nd_id_text does, malloc'ed (NULL: out of memory). */
+char *nd_id_text_dup(const char *s, size_t len);
 /* The same, with <, > and & also escaped (\u003c...), for JSON inside an
  * HTML <script> block, which no text can then close. */
 int nd_json_write_string_html(FILE *f, const char *s, size_t len);

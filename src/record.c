@@ -544,3 +544,9 @@ char *nd_id_text(char *buf, size_t cap, const char *s, size_t len)
     buf[o] = '\0';
     return buf;
 }
+
+char *nd_id_text_dup(const char *s, size_t len)
+{
+    char *buf = malloc(4 * len + 8); /* an escape is 4 bytes at most a byte, so nothing is cut */
+    return buf ? nd_id_text(buf, 4 * len + 8, s, len) : NULL;
+}

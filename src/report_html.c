@@ -68,9 +68,8 @@ long nd_report_doc(nd_report *r, const char *id, size_t id_len, const char *text
         r->len = l2;
         r->dcap = cap;
     }
-    /* shown escaped (nd_id_text: 4 bytes a byte at most): an id keeps every byte, NUL included */
-    char *i = malloc(4 * id_len + 8), *t = malloc(len + 1);
-    if (i) nd_id_text(i, 4 * id_len + 8, id, id_len);
+    /* shown escaped: an id keeps every byte, NUL included */
+    char *i = nd_id_text_dup(id, id_len), *t = malloc(len + 1);
     if (!i || !t) {
         free(i), free(t);
         return -1;
