@@ -690,14 +690,7 @@ static void cover_units(const nd_reuse_text *t, const nd_passage *p, size_t np, 
     for (uint32_t u = 0; u < t->nunit; u++) cover[u] = -1;
     for (size_t i = 0; i < np; i++) {
         uint32_t t0 = side ? p[i].b_tok : p[i].a_tok, t1 = side ? p[i].b_tok_end : p[i].a_tok_end;
-        /* the first unit ending after t0 */
-        uint32_t lo = 0, hi = t->nunit;
-        while (lo < hi) {
-            uint32_t mid = (lo + hi) / 2;
-            if (t->ustart[mid + 1] <= t0) lo = mid + 1;
-            else hi = mid;
-        }
-        for (uint32_t u = lo; u < t->nunit && t->ustart[u] < t1; u++) {
+        for (uint32_t u = unit_of_token(t, t0); u < t->nunit && t->ustart[u] < t1; u++) {
             uint32_t s0 = t->ustart[u] > t0 ? t->ustart[u] : t0, s1 = t->ustart[u + 1] < t1 ? t->ustart[u + 1] : t1;
             if (2 * (s1 - s0) >= t->ustart[u + 1] - t->ustart[u]) cover[u] = (int32_t)i;
         }
