@@ -784,50 +784,59 @@ int nd_align_texts(const char *a, const nd_tokens *ta, const char *b, const nd_t
     if (!o) nd_align_opts_default(&def), o = &def;
     *out = NULL;
     *nout = 0;
+    /* the word ids and k-grams of each text once, for every pass below */
+    unsigned k = o->seed_len ? o->seed_len : 1;
+    nd_kgrams ga = {0}, gb = {0};
     nd_passage *ex = NULL, *xp = NULL;
     size_t nex = 0, nxp = 0;
-    int rc = nd_align(ta, tb, o, &ex, &nex);
-    if (rc) return nd_fail(err, rc, "out of memory aligning two texts");
-    if (o->verbatim) {
+    nd_lang *l = NULL;
+    nd_tokenizer *tk = NULL;
+    uint32_t *ida = nd_word_ids(ta), *idb = nd_word_ids(tb);
+    int rc = ida && idb ? nd_kgrams_make(ida, ta->n, k, &ga) : NEARDUP_E_NOMEM;
+    if (!rc) rc = nd_kgrams_make(idb, tb->n, k, &gb);
+    if (!rc) rc = nd_align_kgrams(ta, ida, &ga, tb, idb, &gb, o, NULL, &ex, &nex);
+    if (!rc && o->verbatim) {
         *out = ex;
         *nout = nex;
-        return NEARDUP_OK;
+        ex = NULL;
+        goto done;
     }
-    if (o->min_words > ND_REUSE_EXPLAIN_WORDS) { /* the shorter copies, which explain sentences */
+    if (!rc && o->min_words > ND_REUSE_EXPLAIN_WORDS) { /* the shorter copies, which explain sentences */
         nd_align_opts x = *o;
         x.min_words = ND_REUSE_EXPLAIN_WORDS;
-        if ((rc = nd_align(ta, tb, &x, &xp, &nxp))) {
-            free(ex);
-            return nd_fail(err, rc, "out of memory aligning two texts");
-        }
+        rc = nd_align_kgrams(ta, ida, &ga, tb, idb, &gb, &x, NULL, &xp, &nxp);
     }
-    nd_lang *l = nd_lang_create(o->language, err);
-    if (!l) {
-        free(ex);
-        return err ? err->code : NEARDUP_E_USAGE;
+    if (!rc && !(l = nd_lang_create(o->language, err))) {
+        rc = err ? err->code : NEARDUP_E_USAGE;
+        goto done;
     }
-    nd_tokenizer *tk = nd_tokenizer_create(0, 1);
+    if (!rc && !(tk = nd_tokenizer_create(0, 1))) rc = NEARDUP_E_NOMEM;
     nd_reuse_text ra, rb;
-    rc = tk ? nd_reuse_prepare(l, tk, a, ta, &ra) : NEARDUP_E_NOMEM;
+    if (!rc) rc = nd_reuse_prepare(l, tk, a, ta, &ra);
     if (!rc && (rc = nd_reuse_prepare(l, tk, b, tb, &rb))) nd_reuse_text_free(&ra);
     if (!rc) {
         rc = nd_reuse_align(&ra, &rb, ex, nex, xp, nxp, o, out, nout);
         nd_reuse_text_free(&ra);
         nd_reuse_text_free(&rb);
     }
-    if (!rc && *nout) {
-        /* how the words of every passage align, rewritten ones too (edits.c) */
-        uint32_t *ida = nd_word_ids(ta), *idb = nd_word_ids(tb);
-        rc = ida && idb ? NEARDUP_OK : NEARDUP_E_NOMEM;
-        for (size_t k = 0; !rc && k < *nout; k++) /* the exact passages carry theirs */
-            if ((*out)[k].sentences) rc = nd_passage_edits(&(*out)[k], 1, ida, idb, NULL);
-        free(ida);
-        free(idb);
-    }
+    /* how the words of the rewritten passages align (edits.c; the copies carry theirs) */
+    for (size_t i = 0; !rc && i < *nout; i++)
+        if ((*out)[i].sentences) rc = nd_passage_edits(&(*out)[i], 1, ida, idb, NULL);
     if (!rc) nd_passage_bytes(*out, *nout, ta->span, tb->span);
+    if (rc) nd_fail(err, rc, "out of memory aligning two texts");
+done:
+    if (rc && *out) {
+        free(*out);
+        *out = NULL;
+        *nout = 0;
+    }
+    nd_kgrams_free(&ga);
+    nd_kgrams_free(&gb);
+    free(ida);
+    free(idb);
     free(ex);
     free(xp);
     nd_tokenizer_free(tk);
     nd_lang_free(l);
-    return rc ? nd_fail(err, rc, "out of memory aligning two texts") : NEARDUP_OK;
+    return rc;
 }
