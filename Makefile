@@ -58,7 +58,7 @@ FUZZ_TARGETS := $(patsubst fuzz/fuzz_%.c,%,$(wildcard fuzz/fuzz_*.c))
 FUZZ_REGRESS := $(FUZZ_TARGETS:%=$(BUILD)/fuzz/%-regress)
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps test test-run asan ubsan demo clean help bench bench-pan fuzz install uninstall
+.PHONY: all deps test test-run asan ubsan demo clean help bench bench-pan fuzz install uninstall python
 
 all: $(BIN) $(MPI_BIN) $(SO_FILE) ## build the libraries (.a, .so) and the neardup binary (default)
 
@@ -86,6 +86,36 @@ $(BUILD)/pic/%.o: src/%.c $(HEADERS)
 $(SO_FILE): $(PIC_OBJ)
 	$(CC) $(ND_CFLAGS) $(LDFLAGS) -shared -Wl,-soname,libneardup.so.$(SO_MAJOR) -o $@ $^ $(LDLIBS)
 
+# The Python module (python/): a CPython extension, python/*.c, linked with
+# the position-independent objects of the shared library put in an archive,
+# so the module carries the library inside (no LD_LIBRARY_PATH, no rpath into
+# a build tree, never a different installed libneardup) and exports nothing
+# but PyInit__neardup (-fvisibility=hidden, --exclude-libs).  Debian's
+# python3 and python3-dev; the package goes to build/python/neardup/.
+PYTHON    ?= $(shell command -v /usr/bin/python3 || command -v python3)
+PY_INC     = $(shell $(PYTHON) -c 'import sysconfig; print(sysconfig.get_paths()["include"])')
+PY_EXT_SUFFIX = $(shell $(PYTHON) -c 'import sysconfig; print(sysconfig.get_config_var("EXT_SUFFIX"))')
+PY_SITE    = $(shell $(PYTHON) scripts/python-site.py $(PREFIX))
+PY_SRC    := $(wildcard python/*.c)
+PY_PKG_SRC := $(wildcard python/neardup/*.py)
+PY_PKG    := $(PY_PKG_SRC:python/%=$(BUILD)/python/%)
+PY_EXT     = $(BUILD)/python/neardup/_neardup$(PY_EXT_SUFFIX)
+PIC_A     := $(BUILD)/libneardup_pic.a
+
+$(PIC_A): $(PIC_OBJ)
+	rm -f $@ && ar rcs $@ $^
+
+$(PY_EXT): $(PY_SRC) python/py_neardup.h $(PIC_A) $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ND_CFLAGS) -I$(PY_INC) -fPIC -fvisibility=hidden -shared -o $@ $(PY_SRC) $(PIC_A) $(LDLIBS) \
+		-Wl,--exclude-libs,ALL
+
+$(BUILD)/python/neardup/%.py: python/neardup/%.py
+	@mkdir -p $(dir $@)
+	cp $< $@
+
+python: $(PY_EXT) $(PY_PKG) ## build the Python module into build/python (PYTHONPATH=build/python python3 -c 'import neardup')
+
 $(BIN): $(CLI_OBJ) $(LIB_A)
 	$(CC) $(ND_CFLAGS) $(LDFLAGS) -o $@ $(CLI_OBJ) $(LIB_A) $(LDLIBS)
 
@@ -108,7 +138,9 @@ $(BUILD)/fuzz/%-regress: fuzz/fuzz_%.c fuzz/driver.c $(LIB_A) $(HEADERS)
 	@mkdir -p $(dir $@)
 	$(CC) $(ND_CFLAGS) $(DEPFLAGS) -o $@ fuzz/driver.c $< $(LIB_A) $(LDLIBS)
 
-test-run: $(BIN) $(MPI_BIN) $(SO_FILE) $(TEST_BIN) $(FUZZ_REGRESS)
+# The sanitizer builds leave the Python module out: a sanitized extension
+# cannot load into an unsanitized python3 (tests/cli/python.sh skips them).
+test-run: $(BIN) $(MPI_BIN) $(SO_FILE) $(TEST_BIN) $(FUZZ_REGRESS) $(if $(SAN),,python)
 	@sh tests/run.sh $(BUILD)
 
 asan: deps ## build and run all tests under AddressSanitizer (build/asan)
@@ -152,9 +184,11 @@ fuzz: deps ## libFuzzer (clang) + ASan on every target for FUZZ_SECONDS each (de
 			build/fuzz/corpus-$$t fuzz/corpus/$$t 2>&1 | grep -E "ERROR|SUMMARY|stat::number_of_executed_units|stat::new_units_added" ; \
 	done
 
-install: all ## install binary, libraries, header, pkg-config file, man page (PREFIX=/usr/local, DESTDIR)
+install: all python ## install binary, libraries, header, pkg-config file, man page, Python module (PREFIX=/usr/local, DESTDIR)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include \
-		$(DESTDIR)$(PREFIX)/share/man/man1
+		$(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PY_SITE)/neardup
+	install -m 644 $(PY_PKG) $(DESTDIR)$(PY_SITE)/neardup/
+	install -m 755 $(PY_EXT) $(DESTDIR)$(PY_SITE)/neardup/
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/neardup
 	$(if $(MPI_BIN),install -m 755 $(MPI_BIN) $(DESTDIR)$(PREFIX)/bin/neardup-mpi)
 	install -m 644 $(LIB_A) $(DESTDIR)$(PREFIX)/lib/libneardup.a
@@ -171,6 +205,10 @@ uninstall: ## remove exactly what install put there
 		$(DESTDIR)$(PREFIX)/lib/libneardup.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/libneardup.so.$(SO_MAJOR) \
 		$(DESTDIR)$(PREFIX)/lib/libneardup.so $(DESTDIR)$(PREFIX)/include/neardup.h \
 		$(DESTDIR)$(PREFIX)/lib/pkgconfig/neardup.pc $(DESTDIR)$(PREFIX)/share/man/man1/neardup.1
+	rm -f $(PY_PKG:$(BUILD)/python/neardup/%=$(DESTDIR)$(PY_SITE)/neardup/%) \
+		$(DESTDIR)$(PY_SITE)/neardup/$(notdir $(PY_EXT))
+	rm -rf $(DESTDIR)$(PY_SITE)/neardup/__pycache__
+	-rmdir $(DESTDIR)$(PY_SITE)/neardup 2>/dev/null
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(PIC_OBJ:.o=.d) $(MPI_OBJ:.o=.d) $(TEST_BIN:=.d) $(FUZZ_REGRESS:=.d) \
 	$(BUILD)/stage_speed.d $(BUILD)/html_speed.d

@@ -1,0 +1,319 @@
+/* _neardup.c - the CPython extension module under python/neardup/: the
+ * module, its exception class and result types, str <-> UTF-8 views, the
+ * options, and align.  The jobs over many texts are in jobs.c.
+ *
+ * Every call into the library runs with the GIL released
+ * (Py_BEGIN_ALLOW_THREADS): the texts are immutable str objects (or
+ * temporary bytes) that this call holds references to, so nothing they
+ * point to can change or go away meanwhile. */
+#include "py_neardup.h"
+
+#include <string.h>
+
+nd_py_state *nd_py_state_of(PyObject *module) { return (nd_py_state *)PyModule_GetState(module); }
+
+void nd_py_raise(PyObject *module, int status, const char *message)
+{
+    nd_py_state *st = nd_py_state_of(module);
+    if (!message || !*message) message = neardup_strerror(status);
+    PyObject *exc = PyObject_CallFunction(st->error, "s", message);
+    if (!exc) return;
+    PyObject *code = PyLong_FromLong(status), *msg = PyUnicode_FromString(message);
+    if (code && msg && !PyObject_SetAttrString(exc, "status", code) && !PyObject_SetAttrString(exc, "message", msg))
+        PyErr_SetObject(st->error, exc);
+    Py_XDECREF(code);
+    Py_XDECREF(msg);
+    Py_DECREF(exc);
+}
+
+/* ---------- texts ---------- */
+
+int nd_py_text_get(PyObject *o, nd_py_text *t, const char *what)
+{
+    memset(t, 0, sizeof *t);
+    if (!PyUnicode_Check(o)) {
+        PyErr_Format(PyExc_TypeError, "%s: expected str, not %.100s", what, Py_TYPE(o)->tp_name);
+        return -1;
+    }
+    if (PyUnicode_IS_ASCII(o)) { /* compact ASCII: the characters are the UTF-8 bytes */
+        t->p = (const char *)PyUnicode_DATA(o);
+        t->len = (size_t)PyUnicode_GET_LENGTH(o);
+        t->ascii = 1;
+        return 0;
+    }
+    if (!(t->owner = PyUnicode_AsUTF8String(o))) return -1;
+    t->p = PyBytes_AS_STRING(t->owner);
+    t->len = (size_t)PyBytes_GET_SIZE(t->owner);
+    return 0;
+}
+
+void nd_py_text_release(nd_py_text *t)
+{
+    Py_CLEAR(t->owner);
+}
+
+/* ---------- options ---------- */
+
+/* 1 when kw[name] is set (not None) and in [lo, hi], 0 when absent, -1 on error. */
+static int opt_uint(PyObject *kw, const char *name, unsigned long long lo, unsigned long long hi,
+                    unsigned long long *out)
+{
+    PyObject *v = kw ? PyDict_GetItemString(kw, name) : NULL;
+    if (!v || v == Py_None) return 0;
+    if (PyBool_Check(v) || !PyLong_Check(v)) {
+        PyErr_Format(PyExc_TypeError, "%s: expected int, not %.100s", name, Py_TYPE(v)->tp_name);
+        return -1;
+    }
+    unsigned long long x = PyLong_AsUnsignedLongLong(v);
+    if (x == (unsigned long long)-1 && PyErr_Occurred()) {
+        PyErr_Clear();
+        PyErr_Format(PyExc_ValueError, "%s: must be in [%llu, %llu]", name, lo, hi);
+        return -1;
+    }
+    if (x < lo || x > hi) {
+        PyErr_Format(PyExc_ValueError, "%s: must be in [%llu, %llu], not %llu", name, lo, hi, x);
+        return -1;
+    }
+    *out = x;
+    return 1;
+}
+
+static int opt_unsigned(PyObject *kw, const char *name, unsigned long long lo, unsigned long long hi, unsigned *out)
+{
+    unsigned long long x;
+    int rc = opt_uint(kw, name, lo, hi, &x);
+    if (rc == 1) *out = (unsigned)x;
+    return rc;
+}
+
+static int opt_fraction(PyObject *kw, const char *name, double *out)
+{
+    PyObject *v = kw ? PyDict_GetItemString(kw, name) : NULL;
+    if (!v || v == Py_None) return 0;
+    if (PyBool_Check(v) || !(PyFloat_Check(v) || PyLong_Check(v))) {
+        PyErr_Format(PyExc_TypeError, "%s: expected a number, not %.100s", name, Py_TYPE(v)->tp_name);
+        return -1;
+    }
+    double x = PyFloat_AsDouble(v);
+    if (x == -1.0 && PyErr_Occurred()) return -1;
+    if (!(x >= 0 && x <= 1)) {
+        PyErr_Format(PyExc_ValueError, "%s: must be in [0, 1], not %R", name, v);
+        return -1;
+    }
+    *out = x;
+    return 1;
+}
+
+static int opt_bool(PyObject *kw, const char *name, int *out)
+{
+    PyObject *v = kw ? PyDict_GetItemString(kw, name) : NULL;
+    if (!v || v == Py_None) return 0;
+    int x = PyObject_IsTrue(v);
+    if (x < 0) return -1;
+    *out = x;
+    return 1;
+}
+
+int nd_py_options_parse(PyObject *kw, nd_py_options *o)
+{
+    memset(o, 0, sizeof *o);
+    neardup_params_default(&o->params);
+    if (kw && !PyDict_Check(kw)) {
+        PyErr_SetString(PyExc_TypeError, "options: expected a dict");
+        return -1;
+    }
+    if (opt_fraction(kw, "threshold", &o->params.threshold) < 0 ||
+        opt_unsigned(kw, "ngram", 1, 64, &o->params.ngram) < 0 ||
+        opt_unsigned(kw, "num_perm", 1, 4096, &o->params.k) < 0 ||
+        opt_uint(kw, "seed", 0, UINT64_MAX, (unsigned long long *)&o->params.seed) < 0 ||
+        opt_unsigned(kw, "min_words", 1, 1u << 30, &o->min_words) < 0 ||
+        opt_unsigned(kw, "threads", 0, 4096, &o->threads) < 0 || opt_bool(kw, "verbatim", &o->verbatim) < 0)
+        return -1;
+    PyObject *key = kw ? PyDict_GetItemString(kw, "key") : NULL;
+    if (key && key != Py_None) {
+        Py_buffer b;
+        if (PyObject_GetBuffer(key, &b, PyBUF_SIMPLE)) {
+            PyErr_Format(PyExc_TypeError, "key: expected 32 bytes, not %.100s", Py_TYPE(key)->tp_name);
+            return -1;
+        }
+        int ok = b.len == (Py_ssize_t)sizeof o->key;
+        if (ok) memcpy(o->key, b.buf, sizeof o->key);
+        PyBuffer_Release(&b);
+        if (!ok) {
+            PyErr_SetString(PyExc_ValueError, "key: must be exactly 32 bytes (a secret, e.g. os.urandom(32))");
+            return -1;
+        }
+        o->params.key = o->key;
+    }
+    return 0;
+}
+
+/* ---------- passages ---------- */
+
+static PyStructSequence_Field passage_fields[] = {
+    {"a_start", "start of the passage in a (a Python string index)"},
+    {"a_end", "end of the passage in a (exclusive)"},
+    {"b_start", "start of the passage in b"},
+    {"b_end", "end of the passage in b (exclusive)"},
+    {"words", "aligned word columns"},
+    {"matches", "equal words"},
+    {"identity", "matches / words"},
+    {NULL, NULL},
+};
+
+static PyStructSequence_Desc passage_desc = {
+    "neardup.Passage",
+    "A passage two texts share: a[a_start:a_end] and b[b_start:b_end], on whole words.",
+    passage_fields,
+    7,
+};
+
+PyObject *nd_py_passages(PyObject *module, const nd_py_text *a, const nd_py_text *b, neardup_passage *p,
+                         size_t n)
+{
+    nd_py_offset *offs = PyMem_Malloc((n ? n : 1) * 2 * sizeof *offs);
+    if (!offs) return PyErr_NoMemory();
+    if (!a->ascii) {
+        for (size_t i = 0; i < n; i++) offs[2 * i].slot = &p[i].a_start, offs[2 * i + 1].slot = &p[i].a_end;
+        nd_py_code_points(a->p, a->len, offs, 2 * n);
+    }
+    if (!b->ascii) {
+        for (size_t i = 0; i < n; i++) offs[2 * i].slot = &p[i].b_start, offs[2 * i + 1].slot = &p[i].b_end;
+        nd_py_code_points(b->p, b->len, offs, 2 * n);
+    }
+    PyMem_Free(offs);
+    PyTypeObject *type = nd_py_state_of(module)->passage;
+    PyObject *list = PyList_New((Py_ssize_t)n);
+    for (size_t i = 0; list && i < n; i++) {
+        PyObject *ps = PyStructSequence_New(type);
+        if (!ps) {
+            Py_CLEAR(list);
+            break;
+        }
+        PyStructSequence_SET_ITEM(ps, 0, PyLong_FromSize_t(p[i].a_start));
+        PyStructSequence_SET_ITEM(ps, 1, PyLong_FromSize_t(p[i].a_end));
+        PyStructSequence_SET_ITEM(ps, 2, PyLong_FromSize_t(p[i].b_start));
+        PyStructSequence_SET_ITEM(ps, 3, PyLong_FromSize_t(p[i].b_end));
+        PyStructSequence_SET_ITEM(ps, 4, PyLong_FromUnsignedLong(p[i].words));
+        PyStructSequence_SET_ITEM(ps, 5, PyLong_FromUnsignedLong(p[i].matches));
+        PyStructSequence_SET_ITEM(ps, 6, PyFloat_FromDouble(p[i].identity));
+        for (int f = 0; f < 7; f++)
+            if (!PyStructSequence_GET_ITEM(ps, f)) {
+                Py_DECREF(ps);
+                Py_CLEAR(list);
+                return NULL;
+            }
+        PyList_SET_ITEM(list, (Py_ssize_t)i, ps);
+    }
+    return list;
+}
+
+/* ---------- align ---------- */
+
+static PyObject *py_align(PyObject *module, PyObject *args)
+{
+    PyObject *a_obj, *b_obj, *kw = NULL;
+    if (!PyArg_ParseTuple(args, "OO|O:align", &a_obj, &b_obj, &kw)) return NULL;
+    nd_py_options o;
+    if (nd_py_options_parse(kw, &o)) return NULL;
+    nd_py_text a, b = {0};
+    if (nd_py_text_get(a_obj, &a, "a") || nd_py_text_get(b_obj, &b, "b")) {
+        nd_py_text_release(&a);
+        return NULL;
+    }
+    neardup_passage *p = NULL;
+    size_t n = 0, bad = 0;
+    int side = 0, rc;
+    Py_BEGIN_ALLOW_THREADS
+    rc = neardup_align(&o.params, a.p, a.len, b.p, b.len, o.min_words, &p, &n, &bad, &side);
+    Py_END_ALLOW_THREADS
+    PyObject *out = NULL;
+    if (rc) {
+        char msg[256];
+        snprintf(msg, sizeof msg, "align: %s", neardup_strerror(rc));
+        nd_py_raise(module, rc, msg);
+    } else {
+        out = nd_py_passages(module, &a, &b, p, n);
+    }
+    neardup_passages_free(p);
+    nd_py_text_release(&a);
+    nd_py_text_release(&b);
+    return out;
+}
+
+static PyObject *py_version(PyObject *module, PyObject *unused) { return PyUnicode_FromString(neardup_version()); }
+
+static PyObject *py_strerror(PyObject *module, PyObject *arg)
+{
+    long status = PyLong_AsLong(arg);
+    if (status == -1 && PyErr_Occurred()) return NULL;
+    return PyUnicode_FromString(neardup_strerror((int)status));
+}
+
+/* ---------- the module ---------- */
+
+PyObject *nd_py_dedup(PyObject *module, PyObject *args);
+PyObject *nd_py_pairs(PyObject *module, PyObject *args);
+
+static PyMethodDef methods[] = {
+    {"align", py_align, METH_VARARGS, "align(a, b, options) -> [Passage]"},
+    {"dedup", nd_py_dedup, METH_VARARGS, "dedup(texts, options) -> [duplicate_of or -1]"},
+    {"pairs", nd_py_pairs, METH_VARARGS, "pairs(texts, options) -> [(i, j, score)]"},
+    {"version", py_version, METH_NOARGS, "the library version"},
+    {"strerror", py_strerror, METH_O, "the name of a status code"},
+    {NULL, NULL, 0, NULL},
+};
+
+static int module_traverse(PyObject *m, visitproc visit, void *arg)
+{
+    nd_py_state *st = nd_py_state_of(m);
+    Py_VISIT(st->error);
+    Py_VISIT(st->passage);
+    return 0;
+}
+
+static int module_clear(PyObject *m)
+{
+    nd_py_state *st = nd_py_state_of(m);
+    Py_CLEAR(st->error);
+    Py_CLEAR(st->passage);
+    return 0;
+}
+
+static struct PyModuleDef moduledef = {
+    PyModuleDef_HEAD_INIT, "_neardup", "The C core of the neardup module (use neardup, not this).",
+    sizeof(nd_py_state),   methods,    NULL,
+    module_traverse,       module_clear, NULL,
+};
+
+static const struct {
+    const char *name;
+    int value;
+} statuses[] = {
+    {"OK", NEARDUP_OK},         {"E_USAGE", NEARDUP_E_USAGE}, {"E_INPUT", NEARDUP_E_INPUT},
+    {"E_UTF8", NEARDUP_E_UTF8}, {"E_IO", NEARDUP_E_IO},       {"E_NOMEM", NEARDUP_E_NOMEM},
+    {"E_FORMAT", NEARDUP_E_FORMAT}, {"E_KEY", NEARDUP_E_KEY}, {"E_INTERNAL", NEARDUP_E_INTERNAL},
+};
+
+PyMODINIT_FUNC PyInit__neardup(void)
+{
+    PyObject *m = PyModule_Create(&moduledef);
+    if (!m) return NULL;
+    nd_py_state *st = nd_py_state_of(m);
+    st->error = PyErr_NewExceptionWithDoc("neardup.Error",
+                                          "A library error: .status is the neardup_status code (neardup.E_INPUT, "
+                                          "...), .message names the text or file and what is wrong.",
+                                          NULL, NULL);
+    st->passage = st->error ? PyStructSequence_NewType(&passage_desc) : NULL;
+    if (!st->passage || PyModule_AddObjectRef(m, "Error", st->error) ||
+        PyModule_AddObjectRef(m, "Passage", (PyObject *)st->passage)) {
+        Py_DECREF(m);
+        return NULL;
+    }
+    for (size_t i = 0; i < sizeof statuses / sizeof *statuses; i++)
+        if (PyModule_AddIntConstant(m, statuses[i].name, statuses[i].value)) {
+            Py_DECREF(m);
+            return NULL;
+        }
+    return m;
+}
