@@ -5,7 +5,7 @@
 set -eu
 PKGS="build-essential pkg-config libxxhash-dev libsodium-dev libcmocka-dev libutf8proc-dev libstemmer-dev
 zlib1g-dev libzstd-dev zstd libjansson-dev libcjson-dev libgumbo-dev libuchardet-dev libxml2-dev
-python3 chromium
+python3 python3-dev python3-pytest chromium
 libopenmpi-dev openmpi-bin valgrind python3-numpy time $*"
 missing=""
 for p in $PKGS; do
