@@ -1,0 +1,78 @@
+#!/usr/bin/env python3
+"""bench/python_dedup.py - dedup of news-40k from Python vs the neardup command.
+
+    PYTHONPATH=build/python python3 bench/python_dedup.py [--neardup build/neardup] [--reps 3]
+
+The texts are loaded into a Python list first (not timed), then
+neardup.dedup(texts) is timed; the command `neardup dedup news-40k.jsonl.zst
+-o FILE` on the same file is timed in the same run (reading, decompressing,
+parsing and writing included: what a user of the command waits for).  Best of
+--reps each.  Prints both times, the ratio (target <= 1.5x), and checks that
+both remove the same documents.  Skips when the corpus is absent.
+"""
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+CORPUS = os.path.join(HERE, "..", "..", "shared", "corpora", "news-40k.jsonl.zst")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--neardup", default=os.path.join(HERE, "..", "build", "neardup"))
+    ap.add_argument("--corpus", default=CORPUS)
+    ap.add_argument("--reps", type=int, default=3)
+    ap.add_argument("--threshold", default="0.8")
+    args = ap.parse_args()
+    if not os.path.exists(args.corpus):
+        print("SKIP: %s is absent; this benchmark needs the news-40k corpus" % args.corpus)
+        return 0
+    sys.path.insert(0, os.path.join(HERE, "..", "build", "python"))
+    import neardup
+
+    raw = subprocess.run(["zstd", "-dc", args.corpus], check=True, stdout=subprocess.PIPE).stdout
+    records = [json.loads(line) for line in raw.splitlines()]
+    ids = [r["id"] for r in records]
+    texts = [r["text"] for r in records]
+    del raw, records
+
+    threshold = float(args.threshold)
+    py_best, dup = None, None
+    for _ in range(args.reps):
+        t0 = time.perf_counter()
+        dup = neardup.dedup(texts, threshold=threshold)
+        t = time.perf_counter() - t0
+        py_best = t if py_best is None else min(py_best, t)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        kept, removed = os.path.join(tmp, "kept.jsonl"), os.path.join(tmp, "removed.jsonl")
+        cli_best = None
+        for rep in range(args.reps):
+            cmd = [args.neardup, "dedup", args.corpus, "-t", args.threshold, "-o", kept, "-q"]
+            if rep == 0:
+                cmd += ["--removed", removed]  # the decisions, compared below (untimed run)
+            t0 = time.perf_counter()
+            subprocess.run(cmd, check=True)
+            t = time.perf_counter() - t0
+            if rep > 0 or args.reps == 1:
+                cli_best = t if cli_best is None else min(cli_best, t)
+        with open(removed) as f:
+            cli_removed = {json.loads(line)["id"]: json.loads(line)["duplicate_of"] for line in f}
+    py_removed = {ids[i]: ids[d] for i, d in enumerate(dup) if d is not None}
+    same = py_removed == cli_removed
+
+    ratio = py_best / cli_best
+    print("news-40k: %d texts, %d removed (CLI %d), same decisions: %s"
+          % (len(texts), len(py_removed), len(cli_removed), "yes" if same else "NO"))
+    print("neardup.dedup (Python list) %.3f s; neardup dedup (command, .zst file) %.3f s; "
+          "ratio %.2fx (target <= 1.5x: %s)" % (py_best, cli_best, ratio, "met" if ratio <= 1.5 else "NOT met"))
+    return 0 if same else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
