@@ -15,4 +15,14 @@ ls "$B"/python/neardup/_neardup*.so > /dev/null 2>&1 || fail "no module in $B/py
 BP=$(cd "$B/python" && pwd)
 (cd / && PYTHONPATH="$BP" "$PY" -c 'import neardup; neardup.align("a", "b")') || fail "import neardup"
 NEARDUP=${NEARDUP:-$B/neardup} PYTHONPATH="$BP" "$PY" -m pytest -q -p no:cacheprovider python/tests || fail "pytest"
+# make install puts the package in the prefix's site directory (scripts/python-site.py),
+# importable from there with nothing else set; make uninstall removes it
+T=$(mktemp -d /tmp/nd_python_sh.XXXXXX)
+trap 'rm -rf "$T"' EXIT
+make -s --no-print-directory install BUILD="$B" PREFIX="$T/prefix" PYTHON="$PY" > "$T/log" 2>&1 || { cat "$T/log" >&2; fail "make install"; }
+SITE=$("$PY" scripts/python-site.py "$T/prefix")
+(cd / && PYTHONPATH="$SITE" "$PY" -c 'import sys, neardup; assert neardup.__file__.startswith(sys.argv[1]), neardup.__file__; t = " ".join(map(str, range(30))); assert neardup.align(t, t)' "$SITE") \
+    || fail "import neardup from $SITE"
+make -s --no-print-directory uninstall BUILD="$B" PREFIX="$T/prefix" PYTHON="$PY" > "$T/log" 2>&1 || fail "make uninstall"
+[ ! -e "$SITE/neardup" ] || fail "uninstall left $(find "$SITE/neardup")"
 exit 0
