@@ -47,8 +47,8 @@ TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 DEPFLAGS  = -MMD -MP
 HEADERS  := Makefile
 
-VERSION  := 0.1.0
-SO_MAJOR := 0
+VERSION  := 0.2.0
+SO_MAJOR := 1
 SO_FILE  := $(BUILD)/libneardup.so.$(VERSION)
 PIC_OBJ  := $(LIB_SRC:src/%.c=$(BUILD)/pic/%.o)
 PREFIX   ?= /usr/local

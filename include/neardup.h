@@ -4,6 +4,14 @@
  * there are no globals, so separate handles may be used from separate threads
  * at the same time.  A handle itself is not safe to use from two threads at
  * once.  Every *_free accepts NULL and does nothing.
+ *
+ * Two levels: building blocks (a sketcher, a deduper, an aligner: one text
+ * or one pair at a time, single-threaded), and jobs over a corpus (pairs,
+ * dedup, overlap, align with the command's options, an index), threaded
+ * inside the library and giving exactly what the `neardup` command prints.
+ *
+ * ABI: libneardup.so.1 since 0.2.0 (0.1.x was .so.0): neardup_params is
+ * unchanged, the job functions are new.
  */
 #ifndef NEARDUP_H
 #define NEARDUP_H
@@ -16,9 +24,9 @@ extern "C" {
 #endif
 
 #define NEARDUP_VERSION_MAJOR 0
-#define NEARDUP_VERSION_MINOR 1
+#define NEARDUP_VERSION_MINOR 2
 #define NEARDUP_VERSION_PATCH 0
-#define NEARDUP_VERSION_STRING "0.1.0"
+#define NEARDUP_VERSION_STRING "0.2.0"
 
 /* Status codes.  Stable: values never change meaning once released. */
 typedef enum {
@@ -169,6 +177,172 @@ NEARDUP_API int neardup_align(const neardup_params *p, const char *a, size_t ale
 
 /* Frees what neardup_align returned; NULL is a no-op. */
 NEARDUP_API void neardup_passages_free(neardup_passage *p);
+
+
+/* ====================================================================== */
+/* Jobs over a corpus: what the command line runs, as functions            */
+/* ====================================================================== */
+
+/* Error detail of the job functions: the status they return, and a message
+ * naming the file, line or record, as the command line prints it.  Every
+ * err argument may be NULL. */
+typedef struct {
+    int status;
+    char message[512];
+} neardup_error;
+
+/* An input source: texts given by the caller (copied) and/or records read
+ * from files as the command line reads them.  Built by one thread; once
+ * built, any number of jobs may read it at the same time (they do not
+ * change it).  Texts are numbered 0, 1, ... in the order added or read. */
+typedef struct neardup_corpus neardup_corpus;
+
+/* A new, empty corpus, or NULL when out of memory. */
+NEARDUP_API neardup_corpus *neardup_corpus_create(void);
+/* Frees c and every text and id in it; NULL is a no-op. */
+NEARDUP_API void neardup_corpus_free(neardup_corpus *c);
+
+/* Adds a copy of text[0, len) with a copy of its id[0, id_len) (every byte
+ * kept); id NULL: the text's number in decimal ("0", "1", ...), as the
+ * command line numbers JSONL records without an id.  The text is checked
+ * when a job reads it (invalid UTF-8 fails the job unless params.lossy).
+ * Returns NEARDUP_OK or NEARDUP_E_NOMEM; NEARDUP_E_INPUT for a text or id
+ * of 2 GiB or more. */
+NEARDUP_API int neardup_corpus_add(neardup_corpus *c, const char *id, size_t id_len, const char *text,
+                                   size_t len, neardup_error *err);
+
+/* Reads path as the command line does (a plain file, a directory walked in
+ * sorted order, JSONL including .gz / .zst, HTML, WARC), appending each
+ * record's id and text (HTML: the extracted text).  text_field / id_field
+ * NULL: "text" and "id".  Errors name the file and line; on error nothing
+ * of path is added.  Returns NEARDUP_OK, NEARDUP_E_INPUT (also a missing
+ * file, as the command line), NEARDUP_E_IO,
+ * NEARDUP_E_UTF8 or NEARDUP_E_NOMEM. */
+NEARDUP_API int neardup_corpus_read(neardup_corpus *c, const char *path, const char *text_field,
+                                    const char *id_field, neardup_error *err);
+
+/* The number of texts in c. */
+NEARDUP_API size_t neardup_corpus_count(const neardup_corpus *c);
+/* The id of text i (not NUL-terminated; valid while c lives), its length in
+ * *len (len may be NULL); NULL when i is out of range. */
+NEARDUP_API const char *neardup_corpus_id(const neardup_corpus *c, size_t i, size_t *len);
+/* The text i, as the jobs read it (valid while c lives), its length in *len. */
+NEARDUP_API const char *neardup_corpus_text(const neardup_corpus *c, size_t i, size_t *len);
+
+/* How the pairs and dedup jobs compare texts. */
+typedef enum {
+    NEARDUP_METRIC_JACCARD = 0, /* MinHash + LSH estimate of word n-gram Jaccard >= threshold */
+    NEARDUP_METRIC_SIMHASH,     /* SimHash Hamming distance <= distance */
+    NEARDUP_METRIC_EXACT,       /* equal normalised text */
+    NEARDUP_METRIC_CONTAINMENT  /* >= threshold of the smaller text's shingles in the larger */
+} neardup_metric;
+
+/* Options of every job.  Fill with neardup_options_default (the command
+ * line's defaults, from the one defaults table), then change fields.  Read
+ * when a job starts, not kept. */
+typedef struct {
+    neardup_params params;   /* ngram, k, threshold, seed, key, lossy */
+    neardup_metric metric;   /* pairs, dedup (default NEARDUP_METRIC_JACCARD) */
+    unsigned threads;        /* threads in all; 0: one per core */
+    unsigned min_words;      /* overlap, align, index query overlap: passages of >= W words (20) */
+    unsigned max_df;         /* overlap: anchors in more texts are boilerplate (50); containment:
+                                shingles in more texts find no candidates (50) */
+    int edited;              /* overlap: 1 = also rewritten passages (overlap --edited; default 0);
+                                align: 1 = exact and rewritten (default), 0 = --verbatim */
+    const char *language;    /* stemmer of the rewritten passages: "english" default; NULL = default */
+    /* added after the contract of 0.2.0: */
+    unsigned distance;       /* simhash: largest Hamming distance (3) */
+    int exact;               /* jaccard: verify on the real shingle sets, exact Jaccard (0) */
+} neardup_options;
+
+/* Fills o with the defaults.  o must not be NULL.  Thread-safe. */
+NEARDUP_API void neardup_options_default(neardup_options *o);
+
+/* pairs: every pair (a < b) with score >= threshold in o's metric (Hamming
+ * distance <= distance for simhash), sorted by (a, b): what `neardup pairs`
+ * prints.  neardup_pair.jaccard holds the metric's score (the Hamming
+ * distance for simhash, 1 for exact).  *pairs is allocated (free it with
+ * neardup_pairs_free; NULL when *n is 0).  o NULL: defaults.  Returns
+ * NEARDUP_OK, NEARDUP_E_USAGE (bad options), NEARDUP_E_INPUT (a duplicate
+ * id), NEARDUP_E_UTF8, NEARDUP_E_NOMEM.  Thread-safe: keeps no state. */
+NEARDUP_API int neardup_pairs(const neardup_options *o, const neardup_corpus *c, neardup_pair **pairs,
+                              size_t *n, neardup_error *err);
+/* Frees what neardup_pairs returned; NULL is a no-op. */
+NEARDUP_API void neardup_pairs_free(neardup_pair *p);
+
+/* dedup: the decisions of `neardup dedup` (keep the first of each cluster):
+ * duplicate_of[i] (the caller's array of neardup_corpus_count entries) is
+ * the kept text of i's cluster, or (size_t)-1 when i is kept; score[i] (may
+ * be NULL) the metric's score of i against it (-1 when kept).  Errors as
+ * neardup_pairs.  Thread-safe. */
+NEARDUP_API int neardup_dedup(const neardup_options *o, const neardup_corpus *c, size_t *duplicate_of,
+                              double *score, neardup_error *err);
+
+/* overlap: every pair of texts (a < b) sharing passages of >= min_words
+ * words, sorted by (a, b), with the passages (byte offsets into the texts
+ * as given), as `neardup overlap` finds them (edited: as `overlap
+ * --edited`).  Free with neardup_overlap_free.  Errors as neardup_pairs.
+ * Thread-safe. */
+typedef struct {
+    size_t a, b;
+    neardup_passage *passages;
+    size_t npassages;
+} neardup_overlap_pair;
+NEARDUP_API int neardup_overlap(const neardup_options *o, const neardup_corpus *c, neardup_overlap_pair **pairs,
+                                size_t *n, neardup_error *err);
+/* Frees n pairs and their passages; NULL is a no-op. */
+NEARDUP_API void neardup_overlap_free(neardup_overlap_pair *p, size_t n);
+
+/* align: the passages two texts share, exactly as `neardup align` prints
+ * them (exact and rewritten by default, o->edited 0: --verbatim; o NULL:
+ * defaults).  *out allocated (neardup_passages_free), sorted by a_start.
+ * Returns NEARDUP_OK, NEARDUP_E_UTF8 (the message names the side and
+ * offset), NEARDUP_E_USAGE (an unknown language), NEARDUP_E_NOMEM,
+ * NEARDUP_E_INPUT.  Thread-safe. */
+NEARDUP_API int neardup_align_opts(const neardup_options *o, const char *a, size_t alen, const char *b,
+                                   size_t blen, neardup_passage **out, size_t *nout, neardup_error *err);
+
+/* index: build / add / open / query, the same files and results as
+ * `neardup index build|add` and `neardup query`.  An index handle is used
+ * by one thread at a time; separate handles are independent. */
+typedef struct neardup_index neardup_index;
+
+/* Writes an index of c's texts to path (atomically: a temporary file beside
+ * it, renamed when complete) with o's ngram, k, threshold, seed / key and
+ * min_words.  Returns NEARDUP_OK, NEARDUP_E_IO, NEARDUP_E_USAGE,
+ * NEARDUP_E_INPUT, NEARDUP_E_NOMEM. */
+NEARDUP_API int neardup_index_build(const char *path, const neardup_options *o, const neardup_corpus *c,
+                                    neardup_error *err);
+/* Adds c's texts to the index at path (its own parameters; a keyed index
+ * needs neardup_index_add_key), atomically. */
+NEARDUP_API int neardup_index_add(const char *path, const neardup_corpus *c, neardup_error *err);
+/* Opens an index (checks its header and sections), or NULL with err set. */
+NEARDUP_API neardup_index *neardup_index_open(const char *path, neardup_error *err);
+/* Closes ix; NULL is a no-op. */
+NEARDUP_API void neardup_index_close(neardup_index *ix);
+
+typedef enum { NEARDUP_QUERY_DUP = 0, NEARDUP_QUERY_OVERLAP } neardup_query_mode;
+/* One match of a query text: query = its number in the queries corpus, ref
+ * = the reference's number in the index and its id (valid while ix is
+ * open); dup: score = Jaccard estimate, no passages; overlap: the passages
+ * (offsets into the query text and the reference text), score = the
+ * fraction of the query's words inside them. */
+typedef struct {
+    size_t query;
+    size_t ref;
+    const char *ref_id;
+    size_t ref_id_len;
+    double score;
+    neardup_passage *passages;
+    size_t npassages;
+} neardup_match;
+/* Every match of every query text, sorted by query then as `neardup query`
+ * lists them.  o: threshold (dup; NULL o: the index's), min_words and
+ * max_df (overlap), threads.  Free with neardup_matches_free. */
+NEARDUP_API int neardup_index_query(neardup_index *ix, const neardup_options *o, neardup_query_mode mode,
+                                    const neardup_corpus *queries, neardup_match **m, size_t *n,
+                                    neardup_error *err);
+NEARDUP_API void neardup_matches_free(neardup_match *m, size_t n);
 
 #ifdef __cplusplus
 }

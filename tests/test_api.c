@@ -1,10 +1,15 @@
 /* test_api.c - the public library: defaults, handles, errors, keyed mode,
- * the deduper's clusters, the aligner, and two threads with two handles. */
+ * the deduper's clusters, the aligner, and two threads with two handles;
+ * the jobs over a corpus (pairs in each metric, dedup, overlap, align with
+ * options, the index), each checked against the command line's output on
+ * tests/data/sample.jsonl (the neardup binary beside this test's directory). */
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "nd_test.h"
+
+static char neardup_bin[4096]; /* BUILD/neardup, from argv[0] = BUILD/tests/test_api */
 
 static const char *T1 = "The central bank raised its key interest rate by a quarter point on Tuesday, "
                         "citing persistent inflation in services and a tight labour market.";
@@ -164,12 +169,276 @@ static void two_threads(void **state)
     assert_int_equal(r1[100], 0); /* "document 0" repeats every 50: clustered with the first */
 }
 
-int main(void)
+
+/* ---------- jobs over a corpus, against the command line ---------- */
+
+#define SAMPLE "tests/data/sample.jsonl"
+
+/* The standard output of `neardup ARGS` (malloc'ed, NUL-terminated). */
+static char *cli(const char *args)
 {
+    char cmd[8192];
+    snprintf(cmd, sizeof cmd, "%s %s", neardup_bin, args);
+    FILE *f = popen(cmd, "r");
+    assert_non_null(f);
+    char *out = NULL;
+    size_t len = 0, cap = 0, k;
+    char buf[65536];
+    while ((k = fread(buf, 1, sizeof buf, f)) > 0) {
+        if (len + k + 1 > cap) out = realloc(out, cap = 2 * (len + k + 1));
+        memcpy(out + len, buf, k);
+        len += k;
+    }
+    assert_int_equal(pclose(f), 0);
+    if (!out) out = calloc(1, 1);
+    out[len] = '\0';
+    return out;
+}
+
+static neardup_corpus *sample(void)
+{
+    neardup_corpus *c = neardup_corpus_create();
+    neardup_error e;
+    assert_int_equal(neardup_corpus_read(c, SAMPLE, NULL, NULL, &e), NEARDUP_OK);
+    assert_int_equal(e.status, 0);
+    assert_int_equal(neardup_corpus_count(c), 30);
+    return c;
+}
+
+static const char *id_of(const neardup_corpus *c, size_t i, int *len)
+{
+    size_t n;
+    const char *s = neardup_corpus_id(c, i, &n);
+    *len = (int)n;
+    return s;
+}
+
+static void corpus(void **state)
+{
+    neardup_corpus *c = neardup_corpus_create();
+    neardup_error e;
+    size_t n;
+    assert_int_equal(neardup_corpus_add(c, NULL, 0, T1, strlen(T1), &e), NEARDUP_OK);
+    assert_int_equal(neardup_corpus_add(c, "b\0x", 3, "", 0, NULL), NEARDUP_OK);
+    assert_int_equal(neardup_corpus_count(c), 2);
+    assert_memory_equal(neardup_corpus_id(c, 0, &n), "0", 1);
+    assert_int_equal(n, 1);
+    assert_memory_equal(neardup_corpus_id(c, 1, &n), "b\0x", 3);
+    assert_int_equal(n, 3);
+    assert_memory_equal(neardup_corpus_text(c, 0, &n), T1, strlen(T1));
+    assert_null(neardup_corpus_id(c, 2, &n));
+    /* a file that is not there: an error naming it, nothing added */
+    assert_int_equal(neardup_corpus_read(c, "tests/data/no-such-file.jsonl", NULL, NULL, &e), NEARDUP_E_INPUT);
+    assert_non_null(strstr(e.message, "no-such-file.jsonl"));
+    assert_int_equal(neardup_corpus_count(c), 2);
+    /* two texts with one id: the job refuses, naming it */
+    assert_int_equal(neardup_corpus_add(c, "b\0x", 3, T2, strlen(T2), NULL), NEARDUP_OK);
+    neardup_pair *p;
+    assert_int_equal(neardup_pairs(NULL, c, &p, &n, &e), NEARDUP_E_INPUT);
+    assert_int_equal(e.status, NEARDUP_E_INPUT);
+    neardup_corpus_free(c);
+    neardup_corpus_free(NULL);
+    /* invalid UTF-8: refused by the job in strict mode, read past in lossy mode */
+    c = neardup_corpus_create();
+    neardup_corpus_add(c, NULL, 0, "ab\xff cd", 6, NULL);
+    assert_int_equal(neardup_pairs(NULL, c, &p, &n, &e), NEARDUP_E_UTF8);
+    assert_non_null(strstr(e.message, "corpus:1: text 0 (id 0): invalid UTF-8 at byte 2"));
+    neardup_options o;
+    neardup_options_default(&o);
+    o.params.lossy = 1;
+    assert_int_equal(neardup_pairs(&o, c, &p, &n, &e), NEARDUP_OK);
+    assert_int_equal(n, 0);
+    o.params.k = 0;
+    assert_int_equal(neardup_pairs(&o, c, &p, &n, &e), NEARDUP_E_USAGE);
+    neardup_corpus_free(c);
+}
+
+static void options(void **state)
+{
+    neardup_options o;
+    neardup_options_default(&o);
+    assert_int_equal(o.params.ngram, 5);
+    assert_int_equal(o.params.k, 128);
+    assert_true(o.params.threshold == 0.8);
+    assert_int_equal(o.metric, NEARDUP_METRIC_JACCARD);
+    assert_int_equal(o.min_words, 20);
+    assert_int_equal(o.max_df, 50);
+    assert_int_equal(o.distance, 3);
+    assert_int_equal(o.threads, 0);
+}
+
+/* neardup_pairs in each metric prints what `neardup pairs --format tsv` does */
+static void pairs_each_metric(void **state)
+{
+    static const char *metric[] = {"jaccard", "simhash", "exact", "containment"};
+    static const char *score[] = {"jaccard", "hamming", "jaccard", "containment"};
+    neardup_corpus *c = sample();
+    for (int m = 0; m < 5; m++) {
+        neardup_options o;
+        neardup_options_default(&o);
+        o.metric = (neardup_metric)(m < 4 ? m : 0);
+        o.exact = m == 4;
+        o.threads = 2;
+        neardup_pair *p;
+        size_t n;
+        neardup_error e;
+        assert_int_equal(neardup_pairs(&o, c, &p, &n, &e), NEARDUP_OK);
+        char *mine = NULL;
+        size_t len = 0;
+        FILE *f = open_memstream(&mine, &len);
+        fprintf(f, "a\tb\t%s\n", score[o.metric]);
+        for (size_t i = 0; i < n; i++) {
+            int la, lb;
+            const char *a = id_of(c, p[i].a, &la), *b = id_of(c, p[i].b, &lb);
+            if (o.metric == NEARDUP_METRIC_SIMHASH) fprintf(f, "%.*s\t%.*s\t%d\n", la, a, lb, b, (int)p[i].jaccard);
+            else fprintf(f, "%.*s\t%.*s\t%.6g\n", la, a, lb, b, p[i].jaccard);
+        }
+        fclose(f);
+        char args[256];
+        snprintf(args, sizeof args, "pairs " SAMPLE " -q --format tsv --metric %s%s", metric[o.metric],
+                 m == 4 ? " --exact" : "");
+        char *want = cli(args);
+        assert_true(n > 0);
+        assert_string_equal(mine, want);
+        free(mine);
+        free(want);
+        neardup_pairs_free(p);
+    }
+    neardup_corpus_free(c);
+}
+
+/* neardup_dedup decides as `neardup dedup --removed` */
+static void dedup_as_cli(void **state)
+{
+    neardup_corpus *c = sample();
+    size_t dup[30];
+    double score[30];
+    neardup_error e;
+    assert_int_equal(neardup_dedup(NULL, c, dup, score, &e), NEARDUP_OK);
+    char *mine = NULL;
+    size_t len = 0, removed = 0;
+    FILE *f = open_memstream(&mine, &len);
+    for (size_t i = 0; i < 30; i++) {
+        if (dup[i] == (size_t)-1) {
+            assert_true(score[i] == -1);
+            continue;
+        }
+        int la, lb;
+        const char *a = id_of(c, i, &la), *b = id_of(c, dup[i], &lb);
+        fprintf(f, "{\"id\": \"%.*s\", \"duplicate_of\": \"%.*s\", \"score\": %.6g\n", la, a, lb, b, score[i]);
+        removed++;
+    }
+    fclose(f);
+    char *want = cli("dedup " SAMPLE " -q -o /dev/null --removed - | sed 's/, \"cluster\".*//'");
+    assert_true(removed > 0);
+    assert_string_equal(mine, want);
+    free(mine);
+    free(want);
+    neardup_corpus_free(c);
+}
+
+/* The passages as the JSONL of overlap and align carry them (the fields the
+ * public passage has). */
+static void put_passages(FILE *f, const neardup_passage *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        fprintf(f, " %zu %zu %zu %zu %u %.4g %u", p[i].a_start, p[i].a_end, p[i].b_start, p[i].b_end, p[i].words,
+                p[i].identity, p[i].matches);
+}
+/* sed turning those JSONL records into the same fields */
+#define SED_PASSAGES "sed -e 's/\"[a-z_]*\": //g' -e 's/[][{}]//g' -e 's/, /,/g' | awk -F, '{" \
+    "printf \"%s %s\", $1, $2; for (i = 6; i + 9 <= NF; i += 10) printf \" %s %s %s %s %s %s %s\", $i, $(i+1), " \
+    "$(i+2), $(i+3), $(i+4), $(i+5), $(i+6); print \"\"}' | tr -d '\"'"
+
+static void overlap_as_cli(void **state)
+{
+    neardup_corpus *c = sample();
+    for (int edited = 0; edited < 2; edited++) {
+        neardup_options o;
+        neardup_options_default(&o);
+        o.edited = edited;
+        neardup_overlap_pair *p;
+        size_t n;
+        neardup_error e;
+        assert_int_equal(neardup_overlap(&o, c, &p, &n, &e), NEARDUP_OK);
+        char *mine = NULL;
+        size_t len = 0;
+        FILE *f = open_memstream(&mine, &len);
+        for (size_t i = 0; i < n; i++) {
+            int la, lb;
+            const char *a = id_of(c, p[i].a, &la), *b = id_of(c, p[i].b, &lb);
+            fprintf(f, "%.*s %.*s", la, a, lb, b);
+            put_passages(f, p[i].passages, p[i].npassages);
+            fputc('\n', f);
+        }
+        fclose(f);
+        /* overlap's records: a, b, shared_words, containment_a, containment_b, then 10 fields a passage */
+        char *want = cli(edited ? "overlap " SAMPLE " -q --format jsonl --edited | " SED_PASSAGES
+                                : "overlap " SAMPLE " -q --format jsonl | " SED_PASSAGES);
+        assert_true(n >= 5);
+        assert_string_equal(mine, want);
+        free(mine);
+        free(want);
+        neardup_overlap_free(p, n);
+    }
+    neardup_overlap_free(NULL, 0);
+    neardup_corpus_free(c);
+}
+
+static void align_as_cli(void **state)
+{
+    neardup_corpus *c = neardup_corpus_create();
+    assert_int_equal(neardup_corpus_read(c, "tests/data/seeds", NULL, NULL, NULL), NEARDUP_OK);
+    assert_int_equal(neardup_corpus_count(c), 2);
+    size_t la, lb;
+    const char *a = neardup_corpus_text(c, 0, &la), *b = neardup_corpus_text(c, 1, &lb);
+    for (int edited = 0; edited < 2; edited++) {
+        neardup_options o;
+        neardup_options_default(&o);
+        if (!edited) o.edited = 0; /* default: exact and rewritten, as `neardup align` */
+        neardup_passage *p;
+        size_t n;
+        neardup_error e;
+        assert_int_equal(neardup_align_opts(&o, a, la, b, lb, &p, &n, &e), NEARDUP_OK);
+        char *mine = NULL;
+        size_t len = 0;
+        FILE *f = open_memstream(&mine, &len);
+        for (size_t i = 0; i < n; i++) {
+            fprintf(f, "x y");
+            put_passages(f, p + i, 1);
+            fputc('\n', f);
+        }
+        fclose(f);
+        /* align's records: a, b, then the passage's 10 fields; shaped as overlap's */
+        char *want = cli(edited ? "align tests/data/seeds/*.txt -q --format jsonl | sed 's/\"b\": [^,]*,/& 0, 0, 0,/' "
+                                  "| sed 's/\"a\": [^,]*, \"b\": [^,]*,/\"a\": x, \"b\": y,/' | " SED_PASSAGES
+                                : "align tests/data/seeds/*.txt -q --verbatim --format jsonl | sed 's/\"b\": [^,]*,/& 0, 0, 0,/' "
+                                  "| sed 's/\"a\": [^,]*, \"b\": [^,]*,/\"a\": x, \"b\": y,/' | " SED_PASSAGES);
+        assert_true(n >= 1);
+        assert_string_equal(mine, want);
+        free(mine);
+        free(want);
+        neardup_passages_free(p);
+    }
+    /* errors name the side */
+    neardup_passage *p;
+    size_t n;
+    neardup_error e;
+    assert_int_equal(neardup_align_opts(NULL, a, la, "x\xfe", 2, &p, &n, &e), NEARDUP_E_UTF8);
+    assert_non_null(strstr(e.message, "text b"));
+    neardup_corpus_free(c);
+}
+
+int main(int argc, char **argv)
+{
+    snprintf(neardup_bin, sizeof neardup_bin, "%.*s/../neardup", (int)(strrchr(argv[0], '/') ? strrchr(argv[0], '/') - argv[0] : 1), strrchr(argv[0], '/') ? argv[0] : ".");
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(params_and_handles), cmocka_unit_test(sketch_and_estimate),
         cmocka_unit_test(keyed_mode),         cmocka_unit_test(deduper),
         cmocka_unit_test(aligner),            cmocka_unit_test(two_threads),
+        cmocka_unit_test(corpus),             cmocka_unit_test(options),
+        cmocka_unit_test(pairs_each_metric),  cmocka_unit_test(dedup_as_cli),
+        cmocka_unit_test(overlap_as_cli),     cmocka_unit_test(align_as_cli),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -210,14 +210,12 @@ void nd_cli_print_skips(const nd_corpus_info *ci);
 
 /* ---------- the near-duplicate job pairs and dedup share ---------- */
 
-enum { ND_METRIC_JACCARD, ND_METRIC_SIMHASH, ND_METRIC_EXACT, ND_METRIC_CONTAINMENT };
-
 /* Option rows (ids 90-92) and their handler for the metric options. */
 #define ND_OPT_METRIC {"metric", 0, "M", "jaccard (MinHash + LSH), simhash (Hamming <= D), exact (equal normalised text) or containment (>= T of the smaller document's shingles in the larger) (default jaccard)", 90}
 #define ND_OPT_DISTANCE {"distance", 'd', "D", "--metric simhash: largest Hamming distance, 0 to 16 (default 3)", 91}
 #define ND_OPT_MAX_DF {"max-df", 0, "N", "--metric containment: shingles found in more than N documents find no candidates (default 50)", 92}
 
-#include "sketch.h"
+#include "job.h"
 
 typedef struct {
     nd_common common;

@@ -104,161 +104,45 @@ void nd_job_describe(const nd_job *j, char *buf, size_t n)
     }
 }
 
-static int cmp_scored(const void *x, const void *y)
+/* The job's options as the library takes them (job.h). */
+static nd_dup_opts dup_opts(const nd_job *j, const nd_seeds *seeds)
 {
-    const nd_scored_pair *p = x, *q = y;
-    if (p->a != q->a) return p->a < q->a ? -1 : 1;
-    return (p->b > q->b) - (p->b < q->b);
-}
-
-/* Exact duplicates: rep[] from the digests; with all_pairs every pair in a
- * group, else each member paired with its group's first document. */
-static int exact_pairs(nd_job *j, uint32_t **rep_out, int all_pairs, nd_error *err)
-{
-    uint64_t n = j->sk.n;
-    uint8_t *live = malloc(n ? n : 1);
-    uint32_t *rep = malloc((n ? n : 1) * sizeof *rep);
-    if (!live || !rep) goto nomem;
-    for (uint64_t i = 0; i < n; i++) live[i] = j->sk.nshingles[i] > 0;
-    if (nd_exact_groups(j->sk.digest, live, n, rep)) goto nomem;
-    free(live);
-    live = NULL;
-    size_t np = 0, cap = 0;
-    nd_scored_pair *p = NULL;
-    for (uint64_t i = 0; i < n; i++) {
-        if (rep[i] == i) continue;
-        j->exact_dups++;
-        if (!all_pairs) {
-            if (nd_grow((void **)&p, &cap, np + 1, sizeof *p)) goto nomem_p;
-            p[np++] = (nd_scored_pair){rep[i], (uint32_t)i, 1.0f, -1};
-            continue;
-        }
-        /* every earlier member of the group pairs with i */
-        for (uint64_t k = rep[i]; k < i; k++)
-            if (rep[k] == rep[i]) {
-                if (nd_grow((void **)&p, &cap, np + 1, sizeof *p)) goto nomem_p;
-                p[np++] = (nd_scored_pair){(uint32_t)k, (uint32_t)i, 1.0f, -1};
-            }
-    }
-    if (np) qsort(p, np, sizeof *p, cmp_scored); /* p is NULL when np == 0 (UBSan: nonnull) */
-    j->pairs = p;
-    j->npairs = np;
-    *rep_out = rep;
-    return NEARDUP_OK;
-nomem_p:
-    free(p);
-nomem:
-    free(live);
-    free(rep);
-    return nd_fail(err, NEARDUP_E_NOMEM, "out of memory grouping exact duplicates");
+    return (nd_dup_opts){.ngram = j->common.ngram, .k = j->common.k, .threshold = j->common.threshold,
+                         .metric = j->metric, .distance = j->distance, .max_df = j->max_df, .exact = j->exact,
+                         .explain = j->explain, .max_bucket = j->max_bucket, .exact_first = j->exact_first,
+                         .clusters_only = j->clusters_only, .seeds = *seeds};
 }
 
 int nd_job_run(nd_job *j, char **inputs, int ninputs)
 {
     nd_error err = {0, ""};
     nd_pipeline_opts po;
-    nd_sketch_opts so = {.ngram = j->common.ngram, .k = j->common.k,
-                         .keep_sets = j->exact || j->explain || j->metric == ND_METRIC_CONTAINMENT,
-                         .simhash = j->metric == ND_METRIC_SIMHASH,
-                         .digest = j->metric == ND_METRIC_EXACT || j->exact_first};
+    nd_seeds seeds;
     j->t_start = nd_now();
-    nd_common_pipeline(&j->common, &po, &so.seeds);
-    if (j->metric == ND_METRIC_JACCARD) { /* band keys while each signature is in cache */
-        nd_lsh_params(j->common.threshold, so.k, &so.bands, &so.rows);
-        so.band_seed = nd_band_seed(so.seeds.sketch_seed);
-    }
+    nd_common_pipeline(&j->common, &po, &seeds);
     if (ninputs == 0) return nd_cli_error(NEARDUP_E_USAGE, "no input given (see --help; use - for standard input)");
     j->reader = nd_cli_open_inputs(&j->common, &po, inputs, ninputs, &err);
     if (!j->reader) return nd_cli_error(err.code, "%s", err.msg);
     nd_reader_spool_decoded(j->reader, j->spool_decoded);
-    int rc = nd_sketch_corpus(j->reader, &po, &so, &j->sk, &j->ci, &err);
-    if (!rc) rc = nd_corpus_check_unique_ids(&j->ci, j->reader, &err);
-    if (rc) return nd_cli_error(rc, "%s", err.msg);
-    double t0 = nd_now();
-    if (j->metric == ND_METRIC_SIMHASH) {
-        uint8_t *live = malloc(j->sk.n ? j->sk.n : 1);
-        nd_pair *pp = NULL;
-        size_t np = 0;
-        if (!live) return nd_cli_error(NEARDUP_E_NOMEM, "out of memory");
-        for (uint64_t i = 0; i < j->sk.n; i++) live[i] = j->sk.nshingles[i] > 0;
-        rc = nd_simhash_pairs(j->sk.simhash, live, j->sk.n, j->distance, &pp, &np);
-        free(live);
-        if (!rc && !(j->pairs = malloc((np ? np : 1) * sizeof *j->pairs))) rc = NEARDUP_E_NOMEM;
-        for (size_t i = 0; !rc && i < np; i++) {
-            int d = __builtin_popcountll(j->sk.simhash[pp[i].a] ^ j->sk.simhash[pp[i].b]);
-            j->pairs[i] = (nd_scored_pair){pp[i].a, pp[i].b, (float)d, d};
-        }
-        free(pp);
-        if (rc) return nd_cli_error(rc, "out of memory forming SimHash pairs");
-        j->npairs = j->ps.accepted = np;
-        j->ps.t_band = nd_now() - t0;
-        return 0;
-    }
-    if (j->metric == ND_METRIC_CONTAINMENT) {
-        rc = nd_containment_pairs(&j->sk, j->common.threshold, j->max_df, &j->pairs, &j->npairs,
-                                  &j->ps.candidates);
-        if (rc) return nd_cli_error(rc, "out of memory forming containment pairs");
-        j->ps.accepted = j->npairs;
-        j->ps.t_band = nd_now() - t0;
-        return 0;
-    }
-    uint32_t *rep = NULL;
-    if (j->metric == ND_METRIC_EXACT || j->exact_first) {
-        if ((rc = exact_pairs(j, &rep, j->metric == ND_METRIC_EXACT, &err))) return nd_cli_error(rc, "%s", err.msg);
-        if (j->metric == ND_METRIC_EXACT) {
-            free(rep);
-            j->ps.accepted = j->npairs;
-            j->ps.t_band = nd_now() - t0;
-            return 0;
-        }
-    }
-    nd_pairs_opts pa = {
-        .threshold = j->common.threshold,
-        .verify_exact = j->exact,
-        .max_bucket = j->max_bucket,
-        .band_seed = nd_band_seed(so.seeds.sketch_seed),
-        .skip = rep, /* exact duplicates are already grouped: LSH sees one of each */
-        .threads = po.threads ? po.threads : nd_online_cpus(),
-        .connect_only = j->clusters_only,
-    };
-    nd_scored_pair *lp = NULL;
-    size_t nlp = 0;
-    rc = nd_find_pairs(&j->sk, &pa, &lp, &nlp, &j->ps, &err);
-    free(rep);
-    if (rc) return nd_cli_error(rc, "%s", err.msg);
-    if (!j->npairs) {
-        free(j->pairs);
-        j->pairs = lp;
-        j->npairs = nlp;
-        return 0;
-    }
-    nd_scored_pair *all = realloc(j->pairs, (j->npairs + nlp) * sizeof *all);
-    if (!all) {
-        free(lp);
-        return nd_cli_error(NEARDUP_E_NOMEM, "out of memory merging pairs");
-    }
-    if (nlp) memcpy(all + j->npairs, lp, nlp * sizeof *lp); /* lp may be NULL when empty */
-    free(lp);
-    j->pairs = all;
-    j->npairs += nlp;
-    qsort(j->pairs, j->npairs, sizeof *j->pairs, cmp_scored);
-    return 0;
+    nd_dup_opts o = dup_opts(j, &seeds);
+    nd_dup_result res;
+    int rc = nd_dup_run(j->reader, &po, &o, &res, &err);
+    j->ci = res.ci;
+    j->sk = res.sk;
+    j->pairs = res.pairs;
+    j->npairs = res.npairs;
+    j->ps = res.ps;
+    j->exact_dups = res.exact_dups;
+    return rc ? nd_cli_error(rc, "%s", err.msg) : 0;
 }
 
 double nd_job_score(const nd_job *j, uint32_t a, uint32_t b)
 {
-    const nd_sketches *s = &j->sk;
-    if (j->metric == ND_METRIC_EXACT) return 1;
-    if (j->metric == ND_METRIC_SIMHASH) return __builtin_popcountll(s->simhash[a] ^ s->simhash[b]);
-    if (j->metric == ND_METRIC_CONTAINMENT || j->exact) {
-        const uint64_t *sa = s->set + s->set_off[a], *sb = s->set + s->set_off[b];
-        size_t na = s->set_off[a + 1] - s->set_off[a], nb = s->set_off[b + 1] - s->set_off[b];
-        if (j->exact) return (float)nd_set_jaccard(sa, na, sb, nb);
-        size_t m = na < nb ? na : nb;
-        return m ? (float)((double)nd_set_intersection(sa, na, sb, nb) / m) : 0;
-    }
     unsigned k = j->common.k;
-    if (!j->has_sig_fd) return (float)nd_minhash_jaccard(s->sig + (size_t)a * k, s->sig + (size_t)b * k, k);
+    if (!j->has_sig_fd || j->metric != ND_METRIC_JACCARD || j->exact) {
+        nd_dup_opts o = dup_opts(j, &(nd_seeds){0});
+        return nd_dup_score(&o, &j->sk, a, b);
+    }
     /* --memory: the signatures are on disk (spill.c), a pread each */
     uint32_t sig[2][4096]; /* --num-perm is at most 4096 */
     size_t bytes = (size_t)k * sizeof sig[0][0];

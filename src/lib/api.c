@@ -6,24 +6,21 @@
 
 #include <sodium.h>
 
+#include "api.h"
 #include "key.h"
-#include "nd.h"
-
-#define MAX_K 4096
 
 void neardup_params_default(neardup_params *p)
 {
     memset(p, 0, sizeof *p);
-    p->ngram = 5;
-    p->k = 128;
-    p->threshold = 0.8;
+    p->ngram = ND_DEFAULT_NGRAM;
+    p->k = ND_DEFAULT_K;
+    p->threshold = ND_DEFAULT_THRESHOLD;
     p->seed = NEARDUP_DEFAULT_SEED;
 }
 
-/* Seeds (and token secret) for p; -1 when p is invalid. */
-static int seeds_for(const neardup_params *p, nd_seeds *s)
+int nd_api_seeds(const neardup_params *p, nd_seeds *s)
 {
-    if (!p->ngram || !p->k || p->k > MAX_K || !(p->threshold >= 0 && p->threshold <= 1)) return -1;
+    if (!p->ngram || !p->k || p->k > ND_API_MAX_K || !(p->threshold >= 0 && p->threshold <= 1)) return -1;
     if (!p->key) {
         nd_seeds_from_seed(s, p->seed);
         return 0;
@@ -63,7 +60,7 @@ neardup_sketcher *neardup_sketcher_create(const neardup_params *p)
     if (!s) return NULL;
     s->p = *p;
     s->p.key = NULL; /* never kept: the derived seeds are */
-    if (seeds_for(p, &s->seeds) || !(s->tk = tokenizer_for(p, &s->seeds)) ||
+    if (nd_api_seeds(p, &s->seeds) || !(s->tk = tokenizer_for(p, &s->seeds)) ||
         !(s->mh = nd_minhasher_new(p->k, s->seeds.sketch_seed))) {
         neardup_sketcher_free(s);
         return NULL;
@@ -231,7 +228,7 @@ int neardup_align(const neardup_params *p, const char *a, size_t alen, const cha
     *out = NULL;
     *nout = 0;
     nd_seeds s;
-    if (seeds_for(p, &s)) return NEARDUP_E_USAGE;
+    if (nd_api_seeds(p, &s)) return NEARDUP_E_USAGE;
     nd_tokenizer *tk = tokenizer_for(p, &s);
     nd_tokens ta = {0}, tb = {0};
     size_t bad = 0;

@@ -58,6 +58,8 @@ typedef struct {
     uint8_t excluded, limited;
     uint64_t lo, hi, lines_before;
     uint32_t arg;    /* the command-line argument it came from (nd_reader_arg_files) */
+    const char *mem; /* nd_reader_open_memory: the JSONL bytes [0, mem_len), read from mem_pos */
+    size_t mem_len, mem_pos;
 } nd_input;
 
 struct nd_reader {
@@ -357,6 +359,23 @@ nd_reader *nd_reader_open(const char *const *inputs, size_t ninputs, const nd_re
     return r;
 }
 
+nd_reader *nd_reader_open_memory(const char *name, const char *bytes, size_t len, nd_error *err)
+{
+    nd_reader_opts o = {.follow_symlinks = 1, .input_format = ND_FORMAT_JSONL};
+    nd_reader *r = nd_reader_open(NULL, 0, &o, err);
+    char *path = r ? strdup(name) : NULL;
+    if (r && (!path || add_input(r, path, 0, err))) {
+        if (!path) nd_fail(err, NEARDUP_E_NOMEM, "out of memory");
+        nd_reader_free(r);
+        return NULL;
+    }
+    if (r) {
+        r->in[0].mem = bytes;
+        r->in[0].mem_len = len;
+    }
+    return r;
+}
+
 /* ---------- opening, raw reading, spooling ---------- */
 
 static void close_input(nd_reader *r)
@@ -405,6 +424,11 @@ static int open_fd(nd_reader *r, nd_error *err)
     nd_input *in = &r->in[r->cur];
     r->own_fd = r->spooling = r->dspooling = 0;
     r->comp = in->comp;
+    if (in->mem) { /* read from the caller's bytes */
+        in->mem_pos = 0;
+        r->open = 1;
+        return NEARDUP_OK;
+    }
     if (in->dspooled) {
         if (lseek(in->dspool_fd, 0, SEEK_SET) != 0)
             return nd_fail(err, NEARDUP_E_IO, "%s: cannot rewind its decoded copy: %s", in->path,
@@ -456,6 +480,13 @@ static int write_all(int fd, const char *p, size_t n)
 static int read_raw(nd_reader *r, void *dst, size_t cap, size_t *got, nd_error *err)
 {
     nd_input *in = &r->in[r->cur];
+    if (in->mem) {
+        size_t k = in->mem_len - in->mem_pos < cap ? in->mem_len - in->mem_pos : cap;
+        memcpy(dst, in->mem + in->mem_pos, k);
+        in->mem_pos += k;
+        *got = k;
+        return NEARDUP_OK;
+    }
     ssize_t k;
     do k = read(r->fd, dst, cap);
     while (k < 0 && errno == EINTR);

@@ -574,6 +574,10 @@ typedef struct nd_reader nd_reader;
 nd_reader *nd_reader_open(const char *const *inputs, size_t ninputs, const nd_reader_opts *o,
                           nd_error *err);
 void nd_reader_free(nd_reader *r);
+/* A reader of JSONL records held in memory (bytes[0, len), not copied: they
+ * must outlive the reader), named name in errors ("name:LINE").  The public
+ * corpus (api_corpus.c) is read this way, by each job a reader of its own. */
+nd_reader *nd_reader_open_memory(const char *name, const char *bytes, size_t len, nd_error *err);
 
 /* Appends whole records to b (after clearing it) until about target bytes
  * or 4096 records are in it (at least one record).  Returns 1 when b holds records, 0 at the

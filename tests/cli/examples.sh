@@ -12,13 +12,13 @@ trap 'rm -rf "$T"' EXIT
 fail() { echo "examples.sh: FAIL: $*" >&2; exit 1; }
 P=$T/prefix
 make -s --no-print-directory install BUILD="$B" PREFIX="$P" > "$T/log" 2>&1 || { cat "$T/log" >&2; fail "make install"; }
-for f in bin/neardup lib/libneardup.a lib/libneardup.so lib/libneardup.so.0 include/neardup.h \
+for f in bin/neardup lib/libneardup.a lib/libneardup.so lib/libneardup.so.1 include/neardup.h \
          lib/pkgconfig/neardup.pc share/man/man1/neardup.1; do
     [ -e "$P/$f" ] || fail "not installed: $f"
 done
 # the MPI build goes beside neardup whenever it was built (mpicc on the PATH)
 if [ -x "$B/neardup-mpi" ]; then [ -x "$P/bin/neardup-mpi" ] || fail "not installed: bin/neardup-mpi"; fi
-readelf -d "$P/lib/libneardup.so" | grep -q "SONAME.*libneardup.so.0" || fail "soname"
+readelf -d "$P/lib/libneardup.so" | grep -q "SONAME.*libneardup.so.1" || fail "soname"
 export PKG_CONFIG_PATH="$P/lib/pkgconfig"
 [ "$(pkg-config --modversion neardup)" = "$("$P/bin/neardup" --version | cut -d' ' -f2)" ] || fail "pkg-config version"
 for ex in dedup_strings align_buffers; do

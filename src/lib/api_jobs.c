@@ -1,0 +1,259 @@
+/* api_jobs.c - the public jobs over a corpus (include/neardup.h): pairs and
+ * dedup (job.c), overlap (overlap.c) and align with the command's options
+ * (reuse.c).  Each reads the corpus through a reader of its own, on the
+ * library's pipeline and threads, with the options the command line would
+ * give: the results are the command's. */
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "api.h"
+#include "job.h"
+#include "overlap.h"
+#include "reuse.h"
+
+void neardup_options_default(neardup_options *o)
+{
+    memset(o, 0, sizeof *o);
+    neardup_params_default(&o->params);
+    o->metric = NEARDUP_METRIC_JACCARD;
+    o->min_words = ND_DEFAULT_MIN_WORDS;
+    o->max_df = ND_DEFAULT_MAX_DF;
+    o->edited = -1;
+    o->distance = ND_DEFAULT_DISTANCE;
+}
+
+int nd_api_pipeline(const neardup_options *o, nd_pipeline_opts *po, nd_seeds *seeds, nd_error *err)
+{
+    if (nd_api_seeds(&o->params, seeds))
+        return nd_fail(err, NEARDUP_E_USAGE, "bad parameters: ngram %u, k %u (1 to %d), threshold %g (0 to 1)%s",
+                       o->params.ngram, o->params.k, ND_API_MAX_K, o->params.threshold,
+                       o->params.key ? ", or a bad key" : "");
+    if ((unsigned)o->metric > NEARDUP_METRIC_CONTAINMENT)
+        return nd_fail(err, NEARDUP_E_USAGE, "unknown metric %d", (int)o->metric);
+    if (o->distance > 16) return nd_fail(err, NEARDUP_E_USAGE, "distance %u: 0 to 16", o->distance);
+    if (o->max_df < 2) return nd_fail(err, NEARDUP_E_USAGE, "max_df %u: at least 2", o->max_df);
+    if (!o->min_words) return nd_fail(err, NEARDUP_E_USAGE, "min_words 0: at least 1");
+    nd_pipeline_opts_default(po);
+    po->threads = o->threads;
+    po->rec.id_field = "id";
+    po->rec.text_field = "text";
+    po->rec.lossy = po->lossy = o->params.lossy;
+    po->reader.follow_symlinks = 1;
+    po->token_seed = seeds->token_seed;
+    po->keyed = seeds->keyed;
+    memcpy(po->token_secret, seeds->token_secret, sizeof po->token_secret);
+    return NEARDUP_OK;
+}
+
+/* ---------- pairs and dedup: the near-duplicate job ---------- */
+
+/* Runs the job on c as `neardup pairs` (dedup 0) or `neardup dedup` does. */
+static int dup_job(const neardup_options *o, const neardup_corpus *c, int dedup, nd_dup_opts *d,
+                   nd_dup_result *res, nd_error *err)
+{
+    nd_pipeline_opts po;
+    memset(res, 0, sizeof *res);
+    int rc = nd_api_pipeline(o, &po, &d->seeds, err);
+    if (rc) return rc;
+    d->ngram = o->params.ngram;
+    d->k = o->params.k;
+    d->threshold = o->params.threshold;
+    d->metric = (int)o->metric;
+    d->distance = o->distance;
+    d->max_df = o->max_df;
+    d->exact = o->exact && o->metric == NEARDUP_METRIC_JACCARD;
+    d->max_bucket = dedup ? 256 : SIZE_MAX; /* as the commands (cli_pairs.c, cli_dedup.c) */
+    d->exact_first = d->clusters_only = dedup;
+    char *buf;
+    nd_reader *r = nd_api_reader(c, o->params.lossy, &buf, err);
+    if (!r) return err->code;
+    rc = nd_dup_run(r, &po, d, res, err);
+    nd_reader_free(r);
+    free(buf);
+    sodium_memzero(&d->seeds, sizeof d->seeds);
+    return rc;
+}
+
+int neardup_pairs(const neardup_options *o, const neardup_corpus *c, neardup_pair **pairs, size_t *n,
+                  neardup_error *e)
+{
+    neardup_options def;
+    if (!o) neardup_options_default(&def), o = &def;
+    nd_error err = {0, ""};
+    nd_dup_opts d = {0};
+    nd_dup_result res;
+    *pairs = NULL;
+    *n = 0;
+    int rc = dup_job(o, c, 0, &d, &res, &err);
+    if (!rc && res.npairs && !(*pairs = malloc(res.npairs * sizeof **pairs)))
+        rc = nd_fail(&err, NEARDUP_E_NOMEM, "out of memory");
+    for (size_t i = 0; !rc && i < res.npairs; i++) {
+        const nd_scored_pair *p = &res.pairs[i];
+        (*pairs)[i] = (neardup_pair){p->a, p->b, p->hamming >= 0 ? (double)p->hamming : (double)p->score};
+    }
+    if (!rc) *n = res.npairs;
+    nd_dup_result_free(&res);
+    return nd_api_error(e, rc, &err);
+}
+
+void neardup_pairs_free(neardup_pair *p) { free(p); }
+
+int neardup_dedup(const neardup_options *o, const neardup_corpus *c, size_t *duplicate_of, double *score,
+                  neardup_error *e)
+{
+    neardup_options def;
+    if (!o) neardup_options_default(&def), o = &def;
+    nd_error err = {0, ""};
+    nd_dup_opts d = {0};
+    nd_dup_result res;
+    int rc = dup_job(o, c, 1, &d, &res, &err);
+    size_t n = res.ci.n;
+    uint32_t *rep = rc ? NULL : malloc((n ? n : 1) * sizeof *rep);
+    nd_pair *pp = rc ? NULL : malloc((res.npairs ? res.npairs : 1) * sizeof *pp);
+    nd_choice ch = {0};
+    if (!rc) {
+        ch.kept = malloc(n ? n : 1);
+        ch.anchor = malloc((n ? n : 1) * sizeof *ch.anchor);
+        ch.cluster = malloc((n ? n : 1) * sizeof *ch.cluster);
+        if (!rep || !pp || !ch.kept || !ch.anchor || !ch.cluster)
+            rc = nd_fail(&err, NEARDUP_E_NOMEM, "out of memory clustering");
+    }
+    for (size_t i = 0; !rc && i < res.npairs; i++) pp[i] = (nd_pair){res.pairs[i].a, res.pairs[i].b};
+    /* the clusters and kept documents exactly as `neardup dedup` (keep first) */
+    if (!rc && (nd_cluster(n, pp, res.npairs, rep) ||
+                nd_cluster_choose(n, rep, 0, res.ci.skipped, ND_KEEP_FIRST, NULL, &ch)))
+        rc = nd_fail(&err, NEARDUP_E_NOMEM, "out of memory clustering");
+    for (size_t i = 0; !rc && i < n; i++) {
+        int removed = !ch.kept[i] && ch.cluster[i] != UINT32_MAX;
+        duplicate_of[i] = removed ? ch.anchor[i] : (size_t)-1;
+        if (score) score[i] = removed ? nd_dup_score(&d, &res.sk, (uint32_t)i, ch.anchor[i]) : -1;
+    }
+    free(rep);
+    free(pp);
+    free(ch.kept);
+    free(ch.anchor);
+    free(ch.cluster);
+    nd_dup_result_free(&res);
+    return nd_api_error(e, rc, &err);
+}
+
+/* ---------- overlap and align ---------- */
+
+static int copy_passages(const nd_passage *p, size_t np, neardup_passage **out)
+{
+    *out = NULL;
+    if (!np) return NEARDUP_OK;
+    if (!(*out = malloc(np * sizeof **out))) return NEARDUP_E_NOMEM;
+    for (size_t i = 0; i < np; i++)
+        (*out)[i] = (neardup_passage){p[i].a_start, p[i].a_end, p[i].b_start, p[i].b_end, p[i].words,
+                                      p[i].matches, p[i].identity};
+    return NEARDUP_OK;
+}
+
+int neardup_overlap(const neardup_options *o, const neardup_corpus *c, neardup_overlap_pair **pairs, size_t *n,
+                    neardup_error *e)
+{
+    neardup_options def;
+    if (!o) neardup_options_default(&def), o = &def;
+    nd_error err = {0, ""};
+    nd_pipeline_opts po;
+    nd_seeds seeds;
+    nd_overlap_opts ov;
+    *pairs = NULL;
+    *n = 0;
+    int rc = nd_api_pipeline(o, &po, &seeds, &err);
+    if (rc) return nd_api_error(e, rc, &err);
+    /* as cli_overlap.c sets them */
+    nd_overlap_opts_default(&ov);
+    ov.ngram = o->params.ngram;
+    ov.min_words = o->min_words;
+    ov.max_df = o->max_df;
+    ov.anchor_seed = seeds.anchor_seed;
+    if (o->edited == 1) ov.align.verbatim = 0;
+    if (o->language) ov.align.language = o->language;
+    ov.align.min_words = ov.min_words;
+    ov.align.seed_len = ov.ngram;
+    sodium_memzero(&seeds, sizeof seeds);
+    nd_doc_store s = {0};
+    nd_corpus_info ci = {0};
+    nd_overlap_pair *op = NULL;
+    size_t nop = 0;
+    nd_overlap_stats st = {0};
+    char *buf;
+    nd_reader *r = nd_api_reader(c, o->params.lossy, &buf, &err);
+    if (!r) return nd_api_error(e, err.code, &err);
+    rc = nd_overlap_load(r, &po, &ov, &s, &ci, &err);
+    if (!rc) rc = nd_corpus_check_unique_ids(&ci, r, &err);
+    nd_reader_free(r);
+    free(buf);
+    if (!rc) rc = nd_overlap_run(&s, &ov, 0, o->threads ? o->threads : ci.threads, NULL, &op, &nop, &st, &err);
+    if (!rc && nop && !(*pairs = calloc(nop, sizeof **pairs))) rc = nd_fail(&err, NEARDUP_E_NOMEM, "out of memory");
+    for (size_t i = 0; !rc && i < nop; i++) {
+        (*pairs)[i] = (neardup_overlap_pair){op[i].a, op[i].b, NULL, op[i].np};
+        if (copy_passages(op[i].p, op[i].np, &(*pairs)[i].passages)) {
+            neardup_overlap_free(*pairs, i + 1);
+            *pairs = NULL;
+            rc = nd_fail(&err, NEARDUP_E_NOMEM, "out of memory");
+        }
+    }
+    if (!rc) *n = nop;
+    nd_overlap_pairs_free(op, nop);
+    nd_doc_store_free(&s);
+    nd_corpus_info_free(&ci);
+    return nd_api_error(e, rc, &err);
+}
+
+void neardup_overlap_free(neardup_overlap_pair *p, size_t n)
+{
+    if (!p) return;
+    for (size_t i = 0; i < n; i++) free(p[i].passages);
+    free(p);
+}
+
+int neardup_align_opts(const neardup_options *o, const char *a, size_t alen, const char *b, size_t blen,
+                       neardup_passage **out, size_t *nout, neardup_error *e)
+{
+    neardup_options def;
+    if (!o) neardup_options_default(&def), o = &def;
+    nd_error err = {0, ""};
+    nd_pipeline_opts po;
+    nd_seeds seeds;
+    *out = NULL;
+    *nout = 0;
+    int rc = nd_api_pipeline(o, &po, &seeds, &err);
+    sodium_memzero(&seeds, sizeof seeds);
+    if (rc) return nd_api_error(e, rc, &err);
+    /* as cli_align.c: each text tokenized as its reader would, then aligned */
+    nd_tokenizer *tk = nd_tokenizer_create(po.token_seed, po.lossy);
+    if (tk && po.keyed) nd_tokenizer_set_secret(tk, po.token_secret);
+    sodium_memzero(&po, sizeof po);
+    nd_tokens t[2] = {{0}};
+    const char *text[2] = {a, b};
+    size_t len[2] = {alen, blen};
+    if (!tk) rc = nd_fail(&err, NEARDUP_E_NOMEM, "out of memory");
+    for (int i = 0; i < 2 && !rc; i++) {
+        size_t bad = 0;
+        if ((rc = nd_tokenize(tk, text[i], len[i], &t[i], &bad, NULL)) == NEARDUP_E_UTF8)
+            nd_fail(&err, rc, "text %c: invalid UTF-8 at byte %zu", "ab"[i], bad);
+        else if (rc)
+            nd_fail(&err, rc, "text %c: %s", "ab"[i], neardup_strerror(rc));
+    }
+    nd_align_opts al;
+    nd_align_opts_default(&al);
+    al.seed_len = o->params.ngram;
+    al.min_words = o->min_words;
+    al.verbatim = o->edited == 0;
+    al.language = o->language;
+    nd_passage *p = NULL;
+    size_t np = 0;
+    if (!rc) rc = nd_align_texts(a, &t[0], b, &t[1], &al, &p, &np, &err);
+    if (!rc && copy_passages(p, np, out)) rc = nd_fail(&err, NEARDUP_E_NOMEM, "out of memory");
+    if (!rc) *nout = np;
+    free(p);
+    nd_tokens_free(&t[0]);
+    nd_tokens_free(&t[1]);
+    nd_tokenizer_free(tk);
+    return nd_api_error(e, rc, &err);
+}

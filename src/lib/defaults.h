@@ -1,0 +1,22 @@
+/* defaults.h - the one table of defaults: the public API
+ * (neardup_params_default, neardup_options_default), the command line's
+ * options and their --help strings (ND_DEFAULT_STR) all read these. */
+#ifndef ND_DEFAULTS_H
+#define ND_DEFAULTS_H
+
+#define ND_DEFAULT_NGRAM 5          /* words per shingle, anchor and alignment seed */
+#define ND_DEFAULT_K 128            /* MinHash lanes */
+#define ND_DEFAULT_THRESHOLD 0.8    /* Jaccard / containment threshold */
+#define ND_DEFAULT_DISTANCE 3       /* SimHash Hamming distance */
+#define ND_DEFAULT_MAX_DF 50        /* containment shingles, overlap anchors: boilerplate beyond */
+#define ND_DEFAULT_MIN_WORDS 20     /* shortest passage reported */
+#define ND_DEFAULT_MAX_GAP 8        /* edited words bridged inside a passage */
+#define ND_DEFAULT_MIN_IDENTITY 0.5 /* passages below are dropped */
+#define ND_DEFAULT_MAX_DF_SENTENCE 5 /* overlap --edited: sentence fingerprints that are formulas */
+#define ND_DEFAULT_ZSTD_LEVEL 3     /* index texts */
+
+/* A default as help text: "(default " ND_DEFAULT_STR(ND_DEFAULT_K) ")". */
+#define ND_DEFAULT_STR_(x) #x
+#define ND_DEFAULT_STR(x) ND_DEFAULT_STR_(x)
+
+#endif
