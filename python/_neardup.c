@@ -1,6 +1,7 @@
 /* _neardup.c - the CPython extension module under python/neardup/: the
  * module, its exception class and result types, str <-> UTF-8 views, the
- * options, and align.  The jobs over many texts are in jobs.c.
+ * and align.  Options: options.c; the jobs over many texts: jobs.c; the
+ * index: index.c.
  *
  * Every call into the library runs with the GIL released
  * (Py_BEGIN_ALLOW_THREADS): the texts are immutable str objects (or
@@ -24,6 +25,11 @@ void nd_py_raise(PyObject *module, int status, const char *message)
     Py_XDECREF(code);
     Py_XDECREF(msg);
     Py_DECREF(exc);
+}
+
+void nd_py_raise_error(PyObject *module, const neardup_error *err, int status)
+{
+    nd_py_raise(module, err->status ? err->status : status, err->message);
 }
 
 /* ---------- texts ---------- */
@@ -50,102 +56,6 @@ int nd_py_text_get(PyObject *o, nd_py_text *t, const char *what)
 void nd_py_text_release(nd_py_text *t)
 {
     Py_CLEAR(t->owner);
-}
-
-/* ---------- options ---------- */
-
-/* 1 when kw[name] is set (not None) and in [lo, hi], 0 when absent, -1 on error. */
-static int opt_uint(PyObject *kw, const char *name, unsigned long long lo, unsigned long long hi,
-                    unsigned long long *out)
-{
-    PyObject *v = kw ? PyDict_GetItemString(kw, name) : NULL;
-    if (!v || v == Py_None) return 0;
-    if (PyBool_Check(v) || !PyLong_Check(v)) {
-        PyErr_Format(PyExc_TypeError, "%s: expected int, not %.100s", name, Py_TYPE(v)->tp_name);
-        return -1;
-    }
-    unsigned long long x = PyLong_AsUnsignedLongLong(v);
-    if (x == (unsigned long long)-1 && PyErr_Occurred()) {
-        PyErr_Clear();
-        PyErr_Format(PyExc_ValueError, "%s: must be in [%llu, %llu]", name, lo, hi);
-        return -1;
-    }
-    if (x < lo || x > hi) {
-        PyErr_Format(PyExc_ValueError, "%s: must be in [%llu, %llu], not %llu", name, lo, hi, x);
-        return -1;
-    }
-    *out = x;
-    return 1;
-}
-
-static int opt_unsigned(PyObject *kw, const char *name, unsigned long long lo, unsigned long long hi, unsigned *out)
-{
-    unsigned long long x;
-    int rc = opt_uint(kw, name, lo, hi, &x);
-    if (rc == 1) *out = (unsigned)x;
-    return rc;
-}
-
-static int opt_fraction(PyObject *kw, const char *name, double *out)
-{
-    PyObject *v = kw ? PyDict_GetItemString(kw, name) : NULL;
-    if (!v || v == Py_None) return 0;
-    if (PyBool_Check(v) || !(PyFloat_Check(v) || PyLong_Check(v))) {
-        PyErr_Format(PyExc_TypeError, "%s: expected a number, not %.100s", name, Py_TYPE(v)->tp_name);
-        return -1;
-    }
-    double x = PyFloat_AsDouble(v);
-    if (x == -1.0 && PyErr_Occurred()) return -1;
-    if (!(x >= 0 && x <= 1)) {
-        PyErr_Format(PyExc_ValueError, "%s: must be in [0, 1], not %R", name, v);
-        return -1;
-    }
-    *out = x;
-    return 1;
-}
-
-static int opt_bool(PyObject *kw, const char *name, int *out)
-{
-    PyObject *v = kw ? PyDict_GetItemString(kw, name) : NULL;
-    if (!v || v == Py_None) return 0;
-    int x = PyObject_IsTrue(v);
-    if (x < 0) return -1;
-    *out = x;
-    return 1;
-}
-
-int nd_py_options_parse(PyObject *kw, nd_py_options *o)
-{
-    memset(o, 0, sizeof *o);
-    neardup_params_default(&o->params);
-    if (kw && !PyDict_Check(kw)) {
-        PyErr_SetString(PyExc_TypeError, "options: expected a dict");
-        return -1;
-    }
-    if (opt_fraction(kw, "threshold", &o->params.threshold) < 0 ||
-        opt_unsigned(kw, "ngram", 1, 64, &o->params.ngram) < 0 ||
-        opt_unsigned(kw, "num_perm", 1, 4096, &o->params.k) < 0 ||
-        opt_uint(kw, "seed", 0, UINT64_MAX, (unsigned long long *)&o->params.seed) < 0 ||
-        opt_unsigned(kw, "min_words", 1, 1u << 30, &o->min_words) < 0 ||
-        opt_unsigned(kw, "threads", 0, 4096, &o->threads) < 0 || opt_bool(kw, "verbatim", &o->verbatim) < 0)
-        return -1;
-    PyObject *key = kw ? PyDict_GetItemString(kw, "key") : NULL;
-    if (key && key != Py_None) {
-        Py_buffer b;
-        if (PyObject_GetBuffer(key, &b, PyBUF_SIMPLE)) {
-            PyErr_Format(PyExc_TypeError, "key: expected 32 bytes, not %.100s", Py_TYPE(key)->tp_name);
-            return -1;
-        }
-        int ok = b.len == (Py_ssize_t)sizeof o->key;
-        if (ok) memcpy(o->key, b.buf, sizeof o->key);
-        PyBuffer_Release(&b);
-        if (!ok) {
-            PyErr_SetString(PyExc_ValueError, "key: must be exactly 32 bytes (a secret, e.g. os.urandom(32))");
-            return -1;
-        }
-        o->params.key = o->key;
-    }
-    return 0;
 }
 
 /* ---------- passages ---------- */
@@ -222,19 +132,13 @@ static PyObject *py_align(PyObject *module, PyObject *args)
         return NULL;
     }
     neardup_passage *p = NULL;
-    size_t n = 0, bad = 0;
-    int side = 0, rc;
+    size_t n = 0;
+    neardup_error err = {0};
+    int rc;
     Py_BEGIN_ALLOW_THREADS
-    rc = neardup_align(&o.params, a.p, a.len, b.p, b.len, o.min_words, &p, &n, &bad, &side);
+    rc = neardup_align_opts(&o.o, a.p, a.len, b.p, b.len, &p, &n, &err);
     Py_END_ALLOW_THREADS
-    PyObject *out = NULL;
-    if (rc) {
-        char msg[256];
-        snprintf(msg, sizeof msg, "align: %s", neardup_strerror(rc));
-        nd_py_raise(module, rc, msg);
-    } else {
-        out = nd_py_passages(module, &a, &b, p, n);
-    }
+    PyObject *out = rc ? (nd_py_raise_error(module, &err, rc), NULL) : nd_py_passages(module, &a, &b, p, n);
     neardup_passages_free(p);
     nd_py_text_release(&a);
     nd_py_text_release(&b);
@@ -254,11 +158,13 @@ static PyObject *py_strerror(PyObject *module, PyObject *arg)
 
 PyObject *nd_py_dedup(PyObject *module, PyObject *args);
 PyObject *nd_py_pairs(PyObject *module, PyObject *args);
+PyObject *nd_py_overlap(PyObject *module, PyObject *args);
 
 static PyMethodDef methods[] = {
     {"align", py_align, METH_VARARGS, "align(a, b, options) -> [Passage]"},
-    {"dedup", nd_py_dedup, METH_VARARGS, "dedup(texts, options) -> [duplicate_of or -1]"},
+    {"dedup", nd_py_dedup, METH_VARARGS, "dedup(texts, options) -> ([duplicate_of or -1], [score or -1])"},
     {"pairs", nd_py_pairs, METH_VARARGS, "pairs(texts, options) -> [(i, j, score)]"},
+    {"overlap", nd_py_overlap, METH_VARARGS, "overlap(texts, options) -> [(i, j, [Passage])]"},
     {"version", py_version, METH_NOARGS, "the library version"},
     {"strerror", py_strerror, METH_O, "the name of a status code"},
     {NULL, NULL, 0, NULL},

@@ -1,110 +1,174 @@
-/* jobs.c - the jobs over many texts: dedup and pairs.
+/* jobs.c - the jobs over many texts: pairs, dedup and overlap, each one
+ * call of the library's job function (include/neardup.h) on a corpus.
  *
  * The texts (a list of str, made by the Python layer from any records) are
- * seen as UTF-8 with the GIL held, then the library runs on them with the
- * GIL released. */
+ * copied into a neardup_corpus with the GIL held; the job then runs, on the
+ * library's threads, with the GIL released. */
 #include "py_neardup.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 
-typedef struct {
-    nd_py_text *t;
-    Py_ssize_t n;
-} text_list;
-
-static void texts_release(text_list *l)
+neardup_corpus *nd_py_corpus(PyObject *module, PyObject *texts, PyObject *ids, unsigned char **ascii)
 {
-    for (Py_ssize_t i = 0; i < l->n; i++) nd_py_text_release(&l->t[i]);
-    PyMem_Free(l->t);
-    l->t = NULL;
-}
-
-/* UTF-8 views of every str of list (a Python list); -1 with TypeError
- * naming the first bad item. */
-static int texts_get(PyObject *list, text_list *l)
-{
-    l->n = 0;
-    l->t = NULL;
-    if (!PyList_Check(list)) {
-        PyErr_SetString(PyExc_TypeError, "texts: expected a list of str");
-        return -1;
+    if (ascii) *ascii = NULL;
+    if (!PyList_Check(texts) || (ids && ids != Py_None && !PyList_Check(ids))) {
+        PyErr_SetString(PyExc_TypeError, "texts and ids: expected lists of str");
+        return NULL;
     }
-    Py_ssize_t n = PyList_GET_SIZE(list);
-    if (!(l->t = PyMem_Calloc(n ? (size_t)n : 1, sizeof *l->t))) {
+    if (ids == Py_None) ids = NULL;
+    Py_ssize_t n = PyList_GET_SIZE(texts);
+    if (ids && PyList_GET_SIZE(ids) != n) {
+        PyErr_SetString(PyExc_ValueError, "ids: not as many as texts");
+        return NULL;
+    }
+    neardup_corpus *c = neardup_corpus_create();
+    unsigned char *flags = ascii ? malloc(n ? (size_t)n : 1) : NULL;
+    if (!c || (ascii && !flags)) {
+        neardup_corpus_free(c);
+        free(flags);
         PyErr_NoMemory();
-        return -1;
+        return NULL;
     }
-    for (; l->n < n; l->n++) {
+    for (Py_ssize_t i = 0; i < n; i++) {
         char what[48];
-        snprintf(what, sizeof what, "texts[%zd]", l->n);
-        if (nd_py_text_get(PyList_GET_ITEM(list, l->n), &l->t[l->n], what)) {
-            texts_release(l);
-            return -1;
+        nd_py_text t, id = {0};
+        snprintf(what, sizeof what, "texts[%zd]", i);
+        if (nd_py_text_get(PyList_GET_ITEM(texts, i), &t, what)) goto fail;
+        snprintf(what, sizeof what, "ids[%zd]", i);
+        if (ids && nd_py_text_get(PyList_GET_ITEM(ids, i), &id, what)) {
+            nd_py_text_release(&t);
+            goto fail;
+        }
+        neardup_error err = {0};
+        int rc = neardup_corpus_add(c, id.p, id.len, t.p, t.len, &err);
+        if (flags) flags[i] = (unsigned char)t.ascii;
+        nd_py_text_release(&t);
+        nd_py_text_release(&id);
+        if (rc) {
+            nd_py_raise_error(module, &err, rc);
+            goto fail;
         }
     }
-    return 0;
+    if (ascii) *ascii = flags;
+    return c;
+fail:
+    neardup_corpus_free(c);
+    free(flags);
+    return NULL;
 }
 
-/* A deduper over all the texts, finished; NULL with the exception set. */
-static neardup_deduper *dedupe(PyObject *module, PyObject *args, const char *name)
+nd_py_text nd_py_corpus_text(const neardup_corpus *c, size_t i, const unsigned char *ascii)
 {
-    PyObject *list, *kw = NULL;
-    if (!PyArg_ParseTuple(args, "O|O", &list, &kw)) return NULL;
-    nd_py_options o;
-    text_list l;
-    if (nd_py_options_parse(kw, &o) || texts_get(list, &l)) return NULL;
-    neardup_deduper *d = neardup_deduper_create(&o.params);
-    if (!d) {
-        texts_release(&l);
-        nd_py_raise(module, NEARDUP_E_NOMEM, NULL);
-        return NULL;
-    }
-    int rc = NEARDUP_OK;
-    Py_ssize_t i = 0;
-    size_t bad = 0;
-    Py_BEGIN_ALLOW_THREADS
-    for (; !rc && i < l.n; i++) rc = neardup_deduper_add(d, l.t[i].p, l.t[i].len, &bad);
-    if (!rc) rc = neardup_deduper_finish(d);
-    Py_END_ALLOW_THREADS
-    texts_release(&l);
-    if (rc) {
-        char msg[256];
-        snprintf(msg, sizeof msg, "%s: text %zd: %s", name, i - 1, neardup_strerror(rc));
-        nd_py_raise(module, rc, msg);
-        neardup_deduper_free(d);
-        return NULL;
-    }
-    return d;
+    nd_py_text t = {0};
+    t.p = neardup_corpus_text(c, i, &t.len);
+    t.ascii = ascii[i];
+    return t;
 }
 
-PyObject *nd_py_dedup(PyObject *module, PyObject *args)
+/* Parses (texts, options) into a corpus (ascii flags when wanted) and options. */
+static neardup_corpus *job_args(PyObject *module, PyObject *args, nd_py_options *o, unsigned char **ascii)
 {
-    neardup_deduper *d = dedupe(module, args, "dedup");
-    if (!d) return NULL;
-    size_t n = neardup_deduper_count(d);
-    PyObject *out = PyList_New((Py_ssize_t)n);
-    for (size_t i = 0; out && i < n; i++) {
-        size_t r = neardup_deduper_representative(d, i);
-        PyObject *v = r == i ? PyLong_FromLong(-1) : PyLong_FromSize_t(r);
-        if (!v) Py_CLEAR(out);
-        else PyList_SET_ITEM(out, (Py_ssize_t)i, v);
-    }
-    neardup_deduper_free(d);
-    return out;
+    PyObject *texts, *kw = NULL;
+    if (!PyArg_ParseTuple(args, "O|O", &texts, &kw) || nd_py_options_parse(kw, o)) return NULL;
+    return nd_py_corpus(module, texts, NULL, ascii);
 }
 
 PyObject *nd_py_pairs(PyObject *module, PyObject *args)
 {
-    neardup_deduper *d = dedupe(module, args, "pairs");
-    if (!d) return NULL;
-    const neardup_pair *p;
-    size_t n = neardup_deduper_pairs(d, &p);
+    nd_py_options o;
+    neardup_corpus *c = job_args(module, args, &o, NULL);
+    if (!c) return NULL;
+    neardup_pair *p = NULL;
+    size_t n = 0;
+    neardup_error err = {0};
+    int rc;
+    Py_BEGIN_ALLOW_THREADS
+    rc = neardup_pairs(&o.o, c, &p, &n, &err);
+    Py_END_ALLOW_THREADS
+    neardup_corpus_free(c);
+    if (rc) {
+        nd_py_raise_error(module, &err, rc);
+        return NULL;
+    }
     PyObject *out = PyList_New((Py_ssize_t)n);
     for (size_t i = 0; out && i < n; i++) {
         PyObject *t = Py_BuildValue("(nnd)", (Py_ssize_t)p[i].a, (Py_ssize_t)p[i].b, p[i].jaccard);
         if (!t) Py_CLEAR(out);
         else PyList_SET_ITEM(out, (Py_ssize_t)i, t);
     }
-    neardup_deduper_free(d);
+    neardup_pairs_free(p);
+    return out;
+}
+
+/* -> (duplicate_of, score): two lists, -1 / -1.0 for a kept text. */
+PyObject *nd_py_dedup(PyObject *module, PyObject *args)
+{
+    nd_py_options o;
+    neardup_corpus *c = job_args(module, args, &o, NULL);
+    if (!c) return NULL;
+    size_t n = neardup_corpus_count(c);
+    size_t *dup = malloc((n ? n : 1) * sizeof *dup);
+    double *score = malloc((n ? n : 1) * sizeof *score);
+    neardup_error err = {0};
+    int rc = dup && score ? NEARDUP_OK : NEARDUP_E_NOMEM;
+    if (!rc) {
+        Py_BEGIN_ALLOW_THREADS
+        rc = neardup_dedup(&o.o, c, dup, score, &err);
+        Py_END_ALLOW_THREADS
+    }
+    neardup_corpus_free(c);
+    PyObject *dups = NULL, *scores = NULL, *out = NULL;
+    if (rc) {
+        nd_py_raise_error(module, &err, rc);
+        goto done;
+    }
+    dups = PyList_New((Py_ssize_t)n);
+    scores = dups ? PyList_New((Py_ssize_t)n) : NULL;
+    for (size_t i = 0; scores && i < n; i++) {
+        PyObject *d = dup[i] == (size_t)-1 ? PyLong_FromLong(-1) : PyLong_FromSize_t(dup[i]);
+        PyObject *s = PyFloat_FromDouble(dup[i] == (size_t)-1 ? -1.0 : score[i]);
+        if (!d || !s) {
+            Py_XDECREF(d);
+            Py_XDECREF(s);
+            goto done;
+        }
+        PyList_SET_ITEM(dups, (Py_ssize_t)i, d);
+        PyList_SET_ITEM(scores, (Py_ssize_t)i, s);
+    }
+    if (scores) out = PyTuple_Pack(2, dups, scores);
+done:
+    Py_XDECREF(dups);
+    Py_XDECREF(scores);
+    free(dup);
+    free(score);
+    return out;
+}
+
+/* -> [(i, j, [Passage])], offsets converted to code points of texts i and j. */
+PyObject *nd_py_overlap(PyObject *module, PyObject *args)
+{
+    nd_py_options o;
+    unsigned char *ascii = NULL;
+    neardup_corpus *c = job_args(module, args, &o, &ascii);
+    if (!c) return NULL;
+    neardup_overlap_pair *p = NULL;
+    size_t n = 0;
+    neardup_error err = {0};
+    int rc;
+    Py_BEGIN_ALLOW_THREADS
+    rc = neardup_overlap(&o.o, c, &p, &n, &err);
+    Py_END_ALLOW_THREADS
+    PyObject *out = rc ? (nd_py_raise_error(module, &err, rc), NULL) : PyList_New((Py_ssize_t)n);
+    for (size_t i = 0; out && i < n; i++) {
+        nd_py_text a = nd_py_corpus_text(c, p[i].a, ascii), b = nd_py_corpus_text(c, p[i].b, ascii);
+        PyObject *ps = nd_py_passages(module, &a, &b, p[i].passages, p[i].npassages);
+        PyObject *t = ps ? Py_BuildValue("(nnN)", (Py_ssize_t)p[i].a, (Py_ssize_t)p[i].b, ps) : NULL;
+        if (!t) Py_CLEAR(out);
+        else PyList_SET_ITEM(out, (Py_ssize_t)i, t);
+    }
+    neardup_overlap_free(p, n);
+    neardup_corpus_free(c);
+    free(ascii);
     return out;
 }

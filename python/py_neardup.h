@@ -45,15 +45,11 @@ typedef struct {
  * into code-point indices, in one pass; reorders offs. */
 void nd_py_code_points(const char *text, size_t len, nd_py_offset *offs, size_t n);
 
-/* The options every function takes, from a keyword dict (NULL: defaults).
- * Unknown names were refused by the Python layer; values are checked here
- * (TypeError / ValueError). */
+/* The options every function takes, from a keyword dict (NULL: defaults):
+ * the library's neardup_options, and the key bytes params.key points to. */
 typedef struct {
-    neardup_params params;
+    neardup_options o;
     unsigned char key[32];
-    unsigned min_words;
-    unsigned threads;
-    int verbatim;
 } nd_py_options;
 
 int nd_py_options_parse(PyObject *kw, nd_py_options *o);
@@ -62,5 +58,17 @@ int nd_py_options_parse(PyObject *kw, nd_py_options *o);
  * byte offsets into a and b; converts them to code points. */
 PyObject *nd_py_passages(PyObject *module, const nd_py_text *a, const nd_py_text *b,
                          neardup_passage *p, size_t n);
+
+/* Raises neardup.Error from a job's error detail (its status and message). */
+void nd_py_raise_error(PyObject *module, const neardup_error *err, int status);
+
+/* A corpus of texts (a list of str) with ids (NULL: the texts' numbers; else
+ * a list of str, as long).  *ascii (may be NULL) receives a malloc'ed flag
+ * per text: 1 when byte and code-point offsets agree.  NULL with the
+ * exception set. */
+neardup_corpus *nd_py_corpus(PyObject *module, PyObject *texts, PyObject *ids, unsigned char **ascii);
+
+/* The UTF-8 view of text i of corpus c (no owner). */
+nd_py_text nd_py_corpus_text(const neardup_corpus *c, size_t i, const unsigned char *ascii);
 
 #endif

@@ -1,23 +1,30 @@
 """neardup: near-duplicate documents and the passages they share.
 
-A Python module over libneardup (the same library the ``neardup`` command
-runs, linked in statically): results equal the command's on the same data.
+A Python module over libneardup (the library the ``neardup`` command runs,
+linked in statically): results equal the command's on the same data.
 Offsets are Python string indices, so ``a[p.a_start:p.a_end]`` is the
-passage.  The library works with the GIL released.
+passage.  The library works with the GIL released, on its own threads.
 
     >>> import neardup
-    >>> rows = [{"text": "..."}, {"text": "..."}]
-    >>> dup = neardup.dedup(rows, threshold=0.8)      # None: kept, else the index it duplicates
+    >>> dup = neardup.dedup(rows, threshold=0.8)   # rows: [{"text": ...}, ...]
     >>> kept = [r for r, d in zip(rows, dup) if d is None]
     >>> for p in neardup.align(a, b):
     ...     print(p.words, p.identity, a[p.a_start:p.a_end])
 
-Options left at None take the library's defaults (the command line's):
-ngram 5, num_perm 128, seed the documented fixed seed, min_words 20,
-threads one per core.  Library errors raise neardup.Error (.status,
-.message); bad arguments raise TypeError or ValueError.
+Records are strings, (id, text) pairs, or mappings holding a text field
+(default "text"), such as the rows of a Hugging Face dataset.  Results name
+records by id when the records carry ids ((id, text) pairs; mappings with
+id_field=...), else by position.
+
+Options left at None take the command line's defaults (the library's one
+defaults table): ngram 5, num_perm 128, the documented fixed seed,
+min_words 20, max_df 50, distance 3, threads one per core.  key: 32 secret
+bytes for keyed mode.  Library errors raise neardup.Error (.status, one of
+neardup.E_*, and .message); bad arguments raise TypeError or ValueError.
 """
 
+import os
+import threading
 from collections.abc import Mapping
 
 from . import _neardup
@@ -25,7 +32,7 @@ from ._neardup import Error, Passage  # noqa: F401  (public names)
 from ._neardup import (E_FORMAT, E_INPUT, E_INTERNAL, E_IO, E_KEY,  # noqa: F401
                        E_NOMEM, E_USAGE, E_UTF8, OK)
 
-__all__ = ["align", "pairs", "dedup", "Error", "Passage", "version"]
+__all__ = ["align", "pairs", "dedup", "overlap", "Index", "Error", "Passage", "version"]
 
 
 def version():
@@ -34,17 +41,12 @@ def version():
 
 
 def _options(**opts):
-    """The options set (not None), as the C layer reads them."""
+    """The options given (not None), as the C layer reads them."""
     return {k: v for k, v in opts.items() if v is not None}
 
 
 def _records(records, text_field, id_field):
-    """(texts, ids): the text of every record and its id (None: its index).
-
-    A record is a str, an (id, text) pair, or a mapping holding text_field
-    (and id_field, when given): a list of dicts as a Hugging Face dataset
-    yields them.
-    """
+    """(texts, ids): every record's text, and the ids (None: no record has one)."""
     if isinstance(records, (str, bytes)):
         raise TypeError("records: expected an iterable of records, not a single %s" % type(records).__name__)
     texts, ids, any_id = [], [], False
@@ -75,53 +77,139 @@ def _records(records, text_field, id_field):
     return texts, (ids if any_id else None)
 
 
-def align(a, b, *, min_words=None, ngram=None, verbatim=None, seed=None, key=None):
-    """The passages strings a and b share: a list of neardup.Passage.
+def _named(ids, i):
+    return i if ids is None else ids[i]
 
-    Each passage has a_start, a_end, b_start, b_end (Python string indices:
+
+def align(a, b, *, min_words=None, ngram=None, verbatim=False, language=None, seed=None, key=None):
+    """The passages strings a and b share, as `neardup align`: [neardup.Passage].
+
+    Each passage has a_start, a_end, b_start, b_end (string indices:
     a[p.a_start:p.a_end] is the passage in a), words (aligned word columns),
-    matches (equal words) and identity (matches / words), sorted by a_start.
-    min_words: shortest passage (default 20); ngram: words per exact seed
-    (default 5); key: 32 secret bytes for keyed mode.
+    matches (equal words) and identity (matches / words); sorted by a_start.
+    Copied and rewritten passages; verbatim=True: copied ones only.
+    language: the stemmer for rewritten passages ("english"; "none").
     """
     return _neardup.align(a, b, _options(min_words=min_words, ngram=ngram, verbatim=verbatim,
-                                         seed=seed, key=key))
+                                         language=language, seed=seed, key=key))
 
 
-def pairs(texts, threshold=0.8, metric="jaccard", *, ngram=None, num_perm=None, seed=None, key=None,
-          threads=None, text_field="text", id_field=None):
-    """Every pair of near-duplicate texts: a list of (i, j, score), i before j.
+def pairs(texts, threshold=0.8, metric="jaccard", *, ngram=None, num_perm=None, distance=None,
+          max_df=None, exact=None, seed=None, key=None, threads=None, text_field="text", id_field=None):
+    """Every pair of near-duplicates, as `neardup pairs`: [(i, j, score)], i before j.
 
-    texts: strings, (id, text) pairs or mappings (see dedup); i and j are
-    the ids when the records carry them, else the positions.  score is the
-    metric's (for jaccard the MinHash estimate), pairs with score >=
-    threshold, sorted by (i, j) in input order, as `neardup pairs`.
+    metric: "jaccard" (MinHash + LSH; exact=True: verified, exact Jaccard),
+    "simhash" (Hamming distance <= distance; score is the distance),
+    "exact" (equal normalised text) or "containment".  Sorted by (i, j) in
+    input order.
     """
-    if metric != "jaccard":
-        raise ValueError("metric: %r is not supported yet (jaccard)" % (metric,))
     texts, ids = _records(texts, text_field, id_field)
-    out = _neardup.pairs(texts, _options(threshold=threshold, ngram=ngram, num_perm=num_perm, seed=seed,
-                                         key=key, threads=threads))
+    out = _neardup.pairs(texts, _options(threshold=threshold, metric=metric, ngram=ngram, num_perm=num_perm,
+                                         distance=distance, max_df=max_df, exact=exact, seed=seed, key=key,
+                                         threads=threads))
     if ids is not None:
         out = [(ids[i], ids[j], s) for i, j, s in out]
     return out
 
 
-def dedup(records, threshold=0.8, metric="jaccard", *, ngram=None, num_perm=None, seed=None, key=None,
-          threads=None, text_field="text", id_field=None):
+def dedup(records, threshold=0.8, metric="jaccard", *, ngram=None, num_perm=None, distance=None,
+          max_df=None, exact=None, seed=None, key=None, threads=None, text_field="text", id_field=None,
+          scores=False):
     """For each record, None when it is kept, else the record it duplicates.
 
-    records: an iterable of str, (id, text) pairs, or mappings with a
-    text_field (default "text"): a Hugging Face-style list of dicts.  The
-    duplicate is named by its id for (id, text) pairs and, with id_field,
-    for mappings; otherwise by its position.  The first record of each
-    cluster is kept, the same decisions as `neardup dedup`.
+    The first record of each cluster is kept: the decisions of `neardup
+    dedup`.  The duplicate is named by id when records carry ids, else by
+    position.  scores=True: a list of (duplicate_of, score) instead, score
+    None for a kept record.
     """
-    if metric != "jaccard":
-        raise ValueError("metric: %r is not supported yet (jaccard)" % (metric,))
     texts, ids = _records(records, text_field, id_field)
-    rep = _neardup.dedup(texts, _options(threshold=threshold, ngram=ngram, num_perm=num_perm, seed=seed,
-                                         key=key, threads=threads))
-    if ids is None:
-        return [None if r < 0 else r for r in rep]
-    return [None if r < 0 else ids[r] for r in rep]
+    dup, score = _neardup.dedup(texts, _options(threshold=threshold, metric=metric, ngram=ngram,
+                                                num_perm=num_perm, distance=distance, max_df=max_df,
+                                                exact=exact, seed=seed, key=key, threads=threads))
+    out = [None if d < 0 else _named(ids, d) for d in dup]
+    if scores:
+        out = [(d, None if d is None else s) for d, s in zip(out, score)]
+    return out
+
+
+def overlap(texts, min_words=20, *, edited=False, max_df=None, language=None, ngram=None, seed=None,
+            key=None, threads=None, text_field="text", id_field=None):
+    """Every pair of texts sharing passages of >= min_words words, as `neardup overlap`:
+    [(i, j, [neardup.Passage])], i before j; offsets are string indices
+    (texts[i][p.a_start:p.a_end], texts[j][p.b_start:p.b_end]).
+    edited=True: rewritten passages too (overlap --edited).
+    """
+    texts, ids = _records(texts, text_field, id_field)
+    out = _neardup.overlap(texts, _options(min_words=min_words, edited=edited, max_df=max_df, language=language,
+                                           ngram=ngram, seed=seed, key=key, threads=threads))
+    if ids is not None:
+        out = [(ids[i], ids[j], ps) for i, j, ps in out]
+    return out
+
+
+def _id_strings(texts, ids):
+    """Index ids are stored as text: str(id); positions when records have none."""
+    return [str(i) for i in (ids if ids is not None else range(len(texts)))]
+
+
+class Index:
+    """A persistent reference index at path: the file of `neardup index build`.
+
+        ix = neardup.Index("wire.ndx").build(references)   # or Index(path) of an existing file
+        ix.add(more)                                          # atomic, as `neardup index add`
+        ix.query(texts)                    # [(query, ref_id, score)]: Jaccard >= threshold
+        ix.query(texts, mode="overlap")    # [(query, ref_id, score, [Passage])]
+
+    Reference ids are stored as str (a record's id, else its position in the
+    build / add call); query names queries by id when they carry one, else by
+    position.  Passages of overlap queries: a_* are string indices into the
+    query text, b_* into the reference's stored text.  One query runs at a
+    time per Index object (a lock); separate objects are independent.
+    """
+
+    def __init__(self, path):
+        self.path = os.fspath(path)
+        self._handle = None
+        self._lock = threading.Lock()
+
+    def build(self, records, *, threshold=None, ngram=None, num_perm=None, min_words=None, seed=None, key=None,
+              threads=None, text_field="text", id_field=None):
+        """Writes a new index of records at path (replacing any); returns self."""
+        texts, ids = _records(records, text_field, id_field)
+        with self._lock:
+            self._handle = None
+            _neardup.index_build(self.path, texts, _id_strings(texts, ids),
+                                 _options(threshold=threshold, ngram=ngram, num_perm=num_perm, min_words=min_words,
+                                          seed=seed, key=key, threads=threads))
+        return self
+
+    def add(self, records, *, text_field="text", id_field=None):
+        """Adds records to the index (its own parameters), atomically; returns self."""
+        texts, ids = _records(records, text_field, id_field)
+        with self._lock:
+            self._handle = None
+            _neardup.index_add(self.path, texts, _id_strings(texts, ids))
+        return self
+
+    def query(self, records, mode="dup", *, threshold=None, min_words=None, max_df=None, threads=None,
+              text_field="text", id_field=None):
+        """The references matching each query record, as `neardup query`.
+
+        mode "dup": [(query, ref_id, score)], Jaccard estimate >= threshold
+        (default the index's); mode "overlap": [(query, ref_id, score,
+        passages)], score the fraction of the query's words in passages.
+        """
+        if mode not in ("dup", "overlap"):
+            raise ValueError("mode: %r is not 'dup' or 'overlap'" % (mode,))
+        texts, ids = _records(records, text_field, id_field)
+        opts = _options(threshold=threshold, min_words=min_words, max_df=max_df, threads=threads)
+        with self._lock:
+            if self._handle is None:
+                self._handle = _neardup.index_open(self.path)
+            found = _neardup.index_query(self._handle, texts, mode, opts)
+        if mode == "dup":
+            return [(_named(ids, q), ref_id, score) for q, _, ref_id, score, _ in found]
+        return [(_named(ids, q), ref_id, score, ps) for q, _, ref_id, score, ps in found]
+
+    def __repr__(self):
+        return "neardup.Index(%r)" % (self.path,)

@@ -2,7 +2,9 @@
 import pytest
 
 import neardup
-from conftest import SEEDS, jsonl
+import os
+
+from conftest import ROOT, SEEDS, jsonl
 
 STATEMENT = ("ready to meet again with Russia and are committed to pursuing continued diplomacy "
              "and reciprocal dialogue")
@@ -10,7 +12,7 @@ STATEMENT = ("ready to meet again with Russia and are committed to pursuing cont
 
 def cli_passages(cli, path_a, path_b, *args):
     return [(r["a_start"], r["a_end"], r["b_start"], r["b_end"], r["words"], r["matches"])
-            for r in jsonl(cli("align", path_a, path_b, "--format", "jsonl", "--verbatim", *args))]
+            for r in jsonl(cli("align", path_a, path_b, "--format", "jsonl", *args))]
 
 
 def as_tuples(ps):
@@ -28,10 +30,22 @@ def test_seed_statement_is_the_slice(seeds):
 
 
 @pytest.mark.parametrize("min_words", [None, 10, 30])
-def test_seeds_equal_cli(cli, seeds, min_words):
+@pytest.mark.parametrize("verbatim", [False, True])
+def test_seeds_equal_cli(cli, seeds, min_words, verbatim):
     a, b = seeds
-    args = [] if min_words is None else ["--min-words", str(min_words)]
-    assert as_tuples(neardup.align(a, b, min_words=min_words)) == cli_passages(cli, *SEEDS, *args)
+    args = ([] if min_words is None else ["--min-words", str(min_words)]) + (["--verbatim"] if verbatim else [])
+    assert as_tuples(neardup.align(a, b, min_words=min_words, verbatim=verbatim)) == cli_passages(cli, *SEEDS, *args)
+
+
+REWRITE = [os.path.join(ROOT, "tests", "data", "rewrite", f) for f in ("council.txt", "council-rewritten.txt")]
+
+
+@pytest.mark.parametrize("verbatim", [False, True])
+def test_rewritten_equal_cli(cli, verbatim):
+    """Rewritten passages (the default) and copies only (verbatim), as neardup align."""
+    a, b = (open(p, encoding="utf-8").read() for p in REWRITE)
+    expect = cli_passages(cli, *REWRITE, *(["--verbatim"] if verbatim else []))
+    assert as_tuples(neardup.align(a, b, verbatim=verbatim)) == expect
 
 
 def byte_to_index(text, off):
