@@ -17,11 +17,12 @@ void nd_py_raise(PyObject *module, int status, const char *message)
 {
     nd_py_state *st = nd_py_state_of(module);
     if (!message || !*message) message = neardup_strerror(status);
-    PyObject *exc = PyObject_CallFunction(st->error, "s", message);
+    PyObject *type = status == NEARDUP_E_USAGE ? st->usage_error : st->error;
+    PyObject *exc = PyObject_CallFunction(type, "s", message);
     if (!exc) return;
     PyObject *code = PyLong_FromLong(status), *msg = PyUnicode_FromString(message);
     if (code && msg && !PyObject_SetAttrString(exc, "status", code) && !PyObject_SetAttrString(exc, "message", msg))
-        PyErr_SetObject(st->error, exc);
+        PyErr_SetObject(type, exc);
     Py_XDECREF(code);
     Py_XDECREF(msg);
     Py_DECREF(exc);
@@ -174,6 +175,7 @@ static int module_traverse(PyObject *m, visitproc visit, void *arg)
 {
     nd_py_state *st = nd_py_state_of(m);
     Py_VISIT(st->error);
+    Py_VISIT(st->usage_error);
     Py_VISIT(st->passage);
     return 0;
 }
@@ -182,6 +184,7 @@ static int module_clear(PyObject *m)
 {
     nd_py_state *st = nd_py_state_of(m);
     Py_CLEAR(st->error);
+    Py_CLEAR(st->usage_error);
     Py_CLEAR(st->passage);
     return 0;
 }
@@ -210,8 +213,16 @@ PyMODINIT_FUNC PyInit__neardup(void)
                                           "A library error: .status is the neardup_status code (neardup.E_INPUT, "
                                           "...), .message names the text or file and what is wrong.",
                                           NULL, NULL);
-    st->passage = st->error ? PyStructSequence_NewType(&passage_desc) : NULL;
+    PyObject *bases = st->error ? PyTuple_Pack(2, st->error, PyExc_ValueError) : NULL;
+    st->usage_error = bases ? PyErr_NewExceptionWithDoc("neardup.UsageError",
+                                                        "A bad option value the library refused (status E_USAGE); "
+                                                        "also a ValueError.",
+                                                        bases, NULL)
+                            : NULL;
+    Py_XDECREF(bases);
+    st->passage = st->usage_error ? PyStructSequence_NewType(&passage_desc) : NULL;
     if (!st->passage || PyModule_AddObjectRef(m, "Error", st->error) ||
+        PyModule_AddObjectRef(m, "UsageError", st->usage_error) ||
         PyModule_AddObjectRef(m, "Passage", (PyObject *)st->passage)) {
         Py_DECREF(m);
         return NULL;

@@ -13,12 +13,15 @@
 /* The module's state: its exception class and result types (no globals). */
 typedef struct {
     PyObject *error;          /* neardup.Error */
+    PyObject *usage_error;    /* neardup.UsageError: Error and ValueError (status E_USAGE) */
     PyTypeObject *passage;    /* neardup.Passage (a struct sequence) */
 } nd_py_state;
 
 nd_py_state *nd_py_state_of(PyObject *module);
 
-/* Raises neardup.Error(message) with .status = status and .message. */
+/* Raises neardup.Error(message) with .status = status and .message;
+ * neardup.UsageError (also a ValueError) for NEARDUP_E_USAGE: a bad option
+ * value only the library can judge, such as an unknown language. */
 void nd_py_raise(PyObject *module, int status, const char *message);
 
 /* A Python str seen as UTF-8 bytes.  ASCII strings are used in place (their

@@ -20,7 +20,9 @@ Options left at None take the command line's defaults (the library's one
 defaults table): ngram 5, num_perm 128, the documented fixed seed,
 min_words 20, max_df 50, distance 3, threads one per core.  key: 32 secret
 bytes for keyed mode.  Library errors raise neardup.Error (.status, one of
-neardup.E_*, and .message); bad arguments raise TypeError or ValueError.
+neardup.E_*, and .message); bad arguments raise TypeError or ValueError
+(neardup.UsageError, both an Error and a ValueError, when only the library
+can tell, e.g. an unknown language).
 """
 
 import os
@@ -28,11 +30,11 @@ import threading
 from collections.abc import Mapping
 
 from . import _neardup
-from ._neardup import Error, Passage  # noqa: F401  (public names)
+from ._neardup import Error, Passage, UsageError  # noqa: F401  (public names)
 from ._neardup import (E_FORMAT, E_INPUT, E_INTERNAL, E_IO, E_KEY,  # noqa: F401
                        E_NOMEM, E_USAGE, E_UTF8, OK)
 
-__all__ = ["align", "pairs", "dedup", "overlap", "Index", "Error", "Passage", "version"]
+__all__ = ["align", "pairs", "dedup", "overlap", "Index", "Error", "UsageError", "Passage", "version"]
 
 
 def version():

@@ -98,3 +98,15 @@ def test_bad_arguments(seeds):
         neardup.align("a", "b", key=b"short")
     with pytest.raises(UnicodeEncodeError):  # a lone surrogate is not text
         neardup.align("bad \udc80 text", "b")
+
+
+def test_library_usage_error(seeds):
+    """A value only the library can judge: neardup.UsageError, both a
+    neardup.Error (status E_USAGE, the library's message) and a ValueError."""
+    with pytest.raises(ValueError) as e:
+        neardup.align(*seeds, language="klingon")
+    assert isinstance(e.value, neardup.Error) and isinstance(e.value, neardup.UsageError)
+    assert e.value.status == neardup.E_USAGE and "klingon" in e.value.message and "english" in str(e.value)
+    with pytest.raises(neardup.Error):
+        neardup.overlap(seeds, edited=True, language="klingon")
+    assert neardup.align(*seeds, language="french")  # a Snowball name

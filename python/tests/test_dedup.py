@@ -79,3 +79,11 @@ def test_bad_records():
         neardup.pairs(["x"], num_perm=0)
     with pytest.raises(ValueError):
         neardup.pairs(["x"], metric="cosine")
+
+
+def test_any_thread_count_same_results(sample):
+    texts = [r["text"] for r in sample]
+    for job in (neardup.pairs, neardup.dedup, neardup.overlap):
+        kw = {"threshold": 0.5} if job is not neardup.overlap else {}
+        base = job(texts, **kw)
+        assert all(job(texts, threads=t, **kw) == base for t in (1, 2, 3))
