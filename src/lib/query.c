@@ -158,7 +158,7 @@ static int candidates(const nd_query *c, thread_state *ts, size_t *n)
     return 0;
 }
 
-static int dup_doc(nd_query *c, thread_state *ts, batch_out *b, const nd_doc *d, const nd_tokens *tok,
+static int dup_doc(nd_query *c, thread_state *ts, batch_out *b, uint64_t doc, const nd_doc *d, const nd_tokens *tok,
                    nd_error *err)
 {
     const nd_index *ix = c->ix;
@@ -174,7 +174,7 @@ static int dup_doc(nd_query *c, thread_state *ts, batch_out *b, const nd_doc *d,
         /* float, compared in float: what `pairs` prints and compares */
         float j = (float)nd_minhash_jaccard(ts->sig, ix->sig + (size_t)r * ix->p.k, ix->p.k);
         if (j < c->threshold) continue;
-        nd_query_hit h = {.ref = r, .jaccard = j};
+        nd_query_hit h = {.query = doc, .ref = r, .jaccard = j};
         int rc = c->hit(c->user, b->user, d, &h, nth++, err);
         if (rc) return rc;
         b->hits++;
@@ -252,8 +252,8 @@ static void mask_query(const nd_index *ix, const uint32_t *drop, size_t n, uint6
     }
 }
 
-static int overlap_doc(nd_query *c, thread_state *ts, batch_out *b, const nd_doc *d, const nd_tokens *tok,
-                       nd_error *err)
+static int overlap_doc(nd_query *c, thread_state *ts, batch_out *b, uint64_t doc, const nd_doc *d,
+                       const nd_tokens *tok, nd_error *err)
 {
     const nd_index *ix = c->ix;
     size_t ncand, ndrop;
@@ -297,7 +297,7 @@ static int overlap_doc(nd_query *c, thread_state *ts, batch_out *b, const nd_doc
             nd_doc_words wq = {qid, q.span, NULL}, wr = {rid, ts->rt.span, NULL};
             const nd_map_run *rmap;
             size_t nrmap = nd_index_doc_map(ix, r, &rmap);
-            nd_query_hit h = {r, 0, p, np, shared, ca, cb, text, len, &wq, &wr, rmap, nrmap};
+            nd_query_hit h = {doc, r, 0, p, np, shared, ca, cb, text, len, &wq, &wr, rmap, nrmap};
             rc = c->hit(c->user, b->user, d, &h, nth++, err);
             p = h.p; /* NULL when the callback kept them */
             b->hits++;
@@ -319,7 +319,8 @@ static int query_doc(void *u, void *tsp, void *bop, uint64_t doc, const nd_doc *
     nd_query *c = u;
     batch_out *b = bop;
     double t0 = nd_now();
-    int rc = c->mode == ND_QUERY_DUP ? dup_doc(c, tsp, b, d, tok, err) : overlap_doc(c, tsp, b, d, tok, err);
+    int rc = c->mode == ND_QUERY_DUP ? dup_doc(c, tsp, b, doc, d, tok, err)
+                                       : overlap_doc(c, tsp, b, doc, d, tok, err);
     if (!rc && nd_grow((void **)&b->lat, &b->lat_cap, b->nlat + 1, sizeof *b->lat))
         rc = nd_fail(err, NEARDUP_E_NOMEM, "out of memory");
     if (!rc) b->lat[b->nlat++] = nd_now() - t0;

@@ -14,6 +14,7 @@ enum { ND_QUERY_DUP, ND_QUERY_OVERLAP };
 
 /* One reference a query document matched, as the hit callback sees it. */
 typedef struct {
+    uint64_t query;            /* the query document's record number */
     uint32_t ref;              /* the reference's number in the index */
     float jaccard;             /* dup: estimated Jaccard, compared in float as `pairs` does */
     /* overlap: */
