@@ -313,8 +313,9 @@ typedef struct neardup_index neardup_index;
  * NEARDUP_E_INPUT, NEARDUP_E_NOMEM. */
 NEARDUP_API int neardup_index_build(const char *path, const neardup_options *o, const neardup_corpus *c,
                                     neardup_error *err);
-/* Adds c's texts to the index at path (its own parameters; a keyed index
- * needs neardup_index_add_key), atomically. */
+/* Adds c's texts to the index at path with the index's own parameters,
+ * atomically (a new file renamed over it; one add at a time: a second one
+ * meanwhile fails with NEARDUP_E_IO).  A keyed index: NEARDUP_E_KEY. */
 NEARDUP_API int neardup_index_add(const char *path, const neardup_corpus *c, neardup_error *err);
 /* Opens an index (checks its header and sections), or NULL with err set. */
 NEARDUP_API neardup_index *neardup_index_open(const char *path, neardup_error *err);

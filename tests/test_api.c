@@ -174,11 +174,9 @@ static void two_threads(void **state)
 
 #define SAMPLE "tests/data/sample.jsonl"
 
-/* The standard output of `neardup ARGS` (malloc'ed, NUL-terminated). */
-static char *cli(const char *args)
+/* The standard output of the shell command cmd (malloc'ed, NUL-terminated). */
+static char *run_sh(const char *cmd)
 {
-    char cmd[8192];
-    snprintf(cmd, sizeof cmd, "%s %s", neardup_bin, args);
     FILE *f = popen(cmd, "r");
     assert_non_null(f);
     char *out = NULL;
@@ -193,6 +191,14 @@ static char *cli(const char *args)
     if (!out) out = calloc(1, 1);
     out[len] = '\0';
     return out;
+}
+
+/* The standard output of `neardup ARGS`. */
+static char *cli(const char *args)
+{
+    char cmd[8192];
+    snprintf(cmd, sizeof cmd, "%s %s", neardup_bin, args);
+    return run_sh(cmd);
 }
 
 static neardup_corpus *sample(void)
@@ -429,6 +435,77 @@ static void align_as_cli(void **state)
     neardup_corpus_free(c);
 }
 
+/* The index file neardup_index_build writes is the one `neardup index build`
+ * writes; add appends as `index add`; query lists what `neardup query` does. */
+static void index_as_cli(void **state)
+{
+    char dir[] = "/tmp/nd_test_api.XXXXXX", path[256], cmd[1024];
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/api.ndx", dir);
+    neardup_corpus *c = sample();
+    neardup_error e;
+    neardup_options o;
+    neardup_options_default(&o);
+    o.threads = 2;
+    assert_int_equal(neardup_index_build(path, &o, c, &e), NEARDUP_OK);
+    snprintf(cmd, sizeof cmd, "index build " SAMPLE " -q -j 2 -o %s/cli.ndx && cmp %s/cli.ndx %s && echo same", dir, dir,
+             path);
+    char *same = cli(cmd);
+    assert_string_equal(same, "same\n");
+    free(same);
+    snprintf(path, sizeof path, "%s/api.ndx.zst", dir);
+    assert_int_equal(neardup_index_build(path, &o, c, &e), NEARDUP_E_USAGE);
+    snprintf(path, sizeof path, "%s/api.ndx", dir);
+    /* query in both modes: the references the CLI lists, in its order */
+    neardup_index *ix = neardup_index_open(path, &e);
+    assert_non_null(ix);
+    for (int mode = 0; mode < 2; mode++) {
+        neardup_match *m;
+        size_t n;
+        assert_int_equal(neardup_index_query(ix, mode ? &o : NULL, (neardup_query_mode)mode, c, &m, &n, &e), NEARDUP_OK);
+        char *mine = NULL;
+        size_t len = 0;
+        FILE *f = open_memstream(&mine, &len);
+        for (size_t i = 0; i < n; i++) {
+            int la;
+            const char *a = id_of(c, m[i].query, &la);
+            fprintf(f, "%.*s %.*s", la, a, (int)m[i].ref_id_len, m[i].ref_id);
+            if (!mode) fprintf(f, " %.6g", m[i].score);
+            put_passages(f, m[i].passages, m[i].npassages);
+            fputc('\n', f);
+        }
+        fclose(f);
+        snprintf(cmd, sizeof cmd, "query %s " SAMPLE " -q --format jsonl%s | %s", path, mode ? " --mode overlap" : "",
+                 mode ? SED_PASSAGES : "sed -e 's/\"[a-z]*\": //g' -e 's/[{}\",]//g'");
+        char *want = cli(cmd);
+        assert_true(n >= 30); /* every text finds itself */
+        assert_string_equal(mine, want);
+        free(mine);
+        free(want);
+        neardup_matches_free(m, n);
+    }
+    neardup_index_close(ix);
+    neardup_index_close(NULL);
+    /* add: the file `index add` makes */
+    neardup_corpus *more = neardup_corpus_create();
+    assert_int_equal(neardup_corpus_add(more, "new-1", 5, T1, strlen(T1), &e), NEARDUP_OK);
+    assert_int_equal(neardup_index_add(path, more, &e), NEARDUP_OK);
+    snprintf(cmd, sizeof cmd, "%s/more.jsonl", dir);
+    FILE *f = fopen(cmd, "w");
+    assert_non_null(f);
+    fprintf(f, "{\"id\": \"new-1\", \"text\": \"%s\"}\n", T1);
+    fclose(f);
+    snprintf(cmd, sizeof cmd, "index add %s/cli.ndx %s/more.jsonl -q && cmp %s/cli.ndx %s && echo same", dir, dir, dir,
+             path);
+    same = cli(cmd);
+    assert_string_equal(same, "same\n");
+    free(same);
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    assert_int_equal(system(cmd), 0);
+    neardup_corpus_free(more);
+    neardup_corpus_free(c);
+}
+
 int main(int argc, char **argv)
 {
     snprintf(neardup_bin, sizeof neardup_bin, "%.*s/../neardup", (int)(strrchr(argv[0], '/') ? strrchr(argv[0], '/') - argv[0] : 1), strrchr(argv[0], '/') ? argv[0] : ".");
@@ -439,6 +516,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(corpus),             cmocka_unit_test(options),
         cmocka_unit_test(pairs_each_metric),  cmocka_unit_test(dedup_as_cli),
         cmocka_unit_test(overlap_as_cli),     cmocka_unit_test(align_as_cli),
+        cmocka_unit_test(index_as_cli),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,10 +1,5 @@
 /* cli_index.c - `neardup index build | add | info`: a persistent reference
- * index (format in index.h).
- *
- * Workers sketch each document and pack its text into zstd blocks of about
- * 32 KiB, compressed in parallel; the collector hands documents and blocks
- * to the writer in input order, so the file is the same for any thread
- * count.  Only signatures, ids and anchors stay in memory, never the texts. */
+ * index (format in index.h), built by the library's pipeline (index_build.c). */
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,10 +7,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "anchors.h"
 #include "cli.h"
 #include "compress.h"
-#include "index.h"
+#include "defaults.h"
+#include "index_build.h"
 
 typedef struct {
     nd_common common;
@@ -82,217 +77,22 @@ static int on_option(void *ctx, int id, const char *arg)
     return nd_common_option(&o->common, id, arg);
 }
 
-/* ---------- the pipeline: sketch + pack texts ---------- */
-
-typedef struct {
-    uint32_t nsh, text_len;
-    size_t id_off, id_len;
-    size_t anc_off, nanc; /* the document's overlap anchors in batch_out.anc */
-    size_t map_off, nmap; /* its offset map in batch_out.runs (nmap 0: identity) */
-} doc_meta;
-
-typedef struct {
-    doc_meta *meta;
-    size_t n, meta_cap;
-    char *ids;
-    size_t ids_len, ids_cap;
-    uint32_t *sig;
-    size_t sig_cap;
-    nd_index_anchor *anc;
-    size_t nanc, anc_cap;
-    nd_map_run *runs;      /* offset maps of the documents that have one */
-    size_t nruns, runs_cap;
-    nd_text_block *blocks; /* the last one may still be open */
-    size_t nblocks, blocks_cap;
-    int open;
-} batch_out;
-
-typedef struct {
-    uint64_t *sh;
-    size_t cap;
-    uint64_t *ash, *ahash; /* anchor n-grams in text order, winnowed hashes */
-    uint32_t *apos;
-    size_t acap;
-    nd_minhasher *mh;
-} thread_state;
-
-typedef struct {
-    nd_index_params p;
-    nd_seeds seeds;
-    int level;
-    nd_index_writer *w;
-    uint64_t docs;
-    double t_compress;
-} build_ctx;
-
-static void thread_free(void *u, void *p)
-{
-    thread_state *ts = p;
-    if (!ts) return;
-    nd_minhasher_free(ts->mh);
-    free(ts->sh);
-    free(ts->ash);
-    free(ts->ahash);
-    free(ts->apos);
-    free(ts);
-}
-
-static void *thread_init(void *u)
-{
-    const build_ctx *c = u;
-    thread_state *ts = calloc(1, sizeof(thread_state));
-    if (ts && !(ts->mh = nd_minhasher_new(c->p.k, c->seeds.sketch_seed))) thread_free(u, ts), ts = NULL;
-    return ts;
-}
-
-static void *batch_init(void *u) { return calloc(1, sizeof(batch_out)); }
-
-static void batch_reset(void *u, void *p)
-{
-    batch_out *b = p;
-    for (size_t i = 0; i < b->nblocks; i++) nd_text_block_clear(&b->blocks[i]);
-    b->n = b->ids_len = b->nblocks = b->nanc = b->nruns = 0;
-    b->open = 0;
-}
-
-static void batch_free(void *u, void *p)
-{
-    batch_out *b = p;
-    for (size_t i = 0; i < b->blocks_cap; i++) nd_text_block_free(&b->blocks[i]);
-    free(b->blocks);
-    free(b->meta);
-    free(b->ids);
-    free(b->sig);
-    free(b->anc);
-    free(b->runs);
-    free(b);
-}
-
-/* Appends the text to the batch's open block. */
-static int pack_text(build_ctx *c, batch_out *b, const char *text, size_t len, nd_error *err)
-{
-    if (!b->open) {
-        size_t old = b->blocks_cap;
-        if (nd_grow((void **)&b->blocks, &b->blocks_cap, b->nblocks + 1, sizeof *b->blocks))
-            return nd_fail(err, NEARDUP_E_NOMEM, "out of memory packing texts");
-        memset(b->blocks + old, 0, (b->blocks_cap - old) * sizeof *b->blocks);
-        nd_text_block_clear(&b->blocks[b->nblocks++]);
-        b->open = 1;
-    }
-    nd_text_block *tb = &b->blocks[b->nblocks - 1];
-    if (nd_text_block_add(tb, text, len)) return nd_fail(err, NEARDUP_E_NOMEM, "out of memory packing texts");
-    return NEARDUP_OK;
-}
-
-/* Seals a full block.  A failure is not the document's fault (it is already
- * kept): the block stays open and collect seals it again, failing there. */
-static int seal_if_full(build_ctx *c, batch_out *b, nd_error *err)
-{
-    nd_text_block *tb = &b->blocks[b->nblocks - 1];
-    if (tb->len >= c->p.text_block && !nd_text_block_seal(tb, c->level, NULL)) b->open = 0;
-    return NEARDUP_OK;
-}
-
-static int index_doc(void *u, void *tsp, void *bop, uint64_t doc, const nd_doc *d, const nd_tokens *tok,
-                     nd_error *err)
-{
-    build_ctx *c = u;
-    thread_state *ts = tsp;
-    batch_out *b = bop;
-    unsigned k = c->p.k;
-    if (nd_grow((void **)&b->meta, &b->meta_cap, b->n + 1, sizeof *b->meta) ||
-        nd_grow((void **)&b->sig, &b->sig_cap, (b->n + 1) * k, sizeof *b->sig) ||
-        nd_grow((void **)&b->ids, &b->ids_cap, b->ids_len + d->id_len, 1))
-        return nd_fail(err, NEARDUP_E_NOMEM, "out of memory indexing record %s", d->id);
-    doc_meta *m = &b->meta[b->n];
-    if (nd_index_sketch(tok, c->p.ngram, k, &c->seeds, ts->mh, &ts->sh, &ts->cap, b->sig + b->n * k, &m->nsh))
-        return nd_fail(err, NEARDUP_E_NOMEM, "out of memory sketching record %s", d->id);
-    m->anc_off = b->nanc;
-    m->nanc = 0;
-    if (c->p.anchor_ngram) { /* exactly the anchors `overlap` selects (overlap.c load_doc) */
-        size_t na = nd_shingle_count(tok->n, c->p.anchor_ngram), old = ts->acap;
-        if (nd_grow((void **)&ts->ash, &ts->acap, na ? na : 1, sizeof *ts->ash) ||
-            (ts->acap != old && (!(ts->ahash = realloc(ts->ahash, ts->acap * sizeof *ts->ahash)) ||
-                                 !(ts->apos = realloc(ts->apos, ts->acap * sizeof *ts->apos)))) ||
-            nd_grow((void **)&b->anc, &b->anc_cap, b->nanc + na, sizeof *b->anc))
-            return nd_fail(err, NEARDUP_E_NOMEM, "out of memory indexing record %s", d->id);
-        nd_shingle(tok->hash, tok->n, c->p.anchor_ngram, ND_ANCHOR_SHINGLE_SEED, ts->ash);
-        na = nd_winnow(ts->ash, na, c->p.anchor_w, c->seeds.anchor_seed, ts->apos, ts->ahash);
-        for (size_t i = 0; i < na; i++) b->anc[b->nanc + i] = (nd_index_anchor){ts->ahash[i], 0, ts->apos[i]};
-        m->nanc = na;
-    }
-    /* the map back to the original bytes (HTML, WARC, re-encoded files): query prints offsets through it */
-    m->map_off = b->nruns;
-    m->nmap = d->nmap >= 2 ? d->nmap : 0;
-    if (m->nmap && nd_grow((void **)&b->runs, &b->runs_cap, b->nruns + m->nmap, sizeof *b->runs))
-        return nd_fail(err, NEARDUP_E_NOMEM, "out of memory indexing record %s", d->id);
-    int rc = pack_text(c, b, d->text, d->text_len, err);
-    if (rc) return rc; /* nothing of this document was kept */
-    if (m->nmap) memcpy(b->runs + b->nruns, d->map, m->nmap * sizeof *b->runs);
-    b->nruns += m->nmap;
-    b->nanc += m->nanc;
-    memcpy(b->ids + b->ids_len, d->id, d->id_len);
-    m->id_off = b->ids_len;
-    m->id_len = d->id_len;
-    m->text_len = (uint32_t)d->text_len;
-    b->ids_len += d->id_len;
-    b->n++;
-    return seal_if_full(c, b, err);
-}
-
-/* Main thread, in input order: documents, then the block holding their texts. */
-static int collect(void *u, void *bop, uint64_t first, size_t n, nd_error *err)
-{
-    build_ctx *c = u;
-    batch_out *b = bop;
-    size_t j = 0;
-    int rc = NEARDUP_OK;
-    for (size_t i = 0; !rc && i < b->nblocks; i++) {
-        nd_text_block *tb = &b->blocks[i];
-        for (uint32_t t = 0; !rc && t < tb->ndocs; t++, j++) {
-            const doc_meta *m = &b->meta[j];
-            rc = nd_index_writer_doc(c->w, b->ids + m->id_off, m->id_len, m->nsh, b->sig + j * c->p.k,
-                                     b->anc + m->anc_off, m->nanc, m->text_len,
-                                     m->nmap ? b->runs + m->map_off : NULL, m->nmap, err);
-        }
-        if (!rc && i == b->nblocks - 1 && b->open) {
-            double t0 = nd_now();
-            rc = nd_text_block_seal(tb, c->level, err);
-            c->t_compress += nd_now() - t0;
-        }
-        if (!rc) rc = nd_index_writer_block(c->w, tb, err);
-    }
-    c->docs += j;
-    return rc;
-}
-
 /* Sketches every input into the writer; prints errors; returns exit status. */
-static int index_inputs(build_ctx *c, const opts *o, char **inputs, int n, nd_corpus_info *ci, nd_out *out)
+static int index_inputs(nd_index_build *c, const opts *o, char **inputs, int n, nd_corpus_info *ci, nd_out *out)
 {
     nd_error err = {0, ""};
     nd_pipeline_opts po;
     nd_common_pipeline(&o->common, &po, &c->seeds);
     nd_reader *r = nd_cli_open_inputs(&o->common, &po, inputs, n, &err);
     if (!r) return nd_cli_error(err.code, "%s", err.msg);
-    nd_pipeline_fns f = {
-        .user = c,
-        .thread_init = thread_init,
-        .thread_free = thread_free,
-        .batch_init = batch_init,
-        .batch_reset = batch_reset,
-        .batch_free = batch_free,
-        .doc = index_doc,
-        .collect = collect,
-    };
-    int rc = nd_pipeline_run(r, &po, &f, ci, &err);
-    if (!rc) rc = nd_corpus_check_unique_ids(ci, r, &err);
+    int rc = nd_index_build_run(c, r, &po, ci, &err);
     if (!rc) nd_cli_print_skips(ci);
     nd_reader_free(r);
     if (rc) rc = nd_out_failed(out, rc, &err); /* a full disk is named as such */
     return rc ? nd_cli_error(rc, "%s", err.msg) : 0;
 }
 
-static void summary(const char *what, const opts *o, const build_ctx *c, const nd_corpus_info *ci,
+static void summary(const char *what, const opts *o, const nd_index_build *c, const nd_corpus_info *ci,
                     uint64_t before, const char *path, double t0)
 {
     if (o->common.quiet) return;
@@ -321,7 +121,7 @@ static int parse(int argc, char **argv, const char *usage, const char *sum, cons
 /* The index file through nd_out (temporary file, lock, signal cleanup,
  * mode, symbolic links), synced: it is not regenerable like the other
  * outputs, and a query may map it the moment it is renamed. */
-static int write_open(nd_out *out, const char *path, build_ctx *c, nd_error *err)
+static int write_open(nd_out *out, const char *path, nd_index_build *c, nd_error *err)
 {
     /* nd_out_open would compress a FILE.zst: an index is mapped and read in
      * place by query (and its header rewritten by seeking), and its texts
@@ -337,7 +137,7 @@ static int write_open(nd_out *out, const char *path, build_ctx *c, nd_error *err
     return rc;
 }
 
-static int write_commit(nd_out *out, build_ctx *c, nd_error *err)
+static int write_commit(nd_out *out, nd_index_build *c, nd_error *err)
 {
     int rc = nd_index_writer_finish(c->w, err);
     c->w = NULL;
@@ -357,17 +157,14 @@ static int cmd_build(int argc, char **argv)
     double t0 = nd_now();
     if (!o.common.output || !strcmp(o.common.output, "-")) rc = nd_cli_error(NEARDUP_E_USAGE, "index build needs -o REF.ndx");
     else if (!npos) rc = nd_cli_error(NEARDUP_E_USAGE, "no input given (see --help; use - for standard input)");
-    build_ctx c = {.level = o.level};
+    nd_index_build c = {.level = o.level};
     nd_error err = {0, ""};
     const nd_key *key = &o.common.key;
     nd_pipeline_opts po;
     nd_common_pipeline(&o.common, &po, &c.seeds);
-    nd_index_params_init(&c.p, o.common.ngram, o.common.k, o.common.threshold, o.common.seed,
-                         key->present ? key->id : NULL, key->present ? sizeof key->id : 0);
-    /* overlap anchors: winnowed word 5-grams, as `neardup overlap` selects them */
-    c.p.anchor_ngram = 5;
-    c.p.anchor_w = nd_anchor_window(o.min_words ? o.min_words : 20, c.p.anchor_ngram);
-    c.p.anchor_scheme = 1;
+    nd_index_build_params(&c.p, o.common.ngram, o.common.k, o.common.threshold, o.common.seed,
+                          key->present ? key->id : NULL, key->present ? sizeof key->id : 0,
+                          o.min_words ? o.min_words : ND_DEFAULT_MIN_WORDS);
     if (!rc) rc = nd_cli_check_output(&o.common, pos, (size_t)npos);
     nd_out out = {0};
     if (!rc && (rc = write_open(&out, o.common.output, &c, &err))) rc = nd_cli_error(rc, "%s", err.msg);
@@ -428,7 +225,7 @@ static int cmd_add(int argc, char **argv)
     double t0 = nd_now();
     nd_error err = {0, ""};
     nd_index *ix = NULL;
-    build_ctx c = {.level = o.level};
+    nd_index_build c = {.level = o.level};
     nd_corpus_info ci = {0};
     int lock = -1;
     nd_out out = {0};

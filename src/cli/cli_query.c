@@ -1,36 +1,19 @@
 /* cli_query.c - `neardup query REF.ndx INPUT...`: each input document
- * against a reference index, without rebuilding anything.
- *
- * --mode dup: the document's LSH band keys are binary-searched in the
- * index's sorted band records; every reference sharing a key is scored on
- * the stored signatures, exactly as `pairs` scores a candidate, so the
- * answer equals `pairs` over references + queries restricted to
- * query x reference pairs.
- *
- * --mode overlap: the document's winnowed anchors (the index stores the
- * anchors `neardup overlap` selects, with the same guarantee: every passage
- * of >= W words shared with a reference holds a shared anchor) are
- * binary-searched in the index's sorted anchor postings; anchors found in
- * more than --max-df references are boilerplate: they give no candidates and
- * their block of words in the query is masked, as overlap.c masks them.  Each
- * candidate reference's text is decompressed from its zstd block (the
- * thread's last block is kept), tokenized and aligned with the query; the
- * records are those of `neardup overlap QUERY --against REFS`.
- *
- * Workers format their documents' records into a per-batch buffer; the
- * collector writes the buffers in input order (output independent of the
- * thread count). */
+ * against a reference index, without rebuilding anything (the job: query.c).
+ * --mode dup prints the records of `pairs` with a = the query document and
+ * b = the reference; --mode overlap those of `neardup overlap QUERY
+ * --against REFS`.  Workers format their documents' records into a
+ * per-batch buffer; the collector writes the buffers in input order. */
 #include <stdlib.h>
 #include <string.h>
 
-#include "anchors.h"
 #include "cli.h"
-#include "index.h"
 #include "offmap.h"
 #include "overlap.h"
+#include "query.h"
 #include "report.h"
 
-enum { MODE_DUP, MODE_OVERLAP };
+enum { MODE_DUP = ND_QUERY_DUP, MODE_OVERLAP = ND_QUERY_OVERLAP };
 enum { GIVEN_NGRAM = 1, GIVEN_K = 2, GIVEN_T = 4, GIVEN_SEED = 8 };
 
 typedef struct {
@@ -107,50 +90,21 @@ static int on_option(void *ctx, int id, const char *arg)
 /* ---------- per-document work ---------- */
 
 typedef struct {
-    const nd_index *ix;
+    nd_query q;       /* the job (query.c) */
     const opts *o;
-    nd_seeds seeds;
-    uint64_t band_seed;
-    float threshold;
     nd_passage_view view;
     /* --format html: the report, each reference's report document (-1: not
      * yet added) and the collector's own text reader */
     nd_report *report;
     long *ref_doc;
     nd_index_texts *tx;
-    /* collected */
-    double *lat;
-    size_t nlat, lat_cap;
-    uint64_t hits, docs, cands, dropped;
     FILE *out;
 } query_ctx;
-
-typedef struct {
-    uint64_t *sh;
-    size_t sh_cap;
-    uint32_t *sig;
-    nd_band_rec *keys;
-    uint32_t *cand;
-    size_t cand_cap;
-    /* overlap */
-    nd_tokenizer *tk;       /* for reference texts */
-    nd_tokens rt;
-    nd_index_texts *tx;
-    uint64_t *ash, *ahash;  /* anchor n-grams, winnowed hashes */
-    uint32_t *apos, *drop;  /* anchor positions; positions of boilerplate anchors */
-    size_t acap;
-    uint64_t *qh;           /* the query's token hashes, boilerplate masked */
-    size_t qh_cap;
-    nd_minhasher *mh;       /* --mode dup */
-} thread_state;
 
 typedef struct {
     FILE *mem;   /* formatted records of this batch (open_memstream) */
     char *buf;
     size_t len;
-    double *lat;
-    size_t nlat, lat_cap;
-    uint64_t hits, cands, dropped;
     /* --format html: the batch's query documents that have hits (copied:
      * the parser's buffer is gone by collect time) and the hits */
     struct html_q { char *id, *text; size_t id_len, len; } *hq;
@@ -207,58 +161,6 @@ static int html_keep(batch_out *b, const nd_doc *d, int new_q, uint32_t ref, nd_
     return 0;
 }
 
-static void *thread_init(void *u)
-{
-    query_ctx *c = u;
-    thread_state *ts = calloc(1, sizeof *ts);
-    if (!ts) return NULL;
-    ts->sig = malloc(c->ix->p.k * sizeof *ts->sig);
-    ts->keys = malloc(c->ix->p.bands * sizeof *ts->keys);
-    ts->mh = c->o->mode == MODE_OVERLAP ? NULL : nd_minhasher_new(c->ix->p.k, c->seeds.sketch_seed);
-    if (!ts->sig || !ts->keys || (c->o->mode != MODE_OVERLAP && !ts->mh)) {
-        nd_minhasher_free(ts->mh);
-        free(ts->sig);
-        free(ts->keys);
-        free(ts);
-        return NULL;
-    }
-    if (c->o->mode == MODE_OVERLAP) {
-        /* lossy: a reference indexed under --lossy tokenizes as it did then */
-        ts->tk = nd_tokenizer_create(c->seeds.token_seed, 1);
-        if (ts->tk && c->seeds.keyed) nd_tokenizer_set_secret(ts->tk, c->seeds.token_secret);
-        ts->tx = nd_index_texts_create();
-        if (!ts->tk || !ts->tx) {
-            nd_tokenizer_free(ts->tk);
-            nd_index_texts_free(ts->tx);
-            nd_minhasher_free(ts->mh);
-            free(ts->sig);
-            free(ts->keys);
-            free(ts);
-            return NULL;
-        }
-    }
-    return ts;
-}
-
-static void thread_free(void *u, void *p)
-{
-    thread_state *ts = p;
-    nd_minhasher_free(ts->mh);
-    free(ts->sh);
-    free(ts->sig);
-    free(ts->keys);
-    free(ts->cand);
-    nd_tokenizer_free(ts->tk);
-    nd_tokens_free(&ts->rt);
-    nd_index_texts_free(ts->tx);
-    free(ts->ash);
-    free(ts->ahash);
-    free(ts->apos);
-    free(ts->drop);
-    free(ts->qh);
-    free(ts);
-}
-
 static void batch_close(batch_out *b)
 {
     if (b->mem) fclose(b->mem);
@@ -284,7 +186,6 @@ static void batch_reset(void *u, void *p)
     batch_out *b = p;
     batch_close(b);
     b->mem = open_memstream(&b->buf, &b->len); /* NULL is caught by the worker */
-    b->nlat = b->hits = b->cands = b->dropped = 0;
     html_clear(b);
 }
 
@@ -292,7 +193,6 @@ static void batch_free(void *u, void *p)
 {
     batch_out *b = p;
     batch_close(b);
-    free(b->lat);
     html_clear(b);
     free(b->hq);
     free(b->hh);
@@ -314,123 +214,6 @@ static void put_pair(FILE *f, int format, const nd_doc *q, const char *ref, size
         fputs("  ", f);
         nd_write_id(f, ref, ref_len);
         putc('\n', f);
-    }
-}
-
-static int cmp_u32(const void *x, const void *y)
-{
-    uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
-    return a < b ? -1 : a > b;
-}
-
-/* References sharing at least one band key with sig, sorted, each once. */
-static int candidates(const query_ctx *c, thread_state *ts, size_t *n)
-{
-    const nd_index *ix = c->ix;
-    nd_lsh_band_records(ts->sig, ix->p.bands, ix->p.rows, c->band_seed, 0, ts->keys);
-    *n = 0;
-    for (unsigned band = 0; band < ix->p.bands; band++) {
-        const nd_band_rec *r;
-        size_t m = nd_index_band_lookup(ix, ts->keys[band].key, &r);
-        if (nd_grow((void **)&ts->cand, &ts->cand_cap, *n + m, sizeof *ts->cand)) return -1;
-        for (size_t i = 0; i < m; i++) ts->cand[(*n)++] = r[i].doc;
-    }
-    if (*n) qsort(ts->cand, *n, sizeof *ts->cand, cmp_u32); /* cand is NULL before the first hit */
-    size_t u = 0;
-    for (size_t i = 0; i < *n; i++)
-        if (!u || ts->cand[i] != ts->cand[u - 1]) ts->cand[u++] = ts->cand[i];
-    *n = u;
-    return 0;
-}
-
-static int dup_doc(query_ctx *c, thread_state *ts, batch_out *b, const nd_doc *d, const nd_tokens *tok,
-                   nd_error *err)
-{
-    const nd_index *ix = c->ix;
-    uint32_t nsh;
-    size_t n;
-    if (nd_index_sketch(tok, ix->p.ngram, ix->p.k, &c->seeds, ts->mh, &ts->sh, &ts->sh_cap, ts->sig, &nsh))
-        return nd_fail(err, NEARDUP_E_NOMEM, "out of memory sketching record %s", d->id);
-    if (!nsh) return NEARDUP_OK; /* empty documents never pair, as in `pairs` */
-    if (candidates(c, ts, &n)) return nd_fail(err, NEARDUP_E_NOMEM, "out of memory for candidates");
-    for (size_t i = 0; i < n; i++) {
-        uint32_t r = ts->cand[i];
-        /* float, compared in float: what `pairs` prints and compares */
-        float j = (float)nd_minhash_jaccard(ts->sig, ix->sig + (size_t)r * ix->p.k, ix->p.k);
-        if (j < c->threshold) continue;
-        put_pair(b->mem, c->o->common.format, d, nd_index_id(ix, r), nd_index_id_len(ix, r), j);
-        b->hits++;
-    }
-    return NEARDUP_OK;
-}
-
-/* ---------- --mode overlap ---------- */
-
-/* The query's overlap anchors: candidates from postings of at most max_df
- * references; the positions of the others (boilerplate) go to ts->drop. */
-static int overlap_candidates(const query_ctx *c, thread_state *ts, batch_out *b, const nd_tokens *tok,
-                              size_t *ncand, size_t *ndrop)
-{
-    const nd_index *ix = c->ix;
-    unsigned n = ix->p.anchor_ngram;
-    size_t m = nd_shingle_count(tok->n, n), old = ts->acap;
-    *ncand = *ndrop = 0;
-    if (!m) return 0;
-    if (nd_grow((void **)&ts->ash, &ts->acap, m, sizeof *ts->ash)) return -1;
-    if (ts->acap != old) {
-        uint64_t *h = realloc(ts->ahash, ts->acap * sizeof *h);
-        if (h) ts->ahash = h;
-        uint32_t *p = h ? realloc(ts->apos, ts->acap * sizeof *p) : NULL;
-        if (p) ts->apos = p;
-        uint32_t *d = p ? realloc(ts->drop, ts->acap * sizeof *d) : NULL;
-        if (d) ts->drop = d;
-        if (!d) {
-            ts->acap = old < ts->acap ? old : ts->acap; /* keep the arrays consistent */
-            return -1;
-        }
-    }
-    nd_shingle(tok->hash, tok->n, n, ND_ANCHOR_SHINGLE_SEED, ts->ash);
-    size_t na = nd_winnow(ts->ash, m, ix->p.anchor_w, c->seeds.anchor_seed, ts->apos, ts->ahash);
-    for (size_t i = 0; i < na; i++) {
-        const nd_index_anchor *r;
-        size_t k = nd_index_anchor_lookup(ix, ts->ahash[i], &r);
-        uint64_t df = 0; /* distinct references; postings are sorted by (hash, doc, pos) */
-        for (size_t j = 0; j < k && df <= c->o->ov.max_df; j++) df += !j || r[j].doc != r[j - 1].doc;
-        if (df > c->o->ov.max_df) {
-            ts->drop[(*ndrop)++] = ts->apos[i];
-            continue;
-        }
-        if (nd_grow((void **)&ts->cand, &ts->cand_cap, *ncand + k, sizeof *ts->cand)) return -1;
-        for (size_t j = 0; j < k; j++)
-            if (!j || r[j].doc != r[j - 1].doc) ts->cand[(*ncand)++] = r[j].doc;
-    }
-    b->dropped += *ndrop;
-    if (*ncand) qsort(ts->cand, *ncand, sizeof *ts->cand, cmp_u32);
-    size_t u = 0;
-    for (size_t i = 0; i < *ncand; i++)
-        if (!u || ts->cand[i] != ts->cand[u - 1]) ts->cand[u++] = ts->cand[i];
-    *ncand = u;
-    return 0;
-}
-
-/* Masks the query's boilerplate blocks: dropped anchors at most w apart are
- * one block, which reaches w - 1 n-grams beyond them (overlap.c explains). */
-static void mask_query(const nd_index *ix, const uint32_t *drop, size_t n, uint64_t *h, size_t ntok)
-{
-    unsigned w = ix->p.anchor_w;
-    for (size_t i = 0; i < n;) {
-        size_t j = i + 1;
-        while (j < n && drop[j] <= drop[j - 1] + w) j++;
-        uint64_t from = drop[i] >= w - 1 ? drop[i] - (w - 1) : 0;
-        uint64_t to = (uint64_t)drop[j - 1] + (w - 1) + ix->p.anchor_ngram;
-        if (to > ntok) to = ntok;
-        for (uint64_t t = from; t < to; t++) {
-            uint64_t x = t ^ UINT64_C(0x626f696c6572706c); /* "boilerpl": matches no real word */
-            x ^= x >> 33;
-            x *= UINT64_C(0xff51afd7ed558ccd);
-            h[t] = x ^ (x >> 29);
-        }
-        i = j;
     }
 }
 
@@ -476,84 +259,25 @@ static void put_overlap(FILE *f, const query_ctx *c, const nd_doc *q, const char
     free(rid);
 }
 
-static int overlap_doc(query_ctx *c, thread_state *ts, batch_out *b, const nd_doc *d, const nd_tokens *tok,
-                       nd_error *err)
-{
-    const nd_index *ix = c->ix;
-    size_t ncand, ndrop;
-    if (overlap_candidates(c, ts, b, tok, &ncand, &ndrop))
-        return nd_fail(err, NEARDUP_E_NOMEM, "out of memory for the anchors of record %.200s", d->id);
-    if (!ncand) return NEARDUP_OK;
-    b->cands += ncand;
-    if (nd_grow((void **)&ts->qh, &ts->qh_cap, tok->n, sizeof *ts->qh))
-        return nd_fail(err, NEARDUP_E_NOMEM, "out of memory aligning record %.200s", d->id);
-    memcpy(ts->qh, tok->hash, tok->n * sizeof *ts->qh);
-    mask_query(ix, ts->drop, ndrop, ts->qh, tok->n);
-    nd_tokens q = {ts->qh, tok->span, tok->n, 0};
-    const nd_align_opts *ao = &c->o->ov.align;
-    nd_kgrams qg = {0};
-    size_t kept = 0; /* kept: hits kept for the report */
-    /* the query's word ids, k-grams and the aligner's scratch serve all its candidates */
-    uint32_t *qid = nd_word_ids(&q);
-    nd_align_scratch *sc = nd_align_scratch_new();
-    int rc = qid && sc && !nd_kgrams_make(qid, q.n, ao->seed_len, &qg) ? NEARDUP_OK : NEARDUP_E_NOMEM;
-    for (size_t i = 0; !rc && i < ncand; i++) {
-        uint32_t r = ts->cand[i];
-        const char *text;
-        size_t len, bad;
-        if ((rc = nd_index_text(ix, ts->tx, r, &text, &len, err))) break;
-        rc = nd_tokenize(ts->tk, text, len, &ts->rt, &bad, NULL);
-        if (rc) {
-            rc = nd_fail(err, rc, "%s: reference %s: cannot tokenize its stored text", ix->path, nd_index_id(ix, r));
-            break;
-        }
-        nd_kgrams rg = {0};
-        nd_passage *p = NULL;
-        size_t np = 0;
-        uint32_t *rid = nd_word_ids(&ts->rt);
-        if (!rid || nd_kgrams_make(rid, ts->rt.n, ao->seed_len, &rg) ||
-            nd_align_kgrams(&q, qid, &qg, &ts->rt, rid, &rg, ao, sc, &p, &np))
-            rc = nd_fail(err, NEARDUP_E_NOMEM, "out of memory aligning record %.200s", d->id);
-        if (!rc && np) {
-            uint64_t shared = 0;
-            for (size_t k = 0; k < np; k++) shared += p[k].matches;
-            double ca = nd_passage_coverage(p, np, 0, q.n), cb = nd_passage_coverage(p, np, 1, ts->rt.n);
-            nd_doc_words wq = {qid, q.span, NULL}, wr = {rid, ts->rt.span, NULL};
-            const nd_map_run *rmap;
-            size_t nrmap = nd_index_doc_map(ix, r, &rmap);
-            if (!c->report)
-                put_overlap(b->mem, c, d, nd_index_id(ix, r), nd_index_id_len(ix, r), text, len, p, np, shared, ca, cb,
-                            &wq, &wr, rmap, nrmap);
-            else if (html_keep(b, d, !kept++, r, &p, np, shared, ca, cb, &wq, &wr))
-                rc = nd_fail(err, NEARDUP_E_NOMEM, "out of memory keeping record %.200s for the report", d->id);
-            b->hits++;
-        }
-        free(rid);
-        nd_kgrams_free(&rg);
-        free(p);
-    }
-    nd_kgrams_free(&qg);
-    nd_align_scratch_free(sc);
-    free(qid);
-    if (rc && !err->msg[0]) nd_fail(err, rc, "out of memory aligning record %.200s", d->id);
-    return rc;
-}
-
-static int query_doc(void *u, void *tsp, void *bop, uint64_t doc, const nd_doc *d, const nd_tokens *tok,
-                     nd_error *err)
+/* Worker: one hit of document d, formatted into the batch (or kept for the report). */
+static int on_hit(void *u, void *bop, const nd_doc *d, nd_query_hit *h, size_t nth, nd_error *err)
 {
     query_ctx *c = u;
     batch_out *b = bop;
-    double t0 = nd_now();
+    const nd_index *ix = c->q.ix;
     if (!b->mem) return nd_fail(err, NEARDUP_E_NOMEM, "out of memory");
-    int rc = c->o->mode == MODE_DUP ? dup_doc(c, tsp, b, d, tok, err) : overlap_doc(c, tsp, b, d, tok, err);
-    if (!rc && nd_grow((void **)&b->lat, &b->lat_cap, b->nlat + 1, sizeof *b->lat))
-        rc = nd_fail(err, NEARDUP_E_NOMEM, "out of memory");
-    if (!rc) b->lat[b->nlat++] = nd_now() - t0;
-    return rc;
+    if (c->o->mode == MODE_DUP)
+        put_pair(b->mem, c->o->common.format, d, nd_index_id(ix, h->ref), nd_index_id_len(ix, h->ref), h->jaccard);
+    else if (!c->report)
+        put_overlap(b->mem, c, d, nd_index_id(ix, h->ref), nd_index_id_len(ix, h->ref), h->rtext, h->rlen, h->p, h->np,
+                    h->shared, h->ca, h->cb, h->wq, h->wr, h->rmap, h->nrmap);
+    else if (html_keep(b, d, nth == 0, h->ref, &h->p, h->np, h->shared, h->ca, h->cb, h->wq, h->wr))
+        return nd_fail(err, NEARDUP_E_NOMEM, "out of memory keeping record %.200s for the report", d->id);
+    return NEARDUP_OK;
 }
 
-static int collect(void *u, void *bop, uint64_t first, size_t n, nd_error *err)
+/* Main thread, in input order: the batch's records, and the report grows. */
+static int collect(void *u, void *bop, nd_error *err)
 {
     query_ctx *c = u;
     batch_out *b = bop;
@@ -561,9 +285,6 @@ static int collect(void *u, void *bop, uint64_t first, size_t n, nd_error *err)
         return nd_fail(err, NEARDUP_E_NOMEM, "out of memory formatting results");
     if (b->len && fwrite(b->buf, 1, b->len, c->out) != b->len)
         return nd_fail(err, NEARDUP_E_IO, "cannot write the results");
-    if (nd_grow((void **)&c->lat, &c->lat_cap, c->nlat + b->nlat, sizeof *c->lat))
-        return nd_fail(err, NEARDUP_E_NOMEM, "out of memory");
-    if (b->nlat) memcpy(c->lat + c->nlat, b->lat, b->nlat * sizeof *b->lat);
     /* --format html: the report grows here, in input order */
     long qdoc = -1;
     size_t qlast = SIZE_MAX;
@@ -578,19 +299,14 @@ static int collect(void *u, void *bop, uint64_t first, size_t n, nd_error *err)
         if (c->ref_doc[h->ref] < 0) {
             const char *text;
             size_t len;
-            int rc = nd_index_text(c->ix, c->tx, h->ref, &text, &len, err);
+            int rc = nd_index_text(c->q.ix, c->tx, h->ref, &text, &len, err);
             if (rc) return rc;
-            if ((c->ref_doc[h->ref] = nd_report_doc(c->report, nd_index_id(c->ix, h->ref), nd_index_id_len(c->ix, h->ref), text, len)) < 0)
+            if ((c->ref_doc[h->ref] = nd_report_doc(c->report, nd_index_id(c->q.ix, h->ref), nd_index_id_len(c->q.ix, h->ref), text, len)) < 0)
                 return nd_fail(err, NEARDUP_E_NOMEM, "out of memory building the report");
         }
         if (nd_report_pair(c->report, qdoc, c->ref_doc[h->ref], h->shared, h->ca, h->cb, h->p, h->np, h->m))
             return nd_fail(err, NEARDUP_E_NOMEM, "out of memory building the report");
     }
-    c->nlat += b->nlat;
-    c->hits += b->hits;
-    c->cands += b->cands;
-    c->dropped += b->dropped;
-    c->docs += b->nlat;
     return NEARDUP_OK;
 }
 
@@ -645,34 +361,34 @@ static int cmp_double(const void *x, const void *y)
 
 static void print_latency(query_ctx *c)
 {
-    if (!c->nlat) return;
-    qsort(c->lat, c->nlat, sizeof *c->lat, cmp_double);
-    size_t p50 = c->nlat / 2, p99 = c->nlat * 99 / 100;
+    nd_query *q = &c->q;
+    if (!q->nlat) return;
+    qsort(q->lat, q->nlat, sizeof *q->lat, cmp_double);
+    size_t p50 = q->nlat / 2, p99 = q->nlat * 99 / 100;
     fprintf(stderr, "timings: per document after tokenizing (sketch + lookup + %s): p50 %.3f ms, p99 %.3f ms, "
             "max %.3f ms over %zu documents\n", c->o->mode == MODE_DUP ? "score" : "align",
-            c->lat[p50] * 1e3, c->lat[p99 < c->nlat ? p99 : c->nlat - 1] * 1e3, c->lat[c->nlat - 1] * 1e3, c->nlat);
+            q->lat[p50] * 1e3, q->lat[p99 < q->nlat ? p99 : q->nlat - 1] * 1e3, q->lat[q->nlat - 1] * 1e3, q->nlat);
 }
 
 static int run(query_ctx *c, opts *o, char **inputs, int n, nd_corpus_info *ci, nd_error *err)
 {
     nd_pipeline_opts po;
-    nd_common_pipeline(&o->common, &po, &c->seeds);
-    c->band_seed = nd_index_band_seed(c->seeds.sketch_seed);
-    c->threshold = (float)o->common.threshold;
+    nd_query *q = &c->q;
+    nd_common_pipeline(&o->common, &po, &q->seeds);
+    q->mode = o->mode;
+    q->threshold = (float)o->common.threshold;
+    q->max_df = o->ov.max_df;
+    q->align = o->ov.align;
+    q->user = c;
+    q->batch_init = batch_init;
+    q->batch_reset = batch_reset;
+    q->batch_free = batch_free;
+    q->hit = on_hit;
+    q->collect = collect;
     nd_cli_passage_view(&o->common, &c->view);
     nd_reader *r = nd_cli_open_inputs(&o->common, &po, inputs, n, err);
     if (!r) return err->code;
-    nd_pipeline_fns f = {
-        .user = c,
-        .thread_init = thread_init,
-        .thread_free = thread_free,
-        .batch_init = batch_init,
-        .batch_reset = batch_reset,
-        .batch_free = batch_free,
-        .doc = query_doc,
-        .collect = collect,
-    };
-    int rc = nd_pipeline_run(r, &po, &f, ci, err);
+    int rc = nd_query_run(q, r, &po, ci, err);
     if (!rc) nd_cli_print_skips(ci);
     nd_reader_free(r);
     return rc;
@@ -718,7 +434,7 @@ int nd_cmd_query(int argc, char **argv)
         return rc;
     }
     if ((rc = nd_index_open(pos[0], want, &ix, &err)) || (rc = adopt_params(ix, &o, &err))) goto done;
-    c.ix = ix;
+    c.q.ix = ix;
     if (o.common.format == ND_FMT_HTML) {
         if (o.mode != MODE_OVERLAP) {
             rc = nd_fail(&err, NEARDUP_E_USAGE, "--format html shows shared passages: use it with --mode overlap");
@@ -745,12 +461,12 @@ int nd_cmd_query(int argc, char **argv)
     if (!rc && !o.common.quiet) {
         double wall = nd_now() - t0;
         fprintf(stderr, "neardup query: %llu documents against %llu references in %s, %llu %s, %.2f s\n",
-                (unsigned long long)c.docs, (unsigned long long)ix->ndocs, ix->path,
-                (unsigned long long)c.hits, o.mode == MODE_DUP ? "pairs" : "overlapping pairs", wall);
+                (unsigned long long)c.q.docs, (unsigned long long)ix->ndocs, ix->path,
+                (unsigned long long)c.q.hits, o.mode == MODE_DUP ? "pairs" : "overlapping pairs", wall);
         if (o.mode == MODE_OVERLAP)
             fprintf(stderr, "neardup query: %llu candidate references aligned; %llu query anchors dropped as "
-                    "boilerplate (in more than %llu references)\n", (unsigned long long)c.cands,
-                    (unsigned long long)c.dropped, (unsigned long long)o.ov.max_df);
+                    "boilerplate (in more than %llu references)\n", (unsigned long long)c.q.cands,
+                    (unsigned long long)c.q.dropped, (unsigned long long)o.ov.max_df);
     }
     if (!rc && o.common.timings) {
         nd_cli_print_timings(&ci);
@@ -763,7 +479,7 @@ done:
     nd_report_free(c.report);
     nd_index_texts_free(c.tx);
     free(c.ref_doc);
-    free(c.lat);
+    free(c.q.lat);
     free(pos);
     return rc;
 }
