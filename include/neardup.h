@@ -345,6 +345,25 @@ NEARDUP_API int neardup_index_query(neardup_index *ix, const neardup_options *o,
                                     neardup_error *err);
 NEARDUP_API void neardup_matches_free(neardup_match *m, size_t n);
 
+/* What a caller needs beside the matches (the Python module's Index): */
+
+/* Fills o with the defaults and the index's own parameters: ngram, k,
+ * threshold and seed, and min_words = the passage length its anchors
+ * guarantee (index build --min-words; 20 by default), so a query with o
+ * answers as `neardup query` does without options.  Thread-safe. */
+NEARDUP_API void neardup_index_options(const neardup_index *ix, neardup_options *o);
+/* The number of reference texts in ix. */
+NEARDUP_API size_t neardup_index_count(const neardup_index *ix);
+/* A malloc'ed copy of reference ref's stored text (free it with free()),
+ * its length in *len: the text a query's passage offsets (b_start, b_end)
+ * point into.  *mapped (may be NULL) = 1 when the reference was read
+ * through a transforming reader (an HTML page, a re-encoded file): then the
+ * offsets are into its original file, not into this text.  Returns
+ * NEARDUP_OK, NEARDUP_E_USAGE (ref out of range), NEARDUP_E_FORMAT (a
+ * damaged text block, named), NEARDUP_E_NOMEM.  One thread at a time per ix. */
+NEARDUP_API int neardup_index_text(const neardup_index *ix, size_t ref, char **text, size_t *len, int *mapped,
+                                   neardup_error *err);
+
 #ifdef __cplusplus
 }
 #endif

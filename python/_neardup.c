@@ -160,12 +160,21 @@ static PyObject *py_strerror(PyObject *module, PyObject *arg)
 PyObject *nd_py_dedup(PyObject *module, PyObject *args);
 PyObject *nd_py_pairs(PyObject *module, PyObject *args);
 PyObject *nd_py_overlap(PyObject *module, PyObject *args);
+PyObject *nd_py_index_build(PyObject *module, PyObject *args);
+PyObject *nd_py_index_add(PyObject *module, PyObject *args);
+PyObject *nd_py_index_open(PyObject *module, PyObject *path);
+PyObject *nd_py_index_query(PyObject *module, PyObject *args);
 
 static PyMethodDef methods[] = {
     {"align", py_align, METH_VARARGS, "align(a, b, options) -> [Passage]"},
     {"dedup", nd_py_dedup, METH_VARARGS, "dedup(texts, options) -> ([duplicate_of or -1], [score or -1])"},
     {"pairs", nd_py_pairs, METH_VARARGS, "pairs(texts, options) -> [(i, j, score)]"},
     {"overlap", nd_py_overlap, METH_VARARGS, "overlap(texts, options) -> [(i, j, [Passage])]"},
+    {"index_build", nd_py_index_build, METH_VARARGS, "index_build(path, texts, ids, options)"},
+    {"index_add", nd_py_index_add, METH_VARARGS, "index_add(path, texts, ids)"},
+    {"index_open", nd_py_index_open, METH_O, "index_open(path) -> handle"},
+    {"index_query", nd_py_index_query, METH_VARARGS,
+     "index_query(handle, texts, mode, options) -> [(query, ref, ref_id, score, passages)]"},
     {"version", py_version, METH_NOARGS, "the library version"},
     {"strerror", py_strerror, METH_O, "the name of a status code"},
     {NULL, NULL, 0, NULL},

@@ -130,6 +130,11 @@ int nd_py_options_parse(PyObject *kw, nd_py_options *o)
 {
     memset(o, 0, sizeof *o);
     neardup_options_default(&o->o);
+    return nd_py_options_apply(kw, o);
+}
+
+int nd_py_options_apply(PyObject *kw, nd_py_options *o)
+{
     if (kw && !PyDict_Check(kw)) {
         PyErr_SetString(PyExc_TypeError, "options: expected a dict");
         return -1;

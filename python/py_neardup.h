@@ -56,6 +56,8 @@ typedef struct {
 } nd_py_options;
 
 int nd_py_options_parse(PyObject *kw, nd_py_options *o);
+/* The same over options already filled (an index's own parameters). */
+int nd_py_options_apply(PyObject *kw, nd_py_options *o);
 
 /* Builds a list of neardup.Passage from n passages whose offsets are
  * byte offsets into a and b; converts them to code points. */

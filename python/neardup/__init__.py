@@ -193,18 +193,19 @@ class Index:
             _neardup.index_add(self.path, texts, _id_strings(texts, ids))
         return self
 
-    def query(self, records, mode="dup", *, threshold=None, min_words=None, max_df=None, threads=None,
+    def query(self, records, mode="dup", *, threshold=None, min_words=None, max_df=None, key=None, threads=None,
               text_field="text", id_field=None):
         """The references matching each query record, as `neardup query`.
 
-        mode "dup": [(query, ref_id, score)], Jaccard estimate >= threshold
-        (default the index's); mode "overlap": [(query, ref_id, score,
-        passages)], score the fraction of the query's words in passages.
+        mode "dup": [(query, ref_id, score)], Jaccard estimate >= threshold;
+        mode "overlap": [(query, ref_id, score, passages)], score the
+        fraction of the query's words in passages.  Options left out are
+        the index's (threshold, min_words); a keyed index needs its key.
         """
         if mode not in ("dup", "overlap"):
             raise ValueError("mode: %r is not 'dup' or 'overlap'" % (mode,))
         texts, ids = _records(records, text_field, id_field)
-        opts = _options(threshold=threshold, min_words=min_words, max_df=max_df, threads=threads)
+        opts = _options(threshold=threshold, min_words=min_words, max_df=max_df, key=key, threads=threads)
         with self._lock:
             if self._handle is None:
                 self._handle = _neardup.index_open(self.path)

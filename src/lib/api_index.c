@@ -294,3 +294,43 @@ void neardup_matches_free(neardup_match *m, size_t n)
     for (size_t i = 0; i < n; i++) free(m[i].passages);
     free(m);
 }
+
+/* ---------- the index's parameters and texts (include/neardup.h) ---------- */
+
+void neardup_index_options(const neardup_index *h, neardup_options *o)
+{
+    neardup_options_default(o);
+    o->params.ngram = h->ix->p.ngram;
+    o->params.k = h->ix->p.k;
+    o->params.threshold = h->ix->p.threshold;
+    o->params.seed = h->ix->p.seed;
+    if (h->ix->p.anchor_ngram) o->min_words = h->ix->p.anchor_w + h->ix->p.anchor_ngram - 1;
+}
+
+size_t neardup_index_count(const neardup_index *h) { return h ? (size_t)h->ix->ndocs : 0; }
+
+int neardup_index_text(const neardup_index *h, size_t ref, char **text, size_t *len, int *mapped,
+                       neardup_error *e)
+{
+    nd_error err = {0, ""};
+    *text = NULL;
+    *len = 0;
+    if (!h || ref >= h->ix->ndocs)
+        return nd_api_error(e, nd_fail(&err, NEARDUP_E_USAGE, "neardup_index_text: reference %zu out of range", ref),
+                            &err);
+    nd_index_texts *t = nd_index_texts_create();
+    const char *p = NULL;
+    size_t n = 0;
+    int rc = t ? nd_index_text(h->ix, t, ref, &p, &n, &err) : nd_fail(&err, NEARDUP_E_NOMEM, "out of memory");
+    if (!rc && !(*text = malloc(n ? n : 1))) rc = nd_fail(&err, NEARDUP_E_NOMEM, "out of memory");
+    if (!rc) {
+        if (n) memcpy(*text, p, n);
+        *len = n;
+        if (mapped) {
+            const nd_map_run *run;
+            *mapped = nd_index_doc_map(h->ix, ref, &run) > 0;
+        }
+    }
+    nd_index_texts_free(t);
+    return nd_api_error(e, rc, &err);
+}
