@@ -2,12 +2,31 @@
  * call of the library's job function (include/neardup.h) on a corpus.
  *
  * The texts (a list of str, made by the Python layer from any records) are
- * copied into a neardup_corpus with the GIL held; the job then runs, on the
- * library's threads, with the GIL released. */
+ * copied into a neardup_corpus, then the job runs on the library's threads;
+ * both with the GIL released. */
 #include "py_neardup.h"
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+
+/* Texts are seen and copied into the corpus a batch at a time: the views
+ * (and the temporary UTF-8 copies of non-ASCII texts) are made with the GIL
+ * held, the copies into the corpus run with it released; a batch bounds
+ * the temporaries to about BATCH_BYTES. */
+#define BATCH_TEXTS 4096
+#define BATCH_BYTES (16u << 20)
+
+typedef struct {
+    nd_py_text text[BATCH_TEXTS], id[BATCH_TEXTS];
+    size_t n;
+} batch;
+
+static void batch_release(batch *b)
+{
+    for (size_t i = 0; i < b->n; i++) nd_py_text_release(&b->text[i]), nd_py_text_release(&b->id[i]);
+    b->n = 0;
+}
 
 neardup_corpus *nd_py_corpus(PyObject *module, PyObject *texts, PyObject *ids, unsigned char **ascii)
 {
@@ -24,35 +43,47 @@ neardup_corpus *nd_py_corpus(PyObject *module, PyObject *texts, PyObject *ids, u
     }
     neardup_corpus *c = neardup_corpus_create();
     unsigned char *flags = ascii ? malloc(n ? (size_t)n : 1) : NULL;
-    if (!c || (ascii && !flags)) {
+    batch *b = PyMem_Calloc(1, sizeof *b);
+    if (!c || (ascii && !flags) || !b) {
         neardup_corpus_free(c);
         free(flags);
+        PyMem_Free(b);
         PyErr_NoMemory();
         return NULL;
     }
-    for (Py_ssize_t i = 0; i < n; i++) {
-        char what[48];
-        nd_py_text t, id = {0};
-        snprintf(what, sizeof what, "texts[%zd]", i);
-        if (nd_py_text_get(PyList_GET_ITEM(texts, i), &t, what)) goto fail;
-        snprintf(what, sizeof what, "ids[%zd]", i);
-        if (ids && nd_py_text_get(PyList_GET_ITEM(ids, i), &id, what)) {
-            nd_py_text_release(&t);
-            goto fail;
+    for (Py_ssize_t i = 0; i < n;) {
+        size_t bytes = 0;
+        for (; i < n && b->n < BATCH_TEXTS && bytes < BATCH_BYTES; i++, b->n++) {
+            char what[48];
+            snprintf(what, sizeof what, "texts[%zd]", i);
+            if (nd_py_text_get(PyList_GET_ITEM(texts, i), &b->text[b->n], what)) goto fail;
+            snprintf(what, sizeof what, "ids[%zd]", i);
+            memset(&b->id[b->n], 0, sizeof b->id[b->n]);
+            if (ids && nd_py_text_get(PyList_GET_ITEM(ids, i), &b->id[b->n], what)) {
+                b->n++; /* released with the batch */
+                goto fail;
+            }
+            if (flags) flags[i] = (unsigned char)b->text[b->n].ascii;
+            bytes += b->text[b->n].len;
         }
         neardup_error err = {0};
-        int rc = neardup_corpus_add(c, id.p, id.len, t.p, t.len, &err);
-        if (flags) flags[i] = (unsigned char)t.ascii;
-        nd_py_text_release(&t);
-        nd_py_text_release(&id);
+        int rc = NEARDUP_OK;
+        Py_BEGIN_ALLOW_THREADS
+        for (size_t k = 0; !rc && k < b->n; k++)
+            rc = neardup_corpus_add(c, b->id[k].p, b->id[k].len, b->text[k].p, b->text[k].len, &err);
+        Py_END_ALLOW_THREADS
+        batch_release(b);
         if (rc) {
             nd_py_raise_error(module, &err, rc);
             goto fail;
         }
     }
+    PyMem_Free(b);
     if (ascii) *ascii = flags;
     return c;
 fail:
+    batch_release(b);
+    PyMem_Free(b);
     neardup_corpus_free(c);
     free(flags);
     return NULL;
