@@ -34,6 +34,8 @@ from ._neardup import Error, Passage, UsageError  # noqa: F401  (public names)
 from ._neardup import (E_FORMAT, E_INPUT, E_INTERNAL, E_IO, E_KEY,  # noqa: F401
                        E_NOMEM, E_USAGE, E_UTF8, OK)
 
+__version__ = _neardup.version()
+
 __all__ = ["align", "pairs", "dedup", "overlap", "Index", "Error", "UsageError", "Passage", "version"]
 
 
