@@ -38,6 +38,7 @@ trap 'rm -rf "$T"' EXIT
 J="-j 2 -q"
 run() { name=$1; shift; "$ND" "$@" || { echo "cli_identity.sh: FAIL ($?): $*" >&2; exit 1; }; }
 run dedup dedup "$C" $J -o "$O/dedup.jsonl" --clusters "$O/dedup_clusters.jsonl" --removed "$O/dedup_removed.jsonl"
+run dedup dedup "$C" $J --memory 64M -o "$O/dedup_memory.jsonl" --removed "$O/dedup_memory_removed.jsonl"
 for m in jaccard simhash exact containment; do
     run pairs pairs "$C" $J --metric $m --format tsv -o "$O/pairs_$m.tsv"
 done

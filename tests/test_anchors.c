@@ -241,10 +241,40 @@ static void index_threads(void **state)
     free(occ);
 }
 
+/* nd_doc_anchors, the kernel of overlap, index build and query, selects what
+ * shingling with ND_ANCHOR_SHINGLE_SEED and winnowing select, with the
+ * scratch reused across documents of growing length. */
+static void doc_anchors(void **state)
+{
+    uint64_t rng = 5;
+    nd_anchor_scratch s = {0};
+    for (size_t ntok = 0; ntok < 400; ntok = ntok * 2 + 3) {
+        nd_tokens t = {malloc((ntok + 1) * sizeof(uint64_t)), NULL, ntok, 0};
+        for (size_t i = 0; i < ntok; i++) t.hash[i] = rng_next(&rng) % 50;
+        size_t m = nd_shingle_count(ntok, 5), n;
+        uint64_t *sh = malloc((m + 1) * sizeof *sh), *hash = malloc((m + 1) * sizeof *hash);
+        uint32_t *pos = malloc((m + 1) * sizeof *pos);
+        nd_shingle(t.hash, ntok, 5, ND_ANCHOR_SHINGLE_SEED, sh);
+        size_t k = nd_winnow(sh, m, nd_anchor_window(20, 5), 77, pos, hash);
+        assert_int_equal(nd_doc_anchors(&t, 5, nd_anchor_window(20, 5), 77, &s, &n), NEARDUP_OK);
+        assert_int_equal(n, k);
+        if (k) {
+            assert_memory_equal(s.pos, pos, k * sizeof *pos);
+            assert_memory_equal(s.hash, hash, k * sizeof *hash);
+        }
+        free(sh), free(hash), free(pos), free(t.hash);
+    }
+    nd_anchor_scratch_free(&s);
+    /* masked words: unique keys, unique hashes */
+    assert_true(nd_mask_word(1) != nd_mask_word(2));
+    assert_true(nd_mask_word((uint64_t)1 << 32) != nd_mask_word(1));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(guarantee),
+        cmocka_unit_test(doc_anchors),
         cmocka_unit_test(short_documents),
         cmocka_unit_test(index_pairs),
         cmocka_unit_test(index_threads),

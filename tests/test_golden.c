@@ -5,7 +5,9 @@
 #include <sodium.h>
 #include <string.h>
 
+#include "index.h"
 #include "nd_test.h"
+#include "sketch.h"
 
 static const char *TEXT = "It was the best of times, it was the worst of times, it was the age of wisdom, "
                           "it was the age of foolishness.";
@@ -68,8 +70,82 @@ static void api_matches_internals(void **state)
     neardup_sketcher_free(sk);
 }
 
+/* Every caller of the per-document kernel agrees on every text of
+ * sample.jsonl: the corpus sketcher (pairs, dedup), the index's sketch (index
+ * build, query), the public sketcher and the kernel itself with every option
+ * (SimHash, digest and band keys as the golden values above), and the
+ * reference MinHash loop over the shingle set. */
+static void callers_agree(void **state)
+{
+    nd_seeds s;
+    nd_seeds_from_seed(&s, ND_DEFAULT_SEED);
+    nd_pipeline_opts po;
+    nd_pipeline_opts_default(&po);
+    po.rec.id_field = "id";
+    po.rec.text_field = "text";
+    po.token_seed = s.token_seed;
+    po.threads = 2;
+    unsigned bands, rows;
+    nd_lsh_params(0.8, 128, &bands, &rows);
+    nd_sketch_opts so = {.ngram = 5, .k = 128, .keep_sets = 1, .simhash = 1, .digest = 1, .bands = bands,
+                         .rows = rows, .band_seed = nd_band_seed(s.sketch_seed), .seeds = s};
+    const char *in = "tests/data/sample.jsonl";
+    nd_error err;
+    nd_reader *r = nd_reader_open(&in, 1, &po.reader, &err);
+    assert_non_null(r);
+    nd_sketches sk = {0};
+    nd_corpus_info ci = {0};
+    assert_int_equal(nd_sketch_corpus(r, &po, &so, &sk, &ci, &err), NEARDUP_OK);
+    nd_reader_free(r);
+    assert_int_equal(sk.n, 30);
+    /* the texts again, one at a time */
+    neardup_corpus *c = neardup_corpus_create();
+    assert_int_equal(neardup_corpus_read(c, in, NULL, NULL, NULL), NEARDUP_OK);
+    neardup_sketcher *pub = neardup_sketcher_create(NULL);
+    nd_minhasher *mh = nd_minhasher_new(128, s.sketch_seed);
+    nd_tokenizer *tk = nd_tokenizer_create(s.token_seed, 0);
+    nd_tokens t = {0};
+    uint64_t *scratch = NULL;
+    size_t cap = 0;
+    for (size_t i = 0; i < 30; i++) {
+        size_t len, bad, m;
+        const char *text = neardup_corpus_text(c, i, &len);
+        assert_int_equal(nd_tokenize(tk, text, len, &t, &bad, NULL), NEARDUP_OK);
+        const uint32_t *want = sk.sig + i * 128;
+        uint32_t a[128], b[128], d[128];
+        uint32_t nsh;
+        assert_int_equal(neardup_sketch(pub, text, len, a, &m, NULL), NEARDUP_OK);
+        assert_memory_equal(a, want, sizeof a);
+        assert_int_equal(nd_index_sketch(&t, 5, 128, &s, mh, &scratch, &cap, b, &nsh), NEARDUP_OK);
+        assert_memory_equal(b, want, sizeof b);
+        assert_int_equal(nsh, sk.set_off[i + 1] - sk.set_off[i]); /* distinct, as the kept set */
+        assert_true(m >= nsh);                                     /* with repeats */
+        uint64_t fp, bk[64];
+        uint8_t dg[ND_DIGEST_BYTES];
+        nd_doc_sketch_opts o = {5, &s, mh, 0, 1, 1, bands, rows, nd_band_seed(s.sketch_seed)};
+        nd_doc_sketch out = {d, &fp, dg, bk, 0};
+        assert_int_equal(nd_sketch_doc(&t, &o, &scratch, &cap, &out, NULL), NEARDUP_OK);
+        assert_memory_equal(d, want, sizeof d);
+        assert_int_equal(out.nshingles, m);
+        assert_true(fp == sk.simhash[i]);
+        assert_memory_equal(dg, sk.digest + i * ND_DIGEST_BYTES, ND_DIGEST_BYTES);
+        for (unsigned k = 0; k < bands; k++) assert_true(bk[k] == sk.bandkey[k][i]);
+        nd_minhash_ref(sk.set + sk.set_off[i], sk.set_off[i + 1] - sk.set_off[i], 128, s.sketch_seed, d);
+        assert_memory_equal(d, want, sizeof d);
+    }
+    free(scratch);
+    nd_tokens_free(&t);
+    nd_tokenizer_free(tk);
+    nd_minhasher_free(mh);
+    neardup_sketcher_free(pub);
+    neardup_corpus_free(c);
+    nd_sketches_free(&sk);
+    nd_corpus_info_free(&ci);
+}
+
 int main(void)
 {
-    const struct CMUnitTest tests[] = {cmocka_unit_test(golden), cmocka_unit_test(api_matches_internals)};
+    const struct CMUnitTest tests[] = {cmocka_unit_test(golden), cmocka_unit_test(api_matches_internals),
+                                        cmocka_unit_test(callers_agree)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -13,6 +13,35 @@ unsigned nd_anchor_window(unsigned min_words, unsigned ngram)
     return min_words > ngram ? min_words - ngram + 1 : 1;
 }
 
+void nd_anchor_scratch_free(nd_anchor_scratch *s)
+{
+    free(s->sh);
+    free(s->hash);
+    free(s->pos);
+    memset(s, 0, sizeof *s);
+}
+
+int nd_doc_anchors(const nd_tokens *tok, unsigned ngram, unsigned w, uint64_t seed, nd_anchor_scratch *s,
+                   size_t *n)
+{
+    size_t m = nd_shingle_count(tok->n, ngram), old = s->cap;
+    *n = 0;
+    if (nd_grow((void **)&s->sh, &s->cap, m ? m : 1, sizeof *s->sh)) return NEARDUP_E_NOMEM;
+    if (s->cap != old) {
+        uint64_t *h = realloc(s->hash, s->cap * sizeof *h);
+        if (h) s->hash = h;
+        uint32_t *p = h ? realloc(s->pos, s->cap * sizeof *p) : NULL;
+        if (p) s->pos = p;
+        if (!p) {
+            s->cap = old; /* the arrays all hold old entries still */
+            return NEARDUP_E_NOMEM;
+        }
+    }
+    nd_shingle(tok->hash, tok->n, ngram, ND_ANCHOR_SHINGLE_SEED, s->sh);
+    *n = nd_winnow(s->sh, m, w, seed, s->pos, s->hash);
+    return NEARDUP_OK;
+}
+
 size_t nd_winnow(const uint64_t *sh, size_t m, unsigned w, uint64_t seed, uint32_t *pos,
                  uint64_t *hash)
 {

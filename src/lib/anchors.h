@@ -20,6 +20,21 @@
  * must agree on it, or a query would share no anchor with its references). */
 #define ND_ANCHOR_SHINGLE_SEED UINT64_C(0x616e63686f7273)
 
+/* The hash a boilerplate-masked word gets (overlap.c masks the store's words,
+ * query.c the query's): a bijection of key (unique keys: masked words match
+ * nothing, not even each other), far from any real word's hash. */
+static inline uint64_t nd_mask_mix(uint64_t key)
+{
+    uint64_t x = key ^ UINT64_C(0x626f696c6572706c); /* "boilerpl" */
+    x ^= x >> 33;
+    return x * UINT64_C(0xff51afd7ed558ccd);
+}
+static inline uint64_t nd_mask_word(uint64_t key)
+{
+    uint64_t x = nd_mask_mix(key);
+    return x ^ (x >> 29);
+}
+
 /* The winnowing window (in n-grams) that guarantees passages of min_words. */
 unsigned nd_anchor_window(unsigned min_words, unsigned ngram);
 
@@ -30,6 +45,25 @@ unsigned nd_anchor_window(unsigned min_words, unsigned ngram);
  * Returns the number selected. */
 size_t nd_winnow(const uint64_t *sh, size_t m, unsigned w, uint64_t seed, uint32_t *pos,
                  uint64_t *hash);
+
+/* One document's working arrays for nd_doc_anchors (one per thread). */
+typedef struct {
+    uint64_t *sh;   /* the n-gram hashes */
+    uint64_t *hash; /* the anchors' hashes */
+    uint32_t *pos;  /* the anchors' n-gram positions */
+    size_t cap;     /* entries each holds */
+} nd_anchor_scratch;
+
+void nd_anchor_scratch_free(nd_anchor_scratch *s);
+
+/* The anchors of one tokenized document, the one kernel of overlap, index
+ * build and query (they must select the same ones, or a query would miss
+ * its references' passages): its word ngram-grams hashed with
+ * ND_ANCHOR_SHINGLE_SEED, winnowed in windows of w n-grams with seed.  The
+ * anchors are s->pos[0, *n) and s->hash[0, *n), in position order.  Returns
+ * NEARDUP_OK or NEARDUP_E_NOMEM. */
+int nd_doc_anchors(const nd_tokens *tok, unsigned ngram, unsigned w, uint64_t seed, nd_anchor_scratch *s,
+                   size_t *n);
 
 /* Sentence fingerprint anchors (reuse.h) share the index with the n-gram
  * anchors: their positions carry this bit (the fingerprint's index in its

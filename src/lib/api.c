@@ -8,6 +8,7 @@
 
 #include "api.h"
 #include "key.h"
+#include "sketch.h"
 
 void neardup_params_default(neardup_params *p)
 {
@@ -88,11 +89,10 @@ int neardup_sketch(neardup_sketcher *s, const char *text, size_t len, uint32_t *
         if (bad_offset) *bad_offset = bad;
         return rc;
     }
-    size_t m = nd_shingle_count(s->tok.n, s->p.ngram);
-    if (nd_grow((void **)&s->sh, &s->sh_cap, m ? m : 1, sizeof *s->sh)) return NEARDUP_E_NOMEM;
-    nd_shingle(s->tok.hash, s->tok.n, s->p.ngram, s->seeds.shingle_seed, s->sh);
-    nd_minhash_sig(s->mh, s->sh, m, sig);
-    if (nshingles) *nshingles = m;
+    nd_doc_sketch_opts o = {.ngram = s->p.ngram, .seeds = &s->seeds, .mh = s->mh};
+    nd_doc_sketch out = {.sig = sig};
+    if (nd_sketch_doc(&s->tok, &o, &s->sh, &s->sh_cap, &out, NULL)) return NEARDUP_E_NOMEM;
+    if (nshingles) *nshingles = out.nshingles; /* counted with repeats (documented: word n-grams) */
     return NEARDUP_OK;
 }
 

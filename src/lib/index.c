@@ -22,6 +22,7 @@
 #include <zstd.h>
 
 #include "index_format.h"
+#include "sketch.h"
 
 /* ---------- parameters ---------- */
 
@@ -42,13 +43,11 @@ int nd_index_sketch(const nd_tokens *tok, unsigned ngram, unsigned k, const nd_s
                     const nd_minhasher *mh, uint64_t **scratch, size_t *cap, uint32_t *sig,
                     uint32_t *nshingles)
 {
-    size_t m = nd_shingle_count(tok->n, ngram);
-    if (nd_grow((void **)scratch, cap, m ? m : 1, sizeof **scratch)) return NEARDUP_E_NOMEM;
-    nd_shingle(tok->hash, tok->n, ngram, seeds->shingle_seed, *scratch);
-    m = nd_hash_set(*scratch, m);
-    if (mh) nd_minhash_sig(mh, *scratch, m, sig);
-    else nd_minhash(*scratch, m, k, seeds->sketch_seed, sig);
-    *nshingles = m > UINT32_MAX ? UINT32_MAX : (uint32_t)m;
+    /* the set: the index stores the number of distinct shingles */
+    nd_doc_sketch_opts o = {.ngram = ngram, .seeds = seeds, .mh = mh, .distinct = 1};
+    nd_doc_sketch out = {.sig = sig};
+    if (nd_sketch_doc(tok, &o, scratch, cap, &out, NULL)) return NEARDUP_E_NOMEM;
+    *nshingles = out.nshingles > UINT32_MAX ? UINT32_MAX : (uint32_t)out.nshingles;
     return NEARDUP_OK;
 }
 

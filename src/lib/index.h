@@ -69,11 +69,10 @@ typedef struct {
 void nd_index_params_init(nd_index_params *p, unsigned ngram, unsigned k, double threshold,
                           uint64_t seed, const uint8_t *key_id, size_t key_id_len);
 
-/* The signature and distinct shingle count of one tokenized document,
- * computed exactly as sketch.c does for `pairs` (shingle, set, one-permutation
- * MinHash), so index answers equal pairs answers.  *scratch grows as needed.
- * mh: k and seeds->sketch_seed's minhasher (NULL: the same signature, slower
- * for short documents).  Returns NEARDUP_OK or NEARDUP_E_NOMEM. */
+/* The signature and distinct shingle count of one tokenized document: the
+ * kernel sketch.c runs for `pairs` (nd_sketch_doc, with the set), so index
+ * answers equal pairs answers.  *scratch grows as needed.  mh: k and
+ * seeds->sketch_seed's minhasher.  Returns NEARDUP_OK or NEARDUP_E_NOMEM. */
 int nd_index_sketch(const nd_tokens *tok, unsigned ngram, unsigned k, const nd_seeds *seeds,
                     const nd_minhasher *mh, uint64_t **scratch, size_t *cap, uint32_t *sig,
                     uint32_t *nshingles);

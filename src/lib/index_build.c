@@ -36,9 +36,7 @@ typedef struct {
 typedef struct {
     uint64_t *sh;
     size_t cap;
-    uint64_t *ash, *ahash; /* anchor n-grams in text order, winnowed hashes */
-    uint32_t *apos;
-    size_t acap;
+    nd_anchor_scratch anc;  /* the document's overlap anchors */
     nd_minhasher *mh;
 } thread_state;
 
@@ -49,9 +47,7 @@ static void thread_free(void *u, void *p)
     if (!ts) return;
     nd_minhasher_free(ts->mh);
     free(ts->sh);
-    free(ts->ash);
-    free(ts->ahash);
-    free(ts->apos);
+    nd_anchor_scratch_free(&ts->anc);
     free(ts);
 }
 
@@ -128,15 +124,11 @@ static int index_doc(void *u, void *tsp, void *bop, uint64_t doc, const nd_doc *
     m->anc_off = b->nanc;
     m->nanc = 0;
     if (c->p.anchor_ngram) { /* exactly the anchors `overlap` selects (overlap.c load_doc) */
-        size_t na = nd_shingle_count(tok->n, c->p.anchor_ngram), old = ts->acap;
-        if (nd_grow((void **)&ts->ash, &ts->acap, na ? na : 1, sizeof *ts->ash) ||
-            (ts->acap != old && (!(ts->ahash = realloc(ts->ahash, ts->acap * sizeof *ts->ahash)) ||
-                                 !(ts->apos = realloc(ts->apos, ts->acap * sizeof *ts->apos)))) ||
+        size_t na;
+        if (nd_doc_anchors(tok, c->p.anchor_ngram, c->p.anchor_w, c->seeds.anchor_seed, &ts->anc, &na) ||
             nd_grow((void **)&b->anc, &b->anc_cap, b->nanc + na, sizeof *b->anc))
             return nd_fail(err, NEARDUP_E_NOMEM, "out of memory indexing record %s", d->id);
-        nd_shingle(tok->hash, tok->n, c->p.anchor_ngram, ND_ANCHOR_SHINGLE_SEED, ts->ash);
-        na = nd_winnow(ts->ash, na, c->p.anchor_w, c->seeds.anchor_seed, ts->apos, ts->ahash);
-        for (size_t i = 0; i < na; i++) b->anc[b->nanc + i] = (nd_index_anchor){ts->ahash[i], 0, ts->apos[i]};
+        for (size_t i = 0; i < na; i++) b->anc[b->nanc + i] = (nd_index_anchor){ts->anc.hash[i], 0, ts->anc.pos[i]};
         m->nanc = na;
     }
     /* the map back to the original bytes (HTML, WARC, re-encoded files): query prints offsets through it */

@@ -77,9 +77,7 @@ static char *arena_take(nd_doc_store *s, size_t bytes, size_t block)
 #define CHUNK ((size_t)4 << 20)
 
 typedef struct {
-    uint64_t *sh, *ah;
-    uint32_t *ap;
-    size_t cap;
+    nd_anchor_scratch anc; /* the document's anchors (nd_doc_anchors) */
     char *chunk;  /* the rest of this thread's arena slice */
     size_t left;
     /* rewritten passages: terms, sentences and fingerprints of a document */
@@ -110,9 +108,7 @@ static void *thread_init(void *u) { return calloc(1, sizeof(thread_state)); }
 static void thread_free(void *u, void *p)
 {
     thread_state *ts = p;
-    free(ts->sh);
-    free(ts->ah);
-    free(ts->ap);
+    nd_anchor_scratch_free(&ts->anc);
     nd_lang_free(ts->lang);
     nd_tokenizer_free(ts->fold);
     free(ts->term);
@@ -199,12 +195,7 @@ static int load_doc(void *u, void *tsp, void *bop, uint64_t doc, const nd_doc *d
     batch_out *b = bop;
     if (doc > UINT32_MAX - 1)
         return nd_fail(err, NEARDUP_E_INPUT, "overlap handles at most 4294967294 documents");
-    size_t m = nd_shingle_count(tok->n, c->o->ngram);
-    size_t old = ts->cap;
-    if (nd_grow((void **)&ts->sh, &ts->cap, m ? m : 1, sizeof *ts->sh) ||
-        (ts->cap != old && (!(ts->ah = realloc(ts->ah, ts->cap * sizeof *ts->ah)) ||
-                            !(ts->ap = realloc(ts->ap, ts->cap * sizeof *ts->ap)))))
-        return nd_fail(err, NEARDUP_E_NOMEM, "out of memory holding record %.200s", d->id);
+    size_t m = nd_shingle_count(tok->n, c->o->ngram); /* at most as many anchors */
     if (b->n == b->cap) {
         size_t nc = b->cap ? 2 * b->cap : 64;
         uint64_t *x = realloc(b->doc, nc * sizeof *x);
@@ -219,10 +210,12 @@ static int load_doc(void *u, void *tsp, void *bop, uint64_t doc, const nd_doc *d
     if (nd_map_grow((void **)&b->anc, &b->anc_cap, b->nanc + m + nfp, sizeof *b->anc))
         return nd_fail(err, NEARDUP_E_NOMEM, "out of memory holding record %.200s", d->id);
     if (!c->o->no_anchors) {
-        nd_shingle(tok->hash, tok->n, c->o->ngram, ND_ANCHOR_SHINGLE_SEED, ts->sh);
-        size_t na = nd_winnow(ts->sh, m, nd_anchor_window(c->o->min_words, c->o->ngram), c->o->anchor_seed,
-                              ts->ap, ts->ah);
-        for (size_t i = 0; i < na; i++) b->anc[b->nanc++] = (nd_anchor){ts->ah[i], (uint32_t)doc, ts->ap[i]};
+        size_t na;
+        if (nd_doc_anchors(tok, c->o->ngram, nd_anchor_window(c->o->min_words, c->o->ngram), c->o->anchor_seed,
+                           &ts->anc, &na))
+            return nd_fail(err, NEARDUP_E_NOMEM, "out of memory holding record %.200s", d->id);
+        for (size_t i = 0; i < na; i++)
+            b->anc[b->nanc++] = (nd_anchor){ts->anc.hash[i], (uint32_t)doc, ts->anc.pos[i]};
         /* after the n-gram anchors, in (doc, pos) order as the index wants them */
         for (size_t i = 0; i < nfp; i++)
             b->anc[b->nanc++] = (nd_anchor){fingerprint_anchor(ts->fp[i]), (uint32_t)doc, ND_FP_POS | (uint32_t)i};
@@ -355,11 +348,8 @@ static void mask_boilerplate(nd_doc_store *s, const nd_overlap_opts *o, const nd
         if (to > ntok) to = ntok;
         for (uint64_t t = from; t < to; t++) {
             /* a bijection of (doc, t): unique, so masked words match nothing */
-            uint64_t x = (doc << 32 | t) ^ UINT64_C(0x626f696c6572706c); /* "boilerpl" */
-            x ^= x >> 33;
-            x *= UINT64_C(0xff51afd7ed558ccd);
-            id[t] = nd_word_id(x ^ (x >> 29));
-            if (term) term[t] = (uint32_t)(x >> 7) & ND_TERM_MASK; /* a content word no other text has */
+            id[t] = nd_word_id(nd_mask_word(doc << 32 | t));
+            if (term) term[t] = (uint32_t)(nd_mask_mix(doc << 32 | t) >> 7) & ND_TERM_MASK; /* a content word no other text has */
         }
         i = j;
     }

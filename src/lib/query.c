@@ -72,9 +72,9 @@ typedef struct {
     nd_tokenizer *tk;       /* for reference texts */
     nd_tokens rt;
     nd_index_texts *tx;
-    uint64_t *ash, *ahash;  /* anchor n-grams, winnowed hashes */
-    uint32_t *apos, *drop;  /* anchor positions; positions of boilerplate anchors */
-    size_t acap;
+    nd_anchor_scratch anc;  /* the query's anchors */
+    uint32_t *drop;         /* positions of its boilerplate anchors */
+    size_t drop_cap;
     uint64_t *qh;           /* the query's token hashes, boilerplate masked */
     size_t qh_cap;
     nd_minhasher *mh;       /* --mode dup */
@@ -124,9 +124,7 @@ static void thread_free(void *u, void *p)
     nd_tokenizer_free(ts->tk);
     nd_tokens_free(&ts->rt);
     nd_index_texts_free(ts->tx);
-    free(ts->ash);
-    free(ts->ahash);
-    free(ts->apos);
+    nd_anchor_scratch_free(&ts->anc);
     free(ts->drop);
     free(ts->qh);
     free(ts);
@@ -191,31 +189,18 @@ static int overlap_candidates(const nd_query *c, thread_state *ts, batch_out *b,
 {
     const nd_index *ix = c->ix;
     unsigned n = ix->p.anchor_ngram;
-    size_t m = nd_shingle_count(tok->n, n), old = ts->acap;
+    size_t na;
     *ncand = *ndrop = 0;
-    if (!m) return 0;
-    if (nd_grow((void **)&ts->ash, &ts->acap, m, sizeof *ts->ash)) return -1;
-    if (ts->acap != old) {
-        uint64_t *h = realloc(ts->ahash, ts->acap * sizeof *h);
-        if (h) ts->ahash = h;
-        uint32_t *p = h ? realloc(ts->apos, ts->acap * sizeof *p) : NULL;
-        if (p) ts->apos = p;
-        uint32_t *d = p ? realloc(ts->drop, ts->acap * sizeof *d) : NULL;
-        if (d) ts->drop = d;
-        if (!d) {
-            ts->acap = old < ts->acap ? old : ts->acap; /* keep the arrays consistent */
-            return -1;
-        }
-    }
-    nd_shingle(tok->hash, tok->n, n, ND_ANCHOR_SHINGLE_SEED, ts->ash);
-    size_t na = nd_winnow(ts->ash, m, ix->p.anchor_w, c->seeds.anchor_seed, ts->apos, ts->ahash);
+    if (nd_doc_anchors(tok, n, ix->p.anchor_w, c->seeds.anchor_seed, &ts->anc, &na) ||
+        nd_grow((void **)&ts->drop, &ts->drop_cap, na ? na : 1, sizeof *ts->drop))
+        return -1;
     for (size_t i = 0; i < na; i++) {
         const nd_index_anchor *r;
-        size_t k = nd_index_anchor_lookup(ix, ts->ahash[i], &r);
+        size_t k = nd_index_anchor_lookup(ix, ts->anc.hash[i], &r);
         uint64_t df = 0; /* distinct references; postings are sorted by (hash, doc, pos) */
         for (size_t j = 0; j < k && df <= c->max_df; j++) df += !j || r[j].doc != r[j - 1].doc;
         if (df > c->max_df) {
-            ts->drop[(*ndrop)++] = ts->apos[i];
+            ts->drop[(*ndrop)++] = ts->anc.pos[i];
             continue;
         }
         if (nd_grow((void **)&ts->cand, &ts->cand_cap, *ncand + k, sizeof *ts->cand)) return -1;
@@ -242,12 +227,7 @@ static void mask_query(const nd_index *ix, const uint32_t *drop, size_t n, uint6
         uint64_t from = drop[i] >= w - 1 ? drop[i] - (w - 1) : 0;
         uint64_t to = (uint64_t)drop[j - 1] + (w - 1) + ix->p.anchor_ngram;
         if (to > ntok) to = ntok;
-        for (uint64_t t = from; t < to; t++) {
-            uint64_t x = t ^ UINT64_C(0x626f696c6572706c); /* "boilerpl": matches no real word */
-            x ^= x >> 33;
-            x *= UINT64_C(0xff51afd7ed558ccd);
-            h[t] = x ^ (x >> 29);
-        }
+        for (uint64_t t = from; t < to; t++) h[t] = nd_mask_word(t); /* matches no real word */
         i = j;
     }
 }

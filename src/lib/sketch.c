@@ -108,24 +108,16 @@ static int sketch_doc(void *u, void *tsp, void *bop, uint64_t doc, const nd_doc 
     thread_state *ts = tsp;
     batch_out *b = bop;
     unsigned k = c->o->k;
-    double t0 = nd_now();
-    size_t m = nd_shingle_count(tok->n, c->o->ngram);
-    if (nd_grow((void **)&ts->sh, &ts->cap, m ? m : 1, sizeof *ts->sh) || batch_grow(b, c->o, b->n + 1))
+    if (batch_grow(b, c->o, b->n + 1)) return nd_fail(err, NEARDUP_E_NOMEM, "out of memory sketching record %s", d->id);
+    nd_doc_sketch_opts ko = {c->o->ngram, &c->o->seeds, ts->mh, c->o->keep_sets, c->o->simhash, c->o->digest,
+                             c->o->bands, c->o->rows, c->o->band_seed};
+    nd_doc_sketch out = {b->sig + b->n * k, c->o->simhash ? &b->fp[b->n] : NULL,
+                         c->o->digest ? b->dg + b->n * ND_DIGEST_BYTES : NULL,
+                         c->o->bands ? b->bk + b->n * c->o->bands : NULL, 0};
+    nd_doc_sketch_times t = {0};
+    if (nd_sketch_doc(tok, &ko, &ts->sh, &ts->cap, &out, &t))
         return nd_fail(err, NEARDUP_E_NOMEM, "out of memory sketching record %s", d->id);
-    nd_shingle(tok->hash, tok->n, c->o->ngram, c->o->seeds.shingle_seed, ts->sh);
-    if (c->o->simhash) b->fp[b->n] = nd_simhash(ts->sh, m, c->o->seeds.sketch_seed); /* with repeats */
-    if (c->o->keep_sets) m = nd_hash_set(ts->sh, m);
-    double t1 = nd_now(), t2 = t1;
-    if (c->o->digest) { /* exact duplicates, timed apart: not sketching */
-        nd_digest_tokens(tok, b->dg + b->n * ND_DIGEST_BYTES);
-        t2 = nd_now();
-    }
-    nd_minhash_sig(ts->mh, ts->sh, m, b->sig + b->n * k);
-    double t3 = nd_now(), t4 = t3;
-    if (c->o->bands) { /* LSH's stage, timed apart */
-        nd_lsh_band_keys(b->sig + b->n * k, c->o->bands, c->o->rows, c->o->band_seed, b->bk + b->n * c->o->bands);
-        t4 = nd_now();
-    }
+    size_t m = out.nshingles;
     b->nsh[b->n] = m > UINT32_MAX ? UINT32_MAX : (uint32_t)m;
     if (c->o->keep_sets) {
         if (nd_grow((void **)&b->set, &b->set_cap, b->set_n + m, sizeof *b->set) ||
@@ -136,10 +128,10 @@ static int sketch_doc(void *u, void *tsp, void *bop, uint64_t doc, const nd_doc 
         b->set_len[b->n] = m;
     }
     b->n++;
-    b->t_shingle += t1 - t0;
-    b->t_digest += t2 - t1;
-    b->t_sketch += t3 - t2;
-    b->t_band_keys += t4 - t3;
+    b->t_shingle += t.shingle;
+    b->t_digest += t.digest;
+    b->t_sketch += t.sketch;
+    b->t_band_keys += t.band_keys;
     return NEARDUP_OK;
 }
 

@@ -44,6 +44,45 @@ typedef struct {
 
 void nd_sketches_free(nd_sketches *s);
 
+/* ---------- one document: the kernel every caller runs (sketch_doc.c) ---------- */
+
+/* What to make of one document's tokens.  The corpus sketcher (sketch.c),
+ * the bounded-memory one (spill.c), the index (index_build.c, query.c via
+ * nd_index_sketch) and the public sketcher (api.c) all call nd_sketch_doc,
+ * so their signatures cannot drift apart. */
+typedef struct {
+    unsigned ngram;             /* words per shingle */
+    const nd_seeds *seeds;      /* shingle_seed, sketch_seed */
+    const nd_minhasher *mh;     /* the signature's k lanes and seed */
+    int distinct;               /* sort and unique the shingles before MinHash: the set
+                                 * (kept for --exact, counted by the index); MinHash of the
+                                 * set equals MinHash of the shingles with repeats */
+    int simhash;                /* SimHash of the shingles, with repeats */
+    int digest;                 /* XXH3-128 digest of the token stream (exact duplicates) */
+    unsigned bands, rows;       /* LSH band keys of the signature (bands 0: none) */
+    uint64_t band_seed;
+} nd_doc_sketch_opts;
+
+/* Where nd_sketch_doc's results go (NULL: not wanted; only sig is required). */
+typedef struct {
+    uint32_t *sig;              /* k lanes */
+    uint64_t *simhash;          /* with o->simhash */
+    uint8_t *digest;            /* with o->digest: ND_DIGEST_BYTES */
+    uint64_t *bandkey;          /* with bands: bands keys */
+    size_t nshingles;           /* shingles (distinct with o->distinct) */
+} nd_doc_sketch;
+
+/* Seconds per step, added to (for --timings; NULL: not timed). */
+typedef struct {
+    double shingle, digest, sketch, band_keys;
+} nd_doc_sketch_times;
+
+/* tok -> shingles (in *scratch: the set with o->distinct, in
+ * [0, out->nshingles)) -> signature, SimHash, digest, band keys.  *scratch
+ * (capacity *cap) grows as needed.  Returns NEARDUP_OK or NEARDUP_E_NOMEM. */
+int nd_sketch_doc(const nd_tokens *tok, const nd_doc_sketch_opts *o, uint64_t **scratch, size_t *cap,
+                  nd_doc_sketch *out, nd_doc_sketch_times *t);
+
 /* Reads, tokenizes, shingles and sketches everything r yields. */
 int nd_sketch_corpus(nd_reader *r, const nd_pipeline_opts *po, const nd_sketch_opts *so,
                      nd_sketches *out, nd_corpus_info *ci, nd_error *err);

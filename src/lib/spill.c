@@ -177,8 +177,8 @@ static void batch_free(void *u, void *p)
     free(b);
 }
 
-/* The same computation as sketch.c's worker without the options --memory
- * does not take (sets, SimHash): shingles, digest, MinHash. */
+/* The kernel of sketch.c's worker (nd_sketch_doc) without the options
+ * --memory does not take (sets, SimHash, band keys): shingles, digest, MinHash. */
 static int sketch_doc(void *u, void *tsp, void *bop, uint64_t doc, const nd_doc *d,
                       const nd_tokens *tok, nd_error *err)
 {
@@ -186,18 +186,16 @@ static int sketch_doc(void *u, void *tsp, void *bop, uint64_t doc, const nd_doc 
     thread_state *ts = tsp;
     batch_out *b = bop;
     unsigned k = so->k;
-    double t0 = nd_now();
-    size_t m = nd_shingle_count(tok->n, so->ngram);
-    if (nd_grow((void **)&ts->sh, &ts->cap, m ? m : 1, sizeof *ts->sh) ||
-        nd_grow((void **)&b->nsh, &b->cap, b->n + 1, sizeof *b->nsh) ||
+    if (nd_grow((void **)&b->nsh, &b->cap, b->n + 1, sizeof *b->nsh) ||
         !(b->sig = realloc(b->sig, b->cap * k * sizeof *b->sig)) ||
         !(b->dg = realloc(b->dg, b->cap * ND_DIGEST_BYTES)))
         return nd_fail(err, NEARDUP_E_NOMEM, "out of memory sketching record %s", d->id);
-    nd_shingle(tok->hash, tok->n, so->ngram, so->seeds.shingle_seed, ts->sh);
-    double t1 = nd_now();
-    nd_digest_tokens(tok, b->dg + b->n * ND_DIGEST_BYTES);
-    double t2 = nd_now();
-    nd_minhash_sig(ts->mh, ts->sh, m, b->sig + b->n * k);
+    nd_doc_sketch_opts ko = {.ngram = so->ngram, .seeds = &so->seeds, .mh = ts->mh, .digest = 1};
+    nd_doc_sketch out = {.sig = b->sig + b->n * k, .digest = b->dg + b->n * ND_DIGEST_BYTES};
+    nd_doc_sketch_times t = {0};
+    if (nd_sketch_doc(tok, &ko, &ts->sh, &ts->cap, &out, &t))
+        return nd_fail(err, NEARDUP_E_NOMEM, "out of memory sketching record %s", d->id);
+    size_t m = out.nshingles;
     b->nsh[b->n] = m > UINT32_MAX ? UINT32_MAX : (uint32_t)m;
     b->n++;
     /* what this record held while it was sketched: its tokens (hash and
@@ -206,9 +204,9 @@ static int sketch_doc(void *u, void *tsp, void *bop, uint64_t doc, const nd_doc 
      * record of 6M words: 343 MB peak for JSONL, 261 MB for a plain file */
     uint64_t need = 24 * (uint64_t)tok->n + 5 * (uint64_t)d->text_len;
     if (need > b->big_need) b->big_need = need, b->big_doc = doc;
-    b->t_shingle += t1 - t0;
-    b->t_digest += t2 - t1;
-    b->t_sketch += nd_now() - t2;
+    b->t_shingle += t.shingle;
+    b->t_digest += t.digest;
+    b->t_sketch += t.sketch;
     return NEARDUP_OK;
 }
 

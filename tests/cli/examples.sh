@@ -2,7 +2,9 @@
 # examples.sh - `make install PREFIX=<temp>` installs the binary, both
 # libraries, the header, neardup.pc and the man page; the two examples build
 # with `cc $(pkg-config --cflags --libs neardup)` against it and print the
-# expected answers; `make uninstall` removes exactly what was installed.
+# expected answers (pairs_corpus: byte for byte what `neardup pairs --format
+# tsv` prints, in each metric); `make uninstall` removes exactly what was
+# installed.
 # Skipped in the sanitizer builds (the installed library is the plain one).
 set -u
 B=${BUILD:-build}
@@ -21,11 +23,23 @@ if [ -x "$B/neardup-mpi" ]; then [ -x "$P/bin/neardup-mpi" ] || fail "not instal
 readelf -d "$P/lib/libneardup.so" | grep -q "SONAME.*libneardup.so.1" || fail "soname"
 export PKG_CONFIG_PATH="$P/lib/pkgconfig"
 [ "$(pkg-config --modversion neardup)" = "$("$P/bin/neardup" --version | cut -d' ' -f2)" ] || fail "pkg-config version"
-for ex in dedup_strings align_buffers; do
+for ex in dedup_strings align_buffers pairs_corpus index_query; do
     # shellcheck disable=SC2046
     cc -Wall -Wextra -Werror examples/$ex.c $(pkg-config --cflags --libs neardup) -o "$T/$ex" || fail "build $ex"
+done
+for ex in dedup_strings align_buffers; do
     LD_LIBRARY_PATH="$P/lib" "$T/$ex" > "$T/$ex.out" || fail "run $ex"
 done
+for m in jaccard simhash exact containment; do
+    LD_LIBRARY_PATH="$P/lib" "$T/pairs_corpus" tests/data/sample.jsonl $m > "$T/pairs_$m.api" || fail "run pairs_corpus $m"
+    "$P/bin/neardup" pairs tests/data/sample.jsonl -q --metric $m --format tsv > "$T/pairs_$m.cli" || fail "neardup pairs $m"
+    [ "$(wc -l < "$T/pairs_$m.cli")" -gt 1 ] || fail "pairs $m: no pairs to compare"
+    cmp -s "$T/pairs_$m.api" "$T/pairs_$m.cli" || fail "pairs_corpus $m differs from neardup pairs"
+done
+LD_LIBRARY_PATH="$P/lib" "$T/index_query" "$T/refs.ndx" > "$T/index_query.out" || fail "run index_query"
+grep -q "^dup: rates 0.8" "$T/index_query.out" || fail "index_query: $(cat "$T/index_query.out")"
+grep -q "^overlap: rates .* words$" "$T/index_query.out" || fail "index_query: $(cat "$T/index_query.out")"
+grep -q "calm" "$T/index_query.out" && fail "index_query: unrelated reference matched"
 grep -qx "drop 2 (near-duplicate of 0)" "$T/dedup_strings.out" || fail "dedup_strings: $(cat "$T/dedup_strings.out")"
 grep -qx "drop 3 (near-duplicate of 0)" "$T/dedup_strings.out" || fail "dedup_strings: case-only copy kept"
 grep -qx "keep 1" "$T/dedup_strings.out" || fail "dedup_strings: unrelated text dropped"
