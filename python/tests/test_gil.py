@@ -52,3 +52,32 @@ def test_align_releases_the_gil():
     words = ["w%d" % i for i in range(200)]
     a = " ".join(rnd.choice(words) for _ in range(1000))
     assert_released(lambda n: lambda: neardup.align(a * (n // 100), a * (n // 200)))
+
+
+def test_threads_at_once_same_results():
+    """Calls from several Python threads at once (each inside the library
+    with the GIL released) give the results of one call alone; one Index
+    object shared by the threads serialises its queries."""
+    import json
+    import tempfile
+    from conftest import SAMPLE
+    rows = [json.loads(line) for line in open(SAMPLE, encoding="utf-8")]
+    texts = [r["text"] for r in rows]
+    with tempfile.TemporaryDirectory() as d:
+        ix = neardup.Index(d + "/t.ndx").build(rows, id_field="id", threshold=0.5)
+        jobs = [lambda: neardup.pairs(texts, threshold=0.5), lambda: neardup.dedup(texts, threshold=0.5),
+                lambda: neardup.overlap(texts), lambda: neardup.align(texts[0], texts[1]),
+                lambda: ix.query(rows, mode="overlap")]
+        alone = [job() for job in jobs]
+        got = [[None] * len(jobs) for _ in range(4)]
+
+        def run(k):
+            for _ in range(3):
+                for i, job in enumerate(jobs):
+                    got[k][i] = job()
+        ts = [threading.Thread(target=run, args=(k,)) for k in range(4)]
+        for t in ts:
+            t.start()
+        for t in ts:
+            t.join()
+        assert all(g == alone for g in got)
