@@ -3,7 +3,8 @@
 # Sources: src/lib/ (the library: stages and jobs), src/cli/ (the neardup
 # command: one file per command plus option parsing), src/mpi/ (the Open MPI
 # driver).  Library files see only include/ and src/lib/, so the library
-# cannot depend on the CLI.  Tests: tests/test_*.c (CMocka), one binary each,
+# cannot depend on the CLI; MPI files see src/lib/ and src/mpi/, so the
+# driver depends on the library, not on the CLI.  Tests: tests/test_*.c (CMocka), one binary each,
 # and tests/cli/*.sh (golden tests of the binary).  New files need no edit
 # here; header dependencies are tracked by the compiler (-MMD -MP).
 
@@ -69,6 +70,12 @@ $(BUILD)/obj/lib/%.o: src/lib/%.c $(HEADERS)
 	@mkdir -p $(dir $@)
 	$(CC) $(ND_CFLAGS) $(DEPFLAGS) -c $< -o $@
 
+# The MPI driver sees the library and itself, not the CLI (it depends on the
+# library only); the CLI sees all three.
+$(BUILD)/obj/mpi/%.o: src/mpi/%.c $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ND_CFLAGS) -Isrc/mpi $(DEPFLAGS) -c $< -o $@
+
 $(BUILD)/obj/%.o: src/%.c $(HEADERS)
 	@mkdir -p $(dir $@)
 	$(CC) $(ND_CFLAGS) $(CLI_CFLAGS) $(DEPFLAGS) -c $< -o $@
@@ -118,6 +125,10 @@ python: $(PY_EXT) $(PY_PKG) ## build the Python module into build/python (PYTHON
 
 $(BIN): $(CLI_OBJ) $(LIB_A)
 	$(CC) $(ND_CFLAGS) $(LDFLAGS) -o $@ $(CLI_OBJ) $(LIB_A) $(LDLIBS)
+
+$(BUILD)/obj-mpi/mpi/%.o: src/mpi/%.c $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(MPICC) $(ND_CFLAGS) -Isrc/mpi $(DEPFLAGS) -DND_HAVE_MPI -c $< -o $@
 
 $(BUILD)/obj-mpi/%.o: src/%.c $(HEADERS)
 	@mkdir -p $(dir $@)

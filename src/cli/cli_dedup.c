@@ -360,6 +360,51 @@ static void free_choice(dedup_ctx *c)
     free(c->ch.cluster);
 }
 
+/* ---------- under mpirun: the job handed to the MPI driver (mpi_dedup.c) ---------- */
+
+typedef struct {
+    nd_job *j;
+    char **inputs;
+    int ninputs;
+    nd_out *out, *clusters; /* clusters NULL: none */
+} mpi_glue;
+
+static nd_reader *mpi_open_inputs(void *u, const nd_pipeline_opts *po, nd_error *err)
+{
+    mpi_glue *g = u;
+    return nd_cli_open_inputs(&g->j->common, po, g->inputs, g->ninputs, err);
+}
+
+static int mpi_finish_outputs(void *u, int keep, nd_error *err)
+{
+    mpi_glue *g = u;
+    nd_out *both[2] = {g->out, g->clusters};
+    if (keep) return nd_out_commit_all(both, g->clusters ? 2 : 1, err);
+    for (int i = 0; i < 2; i++)
+        if (both[i]) nd_out_abort(both[i]);
+    return NEARDUP_OK;
+}
+
+static int mpi_run(nd_job *j, char **inputs, int ninputs, nd_out *out, nd_out *clusters)
+{
+    mpi_glue g = {j, inputs, ninputs, out, clusters};
+    nd_mpi_job m = {.dup = {.ngram = j->common.ngram, .k = j->common.k, .threshold = j->common.threshold,
+                            .metric = j->metric, .exact = j->exact, .max_bucket = j->max_bucket,
+                            .exact_first = j->exact_first},
+                    .ninputs = ninputs, .memory = j->memory, .tmpdir = j->tmpdir, .spool_decoded = j->spool_decoded,
+                    .quiet = j->common.quiet, .timings = j->common.timings, .rec = j->common.rec,
+                    .want_clusters = clusters != NULL, .out = out->f, .clusters = clusters ? clusters->f : NULL,
+                    .user = &g, .open_inputs = mpi_open_inputs, .finish_outputs = mpi_finish_outputs,
+                    .print_skips = nd_cli_print_skips};
+    for (int i = 0; i < ninputs; i++) m.stdin_given |= !strcmp(inputs[i], "-");
+    nd_common_pipeline(&j->common, &m.po, &m.dup.seeds);
+    nd_job_describe(j, m.describe, sizeof m.describe);
+    int rc = nd_mpi_dedup(&m);
+    j->reader = m.reader; /* freed with the job */
+    j->ci = m.ci;
+    return rc;
+}
+
 static int run(dedup_ctx *c, char **pos, int npos)
 {
     nd_job *j = &c->job;
@@ -395,7 +440,7 @@ static int run(dedup_ctx *c, char **pos, int npos)
     nd_out *outs3[3] = {&out, &cl, &rm}; /* all complete before any is renamed */
     if (!rc && nd_mpi_size() > 1) { /* under mpirun: each rank writes its share (mpi_dedup.c) */
         free(all);
-        return nd_mpi_dedup(j, pos, npos, &out, c->clusters ? &cl : NULL);
+        return mpi_run(j, pos, npos, &out, c->clusters ? &cl : NULL);
     }
     j->keep_sigs = c->removed != NULL; /* --memory: its scores come from the spilled signatures */
     if (!rc) rc = nd_job_run_scaled(j, all, nall);

@@ -27,40 +27,9 @@
 
 #ifndef ND_HAVE_MPI
 
-#include <errno.h>
-#include <limits.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
-
-/* Started by mpirun / srun: the ranks need the MPI build, neardup-mpi, which
- * `make` builds and installs beside this binary (this one does not load the
- * MPI libraries: 3 ms less start-up for every command run without mpirun).
- * Without it, N copies of a one-process run would race for the same output:
- * an error instead. */
-void nd_mpi_init(int *argc, char ***argv)
+int nd_mpi_dedup(nd_mpi_job *j)
 {
-    if (!getenv("OMPI_COMM_WORLD_SIZE") && !getenv("PMIX_RANK") && !getenv("PMI_RANK")) return;
-    char self[PATH_MAX], mpi[PATH_MAX + 16];
-    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
-    if (n > 0) {
-        self[n] = '\0';
-        char *slash = strrchr(self, '/');
-        if (slash) slash[1] = '\0';
-        snprintf(mpi, sizeof mpi, "%sneardup-mpi", slash ? self : "");
-        execv(mpi, *argv); /* returns only on failure */
-    }
-    fprintf(stderr, "neardup: started by mpirun or srun, but %s cannot run (%s); build with mpicc "
-            "on the PATH (Debian libopenmpi-dev) to get it\n", n > 0 ? mpi : "neardup-mpi", strerror(errno));
-    exit(2);
-}
-void nd_mpi_finalize(void) {}
-int nd_mpi_size(void) { return 1; }
-int nd_mpi_rank(void) { return 0; }
-int nd_mpi_dedup(nd_job *j, char **inputs, int ninputs, nd_out *out, nd_out *clusters)
-{
-    return nd_cli_error(NEARDUP_E_INTERNAL, "built without MPI");
+    return nd_mpi_error(NEARDUP_E_INTERNAL, "built without MPI");
 }
 
 #else
@@ -73,38 +42,6 @@ int nd_mpi_dedup(nd_job *j, char **inputs, int ninputs, nd_out *out, nd_out *clu
 
 #include "mpi_internal.h"
 #include "spill.h"
-
-void nd_mpi_init(int *argc, char ***argv)
-{
-    /* started by mpirun (Open MPI), srun / PMIx, or another PMI launcher */
-    if (!getenv("OMPI_COMM_WORLD_SIZE") && !getenv("PMIX_RANK") && !getenv("PMI_RANK")) return;
-    int provided;
-    MPI_Init_thread(argc, argv, MPI_THREAD_FUNNELED, &provided); /* MPI from the main thread only */
-}
-
-void nd_mpi_finalize(void)
-{
-    int init = 0, fin = 0;
-    MPI_Initialized(&init);
-    MPI_Finalized(&fin);
-    if (init && !fin) MPI_Finalize();
-}
-
-int nd_mpi_size(void)
-{
-    int init = 0, n = 1;
-    MPI_Initialized(&init);
-    if (init) MPI_Comm_size(MPI_COMM_WORLD, &n);
-    return n;
-}
-
-int nd_mpi_rank(void)
-{
-    int init = 0, r = 0;
-    MPI_Initialized(&init);
-    if (init) MPI_Comm_rank(MPI_COMM_WORLD, &r);
-    return r;
-}
 
 /* ---------- sketching this rank's records ---------- */
 
@@ -285,7 +222,7 @@ static uint64_t exact_groups(mpi_ctx *c, const nd_owners *own, edges *out, nd_tr
  * its keys.  A bucket lies wholly in one round, so the rounds together give
  * exactly the pairs of one pass; --memory uses several to bound the band
  * records held at once. */
-static void round_candidates(mpi_ctx *c, const nd_owners *own, const nd_job *j, const lsh_shape *sh,
+static void round_candidates(mpi_ctx *c, const nd_owners *own, const nd_mpi_job *j, const lsh_shape *sh,
                              unsigned rd, nd_pair **cand, size_t *ncand, nd_traffic *t, nd_pairs_stats *ps)
 {
     int p = c->size;
@@ -318,7 +255,7 @@ static void round_candidates(mpi_ctx *c, const nd_owners *own, const nd_job *j, 
         qsort(in, nr, sizeof *in, cmp_band);
         nd_pair *got;
         size_t ngot;
-        if (nd_lsh_candidates(in, nr, j->max_bucket, &got, &ngot))
+        if (nd_lsh_candidates(in, nr, j->dup.max_bucket, &got, &ngot))
             nd_mpi_die(NEARDUP_E_NOMEM, "out of memory forming candidates");
         free(in);
         if (*ncand == 0) {
@@ -337,7 +274,7 @@ static void round_candidates(mpi_ctx *c, const nd_owners *own, const nd_job *j, 
     free(tmp);
 }
 
-static void lsh_pairs(mpi_ctx *c, const nd_owners *own, const nd_job *j, const lsh_shape *sh, edges *out,
+static void lsh_pairs(mpi_ctx *c, const nd_owners *own, const nd_mpi_job *j, const lsh_shape *sh, edges *out,
                       nd_traffic *t, nd_pairs_stats *ps)
 {
     unsigned k = c->so->k;
@@ -366,7 +303,7 @@ static void lsh_pairs(mpi_ctx *c, const nd_owners *own, const nd_job *j, const l
         }
         const uint32_t *x = sig_of(c, nd_owner_local(own, atb[i].a), sa);
         float s = (float)nd_minhash_jaccard(x, sig_of(c, nd_owner_local(own, atb[i].b), sb), k);
-        if (s >= (float)j->common.threshold) push_edge(out, atb[i].a, atb[i].b, s);
+        if (s >= (float)j->dup.threshold) push_edge(out, atb[i].a, atb[i].b, s);
     }
     char *msg = nd_mpi_xmalloc(nfar * msz);
     dest = nd_mpi_xmalloc(nfar * sizeof *dest);
@@ -385,7 +322,7 @@ static void lsh_pairs(mpi_ctx *c, const nd_owners *own, const nd_job *j, const l
         memcpy(&q, ata + i * msz, 8);
         memcpy(sb, ata + i * msz + 8, (size_t)k * 4);
         float s = (float)nd_minhash_jaccard(sig_of(c, nd_owner_local(own, q.a), sa), sb, k);
-        if (s >= (float)j->common.threshold) push_edge(out, q.a, q.b, s);
+        if (s >= (float)j->dup.threshold) push_edge(out, q.a, q.b, s);
     }
     free(sa);
     free(sb);
@@ -395,13 +332,12 @@ static void lsh_pairs(mpi_ctx *c, const nd_owners *own, const nd_job *j, const l
 /* ---------- the run ---------- */
 
 /* Reads and sketches this rank's share; the agreed exit status. */
-static int read_share(nd_job *j, char **inputs, int ninputs, mpi_ctx *c, nd_sketch_opts *so,
-                      nd_mpi_share *sh)
+static int read_share(nd_mpi_job *j, mpi_ctx *c, nd_sketch_opts *so, nd_mpi_share *sh)
 {
     nd_error err = {0, ""};
-    nd_pipeline_opts po;
-    nd_common_pipeline(&j->common, &po, &so->seeds);
-    j->reader = nd_cli_open_inputs(&j->common, &po, inputs, ninputs, &err);
+    nd_pipeline_opts po = j->po;
+    so->seeds = j->dup.seeds;
+    j->reader = j->open_inputs(j->user, &po, &err);
     int rc = j->reader ? NEARDUP_OK : err.code ? err.code : NEARDUP_E_IO;
     int st = nd_mpi_agree(rc, 0, &err); /* the same inputs on every rank: rank 0 reports */
     if (st) return st;
@@ -449,7 +385,7 @@ static int number_records(nd_owners *own, const nd_corpus_info *ci, int cyclic)
 
 /* --memory: signatures go to an unlinked file in --tmp (or $TMPDIR), as
  * do the decoded copies of compressed inputs the reader keeps. */
-static int open_spill(nd_job *j, mpi_ctx *c)
+static int open_spill(nd_mpi_job *j, mpi_ctx *c)
 {
     nd_error err = {0, ""};
     int rc = NEARDUP_OK;
@@ -465,7 +401,7 @@ static int open_spill(nd_job *j, mpi_ctx *c)
  * received - with a 4-byte destination: 52 bytes.  What stays for the
  * whole run is the pipeline's accounting of this rank's records and their
  * live flags; the signatures are on disk. */
-static unsigned band_rounds(const nd_job *j, const mpi_ctx *c, unsigned bands)
+static unsigned band_rounds(const nd_mpi_job *j, const mpi_ctx *c, unsigned bands)
 {
     unsigned mine = 1, all = 1;
     if (j->memory) {
@@ -483,15 +419,14 @@ static unsigned band_rounds(const nd_job *j, const mpi_ctx *c, unsigned bands)
 }
 
 /* The summary line of dedup, as one process prints it (rank 0). */
-static void summary(nd_job *j, const nd_corpus_info *sum, uint64_t total, uint64_t removed,
+static void summary(nd_mpi_job *j, const nd_corpus_info *sum, uint64_t total, uint64_t removed,
                     uint64_t clusters, uint64_t text_bytes)
 {
-    nd_cli_print_skips(sum);
+    j->print_skips(sum);
     double wall = nd_now() - j->t_start;
-    char what[64];
-    nd_job_describe(j, what, sizeof what);
+    const char *what = j->describe;
     uint64_t docs = total - sum->skipped_n;
-    if (!j->common.quiet)
+    if (!j->quiet)
         fprintf(stderr, "neardup dedup: %llu records read = %llu kept + %llu removed + %llu skipped; "
                 "%llu clusters of 2+ documents (%s); exact duplicates grouped before LSH: %llu; "
                 "%.1f MB of text in %.2f s, %.1f MB/s\n",
@@ -502,7 +437,7 @@ static void summary(nd_job *j, const nd_corpus_info *sum, uint64_t total, uint64
 
 /* --timings: one line a rank, what it read, how long each step took, what
  * it sent and received (exchanges; its part of the output apart). */
-static void print_timings(const nd_job *j, const mpi_ctx *c, const nd_owners *own, const nd_mpi_share *sh,
+static void print_timings(const nd_mpi_job *j, const mpi_ctx *c, const nd_owners *own, const nd_mpi_share *sh,
                           const lsh_shape *shape, const nd_pairs_stats *ps, const nd_mpi_write_stats *ws,
                           const nd_traffic *t, double t_pairs)
 {
@@ -526,54 +461,51 @@ static void print_timings(const nd_job *j, const mpi_ctx *c, const nd_owners *ow
             c->rank ? "sent to" : "received by", mem, ru.ru_maxrss / 1024.0);
 }
 
-static void abort_outputs(nd_out *out, nd_out *clusters)
+static void abort_outputs(nd_mpi_job *j)
 {
-    nd_out_abort(out);
-    if (clusters) nd_out_abort(clusters);
+    nd_error ignored;
+    j->finish_outputs(j->user, 0, &ignored);
 }
 
-/* Rank 0 commits the outputs; every rank learns the status. */
-static int commit_outputs(int rank, nd_out *out, nd_out *clusters)
+/* Rank 0 commits the outputs (both complete before either is renamed);
+ * every rank learns the status. */
+static int commit_outputs(int rank, nd_mpi_job *j)
 {
     nd_error err = {0, ""};
     int rc = NEARDUP_OK;
-    if (rank == 0) {
-        nd_out *both[2] = {out, clusters}; /* both complete before either is renamed */
-        rc = nd_out_commit_all(both, clusters ? 2 : 1, &err);
-    } else {
-        abort_outputs(out, clusters);
-    }
+    if (rank == 0) rc = j->finish_outputs(j->user, 1, &err);
+    else abort_outputs(j);
     return nd_mpi_agree(rc, 0, &err);
 }
 
-int nd_mpi_dedup(nd_job *j, char **inputs, int ninputs, nd_out *out, nd_out *clusters)
+int nd_mpi_dedup(nd_mpi_job *j)
 {
     int rank = nd_mpi_rank(), size = nd_mpi_size();
     const char *bad = NULL;
-    if (j->metric != ND_METRIC_JACCARD || j->exact || !j->exact_first)
+    if (j->dup.metric != ND_METRIC_JACCARD || j->dup.exact || !j->dup.exact_first)
         bad = "under mpirun, dedup supports --metric jaccard (MinHash estimate) without --exact";
-    else if (ninputs == 0)
+    else if (j->ninputs == 0)
         bad = "no input given (see --help)";
-    for (int i = 0; i < ninputs && !bad; i++)
-        if (!strcmp(inputs[i], "-")) bad = "under mpirun, inputs must be files, not standard input";
+    else if (j->stdin_given)
+        bad = "under mpirun, inputs must be files, not standard input";
     if (bad) {
-        abort_outputs(out, clusters);
-        return rank ? nd_exit_status(NEARDUP_E_USAGE) : nd_cli_error(NEARDUP_E_USAGE, "%s", bad);
+        abort_outputs(j);
+        return rank ? nd_exit_status(NEARDUP_E_USAGE) : nd_mpi_error(NEARDUP_E_USAGE, "%s", bad);
     }
     j->t_start = nd_now();
-    nd_sketch_opts so = {.ngram = j->common.ngram, .k = j->common.k, .digest = 1};
+    nd_sketch_opts so = {.ngram = j->dup.ngram, .k = j->dup.k, .digest = 1};
     mpi_ctx c = {.so = &so, .ci = &j->ci, .rank = rank, .size = size, .sig_fd = -1};
     nd_mpi_share sh;
     nd_owners own = {.rank = rank, .size = size};
     nd_traffic t = {0, 0};
     int st = open_spill(j, &c);
-    if (!st) st = read_share(j, inputs, ninputs, &c, &so, &sh);
+    if (!st) st = read_share(j, &c, &so, &sh);
     if (!st) st = number_records(&own, &j->ci, sh.cyclic);
     if (!st) st = nd_mpi_check_ids(&own, &j->ci, j->reader, &t);
     if (st) {
         free(c.sig), free(c.live), free(c.dg), free(own.first);
         if (c.sig_fd >= 0) close(c.sig_fd);
-        abort_outputs(out, clusters);
+        abort_outputs(j);
         return st;
     }
     edges e = {0};
@@ -583,7 +515,7 @@ int nd_mpi_dedup(nd_job *j, char **inputs, int ninputs, nd_out *out, nd_out *clu
     free(c.dg);
     c.dg = NULL;
     lsh_shape shape = {.seed = nd_band_seed(so.seeds.sketch_seed)};
-    nd_lsh_params(j->common.threshold, so.k, &shape.bands, &shape.rows);
+    nd_lsh_params(j->dup.threshold, so.k, &shape.bands, &shape.rows);
     shape.rounds = band_rounds(j, &c, shape.bands);
     uint64_t nexact = e.n;
     lsh_pairs(&c, &own, j, &shape, &e, &t, &ps);
@@ -608,17 +540,17 @@ int nd_mpi_dedup(nd_job *j, char **inputs, int ninputs, nd_out *out, nd_out *clu
     nd_corpus_info sum = {0};
     nd_mpi_gather_skips(&own, &j->ci, &sum, &t);
     nd_mpi_write_stats ws = {0};
-    st = nd_mpi_write_kept(&own, j, u, root, nu, out->f, j->tmpdir, &ws, &t);
-    if (!st && clusters) st = nd_mpi_write_clusters(&own, &j->ci, u, root, nu, clusters->f, &t);
-    if (st) abort_outputs(out, clusters);
-    else st = commit_outputs(rank, out, clusters);
+    st = nd_mpi_write_kept(&own, j, u, root, nu, j->out, j->tmpdir, &ws, &t);
+    if (!st && j->want_clusters) st = nd_mpi_write_clusters(&own, &j->ci, u, root, nu, j->clusters, &t);
+    if (st) abort_outputs(j);
+    else st = commit_outputs(rank, j);
     uint64_t removed = 0, nclusters = 0;
     for (size_t i = 0; i < nu; i++) removed += root[i] != u[i], nclusters += root[i] == u[i];
     free(u);
     free(root);
     uint64_t sums[2] = {j->ci.text_bytes, dups}, tot[2];
     MPI_Reduce(sums, tot, 2, MPI_UINT64_T, MPI_SUM, 0, MPI_COMM_WORLD);
-    if (j->common.timings) print_timings(j, &c, &own, &sh, &shape, &ps, &ws, &t, t_pairs);
+    if (j->timings) print_timings(j, &c, &own, &sh, &shape, &ps, &ws, &t, t_pairs);
     free(own.first);
     if (st || rank != 0) return st;
     j->exact_dups = tot[1];

@@ -1,11 +1,19 @@
 /* mpi_dedup.h - `neardup dedup` under mpirun (mpi_dedup.c, mpi_input.c,
- * mpi_output.c).  Built with MPI when the Makefile finds mpicc
- * (-DND_HAVE_MPI); without it, or when not started by mpirun, everything
- * here is a no-op and the size is 1. */
+ * mpi_output.c, over mpi_comm.c).  Built with MPI when the Makefile finds
+ * mpicc (-DND_HAVE_MPI); without it, or when not started by mpirun,
+ * everything here is a no-op and the size is 1.  The driver depends on the
+ * library only (job.h, spill.h); the command line hands it the job in the
+ * library's terms and the callbacks that are the command's (cli_dedup.c). */
 #ifndef ND_MPI_DEDUP_H
 #define ND_MPI_DEDUP_H
 
-#include "cli.h"
+#include <stdio.h>
+
+#include "job.h"
+
+/* Prints "neardup: MSG" to standard error; returns the exit status for code
+ * (the command line's format, nd_cli_error). */
+int nd_mpi_error(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Starts MPI when the process was started by mpirun/srun (Open MPI or PMIx
  * environment); call first thing in main.  nd_mpi_finalize at exit. */
@@ -13,6 +21,31 @@ void nd_mpi_init(int *argc, char ***argv);
 void nd_mpi_finalize(void);
 int nd_mpi_size(void); /* 1 when MPI is not running */
 int nd_mpi_rank(void); /* 0 when MPI is not running */
+
+/* A distributed dedup, as the command line describes it. */
+typedef struct {
+    nd_dup_opts dup;         /* ngram, k, threshold, metric, exact, exact_first, max_bucket, seeds */
+    nd_pipeline_opts po;     /* threads, record and reader options, token seeds */
+    int ninputs, stdin_given; /* the inputs given ("-" is refused under mpirun) */
+    uint64_t memory;         /* --memory: bytes (0: all in memory) */
+    const char *tmpdir;      /* --tmp */
+    int spool_decoded, quiet, timings;
+    char describe[64];       /* what pairs are kept, for the summary ("Jaccard >= 0.8") */
+    nd_record_opts rec;      /* the second pass's record parser (the options as given) */
+    int want_clusters;       /* --clusters given (every rank) */
+    FILE *out, *clusters;    /* rank 0's outputs; NULL elsewhere */
+    /* the command's: the inputs opened as it opens them; the outputs completed
+     * (keep 1, rank 0) or dropped (keep 0); its notes on skipped records */
+    void *user;
+    nd_reader *(*open_inputs)(void *user, const nd_pipeline_opts *po, nd_error *err);
+    int (*finish_outputs)(void *user, int keep, nd_error *err);
+    void (*print_skips)(const nd_corpus_info *ci);
+    /* results (the caller frees reader and ci) */
+    nd_reader *reader;
+    nd_corpus_info ci;
+    uint64_t exact_dups;
+    double t_start;
+} nd_mpi_job;
 
 /* The whole of `dedup` across the ranks (call when nd_mpi_size() > 1): each
  * rank reads and sketches its share of the inputs, band records meet at the
@@ -23,7 +56,7 @@ int nd_mpi_rank(void); /* 0 when MPI is not running */
  * zeroed elsewhere); they are committed on rank 0 and aborted elsewhere.  Prints errors (once,
  * on the rank that saw the first one) and rank 0's summary; returns the
  * exit status, the same on every rank. */
-int nd_mpi_dedup(nd_job *j, char **inputs, int ninputs, nd_out *out, nd_out *clusters);
+int nd_mpi_dedup(nd_mpi_job *j);
 
 /* Which part of the inputs this rank reads (mpi_input.c); collective. */
 typedef struct {

@@ -77,7 +77,7 @@ typedef struct {
  * or rank 0 all of them in cyclic mode.  u/root (rank 0) as from
  * nd_mpi_cluster; skipped docs of every rank are gathered where needed.
  * Returns the agreed exit status (0 = written). */
-int nd_mpi_write_kept(const nd_owners *own, nd_job *j, const uint32_t *u, const uint32_t *root, size_t nu,
+int nd_mpi_write_kept(const nd_owners *own, nd_mpi_job *j, const uint32_t *u, const uint32_t *root, size_t nu,
                       FILE *out, const char *tmpdir, nd_mpi_write_stats *ws, nd_traffic *t);
 
 /* Rank 0 writes the clusters file; the ids come from their owners

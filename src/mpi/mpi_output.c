@@ -302,13 +302,13 @@ static uint32_t *drop_list(const nd_owners *own, const nd_corpus_info *ci, const
 
 /* Pass 2 over this rank's share: copies the kept records to f in input
  * order, as cli_dedup.c's write_kept does for one process. */
-static int write_share(const nd_owners *own, nd_job *j, const uint32_t *drop, size_t ndrop, FILE *f,
+static int write_share(const nd_owners *own, nd_mpi_job *j, const uint32_t *drop, size_t ndrop, FILE *f,
                        nd_mpi_write_stats *ws, nd_error *err)
 {
     int rc = nd_reader_rewind(j->reader, err);
     if (rc) return rc;
     nd_batch b = {0};
-    nd_record_opts ro = j->common.rec;
+    nd_record_opts ro = j->rec;
     nd_record_parser *rp = nd_record_parser_create(&ro);
     if (!rp) return nd_fail(err, NEARDUP_E_NOMEM, "out of memory");
     uint64_t x = 0, base = own->cyclic ? 0 : own->first[own->rank];
@@ -415,7 +415,7 @@ static void stream_parts(const nd_owners *own, FILE *tmp, FILE *out, uint64_t *s
     free(buf);
 }
 
-int nd_mpi_write_kept(const nd_owners *own, nd_job *j, const uint32_t *u, const uint32_t *root, size_t nu,
+int nd_mpi_write_kept(const nd_owners *own, nd_mpi_job *j, const uint32_t *u, const uint32_t *root, size_t nu,
                       FILE *out, const char *tmpdir, nd_mpi_write_stats *ws, nd_traffic *t)
 {
     double t0 = nd_now();
