@@ -160,6 +160,7 @@ static PyObject *py_strerror(PyObject *module, PyObject *arg)
 PyObject *nd_py_dedup(PyObject *module, PyObject *args);
 PyObject *nd_py_pairs(PyObject *module, PyObject *args);
 PyObject *nd_py_overlap(PyObject *module, PyObject *args);
+PyObject *nd_py_read(PyObject *module, PyObject *args);
 PyObject *nd_py_index_build(PyObject *module, PyObject *args);
 PyObject *nd_py_index_add(PyObject *module, PyObject *args);
 PyObject *nd_py_index_open(PyObject *module, PyObject *path);
@@ -170,6 +171,7 @@ static PyMethodDef methods[] = {
     {"dedup", nd_py_dedup, METH_VARARGS, "dedup(texts, options) -> ([duplicate_of or -1], [score or -1])"},
     {"pairs", nd_py_pairs, METH_VARARGS, "pairs(texts, options) -> [(i, j, score)]"},
     {"overlap", nd_py_overlap, METH_VARARGS, "overlap(texts, options) -> [(i, j, [Passage])]"},
+    {"read", nd_py_read, METH_VARARGS, "read(path, text_field, id_field) -> [(id, text)]"},
     {"index_build", nd_py_index_build, METH_VARARGS, "index_build(path, texts, ids, options)"},
     {"index_add", nd_py_index_add, METH_VARARGS, "index_add(path, texts, ids)"},
     {"index_open", nd_py_index_open, METH_O, "index_open(path) -> handle"},

@@ -203,3 +203,34 @@ PyObject *nd_py_overlap(PyObject *module, PyObject *args)
     free(ascii);
     return out;
 }
+
+/* read(path, text_field, id_field) -> [(id, text)]: a file or directory read
+ * as the command line reads it (JSONL incl .gz/.zst, plain, HTML, WARC). */
+PyObject *nd_py_read(PyObject *module, PyObject *args)
+{
+    PyObject *path;
+    const char *text_field = NULL, *id_field = NULL;
+    if (!PyArg_ParseTuple(args, "O&|zz:read", PyUnicode_FSConverter, &path, &text_field, &id_field)) return NULL;
+    neardup_corpus *c = neardup_corpus_create();
+    neardup_error err = {0};
+    int rc = c ? NEARDUP_OK : NEARDUP_E_NOMEM;
+    if (!rc) {
+        Py_BEGIN_ALLOW_THREADS
+        rc = neardup_corpus_read(c, PyBytes_AS_STRING(path), text_field, id_field, &err);
+        Py_END_ALLOW_THREADS
+    }
+    Py_DECREF(path);
+    size_t n = rc ? 0 : neardup_corpus_count(c);
+    PyObject *out = rc ? (nd_py_raise_error(module, &err, rc), NULL) : PyList_New((Py_ssize_t)n);
+    for (size_t i = 0; out && i < n; i++) {
+        size_t il, tl;
+        const char *id = neardup_corpus_id(c, i, &il), *text = neardup_corpus_text(c, i, &tl);
+        /* ids may hold any bytes (the CLI keeps them): undecodable ones as surrogate escapes */
+        PyObject *t = Py_BuildValue("(NN)", PyUnicode_DecodeUTF8(id, (Py_ssize_t)il, "surrogateescape"),
+                                    PyUnicode_DecodeUTF8(text, (Py_ssize_t)tl, "strict"));
+        if (!t) Py_CLEAR(out);
+        else PyList_SET_ITEM(out, (Py_ssize_t)i, t);
+    }
+    neardup_corpus_free(c);
+    return out;
+}

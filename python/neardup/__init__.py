@@ -36,7 +36,7 @@ from ._neardup import (E_FORMAT, E_INPUT, E_INTERNAL, E_IO, E_KEY,  # noqa: F401
 
 __version__ = _neardup.version()
 
-__all__ = ["align", "pairs", "dedup", "overlap", "Index", "Error", "UsageError", "Passage", "version"]
+__all__ = ["align", "pairs", "dedup", "overlap", "read", "Index", "Error", "UsageError", "Passage", "version"]
 
 
 def version():
@@ -149,6 +149,16 @@ def overlap(texts, min_words=20, *, edited=False, max_df=None, language=None, ng
     if ids is not None:
         out = [(ids[i], ids[j], ps) for i, j, ps in out]
     return out
+
+
+def read(path, *, text_field=None, id_field=None):
+    """The records of a file or directory, read as the command line reads its
+    inputs: [(id, text)].  JSONL (also .gz / .zst; text_field and id_field
+    default "text" and "id"), plain text (id: the path), HTML (the page's
+    text), WARC, or a directory walked in sorted order.  The list goes
+    straight into pairs, dedup, overlap or Index.build.
+    """
+    return _neardup.read(path, text_field, id_field)
 
 
 def _id_strings(texts, ids):
