@@ -20,12 +20,10 @@ static PyObject *fs_path(PyObject *path)
     return PyUnicode_FSConverter(path, &b) ? b : NULL;
 }
 
-/* index_build(path, texts, ids, options) */
-PyObject *nd_py_index_build(PyObject *module, PyObject *args)
+/* Writes the index at path from texts and ids: a new one with o's
+ * parameters (build), or o NULL: the texts added to the one there (add). */
+static PyObject *write_index(PyObject *module, PyObject *path, PyObject *texts, PyObject *ids, const neardup_options *o)
 {
-    PyObject *path, *texts, *ids, *kw = NULL;
-    nd_py_options o;
-    if (!PyArg_ParseTuple(args, "OOO|O", &path, &texts, &ids, &kw) || nd_py_options_parse(kw, &o)) return NULL;
     PyObject *p = fs_path(path);
     neardup_corpus *c = p ? nd_py_corpus(module, texts, ids, NULL) : NULL;
     if (!c) {
@@ -35,7 +33,7 @@ PyObject *nd_py_index_build(PyObject *module, PyObject *args)
     neardup_error err = {0};
     int rc;
     Py_BEGIN_ALLOW_THREADS
-    rc = neardup_index_build(PyBytes_AS_STRING(p), &o.o, c, &err);
+    rc = o ? neardup_index_build(PyBytes_AS_STRING(p), o, c, &err) : neardup_index_add(PyBytes_AS_STRING(p), c, &err);
     Py_END_ALLOW_THREADS
     neardup_corpus_free(c);
     Py_DECREF(p);
@@ -46,29 +44,21 @@ PyObject *nd_py_index_build(PyObject *module, PyObject *args)
     Py_RETURN_NONE;
 }
 
+/* index_build(path, texts, ids, options) */
+PyObject *nd_py_index_build(PyObject *module, PyObject *args)
+{
+    PyObject *path, *texts, *ids, *kw = NULL;
+    nd_py_options o;
+    if (!PyArg_ParseTuple(args, "OOO|O", &path, &texts, &ids, &kw) || nd_py_options_parse(kw, &o)) return NULL;
+    return write_index(module, path, texts, ids, &o.o);
+}
+
 /* index_add(path, texts, ids) */
 PyObject *nd_py_index_add(PyObject *module, PyObject *args)
 {
     PyObject *path, *texts, *ids;
     if (!PyArg_ParseTuple(args, "OOO", &path, &texts, &ids)) return NULL;
-    PyObject *p = fs_path(path);
-    neardup_corpus *c = p ? nd_py_corpus(module, texts, ids, NULL) : NULL;
-    if (!c) {
-        Py_XDECREF(p);
-        return NULL;
-    }
-    neardup_error err = {0};
-    int rc;
-    Py_BEGIN_ALLOW_THREADS
-    rc = neardup_index_add(PyBytes_AS_STRING(p), c, &err);
-    Py_END_ALLOW_THREADS
-    neardup_corpus_free(c);
-    Py_DECREF(p);
-    if (rc) {
-        nd_py_raise_error(module, &err, rc);
-        return NULL;
-    }
-    Py_RETURN_NONE;
+    return write_index(module, path, texts, ids, NULL);
 }
 
 /* index_open(path) -> capsule */
