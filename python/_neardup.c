@@ -164,6 +164,7 @@ PyObject *nd_py_read(PyObject *module, PyObject *args);
 PyObject *nd_py_index_build(PyObject *module, PyObject *args);
 PyObject *nd_py_index_add(PyObject *module, PyObject *args);
 PyObject *nd_py_index_open(PyObject *module, PyObject *path);
+PyObject *nd_py_index_info(PyObject *module, PyObject *cap);
 PyObject *nd_py_index_query(PyObject *module, PyObject *args);
 
 static PyMethodDef methods[] = {
@@ -175,6 +176,7 @@ static PyMethodDef methods[] = {
     {"index_build", nd_py_index_build, METH_VARARGS, "index_build(path, texts, ids, options)"},
     {"index_add", nd_py_index_add, METH_VARARGS, "index_add(path, texts, ids)"},
     {"index_open", nd_py_index_open, METH_O, "index_open(path) -> handle"},
+    {"index_info", nd_py_index_info, METH_O, "index_info(handle) -> {count, ngram, num_perm, threshold, seed, min_words}"},
     {"index_query", nd_py_index_query, METH_VARARGS,
      "index_query(handle, texts, mode, options) -> [(query, ref, ref_id, score, passages)]"},
     {"version", py_version, METH_NOARGS, "the library version"},

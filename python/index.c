@@ -81,6 +81,18 @@ PyObject *nd_py_index_open(PyObject *module, PyObject *path)
     return cap;
 }
 
+/* index_info(capsule) -> dict: the index's own parameters and size. */
+PyObject *nd_py_index_info(PyObject *module, PyObject *cap)
+{
+    neardup_index *ix = PyCapsule_GetPointer(cap, CAPSULE);
+    if (!ix) return NULL;
+    neardup_options o;
+    neardup_index_options(ix, &o);
+    return Py_BuildValue("{s:n,s:I,s:I,s:d,s:K,s:I}", "count", (Py_ssize_t)neardup_index_count(ix), "ngram",
+                         o.params.ngram, "num_perm", o.params.k, "threshold", o.params.threshold, "seed",
+                         (unsigned long long)o.params.seed, "min_words", o.min_words);
+}
+
 /* The reference side of a match's passages, as a text view: its stored
  * text when some byte is not ASCII (the offsets then need converting), an
  * ASCII view without text otherwise, and also for a reference read through

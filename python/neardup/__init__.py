@@ -219,12 +219,24 @@ class Index:
         texts, ids = _records(records, text_field, id_field)
         opts = _options(threshold=threshold, min_words=min_words, max_df=max_df, key=key, threads=threads)
         with self._lock:
-            if self._handle is None:
-                self._handle = _neardup.index_open(self.path)
-            found = _neardup.index_query(self._handle, texts, mode, opts)
+            found = _neardup.index_query(self._open(), texts, mode, opts)
         if mode == "dup":
             return [(_named(ids, q), ref_id, score) for q, _, ref_id, score, _ in found]
         return [(_named(ids, q), ref_id, score, ps) for q, _, ref_id, score, ps in found]
+
+    def _open(self):
+        if self._handle is None:
+            self._handle = _neardup.index_open(self.path)
+        return self._handle
+
+    def info(self):
+        """The index's parameters and size: {"count", "ngram", "num_perm",
+        "threshold", "seed", "min_words"} (seed 0 for a keyed index)."""
+        with self._lock:
+            return _neardup.index_info(self._open())
+
+    def __len__(self):
+        return self.info()["count"]
 
     def __repr__(self):
         return "neardup.Index(%r)" % (self.path,)

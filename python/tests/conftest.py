@@ -22,8 +22,8 @@ def cli():
     if not os.access(exe, os.X_OK):
         pytest.fail("no neardup binary at %s (make, or set NEARDUP)" % exe)
 
-    def run(*args):
-        r = subprocess.run([exe, *args, "-q"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    def run(*args, quiet=True):
+        r = subprocess.run([exe, *args] + (["-q"] if quiet else []), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         assert r.returncode == 0, r.stderr.decode()
         return r.stdout.decode()
     return run

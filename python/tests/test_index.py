@@ -98,3 +98,13 @@ def test_keyed_index(sample, tmp_path):
     with pytest.raises(neardup.Error) as e:
         ix.query(sample)
     assert e.value.status == neardup.E_KEY
+
+
+def test_info(cli, sample, tmp_path):
+    ix = neardup.Index(tmp_path / "i.ndx").build(sample, threshold=0.5, min_words=30, num_perm=64)
+    info = ix.info()
+    assert info == {"count": 30, "ngram": 5, "num_perm": 64, "threshold": 0.5, "seed": info["seed"],
+                    "min_words": 30}
+    text = cli("index", "info", str(tmp_path / "i.ndx"), quiet=False)
+    assert "--seed %d" % info["seed"] in text and "--num-perm 64, threshold 0.5" in text
+    assert len(ix.add(sample[:3])) == 33

@@ -11,6 +11,12 @@ PY=${PYTHON:-/usr/bin/python3}
 fail() { echo "python.sh: FAIL: $*" >&2; exit 1; }
 ls "$B"/python/neardup/_neardup*.so > /dev/null 2>&1 || fail "no module in $B/python (make python)"
 "$PY" -c 'import pytest' 2> /dev/null || fail "no pytest for $PY (apt-get install python3-pytest)"
+# the library is inside the module (no libneardup.so to find at run time), and the
+# module exports nothing but its init function
+EXT=$(ls "$B"/python/neardup/_neardup*.so)
+! ldd "$EXT" | grep -q libneardup || fail "$EXT loads libneardup.so: $(ldd "$EXT" | grep libneardup)"
+syms=$(nm -D --defined-only "$EXT" | awk '{print $3}' | grep -v '^_' | tr '\n' ' ')
+[ "$syms" = "PyInit__neardup " ] || fail "$EXT exports more than PyInit__neardup: $syms"
 # the module imports as the README says, from outside the source tree
 BP=$(cd "$B/python" && pwd)
 (cd / && PYTHONPATH="$BP" "$PY" -c 'import neardup; neardup.align("a", "b")') || fail "import neardup"
