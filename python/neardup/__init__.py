@@ -161,9 +161,10 @@ def read(path, *, text_field=None, id_field=None):
     return _neardup.read(path, text_field, id_field)
 
 
-def _id_strings(texts, ids):
-    """Index ids are stored as text: str(id); positions when records have none."""
-    return [str(i) for i in (ids if ids is not None else range(len(texts)))]
+def _id_strings(texts, ids, first=0):
+    """Index ids are stored as text: str(id); for records without ids their
+    number in the index (first = how many it holds already)."""
+    return [str(i) for i in (ids if ids is not None else range(first, first + len(texts)))]
 
 
 class Index:
@@ -174,9 +175,9 @@ class Index:
         ix.query(texts)                    # [(query, ref_id, score)]: Jaccard >= threshold
         ix.query(texts, mode="overlap")    # [(query, ref_id, score, [Passage])]
 
-    Reference ids are stored as str (a record's id, else its position in the
-    build / add call); query names queries by id when they carry one, else by
-    position.  Passages of overlap queries: a_* are string indices into the
+    Reference ids are stored as str: a record's id, else its number in the
+    index (0, 1, ... across build and adds).  query names queries by id when
+    they carry one, else by position.  Passages of overlap queries: a_* are string indices into the
     query text, b_* into the reference's stored text.  One query runs at a
     time per Index object (a lock); separate objects are independent.
     """
@@ -201,8 +202,9 @@ class Index:
         """Adds records to the index (its own parameters), atomically; returns self."""
         texts, ids = _records(records, text_field, id_field)
         with self._lock:
+            first = 0 if ids is not None else _neardup.index_info(self._open())["count"]
             self._handle = None
-            _neardup.index_add(self.path, texts, _id_strings(texts, ids))
+            _neardup.index_add(self.path, texts, _id_strings(texts, ids, first))
         return self
 
     def query(self, records, mode="dup", *, threshold=None, min_words=None, max_df=None, key=None, threads=None,

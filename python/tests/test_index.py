@@ -107,4 +107,8 @@ def test_info(cli, sample, tmp_path):
                     "min_words": 30}
     text = cli("index", "info", str(tmp_path / "i.ndx"), quiet=False)
     assert "--seed %d" % info["seed"] in text and "--num-perm 64, threshold 0.5" in text
-    assert len(ix.add(sample[:3])) == 33
+    assert len(ix.add(sample[:3])) == 33  # records without ids: numbered on, 30, 31, 32
+    refs = [ref for _, ref, _ in ix.query(sample[:1])]
+    assert "0" in refs and "30" in refs  # the first record, and its copy added as the 31st
+    with pytest.raises(neardup.Error, match='duplicate id "a"'):
+        ix.add([("a", "x"), ("a", "y")])
