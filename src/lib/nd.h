@@ -21,6 +21,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "defaults.h"
 #include "neardup.h"
 
 /* ---------- errors ---------- */
