@@ -6,12 +6,16 @@
 
 #include <stdio.h>
 
+#include "align.h"
 #include "defaults.h"
 #include "edits.h"
 #include "key.h"
 #include "nd.h"
 #include "overlap.h"
 #include "pipeline.h"
+#include "reader.h"
+#include "record.h"
+#include "tokenize.h"
 
 /* One option of a command.  help should end with the default, e.g.
  * "Jaccard threshold (default 0.8)". */

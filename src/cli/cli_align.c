@@ -3,10 +3,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "align.h"
 #include "cli.h"
 #include "offmap.h"
+#include "record.h"
 #include "report.h"
 #include "reuse.h"
+#include "tokenize.h"
 
 enum { OPT_MIN_WORDS = ND_ID_COMMAND, OPT_MAX_GAP, OPT_MIN_IDENTITY, OPT_A_ID, OPT_B_ID, OPT_PAIRS, OPT_VERBATIM, OPT_LANGUAGE };
 

@@ -11,6 +11,7 @@
 
 #include "cli.h"
 #include "encoding.h"
+#include "reader.h"
 
 int nd_cli_error(int code, const char *fmt, ...)
 {

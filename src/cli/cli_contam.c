@@ -8,6 +8,9 @@
 #include "cli.h"
 #include "contam.h"
 #include "mpi_dedup.h"
+#include "reader.h"
+#include "record.h"
+#include "tokenize.h"
 
 enum { OPT_BENCHMARK = ND_ID_COMMAND, OPT_MIN_COVERAGE, OPT_CLEAN, OPT_FIELDS, OPT_MAX_MATCHES, OPT_NO_MEMORY };
 

@@ -8,7 +8,11 @@
 #include <string.h>
 
 #include "cli_dedup.h"
+#include "cluster.h"
+#include "lsh.h"
 #include "mpi_dedup.h"
+#include "reader.h"
+#include "record.h"
 
 enum { OPT_CLUSTERS = ND_ID_COMMAND, OPT_EXACT, OPT_AGAINST, OPT_REMOVED, OPT_ANNOTATE, OPT_KEEP };
 

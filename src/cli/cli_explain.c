@@ -5,6 +5,8 @@
 #include <stdlib.h>
 
 #include "cli.h"
+#include "lsh.h"
+#include "simhash.h"
 
 static const nd_cli_option explain_opts[] = {
     ND_OPT_THRESHOLD(ND_DEFAULT_STR(ND_DEFAULT_THRESHOLD)),

@@ -11,6 +11,7 @@
 #include "compress.h"
 #include "defaults.h"
 #include "index_build.h"
+#include "reader.h"
 
 typedef struct {
     nd_common common;

@@ -5,6 +5,7 @@
 
 #include "cli.h"
 #include "overlap.h"
+#include "reader.h"
 #include "report.h"
 
 enum { OPT_AGAINST = ND_ID_COMMAND, OPT_MIN_WORDS, OPT_MAX_DF, OPT_MAX_GAP, OPT_MIN_IDENTITY, OPT_EDITED, OPT_LANGUAGE,

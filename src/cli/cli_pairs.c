@@ -4,6 +4,10 @@
 #include <string.h>
 
 #include "cli.h"
+#include "minhash.h"
+#include "reader.h"
+#include "record.h"
+#include "shingle.h"
 
 enum { OPT_EXACT = ND_ID_COMMAND, OPT_EXPLAIN };
 

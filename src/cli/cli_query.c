@@ -7,10 +7,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "align.h"
 #include "cli.h"
+#include "lsh.h"
 #include "offmap.h"
 #include "overlap.h"
 #include "query.h"
+#include "reader.h"
+#include "record.h"
 #include "report.h"
 
 enum { MODE_DUP = ND_QUERY_DUP, MODE_OVERLAP = ND_QUERY_OVERLAP };

@@ -8,6 +8,7 @@
 #include <sys/resource.h>
 
 #include "cli.h"
+#include "reader.h"
 #include "spill.h"
 
 int nd_scale_option(nd_job *j, int id, const char *arg)

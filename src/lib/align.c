@@ -27,7 +27,10 @@
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
+#include "align.h"
+#include "edits.h"
 #include "nd.h"
+#include "tokenize.h"
 
 #define MAX_OCC 32 /* a k-gram more frequent than this in either text seeds nothing */
 

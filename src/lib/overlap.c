@@ -9,8 +9,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "align.h"
+#include "edits.h"
 #include "overlap.h"
+#include "reader.h"
+#include "record.h"
 #include "reuse.h"
+#include "shingle.h"
+#include "tokenize.h"
 
 void nd_overlap_opts_default(nd_overlap_opts *o)
 {
