@@ -20,6 +20,8 @@
 
 #include "encoding.h"
 #include "html.h"
+#include "reader.h"
+#include "record.h"
 
 typedef struct {
     char *p;

@@ -16,6 +16,8 @@
 #include <time.h>
 
 #include "nd.h"
+#include "reader.h"
+#include "record.h"
 
 static double now(void)
 {

@@ -12,7 +12,11 @@
 #include <string.h>
 #include <time.h>
 
+#include "minhash.h"
 #include "nd.h"
+#include "shingle.h"
+#include "simhash.h"
+#include "tokenize.h"
 
 typedef struct {
     char **text;

@@ -3,7 +3,9 @@
  * repeats and edits abound).  Passages must be well formed. */
 #include <stdlib.h>
 
+#include "align.h"
 #include "nd.h"
+#include "tokenize.h"
 
 static nd_tokens tokens(const uint8_t *d, size_t n)
 {

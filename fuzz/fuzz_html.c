@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "html.h"
+#include "record.h"
 
 static void check_map(const nd_offmap *m, size_t text_len, size_t n)
 {

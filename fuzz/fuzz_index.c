@@ -6,6 +6,7 @@
 
 #include "index.h"
 #include "offmap.h"
+#include "record.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

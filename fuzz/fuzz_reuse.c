@@ -5,7 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "align.h"
 #include "reuse.h"
+#include "tokenize.h"
 
 static const char *const vocab[] = {"council", "budget", "tram", "line", "night", "buses", "approved", "plan",
                                     "workers", "routes", "grant", "parking", "spring", "years", "city", "north"};

@@ -3,6 +3,8 @@
 #include <stdlib.h>
 
 #include "nd.h"
+#include "shingle.h"
+#include "tokenize.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

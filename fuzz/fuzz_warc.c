@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "extract.h"
+#include "reader.h"
+#include "record.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

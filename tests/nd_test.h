@@ -6,5 +6,15 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include "align.h"
+#include "cluster.h"
+#include "edits.h"
+#include "lsh.h"
+#include "minhash.h"
 #include "nd.h"
+#include "reader.h"
+#include "record.h"
+#include "shingle.h"
+#include "simhash.h"
+#include "tokenize.h"
 #endif

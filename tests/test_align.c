@@ -3,7 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "align.h"
 #include "nd_test.h"
+#include "tokenize.h"
 
 static uint64_t rng_next(uint64_t *s)
 {

@@ -6,6 +6,8 @@
 
 #include "anchors.h"
 #include "nd_test.h"
+#include "shingle.h"
+#include "tokenize.h"
 
 static uint64_t rng_next(uint64_t *s)
 {

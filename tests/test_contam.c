@@ -7,6 +7,7 @@
 
 #include "contam.h"
 #include "nd_test.h"
+#include "tokenize.h"
 
 /* Tokens with hashes base + i (i < n), word i at bytes [10 i, 10 i + 7). */
 static nd_tokens toks(uint64_t base, size_t n)

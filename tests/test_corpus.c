@@ -13,6 +13,7 @@
 #include <zstd.h>
 
 #include "nd_test.h"
+#include "reader.h"
 
 /* ---------- fixtures ---------- */
 

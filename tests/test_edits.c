@@ -5,7 +5,10 @@
 #include <string.h>
 #include <time.h>
 
+#include "align.h"
+#include "edits.h"
 #include "nd_test.h"
+#include "tokenize.h"
 
 static uint64_t rng_next(uint64_t *s)
 {

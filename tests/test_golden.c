@@ -6,8 +6,14 @@
 #include <string.h>
 
 #include "index.h"
+#include "lsh.h"
+#include "minhash.h"
 #include "nd_test.h"
+#include "reader.h"
+#include "shingle.h"
+#include "simhash.h"
 #include "sketch.h"
+#include "tokenize.h"
 
 static const char *TEXT = "It was the best of times, it was the worst of times, it was the age of wisdom, "
                           "it was the age of foolishness.";

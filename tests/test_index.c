@@ -8,7 +8,9 @@
 #include <xxhash.h>
 
 #include "index.h"
+#include "lsh.h"
 #include "nd_test.h"
+#include "record.h"
 
 #define K 32
 #define SEED 42

@@ -3,6 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cluster.h"
+#include "lsh.h"
+#include "minhash.h"
 #include "nd_test.h"
 #include "sketch.h"
 

@@ -3,8 +3,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lsh.h"
 #include "nd_test.h"
+#include "shingle.h"
+#include "simhash.h"
 #include "sketch.h"
+#include "tokenize.h"
 
 static uint64_t rng_next(uint64_t *s)
 {

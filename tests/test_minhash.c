@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "minhash.h"
 #include "nd_test.h"
 
 static uint64_t rng_next(uint64_t *s)

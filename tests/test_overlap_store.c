@@ -7,8 +7,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "align.h"
 #include "nd_test.h"
 #include "overlap.h"
+#include "reader.h"
+#include "tokenize.h"
 
 static uint64_t rng_next(uint64_t *s)
 {

@@ -11,6 +11,7 @@
 #include "html.h"
 #include "offmap.h"
 #include "warc.h"
+#include "record.h"
 
 /* The original bytes a text range [a, b) maps to, as a string. */
 static char *orig_of(const char *orig, const nd_map_run *m, size_t n, uint32_t a, uint32_t b)

@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "nd_test.h"
+#include "reader.h"
+#include "record.h"
 
 static nd_raw_record jrec(const char *s, uint64_t line)
 {

@@ -5,7 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "align.h"
+#include "edits.h"
 #include "nd_test.h"
+#include "record.h"
 #include "report.h"
 
 static char *render(nd_report *r)

@@ -4,8 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "align.h"
 #include "nd_test.h"
 #include "reuse.h"
+#include "tokenize.h"
 
 /* A news paragraph and a rewrite of it (reordered clauses, synonyms,
  * inflections: no five words in a row survive), each between sentences

@@ -7,6 +7,7 @@
 
 #include "nd_test.h"
 #include "spans.h"
+#include "tokenize.h"
 
 static uint64_t rng_next(uint64_t *s)
 {

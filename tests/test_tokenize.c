@@ -6,6 +6,8 @@
 #include <xxhash.h>
 
 #include "nd_test.h"
+#include "shingle.h"
+#include "tokenize.h"
 
 static nd_seeds seeds(void)
 {

@@ -6,11 +6,16 @@
 
 #include <stdio.h>
 
+#include "align.h"
+#include "defaults.h"
 #include "edits.h"
 #include "key.h"
 #include "nd.h"
 #include "overlap.h"
 #include "pipeline.h"
+#include "reader.h"
+#include "record.h"
+#include "tokenize.h"
 
 /* One option of a command.  help should end with the default, e.g.
  * "Jaccard threshold (default 0.8)". */
@@ -112,7 +117,20 @@ typedef struct {
 enum { ND_FMT_TEXT, ND_FMT_TSV, ND_FMT_JSONL, ND_FMT_HTML, ND_FMT_CSV };
 enum { ND_COLOR_AUTO, ND_COLOR_ALWAYS, ND_COLOR_NEVER };
 
-/* Options most commands share; ids below 100 are theirs, commands use >= 100. */
+/* Option ids: the common options' (handled by nd_common_option), the
+ * metric's (nd_job_option) and bounded memory's (nd_scale_option); each
+ * command numbers its own from ND_ID_COMMAND. */
+enum {
+    ND_ID_NGRAM = 1, ND_ID_K, ND_ID_THRESHOLD, ND_ID_THREADS, ND_ID_FORMAT, ND_ID_ID_FIELD, ND_ID_TEXT_FIELD,
+    ND_ID_LOSSY, ND_ID_SKIP_BAD, ND_ID_TIMINGS, ND_ID_SEED, ND_ID_OUTPUT, ND_ID_QUIET, ND_ID_KEY, ND_ID_COLOR,
+    ND_ID_INPUT_FORMAT, ND_ID_ENCODING, ND_ID_INCLUDE, ND_ID_EXCLUDE, ND_ID_INCLUDE_HIDDEN, ND_ID_ID_FROM,
+    ND_ID_KEEP_FURNITURE, ND_ID_EXCERPTS, ND_ID_CONTEXT, ND_ID_FULL,
+    ND_ID_METRIC = 90, ND_ID_DISTANCE, ND_ID_MAX_DF,
+    ND_ID_MEMORY = 95, ND_ID_TMP,
+    ND_ID_COMMAND = 100
+};
+
+/* Options most commands share; ids below ND_ID_COMMAND are theirs. */
 typedef struct {
     unsigned ngram, k, threads;
     double threshold;
@@ -147,33 +165,33 @@ int nd_check_format(const nd_common *c, const char *cmd, const char *list);
 void nd_common_pipeline(const nd_common *c, nd_pipeline_opts *po, nd_seeds *seeds);
 
 /* Option table rows for the common options (use inside a command's table). */
-#define ND_OPT_NGRAM {"ngram", 'n', "N", "words per shingle (default 5)", 1}
-#define ND_OPT_K {"num-perm", 'k', "K", "MinHash signature lanes (default 128)", 2}
-#define ND_OPT_THRESHOLD(def) {"threshold", 't', "T", "similarity threshold in [0, 1] (default " def ")", 3}
-#define ND_OPT_THREADS {"threads", 'j', "N", "threads in all, the reading thread included (default: number of cores)", 4}
-#define ND_OPT_FORMAT(list, def) {"format", 0, list, "output format (default " def ")", 5}
-#define ND_OPT_ID_FIELD {"id-field", 0, "NAME", "JSONL field holding the id (default id)", 6}
-#define ND_OPT_TEXT_FIELD {"text-field", 0, "NAME", "JSONL field holding the text (default text)", 7}
-#define ND_OPT_LOSSY {"lossy", 0, NULL, "skip invalid UTF-8 bytes instead of failing, and count them (default off)", 8}
-#define ND_OPT_SKIP_BAD {"skip-bad", 0, NULL, "skip bad records, report how many and where (default off: stop at the first)", 9}
-#define ND_OPT_TIMINGS {"timings", 0, NULL, "print per-stage times and throughput to stderr (default off)", 10}
-#define ND_OPT_SEED {"seed", 0, "N", "hash seed (default 7954871460759433274, fixed for reproducible results)", 11}
-#define ND_OPT_OUTPUT {"output", 'o', "FILE", "write output to FILE, atomically; FILE.zst or FILE.gz is compressed, zstd or gzip (default standard output)", 12}
-#define ND_OPT_QUIET {"quiet", 'q', NULL, "no summary on standard error (default off)", 13}
-#define ND_OPT_KEY {"key", 0, "FILE", "keyed mode: derive every hash seed and secret from this key file, written by neardup keygen (default unkeyed)", 14}
-#define ND_OPT_COLOR {"color", 0, "WHEN", "colour the passages: auto (on a terminal, unless NO_COLOR is set), always, never (default auto)", 15}
-#define ND_OPT_EXCERPTS {"excerpts", 0, NULL, "jsonl: each passage also carries its words, \"a_text\" and \"b_text\" (default off)", 23}
-#define ND_OPT_CONTEXT {"context", 0, "N", "text: show N words before and after each excerpt, outside its quotes (default 0)", 24}
-#define ND_OPT_FULL {"full", 0, NULL, "text: print every excerpt whole (default: on a terminal, excerpts over 2000 bytes are cut in the middle, [... N words ...])", 25}
+#define ND_OPT_NGRAM {"ngram", 'n', "N", "words per shingle (default " ND_DEFAULT_STR(ND_DEFAULT_NGRAM) ")", ND_ID_NGRAM}
+#define ND_OPT_K {"num-perm", 'k', "K", "MinHash signature lanes (default " ND_DEFAULT_STR(ND_DEFAULT_K) ")", ND_ID_K}
+#define ND_OPT_THRESHOLD(def) {"threshold", 't', "T", "similarity threshold in [0, 1] (default " def ")", ND_ID_THRESHOLD}
+#define ND_OPT_THREADS {"threads", 'j', "N", "threads in all, the reading thread included (default: number of cores)", ND_ID_THREADS}
+#define ND_OPT_FORMAT(list, def) {"format", 0, list, "output format (default " def ")", ND_ID_FORMAT}
+#define ND_OPT_ID_FIELD {"id-field", 0, "NAME", "JSONL field holding the id (default id)", ND_ID_ID_FIELD}
+#define ND_OPT_TEXT_FIELD {"text-field", 0, "NAME", "JSONL field holding the text (default text)", ND_ID_TEXT_FIELD}
+#define ND_OPT_LOSSY {"lossy", 0, NULL, "skip invalid UTF-8 bytes instead of failing, and count them (default off)", ND_ID_LOSSY}
+#define ND_OPT_SKIP_BAD {"skip-bad", 0, NULL, "skip bad records, report how many and where (default off: stop at the first)", ND_ID_SKIP_BAD}
+#define ND_OPT_TIMINGS {"timings", 0, NULL, "print per-stage times and throughput to stderr (default off)", ND_ID_TIMINGS}
+#define ND_OPT_SEED {"seed", 0, "N", "hash seed (default 7954871460759433274, fixed for reproducible results)", ND_ID_SEED}
+#define ND_OPT_OUTPUT {"output", 'o', "FILE", "write output to FILE, atomically; FILE.zst or FILE.gz is compressed, zstd or gzip (default standard output)", ND_ID_OUTPUT}
+#define ND_OPT_QUIET {"quiet", 'q', NULL, "no summary on standard error (default off)", ND_ID_QUIET}
+#define ND_OPT_KEY {"key", 0, "FILE", "keyed mode: derive every hash seed and secret from this key file, written by neardup keygen (default unkeyed)", ND_ID_KEY}
+#define ND_OPT_COLOR {"color", 0, "WHEN", "colour the passages: auto (on a terminal, unless NO_COLOR is set), always, never (default auto)", ND_ID_COLOR}
+#define ND_OPT_EXCERPTS {"excerpts", 0, NULL, "jsonl: each passage also carries its words, \"a_text\" and \"b_text\" (default off)", ND_ID_EXCERPTS}
+#define ND_OPT_CONTEXT {"context", 0, "N", "text: show N words before and after each excerpt, outside its quotes (default 0)", ND_ID_CONTEXT}
+#define ND_OPT_FULL {"full", 0, NULL, "text: print every excerpt whole (default: on a terminal, excerpts over 2000 bytes are cut in the middle, [... N words ...])", ND_ID_FULL}
 /* The passage view options of the commands that print passages. */
 #define ND_OPT_PASSAGE_VIEW ND_OPT_EXCERPTS, ND_OPT_CONTEXT, ND_OPT_FULL
-#define ND_OPT_INPUT_FORMAT {"input-format", 0, "FMT", "auto, text, jsonl, html or warc: how to read every input (default auto: by name, then by content)", 16}
-#define ND_OPT_ENCODING {"encoding", 0, "LABEL", "auto (BOM, HTTP or <meta> charset, valid UTF-8, else uchardet's guess) or an encoding for every plain, HTML and WARC input, e.g. windows-1252; utf-8 reads bytes as they are (default auto; JSONL is always UTF-8)", 17}
-#define ND_OPT_INCLUDE {"include", 0, "GLOB", "directory walks: take only files matching GLOB (repeatable; a GLOB with / matches the path, else the name) (default all)", 18}
-#define ND_OPT_EXCLUDE {"exclude", 0, "GLOB", "directory walks: leave out files matching GLOB (repeatable) (default none)", 19}
-#define ND_OPT_INCLUDE_HIDDEN {"include-hidden", 0, NULL, "directory walks: also take hidden files, _SUCCESS and *.crc (default off)", 20}
-#define ND_OPT_ID_FROM {"id-from", 0, "WHAT", "field: the --id-field of each JSONL record; line: PATH:LINE, for corpora without ids (default field)", 21}
-#define ND_OPT_KEEP_FURNITURE {"keep-furniture", 0, NULL, "HTML: keep navigation, headers, footers, cookie banners and hidden elements (default off: dropped)", 22}
+#define ND_OPT_INPUT_FORMAT {"input-format", 0, "FMT", "auto, text, jsonl, html or warc: how to read every input (default auto: by name, then by content)", ND_ID_INPUT_FORMAT}
+#define ND_OPT_ENCODING {"encoding", 0, "LABEL", "auto (BOM, HTTP or <meta> charset, valid UTF-8, else uchardet's guess) or an encoding for every plain, HTML and WARC input, e.g. windows-1252; utf-8 reads bytes as they are (default auto; JSONL is always UTF-8)", ND_ID_ENCODING}
+#define ND_OPT_INCLUDE {"include", 0, "GLOB", "directory walks: take only files matching GLOB (repeatable; a GLOB with / matches the path, else the name) (default all)", ND_ID_INCLUDE}
+#define ND_OPT_EXCLUDE {"exclude", 0, "GLOB", "directory walks: leave out files matching GLOB (repeatable) (default none)", ND_ID_EXCLUDE}
+#define ND_OPT_INCLUDE_HIDDEN {"include-hidden", 0, NULL, "directory walks: also take hidden files, _SUCCESS and *.crc (default off)", ND_ID_INCLUDE_HIDDEN}
+#define ND_OPT_ID_FROM {"id-from", 0, "WHAT", "field: the --id-field of each JSONL record; line: PATH:LINE, for corpora without ids (default field)", ND_ID_ID_FROM}
+#define ND_OPT_KEEP_FURNITURE {"keep-furniture", 0, NULL, "HTML: keep navigation, headers, footers, cookie banners and hidden elements (default off: dropped)", ND_ID_KEEP_FURNITURE}
 /* The reader options every command that reads corpora takes. */
 #define ND_OPT_READERS ND_OPT_INPUT_FORMAT, ND_OPT_ENCODING, ND_OPT_INCLUDE, ND_OPT_EXCLUDE, ND_OPT_INCLUDE_HIDDEN, \
     ND_OPT_ID_FROM, ND_OPT_KEEP_FURNITURE
@@ -210,10 +228,10 @@ void nd_cli_print_skips(const nd_corpus_info *ci);
 
 /* ---------- the near-duplicate job pairs and dedup share ---------- */
 
-/* Option rows (ids 90-92) and their handler for the metric options. */
-#define ND_OPT_METRIC {"metric", 0, "M", "jaccard (MinHash + LSH), simhash (Hamming <= D), exact (equal normalised text) or containment (>= T of the smaller document's shingles in the larger) (default jaccard)", 90}
-#define ND_OPT_DISTANCE {"distance", 'd', "D", "--metric simhash: largest Hamming distance, 0 to 16 (default 3)", 91}
-#define ND_OPT_MAX_DF {"max-df", 0, "N", "--metric containment: shingles found in more than N documents find no candidates (default 50)", 92}
+/* Option rows and their handler for the metric options. */
+#define ND_OPT_METRIC {"metric", 0, "M", "jaccard (MinHash + LSH), simhash (Hamming <= D), exact (equal normalised text) or containment (>= T of the smaller document's shingles in the larger) (default jaccard)", ND_ID_METRIC}
+#define ND_OPT_DISTANCE {"distance", 'd', "D", "--metric simhash: largest Hamming distance, 0 to 16 (default " ND_DEFAULT_STR(ND_DEFAULT_DISTANCE) ")", ND_ID_DISTANCE}
+#define ND_OPT_MAX_DF {"max-df", 0, "N", "--metric containment: shingles found in more than N documents find no candidates (default " ND_DEFAULT_STR(ND_DEFAULT_MAX_DF) ")", ND_ID_MAX_DF}
 
 #include "job.h"
 
@@ -249,9 +267,9 @@ typedef struct {
  * simhash, --max-df without containment, --tmp without --memory. */
 int nd_job_check(const nd_job *j);
 
-/* Option rows (ids 95-96) and handler for bounded memory (cli_scale.c). */
-#define ND_OPT_MEMORY {"memory", 0, "SIZE", "bound memory: spill signatures and band records to sorted zstd runs beyond SIZE (512M, 2G; same output) (default unbounded)", 95}
-#define ND_OPT_TMP {"tmp", 0, "DIR", "--memory: directory for spill files, removed on any exit (default $TMPDIR or /tmp)", 96}
+/* Option rows and handler for bounded memory (cli_scale.c). */
+#define ND_OPT_MEMORY {"memory", 0, "SIZE", "bound memory: spill signatures and band records to sorted zstd runs beyond SIZE (512M, 2G; same output) (default unbounded)", ND_ID_MEMORY}
+#define ND_OPT_TMP {"tmp", 0, "DIR", "--memory: directory for spill files, removed on any exit (default $TMPDIR or /tmp)", ND_ID_TMP}
 int nd_scale_option(nd_job *j, int id, const char *arg);
 /* nd_job_run, or its bounded-memory (--memory) form.  (Under mpirun, dedup
  * runs nd_mpi_dedup instead: mpi_dedup.h.) */
@@ -260,7 +278,7 @@ int nd_job_run_scaled(nd_job *j, char **inputs, int ninputs);
 /* Reads, sketches and pairs the inputs.  Prints the error and returns the
  * exit status on failure (0 on success).  Free with nd_job_free. */
 int nd_job_run(nd_job *j, char **inputs, int ninputs);
-/* Handles the metric option ids 90-92; -1 when id is not one of them. */
+/* Handles the metric options (ND_ID_METRIC...); -1 when id is not one of them. */
 int nd_job_option(nd_job *j, int id, const char *arg);
 /* The similarity of documents a and b in the job's metric, as its pairs
  * carry it (estimated or exact Jaccard, Hamming distance, containment, 1 for

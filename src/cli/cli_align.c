@@ -3,18 +3,21 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "align.h"
 #include "cli.h"
 #include "offmap.h"
+#include "record.h"
 #include "report.h"
 #include "reuse.h"
+#include "tokenize.h"
 
-enum { OPT_MIN_WORDS = 100, OPT_MAX_GAP, OPT_MIN_IDENTITY, OPT_A_ID, OPT_B_ID, OPT_PAIRS, OPT_VERBATIM, OPT_LANGUAGE };
+enum { OPT_MIN_WORDS = ND_ID_COMMAND, OPT_MAX_GAP, OPT_MIN_IDENTITY, OPT_A_ID, OPT_B_ID, OPT_PAIRS, OPT_VERBATIM, OPT_LANGUAGE };
 
 static const nd_cli_option align_opts[] = {
-    {"min-words", 'w', "W", "report passages of at least W aligned words (default 20)", OPT_MIN_WORDS},
-    {"max-gap", 0, "G", "bridge runs of up to G edited words inside a passage (default 8)", OPT_MAX_GAP},
-    {"min-identity", 0, "X", "drop passages whose matching fraction of words is below X (default 0.5)", OPT_MIN_IDENTITY},
-    {"ngram", 'n', "N", "words per exact seed (default 5)", 1},
+    {"min-words", 'w', "W", "report passages of at least W aligned words (default " ND_DEFAULT_STR(ND_DEFAULT_MIN_WORDS) ")", OPT_MIN_WORDS},
+    {"max-gap", 0, "G", "bridge runs of up to G edited words inside a passage (default " ND_DEFAULT_STR(ND_DEFAULT_MAX_GAP) ")", OPT_MAX_GAP},
+    {"min-identity", 0, "X", "drop passages whose matching fraction of words is below X (default " ND_DEFAULT_STR(ND_DEFAULT_MIN_IDENTITY) ")", OPT_MIN_IDENTITY},
+    {"ngram", 'n', "N", "words per exact seed (default " ND_DEFAULT_STR(ND_DEFAULT_NGRAM) ")", ND_ID_NGRAM},
     {"verbatim", 0, NULL, "find copied passages only, not rewritten ones (default: both)", OPT_VERBATIM},
     {"language", 0, "L", "language of the stemmer and stop words that find rewritten passages: a Snowball name or code, or none (default english)", OPT_LANGUAGE},
     {"a-id", 0, "ID", "take A's record with this id from a JSONL input of many (default: A holds one record)", OPT_A_ID},

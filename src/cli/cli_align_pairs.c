@@ -8,9 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "align.h"
 #include "cli.h"
 #include "overlap.h"
 #include "pairs_file.h"
+#include "reader.h"
 #include "report.h"
 
 typedef struct {

@@ -11,6 +11,7 @@
 
 #include "cli.h"
 #include "encoding.h"
+#include "reader.h"
 
 int nd_cli_error(int code, const char *fmt, ...)
 {
@@ -218,9 +219,9 @@ int nd_cli_uint(const char *opt, const char *s, unsigned long lo, unsigned long 
 void nd_common_default(nd_common *c)
 {
     memset(c, 0, sizeof *c);
-    c->ngram = 5;
-    c->k = 128;
-    c->threshold = 0.8;
+    c->ngram = ND_DEFAULT_NGRAM;
+    c->k = ND_DEFAULT_K;
+    c->threshold = ND_DEFAULT_THRESHOLD;
     c->format = ND_FMT_TEXT;
     c->seed = ND_DEFAULT_SEED;
     c->rec.id_field = "id";
@@ -241,20 +242,20 @@ int nd_common_option(nd_common *c, int id, const char *arg)
 {
     unsigned long u;
     switch (id) {
-    case 1:
+    case ND_ID_NGRAM:
         if (nd_cli_uint("--ngram", arg, 1, 64, &u)) return 2;
         c->ngram = (unsigned)u;
         return 0;
-    case 2:
+    case ND_ID_K:
         if (nd_cli_uint("--num-perm", arg, 8, 4096, &u)) return 2;
         c->k = (unsigned)u;
         return 0;
-    case 3: return nd_cli_double("--threshold", arg, 0.0, 1.0, &c->threshold) ? 2 : 0;
-    case 4:
+    case ND_ID_THRESHOLD: return nd_cli_double("--threshold", arg, 0.0, 1.0, &c->threshold) ? 2 : 0;
+    case ND_ID_THREADS:
         if (nd_cli_uint("--threads", arg, 1, 1024, &u)) return 2;
         c->threads = (unsigned)u;
         return 0;
-    case 5:
+    case ND_ID_FORMAT:
         if (!strcmp(arg, "text")) c->format = ND_FMT_TEXT;
         else if (!strcmp(arg, "tsv")) c->format = ND_FMT_TSV;
         else if (!strcmp(arg, "jsonl")) c->format = ND_FMT_JSONL;
@@ -268,15 +269,15 @@ int nd_common_option(nd_common *c, int id, const char *arg)
                                 near ? near : "", near ? "?" : "");
         }
         return 0;
-    case 6:
-    case 7:
-        if (!*arg) return nd_cli_error(NEARDUP_E_USAGE, "%s: empty field name", id == 6 ? "--id-field" : "--text-field");
-        *(id == 6 ? &c->rec.id_field : &c->rec.text_field) = arg;
+    case ND_ID_ID_FIELD:
+    case ND_ID_TEXT_FIELD:
+        if (!*arg) return nd_cli_error(NEARDUP_E_USAGE, "%s: empty field name", id == ND_ID_ID_FIELD ? "--id-field" : "--text-field");
+        *(id == ND_ID_ID_FIELD ? &c->rec.id_field : &c->rec.text_field) = arg;
         return 0;
-    case 8: c->lossy = c->rec.lossy = 1; return 0;
-    case 9: c->skip_bad = 1; return 0;
-    case 10: c->timings = 1; return 0;
-    case 11: {
+    case ND_ID_LOSSY: c->lossy = c->rec.lossy = 1; return 0;
+    case ND_ID_SKIP_BAD: c->skip_bad = 1; return 0;
+    case ND_ID_TIMINGS: c->timings = 1; return 0;
+    case ND_ID_SEED: {
         char *end;
         errno = 0;
         unsigned long long v = strtoull(arg, &end, 0);
@@ -285,15 +286,15 @@ int nd_common_option(nd_common *c, int id, const char *arg)
         c->seed = v;
         return 0;
     }
-    case 12: c->output = arg; return 0;
-    case 13: c->quiet = 1; return 0;
-    case 15:
+    case ND_ID_OUTPUT: c->output = arg; return 0;
+    case ND_ID_QUIET: c->quiet = 1; return 0;
+    case ND_ID_COLOR:
         if (!strcmp(arg, "auto")) c->color = ND_COLOR_AUTO;
         else if (!strcmp(arg, "always")) c->color = ND_COLOR_ALWAYS;
         else if (!strcmp(arg, "never")) c->color = ND_COLOR_NEVER;
         else return nd_cli_error(NEARDUP_E_USAGE, "--color: expected auto, always or never, got \"%s\"", arg);
         return 0;
-    case 16: {
+    case ND_ID_INPUT_FORMAT: {
         static const char *const names[] = {"auto", "text", "jsonl", "html", "warc"};
         for (int i = 0; i < 5; i++)
             if (!strcmp(arg, names[i])) {
@@ -302,7 +303,7 @@ int nd_common_option(nd_common *c, int id, const char *arg)
             }
         return nd_cli_error(NEARDUP_E_USAGE, "--input-format: expected auto, text, jsonl, html or warc, got \"%s\"", arg);
     }
-    case 17: {
+    case ND_ID_ENCODING: {
         char name[40], ic[40];
         if (strcmp(arg, "auto") && !nd_encoding_lookup(arg, name, sizeof name, ic, sizeof ic))
             return nd_cli_error(NEARDUP_E_USAGE, "--encoding: \"%s\" is not an encoding iconv knows (iconv -l lists "
@@ -310,29 +311,29 @@ int nd_common_option(nd_common *c, int id, const char *arg)
         c->rec.encoding = arg;
         return 0;
     }
-    case 18:
-    case 19: {
-        int *n = id == 18 ? &c->ninclude : &c->nexclude;
-        const char **v = id == 18 ? c->include : c->exclude;
-        if (*n >= 32) return nd_cli_error(NEARDUP_E_USAGE, "--%s: at most 32 globs", id == 18 ? "include" : "exclude");
+    case ND_ID_INCLUDE:
+    case ND_ID_EXCLUDE: {
+        int *n = id == ND_ID_INCLUDE ? &c->ninclude : &c->nexclude;
+        const char **v = id == ND_ID_INCLUDE ? c->include : c->exclude;
+        if (*n >= 32) return nd_cli_error(NEARDUP_E_USAGE, "--%s: at most 32 globs", id == ND_ID_INCLUDE ? "include" : "exclude");
         v[(*n)++] = arg;
         return 0;
     }
-    case 20: c->reader.include_hidden = 1; return 0;
-    case 21:
+    case ND_ID_INCLUDE_HIDDEN: c->reader.include_hidden = 1; return 0;
+    case ND_ID_ID_FROM:
         if (!strcmp(arg, "line")) c->rec.id_from_line = 1;
         else if (!strcmp(arg, "field")) c->rec.id_from_line = 0;
         else return nd_cli_error(NEARDUP_E_USAGE, "--id-from: expected field or line, got \"%s\"", arg);
         return 0;
-    case 22: c->rec.keep_furniture = 1; return 0;
-    case 23: c->excerpts = 1; return 0;
-    case 24:
+    case ND_ID_KEEP_FURNITURE: c->rec.keep_furniture = 1; return 0;
+    case ND_ID_EXCERPTS: c->excerpts = 1; return 0;
+    case ND_ID_CONTEXT:
         if (nd_cli_uint("--context", arg, 0, 1000, &u)) return 2;
         c->context = (unsigned)u;
         c->given_context = 1;
         return 0;
-    case 25: c->full = 1; return 0;
-    case 14: {
+    case ND_ID_FULL: c->full = 1; return 0;
+    case ND_ID_KEY: {
         nd_error err = {0, ""};
         if (nd_key_load(arg, &c->key, &err)) return nd_cli_error(err.code, "%s", err.msg);
         return 0;

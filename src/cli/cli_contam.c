@@ -8,14 +8,17 @@
 #include "cli.h"
 #include "contam.h"
 #include "mpi_dedup.h"
+#include "reader.h"
+#include "record.h"
+#include "tokenize.h"
 
-enum { OPT_BENCHMARK = 100, OPT_MIN_COVERAGE, OPT_CLEAN, OPT_FIELDS, OPT_MAX_MATCHES, OPT_NO_MEMORY };
+enum { OPT_BENCHMARK = ND_ID_COMMAND, OPT_MIN_COVERAGE, OPT_CLEAN, OPT_FIELDS, OPT_MAX_MATCHES, OPT_NO_MEMORY };
 
 #define MAX_FIELDS 8
 
 static const nd_cli_option contam_opts[] = {
     {"benchmark", 'b', "FILE", "benchmark items, JSONL (repeatable; required)", OPT_BENCHMARK},
-    {"ngram", 'n', "N", "words per n-gram; an item field of fewer words must appear whole (default 13, the GPT-3 setting)", 1},
+    {"ngram", 'n', "N", "words per n-gram; an item field of fewer words must appear whole (default 13, the GPT-3 setting)", ND_ID_NGRAM},
     {"min-coverage", 0, "X", "an item is contaminated when at least this fraction of its words lies in n-grams found in the corpus (default 0.2: a 30% excerpt counts)", OPT_MIN_COVERAGE},
     {"fields", 0, "LIST", "comma-separated text fields of each benchmark item (e.g. question,answer): contaminated only when one corpus document covers every field (default: --text-field)", OPT_FIELDS},
     {"clean", 0, "FILE", "also write the uncontaminated benchmark records, byte for byte (default none)", OPT_CLEAN},

@@ -8,9 +8,13 @@
 #include <string.h>
 
 #include "cli_dedup.h"
+#include "cluster.h"
+#include "lsh.h"
 #include "mpi_dedup.h"
+#include "reader.h"
+#include "record.h"
 
-enum { OPT_CLUSTERS = 100, OPT_EXACT, OPT_AGAINST, OPT_REMOVED, OPT_ANNOTATE, OPT_KEEP };
+enum { OPT_CLUSTERS = ND_ID_COMMAND, OPT_EXACT, OPT_AGAINST, OPT_REMOVED, OPT_ANNOTATE, OPT_KEEP };
 
 static const nd_cli_option dedup_opts[] = {
     ND_OPT_OUTPUT,
@@ -19,7 +23,7 @@ static const nd_cli_option dedup_opts[] = {
     {"removed", 0, "FILE", "also write one JSONL record per removed document: {\"id\": ID, \"duplicate_of\": ID, \"score\": X, \"cluster\": N}; FILE.zst or FILE.gz is compressed (default none)", OPT_REMOVED},
     {"annotate", 0, NULL, "add \"cluster\": N to each kept record (default off)", OPT_ANNOTATE},
     {"keep", 0, "WHICH", "the document kept of each cluster: first, longest, shortest (text bytes), max:FIELD, min:FIELD (a numeric JSONL field), none (drop every member) (default first)", OPT_KEEP},
-    ND_OPT_THRESHOLD("0.8"),
+    ND_OPT_THRESHOLD(ND_DEFAULT_STR(ND_DEFAULT_THRESHOLD)),
     ND_OPT_NGRAM,
     ND_OPT_K,
     {"exact", 0, NULL, "verify candidates on the real shingle sets (default off: MinHash estimate)", OPT_EXACT},
@@ -69,7 +73,7 @@ static int on_option(void *p, int id, const char *arg)
     else if (id == OPT_KEEP) return parse_keep(c, arg);
     else if (id == OPT_EXACT) c->job.exact = 1;
     else if (id >= 90 && id <= 92) return nd_job_option(&c->job, id, arg);
-    else if (id == 95 || id == 96) return nd_scale_option(&c->job, id, arg);
+    else if (id == ND_ID_MEMORY || id == ND_ID_TMP) return nd_scale_option(&c->job, id, arg);
     else return nd_common_option(&c->job.common, id, arg);
     return 0;
 }
@@ -514,7 +518,7 @@ static int run(dedup_ctx *c, char **pos, int npos)
 
 int nd_cmd_dedup(int argc, char **argv)
 {
-    dedup_ctx c = {.job = {.max_bucket = 256, .spool_decoded = 1, .distance = 3, .max_df = 50, .exact_first = 1,
+    dedup_ctx c = {.job = {.max_bucket = 256, .spool_decoded = 1, .distance = ND_DEFAULT_DISTANCE, .max_df = ND_DEFAULT_MAX_DF, .exact_first = 1,
                            .clusters_only = 1}};
     nd_common_default(&c.job.common);
     char **pos;

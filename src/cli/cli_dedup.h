@@ -5,6 +5,7 @@
 #define ND_CLI_DEDUP_H
 
 #include "cli.h"
+#include "cluster.h"
 
 #define ND_MAX_AGAINST 64
 

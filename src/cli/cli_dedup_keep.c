@@ -10,6 +10,9 @@
 #include <string.h>
 
 #include "cli_dedup.h"
+#include "cluster.h"
+#include "reader.h"
+#include "record.h"
 
 /* One record's key: its text's bytes, or its numeric field. */
 static int record_key(const dedup_ctx *c, nd_record_parser *rp, const nd_raw_record *rec, const char *bytes,

@@ -5,9 +5,11 @@
 #include <stdlib.h>
 
 #include "cli.h"
+#include "lsh.h"
+#include "simhash.h"
 
 static const nd_cli_option explain_opts[] = {
-    ND_OPT_THRESHOLD("0.8"),
+    ND_OPT_THRESHOLD(ND_DEFAULT_STR(ND_DEFAULT_THRESHOLD)),
     ND_OPT_NGRAM,
     ND_OPT_K,
     ND_OPT_METRIC,

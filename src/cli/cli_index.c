@@ -11,6 +11,7 @@
 #include "compress.h"
 #include "defaults.h"
 #include "index_build.h"
+#include "reader.h"
 
 typedef struct {
     nd_common common;
@@ -20,17 +21,18 @@ typedef struct {
 } opts;
 
 enum { GIVEN_NGRAM = 1, GIVEN_K = 2, GIVEN_T = 4, GIVEN_SEED = 8 };
+enum { OPT_ZSTD_LEVEL = ND_ID_COMMAND, OPT_MIN_WORDS };
 
 static const nd_cli_option build_opts[] = {
-    {"output", 'o', "FILE", "the index file to write, atomically (required)", 12},
-    ND_OPT_THRESHOLD("0.8; the LSH bands are chosen for it"),
+    {"output", 'o', "FILE", "the index file to write, atomically (required)", ND_ID_OUTPUT},
+    ND_OPT_THRESHOLD(ND_DEFAULT_STR(ND_DEFAULT_THRESHOLD) "; the LSH bands are chosen for it"),
     ND_OPT_NGRAM,
     ND_OPT_K,
     ND_OPT_SEED,
     ND_OPT_KEY,
-    {"zstd-level", 0, "L", "zstd level for the stored texts (default 3)", 100},
+    {"zstd-level", 0, "L", "zstd level for the stored texts (default " ND_DEFAULT_STR(ND_DEFAULT_ZSTD_LEVEL) ")", OPT_ZSTD_LEVEL},
     {"min-words", 'w', "W", "store overlap anchors that find every shared passage of >= W words "
-     "(query --mode overlap; default 20)", 101},
+     "(query --mode overlap; default " ND_DEFAULT_STR(ND_DEFAULT_MIN_WORDS) ")", OPT_MIN_WORDS},
     ND_OPT_THREADS,
     ND_OPT_ID_FIELD,
     ND_OPT_TEXT_FIELD,
@@ -44,7 +46,7 @@ static const nd_cli_option build_opts[] = {
 
 static const nd_cli_option add_opts[] = {
     ND_OPT_KEY,
-    {"zstd-level", 0, "L", "zstd level for the stored texts (default 3)", 100},
+    {"zstd-level", 0, "L", "zstd level for the stored texts (default " ND_DEFAULT_STR(ND_DEFAULT_ZSTD_LEVEL) ")", OPT_ZSTD_LEVEL},
     ND_OPT_THREADS,
     ND_OPT_ID_FIELD,
     ND_OPT_TEXT_FIELD,
@@ -61,19 +63,20 @@ static const nd_cli_option info_opts[] = {ND_OPT_END};
 static int on_option(void *ctx, int id, const char *arg)
 {
     opts *o = ctx;
-    if (id == 100) {
+    if (id == OPT_ZSTD_LEVEL) {
         unsigned long u;
         if (nd_cli_uint("--zstd-level", arg, 1, 19, &u)) return 2;
         o->level = (int)u;
         return 0;
     }
-    if (id == 101) {
+    if (id == OPT_MIN_WORDS) {
         unsigned long u;
         if (nd_cli_uint("--min-words", arg, 1, 1000000, &u)) return 2;
         o->min_words = (unsigned)u;
         return 0;
     }
-    o->given |= id == 1 ? GIVEN_NGRAM : id == 2 ? GIVEN_K : id == 3 ? GIVEN_T : id == 11 ? GIVEN_SEED : 0;
+    o->given |= id == ND_ID_NGRAM ? GIVEN_NGRAM : id == ND_ID_K ? GIVEN_K : id == ND_ID_THRESHOLD ? GIVEN_T
+              : id == ND_ID_SEED ? GIVEN_SEED : 0;
     return nd_common_option(&o->common, id, arg);
 }
 
@@ -112,7 +115,7 @@ static int parse(int argc, char **argv, const char *usage, const char *sum, cons
 {
     memset(o, 0, sizeof *o);
     nd_common_default(&o->common);
-    o->level = 3;
+    o->level = ND_DEFAULT_ZSTD_LEVEL;
     int rc = nd_cli_parse(argc, argv, usage, sum, t, on_option, o, pos, npos);
     if (rc) free(*pos);
     return rc == 1 ? -1 : rc;

@@ -5,7 +5,7 @@
 #include "cli.h"
 
 static const nd_cli_option keygen_opts[] = {
-    {"output", 'o', "FILE", "write the key to FILE, created with mode 0600; never overwrites (default standard output)", 12},
+    {"output", 'o', "FILE", "write the key to FILE, created with mode 0600; never overwrites (default standard output)", ND_ID_OUTPUT},
     ND_OPT_END,
 };
 

@@ -4,6 +4,9 @@
 #include <string.h>
 
 #include "cli.h"
+#include "reader.h"
+#include "record.h"
+#include "tokenize.h"
 
 void nd_loaded_doc_free(nd_loaded_doc *d)
 {

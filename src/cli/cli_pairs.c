@@ -4,13 +4,19 @@
 #include <string.h>
 
 #include "cli.h"
+#include "minhash.h"
+#include "reader.h"
+#include "record.h"
+#include "shingle.h"
+
+enum { OPT_EXACT = ND_ID_COMMAND, OPT_EXPLAIN };
 
 static const nd_cli_option pairs_opts[] = {
-    ND_OPT_THRESHOLD("0.8"),
+    ND_OPT_THRESHOLD(ND_DEFAULT_STR(ND_DEFAULT_THRESHOLD)),
     ND_OPT_NGRAM,
     ND_OPT_K,
-    {"exact", 0, NULL, "verify candidates on the real shingle sets and print exact Jaccard (default off: MinHash estimate)", 100},
-    {"explain", 0, NULL, "--metric jaccard: also print each pair's MinHash estimate, exact Jaccard and the LSH bands it matched in (default off)", 101},
+    {"exact", 0, NULL, "verify candidates on the real shingle sets and print exact Jaccard (default off: MinHash estimate)", OPT_EXACT},
+    {"explain", 0, NULL, "--metric jaccard: also print each pair's MinHash estimate, exact Jaccard and the LSH bands it matched in (default off)", OPT_EXPLAIN},
     ND_OPT_METRIC,
     ND_OPT_DISTANCE,
     ND_OPT_MAX_DF,
@@ -32,11 +38,11 @@ static const nd_cli_option pairs_opts[] = {
 static int on_option(void *ctx, int id, const char *arg)
 {
     nd_job *j = ctx;
-    if (id == 100) {
+    if (id == OPT_EXACT) {
         j->exact = 1;
         return 0;
     }
-    if (id == 101) {
+    if (id == OPT_EXPLAIN) {
         j->explain = 1;
         return 0;
     }
@@ -48,19 +54,19 @@ int nd_job_option(nd_job *j, int id, const char *arg)
 {
     unsigned long v;
     switch (id) {
-    case 90:
+    case ND_ID_METRIC:
         if (!strcmp(arg, "jaccard")) j->metric = ND_METRIC_JACCARD;
         else if (!strcmp(arg, "simhash")) j->metric = ND_METRIC_SIMHASH;
         else if (!strcmp(arg, "exact")) j->metric = ND_METRIC_EXACT;
         else if (!strcmp(arg, "containment")) j->metric = ND_METRIC_CONTAINMENT;
         else return nd_cli_error(NEARDUP_E_USAGE, "--metric: unknown metric \"%s\" (jaccard, simhash, exact, containment)", arg);
         return 0;
-    case 91:
+    case ND_ID_DISTANCE:
         if (nd_cli_uint("--distance", arg, 0, 16, &v)) return 2;
         j->distance = (unsigned)v;
         j->given_distance = 1;
         return 0;
-    case 92:
+    case ND_ID_MAX_DF:
         if (nd_cli_uint("--max-df", arg, 2, 4294967295UL, &v)) return 2;
         j->max_df = v;
         j->given_max_df = 1;
@@ -228,7 +234,7 @@ static void write_pair(FILE *f, int format, const char *name, const nd_job *j, c
 
 int nd_cmd_pairs(int argc, char **argv)
 {
-    nd_job j = {.max_bucket = SIZE_MAX, .distance = 3, .max_df = 50};
+    nd_job j = {.max_bucket = SIZE_MAX, .distance = ND_DEFAULT_DISTANCE, .max_df = ND_DEFAULT_MAX_DF};
     nd_common_default(&j.common);
     char **pos;
     int npos;

@@ -5,9 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "align.h"
 #include "cli.h"
 #include "edits.h"
 #include "offmap.h"
+#include "record.h"
 #include "terms.h"
 
 void nd_print_passage_fields(FILE *f, const nd_passage *p)

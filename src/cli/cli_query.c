@@ -7,10 +7,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "align.h"
 #include "cli.h"
+#include "lsh.h"
 #include "offmap.h"
 #include "overlap.h"
 #include "query.h"
+#include "reader.h"
+#include "record.h"
 #include "report.h"
 
 enum { MODE_DUP = ND_QUERY_DUP, MODE_OVERLAP = ND_QUERY_OVERLAP };
@@ -23,19 +27,19 @@ typedef struct {
     nd_overlap_opts ov; /* --mode overlap: min_words, max_df, align */
 } opts;
 
-enum { OPT_MIN_WORDS = 101, OPT_MAX_DF, OPT_MAX_GAP, OPT_MIN_IDENTITY };
+enum { OPT_MODE = ND_ID_COMMAND, OPT_MIN_WORDS, OPT_MAX_DF, OPT_MAX_GAP, OPT_MIN_IDENTITY };
 
 static const nd_cli_option query_opts[] = {
-    {"mode", 0, "dup|overlap", "dup: references with Jaccard >= T; overlap: references sharing passages (default dup)", 100},
+    {"mode", 0, "dup|overlap", "dup: references with Jaccard >= T; overlap: references sharing passages (default dup)", OPT_MODE},
     ND_OPT_FORMAT("text|jsonl|html", "text; html with --mode overlap"),
     ND_OPT_OUTPUT,
     ND_OPT_THRESHOLD("the index's"),
     {"min-words", 'w', "W", "overlap: report passages of at least W aligned words; W below the index's "
-     "anchor guarantee (index build --min-words) is refused (default: the index's, 20)", OPT_MIN_WORDS},
+     "anchor guarantee (index build --min-words) is refused (default: the index's, " ND_DEFAULT_STR(ND_DEFAULT_MIN_WORDS) ")", OPT_MIN_WORDS},
     {"max-df", 0, "N", "overlap: anchors found in more than N references are boilerplate: dropped and their words "
-     "masked (default 50)", OPT_MAX_DF},
-    {"max-gap", 0, "G", "overlap: bridge runs of up to G edited words inside a passage (default 8)", OPT_MAX_GAP},
-    {"min-identity", 0, "X", "overlap: drop passages whose matching fraction of words is below X (default 0.5)",
+     "masked (default " ND_DEFAULT_STR(ND_DEFAULT_MAX_DF) ")", OPT_MAX_DF},
+    {"max-gap", 0, "G", "overlap: bridge runs of up to G edited words inside a passage (default " ND_DEFAULT_STR(ND_DEFAULT_MAX_GAP) ")", OPT_MAX_GAP},
+    {"min-identity", 0, "X", "overlap: drop passages whose matching fraction of words is below X (default " ND_DEFAULT_STR(ND_DEFAULT_MIN_IDENTITY) ")",
      OPT_MIN_IDENTITY},
     ND_OPT_KEY,
     ND_OPT_NGRAM,
@@ -57,7 +61,7 @@ static const nd_cli_option query_opts[] = {
 static int on_option(void *ctx, int id, const char *arg)
 {
     opts *o = ctx;
-    if (id == 100) {
+    if (id == OPT_MODE) {
         if (!strcmp(arg, "dup")) o->mode = MODE_DUP;
         else if (!strcmp(arg, "overlap")) o->mode = MODE_OVERLAP;
         else return nd_cli_error(NEARDUP_E_USAGE, "--mode: expected dup or overlap, got \"%s\"", arg);
@@ -83,7 +87,8 @@ static int on_option(void *ctx, int id, const char *arg)
         o->ov.align.min_identity = x;
         return 0;
     }
-    o->given |= id == 1 ? GIVEN_NGRAM : id == 2 ? GIVEN_K : id == 3 ? GIVEN_T : id == 11 ? GIVEN_SEED : 0;
+    o->given |= id == ND_ID_NGRAM ? GIVEN_NGRAM : id == ND_ID_K ? GIVEN_K : id == ND_ID_THRESHOLD ? GIVEN_T
+              : id == ND_ID_SEED ? GIVEN_SEED : 0;
     return nd_common_option(&o->common, id, arg);
 }
 

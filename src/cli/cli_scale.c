@@ -8,16 +8,17 @@
 #include <sys/resource.h>
 
 #include "cli.h"
+#include "reader.h"
 #include "spill.h"
 
 int nd_scale_option(nd_job *j, int id, const char *arg)
 {
-    if (id == 95) {
+    if (id == ND_ID_MEMORY) {
         if (nd_parse_size(arg, &j->memory) || j->memory < (1u << 20))
             return nd_cli_error(NEARDUP_E_USAGE, "--memory: expected a size of at least 1M such as 512M or 2G, got \"%s\"", arg);
         return 0;
     }
-    if (id == 96) {
+    if (id == ND_ID_TMP) {
         if (!*arg) return nd_cli_error(NEARDUP_E_USAGE, "--tmp: empty directory name");
         j->tmpdir = arg;
         return 0;

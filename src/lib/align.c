@@ -27,16 +27,19 @@
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
+#include "align.h"
+#include "edits.h"
 #include "nd.h"
+#include "tokenize.h"
 
 #define MAX_OCC 32 /* a k-gram more frequent than this in either text seeds nothing */
 
 void nd_align_opts_default(nd_align_opts *o)
 {
-    o->min_words = 20;
-    o->seed_len = 5;
-    o->max_gap = 8;
-    o->min_identity = 0.5;
+    o->min_words = ND_DEFAULT_MIN_WORDS;
+    o->seed_len = ND_DEFAULT_NGRAM;
+    o->max_gap = ND_DEFAULT_MAX_GAP;
+    o->min_identity = ND_DEFAULT_MIN_IDENTITY;
     o->merge = ND_MERGE_AUTO;
     o->verbatim = 0;
     o->language = NULL;

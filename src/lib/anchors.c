@@ -7,6 +7,9 @@
 #include <stdatomic.h>
 
 #include "anchors.h"
+#include "lsh.h"
+#include "shingle.h"
+#include "tokenize.h"
 
 unsigned nd_anchor_window(unsigned min_words, unsigned ngram)
 {

@@ -15,6 +15,7 @@
 #define ND_ANCHORS_H
 
 #include "nd.h"
+#include "tokenize.h"
 
 /* Seed of the n-gram hashes anchors are winnowed from (overlap and the index
  * must agree on it, or a query would share no anchor with its references). */

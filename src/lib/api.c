@@ -6,9 +6,14 @@
 
 #include <sodium.h>
 
+#include "align.h"
 #include "api.h"
+#include "cluster.h"
 #include "key.h"
+#include "lsh.h"
+#include "minhash.h"
 #include "sketch.h"
+#include "tokenize.h"
 
 void neardup_params_default(neardup_params *p)
 {

@@ -6,6 +6,7 @@
 
 #include "defaults.h"
 #include "pipeline.h"
+#include "reader.h"
 
 /* The largest MinHash signature the library makes (neardup_params.k). */
 #define ND_API_MAX_K 4096

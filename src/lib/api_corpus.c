@@ -7,6 +7,9 @@
 #include <string.h>
 
 #include "api.h"
+#include "reader.h"
+#include "record.h"
+#include "tokenize.h"
 
 struct neardup_corpus {
     char *bytes;        /* ids and texts, each id followed by its text */

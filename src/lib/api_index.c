@@ -10,11 +10,15 @@
 
 #include <sodium.h>
 
+#include "align.h"
 #include "api.h"
 #include "compress.h"
 #include "index_build.h"
 #include "key.h"
+#include "lsh.h"
 #include "query.h"
+#include "reader.h"
+#include "record.h"
 
 struct neardup_index {
     nd_index *ix;

@@ -8,10 +8,15 @@
 
 #include <sodium.h>
 
+#include "align.h"
 #include "api.h"
+#include "cluster.h"
 #include "job.h"
+#include "lsh.h"
 #include "overlap.h"
+#include "reader.h"
 #include "reuse.h"
+#include "tokenize.h"
 
 void neardup_options_default(neardup_options *o)
 {

@@ -5,6 +5,8 @@
  * pairs come in. */
 #include <stdlib.h>
 
+#include "cluster.h"
+#include "lsh.h"
 #include "nd.h"
 
 static uint32_t find(uint32_t *parent, uint32_t x)

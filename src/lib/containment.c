@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lsh.h"
+#include "shingle.h"
 #include "sketch.h"
 
 int nd_containment_pairs(const nd_sketches *s, double t, uint64_t max_df, nd_scored_pair **out,

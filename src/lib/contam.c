@@ -4,6 +4,8 @@
 #include <string.h>
 
 #include "contam.h"
+#include "shingle.h"
+#include "tokenize.h"
 
 typedef struct {
     uint64_t hash;

@@ -19,6 +19,7 @@
 #define ND_CONTAM_H
 
 #include "nd.h"
+#include "tokenize.h"
 
 typedef struct nd_contam nd_contam;
 

@@ -36,6 +36,7 @@
 #include <zstd.h>
 
 #include "nd.h"
+#include "reader.h"
 #include "warc.h"
 
 enum { COMP_NONE, COMP_GZ, COMP_ZST };

@@ -20,7 +20,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "align.h"
 #include "edits.h"
+#include "tokenize.h"
 
 #define ED_BUDGET ((size_t)1 << 23) /* diagonal steps one middle-snake search may take */
 #define ED_MIN_D 64                 /* ... but never fewer edits than this */

@@ -18,6 +18,7 @@
 #include <utf8proc.h>
 
 #include "encoding.h"
+#include "record.h"
 
 #define TABLES 4       /* single-byte tables kept per decoder */
 #define DETECT_MAX ((size_t)1 << 20) /* bytes uchardet sees (it settles long before) */

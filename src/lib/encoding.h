@@ -12,6 +12,7 @@
 #define ND_ENCODING_H
 
 #include "offmap.h"
+#include "record.h"
 
 typedef struct nd_decoder nd_decoder;
 

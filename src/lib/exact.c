@@ -13,7 +13,10 @@
 
 #include <xxhash.h>
 
+#include "lsh.h"
 #include "nd.h"
+#include "simhash.h"
+#include "tokenize.h"
 
 void nd_digest_tokens(const nd_tokens *t, uint8_t out[ND_DIGEST_BYTES])
 {

@@ -6,6 +6,8 @@
 #include <strings.h>
 
 #include "extract.h"
+#include "reader.h"
+#include "record.h"
 
 struct nd_extractor {
     nd_decoder *dec;

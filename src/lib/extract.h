@@ -8,6 +8,8 @@
 
 #include "encoding.h"
 #include "html.h"
+#include "reader.h"
+#include "record.h"
 #include "warc.h"
 
 typedef struct nd_extractor nd_extractor;

@@ -29,6 +29,7 @@
 #include <gumbo.h>
 
 #include "html.h"
+#include "record.h"
 
 struct nd_html {
     int keep_furniture;

@@ -22,7 +22,11 @@
 #include <zstd.h>
 
 #include "index_format.h"
+#include "lsh.h"
+#include "minhash.h"
+#include "record.h"
 #include "sketch.h"
+#include "tokenize.h"
 
 /* ---------- parameters ---------- */
 

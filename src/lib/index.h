@@ -39,7 +39,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lsh.h"
+#include "minhash.h"
 #include "nd.h"
+#include "record.h"
+#include "tokenize.h"
 
 /* Bump when the file layout changes, and whenever tests/test_golden.c's
  * pinned hash values change (old signatures and band keys no longer match).

@@ -9,6 +9,10 @@
 
 #include "anchors.h"
 #include "index_build.h"
+#include "minhash.h"
+#include "reader.h"
+#include "record.h"
+#include "tokenize.h"
 
 typedef struct {
     uint32_t nsh, text_len;

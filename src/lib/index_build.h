@@ -7,6 +7,7 @@
 
 #include "index.h"
 #include "pipeline.h"
+#include "reader.h"
 
 typedef struct {
     nd_index_params p;

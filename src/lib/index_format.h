@@ -4,6 +4,8 @@
 #define ND_INDEX_FORMAT_H
 
 #include "index.h"
+#include "lsh.h"
+#include "record.h"
 
 #define HEADER_BYTES 512
 #define NSECTIONS 8

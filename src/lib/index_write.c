@@ -21,6 +21,8 @@
 #include <zstd.h>
 
 #include "index_format.h"
+#include "lsh.h"
+#include "record.h"
 
 /* ---------- text blocks ---------- */
 

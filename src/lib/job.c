@@ -6,6 +6,11 @@
 #include <string.h>
 
 #include "job.h"
+#include "lsh.h"
+#include "minhash.h"
+#include "reader.h"
+#include "shingle.h"
+#include "simhash.h"
 
 static int cmp_scored(const void *x, const void *y)
 {

@@ -4,6 +4,7 @@
 #ifndef ND_JOB_H
 #define ND_JOB_H
 
+#include "reader.h"
 #include "sketch.h"
 
 /* How documents are compared (--metric). */

@@ -7,6 +7,7 @@
 #define XXH_INLINE_ALL /* one short hash a band: inlined, a third of the cost */
 #include <xxhash.h>
 
+#include "lsh.h"
 #include "nd.h"
 
 /* Probability that a pair of Jaccard s shares at least one of b bands of r rows. */

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "minhash.h"
 #include "nd.h"
 
 #define ND_MAX_K 4096

@@ -5,7 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "align.h"
 #include "offmap.h"
+#include "record.h"
 
 void nd_offmap_reset(nd_offmap *m)
 {

@@ -16,7 +16,9 @@
 #ifndef ND_OFFMAP_H
 #define ND_OFFMAP_H
 
+#include "align.h"
 #include "nd.h"
+#include "record.h"
 
 /* A map being built (or held): runs, malloc'ed. */
 typedef struct {

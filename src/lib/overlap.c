@@ -9,16 +9,22 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "align.h"
+#include "edits.h"
 #include "overlap.h"
+#include "reader.h"
+#include "record.h"
 #include "reuse.h"
+#include "shingle.h"
+#include "tokenize.h"
 
 void nd_overlap_opts_default(nd_overlap_opts *o)
 {
     memset(o, 0, sizeof *o);
-    o->ngram = 5;
-    o->min_words = 20;
-    o->max_df = 50;
-    o->max_df_sentence = 5;
+    o->ngram = ND_DEFAULT_NGRAM;
+    o->min_words = ND_DEFAULT_MIN_WORDS;
+    o->max_df = ND_DEFAULT_MAX_DF;
+    o->max_df_sentence = ND_DEFAULT_MAX_DF_SENTENCE;
     nd_seeds s;
     nd_seeds_from_seed(&s, ND_DEFAULT_SEED);
     o->anchor_seed = s.anchor_seed;

@@ -4,8 +4,11 @@
 #ifndef ND_OVERLAP_H
 #define ND_OVERLAP_H
 
+#include "align.h"
 #include "anchors.h"
 #include "pipeline.h"
+#include "reader.h"
+#include "record.h"
 #include "spans.h"
 
 typedef struct {

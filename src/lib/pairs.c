@@ -4,6 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lsh.h"
+#include "minhash.h"
+#include "shingle.h"
 #include "sketch.h"
 
 static float score(const nd_sketches *s, const nd_pairs_opts *o, uint32_t a, uint32_t b)

@@ -13,6 +13,8 @@
 #include <sys/stat.h>
 
 #include "pairs_file.h"
+#include "reader.h"
+#include "record.h"
 
 void nd_pair_list_free(nd_pair_list *l)
 {

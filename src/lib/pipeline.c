@@ -11,7 +11,11 @@
 #include <unistd.h>
 #include <xxhash.h>
 
+#include "lsh.h"
 #include "pipeline.h"
+#include "reader.h"
+#include "record.h"
+#include "tokenize.h"
 
 enum { SLOT_FREE, SLOT_READY, SLOT_WORKING, SLOT_DONE };
 

@@ -11,6 +11,9 @@
 #define ND_PIPELINE_H
 
 #include "nd.h"
+#include "reader.h"
+#include "record.h"
+#include "tokenize.h"
 
 typedef struct {
     unsigned threads;    /* threads in all (main included); 0 = online CPUs */

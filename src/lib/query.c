@@ -21,9 +21,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "align.h"
 #include "anchors.h"
+#include "lsh.h"
+#include "minhash.h"
 #include "overlap.h"
 #include "query.h"
+#include "reader.h"
+#include "record.h"
+#include "tokenize.h"
 
 /* The engine's per-batch state around the caller's. */
 typedef struct {

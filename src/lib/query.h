@@ -6,9 +6,12 @@
 #ifndef ND_QUERY_H
 #define ND_QUERY_H
 
+#include "align.h"
 #include "edits.h"
 #include "index.h"
 #include "pipeline.h"
+#include "reader.h"
+#include "record.h"
 
 enum { ND_QUERY_DUP, ND_QUERY_OVERLAP };
 

@@ -18,6 +18,8 @@
 #include <string.h>
 
 #include "extract.h"
+#include "reader.h"
+#include "record.h"
 
 struct nd_record_parser {
     char *id_field, *text_field;

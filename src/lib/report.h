@@ -10,6 +10,7 @@
 
 #include <stdio.h>
 
+#include "align.h"
 #include "edits.h"
 #include "nd.h"
 #include "overlap.h"

@@ -8,6 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "align.h"
+#include "edits.h"
+#include "record.h"
 #include "report.h"
 
 typedef struct {

@@ -4,7 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "align.h"
+#include "edits.h"
 #include "reuse.h"
+#include "tokenize.h"
 
 /* Seeds: the thresholds of Sanchez-Perez et al. for cosine and Dice. */
 #define SEED_COS 0.33

@@ -33,7 +33,9 @@
 #ifndef ND_REUSE_H
 #define ND_REUSE_H
 
+#include "align.h"
 #include "terms.h"
+#include "tokenize.h"
 
 /* One text, prepared once however many texts it is aligned with. */
 typedef struct {

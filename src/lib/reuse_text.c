@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "reuse.h"
+#include "tokenize.h"
 
 /* A sentence with fewer content words than this carries too little to be
  * compared alone ("Mr.", a dateline, a heading): it joins the next one. */

@@ -9,6 +9,8 @@
 #include <xxhash.h>
 
 #include "nd.h"
+#include "shingle.h"
+#include "tokenize.h"
 
 size_t nd_shingle_count(size_t ntok, unsigned n)
 {

@@ -12,7 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lsh.h"
 #include "nd.h"
+#include "simhash.h"
 
 uint64_t nd_simhash(const uint64_t *shingles, size_t m, uint64_t seed)
 {

@@ -5,7 +5,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "minhash.h"
+#include "reader.h"
+#include "record.h"
+#include "simhash.h"
 #include "sketch.h"
+#include "tokenize.h"
 
 typedef struct {
     const nd_sketch_opts *o;

@@ -3,7 +3,10 @@
 #ifndef ND_SKETCH_H
 #define ND_SKETCH_H
 
+#include "minhash.h"
 #include "pipeline.h"
+#include "reader.h"
+#include "tokenize.h"
 
 typedef struct {
     unsigned ngram;    /* words per shingle */

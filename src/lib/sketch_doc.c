@@ -3,7 +3,12 @@
  * function for every caller, so that the corpus sketcher, the bounded-memory
  * sketcher, the index and the public sketcher give the same signatures
  * (tests/test_golden.c pins that they agree). */
+#include "lsh.h"
+#include "minhash.h"
+#include "shingle.h"
+#include "simhash.h"
 #include "sketch.h"
+#include "tokenize.h"
 
 int nd_sketch_doc(const nd_tokens *tok, const nd_doc_sketch_opts *o, uint64_t **scratch, size_t *cap,
                   nd_doc_sketch *out, nd_doc_sketch_times *t)

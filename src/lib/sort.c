@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lsh.h"
 #include "nd.h"
 
 /* Counts the 8 byte histograms of the keys in one sweep. */

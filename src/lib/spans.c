@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "spans.h"
+#include "tokenize.h"
 
 #define WIDE 255 /* a gap or length this large or larger is an exception */
 

@@ -12,6 +12,7 @@
 #define ND_SPANS_H
 
 #include "nd.h"
+#include "tokenize.h"
 
 #define ND_SPAN_STRIDE 32
 

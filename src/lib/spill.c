@@ -21,7 +21,13 @@
 #include <unistd.h>
 #include <zstd.h>
 
+#include "lsh.h"
+#include "minhash.h"
+#include "reader.h"
+#include "record.h"
+#include "simhash.h"
 #include "spill.h"
+#include "tokenize.h"
 
 int nd_parse_size(const char *s, uint64_t *out)
 {

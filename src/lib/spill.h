@@ -16,6 +16,7 @@
 #ifndef ND_SPILL_H
 #define ND_SPILL_H
 
+#include "reader.h"
 #include "sketch.h"
 
 typedef struct {

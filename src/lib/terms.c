@@ -7,6 +7,7 @@
 #include <xxhash.h>
 
 #include "terms.h"
+#include "tokenize.h"
 
 /* English function words (the closed classes: articles, pronouns,
  * prepositions, conjunctions, auxiliaries), the words a rewrite swaps

@@ -9,6 +9,7 @@
 #define ND_TERMS_H
 
 #include "nd.h"
+#include "tokenize.h"
 
 /* A language: its Snowball stemmer (none for a language Snowball lacks: plain
  * words) and its stop words (English has a list; other languages rely on the

@@ -22,6 +22,7 @@
 #include <xxhash.h>
 
 #include "nd.h"
+#include "tokenize.h"
 #include "xxh3_avx512.h"
 
 #define ND_NORM_OPTS                                                                               \

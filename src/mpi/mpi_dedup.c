@@ -23,7 +23,11 @@
  *      rank 0 appends them in rank order (mpi_output.c).
  * The pairs are exactly the single-process pairs, so the output is
  * byte-identical for any number of ranks. */
+#include "lsh.h"
+#include "minhash.h"
 #include "mpi_dedup.h"
+#include "reader.h"
+#include "simhash.h"
 
 #ifndef ND_HAVE_MPI
 

@@ -10,6 +10,8 @@
 #include <stdio.h>
 
 #include "job.h"
+#include "reader.h"
+#include "record.h"
 
 /* Prints "neardup: MSG" to standard error; returns the exit status for code
  * (the command line's format, nd_cli_error). */

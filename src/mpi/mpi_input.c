@@ -19,6 +19,7 @@
  * cannot be entered in the middle): then every rank decodes all of it and
  * records are dealt in blocks of ND_SHARD_BLOCK ("cyclic" mode). */
 #include "mpi_dedup.h"
+#include "reader.h"
 
 #ifdef ND_HAVE_MPI
 

@@ -7,6 +7,7 @@
 #include <mpi.h>
 
 #include "mpi_dedup.h"
+#include "reader.h"
 
 typedef struct {
     uint64_t sent, recv; /* bytes to / from other ranks */

@@ -4,6 +4,8 @@
  * owns: rank 0 keeps only the documents that are in clusters (from the
  * accepted pairs) and the first skip notes. */
 #include "mpi_dedup.h"
+#include "reader.h"
+#include "record.h"
 
 #ifdef ND_HAVE_MPI
 
