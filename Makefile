@@ -59,7 +59,7 @@ FUZZ_TARGETS := $(patsubst fuzz/fuzz_%.c,%,$(wildcard fuzz/fuzz_*.c))
 FUZZ_REGRESS := $(FUZZ_TARGETS:%=$(BUILD)/fuzz/%-regress)
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps test test-run asan ubsan demo clean help bench bench-pan fuzz install uninstall python
+.PHONY: all deps test test-run asan ubsan demo clean help bench bench-pan bench-python fuzz install uninstall python
 
 all: $(BIN) $(MPI_BIN) $(SO_FILE) ## build the libraries (.a, .so) and the neardup binary (default)
 
@@ -173,6 +173,11 @@ bench: $(BIN) $(MPI_BIN) $(BUILD)/stage_speed $(BUILD)/html_speed ## run the ben
 PAN_ARGS ?=
 bench-pan: $(BIN) ## PAN 2013 text alignment: plagdet per subset vs published, pairs/s, source retrieval (needs ../shared/corpora)
 	@/usr/bin/python3 bench/pan13.py --neardup $(BIN) $(PAN_ARGS)
+
+# The Python module against the command (bench/python_dedup.py): dedup of
+# news-40k from a Python list vs neardup dedup on the file.  Skips without it.
+bench-python: $(BIN) python ## neardup.dedup from Python vs neardup dedup on news-40k (needs ../shared/corpora)
+	@$(PYTHON) bench/python_dedup.py --neardup $(BIN) --module $(BUILD)/python
 
 # HTML reader and encoding detection throughput (bench/html_speed.c; libxml2
 # only for the comparison, the library does not link it), used by bench/run.sh.

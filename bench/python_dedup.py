@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """bench/python_dedup.py - dedup of news-40k from Python vs the neardup command.
 
-    PYTHONPATH=build/python python3 bench/python_dedup.py [--neardup build/neardup] [--reps 3]
+    make bench-python, or: python3 bench/python_dedup.py [--neardup build/neardup] [--module build/python] [--reps 3]
 
 The texts are loaded into a Python list first (not timed), then
 neardup.dedup(texts) is timed; the command `neardup dedup news-40k.jsonl.zst
@@ -29,13 +29,15 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--neardup", default=os.path.join(HERE, "..", "build", "neardup"))
     ap.add_argument("--corpus", default=CORPUS)
+    ap.add_argument("--module", default=os.path.join(HERE, "..", "build", "python"),
+                    help="the directory holding the neardup package (make python: BUILD/python)")
     ap.add_argument("--reps", type=int, default=3)
     ap.add_argument("--threshold", default="0.8")
     args = ap.parse_args()
     if not os.path.exists(args.corpus):
         print("SKIP: %s is absent; this benchmark needs the news-40k corpus" % args.corpus)
         return 0
-    sys.path.insert(0, os.path.join(HERE, "..", "build", "python"))
+    sys.path.insert(0, args.module)
     import neardup
 
     raw = subprocess.run(["zstd", "-dc", args.corpus], check=True, stdout=subprocess.PIPE).stdout
