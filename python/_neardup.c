@@ -1,7 +1,7 @@
 /* _neardup.c - the CPython extension module under python/neardup/: the
- * module, its exception class and result types, str <-> UTF-8 views, the
- * and align.  Options: options.c; the jobs over many texts: jobs.c; the
- * index: index.c.
+ * module, its exception classes and result type, str -> UTF-8 views, and
+ * align.  Options: options.c; the jobs over many texts and read: jobs.c;
+ * the index: index.c; offsets to string indices: offsets.c.
  *
  * Every call into the library runs with the GIL released
  * (Py_BEGIN_ALLOW_THREADS): the texts are immutable str objects (or
@@ -42,6 +42,7 @@ int nd_py_text_get(PyObject *o, nd_py_text *t, const char *what)
         PyErr_Format(PyExc_TypeError, "%s: expected str, not %.100s", what, Py_TYPE(o)->tp_name);
         return -1;
     }
+    if (PyUnicode_READY(o)) return -1; /* a legacy string made canonical (a no-op since 3.12) */
     if (PyUnicode_IS_ASCII(o)) { /* compact ASCII: the characters are the UTF-8 bytes */
         t->p = (const char *)PyUnicode_DATA(o);
         t->len = (size_t)PyUnicode_GET_LENGTH(o);
