@@ -20,6 +20,7 @@
 #ifndef ND_H
 #define ND_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -42,6 +43,12 @@ int nd_fail(nd_error *err, int code, const char *fmt, ...)
 
 /* Process exit status for a status code: 0 ok, 2 usage/bad input, 1 other. */
 int nd_exit_status(int code);
+
+/* Prints "neardup: MSG" (a line) to standard error and returns
+ * nd_exit_status(code): the error line of the drivers, the command line
+ * (nd_cli_error) and the MPI driver (nd_mpi_error).  The library's own
+ * functions never print their errors; they return them. */
+int nd_error_vprint(int code, const char *fmt, va_list ap);
 
 /* ---------- small growable arrays ---------- */
 

@@ -76,6 +76,11 @@ void nd_doc_store_free(nd_doc_store *s);
  * Returns 0, or -1 on out of memory (src keeps what was not moved). */
 int nd_doc_store_take_blocks(nd_doc_store *dst, nd_doc_store *src);
 
+/* Appends src's documents (and anchors, renumbered) after dst's: overlap
+ * --against puts the references after the inputs.  src is emptied (its
+ * blocks move).  Returns NEARDUP_OK or NEARDUP_E_NOMEM. */
+int nd_doc_store_append(nd_doc_store *dst, nd_doc_store *src);
+
 /* Reads the corpus into s on the pipeline (ci gets ids and accounting). */
 int nd_overlap_load(nd_reader *r, const nd_pipeline_opts *po, const nd_overlap_opts *o,
                     nd_doc_store *s, nd_corpus_info *ci, nd_error *err);

@@ -17,11 +17,7 @@ typedef struct {
     nd_sketches *out;
 } ctx;
 
-typedef struct {
-    uint64_t *sh; /* shingle scratch */
-    size_t cap;
-    nd_minhasher *mh;
-} thread_state;
+typedef nd_sketch_thread thread_state;
 
 typedef struct {
     /* per record, all in one mapping of map_bytes (batch_grow) */
@@ -37,22 +33,6 @@ typedef struct {
     double t_shingle, t_digest, t_sketch, t_band_keys;
 } batch_out;
 
-static void thread_free(void *u, void *p)
-{
-    thread_state *ts = p;
-    if (!ts) return;
-    free(ts->sh);
-    nd_minhasher_free(ts->mh);
-    free(ts);
-}
-
-static void *thread_init(void *u)
-{
-    const nd_sketch_opts *o = ((const ctx *)u)->o;
-    thread_state *ts = calloc(1, sizeof(thread_state));
-    if (ts && !(ts->mh = nd_minhasher_new(o->k, o->seeds.sketch_seed))) thread_free(u, ts), ts = NULL;
-    return ts;
-}
 
 static void *batch_init(void *u) { return calloc(1, sizeof(batch_out)); }
 
@@ -251,8 +231,8 @@ int nd_sketch_corpus(nd_reader *r, const nd_pipeline_opts *po, const nd_sketch_o
     collect_ctx cc = {{so, out}, ci};
     nd_pipeline_fns f = {
         .user = &cc,
-        .thread_init = thread_init,
-        .thread_free = thread_free,
+        .thread_init = nd_sketch_thread_init,
+        .thread_free = nd_sketch_thread_free,
         .batch_init = batch_init,
         .batch_reset = batch_reset,
         .batch_free = batch_free,

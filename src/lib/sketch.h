@@ -75,6 +75,19 @@ typedef struct {
     size_t nshingles;           /* shingles (distinct with o->distinct) */
 } nd_doc_sketch;
 
+/* A sketching worker's per-thread state on the pipeline: the kernel's
+ * scratch and the signature's minhasher.  For nd_pipeline_fns.thread_init
+ * and thread_free: the user pointer must point to a struct whose first
+ * member is the const nd_sketch_opts * (sketch.c's, spill.c's and the MPI
+ * driver's contexts are). */
+typedef struct {
+    uint64_t *sh;      /* shingle scratch */
+    size_t cap;
+    nd_minhasher *mh;
+} nd_sketch_thread;
+void *nd_sketch_thread_init(void *u);
+void nd_sketch_thread_free(void *u, void *ts);
+
 /* Seconds per step, added to (for --timings; NULL: not timed). */
 typedef struct {
     double shingle, digest, sketch, band_keys;

@@ -7,7 +7,13 @@
 #include "minhash.h"
 #include "shingle.h"
 #include "simhash.h"
+#include <stdlib.h>
+
+#include "minhash.h"
+#include "shingle.h"
+#include "simhash.h"
 #include "sketch.h"
+#include "tokenize.h"
 #include "tokenize.h"
 
 int nd_sketch_doc(const nd_tokens *tok, const nd_doc_sketch_opts *o, uint64_t **scratch, size_t *cap,
@@ -39,4 +45,21 @@ int nd_sketch_doc(const nd_tokens *tok, const nd_doc_sketch_opts *o, uint64_t **
         t->band_keys += t4 - t3;
     }
     return NEARDUP_OK;
+}
+
+void nd_sketch_thread_free(void *u, void *p)
+{
+    nd_sketch_thread *ts = p;
+    if (!ts) return;
+    free(ts->sh);
+    nd_minhasher_free(ts->mh);
+    free(ts);
+}
+
+void *nd_sketch_thread_init(void *u)
+{
+    const nd_sketch_opts *o = *(const nd_sketch_opts *const *)u;
+    nd_sketch_thread *ts = calloc(1, sizeof *ts);
+    if (ts && !(ts->mh = nd_minhasher_new(o->k, o->seeds.sketch_seed))) nd_sketch_thread_free(u, ts), ts = NULL;
+    return ts;
 }

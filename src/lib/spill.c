@@ -138,31 +138,10 @@ static uint64_t per_doc_bytes(const nd_corpus_info *ci, uint64_t n)
     return ci->id_len + n * (sizeof *ci->id_off + sizeof *ci->input + sizeof *ci->line + 1 + 1 + ND_DIGEST_BYTES);
 }
 
-typedef struct {
-    uint64_t *sh;
-    size_t cap;
-    nd_minhasher *mh;
-} thread_state;
+typedef nd_sketch_thread thread_state;
 
 typedef nd_sketch_batch batch_out;
 
-static void thread_free(void *u, void *p)
-{
-    thread_state *ts = p;
-    if (!ts) return;
-    free(ts->sh);
-    nd_minhasher_free(ts->mh);
-    free(ts);
-}
-
-/* u starts with the sketch options (spill_ctx here, the MPI context there) */
-static void *thread_init(void *u)
-{
-    const nd_sketch_opts *so = *(const nd_sketch_opts *const *)u;
-    thread_state *ts = calloc(1, sizeof(thread_state));
-    if (ts && !(ts->mh = nd_minhasher_new(so->k, so->seeds.sketch_seed))) thread_free(u, ts), ts = NULL;
-    return ts;
-}
 
 static void *batch_init(void *u) { return calloc(1, sizeof(batch_out)); }
 
@@ -218,8 +197,8 @@ static int sketch_doc(void *u, void *tsp, void *bop, uint64_t doc, const nd_doc 
 
 void nd_sketch_worker_fns(nd_pipeline_fns *f)
 {
-    f->thread_init = thread_init;
-    f->thread_free = thread_free;
+    f->thread_init = nd_sketch_thread_init;
+    f->thread_free = nd_sketch_thread_free;
     f->batch_init = batch_init;
     f->batch_reset = batch_reset;
     f->batch_free = batch_free;
@@ -587,8 +566,8 @@ int nd_spill_pairs(nd_reader *r, const nd_pipeline_opts *po, const nd_sketch_opt
     ZSTD_CCtx_setParameter(c.cz, ZSTD_c_windowLog, 17);
     nd_pipeline_fns f = {
         .user = &c,
-        .thread_init = thread_init,
-        .thread_free = thread_free,
+        .thread_init = nd_sketch_thread_init,
+        .thread_free = nd_sketch_thread_free,
         .batch_init = batch_init,
         .batch_reset = batch_reset,
         .batch_free = batch_free,

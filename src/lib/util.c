@@ -21,6 +21,14 @@ int nd_fail(nd_error *err, int code, const char *fmt, ...)
     return code;
 }
 
+int nd_error_vprint(int code, const char *fmt, va_list ap)
+{
+    fputs("neardup: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    return nd_exit_status(code);
+}
+
 int nd_exit_status(int code)
 {
     switch (code) {

@@ -15,12 +15,10 @@
 int nd_mpi_error(int code, const char *fmt, ...)
 {
     va_list ap;
-    fputs("neardup: ", stderr);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    int rc = nd_error_vprint(code, fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
-    return nd_exit_status(code);
+    return rc;
 }
 
 #ifndef ND_HAVE_MPI
