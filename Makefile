@@ -224,7 +224,7 @@ uninstall: ## remove exactly what install put there
 	rm -f $(PY_PKG:$(BUILD)/python/neardup/%=$(DESTDIR)$(PY_SITE)/neardup/%) \
 		$(DESTDIR)$(PY_SITE)/neardup/$(notdir $(PY_EXT))
 	rm -rf $(DESTDIR)$(PY_SITE)/neardup/__pycache__
-	-rmdir $(DESTDIR)$(PY_SITE)/neardup 2>/dev/null
+	rmdir $(DESTDIR)$(PY_SITE)/neardup 2>/dev/null || true
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(PIC_OBJ:.o=.d) $(MPI_OBJ:.o=.d) $(TEST_BIN:=.d) $(FUZZ_REGRESS:=.d) \
 	$(BUILD)/stage_speed.d $(BUILD)/html_speed.d
