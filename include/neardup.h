@@ -302,6 +302,16 @@ NEARDUP_API void neardup_overlap_free(neardup_overlap_pair *p, size_t n);
 NEARDUP_API int neardup_align_opts(const neardup_options *o, const char *a, size_t alen, const char *b,
                                    size_t blen, neardup_passage **out, size_t *nout, neardup_error *err);
 
+/* align --pairs: the given pairs of c's texts (a[i], b[i] < the count; a
+ * may equal or exceed b), aligned on every core as `neardup align --pairs`
+ * does, with align's options (exact and rewritten by default, o->edited 0:
+ * --verbatim).  *out: the pairs sharing passages, in the given order
+ * (neardup_overlap_free).  Errors as neardup_pairs; NEARDUP_E_USAGE for a
+ * text number out of range.  Thread-safe. */
+NEARDUP_API int neardup_align_pairs(const neardup_options *o, const neardup_corpus *c, const size_t *a,
+                                    const size_t *b, size_t npairs, neardup_overlap_pair **out, size_t *nout,
+                                    neardup_error *err);
+
 /* index: build / add / open / query, the same files and results as
  * `neardup index build|add` and `neardup query`.  An index handle is used
  * by one thread at a time; separate handles are independent. */
