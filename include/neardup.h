@@ -332,6 +332,24 @@ NEARDUP_API neardup_index *neardup_index_open(const char *path, neardup_error *e
 /* Closes ix; NULL is a no-op. */
 NEARDUP_API void neardup_index_close(neardup_index *ix);
 
+/* What `neardup index info` prints of an index's parameters and sizes. */
+typedef struct {
+    size_t docs;            /* references */
+    unsigned ngram, k;      /* its shingles and signatures */
+    double threshold;       /* the threshold its LSH bands were chosen for */
+    unsigned bands, rows;
+    uint64_t seed;          /* unkeyed: the hash seed; keyed: 0 */
+    int keyed;              /* 1: built with a key (queries need it) */
+    unsigned min_words;     /* overlap queries find every passage of >= this many words (0: no anchors) */
+    uint64_t text_bytes;    /* the references' text */
+    uint64_t file_bytes;
+} neardup_index_info;
+/* Fills *info from ix (both not NULL).  Thread-safe on separate handles. */
+NEARDUP_API void neardup_index_get_info(const neardup_index *ix, neardup_index_info *info);
+/* The id of reference i (valid while ix is open), its length in *len; NULL
+ * when i is out of range. */
+NEARDUP_API const char *neardup_index_id(const neardup_index *ix, size_t i, size_t *len);
+
 typedef enum { NEARDUP_QUERY_DUP = 0, NEARDUP_QUERY_OVERLAP } neardup_query_mode;
 /* One match of a query text: query = its number in the queries corpus, ref
  * = the reference's number in the index and its id (valid while ix is

@@ -508,6 +508,21 @@ static void index_as_cli(void **state)
     /* query in both modes: the references the CLI lists, in its order */
     neardup_index *ix = neardup_index_open(path, &e);
     assert_non_null(ix);
+    neardup_index_info info;
+    neardup_index_get_info(ix, &info);
+    assert_int_equal(info.docs, 30);
+    assert_int_equal(info.ngram, 5);
+    assert_int_equal(info.k, 128);
+    assert_int_equal(info.bands, 14);
+    assert_int_equal(info.rows, 9);
+    assert_int_equal(info.min_words, 20);
+    assert_int_equal(info.keyed, 0);
+    assert_true(info.seed == NEARDUP_DEFAULT_SEED);
+    size_t il;
+    const char *id0 = neardup_index_id(ix, 0, &il);
+    assert_non_null(id0);
+    assert_memory_equal(id0, neardup_corpus_id(c, 0, NULL), il);
+    assert_null(neardup_index_id(ix, 30, &il));
     for (int mode = 0; mode < 2; mode++) {
         neardup_match *m;
         size_t n;

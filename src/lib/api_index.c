@@ -149,6 +149,24 @@ void neardup_index_close(neardup_index *h)
     free(h);
 }
 
+void neardup_index_get_info(const neardup_index *h, neardup_index_info *info)
+{
+    const nd_index *ix = h->ix;
+    static const uint8_t zero[ND_INDEX_KEY_ID_BYTES];
+    int keyed = memcmp(ix->p.key_id, zero, sizeof zero) != 0;
+    *info = (neardup_index_info){ix->ndocs, ix->p.ngram, ix->p.k, ix->p.threshold, ix->p.bands, ix->p.rows,
+                                 keyed ? 0 : ix->p.seed, keyed,
+                                 ix->p.anchor_ngram ? ix->p.anchor_w + ix->p.anchor_ngram - 1 : 0, ix->text_bytes,
+                                 ix->size};
+}
+
+const char *neardup_index_id(const neardup_index *h, size_t i, size_t *len)
+{
+    if (!h || i >= h->ix->ndocs) return NULL;
+    if (len) *len = nd_index_id_len(h->ix, i);
+    return nd_index_id(h->ix, i);
+}
+
 /* ---------- query ---------- */
 
 typedef struct {
