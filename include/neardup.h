@@ -302,6 +302,16 @@ NEARDUP_API void neardup_overlap_free(neardup_overlap_pair *p, size_t n);
 NEARDUP_API int neardup_align_opts(const neardup_options *o, const char *a, size_t alen, const char *b,
                                    size_t blen, neardup_passage **out, size_t *nout, neardup_error *err);
 
+/* align --pairs: the given pairs of c's texts (a[i], b[i] < the count; a
+ * may equal or exceed b), aligned on every core as `neardup align --pairs`
+ * does, with align's options (exact and rewritten by default, o->edited 0:
+ * --verbatim).  *out: the pairs sharing passages, in the given order
+ * (neardup_overlap_free).  Errors as neardup_pairs; NEARDUP_E_USAGE for a
+ * text number out of range.  Thread-safe. */
+NEARDUP_API int neardup_align_pairs(const neardup_options *o, const neardup_corpus *c, const size_t *a,
+                                    const size_t *b, size_t npairs, neardup_overlap_pair **out, size_t *nout,
+                                    neardup_error *err);
+
 /* index: build / add / open / query, the same files and results as
  * `neardup index build|add` and `neardup query`.  An index handle is used
  * by one thread at a time; separate handles are independent. */
@@ -321,6 +331,24 @@ NEARDUP_API int neardup_index_add(const char *path, const neardup_corpus *c, nea
 NEARDUP_API neardup_index *neardup_index_open(const char *path, neardup_error *err);
 /* Closes ix; NULL is a no-op. */
 NEARDUP_API void neardup_index_close(neardup_index *ix);
+
+/* What `neardup index info` prints of an index's parameters and sizes. */
+typedef struct {
+    size_t docs;            /* references */
+    unsigned ngram, k;      /* its shingles and signatures */
+    double threshold;       /* the threshold its LSH bands were chosen for */
+    unsigned bands, rows;
+    uint64_t seed;          /* unkeyed: the hash seed; keyed: 0 */
+    int keyed;              /* 1: built with a key (queries need it) */
+    unsigned min_words;     /* overlap queries find every passage of >= this many words (0: no anchors) */
+    uint64_t text_bytes;    /* the references' text */
+    uint64_t file_bytes;
+} neardup_index_info;
+/* Fills *info from ix (both not NULL).  Thread-safe on separate handles. */
+NEARDUP_API void neardup_index_get_info(const neardup_index *ix, neardup_index_info *info);
+/* The id of reference i (valid while ix is open), its length in *len; NULL
+ * when i is out of range. */
+NEARDUP_API const char *neardup_index_id(const neardup_index *ix, size_t i, size_t *len);
 
 typedef enum { NEARDUP_QUERY_DUP = 0, NEARDUP_QUERY_OVERLAP } neardup_query_mode;
 /* One match of a query text: query = its number in the queries corpus, ref
@@ -345,15 +373,6 @@ NEARDUP_API int neardup_index_query(neardup_index *ix, const neardup_options *o,
                                     neardup_error *err);
 NEARDUP_API void neardup_matches_free(neardup_match *m, size_t n);
 
-/* What a caller needs beside the matches (the Python module's Index): */
-
-/* Fills o with the defaults and the index's own parameters: ngram, k,
- * threshold and seed, and min_words = the passage length its anchors
- * guarantee (index build --min-words; 20 by default), so a query with o
- * answers as `neardup query` does without options.  Thread-safe. */
-NEARDUP_API void neardup_index_options(const neardup_index *ix, neardup_options *o);
-/* The number of reference texts in ix. */
-NEARDUP_API size_t neardup_index_count(const neardup_index *ix);
 /* A malloc'ed copy of reference ref's stored text (free it with free()),
  * its length in *len: the text a query's passage offsets (b_start, b_end)
  * point into.  *mapped (may be NULL) = 1 when the reference was read

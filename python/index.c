@@ -81,16 +81,33 @@ PyObject *nd_py_index_open(PyObject *module, PyObject *path)
     return cap;
 }
 
-/* index_info(capsule) -> dict: the index's own parameters and size. */
+/* The options of a query that gives none: the defaults with the index's own
+ * parameters (threshold, ngram, k, seed; min_words its anchors' guarantee),
+ * as `neardup query` takes them. */
+static void index_options(const neardup_index *ix, neardup_options *o)
+{
+    neardup_index_info info;
+    neardup_index_get_info(ix, &info);
+    neardup_options_default(o);
+    o->params.ngram = info.ngram;
+    o->params.k = info.k;
+    o->params.threshold = info.threshold;
+    o->params.seed = info.seed;
+    if (info.min_words) o->min_words = info.min_words;
+}
+
+/* index_info(capsule) -> dict: what `neardup index info` shows. */
 PyObject *nd_py_index_info(PyObject *module, PyObject *cap)
 {
     neardup_index *ix = PyCapsule_GetPointer(cap, CAPSULE);
     if (!ix) return NULL;
-    neardup_options o;
-    neardup_index_options(ix, &o);
-    return Py_BuildValue("{s:n,s:I,s:I,s:d,s:K,s:I}", "count", (Py_ssize_t)neardup_index_count(ix), "ngram",
-                         o.params.ngram, "num_perm", o.params.k, "threshold", o.params.threshold, "seed",
-                         (unsigned long long)o.params.seed, "min_words", o.min_words);
+    neardup_index_info i;
+    neardup_index_get_info(ix, &i);
+    return Py_BuildValue("{s:n,s:I,s:I,s:d,s:I,s:I,s:K,s:O,s:I,s:K,s:K}", "count", (Py_ssize_t)i.docs, "ngram",
+                         i.ngram, "num_perm", i.k, "threshold", i.threshold, "bands", i.bands, "rows", i.rows, "seed",
+                         (unsigned long long)i.seed, "keyed", i.keyed ? Py_True : Py_False, "min_words", i.min_words,
+                         "text_bytes", (unsigned long long)i.text_bytes, "file_bytes",
+                         (unsigned long long)i.file_bytes);
 }
 
 /* The reference side of a match's passages, as a text view: its stored
@@ -124,7 +141,7 @@ static int ref_view(PyObject *module, neardup_index *ix, size_t ref, nd_py_text 
 }
 
 /* index_query(capsule, texts, mode, options) -> [(query, ref, ref_id, score, passages or None)];
- * options over the index's own parameters (neardup_index_options); passage
+ * options over the index's own parameters (index_options); passage
  * offsets are string indices into the query text and the reference text. */
 PyObject *nd_py_index_query(PyObject *module, PyObject *args)
 {
@@ -135,7 +152,7 @@ PyObject *nd_py_index_query(PyObject *module, PyObject *args)
     if (!ix) return NULL;
     nd_py_options o;
     memset(&o, 0, sizeof o);
-    neardup_index_options(ix, &o.o);
+    index_options(ix, &o.o);
     if (nd_py_options_apply(kw, &o)) return NULL;
     neardup_query_mode mode;
     if (!strcmp(mode_name, "dup")) mode = NEARDUP_QUERY_DUP;

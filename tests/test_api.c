@@ -435,6 +435,55 @@ static void align_as_cli(void **state)
     neardup_corpus_free(c);
 }
 
+/* neardup_align_pairs aligns given pairs as `neardup align --pairs` does:
+ * the pairs overlap found, aligned with align's options (rewritten too). */
+static void align_pairs_as_cli(void **state)
+{
+    neardup_corpus *c = sample();
+    neardup_overlap_pair *ov, *p;
+    size_t nov, n;
+    neardup_error e;
+    assert_int_equal(neardup_overlap(NULL, c, &ov, &nov, &e), NEARDUP_OK);
+    size_t a[64], b[64];
+    assert_true(nov > 0 && nov <= 64);
+    for (size_t i = 0; i < nov; i++) a[i] = ov[i].b, b[i] = ov[i].a; /* either order */
+    assert_int_equal(neardup_align_pairs(NULL, c, a, b, nov, &p, &n, &e), NEARDUP_OK);
+    char *mine = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&mine, &len);
+    for (size_t i = 0; i < n; i++) {
+        int la, lb;
+        const char *x = id_of(c, p[i].a, &la), *y = id_of(c, p[i].b, &lb);
+        fprintf(f, "%.*s %.*s", la, x, lb, y);
+        put_passages(f, p[i].passages, p[i].npassages);
+        fputc('\n', f);
+    }
+    fclose(f);
+    char dir[] = "/tmp/nd_test_api.XXXXXX", cmd[8192];
+    assert_non_null(mkdtemp(dir));
+    snprintf(cmd, sizeof cmd, "%s/pairs.tsv", dir);
+    f = fopen(cmd, "w");
+    for (size_t i = 0; i < nov; i++) {
+        int la, lb;
+        const char *x = id_of(c, a[i], &la), *y = id_of(c, b[i], &lb);
+        fprintf(f, "%.*s\t%.*s\n", la, x, lb, y);
+    }
+    fclose(f);
+    snprintf(cmd, sizeof cmd, "align --pairs %s/pairs.tsv " SAMPLE " -q --format jsonl | %s; rm -rf %s", dir,
+             SED_PASSAGES, dir);
+    char *want = cli(cmd);
+    assert_int_equal(n, nov);
+    assert_string_equal(mine, want);
+    free(mine);
+    free(want);
+    neardup_overlap_free(p, n);
+    a[0] = 30;
+    assert_int_equal(neardup_align_pairs(NULL, c, a, b, 1, &p, &n, &e), NEARDUP_E_USAGE);
+    assert_null(p);
+    neardup_overlap_free(ov, nov);
+    neardup_corpus_free(c);
+}
+
 /* The index file neardup_index_build writes is the one `neardup index build`
  * writes; add appends as `index add`; query lists what `neardup query` does. */
 static void index_as_cli(void **state)
@@ -459,6 +508,21 @@ static void index_as_cli(void **state)
     /* query in both modes: the references the CLI lists, in its order */
     neardup_index *ix = neardup_index_open(path, &e);
     assert_non_null(ix);
+    neardup_index_info info;
+    neardup_index_get_info(ix, &info);
+    assert_int_equal(info.docs, 30);
+    assert_int_equal(info.ngram, 5);
+    assert_int_equal(info.k, 128);
+    assert_int_equal(info.bands, 14);
+    assert_int_equal(info.rows, 9);
+    assert_int_equal(info.min_words, 20);
+    assert_int_equal(info.keyed, 0);
+    assert_true(info.seed == NEARDUP_DEFAULT_SEED);
+    size_t il;
+    const char *id0 = neardup_index_id(ix, 0, &il);
+    assert_non_null(id0);
+    assert_memory_equal(id0, neardup_corpus_id(c, 0, NULL), il);
+    assert_null(neardup_index_id(ix, 30, &il));
     for (int mode = 0; mode < 2; mode++) {
         neardup_match *m;
         size_t n;
@@ -516,7 +580,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(corpus),             cmocka_unit_test(options),
         cmocka_unit_test(pairs_each_metric),  cmocka_unit_test(dedup_as_cli),
         cmocka_unit_test(overlap_as_cli),     cmocka_unit_test(align_as_cli),
-        cmocka_unit_test(index_as_cli),
+        cmocka_unit_test(align_pairs_as_cli), cmocka_unit_test(index_as_cli),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

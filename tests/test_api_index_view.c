@@ -1,6 +1,7 @@
-/* test_api_index_view.c - neardup_index_options / _count / _text: an index's
- * own parameters and its stored texts, what the Python module's Index needs
- * beside the matches (the b offsets of an overlap match point into the text). */
+/* test_api_index_view.c - neardup_index_text: a reference's stored text, what
+ * the Python module's Index needs beside the matches (the b offsets of an
+ * overlap match point into it), and the index's own parameters
+ * (neardup_index_get_info) making a query the CLI's without options. */
 #define _GNU_SOURCE /* memmem */
 #include "nd_test.h"
 
@@ -33,7 +34,7 @@ static void build(const char *path, double threshold, unsigned min_words, const 
     neardup_corpus_free(c);
 }
 
-static void options_are_the_index_s(void **state)
+static void info_makes_the_query_options(void **state)
 {
     char path[] = "/tmp/nd_test_view.XXXXXX";
     int fd = mkstemp(path);
@@ -43,15 +44,19 @@ static void options_are_the_index_s(void **state)
     neardup_error e;
     neardup_index *ix = neardup_index_open(path, &e);
     assert_non_null(ix);
+    neardup_index_info info;
+    neardup_index_get_info(ix, &info);
     neardup_options o, def;
-    neardup_index_options(ix, &o);
     neardup_options_default(&def);
+    o = def;
+    o.params.threshold = info.threshold;
+    o.min_words = info.min_words;
     assert_true(o.params.threshold == 0.5);
     assert_int_equal(o.min_words, 30);
-    assert_int_equal(o.params.ngram, def.params.ngram);
-    assert_int_equal(o.params.k, def.params.k);
-    assert_true(o.params.seed == def.params.seed);
-    assert_int_equal(neardup_index_count(ix), 2);
+    assert_int_equal(info.ngram, def.params.ngram);
+    assert_int_equal(info.k, def.params.k);
+    assert_true(info.seed == def.params.seed);
+    assert_int_equal(info.docs, 2);
     /* a query with these options is accepted (the bands and the anchors match) */
     neardup_corpus *q = neardup_corpus_create();
     assert_int_equal(neardup_corpus_add(q, NULL, 0, texts[0], strlen(texts[0]), &e), NEARDUP_OK);
@@ -75,7 +80,9 @@ static void texts_as_stored(void **state)
     neardup_error e;
     neardup_index *ix = neardup_index_open(path, &e);
     assert_non_null(ix);
-    assert_int_equal(neardup_index_count(ix), 3);
+    neardup_index_info info;
+    neardup_index_get_info(ix, &info);
+    assert_int_equal(info.docs, 3);
     for (size_t i = 0; i < 2; i++) {
         char *t;
         size_t len;
@@ -118,7 +125,7 @@ int main(int argc, char **argv)
     snprintf(neardup_bin, sizeof neardup_bin, "%.*s/../neardup", slash ? (int)(slash - argv[0]) : 1,
              slash ? argv[0] : ".");
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(options_are_the_index_s),
+        cmocka_unit_test(info_makes_the_query_options),
         cmocka_unit_test(texts_as_stored),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

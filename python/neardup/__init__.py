@@ -232,8 +232,9 @@ class Index:
         return self._handle
 
     def info(self):
-        """The index's parameters and size: {"count", "ngram", "num_perm",
-        "threshold", "seed", "min_words"} (seed 0 for a keyed index)."""
+        """What `neardup index info` shows: {"count", "ngram", "num_perm",
+        "threshold", "bands", "rows", "seed" (0 when keyed), "keyed",
+        "min_words" (0: no overlap anchors), "text_bytes", "file_bytes"}."""
         with self._lock:
             return _neardup.index_info(self._open())
 

@@ -103,10 +103,12 @@ def test_keyed_index(sample, tmp_path):
 def test_info(cli, sample, tmp_path):
     ix = neardup.Index(tmp_path / "i.ndx").build(sample, threshold=0.5, min_words=30, num_perm=64)
     info = ix.info()
-    assert info == {"count": 30, "ngram": 5, "num_perm": 64, "threshold": 0.5, "seed": info["seed"],
-                    "min_words": 30}
+    assert {k: info[k] for k in ("count", "ngram", "num_perm", "threshold", "min_words", "keyed")} == \
+        {"count": 30, "ngram": 5, "num_perm": 64, "threshold": 0.5, "min_words": 30, "keyed": False}
     text = cli("index", "info", str(tmp_path / "i.ndx"), quiet=False)
     assert "--seed %d" % info["seed"] in text and "--num-perm 64, threshold 0.5" in text
+    assert "(%d bands x %d rows)" % (info["bands"], info["rows"]) in text
+    assert neardup.Index(tmp_path / "k.ndx").build(sample, key=bytes(32)).info()["keyed"]
     assert len(ix.add(sample[:3])) == 33  # records without ids: numbered on, 30, 31, 32
     refs = [ref for _, ref, _ in ix.query(sample[:1])]
     assert "0" in refs and "30" in refs  # the first record, and its copy added as the 31st

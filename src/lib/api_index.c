@@ -149,6 +149,24 @@ void neardup_index_close(neardup_index *h)
     free(h);
 }
 
+void neardup_index_get_info(const neardup_index *h, neardup_index_info *info)
+{
+    const nd_index *ix = h->ix;
+    static const uint8_t zero[ND_INDEX_KEY_ID_BYTES];
+    int keyed = memcmp(ix->p.key_id, zero, sizeof zero) != 0;
+    *info = (neardup_index_info){ix->ndocs, ix->p.ngram, ix->p.k, ix->p.threshold, ix->p.bands, ix->p.rows,
+                                 keyed ? 0 : ix->p.seed, keyed,
+                                 ix->p.anchor_ngram ? ix->p.anchor_w + ix->p.anchor_ngram - 1 : 0, ix->text_bytes,
+                                 ix->size};
+}
+
+const char *neardup_index_id(const neardup_index *h, size_t i, size_t *len)
+{
+    if (!h || i >= h->ix->ndocs) return NULL;
+    if (len) *len = nd_index_id_len(h->ix, i);
+    return nd_index_id(h->ix, i);
+}
+
 /* ---------- query ---------- */
 
 typedef struct {
@@ -299,19 +317,7 @@ void neardup_matches_free(neardup_match *m, size_t n)
     free(m);
 }
 
-/* ---------- the index's parameters and texts (include/neardup.h) ---------- */
-
-void neardup_index_options(const neardup_index *h, neardup_options *o)
-{
-    neardup_options_default(o);
-    o->params.ngram = h->ix->p.ngram;
-    o->params.k = h->ix->p.k;
-    o->params.threshold = h->ix->p.threshold;
-    o->params.seed = h->ix->p.seed;
-    if (h->ix->p.anchor_ngram) o->min_words = h->ix->p.anchor_w + h->ix->p.anchor_ngram - 1;
-}
-
-size_t neardup_index_count(const neardup_index *h) { return h ? (size_t)h->ix->ndocs : 0; }
+/* ---------- a reference's stored text (include/neardup.h) ---------- */
 
 int neardup_index_text(const neardup_index *h, size_t ref, char **text, size_t *len, int *mapped,
                        neardup_error *e)

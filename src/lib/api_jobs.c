@@ -157,6 +157,8 @@ static int copy_passages(const nd_passage *p, size_t np, neardup_passage **out)
     return NEARDUP_OK;
 }
 
+static int public_pairs(nd_overlap_pair *op, size_t nop, neardup_overlap_pair **pairs, size_t *n, nd_error *err);
+
 int neardup_overlap(const neardup_options *o, const neardup_corpus *c, neardup_overlap_pair **pairs, size_t *n,
                     neardup_error *e)
 {
@@ -194,17 +196,81 @@ int neardup_overlap(const neardup_options *o, const neardup_corpus *c, neardup_o
     nd_reader_free(r);
     free(buf);
     if (!rc) rc = nd_overlap_run(&s, &ov, 0, o->threads ? o->threads : ci.threads, NULL, &op, &nop, &st, &err);
-    if (!rc && nop && !(*pairs = calloc(nop, sizeof **pairs))) rc = nd_fail(&err, NEARDUP_E_NOMEM, "out of memory");
+    if (!rc) rc = public_pairs(op, nop, pairs, n, &err);
+    else nd_overlap_pairs_free(op, nop);
+    nd_doc_store_free(&s);
+    nd_corpus_info_free(&ci);
+    return nd_api_error(e, rc, &err);
+}
+
+/* The pairs of op sharing passages as the public ones (op freed). */
+static int public_pairs(nd_overlap_pair *op, size_t nop, neardup_overlap_pair **pairs, size_t *n, nd_error *err)
+{
+    int rc = NEARDUP_OK;
+    if (nop && !(*pairs = calloc(nop, sizeof **pairs))) rc = nd_fail(err, NEARDUP_E_NOMEM, "out of memory");
     for (size_t i = 0; !rc && i < nop; i++) {
         (*pairs)[i] = (neardup_overlap_pair){op[i].a, op[i].b, NULL, op[i].np};
         if (copy_passages(op[i].p, op[i].np, &(*pairs)[i].passages)) {
             neardup_overlap_free(*pairs, i + 1);
             *pairs = NULL;
-            rc = nd_fail(&err, NEARDUP_E_NOMEM, "out of memory");
+            rc = nd_fail(err, NEARDUP_E_NOMEM, "out of memory");
         }
     }
     if (!rc) *n = nop;
     nd_overlap_pairs_free(op, nop);
+    return rc;
+}
+
+int neardup_align_pairs(const neardup_options *o, const neardup_corpus *c, const size_t *a, const size_t *b,
+                        size_t npairs, neardup_overlap_pair **out, size_t *nout, neardup_error *e)
+{
+    neardup_options def;
+    if (!o) neardup_options_default(&def), o = &def;
+    nd_error err = {0, ""};
+    nd_pipeline_opts po;
+    nd_seeds seeds;
+    *out = NULL;
+    *nout = 0;
+    int rc = nd_api_pipeline(o, &po, &seeds, &err);
+    sodium_memzero(&seeds, sizeof seeds);
+    if (rc) return nd_api_error(e, rc, &err);
+    size_t n = neardup_corpus_count(c);
+    nd_anchor_pair *cand = malloc((npairs ? npairs : 1) * sizeof *cand);
+    if (!cand) return nd_api_error(e, nd_fail(&err, NEARDUP_E_NOMEM, "out of memory"), &err);
+    for (size_t i = 0; i < npairs; i++) {
+        if (a[i] >= n || b[i] >= n) {
+            free(cand);
+            return nd_api_error(e, nd_fail(&err, NEARDUP_E_USAGE, "pair %zu: text %zu of %zu", i,
+                                           a[i] >= n ? a[i] : b[i], n), &err);
+        }
+        cand[i] = (nd_anchor_pair){(uint32_t)a[i], (uint32_t)b[i], 0};
+    }
+    /* as cli_align_pairs.c: the words of every text, no anchors, align's options */
+    nd_overlap_opts ov;
+    nd_overlap_opts_default(&ov);
+    ov.ngram = o->params.ngram;
+    ov.min_words = o->min_words;
+    ov.no_anchors = 1;
+    nd_align_opts_default(&ov.align);
+    ov.align.seed_len = o->params.ngram;
+    ov.align.min_words = o->min_words;
+    ov.align.verbatim = o->edited == 0;
+    ov.align.language = o->language;
+    nd_doc_store s = {0};
+    nd_corpus_info ci = {0};
+    nd_overlap_pair *op = NULL;
+    size_t nop = 0;
+    nd_overlap_stats st = {0};
+    char *buf;
+    nd_reader *r = nd_api_reader(c, o->params.lossy, &buf, &err);
+    rc = r ? nd_overlap_load(r, &po, &ov, &s, &ci, &err) : err.code;
+    nd_reader_free(r);
+    free(buf);
+    if (!rc) rc = nd_overlap_align(&s, &ov, cand, npairs, o->threads ? o->threads : ci.threads, NULL, &op, &nop,
+                                   &st, &err);
+    if (!rc) rc = public_pairs(op, nop, out, nout, &err);
+    else nd_overlap_pairs_free(op, nop);
+    free(cand);
     nd_doc_store_free(&s);
     nd_corpus_info_free(&ci);
     return nd_api_error(e, rc, &err);
