@@ -51,7 +51,12 @@ size_t nd_winnow(const uint64_t *sh, size_t m, unsigned w, uint64_t seed, uint32
  * 3. Ranges of documents list their pairs: for each anchor of document a,
  *    the later documents b of its run; a's b's sorted and counted are a's
  *    pairs with their shared-anchor counts, already in (a, b) order, so the
- *    ranges' lists are concatenated and no global sort of pair keys is needed. */
+ *    ranges' lists are concatenated and no global sort of pair keys is needed.
+ * 4. With series (nd_anchor_scope), step 2 also sorts out the anchors in more
+ *    than max_df documents: a series' boilerplate, or a reprint spread over
+ *    series, whose carriers are each paired with one representative (star
+ *    pairs, listed by the group of buckets, then sorted and merged into the
+ *    pairs with shared = ND_ANCHOR_STAR). */
 
 #define OCC_NONE UINT32_MAX         /* an anchor of one document */
 #define OCC_DROP (UINT32_MAX - 1)   /* a boilerplate anchor */
@@ -70,7 +75,10 @@ typedef struct {
     size_t *bstart;       /* nb + 1 bucket starts in srt */
     uint64_t max_df, max_df_sentence;
     uint32_t split;
+    const nd_anchor_scope *scope; /* NULL: no series */
     nd_anchor_stats *gst; /* per group of buckets */
+    uint64_t **gstar;     /* per group: its star pairs (a << 32 | b), and how many */
+    size_t *gnstar, *gcap;
     nd_anchor_pair **cp;  /* per chunk of documents: its pairs */
     size_t *cn;
     nd_anchor **cd;       /* per chunk: its dropped occurrences, and how many */
@@ -110,6 +118,48 @@ static int scatter_slice(void *arg, size_t t)
     return 0;
 }
 
+/* A run of more than max_df documents r[i, k), with series known: returns
+ * 1 when one series holds more than max_df of them (its boilerplate), else
+ * 0 after listing its star pairs into the group's list; -1: out of memory. */
+static int spread_run(index_job *j, size_t g, size_t i, size_t k)
+{
+    const nd_anchor *r = j->srt;
+    const uint32_t *series = j->scope->series, *rank = j->scope->rank;
+    uint64_t *ser = malloc((k - i) * sizeof *ser);
+    if (!ser) return -1;
+    size_t m = 0;
+    uint32_t rep = UINT32_MAX; /* with split, the representative is a reference */
+    for (size_t x = i; x < k; x++) {
+        uint32_t d = r[x].doc;
+        if (x > i && d == r[x - 1].doc) continue; /* the run lists its documents in order */
+        ser[m++] = series[d];
+        if (j->split && d < j->split) continue;
+        if (rep == UINT32_MAX || (rank ? rank[d] < rank[rep] : d < rep)) rep = d;
+    }
+    if (nd_sort_u64(ser, m)) {
+        free(ser);
+        return -1;
+    }
+    size_t most = 0;
+    for (size_t x = 0; x < m;) {
+        size_t y = x + 1;
+        while (y < m && ser[y] == ser[x]) y++;
+        if (y - x > most) most = y - x;
+        x = y;
+    }
+    free(ser);
+    if (most > j->max_df) return 1;
+    if (rep == UINT32_MAX) return 0; /* no reference carries it: inputs are not paired */
+    for (size_t x = i; x < k; x++) {
+        uint32_t d = r[x].doc;
+        if ((x > i && d == r[x - 1].doc) || d == rep || (j->split && d >= j->split)) continue;
+        if (nd_grow((void **)&j->gstar[g], &j->gcap[g], j->gnstar[g] + 1, sizeof **j->gstar)) return -1;
+        uint32_t a = d < rep ? d : rep, b = d < rep ? rep : d;
+        j->gstar[g][j->gnstar[g]++] = (uint64_t)a << 32 | b;
+    }
+    return 0;
+}
+
 static int finish_group(void *arg, size_t g)
 {
     index_job *j = arg;
@@ -127,7 +177,16 @@ static int finish_group(void *arg, size_t g)
         int sentence = (j->occ[r[i].pos].pos & ND_ANCHOR_SENTENCE) != 0;
         st->anchors++;
         st->sentence_anchors += (uint64_t)sentence;
-        if (nd > (sentence ? j->max_df_sentence : j->max_df)) {
+        int spread = 0; /* with series: more than max_df documents, but no series' boilerplate */
+        if (!sentence && j->scope && j->scope->series && nd > j->max_df) {
+            int b = spread_run(j, g, i, k);
+            if (b < 0) return -1;
+            spread = !b;
+        }
+        if (spread) {
+            st->spread++;
+            for (size_t x = i; x < k; x++) j->sidx[r[x].pos] = OCC_NONE; /* kept, not listed */
+        } else if (nd > (sentence ? j->max_df_sentence : j->max_df)) {
             st->dropped++;
             st->sentence_dropped += (uint64_t)sentence;
             st->dropped_occ += k - i;
@@ -180,6 +239,9 @@ static int list_chunk(void *arg, size_t c)
                 if (b == prev) continue;
                 prev = b;
                 if (j->split && b < j->split) continue;
+                if (j->scope && j->scope->series && !j->scope->within_series &&
+                    j->scope->series[b] == j->scope->series[a])
+                    continue; /* an outlet's own repeat */
                 if (nd_grow((void **)&bs, &bcap, nbs + 1, sizeof *bs)) goto nomem;
                 bs[nbs++] = b;
             }
@@ -215,8 +277,51 @@ static int by_doc_pos(const void *x, const void *y)
     return a->hash < b->hash ? -1 : a->hash > b->hash;
 }
 
+/* The pairs p (sorted by (a, b)) with the star pairs of every group merged
+ * in (shared = ND_ANCHOR_STAR where not already a pair).  Returns the new array (p is
+ * freed) and its length in *n, or NULL (p kept). */
+static nd_anchor_pair *merge_star(index_job *j, size_t ngroup, nd_anchor_pair *p, size_t *n, uint64_t *nstar)
+{
+    size_t ns = 0;
+    for (size_t g = 0; g < ngroup; g++) ns += j->gnstar[g];
+    *nstar = 0;
+    if (!ns) return p;
+    uint64_t *key = malloc(ns * sizeof *key);
+    nd_anchor_pair *out = key ? malloc((*n + ns) * sizeof *out) : NULL;
+    if (!out) {
+        free(key);
+        return NULL;
+    }
+    ns = 0;
+    for (size_t g = 0; g < ngroup; g++) {
+        if (j->gnstar[g]) memcpy(key + ns, j->gstar[g], j->gnstar[g] * sizeof *key);
+        ns += j->gnstar[g];
+    }
+    if (nd_sort_u64(key, ns)) {
+        free(key);
+        free(out);
+        return NULL;
+    }
+    size_t m = 0, x = 0;
+    for (size_t i = 0; i <= *n; i++) {
+        uint64_t pk = i < *n ? (uint64_t)p[i].a << 32 | p[i].b : UINT64_MAX;
+        for (; x < ns && key[x] <= pk; x++) {
+            if (x && key[x] == key[x - 1]) continue;
+            if (key[x] == pk) continue; /* a pair already */
+            out[m++] = (nd_anchor_pair){(uint32_t)(key[x] >> 32), (uint32_t)key[x], ND_ANCHOR_STAR};
+            ++*nstar;
+        }
+        if (i < *n) out[m++] = p[i];
+    }
+    free(key);
+    free(p);
+    *n = m;
+    return out;
+}
+
 int nd_anchor_pairs(nd_anchor *occ, size_t n, uint64_t max_df, uint64_t max_df_sentence, uint32_t split,
-                    unsigned threads, nd_anchor_pair **pairs, size_t *npairs, nd_anchor_stats *st)
+                    unsigned threads, const nd_anchor_scope *scope, nd_anchor_pair **pairs, size_t *npairs,
+                    nd_anchor_stats *st)
 {
     memset(st, 0, sizeof *st);
     *pairs = NULL;
@@ -224,7 +329,8 @@ int nd_anchor_pairs(nd_anchor *occ, size_t n, uint64_t max_df, uint64_t max_df_s
     _Static_assert(sizeof(nd_anchor) == sizeof(nd_band_rec), "anchors sort as band records");
     if (n >= OCC_DROP) return NEARDUP_E_NOMEM; /* indices are 32-bit: 4 billion anchors */
     if (threads < 1) threads = 1;
-    index_job j = {.occ = occ, .n = n, .max_df = max_df, .max_df_sentence = max_df_sentence, .split = split};
+    index_job j = {.occ = occ, .n = n, .max_df = max_df, .max_df_sentence = max_df_sentence, .split = split,
+                   .scope = scope};
     unsigned bits = 8;
     while (bits < 20 && ((size_t)1 << (bits + 3)) < n) bits++; /* about 8 occurrences a bucket */
     j.shift = 64 - bits;
@@ -238,12 +344,15 @@ int nd_anchor_pairs(nd_anchor *occ, size_t n, uint64_t max_df, uint64_t max_df_s
     j.cnt = calloc((size_t)j.nslice * j.nb, sizeof *j.cnt);
     j.bstart = malloc((j.nb + 1) * sizeof *j.bstart);
     j.gst = calloc(ngroup, sizeof *j.gst);
+    j.gstar = calloc(ngroup, sizeof *j.gstar);
+    j.gnstar = calloc(ngroup, sizeof *j.gnstar);
+    j.gcap = calloc(ngroup, sizeof *j.gcap);
     j.cp = calloc(nchunk ? nchunk : 1, sizeof *j.cp);
     j.cn = calloc(nchunk ? nchunk : 1, sizeof *j.cn);
     j.cd = calloc(nchunk ? nchunk : 1, sizeof *j.cd);
     j.cdn = calloc(nchunk ? nchunk : 1, sizeof *j.cdn);
     nd_anchor_pair *out = NULL;
-    int rc = j.srt && j.sidx && j.cnt && j.bstart && j.gst && j.cp && j.cn && j.cd && j.cdn ? NEARDUP_OK : NEARDUP_E_NOMEM;
+    int rc = j.srt && j.sidx && j.cnt && j.bstart && j.gst && j.gstar && j.gnstar && j.gcap && j.cp && j.cn && j.cd && j.cdn ? NEARDUP_OK : NEARDUP_E_NOMEM;
     atomic_init(&j.unordered, 0);
     if (!rc) rc = nd_parallel_for(j.nslice, threads, count_slice, &j, NULL);
     if (!rc && atomic_load(&j.unordered)) { /* the loader's order already; anyone else's made so */
@@ -282,6 +391,7 @@ int nd_anchor_pairs(nd_anchor *occ, size_t n, uint64_t max_df, uint64_t max_df_s
             st->dropped_occ += j.gst[g].dropped_occ;
             st->sentence_anchors += j.gst[g].sentence_anchors;
             st->sentence_dropped += j.gst[g].sentence_dropped;
+            st->spread += j.gst[g].spread;
             if (j.gst[g].max_df_seen > st->max_df_seen) st->max_df_seen = j.gst[g].max_df_seen;
         }
         /* the dropped occurrences to the front, still by (doc, pos): key doc << 32 | pos */
@@ -290,8 +400,14 @@ int nd_anchor_pairs(nd_anchor *occ, size_t n, uint64_t max_df, uint64_t max_df_s
             if (j.cdn[c]) memcpy(occ + k, j.cd[c], j.cdn[c] * sizeof *occ);
             k += j.cdn[c];
         }
-        *pairs = out;
-        *npairs = m;
+        nd_anchor_pair *merged = merge_star(&j, ngroup, out, &m, &st->star);
+        if (merged) {
+            *pairs = merged;
+            *npairs = m;
+        } else {
+            free(out);
+            rc = NEARDUP_E_NOMEM;
+        }
     }
     for (size_t c = 0; j.cp && c < nchunk; c++) free(j.cp[c]);
     for (size_t c = 0; j.cd && c < nchunk; c++) free(j.cd[c]);
@@ -299,6 +415,10 @@ int nd_anchor_pairs(nd_anchor *occ, size_t n, uint64_t max_df, uint64_t max_df_s
     free(j.cn);
     free(j.cd);
     free(j.cdn);
+    for (size_t g = 0; j.gstar && g < ngroup; g++) free(j.gstar[g]);
+    free(j.gstar);
+    free(j.gnstar);
+    free(j.gcap);
     free(j.gst);
     free(j.bstart);
     nd_map_free(j.sidx, (n ? n : 1) * sizeof *j.sidx);

@@ -53,7 +53,36 @@ typedef struct {
     uint64_t dropped_occ;   /* their occurrences */
     uint64_t max_df_seen;   /* the largest document frequency kept */
     uint64_t sentence_anchors, sentence_dropped; /* of the above, sentence fingerprints */
+    uint64_t spread;        /* with series: anchors in more than max_df documents but at most
+                             * max_df of any one series (reprints): kept, pairs not listed */
+    uint64_t star;          /* with series: (carrier, representative) pairs they gave */
 } nd_anchor_stats;
+
+/* Who may pair with whom, when the documents' series (outlets, sites) are
+ * known (the rules are applied in anchors.c).
+ *
+ * - A pair of documents of one series is not listed unless within_series
+ *   (an outlet's own repeats are not reuse).
+ * - An anchor found in more than max_df documents of ONE series is that
+ *   series' boilerplate (a footer, a masthead): dropped and masked, as every
+ *   anchor in more than max_df documents is without series.
+ * - An anchor in more than max_df documents in all, but in at most max_df of
+ *   any one series, is a reprint carried across series ("spread"): kept (not
+ *   masked), but its pairs are not enumerated, which would cost the square
+ *   of its carriers.  Each carrier is paired with the anchor's
+ *   representative instead, the carrier of lowest rank (the earliest, or the
+ *   first reference): linear in the carriers.  These star pairs are merged
+ *   into the candidate list with shared = ND_ANCHOR_STAR; they feed the passage clusters
+ *   (passage_clusters.h) and are not listed as pairs.  With split, only
+ *   (input, reference) star pairs: the representative must be a reference. */
+typedef struct {
+    const uint32_t *series; /* per document: its series number (NULL: no series known) */
+    const uint32_t *rank;   /* per document: order of representatives (NULL: document order) */
+    int within_series;      /* list pairs inside one series too */
+} nd_anchor_scope;
+
+/* The shared count of a star pair (see nd_anchor_scope). */
+#define ND_ANCHOR_STAR UINT32_MAX
 
 /* Lists every pair of documents sharing at least one anchor that occurs in
  * at most max_df documents (a sentence fingerprint: max_df_sentence), each pair once with its count of shared anchors,
@@ -63,8 +92,10 @@ typedef struct {
  * malloc'ed.  The occurrences of the dropped (boilerplate) anchors are moved
  * to occ[0, st->dropped_occ), sorted by (doc, pos) with key doc << 32 | pos,
  * so the caller can mask them; the rest of occ is left undefined.  Returns
- * NEARDUP_OK or NEARDUP_E_NOMEM (also for 2^32 - 2 or more occurrences). */
+ * NEARDUP_OK or NEARDUP_E_NOMEM (also for 2^32 - 2 or more occurrences).
+ * scope: NULL, or the series rules above. */
 int nd_anchor_pairs(nd_anchor *occ, size_t n, uint64_t max_df, uint64_t max_df_sentence, uint32_t split,
-                    unsigned threads, nd_anchor_pair **pairs, size_t *npairs, nd_anchor_stats *st);
+                    unsigned threads, const nd_anchor_scope *scope, nd_anchor_pair **pairs, size_t *npairs,
+                    nd_anchor_stats *st);
 
 #endif

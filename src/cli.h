@@ -348,6 +348,10 @@ void nd_print_passage_text(FILE *f, unsigned i, const nd_passage *p, const nd_pa
  * b_len bytes).  Offsets are written in the original files' by the texts'
  * maps ma, mb (na, nb runs; 0: the identity; offmap.h).  Returns 0, or -1
  * when out of memory. */
+/* text[start, end) on one line, as the passages' text view shows it (line
+ * breaks and tabs as spaces, other control characters as '?'). */
+void nd_print_excerpt(FILE *f, const char *text, uint32_t start, uint32_t end);
+
 int nd_print_pair(FILE *f, int format, const nd_overlap_pair *p, const char *a, size_t la, const char *b, size_t lb,
                   const char *a_text, size_t a_len, const char *b_text, size_t b_len, const nd_doc_words *wa,
                   const nd_doc_words *wb, const nd_map_run *ma, size_t na, const nd_map_run *mb, size_t nb,

@@ -3,17 +3,25 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unistd.h>
+
 #include "cli.h"
+#include "cli_clusters.h"
 #include "overlap.h"
 #include "report.h"
 
 enum { OPT_AGAINST = 100, OPT_MIN_WORDS, OPT_MAX_DF, OPT_MAX_GAP, OPT_MIN_IDENTITY, OPT_EDITED, OPT_LANGUAGE,
-       OPT_MAX_DF_SENTENCE };
+       OPT_MAX_DF_SENTENCE, OPT_CLUSTERS, OPT_DATE_FIELD, OPT_SERIES_FIELD, OPT_SERIES_FROM_DIR, OPT_WITHIN_SERIES };
 
 static const nd_cli_option overlap_opts[] = {
     {"against", 0, "REF", "compare the inputs only with these references (repeatable; default: the inputs with each other)", OPT_AGAINST},
     {"min-words", 'w', "W", "report passages of at least W aligned words (default 20)", OPT_MIN_WORDS},
-    {"max-df", 0, "N", "drop anchors found in more than N documents as boilerplate, and mask their words (default 50)", OPT_MAX_DF},
+    {"max-df", 0, "N", "drop anchors found in more than N documents as boilerplate, and mask their words; with series: in more than N documents of one series (a footer), while one in more than N documents of several series is a reprint, kept for --clusters (default 50)", OPT_MAX_DF},
+    {"clusters", 0, "FILE", "also write the reused-passage clusters, one JSONL record each: {\"cluster\": N, \"size\": S, \"source\": ID, \"words\": W, \"witnesses\": [{\"id\": ID, \"start\": B, \"end\": B, \"date\": ..., \"series\": ...}, ...]}; - is standard output (the pairs then go only to -o), shown compactly on a terminal (default none)", OPT_CLUSTERS},
+    {"date-field", 0, "NAME", "JSONL field of each record's date (ISO 8601: 2024-05-01, 2024-05-01T09:30:00Z): witnesses are ordered by it, the earliest is the source (default none: input order)", OPT_DATE_FIELD},
+    {"series-field", 0, "NAME", "JSONL field of each record's series (outlet, site, newspaper title): reuse inside one series is not reported, and --max-df counts documents of one series (default none)", OPT_SERIES_FIELD},
+    {"series-from-dir", 0, NULL, "the series of a document is the directory of its file (plain files: one directory per outlet)", OPT_SERIES_FROM_DIR},
+    {"within-series", 0, NULL, "with a series: report reuse inside one series too", OPT_WITHIN_SERIES},
     {"max-gap", 0, "G", "bridge runs of up to G edited words inside a passage (default 8)", OPT_MAX_GAP},
     {"min-identity", 0, "X", "drop passages whose matching fraction of words is below X (default 0.5)", OPT_MIN_IDENTITY},
     {"edited", 0, NULL, "also find rewritten passages (reworded, reordered, summarised), through sentence fingerprints; costs about 5x the time (default off: copied passages)", OPT_EDITED},
@@ -43,6 +51,9 @@ typedef struct {
     char **refs;
     int nrefs;
     int edited_only; /* an option that needs --edited was given */
+    const char *clusters; /* --clusters FILE */
+    nd_field_opts fo;
+    int within_series;
 } overlap_ctx;
 
 static int on_option(void *ctx, int id, const char *arg)
@@ -85,6 +96,11 @@ static int on_option(void *ctx, int id, const char *arg)
         c->ov.align.language = arg;
         c->edited_only = 1;
         return 0;
+    case OPT_CLUSTERS: c->clusters = arg; return 0;
+    case OPT_DATE_FIELD: c->fo.date_field = arg; return 0;
+    case OPT_SERIES_FIELD: c->fo.series_field = arg; return 0;
+    case OPT_SERIES_FROM_DIR: c->fo.series_from_dir = 1; return 0;
+    case OPT_WITHIN_SERIES: c->within_series = 1; return 0;
     default: return nd_common_option(&c->common, id, arg);
     }
 }
@@ -113,13 +129,14 @@ static int store_append(nd_doc_store *dst, nd_doc_store *src)
 
 /* Reads one set of inputs (the inputs, or the references). */
 static int load_set(const nd_common *c, char **in, int n, const nd_pipeline_opts *po, const nd_overlap_opts *o,
-                    nd_doc_store *s, nd_corpus_info *ci, nd_reader **r)
+                    const nd_field_opts *fo, nd_doc_fields *f, nd_doc_store *s, nd_corpus_info *ci, nd_reader **r)
 {
     nd_error err = {0, ""};
     *r = nd_cli_open_inputs(c, po, in, n, &err);
     if (!*r) return nd_cli_error(err.code, "%s", err.msg);
     int rc = nd_overlap_load(*r, po, o, s, ci, &err);
     if (!rc) rc = nd_corpus_check_unique_ids(ci, *r, &err);
+    if (!rc && nd_field_opts_any(fo)) rc = nd_doc_fields_read(f, fo, *r, ci, &err); /* a second pass */
     if (rc) return nd_cli_error(rc, "%s", err.msg);
     nd_cli_print_skips(ci);
     /* read in full: its decoder's window and buffers (12 MB for a .zst)
@@ -148,6 +165,7 @@ static size_t id_len_of(const nd_corpus_info *ci, const nd_corpus_info *cr, uint
 /* What formats a streamed pair (nd_overlap_sink). */
 typedef struct {
     int format;
+    int skip;  /* --clusters - without -o: the pairs are not written */
     nd_passage_view view;
     const nd_doc_store *s;
     const nd_corpus_info *ci, *cr;
@@ -157,6 +175,7 @@ typedef struct {
 static int format_pair(void *user, FILE *f, const nd_overlap_pair *p)
 {
     const pair_writer *w = user;
+    if (w->skip) return 0;
     const nd_doc_ref *da = &w->s->doc[p->a], *db = &w->s->doc[p->b];
     nd_doc_words wa = store_words(w->s, p->a), wb = store_words(w->s, p->b);
     /* offsets written in the original files' (HTML, re-encoded inputs) */
@@ -165,6 +184,45 @@ static int format_pair(void *user, FILE *f, const nd_overlap_pair *p)
                       da->text_len, db->text, db->text_len, &wa, &wb, da->map, da->nmap, db->map, db->nmap, &w->view))
         return -1;
     return ferror(f) ? -1 : 0;
+}
+
+static int collect_links(void *user, const nd_overlap_pair *p)
+{
+    return nd_link_list_add(user, p->a, p->b, p->p, p->np);
+}
+
+/* What the clusters and series changed, on standard error: the star pairs,
+ * the clusters, and what a frequency cut left out of the pairs (and how to
+ * get it). */
+static void print_cluster_summary(const overlap_ctx *c, const nd_overlap_stats *st, const nd_pclusters *pc,
+                                  int series)
+{
+    if (series)
+        fprintf(stderr, "neardup overlap: series: %llu anchors in more than %llu documents of several series kept as "
+                "reprints (%llu carrier-representative pairs aligned for the clusters)%s\n",
+                (unsigned long long)st->anchors.spread, (unsigned long long)c->ov.max_df,
+                (unsigned long long)st->anchors.star,
+                c->within_series ? "" : "; reuse within one series is not reported (--within-series reports it)");
+    if (c->clusters) fprintf(stderr, "neardup overlap: %zu passage clusters written to %s\n", pc->nc,
+                             strcmp(c->clusters, "-") ? c->clusters : "standard output");
+    /* the pairs of a text carried by more than max_df documents are not listed */
+    uint64_t big = 0, big_pairs = 0;
+    for (size_t i = 0; i < pc->nc; i++)
+        if (pc->c[i].ndocs > c->ov.max_df) {
+            big++;
+            big_pairs += (uint64_t)pc->c[i].ndocs * (pc->c[i].ndocs - 1) / 2;
+        }
+    if (big)
+        fprintf(stderr, "neardup overlap: %llu passages carried by more than %llu documents (up to %llu pairs of "
+                "their carriers) are not listed as pairs: %s; --max-df N lists their pairs\n",
+                (unsigned long long)big, (unsigned long long)c->ov.max_df, (unsigned long long)big_pairs,
+                c->clusters ? "their clusters are in the clusters output" : "--clusters FILE lists them as clusters");
+    if (!series && st->anchors.dropped > st->anchors.sentence_dropped)
+        fprintf(stderr, "neardup overlap: the %llu anchors in more than %llu documents are not reported (an outlet's "
+                "footer cannot be told from a reprint without series: --series-field or --series-from-dir tells "
+                "them apart; --max-df N raises the cut)\n",
+                (unsigned long long)(st->anchors.dropped - st->anchors.sentence_dropped),
+                (unsigned long long)c->ov.max_df);
 }
 
 int nd_overlap_report(FILE *f, const char *title, const nd_doc_store *s, const nd_corpus_info *ci,
@@ -219,6 +277,13 @@ int nd_cmd_overlap(int argc, char **argv)
         rc = 2;
     if (!rc && c.edited_only && c.ov.align.verbatim)
         rc = nd_cli_error(NEARDUP_E_USAGE, "--language and --max-df-sentence take effect with --edited only");
+    int series = c.fo.series_field || c.fo.series_from_dir;
+    if (!rc && c.within_series && !series)
+        rc = nd_cli_error(NEARDUP_E_USAGE, "--within-series needs --series-field or --series-from-dir");
+    if (!rc && c.fo.series_field && c.fo.series_from_dir)
+        rc = nd_cli_error(NEARDUP_E_USAGE, "--series-field and --series-from-dir: give one of them");
+    if (!rc && c.clusters && c.common.format == ND_FMT_HTML)
+        rc = nd_cli_error(NEARDUP_E_USAGE, "--clusters is JSONL (or a terminal view): not with --format html");
     if (rc) {
         free(c.refs);
         free(pos);
@@ -230,7 +295,12 @@ int nd_cmd_overlap(int argc, char **argv)
     nd_common_pipeline(&c.common, &po, &seeds);
     c.ov.ngram = c.common.ngram;
     c.ov.anchor_seed = seeds.anchor_seed;
-    c.ov.keep_text = c.common.format == ND_FMT_TEXT || c.common.format == ND_FMT_HTML || c.common.excerpts;
+    /* --clusters -: standard output is the clusters' (the pairs go to -o only) */
+    int clusters_stdout = c.clusters && !strcmp(c.clusters, "-");
+    int clusters_terminal = clusters_stdout && isatty(STDOUT_FILENO);
+    int skip_pairs = clusters_stdout && !c.common.output;
+    c.ov.keep_text = (!skip_pairs && (c.common.format == ND_FMT_TEXT || c.common.format == ND_FMT_HTML ||
+                                      c.common.excerpts)) || clusters_terminal;
     c.ov.progress = po.progress;
     c.ov.align.min_words = c.ov.min_words;
     c.ov.align.seed_len = c.ov.ngram;
@@ -240,50 +310,92 @@ int nd_cmd_overlap(int argc, char **argv)
     nd_overlap_pair *pairs = NULL;
     size_t npairs = 0;
     nd_overlap_stats st = {0};
-    nd_out out = {0};
+    nd_out out = {0}, cl = {0};
     nd_error err = {0, ""};
     uint64_t split = 0;
+    nd_doc_fields fields = {0};
+    nd_link_list links;
+    nd_pclusters pc = {0};
+    int links_ok = !nd_link_list_init(&links);
+    if (!links_ok) rc = nd_cli_error(NEARDUP_E_NOMEM, "out of memory");
     if (npos == 0) rc = nd_cli_error(NEARDUP_E_USAGE, "no input given (see --help; use - for standard input)");
     /* the output checked (against the inputs and references) and opened
      * before anything is read; text and JSONL stream out while the pairs
      * are aligned (written in order by the aligning threads); the HTML
      * report needs every pair */
     int html = c.common.format == ND_FMT_HTML;
-    if (!rc) rc = nd_cli_check_output(&c.common, pos, (size_t)npos);
-    if (!rc && c.nrefs) rc = nd_cli_check_output(&c.common, c.refs, (size_t)c.nrefs);
-    if (!rc && (rc = nd_out_open(&out, c.common.output, &err))) rc = nd_cli_error(rc, "%s", err.msg);
-    if (!rc) rc = load_set(&c.common, pos, npos, &po, &c.ov, &s, &ci, &r);
+    const char *outs[2] = {skip_pairs ? NULL : c.common.output ? c.common.output : "-", c.clusters};
+    static const char *const names[2] = {"-o", "--clusters"};
+    if (!rc && !c.clusters) { /* the one output -o */
+        rc = nd_cli_check_output(&c.common, pos, (size_t)npos);
+        if (!rc && c.nrefs) rc = nd_cli_check_output(&c.common, c.refs, (size_t)c.nrefs);
+    } else if (!rc) {
+        rc = nd_cli_check_files(&c.common, outs, names, 2, pos, (size_t)npos);
+        if (!rc && c.nrefs) rc = nd_cli_check_files(&c.common, outs, names, 2, c.refs, (size_t)c.nrefs);
+    }
+    if (!rc && !skip_pairs && (rc = nd_out_open(&out, c.common.output, &err))) rc = nd_cli_error(rc, "%s", err.msg);
+    if (!rc && c.clusters && (rc = nd_out_open(&cl, c.clusters, &err))) rc = nd_cli_error(rc, "%s", err.msg);
+    if (!rc) rc = load_set(&c.common, pos, npos, &po, &c.ov, &c.fo, &fields, &s, &ci, &r);
     if (!rc && c.nrefs) {
-        rc = load_set(&c.common, c.refs, c.nrefs, &po, &c.ov, &sr, &cr, &rr);
+        rc = load_set(&c.common, c.refs, c.nrefs, &po, &c.ov, &c.fo, &fields, &sr, &cr, &rr);
         split = s.n;
         if (!rc && (split == 0 || split + sr.n > UINT32_MAX - 1))
             rc = nd_cli_error(NEARDUP_E_USAGE, split ? "too many documents" : "the inputs hold no document");
         if (!rc && store_append(&s, &sr)) rc = nd_cli_error(NEARDUP_E_NOMEM, "out of memory");
     }
+    if (!rc && nd_field_opts_any(&c.fo) && nd_doc_fields_finish(&fields, &c.fo))
+        rc = nd_cli_error(NEARDUP_E_NOMEM, "out of memory");
+    if (!rc && nd_field_opts_any(&c.fo)) {
+        c.ov.scope = (nd_anchor_scope){fields.series, fields.rank, c.within_series};
+    }
+    /* the passages are collected for the clusters (asked for, or, with
+     * series, to count what the pairs leave out) */
+    if (!rc && (c.clusters || series)) {
+        c.ov.collect = collect_links;
+        c.ov.collect_user = &links;
+    }
     double t_load = nd_now() - t0;
-    pair_writer pw = {c.common.format, {0}, &s, &ci, &cr, split};
+    pair_writer pw = {c.common.format, skip_pairs, {0}, &s, &ci, &cr, split};
     nd_overlap_sink sink = {format_pair, &pw, NULL, 0};
     if (!rc && !html) {
         nd_cli_passage_view(&c.common, &pw.view); /* once: it asks the terminal (a system call) */
-        sink.out = out.f;
+        sink.out = skip_pairs ? cl.f : out.f; /* skip: nothing is written to it */
     }
     if (!rc && (rc = nd_overlap_run(&s, &c.ov, (uint32_t)split, c.common.threads ? c.common.threads : ci.threads,
                                     html ? NULL : &sink, &pairs, &npairs, &st, &err))) {
         /* nothing partial is left (stdout: as far as written); a full disk is named as such */
         rc = nd_cli_error(nd_out_failed(&out, rc, &err), "%s", err.msg);
     }
+    double t_cluster0 = nd_now();
+    nd_pcluster_opts pco = {fields.rank, fields.series, c.within_series, (uint32_t)split, c.ov.ngram};
+    if (!rc && c.ov.collect && nd_passage_clusters(links.l, links.n, &pco, &pc)) {
+        nd_fail(&err, NEARDUP_E_NOMEM, "out of memory making the clusters");
+        rc = nd_cli_error(NEARDUP_E_NOMEM, "%s", err.msg);
+    }
+    nd_cluster_writer cw = {&s, &ci, &cr, split, nd_field_opts_any(&c.fo) ? &fields : NULL, clusters_terminal,
+                            clusters_terminal && nd_cli_use_color(&c.common)};
+    if (!rc && c.clusters && nd_write_clusters(cl.f, &cw, &pc)) {
+        nd_fail(&err, NEARDUP_E_NOMEM, "out of memory writing the clusters");
+        rc = nd_cli_error(nd_out_failed(&cl, NEARDUP_E_NOMEM, &err), "%s", err.msg);
+    }
+    double t_cluster = nd_now() - t_cluster0;
     double t_write0 = nd_now();
+    nd_out *both[2] = {&out, &cl};
+    size_t nboth = 0;
+    if (!skip_pairs) both[nboth++] = &out;
+    if (c.clusters) both[nboth++] = &cl;
     if (!rc && html) {
         if (nd_overlap_report(out.f, "neardup overlap", &s, &ci, &cr, split, pairs, npairs, argc, argv)) {
             nd_fail(&err, NEARDUP_E_NOMEM, "out of memory writing the report");
             rc = nd_cli_error(nd_out_failed(&out, NEARDUP_E_NOMEM, &err), "%s", err.msg);
-        } else if ((rc = nd_out_commit(&out, &err))) {
+        } else if ((rc = nd_out_commit_all(both, nboth, &err))) {
             rc = nd_cli_error(rc, "%s", err.msg);
         }
     } else if (!rc) {
-        if ((rc = nd_out_commit(&out, &err))) rc = nd_cli_error(rc, "%s", err.msg);
+        if ((rc = nd_out_commit_all(both, nboth, &err))) rc = nd_cli_error(rc, "%s", err.msg);
     }
     nd_out_abort(&out); /* after an error before the writing (nothing if committed) */
+    nd_out_abort(&cl);
     double t_write = nd_now() - t_write0;
     if (!rc && !c.common.quiet) {
         double secs = nd_now() - t0, mb = (ci.text_bytes + cr.text_bytes) / 1e6;
@@ -295,14 +407,18 @@ int nd_cmd_overlap(int argc, char **argv)
                 (unsigned long long)st.anchors.dropped, (unsigned long long)c.ov.max_df,
                 (unsigned long long)st.anchors.dropped_occ, (unsigned long long)st.candidates, npairs,
                 c.ov.min_words, mb, secs);
+        print_cluster_summary(&c, &st, &pc, series);
         if (c.common.timings) {
             nd_cli_print_timings(&ci);
             fprintf(stderr, "timings: load %.3f s (read, tokenize, anchors), candidates %.3f s, align %.3f s%s, "
-                    "write %.3f s\n", t_load, st.t_anchor, st.t_align,
-                    html ? "" : " (pairs written as they are aligned)", t_write);
+                    "clusters %.3f s, write %.3f s\n", t_load, st.t_anchor, st.t_align,
+                    html ? "" : " (pairs written as they are aligned)", t_cluster, t_write);
         }
     }
     nd_overlap_pairs_free(pairs, npairs);
+    nd_pclusters_free(&pc);
+    if (links_ok) nd_link_list_free(&links);
+    nd_doc_fields_free(&fields);
     nd_doc_store_free(&s);
     nd_doc_store_free(&sr);
     nd_corpus_info_free(&ci);

@@ -676,6 +676,10 @@ int nd_record_parse(nd_record_parser *p, const nd_raw_record *rec, const char *b
  * the field is missing, 2 when it is not a number, -1 when the line is not
  * JSON. */
 int nd_json_number_field(const char *bytes, size_t len, const char *field, double *out);
+/* The same for a string (or a number, as written) field: 0 with *out a
+ * malloc'ed copy (a string's bytes up to its first NUL), 1 missing, 2 neither
+ * string nor number, -1 not JSON, -2 out of memory. */
+int nd_json_string_field(const char *bytes, size_t len, const char *field, char **out);
 
 /* Writes s as a JSON string literal (quotes, escapes) to f. */
 int nd_json_write_string(FILE *f, const char *s, size_t len);

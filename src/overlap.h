@@ -8,6 +8,8 @@
 #include "pipeline.h"
 #include "spans.h"
 
+typedef struct nd_overlap_pair nd_overlap_pair;
+
 typedef struct {
     unsigned ngram;       /* words per anchor n-gram and per alignment seed (5) */
     unsigned min_words;   /* W: report passages of at least W words (20) */
@@ -19,6 +21,13 @@ typedef struct {
     size_t arena_block;   /* bytes per block of the document store's arena (0: 64 MiB; tests set it small) */
     int no_anchors;       /* load words and texts only (align --pairs: the pairs are given) */
     nd_align_opts align;  /* min_words and seed_len follow the fields above */
+    nd_anchor_scope scope; /* series rules (anchors.h); series NULL: none */
+    /* Called on the aligning threads, in any order, for every aligned pair
+     * that shares passages, the star pairs (anchors.h) included, which go
+     * nowhere else: the passage clusters (passage_clusters.h) are made of
+     * these.  NULL: none.  Non-zero: failure. */
+    int (*collect)(void *user, const nd_overlap_pair *p);
+    void *collect_user;
 } nd_overlap_opts;
 
 void nd_overlap_opts_default(nd_overlap_opts *o);
@@ -78,18 +87,18 @@ int nd_overlap_load(nd_reader *r, const nd_pipeline_opts *po, const nd_overlap_o
                     nd_doc_store *s, nd_corpus_info *ci, nd_error *err);
 
 /* A pair of documents that share passages. */
-typedef struct {
+struct nd_overlap_pair {
     uint32_t a, b;
     nd_passage *p;       /* malloc'ed, sorted by a_start */
     size_t np;
     uint64_t shared_words;       /* matched words summed over the passages */
     double containment_a, containment_b; /* fraction of each document's words inside passages */
-} nd_overlap_pair;
+};
 
 typedef struct {
     nd_anchor_stats anchors;
     uint64_t candidates;  /* pairs sharing an anchor, aligned */
-    uint64_t pairs;       /* pairs with at least one passage */
+    uint64_t pairs;       /* pairs with at least one passage (star pairs not counted) */
     double t_anchor, t_align;
 } nd_overlap_stats;
 

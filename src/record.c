@@ -251,6 +251,25 @@ int nd_json_number_field(const char *bytes, size_t len, const char *field, doubl
     return rc;
 }
 
+int nd_json_string_field(const char *bytes, size_t len, const char *field, char **out)
+{
+    *out = NULL;
+    cJSON *root = cJSON_ParseWithLength(bytes, len);
+    if (!root) return -1;
+    const cJSON *v = cJSON_IsObject(root) ? last_member(root, field) : NULL;
+    int rc = !v ? 1 : cJSON_IsString(v) || cJSON_IsNumber(v) ? 0 : 2;
+    if (!rc && cJSON_IsString(v)) {
+        *out = strdup(v->valuestring);
+    } else if (!rc) { /* a number: as written in the record */
+        char *t = cJSON_PrintUnformatted(v);
+        *out = t ? strdup(t) : NULL;
+        cJSON_free(t);
+    }
+    if (!rc && !*out) rc = -2;
+    cJSON_Delete(root);
+    return rc;
+}
+
 /* The cJSON path: returns 1 with *out filled, 0 to hand the line to jansson
  * (which then also words any error). */
 static int parse_fast(nd_record_parser *p, const char *bytes, size_t len, nd_doc *out)
