@@ -128,13 +128,22 @@ static int spread_run(index_job *j, size_t g, size_t i, size_t k)
     uint64_t *ser = malloc((k - i) * sizeof *ser);
     if (!ser) return -1;
     size_t m = 0;
-    uint32_t rep = UINT32_MAX; /* with split, the representative is a reference */
+    /* rep: the carrier of lowest rank (with split, a reference); alt: the
+     * one of lowest rank in another series than rep's, for the carriers of
+     * rep's own series (unless within_series, a pair inside one series is
+     * not aligned: it would join an outlet's articles by their footer) */
+    uint32_t rep = UINT32_MAX, alt = UINT32_MAX;
     for (size_t x = i; x < k; x++) {
         uint32_t d = r[x].doc;
         if (x > i && d == r[x - 1].doc) continue; /* the run lists its documents in order */
         ser[m++] = series[d];
         if (j->split && d < j->split) continue;
         if (rep == UINT32_MAX || (rank ? rank[d] < rank[rep] : d < rep)) rep = d;
+    }
+    for (size_t x = i; rep != UINT32_MAX && x < k; x++) {
+        uint32_t d = r[x].doc;
+        if ((j->split && d < j->split) || series[d] == series[rep]) continue;
+        if (alt == UINT32_MAX || (rank ? rank[d] < rank[alt] : d < alt)) alt = d;
     }
     if (nd_sort_u64(ser, m)) {
         free(ser);
@@ -153,8 +162,11 @@ static int spread_run(index_job *j, size_t g, size_t i, size_t k)
     for (size_t x = i; x < k; x++) {
         uint32_t d = r[x].doc;
         if ((x > i && d == r[x - 1].doc) || d == rep || (j->split && d >= j->split)) continue;
+        uint32_t to = rep;
+        if (!j->scope->within_series && series[d] == series[rep]) to = alt;
+        if (to == UINT32_MAX || to == d) continue;
         if (nd_grow((void **)&j->gstar[g], &j->gcap[g], j->gnstar[g] + 1, sizeof **j->gstar)) return -1;
-        uint32_t a = d < rep ? d : rep, b = d < rep ? rep : d;
+        uint32_t a = d < to ? d : to, b = d < to ? to : d;
         j->gstar[g][j->gnstar[g]++] = (uint64_t)a << 32 | b;
     }
     return 0;

@@ -71,10 +71,14 @@ typedef struct {
  *   masked), but its pairs are not enumerated, which would cost the square
  *   of its carriers.  Each carrier is paired with the anchor's
  *   representative instead, the carrier of lowest rank (the earliest, or the
- *   first reference): linear in the carriers.  These star pairs are merged
- *   into the candidate list with shared = ND_ANCHOR_STAR; they feed the passage clusters
- *   (passage_clusters.h) and are not listed as pairs.  With split, only
- *   (input, reference) star pairs: the representative must be a reference. */
+ *   first reference): linear in the carriers.  A carrier of the
+ *   representative's own series is paired with the first carrier of another
+ *   series instead (unless within_series): a pair inside one series would
+ *   join an outlet's articles through their footer.  These star pairs are
+ *   merged into the candidate list with shared = ND_ANCHOR_STAR; they feed
+ *   the passage clusters (passage_clusters.h) and are not listed as pairs.
+ *   With split, only (input, reference) star pairs: the representative must
+ *   be a reference. */
 typedef struct {
     const uint32_t *series; /* per document: its series number (NULL: no series known) */
     const uint32_t *rank;   /* per document: order of representatives (NULL: document order) */

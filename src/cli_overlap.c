@@ -205,9 +205,11 @@ static void print_cluster_summary(const overlap_ctx *c, const nd_overlap_stats *
                 c->within_series ? "" : "; reuse within one series is not reported (--within-series reports it)");
     if (c->clusters) fprintf(stderr, "neardup overlap: %zu passage clusters written to %s\n", pc->nc,
                              strcmp(c->clusters, "-") ? c->clusters : "standard output");
-    /* the pairs of a text carried by more than max_df documents are not listed */
+    /* the pairs of a text spread over more than max_df documents of several
+     * series are not listed (without series, a large cluster is made of
+     * listed pairs chained together) */
     uint64_t big = 0, big_pairs = 0;
-    for (size_t i = 0; i < pc->nc; i++)
+    for (size_t i = 0; st->anchors.spread && i < pc->nc; i++)
         if (pc->c[i].ndocs > c->ov.max_df) {
             big++;
             big_pairs += (uint64_t)pc->c[i].ndocs * (pc->c[i].ndocs - 1) / 2;
