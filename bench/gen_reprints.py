@@ -8,7 +8,8 @@ repeats.  To score that, plant reprints of real Reuters stories (news-40k) in sy
 - wire stories: --stories Reuters documents of >= 150 words (series "Reuters wire"), dated in
   the 6 months from 1987-03-01 (the Reuters-21578 era);
 - outlets: --outlets series; each has its own footer (about 35 words: name, address, rights,
-  subscription line, words of its own) appended to every one of its articles;
+  subscription line, words of its own) appended to every one of its articles; a fifth of them
+  belong to chains of 3 whose footers also carry the chain's notice (28 words, the same in all 3);
 - carriers: most stories are carried by 2-12 outlets, 15% by 13-50, --viral of them (5%) by
   51-110 outlets (outlets drawn with Zipf-like weights, so outlet sizes vary from a few dozen
   articles to a few hundred); each reprint is dated 2 hours to 6 days after the wire;
@@ -137,10 +138,26 @@ def main():
                 if n <= 60 and guard.take(text):
                     leads.append(text)
                 chunk = []
-    names = [f"The {vocab.draw(rng).capitalize()} {rng.choice(['Gazette', 'Herald', 'Courier', 'Tribune', 'Post', 'Times', 'Ledger', 'Star', 'Journal', 'Bulletin'])}"
-             for _ in range(a.outlets)]
+    # outlet names as papers have them: a town (a word of the corpus of 5+ letters) and a title,
+    # no two alike; the footers share their template ("All rights reserved. To subscribe call")
+    names, seen = [], set()
+    while len(names) < a.outlets:
+        town = vocab.draw(rng)
+        if len(town) < 5:
+            continue
+        name = f"The {town.capitalize()} {rng.choice(['Gazette', 'Herald', 'Courier', 'Tribune', 'Post', 'Times', 'Ledger', 'Star', 'Journal', 'Bulletin'])}"
+        if name not in seen:
+            seen.add(name)
+            names.append(name)
     outlets = [f"outlet-{i:03d}" for i in range(a.outlets)]
     footers = {o: footer(rng, names[i], vocab) for i, o in enumerate(outlets)}
+    # newspaper chains: 3 outlets each (a fifth of the outlets) add the chain's own notice to their
+    # footer, the same words in all three: boilerplate shared across series
+    for c in range(a.outlets // 15):
+        notice = (f"{names[3 * c].split()[1]} Newspapers Group. " +
+                  " ".join(vocab.draw(rng) for _ in range(25)).capitalize() + ".")
+        for o in outlets[3 * c:3 * c + 3]:
+            footers[o] += " " + notice
     weights = [1.0 / (i + 1) ** 0.5 for i in range(a.outlets)]
     base = datetime.datetime(1987, 3, 1, 6, 0, 0)
     docs, truth = [], []

@@ -118,10 +118,12 @@ static int scatter_slice(void *arg, size_t t)
     return 0;
 }
 
-/* A run of more than max_df documents r[i, k), with series known: returns
- * 1 when one series holds more than max_df of them (its boilerplate), else
- * 0 after listing its star pairs into the group's list; -1: out of memory. */
-static int spread_run(index_job *j, size_t g, size_t i, size_t k)
+/* A run r[i, k) of nd > max_series_df documents, with series known:
+ * returns 1 when one series holds more than max_series_df of them (its
+ * boilerplate), 2 when nd > max_df (a reprint spread over series) after
+ * listing its star pairs into the group's list, 0 otherwise (an anchor as
+ * any other); -1: out of memory. */
+static int series_run(index_job *j, size_t g, size_t i, size_t k, size_t nd)
 {
     const nd_anchor *r = j->srt;
     const uint32_t *series = j->scope->series, *rank = j->scope->rank;
@@ -157,8 +159,9 @@ static int spread_run(index_job *j, size_t g, size_t i, size_t k)
         x = y;
     }
     free(ser);
-    if (most > j->max_df) return 1;
-    if (rep == UINT32_MAX) return 0; /* no reference carries it: inputs are not paired */
+    if (most > j->scope->max_series_df) return 1;
+    if (nd <= j->max_df) return 0;
+    if (rep == UINT32_MAX) return 2; /* no reference carries it: inputs are not paired */
     for (size_t x = i; x < k; x++) {
         uint32_t d = r[x].doc;
         if ((x > i && d == r[x - 1].doc) || d == rep || (j->split && d >= j->split)) continue;
@@ -169,7 +172,7 @@ static int spread_run(index_job *j, size_t g, size_t i, size_t k)
         uint32_t a = d < to ? d : to, b = d < to ? to : d;
         j->gstar[g][j->gnstar[g]++] = (uint64_t)a << 32 | b;
     }
-    return 0;
+    return 2;
 }
 
 static int finish_group(void *arg, size_t g)
@@ -189,16 +192,15 @@ static int finish_group(void *arg, size_t g)
         int sentence = (j->occ[r[i].pos].pos & ND_ANCHOR_SENTENCE) != 0;
         st->anchors++;
         st->sentence_anchors += (uint64_t)sentence;
-        int spread = 0; /* with series: more than max_df documents, but no series' boilerplate */
-        if (!sentence && j->scope && j->scope->series && nd > j->max_df) {
-            int b = spread_run(j, g, i, k);
-            if (b < 0) return -1;
-            spread = !b;
-        }
-        if (spread) {
+        /* with series: a series' boilerplate (1), a reprint spread over series (2) */
+        int cls = 0, series = !sentence && j->scope && j->scope->series;
+        if (series && (nd > j->scope->max_series_df || nd > j->max_df) && (cls = series_run(j, g, i, k, nd)) < 0)
+            return -1;
+        if (cls == 2) {
             st->spread++;
             for (size_t x = i; x < k; x++) j->sidx[r[x].pos] = OCC_NONE; /* kept, not listed */
-        } else if (nd > (sentence ? j->max_df_sentence : j->max_df)) {
+        } else if (cls == 1 || (!series && nd > (sentence ? j->max_df_sentence : j->max_df))) {
+            st->series_dropped += (uint64_t)(cls == 1);
             st->dropped++;
             st->sentence_dropped += (uint64_t)sentence;
             st->dropped_occ += k - i;
@@ -404,6 +406,7 @@ int nd_anchor_pairs(nd_anchor *occ, size_t n, uint64_t max_df, uint64_t max_df_s
             st->sentence_anchors += j.gst[g].sentence_anchors;
             st->sentence_dropped += j.gst[g].sentence_dropped;
             st->spread += j.gst[g].spread;
+            st->series_dropped += j.gst[g].series_dropped;
             if (j.gst[g].max_df_seen > st->max_df_seen) st->max_df_seen = j.gst[g].max_df_seen;
         }
         /* the dropped occurrences to the front, still by (doc, pos): key doc << 32 | pos */

@@ -54,7 +54,9 @@ typedef struct {
     uint64_t max_df_seen;   /* the largest document frequency kept */
     uint64_t sentence_anchors, sentence_dropped; /* of the above, sentence fingerprints */
     uint64_t spread;        /* with series: anchors in more than max_df documents but at most
-                             * max_df of any one series (reprints): kept, pairs not listed */
+                             * max_series_df of any one series (reprints): kept, pairs not listed */
+    uint64_t series_dropped; /* with series: of dropped, those in more than max_series_df
+                              * documents of one series */
     uint64_t star;          /* with series: (carrier, representative) pairs they gave */
 } nd_anchor_stats;
 
@@ -63,11 +65,17 @@ typedef struct {
  *
  * - A pair of documents of one series is not listed unless within_series
  *   (an outlet's own repeats are not reuse).
- * - An anchor found in more than max_df documents of ONE series is that
- *   series' boilerplate (a footer, a masthead): dropped and masked, as every
- *   anchor in more than max_df documents is without series.
- * - An anchor in more than max_df documents in all, but in at most max_df of
- *   any one series, is a reprint carried across series ("spread"): kept (not
+ * - An anchor found in more than max_series_df documents of ONE series is
+ *   that series' boilerplate (a footer, a masthead, a standing disclaimer):
+ *   dropped and masked, as every anchor in more than max_df documents is
+ *   without series.  An outlet runs a wire story once, or again as an update
+ *   or a correction; its furniture is in every article.  A footer shared by
+ *   outlets of one chain is dropped as soon as one of them holds it in more
+ *   than max_series_df articles (left in, it would join every story those
+ *   outlets carried into one cluster).
+ * - An anchor in more than max_df documents in all, but in at most
+ *   max_series_df of any one series, is a reprint carried across series
+ *   ("spread"): kept (not
  *   masked), but its pairs are not enumerated, which would cost the square
  *   of its carriers.  Each carrier is paired with the anchor's
  *   representative instead, the carrier of lowest rank (the earliest, or the
@@ -83,6 +91,7 @@ typedef struct {
     const uint32_t *series; /* per document: its series number (NULL: no series known) */
     const uint32_t *rank;   /* per document: order of representatives (NULL: document order) */
     int within_series;      /* list pairs inside one series too */
+    uint64_t max_series_df; /* more documents of one series: its boilerplate */
 } nd_anchor_scope;
 
 /* The shared count of a star pair (see nd_anchor_scope). */

@@ -11,17 +11,19 @@
 #include "report.h"
 
 enum { OPT_AGAINST = 100, OPT_MIN_WORDS, OPT_MAX_DF, OPT_MAX_GAP, OPT_MIN_IDENTITY, OPT_EDITED, OPT_LANGUAGE,
-       OPT_MAX_DF_SENTENCE, OPT_CLUSTERS, OPT_DATE_FIELD, OPT_SERIES_FIELD, OPT_SERIES_FROM_DIR, OPT_WITHIN_SERIES };
+       OPT_MAX_DF_SENTENCE, OPT_CLUSTERS, OPT_DATE_FIELD, OPT_SERIES_FIELD, OPT_SERIES_FROM_DIR, OPT_WITHIN_SERIES,
+       OPT_MAX_SERIES_DF };
 
 static const nd_cli_option overlap_opts[] = {
     {"against", 0, "REF", "compare the inputs only with these references (repeatable; default: the inputs with each other)", OPT_AGAINST},
     {"min-words", 'w', "W", "report passages of at least W aligned words (default 20)", OPT_MIN_WORDS},
-    {"max-df", 0, "N", "drop anchors found in more than N documents as boilerplate, and mask their words; with series: in more than N documents of one series (a footer), while one in more than N documents of several series is a reprint, kept for --clusters (default 50)", OPT_MAX_DF},
+    {"max-df", 0, "N", "drop anchors found in more than N documents as boilerplate, and mask their words (default 50); with series, such an anchor is a reprint unless --max-series-df says it is boilerplate: kept, its carriers not listed as pairs but clustered", OPT_MAX_DF},
     {"clusters", 0, "FILE", "also write the reused-passage clusters, one JSONL record each: {\"cluster\": N, \"size\": S, \"source\": ID, \"words\": W, \"witnesses\": [{\"id\": ID, \"start\": B, \"end\": B, \"date\": ..., \"series\": ...}, ...]}; - is standard output (the pairs then go only to -o), shown compactly on a terminal (default none)", OPT_CLUSTERS},
     {"date-field", 0, "NAME", "JSONL field of each record's date (ISO 8601: 2024-05-01, 2024-05-01T09:30:00Z): witnesses are ordered by it, the earliest is the source (default none: input order)", OPT_DATE_FIELD},
     {"series-field", 0, "NAME", "JSONL field of each record's series (outlet, site, newspaper title): reuse inside one series is not reported, and --max-df counts documents of one series (default none)", OPT_SERIES_FIELD},
     {"series-from-dir", 0, NULL, "the series of a document is the directory of its file (plain files: one directory per outlet)", OPT_SERIES_FROM_DIR},
     {"within-series", 0, NULL, "with a series: report reuse inside one series too", OPT_WITHIN_SERIES},
+    {"max-series-df", 0, "N", "with a series: an anchor in more than N documents of one series is its boilerplate (footer, masthead), dropped and masked (default 5)", OPT_MAX_SERIES_DF},
     {"max-gap", 0, "G", "bridge runs of up to G edited words inside a passage (default 8)", OPT_MAX_GAP},
     {"min-identity", 0, "X", "drop passages whose matching fraction of words is below X (default 0.5)", OPT_MIN_IDENTITY},
     {"edited", 0, NULL, "also find rewritten passages (reworded, reordered, summarised), through sentence fingerprints; costs about 5x the time (default off: copied passages)", OPT_EDITED},
@@ -54,6 +56,7 @@ typedef struct {
     const char *clusters; /* --clusters FILE */
     nd_field_opts fo;
     int within_series;
+    int series_only; /* an option that needs a series was given */
 } overlap_ctx;
 
 static int on_option(void *ctx, int id, const char *arg)
@@ -101,6 +104,11 @@ static int on_option(void *ctx, int id, const char *arg)
     case OPT_SERIES_FIELD: c->fo.series_field = arg; return 0;
     case OPT_SERIES_FROM_DIR: c->fo.series_from_dir = 1; return 0;
     case OPT_WITHIN_SERIES: c->within_series = 1; return 0;
+    case OPT_MAX_SERIES_DF:
+        if (nd_cli_uint("--max-series-df", arg, 1, 4294967295UL, &v)) return 2;
+        c->ov.scope.max_series_df = v;
+        c->series_only = 1;
+        return 0;
     default: return nd_common_option(&c->common, id, arg);
     }
 }
@@ -198,8 +206,10 @@ static void print_cluster_summary(const overlap_ctx *c, const nd_overlap_stats *
                                   int series)
 {
     if (series)
-        fprintf(stderr, "neardup overlap: series: %llu anchors in more than %llu documents of several series kept as "
+        fprintf(stderr, "neardup overlap: series: %llu anchors in more than %llu documents of one series dropped as its "
+                "boilerplate (--max-series-df); %llu anchors in more than %llu documents of several series kept as "
                 "reprints (%llu carrier-representative pairs aligned for the clusters)%s\n",
+                (unsigned long long)st->anchors.series_dropped, (unsigned long long)c->ov.scope.max_series_df,
                 (unsigned long long)st->anchors.spread, (unsigned long long)c->ov.max_df,
                 (unsigned long long)st->anchors.star,
                 c->within_series ? "" : "; reuse within one series is not reported (--within-series reports it)");
@@ -265,7 +275,8 @@ int nd_cmd_overlap(int argc, char **argv)
     int npos = 0;
     int rc = nd_cli_parse(argc, argv,
                           "neardup overlap INPUT... [--against REF]... [--min-words W] [--max-df N] "
-                          "[--edited [--language L]] [--format text|jsonl|html]",
+                          "[--edited [--language L]] [--format text|jsonl|html] [--clusters FILE] "
+                          "[--date-field NAME] [--series-field NAME | --series-from-dir] [--within-series]",
                           "List the pairs of documents that share at least one passage of W or more\n"
                           "words, with the passages (byte ranges in both texts). Candidates come from\n"
                           "an inverted index of winnowed word n-gram anchors, never from comparing all\n"
@@ -273,15 +284,23 @@ int nd_cmd_overlap(int argc, char **argv)
                           "in more than --max-df documents (signatures, wire footers) are dropped as\n"
                           "boilerplate and counted. With --against, only input x reference pairs.\n"
                           "With --edited, rewritten passages too: sentence fingerprints are anchors\n"
-                          "as well, and pairs sharing two are aligned sentence by sentence.",
+                          "as well, and pairs sharing two are aligned sentence by sentence.\n"
+                          "With --clusters, the reused passages as clusters: every document that\n"
+                          "carried a text (passages A-B and B-C over one span of B join), ordered by\n"
+                          "--date-field, the earliest (or the first reference) its source. With a\n"
+                          "series (--series-field, --series-from-dir), an outlet's own repeats are not\n"
+                          "reported, an anchor in more than --max-series-df documents of one series is\n"
+                          "its footer, and one in more than --max-df documents spread over series is a\n"
+                          "reprint: each carrier is aligned with one representative, so 10,000\n"
+                          "carriers cost 10,000 alignments.",
                           overlap_opts, on_option, &c, &pos, &npos);
     if (!rc && (nd_check_format(&c.common, "overlap", "text|jsonl|html") || nd_check_passage_view(&c.common, "overlap")))
         rc = 2;
     if (!rc && c.edited_only && c.ov.align.verbatim)
         rc = nd_cli_error(NEARDUP_E_USAGE, "--language and --max-df-sentence take effect with --edited only");
     int series = c.fo.series_field || c.fo.series_from_dir;
-    if (!rc && c.within_series && !series)
-        rc = nd_cli_error(NEARDUP_E_USAGE, "--within-series needs --series-field or --series-from-dir");
+    if (!rc && (c.within_series || c.series_only) && !series)
+        rc = nd_cli_error(NEARDUP_E_USAGE, "--within-series and --max-series-df need --series-field or --series-from-dir");
     if (!rc && c.fo.series_field && c.fo.series_from_dir)
         rc = nd_cli_error(NEARDUP_E_USAGE, "--series-field and --series-from-dir: give one of them");
     if (!rc && c.clusters && c.common.format == ND_FMT_HTML)
@@ -348,7 +367,9 @@ int nd_cmd_overlap(int argc, char **argv)
     if (!rc && nd_field_opts_any(&c.fo) && nd_doc_fields_finish(&fields, &c.fo))
         rc = nd_cli_error(NEARDUP_E_NOMEM, "out of memory");
     if (!rc && nd_field_opts_any(&c.fo)) {
-        c.ov.scope = (nd_anchor_scope){fields.series, fields.rank, c.within_series};
+        c.ov.scope.series = fields.series;
+        c.ov.scope.rank = fields.rank;
+        c.ov.scope.within_series = c.within_series;
     }
     /* the passages are collected for the clusters (asked for, or, with
      * series, to count what the pairs leave out) */
@@ -402,11 +423,12 @@ int nd_cmd_overlap(int argc, char **argv)
     if (!rc && !c.common.quiet) {
         double secs = nd_now() - t0, mb = (ci.text_bytes + cr.text_bytes) / 1e6;
         fprintf(stderr, "neardup overlap: %llu records read (%llu documents, %llu skipped); %llu anchors, "
-                "%llu dropped as boilerplate (in more than %llu documents; %llu occurrences); %llu candidate "
+                "%llu dropped as boilerplate (in more than %llu documents%s; %llu occurrences); %llu candidate "
                 "pairs aligned; %zu pairs share passages of >= %u words; %.1f MB in %.2f s\n",
                 (unsigned long long)(ci.n + cr.n), (unsigned long long)(ci.n + cr.n - ci.skipped_n - cr.skipped_n),
                 (unsigned long long)(ci.skipped_n + cr.skipped_n), (unsigned long long)st.anchors.anchors,
-                (unsigned long long)st.anchors.dropped, (unsigned long long)c.ov.max_df,
+                (unsigned long long)st.anchors.dropped,
+                (unsigned long long)(series ? c.ov.scope.max_series_df : c.ov.max_df), series ? " of one series" : "",
                 (unsigned long long)st.anchors.dropped_occ, (unsigned long long)st.candidates, npairs,
                 c.ov.min_words, mb, secs);
         print_cluster_summary(&c, &st, &pc, series);

@@ -19,6 +19,7 @@ void nd_overlap_opts_default(nd_overlap_opts *o)
     o->min_words = 20;
     o->max_df = 50;
     o->max_df_sentence = 5;
+    o->scope.max_series_df = 5; /* an outlet's furniture is in more of its articles than a reprint is */
     nd_seeds s;
     nd_seeds_from_seed(&s, ND_DEFAULT_SEED);
     o->anchor_seed = s.anchor_seed;

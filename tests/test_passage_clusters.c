@@ -96,7 +96,7 @@ static void within_series(void **state)
     nd_pclusters_free(&c);
 }
 
-/* The index with series (d % 200), max_df 2. */
+/* The index with series (d % 200), max_df 2, max_series_df 2. */
 static void anchor_series(void **state)
 {
     enum { N = 600 };
@@ -109,7 +109,7 @@ static void anchor_series(void **state)
         occ[n++] = (nd_anchor){3, d, 2};                            /* 3 docs in every series: a footer */
         if (d % 200 < 3 && d < 400) occ[n++] = (nd_anchor){4, d, 3}; /* docs 0-2, 200-202: 2 a series */
     }
-    nd_anchor_scope sc = {series, rank, 0};
+    nd_anchor_scope sc = {series, rank, 0, 2};
     nd_anchor_pair *p;
     size_t np;
     nd_anchor_stats st;
@@ -141,7 +141,7 @@ static void anchor_within(void **state)
     /* anchor 1 in docs 0, 1 (series 0) and 2 (series 1): pairs 0-2, 1-2 only */
     uint32_t series[3] = {0, 0, 1};
     nd_anchor occ[] = {{1, 0, 5}, {1, 1, 5}, {1, 2, 5}};
-    nd_anchor_scope sc = {series, NULL, 0};
+    nd_anchor_scope sc = {series, NULL, 0, 5};
     nd_anchor_pair *p;
     size_t np;
     nd_anchor_stats st;
