@@ -74,3 +74,13 @@ if [ -x "$HTML_SPEED" ]; then
     } >> "$OUT/bench.md"
     echo "appended the HTML/encoding table to $OUT/bench.md"
 fi
+
+# Reprint clusters (issue 23): the generated wire-reprint benchmark with ground truth (pair F1,
+# source accuracy, viral recall, clusters within one series, footer clusters) and news-40k time
+# and peak RSS with and without --clusters (bench/clusters_bench.sh).
+{
+    printf '\n## Reprint clusters (`bench/clusters_bench.sh`)\n\n```\n'
+    OUT="$OUT/reprints" sh bench/clusters_bench.sh "$BIN" || echo "clusters_bench.sh: a target was missed"
+    printf '```\n'
+} >> "$OUT/bench.md"
+echo "appended the reprint-cluster figures to $OUT/bench.md"
