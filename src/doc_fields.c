@@ -151,9 +151,16 @@ int nd_doc_fields_read(nd_doc_fields *f, const nd_field_opts *fo, nd_reader *r,
     if (grow(f, base + n)) return nd_fail(err, NEARDUP_E_NOMEM, "out of memory reading dates and series");
     f->n = base + n;
     if (fo->series_from_dir && !fo->series_field)
-        for (uint64_t i = 0; i < n; i++)
+        for (uint64_t i = 0; i < n; i++) {
+            if (ci->skipped && ci->skipped[i]) continue;
+            /* a JSONL file's records all lie in one directory: one series */
+            if (nd_reader_input_flags(r, ci->input[i]) & ND_INPUT_JSONL)
+                return nd_fail(err, NEARDUP_E_USAGE, "%s is JSONL: --series-from-dir takes the series of plain files "
+                               "from their directories (for JSONL records: --series-field NAME)",
+                               nd_reader_path(r, ci->input[i]));
             if (!(f->series_of[base + i] = parent_dir(nd_reader_path(r, ci->input[i]))))
                 return nd_fail(err, NEARDUP_E_NOMEM, "out of memory reading series");
+        }
     if (!fo->date_field && !fo->series_field) return NEARDUP_OK;
     nd_batch b = {0};
     int rc = nd_reader_rewind(r, err);

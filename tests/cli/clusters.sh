@@ -135,6 +135,8 @@ cp "$T/chain/A.txt" "$T/chain/B.txt" "$T/dirs/x/" && cp "$T/chain/C.txt" "$T/cha
 "$N" overlap "$T/dirs" --series-from-dir --clusters "$T/dc" --format jsonl -q > "$T/dp" || fail "--series-from-dir"
 grep -q "A.txt.*B.txt" "$T/dp" && fail "A-B lie in one series: not listed"
 grep -q "\"series\": \"$T/dirs/x\"" "$T/dc" || fail "series from the directory: $(cat "$T/dc")"
+"$N" overlap "$T/c.jsonl" --series-from-dir -q 2> "$T/err" > /dev/null && fail "--series-from-dir on JSONL should fail"
+grep -q "c.jsonl is JSONL: --series-from-dir takes the series of plain files" "$T/err" || fail "JSONL dirs: $(cat "$T/err")"
 # --against: the source is the reference, whatever the dates
 "$N" overlap "$T/chain/A.txt" "$T/chain/C.txt" --against "$T/chain/B.txt" --clusters "$T/ac" -q > /dev/null ||
     fail "--against"
