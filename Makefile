@@ -58,12 +58,17 @@ FUZZ_TARGETS := $(patsubst fuzz/fuzz_%.c,%,$(wildcard fuzz/fuzz_*.c))
 FUZZ_REGRESS := $(FUZZ_TARGETS:%=$(BUILD)/fuzz/%-regress)
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps test test-run asan ubsan demo clean help bench bench-pan fuzz install uninstall
+.PHONY: all deps deps-build demo-run test test-run asan ubsan demo clean help bench bench-pan fuzz install uninstall
 
 all: $(BIN) $(MPI_BIN) $(SO_FILE) ## build the libraries (.a, .so) and the neardup binary (default)
 
-deps: ## install missing Debian packages (apt-get as root; otherwise print the command)
-	@sh scripts/install-deps.sh
+deps: ## install missing Debian packages for the tests too (apt-get as root; otherwise print the command)
+	@sh scripts/install-deps.sh test
+
+# `make demo` needs only the build's packages (about 40 MB), not Chromium,
+# valgrind or Open MPI, which only the tests use.
+deps-build:
+	@sh scripts/install-deps.sh build
 
 $(BUILD)/obj/lib/%.o: src/lib/%.c $(HEADERS)
 	@mkdir -p $(dir $@)
@@ -119,7 +124,12 @@ ubsan: deps ## build and run all tests under UndefinedBehaviorSanitizer (build/u
 	@$(MAKE) --no-print-directory BUILD=build/ubsan OPT="-O1" \
 		SAN="-fsanitize=undefined -fno-sanitize-recover=all" test-run
 
-demo: deps $(BIN) ## install, build and run neardup on the bundled sample in tests/data/
+# A second make, so that the pkg-config flags above are read after the
+# packages are installed (on a fresh machine pkg-config itself is missing).
+demo: deps-build ## install, build and run neardup on the bundled sample in tests/data/
+	@$(MAKE) --no-print-directory demo-run
+
+demo-run: $(BIN)
 	@sh scripts/demo.sh $(BIN)
 
 bench: $(BIN) $(MPI_BIN) $(BUILD)/stage_speed $(BUILD)/html_speed ## run the benchmarks in bench/ (needs ../shared/corpora)
@@ -165,6 +175,7 @@ install: all ## install binary, libraries, header, pkg-config file, man page (PR
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' neardup.pc.in \
 		> $(DESTDIR)$(PREFIX)/lib/pkgconfig/neardup.pc
 	install -m 644 man/neardup.1 $(DESTDIR)$(PREFIX)/share/man/man1/neardup.1
+	@sh scripts/install-hint.sh "$(PREFIX)"
 
 uninstall: ## remove exactly what install put there
 	rm -f $(DESTDIR)$(PREFIX)/bin/neardup $(DESTDIR)$(PREFIX)/bin/neardup-mpi $(DESTDIR)$(PREFIX)/lib/libneardup.a \
