@@ -50,7 +50,7 @@ with open(sys.argv[1], "w") as f:
 PY
 "$N" overlap "$T/many.jsonl" --max-df 1000 --format html -o "$T/many.html" -q || fail "overlap many"
 dom "$T/many.html" > "$T/many.dom" || fail "dump-dom many"
-grep -q "10011 pairs, page 1 of 101" "$T/many.dom" || fail "pagination: $(grep -o '[0-9]* pairs[^<]*' "$T/many.dom" | head -1)"
+grep -q "10,011 pairs, page 1 of 101" "$T/many.dom" || fail "pagination: $(grep -o '[0-9]* pairs[^<]*' "$T/many.dom" | head -1)"
 [ "$(grep -o '<tr data-i=' "$T/many.dom" | wc -l)" -eq 100 ] || fail "one page of 100 rows expected"
 
 # invalid UTF-8 before the passage (read with --lossy: overlong NUL, a surrogate, a byte
