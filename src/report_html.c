@@ -178,12 +178,24 @@ static int cmp_pair(const void *x, const void *y)
 
 static const char *plural(uint64_t n) { return n == 1 ? "" : "s"; }
 
+/* n with its thousands grouped ("10,012"), as the page's script writes counts. */
+static void put_count(FILE *f, uint64_t n)
+{
+    char d[24];
+    int len = snprintf(d, sizeof d, "%llu", (unsigned long long)n);
+    for (int i = 0; i < len; i++) {
+        if (i && (len - i) % 3 == 0) putc(',', f);
+        putc(d[i], f);
+    }
+}
+
 /* A histogram of shared words per pair as inline SVG, r's pairs sorted (most
  * shared words first).  Bars of equal width in words run from the fewest
- * shared words to Tukey's outer fence, Q3 + 3 (Q3 - Q1): one pair sharing a
- * whole long text would otherwise widen every bar until all the others fell
- * into the first.  Pairs past the fence share a last bar of their own,
- * labelled as outliers; at most 20 bars, never narrower than one word. */
+ * shared words to the most within Tukey's outer fence, Q3 + 3 (Q3 - Q1): one
+ * pair sharing a whole long text would otherwise widen every bar until all
+ * the others fell into the first.  Pairs past the fence share a last bar of
+ * their own, labelled as outliers with their count; at most 20 bars, never
+ * narrower than one word, and a bar holding any pair is at least 2 px tall. */
 static void put_histogram(FILE *f, const nd_report *r)
 {
     size_t n = r->npairs;
@@ -196,25 +208,29 @@ static void put_histogram(FILE *f, const nd_report *r)
 #define ASC(j) (r->pairs[n - 1 - (j)].shared) /* the j-th fewest shared words */
     uint64_t lo = ASC(0), max = ASC(n - 1), q1 = ASC((n - 1) / 4), q3 = ASC(3 * (n - 1) / 4);
 #undef ASC
-    uint64_t fence = q3 + 3 * (q3 - q1), hi = fence < max ? fence : max;
-    int outliers = hi < max;
+    uint64_t fence = q3 + 3 * (q3 - q1), hi = lo, omin = max, nout = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint64_t v = r->pairs[i].shared;
+        if (v > fence) omin = v, nout++;
+        else if (v > hi) hi = v;
+    }
+    int outliers = nout > 0;
     uint64_t span = hi - lo + 1, nb = span < 20u - outliers ? span : 20u - outliers;
     uint64_t w = (span + nb - 1) / nb;
     nb = (span + w - 1) / w;
-    uint64_t bins[20] = {0}, top = 1, nout = 0;
-    for (size_t i = 0; i < n; i++) {
-        uint64_t v = r->pairs[i].shared;
-        if (v > hi) nout++;
-        else bins[(v - lo) / w]++;
-    }
+    uint64_t bins[20] = {0}, top = nout ? nout : 1;
+    for (size_t i = 0; i < n; i++)
+        if (r->pairs[i].shared <= hi) bins[(r->pairs[i].shared - lo) / w]++;
     for (uint64_t b = 0; b < nb; b++) top = bins[b] > top ? bins[b] : top;
-    top = nout > top ? nout : top;
-    /* plot: x 50-550, bars from y 130 up to y 22 */
+    /* plot: x 50-550, bars from y 130 up to y 22, at most 40 px wide (one
+     * bar of 500 px would read as a filled box, not as a histogram) */
     uint64_t nbars = nb + (uint64_t)outliers;
-    double slot = 500.0 / (double)nbars;
+    double slot = 500.0 / (double)nbars < 40 ? 500.0 / (double)nbars : 40, oh = 0;
     for (uint64_t b = 0; b < nbars; b++) {
         uint64_t c = b < nb ? bins[b] : nout;
         double h = 108.0 * (double)c / (double)top, x = 50 + slot * (double)b;
+        if (c && h < 2) h = 2;
+        if (b == nb) oh = h;
         fprintf(f, "<rect%s x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\"><title>", b < nb ? "" : " class=\"out\"",
                 x + 1, 130 - h, slot > 4 ? slot - 2 : slot, h);
         if (b < nb) {
@@ -222,24 +238,27 @@ static void put_histogram(FILE *f, const nd_report *r)
             if (from == to) fprintf(f, "%llu word%s", (unsigned long long)from, plural(from));
             else fprintf(f, "%llu-%llu words", (unsigned long long)from, (unsigned long long)to);
         } else {
-            fprintf(f, "outliers: %llu-%llu words", (unsigned long long)hi + 1, (unsigned long long)max);
+            if (omin == max) fprintf(f, "outliers: %llu words", (unsigned long long)max);
+            else fprintf(f, "outliers: %llu-%llu words", (unsigned long long)omin, (unsigned long long)max);
         }
         fprintf(f, ": %llu pair%s</title></rect>\n", (unsigned long long)c, plural(c));
     }
     double end_x = 50 + slot * (double)nb;
-    fprintf(f, "<line x1=\"50\" y1=\"130.5\" x2=\"550\" y2=\"130.5\"/>"
+    fprintf(f, "<line x1=\"50\" y1=\"130.5\" x2=\"%.1f\" y2=\"130.5\"/>"
                "<text x=\"46\" y=\"30\" text-anchor=\"end\">%llu</text><text x=\"46\" y=\"130\" text-anchor=\"end\">0</text>"
                "<text x=\"4\" y=\"12\">pairs per bar</text>"
                "<text x=\"50\" y=\"146\">%llu</text>",
-            (unsigned long long)top, (unsigned long long)lo);
-    if (hi > lo) fprintf(f, "<text x=\"%.1f\" y=\"146\" text-anchor=\"end\">%llu</text>", end_x, (unsigned long long)hi);
-    if (outliers)
-        fprintf(f, "<text x=\"%.1f\" y=\"146\" text-anchor=\"middle\">&gt;%llu</text>", end_x + slot / 2,
-                (unsigned long long)hi);
-    fputs("<text x=\"300\" y=\"166\" text-anchor=\"middle\">shared words per pair", f);
-    if (outliers)
-        fprintf(f, "; last bar: %llu outlier%s, %llu-%llu words", (unsigned long long)nout, plural(nout),
-                (unsigned long long)hi + 1, (unsigned long long)max);
+            50 + slot * (double)nbars, (unsigned long long)top, (unsigned long long)lo);
+    if (hi > lo && end_x - 50 > 60) fprintf(f, "<text x=\"%.1f\" y=\"146\" text-anchor=\"end\">%llu</text>", end_x, (unsigned long long)hi);
+    if (outliers) /* the outliers' count over their bar, however short it is */
+        fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%llu</text>", end_x + slot / 2, 127 - oh,
+                (unsigned long long)nout);
+    fputs("<text x=\"50\" y=\"166\">shared words per pair", f);
+    if (outliers) {
+        fprintf(f, "; last bar: %llu outlier%s, ", (unsigned long long)nout, plural(nout));
+        if (omin == max) fprintf(f, "%llu words", (unsigned long long)max);
+        else fprintf(f, "%llu-%llu words", (unsigned long long)omin, (unsigned long long)max);
+    }
     fputs("</text></svg>\n", f);
 }
 
@@ -253,9 +272,16 @@ int nd_report_write(nd_report *r, FILE *f)
     put_html(f, r->title);
     fputs("</h1><p class=\"cmd\">", f);
     put_html(f, r->command);
-    fprintf(f, "</p><p>%zu pair%s sharing passages among %zu document%s", r->npairs, plural(r->npairs), r->ndocs,
-            plural(r->ndocs));
-    if (r->nclusters) fprintf(f, "; %zu passage cluster%s", r->nclusters, plural(r->nclusters));
+    fputs("</p><p>", f);
+    put_count(f, r->npairs);
+    fprintf(f, " pair%s sharing passages among ", plural(r->npairs));
+    put_count(f, r->ndocs);
+    fprintf(f, " document%s", plural(r->ndocs));
+    if (r->nclusters) {
+        fputs("; ", f);
+        put_count(f, r->nclusters);
+        fprintf(f, " passage cluster%s", plural(r->nclusters));
+    }
     fputs(".</p>\n", f);
     put_histogram(f, r);
     fprintf(f, "</header>\n<nav id=\"tabs\"%s><button id=\"tab-pairs\">pairs (%zu)</button> "
