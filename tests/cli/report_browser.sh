@@ -16,41 +16,7 @@ fail() { echo "report_browser.sh: FAIL: $*" >&2; exit 1; }
 CHROME=$(command -v chromium || command -v chromium-browser || true)
 if [ -z "$CHROME" ]; then
     echo "report_browser.sh: SKIP: chromium is not installed (Debian package chromium; make test installs it)" >&2
-    
-# the cluster view, on test_report's hand-made clusters (32: one of 3 witnesses, 31 of 2)
-[ -x "$B/tests/test_report" ] || fail "$B/tests/test_report is not built (make test builds it)"
-ND_REPORT_CLUSTERS_HTML="$T/clusters.html" "$B/tests/test_report" > /dev/null 2>&1 || fail "test_report"
-cat > "$T/clusters.js" <<'JS'
-(function(){const o=[],q=s=>[...document.querySelectorAll(s)],txt=l=>[...l].map(m=>m.textContent).join('|');
-o.push(document.getElementById('clustsec').hidden?'hidden-first':'shown-first');
-document.getElementById('tab-clusters').click();
-o.push(document.getElementById('clustsec').hidden||!document.getElementById('pairsec').hidden?'tab-broken':'tab-ok');
-let cards=q('#clist .cluster');const sizes=cards.map(c=>+c.dataset.size);
-o.push('cards='+cards.length,'order='+cards.slice(0,3).map(c=>c.dataset.c).join(','),
- sizes.every((s,i)=>!i||sizes[i-1]>=s)?'sorted':'unsorted','pager='+document.getElementById('cpager').firstChild.textContent.trim().replace(/ /g,'_'));
-const c7=cards[0];o.push('dots='+q('#clist .cluster:first-child .dot').map(d=>d.style.left).join(','));
-o.push('sub='+txt(c7.querySelectorAll('.var mark.sub')),'ins='+txt(c7.querySelectorAll('.var mark.ins')));
-c7.querySelectorAll('tbody tr')[2].click();o.push('missing='+txt(c7.querySelectorAll('.ctext mark.del')));
-o.push('undated='+q('#clist .cluster:nth-child(2) .dot').map(d=>d.style.left).join(','));
-const sel=document.getElementById('cseries'),h=[...sel.options].find(x=>x.textContent.startsWith('herald'));
-sel.value=h.value;sel.dispatchEvent(new Event('change'));cards=q('#clist .cluster');
-o.push('herald='+cards.map(c=>c.dataset.c).join(','));
-sel.value='-1';sel.dispatchEvent(new Event('change'));o.push('all='+q('#clist .cluster').length);
-document.body.appendChild(Object.assign(document.createElement('pre'),{id:'verdict',textContent:o.join(' ')}));})();
-JS
-probe "$T/clusters.html" "$T/clusters.js" > "$T/clusters.dom" || fail "probe clusters"
-V=$(verdict "$T/clusters.dom")
-for w in hidden-first tab-ok cards=20 order=7,3,100 sorted pager=32_clusters,_page_1_of_2 dots=0%,30%,100% \
-         sub=Tuesday ins=city missing=new\|long undated=0%,100% herald=7 all=20; do
-    case " $V " in *" $w "*) ;; *) fail "cluster view: expected $w: $V" ;; esac
-done
-grep -q '<title>clusters</title>' "$T/clusters.dom" || fail "clusters: the hostile series ran as script"
-grep -q 'gazette &lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt; (31 clusters)' "$T/clusters.dom" ||
-    fail "clusters: the hostile series is not shown as text in the filter"
-timeout 120 "$CHROME" --headless --no-sandbox --disable-gpu --virtual-time-budget=3000 --user-data-dir="$T/profile" \
-    --window-size=1280,1100 --screenshot="$B/report-clusters.png" "file://$T/clusters.html#clusters" > /dev/null 2>&1
-[ -s "$B/report-clusters.png" ] || fail "no screenshot at $B/report-clusters.png"
-exit 0
+    exit 0
 fi
 dom() { timeout 120 "$CHROME" --headless --no-sandbox --disable-gpu --virtual-time-budget=3000 \
         --user-data-dir="$T/profile" --dump-dom "file://$1" 2>/dev/null; }
