@@ -41,7 +41,8 @@ int nd_report_pair_words(nd_report *r, long a, long b, const nd_overlap_pair *p,
 /* One witness of a passage cluster: a document carrying the passage. */
 typedef struct {
     long doc;             /* its report document (nd_report_doc) */
-    uint32_t start, end;  /* the passage: bytes [start, end) of that document's text */
+    uint32_t start, end;  /* the passage: bytes [start, end) of the text given to nd_report_doc (the
+                           * store's text, before any map to the original file's offsets) */
     const char *date;     /* as given (--date-field), or NULL; copied.  An ISO 8601 date
                            * ("2024-03-01", "2024-03-01T09:30Z") places it on the timeline */
     const char *series;   /* its series (--series-field, --series-from-dir), or NULL; copied */

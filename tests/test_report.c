@@ -163,6 +163,40 @@ static void utf16_offsets_follow_the_writer(void **state)
     }
 }
 
+/* The histogram: one pair sharing 3,000 words gets a last bar of its own,
+ * the others (22-41 words) spread over bars of two words; counts of one read
+ * "1 pair". */
+static void histogram_keeps_outliers_apart(void **state)
+{
+    nd_report *r = nd_report_create(NULL, NULL);
+    long a = nd_report_doc(r, "a", 1, "x", 1), b = nd_report_doc(r, "b", 1, "y", 1);
+    nd_passage p = {0};
+    for (int i = 0; i < 200; i++) assert_int_equal(nd_report_pair(r, a, b, 22 + (uint64_t)(i % 20), 0, 0, &p, 1, NULL), 0);
+    assert_int_equal(nd_report_pair(r, a, b, 3000, 0, 0, &p, 1, NULL), 0);
+    char *html = render(r);
+    size_t bars = 0;
+    for (const char *q = html; (q = strstr(q, "<rect")); q++) bars++;
+    assert_int_equal(bars, 11); /* 10 bars of 2 words over 22-41, and the outliers' */
+    assert_non_null(strstr(html, "<title>22-23 words: 20 pairs</title>"));
+    assert_non_null(strstr(html, "<title>40-41 words: 20 pairs</title>"));
+    assert_non_null(strstr(html, "<rect class=\"out\""));
+    assert_non_null(strstr(html, "<title>outliers: 3000 words: 1 pair</title>"));
+    assert_non_null(strstr(html, "last bar: 1 outlier, 3000 words"));
+    assert_non_null(strstr(html, "201 pairs sharing passages among 2 documents."));
+    free(html);
+    nd_report_free(r);
+    /* a single pair: one bar, "1 pair" */
+    r = nd_report_create(NULL, NULL);
+    a = nd_report_doc(r, "a", 1, "x", 1), b = nd_report_doc(r, "b", 1, "y", 1);
+    assert_int_equal(nd_report_pair(r, a, b, 47, 0, 0, &p, 1, NULL), 0);
+    html = render(r);
+    assert_non_null(strstr(html, "<p>1 pair sharing passages among 2 documents.</p>"));
+    assert_non_null(strstr(html, "<title>47 words: 1 pair</title>"));
+    assert_null(strstr(html, "class=\"out\""));
+    free(html);
+    nd_report_free(r);
+}
+
 /* The JSON block of a page, parsed. */
 static json_t *page_data(const char *html)
 {
@@ -313,6 +347,7 @@ int main(void)
         cmocka_unit_test(edited_words_in_utf16),
         cmocka_unit_test(utf16_offsets_follow_the_writer),
         cmocka_unit_test(command_line_is_shell_quoted),
+        cmocka_unit_test(histogram_keeps_outliers_apart),
         cmocka_unit_test(clusters_sorted_and_marked),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
