@@ -20,7 +20,7 @@ static uint64_t first_word(const nd_doc_words *w, uint64_t n, uint32_t b, int to
     while (lo < hi) {
         uint64_t mid = lo + (hi - lo) / 2;
         nd_span sp = word_at(w, mid);
-        if ((to_start ? sp.start : sp.end) < b + (uint32_t)!to_start) lo = mid + 1;
+        if (to_start ? sp.start < b : sp.end <= b) lo = mid + 1;
         else hi = mid;
     }
     return lo;

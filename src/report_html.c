@@ -2,9 +2,10 @@
  *
  * The page carries its data as one JSON block (<script type="application/json">)
  * with every "<", ">" and "&" escaped as \u00XX, so no text can close the
- * block; a short script renders one page of pairs at a time (responsive with
- * 10,000 pairs) and builds the side-by-side view with textContent only, so no
- * document text is ever parsed as HTML.  The first pair is shown on load. */
+ * block; a short script (report_page.c) renders one page of pairs at a time
+ * (responsive with 10,000 pairs) and builds the side-by-side view and the
+ * cluster view (report_cluster.c) with textContent only, so no document text
+ * is ever parsed as HTML.  The first pair is shown on load. */
 #include <stdlib.h>
 #include <string.h>
 
