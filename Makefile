@@ -1,8 +1,11 @@
 # neardup - plain Makefile.  `make help` lists the targets.
 #
-# Library sources: src/*.c except the command-line files (src/main.c and
-# src/cli_*.c).  Tests: tests/test_*.c (CMocka), one binary each, and
-# tests/cli/*.sh (golden tests of the binary).  New files need no edit here.
+# Sources: src/lib/ (the library: stages and jobs), src/cli/ (the neardup
+# command: one file per command plus option parsing), src/mpi/ (the Open MPI
+# driver).  Library files see only include/ and src/lib/, so the library
+# cannot depend on the CLI.  Tests: tests/test_*.c (CMocka), one binary each,
+# and tests/cli/*.sh (golden tests of the binary).  New files need no edit
+# here; header dependencies are tracked by the compiler (-MMD -MP).
 
 CC      ?= cc
 BUILD   ?= build
@@ -13,12 +16,12 @@ PKGS    := libxxhash libsodium libutf8proc zlib libzstd jansson libcjson gumbo u
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lxxhash -lsodium -lutf8proc -lz -lzstd -ljansson -lcjson -lgumbo -luchardet)
 ND_CFLAGS  := -std=c11 -D_DEFAULT_SOURCE -D_FILE_OFFSET_BITS=64 -Wall -Wextra -Wshadow \
-              -Wno-unused-parameter -g $(OPT) $(SAN) -Iinclude -Isrc $(PKG_CFLAGS) $(CFLAGS)
+              -Wno-unused-parameter -g $(OPT) $(SAN) -Iinclude -Isrc/lib $(PKG_CFLAGS) $(CFLAGS)
 LDLIBS     := $(PKG_LIBS) -lstemmer -lpthread -lm
 # Open MPI: with mpicc on the PATH (and CC not given), a second binary,
 # neardup-mpi, is built with it (-DND_HAVE_MPI); neardup itself never loads
 # the MPI libraries (3 ms of every start-up) and, when started by mpirun or
-# srun, runs the neardup-mpi beside it instead (src/mpi_dedup.c).
+# srun, runs the neardup-mpi beside it instead (src/mpi/mpi_dedup.c).
 MPICC      := $(shell command -v mpicc 2>/dev/null)
 MPI_BIN    :=
 ifneq ($(MPICC),)
@@ -28,10 +31,9 @@ endif
 endif
 LDFLAGS    ?=
 
-# src/mpi_*.c drive a whole command (they use the CLI helpers and MPI), so
-# they belong to the binary, not to the library.
-CLI_SRC  := src/main.c $(wildcard src/cli_*.c) $(wildcard src/mpi_*.c)
-LIB_SRC  := $(filter-out $(CLI_SRC),$(wildcard src/*.c))
+CLI_CFLAGS := -Isrc/cli -Isrc/mpi
+LIB_SRC  := $(wildcard src/lib/*.c)
+CLI_SRC  := $(wildcard src/cli/*.c) $(wildcard src/mpi/*.c)
 LIB_OBJ  := $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o)
 CLI_OBJ  := $(CLI_SRC:src/%.c=$(BUILD)/obj/%.o)
 MPI_OBJ  := $(CLI_SRC:src/%.c=$(BUILD)/obj-mpi/%.o)
@@ -41,7 +43,9 @@ TEST_SRC := $(wildcard tests/test_*.c)
 TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 # Objects also depend on this Makefile: a change of flags here (which files
 # get -DND_HAVE_MPI, say) must not leave stale objects in an old build tree.
-HEADERS  := $(wildcard include/*.h src/*.h) Makefile
+# Header dependencies come from the .d files the compiler writes (-MMD -MP).
+DEPFLAGS  = -MMD -MP
+HEADERS  := Makefile
 
 VERSION  := 0.1.0
 SO_MAJOR := 0
@@ -54,16 +58,25 @@ FUZZ_TARGETS := $(patsubst fuzz/fuzz_%.c,%,$(wildcard fuzz/fuzz_*.c))
 FUZZ_REGRESS := $(FUZZ_TARGETS:%=$(BUILD)/fuzz/%-regress)
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps test test-run asan ubsan demo clean help bench bench-pan fuzz install uninstall
+.PHONY: all deps deps-build demo-run test test-run asan ubsan demo clean help bench bench-pan fuzz install uninstall
 
 all: $(BIN) $(MPI_BIN) $(SO_FILE) ## build the libraries (.a, .so) and the neardup binary (default)
 
-deps: ## install missing Debian packages (apt-get as root; otherwise print the command)
-	@sh scripts/install-deps.sh
+deps: ## install missing Debian packages for the tests too (apt-get as root; otherwise print the command)
+	@sh scripts/install-deps.sh test
+
+# `make demo` needs only the build's packages (about 40 MB), not Chromium,
+# valgrind or Open MPI, which only the tests use.
+deps-build:
+	@sh scripts/install-deps.sh build
+
+$(BUILD)/obj/lib/%.o: src/lib/%.c $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ND_CFLAGS) $(DEPFLAGS) -c $< -o $@
 
 $(BUILD)/obj/%.o: src/%.c $(HEADERS)
 	@mkdir -p $(dir $@)
-	$(CC) $(ND_CFLAGS) -c $< -o $@
+	$(CC) $(ND_CFLAGS) $(CLI_CFLAGS) $(DEPFLAGS) -c $< -o $@
 
 $(LIB_A): $(LIB_OBJ)
 	@mkdir -p $(dir $@)
@@ -73,7 +86,7 @@ $(LIB_A): $(LIB_OBJ)
 # neardup_* functions exported (NEARDUP_API), a soname for the ABI.
 $(BUILD)/pic/%.o: src/%.c $(HEADERS)
 	@mkdir -p $(dir $@)
-	$(CC) $(ND_CFLAGS) -fPIC -fvisibility=hidden -c $< -o $@
+	$(CC) $(ND_CFLAGS) $(DEPFLAGS) -fPIC -fvisibility=hidden -c $< -o $@
 
 $(SO_FILE): $(PIC_OBJ)
 	$(CC) $(ND_CFLAGS) $(LDFLAGS) -shared -Wl,-soname,libneardup.so.$(SO_MAJOR) -o $@ $^ $(LDLIBS)
@@ -83,14 +96,14 @@ $(BIN): $(CLI_OBJ) $(LIB_A)
 
 $(BUILD)/obj-mpi/%.o: src/%.c $(HEADERS)
 	@mkdir -p $(dir $@)
-	$(MPICC) $(ND_CFLAGS) -DND_HAVE_MPI -c $< -o $@
+	$(MPICC) $(ND_CFLAGS) $(CLI_CFLAGS) $(DEPFLAGS) -DND_HAVE_MPI -c $< -o $@
 
 $(BUILD)/neardup-mpi: $(MPI_OBJ) $(LIB_A)
 	$(MPICC) $(ND_CFLAGS) -DND_HAVE_MPI $(LDFLAGS) -o $@ $(MPI_OBJ) $(LIB_A) $(LDLIBS)
 
 $(BUILD)/tests/%: tests/%.c $(LIB_A) $(HEADERS) tests/nd_test.h
 	@mkdir -p $(dir $@)
-	$(CC) $(ND_CFLAGS) -Itests -o $@ $< $(LIB_A) $(LDLIBS) -lcmocka
+	$(CC) $(ND_CFLAGS) $(DEPFLAGS) -Itests -o $@ $< $(LIB_A) $(LDLIBS) -lcmocka
 
 test: deps ## install, build and run every test (unit, CLI golden, examples)
 	@$(MAKE) --no-print-directory test-run
@@ -98,7 +111,7 @@ test: deps ## install, build and run every test (unit, CLI golden, examples)
 # Each fuzz target also builds as a plain driver that replays fuzz/corpus/<target>/.
 $(BUILD)/fuzz/%-regress: fuzz/fuzz_%.c fuzz/driver.c $(LIB_A) $(HEADERS)
 	@mkdir -p $(dir $@)
-	$(CC) $(ND_CFLAGS) -o $@ fuzz/driver.c $< $(LIB_A) $(LDLIBS)
+	$(CC) $(ND_CFLAGS) $(DEPFLAGS) -o $@ fuzz/driver.c $< $(LIB_A) $(LDLIBS)
 
 test-run: $(BIN) $(MPI_BIN) $(SO_FILE) $(TEST_BIN) $(FUZZ_REGRESS)
 	@sh tests/run.sh $(BUILD)
@@ -111,7 +124,12 @@ ubsan: deps ## build and run all tests under UndefinedBehaviorSanitizer (build/u
 	@$(MAKE) --no-print-directory BUILD=build/ubsan OPT="-O1" \
 		SAN="-fsanitize=undefined -fno-sanitize-recover=all" test-run
 
-demo: deps $(BIN) ## install, build and run neardup on the bundled sample in tests/data/
+# A second make, so that the pkg-config flags above are read after the
+# packages are installed (on a fresh machine pkg-config itself is missing).
+demo: deps-build ## install, build and run neardup on the bundled sample in tests/data/
+	@$(MAKE) --no-print-directory demo-run
+
+demo-run: $(BIN)
 	@sh scripts/demo.sh $(BIN)
 
 bench: $(BIN) $(MPI_BIN) $(BUILD)/stage_speed $(BUILD)/html_speed ## run the benchmarks in bench/ (needs ../shared/corpora)
@@ -126,11 +144,11 @@ bench-pan: $(BIN) ## PAN 2013 text alignment: plagdet per subset vs published, p
 # HTML reader and encoding detection throughput (bench/html_speed.c; libxml2
 # only for the comparison, the library does not link it), used by bench/run.sh.
 $(BUILD)/html_speed: bench/html_speed.c $(LIB_A) $(HEADERS)
-	$(CC) $(ND_CFLAGS) $(shell pkg-config --cflags libxml-2.0) -o $@ $< $(LIB_A) $(LDLIBS) $(shell pkg-config --libs libxml-2.0)
+	$(CC) $(ND_CFLAGS) $(DEPFLAGS) $(shell pkg-config --cflags libxml-2.0) -o $@ $< $(LIB_A) $(LDLIBS) $(shell pkg-config --libs libxml-2.0)
 
 # Per-stage single-core throughput (bench/stage_speed.c), used by bench/run.sh.
 $(BUILD)/stage_speed: bench/stage_speed.c $(LIB_A) $(HEADERS)
-	$(CC) $(ND_CFLAGS) -o $@ $< $(LIB_A) $(LDLIBS)
+	$(CC) $(ND_CFLAGS) $(DEPFLAGS) -o $@ $< $(LIB_A) $(LDLIBS)
 
 fuzz: deps ## libFuzzer (clang) + ASan on every target for FUZZ_SECONDS each (default 60)
 	@$(MAKE) --no-print-directory BUILD=build/fuzz CC=clang OPT="-O1 -g" \
@@ -157,12 +175,16 @@ install: all ## install binary, libraries, header, pkg-config file, man page (PR
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' neardup.pc.in \
 		> $(DESTDIR)$(PREFIX)/lib/pkgconfig/neardup.pc
 	install -m 644 man/neardup.1 $(DESTDIR)$(PREFIX)/share/man/man1/neardup.1
+	@sh scripts/install-hint.sh "$(PREFIX)"
 
 uninstall: ## remove exactly what install put there
 	rm -f $(DESTDIR)$(PREFIX)/bin/neardup $(DESTDIR)$(PREFIX)/bin/neardup-mpi $(DESTDIR)$(PREFIX)/lib/libneardup.a \
 		$(DESTDIR)$(PREFIX)/lib/libneardup.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/libneardup.so.$(SO_MAJOR) \
 		$(DESTDIR)$(PREFIX)/lib/libneardup.so $(DESTDIR)$(PREFIX)/include/neardup.h \
 		$(DESTDIR)$(PREFIX)/lib/pkgconfig/neardup.pc $(DESTDIR)$(PREFIX)/share/man/man1/neardup.1
+
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(PIC_OBJ:.o=.d) $(MPI_OBJ:.o=.d) $(TEST_BIN:=.d) $(FUZZ_REGRESS:=.d) \
+	$(BUILD)/stage_speed.d $(BUILD)/html_speed.d
 
 clean: ## remove build outputs
 	rm -rf build

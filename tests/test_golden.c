@@ -1,7 +1,7 @@
 /* test_golden.c - pinned values of every hash stage at the default
  * parameters.  If any of these changes, signatures in existing indexes (and
  * any sketches users stored) no longer match new ones: bump ND_INDEX_VERSION
- * in src/index.h in the same change, and say so in the README. */
+ * in src/lib/index.h in the same change, and say so in the README. */
 #include <sodium.h>
 #include <string.h>
 

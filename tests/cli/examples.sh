@@ -19,12 +19,15 @@ done
 # the MPI build goes beside neardup whenever it was built (mpicc on the PATH)
 if [ -x "$B/neardup-mpi" ]; then [ -x "$P/bin/neardup-mpi" ] || fail "not installed: bin/neardup-mpi"; fi
 readelf -d "$P/lib/libneardup.so" | grep -q "SONAME.*libneardup.so.0" || fail "soname"
+# make install prints the line a shell needs for pkg-config to find a prefix outside its path
+grep -qF "export PKG_CONFIG_PATH=\"$P/lib/pkgconfig" "$T/log" || fail "make install did not print the PKG_CONFIG_PATH line: $(cat "$T/log")"
 export PKG_CONFIG_PATH="$P/lib/pkgconfig"
 [ "$(pkg-config --modversion neardup)" = "$("$P/bin/neardup" --version | cut -d' ' -f2)" ] || fail "pkg-config version"
 for ex in dedup_strings align_buffers; do
     # shellcheck disable=SC2046
     cc -Wall -Wextra -Werror examples/$ex.c $(pkg-config --cflags --libs neardup) -o "$T/$ex" || fail "build $ex"
-    LD_LIBRARY_PATH="$P/lib" "$T/$ex" > "$T/$ex.out" || fail "run $ex"
+    # no LD_LIBRARY_PATH: neardup.pc's flags carry an rpath to the prefix's lib/
+    "$T/$ex" > "$T/$ex.out" || fail "run $ex (linked to $(ldd "$T/$ex" | grep neardup))"
 done
 grep -qx "drop 2 (near-duplicate of 0)" "$T/dedup_strings.out" || fail "dedup_strings: $(cat "$T/dedup_strings.out")"
 grep -qx "drop 3 (near-duplicate of 0)" "$T/dedup_strings.out" || fail "dedup_strings: case-only copy kept"

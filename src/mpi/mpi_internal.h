@@ -46,6 +46,11 @@ char *nd_mpi_exchange(const char *buf, const size_t *count, size_t *rcount, size
 /* n bytes from every rank to rank 0; there, the buffer and offs[size + 1]. */
 char *nd_mpi_gather(const void *buf, size_t n, int **offs, nd_traffic *t);
 
+/* Numbers the records globally (fills own->cyclic, first, total; own->rank
+ * and size set by the caller): every rank's first record is an exclusive
+ * scan of the per-rank counts, or the cyclic rule.  The agreed status. */
+int nd_mpi_number_records(nd_owners *own, const nd_corpus_info *ci, int cyclic);
+
 /* Collective agreement on an error: returns 0 when no rank failed, else the
  * exit status of the failure with the lowest pos (ties: lowest rank), on
  * every rank; that rank prints err. */

@@ -423,30 +423,6 @@ static int read_share(nd_job *j, char **inputs, int ninputs, mpi_ctx *c, nd_sket
     return nd_mpi_agree(rc, sh->cyclic ? (double)j->ci.n : (double)c->rank, &err);
 }
 
-/* Global numbering: every rank's first record (an exclusive scan of the
- * per-rank counts), or the cyclic rule. */
-static int number_records(nd_owners *own, const nd_corpus_info *ci, int cyclic)
-{
-    nd_error err = {0, ""};
-    own->cyclic = cyclic;
-    uint64_t mine = ci->n, before = 0;
-    if (cyclic) {
-        own->total = ci->n; /* every rank read every record */
-    } else {
-        MPI_Exscan(&mine, &before, 1, MPI_UINT64_T, MPI_SUM, MPI_COMM_WORLD);
-        if (own->rank == 0) before = 0; /* MPI_Exscan leaves rank 0's undefined */
-        own->first = nd_mpi_xmalloc(((size_t)own->size + 1) * sizeof *own->first);
-        MPI_Allgather(&before, 1, MPI_UINT64_T, own->first, 1, MPI_UINT64_T, MPI_COMM_WORLD);
-        MPI_Allreduce(&mine, &own->total, 1, MPI_UINT64_T, MPI_SUM, MPI_COMM_WORLD);
-        own->first[own->size] = own->total;
-    }
-    int rc = own->total >= UINT32_MAX
-                 ? nd_fail(&err, NEARDUP_E_INPUT, "%llu records: more than dedup handles (2^32 - 1)",
-                           (unsigned long long)own->total)
-                 : NEARDUP_OK;
-    return nd_mpi_agree(rc, 0, &err);
-}
-
 /* --memory: signatures go to an unlinked file in --tmp (or $TMPDIR), as
  * do the decoded copies of compressed inputs the reader keeps. */
 static int open_spill(nd_job *j, mpi_ctx *c)
@@ -568,7 +544,7 @@ int nd_mpi_dedup(nd_job *j, char **inputs, int ninputs, nd_out *out, nd_out *clu
     nd_traffic t = {0, 0};
     int st = open_spill(j, &c);
     if (!st) st = read_share(j, inputs, ninputs, &c, &so, &sh);
-    if (!st) st = number_records(&own, &j->ci, sh.cyclic);
+    if (!st) st = nd_mpi_number_records(&own, &j->ci, sh.cyclic);
     if (!st) st = nd_mpi_check_ids(&own, &j->ci, j->reader, &t);
     if (st) {
         free(c.sig), free(c.live), free(c.dg), free(own.first);

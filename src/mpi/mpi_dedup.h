@@ -6,6 +6,7 @@
 #define ND_MPI_DEDUP_H
 
 #include "cli.h"
+#include "contam.h"
 
 /* Starts MPI when the process was started by mpirun/srun (Open MPI or PMIx
  * environment); call first thing in main.  nd_mpi_finalize at exit. */
@@ -38,5 +39,30 @@ typedef struct {
  * share with nd_reader_exclude / nd_reader_limit.  Returns NEARDUP_OK or an
  * error (err names the file) on the rank that met it; every rank returns. */
 int nd_mpi_share_inputs(nd_reader *r, nd_mpi_share *sh, nd_error *err);
+
+/* ---------- contamination (mpi_contam.c) ---------- */
+
+/* The ids of the matching documents, as rank 0 received them. */
+typedef struct {
+    char *buf;     /* the gathered findings */
+    uint64_t *doc; /* sorted global numbers */
+    size_t *off;   /* of each one's record in buf */
+    size_t n;
+} nd_mpi_ids;
+
+/* contamination's corpus scan across the ranks (call when nd_mpi_size() >
+ * 1, with r open on every rank over the same inputs and ix built from the
+ * same benchmark): each rank scans its share; on rank 0, res receives every
+ * rank's findings in input order (what one process gets), ids the matching
+ * documents' ids and sum the corpus figures (records, skips, bytes).
+ * Prints an error once, on the rank that met the first one; returns the
+ * exit status, the same on every rank. */
+int nd_mpi_contam(nd_reader *r, nd_pipeline_opts *po, const nd_contam *ix, nd_contam_result *res, nd_mpi_ids *ids,
+                  nd_corpus_info *sum);
+/* The id of global record doc among ids (len 0 and "" when absent). */
+const char *nd_mpi_id_of(const nd_mpi_ids *ids, uint64_t doc, size_t *len);
+void nd_mpi_ids_free(nd_mpi_ids *ids);
+/* Rank 0's status on every rank (the report is written there). */
+int nd_mpi_bcast_status(int rc);
 
 #endif

@@ -1,4 +1,4 @@
-/* cli.h - what the command files (src/cli_*.c) share: option tables that
+/* cli.h - what the command files (src/cli/cli_*.c) share: option tables that
  * parse and print --help from one place, number parsing with named errors,
  * output files that appear whole or not at all, and the common options. */
 #ifndef ND_CLI_H
