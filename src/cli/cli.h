@@ -364,10 +364,12 @@ int nd_cli_language(const char *arg);
 /* The HTML report of pairs of a document store (overlap, align --pairs):
  * every document in a pair once, the pairs with their passages and edited
  * words; ids from ci (records [0, split)) and cr (the rest; split 0: ci
- * only).  Returns 0, or -1 (out of memory, or f failed). */
+ * only); with clusters (overlap --clusters; NULL: none), the cluster view
+ * too.  Returns 0, or -1 (out of memory, or f failed). */
+struct nd_cluster_report;
 int nd_overlap_report(FILE *f, const char *title, const nd_doc_store *s, const nd_corpus_info *ci,
                       const nd_corpus_info *cr, uint64_t split, const nd_overlap_pair *pairs, size_t npairs, int argc,
-                      char **argv);
+                      char **argv, const struct nd_cluster_report *clusters);
 
 /* ---------- commands: one file each, registered in main.c ---------- */
 

@@ -11,6 +11,7 @@
 
 #include "cli_clusters.h"
 #include "offmap.h"
+#include "report.h"
 
 static const char *doc_id(const nd_cluster_writer *w, uint32_t d, size_t *len)
 {
@@ -115,4 +116,35 @@ int nd_write_clusters(FILE *f, const nd_cluster_writer *w, const nd_pclusters *c
         else write_jsonl(f, w, c, i);
     }
     return ferror(f) ? -1 : 0;
+}
+
+int nd_report_add_clusters(nd_report *r, long *idx, const nd_cluster_writer *w, const nd_pclusters *c)
+{
+    size_t cap = 0;
+    nd_report_witness *rw = NULL;
+    int rc = 0;
+    for (size_t i = 0; !rc && i < c->nc; i++) {
+        const nd_pcluster *k = &c->c[i];
+        if (nd_grow((void **)&rw, &cap, k->n, sizeof *rw)) {
+            rc = -1;
+            break;
+        }
+        for (size_t x = 0; !rc && x < k->n; x++) {
+            const nd_witness *wt = &c->w[k->first + x];
+            const nd_doc_ref *dr = &w->s->doc[wt->doc];
+            if (idx[wt->doc] < 0) {
+                size_t len;
+                const char *id = doc_id(w, wt->doc, &len);
+                idx[wt->doc] = nd_report_doc(r, id, len, dr->text ? dr->text : "", dr->text_len);
+                if (idx[wt->doc] < 0) rc = -1;
+            }
+            /* store text offsets: the report maps nothing (as for the pairs) */
+            rw[x] = (nd_report_witness){idx[wt->doc], wt->start, wt->end, date_of(w, wt->doc), series_of(w, wt->doc),
+                                        {dr->id, NULL, &dr->span}, dr->ntok};
+        }
+        const nd_witness *src = &c->w[k->source];
+        if (!rc) rc = nd_report_cluster(r, i, src->tok_end - src->tok, rw, k->n, k->source - k->first);
+    }
+    free(rw);
+    return rc;
 }

@@ -61,4 +61,16 @@ typedef struct {
  * Returns 0, or -1 when f failed or out of memory. */
 int nd_write_clusters(FILE *f, const nd_cluster_writer *w, const nd_pclusters *c);
 
+/* The clusters for the HTML report (nd_overlap_report). */
+struct nd_cluster_report {
+    const nd_cluster_writer *w;
+    const nd_pclusters *c;
+};
+
+struct nd_report;
+/* Adds the clusters c to the HTML report r (its cluster view): each
+ * witness's document through idx (store index -> report document, -1: not
+ * in it yet, then added).  Returns 0 or -1. */
+int nd_report_add_clusters(struct nd_report *r, long *idx, const nd_cluster_writer *w, const nd_pclusters *c);
+
 #endif

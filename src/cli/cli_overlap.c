@@ -18,7 +18,7 @@ static const nd_cli_option overlap_opts[] = {
     {"against", 0, "REF", "compare the inputs only with these references (repeatable; default: the inputs with each other)", OPT_AGAINST},
     {"min-words", 'w', "W", "report passages of at least W aligned words (default 20)", OPT_MIN_WORDS},
     {"max-df", 0, "N", "drop anchors found in more than N documents as boilerplate, and mask their words (default 50); with series, such an anchor is a reprint unless --max-series-df says it is boilerplate: kept, its carriers not listed as pairs but clustered", OPT_MAX_DF},
-    {"clusters", 0, "FILE", "also write the reused-passage clusters, one JSONL record each: {\"cluster\": N, \"size\": S, \"source\": ID, \"words\": W, \"witnesses\": [{\"id\": ID, \"start\": B, \"end\": B, \"date\": ..., \"series\": ...}, ...]}; - is standard output (the pairs then go only to -o), shown compactly on a terminal (default none)", OPT_CLUSTERS},
+    {"clusters", 0, "FILE", "also write the reused-passage clusters, one JSONL record each: {\"cluster\": N, \"size\": S, \"source\": ID, \"words\": W, \"witnesses\": [{\"id\": ID, \"start\": B, \"end\": B, \"date\": ..., \"series\": ...}, ...]}; - is standard output (the pairs then go only to -o), shown compactly on a terminal; with --format html the report gets a cluster view too (default none)", OPT_CLUSTERS},
     {"date-field", 0, "NAME", "JSONL field of each record's date (ISO 8601: 2024-05-01, 2024-05-01T09:30:00Z): witnesses are ordered by it, the earliest is the source (default none: input order)", OPT_DATE_FIELD},
     {"series-field", 0, "NAME", "JSONL field of each record's series (outlet, site, newspaper title): reuse inside one series is not reported, and --max-df counts documents of one series (default none)", OPT_SERIES_FIELD},
     {"series-from-dir", 0, NULL, "the series of a document is the directory of its file (plain files: one directory per outlet)", OPT_SERIES_FROM_DIR},
@@ -239,7 +239,7 @@ static void print_cluster_summary(const overlap_ctx *c, const nd_overlap_stats *
 
 int nd_overlap_report(FILE *f, const char *title, const nd_doc_store *s, const nd_corpus_info *ci,
                       const nd_corpus_info *cr, uint64_t split, const nd_overlap_pair *pairs, size_t npairs, int argc,
-                      char **argv)
+                      char **argv, const struct nd_cluster_report *clusters)
 {
     char *cmd = nd_report_command(argc, argv);
     nd_report *r = cmd ? nd_report_create(title, cmd) : NULL;
@@ -260,6 +260,7 @@ int nd_overlap_report(FILE *f, const char *title, const nd_doc_store *s, const n
         if (!rc)
             rc = nd_report_pair_words(r, idx[d[0]], idx[d[1]], &pairs[i], &wa, &wb);
     }
+    if (!rc && clusters) rc = nd_report_add_clusters(r, idx, clusters->w, clusters->c);
     if (!rc) rc = nd_report_write(r, f);
     nd_report_free(r);
     free(idx);
@@ -303,8 +304,8 @@ int nd_cmd_overlap(int argc, char **argv)
         rc = nd_cli_error(NEARDUP_E_USAGE, "--within-series and --max-series-df need --series-field or --series-from-dir");
     if (!rc && c.fo.series_field && c.fo.series_from_dir)
         rc = nd_cli_error(NEARDUP_E_USAGE, "--series-field and --series-from-dir: give one of them");
-    if (!rc && c.clusters && c.common.format == ND_FMT_HTML)
-        rc = nd_cli_error(NEARDUP_E_USAGE, "--clusters is JSONL (or a terminal view): not with --format html");
+    if (!rc && c.clusters && !strcmp(c.clusters, "-") && c.common.format == ND_FMT_HTML && !c.common.output)
+        rc = nd_cli_error(NEARDUP_E_USAGE, "--clusters - and --format html: give the report -o FILE.html");
     if (rc) {
         free(c.refs);
         free(pos);
@@ -408,7 +409,10 @@ int nd_cmd_overlap(int argc, char **argv)
     if (!skip_pairs) both[nboth++] = &out;
     if (c.clusters) both[nboth++] = &cl;
     if (!rc && html) {
-        if (nd_overlap_report(out.f, "neardup overlap", &s, &ci, &cr, split, pairs, npairs, argc, argv)) {
+        /* the clusters (--clusters, or found with series) get the report's cluster view */
+        struct nd_cluster_report crep = {&cw, &pc};
+        if (nd_overlap_report(out.f, "neardup overlap", &s, &ci, &cr, split, pairs, npairs, argc, argv,
+                              c.ov.collect ? &crep : NULL)) {
             nd_fail(&err, NEARDUP_E_NOMEM, "out of memory writing the report");
             rc = nd_cli_error(nd_out_failed(&out, NEARDUP_E_NOMEM, &err), "%s", err.msg);
         } else if ((rc = nd_out_commit_all(both, nboth, &err))) {

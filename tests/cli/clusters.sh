@@ -88,6 +88,12 @@ for j in 1 2; do
 done
 cmp -s "$T/cl.1" "$T/cl.2" && cmp -s "$T/p.1" "$T/p.2" && cmp -s "$T/cl.1" "$T/cl" || fail "-j 1 and -j 2 differ"
 
+# the HTML report gets the cluster view
+"$N" overlap "$T/c.jsonl" --series-field outlet --date-field date --clusters "$T/clh" --format html -o "$T/r.html" -q ||
+    fail "--format html --clusters"
+cmp -s "$T/clh" "$T/cl" || fail "--format html changed the clusters"
+grep -q "1 passage cluster" "$T/r.html" && grep -q '"series": \["o0","o10",' "$T/r.html" || fail "the report lacks the cluster"
+
 # ---- an outlet's footer in 60 of its articles: boilerplate, even with --within-series ----
 $PY - "$T/f.jsonl" <<'PY'
 import json, random, sys
