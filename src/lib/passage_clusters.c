@@ -134,7 +134,7 @@ int nd_passage_clusters(nd_link *links, size_t n, const nd_pcluster_opts *o, nd_
     if (n > (UINT32_MAX - 1) / 2) return NEARDUP_E_NOMEM;
     size_t ni = 2 * n, npc = 0, nkc = 0;
     unsigned min_ov = o->min_overlap ? o->min_overlap : 1;
-    qsort(links, n, sizeof *links, by_link);
+    if (n) qsort(links, n, sizeof *links, by_link); /* links may be NULL when n == 0 */
     interval *iv = malloc((ni ? ni : 1) * sizeof *iv);
     uint32_t *parent = malloc((ni ? ni : 1) * sizeof *parent), *ser = malloc((ni ? ni : 1) * sizeof *ser);
     piece *pc = malloc((ni ? ni : 1) * sizeof *pc);
