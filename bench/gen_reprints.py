@@ -14,7 +14,7 @@ repeats.  To score that, plant reprints of real Reuters stories (news-40k) in sy
   51-110 outlets (outlets drawn with Zipf-like weights, so outlet sizes vary from a few dozen
   articles to a few hundred); each reprint is dated 2 hours to 6 days after the wire;
 - each reprint is cut (each sentence after the second dropped with p = 0.12; the story
-  truncated to 55-100% of its sentences), lightly edited (2% of words substituted by words of
+  truncated to 55-100% of its sentences), lightly edited (--sub: 2% of words substituted by words of
   the corpus) and, half of the time, opened by a new lead paragraph of local text (25-50 words
   of a BBC article used nowhere else);
 - originals: every outlet also runs 5-25 articles of its own (BBC articles, each used once);
@@ -79,13 +79,13 @@ def footer(rng, name, vocab):
             f"the {name} circulation desk. {own.capitalize()}.")
 
 
-def reprint_text(rng, story, lead, vocab):
+def reprint_text(rng, story, lead, vocab, sub):
     sents = sentences(story)
     keep = max(3, int(round(len(sents) * rng.uniform(0.55, 1.0))))
     sents = sents[:keep]
     sents = sents[:2] + [s for s in sents[2:] if rng.random() >= 0.12]
     body = " ".join(sents)
-    body, _ = ndcommon.edit_text(body, 0.02, rng, vocab, mix=(1.0, 0.0, 0.0))
+    body, _ = ndcommon.edit_text(body, sub, rng, vocab, mix=(1.0, 0.0, 0.0))
     return (lead + "\n\n" + body) if lead else body
 
 
@@ -101,6 +101,7 @@ def main():
     ap.add_argument("--outlets", type=int, default=150)
     ap.add_argument("--viral", type=float, default=0.05, help="fraction of stories carried by 51-110 outlets")
     ap.add_argument("--seed", type=int, default=23)
+    ap.add_argument("--sub", type=float, default=0.02, help="fraction of a reprint's words substituted")
     a = ap.parse_args()
     ndcommon.require_corpus(a.corpus)
     rng = random.Random(a.seed)
@@ -183,7 +184,7 @@ def main():
             if rng.random() < 0.5 and lead_i < len(leads):
                 lead, lead_i = leads[lead_i], lead_i + 1
             d = wdate + datetime.timedelta(minutes=rng.randint(120, 6 * 24 * 60))
-            articles[outlets[o]].append((d, reprint_text(rng, st["text"], lead, vocab), wid))
+            articles[outlets[o]].append((d, reprint_text(rng, st["text"], lead, vocab, a.sub), wid))
     orig_i = 0
     for o in outlets:
         for _ in range(rng.randint(5, 25)):
@@ -212,7 +213,7 @@ def main():
     ndcommon.write_jsonl(os.path.join(a.out, "corpus.jsonl"), (docs[i] for i in order))
     ndcommon.write_jsonl(os.path.join(a.out, "truth.jsonl"), (truth[i] for i in order))
     carried = collections.Counter(t["story"] for t in truth if t["story"] and t["kind"] != "wire")
-    meta = {"seed": a.seed, "stories": len(stories), "outlets": a.outlets, "documents": len(docs),
+    meta = {"seed": a.seed, "sub": a.sub, "stories": len(stories), "outlets": a.outlets, "documents": len(docs),
             "kinds": dict(kinds), "viral_stories": sum(1 for s in carried if len({
                 t["series"] for t in truth if t["story"] == s and t["kind"] != "wire"}) > 50),
             "max_carriers": max(carried.values()), "leads_used": lead_i, "originals_used": orig_i}
