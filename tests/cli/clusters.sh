@@ -163,6 +163,20 @@ if command -v script > /dev/null 2>&1; then
     grep -q "^  source a6 (2024-01-02, o6): \"w10611 w4943 " "$T/tty" || fail "terminal source line: $(cat "$T/tty")"
 fi
 
+# ---- dates are instants: a time zone moves one after another ----
+$PY - "$T/tz.jsonl" <<'PY'
+import json, random, sys
+rnd = random.Random(4)
+words = lambda n: " ".join("t%d" % rnd.randrange(20000) for _ in range(n))
+p = words(40)
+dates = {"late": "2024-05-01T23:00-02:00", "midnight": "2024-05-02", "noon": "2024-05-01 12:00:00.5Z"}
+with open(sys.argv[1], "w") as f:
+    for k, d in dates.items():
+        f.write(json.dumps({"id": k, "d": d, "text": words(30) + " " + p + " " + words(30)}) + "\n")
+PY
+"$N" overlap "$T/tz.jsonl" --date-field d --clusters - -q > "$T/tzc" || fail "time zones"
+grep -q '"source": "noon".*"id": "noon".*"id": "midnight".*"id": "late"' "$T/tzc" || fail "dates by instant: $(cat "$T/tzc")"
+
 # ---- bad dates and series: errors naming file and line, nothing written ----
 printf '{"id": "x", "date": "2024-01-02", "s": "a", "text": "one two"}\n{"id": "y", "date": "2024-13-02", "s": "b", "text": "three"}\n' > "$T/bad.jsonl"
 "$N" overlap "$T/bad.jsonl" --date-field date --clusters "$T/bc" -q 2> "$T/err"; rc=$?
