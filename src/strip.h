@@ -1,0 +1,84 @@
+/* strip.h - neardup strip: the passages of each document that repeat an
+ * earlier document of the corpus or a reference, and the text without them
+ * (strip.c).
+ *
+ * It is the overlap job (overlap.h) read one way: the store holds the
+ * references first, then the inputs in input order, so "earlier" is "a
+ * lower store index".  Every candidate pair (a, b), a < b, found through the
+ * anchors is aligned by the overlap aligner (copied passages, with up to
+ * max_gap edited words bridged), and each passage of at least min_words
+ * words on b's side is cut from b: the first occurrence (in a) stays.  A
+ * passage in documents 1, 2 and 3 is cut from 2 and from 3.  Only repeats
+ * across documents are cut (a document repeating itself is left as it is),
+ * and no reference is ever cut.
+ *
+ * Anchors found in more than max_df documents are the overlap job's
+ * boilerplate: their words are masked and match nothing, so such a block is
+ * not cut (raise --max-df to cut it, at a cost that grows with the square
+ * of its document count). */
+#ifndef ND_STRIP_H
+#define ND_STRIP_H
+
+#include "overlap.h"
+
+/* One aligned passage of a document that repeats an earlier one. */
+typedef struct {
+    uint32_t doc;             /* the document it is cut from (store index) */
+    uint32_t tok, tok_end;    /* its words [tok, tok_end) */
+    uint32_t start, end;      /* their bytes in doc's text: first word's start to last word's end */
+    uint32_t src;             /* the earlier document (store index, < doc) */
+    uint32_t src_start, src_end; /* the passage's bytes in src's text */
+} nd_strip_passage;
+
+/* A cut: the union of overlapping or touching passages of one document. */
+typedef struct {
+    uint32_t doc;
+    uint32_t tok, tok_end;    /* the words removed */
+    uint32_t start, end;      /* their bytes (first word's start, last word's end) */
+    size_t first, n;          /* its passages: passage[first, first + n) */
+} nd_strip_range;
+
+typedef struct {
+    nd_strip_passage *passage; /* sorted by (doc, tok, tok_end, src, src_start) */
+    size_t npassage;
+    nd_strip_range *range;     /* by (doc, tok) */
+    size_t nrange;
+    size_t *doc_first;         /* n + 1: document d's cuts are range[doc_first[d], doc_first[d + 1]) */
+    uint64_t n;
+} nd_strip_result;
+
+/* The words the anchors guarantee to find (nd_overlap_opts.min_words) for
+ * repeats of W words: a passage of W words with up to two edited words
+ * spread through it keeps a run of (W - 2) / 3 unedited words, and every
+ * such run holds an anchor both copies share; with more edits, a candidate
+ * is still found whenever some run of that many words survives.  (Anchors
+ * for W itself would miss the near-verbatim repeats: on a 60-word passage
+ * with 2 words changed, no window of W - n + 1 n-grams is left intact.) */
+unsigned nd_strip_anchor_words(unsigned min_words, unsigned ngram);
+
+/* Finds the cuts of every document of s whose store index is >= nref (the
+ * inputs; [0, nref) are the references, never cut), on threads threads.
+ * o->align.min_words is W; o->min_words the anchors' guarantee, as s was
+ * loaded with (nd_strip_anchor_words); o->min_b is set here.  s's
+ * anchors are used up (nd_overlap_run).  res is deterministic for any
+ * thread count.  Free with nd_strip_result_free.  NEARDUP_OK or an error
+ * with err set. */
+int nd_strip_find(nd_doc_store *s, const nd_overlap_opts *o, uint32_t nref, unsigned threads,
+                  nd_strip_result *res, nd_overlap_stats *st, nd_error *err);
+void nd_strip_result_free(nd_strip_result *r);
+
+/* The words document d keeps (its words less those cut). */
+uint64_t nd_strip_kept_words(const nd_strip_result *r, const nd_doc_store *s, uint32_t d);
+
+/* Writes d's text (len bytes, as it was tokenized into the store) less its
+ * cuts into out (len bytes): a cut of words [t0, t1) removes the bytes from
+ * the start of word t0 to the start of word t1 (to the end of the text when
+ * t1 is past the last word), so the separator before the first removed
+ * word joins the kept parts and no two words run together.  Cuts fall on
+ * token boundaries, which are character boundaries: valid UTF-8 stays
+ * valid.  Returns the bytes written, or SIZE_MAX when the text does not fit
+ * the stored words (it changed since it was read). */
+size_t nd_strip_text(const nd_strip_result *r, const nd_doc_store *s, uint32_t d, const char *text, size_t len,
+                     char *out);
+
+#endif
