@@ -23,7 +23,7 @@ static const nd_cli_option strip_opts[] = {
     {"spans", 0, "FILE", "write one JSONL record per document with cuts: the byte ranges removed and the earlier passages they repeat; with --spans and no -o, no text is written (default none)", OPT_SPANS},
     {"max-df", 0, "N", "anchors in more than N documents are boilerplate: masked, and their passages not cut (default 1000)", OPT_MAX_DF},
     {"max-gap", 0, "G", "bridge runs of up to G edited words inside a repeated passage (default 8)", OPT_MAX_GAP},
-    {"min-identity", 0, "X", "a passage counts as a repeat when at least this fraction of its words match (default 0.5)", OPT_MIN_IDENTITY},
+    {"min-identity", 0, "X", "a passage counts as a repeat when at least this fraction of its aligned words match (default 0.8: a few edited words; overlap's 0.5 also cuts templated stories)", OPT_MIN_IDENTITY},
     {"ngram", 'n', "N", "words per anchor n-gram and exact seed (default 5)", 1},
     ND_OPT_OUTPUT,
     ND_OPT_THREADS,
@@ -142,15 +142,16 @@ static int write_spans(const strip_run *x, FILE *f)
                 dropped(x, (uint32_t)d) ? "true" : "false");
         for (size_t i = a; i < b; i++) {
             const nd_strip_range *g = &res->range[i];
-            fprintf(f, "%s{\"start\": %u, \"end\": %u, \"words\": %u, \"sources\": %zu, \"repeats\": [", i > a ? ", " : "",
+            fprintf(f, "%s{\"start\": %u, \"end\": %u, \"words\": %u, \"nrepeats\": %zu, \"repeats\": [", i > a ? ", " : "",
                     g->start, g->end, g->tok_end - g->tok, g->n);
             for (size_t k = 0; k < g->n && k < MAX_SOURCES; k++) {
                 const nd_strip_passage *p = &res->passage[g->first + k];
                 const char *sid = src_id(x, p->src, &len);
                 fputs(k ? ", {\"id\": " : "{\"id\": ", f);
                 nd_json_write_string(f, sid, len);
-                fprintf(f, "%s, \"start\": %u, \"end\": %u, \"this_start\": %u, \"this_end\": %u}",
-                        p->src < x->nref ? ", \"reference\": true" : "", p->src_start, p->src_end, p->start, p->end);
+                fprintf(f, "%s, \"start\": %u, \"end\": %u, \"this_start\": %u, \"this_end\": %u, \"identity\": %.4g}",
+                        p->src < x->nref ? ", \"reference\": true" : "", p->src_start, p->src_end, p->start, p->end,
+                        p->identity);
             }
             fputs("]}", f);
         }
@@ -363,6 +364,7 @@ int nd_cmd_strip(int argc, char **argv)
     c.ov.align.min_words = 50;
     c.ov.max_df = 1000;
     c.min_keep = 20;
+    c.ov.align.min_identity = 0.8;
     char **pos = NULL;
     int npos = 0;
     int rc = nd_cli_parse(argc, argv,
@@ -380,8 +382,8 @@ int nd_cmd_strip(int argc, char **argv)
                           "with the text field replaced (every other byte as it was); other inputs as\n"
                           "{\"id\", \"text\"}. A document left with fewer than --min-keep words is dropped.\n"
                           "--spans writes, per document with cuts, {\"id\", \"words\", \"kept_words\",\n"
-                          "\"dropped\", \"removed\": [{\"start\", \"end\", \"words\", \"sources\", \"repeats\":\n"
-                          "[{\"id\", \"start\", \"end\", \"this_start\", \"this_end\"}]}]}: byte offsets in the\n"
+                          "\"dropped\", \"removed\": [{\"start\", \"end\", \"words\", \"nrepeats\", \"repeats\":\n"
+                          "[{\"id\", \"start\", \"end\", \"this_start\", \"this_end\", \"identity\"}]}]}: byte offsets in the\n"
                           "document's text (start/end: the removed words; each repeat: the earlier\n"
                           "passage and the part of this range it covers; up to 8, earliest first).",
                           strip_opts, on_option, &c, &pos, &npos);

@@ -27,7 +27,7 @@ static int collect_passages(const nd_overlap_pair *pairs, size_t npairs, unsigne
             if (q->b_tok_end - q->b_tok < min_words) continue; /* W words of the document cut, not of the columns */
             if (nd_grow((void **)&r->passage, &cap, r->npassage + 1, sizeof *r->passage)) return NEARDUP_E_NOMEM;
             r->passage[r->npassage++] = (nd_strip_passage){p->b, q->b_tok, q->b_tok_end, q->b_start, q->b_end,
-                                                           p->a, q->a_start, q->a_end};
+                                                           p->a, q->a_start, q->a_end, q->identity};
         }
     }
     if (r->npassage > 1) qsort(r->passage, r->npassage, sizeof *r->passage, passage_cmp);

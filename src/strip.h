@@ -28,6 +28,7 @@ typedef struct {
     uint32_t start, end;      /* their bytes in doc's text: first word's start to last word's end */
     uint32_t src;             /* the earlier document (store index, < doc) */
     uint32_t src_start, src_end; /* the passage's bytes in src's text */
+    double identity;          /* matching words over aligned words (nd_passage) */
 } nd_strip_passage;
 
 /* A cut: the union of overlapping or touching passages of one document. */
