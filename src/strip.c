@@ -34,26 +34,40 @@ static int collect_passages(const nd_overlap_pair *pairs, size_t npairs, unsigne
     return NEARDUP_OK;
 }
 
-/* Overlapping or touching passages of a document become one range. */
-static int merge_ranges(nd_strip_result *r)
+/* Where two tokens touch, with no separator between them (CJK characters,
+ * a CJK character next to digits), a cut there would read as a cut inside a
+ * word: a range's ends move inwards to the nearest separator.  Returns 0
+ * when fewer than W words are left. */
+static int shrink_to_separators(nd_strip_range *g, const nd_doc_ref *d, unsigned min_words)
+{
+    while (g->tok > 0 && g->tok < g->tok_end &&
+           nd_spans_get(&d->span, g->tok - 1).end == nd_spans_get(&d->span, g->tok).start)
+        g->tok++;
+    while (g->tok_end < d->ntok && g->tok_end > g->tok &&
+           nd_spans_get(&d->span, g->tok_end - 1).end == nd_spans_get(&d->span, g->tok_end).start)
+        g->tok_end--;
+    if (g->tok_end - g->tok < min_words) return 0;
+    g->start = nd_spans_get(&d->span, g->tok).start;
+    g->end = nd_spans_get(&d->span, g->tok_end - 1).end;
+    return 1;
+}
+
+/* Overlapping or touching passages of a document become one range, its
+ * ends on separators. */
+static int merge_ranges(nd_strip_result *r, const nd_doc_store *s, unsigned min_words)
 {
     size_t cap = 0;
     r->doc_first = calloc(r->n + 1, sizeof *r->doc_first);
     if (!r->doc_first) return NEARDUP_E_NOMEM;
-    for (size_t i = 0; i < r->npassage; i++) {
+    for (size_t i = 0; i < r->npassage;) {
         const nd_strip_passage *p = &r->passage[i];
-        nd_strip_range *last = r->nrange ? &r->range[r->nrange - 1] : NULL;
-        if (last && last->doc == p->doc && p->tok <= last->tok_end) {
-            if (p->tok_end > last->tok_end) {
-                last->tok_end = p->tok_end;
-                last->end = p->end;
-            }
-            last->n++;
-            continue;
-        }
+        nd_strip_range g = {p->doc, p->tok, p->tok_end, p->start, p->end, i, 0};
+        for (; i < r->npassage && r->passage[i].doc == g.doc && r->passage[i].tok <= g.tok_end; i++, g.n++)
+            if (r->passage[i].tok_end > g.tok_end) g.tok_end = r->passage[i].tok_end;
+        if (!shrink_to_separators(&g, &s->doc[g.doc], min_words)) continue;
         if (nd_grow((void **)&r->range, &cap, r->nrange + 1, sizeof *r->range)) return NEARDUP_E_NOMEM;
-        r->range[r->nrange++] = (nd_strip_range){p->doc, p->tok, p->tok_end, p->start, p->end, i, 1};
-        r->doc_first[p->doc + 1] = r->nrange; /* ranges come by document: the last one's count wins */
+        r->range[r->nrange++] = g;
+        r->doc_first[g.doc + 1] = r->nrange; /* ranges come by document: the last one's count wins */
     }
     /* doc_first[d + 1] holds the end of d's ranges where d has any: carry it over the others */
     for (uint64_t d = 1; d <= r->n; d++)
@@ -78,7 +92,7 @@ int nd_strip_find(nd_doc_store *s, const nd_overlap_opts *o, uint32_t nref, unsi
     size_t npairs = 0;
     int rc = nd_overlap_run(s, &oo, 0, threads, NULL, &pairs, &npairs, st, err);
     if (rc) return rc;
-    if (collect_passages(pairs, npairs, o->align.min_words, res) || merge_ranges(res))
+    if (collect_passages(pairs, npairs, o->align.min_words, res) || merge_ranges(res, s, o->align.min_words))
         rc = nd_fail(err, NEARDUP_E_NOMEM, "out of memory listing the repeated passages");
     nd_overlap_pairs_free(pairs, npairs);
     if (rc) nd_strip_result_free(res);
@@ -100,6 +114,8 @@ uint64_t nd_strip_kept_words(const nd_strip_result *r, const nd_doc_store *s, ui
     return s->doc[d].ntok - cut;
 }
 
+static int is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+
 size_t nd_strip_text(const nd_strip_result *r, const nd_doc_store *s, uint32_t d, const char *text, size_t len,
                      char *out)
 {
@@ -109,7 +125,12 @@ size_t nd_strip_text(const nd_strip_result *r, const nd_doc_store *s, uint32_t d
     for (size_t i = r->doc_first[d]; i < r->doc_first[d + 1]; i++) {
         const nd_strip_range *g = &r->range[i];
         size_t cut = nd_spans_get(&doc->span, g->tok).start;
-        size_t to = g->tok_end < doc->ntok ? nd_spans_get(&doc->span, g->tok_end).start : len;
+        size_t next = g->tok_end < doc->ntok ? nd_spans_get(&doc->span, g->tok_end).start : len;
+        size_t to = nd_spans_get(&doc->span, g->tok_end - 1).end;
+        /* the last word's own punctuation, then the white space after it; a
+         * symbol that opens the next word ("$", an emoji, a quote) stays */
+        while (to < next && !is_space(text[to])) to++;
+        while (to < next && is_space(text[to])) to++;
         memcpy(out + o, text + from, cut - from);
         o += cut - from;
         from = to;

@@ -31,12 +31,15 @@ typedef struct {
     double identity;          /* matching words over aligned words (nd_passage) */
 } nd_strip_passage;
 
-/* A cut: the union of overlapping or touching passages of one document. */
+/* A cut: the union of overlapping or touching passages of one document,
+ * its ends moved inwards to the nearest separator where two words touch
+ * (CJK characters have none between them); dropped when that leaves fewer
+ * than W words. */
 typedef struct {
     uint32_t doc;
     uint32_t tok, tok_end;    /* the words removed */
     uint32_t start, end;      /* their bytes (first word's start, last word's end) */
-    size_t first, n;          /* its passages: passage[first, first + n) */
+    size_t first, n;          /* its passages: passage[first, first + n) (they may reach past a moved end) */
 } nd_strip_range;
 
 typedef struct {
@@ -72,13 +75,15 @@ void nd_strip_result_free(nd_strip_result *r);
 uint64_t nd_strip_kept_words(const nd_strip_result *r, const nd_doc_store *s, uint32_t d);
 
 /* Writes d's text (len bytes, as it was tokenized into the store) less its
- * cuts into out (len bytes): a cut of words [t0, t1) removes the bytes from
- * the start of word t0 to the start of word t1 (to the end of the text when
- * t1 is past the last word), so the separator before the first removed
- * word joins the kept parts and no two words run together.  Cuts fall on
- * token boundaries, which are character boundaries: valid UTF-8 stays
- * valid.  Returns the bytes written, or SIZE_MAX when the text does not fit
- * the stored words (it changed since it was read). */
+ * cuts into out (len bytes).  A cut of words [t0, t1) removes the bytes from
+ * the start of word t0 to the end of word t1 - 1, then what follows it up to
+ * the next word: its punctuation up to white space, and that white space.
+ * So the separator before the cut joins the kept parts, no two words run
+ * together, and a symbol opening the next word ("$", a quote, an emoji)
+ * stays.  Cuts fall on token boundaries and ASCII white space, which are
+ * character boundaries: valid UTF-8 stays valid.  Returns the bytes
+ * written, or SIZE_MAX when the text does not fit the stored words (it
+ * changed since it was read). */
 size_t nd_strip_text(const nd_strip_result *r, const nd_doc_store *s, uint32_t d, const char *text, size_t len,
                      char *out);
 
