@@ -370,22 +370,23 @@ int nd_cmd_strip(int argc, char **argv)
     int rc = nd_cli_parse(argc, argv,
                           "neardup strip INPUT... [--against REF]... [-o OUT] [--min-words W] [--min-keep N] "
                           "[--spans FILE]",
-                          "Remove from each document every passage of W or more words that also occurs\n"
-                          "in an earlier document (input order) or in a reference (--against), keeping\n"
-                          "the first occurrence: a passage in documents 1, 2 and 3 stays in 1 and is cut\n"
-                          "from 2 and 3. Near-verbatim repeats count (the overlap aligner bridges edited\n"
-                          "words: --max-gap, --min-identity). Only repeats across documents are cut; a\n"
-                          "document repeating itself is left as it is; references are never written.\n"
-                          "Cuts remove whole words, from the first removed word to the next kept one, so\n"
-                          "the separator before the cut joins the kept parts: no word is split, no two\n"
-                          "words run together, valid UTF-8 stays valid. JSONL records are written back\n"
-                          "with the text field replaced (every other byte as it was); other inputs as\n"
-                          "{\"id\", \"text\"}. A document left with fewer than --min-keep words is dropped.\n"
-                          "--spans writes, per document with cuts, {\"id\", \"words\", \"kept_words\",\n"
-                          "\"dropped\", \"removed\": [{\"start\", \"end\", \"words\", \"nrepeats\", \"repeats\":\n"
-                          "[{\"id\", \"start\", \"end\", \"this_start\", \"this_end\", \"identity\"}]}]}: byte offsets in the\n"
-                          "document's text (start/end: the removed words; each repeat: the earlier\n"
-                          "passage and the part of this range it covers; up to 8, earliest first).",
+                          "Remove from each document every passage of W or more words that also occurs in\n"
+                          "an earlier document (input order) or in a reference (--against), keeping the\n"
+                          "first occurrence: a passage in documents 1, 2 and 3 stays in 1 and is cut from\n"
+                          "2 and 3. Near-verbatim repeats count: the overlap aligner bridges edited words\n"
+                          "(--max-gap, --min-identity). Only repeats across documents are cut (a document\n"
+                          "repeating itself is left as it is); references are never written. A cut\n"
+                          "removes whole words, from the first removed word through the last one's\n"
+                          "punctuation and the white space after it, so the separator before the cut\n"
+                          "joins the kept parts: no word is split, no two words run together, valid UTF-8\n"
+                          "stays valid. JSONL records are written back with the text field replaced\n"
+                          "(every other byte as it was); other inputs as {\"id\", \"text\"}. A document that\n"
+                          "had cuts and has fewer than --min-keep words left is dropped. --spans writes,\n"
+                          "per document with cuts, {\"id\", \"words\", \"kept_words\", \"dropped\", \"removed\":\n"
+                          "[{\"start\", \"end\", \"words\", \"nrepeats\", \"repeats\": [{\"id\", \"start\", \"end\",\n"
+                          "\"this_start\", \"this_end\", \"identity\"}]}]}: byte offsets in the documents'\n"
+                          "texts; start and end bound the removed words; each repeat is an earlier\n"
+                          "passage (up to 8, earliest first) and where it lies in this document.",
                           strip_opts, on_option, &c, &pos, &npos);
     if (!rc && npos == 0) rc = nd_cli_error(NEARDUP_E_USAGE, "no input given (see --help; use - for standard input)");
     if (!rc && nd_mpi_size() > 1)
