@@ -693,10 +693,10 @@ int nd_overlap_run(nd_doc_store *s, const nd_overlap_opts *o, uint32_t split, un
     if (nd_anchor_pairs(s->anc, s->nanc, o->max_df, o->max_df_sentence, split, threads, &cand, &ncand, &st->anchors))
         return nd_fail(err, NEARDUP_E_NOMEM, "out of memory listing candidate pairs");
     mask_boilerplate(s, o, s->anc, st->anchors.dropped_occ);
-    if (o->min_b) { /* after the masking: a reference's boilerplate is masked all the same */
+    if (o->min_b || o->min_shared > 1) { /* after the masking: a reference's boilerplate is masked all the same */
         size_t kept = 0;
         for (size_t i = 0; i < ncand; i++)
-            if (cand[i].b >= o->min_b) cand[kept++] = cand[i];
+            if (cand[i].b >= o->min_b && cand[i].shared >= o->min_shared) cand[kept++] = cand[i];
         ncand = kept;
     }
     /* The anchors have done their work: their pages go back now, for the

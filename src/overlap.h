@@ -20,6 +20,7 @@ typedef struct {
     int no_anchors;       /* load words and texts only (align --pairs: the pairs are given) */
     uint32_t min_b;       /* nd_overlap_run aligns no candidate (a, b) with b < min_b (strip: the
                            * references, stored first, among themselves); 0: all */
+    uint32_t min_shared;  /* nor one sharing fewer distinct anchors (strip: 2); 0 or 1: all */
     nd_align_opts align;  /* min_words and seed_len follow the fields above */
 } nd_overlap_opts;
 
