@@ -312,7 +312,8 @@ static int run(strip_ctx *c, char **pos, int npos)
     if (!rc) { /* outputs checked against every input, references included, before anything is read */
         memcpy(all, pos, (size_t)npos * sizeof *all);
         if (c->nrefs) memcpy(all + npos, c->refs, (size_t)c->nrefs * sizeof *all);
-        const char *outs[2] = {c->spans, text_out ? c->common.output : NULL}, *what[2] = {"--spans", "-o"};
+        const char *text = c->common.output ? c->common.output : "-";
+        const char *outs[2] = {c->spans, text_out ? text : NULL}, *what[2] = {"--spans", "-o"};
         rc = nd_cli_check_files(&c->common, outs, what, 2, all, (size_t)(npos + c->nrefs));
     }
     if (!rc && text_out && (rc = nd_out_open(&out, c->common.output, &err))) rc = nd_cli_error(rc, "%s", err.msg);

@@ -13,7 +13,8 @@ static int passage_cmp(const void *x, const void *y)
     if (a->tok != b->tok) return a->tok < b->tok ? -1 : 1;
     if (a->tok_end != b->tok_end) return a->tok_end < b->tok_end ? -1 : 1;
     if (a->src != b->src) return a->src < b->src ? -1 : 1;
-    return a->src_start < b->src_start ? -1 : a->src_start > b->src_start;
+    if (a->src_start != b->src_start) return a->src_start < b->src_start ? -1 : 1;
+    return a->src_end < b->src_end ? -1 : a->src_end > b->src_end; /* a total order: any -j, one result */
 }
 
 /* Each pair's passages of >= W words on its later side, as cuts of b. */

@@ -43,7 +43,7 @@ typedef struct {
 } nd_strip_range;
 
 typedef struct {
-    nd_strip_passage *passage; /* sorted by (doc, tok, tok_end, src, src_start) */
+    nd_strip_passage *passage; /* sorted by (doc, tok, tok_end, src, src_start, src_end) */
     size_t npassage;
     nd_strip_range *range;     /* by (doc, tok) */
     size_t nrange;
