@@ -11,7 +11,8 @@
 #include "mpi_dedup.h"
 #include "strip.h"
 
-enum { OPT_AGAINST = 100, OPT_MIN_WORDS, OPT_MIN_KEEP, OPT_SPANS, OPT_MAX_DF, OPT_MAX_GAP, OPT_MIN_IDENTITY };
+enum { OPT_AGAINST = 100, OPT_MIN_WORDS, OPT_MIN_KEEP, OPT_SPANS, OPT_MAX_DF, OPT_MAX_GAP, OPT_MIN_IDENTITY,
+       OPT_SENTENCES };
 
 /* Sources listed per removed range in --spans (the earliest ones). */
 #define MAX_SOURCES 8
@@ -21,6 +22,7 @@ static const nd_cli_option strip_opts[] = {
     {"against", 0, "REF", "also cut what repeats these references, which count as earlier than every input and are never written (repeatable; default none)", OPT_AGAINST},
     {"min-keep", 0, "N", "drop a document that had passages cut and has fewer than N words left, and count it (0: never; default 20)", OPT_MIN_KEEP},
     {"spans", 0, "FILE", "write one JSONL record per document with cuts: the byte ranges removed and the earlier passages they repeat; with --spans and no -o, no text is written (default none)", OPT_SPANS},
+    {"sentences", 0, NULL, "cut whole sentences only: each cut shrinks to the sentences (ending in . ! ? or a blank line) wholly inside the repeated passage, so no half sentence is left; holds the texts in memory (default off: the passage's words exactly)", OPT_SENTENCES},
     {"max-df", 0, "N", "anchors in more than N documents are boilerplate: masked, and their passages not cut (default 1000)", OPT_MAX_DF},
     {"max-gap", 0, "G", "bridge runs of up to G edited words inside a repeated passage (default 8)", OPT_MAX_GAP},
     {"min-identity", 0, "X", "a passage counts as a repeat when at least this fraction of its aligned words match (default 0.8: a few edited words; overlap's 0.5 also cuts templated stories)", OPT_MIN_IDENTITY},
@@ -46,7 +48,7 @@ typedef struct {
     int nrefs;
     unsigned long min_keep;
     const char *spans;
-    int given_output;
+    int given_output, sentences;
 } strip_ctx;
 
 static int on_option(void *ctx, int id, const char *arg)
@@ -67,6 +69,7 @@ static int on_option(void *ctx, int id, const char *arg)
         return 0;
     case OPT_MIN_KEEP: return nd_cli_uint("--min-keep", arg, 0, 4294967295UL, &c->min_keep) ? 2 : 0;
     case OPT_SPANS: c->spans = arg; return 0;
+    case OPT_SENTENCES: c->sentences = 1; return 0;
     case OPT_MAX_DF:
         if (nd_cli_uint("--max-df", arg, 2, 4294967295UL, &v)) return 2;
         c->ov.max_df = v;
@@ -298,6 +301,7 @@ static int run(strip_ctx *c, char **pos, int npos)
     c->ov.ngram = c->common.ngram;
     c->ov.anchor_seed = seeds.anchor_seed;
     c->ov.progress = po.progress;
+    c->ov.keep_text = c->sentences; /* sentence ends are read from the texts */
     c->ov.min_words = nd_strip_anchor_words(c->ov.align.min_words, c->ov.ngram);
     c->ov.align.seed_len = c->ov.ngram;
     int text_out = c->given_output || !c->spans;
@@ -327,7 +331,7 @@ static int run(strip_ctx *c, char **pos, int npos)
         else if (nd_doc_store_append(&x.s, &si)) rc = nd_cli_error(NEARDUP_E_NOMEM, "out of memory");
     }
     double t_load = nd_now() - t0, t_write = 0;
-    if (!rc && (rc = nd_strip_find(&x.s, &c->ov, x.nref, c->common.threads ? c->common.threads : x.ci.threads,
+    if (!rc && (rc = nd_strip_find(&x.s, &c->ov, x.nref, c->sentences, c->common.threads ? c->common.threads : x.ci.threads,
                                    &x.res, &x.st, &err)))
         rc = nd_cli_error(rc, "%s", err.msg);
     if (!rc) count_cuts(&x);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "strip.h"
+#include "terms.h"
 
 static int passage_cmp(const void *x, const void *y)
 {
@@ -53,9 +54,31 @@ static int shrink_to_separators(nd_strip_range *g, const nd_doc_ref *d, unsigned
     return 1;
 }
 
+/* Does a sentence end before word i of d (0 < i < ntok)? */
+static int sentence_before(const nd_doc_ref *d, uint32_t i)
+{
+    uint32_t a = nd_spans_get(&d->span, i - 1).end, b = nd_spans_get(&d->span, i).start;
+    return nd_gap_ends_sentence(d->text + a, b - a);
+}
+
+/* whole_sentences: a range shrinks to the sentences wholly inside it, so
+ * that every sentence kept is whole.  Returns 0 when none is. */
+static int shrink_to_sentences(nd_strip_range *g, const nd_doc_ref *d)
+{
+    uint32_t t = g->tok, e = g->tok_end;
+    while (t < e && t > 0 && !sentence_before(d, t)) t++;
+    while (e > t && e < d->ntok && !sentence_before(d, e)) e--;
+    if (e == t) return 0;
+    g->tok = t;
+    g->tok_end = e;
+    g->start = nd_spans_get(&d->span, t).start;
+    g->end = nd_spans_get(&d->span, e - 1).end;
+    return 1;
+}
+
 /* Overlapping or touching passages of a document become one range, its
- * ends on separators. */
-static int merge_ranges(nd_strip_result *r, const nd_doc_store *s, unsigned min_words)
+ * ends on separators (or sentence ends). */
+static int merge_ranges(nd_strip_result *r, const nd_doc_store *s, unsigned min_words, int whole_sentences)
 {
     size_t cap = 0;
     r->doc_first = calloc(r->n + 1, sizeof *r->doc_first);
@@ -65,7 +88,8 @@ static int merge_ranges(nd_strip_result *r, const nd_doc_store *s, unsigned min_
         nd_strip_range g = {p->doc, p->tok, p->tok_end, p->start, p->end, i, 0};
         for (; i < r->npassage && r->passage[i].doc == g.doc && r->passage[i].tok <= g.tok_end; i++, g.n++)
             if (r->passage[i].tok_end > g.tok_end) g.tok_end = r->passage[i].tok_end;
-        if (!shrink_to_separators(&g, &s->doc[g.doc], min_words)) continue;
+        if (whole_sentences ? !shrink_to_sentences(&g, &s->doc[g.doc]) : !shrink_to_separators(&g, &s->doc[g.doc], min_words))
+            continue;
         if (nd_grow((void **)&r->range, &cap, r->nrange + 1, sizeof *r->range)) return NEARDUP_E_NOMEM;
         r->range[r->nrange++] = g;
         r->doc_first[g.doc + 1] = r->nrange; /* ranges come by document: the last one's count wins */
@@ -82,10 +106,12 @@ unsigned nd_strip_anchor_words(unsigned min_words, unsigned ngram)
     return w > ngram ? w : ngram;
 }
 
-int nd_strip_find(nd_doc_store *s, const nd_overlap_opts *o, uint32_t nref, unsigned threads,
+int nd_strip_find(nd_doc_store *s, const nd_overlap_opts *o, uint32_t nref, int whole_sentences, unsigned threads,
                   nd_strip_result *res, nd_overlap_stats *st, nd_error *err)
 {
     memset(res, 0, sizeof *res);
+    if (whole_sentences && !o->keep_text)
+        return nd_fail(err, NEARDUP_E_USAGE, "strip: whole sentences need the texts in the store (keep_text)");
     res->n = s->n;
     nd_overlap_opts oo = *o;
     oo.min_b = nref; /* a reference is never cut: pairs of two references are not aligned */
@@ -94,7 +120,7 @@ int nd_strip_find(nd_doc_store *s, const nd_overlap_opts *o, uint32_t nref, unsi
     size_t npairs = 0;
     int rc = nd_overlap_run(s, &oo, 0, threads, NULL, &pairs, &npairs, st, err);
     if (rc) return rc;
-    if (collect_passages(pairs, npairs, o->align.min_words, res) || merge_ranges(res, s, o->align.min_words))
+    if (collect_passages(pairs, npairs, o->align.min_words, res) || merge_ranges(res, s, o->align.min_words, whole_sentences))
         rc = nd_fail(err, NEARDUP_E_NOMEM, "out of memory listing the repeated passages");
     nd_overlap_pairs_free(pairs, npairs);
     if (rc) nd_strip_result_free(res);

@@ -33,8 +33,9 @@ typedef struct {
 
 /* A cut: the union of overlapping or touching passages of one document,
  * its ends moved inwards to the nearest separator where two words touch
- * (CJK characters have none between them); dropped when that leaves fewer
- * than W words. */
+ * (CJK characters have none between them), dropped when that leaves fewer
+ * than W words; or, with whole sentences, moved to the nearest sentence
+ * ends inside it. */
 typedef struct {
     uint32_t doc;
     uint32_t tok, tok_end;    /* the words removed */
@@ -71,11 +72,13 @@ unsigned nd_strip_anchor_words(unsigned min_words, unsigned ngram);
  * inputs; [0, nref) are the references, never cut), on threads threads.
  * o->align.min_words is W; o->min_words the anchors' guarantee, as s was
  * loaded with (nd_strip_anchor_words); o->min_b and o->min_shared are set
- * here.  s's
+ * here.  With whole_sentences (s loaded with keep_text), each cut shrinks to
+ * the sentences wholly inside it (nd_sentences' ends: . ! ? or a blank
+ * line), and is made when it holds one: every sentence kept is whole.  s's
  * anchors are used up (nd_overlap_run).  res is deterministic for any
  * thread count.  Free with nd_strip_result_free.  NEARDUP_OK or an error
  * with err set. */
-int nd_strip_find(nd_doc_store *s, const nd_overlap_opts *o, uint32_t nref, unsigned threads,
+int nd_strip_find(nd_doc_store *s, const nd_overlap_opts *o, uint32_t nref, int whole_sentences, unsigned threads,
                   nd_strip_result *res, nd_overlap_stats *st, nd_error *err);
 void nd_strip_result_free(nd_strip_result *r);
 

@@ -115,7 +115,7 @@ static void later_repeats_are_cut(void **state)
         load((const char *const *)t, 5, run ? 3 : 1, &o, &s, &ci);
         nd_overlap_stats st;
         nd_error err = {0, ""};
-        assert_int_equal(nd_strip_find(&s, &o, 0, run ? 3 : 1, &res[run], &st, &err), NEARDUP_OK);
+        assert_int_equal(nd_strip_find(&s, &o, 0, 0, run ? 3 : 1, &res[run], &st, &err), NEARDUP_OK);
         const nd_strip_result *r = &res[run];
         assert_int_equal(r->doc_first[1] - r->doc_first[0], 0); /* the first occurrence stays */
         for (uint32_t d = 1; d <= 3; d++) {
@@ -179,7 +179,7 @@ static void references_are_earlier_and_never_cut(void **state)
     nd_strip_result r;
     nd_overlap_stats st;
     nd_error err = {0, ""};
-    assert_int_equal(nd_strip_find(&s, &o, 2, 2, &r, &st, &err), NEARDUP_OK); /* [0, 2) are references */
+    assert_int_equal(nd_strip_find(&s, &o, 2, 0, 2, &r, &st, &err), NEARDUP_OK); /* [0, 2) are references */
     assert_int_equal(st.candidates, 2);  /* the two references are not aligned with each other */
     assert_int_equal(r.doc_first[2], 0); /* neither reference is cut */
     assert_int_equal(r.doc_first[3] - r.doc_first[2], 1);
