@@ -374,7 +374,7 @@ int nd_cmd_strip(int argc, char **argv)
     int npos = 0;
     int rc = nd_cli_parse(argc, argv,
                           "neardup strip INPUT... [--against REF]... [-o OUT] [--min-words W] [--min-keep N] "
-                          "[--spans FILE]",
+                          "[--spans FILE] [--sentences]",
                           "Remove from each document every passage of W or more words that also occurs in\n"
                           "an earlier document (input order) or in a reference (--against), keeping the\n"
                           "first occurrence: a passage in documents 1, 2 and 3 stays in 1 and is cut from\n"

@@ -115,6 +115,24 @@ PY
 grep -q '"id": "d45", .*"dropped": false' "$T/sp_only.jsonl" || fail "--min-keep 0 dropped d45"
 "$N" strip "$T/in.jsonl" -q | wc -l | grep -qx 59 || fail "standard output by default"
 
+# ---- --sentences: the cut shrinks to whole sentences, so none is left half ----
+/usr/bin/python3 - "$T" <<'PY'
+import json, sys
+w = lambda p, n: " ".join("%s%d" % (p, i) for i in range(n))
+s1, s2, s3 = w("s\u00e9a", 20), w("s\u00e9b", 20), w("s\u00e9c", 20)
+P = s1 + ". " + s2 + ". " + s3 + "."
+with open(sys.argv[1] + "/sent.jsonl", "w") as f:
+    f.write(json.dumps({"id": "a", "text": "Intro words. " + P + " End of a."}) + "\n")
+    f.write(json.dumps({"id": "b", "text": "My own words and " + P + " more own words of b."}) + "\n")
+with open(sys.argv[1] + "/sent_want", "w") as f:
+    f.write(json.dumps({"id": "b", "text": "My own words and " + s1 + ". more own words of b."}, ensure_ascii=False) + "\n")
+    f.write(json.dumps({"id": "b", "text": "My own words and more own words of b."}, ensure_ascii=False) + "\n")
+PY
+"$N" strip "$T/sent.jsonl" --sentences --min-keep 0 -q | tail -1 > "$T/sent_out" || fail "--sentences: exit $?"
+sed -n 1p "$T/sent_want" | cmp -s - "$T/sent_out" || fail "--sentences: $(cat "$T/sent_out")"
+"$N" strip "$T/sent.jsonl" --min-keep 0 -q | tail -1 > "$T/sent_out"
+sed -n 2p "$T/sent_want" | cmp -s - "$T/sent_out" || fail "without --sentences: $(cat "$T/sent_out")"
+
 # ---- plain files: {"id", "text"} ----
 mkdir "$T/txt"
 /usr/bin/python3 -c "
