@@ -21,7 +21,7 @@ static const nd_cli_option strip_opts[] = {
     {"min-words", 'w', "W", "cut passages of at least W words that repeat an earlier document (default 50)", OPT_MIN_WORDS},
     {"against", 0, "REF", "also cut what repeats these references, which count as earlier than every input and are never written (repeatable; default none)", OPT_AGAINST},
     {"min-keep", 0, "N", "drop a document that had passages cut and has fewer than N words left, and count it (0: never; default 20)", OPT_MIN_KEEP},
-    {"spans", 0, "FILE", "write one JSONL record per document with cuts: the byte ranges removed and the earlier passages they repeat; with --spans and no -o, no text is written (default none)", OPT_SPANS},
+    {"spans", 0, "FILE", "write one JSONL record per document with cuts: the byte ranges removed and the earlier passages they repeat; with --spans and no -o, no text is written, and -o is then optional (default none)", OPT_SPANS},
     {"sentences", 0, NULL, "cut whole sentences only: each cut shrinks to the sentences (ending in . ! ? or a blank line) wholly inside the repeated passage, so no half sentence is left; holds the texts in memory (default off: the passage's words exactly)", OPT_SENTENCES},
     {"max-df", 0, "N", "anchors in more than N documents are boilerplate: masked, and their passages not cut (default 1000)", OPT_MAX_DF},
     {"max-gap", 0, "G", "bridge runs of up to G edited words inside a repeated passage (default 8)", OPT_MAX_GAP},
@@ -304,7 +304,7 @@ static int run(strip_ctx *c, char **pos, int npos)
     c->ov.keep_text = c->sentences; /* sentence ends are read from the texts */
     c->ov.min_words = nd_strip_anchor_words(c->ov.align.min_words, c->ov.ngram);
     c->ov.align.seed_len = c->ov.ngram;
-    int text_out = c->given_output || !c->spans;
+    int text_out = c->given_output; /* else --spans only */
     strip_run x = {.c = c};
     nd_reader *rr = NULL;
     nd_doc_store si = {0};
@@ -373,7 +373,7 @@ int nd_cmd_strip(int argc, char **argv)
     char **pos = NULL;
     int npos = 0;
     int rc = nd_cli_parse(argc, argv,
-                          "neardup strip INPUT... [--against REF]... [-o OUT] [--min-words W] [--min-keep N] "
+                          "neardup strip INPUT... [--against REF]... -o OUT [--min-words W] [--min-keep N] "
                           "[--spans FILE] [--sentences]",
                           "Remove from each document every passage of W or more words that also occurs in\n"
                           "an earlier document (input order) or in a reference (--against), keeping the\n"
@@ -394,6 +394,8 @@ int nd_cmd_strip(int argc, char **argv)
                           "passage (up to 8, earliest first) and where it lies in this document.",
                           strip_opts, on_option, &c, &pos, &npos);
     if (!rc && npos == 0) rc = nd_cli_error(NEARDUP_E_USAGE, "no input given (see --help; use - for standard input)");
+    if (!rc && !c.given_output && !c.spans)
+        rc = nd_cli_error(NEARDUP_E_USAGE, "strip needs -o OUT (use -o - for standard output), or --spans FILE");
     if (!rc && nd_mpi_size() > 1)
         rc = nd_cli_error(NEARDUP_E_USAGE, "strip does not run under mpirun: run one process (-j N threads)");
     if (!rc) rc = run(&c, pos, npos);

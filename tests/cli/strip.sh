@@ -113,7 +113,9 @@ PY
 "$N" strip "$T/in.jsonl" --spans "$T/sp_only.jsonl" --min-keep 0 -q > "$T/stdout" || fail "--spans alone: exit $?"
 [ ! -s "$T/stdout" ] || fail "--spans alone wrote text"
 grep -q '"id": "d45", .*"dropped": false' "$T/sp_only.jsonl" || fail "--min-keep 0 dropped d45"
-"$N" strip "$T/in.jsonl" -q | wc -l | grep -qx 59 || fail "standard output by default"
+"$N" strip "$T/in.jsonl" -o - -q | wc -l | grep -qx 59 || fail "-o - writes to standard output"
+"$N" strip "$T/in.jsonl" -q 2> "$T/err" > "$T/stdout" && fail "no -o and no --spans accepted"
+grep -q "needs -o OUT" "$T/err" && [ ! -s "$T/stdout" ] || fail "no -o: $(cat "$T/err")"
 
 # ---- --sentences: the cut shrinks to whole sentences, so none is left half ----
 /usr/bin/python3 - "$T" <<'PY'
@@ -128,9 +130,9 @@ with open(sys.argv[1] + "/sent_want", "w") as f:
     f.write(json.dumps({"id": "b", "text": "My own words and " + s1 + ". more own words of b."}, ensure_ascii=False) + "\n")
     f.write(json.dumps({"id": "b", "text": "My own words and more own words of b."}, ensure_ascii=False) + "\n")
 PY
-"$N" strip "$T/sent.jsonl" --sentences --min-keep 0 -q | tail -1 > "$T/sent_out" || fail "--sentences: exit $?"
+"$N" strip "$T/sent.jsonl" --sentences --min-keep 0 -o - -q | tail -1 > "$T/sent_out" || fail "--sentences: exit $?"
 sed -n 1p "$T/sent_want" | cmp -s - "$T/sent_out" || fail "--sentences: $(cat "$T/sent_out")"
-"$N" strip "$T/sent.jsonl" --min-keep 0 -q | tail -1 > "$T/sent_out"
+"$N" strip "$T/sent.jsonl" --min-keep 0 -o - -q | tail -1 > "$T/sent_out"
 sed -n 2p "$T/sent_want" | cmp -s - "$T/sent_out" || fail "without --sentences: $(cat "$T/sent_out")"
 
 # ---- plain files: {"id", "text"} ----
@@ -154,5 +156,5 @@ grep -q "bad.jsonl:61" "$T/err" || fail "error names file:line: $(cat "$T/err")"
 ls "$T" | grep -q "bad_out\|bad_sp" && fail "partial output left: $(ls "$T")"
 "$N" strip "$T/in.jsonl" -o "$T/in.jsonl" 2> "$T/err" && fail "output over an input"
 grep -q "in.jsonl" "$T/err" || fail "output over input message: $(cat "$T/err")"
-"$N" strip "$T/in.jsonl" --min-words 0 2> /dev/null && fail "--min-words 0 accepted"
+"$N" strip "$T/in.jsonl" --min-words 0 -o - 2> /dev/null && fail "--min-words 0 accepted"
 echo "strip.sh: ok"
