@@ -23,7 +23,7 @@ static const nd_cli_option strip_opts[] = {
     {"min-keep", 0, "N", "drop a document that had passages cut and has fewer than N words left, and count it (0: never; default 20)", OPT_MIN_KEEP},
     {"spans", 0, "FILE", "write one JSONL record per document with cuts: the byte ranges removed and the earlier passages they repeat; with --spans and no -o, no text is written, and -o is then optional (default none)", OPT_SPANS},
     {"sentences", 0, NULL, "cut whole sentences only: each cut shrinks to the sentences (ending in . ! ? or a blank line) wholly inside the repeated passage, so no half sentence is left; holds the texts in memory (default off: the passage's words exactly)", OPT_SENTENCES},
-    {"max-df", 0, "N", "anchors in more than N documents are boilerplate: masked, and their passages not cut (default 1000)", OPT_MAX_DF},
+    {"max-df", 0, "N", "an anchor in more than N documents pairs only the first document holding it with each later one (boilerplate: linear cost, still cut) (default 50)", OPT_MAX_DF},
     {"max-gap", 0, "G", "bridge runs of up to G edited words inside a repeated passage (default 8)", OPT_MAX_GAP},
     {"min-identity", 0, "X", "a passage counts as a repeat when at least this fraction of its aligned words match (default 0.8: a few edited words; overlap's 0.5 also cuts templated stories)", OPT_MIN_IDENTITY},
     {"ngram", 'n', "N", "words per anchor n-gram and exact seed (default 5)", 1},
@@ -280,9 +280,9 @@ static void print_summary(const strip_run *x, int text_out, double secs, double 
             (unsigned long long)x->cut_docs, (unsigned long long)x->cut_words, x->cut_bytes / 1e6,
             (unsigned long long)x->dropped, c->min_keep);
     if (text_out) fprintf(stderr, "; %llu documents written", (unsigned long long)x->written);
-    if (x->st.anchors.dropped)
-        fprintf(stderr, "; %llu anchors in more than %llu documents masked as boilerplate (not cut)",
-                (unsigned long long)x->st.anchors.dropped, (unsigned long long)c->ov.max_df);
+    if (x->st.anchors.star)
+        fprintf(stderr, "; %llu anchors in more than %llu documents paired their first document with the others",
+                (unsigned long long)x->st.anchors.star, (unsigned long long)c->ov.max_df);
     fprintf(stderr, "; %.1f MB in %.2f s\n", (x->ci.text_bytes + x->cr.text_bytes) / 1e6, secs);
     if (c->common.timings) {
         nd_cli_print_timings(&x->ci);
@@ -367,7 +367,6 @@ int nd_cmd_strip(int argc, char **argv)
     nd_common_default(&c.common);
     nd_overlap_opts_default(&c.ov);
     c.ov.align.min_words = 50;
-    c.ov.max_df = 1000;
     c.min_keep = 20;
     c.ov.align.min_identity = 0.8;
     char **pos = NULL;

@@ -690,7 +690,8 @@ int nd_overlap_run(nd_doc_store *s, const nd_overlap_opts *o, uint32_t split, un
     double t0 = nd_now();
     nd_anchor_pair *cand = NULL;
     size_t ncand = 0;
-    if (nd_anchor_pairs(s->anc, s->nanc, o->max_df, o->max_df_sentence, split, threads, &cand, &ncand, &st->anchors))
+    if (nd_anchor_pairs(s->anc, s->nanc, o->max_df, o->max_df_sentence, split, o->star_boilerplate, threads, &cand,
+                        &ncand, &st->anchors))
         return nd_fail(err, NEARDUP_E_NOMEM, "out of memory listing candidate pairs");
     mask_boilerplate(s, o, s->anc, st->anchors.dropped_occ);
     if (o->min_b || o->min_shared > 1) { /* after the masking: a reference's boilerplate is masked all the same */

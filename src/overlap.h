@@ -21,6 +21,8 @@ typedef struct {
     uint32_t min_b;       /* nd_overlap_run aligns no candidate (a, b) with b < min_b (strip: the
                            * references, stored first, among themselves); 0: all */
     uint32_t min_shared;  /* nor one sharing fewer distinct anchors (strip: 2); 0 or 1: all */
+    int star_boilerplate; /* anchors in more than max_df documents pair their first document with each
+                           * later one instead of being dropped and masked (nd_anchor_pairs' star; strip) */
     nd_align_opts align;  /* min_words and seed_len follow the fields above */
 } nd_overlap_opts;
 

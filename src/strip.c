@@ -116,6 +116,7 @@ int nd_strip_find(nd_doc_store *s, const nd_overlap_opts *o, uint32_t nref, int 
     nd_overlap_opts oo = *o;
     oo.min_b = nref; /* a reference is never cut: pairs of two references are not aligned */
     oo.min_shared = 2; /* see strip.h */
+    oo.star_boilerplate = 1; /* a block in many documents is cut from all but the first, at a linear cost */
     nd_overlap_pair *pairs = NULL;
     size_t npairs = 0;
     int rc = nd_overlap_run(s, &oo, 0, threads, NULL, &pairs, &npairs, st, err);

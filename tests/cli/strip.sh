@@ -135,6 +135,22 @@ sed -n 1p "$T/sent_want" | cmp -s - "$T/sent_out" || fail "--sentences: $(cat "$
 "$N" strip "$T/sent.jsonl" --min-keep 0 -o - -q | tail -1 > "$T/sent_out"
 sed -n 2p "$T/sent_want" | cmp -s - "$T/sent_out" || fail "without --sentences: $(cat "$T/sent_out")"
 
+# ---- boilerplate: a footer in 80 documents, past --max-df 10, is cut from all but the first ----
+/usr/bin/python3 - "$T" <<'PY'
+import json, random, sys
+rnd = random.Random(7)
+footer = " ".join("foot%d" % i for i in range(60))
+with open(sys.argv[1] + "/foot.jsonl", "w") as f:
+    for i in range(80):
+        body = " ".join("b%d" % rnd.randrange(10 ** 6) for _ in range(40))
+        f.write(json.dumps({"id": "f%d" % i, "text": body + ". " + footer}) + "\n")
+PY
+"$N" strip "$T/foot.jsonl" --max-df 10 -o "$T/foot_out.jsonl" 2> "$T/err" || fail "footer: exit $?"
+grep -q "79 spans cut from 79 documents" "$T/err" || fail "footer: $(cat "$T/err")"
+grep -q "paired their first document" "$T/err" || fail "footer: no star anchors: $(cat "$T/err")"
+[ "$(grep -c foot5 "$T/foot_out.jsonl")" -eq 1 ] || fail "footer left in more than the first document"
+grep foot5 "$T/foot_out.jsonl" | grep -q '"id": "f0"' || fail "footer not kept in the first document"
+
 # ---- plain files: {"id", "text"} ----
 mkdir "$T/txt"
 /usr/bin/python3 -c "
