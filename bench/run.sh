@@ -74,3 +74,11 @@ if [ -x "$HTML_SPEED" ]; then
     } >> "$OUT/bench.md"
     echo "appended the HTML/encoding table to $OUT/bench.md"
 fi
+
+# neardup strip (issue 24): the repeated spans it cuts from news-40k, the documents dropped, and its
+# wall time relative to dedup's in the same run (bench/strip_speed.sh).
+{
+    printf '\n## neardup strip: repeated spans cut from news-40k (`bench/strip_speed.sh`)\n\n'
+    OUT="$OUT/strip" sh bench/strip_speed.sh "$BIN" "$([ "$QUICK" = 1 ] && echo 1 || echo 5)"
+} >> "$OUT/bench.md"
+echo "appended the strip table to $OUT/bench.md"

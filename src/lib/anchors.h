@@ -53,6 +53,7 @@ typedef struct {
     uint64_t dropped_occ;   /* their occurrences */
     uint64_t max_df_seen;   /* the largest document frequency kept */
     uint64_t sentence_anchors, sentence_dropped; /* of the above, sentence fingerprints */
+    uint64_t star;          /* with star: distinct anchors over max_df kept, their first document paired with each other */
 } nd_anchor_stats;
 
 /* Lists every pair of documents sharing at least one anchor that occurs in
@@ -63,8 +64,13 @@ typedef struct {
  * malloc'ed.  The occurrences of the dropped (boilerplate) anchors are moved
  * to occ[0, st->dropped_occ), sorted by (doc, pos) with key doc << 32 | pos,
  * so the caller can mask them; the rest of occ is left undefined.  Returns
- * NEARDUP_OK or NEARDUP_E_NOMEM (also for 2^32 - 2 or more occurrences). */
-int nd_anchor_pairs(nd_anchor *occ, size_t n, uint64_t max_df, uint64_t max_df_sentence, uint32_t split,
+ * NEARDUP_OK or NEARDUP_E_NOMEM (also for 2^32 - 2 or more occurrences).
+ * With star, an n-gram anchor in more than max_df documents is not dropped:
+ * it pairs the first document holding it with each later one (df - 1
+ * pairs, not df (df - 1) / 2; with split, when that first document is an
+ * input), so a block repeated everywhere is still found in every copy after
+ * the first (strip cuts it); sentence fingerprints are dropped as before. */
+int nd_anchor_pairs(nd_anchor *occ, size_t n, uint64_t max_df, uint64_t max_df_sentence, uint32_t split, int star,
                     unsigned threads, nd_anchor_pair **pairs, size_t *npairs, nd_anchor_stats *st);
 
 #endif
