@@ -84,3 +84,11 @@ fi
     printf '```\n'
 } >> "$OUT/bench.md"
 echo "appended the reprint-cluster figures to $OUT/bench.md"
+
+# neardup strip (issue 24): the repeated spans it cuts from news-40k, the documents dropped, and its
+# wall time relative to dedup's in the same run (bench/strip_speed.sh).
+{
+    printf '\n## neardup strip: repeated spans cut from news-40k (`bench/strip_speed.sh`)\n\n'
+    OUT="$OUT/strip" sh bench/strip_speed.sh "$BIN" "$([ "$QUICK" = 1 ] && echo 1 || echo 5)"
+} >> "$OUT/bench.md"
+echo "appended the strip table to $OUT/bench.md"

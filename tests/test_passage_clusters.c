@@ -113,7 +113,7 @@ static void anchor_series(void **state)
     nd_anchor_pair *p;
     size_t np;
     nd_anchor_stats st;
-    assert_int_equal(nd_anchor_pairs(occ, n, 2, 2, 0, 1, &sc, &p, &np, &st), NEARDUP_OK);
+    assert_int_equal(nd_anchor_pairs(occ, n, 2, 2, 0, 0, 1, &sc, &p, &np, &st), NEARDUP_OK);
     assert_int_equal(st.dropped, 1);
     assert_int_equal(st.spread, 2); /* anchors 2 and 4 */
     /* anchor 2: 199 star pairs to doc 199 (the earliest); anchor 4: docs
@@ -128,7 +128,7 @@ static void anchor_series(void **state)
         has_2_201 |= p[i].a == 2 && p[i].b == 201;
         has_2_202 |= p[i].a == 2 && p[i].b == 202;
     }
-    assert_int_equal(stars, st.star);
+    assert_int_equal(stars, st.star_pairs);
     assert_int_equal(stars, 199 + 5); /* linear: not 200 * 199 / 2 */
     assert_true(has_2_201 && !has_2_202);
     assert_int_equal(st.dropped_occ, N); /* the footer's, for masking */
@@ -145,14 +145,14 @@ static void anchor_within(void **state)
     nd_anchor_pair *p;
     size_t np;
     nd_anchor_stats st;
-    assert_int_equal(nd_anchor_pairs(occ, 3, 50, 5, 0, 1, &sc, &p, &np, &st), NEARDUP_OK);
+    assert_int_equal(nd_anchor_pairs(occ, 3, 50, 5, 0, 0, 1, &sc, &p, &np, &st), NEARDUP_OK);
     assert_int_equal(np, 2);
     assert_int_equal(p[0].a, 0), assert_int_equal(p[0].b, 2);
     assert_int_equal(p[1].a, 1), assert_int_equal(p[1].b, 2);
     free(p);
     nd_anchor occ2[] = {{1, 0, 5}, {1, 1, 5}, {1, 2, 5}};
     sc.within_series = 1;
-    assert_int_equal(nd_anchor_pairs(occ2, 3, 50, 5, 0, 1, &sc, &p, &np, &st), NEARDUP_OK);
+    assert_int_equal(nd_anchor_pairs(occ2, 3, 50, 5, 0, 0, 1, &sc, &p, &np, &st), NEARDUP_OK);
     assert_int_equal(np, 3);
     free(p);
 }

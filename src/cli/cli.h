@@ -387,5 +387,6 @@ int nd_align_pairs_run(nd_common *common, const nd_align_opts *al, const char *p
 int nd_cmd_overlap(int argc, char **argv);
 int nd_cmd_explain(int argc, char **argv);
 int nd_cmd_contamination(int argc, char **argv);
+int nd_cmd_strip(int argc, char **argv);
 
 #endif

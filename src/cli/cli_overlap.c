@@ -113,28 +113,6 @@ static int on_option(void *ctx, int id, const char *arg)
     }
 }
 
-/* Appends src's documents after dst's (src is emptied; its blocks move). */
-static int store_append(nd_doc_store *dst, nd_doc_store *src)
-{
-    size_t ac = dst->anc_cap;
-    if (nd_grow((void **)&dst->doc, &dst->doc_cap, dst->n + src->n, sizeof *dst->doc) ||
-        nd_map_grow((void **)&dst->anc, &ac, dst->nanc + src->nanc, sizeof *dst->anc))
-        return NEARDUP_E_NOMEM;
-    dst->anc_cap = ac;
-    if (nd_doc_store_take_blocks(dst, src)) return NEARDUP_E_NOMEM;
-    if (src->n) memcpy(dst->doc + dst->n, src->doc, src->n * sizeof *src->doc);
-    for (size_t i = 0; i < src->nanc; i++) {
-        nd_anchor a = src->anc[i];
-        a.doc += (uint32_t)dst->n;
-        dst->anc[dst->nanc++] = a;
-    }
-    dst->n += src->n;
-    dst->ntok += src->ntok;
-    dst->text_len += src->text_len;
-    nd_doc_store_free(src);
-    return NEARDUP_OK;
-}
-
 /* Reads one set of inputs (the inputs, or the references). */
 static int load_set(const nd_common *c, char **in, int n, const nd_pipeline_opts *po, const nd_overlap_opts *o,
                     const nd_field_opts *fo, nd_doc_fields *f, nd_doc_store *s, nd_corpus_info *ci, nd_reader **r)
@@ -211,7 +189,7 @@ static void print_cluster_summary(const overlap_ctx *c, const nd_overlap_stats *
                 "reprints (%llu carrier-representative pairs aligned for the clusters)%s\n",
                 (unsigned long long)st->anchors.series_dropped, (unsigned long long)c->ov.scope.max_series_df,
                 (unsigned long long)st->anchors.spread, (unsigned long long)c->ov.max_df,
-                (unsigned long long)st->anchors.star,
+                (unsigned long long)st->anchors.star_pairs,
                 c->within_series ? "" : "; reuse within one series is not reported (--within-series reports it)");
     if (c->clusters) fprintf(stderr, "neardup overlap: %zu passage clusters written to %s\n", pc->nc,
                              strcmp(c->clusters, "-") ? c->clusters : "standard output");
@@ -363,7 +341,7 @@ int nd_cmd_overlap(int argc, char **argv)
         split = s.n;
         if (!rc && (split == 0 || split + sr.n > UINT32_MAX - 1))
             rc = nd_cli_error(NEARDUP_E_USAGE, split ? "too many documents" : "the inputs hold no document");
-        if (!rc && store_append(&s, &sr)) rc = nd_cli_error(NEARDUP_E_NOMEM, "out of memory");
+        if (!rc && nd_doc_store_append(&s, &sr)) rc = nd_cli_error(NEARDUP_E_NOMEM, "out of memory");
     }
     if (!rc && nd_field_opts_any(&c.fo) && nd_doc_fields_finish(&fields, &c.fo))
         rc = nd_cli_error(NEARDUP_E_NOMEM, "out of memory");

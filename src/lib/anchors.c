@@ -76,6 +76,7 @@ typedef struct {
     uint64_t max_df, max_df_sentence;
     uint32_t split;
     const nd_anchor_scope *scope; /* NULL: no series */
+    uint8_t *star;        /* with star mode: 1 at srt index x where x's anchor is over max_df (NULL: none) */
     nd_anchor_stats *gst; /* per group of buckets */
     uint64_t **gstar;     /* per group: its star pairs (a << 32 | b), and how many */
     size_t *gnstar, *gcap;
@@ -199,6 +200,12 @@ static int finish_group(void *arg, size_t g)
         if (cls == 2) {
             st->spread++;
             for (size_t x = i; x < k; x++) j->sidx[r[x].pos] = OCC_NONE; /* kept, not listed */
+        } else if (!series && j->star && !sentence && nd > j->max_df) { /* its first document pairs with the others */
+            st->star++;
+            for (size_t x = i; x < k; x++) {
+                j->sidx[r[x].pos] = (uint32_t)x;
+                j->star[x] = 1;
+            }
         } else if (cls == 1 || (!series && nd > (sentence ? j->max_df_sentence : j->max_df))) {
             st->series_dropped += (uint64_t)(cls == 1);
             st->dropped++;
@@ -247,6 +254,7 @@ static int list_chunk(void *arg, size_t c)
             if (x >= OCC_DROP || (j->split && a >= j->split)) continue;
             uint64_t h = r[x].hash;
             if (x > 0 && r[x - 1].hash == h && r[x - 1].doc == a) continue; /* not a's first in the run */
+            if (j->star && j->star[x] && x > 0 && r[x - 1].hash == h) continue; /* a star pairs its first document only */
             uint32_t prev = a;
             for (size_t y = (size_t)x + 1; y < j->n && r[y].hash == h; y++) {
                 uint32_t b = r[y].doc;
@@ -333,7 +341,7 @@ static nd_anchor_pair *merge_star(index_job *j, size_t ngroup, nd_anchor_pair *p
     return out;
 }
 
-int nd_anchor_pairs(nd_anchor *occ, size_t n, uint64_t max_df, uint64_t max_df_sentence, uint32_t split,
+int nd_anchor_pairs(nd_anchor *occ, size_t n, uint64_t max_df, uint64_t max_df_sentence, uint32_t split, int star,
                     unsigned threads, const nd_anchor_scope *scope, nd_anchor_pair **pairs, size_t *npairs,
                     nd_anchor_stats *st)
 {
@@ -355,6 +363,7 @@ int nd_anchor_pairs(nd_anchor *occ, size_t n, uint64_t max_df, uint64_t max_df_s
      * a tenth of overlap's page faults on news-40k) */
     j.srt = nd_map_alloc((n ? n : 1) * sizeof *j.srt);
     j.sidx = nd_map_alloc((n ? n : 1) * sizeof *j.sidx);
+    j.star = star ? calloc(n ? n : 1, 1) : NULL;
     j.cnt = calloc((size_t)j.nslice * j.nb, sizeof *j.cnt);
     j.bstart = malloc((j.nb + 1) * sizeof *j.bstart);
     j.gst = calloc(ngroup, sizeof *j.gst);
@@ -366,7 +375,8 @@ int nd_anchor_pairs(nd_anchor *occ, size_t n, uint64_t max_df, uint64_t max_df_s
     j.cd = calloc(nchunk ? nchunk : 1, sizeof *j.cd);
     j.cdn = calloc(nchunk ? nchunk : 1, sizeof *j.cdn);
     nd_anchor_pair *out = NULL;
-    int rc = j.srt && j.sidx && j.cnt && j.bstart && j.gst && j.gstar && j.gnstar && j.gcap && j.cp && j.cn && j.cd && j.cdn ? NEARDUP_OK : NEARDUP_E_NOMEM;
+    int rc = j.srt && j.sidx && (j.star || !star) && j.cnt && j.bstart && j.gst && j.gstar && j.gnstar && j.gcap &&
+             j.cp && j.cn && j.cd && j.cdn ? NEARDUP_OK : NEARDUP_E_NOMEM;
     atomic_init(&j.unordered, 0);
     if (!rc) rc = nd_parallel_for(j.nslice, threads, count_slice, &j, NULL);
     if (!rc && atomic_load(&j.unordered)) { /* the loader's order already; anyone else's made so */
@@ -407,6 +417,7 @@ int nd_anchor_pairs(nd_anchor *occ, size_t n, uint64_t max_df, uint64_t max_df_s
             st->sentence_dropped += j.gst[g].sentence_dropped;
             st->spread += j.gst[g].spread;
             st->series_dropped += j.gst[g].series_dropped;
+            st->star += j.gst[g].star;
             if (j.gst[g].max_df_seen > st->max_df_seen) st->max_df_seen = j.gst[g].max_df_seen;
         }
         /* the dropped occurrences to the front, still by (doc, pos): key doc << 32 | pos */
@@ -415,7 +426,7 @@ int nd_anchor_pairs(nd_anchor *occ, size_t n, uint64_t max_df, uint64_t max_df_s
             if (j.cdn[c]) memcpy(occ + k, j.cd[c], j.cdn[c] * sizeof *occ);
             k += j.cdn[c];
         }
-        nd_anchor_pair *merged = merge_star(&j, ngroup, out, &m, &st->star);
+        nd_anchor_pair *merged = merge_star(&j, ngroup, out, &m, &st->star_pairs);
         if (merged) {
             *pairs = merged;
             *npairs = m;
@@ -437,6 +448,7 @@ int nd_anchor_pairs(nd_anchor *occ, size_t n, uint64_t max_df, uint64_t max_df_s
     free(j.gst);
     free(j.bstart);
     nd_map_free(j.sidx, (n ? n : 1) * sizeof *j.sidx);
+    free(j.star);
     nd_map_free(j.srt, (n ? n : 1) * sizeof *j.srt);
     return rc ? NEARDUP_E_NOMEM : NEARDUP_OK;
 }

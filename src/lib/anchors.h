@@ -57,7 +57,8 @@ typedef struct {
                              * max_series_df of any one series (reprints): kept, pairs not listed */
     uint64_t series_dropped; /* with series: of dropped, those in more than max_series_df
                               * documents of one series */
-    uint64_t star;          /* with series: (carrier, representative) pairs they gave */
+    uint64_t star_pairs;    /* with series: (carrier, representative) pairs they gave */
+    uint64_t star;          /* with star: distinct anchors over max_df kept, their first document paired with each other */
 } nd_anchor_stats;
 
 /* Who may pair with whom, when the documents' series (outlets, sites) are
@@ -106,8 +107,14 @@ typedef struct {
  * to occ[0, st->dropped_occ), sorted by (doc, pos) with key doc << 32 | pos,
  * so the caller can mask them; the rest of occ is left undefined.  Returns
  * NEARDUP_OK or NEARDUP_E_NOMEM (also for 2^32 - 2 or more occurrences).
- * scope: NULL, or the series rules above. */
-int nd_anchor_pairs(nd_anchor *occ, size_t n, uint64_t max_df, uint64_t max_df_sentence, uint32_t split,
+ * With star (and no series), an n-gram anchor in more than max_df documents
+ * is not dropped: it pairs the first document holding it with each later
+ * one (df - 1 pairs, not df (df - 1) / 2; with split, when that first
+ * document is an input), so a block repeated everywhere is still found in
+ * every copy after the first (strip cuts it); sentence fingerprints are
+ * dropped as before.  scope: NULL, or the series rules above (then star
+ * plays no part: spread anchors give star pairs of their own). */
+int nd_anchor_pairs(nd_anchor *occ, size_t n, uint64_t max_df, uint64_t max_df_sentence, uint32_t split, int star,
                     unsigned threads, const nd_anchor_scope *scope, nd_anchor_pair **pairs, size_t *npairs,
                     nd_anchor_stats *st);
 

@@ -49,6 +49,27 @@ int nd_doc_store_take_blocks(nd_doc_store *dst, nd_doc_store *src)
     return 0;
 }
 
+int nd_doc_store_append(nd_doc_store *dst, nd_doc_store *src)
+{
+    size_t ac = dst->anc_cap;
+    if (nd_grow((void **)&dst->doc, &dst->doc_cap, dst->n + src->n, sizeof *dst->doc) ||
+        nd_map_grow((void **)&dst->anc, &ac, dst->nanc + src->nanc, sizeof *dst->anc))
+        return NEARDUP_E_NOMEM;
+    dst->anc_cap = ac;
+    if (nd_doc_store_take_blocks(dst, src)) return NEARDUP_E_NOMEM;
+    if (src->n) memcpy(dst->doc + dst->n, src->doc, src->n * sizeof *src->doc);
+    for (size_t i = 0; i < src->nanc; i++) {
+        nd_anchor a = src->anc[i];
+        a.doc += (uint32_t)dst->n;
+        dst->anc[dst->nanc++] = a;
+    }
+    dst->n += src->n;
+    dst->ntok += src->ntok;
+    dst->text_len += src->text_len;
+    nd_doc_store_free(src);
+    return NEARDUP_OK;
+}
+
 #define ARENA_BLOCK ((size_t)64 << 20)
 
 /* bytes (a multiple of 8) from the store's arena: the rest of the last
@@ -681,10 +702,16 @@ int nd_overlap_run(nd_doc_store *s, const nd_overlap_opts *o, uint32_t split, un
     double t0 = nd_now();
     nd_anchor_pair *cand = NULL;
     size_t ncand = 0;
-    if (nd_anchor_pairs(s->anc, s->nanc, o->max_df, o->max_df_sentence, split, threads, &o->scope, &cand, &ncand,
-                        &st->anchors))
+    if (nd_anchor_pairs(s->anc, s->nanc, o->max_df, o->max_df_sentence, split, o->star_boilerplate, threads,
+                        &o->scope, &cand, &ncand, &st->anchors))
         return nd_fail(err, NEARDUP_E_NOMEM, "out of memory listing candidate pairs");
     mask_boilerplate(s, o, s->anc, st->anchors.dropped_occ);
+    if (o->min_b || o->min_shared > 1) { /* after the masking: a reference's boilerplate is masked all the same */
+        size_t kept = 0;
+        for (size_t i = 0; i < ncand; i++)
+            if (cand[i].b >= o->min_b && cand[i].shared >= o->min_shared) cand[kept++] = cand[i];
+        ncand = kept;
+    }
     /* The anchors have done their work: their pages go back now, for the
      * 5-grams below to take (fresh pages are what cost most on a VM whose
      * host takes freed memory back; news-40k: 18 MB of 325). */

@@ -20,6 +20,11 @@ typedef struct {
     uint64_t anchor_seed;
     size_t arena_block;   /* bytes per block of the document store's arena (0: 64 MiB; tests set it small) */
     int no_anchors;       /* load words and texts only (align --pairs: the pairs are given) */
+    uint32_t min_b;       /* nd_overlap_run aligns no candidate (a, b) with b < min_b (strip: the
+                           * references, stored first, among themselves); 0: all */
+    uint32_t min_shared;  /* nor one sharing fewer distinct anchors (strip: 2); 0 or 1: all */
+    int star_boilerplate; /* anchors in more than max_df documents pair their first document with each
+                           * later one instead of being dropped and masked (nd_anchor_pairs' star; strip) */
     nd_align_opts align;  /* min_words and seed_len follow the fields above */
     nd_anchor_scope scope; /* series rules (anchors.h); series NULL: none */
     /* Called on the aligning threads, in any order, for every aligned pair
@@ -81,6 +86,10 @@ void nd_doc_store_free(nd_doc_store *s);
 /* Moves src's arena blocks to dst (documents keep pointing into them).
  * Returns 0, or -1 on out of memory (src keeps what was not moved). */
 int nd_doc_store_take_blocks(nd_doc_store *dst, nd_doc_store *src);
+
+/* Appends src's documents after dst's, their anchors renumbered (src is
+ * emptied; its arena blocks move).  NEARDUP_OK or NEARDUP_E_NOMEM. */
+int nd_doc_store_append(nd_doc_store *dst, nd_doc_store *src);
 
 /* Reads the corpus into s on the pipeline (ci gets ids and accounting). */
 int nd_overlap_load(nd_reader *r, const nd_pipeline_opts *po, const nd_overlap_opts *o,
