@@ -154,6 +154,13 @@ grep -q '^{"cluster": 0, "size": 2, "source": "tests/data/seeds/000_e994c8c5101e
     fail "seeds: $(cat "$T/seed")"
 [ "$(wc -l < "$T/seed")" -eq 1 ] || fail "--clusters - without -o writes only the clusters"
 
+# ---- HTML inputs: the witnesses' offsets are the original file's, as the pairs' ----
+"$N" overlap tests/data/html/ledger-nato.html tests/data/html/globewire-nato.html --format jsonl -q --clusters "$T/hc" \
+    > "$T/hp" || fail "HTML inputs"
+grep -q '"a_start": 2763, "a_end": 3056, "b_start": 1155, "b_end": 1455' "$T/hp" || fail "HTML pair: $(cat "$T/hp")"
+grep -q '"start": 2763, "end": 3056}, {"id": "tests/data/html/globewire-nato.html", "start": 1155, "end": 1455}' "$T/hc" ||
+    fail "HTML cluster offsets: $(cat "$T/hc")"
+
 # ---- the terminal view ----
 if command -v script > /dev/null 2>&1; then
     script -qc "\"$N\" overlap \"$T/c.jsonl\" --series-field outlet --date-field date --clusters - -o \"$T/tp\" -q --color never" \
