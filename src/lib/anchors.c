@@ -119,18 +119,68 @@ static int scatter_slice(void *arg, size_t t)
     return 0;
 }
 
-/* A run r[i, k) of nd > max_series_df documents, with series known:
- * returns 1 when one series holds more than max_series_df of them (its
- * boilerplate), 2 when nd > max_df (a reprint spread over series) after
- * listing its star pairs into the group's list, 0 otherwise (an anchor as
- * any other); -1: out of memory. */
+/* Whether series v is one of the nh heavy ones (sorted). */
+static int is_heavy(const uint64_t *heavy, size_t nh, uint64_t v)
+{
+    size_t lo = 0, hi = nh;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (heavy[mid] < v) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo < nh && heavy[lo] == v;
+}
+
+/* A run r[i, k) of nd documents, with series known.  Boilerplate is a
+ * property of an anchor in one series: the carriers in a series holding
+ * more than max_series_df of them (an outlet's footer or masthead) are
+ * dropped and masked, and the anchor lives on among the other series (a
+ * story one outlet printed again and again is still a reprint elsewhere).
+ * Returns 1 when every carrier was dropped so (the caller drops the run),
+ * 0 when none was and the rest is not spread (an anchor as any other), 3
+ * when some were and the rest is listed as pairs (sidx set here), 2 when the
+ * rest is more than max_df documents (a reprint spread over series): its
+ * carriers are each paired with one representative, star pairs listed into
+ * the group's list, sidx set here; -1: out of memory. */
 static int series_run(index_job *j, size_t g, size_t i, size_t k, size_t nd)
 {
     const nd_anchor *r = j->srt;
     const uint32_t *series = j->scope->series, *rank = j->scope->rank;
     uint64_t *ser = malloc((k - i) * sizeof *ser);
     if (!ser) return -1;
-    size_t m = 0;
+    size_t m = 0, nh = 0, heavy_docs = 0;
+    for (size_t x = i; x < k; x++)
+        if (x == i || r[x].doc != r[x - 1].doc) ser[m++] = series[r[x].doc]; /* the run lists its documents in order */
+    if (nd_sort_u64(ser, m)) {
+        free(ser);
+        return -1;
+    }
+    /* the heavy series, in place at the front of ser (sorted) */
+    for (size_t x = 0; x < m;) {
+        size_t y = x + 1;
+        while (y < m && ser[y] == ser[x]) y++;
+        if (y - x > j->scope->max_series_df) {
+            ser[nh++] = ser[x];
+            heavy_docs += y - x;
+        }
+        x = y;
+    }
+    size_t rest = nd - heavy_docs;
+    int cls = 0;
+    if (nh && rest <= 1) cls = 1;
+    else if (rest > j->max_df) cls = 2;
+    else if (nh) cls = 3;
+    if (cls == 0 || cls == 1) {
+        free(ser);
+        return cls;
+    }
+#define HEAVY(d) (nh && is_heavy(ser, nh, series[d]))
+    for (size_t x = i; x < k; x++)
+        j->sidx[r[x].pos] = HEAVY(r[x].doc) ? OCC_DROP : cls == 3 ? (uint32_t)x : OCC_NONE;
+    if (cls == 3) {
+        free(ser);
+        return 3;
+    }
     /* rep: the carrier of lowest rank (with split, a reference); alt: the
      * one of lowest rank in another series than rep's, for the carriers of
      * rep's own series (unless within_series, a pair inside one series is
@@ -138,42 +188,30 @@ static int series_run(index_job *j, size_t g, size_t i, size_t k, size_t nd)
     uint32_t rep = UINT32_MAX, alt = UINT32_MAX;
     for (size_t x = i; x < k; x++) {
         uint32_t d = r[x].doc;
-        if (x > i && d == r[x - 1].doc) continue; /* the run lists its documents in order */
-        ser[m++] = series[d];
-        if (j->split && d < j->split) continue;
+        if ((j->split && d < j->split) || HEAVY(d)) continue;
         if (rep == UINT32_MAX || (rank ? rank[d] < rank[rep] : d < rep)) rep = d;
     }
     for (size_t x = i; rep != UINT32_MAX && x < k; x++) {
         uint32_t d = r[x].doc;
-        if ((j->split && d < j->split) || series[d] == series[rep]) continue;
+        if ((j->split && d < j->split) || series[d] == series[rep] || HEAVY(d)) continue;
         if (alt == UINT32_MAX || (rank ? rank[d] < rank[alt] : d < alt)) alt = d;
     }
-    if (nd_sort_u64(ser, m)) {
-        free(ser);
-        return -1;
-    }
-    size_t most = 0;
-    for (size_t x = 0; x < m;) {
-        size_t y = x + 1;
-        while (y < m && ser[y] == ser[x]) y++;
-        if (y - x > most) most = y - x;
-        x = y;
-    }
-    free(ser);
-    if (most > j->scope->max_series_df) return 1;
-    if (nd <= j->max_df) return 0;
-    if (rep == UINT32_MAX) return 2; /* no reference carries it: inputs are not paired */
-    for (size_t x = i; x < k; x++) {
+    for (size_t x = i; rep != UINT32_MAX && x < k; x++) {
         uint32_t d = r[x].doc;
-        if ((x > i && d == r[x - 1].doc) || d == rep || (j->split && d >= j->split)) continue;
+        if ((x > i && d == r[x - 1].doc) || d == rep || (j->split && d >= j->split) || HEAVY(d)) continue;
         uint32_t to = rep;
         if (!j->scope->within_series && series[d] == series[rep]) to = alt;
         if (to == UINT32_MAX || to == d) continue;
-        if (nd_grow((void **)&j->gstar[g], &j->gcap[g], j->gnstar[g] + 1, sizeof **j->gstar)) return -1;
+        if (nd_grow((void **)&j->gstar[g], &j->gcap[g], j->gnstar[g] + 1, sizeof **j->gstar)) {
+            free(ser);
+            return -1;
+        }
         uint32_t a = d < to ? d : to, b = d < to ? to : d;
         j->gstar[g][j->gnstar[g]++] = (uint64_t)a << 32 | b;
     }
-    return 2;
+#undef HEAVY
+    free(ser);
+    return 2; /* no reference carries it: inputs are not paired */
 }
 
 static int finish_group(void *arg, size_t g)
@@ -197,9 +235,13 @@ static int finish_group(void *arg, size_t g)
         int cls = 0, series = !sentence && j->scope && j->scope->series;
         if (series && (nd > j->scope->max_series_df || nd > j->max_df) && (cls = series_run(j, g, i, k, nd)) < 0)
             return -1;
-        if (cls == 2) {
-            st->spread++;
-            for (size_t x = i; x < k; x++) j->sidx[r[x].pos] = OCC_NONE; /* kept, not listed */
+        if (cls == 2 || cls == 3) { /* series_run set sidx: kept (listed when 3), a heavy series' carriers dropped */
+            st->spread += (uint64_t)(cls == 2);
+            size_t dropped = 0;
+            for (size_t x = i; x < k; x++) dropped += j->sidx[r[x].pos] == OCC_DROP;
+            st->series_dropped += (uint64_t)(dropped > 0); /* in some series only */
+            st->dropped_occ += dropped;
+            if (cls == 3 && nd > st->max_df_seen) st->max_df_seen = nd;
         } else if (!series && j->star && !sentence && nd > j->max_df) { /* its first document pairs with the others */
             st->star++;
             for (size_t x = i; x < k; x++) {
@@ -260,6 +302,7 @@ static int list_chunk(void *arg, size_t c)
                 uint32_t b = r[y].doc;
                 if (b == prev) continue;
                 prev = b;
+                if (j->sidx[r[y].pos] == OCC_DROP) continue; /* its series' boilerplate */
                 if (j->split && b < j->split) continue;
                 if (j->scope && j->scope->series && !j->scope->within_series &&
                     j->scope->series[b] == j->scope->series[a])

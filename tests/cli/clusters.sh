@@ -76,6 +76,29 @@ PY
 [ ! -s "$T/cl6" ] || fail "a statement in 10 articles of each outlet is boilerplate: $(cut -c1-200 "$T/cl6")"
 "$N" overlap "$T/c6.jsonl" --series-field outlet --max-series-df 10 --clusters "$T/cl6" -q > /dev/null || fail "6 outlets"
 grep -q '"size": 60' "$T/cl6" || fail "--max-series-df 10 keeps it: $(cut -c1-200 "$T/cl6")"
+# boilerplate is a property of an anchor in one series: a story one outlet printed 8 times (more
+# than --max-series-df) is that outlet's furniture, but still a reprint carried by 55 other outlets
+$PY - "$T/c8.jsonl" <<'PY'
+import json, random, sys
+rnd = random.Random(8)
+vocab = ["w%d" % i for i in range(20000)]
+words = lambda n: " ".join(rnd.choice(vocab) for _ in range(n))
+story = words(60)
+with open(sys.argv[1], "w") as f:
+    for i in range(63):
+        outlet = "heavy" if i < 8 else "o%d" % i
+        f.write(json.dumps({"id": "s%d" % i, "outlet": outlet,
+                            "text": words(rnd.randint(40, 90)) + " " + story + " " + words(30)}) + "\n")
+PY
+"$N" overlap "$T/c8.jsonl" --series-field outlet --clusters "$T/cl8" -q > /dev/null || fail "a heavy outlet"
+[ "$(wc -l < "$T/cl8")" -eq 1 ] || fail "one cluster of the story: $(cut -c1-200 "$T/cl8")"
+$PY - "$T/cl8" <<'PY' || fail "the story without its heavy outlet"
+import json, sys
+c = json.loads(open(sys.argv[1]).readline())
+ids = sorted(int(w["id"][1:]) for w in c["witnesses"])
+assert ids == list(range(8, 63)), ids
+assert c["words"] >= 60, c["words"]
+PY
 # without series the statement (in 60 > --max-df documents) is dropped, and the summary says how to get it
 "$N" overlap "$T/c.jsonl" --clusters "$T/cl2" -q 2> /dev/null > /dev/null || fail "no series"
 grep -q '"size": 60' "$T/cl2" && fail "without series the statement is boilerplate at --max-df 50"
