@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli_dedup.h"
+#include "dedup_record.h"
 #include "mpi_dedup.h"
 
 enum { OPT_CLUSTERS = 100, OPT_EXACT, OPT_AGAINST, OPT_REMOVED, OPT_ANNOTATE, OPT_KEEP };
@@ -75,19 +76,6 @@ static int on_option(void *p, int id, const char *arg)
     return 0;
 }
 
-/* A kept record with "cluster": N added before its closing brace (the rest
- * of the line, spaces and a CR included, as it was). */
-static void write_annotated(FILE *out, const char *rec, size_t len, uint32_t cluster)
-{
-    size_t close = len;
-    while (close > 0 && rec[close - 1] != '}') close--;
-    if (close == 0) close = len + 1; /* cannot be: a record is an object */
-    fwrite(rec, 1, close - 1, out);
-    fprintf(out, ", \"cluster\": %u", cluster);
-    fwrite(rec + close - 1, 1, len - (close - 1), out);
-    putc('\n', out);
-}
-
 /* Writes the kept records of one batch of the second pass; *r counts records. */
 static int write_batch(const dedup_ctx *c, nd_record_parser *rp, const nd_batch *b, uint64_t *r, FILE *out,
                        nd_error *err)
@@ -108,7 +96,7 @@ static int write_batch(const dedup_ctx *c, nd_record_parser *rp, const nd_batch 
         run = run_end = 0;
         if (!keep) continue;
         if (rec->jsonl && c->annotate) {
-            write_annotated(out, b->buf + rec->off, rec->len, c->ch.cluster[c->nix + *r]);
+            nd_write_annotated(out, b->buf + rec->off, rec->len, c->ch.cluster[c->nix + *r]);
         } else if (rec->jsonl) {
             run = rec->off;
             run_end = rec->off + rec->len + 1;

@@ -10,35 +10,7 @@
 #include <string.h>
 
 #include "cli_dedup.h"
-
-/* One record's key: its text's bytes, or its numeric field. */
-static int record_key(const dedup_ctx *c, nd_record_parser *rp, const nd_raw_record *rec, const char *bytes,
-                      uint64_t r, double *key, nd_error *err)
-{
-    const nd_job *j = &c->job;
-    const char *path = nd_reader_path(j->reader, rec->input);
-    if (c->keep == ND_KEEP_LONGEST || c->keep == ND_KEEP_SHORTEST) {
-        nd_doc d;
-        int rc = nd_record_parse(rp, rec, bytes, path, &d, err);
-        if (!rc) *key = (double)d.text_len;
-        return rc;
-    }
-    char idt[256], where[24];
-    nd_id_text(idt, sizeof idt, nd_corpus_id(&j->ci, r), nd_corpus_id_len(&j->ci, r));
-    const char *how = c->keep == ND_KEEP_MAX ? "max" : "min";
-    if (!rec->jsonl)
-        return nd_fail(err, NEARDUP_E_INPUT, "%s: record \"%s\" is not JSONL: --keep %s:%s reads a field of JSONL "
-                       "records (use --keep longest or shortest)", path, idt, how, c->keep_field);
-    int rc = nd_json_number_field(bytes, rec->len, c->keep_field, key);
-    snprintf(where, sizeof where, ":%llu", (unsigned long long)rec->line);
-    if (rc == 1)
-        return nd_fail(err, NEARDUP_E_INPUT, "%s%s: record \"%s\" has no field \"%s\" (--keep %s:%s needs it in "
-                       "every record of a cluster)", path, where, idt, c->keep_field, how, c->keep_field);
-    if (rc)
-        return nd_fail(err, NEARDUP_E_INPUT, "%s%s: record \"%s\": field \"%s\" is not a number (--keep %s:%s)",
-                       path, where, idt, c->keep_field, how, c->keep_field);
-    return NEARDUP_OK;
-}
+#include "dedup_record.h"
 
 int nd_dedup_keys(dedup_ctx *c, double **keyp, nd_error *err)
 {
@@ -69,7 +41,9 @@ int nd_dedup_keys(dedup_ctx *c, double **keyp, nd_error *err)
             }
             uint32_t root = c->rep[c->nix + r];
             if (j->ci.skipped[r] || size[root] < 2 || root < c->nref) continue;
-            rc = record_key(c, rp, &b.rec[i], b.buf + b.rec[i].off, r, &key[c->nix + r], err);
+            rc = nd_keep_key(c->keep, c->keep_field, rp, &b.rec[i], b.buf + b.rec[i].off,
+                             nd_reader_path(j->reader, b.rec[i].input), nd_corpus_id(&j->ci, r),
+                             nd_corpus_id_len(&j->ci, r), &key[c->nix + r], err);
         }
     }
     if (!rc && r != j->ci.n)
