@@ -279,16 +279,15 @@ static int write_clusters(const dedup_ctx *c, FILE *f)
     return NEARDUP_OK;
 }
 
-/* What the new options cannot do yet, refused before anything is read. */
+/* What the new options cannot do yet under mpirun, refused before anything
+ * is read (after the indexes are told from the corpora). */
 static int check_modes(const dedup_ctx *c)
 {
-    int extra = c->nrefs || c->removed || c->annotate || c->keep != ND_KEEP_FIRST;
-    if (extra && nd_mpi_size() > 1 && nd_mpi_rank() != 0) return 2; /* rank 0 says why */
-    if (extra && nd_mpi_size() > 1)
-        return nd_cli_error(NEARDUP_E_USAGE, "--against, --removed, --annotate and --keep do not run under mpirun "
-                            "yet (the ranks' clusters and the second pass know nothing of them); run them as one "
-                            "process, with --memory SIZE for a large corpus");
-    return 0;
+    if (!c->nix_files || nd_mpi_size() == 1) return 0;
+    if (nd_mpi_rank() != 0) return 2; /* rank 0 says why */
+    return nd_cli_error(NEARDUP_E_USAGE, "--against %s: an index as the reference does not run under mpirun yet; "
+                        "give the corpus it was built from (the same result), or run as one process",
+                        c->ix[0]->path);
 }
 
 /* The references' records: those of the reader's first files. */
@@ -356,8 +355,8 @@ static int run(dedup_ctx *c, char **pos, int npos)
         return nd_cli_error(NEARDUP_E_USAGE, "dedup needs -o KEPT.jsonl (use -o - for standard output)");
     if (c->nrefs && npos == 0)
         return nd_cli_error(NEARDUP_E_USAGE, "no input given (see --help; use - for standard input)");
-    int rc = check_modes(c);
-    if (!rc) rc = nd_dedup_open_indexes(c); /* the --against indexes leave c->refs */
+    int rc = nd_dedup_open_indexes(c); /* the --against indexes leave c->refs */
+    if (!rc) rc = check_modes(c);
     if (rc) return rc;
     /* The references are read first, in the same pass as the inputs: their
      * band records join the inputs' in the same buckets, and, holding the
@@ -383,8 +382,11 @@ static int run(dedup_ctx *c, char **pos, int npos)
     }
     nd_out *outs3[3] = {&out, &cl, &rm}; /* all complete before any is renamed */
     if (!rc && nd_mpi_size() > 1) { /* under mpirun: each rank writes its share (mpi_dedup.c) */
+        nd_mpi_dedup_opts x = {.nrefs = c->nrefs, .removed = c->removed ? &rm : NULL, .annotate = c->annotate,
+                               .keep = c->keep, .keep_field = c->keep_field};
+        rc = nd_mpi_dedup(j, all, nall, &out, c->clusters ? &cl : NULL, &x);
         free(all);
-        return nd_mpi_dedup(j, pos, npos, &out, c->clusters ? &cl : NULL);
+        return rc;
     }
     /* --memory: the scores of --removed and the index queries read the spilled signatures */
     j->keep_sigs = c->removed != NULL || c->nix_files;
