@@ -5,7 +5,7 @@
 #define ND_CLI_DEDUP_H
 
 #include "cli.h"
-#include "index.h"
+#include "index_match.h"
 
 #define ND_MAX_AGAINST 64
 
@@ -22,6 +22,7 @@ typedef struct {
     nd_index *ix[ND_MAX_AGAINST];
     int nix_files;
     uint64_t nix;
+    nd_index_matcher ixm; /* over ix, once they are open */
     /* after the first pass */
     uint64_t nref;      /* numbers [0, nref) are the references' (the indexes' included) */
     size_t nref_files;  /* the reader's files [0, nref_files) are the references' */

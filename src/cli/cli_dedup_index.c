@@ -11,9 +11,8 @@
  * The references reached are then joined to one another the same way, by
  * their own band keys: with --against CORPUS they sit in the same buckets,
  * and a cluster holding two references is one cluster, whose first
- * reference is the one a removed input duplicates.  A bucket of more than
- * max_bucket references is connected as the one-process LSH connects it
- * (each member to the first and to its neighbours) rather than pair by pair. */
+ * reference is the one a removed input duplicates (the matching:
+ * src/lib/index_match.c). */
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -89,25 +88,20 @@ int nd_dedup_open_indexes(dedup_ctx *c)
     if (c->nix > UINT32_MAX / 2)
         return nd_cli_error(NEARDUP_E_USAGE, "--against: %llu index documents: at most %u", (unsigned long long)c->nix,
                             UINT32_MAX / 2);
+    nd_pipeline_opts po;
+    nd_seeds seeds;
+    nd_common_pipeline(&c->job.common, &po, &seeds); /* the adopted seed's */
+    if (c->nix_files && nd_index_matcher_init(&c->ixm, c->ix, c->nix_files, c->job.max_bucket,
+                                              c->job.common.threshold, nd_index_band_seed(seeds.sketch_seed)))
+        return nd_cli_error(NEARDUP_E_NOMEM, "out of memory");
     return 0;
 }
 
 void nd_dedup_close_indexes(dedup_ctx *c)
 {
+    nd_index_matcher_free(&c->ixm);
     for (int i = 0; i < c->nix_files; i++) nd_index_close(c->ix[i]);
     c->nix_files = 0;
-}
-
-/* Which index holds number g (< nix), and its document there. */
-static const nd_index *index_of(const dedup_ctx *c, uint64_t g, uint64_t *doc)
-{
-    for (int i = 0;; i++) {
-        if (g < c->ix[i]->ndocs || i + 1 == c->nix_files) {
-            *doc = g;
-            return c->ix[i];
-        }
-        g -= c->ix[i]->ndocs;
-    }
 }
 
 const char *nd_dedup_id(const dedup_ctx *c, uint64_t i, size_t *len)
@@ -116,10 +110,7 @@ const char *nd_dedup_id(const dedup_ctx *c, uint64_t i, size_t *len)
         *len = nd_corpus_id_len(&c->job.ci, i - c->nix);
         return nd_corpus_id(&c->job.ci, i - c->nix);
     }
-    uint64_t d;
-    const nd_index *ix = index_of(c, i, &d);
-    *len = nd_index_id_len(ix, d);
-    return nd_index_id(ix, d);
+    return nd_index_matcher_id(&c->ixm, i, len);
 }
 
 /* Number i's signature (k lanes): an index's, in memory or (--memory) read
@@ -128,11 +119,7 @@ static const uint32_t *sig_of(const dedup_ctx *c, uint64_t i, uint32_t *buf, int
 {
     const nd_job *j = &c->job;
     unsigned k = j->common.k;
-    if (i < c->nix) {
-        uint64_t d;
-        const nd_index *ix = index_of(c, i, &d);
-        return ix->docs[d].nshingles ? ix->sig + d * k : NULL;
-    }
+    if (i < c->nix) return nd_index_matcher_sig(&c->ixm, i);
     uint64_t r = i - c->nix;
     if (j->ci.skipped[r]) return NULL;
     if (!j->has_sig_fd) return j->sk.nshingles[r] ? j->sk.sig + r * k : NULL;
@@ -158,136 +145,42 @@ double nd_dedup_score(const dedup_ctx *c, uint64_t i, uint64_t a)
     return s;
 }
 
-typedef struct {
-    const dedup_ctx *c;
-    nd_band_rec *keys;  /* one signature's band records */
-    uint32_t *lanes;    /* a signature read back (--memory) */
-    uint64_t *cand;     /* one document's candidates, as numbers */
-    size_t ncand, cand_cap;
-    nd_pair *out;
-    size_t nout, out_cap;
-    uint8_t *seen;      /* references reached (queued) */
-    uint64_t *queue;
-    size_t nqueue, qcap;
-    uint64_t band_seed;
-} finder;
-
-static int add_cand(finder *f, uint64_t g)
-{
-    if (nd_grow((void **)&f->cand, &f->cand_cap, f->ncand + 1, sizeof *f->cand)) return -1;
-    f->cand[f->ncand++] = g;
-    return 0;
-}
-
-static int cmp_u64(const void *x, const void *y)
-{
-    uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
-    return (a > b) - (a < b);
-}
-
-/* The references sharing a band key with sig (self: its own number when it
- * is an index document, else UINT64_MAX), as the buckets would pair them. */
-static int candidates(finder *f, const uint32_t *sig, uint64_t self)
-{
-    const dedup_ctx *c = f->c;
-    f->ncand = 0;
-    uint64_t base = 0;
-    for (int x = 0; x < c->nix_files; base += c->ix[x]->ndocs, x++) {
-        const nd_index *ix = c->ix[x];
-        nd_lsh_band_records(sig, ix->p.bands, ix->p.rows, f->band_seed, 0, f->keys);
-        for (unsigned b = 0; b < ix->p.bands; b++) {
-            const nd_band_rec *r;
-            size_t m = nd_index_band_lookup(ix, f->keys[b].key, &r);
-            if (m <= c->job.max_bucket) {
-                for (size_t i = 0; i < m; i++)
-                    if (add_cand(f, base + r[i].doc)) return -1;
-                continue;
-            }
-            /* past max_bucket: the first, and a member's neighbours */
-            if (add_cand(f, base + r[0].doc)) return -1;
-            if (self < base || self >= base + ix->ndocs) {
-                if (add_cand(f, base + r[m - 1].doc)) return -1;
-                continue;
-            }
-            size_t lo = 0, hi = m;
-            while (lo < hi) {
-                size_t mid = lo + (hi - lo) / 2;
-                if (r[mid].doc < self - base) lo = mid + 1;
-                else hi = mid;
-            }
-            if (lo == 0) { /* the first pairs with every member */
-                for (size_t i = 1; i < m; i++)
-                    if (add_cand(f, base + r[i].doc)) return -1;
-                continue;
-            }
-            if (add_cand(f, base + r[lo - 1].doc) || (lo + 1 < m && add_cand(f, base + r[lo + 1].doc))) return -1;
-        }
-    }
-    if (f->ncand) qsort(f->cand, f->ncand, sizeof *f->cand, cmp_u64);
-    size_t u = 0;
-    for (size_t i = 0; i < f->ncand; i++)
-        if (!u || f->cand[i] != f->cand[u - 1]) f->cand[u++] = f->cand[i];
-    f->ncand = u;
-    return 0;
-}
-
-/* Verifies g's candidates; the accepted ones are paired and queued. */
-static int verify(finder *f, uint64_t g, const uint32_t *sig)
-{
-    const dedup_ctx *c = f->c;
-    unsigned k = c->job.common.k;
-    int ioerr = 0;
-    for (size_t i = 0; i < f->ncand; i++) {
-        uint64_t r = f->cand[i];
-        if (r == g) continue;
-        const uint32_t *rs = sig_of(c, r, NULL, &ioerr);
-        if (!rs || (float)nd_minhash_jaccard(sig, rs, k) < (float)c->job.common.threshold) continue;
-        if (nd_grow((void **)&f->out, &f->out_cap, f->nout + 1, sizeof *f->out)) return -1;
-        f->out[f->nout++] = r < g ? (nd_pair){(uint32_t)r, (uint32_t)g} : (nd_pair){(uint32_t)g, (uint32_t)r};
-        if (f->seen[r]) continue;
-        f->seen[r] = 1;
-        if (nd_grow((void **)&f->queue, &f->qcap, f->nqueue + 1, sizeof *f->queue)) return -1;
-        f->queue[f->nqueue++] = r;
-    }
-    return 0;
-}
-
 int nd_dedup_index_pairs(const dedup_ctx *c, nd_pair **pairs, size_t *npairs, nd_error *err)
 {
     const nd_job *j = &c->job;
-    nd_pipeline_opts po;
-    nd_seeds seeds;
-    nd_common_pipeline(&j->common, &po, &seeds);
-    finder f = {.c = c, .band_seed = nd_index_band_seed(seeds.sketch_seed)};
-    f.keys = malloc(j->common.k * sizeof *f.keys);
-    f.lanes = malloc(j->common.k * sizeof *f.lanes);
-    f.seen = calloc(c->nix ? c->nix : 1, 1);
-    int rc = f.keys && f.lanes && f.seen ? NEARDUP_OK : NEARDUP_E_NOMEM;
+    nd_index_matcher *m = (nd_index_matcher *)&c->ixm; /* its scratch */
+    uint32_t *lanes = malloc(j->common.k * sizeof *lanes);
+    nd_pair *p = NULL;
+    uint64_t *seeds = NULL;
+    size_t np = 0, cap = 0, ns = 0, scap = 0;
+    int rc = lanes ? NEARDUP_OK : NEARDUP_E_NOMEM;
     /* the job's records against the indexes, in order */
     for (uint64_t r = 0; !rc && r < j->ci.n; r++) {
         int ioerr = 0;
-        const uint32_t *sig = sig_of(c, c->nix + r, f.lanes, &ioerr);
+        const uint32_t *sig = sig_of(c, c->nix + r, lanes, &ioerr);
+        const uint64_t *refs;
+        size_t nr;
         if (ioerr) rc = NEARDUP_E_IO;
-        else if (sig && (candidates(&f, sig, UINT64_MAX) || verify(&f, c->nix + r, sig))) rc = NEARDUP_E_NOMEM;
+        if (!sig || rc || (rc = nd_index_match(m, sig, UINT64_MAX, &refs, &nr))) continue;
+        if (nd_grow((void **)&p, &cap, np + nr, sizeof *p) || nd_grow((void **)&seeds, &scap, ns + nr, sizeof *seeds)) {
+            rc = NEARDUP_E_NOMEM;
+            break;
+        }
+        for (size_t i = 0; i < nr; i++) {
+            p[np++] = (nd_pair){(uint32_t)refs[i], (uint32_t)(c->nix + r)};
+            seeds[ns++] = refs[i];
+        }
     }
-    /* the references reached, against the indexes, until none is new */
-    for (size_t q = 0; !rc && q < f.nqueue; q++) {
-        uint64_t g = f.queue[q];
-        int ioerr = 0;
-        const uint32_t *sig = sig_of(c, g, NULL, &ioerr);
-        if (sig && (candidates(&f, sig, g) || verify(&f, g, sig))) rc = NEARDUP_E_NOMEM;
-    }
-    free(f.keys);
-    free(f.lanes);
-    free(f.cand);
-    free(f.seen);
-    free(f.queue);
+    /* the references reached, joined to one another */
+    if (!rc) rc = nd_index_join_refs(m, seeds, ns, &p, &np, &cap);
+    free(lanes);
+    free(seeds);
     if (rc) {
-        free(f.out);
+        free(p);
         return rc == NEARDUP_E_IO ? nd_fail(err, rc, "cannot read the spilled signatures back")
                                   : nd_fail(err, rc, "out of memory querying the --against index");
     }
-    *pairs = f.out;
-    *npairs = f.out ? nd_pairs_unique(f.out, f.nout) : 0;
+    *pairs = p;
+    *npairs = p ? nd_pairs_unique(p, np) : 0;
     return NEARDUP_OK;
 }

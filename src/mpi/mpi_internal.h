@@ -110,6 +110,9 @@ void nd_mpi_fetch_ids(const nd_owners *own, const nd_corpus_info *ci, const uint
                       nd_mpi_idlist *ids, nd_traffic *t);
 void nd_mpi_idlist_free(nd_mpi_idlist *ids);
 
+/* How many of the sorted u[0, n) are below d (where d is or would be). */
+size_t nd_mpi_lower_bound(const uint32_t *u, size_t n, uint32_t d);
+
 /* Global numbers of this rank's skipped records, sorted (*n of them). */
 uint32_t *nd_mpi_skipped_docs(const nd_owners *own, const nd_corpus_info *ci, size_t *n);
 

@@ -127,17 +127,6 @@ static int fetch_keys(const nd_owners *own, nd_job *j, const nd_mpi_dedup_opts *
     return st;
 }
 
-static size_t count_below(const uint32_t *v, size_t n, uint64_t d)
-{
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (v[mid] < d) lo = mid + 1;
-        else hi = mid;
-    }
-    return lo;
-}
-
 /* Rank 0: each cluster's number, as nd_cluster_choose numbers them over
  * every document: the clusters opened by the inputs before its first one
  * (an input opens one unless an earlier input of its cluster did). */
@@ -146,13 +135,13 @@ static void number_clusters(const uint32_t *u, const uint32_t *pos_root, size_t 
 {
     uint32_t *num = nd_mpi_xmalloc(nu * sizeof *num); /* by root position */
     uint64_t quiet = 0;                               /* clustered inputs so far that opened none */
-    size_t skipped_refs = count_below(skipped, nskipped, nref);
+    size_t skipped_refs = nd_mpi_lower_bound(skipped, nskipped, (uint32_t)nref);
     for (size_t i = 0; i < nu; i++) num[i] = ch->cluster[i] = UINT32_MAX, ch->first[i] = 0;
     for (size_t i = 0; i < nu; i++) {
         if (u[i] < nref) continue; /* references are in no numbered cluster */
         uint32_t r = pos_root[i];
         if (num[r] == UINT32_MAX) {
-            uint64_t inputs_before = u[i] - nref - (count_below(skipped, nskipped, u[i]) - skipped_refs);
+            uint64_t inputs_before = u[i] - nref - (nd_mpi_lower_bound(skipped, nskipped, u[i]) - skipped_refs);
             num[r] = (uint32_t)(inputs_before - quiet);
             ch->first[i] = 1;
         } else {
@@ -191,8 +180,8 @@ int nd_mpi_choose(const nd_owners *own, nd_job *j, const nd_mpi_dedup_opts *x, c
     qsort(skipped, nskipped, sizeof *skipped, cmp_u32);
     /* the clusters by position in u: u is sorted, so positions keep document order */
     uint32_t *pos_root = nd_mpi_xmalloc(nu * sizeof *pos_root);
-    size_t nref_u = count_below(u, nu, nref);
-    for (size_t i = 0; i < nu; i++) pos_root[i] = (uint32_t)count_below(u, nu, root[i]);
+    size_t nref_u = nd_mpi_lower_bound(u, nu, (uint32_t)nref);
+    for (size_t i = 0; i < nu; i++) pos_root[i] = (uint32_t)nd_mpi_lower_bound(u, nu, root[i]);
     nd_choice c = {.kept = nd_mpi_xmalloc(nu), .anchor = nd_mpi_xmalloc(nu * sizeof *c.anchor),
                    .cluster = nd_mpi_xmalloc(nu * sizeof *c.cluster)};
     if (nd_cluster_choose(nu, pos_root, nref_u, NULL, x->keep, key, &c)) nd_mpi_die(NEARDUP_E_NOMEM, "out of memory");

@@ -163,7 +163,7 @@ static uint32_t find(uint32_t *parent, uint32_t x)
     return x;
 }
 
-static size_t index_of(const uint32_t *u, size_t n, uint32_t d)
+size_t nd_mpi_lower_bound(const uint32_t *u, size_t n, uint32_t d)
 {
     size_t lo = 0, hi = n;
     while (lo < hi) {
@@ -194,8 +194,8 @@ void nd_mpi_cluster(const nd_scored_pair *p, size_t np, uint32_t **uo, uint32_t 
     uint32_t *parent = nd_mpi_xmalloc(nu * sizeof *parent);
     for (size_t i = 0; i < nu; i++) parent[i] = (uint32_t)i;
     for (size_t i = 0; i < np; i++) {
-        uint32_t ra = find(parent, (uint32_t)index_of(u, nu, p[i].a));
-        uint32_t rb = find(parent, (uint32_t)index_of(u, nu, p[i].b));
+        uint32_t ra = find(parent, (uint32_t)nd_mpi_lower_bound(u, nu, p[i].a));
+        uint32_t rb = find(parent, (uint32_t)nd_mpi_lower_bound(u, nu, p[i].b));
         if (ra < rb) parent[rb] = ra;
         else if (rb < ra) parent[ra] = rb;
     }
