@@ -279,17 +279,6 @@ static int write_clusters(const dedup_ctx *c, FILE *f)
     return NEARDUP_OK;
 }
 
-/* What the new options cannot do yet under mpirun, refused before anything
- * is read (after the indexes are told from the corpora). */
-static int check_modes(const dedup_ctx *c)
-{
-    if (!c->nix_files || nd_mpi_size() == 1) return 0;
-    if (nd_mpi_rank() != 0) return 2; /* rank 0 says why */
-    return nd_cli_error(NEARDUP_E_USAGE, "--against %s: an index as the reference does not run under mpirun yet; "
-                        "give the corpus it was built from (the same result), or run as one process",
-                        c->ix[0]->path);
-}
-
 /* The references' records: those of the reader's first files. */
 static void count_refs(dedup_ctx *c)
 {
@@ -356,7 +345,6 @@ static int run(dedup_ctx *c, char **pos, int npos)
     if (c->nrefs && npos == 0)
         return nd_cli_error(NEARDUP_E_USAGE, "no input given (see --help; use - for standard input)");
     int rc = nd_dedup_open_indexes(c); /* the --against indexes leave c->refs */
-    if (!rc) rc = check_modes(c);
     if (rc) return rc;
     /* The references are read first, in the same pass as the inputs: their
      * band records join the inputs' in the same buckets, and, holding the
@@ -383,7 +371,8 @@ static int run(dedup_ctx *c, char **pos, int npos)
     nd_out *outs3[3] = {&out, &cl, &rm}; /* all complete before any is renamed */
     if (!rc && nd_mpi_size() > 1) { /* under mpirun: each rank writes its share (mpi_dedup.c) */
         nd_mpi_dedup_opts x = {.nrefs = c->nrefs, .removed = c->removed ? &rm : NULL, .annotate = c->annotate,
-                               .keep = c->keep, .keep_field = c->keep_field};
+                               .keep = c->keep, .keep_field = c->keep_field,
+                               .ixm = c->nix_files ? &c->ixm : NULL, .nix = c->nix};
         rc = nd_mpi_dedup(j, all, nall, &out, c->clusters ? &cl : NULL, &x);
         free(all);
         return rc;

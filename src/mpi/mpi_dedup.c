@@ -409,6 +409,46 @@ static void lsh_pairs(mpi_ctx *c, const nd_owners *own, const nd_job *j, const l
     free(ata);
 }
 
+/* ---------- --against INDEX ---------- */
+
+/* The pairs found so far renumbered after the index's documents, and this
+ * rank's records matched against the index (cli_dedup_index.c does the
+ * same for one process).  The exact duplicates left out of LSH need no
+ * query: they pair with their group's first document, which is queried. */
+static void index_pairs(mpi_ctx *c, const nd_owners *own, const nd_mpi_dedup_opts *x, edges *e)
+{
+    uint32_t nix = (uint32_t)x->nix;
+    for (size_t i = 0; i < e->n; i++) e->p[i].a += nix, e->p[i].b += nix;
+    nd_index_matcher *m = (nd_index_matcher *)x->ixm; /* its scratch: this rank's */
+    uint32_t *tmp = nd_mpi_xmalloc((size_t)c->so->k * sizeof *tmp);
+    for (uint64_t l = 0; l < c->nown; l++) {
+        if (!c->live[l]) continue;
+        const uint64_t *refs;
+        size_t nr;
+        if (nd_index_match(m, sig_of(c, l, tmp), UINT64_MAX, &refs, &nr)) nd_mpi_die(NEARDUP_E_NOMEM, "out of memory");
+        for (size_t i = 0; i < nr; i++) push_edge(e, (uint32_t)refs[i], nix + (uint32_t)nd_owner_global(own, l), 1.0f);
+    }
+    free(tmp);
+}
+
+/* Rank 0: the references reached, joined to one another (all pairs p[0, *np)). */
+static nd_scored_pair *join_refs(const nd_mpi_dedup_opts *x, nd_scored_pair *p, size_t *np)
+{
+    uint64_t *seeds = nd_mpi_xmalloc(*np * sizeof *seeds);
+    size_t ns = 0, nj = 0, cap = 0;
+    for (size_t i = 0; i < *np; i++)
+        if (p[i].a < x->nix) seeds[ns++] = p[i].a;
+    nd_pair *j = NULL;
+    if (nd_index_join_refs((nd_index_matcher *)x->ixm, seeds, ns, &j, &nj, &cap))
+        nd_mpi_die(NEARDUP_E_NOMEM, "out of memory");
+    free(seeds);
+    p = realloc(p, (*np + nj ? *np + nj : 1) * sizeof *p);
+    if (!p) nd_mpi_die(NEARDUP_E_NOMEM, "out of memory");
+    for (size_t i = 0; i < nj; i++) p[(*np)++] = (nd_scored_pair){j[i].a, j[i].b, 1.0f, -1};
+    free(j);
+    return p;
+}
+
 /* ---------- the run ---------- */
 
 /* Reads and sketches this rank's share; the agreed exit status. */
@@ -579,9 +619,10 @@ int nd_mpi_dedup(nd_job *j, char **inputs, int ninputs, nd_out *out, nd_out *clu
         abort_outputs(out, clusters, removed);
         return st;
     }
-    nd_mpi_choice ch = {0};
+    nd_mpi_choice ch = {.nix = x->nix, .ixm = x->ixm};
     uint64_t skipped_refs;
     count_refs(j, &own, x->nrefs, &ch.nref, &skipped_refs);
+    ch.nref += x->nix;
     edges e = {0};
     nd_pairs_stats ps = {0};
     double t0 = nd_now();
@@ -594,6 +635,7 @@ int nd_mpi_dedup(nd_job *j, char **inputs, int ninputs, nd_out *out, nd_out *clu
     uint64_t nexact = e.n;
     lsh_pairs(&c, &own, j, &shape, &e, &t, &ps);
     ps.accepted = e.n - nexact;
+    if (x->nix) index_pairs(&c, &own, x, &e);
     free(c.live);
     if (!removed) { /* --removed scores with them at the end */
         free(c.sig);
@@ -610,6 +652,7 @@ int nd_mpi_dedup(nd_job *j, char **inputs, int ninputs, nd_out *out, nd_out *clu
     size_t nu = 0;
     if (rank == 0) {
         size_t np = (size_t)offs[size] / sizeof(nd_scored_pair);
+        if (x->nix) all = (char *)join_refs(x, (nd_scored_pair *)all, &np);
         qsort(all, np, sizeof(nd_scored_pair), cmp_scored);
         nd_mpi_cluster((nd_scored_pair *)all, np, &u, &root, &nu);
         free(offs);
@@ -638,7 +681,10 @@ int nd_mpi_dedup(nd_job *j, char **inputs, int ninputs, nd_out *out, nd_out *clu
         return st;
     }
     j->exact_dups = tot[1];
-    summary(j, &sum, own.total, &ch, skipped_refs, x->nrefs, tot[0]);
+    summary(j, &sum, own.total + x->nix, &ch, skipped_refs, x->nrefs || x->nix, tot[0]);
+    if (!j->common.quiet && x->nix)
+        fprintf(stderr, "neardup dedup: --against: %llu reference documents in %d index%s, never read again\n",
+                (unsigned long long)x->nix, x->ixm->n, x->ixm->n == 1 ? "" : "es");
     nd_mpi_choice_free(&ch);
     return 0;
 }

@@ -7,6 +7,7 @@
 
 #include "cli.h"
 #include "contam.h"
+#include "index_match.h"
 
 /* Starts MPI when the process was started by mpirun/srun (Open MPI or PMIx
  * environment); call first thing in main.  nd_mpi_finalize at exit. */
@@ -33,6 +34,11 @@ typedef struct {
     int annotate;           /* --annotate */
     int keep;               /* --keep: ND_KEEP_* */
     const char *keep_field; /* max:FIELD, min:FIELD */
+    /* --against INDEX: its documents are numbered before the records (the
+     * ranks' record g is number nix + g); every rank matches its records,
+     * rank 0 joins the references reached (NULL, 0: none) */
+    const nd_index_matcher *ixm;
+    uint64_t nix;
 } nd_mpi_dedup_opts;
 
 int nd_mpi_dedup(nd_job *j, char **inputs, int ninputs, nd_out *out, nd_out *clusters, const nd_mpi_dedup_opts *x);

@@ -74,7 +74,10 @@ void nd_mpi_cluster(const nd_scored_pair *p, size_t np, uint32_t **u, uint32_t *
 /* What rank 0 chose for each clustered document u[i] (mpi_keep.c), as
  * nd_cluster_choose does for one process. */
 typedef struct {
-    uint64_t nref;     /* every rank: records [0, nref) are --against references, never written */
+    uint64_t nix;      /* every rank: numbers [0, nix) are an index's documents (nd_mpi_dedup_opts); u and
+                        * root hold numbers, record g is number nix + g */
+    const nd_index_matcher *ixm; /* their ids and signatures (rank 0) */
+    uint64_t nref;     /* every rank: numbers [0, nref) are --against references, never written */
     uint8_t *kept;     /* per u[i]: written */
     uint32_t *anchor;  /* per u[i]: the document a removed one is counted a duplicate of */
     uint32_t *cluster; /* per u[i]: its cluster's number, one process's (UINT32_MAX: a reference) */
@@ -99,15 +102,16 @@ uint32_t *nd_mpi_ask(const uint32_t *doc, const int *dest, size_t n, size_t *nq,
  * NULL elsewhere). */
 char *nd_mpi_answer(const void *ans, size_t nq, size_t sz, const int *dest, size_t n, nd_traffic *t);
 
-/* The ids of docs[0, n) on rank 0 (collective; n = 0 elsewhere): doc i's at
- * buf + off[i], len[i] bytes (every byte kept). */
+/* The ids of docs[0, n) (numbers: ch's) on rank 0 (collective; n = 0
+ * elsewhere): doc i's at id[i], len[i] bytes (every byte kept); an index
+ * document's from rank 0's index, a record's from its owner. */
 typedef struct {
     char *buf;
-    size_t *off;
+    const char **id;
     uint32_t *len;
 } nd_mpi_idlist;
-void nd_mpi_fetch_ids(const nd_owners *own, const nd_corpus_info *ci, const uint32_t *docs, size_t n,
-                      nd_mpi_idlist *ids, nd_traffic *t);
+void nd_mpi_fetch_ids(const nd_owners *own, const nd_corpus_info *ci, const nd_mpi_choice *ch, const uint32_t *docs,
+                      size_t n, nd_mpi_idlist *ids, nd_traffic *t);
 void nd_mpi_idlist_free(nd_mpi_idlist *ids);
 
 /* How many of the sorted u[0, n) are below d (where d is or would be). */

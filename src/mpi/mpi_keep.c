@@ -91,7 +91,7 @@ static int read_keys(const nd_owners *own, nd_job *j, const nd_mpi_dedup_opts *x
 /* Rank 0: the keys of the clustered inputs of clusters without a
  * reference (key[i] for u[i]; NULL for --keep first and none). */
 static int fetch_keys(const nd_owners *own, nd_job *j, const nd_mpi_dedup_opts *x, const uint32_t *u,
-                      const uint32_t *root, size_t nu, uint64_t nref, double **keyp, nd_traffic *t)
+                      const uint32_t *root, size_t nu, uint64_t nix, uint64_t nref, double **keyp, nd_traffic *t)
 {
     *keyp = NULL;
     if (x->keep == ND_KEEP_FIRST || x->keep == ND_KEEP_NONE) return 0;
@@ -101,9 +101,10 @@ static int fetch_keys(const nd_owners *own, nd_job *j, const nd_mpi_dedup_opts *
     int *dest = nd_mpi_xmalloc(nu * sizeof *dest);
     for (size_t i = 0; i < nu; i++)
         if (u[i] >= nref && root[i] >= nref) {
-            doc[n] = u[i];
+            doc[n] = (uint32_t)(u[i] - nix); /* the record's own number */
             at[n] = i;
-            dest[n++] = own->cyclic ? 0 : nd_owner_of(own, u[i]); /* who reads it again */
+            dest[n] = own->cyclic ? 0 : nd_owner_of(own, doc[n]); /* who reads it again */
+            n++;
         }
     size_t nq;
     uint32_t *ask = nd_mpi_ask(doc, dest, n, &nq, t);
@@ -163,7 +164,7 @@ int nd_mpi_choose(const nd_owners *own, nd_job *j, const nd_mpi_dedup_opts *x, c
 {
     uint64_t nref = ch->nref;
     double *key;
-    int st = fetch_keys(own, j, x, u, root, nu, nref, &key, t);
+    int st = fetch_keys(own, j, x, u, root, nu, ch->nix, nref, &key, t);
     if (st) return st;
     /* the skipped records, for the numbers */
     size_t ns;
@@ -177,6 +178,7 @@ int nd_mpi_choose(const nd_owners *own, nd_job *j, const nd_mpi_dedup_opts *x, c
     }
     size_t nskipped = (size_t)offs[own->size] / sizeof *skipped;
     free(offs);
+    for (size_t i = 0; i < nskipped; i++) skipped[i] += (uint32_t)ch->nix; /* as numbers */
     qsort(skipped, nskipped, sizeof *skipped, cmp_u32);
     /* the clusters by position in u: u is sorted, so positions keep document order */
     uint32_t *pos_root = nd_mpi_xmalloc(nu * sizeof *pos_root);

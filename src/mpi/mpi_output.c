@@ -284,8 +284,9 @@ static mark *mark_list(const nd_owners *own, const nd_corpus_info *ci, const uin
 {
     size_t nr = 0;
     mark *rem = nd_mpi_xmalloc(nu * sizeof *rem);
-    for (size_t i = 0; i < nu; i++)
-        if (u[i] >= ch->nref) rem[nr++] = (mark){u[i], ch->cluster[i], ch->kept[i], ch->first[i], 0, 0};
+    for (size_t i = 0; i < nu; i++) /* the records' own numbers, not ch's */
+        if (u[i] >= ch->nref)
+            rem[nr++] = (mark){(uint32_t)(u[i] - ch->nix), ch->cluster[i], ch->kept[i], ch->first[i], 0, 0};
     if (!own->cyclic) {
         int *dest = nd_mpi_xmalloc(nr * sizeof *dest);
         for (size_t i = 0; i < nr; i++) dest[i] = nd_owner_of(own, rem[i].doc);
@@ -464,12 +465,13 @@ int nd_mpi_write_kept(const nd_owners *own, nd_job *j, const uint32_t *u, size_t
     double t0 = nd_now();
     size_t nd;
     mark *drop = mark_list(own, &j->ci, u, nu, ch, &nd, t);
-    uint32_t cluster = annotate ? first_cluster(own, &j->ci, drop, nd, ch->nref) : 0;
+    uint64_t nref = ch->nref - ch->nix; /* the records of the corpus references */
+    uint32_t cluster = annotate ? first_cluster(own, &j->ci, drop, nd, nref) : 0;
     nd_error err = {0, ""};
     int rc = NEARDUP_OK;
     FILE *f = own->rank == 0 ? out : NULL;
     if (!own->cyclic && own->rank != 0 && !(f = temp_file(tmpdir, &err))) rc = err.code;
-    if (!rc && f) rc = write_share(own, j, drop, nd, ch->nref, annotate, cluster, f, ws, &err);
+    if (!rc && f) rc = write_share(own, j, drop, nd, nref, annotate, cluster, f, ws, &err);
     if (!rc && f && f != out && (fflush(f) || ferror(f)))
         rc = nd_fail(&err, NEARDUP_E_IO, "cannot write its part of the output to a temporary file: %s",
                      strerror(errno));
@@ -483,15 +485,19 @@ int nd_mpi_write_kept(const nd_owners *own, nd_job *j, const uint32_t *u, size_t
 
 /* ---------- the clusters file ---------- */
 
-void nd_mpi_fetch_ids(const nd_owners *own, const nd_corpus_info *ci, const uint32_t *docs, size_t n,
-                      nd_mpi_idlist *ids, nd_traffic *t)
+void nd_mpi_fetch_ids(const nd_owners *own, const nd_corpus_info *ci, const nd_mpi_choice *ch, const uint32_t *docs,
+                      size_t n, nd_mpi_idlist *ids, nd_traffic *t)
 {
     int p = own->size;
-    /* rank 0 asks each owner for the ids of the documents */
+    /* rank 0 asks each owner for the ids of the records (an index's are here) */
+    uint32_t *rec = nd_mpi_xmalloc(n * sizeof *rec);
     int *dest = nd_mpi_xmalloc(n * sizeof *dest);
-    for (size_t i = 0; i < n; i++) dest[i] = nd_owner_of(own, docs[i]);
+    size_t nrec = 0;
+    for (size_t i = 0; i < n; i++)
+        if (docs[i] >= ch->nix) rec[nrec] = (uint32_t)(docs[i] - ch->nix), dest[nrec] = nd_owner_of(own, rec[nrec]), nrec++;
     size_t nq;
-    uint32_t *ask = nd_mpi_alltoallv(docs, n, sizeof *docs, dest, &nq, t);
+    uint32_t *ask = nd_mpi_alltoallv(rec, nrec, sizeof *rec, dest, &nq, t);
+    free(rec);
     /* each id as a 4-byte length and its bytes: an id keeps every byte, NULs included */
     size_t len = 0;
     for (size_t i = 0; i < nq; i++) len += 4 + nd_corpus_id_len(ci, nd_owner_ci(own, nd_owner_local(own, ask[i])));
@@ -510,18 +516,25 @@ void nd_mpi_fetch_ids(const nd_owners *own, const nd_corpus_info *ci, const uint
     count[0] = len;
     ids->buf = nd_mpi_exchange(buf, count, rcount, &total, t);
     free(buf);
-    ids->off = NULL;
+    ids->id = NULL;
     ids->len = NULL;
     if (own->rank == 0) {
         /* each owner's ids come in the order asked */
         size_t *at = nd_mpi_xmalloc((size_t)p * sizeof *at), off = 0;
         for (int q = 0; q < p; q++) at[q] = off, off += rcount[q];
-        ids->off = nd_mpi_xmalloc(n * sizeof *ids->off);
+        ids->id = nd_mpi_xmalloc(n * sizeof *ids->id);
         ids->len = nd_mpi_xmalloc(n * sizeof *ids->len);
-        for (size_t i = 0; i < n; i++) {
-            memcpy(&ids->len[i], ids->buf + at[dest[i]], 4);
-            ids->off[i] = at[dest[i]] + 4;
-            at[dest[i]] += 4 + ids->len[i];
+        for (size_t i = 0, r = 0; i < n; i++) {
+            if (docs[i] < ch->nix) {
+                size_t l;
+                ids->id[i] = nd_index_matcher_id(ch->ixm, docs[i], &l);
+                ids->len[i] = (uint32_t)l;
+                continue;
+            }
+            int q = dest[r++];
+            memcpy(&ids->len[i], ids->buf + at[q], 4);
+            ids->id[i] = ids->buf + at[q] + 4;
+            at[q] += 4 + ids->len[i];
         }
         free(at);
     }
@@ -533,7 +546,7 @@ void nd_mpi_fetch_ids(const nd_owners *own, const nd_corpus_info *ci, const uint
 void nd_mpi_idlist_free(nd_mpi_idlist *ids)
 {
     free(ids->buf);
-    free(ids->off);
+    free(ids->id);
     free(ids->len);
 }
 
@@ -553,7 +566,7 @@ int nd_mpi_write_clusters(const nd_owners *own, const nd_corpus_info *ci, const 
                           const uint32_t *root, size_t nu, const nd_mpi_choice *ch, FILE *f, nd_traffic *t)
 {
     nd_mpi_idlist ids;
-    nd_mpi_fetch_ids(own, ci, u, nu, &ids, t);
+    nd_mpi_fetch_ids(own, ci, ch, u, nu, &ids, t);
     if (own->rank == 0) {
         /* as cli_dedup.c writes them: by first document, the inputs in input order */
         member *m = nd_mpi_xmalloc(nu * sizeof *m);
@@ -569,16 +582,16 @@ int nd_mpi_write_clusters(const nd_owners *own, const nd_corpus_info *ci, const 
             if (!inputs) continue;
             fputs("{\"kept\": ", f);
             if (kept == SIZE_MAX) fputs("null", f);
-            else nd_json_write_string(f, ids.buf + ids.off[kept], ids.len[kept]);
+            else nd_json_write_string(f, ids.id[kept], ids.len[kept]);
             if (m[a].root < ch->nref) {
                 fputs(", \"reference\": ", f);
-                nd_json_write_string(f, ids.buf + ids.off[m[a].i], ids.len[m[a].i]);
+                nd_json_write_string(f, ids.id[m[a].i], ids.len[m[a].i]);
             }
             fputs(", \"members\": [", f);
             for (size_t x = a, any = 0; x < b; x++) {
                 if (m[x].doc < ch->nref) continue;
                 if (any++) fputs(", ", f);
-                nd_json_write_string(f, ids.buf + ids.off[m[x].i], ids.len[m[x].i]);
+                nd_json_write_string(f, ids.id[m[x].i], ids.len[m[x].i]);
             }
             fputs("]}\n", f);
         }

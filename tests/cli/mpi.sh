@@ -163,6 +163,10 @@ for keep in longest shortest max:q min:q none; do same_flags "--keep $keep" "$T/
 grep -q '"kept": null' "$T/f1c" || fail "--keep none: no cluster without a kept document"
 same_flags "--against" "$T/qin.jsonl" --against "$T/qref.jsonl" --annotate
 grep -q '"reference"' "$T/f1c" || fail "--against: no cluster holds a reference"
+for f in f1 f1c f1r; do cp "$T/$f" "$T/$f.corpus"; done
+"$N" index build "$T/qref.jsonl" -o "$T/qref.ndx" -q || fail "index build"
+same_flags "--against INDEX" "$T/qin.jsonl" --against "$T/qref.ndx" --annotate
+for f in f1 f1c f1r; do cmp -s "$T/$f" "$T/$f.corpus" || fail "--against INDEX: $f differs from --against CORPUS"; done
 same_flags "--against twice, --keep longest" "$T/qin.jsonl" --against "$T/qref.jsonl" --against "$T/d/sub/p5.jsonl" \
     --keep longest
 same_flags "one .zst (every rank decodes it), --keep max:q" "$T/q.jsonl.zst" --keep max:q --annotate
