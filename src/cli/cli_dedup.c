@@ -16,7 +16,7 @@ enum { OPT_CLUSTERS = 100, OPT_EXACT, OPT_AGAINST, OPT_REMOVED, OPT_ANNOTATE, OP
 static const nd_cli_option dedup_opts[] = {
     ND_OPT_OUTPUT,
     {"clusters", 0, "FILE", "also write clusters of 2+ documents as JSONL {\"kept\": ID, \"members\": [ID, ...]}; FILE.zst or FILE.gz is compressed (default none)", OPT_CLUSTERS},
-    {"against", 0, "REF", "reference corpus (file or directory; repeatable): inputs that are near-duplicates of a reference are removed; references are never written (default none)", OPT_AGAINST},
+    {"against", 0, "REF", "reference corpus (file or directory) or neardup index (neardup index build; its -n, -k, -t and --seed are used); repeatable: inputs that are near-duplicates of a reference are removed; references are never written (default none)", OPT_AGAINST},
     {"removed", 0, "FILE", "also write one JSONL record per removed document: {\"id\": ID, \"duplicate_of\": ID, \"score\": X, \"cluster\": N}; FILE.zst or FILE.gz is compressed (default none)", OPT_REMOVED},
     {"annotate", 0, NULL, "add \"cluster\": N to each kept record (default off)", OPT_ANNOTATE},
     {"keep", 0, "WHICH", "the document kept of each cluster: first, longest, shortest (text bytes), max:FIELD, min:FIELD (a numeric JSONL field), none (drop every member) (default first)", OPT_KEEP},
@@ -464,7 +464,8 @@ int nd_cmd_dedup(int argc, char **argv)
                           "and keep the first document of each cluster in input order (--keep chooses another).\n"
                           "Kept JSONL records are copied unchanged; plain files become {\"id\": PATH, \"text\": ...}.\n"
                           "With --against REF, the references join the clusters but are never written, and a\n"
-                          "cluster holding a reference keeps none of its inputs.",
+                          "cluster holding a reference keeps none of its inputs; an index as REF gives what its\n"
+                          "corpus gives, without reading it. All of it runs under mpirun too.",
                           dedup_opts, on_option, &c, &pos, &npos);
     if (!rc && nd_job_check(&c.job)) rc = 2;
     if (rc) {
