@@ -380,6 +380,7 @@ static int run(dedup_ctx *c, char **pos, int npos)
     /* --memory: the scores of --removed and the index queries read the spilled signatures */
     j->keep_sigs = c->removed != NULL || c->nix_files;
     if (!rc) rc = nd_job_run_scaled(j, all, nall);
+    if (!rc && c->nix_files && nd_dedup_check_index_ids(c, &err)) rc = nd_cli_error(err.code, "%s", err.msg);
     free(all);
     if (rc) {
         for (int i = 0; i < 3; i++) nd_out_abort(outs3[i]);

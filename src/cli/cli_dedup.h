@@ -60,6 +60,12 @@ void nd_dedup_close_indexes(dedup_ctx *c);
  * *pairs malloc'ed.  Returns NEARDUP_OK or an error with err set. */
 int nd_dedup_index_pairs(const dedup_ctx *c, nd_pair **pairs, size_t *npairs, nd_error *err);
 
+/* Fails (NEARDUP_E_INPUT, err naming the record and the index) when a
+ * record read by the job has the id of an index document, the first such
+ * record in input order: ids must be unique across references and inputs,
+ * as with corpus references. */
+int nd_dedup_check_index_ids(dedup_ctx *c, nd_error *err);
+
 /* Number i's id (an index document's or the job's record nix + r). */
 const char *nd_dedup_id(const dedup_ctx *c, uint64_t i, size_t *len);
 /* The score of numbers i and a as --removed writes it (nd_job_score when

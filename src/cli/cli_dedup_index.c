@@ -104,6 +104,15 @@ void nd_dedup_close_indexes(dedup_ctx *c)
     c->nix_files = 0;
 }
 
+int nd_dedup_check_index_ids(dedup_ctx *c, nd_error *err)
+{
+    for (uint64_t r = 0; r < c->job.ci.n; r++) {
+        int rc = nd_index_matcher_check_id(&c->ixm, &c->job.ci, c->job.reader, r, err);
+        if (rc) return rc;
+    }
+    return NEARDUP_OK;
+}
+
 const char *nd_dedup_id(const dedup_ctx *c, uint64_t i, size_t *len)
 {
     if (i >= c->nix) {

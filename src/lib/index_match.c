@@ -7,6 +7,8 @@
  * its candidates, so an input pairs with a reference exactly when the two
  * would pair if the reference's corpus were read with the inputs. */
 #include <stdlib.h>
+#include <string.h>
+#include <xxhash.h>
 
 #include "index_match.h"
 
@@ -24,12 +26,13 @@ void nd_index_matcher_free(nd_index_matcher *m)
 {
     free(m->keys);
     free(m->cand);
+    free(m->idh);
     m->keys = NULL;
     m->cand = NULL;
+    m->idh = NULL;
 }
 
-/* Which index holds number g, and its document there. */
-static const nd_index *index_of(const nd_index_matcher *m, uint64_t g, uint64_t *doc)
+const nd_index *nd_index_matcher_index(const nd_index_matcher *m, uint64_t g, uint64_t *doc)
 {
     for (int i = 0;; i++) {
         if (g < m->ix[i]->ndocs || i + 1 == m->n) {
@@ -43,15 +46,61 @@ static const nd_index *index_of(const nd_index_matcher *m, uint64_t g, uint64_t 
 const char *nd_index_matcher_id(const nd_index_matcher *m, uint64_t g, size_t *len)
 {
     uint64_t d;
-    const nd_index *ix = index_of(m, g, &d);
+    const nd_index *ix = nd_index_matcher_index(m, g, &d);
     *len = nd_index_id_len(ix, d);
     return nd_index_id(ix, d);
+}
+
+int nd_index_matcher_has_id(nd_index_matcher *m, const char *id, size_t len, uint64_t *g)
+{
+    if (!m->idh) {
+        if (!(m->idh = malloc((m->ndocs ? m->ndocs : 1) * sizeof *m->idh))) return -1;
+        for (uint64_t i = 0; i < m->ndocs; i++) {
+            size_t l;
+            const char *s = nd_index_matcher_id(m, i, &l);
+            m->idh[i] = (nd_band_rec){XXH3_64bits(s, l), (uint32_t)i, 0};
+        }
+        if (nd_sort_band_recs(m->idh, m->ndocs)) {
+            free(m->idh);
+            m->idh = NULL;
+            return -1;
+        }
+    }
+    uint64_t h = XXH3_64bits(id, len);
+    size_t lo = 0, hi = m->ndocs;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (m->idh[mid].key < h) lo = mid + 1;
+        else hi = mid;
+    }
+    for (; lo < m->ndocs && m->idh[lo].key == h; lo++) {
+        size_t l;
+        const char *s = nd_index_matcher_id(m, m->idh[lo].doc, &l);
+        if (l == len && !memcmp(s, id, len)) return *g = m->idh[lo].doc, 1;
+    }
+    return 0;
+}
+
+int nd_index_matcher_check_id(nd_index_matcher *m, const nd_corpus_info *ci, const nd_reader *rd, uint64_t r,
+                              nd_error *err)
+{
+    uint64_t g, d;
+    if (ci->skipped[r]) return NEARDUP_OK;
+    int has = nd_index_matcher_has_id(m, nd_corpus_id(ci, r), nd_corpus_id_len(ci, r), &g);
+    if (has < 0) return nd_fail(err, NEARDUP_E_NOMEM, "out of memory checking ids");
+    if (!has) return NEARDUP_OK;
+    char idt[256], where[24];
+    const nd_index *ix = nd_index_matcher_index(m, g, &d);
+    return nd_fail(err, NEARDUP_E_INPUT, "%s%s: duplicate id \"%s\" (also the id of document %llu of the reference "
+                   "index %s); ids must be unique", nd_reader_path(rd, ci->input[r]), nd_line_suffix(where, ci->line[r]),
+                   nd_id_text(idt, sizeof idt, nd_corpus_id(ci, r), nd_corpus_id_len(ci, r)),
+                   (unsigned long long)d + 1, ix->path);
 }
 
 const uint32_t *nd_index_matcher_sig(const nd_index_matcher *m, uint64_t g)
 {
     uint64_t d;
-    const nd_index *ix = index_of(m, g, &d);
+    const nd_index *ix = nd_index_matcher_index(m, g, &d);
     return ix->docs[d].nshingles ? ix->sig + d * m->k : NULL;
 }
 

@@ -6,6 +6,7 @@
 #define ND_INDEX_MATCH_H
 
 #include "index.h"
+#include "pipeline.h"
 
 /* Indexes opened with at least ND_IX_DOCS | ND_IX_SIGS | ND_IX_BANDS, all
  * built with the same parameters, their documents numbered one after
@@ -22,11 +23,26 @@ typedef struct {
     nd_band_rec *keys;    /* scratch */
     uint64_t *cand;
     size_t ncand, cand_cap;
+    nd_band_rec *idh;     /* (XXH3-64 of the id, number), sorted: made by the first nd_index_matcher_has_id */
 } nd_index_matcher;
 
 int nd_index_matcher_init(nd_index_matcher *m, nd_index *const *ix, int n, size_t max_bucket, double threshold,
                           uint64_t band_seed);
 void nd_index_matcher_free(nd_index_matcher *m);
+
+/* Whether some reference's id is id[0, len) (ids must be unique across
+ * references and inputs, as with corpus references).  1 yes (*g: which),
+ * 0 no, -1 out of memory. */
+int nd_index_matcher_has_id(nd_index_matcher *m, const char *id, size_t len, uint64_t *g);
+
+/* Fails (NEARDUP_E_INPUT, err naming the record, the index and its
+ * document) when record r of ci (read by r) is not skipped and has the id
+ * of a reference; NEARDUP_E_NOMEM; else NEARDUP_OK. */
+int nd_index_matcher_check_id(nd_index_matcher *m, const nd_corpus_info *ci, const nd_reader *rd, uint64_t r,
+                              nd_error *err);
+
+/* Which index holds reference g, and its document there. */
+const nd_index *nd_index_matcher_index(const nd_index_matcher *m, uint64_t g, uint64_t *doc);
 
 /* Reference g's id, and its signature (NULL for an empty document). */
 const char *nd_index_matcher_id(const nd_index_matcher *m, uint64_t g, size_t *len);

@@ -431,6 +431,18 @@ static void index_pairs(mpi_ctx *c, const nd_owners *own, const nd_mpi_dedup_opt
     free(tmp);
 }
 
+/* No record of this rank has an index document's id; the first clash in
+ * input order is reported, as one process reports it. */
+static int check_index_ids(nd_job *j, const nd_owners *own, const nd_mpi_dedup_opts *x)
+{
+    nd_error err = {0, ""};
+    int rc = NEARDUP_OK;
+    uint64_t l = 0, n = nd_owner_count(own);
+    for (; l < n && !rc; l++) rc = nd_index_matcher_check_id((nd_index_matcher *)x->ixm, &j->ci, j->reader,
+                                                             nd_owner_ci(own, l), &err);
+    return nd_mpi_agree(rc, rc ? (double)nd_owner_global(own, l - 1) : 0, &err);
+}
+
 /* Rank 0: the references reached, joined to one another (all pairs p[0, *np)). */
 static nd_scored_pair *join_refs(const nd_mpi_dedup_opts *x, nd_scored_pair *p, size_t *np)
 {
@@ -613,6 +625,7 @@ int nd_mpi_dedup(nd_job *j, char **inputs, int ninputs, nd_out *out, nd_out *clu
     if (!st) st = read_share(j, inputs, ninputs, &c, &so, &sh);
     if (!st) st = nd_mpi_number_records(&own, &j->ci, sh.cyclic);
     if (!st) st = nd_mpi_check_ids(&own, &j->ci, j->reader, &t);
+    if (!st && x->nix) st = check_index_ids(j, &own, x);
     if (st) {
         free(c.sig), free(c.live), free(c.dg), free(own.first);
         if (c.sig_fd >= 0) close(c.sig_fd);

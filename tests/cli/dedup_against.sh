@@ -158,6 +158,11 @@ at=$(/usr/bin/python3 -c 'import struct, sys; print(struct.unpack_from("<Q", ope
 printf 'X' | dd of="$T/bad.ndx" bs=1 seek="$at" conv=notrunc 2> /dev/null
 refused "a damaged index" "$T/gin.jsonl" --against "$T/bad.ndx"
 grep -q 'bad.ndx: damaged index: checksum mismatch in the signatures section' "$T/err" || fail "damage message: $(cat "$T/err")"
+# an input with a reference's id: refused as with a corpus reference, naming both
+{ cat "$T/gin.jsonl"; sed -n 5p "$T/gref.jsonl"; } > "$T/clash.jsonl"
+refused "an input with an index document's id" "$T/clash.jsonl" --against "$T/gref.ndx"
+grep -q 'clash.jsonl:323: duplicate id "reuters-46" (also the id of document 5 of the reference index .*gref.ndx); ids must be unique' \
+    "$T/err" || fail "id clash message: $(cat "$T/err")"
 head -c 1000 "$T/gref.ndx" > "$T/short.ndx"
 refused "a truncated index" "$T/gin.jsonl" --against "$T/short.ndx"
 grep -q 'short.ndx: truncated or damaged index' "$T/err" || fail "truncation message: $(cat "$T/err")"
@@ -174,5 +179,10 @@ if command -v mpirun > /dev/null 2>&1 && [ -x "$(dirname "$N")/neardup-mpi" ]; t
         -o "$T/mk" --removed "$T/mr" --clusters "$T/mc" --annotate -j 1 > /dev/null 2> "$T/err" ||
         fail "--against INDEX under mpirun: $(cat "$T/err")"
     for f in k r c; do cmp -s "$T/m$f" "$T/$f.grefjsonl" || fail "--against INDEX under mpirun: $f differs"; done
+    rm -f "$T/out"
+    mpirun --oversubscribe $ROOT -np 3 "$N" dedup "$T/clash.jsonl" --against "$T/gref.ndx" -q -o "$T/out" -j 1 \
+        > /dev/null 2> "$T/err" && fail "an id clash with the index ran under mpirun"
+    [ "$(grep -c 'clash.jsonl:323: duplicate id' "$T/err")" -eq 1 ] || fail "mpirun id clash message: $(cat "$T/err")"
+    [ ! -e "$T/out" ] || fail "mpirun id clash: an output was written"
 fi
 exit 0
