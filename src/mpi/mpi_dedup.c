@@ -189,7 +189,7 @@ static const uint32_t *sig_fn(void *c, uint64_t l, uint32_t *tmp) { return sig_o
 
 /* --against: how many records the references hold (they come first), and
  * how many of them were skipped, the same on every rank. */
-static void count_refs(const nd_job *j, const nd_owners *own, int nrefs, uint64_t *nref, uint64_t *skipped_refs)
+static void count_refs(const nd_job *j, const nd_owners *own, int nrefs, nd_mpi_choice *ch, uint64_t *skipped_refs)
 {
     size_t files = nrefs ? nd_reader_arg_files(j->reader, (size_t)nrefs) : 0;
     uint64_t mine[2] = {0, 0}, all[2];
@@ -198,7 +198,9 @@ static void count_refs(const nd_job *j, const nd_owners *own, int nrefs, uint64_
         if (j->ci.input[x] < files) mine[0]++, mine[1] += j->ci.skipped[x];
     }
     MPI_Allreduce(mine, all, 2, MPI_UINT64_T, MPI_SUM, MPI_COMM_WORLD);
-    *nref = all[0];
+    ch->nref = all[0];
+    ch->nref_files = files;
+    ch->own_refs = own->cyclic ? 0 : mine[0]; /* one stream holds no reference */
     *skipped_refs = all[1];
 }
 
@@ -634,7 +636,7 @@ int nd_mpi_dedup(nd_job *j, char **inputs, int ninputs, nd_out *out, nd_out *clu
     }
     nd_mpi_choice ch = {.nix = x->nix, .ixm = x->ixm};
     uint64_t skipped_refs;
-    count_refs(j, &own, x->nrefs, &ch.nref, &skipped_refs);
+    count_refs(j, &own, x->nrefs, &ch, &skipped_refs);
     ch.nref += x->nix;
     edges e = {0};
     nd_pairs_stats ps = {0};

@@ -78,6 +78,8 @@ typedef struct {
                         * root hold numbers, record g is number nix + g */
     const nd_index_matcher *ixm; /* their ids and signatures (rank 0) */
     uint64_t nref;     /* every rank: numbers [0, nref) are --against references, never written */
+    size_t nref_files; /* the reader's files [0, nref_files) are the corpus references' */
+    uint64_t own_refs; /* this rank's records of them: its first ones, not read again */
     uint8_t *kept;     /* per u[i]: written */
     uint32_t *anchor;  /* per u[i]: the document a removed one is counted a duplicate of */
     uint32_t *cluster; /* per u[i]: its cluster's number, one process's (UINT32_MAX: a reference) */
@@ -116,6 +118,11 @@ void nd_mpi_idlist_free(nd_mpi_idlist *ids);
 
 /* How many of the sorted u[0, n) are below d (where d is or would be). */
 size_t nd_mpi_lower_bound(const uint32_t *u, size_t n, uint32_t d);
+
+/* Rewinds j's reader for another pass over this rank's records, leaving out
+ * the corpus references' files; returns the number of the first record
+ * the pass reads among this rank's (ch->own_refs), or -1 with err set. */
+int64_t nd_mpi_rewind(nd_job *j, const nd_mpi_choice *ch, nd_error *err);
 
 /* Global numbers of this rank's skipped records, sorted (*n of them). */
 uint32_t *nd_mpi_skipped_docs(const nd_owners *own, const nd_corpus_info *ci, size_t *n);

@@ -21,6 +21,12 @@
 #include "dedup_record.h"
 #include "mpi_internal.h"
 
+int64_t nd_mpi_rewind(nd_job *j, const nd_mpi_choice *ch, nd_error *err)
+{
+    for (size_t i = 0; i < ch->nref_files; i++) nd_reader_exclude(j->reader, i);
+    return nd_reader_rewind(j->reader, err) ? -1 : (int64_t)ch->own_refs;
+}
+
 uint32_t *nd_mpi_ask(const uint32_t *doc, const int *dest, size_t n, size_t *nq, nd_traffic *t)
 {
     return nd_mpi_alltoallv(doc, n, sizeof *doc, dest, nq, t);
@@ -53,18 +59,19 @@ char *nd_mpi_answer(const void *ans, size_t nq, size_t sz, const int *dest, size
 /* The keys of the records asked (sorted global numbers), in one pass over
  * what this rank reads: its share, or everything in cyclic mode (rank 0).
  * *fail: the first failing record's number (for the agreement). */
-static int read_keys(const nd_owners *own, nd_job *j, const nd_mpi_dedup_opts *x, const uint32_t *ask, size_t nq,
-                     double *key, double *fail, nd_error *err)
+static int read_keys(const nd_owners *own, nd_job *j, const nd_mpi_dedup_opts *x, const nd_mpi_choice *ch,
+                     const uint32_t *ask, size_t nq, double *key, double *fail, nd_error *err)
 {
     if (!nq) return NEARDUP_OK;
-    int rc = nd_reader_rewind(j->reader, err);
-    if (rc) return rc;
+    int64_t first = nd_mpi_rewind(j, ch, err);
+    if (first < 0) return err->code;
+    int rc;
     nd_record_opts ro = j->common.rec;
     ro.lossy = j->common.lossy;
     nd_record_parser *rp = nd_record_parser_create(&ro);
     if (!rp) return nd_fail(err, NEARDUP_E_NOMEM, "out of memory");
     nd_batch b = {0};
-    uint64_t x0 = 0, base = own->cyclic ? 0 : own->first[own->rank];
+    uint64_t x0 = (uint64_t)first, base = own->cyclic ? 0 : own->first[own->rank];
     size_t qi = 0;
     while (qi < nq && (rc = nd_reader_next(j->reader, &b, 1 << 22, err)) == 1) {
         for (size_t i = 0; i < b.n && qi < nq; i++, x0++) {
@@ -90,9 +97,10 @@ static int read_keys(const nd_owners *own, nd_job *j, const nd_mpi_dedup_opts *x
 
 /* Rank 0: the keys of the clustered inputs of clusters without a
  * reference (key[i] for u[i]; NULL for --keep first and none). */
-static int fetch_keys(const nd_owners *own, nd_job *j, const nd_mpi_dedup_opts *x, const uint32_t *u,
-                      const uint32_t *root, size_t nu, uint64_t nix, uint64_t nref, double **keyp, nd_traffic *t)
+static int fetch_keys(const nd_owners *own, nd_job *j, const nd_mpi_dedup_opts *x, const nd_mpi_choice *ch,
+                      const uint32_t *u, const uint32_t *root, size_t nu, double **keyp, nd_traffic *t)
 {
+    uint64_t nix = ch->nix, nref = ch->nref;
     *keyp = NULL;
     if (x->keep == ND_KEEP_FIRST || x->keep == ND_KEEP_NONE) return 0;
     size_t n = 0;
@@ -110,7 +118,7 @@ static int fetch_keys(const nd_owners *own, nd_job *j, const nd_mpi_dedup_opts *
     uint32_t *ask = nd_mpi_ask(doc, dest, n, &nq, t);
     double *mine = nd_mpi_xmalloc(nq * sizeof *mine), fail = 0;
     nd_error err = {0, ""};
-    int rc = read_keys(own, j, x, ask, nq, mine, &fail, &err);
+    int rc = read_keys(own, j, x, ch, ask, nq, mine, &fail, &err);
     free(ask);
     int st = nd_mpi_agree(rc, fail, &err); /* the first record in input order, as one process */
     char *got = st ? NULL : nd_mpi_answer(mine, nq, sizeof *mine, dest, n, t);
@@ -164,7 +172,7 @@ int nd_mpi_choose(const nd_owners *own, nd_job *j, const nd_mpi_dedup_opts *x, c
 {
     uint64_t nref = ch->nref;
     double *key;
-    int st = fetch_keys(own, j, x, u, root, nu, ch->nix, nref, &key, t);
+    int st = fetch_keys(own, j, x, ch, u, root, nu, &key, t);
     if (st) return st;
     /* the skipped records, for the numbers */
     size_t ns;

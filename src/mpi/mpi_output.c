@@ -336,16 +336,18 @@ static uint32_t first_cluster(const nd_owners *own, const nd_corpus_info *ci, co
 
 /* Pass 2 over this rank's share: copies the kept records to f in input
  * order, as cli_dedup.c's write_kept does for one process. */
-static int write_share(const nd_owners *own, nd_job *j, const mark *drop, size_t ndrop, uint64_t nref,
+static int write_share(const nd_owners *own, nd_job *j, const mark *drop, size_t ndrop, const nd_mpi_choice *ch,
                        int annotate, uint32_t cluster, FILE *f, nd_mpi_write_stats *ws, nd_error *err)
 {
-    int rc = nd_reader_rewind(j->reader, err);
-    if (rc) return rc;
+    int64_t first = nd_mpi_rewind(j, ch, err); /* the references' records are never written */
+    if (first < 0) return err->code;
+    uint64_t nref = ch->nref - ch->nix;
+    int rc;
     nd_batch b = {0};
     nd_record_opts ro = j->common.rec;
     nd_record_parser *rp = nd_record_parser_create(&ro);
     if (!rp) return nd_fail(err, NEARDUP_E_NOMEM, "out of memory");
-    uint64_t x = 0, base = own->cyclic ? 0 : own->first[own->rank];
+    uint64_t x = (uint64_t)first, base = own->cyclic ? 0 : own->first[own->rank];
     size_t di = 0;
     while ((rc = nd_reader_next(j->reader, &b, 1 << 22, err)) == 1) {
         for (size_t i = 0; i < b.n; i++, x++) {
@@ -471,7 +473,7 @@ int nd_mpi_write_kept(const nd_owners *own, nd_job *j, const uint32_t *u, size_t
     int rc = NEARDUP_OK;
     FILE *f = own->rank == 0 ? out : NULL;
     if (!own->cyclic && own->rank != 0 && !(f = temp_file(tmpdir, &err))) rc = err.code;
-    if (!rc && f) rc = write_share(own, j, drop, nd, nref, annotate, cluster, f, ws, &err);
+    if (!rc && f) rc = write_share(own, j, drop, nd, ch, annotate, cluster, f, ws, &err);
     if (!rc && f && f != out && (fflush(f) || ferror(f)))
         rc = nd_fail(&err, NEARDUP_E_IO, "cannot write its part of the output to a temporary file: %s",
                      strerror(errno));
