@@ -122,9 +122,27 @@ const char *nd_dedup_id(const dedup_ctx *c, uint64_t i, size_t *len)
     return nd_index_matcher_id(&c->ixm, i, len);
 }
 
-/* Number i's signature (k lanes): an index's, in memory or (--memory) read
- * into buf; NULL when i has none (empty, skipped) or on a read error. */
-static const uint32_t *sig_of(const dedup_ctx *c, uint64_t i, uint32_t *buf, int *ioerr)
+/* The spilled signatures (--memory) read a window at a time: cap records
+ * from the one asked for, unless it is in the window already. */
+typedef struct {
+    uint32_t *buf;
+    uint64_t first, n; /* records [first, first + n) are in buf */
+    size_t cap;
+} sig_window;
+
+static int spilled(const nd_job *j, sig_window *w, uint64_t r)
+{
+    if (r >= w->first && r < w->first + w->n) return 0;
+    size_t bytes = (size_t)j->common.k * sizeof *w->buf;
+    uint64_t n = j->ci.n - r < w->cap ? j->ci.n - r : w->cap;
+    w->first = r;
+    w->n = 0;
+    if (pread(j->sig_fd, w->buf, n * bytes, (off_t)(r * bytes)) != (ssize_t)(n * bytes)) return -1;
+    w->n = n;
+    return 0;
+}
+
+static const uint32_t *sig_in(const dedup_ctx *c, uint64_t i, sig_window *w, int *ioerr)
 {
     const nd_job *j = &c->job;
     unsigned k = j->common.k;
@@ -132,14 +150,22 @@ static const uint32_t *sig_of(const dedup_ctx *c, uint64_t i, uint32_t *buf, int
     uint64_t r = i - c->nix;
     if (j->ci.skipped[r]) return NULL;
     if (!j->has_sig_fd) return j->sk.nshingles[r] ? j->sk.sig + r * k : NULL;
-    size_t bytes = (size_t)k * sizeof *buf;
-    if (pread(j->sig_fd, buf, bytes, (off_t)(r * bytes)) != (ssize_t)bytes) {
+    if (spilled(j, w, r)) {
         *ioerr = 1;
         return NULL;
     }
+    const uint32_t *s = w->buf + (r - w->first) * k;
     for (unsigned x = 0; x < k; x++)
-        if (buf[x] != UINT32_MAX) return buf; /* an empty document's lanes are all UINT32_MAX */
+        if (s[x] != UINT32_MAX) return s; /* an empty document's lanes are all UINT32_MAX */
     return NULL;
+}
+
+/* Number i's signature (k lanes): an index's, in memory or (--memory) read
+ * into buf; NULL when i has none (empty, skipped) or on a read error. */
+static const uint32_t *sig_of(const dedup_ctx *c, uint64_t i, uint32_t *buf, int *ioerr)
+{
+    sig_window w = {.buf = buf, .cap = 1};
+    return sig_in(c, i, &w, ioerr);
 }
 
 double nd_dedup_score(const dedup_ctx *c, uint64_t i, uint64_t a)
@@ -158,15 +184,16 @@ int nd_dedup_index_pairs(const dedup_ctx *c, nd_pair **pairs, size_t *npairs, nd
 {
     const nd_job *j = &c->job;
     nd_index_matcher *m = (nd_index_matcher *)&c->ixm; /* its scratch */
-    uint32_t *lanes = malloc(j->common.k * sizeof *lanes);
+    sig_window w = {.cap = 1024}; /* --memory: 512 KiB at k = 128, read in order */
+    w.buf = malloc(w.cap * j->common.k * sizeof *w.buf);
     nd_pair *p = NULL;
     uint64_t *seeds = NULL;
     size_t np = 0, cap = 0, ns = 0, scap = 0;
-    int rc = lanes ? NEARDUP_OK : NEARDUP_E_NOMEM;
+    int rc = w.buf ? NEARDUP_OK : NEARDUP_E_NOMEM;
     /* the job's records against the indexes, in order */
     for (uint64_t r = 0; !rc && r < j->ci.n; r++) {
         int ioerr = 0;
-        const uint32_t *sig = sig_of(c, c->nix + r, lanes, &ioerr);
+        const uint32_t *sig = sig_in(c, c->nix + r, &w, &ioerr);
         const uint64_t *refs;
         size_t nr;
         if (ioerr) rc = NEARDUP_E_IO;
@@ -182,7 +209,7 @@ int nd_dedup_index_pairs(const dedup_ctx *c, nd_pair **pairs, size_t *npairs, nd
     }
     /* the references reached, joined to one another */
     if (!rc) rc = nd_index_join_refs(m, seeds, ns, &p, &np, &cap);
-    free(lanes);
+    free(w.buf);
     free(seeds);
     if (rc) {
         free(p);
