@@ -167,6 +167,8 @@ for f in f1 f1c f1r; do cp "$T/$f" "$T/$f.corpus"; done
 "$N" index build "$T/qref.jsonl" -o "$T/qref.ndx" -q || fail "index build"
 same_flags "--against INDEX" "$T/qin.jsonl" --against "$T/qref.ndx" --annotate
 for f in f1 f1c f1r; do cmp -s "$T/$f" "$T/$f.corpus" || fail "--against INDEX: $f differs from --against CORPUS"; done
+zstd -q -c "$T/qin.jsonl" > "$T/qin.jsonl.zst" || fail "zstd"
+same_flags "one .zst against an index, --keep min:q" "$T/qin.jsonl.zst" --against "$T/qref.ndx" --keep min:q --annotate
 same_flags "--against twice, --keep longest" "$T/qin.jsonl" --against "$T/qref.jsonl" --against "$T/d/sub/p5.jsonl" \
     --keep longest
 same_flags "one .zst (every rank decodes it), --keep max:q" "$T/q.jsonl.zst" --keep max:q --annotate
