@@ -7,6 +7,7 @@
 
 #include "cli.h"
 #include "contam.h"
+#include "index_match.h"
 
 /* Starts MPI when the process was started by mpirun/srun (Open MPI or PMIx
  * environment); call first thing in main.  nd_mpi_finalize at exit. */
@@ -20,11 +21,27 @@ int nd_mpi_rank(void); /* 0 when MPI is not running */
  * rank owning their key, candidates are verified with signatures fetched
  * from their owners, rank 0 clusters the accepted pairs, and every rank
  * writes the kept records of its share, which rank 0 appends to out in rank
- * (= input) order.  out and clusters (NULL: none) are open on rank 0 (and
+ * (= input) order; x's options (--against corpora, --removed, --annotate,
+ * --keep) as one process does them (mpi_keep.c, mpi_removed.c).  out and clusters (NULL: none) are open on rank 0 (and
  * zeroed elsewhere); they are committed on rank 0 and aborted elsewhere.  Prints errors (once,
  * on the rank that saw the first one) and rank 0's summary; returns the
  * exit status, the same on every rank. */
-int nd_mpi_dedup(nd_job *j, char **inputs, int ninputs, nd_out *out, nd_out *clusters);
+/* What dedup's options ask of the ranks beyond the kept records and the
+ * clusters. */
+typedef struct {
+    int nrefs;              /* the first nrefs inputs are --against references: never written */
+    nd_out *removed;        /* --removed, open on rank 0 (NULL: none) */
+    int annotate;           /* --annotate */
+    int keep;               /* --keep: ND_KEEP_* */
+    const char *keep_field; /* max:FIELD, min:FIELD */
+    /* --against INDEX: its documents are numbered before the records (the
+     * ranks' record g is number nix + g); every rank matches its records,
+     * rank 0 joins the references reached (NULL, 0: none) */
+    const nd_index_matcher *ixm;
+    uint64_t nix;
+} nd_mpi_dedup_opts;
+
+int nd_mpi_dedup(nd_job *j, char **inputs, int ninputs, nd_out *out, nd_out *clusters, const nd_mpi_dedup_opts *x);
 
 /* Which part of the inputs this rank reads (mpi_input.c); collective. */
 typedef struct {
