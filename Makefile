@@ -15,6 +15,18 @@ PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lxxhash -ls
 ND_CFLAGS  := -std=c11 -D_DEFAULT_SOURCE -D_FILE_OFFSET_BITS=64 -Wall -Wextra -Wshadow \
               -Wno-unused-parameter -g $(OPT) $(SAN) -Iinclude -Isrc $(PKG_CFLAGS) $(CFLAGS)
 LDLIBS     := $(PKG_LIBS) -lstemmer -lpthread -lm
+# simdjson (C++) parses JSONL records first when found (src/json_simd.cc, the
+# library's only C++ file); ND_SIMDJSON=0 builds plain C, cJSON + jansson only.
+ND_SIMDJSON ?= $(shell pkg-config --exists simdjson 2>/dev/null && echo 1 || echo 0)
+CXX        ?= g++
+ND_CXXFLAGS := -std=c++17 -Wall -Wextra -Wno-unused-parameter -g $(OPT) $(SAN) -Iinclude -Isrc $(CXXFLAGS)
+ifeq ($(ND_SIMDJSON),1)
+CXX_SRC    := $(wildcard src/*.cc)
+ND_CFLAGS  += -DND_HAVE_SIMDJSON
+LDLIBS     += $(shell pkg-config --libs simdjson 2>/dev/null || echo -lsimdjson) -lstdc++
+else
+CXX_SRC    :=
+endif
 # Open MPI: with mpicc on the PATH (and CC not given), a second binary,
 # neardup-mpi, is built with it (-DND_HAVE_MPI); neardup itself never loads
 # the MPI libraries (3 ms of every start-up) and, when started by mpirun or
@@ -32,7 +44,7 @@ LDFLAGS    ?=
 # they belong to the binary, not to the library.
 CLI_SRC  := src/main.c $(wildcard src/cli_*.c) $(wildcard src/mpi_*.c)
 LIB_SRC  := $(filter-out $(CLI_SRC),$(wildcard src/*.c))
-LIB_OBJ  := $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o)
+LIB_OBJ  := $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o) $(CXX_SRC:src/%.cc=$(BUILD)/obj/%.o)
 CLI_OBJ  := $(CLI_SRC:src/%.c=$(BUILD)/obj/%.o)
 MPI_OBJ  := $(CLI_SRC:src/%.c=$(BUILD)/obj-mpi/%.o)
 LIB_A    := $(BUILD)/libneardup.a
@@ -46,7 +58,7 @@ HEADERS  := $(wildcard include/*.h src/*.h) Makefile
 VERSION  := 0.1.0
 SO_MAJOR := 0
 SO_FILE  := $(BUILD)/libneardup.so.$(VERSION)
-PIC_OBJ  := $(LIB_SRC:src/%.c=$(BUILD)/pic/%.o)
+PIC_OBJ  := $(LIB_SRC:src/%.c=$(BUILD)/pic/%.o) $(CXX_SRC:src/%.cc=$(BUILD)/pic/%.o)
 PREFIX   ?= /usr/local
 DESTDIR  ?=
 
@@ -65,6 +77,10 @@ $(BUILD)/obj/%.o: src/%.c $(HEADERS)
 	@mkdir -p $(dir $@)
 	$(CC) $(ND_CFLAGS) -c $< -o $@
 
+$(BUILD)/obj/%.o: src/%.cc $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CXX) $(ND_CXXFLAGS) -c $< -o $@
+
 $(LIB_A): $(LIB_OBJ)
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^
@@ -74,6 +90,10 @@ $(LIB_A): $(LIB_OBJ)
 $(BUILD)/pic/%.o: src/%.c $(HEADERS)
 	@mkdir -p $(dir $@)
 	$(CC) $(ND_CFLAGS) -fPIC -fvisibility=hidden -c $< -o $@
+
+$(BUILD)/pic/%.o: src/%.cc $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CXX) $(ND_CXXFLAGS) -fPIC -fvisibility=hidden -c $< -o $@
 
 $(SO_FILE): $(PIC_OBJ)
 	$(CC) $(ND_CFLAGS) $(LDFLAGS) -shared -Wl,-soname,libneardup.so.$(SO_MAJOR) -o $@ $^ $(LDLIBS)
@@ -133,7 +153,7 @@ $(BUILD)/stage_speed: bench/stage_speed.c $(LIB_A) $(HEADERS)
 	$(CC) $(ND_CFLAGS) -o $@ $< $(LIB_A) $(LDLIBS)
 
 fuzz: deps ## libFuzzer (clang) + ASan on every target for FUZZ_SECONDS each (default 60)
-	@$(MAKE) --no-print-directory BUILD=build/fuzz CC=clang OPT="-O1 -g" \
+	@$(MAKE) --no-print-directory BUILD=build/fuzz CC=clang CXX=clang++ OPT="-O1 -g" \
 		SAN="-fsanitize=address,fuzzer-no-link -fno-omit-frame-pointer" build/fuzz/libneardup.a
 	@for t in $(FUZZ_TARGETS); do \
 		clang $(ND_CFLAGS) -fsanitize=fuzzer,address -o build/fuzz/$$t fuzz/fuzz_$$t.c \

@@ -4,7 +4,7 @@
 # exact command to run and fails.  Usage: install-deps.sh [extra packages...]
 set -eu
 PKGS="build-essential pkg-config libxxhash-dev libsodium-dev libcmocka-dev libutf8proc-dev libstemmer-dev
-zlib1g-dev libzstd-dev zstd libjansson-dev libcjson-dev libgumbo-dev libuchardet-dev libxml2-dev
+zlib1g-dev libzstd-dev zstd libjansson-dev libcjson-dev libsimdjson-dev libgumbo-dev libuchardet-dev libxml2-dev
 python3 chromium
 libopenmpi-dev openmpi-bin valgrind python3-numpy time $*"
 missing=""

@@ -1,3 +1,4 @@
+#define _GNU_SOURCE /* memmem */
 /* record.c - raw record -> (id, text); JSON string literals for the writers.
  *
  * Two JSON libraries, each for what it does best.  cJSON parses a line about
@@ -18,6 +19,9 @@
 #include <string.h>
 
 #include "extract.h"
+#ifdef ND_HAVE_SIMDJSON
+#include "json_simd.h"
+#endif
 
 struct nd_record_parser {
     char *id_field, *text_field;
@@ -32,6 +36,9 @@ struct nd_record_parser {
     size_t line_id_cap;
     char *fixed;      /* --lossy: the line with bad UTF-8 bytes made U+FFFD */
     size_t fixed_cap;
+#ifdef ND_HAVE_SIMDJSON
+    nd_json_simd *simd; /* the first path a line tries (json_simd.h) */
+#endif
 };
 
 nd_record_parser *nd_record_parser_create(const nd_record_opts *o)
@@ -43,6 +50,10 @@ nd_record_parser *nd_record_parser_create(const nd_record_opts *o)
     p->id_from_line = o && o->id_from_line;
     p->lossy = o && o->lossy;
     p->ex = nd_extractor_create(o, NULL);
+#ifdef ND_HAVE_SIMDJSON
+    p->simd = nd_json_simd_create();
+    if (!p->simd) p->ex = (nd_extractor_free(p->ex), NULL);
+#endif
     if (!p->id_field || !p->text_field || !p->ex) {
         nd_record_parser_free(p);
         return NULL;
@@ -56,6 +67,9 @@ void nd_record_parser_free(nd_record_parser *p)
     json_decref(p->root);
     cJSON_Delete(p->croot);
     nd_extractor_free(p->ex);
+#ifdef ND_HAVE_SIMDJSON
+    nd_json_simd_free(p->simd);
+#endif
     free(p->line_id);
     free(p->fixed);
     free(p->id_field);
@@ -283,6 +297,34 @@ static int parse_fast(nd_record_parser *p, const char *bytes, size_t len, nd_doc
     return 1;
 }
 
+#ifdef ND_HAVE_SIMDJSON
+/* The simdjson path, tried first (it parses news-40k about N times faster
+ * than cJSON): returns 1 with *out filled, 0 to hand the line to cJSON and
+ * jansson as before.  It takes only valid JSON, and then gives the (id, text)
+ * they give, with one exception it leaves to them: a "\u0000" escape (cJSON
+ * cuts a string there, jansson refuses it in a key), looked for as bytes
+ * (an escaped backslash before "u0000" only costs the slower path). */
+static int parse_simd(nd_record_parser *p, const char *bytes, size_t len, nd_doc *out)
+{
+    if (memmem(bytes, len, "\\u0000", 6)) return 0;
+    nd_json_fields f;
+    if (!nd_json_simd_fields(p->simd, bytes, len, p->id_from_line ? NULL : p->id_field, p->text_field, &f))
+        return 0;
+    memset(out, 0, sizeof *out);
+    if (f.id_is_int) {
+        out->id_len = (size_t)snprintf(p->id_buf, sizeof p->id_buf, "%lld", f.id_int);
+        out->id = p->id_buf;
+    } else {
+        out->id = f.id;
+        out->id_len = f.id_len;
+    }
+    out->text = f.text;
+    out->text_len = f.text_len;
+    out->encoding = "utf-8";
+    return 1;
+}
+#endif
+
 /* A line with control bytes: an error at the first one inside a string, or
  * (lossy) the line with each such byte written as \u00XX into p->esc, where
  * *bytes and *len then point; *ctrl counts them.  The parsed strings hold
@@ -371,7 +413,12 @@ int nd_record_parse(nd_record_parser *p, const nd_raw_record *rec, const char *b
      * JSON but for raw control characters (control_chars below) */
     if (p->lossy && !fast_path_ok(bytes, len) && !(bytes = repair_utf8(p, bytes, rec->len, &len, &replaced)))
         return nd_fail(err, NEARDUP_E_NOMEM, "%s:%llu: out of memory", path, (unsigned long long)rec->line);
-    if (parse_fast(p, bytes, len, out)) {
+#ifdef ND_HAVE_SIMDJSON
+    int fast = parse_simd(p, bytes, len, out) || parse_fast(p, bytes, len, out);
+#else
+    int fast = parse_fast(p, bytes, len, out);
+#endif
+    if (fast) {
         out->replaced = replaced;
         return p->id_from_line ? line_id(p, rec, path, out, err) : NEARDUP_OK;
     }
