@@ -134,7 +134,7 @@ ubsan: deps ## build and run all tests under UndefinedBehaviorSanitizer (build/u
 demo: deps $(BIN) ## install, build and run neardup on the bundled sample in tests/data/
 	@sh scripts/demo.sh $(BIN)
 
-bench: $(BIN) $(MPI_BIN) $(BUILD)/stage_speed $(BUILD)/html_speed ## run the benchmarks in bench/ (needs ../shared/corpora)
+bench: $(BIN) $(MPI_BIN) $(BUILD)/stage_speed $(BUILD)/html_speed $(BUILD)/json_speed ## run the benchmarks in bench/ (needs ../shared/corpora)
 	@sh bench/run.sh $(BIN)
 
 # PAN 2013 text alignment (bench/pan13.py): PAN_ARGS=--check for the targets,
@@ -150,6 +150,10 @@ $(BUILD)/html_speed: bench/html_speed.c $(LIB_A) $(HEADERS)
 
 # Per-stage single-core throughput (bench/stage_speed.c), used by bench/run.sh.
 $(BUILD)/stage_speed: bench/stage_speed.c $(LIB_A) $(HEADERS)
+	$(CC) $(ND_CFLAGS) -o $@ $< $(LIB_A) $(LDLIBS)
+
+# JSON parsers on every line of a JSONL file (bench/json_speed.c), used by bench/run.sh.
+$(BUILD)/json_speed: bench/json_speed.c $(LIB_A) $(HEADERS)
 	$(CC) $(ND_CFLAGS) -o $@ $< $(LIB_A) $(LDLIBS)
 
 fuzz: deps ## libFuzzer (clang) + ASan on every target for FUZZ_SECONDS each (default 60)

@@ -57,6 +57,27 @@ static bool lookup(simdjson::dom::object obj, const char *name, simdjson::dom::e
     }
 }
 
+// Whether some key of v, at any depth, holds U+0000: jansson refuses such a
+// line ("NUL byte in object key not supported"), so we leave it to jansson.
+// A walk over the parsed values, not a search of the line's bytes for
+// "\\u0000": the text's many escapes made that search cost as much as the
+// parse itself.
+static bool nul_in_a_key(simdjson::dom::element v)
+{
+    simdjson::dom::object obj;
+    simdjson::dom::array arr;
+    if (!v.get_object().get(obj)) {
+        for (simdjson::dom::key_value_pair kv : obj) {
+            if (std::memchr(kv.key.data(), 0, kv.key.size())) return true;
+            if ((kv.value.is_object() || kv.value.is_array()) && nul_in_a_key(kv.value)) return true;
+        }
+    } else if (!v.get_array().get(arr)) {
+        for (simdjson::dom::element e : arr)
+            if ((e.is_object() || e.is_array()) && nul_in_a_key(e)) return true;
+    }
+    return false;
+}
+
 extern "C" int nd_json_simd_fields(nd_json_simd *j, const char *bytes, size_t len, const char *id_field,
                                    const char *text_field, nd_json_fields *out)
 {
@@ -64,7 +85,7 @@ extern "C" int nd_json_simd_fields(nd_json_simd *j, const char *bytes, size_t le
         simdjson::dom::element root;
         if (j->parser.parse(bytes, len).get(root)) return 0;
         simdjson::dom::object obj;
-        if (root.get_object().get(obj)) return 0;
+        if (root.get_object().get(obj) || nul_in_a_key(root)) return 0;
         simdjson::dom::element v;
         std::string_view s;
         if (!lookup(obj, text_field, &v) || v.get_string().get(s)) return 0;

@@ -25,7 +25,8 @@ void nd_json_simd_free(nd_json_simd *j);
  * whose member text_field is a string and whose id_field (NULL: not wanted)
  * is a string or a 64-bit integer, with out filled; 0 otherwise.  A field
  * name is the last member of that name (duplicate keys: the last wins), else
- * a dotted path into nested objects, as record.c's other paths read it. */
+ * a dotted path into nested objects, as record.c's other paths read it.  A
+ * line with U+0000 in a key is not taken (jansson refuses it: its message). */
 int nd_json_simd_fields(nd_json_simd *j, const char *bytes, size_t len, const char *id_field,
                         const char *text_field, nd_json_fields *out);
 
