@@ -280,9 +280,10 @@ static int parse_fast(nd_record_parser *p, const char *bytes, size_t len, nd_doc
     memset(out, 0, sizeof *out);
     if (!p->id_from_line && cJSON_IsNumber(id)) {
         /* an integer id: its digits (doubles hold integers exactly below 2^53;
-         * others go to jansson, which reads 64-bit integers) */
+         * others go to jansson, which reads 64-bit integers: 2^53 + 1 rounds
+         * to 2^53, so that one goes too) */
         double v = id->valuedouble;
-        if (v != (double)(long long)v || v > 9007199254740992.0 || v < -9007199254740992.0) return 0;
+        if (v != (double)(long long)v || v >= 9007199254740992.0 || v <= -9007199254740992.0) return 0;
         out->id_len = (size_t)snprintf(p->id_buf, sizeof p->id_buf, "%lld", (long long)v);
         out->id = p->id_buf;
     } else if (!p->id_from_line) {
