@@ -23,8 +23,10 @@ ND_CXXFLAGS := -std=c++17 -Wall -Wextra -Wno-unused-parameter -g $(OPT) $(SAN) -
 ifeq ($(ND_SIMDJSON),1)
 CXX_SRC    := $(wildcard src/*.cc)
 ND_CFLAGS  += -DND_HAVE_SIMDJSON
-LDLIBS     += $(shell pkg-config --libs simdjson 2>/dev/null || echo -lsimdjson) -lstdc++
+SIMDJSON_LIBS := $(shell pkg-config --libs simdjson 2>/dev/null || echo -lsimdjson) -lstdc++
+LDLIBS     += $(SIMDJSON_LIBS)
 else
+SIMDJSON_LIBS :=
 CXX_SRC    :=
 endif
 # Open MPI: with mpicc on the PATH (and CC not given), a second binary,
@@ -152,8 +154,9 @@ $(BUILD)/html_speed: bench/html_speed.c $(LIB_A) $(HEADERS)
 $(BUILD)/stage_speed: bench/stage_speed.c $(LIB_A) $(HEADERS)
 	$(CC) $(ND_CFLAGS) -o $@ $< $(LIB_A) $(LDLIBS)
 
-# JSON parsers on every line of a JSONL file (bench/json_speed.c), used by bench/run.sh.
-$(BUILD)/json_speed: bench/json_speed.c $(LIB_A) $(HEADERS)
+# JSON parsers on every line of a JSONL file (bench/json_speed.c), used by bench/run.sh;
+# the reader against zstd -dc (bench/reader_speed.c).
+$(BUILD)/json_speed $(BUILD)/reader_speed: $(BUILD)/%: bench/%.c $(LIB_A) $(HEADERS)
 	$(CC) $(ND_CFLAGS) -o $@ $< $(LIB_A) $(LDLIBS)
 
 fuzz: deps ## libFuzzer (clang) + ASan on every target for FUZZ_SECONDS each (default 60)
@@ -178,7 +181,7 @@ install: all ## install binary, libraries, header, pkg-config file, man page (PR
 	ln -sf libneardup.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/libneardup.so.$(SO_MAJOR)
 	ln -sf libneardup.so.$(SO_MAJOR) $(DESTDIR)$(PREFIX)/lib/libneardup.so
 	install -m 644 include/neardup.h $(DESTDIR)$(PREFIX)/include/neardup.h
-	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' neardup.pc.in \
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' -e 's|@SIMDJSON_LIBS@|$(SIMDJSON_LIBS)|' neardup.pc.in \
 		> $(DESTDIR)$(PREFIX)/lib/pkgconfig/neardup.pc
 	install -m 644 man/neardup.1 $(DESTDIR)$(PREFIX)/share/man/man1/neardup.1
 

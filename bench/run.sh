@@ -4,6 +4,8 @@
 # usage: sh bench/run.sh [NEARDUP]        (make bench passes $(BIN); default build/neardup)
 # env:   QUICK=1     < 2 min: 1 repetition, 2000-document slice, no 1 GB corpus, no -march builds
 #        OUT=DIR     results and generated data (default build/bench)
+#        (the issue-24 figure, dedup news-40k.zst against zstd -dc | wc -w, is bench.py's
+#        --pair-reps paired rounds: 9, or 3 with QUICK=1; every round's ratio is in bench.md)
 #        BIG_COPIES  copies of news-40k in the generated corpus (default 18 = 1.1 GB; 0 = none)
 #        VARIANTS=0  skip the -march builds
 #
@@ -32,7 +34,7 @@ mkdir -p "$OUT"
 ${CC:-cc} -O2 -std=c11 -D_DEFAULT_SOURCE -Wall -Wextra -o "$OUT/gen_big" bench/gen_big.c
 
 if [ "$QUICK" = 1 ]; then
-    set -- --mode quick --reps 1 --big-copies 0 --slice 2000 --ds-styles reuse/batch
+    set -- --mode quick --reps 1 --pair-reps 3 --big-copies 0 --slice 2000 --ds-styles reuse/batch
     VARIANTS=${VARIANTS:-0}
 else
     set -- --mode full --reps 5 --big-copies "${BIG_COPIES:-18}" --big-reps 3 --slice 5000
@@ -62,6 +64,17 @@ if [ -x "$STAGE" ] && [ -f "$OUT/data/news-40k.jsonl" ]; then
         "$STAGE" "$OUT/data/news-40k.jsonl" 5
     } >> "$OUT/bench.md"
     echo "appended the per-stage table to $OUT/bench.md"
+fi
+
+# JSON parsers on every line of news-40k, one core, best of 3 (bench/json_speed.c; issue 24:
+# record.c tries simdjson, then cJSON, then jansson).
+JSON_SPEED=$(dirname "$BIN")/json_speed
+if [ -x "$JSON_SPEED" ] && [ -f "$OUT/data/news-40k.jsonl" ]; then
+    {
+        printf '\n## JSON parsing, one core (`%s`, news-40k)\n\n' "$JSON_SPEED"
+        "$JSON_SPEED" "$OUT/data/news-40k.jsonl" 3
+    } >> "$OUT/bench.md"
+    echo "appended the JSON parser table to $OUT/bench.md"
 fi
 
 # HTML reader (gumbo vs libxml2) and encoding detection throughput, one core
