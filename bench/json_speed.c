@@ -49,7 +49,7 @@ static size_t pass(int k, const char *b, size_t n, void *h)
 #ifdef ND_HAVE_SIMDJSON
         } else if (k == SIMDJSON) {
             nd_json_fields f;
-            if (nd_json_simd_fields(h, p, len, "id", "text", &f)) tot += f.text_len;
+            if (nd_json_simd_fields(h, p, len, 0, "id", "text", &f)) tot += f.text_len;
 #endif
         } else if (k == RECORD) {
             nd_raw_record rec = {0, len, 0, 1, line, ND_FORMAT_JSONL, 0};

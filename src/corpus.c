@@ -614,7 +614,7 @@ void nd_reader_spool_decoded(nd_reader *r, int on) { r->spool_decoded = on; }
 static int append(nd_reader *r, nd_batch *b, const char *p, size_t len, nd_error *err)
 {
     if (nd_grow((void **)&b->rec, &b->cap_rec, b->n + 1, sizeof *b->rec) ||
-        nd_map_grow((void **)&b->buf, &b->cap, b->len + len + 1, 1))
+        nd_map_grow((void **)&b->buf, &b->cap, b->len + len + 1 + ND_RECORD_PAD, 1))
         return nd_fail(err, NEARDUP_E_NOMEM, "%s:%llu: out of memory for a record of %zu bytes",
                        r->in[r->cur].path, (unsigned long long)r->line, len);
     memcpy(b->buf + b->len, p, len);

@@ -78,12 +78,13 @@ static bool nul_in_a_key(simdjson::dom::element v)
     return false;
 }
 
-extern "C" int nd_json_simd_fields(nd_json_simd *j, const char *bytes, size_t len, const char *id_field,
-                                   const char *text_field, nd_json_fields *out)
+extern "C" int nd_json_simd_fields(nd_json_simd *j, const char *bytes, size_t len, int padded,
+                                   const char *id_field, const char *text_field, nd_json_fields *out)
 {
+    static_assert(simdjson::SIMDJSON_PADDING <= 64, "nd_reader leaves ND_RECORD_PAD = 64 bytes after a record (nd.h)");
     try {
         simdjson::dom::element root;
-        if (j->parser.parse(bytes, len).get(root)) return 0;
+        if (j->parser.parse(bytes, len, !padded).get(root)) return 0;
         simdjson::dom::object obj;
         if (root.get_object().get(obj) || nul_in_a_key(root)) return 0;
         simdjson::dom::element v;

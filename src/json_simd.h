@@ -25,9 +25,11 @@ void nd_json_simd_free(nd_json_simd *j);
  * whose member text_field is a string and whose id_field (NULL: not wanted)
  * is a string or a 64-bit integer, with out filled; 0 otherwise.  A field
  * name is the last member of that name (duplicate keys: the last wins), else
- * a dotted path into nested objects, as record.c's other paths read it.  A
+ * a dotted path into nested objects, as record.c's other paths read it.
+ * padded: ND_RECORD_PAD (64) readable bytes follow bytes[len), so simdjson
+ * parses in place (else it copies the line first).  A
  * line with U+0000 in a key is not taken (jansson refuses it: its message). */
-int nd_json_simd_fields(nd_json_simd *j, const char *bytes, size_t len, const char *id_field,
+int nd_json_simd_fields(nd_json_simd *j, const char *bytes, size_t len, int padded, const char *id_field,
                         const char *text_field, nd_json_fields *out);
 
 #endif

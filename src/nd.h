@@ -631,7 +631,13 @@ typedef struct {
                              * read as if escaped, and counted (nd_doc.ctrl), not an error */
     int keep_furniture;     /* HTML: keep menus, footers, cookie banners (html.c) */
     int id_from_line;       /* JSONL: the id is PATH:LINE, no id field is read */
+    int padded;             /* every record's bytes are followed by ND_RECORD_PAD readable bytes
+                             * (nd_reader's batches are), so the JSON parser reads them in place */
 } nd_record_opts;
+
+/* The slack nd_reader leaves after each record of a batch: simdjson reads up
+ * to 64 bytes past the end of its input (SIMDJSON_PADDING). */
+#define ND_RECORD_PAD 64
 
 /* One run of a map from extracted text back to the original bytes (see
  * offmap.h): text from byte t (to the next run's t) came from original

@@ -24,7 +24,7 @@
 
 struct nd_record_parser {
     char *id_field, *text_field;
-    int id_from_line, lossy;
+    int id_from_line, lossy, padded;
     json_t *root;  /* the last record parsed by jansson, owned */
     cJSON *croot;  /* the last record parsed by cJSON, owned */
     char *esc;     /* lossy: the line with its raw control characters escaped */
@@ -48,6 +48,7 @@ nd_record_parser *nd_record_parser_create(const nd_record_opts *o)
     p->text_field = strdup(o && o->text_field ? o->text_field : "text");
     p->id_from_line = o && o->id_from_line;
     p->lossy = o && o->lossy;
+    p->padded = o && o->padded;
     p->ex = nd_extractor_create(o, NULL);
 #ifdef ND_HAVE_SIMDJSON
     p->simd = nd_json_simd_create();
@@ -304,10 +305,10 @@ static int parse_fast(nd_record_parser *p, const char *bytes, size_t len, nd_doc
  * (id, text) jansson gives: a "\u0000" in the text or id stays a NUL byte,
  * as with JSON_ALLOW_NUL (cJSON never sees such a line), and a line with one
  * in a key is left to jansson, which refuses it. */
-static int parse_simd(nd_record_parser *p, const char *bytes, size_t len, nd_doc *out)
+static int parse_simd(nd_record_parser *p, const char *bytes, size_t len, int padded, nd_doc *out)
 {
     nd_json_fields f;
-    if (!nd_json_simd_fields(p->simd, bytes, len, p->id_from_line ? NULL : p->id_field, p->text_field, &f))
+    if (!nd_json_simd_fields(p->simd, bytes, len, padded, p->id_from_line ? NULL : p->id_field, p->text_field, &f))
         return 0;
     memset(out, 0, sizeof *out);
     if (f.id_is_int) {
@@ -408,12 +409,14 @@ int nd_record_parse(nd_record_parser *p, const nd_raw_record *rec, const char *b
     p->croot = NULL;
     if (!rec->jsonl) return nd_extract(p->ex, rec, bytes, path, out, err);
     size_t len = rec->len, replaced = 0, ctrl = 0;
+    const char *given = bytes;
     /* lossy: bad UTF-8 bytes become U+FFFD first, so that what remains is
      * JSON but for raw control characters (control_chars below) */
     if (p->lossy && !fast_path_ok(bytes, len) && !(bytes = repair_utf8(p, bytes, rec->len, &len, &replaced)))
         return nd_fail(err, NEARDUP_E_NOMEM, "%s:%llu: out of memory", path, (unsigned long long)rec->line);
 #ifdef ND_HAVE_SIMDJSON
-    int fast = parse_simd(p, bytes, len, out) || parse_fast(p, bytes, len, out);
+    /* in place when the caller's buffer has the slack and --lossy made no copy */
+    int fast = parse_simd(p, bytes, len, p->padded && bytes == given, out) || parse_fast(p, bytes, len, out);
 #else
     int fast = parse_fast(p, bytes, len, out);
 #endif
