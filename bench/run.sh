@@ -55,35 +55,26 @@ fi
 
 "$PY" bench/bench.py --neardup "$BIN" --gen "$OUT/gen_big" --corpus "$CORPUS" --out "$OUT" "$@"
 
+# append TOOL TITLE WHAT ARGS...: runs the bench tool beside the binary (when it is built) and
+# appends its table to bench.md under the heading TITLE.
+append() {
+    tool=$(dirname "$BIN")/$1 title=$2 what=$3
+    shift 3
+    [ -x "$tool" ] || return 0
+    {
+        printf '\n## %s (`%s`)\n\n' "$title" "$tool"
+        "$tool" "$@"
+    } >> "$OUT/bench.md"
+    echo "appended the $what table to $OUT/bench.md"
+}
+PLAIN=$OUT/data/news-40k.jsonl
 # Per-stage single-core throughput on the whole corpus (thread CPU time, best of 5): the
 # figures behind the tokenizer and MinHash choices (bench/stage_speed.c).
-STAGE=$(dirname "$BIN")/stage_speed
-if [ -x "$STAGE" ] && [ -f "$OUT/data/news-40k.jsonl" ]; then
-    {
-        printf '\n## Per-document stages, one core (`%s`, news-40k)\n\n' "$STAGE"
-        "$STAGE" "$OUT/data/news-40k.jsonl" 5
-    } >> "$OUT/bench.md"
-    echo "appended the per-stage table to $OUT/bench.md"
-fi
-
+[ -f "$PLAIN" ] && append stage_speed "Per-document stages, one core, news-40k" per-stage "$PLAIN" 5
 # JSON parsers on every line of news-40k, one core, best of 3 (bench/json_speed.c; issue 24:
 # record.c tries simdjson, then cJSON, then jansson).
-JSON_SPEED=$(dirname "$BIN")/json_speed
-if [ -x "$JSON_SPEED" ] && [ -f "$OUT/data/news-40k.jsonl" ]; then
-    {
-        printf '\n## JSON parsing, one core (`%s`, news-40k)\n\n' "$JSON_SPEED"
-        "$JSON_SPEED" "$OUT/data/news-40k.jsonl" 3
-    } >> "$OUT/bench.md"
-    echo "appended the JSON parser table to $OUT/bench.md"
-fi
-
+[ -f "$PLAIN" ] && append json_speed "JSON parsing, one core, news-40k" "JSON parser" "$PLAIN" 3
 # HTML reader (gumbo vs libxml2) and encoding detection throughput, one core
 # (bench/html_speed.c; issue 22).
-HTML_SPEED=$(dirname "$BIN")/html_speed
-if [ -x "$HTML_SPEED" ]; then
-    {
-        printf '\n## HTML reader and encoding detection, one core (`%s`)\n\n' "$HTML_SPEED"
-        "$HTML_SPEED" "$CORPUS" "$([ "$QUICK" = 1 ] && echo 1000 || echo 5000)" 3
-    } >> "$OUT/bench.md"
-    echo "appended the HTML/encoding table to $OUT/bench.md"
-fi
+append html_speed "HTML reader and encoding detection, one core" HTML/encoding \
+    "$CORPUS" "$([ "$QUICK" = 1 ] && echo 1000 || echo 5000)" 3
