@@ -57,23 +57,25 @@ static bool lookup(simdjson::dom::object obj, const char *name, simdjson::dom::e
     }
 }
 
-// Whether some key of v, at any depth, holds U+0000: jansson refuses such a
-// line ("NUL byte in object key not supported"), so we leave it to jansson.
-// A walk over the parsed values, not a search of the line's bytes for
-// "\\u0000": the text's many escapes made that search cost as much as the
-// parse itself.
-static bool nul_in_a_key(simdjson::dom::element v)
+// Whether v holds, at any depth, what simdjson takes and jansson refuses: a
+// key with U+0000 ("NUL byte in object key not supported") or an integer
+// above 2^63 - 1 ("too big integer"; simdjson reads up to 2^64 - 1).  Such a
+// line is left to the other paths, which decide it as they did before (cJSON
+// takes the number as a double; jansson words the error).  A walk over the
+// parsed values, not a search of the line's bytes for "\\u0000": the text's
+// many escapes made that search cost as much as the parse itself.
+static bool jansson_refuses(simdjson::dom::element v)
 {
     simdjson::dom::object obj;
     simdjson::dom::array arr;
     if (!v.get_object().get(obj)) {
-        for (simdjson::dom::key_value_pair kv : obj) {
-            if (std::memchr(kv.key.data(), 0, kv.key.size())) return true;
-            if ((kv.value.is_object() || kv.value.is_array()) && nul_in_a_key(kv.value)) return true;
-        }
+        for (simdjson::dom::key_value_pair kv : obj)
+            if (std::memchr(kv.key.data(), 0, kv.key.size()) || jansson_refuses(kv.value)) return true;
     } else if (!v.get_array().get(arr)) {
         for (simdjson::dom::element e : arr)
-            if ((e.is_object() || e.is_array()) && nul_in_a_key(e)) return true;
+            if (jansson_refuses(e)) return true;
+    } else if (v.type() == simdjson::dom::element_type::UINT64) {
+        return true;
     }
     return false;
 }
@@ -86,7 +88,7 @@ extern "C" int nd_json_simd_fields(nd_json_simd *j, const char *bytes, size_t le
         simdjson::dom::element root;
         if (j->parser.parse(bytes, len, !padded).get(root)) return 0;
         simdjson::dom::object obj;
-        if (root.get_object().get(obj) || nul_in_a_key(root)) return 0;
+        if (root.get_object().get(obj) || jansson_refuses(root)) return 0;
         simdjson::dom::element v;
         std::string_view s;
         if (!lookup(obj, text_field, &v) || v.get_string().get(s)) return 0;

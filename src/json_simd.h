@@ -27,8 +27,9 @@ void nd_json_simd_free(nd_json_simd *j);
  * name is the last member of that name (duplicate keys: the last wins), else
  * a dotted path into nested objects, as record.c's other paths read it.
  * padded: ND_RECORD_PAD (64) readable bytes follow bytes[len), so simdjson
- * parses in place (else it copies the line first).  A
- * line with U+0000 in a key is not taken (jansson refuses it: its message). */
+ * parses in place (else it copies the line first).  A line with U+0000 in a
+ * key or an integer above 2^63 - 1 anywhere is not taken (jansson refuses
+ * both, cJSON takes the number: the other paths decide it as before). */
 int nd_json_simd_fields(nd_json_simd *j, const char *bytes, size_t len, int padded, const char *id_field,
                         const char *text_field, nd_json_fields *out);
 

@@ -299,12 +299,12 @@ static int parse_fast(nd_record_parser *p, const char *bytes, size_t len, nd_doc
 }
 
 #ifdef ND_HAVE_SIMDJSON
-/* The simdjson path, tried first (about 3x faster than cJSON on news-40k,
+/* The simdjson path, tried first (about 5x faster than cJSON on news-40k,
  * bench/json_speed.c): returns 1 with *out filled, 0 to hand the line to
- * cJSON and jansson as before.  It takes only valid JSON and then gives the
- * (id, text) jansson gives: a "\u0000" in the text or id stays a NUL byte,
- * as with JSON_ALLOW_NUL (cJSON never sees such a line), and a line with one
- * in a key is left to jansson, which refuses it. */
+ * cJSON and jansson as before.  It takes only valid JSON that jansson also
+ * takes (json_simd.h) and then gives the (id, text) jansson gives: a
+ * "\u0000" in the text or id stays a NUL byte, as with JSON_ALLOW_NUL (cJSON
+ * never sees such a line). */
 static int parse_simd(nd_record_parser *p, const char *bytes, size_t len, int padded, nd_doc *out)
 {
     nd_json_fields f;
@@ -409,7 +409,9 @@ int nd_record_parse(nd_record_parser *p, const nd_raw_record *rec, const char *b
     p->croot = NULL;
     if (!rec->jsonl) return nd_extract(p->ex, rec, bytes, path, out, err);
     size_t len = rec->len, replaced = 0, ctrl = 0;
-    const char *given = bytes;
+#ifdef ND_HAVE_SIMDJSON
+    const char *given = bytes; /* the caller's buffer, padded or not (--lossy may copy the line) */
+#endif
     /* lossy: bad UTF-8 bytes become U+FFFD first, so that what remains is
      * JSON but for raw control characters (control_chars below) */
     if (p->lossy && !fast_path_ok(bytes, len) && !(bytes = repair_utf8(p, bytes, rec->len, &len, &replaced)))

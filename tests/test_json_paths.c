@@ -4,7 +4,8 @@
  * takes, the same status and message for one it refuses.  The table was made
  * by that parser (commit 9da0845) on edge cases: numbers as ids, duplicate
  * keys, escapes, surrogates, U+0000 in values and keys, invalid UTF-8, raw
- * control bytes, trailing garbage, non-objects, dotted field paths; each
+ * control bytes, trailing garbage, non-objects, dotted field paths, integers
+ * past 2^63 - 1 (jansson refuses them, cJSON does not); each
  * line in four modes (plain, --lossy, --text-field content.body, --id-from
  * line).  One entry differs from that parser, a fix: the id 9007199254740993
  * (2^53 + 1) was read as a double by cJSON and came out as ...992; it is now
@@ -305,6 +306,30 @@ static const case_t cases[] = {
     {1, L("{\"id\": \"a\", \"text\": \"x\", \"t\\u0000\": \"y\"}"), 2, "f.jsonl:17: invalid JSON at column 34: NUL byte in object key not supported near '\"t\\u0000\"'", 0, NULL, 0},
     {2, L("{\"id\": \"a\", \"text\": \"x\", \"t\\u0000\": \"y\"}"), 2, "f.jsonl:17: invalid JSON at column 34: NUL byte in object key not supported near '\"t\\u0000\"'", 0, NULL, 0},
     {3, L("{\"id\": \"a\", \"text\": \"x\", \"t\\u0000\": \"y\"}"), 2, "f.jsonl:17: invalid JSON at column 34: NUL byte in object key not supported near '\"t\\u0000\"'", 0, NULL, 0},
+    {0, L("{\"id\": \"a\", \"text\": \"x\", \"n\": 9223372036854775808}"), 0, "a", 1, "x", 1},
+    {1, L("{\"id\": \"a\", \"text\": \"x\", \"n\": 9223372036854775808}"), 0, "a", 1, "x", 1},
+    {2, L("{\"id\": \"a\", \"text\": \"x\", \"n\": 9223372036854775808}"), 2, "f.jsonl:17: invalid JSON at column 49: too big integer near '9223372036854775808'", 0, NULL, 0},
+    {3, L("{\"id\": \"a\", \"text\": \"x\", \"n\": 9223372036854775808}"), 0, "f.jsonl:17", 10, "x", 1},
+    {0, L("{\"id\": 9105708128801406546, \"text\": \"x\", \"n\": 12945203170618633536}"), 2, "f.jsonl:17: invalid JSON at column 66: too big integer near '12945203170618633536'", 0, NULL, 0},
+    {1, L("{\"id\": 9105708128801406546, \"text\": \"x\", \"n\": 12945203170618633536}"), 2, "f.jsonl:17: invalid JSON at column 66: too big integer near '12945203170618633536'", 0, NULL, 0},
+    {2, L("{\"id\": 9105708128801406546, \"text\": \"x\", \"n\": 12945203170618633536}"), 2, "f.jsonl:17: invalid JSON at column 66: too big integer near '12945203170618633536'", 0, NULL, 0},
+    {3, L("{\"id\": 9105708128801406546, \"text\": \"x\", \"n\": 12945203170618633536}"), 0, "f.jsonl:17", 10, "x", 1},
+    {0, L("{\"id\": \"a\", \"text\": \"x\", \"n\": 1e-400}"), 0, "a", 1, "x", 1},
+    {1, L("{\"id\": \"a\", \"text\": \"x\", \"n\": 1e-400}"), 0, "a", 1, "x", 1},
+    {2, L("{\"id\": \"a\", \"text\": \"x\", \"n\": 1e-400}"), 2, "f.jsonl:17: field \"content.body\" is missing (--text-field names the field; a.b reaches into objects)", 0, NULL, 0},
+    {3, L("{\"id\": \"a\", \"text\": \"x\", \"n\": 1e-400}"), 0, "f.jsonl:17", 10, "x", 1},
+    {0, L("{\"id\": \"a\", \"text\": \"x\", \"n\": [1, {\"m\": 18446744073709551615}]}"), 0, "a", 1, "x", 1},
+    {1, L("{\"id\": \"a\", \"text\": \"x\", \"n\": [1, {\"m\": 18446744073709551615}]}"), 0, "a", 1, "x", 1},
+    {2, L("{\"id\": \"a\", \"text\": \"x\", \"n\": [1, {\"m\": 18446744073709551615}]}"), 2, "f.jsonl:17: invalid JSON at column 60: too big integer near '18446744073709551615'", 0, NULL, 0},
+    {3, L("{\"id\": \"a\", \"text\": \"x\", \"n\": [1, {\"m\": 18446744073709551615}]}"), 0, "f.jsonl:17", 10, "x", 1},
+    {0, L("{\"id\": 9223372036854775807, \"text\": \"x\", \"n\": [18446744073709551615]}"), 2, "f.jsonl:17: invalid JSON at column 67: too big integer near '18446744073709551615'", 0, NULL, 0},
+    {1, L("{\"id\": 9223372036854775807, \"text\": \"x\", \"n\": [18446744073709551615]}"), 2, "f.jsonl:17: invalid JSON at column 67: too big integer near '18446744073709551615'", 0, NULL, 0},
+    {2, L("{\"id\": 9223372036854775807, \"text\": \"x\", \"n\": [18446744073709551615]}"), 2, "f.jsonl:17: invalid JSON at column 67: too big integer near '18446744073709551615'", 0, NULL, 0},
+    {3, L("{\"id\": 9223372036854775807, \"text\": \"x\", \"n\": [18446744073709551615]}"), 0, "f.jsonl:17", 10, "x", 1},
+    {0, L("{\"id\": \"a\",\011\"text\": \"x\", \"n\": 18446744073709551615}"), 2, "f.jsonl:17: invalid JSON at column 50: too big integer near '18446744073709551615'", 0, NULL, 0},
+    {1, L("{\"id\": \"a\",\011\"text\": \"x\", \"n\": 18446744073709551615}"), 2, "f.jsonl:17: invalid JSON at column 50: too big integer near '18446744073709551615'", 0, NULL, 0},
+    {2, L("{\"id\": \"a\",\011\"text\": \"x\", \"n\": 18446744073709551615}"), 2, "f.jsonl:17: invalid JSON at column 50: too big integer near '18446744073709551615'", 0, NULL, 0},
+    {3, L("{\"id\": \"a\",\011\"text\": \"x\", \"n\": 18446744073709551615}"), 2, "f.jsonl:17: invalid JSON at column 50: too big integer near '18446744073709551615'", 0, NULL, 0},
 };
 
 static nd_record_parser *parser_for(int mode)
