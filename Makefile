@@ -159,6 +159,11 @@ $(BUILD)/stage_speed: bench/stage_speed.c $(LIB_A) $(HEADERS)
 $(BUILD)/json_speed $(BUILD)/reader_speed: $(BUILD)/%: bench/%.c $(LIB_A) $(HEADERS)
 	$(CC) $(ND_CFLAGS) -o $@ $< $(LIB_A) $(LDLIBS)
 
+# What nd_record_parse makes of each line of a file (fuzz/json_dump.c): run from this
+# build and the plain C one by fuzz/json_paths_diff.sh.
+$(BUILD)/json_dump: fuzz/json_dump.c $(LIB_A) $(HEADERS)
+	$(CC) $(ND_CFLAGS) -o $@ $< $(LIB_A) $(LDLIBS)
+
 fuzz: deps ## libFuzzer (clang) + ASan on every target for FUZZ_SECONDS each (default 60)
 	@$(MAKE) --no-print-directory BUILD=build/fuzz CC=clang CXX=clang++ OPT="-O1 -g" \
 		SAN="-fsanitize=address,fuzzer-no-link -fno-omit-frame-pointer" build/fuzz/libneardup.a
