@@ -8,7 +8,7 @@
 #          use (CMocka, Chromium, Open MPI, valgrind, pytest, ...).
 set -eu
 BUILD_PKGS="build-essential pkg-config libxxhash-dev libsodium-dev libutf8proc-dev libstemmer-dev
-zlib1g-dev libzstd-dev zstd libjansson-dev libcjson-dev libgumbo-dev libuchardet-dev"
+zlib1g-dev libzstd-dev zstd libjansson-dev libcjson-dev libgumbo-dev libuchardet-dev libsimdjson-dev"
 TEST_PKGS="libcmocka-dev libxml2-dev python3 python3-dev python3-pytest python3-numpy chromium
 libopenmpi-dev openmpi-bin valgrind time"
 set_=build

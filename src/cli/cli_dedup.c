@@ -166,6 +166,7 @@ static int write_kept(dedup_ctx *c, FILE *out, nd_error *err)
     for (size_t i = 0; i < c->nref_files; i++) nd_reader_exclude(j->reader, i);
     int rc = nd_reader_rewind(j->reader, err);
     if (rc) return rc;
+    nd_reader_give_back(j->reader, 1); /* the last pass: the output takes the pages it reads */
     unsigned threads = j->common.threads ? j->common.threads : nd_online_cpus();
     pass2 p = {.c = c, .out = out, .r = c->nref - c->nix, .err = {0, ""}};
     nd_record_opts ro = j->common.rec;
