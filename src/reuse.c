@@ -35,6 +35,7 @@ typedef struct {
     uint32_t nseed, nexpl;
     uint32_t s0;             /* its seeds: pairctx.fs[s0, s0 + nseed) */
     uint32_t keep;           /* 1: keep A's range untrimmed, 2: B's (a summarised document) */
+    uint32_t summary;        /* 1: A summarises B's range, 2: B summarises A's; 0: a rewrite */
 } frag;
 
 typedef struct {
@@ -61,6 +62,7 @@ typedef struct {
     uint8_t *mark; /* per exact passage, scratch */
     seed *fs;      /* the fragments' seeds */
     size_t nfs, fscap;
+    int summary;   /* extension looks for summaries of text 0 or 1 (-1: rewrites) */
 } pairctx;
 
 static int overlaps(uint32_t a0, uint32_t a1, uint32_t b0, uint32_t b1) { return a0 < b1 && b0 < a1; }
@@ -178,23 +180,20 @@ static int find_seeds(pairctx *c, double seed_cos, double seed_dice)
     return rc;
 }
 
-/* Cosine of two fragments as wholes (unit ranges inclusive), leaving out
- * the units an exact passage marked in skip covers (skip NULL: none). */
-static int units_sim(pairctx *c, uint32_t a0, uint32_t a1, uint32_t b0, uint32_t b1, const uint8_t *skip,
-                     double *out)
+/* Adds unit u of text side to the fragment vectors in c->acc. */
+static void acc_unit(pairctx *c, int side, uint32_t u, uint32_t *nt)
 {
-    uint32_t u0[2] = {a0, b0}, u1[2] = {a1, b1}, nt = 0;
-    for (int s = 0; s < 2; s++) {
-        const nd_reuse_text *t = c->t[s];
-        for (uint32_t u = u0[s]; u <= u1[s]; u++) {
-            if (skip && c->cover[s][u] >= 0 && skip[c->cover[s][u]]) continue;
-            for (uint32_t e = t->eoff[u]; e < t->eoff[u + 1]; e++) {
-                uint32_t id = c->eid[s][e];
-                if (!c->cnt[id]++) c->touch[nt++] = id;
-                c->acc[s][id] += c->w[s][e];
-            }
-        }
+    const nd_reuse_text *t = c->t[side];
+    for (uint32_t e = t->eoff[u]; e < t->eoff[u + 1]; e++) {
+        uint32_t id = c->eid[side][e];
+        if (!c->cnt[id]++) c->touch[(*nt)++] = id;
+        c->acc[side][id] += c->w[side][e];
     }
+}
+
+/* The cosine of the two vectors in c->acc (nt ids touched), which it clears. */
+static double acc_cosine(pairctx *c, uint32_t nt)
+{
     double dot = 0, qa = 0, qb = 0;
     for (uint32_t i = 0; i < nt; i++) {
         uint32_t id = c->touch[i];
@@ -205,7 +204,43 @@ static int units_sim(pairctx *c, uint32_t a0, uint32_t a1, uint32_t b0, uint32_t
         c->acc[0][id] = c->acc[1][id] = 0;
         c->cnt[id] = 0;
     }
-    *out = qa > 0 && qb > 0 ? dot / sqrt(qa * qb) : 0;
+    return qa > 0 && qb > 0 ? dot / sqrt(qa * qb) : 0;
+}
+
+/* Cosine of two fragments as wholes (unit ranges inclusive), leaving out
+ * the units an exact passage marked in skip covers (skip NULL: none). */
+static int units_sim(pairctx *c, uint32_t a0, uint32_t a1, uint32_t b0, uint32_t b1, const uint8_t *skip,
+                     double *out)
+{
+    uint32_t u0[2] = {a0, b0}, u1[2] = {a1, b1}, nt = 0;
+    for (int s = 0; s < 2; s++)
+        for (uint32_t u = u0[s]; u <= u1[s]; u++)
+            if (!(skip && c->cover[s][u] >= 0 && skip[c->cover[s][u]])) acc_unit(c, s, u, &nt);
+    *out = acc_cosine(c, nt);
+    return NEARDUP_OK;
+}
+
+static int cmp_u32(const void *x, const void *y)
+{
+    uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+    return a < b ? -1 : a > b;
+}
+
+/* Cosine of a summary's fragment (side: the summary's text, units [u0, u1])
+ * with the sentences of its source that its n seeds s point to: a summary
+ * draws on some sentences of a long stretch, and the sentences it leaves
+ * out between them would only dilute the comparison. */
+static int summary_sim(pairctx *c, int side, uint32_t u0, uint32_t u1, const seed *s, size_t n, double *out)
+{
+    uint32_t *u = malloc((n ? n : 1) * sizeof *u), nt = 0;
+    if (!u) return NEARDUP_E_NOMEM;
+    for (size_t i = 0; i < n; i++) u[i] = side ? s[i].a : s[i].b;
+    qsort(u, n, sizeof *u, cmp_u32);
+    for (size_t i = 0; i < n; i++)
+        if (!i || u[i] != u[i - 1]) acc_unit(c, !side, u[i], &nt);
+    for (uint32_t x = u0; x <= u1; x++) acc_unit(c, side, x, &nt);
+    *out = acc_cosine(c, nt);
+    free(u);
     return NEARDUP_OK;
 }
 
@@ -233,10 +268,10 @@ static int push_frag(pairctx *c, frag f, const seed *s, size_t n)
     return NEARDUP_OK;
 }
 
-/* Clusters s[0..n) with gaps of at most maxgap sentences in both texts, and
- * keeps the clusters whose fragments are similar as wholes; a cluster that
- * is not is clustered again with a smaller gap. */
-static int extend(pairctx *c, seed *s, size_t n, unsigned maxgap)
+/* Clusters s[0..n) with gaps of at most gap[0] sentences in A and gap[1]
+ * in B, and keeps the clusters whose fragments are similar as wholes; a
+ * cluster that is not is clustered again with smaller gaps. */
+static int extend(pairctx *c, seed *s, size_t n, const unsigned gap[2])
 {
     if (!n) return NEARDUP_OK;
     /* split along A, then each part along B; a part that splits is split
@@ -244,9 +279,9 @@ static int extend(pairctx *c, seed *s, size_t n, unsigned maxgap)
     qsort(s, n, sizeof *s, cmp_seed_a);
     for (size_t i = 0; i < n;) {
         size_t j = i + 1;
-        while (j < n && s[j].a - s[j - 1].a <= maxgap + 1) j++;
+        while (j < n && s[j].a - s[j - 1].a <= gap[0] + 1) j++;
         if (i > 0 || j < n) {
-            int rc = extend(c, s + i, j - i, maxgap);
+            int rc = extend(c, s + i, j - i, gap);
             if (rc) return rc;
             i = j;
             continue;
@@ -254,29 +289,33 @@ static int extend(pairctx *c, seed *s, size_t n, unsigned maxgap)
         /* one cluster along A: split along B */
         qsort(s, n, sizeof *s, cmp_seed_b);
         size_t cut = 1;
-        while (cut < n && s[cut].b - s[cut - 1].b <= maxgap + 1) cut++;
+        while (cut < n && s[cut].b - s[cut - 1].b <= gap[1] + 1) cut++;
         if (cut < n) {
             for (size_t x = 0; x < n;) {
                 size_t y = x + 1;
-                while (y < n && s[y].b - s[y - 1].b <= maxgap + 1) y++;
-                int rc = extend(c, s + x, y - x, maxgap);
+                while (y < n && s[y].b - s[y - 1].b <= gap[1] + 1) y++;
+                int rc = extend(c, s + x, y - x, gap);
                 if (rc) return rc;
                 x = y;
             }
             return NEARDUP_OK;
         }
         /* stable: a fragment pair */
-        frag f = {UINT32_MAX, 0, s[0].b, s[n - 1].b, 0, (double)n, 1, (uint32_t)n, 0, 0, 0};
+        frag f = {UINT32_MAX, 0, s[0].b, s[n - 1].b, 0, (double)n, 1, (uint32_t)n, 0, 0, 0, 0};
         for (size_t x = 0; x < n; x++) {
             f.explained &= s[x].explained;
             f.nexpl += s[x].explained;
             if (s[x].a < f.a0) f.a0 = s[x].a;
             if (s[x].a > f.a1) f.a1 = s[x].a;
         }
-        int rc = units_sim(c, f.a0, f.a1, f.b0, f.b1, NULL, &f.sim);
+        int rc = c->summary < 0 ? units_sim(c, f.a0, f.a1, f.b0, f.b1, NULL, &f.sim)
+                 : summary_sim(c, c->summary, c->summary ? f.b0 : f.a0, c->summary ? f.b1 : f.a1, s, n, &f.sim);
         if (rc) return rc;
         if (f.sim >= VALID_COS) return push_frag(c, f, s, n);
-        if (maxgap > 0 && n > 1) return extend(c, s, n, maxgap - 1);
+        if ((gap[0] || gap[1]) && n > 1) {
+            unsigned smaller[2] = {gap[0] ? gap[0] - 1 : 0, gap[1] ? gap[1] - 1 : 0};
+            return extend(c, s, n, smaller);
+        }
         return NEARDUP_OK;
     }
     return NEARDUP_OK;
@@ -373,31 +412,21 @@ static int grow(pairctx *c)
     return NEARDUP_OK;
 }
 
-/* Runs seeding's output through extension with one gap; the fragments in c->f. */
-static int detect(pairctx *c, unsigned maxgap)
+/* Runs seeding's output through extension with gaps gap_a in A and gap_b
+ * in B; the fragments in c->f. */
+static int detect(pairctx *c, unsigned gap_a, unsigned gap_b, int summary)
 {
+    c->summary = summary;
     c->nf = 0;
     seed *s = malloc((c->ns ? c->ns : 1) * sizeof *s);
     if (!s) return NEARDUP_E_NOMEM;
     memcpy(s, c->s, c->ns * sizeof *s);
-    int rc = extend(c, s, c->ns, maxgap);
+    unsigned gap[2] = {gap_a, gap_b};
+    int rc = extend(c, s, c->ns, gap);
     free(s);
     if (!rc) resolve_overlaps(c);
     if (!rc) rc = grow(c);
     return rc;
-}
-
-/* Do the fragments of one text dwarf their counterparts in the other, all
- * together (a summary against its source)? */
-static int looks_like_summary(const pairctx *c)
-{
-    double la = 0, lb = 0;
-    for (size_t i = 0; i < c->nf; i++) {
-        la += frag_tokens(c->t[0], c->f[i].a0, c->f[i].a1);
-        lb += frag_tokens(c->t[1], c->f[i].b0, c->f[i].b1);
-    }
-    if (!c->nf) return 0;
-    return la * SUMMARY_RATIO <= lb ? 1 : lb * SUMMARY_RATIO <= la ? 2 : 0; /* 1: A is the summary */
 }
 
 static int cmp_frag_a(const void *x, const void *y)
@@ -448,6 +477,100 @@ static void merge_summary(pairctx *c, int side)
             f->keep = side ? 1 : 2;
         }
     }
+}
+
+/* Do f's seeds lie in at least two sentences of text side? */
+static int seeds_span_units(const pairctx *c, const frag *f, int side)
+{
+    const seed *s = &c->fs[f->s0];
+    for (uint32_t k = 1; k < f->nseed; k++)
+        if ((side ? s[k].b : s[k].a) != (side ? s[0].b : s[0].a)) return 1;
+    return 0;
+}
+
+/* Is f a summary (side: its summarising text) against its source: the
+ * summary's side several times shorter, drawn from two of its sentences at
+ * least? */
+static int summary_shaped(const pairctx *c, const frag *f, int side)
+{
+    double la = frag_tokens(c->t[0], f->a0, f->a1), lb = frag_tokens(c->t[1], f->b0, f->b1);
+    if (!(side ? lb * SUMMARY_RATIO <= la : la * SUMMARY_RATIO <= lb)) return 0;
+    return seeds_span_units(c, f, side);
+}
+
+static int frags_clash(const frag *f, const frag *g)
+{
+    return (f->a0 <= g->a1 && g->a0 <= f->a1) || (f->b0 <= g->b1 && g->b0 <= f->b1);
+}
+
+/* Does one exact passage cover most of summary f's summary side?  Then f is
+ * a copy with a stray seed far off in the other text. */
+static int one_copy(const pairctx *c, const frag *f, int side)
+{
+    const nd_reuse_text *A = c->t[0], *B = c->t[1];
+    uint32_t a0 = A->ustart[f->a0], a1 = A->ustart[f->a1 + 1], b0 = B->ustart[f->b0], b1 = B->ustart[f->b1 + 1];
+    uint32_t len = side ? b1 - b0 : a1 - a0;
+    for (size_t e = 0; e < c->nexact; e++) {
+        const nd_passage *x = &c->exact[e];
+        if (!overlaps(x->a_tok, x->a_tok_end, a0, a1) || !overlaps(x->b_tok, x->b_tok_end, b0, b1)) continue;
+        uint32_t lo = side ? (x->b_tok > b0 ? x->b_tok : b0) : (x->a_tok > a0 ? x->a_tok : a0);
+        uint32_t hi = side ? (x->b_tok_end < b1 ? x->b_tok_end : b1) : (x->a_tok_end < a1 ? x->a_tok_end : a1);
+        if (2 * (hi - lo) > len) return 1;
+    }
+    return 0;
+}
+
+/* Summaries: a summary condenses a long stretch of its source into a few
+ * sentences, so its seeds lie close together in the summary and far apart
+ * in the source.  Seeds are clustered again with the narrow gap in one text
+ * and the wide one in the other (each text taken as the summary in turn);
+ * the fragments summary-shaped take the place of the narrow fragments
+ * (c->f) they clash with. */
+static int find_summaries(pairctx *c)
+{
+    frag *narrow = c->f;
+    size_t nnarrow = c->nf;
+    frag *keep = NULL;
+    size_t nkeep = 0, kcap = 0;
+    int rc = NEARDUP_OK;
+    for (int side = 0; side < 2 && !rc; side++) {
+        c->f = NULL;
+        c->nf = c->fcap = 0;
+        rc = detect(c, side ? SUMMARY_MAXGAP : MAXGAP, side ? MAXGAP : SUMMARY_MAXGAP, side);
+        size_t w = 0;
+        for (size_t i = 0; !rc && i < c->nf; i++)
+            if (summary_shaped(c, &c->f[i], side)) c->f[i].summary = (uint32_t)side + 1, c->f[w++] = c->f[i];
+        c->nf = w;
+        if (!rc) merge_summary(c, side);
+        for (size_t i = 0; !rc && i < c->nf; i++) {
+            if (one_copy(c, &c->f[i], side)) continue;
+            if (nkeep == kcap && nd_grow((void **)&keep, &kcap, nkeep + 1, sizeof *keep)) rc = NEARDUP_E_NOMEM;
+            else keep[nkeep++] = c->f[i];
+        }
+        free(c->f);
+    }
+    /* of summaries overlapping in a text (each text the other's summary),
+     * the stronger stays; then the narrow fragments no summary covers */
+    if (nkeep > 1) qsort(keep, nkeep, sizeof *keep, cmp_frag_weight);
+    size_t w = 0;
+    for (size_t i = 0; i < nkeep; i++) {
+        int clash = 0;
+        for (size_t j = 0; j < w && !clash; j++) clash = frags_clash(&keep[i], &keep[j]);
+        if (!clash) keep[w++] = keep[i];
+    }
+    nkeep = w;
+    if (!rc && nkeep + nnarrow > kcap && nd_grow((void **)&keep, &kcap, nkeep + nnarrow, sizeof *keep))
+        rc = NEARDUP_E_NOMEM;
+    for (size_t i = 0; !rc && i < nnarrow; i++) {
+        int clash = 0;
+        for (size_t j = 0; j < nkeep && !clash; j++) clash = frags_clash(&narrow[i], &keep[j]);
+        if (!clash) keep[nkeep++] = narrow[i];
+    }
+    free(narrow);
+    c->f = keep;
+    c->nf = nkeep;
+    c->fcap = kcap;
+    return rc;
 }
 
 /* Is token i of text t a content word whose term is marked in c->cnt? */
@@ -512,7 +635,8 @@ static int to_passages(pairctx *c, const nd_align_opts *o, nd_passage **out, siz
     size_t np = 0;
     for (size_t i = 0; i < c->nf; i++) {
         const frag *f = &c->f[i];
-        if (f->explained) continue; /* the exact passages say it all */
+        /* the exact passages say it all, unless they are pieces of one summary */
+        if (f->explained && !f->summary) continue;
         uint32_t a0 = A->ustart[f->a0], a1 = A->ustart[f->a1 + 1];
         uint32_t b0 = B->ustart[f->b0], b1 = B->ustart[f->b1 + 1];
         /* A fragment holding exact passages must earn what it adds to them:
@@ -523,7 +647,7 @@ static int to_passages(pairctx *c, const nd_align_opts *o, nd_passage **out, siz
             c->mark[e] = (uint8_t)(overlaps(x->a_tok, x->a_tok_end, a0, a1) && overlaps(x->b_tok, x->b_tok_end, b0, b1));
             holds |= c->mark[e];
         }
-        if (holds) {
+        if (holds && !f->summary) {
             /* ... and one sentence pair of its own must extend them the same
              * way in both texts: one similar sentence before them in one text
              * and after them in the other is what two texts on one story
@@ -729,27 +853,10 @@ int nd_reuse_align(const nd_reuse_text *a, const nd_reuse_text *b, const nd_pass
         cover_units(b, explain, nexplain, 1, c.cover[1]);
         rc = weigh(&c);
         if (!rc) rc = find_seeds(&c, SEED_COS, SEED_DICE);
-        /* The narrow gap, then the wide one; the wide one's fragments
-         * stand when they show a summary (one text's side several times
-         * shorter) that the narrow gap broke into pieces. */
-        if (!rc && c.ns) rc = detect(&c, MAXGAP);
-        if (!rc && c.nf >= 2) {
-            frag *narrow = c.f;
-            size_t nnarrow = c.nf, cap = c.fcap;
-            c.f = NULL;
-            c.nf = c.fcap = 0;
-            rc = detect(&c, SUMMARY_MAXGAP);
-            int summary = rc ? 0 : looks_like_summary(&c);
-            if (summary) {
-                free(narrow);
-                merge_summary(&c, summary - 1);
-            } else {
-                free(c.f);
-                c.f = narrow;
-                c.nf = nnarrow;
-                c.fcap = cap;
-            }
-        }
+        /* The narrow gap in both texts (rewrites), then the narrow gap in
+         * one and the wide one in the other (summaries). */
+        if (!rc && c.ns) rc = detect(&c, MAXGAP, MAXGAP, -1);
+        if (!rc && c.ns) rc = find_summaries(&c);
         if (!rc && c.nf) rc = to_passages(&c, o, &ed, &ned);
     }
     if (!rc) rc = merge(exact, nexact, ed, ned, out, nout);

@@ -18,11 +18,19 @@
  *              similar as wholes is clustered again with a smaller gap;
  *   filtering  of two detections overlapping in a text, the weaker goes;
  *              fragments shorter than min_words words go;
- *   summaries  when the narrow gap breaks a pair into pieces and a wide
- *              one shows one text's fragments several times shorter (a
- *              summary against its source), the wide gap's fragments stand,
- *              joined along the short side.  Decided from the two texts
- *              alone, no flag.
+ *   summaries  a summary's seeds lie close together in the summary and far
+ *              apart in its source: seeds are clustered again with the
+ *              narrow gap in one text and the wide one in the other (each
+ *              text taken as the summary in turn), and a cluster is checked
+ *              against the source sentences its seeds point to (the ones
+ *              between would only dilute it).  A cluster whose summary side
+ *              is several times shorter and drawn from two of its sentences
+ *              at least is a summary: it spans its source from the first to
+ *              the last sentence it draws on, across the gaps, joined along
+ *              the short side, and takes the place of the narrow fragments
+ *              it overlaps (unless one copy covers most of its short side: a
+ *              copy with a stray seed).  Decided from the two texts alone,
+ *              no flag.
  *
  * Fragment edges are then trimmed to the first and last words the two
  * fragments share, and the passages join the exact aligner's: copies stay
