@@ -312,6 +312,25 @@ static int extend(pairctx *c, seed *s, size_t n, const unsigned gap[2])
                  : summary_sim(c, c->summary, c->summary ? f.b0 : f.a0, c->summary ? f.b1 : f.a1, s, n, &f.sim);
         if (rc) return rc;
         if (f.sim >= VALID_COS) return push_frag(c, f, s, n);
+        if (c->summary >= 0 && n > 1) {
+            /* a summary: split its source side at its widest gap (stepping
+             * a gap of 24 sentences down one at a time would cluster again
+             * up to 24 times, mostly to the same seeds), the summary's gap
+             * kept; when no source gap is left, narrow the summary's */
+            int src = !c->summary;
+            uint32_t widest = 0;
+            if (src) qsort(s, n, sizeof *s, cmp_seed_b);
+            else qsort(s, n, sizeof *s, cmp_seed_a);
+            for (size_t x = 1; x < n; x++) {
+                uint32_t d = src ? s[x].b - s[x - 1].b : s[x].a - s[x - 1].a;
+                if (d > widest) widest = d;
+            }
+            unsigned smaller[2] = {gap[0], gap[1]};
+            if (widest >= 2) smaller[src] = widest - 2;
+            else if (smaller[!src]) smaller[!src]--;
+            else return NEARDUP_OK;
+            return extend(c, s, n, smaller);
+        }
         if ((gap[0] || gap[1]) && n > 1) {
             unsigned smaller[2] = {gap[0] ? gap[0] - 1 : 0, gap[1] ? gap[1] - 1 : 0};
             return extend(c, s, n, smaller);
@@ -520,6 +539,43 @@ static int one_copy(const pairctx *c, const frag *f, int side)
     return 0;
 }
 
+/* The seeds inside f's two ranges. */
+static size_t seeds_inside(const pairctx *c, const frag *f)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < c->ns; i++)
+        n += c->s[i].a >= f->a0 && c->s[i].a <= f->a1 && c->s[i].b >= f->b0 && c->s[i].b <= f->b1;
+    return n;
+}
+
+/* Where unit u lies against [u0, u1]: -1 before, 0 inside, 1 after. */
+static int side_of(uint32_t u, uint32_t u0, uint32_t u1) { return u < u0 ? -1 : u > u1 ? 1 : 0; }
+
+/* Does one of summary f's seeds outside its strongest narrow fragment (the
+ * one with most seeds inside f) extend that fragment without crossing it?
+ * A rewrite whose only other seeds lie before it in one text and after it
+ * in the other is a rewrite with stray seeds, what two texts on one story
+ * share anyway (as in crosses), not a summary of a longer stretch. */
+static int extends_narrow(const pairctx *c, const frag *f, const frag *narrow, size_t n)
+{
+    const frag *g = NULL;
+    size_t most = 0;
+    for (size_t i = 0; i < n; i++) {
+        const frag *h = &narrow[i];
+        if (h->a0 < f->a0 || h->a1 > f->a1 || h->b0 < f->b0 || h->b1 > f->b1) continue;
+        size_t k = seeds_inside(c, h);
+        if (k > most) most = k, g = h;
+    }
+    if (!g) return 1;
+    for (size_t i = 0; i < c->ns; i++) {
+        const seed *s = &c->s[i];
+        if (s->a < f->a0 || s->a > f->a1 || s->b < f->b0 || s->b > f->b1) continue;
+        int pa = side_of(s->a, g->a0, g->a1), pb = side_of(s->b, g->b0, g->b1);
+        if ((pa || pb) && pa * pb >= 0) return 1;
+    }
+    return 0;
+}
+
 /* Summaries: a summary condenses a long stretch of its source into a few
  * sentences, so its seeds lie close together in the summary and far apart
  * in the source.  Seeds are clustered again with the narrow gap in one text
@@ -543,7 +599,7 @@ static int find_summaries(pairctx *c)
         c->nf = w;
         if (!rc) merge_summary(c, side);
         for (size_t i = 0; !rc && i < c->nf; i++) {
-            if (one_copy(c, &c->f[i], side)) continue;
+            if (one_copy(c, &c->f[i], side) || !extends_narrow(c, &c->f[i], narrow, nnarrow)) continue;
             if (nkeep == kcap && nd_grow((void **)&keep, &kcap, nkeep + 1, sizeof *keep)) rc = NEARDUP_E_NOMEM;
             else keep[nkeep++] = c->f[i];
         }

@@ -28,9 +28,11 @@
  *              at least is a summary: it spans its source from the first to
  *              the last sentence it draws on, across the gaps, joined along
  *              the short side, and takes the place of the narrow fragments
- *              it overlaps (unless one copy covers most of its short side: a
- *              copy with a stray seed).  Decided from the two texts alone,
- *              no flag.
+ *              it overlaps, unless it is a copy or a rewrite with a stray
+ *              seed: one copy covers most of its short side, or all its
+ *              seeds outside its strongest narrow fragment cross it (before
+ *              it in one text, after it in the other).  Decided from the two
+ *              texts alone, no flag.
  *
  * Fragment edges are then trimmed to the first and last words the two
  * fragments share, and the passages join the exact aligner's: copies stay
