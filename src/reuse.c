@@ -4,68 +4,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "reuse.h"
+#include "reuse_pair.h"
 
 /* Seeds: the thresholds of Sanchez-Perez et al. for cosine and Dice. */
 #define SEED_COS 0.33
 #define SEED_DICE 0.33
 /* A cluster's fragments must be this similar as wholes. */
 #define VALID_COS 0.34
-#define MAXGAP 4          /* sentences a rewrite may leave out or add between seeds */
-#define SUMMARY_MAXGAP 24 /* ... and a summary against its source */
-#define SUMMARY_RATIO 3.0
 /* A sentence next to a fragment joins it when this much of its weight is
  * words of the other fragment. */
 #define GROW_CONTAINED 0.5
 /* An exact passage this faithful is a quote (see crosses). */
 #define QUOTE_IDENTITY 0.9
 
-/* ---------- one pair ---------- */
-
-typedef struct {
-    uint32_t a, b;    /* units */
-    uint32_t explained; /* both units lie in the same exact passage */
-} seed;
-
-typedef struct {
-    uint32_t a0, a1, b0, b1; /* unit ranges, inclusive */
-    double sim;              /* fragments' cosine */
-    double weight;           /* strength, to resolve overlaps */
-    uint32_t explained;      /* every seed inside an exact passage */
-    uint32_t nseed, nexpl;
-    uint32_t s0;             /* its seeds: pairctx.fs[s0, s0 + nseed) */
-    uint32_t keep;           /* 1: keep A's range untrimmed, 2: B's (a summarised document) */
-    uint32_t summary;        /* 1: A summarises B's range, 2: B summarises A's; 0: a rewrite */
-} frag;
-
-typedef struct {
-    const nd_reuse_text *t[2];
-    float *w[2];    /* per entry: tf * isf */
-    float *norm[2]; /* per unit */
-    /* the pair's vocabulary: dense ids for the terms of both texts */
-    uint32_t nv;
-    uint32_t *vterm;    /* nv sorted terms */
-    uint32_t *eid[2];   /* per entry: its term's id */
-    uint32_t *post_off; /* nv + 1: B's entries of each term, */
-    uint32_t *post;     /* as B unit numbers */
-    float *postw;       /* and weights */
-    double *acc[2];     /* per id, scratch (zero between uses) */
-    uint32_t *cnt;      /* per id, scratch (zero between uses) */
-    uint32_t *touch;    /* ids touched */
-    seed *s;
-    size_t ns;
-    frag *f;
-    size_t nf, fcap;
-    int32_t *cover[2]; /* per unit: the exact passage covering most of it, or -1 */
-    const nd_passage *exact;
-    size_t nexact;
-    uint8_t *mark; /* per exact passage, scratch */
-    seed *fs;      /* the fragments' seeds */
-    size_t nfs, fscap;
-    int summary;   /* extension looks for summaries of text 0 or 1 (-1: rewrites) */
-} pairctx;
-
-static int overlaps(uint32_t a0, uint32_t a1, uint32_t b0, uint32_t b1) { return a0 < b1 && b0 < a1; }
 
 
 /* The pair's vocabulary (one sort of both texts' entries), isf weights of
@@ -220,30 +171,6 @@ static int units_sim(pairctx *c, uint32_t a0, uint32_t a1, uint32_t b0, uint32_t
     return NEARDUP_OK;
 }
 
-static int cmp_u32(const void *x, const void *y)
-{
-    uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
-    return a < b ? -1 : a > b;
-}
-
-/* Cosine of a summary's fragment (side: the summary's text, units [u0, u1])
- * with the sentences of its source that its n seeds s point to: a summary
- * draws on some sentences of a long stretch, and the sentences it leaves
- * out between them would only dilute the comparison. */
-static int summary_sim(pairctx *c, int side, uint32_t u0, uint32_t u1, const seed *s, size_t n, double *out)
-{
-    uint32_t *u = malloc((n ? n : 1) * sizeof *u), nt = 0;
-    if (!u) return NEARDUP_E_NOMEM;
-    for (size_t i = 0; i < n; i++) u[i] = side ? s[i].a : s[i].b;
-    qsort(u, n, sizeof *u, cmp_u32);
-    for (size_t i = 0; i < n; i++)
-        if (!i || u[i] != u[i - 1]) acc_unit(c, !side, u[i], &nt);
-    for (uint32_t x = u0; x <= u1; x++) acc_unit(c, side, x, &nt);
-    *out = acc_cosine(c, nt);
-    free(u);
-    return NEARDUP_OK;
-}
-
 static int cmp_seed_a(const void *x, const void *y)
 {
     const seed *p = x, *q = y;
@@ -254,6 +181,24 @@ static int cmp_seed_b(const void *x, const void *y)
 {
     const seed *p = x, *q = y;
     return p->b != q->b ? (p->b < q->b ? -1 : 1) : (p->a < q->a ? -1 : p->a > q->a);
+}
+
+/* Cosine of a summary's fragment (side: the summary's text, units [u0, u1])
+ * with the sentences of its source that its n seeds s point to (s sorted
+ * here by their source sentences): a summary draws on some sentences of a
+ * long stretch, and the sentences it leaves out between them would only
+ * dilute the comparison. */
+static int summary_sim(pairctx *c, int side, uint32_t u0, uint32_t u1, seed *s, size_t n, double *out)
+{
+    uint32_t nt = 0;
+    qsort(s, n, sizeof *s, side ? cmp_seed_a : cmp_seed_b);
+    for (size_t i = 0; i < n; i++) {
+        uint32_t u = side ? s[i].a : s[i].b;
+        if (!i || u != (side ? s[i - 1].a : s[i - 1].b)) acc_unit(c, !side, u, &nt);
+    }
+    for (uint32_t x = u0; x <= u1; x++) acc_unit(c, side, x, &nt);
+    *out = acc_cosine(c, nt);
+    return NEARDUP_OK;
 }
 
 static int push_frag(pairctx *c, frag f, const seed *s, size_t n)
@@ -340,12 +285,7 @@ static int extend(pairctx *c, seed *s, size_t n, const unsigned gap[2])
     return NEARDUP_OK;
 }
 
-static uint32_t frag_tokens(const nd_reuse_text *t, uint32_t u0, uint32_t u1)
-{
-    return t->ustart[u1 + 1] - t->ustart[u0];
-}
-
-static int cmp_frag_weight(const void *x, const void *y)
+int nd_reuse_cmp_frag_weight(const void *x, const void *y)
 {
     const frag *p = x, *q = y;
     if (p->weight != q->weight) return p->weight > q->weight ? -1 : 1;
@@ -358,7 +298,7 @@ static int cmp_frag_weight(const void *x, const void *y)
 static void resolve_overlaps(pairctx *c)
 {
     for (size_t i = 0; i < c->nf; i++) c->f[i].weight = c->f[i].weight * c->f[i].sim;
-    if (c->nf > 1) qsort(c->f, c->nf, sizeof *c->f, cmp_frag_weight);
+    if (c->nf > 1) qsort(c->f, c->nf, sizeof *c->f, nd_reuse_cmp_frag_weight);
     size_t w = 0;
     for (size_t i = 0; i < c->nf; i++) {
         const frag *f = &c->f[i];
@@ -433,7 +373,7 @@ static int grow(pairctx *c)
 
 /* Runs seeding's output through extension with gaps gap_a in A and gap_b
  * in B; the fragments in c->f. */
-static int detect(pairctx *c, unsigned gap_a, unsigned gap_b, int summary)
+int nd_reuse_detect(pairctx *c, unsigned gap_a, unsigned gap_b, int summary)
 {
     c->summary = summary;
     c->nf = 0;
@@ -445,187 +385,6 @@ static int detect(pairctx *c, unsigned gap_a, unsigned gap_b, int summary)
     free(s);
     if (!rc) resolve_overlaps(c);
     if (!rc) rc = grow(c);
-    return rc;
-}
-
-static int cmp_frag_a(const void *x, const void *y)
-{
-    const frag *p = x, *q = y;
-    return p->a0 != q->a0 ? (p->a0 < q->a0 ? -1 : 1) : (p->b0 < q->b0 ? -1 : p->b0 > q->b0);
-}
-
-static int cmp_frag_b(const void *x, const void *y)
-{
-    const frag *p = x, *q = y;
-    return p->b0 != q->b0 ? (p->b0 < q->b0 ? -1 : 1) : (p->a0 < q->a0 ? -1 : p->a0 > q->a0);
-}
-
-/* A summary's sentences condense its source as a whole: fragments close
- * together in the summary (side 0: A, 1: B) are one passage, whatever their
- * order in the source. */
-static void merge_summary(pairctx *c, int side)
-{
-    if (c->nf < 2) return;
-    qsort(c->f, c->nf, sizeof *c->f, side ? cmp_frag_b : cmp_frag_a);
-    size_t w = 0;
-    for (size_t i = 1; i < c->nf; i++) {
-        frag *p = &c->f[w], *q = &c->f[i];
-        uint32_t pend = side ? p->b1 : p->a1, qstart = side ? q->b0 : q->a0;
-        if (qstart <= pend + MAXGAP + 1) {
-            if (q->a0 < p->a0) p->a0 = q->a0;
-            if (q->a1 > p->a1) p->a1 = q->a1;
-            if (q->b0 < p->b0) p->b0 = q->b0;
-            if (q->b1 > p->b1) p->b1 = q->b1;
-            p->explained &= q->explained;
-            p->weight += q->weight;
-            /* the seeds stay with the first fragment's record: crossing
-             * checks see only those, which errs on keeping the passage */
-        } else {
-            c->f[++w] = *q;
-        }
-    }
-    c->nf = w + 1;
-    /* A summary of most of a document is a summary of the document. */
-    const nd_reuse_text *L = c->t[!side];
-    for (size_t i = 0; i < c->nf; i++) {
-        frag *f = &c->f[i];
-        uint32_t *lo = side ? &f->a0 : &f->b0, *hi = side ? &f->a1 : &f->b1;
-        if (2 * frag_tokens(L, *lo, *hi) >= L->ustart[L->nunit]) {
-            *lo = 0;
-            *hi = L->nunit - 1;
-            f->keep = side ? 1 : 2;
-        }
-    }
-}
-
-/* Do f's seeds lie in at least two sentences of text side? */
-static int seeds_span_units(const pairctx *c, const frag *f, int side)
-{
-    const seed *s = &c->fs[f->s0];
-    for (uint32_t k = 1; k < f->nseed; k++)
-        if ((side ? s[k].b : s[k].a) != (side ? s[0].b : s[0].a)) return 1;
-    return 0;
-}
-
-/* Is f a summary (side: its summarising text) against its source: the
- * summary's side several times shorter, drawn from two of its sentences at
- * least? */
-static int summary_shaped(const pairctx *c, const frag *f, int side)
-{
-    double la = frag_tokens(c->t[0], f->a0, f->a1), lb = frag_tokens(c->t[1], f->b0, f->b1);
-    if (!(side ? lb * SUMMARY_RATIO <= la : la * SUMMARY_RATIO <= lb)) return 0;
-    return seeds_span_units(c, f, side);
-}
-
-static int frags_clash(const frag *f, const frag *g)
-{
-    return (f->a0 <= g->a1 && g->a0 <= f->a1) || (f->b0 <= g->b1 && g->b0 <= f->b1);
-}
-
-/* Does one exact passage cover most of summary f's summary side?  Then f is
- * a copy with a stray seed far off in the other text. */
-static int one_copy(const pairctx *c, const frag *f, int side)
-{
-    const nd_reuse_text *A = c->t[0], *B = c->t[1];
-    uint32_t a0 = A->ustart[f->a0], a1 = A->ustart[f->a1 + 1], b0 = B->ustart[f->b0], b1 = B->ustart[f->b1 + 1];
-    uint32_t len = side ? b1 - b0 : a1 - a0;
-    for (size_t e = 0; e < c->nexact; e++) {
-        const nd_passage *x = &c->exact[e];
-        if (!overlaps(x->a_tok, x->a_tok_end, a0, a1) || !overlaps(x->b_tok, x->b_tok_end, b0, b1)) continue;
-        uint32_t lo = side ? (x->b_tok > b0 ? x->b_tok : b0) : (x->a_tok > a0 ? x->a_tok : a0);
-        uint32_t hi = side ? (x->b_tok_end < b1 ? x->b_tok_end : b1) : (x->a_tok_end < a1 ? x->a_tok_end : a1);
-        if (2 * (hi - lo) > len) return 1;
-    }
-    return 0;
-}
-
-/* The seeds inside f's two ranges. */
-static size_t seeds_inside(const pairctx *c, const frag *f)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < c->ns; i++)
-        n += c->s[i].a >= f->a0 && c->s[i].a <= f->a1 && c->s[i].b >= f->b0 && c->s[i].b <= f->b1;
-    return n;
-}
-
-/* Where unit u lies against [u0, u1]: -1 before, 0 inside, 1 after. */
-static int side_of(uint32_t u, uint32_t u0, uint32_t u1) { return u < u0 ? -1 : u > u1 ? 1 : 0; }
-
-/* Does one of summary f's seeds outside its strongest narrow fragment (the
- * one with most seeds inside f) extend that fragment without crossing it?
- * A rewrite whose only other seeds lie before it in one text and after it
- * in the other is a rewrite with stray seeds, what two texts on one story
- * share anyway (as in crosses), not a summary of a longer stretch. */
-static int extends_narrow(const pairctx *c, const frag *f, const frag *narrow, size_t n)
-{
-    const frag *g = NULL;
-    size_t most = 0;
-    for (size_t i = 0; i < n; i++) {
-        const frag *h = &narrow[i];
-        if (h->a0 < f->a0 || h->a1 > f->a1 || h->b0 < f->b0 || h->b1 > f->b1) continue;
-        size_t k = seeds_inside(c, h);
-        if (k > most) most = k, g = h;
-    }
-    if (!g) return 1;
-    for (size_t i = 0; i < c->ns; i++) {
-        const seed *s = &c->s[i];
-        if (s->a < f->a0 || s->a > f->a1 || s->b < f->b0 || s->b > f->b1) continue;
-        int pa = side_of(s->a, g->a0, g->a1), pb = side_of(s->b, g->b0, g->b1);
-        if ((pa || pb) && pa * pb >= 0) return 1;
-    }
-    return 0;
-}
-
-/* Summaries: a summary condenses a long stretch of its source into a few
- * sentences, so its seeds lie close together in the summary and far apart
- * in the source.  Seeds are clustered again with the narrow gap in one text
- * and the wide one in the other (each text taken as the summary in turn);
- * the fragments summary-shaped take the place of the narrow fragments
- * (c->f) they clash with. */
-static int find_summaries(pairctx *c)
-{
-    frag *narrow = c->f;
-    size_t nnarrow = c->nf;
-    frag *keep = NULL;
-    size_t nkeep = 0, kcap = 0;
-    int rc = NEARDUP_OK;
-    for (int side = 0; side < 2 && !rc; side++) {
-        c->f = NULL;
-        c->nf = c->fcap = 0;
-        rc = detect(c, side ? SUMMARY_MAXGAP : MAXGAP, side ? MAXGAP : SUMMARY_MAXGAP, side);
-        size_t w = 0;
-        for (size_t i = 0; !rc && i < c->nf; i++)
-            if (summary_shaped(c, &c->f[i], side)) c->f[i].summary = (uint32_t)side + 1, c->f[w++] = c->f[i];
-        c->nf = w;
-        if (!rc) merge_summary(c, side);
-        for (size_t i = 0; !rc && i < c->nf; i++) {
-            if (one_copy(c, &c->f[i], side) || !extends_narrow(c, &c->f[i], narrow, nnarrow)) continue;
-            if (nkeep == kcap && nd_grow((void **)&keep, &kcap, nkeep + 1, sizeof *keep)) rc = NEARDUP_E_NOMEM;
-            else keep[nkeep++] = c->f[i];
-        }
-        free(c->f);
-    }
-    /* of summaries overlapping in a text (each text the other's summary),
-     * the stronger stays; then the narrow fragments no summary covers */
-    if (nkeep > 1) qsort(keep, nkeep, sizeof *keep, cmp_frag_weight);
-    size_t w = 0;
-    for (size_t i = 0; i < nkeep; i++) {
-        int clash = 0;
-        for (size_t j = 0; j < w && !clash; j++) clash = frags_clash(&keep[i], &keep[j]);
-        if (!clash) keep[w++] = keep[i];
-    }
-    nkeep = w;
-    if (!rc && nkeep + nnarrow > kcap && nd_grow((void **)&keep, &kcap, nkeep + nnarrow, sizeof *keep))
-        rc = NEARDUP_E_NOMEM;
-    for (size_t i = 0; !rc && i < nnarrow; i++) {
-        int clash = 0;
-        for (size_t j = 0; j < nkeep && !clash; j++) clash = frags_clash(&narrow[i], &keep[j]);
-        if (!clash) keep[nkeep++] = narrow[i];
-    }
-    free(narrow);
-    c->f = keep;
-    c->nf = nkeep;
-    c->fcap = kcap;
     return rc;
 }
 
@@ -911,8 +670,8 @@ int nd_reuse_align(const nd_reuse_text *a, const nd_reuse_text *b, const nd_pass
         if (!rc) rc = find_seeds(&c, SEED_COS, SEED_DICE);
         /* The narrow gap in both texts (rewrites), then the narrow gap in
          * one and the wide one in the other (summaries). */
-        if (!rc && c.ns) rc = detect(&c, MAXGAP, MAXGAP, -1);
-        if (!rc && c.ns) rc = find_summaries(&c);
+        if (!rc && c.ns) rc = nd_reuse_detect(&c, MAXGAP, MAXGAP, -1);
+        if (!rc && c.ns) rc = nd_reuse_summaries(&c);
         if (!rc && c.nf) rc = to_passages(&c, o, &ed, &ned);
     }
     if (!rc) rc = merge(exact, nexact, ed, ned, out, nout);

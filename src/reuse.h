@@ -1,5 +1,5 @@
 /* reuse.h - passages that were rewritten, not only copied (reuse_text.c: a
- * text prepared; reuse.c: a pair aligned).
+ * text prepared; reuse.c: a pair aligned; reuse_summary.c: its summaries).
  *
  * The exact aligner (align.c) chains identical word 5-grams: it finds copies
  * and lightly edited copies word for word, but loses passages whose words
@@ -31,8 +31,10 @@
  *              it overlaps, unless it is a copy or a rewrite with a stray
  *              seed: one copy covers most of its short side, or all its
  *              seeds outside its strongest narrow fragment cross it (before
- *              it in one text, after it in the other).  Decided from the two
- *              texts alone, no flag.
+ *              it in one text, after it in the other).  A narrow fragment
+ *              beside a summary in the summary's text joins it; a summary of
+ *              most of its source spans all of it that no other fragment
+ *              holds.  Decided from the two texts alone, no flag.
  *
  * Fragment edges are then trimmed to the first and last words the two
  * fragments share, and the passages join the exact aligner's: copies stay
