@@ -22,6 +22,17 @@ static int cmp_frag_b(const void *x, const void *y)
     return p->b0 != q->b0 ? (p->b0 < q->b0 ? -1 : 1) : (p->a0 < q->a0 ? -1 : p->a0 > q->a0);
 }
 
+/* Fragment p takes in q: both ranges widen to hold q's. */
+static void absorb(frag *p, const frag *q)
+{
+    if (q->a0 < p->a0) p->a0 = q->a0;
+    if (q->a1 > p->a1) p->a1 = q->a1;
+    if (q->b0 < p->b0) p->b0 = q->b0;
+    if (q->b1 > p->b1) p->b1 = q->b1;
+    p->explained &= q->explained;
+    p->weight += q->weight;
+}
+
 /* A summary's sentences condense its source as a whole: fragments close
  * together in the summary (side 0: A, 1: B) are one passage, whatever their
  * order in the source. */
@@ -34,12 +45,7 @@ static void merge_summary(pairctx *c, int side)
         frag *p = &c->f[w], *q = &c->f[i];
         uint32_t pend = side ? p->b1 : p->a1, qstart = side ? q->b0 : q->a0;
         if (qstart <= pend + MAXGAP + 1) {
-            if (q->a0 < p->a0) p->a0 = q->a0;
-            if (q->a1 > p->a1) p->a1 = q->a1;
-            if (q->b0 < p->b0) p->b0 = q->b0;
-            if (q->b1 > p->b1) p->b1 = q->b1;
-            p->explained &= q->explained;
-            p->weight += q->weight;
+            absorb(p, q);
             /* the seeds stay with the first fragment's record: crossing
              * checks see only those, which errs on keeping the passage */
         } else {
@@ -205,12 +211,7 @@ int nd_reuse_summaries(pairctx *c)
             uint32_t p0 = side ? p->b0 : p->a0, p1 = side ? p->b1 : p->a1;
             uint32_t q0 = side ? q->b0 : q->a0, q1 = side ? q->b1 : q->a1;
             if (q0 > p1 + MAXGAP + 1 || p0 > q1 + MAXGAP + 1) continue;
-            if (q->a0 < p->a0) p->a0 = q->a0;
-            if (q->a1 > p->a1) p->a1 = q->a1;
-            if (q->b0 < p->b0) p->b0 = q->b0;
-            if (q->b1 > p->b1) p->b1 = q->b1;
-            p->explained &= q->explained;
-            p->weight += q->weight;
+            absorb(p, q);
             clash = 1;
         }
         if (!clash) keep[nkeep++] = *q;
