@@ -24,7 +24,7 @@
  *              text taken as the summary in turn), and a cluster is checked
  *              against the source sentences its seeds point to (the ones
  *              between would only dilute it).  A cluster whose summary side
- *              is several times shorter and drawn from two of its sentences
+ *              is several times shorter and drawn from three of its sentences
  *              at least is a summary: it spans its source from the first to
  *              the last sentence it draws on, across the gaps, joined along
  *              the short side, and takes the place of the narrow fragments
