@@ -19,6 +19,20 @@ PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lxxhash -ls
 ND_CFLAGS  := -std=c11 -D_DEFAULT_SOURCE -D_FILE_OFFSET_BITS=64 -Wall -Wextra -Wshadow \
               -Wno-unused-parameter -g $(OPT) $(SAN) -Iinclude -Isrc/lib $(PKG_CFLAGS) $(CFLAGS)
 LDLIBS     := $(PKG_LIBS) -lstemmer -lpthread -lm
+# simdjson (C++) parses JSONL records first when found (src/json_simd.cc, the
+# library's only C++ file); ND_SIMDJSON=0 builds plain C, cJSON + jansson only.
+ND_SIMDJSON ?= $(shell pkg-config --exists simdjson 2>/dev/null && echo 1 || echo 0)
+CXX        ?= g++
+ND_CXXFLAGS := -std=c++17 -Wall -Wextra -Wno-unused-parameter -g $(OPT) $(SAN) -Iinclude -Isrc/lib $(CXXFLAGS)
+ifeq ($(ND_SIMDJSON),1)
+CXX_SRC    := $(wildcard src/lib/*.cc)
+ND_CFLAGS  += -DND_HAVE_SIMDJSON
+SIMDJSON_LIBS := $(shell pkg-config --libs simdjson 2>/dev/null || echo -lsimdjson) -lstdc++
+LDLIBS     += $(SIMDJSON_LIBS)
+else
+SIMDJSON_LIBS :=
+CXX_SRC    :=
+endif
 # Open MPI: with mpicc on the PATH (and CC not given), a second binary,
 # neardup-mpi, is built with it (-DND_HAVE_MPI); neardup itself never loads
 # the MPI libraries (3 ms of every start-up) and, when started by mpirun or
@@ -35,7 +49,7 @@ LDFLAGS    ?=
 CLI_CFLAGS := -Isrc/cli -Isrc/mpi
 LIB_SRC  := $(wildcard src/lib/*.c)
 CLI_SRC  := $(wildcard src/cli/*.c) $(wildcard src/mpi/*.c)
-LIB_OBJ  := $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o)
+LIB_OBJ  := $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o) $(CXX_SRC:src/%.cc=$(BUILD)/obj/%.o)
 CLI_OBJ  := $(CLI_SRC:src/%.c=$(BUILD)/obj/%.o)
 MPI_OBJ  := $(CLI_SRC:src/%.c=$(BUILD)/obj-mpi/%.o)
 LIB_A    := $(BUILD)/libneardup.a
@@ -51,7 +65,7 @@ HEADERS  := Makefile
 VERSION  := 0.2.0
 SO_MAJOR := 1
 SO_FILE  := $(BUILD)/libneardup.so.$(VERSION)
-PIC_OBJ  := $(LIB_SRC:src/%.c=$(BUILD)/pic/%.o)
+PIC_OBJ  := $(LIB_SRC:src/%.c=$(BUILD)/pic/%.o) $(CXX_SRC:src/%.cc=$(BUILD)/pic/%.o)
 PREFIX   ?= /usr/local
 DESTDIR  ?=
 
@@ -59,12 +73,17 @@ FUZZ_TARGETS := $(patsubst fuzz/fuzz_%.c,%,$(wildcard fuzz/fuzz_*.c))
 FUZZ_REGRESS := $(FUZZ_TARGETS:%=$(BUILD)/fuzz/%-regress)
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps test test-run asan ubsan demo clean help bench bench-pan bench-python fuzz install uninstall python
+.PHONY: all deps deps-build demo-run test test-run asan ubsan demo clean help bench bench-pan bench-python fuzz install uninstall python
 
 all: $(BIN) $(MPI_BIN) $(SO_FILE) ## build the libraries (.a, .so) and the neardup binary (default)
 
-deps: ## install missing Debian packages (apt-get as root; otherwise print the command)
-	@sh scripts/install-deps.sh
+deps: ## install missing Debian packages for the tests too (apt-get as root; otherwise print the command)
+	@sh scripts/install-deps.sh test
+
+# `make demo` needs only the build's packages (about 40 MB), not Chromium,
+# valgrind or Open MPI, which only the tests use.
+deps-build:
+	@sh scripts/install-deps.sh build
 
 $(BUILD)/obj/lib/%.o: src/lib/%.c $(HEADERS)
 	@mkdir -p $(dir $@)
@@ -80,6 +99,10 @@ $(BUILD)/obj/%.o: src/%.c $(HEADERS)
 	@mkdir -p $(dir $@)
 	$(CC) $(ND_CFLAGS) $(CLI_CFLAGS) $(DEPFLAGS) -c $< -o $@
 
+$(BUILD)/obj/%.o: src/%.cc $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CXX) $(ND_CXXFLAGS) $(DEPFLAGS) -c $< -o $@
+
 $(LIB_A): $(LIB_OBJ)
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^
@@ -89,6 +112,10 @@ $(LIB_A): $(LIB_OBJ)
 $(BUILD)/pic/%.o: src/%.c $(HEADERS)
 	@mkdir -p $(dir $@)
 	$(CC) $(ND_CFLAGS) $(DEPFLAGS) -fPIC -fvisibility=hidden -c $< -o $@
+
+$(BUILD)/pic/%.o: src/%.cc $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CXX) $(ND_CXXFLAGS) $(DEPFLAGS) -fPIC -fvisibility=hidden -c $< -o $@
 
 $(SO_FILE): $(PIC_OBJ)
 	$(CC) $(ND_CFLAGS) $(LDFLAGS) -shared -Wl,-soname,libneardup.so.$(SO_MAJOR) -o $@ $^ $(LDLIBS)
@@ -162,10 +189,15 @@ ubsan: deps ## build and run all tests under UndefinedBehaviorSanitizer (build/u
 	@$(MAKE) --no-print-directory BUILD=build/ubsan OPT="-O1" \
 		SAN="-fsanitize=undefined -fno-sanitize-recover=all" test-run
 
-demo: deps $(BIN) ## install, build and run neardup on the bundled sample in tests/data/
+# A second make, so that the pkg-config flags above are read after the
+# packages are installed (on a fresh machine pkg-config itself is missing).
+demo: deps-build ## install, build and run neardup on the bundled sample in tests/data/
+	@$(MAKE) --no-print-directory demo-run
+
+demo-run: $(BIN)
 	@sh scripts/demo.sh $(BIN)
 
-bench: $(BIN) $(MPI_BIN) $(BUILD)/stage_speed $(BUILD)/html_speed ## run the benchmarks in bench/ (needs ../shared/corpora)
+bench: $(BIN) $(MPI_BIN) $(BUILD)/stage_speed $(BUILD)/html_speed $(BUILD)/json_speed ## run the benchmarks in bench/ (needs ../shared/corpora)
 	@sh bench/run.sh $(BIN)
 
 # PAN 2013 text alignment (bench/pan13.py): PAN_ARGS=--check for the targets,
@@ -188,8 +220,18 @@ $(BUILD)/html_speed: bench/html_speed.c $(LIB_A) $(HEADERS)
 $(BUILD)/stage_speed: bench/stage_speed.c $(LIB_A) $(HEADERS)
 	$(CC) $(ND_CFLAGS) $(DEPFLAGS) -o $@ $< $(LIB_A) $(LDLIBS)
 
+# JSON parsers on every line of a JSONL file (bench/json_speed.c), used by bench/run.sh;
+# the reader against zstd -dc (bench/reader_speed.c).
+$(BUILD)/json_speed $(BUILD)/reader_speed: $(BUILD)/%: bench/%.c $(LIB_A) $(HEADERS)
+	$(CC) $(ND_CFLAGS) -o $@ $< $(LIB_A) $(LDLIBS)
+
+# What nd_record_parse makes of each line of a file (fuzz/json_dump.c): run from this
+# build and the plain C one by fuzz/json_paths_diff.sh.
+$(BUILD)/json_dump: fuzz/json_dump.c $(LIB_A) $(HEADERS)
+	$(CC) $(ND_CFLAGS) -o $@ $< $(LIB_A) $(LDLIBS)
+
 fuzz: deps ## libFuzzer (clang) + ASan on every target for FUZZ_SECONDS each (default 60)
-	@$(MAKE) --no-print-directory BUILD=build/fuzz CC=clang OPT="-O1 -g" \
+	@$(MAKE) --no-print-directory BUILD=build/fuzz CC=clang CXX=clang++ OPT="-O1 -g" \
 		SAN="-fsanitize=address,fuzzer-no-link -fno-omit-frame-pointer" build/fuzz/libneardup.a
 	@for t in $(FUZZ_TARGETS); do \
 		clang $(ND_CFLAGS) -fsanitize=fuzzer,address -o build/fuzz/$$t fuzz/fuzz_$$t.c \
@@ -212,9 +254,10 @@ install: all python ## install binary, libraries, header, pkg-config file, man p
 	ln -sf libneardup.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/libneardup.so.$(SO_MAJOR)
 	ln -sf libneardup.so.$(SO_MAJOR) $(DESTDIR)$(PREFIX)/lib/libneardup.so
 	install -m 644 include/neardup.h $(DESTDIR)$(PREFIX)/include/neardup.h
-	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' neardup.pc.in \
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' -e 's|@SIMDJSON_LIBS@|$(SIMDJSON_LIBS)|' neardup.pc.in \
 		> $(DESTDIR)$(PREFIX)/lib/pkgconfig/neardup.pc
 	install -m 644 man/neardup.1 $(DESTDIR)$(PREFIX)/share/man/man1/neardup.1
+	@sh scripts/install-hint.sh "$(PREFIX)"
 
 uninstall: ## remove exactly what install put there
 	rm -f $(DESTDIR)$(PREFIX)/bin/neardup $(DESTDIR)$(PREFIX)/bin/neardup-mpi $(DESTDIR)$(PREFIX)/lib/libneardup.a \

@@ -1,10 +1,7 @@
 /* reader_speed.c - how fast nd_reader_next delivers records, against `zstd -dc`.
  *
- * Build and run (from the repository root, after `make BUILD=build/rd build/rd/libneardup.a`):
- *   cc -O2 -Iinclude -Isrc bench/reader_speed.c build/rd/libneardup.a \
- *      $(pkg-config --libs libxxhash libsodium libutf8proc zlib libzstd jansson) -lpthread -lm \
- *      -o build/rd/reader_speed
- *   build/rd/reader_speed [FILE] [TARGET_BYTES] [REPEATS]
+ * Build and run (from the repository root):
+ *   make build/reader_speed && build/reader_speed [FILE] [TARGET_BYTES] [REPEATS]
  * Defaults: ../shared/corpora/news-40k.jsonl.zst, 4 MiB, 5.  Prints the best
  * wall time of REPEATS passes for the reader (records, lines, bytes), for
  * `zstd -dc FILE > /dev/null`, and their ratio; and the same with parsing

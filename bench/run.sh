@@ -4,6 +4,8 @@
 # usage: sh bench/run.sh [NEARDUP]        (make bench passes $(BIN); default build/neardup)
 # env:   QUICK=1     < 2 min: 1 repetition, 2000-document slice, no 1 GB corpus, no -march builds
 #        OUT=DIR     results and generated data (default build/bench)
+#        (the issue-24 figure, dedup news-40k.zst against zstd -dc | wc -w, is bench.py's
+#        --pair-reps paired rounds: 9, or 3 with QUICK=1; every round's ratio is in bench.md)
 #        BIG_COPIES  copies of news-40k in the generated corpus (default 18 = 1.1 GB; 0 = none)
 #        VARIANTS=0  skip the -march builds
 #
@@ -32,7 +34,7 @@ mkdir -p "$OUT"
 ${CC:-cc} -O2 -std=c11 -D_DEFAULT_SOURCE -Wall -Wextra -o "$OUT/gen_big" bench/gen_big.c
 
 if [ "$QUICK" = 1 ]; then
-    set -- --mode quick --reps 1 --big-copies 0 --slice 2000 --ds-styles reuse/batch
+    set -- --mode quick --reps 1 --pair-reps 3 --big-copies 0 --slice 2000 --ds-styles reuse/batch
     VARIANTS=${VARIANTS:-0}
 else
     set -- --mode full --reps 5 --big-copies "${BIG_COPIES:-18}" --big-reps 3 --slice 5000
@@ -53,24 +55,44 @@ fi
 
 "$PY" bench/bench.py --neardup "$BIN" --gen "$OUT/gen_big" --corpus "$CORPUS" --out "$OUT" "$@"
 
+# append TOOL TITLE WHAT ARGS...: runs the bench tool beside the binary (when it is built) and
+# appends its table to bench.md under the heading TITLE.
+append() {
+    tool=$(dirname "$BIN")/$1 title=$2 what=$3
+    shift 3
+    [ -x "$tool" ] || return 0
+    {
+        printf '\n## %s (`%s`)\n\n' "$title" "$tool"
+        "$tool" "$@"
+    } >> "$OUT/bench.md"
+    echo "appended the $what table to $OUT/bench.md"
+}
+PLAIN=$OUT/data/news-40k.jsonl
 # Per-stage single-core throughput on the whole corpus (thread CPU time, best of 5): the
 # figures behind the tokenizer and MinHash choices (bench/stage_speed.c).
-STAGE=$(dirname "$BIN")/stage_speed
-if [ -x "$STAGE" ] && [ -f "$OUT/data/news-40k.jsonl" ]; then
-    {
-        printf '\n## Per-document stages, one core (`%s`, news-40k)\n\n' "$STAGE"
-        "$STAGE" "$OUT/data/news-40k.jsonl" 5
-    } >> "$OUT/bench.md"
-    echo "appended the per-stage table to $OUT/bench.md"
-fi
-
+[ -f "$PLAIN" ] && append stage_speed "Per-document stages, one core, news-40k" per-stage "$PLAIN" 5
+# JSON parsers on every line of news-40k, one core, best of 3 (bench/json_speed.c; issue 24:
+# record.c tries simdjson, then cJSON, then jansson).
+[ -f "$PLAIN" ] && append json_speed "JSON parsing, one core, news-40k" "JSON parser" "$PLAIN" 3
 # HTML reader (gumbo vs libxml2) and encoding detection throughput, one core
 # (bench/html_speed.c; issue 22).
-HTML_SPEED=$(dirname "$BIN")/html_speed
-if [ -x "$HTML_SPEED" ]; then
-    {
-        printf '\n## HTML reader and encoding detection, one core (`%s`)\n\n' "$HTML_SPEED"
-        "$HTML_SPEED" "$CORPUS" "$([ "$QUICK" = 1 ] && echo 1000 || echo 5000)" 3
-    } >> "$OUT/bench.md"
-    echo "appended the HTML/encoding table to $OUT/bench.md"
-fi
+append html_speed "HTML reader and encoding detection, one core" HTML/encoding \
+    "$CORPUS" "$([ "$QUICK" = 1 ] && echo 1000 || echo 5000)" 3
+
+# Reprint clusters (issue 23): the generated wire-reprint benchmark with ground truth (pair F1,
+# source accuracy, viral recall, clusters within one series, footer clusters) and news-40k time
+# and peak RSS with and without --clusters (bench/clusters_bench.sh).
+{
+    printf '\n## Reprint clusters (`bench/clusters_bench.sh`)\n\n```\n'
+    OUT="$OUT/reprints" sh bench/clusters_bench.sh "$BIN" || echo "clusters_bench.sh: a target was missed"
+    printf '```\n'
+} >> "$OUT/bench.md"
+echo "appended the reprint-cluster figures to $OUT/bench.md"
+
+# neardup strip (issue 24): the repeated spans it cuts from news-40k, the documents dropped, and its
+# wall time relative to dedup's in the same run (bench/strip_speed.sh).
+{
+    printf '\n## neardup strip: repeated spans cut from news-40k (`bench/strip_speed.sh`)\n\n'
+    OUT="$OUT/strip" sh bench/strip_speed.sh "$BIN" "$([ "$QUICK" = 1 ] && echo 1 || echo 5)"
+} >> "$OUT/bench.md"
+echo "appended the strip table to $OUT/bench.md"

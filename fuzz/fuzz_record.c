@@ -1,4 +1,4 @@
-/* fuzz_record.c - the JSONL record parser (cJSON fast path and jansson) and
+/* fuzz_record.c - the JSONL record parser (simdjson, cJSON and jansson paths) and
  * the JSON string writer on arbitrary bytes. */
 #include <stdio.h>
 #include <stdlib.h>

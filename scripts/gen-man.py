@@ -9,7 +9,7 @@ import sys
 
 BIN = sys.argv[1]
 CMDS = [["pairs"], ["dedup"], ["overlap"], ["align"], ["index", "build"], ["index", "add"],
-        ["index", "info"], ["query"], ["explain"], ["contamination"], ["keygen"]]
+        ["index", "info"], ["query"], ["explain"], ["contamination"], ["strip"], ["keygen"]]
 
 
 def esc(s):

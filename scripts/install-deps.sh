@@ -1,12 +1,24 @@
 #!/bin/sh
 # Installs the Debian packages neardup needs, when any is missing.
 # As root: apt-get update once, then apt-get install -y.  Otherwise prints the
-# exact command to run and fails.  Usage: install-deps.sh [extra packages...]
+# exact command to run and fails.
+# Usage: install-deps.sh [build|test] [extra packages...]
+#   build: what building neardup and running `make demo` need (the default);
+#   test:  that plus what `make test`, the sanitizer runs and the benchmarks
+#          use (CMocka, Chromium, Open MPI, valgrind, pytest, ...).
 set -eu
-PKGS="build-essential pkg-config libxxhash-dev libsodium-dev libcmocka-dev libutf8proc-dev libstemmer-dev
-zlib1g-dev libzstd-dev zstd libjansson-dev libcjson-dev libgumbo-dev libuchardet-dev libxml2-dev
-python3 python3-dev python3-pytest chromium
-libopenmpi-dev openmpi-bin valgrind python3-numpy time $*"
+BUILD_PKGS="build-essential pkg-config libxxhash-dev libsodium-dev libutf8proc-dev libstemmer-dev
+zlib1g-dev libzstd-dev zstd libjansson-dev libcjson-dev libgumbo-dev libuchardet-dev libsimdjson-dev
+python3 python3-dev"
+TEST_PKGS="libcmocka-dev libxml2-dev python3-pytest python3-numpy chromium
+libopenmpi-dev openmpi-bin valgrind time"
+set_=build
+case "${1:-}" in
+    build) shift ;;
+    test) set_=test; shift ;;
+esac
+PKGS="$BUILD_PKGS $*"
+[ "$set_" = test ] && PKGS="$PKGS $TEST_PKGS"
 missing=""
 for p in $PKGS; do
     if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then

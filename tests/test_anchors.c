@@ -86,7 +86,7 @@ static void index_pairs(void **state)
     nd_anchor_pair *p;
     size_t np;
     nd_anchor_stats st;
-    assert_int_equal(nd_anchor_pairs(copy, n, 5, 5, 0, 1, &p, &np, &st), NEARDUP_OK);
+    assert_int_equal(nd_anchor_pairs(copy, n, 5, 5, 0, 0, 1, NULL, &p, &np, &st), NEARDUP_OK);
     assert_int_equal(st.anchors, 4);
     assert_int_equal(st.dropped, 1);       /* anchor 3, in 6 > 5 documents */
     assert_int_equal(st.dropped_occ, 6);
@@ -101,11 +101,25 @@ static void index_pairs(void **state)
     free(p);
     /* inputs {0, 1} against references {2, ...}; max_df high keeps anchor 3 */
     memcpy(copy, occ, sizeof occ);
-    assert_int_equal(nd_anchor_pairs(copy, n, 100, 100, 2, 1, &p, &np, &st), NEARDUP_OK);
+    assert_int_equal(nd_anchor_pairs(copy, n, 100, 100, 2, 0, 1, NULL, &p, &np, &st), NEARDUP_OK);
     assert_int_equal(st.dropped, 0);
     assert_int_equal(np, 8); /* 0-2..0-5 and 1-2..1-5 */
     assert_int_equal(p[4].a, 1), assert_int_equal(p[4].b, 2), assert_int_equal(p[4].shared, 3);
     for (size_t i = 0; i < np; i++) assert_true(p[i].a < 2 && p[i].b >= 2);
+    free(p);
+    /* star: anchor 3, over max_df, pairs its first document 0 with each other one, and is not dropped */
+    memcpy(copy, occ, sizeof occ);
+    assert_int_equal(nd_anchor_pairs(copy, n, 5, 5, 0, 1, 2, NULL, &p, &np, &st), NEARDUP_OK);
+    assert_int_equal(st.dropped, 0);
+    assert_int_equal(st.dropped_occ, 0);
+    assert_int_equal(st.star, 1);
+    assert_int_equal(np, 6);
+    static const uint32_t want[6][3] = {{0, 1, 2}, {0, 2, 2}, {0, 3, 1}, {0, 4, 1}, {0, 5, 1}, {1, 2, 2}};
+    for (size_t i = 0; i < np; i++) {
+        assert_int_equal(p[i].a, want[i][0]);
+        assert_int_equal(p[i].b, want[i][1]);
+        assert_int_equal(p[i].shared, want[i][2]);
+    }
     free(p);
 }
 
@@ -226,7 +240,7 @@ static void index_threads(void **state)
             nd_anchor_pair *p;
             size_t np;
             nd_anchor_stats st;
-            assert_int_equal(nd_anchor_pairs(copy, n, max_df, max_df, split, threads, &p, &np, &st), NEARDUP_OK);
+            assert_int_equal(nd_anchor_pairs(copy, n, max_df, max_df, split, 0, threads, NULL, &p, &np, &st), NEARDUP_OK);
             assert_int_equal(np, nwant);
             assert_memory_equal(p, want, np * sizeof *p);
             assert_int_equal(st.anchors, wst.anchors);

@@ -1,6 +1,8 @@
 /* test_reuse.c - rewritten passages (reuse.c, terms.c): stems and stop
  * words, sentences, a paraphrase found that the exact aligner misses, copies
- * kept word-precise, unrelated texts left alone, texts without spaces. */
+ * kept word-precise, a summary spanning the stretch of its source it
+ * condenses, a rewrite with a crossing stray sentence pair not taken for a
+ * summary, unrelated texts left alone, texts without spaces. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -172,6 +174,112 @@ static void moved_stretches_are_one_passage(void **state)
     free(p);
 }
 
+/* A summary of a long report: three sentences, each condensing one sentence
+ * of the source, those six sentences apart (the narrow gap breaks them into
+ * three one-sentence pieces, too short to report), between sentences the
+ * other text lacks; eight sentences on, the summarising text echoes one more
+ * sentence of the report (a wide gap in both texts would take it into the
+ * summary, which would then be no shorter than its source). */
+static const char *const SUMMARY_SRC =
+    "Heavy rain caused the river Aller to burst its banks near the town of Celle on Sunday night, flooding more than two hundred homes. "
+    "Firefighters worked through the darkness with pumps and sandbags. "
+    "Several roads into the old centre remained closed on Monday morning. "
+    "Schools sent their pupils home early and the railway station was shut. "
+    "A spokesman for the police asked drivers to avoid the area until further notice. "
+    "Shopkeepers along the main street began clearing mud from their premises. "
+    "The regional government promised emergency payments of up to five thousand euros for every family whose house was damaged by the water. "
+    "Insurance companies sent assessors to the worst affected streets. "
+    "Many residents said they had never seen anything rise so quickly. "
+    "An elderly couple was rescued from the roof of their cottage by a helicopter crew. "
+    "Volunteers from neighbouring villages brought food and blankets to the sports hall. "
+    "The mayor thanked everyone who had helped during the long night. "
+    "Meteorologists warned that more storms could reach the valley later this week and that the ground was already saturated.";
+static const char *const SUMMARY_SUSP =
+    "Ticket prices for the summer concerts at the castle were announced yesterday by the organisers. "
+    "The orchestra will play on six evenings in July. "
+    "The river Aller burst its banks near Celle after heavy rain on Sunday, flooding two hundred homes. "
+    "The regional government promised emergency payments of five thousand euros for every family with a damaged house. "
+    "Meteorologists warned that more storms could reach the saturated valley this week. "
+    "Elsewhere, a new bakery opened on the market square and sold out of bread by noon. "
+    "Its owner plans to open a second shop next year in the neighbouring district. "
+    "The city library extended its opening hours for students preparing their exams. "
+    "A jazz trio from Hamburg will perform at the town hall on Saturday evening. "
+    "The local football club won its fourth match in a row and now leads the table. "
+    "Parking fees in the old town will rise by twenty cents from the first of August. "
+    "The zoo welcomed two young otters, which visitors can see from next week. "
+    "In a letter to the editor, a reader recalled how firefighters worked through the darkness with pumps and sandbags.";
+
+static void summary_spans_its_source(void **state)
+{
+    (void)state;
+    nd_passage *p = NULL;
+    assert_int_equal(align_texts(SUMMARY_SUSP, SUMMARY_SRC, 0, &p), 1);
+    /* the summary's three sentences (from their first content word), and the
+     * whole stretch of the source they condense */
+    assert_int_equal(p[0].a_start, strstr(SUMMARY_SUSP, "river Aller") - SUMMARY_SUSP);
+    assert_int_equal(p[0].a_end, strstr(SUMMARY_SUSP, "valley this week") + 16 - SUMMARY_SUSP);
+    assert_true(p[0].b_start <= (uint32_t)(strstr(SUMMARY_SRC, "Heavy rain") - SUMMARY_SRC));
+    assert_true(p[0].b_end >= (uint32_t)(strstr(SUMMARY_SRC, "already saturated") + 17 - SUMMARY_SRC));
+    assert_true(p[0].sentences >= 1);
+    free(p);
+    /* the same pair the other way round: the same passage, mirrored */
+    assert_int_equal(align_texts(SUMMARY_SRC, SUMMARY_SUSP, 0, &p), 1);
+    assert_int_equal(p[0].b_start, strstr(SUMMARY_SUSP, "river Aller") - SUMMARY_SUSP);
+    assert_true(p[0].a_end >= (uint32_t)(strstr(SUMMARY_SRC, "already saturated") + 17 - SUMMARY_SRC));
+    free(p);
+}
+
+/* Twenty sentences on other subjects, none like another. */
+static const char *const FILLER[] = {
+    "The orchestra rehearsed a new symphony in the concert hall all afternoon.",
+    "A rare orchid bloomed in the botanical garden after seven years.",
+    "Engineers inspected the old railway bridge for signs of rust.",
+    "The bakery on the corner started selling rye bread with caraway seeds.",
+    "Two climbers reached the summit of the glacier before the storm arrived.",
+    "The museum acquired a collection of medieval coins from a private donor.",
+    "Students built a small robot that sorts plastic bottles by colour.",
+    "A fishing boat returned to the harbour with an unusually large catch of herring.",
+    "The chess championship ended in a draw after six hours of play.",
+    "Farmers in the valley harvested their apples two weeks earlier than usual.",
+    "A new cycling path now connects the university with the central station.",
+    "The theatre company staged a comedy written by a local teacher.",
+    "Astronomers photographed a comet passing close to the planet Mars.",
+    "The zoo received a pair of snow leopards from a park in Finland.",
+    "A violin maker opened a workshop in the restored mill by the canal.",
+    "Volunteers planted three hundred oak saplings along the motorway.",
+    "The chef published a cookbook of soups from the northern islands.",
+    "A storm knocked down the old lighthouse antenna on the cliff.",
+    "The swimming pool will close in August for the replacement of its roof.",
+    "A jazz festival brought musicians from twelve countries to the old market square.",
+};
+
+static void rewrite_with_stray_is_no_summary(void **state)
+{
+    (void)state;
+    /* The paraphrased paragraph, and one more sentence the two texts share
+     * (on one story): right after the paragraph in B, twenty sentences
+     * before it in A.  Taken as a summary (B short, A long), that crossing
+     * stray would stretch the passage over the twenty sentences of A. */
+    const char *stray_a = "Officials expect the new night buses to carry about four thousand passengers a week.";
+    const char *stray_b = "About four thousand passengers a week are expected on the new night buses, officials say.";
+    const char *pa = strstr(PARA_A, "The city council approved");
+    const char *pb = strstr(PARA_B, "On Monday evening");
+    size_t la = strstr(PARA_A, "two years.") + 10 - pa, lb = strstr(PARA_B, "for two years.") + 14 - pb;
+    char a[8192] = "", b[4096] = "";
+    snprintf(a, sizeof a, "%s ", stray_a);
+    for (size_t i = 0; i < sizeof FILLER / sizeof *FILLER; i++) strcat(strcat(a, FILLER[i]), " ");
+    size_t at = strlen(a);
+    snprintf(a + at, sizeof a - at, "%.*s The weather stays dry this week.", (int)la, pa);
+    snprintf(b, sizeof b, "%.*s %s", (int)lb, pb, stray_b);
+    nd_passage *p = NULL;
+    size_t n = align_texts(a, b, 0, &p);
+    assert_true(n >= 1);
+    /* the rewrite, where it is in A: not stretched back to the stray */
+    assert_int_equal(p[0].a_start, strstr(a, "city council approved") - a);
+    assert_true(p[0].a_end <= (uint32_t)(strstr(a, "The weather stays") - a));
+    free(p);
+}
+
 static void unrelated_texts(void **state)
 {
     (void)state;
@@ -206,6 +314,7 @@ int main(void)
         cmocka_unit_test(stems_and_stop_words), cmocka_unit_test(unknown_language),
         cmocka_unit_test(sentences),            cmocka_unit_test(paraphrase_found),
         cmocka_unit_test(copy_stays_word_precise), cmocka_unit_test(moved_stretches_are_one_passage),
+        cmocka_unit_test(summary_spans_its_source), cmocka_unit_test(rewrite_with_stray_is_no_summary),
         cmocka_unit_test(unrelated_texts),
         cmocka_unit_test(texts_without_spaces),
     };

@@ -364,6 +364,10 @@ void nd_print_passage_text(FILE *f, unsigned i, const nd_passage *p, const nd_pa
  * b_len bytes).  Offsets are written in the original files' by the texts'
  * maps ma, mb (na, nb runs; 0: the identity; offmap.h).  Returns 0, or -1
  * when out of memory. */
+/* text[start, end) on one line, as the passages' text view shows it (line
+ * breaks and tabs as spaces, other control characters as '?'). */
+void nd_print_excerpt(FILE *f, const char *text, uint32_t start, uint32_t end);
+
 int nd_print_pair(FILE *f, int format, const nd_overlap_pair *p, const char *a, size_t la, const char *b, size_t lb,
                   const char *a_text, size_t a_len, const char *b_text, size_t b_len, const nd_doc_words *wa,
                   const nd_doc_words *wb, const nd_map_run *ma, size_t na, const nd_map_run *mb, size_t nb,
@@ -376,10 +380,12 @@ int nd_cli_language(const char *arg);
 /* The HTML report of pairs of a document store (overlap, align --pairs):
  * every document in a pair once, the pairs with their passages and edited
  * words; ids from ci (records [0, split)) and cr (the rest; split 0: ci
- * only).  Returns 0, or -1 (out of memory, or f failed). */
+ * only); with clusters (overlap --clusters; NULL: none), the cluster view
+ * too.  Returns 0, or -1 (out of memory, or f failed). */
+struct nd_cluster_report;
 int nd_overlap_report(FILE *f, const char *title, const nd_doc_store *s, const nd_corpus_info *ci,
                       const nd_corpus_info *cr, uint64_t split, const nd_overlap_pair *pairs, size_t npairs, int argc,
-                      char **argv);
+                      char **argv, const struct nd_cluster_report *clusters);
 
 /* ---------- commands: one file each, registered in main.c ---------- */
 
@@ -397,5 +403,6 @@ int nd_align_pairs_run(nd_common *common, const nd_align_opts *al, const char *p
 int nd_cmd_overlap(int argc, char **argv);
 int nd_cmd_explain(int argc, char **argv);
 int nd_cmd_contamination(int argc, char **argv);
+int nd_cmd_strip(int argc, char **argv);
 
 #endif

@@ -5,6 +5,7 @@
 
 #include "align.h"
 #include "cli.h"
+#include "edits.h"
 #include "offmap.h"
 #include "record.h"
 #include "report.h"
@@ -22,7 +23,7 @@ static const nd_cli_option align_opts[] = {
     {"language", 0, "L", "language of the stemmer and stop words that find rewritten passages: a Snowball name or code, or none (default english)", OPT_LANGUAGE},
     {"a-id", 0, "ID", "take A's record with this id from a JSONL input of many (default: A holds one record)", OPT_A_ID},
     {"b-id", 0, "ID", "take B's record with this id from a JSONL input of many (default: B holds one record)", OPT_B_ID},
-    {"pairs", 0, "FILE", "align every pair of FILE (TSV a<TAB>b, or the JSONL of pairs/overlap; - for standard input): "
+    {"pairs", 0, "FILE", "align every pair of FILE (TSV a<TAB>b, CSV a,b, or the JSONL of pairs/overlap; .gz/.zst; - for standard input): "
      "ids of records of the INPUTs, or file paths when no INPUT is given; one record a pair, in FILE's order "
      "(default: align A B)", OPT_PAIRS},
     ND_OPT_THREADS,

@@ -10,6 +10,7 @@
 
 #include "align.h"
 #include "cli.h"
+#include "edits.h"
 #include "overlap.h"
 #include "pairs_file.h"
 #include "reader.h"
@@ -111,7 +112,7 @@ int nd_align_pairs_run(nd_common *common, const nd_align_opts *al, const char *p
     }
     if (!rc && (rc = nd_overlap_align(&s, &o, cand, l.n, threads, html ? NULL : &sink, &pairs, &npairs, &st, &err)))
         rc = nd_cli_error(nd_out_failed(&out, rc, &err), "%s", err.msg);
-    if (!rc && html && nd_overlap_report(out.f, "neardup align --pairs", &s, &ci, NULL, 0, pairs, npairs, argc, argv)) {
+    if (!rc && html && nd_overlap_report(out.f, "neardup align --pairs", &s, &ci, NULL, 0, pairs, npairs, argc, argv, NULL)) {
         nd_fail(&err, NEARDUP_E_NOMEM, "out of memory writing the report");
         rc = nd_cli_error(nd_out_failed(&out, NEARDUP_E_NOMEM, &err), "%s", err.msg);
     }

@@ -7,12 +7,13 @@
 
 #include "cli.h"
 #include "contam.h"
+#include "spill.h" /* nd_parse_size */
 #include "mpi_dedup.h"
 #include "reader.h"
 #include "record.h"
 #include "tokenize.h"
 
-enum { OPT_BENCHMARK = ND_ID_COMMAND, OPT_MIN_COVERAGE, OPT_CLEAN, OPT_FIELDS, OPT_MAX_MATCHES, OPT_NO_MEMORY };
+enum { OPT_BENCHMARK = ND_ID_COMMAND, OPT_MIN_COVERAGE, OPT_CLEAN, OPT_FIELDS, OPT_MAX_MATCHES, OPT_MEMORY };
 
 #define MAX_FIELDS 8
 
@@ -23,7 +24,7 @@ static const nd_cli_option contam_opts[] = {
     {"fields", 0, "LIST", "comma-separated text fields of each benchmark item (e.g. question,answer): contaminated only when one corpus document covers every field (default: --text-field)", OPT_FIELDS},
     {"clean", 0, "FILE", "also write the uncontaminated benchmark records, byte for byte (default none)", OPT_CLEAN},
     {"max-matches", 0, "M", "list at most M matching corpus documents per item, in input order (default 10)", OPT_MAX_MATCHES},
-    {"memory", 0, "SIZE", "not supported: memory holds the benchmark index, never the corpus (refused)", OPT_NO_MEMORY},
+    {"memory", 0, "SIZE", "fail early when the benchmark's n-gram index needs more than SIZE (512M, 2G); the corpus is streamed and never held (default unbounded)", OPT_MEMORY},
     ND_OPT_OUTPUT,
     ND_OPT_THREADS,
     ND_OPT_ID_FIELD,
@@ -48,6 +49,7 @@ typedef struct {
     const char *field[MAX_FIELDS];
     unsigned nfields;
     unsigned long max_matches;
+    uint64_t memory; /* --memory: bytes, 0 = unbounded */
 } contam_ctx;
 
 static int on_option(void *ctx, int id, const char *arg)
@@ -64,9 +66,10 @@ static int on_option(void *ctx, int id, const char *arg)
     case OPT_MIN_COVERAGE: return nd_cli_double("--min-coverage", arg, 0, 1, &c->min_cov) ? 2 : 0;
     case OPT_CLEAN: c->clean = arg; return 0;
     case OPT_MAX_MATCHES: return nd_cli_uint("--max-matches", arg, 0, 1000000, &c->max_matches) ? 2 : 0;
-    case OPT_NO_MEMORY:
-        return nd_cli_error(NEARDUP_E_USAGE, "contamination: --memory is not supported: memory holds the benchmark's "
-                                             "n-gram index, never the corpus, which is streamed once");
+    case OPT_MEMORY:
+        if (nd_parse_size(arg, &c->memory) || c->memory < (1u << 20))
+            return nd_cli_error(NEARDUP_E_USAGE, "--memory: expected a size of at least 1M such as 512M or 2G, got \"%s\"", arg);
+        return 0;
     case OPT_FIELDS: {
         free(c->fields_arg);
         c->fields_arg = strdup(arg);
@@ -227,90 +230,24 @@ static int check_bench_ids(const bench_set *b, nd_error *err)
     return rc;
 }
 
-/* ---- the corpus scan: one worker scans a document, collect merges in input order ---- */
-
-typedef struct {
-    uint64_t doc;
-    size_t hit_off, nhit, sum_off, nsum;
-} doc_found;
-
-typedef struct {
-    doc_found *d;
-    size_t nd, d_cap;
-    nd_contam_hit *hit;
-    size_t nhit, hit_cap;
-    nd_contam_sum *sum;
-    size_t nsum, sum_cap;
-} batch_found;
-
-typedef struct {
-    const nd_contam *ix;
-    nd_contam_result *res;
-} scan_ctx;
-
-static void *thread_init(void *user) { return calloc(1, sizeof(nd_contam_scratch)); }
-static void thread_free(void *user, void *ts)
-{
-    nd_contam_scratch_free(ts);
-    free(ts);
-}
-static void *batch_init(void *user) { return calloc(1, sizeof(batch_found)); }
-static void batch_reset(void *user, void *bo)
-{
-    batch_found *b = bo;
-    b->nd = b->nhit = b->nsum = 0;
-}
-static void batch_free(void *user, void *bo)
-{
-    batch_found *b = bo;
-    if (!b) return;
-    free(b->d);
-    free(b->hit);
-    free(b->sum);
-    free(b);
-}
-
-static int scan_doc(void *user, void *ts, void *bo, uint64_t doc, const nd_doc *d, const nd_tokens *tok, nd_error *err)
-{
-    const scan_ctx *sc = user;
-    nd_contam_scratch *s = ts;
-    batch_found *b = bo;
-    if (nd_contam_scan(sc->ix, s, tok)) return nd_fail(err, NEARDUP_E_NOMEM, "out of memory");
-    if (!s->nsum) return NEARDUP_OK;
-    if (nd_grow((void **)&b->d, &b->d_cap, b->nd + 1, sizeof *b->d) ||
-        nd_grow((void **)&b->hit, &b->hit_cap, b->nhit + s->nhit, sizeof *b->hit) ||
-        nd_grow((void **)&b->sum, &b->sum_cap, b->nsum + s->nsum, sizeof *b->sum))
-        return nd_fail(err, NEARDUP_E_NOMEM, "out of memory");
-    b->d[b->nd++] = (doc_found){doc, b->nhit, s->nhit, b->nsum, s->nsum};
-    if (s->nhit) memcpy(b->hit + b->nhit, s->hit, s->nhit * sizeof *s->hit);
-    if (s->nsum) memcpy(b->sum + b->nsum, s->sum, s->nsum * sizeof *s->sum);
-    b->nhit += s->nhit;
-    b->nsum += s->nsum;
-    return NEARDUP_OK;
-}
-
-static int doc_found_cmp(const void *x, const void *y)
-{
-    const doc_found *a = x, *b = y;
-    return a->doc < b->doc ? -1 : a->doc > b->doc;
-}
-
-static int collect(void *user, void *bo, uint64_t first, size_t n, nd_error *err)
-{
-    scan_ctx *sc = user;
-    batch_found *b = bo;
-    if (b->nd > 1) qsort(b->d, b->nd, sizeof *b->d, doc_found_cmp); /* input order, whoever scanned them */
-    for (size_t i = 0; i < b->nd; i++)
-        if (nd_contam_merge(sc->res, b->d[i].doc, b->hit + b->d[i].hit_off, b->d[i].nhit, b->sum + b->d[i].sum_off,
-                            b->d[i].nsum))
-            return nd_fail(err, NEARDUP_E_NOMEM, "out of memory");
-    return NEARDUP_OK;
-}
-
 /* ---- the report ---- */
 
+/* A matching document's id: from the corpus accounting of one process, or
+ * from what the ranks sent under mpirun. */
+typedef struct {
+    const nd_corpus_info *ci;
+    const nd_mpi_ids *ids;
+} id_source;
+
+static const char *doc_id(const id_source *s, uint64_t doc, size_t *len)
+{
+    if (s->ids) return nd_mpi_id_of(s->ids, doc, len);
+    *len = nd_corpus_id_len(s->ci, doc);
+    return nd_corpus_id(s->ci, doc);
+}
+
 static int write_report(FILE *f, FILE *clean, const contam_ctx *c, const bench_set *b, const nd_contam_result *res,
-                        const nd_corpus_info *ci, size_t *ncont)
+                        const id_source *src, size_t *ncont)
 {
     *ncont = 0;
     for (size_t i = 0; i < b->n; i++) {
@@ -325,7 +262,9 @@ static int write_report(FILE *f, FILE *clean, const contam_ctx *c, const bench_s
         for (size_t k = 0; k < it.nmatch; k++) {
             const nd_contam_match *m = &it.match[k];
             fputs(k ? ", {\"id\": " : "{\"id\": ", f);
-            nd_json_write_string(f, nd_corpus_id(ci, m->doc), nd_corpus_id_len(ci, m->doc));
+            size_t id_len;
+            const char *id = doc_id(src, m->doc, &id_len);
+            nd_json_write_string(f, id, id_len);
             if (c->nfields > 1) {
                 fputs(", \"field\": ", f);
                 nd_json_write_string(f, c->field[m->field], strlen(c->field[m->field]));
@@ -368,9 +307,6 @@ int nd_cmd_contamination(int argc, char **argv)
                           contam_opts, on_option, &c, &pos, &npos);
     if (!rc && !c.nbench) rc = nd_cli_error(NEARDUP_E_USAGE, "contamination: --benchmark FILE is required (see --help)");
     if (!rc && npos == 0) rc = nd_cli_error(NEARDUP_E_USAGE, "no input given (see --help; use - for standard input)");
-    if (!rc && nd_mpi_size() > 1)
-        rc = nd_cli_error(NEARDUP_E_USAGE, "contamination does not run under mpirun: run one process "
-                                           "(-j N threads; the corpus is streamed once, the index is the benchmark's)");
     if (!rc && !c.nfields) {
         c.field[0] = c.common.rec.text_field;
         c.nfields = 1;
@@ -383,7 +319,10 @@ int nd_cmd_contamination(int argc, char **argv)
     nd_error err = {0, ""};
     bench_set b = {0};
     nd_contam *ix = NULL;
-    scan_ctx sc = {0};
+    nd_contam_result *res = NULL;
+    nd_mpi_ids ids = {0};
+    nd_corpus_info sum = {0}; /* under mpirun, rank 0: the ranks' figures */
+    int mpi = nd_mpi_size() > 1, rank0 = nd_mpi_rank() == 0;
     nd_corpus_info ci = {0};
     nd_reader *r = NULL;
     double t0 = nd_now(), t_bench = 0, t_scan = 0;
@@ -398,54 +337,69 @@ int nd_cmd_contamination(int argc, char **argv)
             rc = nd_cli_check_files(&c.common, outs, what, c.clean ? 2 : 1, all, (size_t)(npos + c.nbench));
         }
     }
-    if (!rc && (rc = nd_out_open(&out, c.common.output, &err))) rc = nd_cli_error(rc, "%s", err.msg);
-    if (!rc && c.clean && (rc = nd_out_open(&cl, c.clean, &err))) rc = nd_cli_error(rc, "%s", err.msg);
+    /* under mpirun only rank 0 writes; the others scan their share */
+    if (!rc && rank0 && (rc = nd_out_open(&out, c.common.output, &err))) rc = nd_cli_error(rc, "%s", err.msg);
+    if (!rc && rank0 && c.clean && (rc = nd_out_open(&cl, c.clean, &err))) rc = nd_cli_error(rc, "%s", err.msg);
+    if (mpi) rc = nd_mpi_bcast_status(rc);
     if (!rc && !(ix = nd_contam_create(c.common.ngram, seeds.shingle_seed, c.nfields, c.min_cov)))
         rc = nd_cli_error(NEARDUP_E_NOMEM, "out of memory");
     if (!rc && ((rc = load_bench(&c, &po, &b, ix, &err)) || (rc = check_bench_ids(&b, &err))))
         rc = nd_cli_error(rc, "%s", err.msg);
-    if (!rc && (nd_contam_build(ix) || !(sc.res = nd_contam_result_create(ix, (unsigned)c.max_matches))))
+    if (!rc && (nd_contam_build(ix) || !(res = nd_contam_result_create(ix, (unsigned)c.max_matches))))
         rc = nd_cli_error(NEARDUP_E_NOMEM, "out of memory");
+    if (!rc && c.memory && nd_contam_bytes(ix) > c.memory)
+        rc = nd_cli_error(NEARDUP_E_USAGE, "contamination: the benchmark's n-gram index needs %.1f MiB, more than "
+                          "--memory %.1f MiB (the corpus is streamed and needs only -j batches of 1 MiB and ~30 bytes "
+                          "a record); give more memory, or split the benchmark", nd_contam_bytes(ix) / 1048576.0,
+                          c.memory / 1048576.0);
     t_bench = nd_now() - t0;
     if (!rc) {
-        sc.ix = ix;
         r = nd_cli_open_inputs(&c.common, &po, pos, npos, &err);
         if (!r) rc = nd_cli_error(err.code, "%s", err.msg);
     }
+    /* every rank met the same benchmark and inputs: the same status */
+    const nd_corpus_info *figures = &ci;
     if (!rc) {
-        nd_pipeline_fns fns = {&sc, thread_init, thread_free, batch_init, batch_reset, batch_free, scan_doc, collect};
         double t1 = nd_now();
-        if ((rc = nd_pipeline_run(r, &po, &fns, &ci, &err))) rc = nd_cli_error(rc, "%s", err.msg);
+        if (mpi) {
+            rc = nd_mpi_contam(r, &po, ix, res, &ids, &sum); /* prints its error */
+            figures = &sum;
+        } else if ((rc = nd_contam_stream(r, &po, ix, nd_contam_merge_sink, res, &ci, &err))) {
+            rc = nd_cli_error(rc, "%s", err.msg);
+        }
         t_scan = nd_now() - t1;
-        if (!rc) nd_cli_print_skips(&ci);
+        if (!rc && rank0) nd_cli_print_skips(figures);
     }
     size_t ncont = 0;
-    if (!rc && write_report(out.f, cl.f, &c, &b, sc.res, &ci, &ncont)) {
+    id_source src = {&ci, mpi ? &ids : NULL};
+    if (!rc && rank0 && write_report(out.f, cl.f, &c, &b, res, &src, &ncont)) {
         nd_fail(&err, NEARDUP_E_IO, "cannot write the report");
         rc = nd_out_failed(&out, NEARDUP_E_IO, &err);
         if (c.clean) rc = nd_out_failed(&cl, rc, &err);
         rc = nd_cli_error(rc, "%s", err.msg);
     }
-    if (!rc) {
+    if (!rc && rank0) {
         nd_out *o2[2] = {&out, &cl};
         if ((rc = nd_out_commit_all(o2, 2, &err))) rc = nd_cli_error(rc, "%s", err.msg);
     }
     nd_out_abort(&out);
     nd_out_abort(&cl);
-    if (!rc && !c.common.quiet) {
-        double mb = ci.raw_bytes / 1e6;
+    if (mpi) rc = nd_mpi_bcast_status(rc);
+    if (!rc && rank0 && !c.common.quiet) {
+        double mb = figures->raw_bytes / 1e6;
         fprintf(stderr, "neardup contamination: %zu benchmark items (%u field%s, %d-grams), %zu contaminated "
                 "(coverage >= %g%s); corpus %llu records (%llu documents, %llu skipped), %.1f MB scanned in %.2f s "
                 "(%.1f MB/s)\n", b.n, c.nfields, c.nfields > 1 ? "s" : "", c.common.ngram, ncont, c.min_cov,
-                c.nfields > 1 ? " of every field by one document" : "", (unsigned long long)ci.n,
-                (unsigned long long)(ci.n - ci.skipped_n), (unsigned long long)ci.skipped_n, mb, t_scan,
+                c.nfields > 1 ? " of every field by one document" : "", (unsigned long long)figures->n,
+                (unsigned long long)(figures->n - figures->skipped_n), (unsigned long long)figures->skipped_n, mb, t_scan,
                 t_scan > 0 ? mb / t_scan : 0);
         if (c.common.timings) {
-            nd_cli_print_timings(&ci);
+            if (!mpi) nd_cli_print_timings(&ci);
             fprintf(stderr, "timings: benchmark load and index %.3f s, corpus scan %.3f s\n", t_bench, t_scan);
         }
     }
-    nd_contam_result_free(sc.res);
+    nd_contam_result_free(res);
+    nd_mpi_ids_free(&ids);
     nd_contam_free(ix);
     bench_free(&b);
     nd_corpus_info_free(&ci);

@@ -9,6 +9,7 @@
 
 #include "cli_dedup.h"
 #include "cluster.h"
+#include "dedup_record.h"
 #include "lsh.h"
 #include "mpi_dedup.h"
 #include "reader.h"
@@ -19,7 +20,7 @@ enum { OPT_CLUSTERS = ND_ID_COMMAND, OPT_EXACT, OPT_AGAINST, OPT_REMOVED, OPT_AN
 static const nd_cli_option dedup_opts[] = {
     ND_OPT_OUTPUT,
     {"clusters", 0, "FILE", "also write clusters of 2+ documents as JSONL {\"kept\": ID, \"members\": [ID, ...]}; FILE.zst or FILE.gz is compressed (default none)", OPT_CLUSTERS},
-    {"against", 0, "REF", "reference corpus (file or directory; repeatable): inputs that are near-duplicates of a reference are removed; references are never written (default none)", OPT_AGAINST},
+    {"against", 0, "REF", "reference corpus (file or directory) or neardup index (neardup index build; its -n, -k, -t and --seed are used); repeatable: inputs that are near-duplicates of a reference are removed; references are never written (default none)", OPT_AGAINST},
     {"removed", 0, "FILE", "also write one JSONL record per removed document: {\"id\": ID, \"duplicate_of\": ID, \"score\": X, \"cluster\": N}; FILE.zst or FILE.gz is compressed (default none)", OPT_REMOVED},
     {"annotate", 0, NULL, "add \"cluster\": N to each kept record (default off)", OPT_ANNOTATE},
     {"keep", 0, "WHICH", "the document kept of each cluster: first, longest, shortest (text bytes), max:FIELD, min:FIELD (a numeric JSONL field), none (drop every member) (default first)", OPT_KEEP},
@@ -63,6 +64,8 @@ static int parse_keep(dedup_ctx *c, const char *arg)
 static int on_option(void *p, int id, const char *arg)
 {
     dedup_ctx *c = p;
+    c->given |= id == ND_ID_NGRAM ? ND_GIVEN_NGRAM : id == ND_ID_K ? ND_GIVEN_K : id == ND_ID_THRESHOLD ? ND_GIVEN_T
+               : id == ND_ID_SEED ? ND_GIVEN_SEED : 0;
     if (id == OPT_CLUSTERS) c->clusters = arg;
     else if (id == OPT_AGAINST) {
         if (c->nrefs == ND_MAX_AGAINST)
@@ -78,19 +81,6 @@ static int on_option(void *p, int id, const char *arg)
     return 0;
 }
 
-/* A kept record with "cluster": N added before its closing brace (the rest
- * of the line, spaces and a CR included, as it was). */
-static void write_annotated(FILE *out, const char *rec, size_t len, uint32_t cluster)
-{
-    size_t close = len;
-    while (close > 0 && rec[close - 1] != '}') close--;
-    if (close == 0) close = len + 1; /* cannot be: a record is an object */
-    fwrite(rec, 1, close - 1, out);
-    fprintf(out, ", \"cluster\": %u", cluster);
-    fwrite(rec + close - 1, 1, len - (close - 1), out);
-    putc('\n', out);
-}
-
 /* Writes the kept records of one batch of the second pass; *r counts records. */
 static int write_batch(const dedup_ctx *c, nd_record_parser *rp, const nd_batch *b, uint64_t *r, FILE *out,
                        nd_error *err)
@@ -102,7 +92,7 @@ static int write_batch(const dedup_ctx *c, nd_record_parser *rp, const nd_batch 
             return nd_fail(err, NEARDUP_E_IO, "%s changed while it was being read",
                            nd_reader_path(j->reader, b->rec[i].input));
         const nd_raw_record *rec = &b->rec[i];
-        int keep = c->ch.kept[*r];
+        int keep = c->ch.kept[c->nix + *r];
         if (keep && rec->jsonl && !c->annotate && rec->off == run_end && run_end > run) {
             run_end = rec->off + rec->len + 1; /* extends the run */
             continue;
@@ -111,7 +101,7 @@ static int write_batch(const dedup_ctx *c, nd_record_parser *rp, const nd_batch 
         run = run_end = 0;
         if (!keep) continue;
         if (rec->jsonl && c->annotate) {
-            write_annotated(out, b->buf + rec->off, rec->len, c->ch.cluster[*r]);
+            nd_write_annotated(out, b->buf + rec->off, rec->len, c->ch.cluster[c->nix + *r]);
         } else if (rec->jsonl) {
             run = rec->off;
             run_end = rec->off + rec->len + 1;
@@ -129,7 +119,7 @@ static int write_batch(const dedup_ctx *c, nd_record_parser *rp, const nd_batch 
             }
             fputs(", \"text\": ", out);
             nd_json_write_string(out, d.text, d.text_len);
-            if (c->annotate) fprintf(out, ", \"cluster\": %u", c->ch.cluster[*r]);
+            if (c->annotate) fprintf(out, ", \"cluster\": %u", c->ch.cluster[c->nix + *r]);
             fputs("}\n", out);
         }
     }
@@ -181,8 +171,9 @@ static int write_kept(dedup_ctx *c, FILE *out, nd_error *err)
     for (size_t i = 0; i < c->nref_files; i++) nd_reader_exclude(j->reader, i);
     int rc = nd_reader_rewind(j->reader, err);
     if (rc) return rc;
+    nd_reader_give_back(j->reader, 1); /* the last pass: the output takes the pages it reads */
     unsigned threads = j->common.threads ? j->common.threads : nd_online_cpus();
-    pass2 p = {.c = c, .out = out, .r = c->nref, .err = {0, ""}};
+    pass2 p = {.c = c, .out = out, .r = c->nref - c->nix, .err = {0, ""}};
     nd_record_opts ro = j->common.rec;
     ro.lossy = j->common.lossy;
     if (!(p.rp = nd_record_parser_create(&ro))) return nd_fail(err, NEARDUP_E_NOMEM, "out of memory");
@@ -246,9 +237,8 @@ static int write_kept(dedup_ctx *c, FILE *out, nd_error *err)
  * which "reference" then names: the cluster's first one). */
 static int write_clusters(const dedup_ctx *c, FILE *f)
 {
-    const nd_job *j = &c->job;
     const uint32_t *rep = c->rep;
-    uint64_t n = j->ci.n;
+    uint64_t n = c->nix + c->job.ci.n;
     uint32_t *next = malloc((n ? n : 1) * sizeof *next), *last = malloc((n ? n : 1) * sizeof *last);
     if (!next || !last) {
         free(next);
@@ -269,12 +259,15 @@ static int write_clusters(const dedup_ctx *c, FILE *f)
         uint32_t kept = UINT32_MAX;
         for (uint32_t m = (uint32_t)i; m != UINT32_MAX && kept == UINT32_MAX; m = next[m])
             if (c->ch.kept[m]) kept = m;
+        size_t len;
+        const char *id;
         fputs("{\"kept\": ", f);
         if (kept == UINT32_MAX) fputs("null", f);
-        else nd_json_write_string(f, nd_corpus_id(&j->ci, kept), nd_corpus_id_len(&j->ci, kept));
+        else id = nd_dedup_id(c, kept, &len), nd_json_write_string(f, id, len);
         if (i < c->nref) {
             fputs(", \"reference\": ", f);
-            nd_json_write_string(f, nd_corpus_id(&j->ci, i), nd_corpus_id_len(&j->ci, i));
+            id = nd_dedup_id(c, i, &len);
+            nd_json_write_string(f, id, len);
         }
         fputs(", \"members\": [", f);
         int first = 1;
@@ -282,7 +275,8 @@ static int write_clusters(const dedup_ctx *c, FILE *f)
             if (m < c->nref) continue;
             if (!first) fputs(", ", f);
             first = 0;
-            nd_json_write_string(f, nd_corpus_id(&j->ci, m), nd_corpus_id_len(&j->ci, m));
+            id = nd_dedup_id(c, m, &len);
+            nd_json_write_string(f, id, len);
         }
         fputs("]}\n", f);
     }
@@ -291,67 +285,51 @@ static int write_clusters(const dedup_ctx *c, FILE *f)
     return NEARDUP_OK;
 }
 
-/* What the new options cannot do yet, refused before anything is read. */
-static int check_modes(const dedup_ctx *c)
-{
-    int extra = c->nrefs || c->removed || c->annotate || c->keep != ND_KEEP_FIRST;
-    if (extra && nd_mpi_size() > 1 && nd_mpi_rank() != 0) return 2; /* rank 0 says why */
-    if (extra && nd_mpi_size() > 1)
-        return nd_cli_error(NEARDUP_E_USAGE, "--against, --removed, --annotate and --keep do not run under mpirun "
-                            "yet (the ranks' clusters and the second pass know nothing of them); run them as one "
-                            "process, with --memory SIZE for a large corpus");
-    return 0;
-}
-
-/* An index given as a reference is refused by name: read as a corpus it
- * would be one binary "document", and silently match nothing. */
-static int check_refs(const dedup_ctx *c)
-{
-    for (int i = 0; i < c->nrefs; i++) {
-        char head[8];
-        FILE *f = strcmp(c->refs[i], "-") ? fopen(c->refs[i], "rb") : NULL;
-        size_t got = f ? fread(head, 1, sizeof head, f) : 0;
-        if (f) fclose(f);
-        if (got == sizeof head && !memcmp(head, "NDUPIDX", 8))
-            return nd_cli_error(NEARDUP_E_USAGE, "--against %s: a neardup index cannot be a reference yet; give the "
-                                "corpus it was built from (neardup query %s INPUT... lists the inputs' "
-                                "near-duplicates in it)", c->refs[i], c->refs[i]);
-    }
-    return 0;
-}
-
 /* The references' records: those of the reader's first files. */
 static void count_refs(dedup_ctx *c)
 {
     const nd_job *j = &c->job;
     c->nref_files = c->nrefs ? nd_reader_arg_files(j->reader, (size_t)c->nrefs) : 0;
-    c->nref = 0;
-    while (c->nref < j->ci.n && j->ci.input[c->nref] < c->nref_files) c->nref++;
+    uint64_t r = 0;
+    while (r < j->ci.n && j->ci.input[r] < c->nref_files) r++;
+    c->nref = c->nix + r;
 }
 
 /* Clusters, then the kept document of each (--keep, --against). */
 static int choose(dedup_ctx *c, nd_error *err)
 {
     nd_job *j = &c->job;
-    uint64_t n = j->ci.n;
+    uint64_t n = c->nix + j->ci.n;
     size_t m = n ? n : 1;
+    nd_pair *ip = NULL;
+    size_t nip = 0;
+    int rc = c->nix_files ? nd_dedup_index_pairs(c, &ip, &nip, err) : NEARDUP_OK;
+    if (rc) return rc;
     c->rep = malloc(m * sizeof *c->rep);
     c->ch.kept = malloc(m);
     c->ch.anchor = malloc(m * sizeof *c->ch.anchor);
     c->ch.cluster = malloc(m * sizeof *c->ch.cluster);
-    nd_pair *pp = malloc((j->npairs ? j->npairs : 1) * sizeof *pp);
-    if (!c->rep || !c->ch.kept || !c->ch.anchor || !c->ch.cluster || !pp) {
+    nd_pair *pp = malloc((j->npairs + nip ? j->npairs + nip : 1) * sizeof *pp);
+    /* the indexes' documents are never skipped */
+    uint8_t *skipped = c->nix ? calloc(m, 1) : j->ci.skipped;
+    if (!c->rep || !c->ch.kept || !c->ch.anchor || !c->ch.cluster || !pp || !skipped) {
         free(pp);
+        free(ip);
+        if (skipped != j->ci.skipped) free(skipped);
         return nd_fail(err, NEARDUP_E_NOMEM, "out of memory clustering");
     }
-    for (size_t i = 0; i < j->npairs; i++) pp[i] = (nd_pair){j->pairs[i].a, j->pairs[i].b};
-    nd_cluster(n, pp, j->npairs, c->rep);
+    uint32_t shift = (uint32_t)c->nix;
+    for (size_t i = 0; i < j->npairs; i++) pp[i] = (nd_pair){shift + j->pairs[i].a, shift + j->pairs[i].b};
+    if (nip) memcpy(pp + j->npairs, ip, nip * sizeof *ip);
+    free(ip);
+    if (c->nix && j->ci.n) memcpy(skipped + c->nix, j->ci.skipped, j->ci.n);
+    nd_cluster(n, pp, j->npairs + nip, c->rep);
     free(pp);
     double *key = NULL;
-    int rc = NEARDUP_OK;
-    if (c->keep != ND_KEEP_FIRST && c->keep != ND_KEEP_NONE && (rc = nd_dedup_keys(c, &key, err))) return rc;
-    if (nd_cluster_choose(n, c->rep, c->nref, j->ci.skipped, c->keep, key, &c->ch))
+    if (c->keep != ND_KEEP_FIRST && c->keep != ND_KEEP_NONE) rc = nd_dedup_keys(c, &key, err);
+    if (!rc && nd_cluster_choose(n, c->rep, c->nref, skipped, c->keep, key, &c->ch))
         rc = nd_fail(err, NEARDUP_E_NOMEM, "out of memory choosing the kept documents");
+    if (skipped != j->ci.skipped) free(skipped);
     free(key);
     return rc;
 }
@@ -370,7 +348,7 @@ typedef struct {
     nd_job *j;
     char **inputs;
     int ninputs;
-    nd_out *out, *clusters; /* clusters NULL: none */
+    nd_out *out, *clusters, *removed; /* clusters, removed NULL: none */
 } mpi_glue;
 
 static nd_reader *mpi_open_inputs(void *u, const nd_pipeline_opts *po, nd_error *err)
@@ -382,28 +360,36 @@ static nd_reader *mpi_open_inputs(void *u, const nd_pipeline_opts *po, nd_error 
 static int mpi_finish_outputs(void *u, int keep, nd_error *err)
 {
     mpi_glue *g = u;
-    nd_out *both[2] = {g->out, g->clusters};
-    if (keep) return nd_out_commit_all(both, g->clusters ? 2 : 1, err);
-    for (int i = 0; i < 2; i++)
-        if (both[i]) nd_out_abort(both[i]);
+    nd_out *all[3] = {g->out, g->clusters, g->removed}; /* all complete before any is renamed */
+    size_t n = 1;
+    if (g->clusters) all[n++] = g->clusters;
+    if (g->removed) all[n++] = g->removed;
+    if (keep) return nd_out_commit_all(all, n, err);
+    for (size_t i = 0; i < n; i++) nd_out_abort(all[i]);
     return NEARDUP_OK;
 }
 
-static int mpi_run(nd_job *j, char **inputs, int ninputs, nd_out *out, nd_out *clusters)
+/* x: what dedup's options ask beyond the kept records and the clusters (x->removed
+ * and x->want_removed are set here from removed). */
+static int mpi_run(nd_job *j, char **inputs, int ninputs, nd_out *out, nd_out *clusters, nd_out *removed,
+                   nd_mpi_dedup_opts *x)
 {
-    mpi_glue g = {j, inputs, ninputs, out, clusters};
+    mpi_glue g = {j, inputs, ninputs, out, clusters, removed};
     nd_mpi_job m = {.dup = {.ngram = j->common.ngram, .k = j->common.k, .threshold = j->common.threshold,
                             .metric = j->metric, .exact = j->exact, .max_bucket = j->max_bucket,
                             .exact_first = j->exact_first},
                     .ninputs = ninputs, .memory = j->memory, .tmpdir = j->tmpdir, .spool_decoded = j->spool_decoded,
                     .quiet = j->common.quiet, .timings = j->common.timings, .rec = j->common.rec,
+                    .lossy = j->common.lossy,
                     .want_clusters = clusters != NULL, .out = out->f, .clusters = clusters ? clusters->f : NULL,
                     .user = &g, .open_inputs = mpi_open_inputs, .finish_outputs = mpi_finish_outputs,
                     .print_skips = nd_cli_print_skips};
+    x->want_removed = removed != NULL;
+    x->removed = removed ? removed->f : NULL;
     for (int i = 0; i < ninputs; i++) m.stdin_given |= !strcmp(inputs[i], "-");
     nd_common_pipeline(&j->common, &m.po, &m.dup.seeds);
     nd_job_describe(j, m.describe, sizeof m.describe);
-    int rc = nd_mpi_dedup(&m);
+    int rc = nd_mpi_dedup(&m, x);
     j->reader = m.reader; /* freed with the job */
     j->ci = m.ci;
     return rc;
@@ -417,23 +403,23 @@ static int run(dedup_ctx *c, char **pos, int npos)
         return nd_cli_error(NEARDUP_E_USAGE, "dedup needs -o KEPT.jsonl (use -o - for standard output)");
     if (c->nrefs && npos == 0)
         return nd_cli_error(NEARDUP_E_USAGE, "no input given (see --help; use - for standard input)");
-    int rc = check_modes(c);
-    if (!rc) rc = check_refs(c);
+    int rc = nd_dedup_open_indexes(c); /* the --against indexes leave c->refs */
     if (rc) return rc;
     /* The references are read first, in the same pass as the inputs: their
      * band records join the inputs' in the same buckets, and, holding the
      * smallest record numbers, they are the roots of their clusters. */
-    char **all = malloc(((size_t)c->nrefs + (size_t)npos + 1) * sizeof *all);
+    char **all = malloc(((size_t)c->nrefs + (size_t)npos + (size_t)c->nix_files + 1) * sizeof *all);
     if (!all) return nd_cli_error(NEARDUP_E_NOMEM, "out of memory");
     memcpy(all, c->refs, (size_t)c->nrefs * sizeof *all);
     if (npos) memcpy(all + c->nrefs, pos, (size_t)npos * sizeof *all);
     int nall = c->nrefs + npos;
+    for (int i = 0; i < c->nix_files; i++) all[nall + i] = c->ix[i]->path; /* checked, not read by the job */
     /* No output may be an input (a reference included) or another output;
      * then the outputs are opened, so that an unwritable path fails before
      * hours of reading.  Under mpirun only rank 0 writes them. */
     const char *outs[3] = {j->common.output, c->clusters, c->removed};
     static const char *const names[3] = {"-o", "--clusters", "--removed"};
-    rc = nd_cli_check_files(&j->common, outs, names, 3, all, (size_t)nall);
+    rc = nd_cli_check_files(&j->common, outs, names, 3, all, (size_t)nall + (size_t)c->nix_files);
     nd_out out = {0}, cl = {0}, rm = {0};
     if (!rc && nd_mpi_rank() == 0) {
         rc = nd_out_open(&out, j->common.output, &err);
@@ -443,11 +429,16 @@ static int run(dedup_ctx *c, char **pos, int npos)
     }
     nd_out *outs3[3] = {&out, &cl, &rm}; /* all complete before any is renamed */
     if (!rc && nd_mpi_size() > 1) { /* under mpirun: each rank writes its share (mpi_dedup.c) */
+        nd_mpi_dedup_opts x = {.nrefs = c->nrefs, .annotate = c->annotate, .keep = c->keep,
+                               .keep_field = c->keep_field, .ixm = c->nix_files ? &c->ixm : NULL, .nix = c->nix};
+        rc = mpi_run(j, all, nall, &out, c->clusters ? &cl : NULL, c->removed ? &rm : NULL, &x);
         free(all);
-        return mpi_run(j, pos, npos, &out, c->clusters ? &cl : NULL);
+        return rc;
     }
-    j->keep_sigs = c->removed != NULL; /* --memory: its scores come from the spilled signatures */
+    /* --memory: the scores of --removed and the index queries read the spilled signatures */
+    j->keep_sigs = c->removed != NULL || c->nix_files;
     if (!rc) rc = nd_job_run_scaled(j, all, nall);
+    if (!rc && c->nix_files && nd_dedup_check_index_ids(c, &err)) rc = nd_cli_error(err.code, "%s", err.msg);
     free(all);
     if (rc) {
         for (int i = 0; i < 3; i++) nd_out_abort(outs3[i]);
@@ -476,9 +467,9 @@ static int run(dedup_ctx *c, char **pos, int npos)
     }
     /* the summary counts the inputs' records; a cluster of two or more is
      * counted once, at its second member */
-    uint64_t nin = j->ci.n - c->nref, skipped = 0, clusters = 0;
-    for (uint64_t i = 0; i < j->ci.n; i++) {
-        if (j->ci.skipped[i]) {
+    uint64_t ntot = c->nix + j->ci.n, nin = ntot - c->nref, skipped = 0, clusters = 0;
+    for (uint64_t i = 0; i < ntot; i++) {
+        if (i >= c->nix && j->ci.skipped[i - c->nix]) {
             skipped += i >= c->nref;
             continue;
         }
@@ -501,10 +492,13 @@ static int run(dedup_ctx *c, char **pos, int npos)
                 (unsigned long long)c->ch.removed, (unsigned long long)skipped,
                 (unsigned long long)clusters, what, (unsigned long long)j->exact_dups,
                 j->ci.text_bytes / 1e6, wall, wall > 0 ? j->ci.text_bytes / 1e6 / wall : 0.0);
-    if (!j->common.quiet && c->nrefs)
+    if (!j->common.quiet && (c->nrefs || c->nix_files))
         fprintf(stderr, "neardup dedup: --against: %llu reference records read; %llu inputs removed as "
                 "near-duplicates of a reference (or of an input that is one)\n",
                 (unsigned long long)c->nref, (unsigned long long)c->ch.by_ref);
+    if (!j->common.quiet && c->nix_files)
+        fprintf(stderr, "neardup dedup: --against: %llu reference documents in %d index%s, never read again\n",
+                (unsigned long long)c->nix, c->nix_files, c->nix_files == 1 ? "" : "es");
     if (j->common.timings) {
         nd_cli_print_timings(&j->ci);
         fprintf(stderr, "timings: shingle %.3f s, digest %.3f s, sketch %.3f s, band keys %.3f s (summed over threads), "
@@ -529,7 +523,8 @@ int nd_cmd_dedup(int argc, char **argv)
                           "and keep the first document of each cluster in input order (--keep chooses another).\n"
                           "Kept JSONL records are copied unchanged; plain files become {\"id\": PATH, \"text\": ...}.\n"
                           "With --against REF, the references join the clusters but are never written, and a\n"
-                          "cluster holding a reference keeps none of its inputs.",
+                          "cluster holding a reference keeps none of its inputs; an index as REF gives what its\n"
+                          "corpus gives, without reading it. All of it runs under mpirun too.",
                           dedup_opts, on_option, &c, &pos, &npos);
     if (!rc && nd_job_check(&c.job)) rc = 2;
     if (rc) {
@@ -537,6 +532,7 @@ int nd_cmd_dedup(int argc, char **argv)
         return rc == 1 ? 0 : 2;
     }
     rc = run(&c, pos, npos);
+    nd_dedup_close_indexes(&c);
     free(pos);
     nd_job_free(&c.job);
     return rc;

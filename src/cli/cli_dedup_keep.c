@@ -11,42 +11,14 @@
 
 #include "cli_dedup.h"
 #include "cluster.h"
+#include "dedup_record.h"
 #include "reader.h"
 #include "record.h"
-
-/* One record's key: its text's bytes, or its numeric field. */
-static int record_key(const dedup_ctx *c, nd_record_parser *rp, const nd_raw_record *rec, const char *bytes,
-                      uint64_t r, double *key, nd_error *err)
-{
-    const nd_job *j = &c->job;
-    const char *path = nd_reader_path(j->reader, rec->input);
-    if (c->keep == ND_KEEP_LONGEST || c->keep == ND_KEEP_SHORTEST) {
-        nd_doc d;
-        int rc = nd_record_parse(rp, rec, bytes, path, &d, err);
-        if (!rc) *key = (double)d.text_len;
-        return rc;
-    }
-    char idt[256], where[24];
-    nd_id_text(idt, sizeof idt, nd_corpus_id(&j->ci, r), nd_corpus_id_len(&j->ci, r));
-    const char *how = c->keep == ND_KEEP_MAX ? "max" : "min";
-    if (!rec->jsonl)
-        return nd_fail(err, NEARDUP_E_INPUT, "%s: record \"%s\" is not JSONL: --keep %s:%s reads a field of JSONL "
-                       "records (use --keep longest or shortest)", path, idt, how, c->keep_field);
-    int rc = nd_json_number_field(bytes, rec->len, c->keep_field, key);
-    snprintf(where, sizeof where, ":%llu", (unsigned long long)rec->line);
-    if (rc == 1)
-        return nd_fail(err, NEARDUP_E_INPUT, "%s%s: record \"%s\" has no field \"%s\" (--keep %s:%s needs it in "
-                       "every record of a cluster)", path, where, idt, c->keep_field, how, c->keep_field);
-    if (rc)
-        return nd_fail(err, NEARDUP_E_INPUT, "%s%s: record \"%s\": field \"%s\" is not a number (--keep %s:%s)",
-                       path, where, idt, c->keep_field, how, c->keep_field);
-    return NEARDUP_OK;
-}
 
 int nd_dedup_keys(dedup_ctx *c, double **keyp, nd_error *err)
 {
     nd_job *j = &c->job;
-    uint64_t n = j->ci.n;
+    uint64_t n = c->nix + j->ci.n; /* numbers: the indexes' documents first (cli_dedup.h) */
     *keyp = NULL;
     /* a key matters where a cluster of two or more holds no reference */
     uint32_t *size = calloc(n ? n : 1, sizeof *size);
@@ -59,25 +31,27 @@ int nd_dedup_keys(dedup_ctx *c, double **keyp, nd_error *err)
     for (uint64_t i = 0; !rc && i < n; i++) size[c->rep[i]]++;
     for (size_t i = 0; !rc && i < c->nref_files; i++) nd_reader_exclude(j->reader, i);
     if (!rc) rc = nd_reader_rewind(j->reader, err);
-    uint64_t r = c->nref;
+    uint64_t r = c->nref - c->nix; /* the job's record */
     while (!rc) {
         int got = nd_reader_next(j->reader, &b, 1 << 20, err);
         if (got < 0) rc = err->code ? err->code : -got;
         if (got <= 0) break;
         for (size_t i = 0; !rc && i < b.n; i++, r++) {
-            if (r >= n) {
+            if (r >= j->ci.n) {
                 rc = nd_fail(err, NEARDUP_E_IO, "%s changed while it was being read",
                              nd_reader_path(j->reader, b.rec[i].input));
                 break;
             }
-            uint32_t root = c->rep[r];
+            uint32_t root = c->rep[c->nix + r];
             if (j->ci.skipped[r] || size[root] < 2 || root < c->nref) continue;
-            rc = record_key(c, rp, &b.rec[i], b.buf + b.rec[i].off, r, &key[r], err);
+            rc = nd_keep_key(c->keep, c->keep_field, rp, &b.rec[i], b.buf + b.rec[i].off,
+                             nd_reader_path(j->reader, b.rec[i].input), nd_corpus_id(&j->ci, r),
+                             nd_corpus_id_len(&j->ci, r), &key[c->nix + r], err);
         }
     }
-    if (!rc && r != n)
+    if (!rc && r != j->ci.n)
         rc = nd_fail(err, NEARDUP_E_IO, "the inputs changed while they were being read (%llu records, then %llu)",
-                     (unsigned long long)n, (unsigned long long)r);
+                     (unsigned long long)j->ci.n, (unsigned long long)r);
     nd_batch_free(&b);
     nd_record_parser_free(rp);
     free(size);
@@ -92,15 +66,18 @@ int nd_dedup_keys(dedup_ctx *c, double **keyp, nd_error *err)
 int nd_dedup_write_removed(const dedup_ctx *c, FILE *f)
 {
     const nd_job *j = &c->job;
-    for (uint64_t i = c->nref; i < j->ci.n; i++) {
+    for (uint64_t i = c->nref; i < c->nix + j->ci.n; i++) {
         if (c->ch.kept[i] || c->ch.cluster[i] == UINT32_MAX) continue; /* kept, or skipped */
         uint32_t a = c->ch.anchor[i];
-        double x = nd_job_score(j, (uint32_t)i, a);
+        double x = nd_dedup_score(c, i, a);
         if (x < 0) return NEARDUP_E_IO;
+        size_t len;
+        const char *id = nd_dedup_id(c, i, &len);
         fputs("{\"id\": ", f);
-        nd_json_write_string(f, nd_corpus_id(&j->ci, i), nd_corpus_id_len(&j->ci, i));
+        nd_json_write_string(f, id, len);
         fputs(", \"duplicate_of\": ", f);
-        nd_json_write_string(f, nd_corpus_id(&j->ci, a), nd_corpus_id_len(&j->ci, a));
+        id = nd_dedup_id(c, a, &len);
+        nd_json_write_string(f, id, len);
         if (j->metric == ND_METRIC_SIMHASH) fprintf(f, ", \"score\": %d", (int)x);
         else fprintf(f, ", \"score\": %.6g", x);
         fprintf(f, ", \"cluster\": %u}\n", c->ch.cluster[i]);

@@ -3,18 +3,29 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unistd.h>
+
 #include "cli.h"
+#include "cli_clusters.h"
+#include "edits.h"
 #include "overlap.h"
 #include "reader.h"
 #include "report.h"
 
 enum { OPT_AGAINST = ND_ID_COMMAND, OPT_MIN_WORDS, OPT_MAX_DF, OPT_MAX_GAP, OPT_MIN_IDENTITY, OPT_EDITED, OPT_LANGUAGE,
-       OPT_MAX_DF_SENTENCE };
+       OPT_MAX_DF_SENTENCE, OPT_CLUSTERS, OPT_DATE_FIELD, OPT_SERIES_FIELD, OPT_SERIES_FROM_DIR, OPT_WITHIN_SERIES,
+       OPT_MAX_SERIES_DF };
 
 static const nd_cli_option overlap_opts[] = {
     {"against", 0, "REF", "compare the inputs only with these references (repeatable; default: the inputs with each other)", OPT_AGAINST},
     {"min-words", 'w', "W", "report passages of at least W aligned words (default " ND_DEFAULT_STR(ND_DEFAULT_MIN_WORDS) ")", OPT_MIN_WORDS},
-    {"max-df", 0, "N", "drop anchors found in more than N documents as boilerplate, and mask their words (default " ND_DEFAULT_STR(ND_DEFAULT_MAX_DF) ")", OPT_MAX_DF},
+    {"max-df", 0, "N", "drop anchors found in more than N documents as boilerplate, and mask their words (default " ND_DEFAULT_STR(ND_DEFAULT_MAX_DF) "); with series, such an anchor is a reprint unless --max-series-df says it is boilerplate: kept, its carriers not listed as pairs but clustered", OPT_MAX_DF},
+    {"clusters", 0, "FILE", "also write the reused-passage clusters, one JSONL record each: {\"cluster\": N, \"size\": S, \"source\": ID, \"words\": W, \"witnesses\": [{\"id\": ID, \"start\": B, \"end\": B, \"date\": ..., \"series\": ...}, ...]}; - is standard output (the pairs then go only to -o), shown compactly on a terminal; with --format html the report gets a cluster view too (default none)", OPT_CLUSTERS},
+    {"date-field", 0, "NAME", "JSONL field of each record's date (ISO 8601: 2024-05-01, 2024-05-01T09:30:00Z): witnesses are ordered by it, the earliest is the source (default none: input order)", OPT_DATE_FIELD},
+    {"series-field", 0, "NAME", "JSONL field of each record's series (outlet, site, newspaper title): reuse inside one series is not reported, and --max-df counts documents of one series (default none)", OPT_SERIES_FIELD},
+    {"series-from-dir", 0, NULL, "the series of a document is the directory of its file (plain files: one directory per outlet)", OPT_SERIES_FROM_DIR},
+    {"within-series", 0, NULL, "with a series: report reuse inside one series too", OPT_WITHIN_SERIES},
+    {"max-series-df", 0, "N", "with a series: an anchor in more than N documents of one series is its boilerplate (footer, masthead), dropped and masked (default 5)", OPT_MAX_SERIES_DF},
     {"max-gap", 0, "G", "bridge runs of up to G edited words inside a passage (default " ND_DEFAULT_STR(ND_DEFAULT_MAX_GAP) ")", OPT_MAX_GAP},
     {"min-identity", 0, "X", "drop passages whose matching fraction of words is below X (default " ND_DEFAULT_STR(ND_DEFAULT_MIN_IDENTITY) ")", OPT_MIN_IDENTITY},
     {"edited", 0, NULL, "also find rewritten passages (reworded, reordered, summarised), through sentence fingerprints; costs about 5x the time (default off: copied passages)", OPT_EDITED},
@@ -44,6 +55,10 @@ typedef struct {
     char **refs;
     int nrefs;
     int edited_only; /* an option that needs --edited was given */
+    const char *clusters; /* --clusters FILE */
+    nd_field_opts fo;
+    int within_series;
+    int series_only; /* an option that needs a series was given */
 } overlap_ctx;
 
 static int on_option(void *ctx, int id, const char *arg)
@@ -86,19 +101,30 @@ static int on_option(void *ctx, int id, const char *arg)
         c->ov.align.language = arg;
         c->edited_only = 1;
         return 0;
+    case OPT_CLUSTERS: c->clusters = arg; return 0;
+    case OPT_DATE_FIELD: c->fo.date_field = arg; return 0;
+    case OPT_SERIES_FIELD: c->fo.series_field = arg; return 0;
+    case OPT_SERIES_FROM_DIR: c->fo.series_from_dir = 1; return 0;
+    case OPT_WITHIN_SERIES: c->within_series = 1; return 0;
+    case OPT_MAX_SERIES_DF:
+        if (nd_cli_uint("--max-series-df", arg, 1, 4294967295UL, &v)) return 2;
+        c->ov.scope.max_series_df = v;
+        c->series_only = 1;
+        return 0;
     default: return nd_common_option(&c->common, id, arg);
     }
 }
 
 /* Reads one set of inputs (the inputs, or the references). */
 static int load_set(const nd_common *c, char **in, int n, const nd_pipeline_opts *po, const nd_overlap_opts *o,
-                    nd_doc_store *s, nd_corpus_info *ci, nd_reader **r)
+                    const nd_field_opts *fo, nd_doc_fields *f, nd_doc_store *s, nd_corpus_info *ci, nd_reader **r)
 {
     nd_error err = {0, ""};
     *r = nd_cli_open_inputs(c, po, in, n, &err);
     if (!*r) return nd_cli_error(err.code, "%s", err.msg);
     int rc = nd_overlap_load(*r, po, o, s, ci, &err);
     if (!rc) rc = nd_corpus_check_unique_ids(ci, *r, &err);
+    if (!rc && nd_field_opts_any(fo)) rc = nd_doc_fields_read(f, fo, *r, ci, &err); /* a second pass */
     if (rc) return nd_cli_error(rc, "%s", err.msg);
     nd_cli_print_skips(ci);
     /* read in full: its decoder's window and buffers (12 MB for a .zst)
@@ -127,6 +153,7 @@ static size_t id_len_of(const nd_corpus_info *ci, const nd_corpus_info *cr, uint
 /* What formats a streamed pair (nd_overlap_sink). */
 typedef struct {
     int format;
+    int skip;  /* --clusters - without -o: the pairs are not written */
     nd_passage_view view;
     const nd_doc_store *s;
     const nd_corpus_info *ci, *cr;
@@ -136,6 +163,7 @@ typedef struct {
 static int format_pair(void *user, FILE *f, const nd_overlap_pair *p)
 {
     const pair_writer *w = user;
+    if (w->skip) return 0;
     const nd_doc_ref *da = &w->s->doc[p->a], *db = &w->s->doc[p->b];
     nd_doc_words wa = store_words(w->s, p->a), wb = store_words(w->s, p->b);
     /* offsets written in the original files' (HTML, re-encoded inputs) */
@@ -146,9 +174,52 @@ static int format_pair(void *user, FILE *f, const nd_overlap_pair *p)
     return ferror(f) ? -1 : 0;
 }
 
+static int collect_links(void *user, const nd_overlap_pair *p)
+{
+    return nd_link_list_add(user, p->a, p->b, p->p, p->np);
+}
+
+/* What the clusters and series changed, on standard error: the star pairs,
+ * the clusters, and what a frequency cut left out of the pairs (and how to
+ * get it). */
+static void print_cluster_summary(const overlap_ctx *c, const nd_overlap_stats *st, const nd_pclusters *pc,
+                                  int series)
+{
+    if (series)
+        fprintf(stderr, "neardup overlap: series: %llu anchors in more than %llu documents of one series dropped as its "
+                "boilerplate (--max-series-df); %llu anchors in more than %llu documents of several series kept as "
+                "reprints (%llu carrier-representative pairs aligned for the clusters)%s\n",
+                (unsigned long long)st->anchors.series_dropped, (unsigned long long)c->ov.scope.max_series_df,
+                (unsigned long long)st->anchors.spread, (unsigned long long)c->ov.max_df,
+                (unsigned long long)st->anchors.star_pairs,
+                c->within_series ? "" : "; reuse within one series is not reported (--within-series reports it)");
+    if (c->clusters) fprintf(stderr, "neardup overlap: %zu passage clusters written to %s\n", pc->nc,
+                             strcmp(c->clusters, "-") ? c->clusters : "standard output");
+    /* the pairs of a text spread over more than max_df documents of several
+     * series are not listed (without series, a large cluster is made of
+     * listed pairs chained together) */
+    uint64_t big = 0, big_pairs = 0;
+    for (size_t i = 0; st->anchors.spread && i < pc->nc; i++)
+        if (pc->c[i].ndocs > c->ov.max_df) {
+            big++;
+            big_pairs += (uint64_t)pc->c[i].ndocs * (pc->c[i].ndocs - 1) / 2;
+        }
+    if (big)
+        fprintf(stderr, "neardup overlap: %llu passages carried by more than %llu documents (up to %llu pairs of "
+                "their carriers) are not listed as pairs: %s; --max-df N lists their pairs\n",
+                (unsigned long long)big, (unsigned long long)c->ov.max_df, (unsigned long long)big_pairs,
+                c->clusters ? "their clusters are in the clusters output" : "--clusters FILE lists them as clusters");
+    if (!series && st->anchors.dropped > st->anchors.sentence_dropped)
+        fprintf(stderr, "neardup overlap: the %llu anchors in more than %llu documents are not reported (an outlet's "
+                "footer cannot be told from a reprint without series: --series-field or --series-from-dir tells "
+                "them apart; --max-df N raises the cut)\n",
+                (unsigned long long)(st->anchors.dropped - st->anchors.sentence_dropped),
+                (unsigned long long)c->ov.max_df);
+}
+
 int nd_overlap_report(FILE *f, const char *title, const nd_doc_store *s, const nd_corpus_info *ci,
                       const nd_corpus_info *cr, uint64_t split, const nd_overlap_pair *pairs, size_t npairs, int argc,
-                      char **argv)
+                      char **argv, const struct nd_cluster_report *clusters)
 {
     char *cmd = nd_report_command(argc, argv);
     nd_report *r = cmd ? nd_report_create(title, cmd) : NULL;
@@ -169,6 +240,7 @@ int nd_overlap_report(FILE *f, const char *title, const nd_doc_store *s, const n
         if (!rc)
             rc = nd_report_pair_words(r, idx[d[0]], idx[d[1]], &pairs[i], &wa, &wb);
     }
+    if (!rc && clusters) rc = nd_report_add_clusters(r, idx, clusters->w, clusters->c);
     if (!rc) rc = nd_report_write(r, f);
     nd_report_free(r);
     free(idx);
@@ -184,7 +256,8 @@ int nd_cmd_overlap(int argc, char **argv)
     int npos = 0;
     int rc = nd_cli_parse(argc, argv,
                           "neardup overlap INPUT... [--against REF]... [--min-words W] [--max-df N] "
-                          "[--edited [--language L]] [--format text|jsonl|html]",
+                          "[--edited [--language L]] [--format text|jsonl|html] [--clusters FILE] "
+                          "[--date-field NAME] [--series-field NAME | --series-from-dir] [--within-series]",
                           "List the pairs of documents that share at least one passage of W or more\n"
                           "words, with the passages (byte ranges in both texts). Candidates come from\n"
                           "an inverted index of winnowed word n-gram anchors, never from comparing all\n"
@@ -192,12 +265,27 @@ int nd_cmd_overlap(int argc, char **argv)
                           "in more than --max-df documents (signatures, wire footers) are dropped as\n"
                           "boilerplate and counted. With --against, only input x reference pairs.\n"
                           "With --edited, rewritten passages too: sentence fingerprints are anchors\n"
-                          "as well, and pairs sharing two are aligned sentence by sentence.",
+                          "as well, and pairs sharing two are aligned sentence by sentence.\n"
+                          "With --clusters, the reused passages as clusters: every document that\n"
+                          "carried a text (passages A-B and B-C over one span of B join), ordered by\n"
+                          "--date-field, the earliest (or the first reference) its source. With a\n"
+                          "series (--series-field, --series-from-dir), an outlet's own repeats are not\n"
+                          "reported, an anchor in more than --max-series-df documents of one series is\n"
+                          "its footer, and one in more than --max-df documents spread over series is a\n"
+                          "reprint: each carrier is aligned with one representative, so 10,000\n"
+                          "carriers cost 10,000 alignments.",
                           overlap_opts, on_option, &c, &pos, &npos);
     if (!rc && (nd_check_format(&c.common, "overlap", "text|jsonl|html") || nd_check_passage_view(&c.common, "overlap")))
         rc = 2;
     if (!rc && c.edited_only && c.ov.align.verbatim)
         rc = nd_cli_error(NEARDUP_E_USAGE, "--language and --max-df-sentence take effect with --edited only");
+    int series = c.fo.series_field || c.fo.series_from_dir;
+    if (!rc && (c.within_series || c.series_only) && !series)
+        rc = nd_cli_error(NEARDUP_E_USAGE, "--within-series and --max-series-df need --series-field or --series-from-dir");
+    if (!rc && c.fo.series_field && c.fo.series_from_dir)
+        rc = nd_cli_error(NEARDUP_E_USAGE, "--series-field and --series-from-dir: give one of them");
+    if (!rc && c.clusters && !strcmp(c.clusters, "-") && c.common.format == ND_FMT_HTML && !c.common.output)
+        rc = nd_cli_error(NEARDUP_E_USAGE, "--clusters - and --format html: give the report -o FILE.html");
     if (rc) {
         free(c.refs);
         free(pos);
@@ -209,7 +297,12 @@ int nd_cmd_overlap(int argc, char **argv)
     nd_common_pipeline(&c.common, &po, &seeds);
     c.ov.ngram = c.common.ngram;
     c.ov.anchor_seed = seeds.anchor_seed;
-    c.ov.keep_text = c.common.format == ND_FMT_TEXT || c.common.format == ND_FMT_HTML || c.common.excerpts;
+    /* --clusters -: standard output is the clusters' (the pairs go to -o only) */
+    int clusters_stdout = c.clusters && !strcmp(c.clusters, "-");
+    int clusters_terminal = clusters_stdout && isatty(STDOUT_FILENO);
+    int skip_pairs = clusters_stdout && !c.common.output;
+    c.ov.keep_text = (!skip_pairs && (c.common.format == ND_FMT_TEXT || c.common.format == ND_FMT_HTML ||
+                                      c.common.excerpts)) || clusters_terminal;
     c.ov.progress = po.progress;
     c.ov.align.min_words = c.ov.min_words;
     c.ov.align.seed_len = c.ov.ngram;
@@ -219,69 +312,121 @@ int nd_cmd_overlap(int argc, char **argv)
     nd_overlap_pair *pairs = NULL;
     size_t npairs = 0;
     nd_overlap_stats st = {0};
-    nd_out out = {0};
+    nd_out out = {0}, cl = {0};
     nd_error err = {0, ""};
     uint64_t split = 0;
+    nd_doc_fields fields = {0};
+    nd_link_list links;
+    nd_pclusters pc = {0};
+    int links_ok = !nd_link_list_init(&links);
+    if (!links_ok) rc = nd_cli_error(NEARDUP_E_NOMEM, "out of memory");
     if (npos == 0) rc = nd_cli_error(NEARDUP_E_USAGE, "no input given (see --help; use - for standard input)");
     /* the output checked (against the inputs and references) and opened
      * before anything is read; text and JSONL stream out while the pairs
      * are aligned (written in order by the aligning threads); the HTML
      * report needs every pair */
     int html = c.common.format == ND_FMT_HTML;
-    if (!rc) rc = nd_cli_check_output(&c.common, pos, (size_t)npos);
-    if (!rc && c.nrefs) rc = nd_cli_check_output(&c.common, c.refs, (size_t)c.nrefs);
-    if (!rc && (rc = nd_out_open(&out, c.common.output, &err))) rc = nd_cli_error(rc, "%s", err.msg);
-    if (!rc) rc = load_set(&c.common, pos, npos, &po, &c.ov, &s, &ci, &r);
+    const char *outs[2] = {skip_pairs ? NULL : c.common.output ? c.common.output : "-", c.clusters};
+    static const char *const names[2] = {"-o", "--clusters"};
+    if (!rc && !c.clusters) { /* the one output -o */
+        rc = nd_cli_check_output(&c.common, pos, (size_t)npos);
+        if (!rc && c.nrefs) rc = nd_cli_check_output(&c.common, c.refs, (size_t)c.nrefs);
+    } else if (!rc) {
+        rc = nd_cli_check_files(&c.common, outs, names, 2, pos, (size_t)npos);
+        if (!rc && c.nrefs) rc = nd_cli_check_files(&c.common, outs, names, 2, c.refs, (size_t)c.nrefs);
+    }
+    if (!rc && !skip_pairs && (rc = nd_out_open(&out, c.common.output, &err))) rc = nd_cli_error(rc, "%s", err.msg);
+    if (!rc && c.clusters && (rc = nd_out_open(&cl, c.clusters, &err))) rc = nd_cli_error(rc, "%s", err.msg);
+    if (!rc) rc = load_set(&c.common, pos, npos, &po, &c.ov, &c.fo, &fields, &s, &ci, &r);
     if (!rc && c.nrefs) {
-        rc = load_set(&c.common, c.refs, c.nrefs, &po, &c.ov, &sr, &cr, &rr);
+        rc = load_set(&c.common, c.refs, c.nrefs, &po, &c.ov, &c.fo, &fields, &sr, &cr, &rr);
         split = s.n;
         if (!rc && (split == 0 || split + sr.n > UINT32_MAX - 1))
             rc = nd_cli_error(NEARDUP_E_USAGE, split ? "too many documents" : "the inputs hold no document");
         if (!rc && nd_doc_store_append(&s, &sr)) rc = nd_cli_error(NEARDUP_E_NOMEM, "out of memory");
     }
+    if (!rc && nd_field_opts_any(&c.fo) && nd_doc_fields_finish(&fields, &c.fo))
+        rc = nd_cli_error(NEARDUP_E_NOMEM, "out of memory");
+    if (!rc && nd_field_opts_any(&c.fo)) {
+        c.ov.scope.series = fields.series;
+        c.ov.scope.rank = fields.rank;
+        c.ov.scope.within_series = c.within_series;
+    }
+    /* the passages are collected for the clusters (asked for, or, with
+     * series, to count what the pairs leave out) */
+    if (!rc && (c.clusters || series)) {
+        c.ov.collect = collect_links;
+        c.ov.collect_user = &links;
+    }
     double t_load = nd_now() - t0;
-    pair_writer pw = {c.common.format, {0}, &s, &ci, &cr, split};
+    pair_writer pw = {c.common.format, skip_pairs, {0}, &s, &ci, &cr, split};
     nd_overlap_sink sink = {format_pair, &pw, NULL, 0};
     if (!rc && !html) {
         nd_cli_passage_view(&c.common, &pw.view); /* once: it asks the terminal (a system call) */
-        sink.out = out.f;
+        sink.out = skip_pairs ? cl.f : out.f; /* skip: nothing is written to it */
     }
     if (!rc && (rc = nd_overlap_run(&s, &c.ov, (uint32_t)split, c.common.threads ? c.common.threads : ci.threads,
                                     html ? NULL : &sink, &pairs, &npairs, &st, &err))) {
         /* nothing partial is left (stdout: as far as written); a full disk is named as such */
         rc = nd_cli_error(nd_out_failed(&out, rc, &err), "%s", err.msg);
     }
+    double t_cluster0 = nd_now();
+    nd_pcluster_opts pco = {fields.rank, fields.series, c.within_series, (uint32_t)split, c.ov.ngram};
+    if (!rc && c.ov.collect && nd_passage_clusters(links.l, links.n, &pco, &pc)) {
+        nd_fail(&err, NEARDUP_E_NOMEM, "out of memory making the clusters");
+        rc = nd_cli_error(NEARDUP_E_NOMEM, "%s", err.msg);
+    }
+    nd_cluster_writer cw = {&s, &ci, &cr, split, nd_field_opts_any(&c.fo) ? &fields : NULL, clusters_terminal,
+                            clusters_terminal && nd_cli_use_color(&c.common)};
+    if (!rc && c.clusters && nd_write_clusters(cl.f, &cw, &pc)) {
+        nd_fail(&err, NEARDUP_E_NOMEM, "out of memory writing the clusters");
+        rc = nd_cli_error(nd_out_failed(&cl, NEARDUP_E_NOMEM, &err), "%s", err.msg);
+    }
+    double t_cluster = nd_now() - t_cluster0;
     double t_write0 = nd_now();
+    nd_out *both[2] = {&out, &cl};
+    size_t nboth = 0;
+    if (!skip_pairs) both[nboth++] = &out;
+    if (c.clusters) both[nboth++] = &cl;
     if (!rc && html) {
-        if (nd_overlap_report(out.f, "neardup overlap", &s, &ci, &cr, split, pairs, npairs, argc, argv)) {
+        /* the clusters (--clusters, or found with series) get the report's cluster view */
+        struct nd_cluster_report crep = {&cw, &pc};
+        if (nd_overlap_report(out.f, "neardup overlap", &s, &ci, &cr, split, pairs, npairs, argc, argv,
+                              c.ov.collect ? &crep : NULL)) {
             nd_fail(&err, NEARDUP_E_NOMEM, "out of memory writing the report");
             rc = nd_cli_error(nd_out_failed(&out, NEARDUP_E_NOMEM, &err), "%s", err.msg);
-        } else if ((rc = nd_out_commit(&out, &err))) {
+        } else if ((rc = nd_out_commit_all(both, nboth, &err))) {
             rc = nd_cli_error(rc, "%s", err.msg);
         }
     } else if (!rc) {
-        if ((rc = nd_out_commit(&out, &err))) rc = nd_cli_error(rc, "%s", err.msg);
+        if ((rc = nd_out_commit_all(both, nboth, &err))) rc = nd_cli_error(rc, "%s", err.msg);
     }
     nd_out_abort(&out); /* after an error before the writing (nothing if committed) */
+    nd_out_abort(&cl);
     double t_write = nd_now() - t_write0;
     if (!rc && !c.common.quiet) {
         double secs = nd_now() - t0, mb = (ci.text_bytes + cr.text_bytes) / 1e6;
         fprintf(stderr, "neardup overlap: %llu records read (%llu documents, %llu skipped); %llu anchors, "
-                "%llu dropped as boilerplate (in more than %llu documents; %llu occurrences); %llu candidate "
+                "%llu dropped as boilerplate (in more than %llu documents%s; %llu occurrences); %llu candidate "
                 "pairs aligned; %zu pairs share passages of >= %u words; %.1f MB in %.2f s\n",
                 (unsigned long long)(ci.n + cr.n), (unsigned long long)(ci.n + cr.n - ci.skipped_n - cr.skipped_n),
                 (unsigned long long)(ci.skipped_n + cr.skipped_n), (unsigned long long)st.anchors.anchors,
-                (unsigned long long)st.anchors.dropped, (unsigned long long)c.ov.max_df,
+                (unsigned long long)st.anchors.dropped,
+                (unsigned long long)(series ? c.ov.scope.max_series_df : c.ov.max_df), series ? " of one series" : "",
                 (unsigned long long)st.anchors.dropped_occ, (unsigned long long)st.candidates, npairs,
                 c.ov.min_words, mb, secs);
+        print_cluster_summary(&c, &st, &pc, series);
         if (c.common.timings) {
             nd_cli_print_timings(&ci);
             fprintf(stderr, "timings: load %.3f s (read, tokenize, anchors), candidates %.3f s, align %.3f s%s, "
-                    "write %.3f s\n", t_load, st.t_anchor, st.t_align,
-                    html ? "" : " (pairs written as they are aligned)", t_write);
+                    "clusters %.3f s, write %.3f s\n", t_load, st.t_anchor, st.t_align,
+                    html ? "" : " (pairs written as they are aligned)", t_cluster, t_write);
         }
     }
     nd_overlap_pairs_free(pairs, npairs);
+    nd_pclusters_free(&pc);
+    if (links_ok) nd_link_list_free(&links);
+    nd_doc_fields_free(&fields);
     nd_doc_store_free(&s);
     nd_doc_store_free(&sr);
     nd_corpus_info_free(&ci);

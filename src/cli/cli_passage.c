@@ -54,6 +54,11 @@ static void put_excerpt(FILE *f, const char *text, uint32_t start, uint32_t end)
     if (end > run) fwrite(text + run, 1, end - run, f);
 }
 
+void nd_print_excerpt(FILE *f, const char *text, uint32_t start, uint32_t end)
+{
+    put_excerpt(f, text, start, end);
+}
+
 /* text[start, end) with the edited words in their colours (marks in byte
  * order, inside [start, end)), the rest in colour on; off ends a colour. */
 static void put_marked(FILE *f, const char *text, uint32_t start, uint32_t end, const nd_edit_mark *m, size_t n,

@@ -28,6 +28,7 @@ static const command commands[] = {
     {"query", nd_cmd_query, "query documents against a reference index (--mode dup | overlap)"},
     {"explain", nd_cmd_explain, "print what a threshold means: bands x rows, S-curve, error rates"},
     {"contamination", nd_cmd_contamination, "find benchmark items in a corpus (test-set contamination), with coverage"},
+    {"strip", nd_cmd_strip, "cut passages that repeat an earlier document (or a reference) out of each document"},
     {NULL, NULL, NULL},
 };
 

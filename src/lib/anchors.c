@@ -83,7 +83,12 @@ size_t nd_winnow(const uint64_t *sh, size_t m, unsigned w, uint64_t seed, uint32
  * 3. Ranges of documents list their pairs: for each anchor of document a,
  *    the later documents b of its run; a's b's sorted and counted are a's
  *    pairs with their shared-anchor counts, already in (a, b) order, so the
- *    ranges' lists are concatenated and no global sort of pair keys is needed. */
+ *    ranges' lists are concatenated and no global sort of pair keys is needed.
+ * 4. With series (nd_anchor_scope), step 2 also sorts out the anchors in more
+ *    than max_df documents: a series' boilerplate, or a reprint spread over
+ *    series, whose carriers are each paired with one representative (star
+ *    pairs, listed by the group of buckets, then sorted and merged into the
+ *    pairs with shared = ND_ANCHOR_STAR). */
 
 #define OCC_NONE UINT32_MAX         /* an anchor of one document */
 #define OCC_DROP (UINT32_MAX - 1)   /* a boilerplate anchor */
@@ -102,7 +107,11 @@ typedef struct {
     size_t *bstart;       /* nb + 1 bucket starts in srt */
     uint64_t max_df, max_df_sentence;
     uint32_t split;
+    const nd_anchor_scope *scope; /* NULL: no series */
+    uint8_t *star;        /* with star mode: 1 at srt index x where x's anchor is over max_df (NULL: none) */
     nd_anchor_stats *gst; /* per group of buckets */
+    uint64_t **gstar;     /* per group: its star pairs (a << 32 | b), and how many */
+    size_t *gnstar, *gcap;
     nd_anchor_pair **cp;  /* per chunk of documents: its pairs */
     size_t *cn;
     nd_anchor **cd;       /* per chunk: its dropped occurrences, and how many */
@@ -142,6 +151,101 @@ static int scatter_slice(void *arg, size_t t)
     return 0;
 }
 
+/* Whether series v is one of the nh heavy ones (sorted). */
+static int is_heavy(const uint64_t *heavy, size_t nh, uint64_t v)
+{
+    size_t lo = 0, hi = nh;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (heavy[mid] < v) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo < nh && heavy[lo] == v;
+}
+
+/* A run r[i, k) of nd documents, with series known.  Boilerplate is a
+ * property of an anchor in one series: the carriers in a series holding
+ * more than max_series_df of them (an outlet's footer or masthead) are
+ * dropped and masked, and the anchor lives on among the other series (a
+ * story one outlet printed again and again is still a reprint elsewhere).
+ * Returns 1 when every carrier was dropped so (the caller drops the run),
+ * 0 when none was and the rest is not spread (an anchor as any other), 3
+ * when some were and the rest is listed as pairs (sidx set here), 2 when the
+ * rest is more than max_df documents (a reprint spread over series): its
+ * carriers are each paired with one representative, star pairs listed into
+ * the group's list, sidx set here; -1: out of memory. */
+static int series_run(index_job *j, size_t g, size_t i, size_t k, size_t nd)
+{
+    const nd_anchor *r = j->srt;
+    const uint32_t *series = j->scope->series, *rank = j->scope->rank;
+    uint64_t *ser = malloc((k - i) * sizeof *ser);
+    if (!ser) return -1;
+    size_t m = 0, nh = 0, heavy_docs = 0;
+    for (size_t x = i; x < k; x++)
+        if (x == i || r[x].doc != r[x - 1].doc) ser[m++] = series[r[x].doc]; /* the run lists its documents in order */
+    if (nd_sort_u64(ser, m)) {
+        free(ser);
+        return -1;
+    }
+    /* the heavy series, in place at the front of ser (sorted) */
+    for (size_t x = 0; x < m;) {
+        size_t y = x + 1;
+        while (y < m && ser[y] == ser[x]) y++;
+        if (y - x > j->scope->max_series_df) {
+            ser[nh++] = ser[x];
+            heavy_docs += y - x;
+        }
+        x = y;
+    }
+    size_t rest = nd - heavy_docs;
+    int cls = 0;
+    if (nh && rest <= 1) cls = 1;
+    else if (rest > j->max_df) cls = 2;
+    else if (nh) cls = 3;
+    if (cls == 0 || cls == 1) {
+        free(ser);
+        return cls;
+    }
+#define HEAVY(d) (nh && is_heavy(ser, nh, series[d]))
+    for (size_t x = i; x < k; x++)
+        j->sidx[r[x].pos] = HEAVY(r[x].doc) ? OCC_DROP : cls == 3 ? (uint32_t)x : OCC_NONE;
+    if (cls == 3) {
+        free(ser);
+        return 3;
+    }
+    /* rep: the carrier of lowest rank (with split, a reference); alt: the
+     * one of lowest rank in another series than rep's, for the carriers of
+     * rep's own series (unless within_series, a pair inside one series is
+     * not aligned: it would join an outlet's articles by their footer) */
+    uint32_t rep = UINT32_MAX, alt = UINT32_MAX;
+    for (size_t x = i; x < k; x++) {
+        uint32_t d = r[x].doc;
+        if ((j->split && d < j->split) || HEAVY(d)) continue;
+        if (rep == UINT32_MAX || (rank ? rank[d] < rank[rep] : d < rep)) rep = d;
+    }
+    for (size_t x = i; rep != UINT32_MAX && x < k; x++) {
+        uint32_t d = r[x].doc;
+        if ((j->split && d < j->split) || series[d] == series[rep] || HEAVY(d)) continue;
+        if (alt == UINT32_MAX || (rank ? rank[d] < rank[alt] : d < alt)) alt = d;
+    }
+    for (size_t x = i; rep != UINT32_MAX && x < k; x++) {
+        uint32_t d = r[x].doc;
+        if ((x > i && d == r[x - 1].doc) || d == rep || (j->split && d >= j->split) || HEAVY(d)) continue;
+        uint32_t to = rep;
+        if (!j->scope->within_series && series[d] == series[rep]) to = alt;
+        if (to == UINT32_MAX || to == d) continue;
+        if (nd_grow((void **)&j->gstar[g], &j->gcap[g], j->gnstar[g] + 1, sizeof **j->gstar)) {
+            free(ser);
+            return -1;
+        }
+        uint32_t a = d < to ? d : to, b = d < to ? to : d;
+        j->gstar[g][j->gnstar[g]++] = (uint64_t)a << 32 | b;
+    }
+#undef HEAVY
+    free(ser);
+    return 2; /* no reference carries it: inputs are not paired */
+}
+
 static int finish_group(void *arg, size_t g)
 {
     index_job *j = arg;
@@ -159,7 +263,25 @@ static int finish_group(void *arg, size_t g)
         int sentence = (j->occ[r[i].pos].pos & ND_ANCHOR_SENTENCE) != 0;
         st->anchors++;
         st->sentence_anchors += (uint64_t)sentence;
-        if (nd > (sentence ? j->max_df_sentence : j->max_df)) {
+        /* with series: a series' boilerplate (1), a reprint spread over series (2) */
+        int cls = 0, series = !sentence && j->scope && j->scope->series;
+        if (series && (nd > j->scope->max_series_df || nd > j->max_df) && (cls = series_run(j, g, i, k, nd)) < 0)
+            return -1;
+        if (cls == 2 || cls == 3) { /* series_run set sidx: kept (listed when 3), a heavy series' carriers dropped */
+            st->spread += (uint64_t)(cls == 2);
+            size_t dropped = 0;
+            for (size_t x = i; x < k; x++) dropped += j->sidx[r[x].pos] == OCC_DROP;
+            st->series_dropped += (uint64_t)(dropped > 0); /* in some series only */
+            st->dropped_occ += dropped;
+            if (cls == 3 && nd > st->max_df_seen) st->max_df_seen = nd;
+        } else if (!series && j->star && !sentence && nd > j->max_df) { /* its first document pairs with the others */
+            st->star++;
+            for (size_t x = i; x < k; x++) {
+                j->sidx[r[x].pos] = (uint32_t)x;
+                j->star[x] = 1;
+            }
+        } else if (cls == 1 || (!series && nd > (sentence ? j->max_df_sentence : j->max_df))) {
+            st->series_dropped += (uint64_t)(cls == 1);
             st->dropped++;
             st->sentence_dropped += (uint64_t)sentence;
             st->dropped_occ += k - i;
@@ -206,12 +328,17 @@ static int list_chunk(void *arg, size_t c)
             if (x >= OCC_DROP || (j->split && a >= j->split)) continue;
             uint64_t h = r[x].hash;
             if (x > 0 && r[x - 1].hash == h && r[x - 1].doc == a) continue; /* not a's first in the run */
+            if (j->star && j->star[x] && x > 0 && r[x - 1].hash == h) continue; /* a star pairs its first document only */
             uint32_t prev = a;
             for (size_t y = (size_t)x + 1; y < j->n && r[y].hash == h; y++) {
                 uint32_t b = r[y].doc;
                 if (b == prev) continue;
                 prev = b;
+                if (j->sidx[r[y].pos] == OCC_DROP) continue; /* its series' boilerplate */
                 if (j->split && b < j->split) continue;
+                if (j->scope && j->scope->series && !j->scope->within_series &&
+                    j->scope->series[b] == j->scope->series[a])
+                    continue; /* an outlet's own repeat */
                 if (nd_grow((void **)&bs, &bcap, nbs + 1, sizeof *bs)) goto nomem;
                 bs[nbs++] = b;
             }
@@ -247,8 +374,51 @@ static int by_doc_pos(const void *x, const void *y)
     return a->hash < b->hash ? -1 : a->hash > b->hash;
 }
 
-int nd_anchor_pairs(nd_anchor *occ, size_t n, uint64_t max_df, uint64_t max_df_sentence, uint32_t split,
-                    unsigned threads, nd_anchor_pair **pairs, size_t *npairs, nd_anchor_stats *st)
+/* The pairs p (sorted by (a, b)) with the star pairs of every group merged
+ * in (shared = ND_ANCHOR_STAR where not already a pair).  Returns the new array (p is
+ * freed) and its length in *n, or NULL (p kept). */
+static nd_anchor_pair *merge_star(index_job *j, size_t ngroup, nd_anchor_pair *p, size_t *n, uint64_t *nstar)
+{
+    size_t ns = 0;
+    for (size_t g = 0; g < ngroup; g++) ns += j->gnstar[g];
+    *nstar = 0;
+    if (!ns) return p;
+    uint64_t *key = malloc(ns * sizeof *key);
+    nd_anchor_pair *out = key ? malloc((*n + ns) * sizeof *out) : NULL;
+    if (!out) {
+        free(key);
+        return NULL;
+    }
+    ns = 0;
+    for (size_t g = 0; g < ngroup; g++) {
+        if (j->gnstar[g]) memcpy(key + ns, j->gstar[g], j->gnstar[g] * sizeof *key);
+        ns += j->gnstar[g];
+    }
+    if (nd_sort_u64(key, ns)) {
+        free(key);
+        free(out);
+        return NULL;
+    }
+    size_t m = 0, x = 0;
+    for (size_t i = 0; i <= *n; i++) {
+        uint64_t pk = i < *n ? (uint64_t)p[i].a << 32 | p[i].b : UINT64_MAX;
+        for (; x < ns && key[x] <= pk; x++) {
+            if (x && key[x] == key[x - 1]) continue;
+            if (key[x] == pk) continue; /* a pair already */
+            out[m++] = (nd_anchor_pair){(uint32_t)(key[x] >> 32), (uint32_t)key[x], ND_ANCHOR_STAR};
+            ++*nstar;
+        }
+        if (i < *n) out[m++] = p[i];
+    }
+    free(key);
+    free(p);
+    *n = m;
+    return out;
+}
+
+int nd_anchor_pairs(nd_anchor *occ, size_t n, uint64_t max_df, uint64_t max_df_sentence, uint32_t split, int star,
+                    unsigned threads, const nd_anchor_scope *scope, nd_anchor_pair **pairs, size_t *npairs,
+                    nd_anchor_stats *st)
 {
     memset(st, 0, sizeof *st);
     *pairs = NULL;
@@ -256,7 +426,8 @@ int nd_anchor_pairs(nd_anchor *occ, size_t n, uint64_t max_df, uint64_t max_df_s
     _Static_assert(sizeof(nd_anchor) == sizeof(nd_band_rec), "anchors sort as band records");
     if (n >= OCC_DROP) return NEARDUP_E_NOMEM; /* indices are 32-bit: 4 billion anchors */
     if (threads < 1) threads = 1;
-    index_job j = {.occ = occ, .n = n, .max_df = max_df, .max_df_sentence = max_df_sentence, .split = split};
+    index_job j = {.occ = occ, .n = n, .max_df = max_df, .max_df_sentence = max_df_sentence, .split = split,
+                   .scope = scope};
     unsigned bits = 8;
     while (bits < 20 && ((size_t)1 << (bits + 3)) < n) bits++; /* about 8 occurrences a bucket */
     j.shift = 64 - bits;
@@ -267,15 +438,20 @@ int nd_anchor_pairs(nd_anchor *occ, size_t n, uint64_t max_df, uint64_t max_df_s
      * a tenth of overlap's page faults on news-40k) */
     j.srt = nd_map_alloc((n ? n : 1) * sizeof *j.srt);
     j.sidx = nd_map_alloc((n ? n : 1) * sizeof *j.sidx);
+    j.star = star ? calloc(n ? n : 1, 1) : NULL;
     j.cnt = calloc((size_t)j.nslice * j.nb, sizeof *j.cnt);
     j.bstart = malloc((j.nb + 1) * sizeof *j.bstart);
     j.gst = calloc(ngroup, sizeof *j.gst);
+    j.gstar = calloc(ngroup, sizeof *j.gstar);
+    j.gnstar = calloc(ngroup, sizeof *j.gnstar);
+    j.gcap = calloc(ngroup, sizeof *j.gcap);
     j.cp = calloc(nchunk ? nchunk : 1, sizeof *j.cp);
     j.cn = calloc(nchunk ? nchunk : 1, sizeof *j.cn);
     j.cd = calloc(nchunk ? nchunk : 1, sizeof *j.cd);
     j.cdn = calloc(nchunk ? nchunk : 1, sizeof *j.cdn);
     nd_anchor_pair *out = NULL;
-    int rc = j.srt && j.sidx && j.cnt && j.bstart && j.gst && j.cp && j.cn && j.cd && j.cdn ? NEARDUP_OK : NEARDUP_E_NOMEM;
+    int rc = j.srt && j.sidx && (j.star || !star) && j.cnt && j.bstart && j.gst && j.gstar && j.gnstar && j.gcap &&
+             j.cp && j.cn && j.cd && j.cdn ? NEARDUP_OK : NEARDUP_E_NOMEM;
     atomic_init(&j.unordered, 0);
     if (!rc) rc = nd_parallel_for(j.nslice, threads, count_slice, &j, NULL);
     if (!rc && atomic_load(&j.unordered)) { /* the loader's order already; anyone else's made so */
@@ -314,6 +490,9 @@ int nd_anchor_pairs(nd_anchor *occ, size_t n, uint64_t max_df, uint64_t max_df_s
             st->dropped_occ += j.gst[g].dropped_occ;
             st->sentence_anchors += j.gst[g].sentence_anchors;
             st->sentence_dropped += j.gst[g].sentence_dropped;
+            st->spread += j.gst[g].spread;
+            st->series_dropped += j.gst[g].series_dropped;
+            st->star += j.gst[g].star;
             if (j.gst[g].max_df_seen > st->max_df_seen) st->max_df_seen = j.gst[g].max_df_seen;
         }
         /* the dropped occurrences to the front, still by (doc, pos): key doc << 32 | pos */
@@ -322,8 +501,14 @@ int nd_anchor_pairs(nd_anchor *occ, size_t n, uint64_t max_df, uint64_t max_df_s
             if (j.cdn[c]) memcpy(occ + k, j.cd[c], j.cdn[c] * sizeof *occ);
             k += j.cdn[c];
         }
-        *pairs = out;
-        *npairs = m;
+        nd_anchor_pair *merged = merge_star(&j, ngroup, out, &m, &st->star_pairs);
+        if (merged) {
+            *pairs = merged;
+            *npairs = m;
+        } else {
+            free(out);
+            rc = NEARDUP_E_NOMEM;
+        }
     }
     for (size_t c = 0; j.cp && c < nchunk; c++) free(j.cp[c]);
     for (size_t c = 0; j.cd && c < nchunk; c++) free(j.cd[c]);
@@ -331,9 +516,14 @@ int nd_anchor_pairs(nd_anchor *occ, size_t n, uint64_t max_df, uint64_t max_df_s
     free(j.cn);
     free(j.cd);
     free(j.cdn);
+    for (size_t g = 0; j.gstar && g < ngroup; g++) free(j.gstar[g]);
+    free(j.gstar);
+    free(j.gnstar);
+    free(j.gcap);
     free(j.gst);
     free(j.bstart);
     nd_map_free(j.sidx, (n ? n : 1) * sizeof *j.sidx);
+    free(j.star);
     nd_map_free(j.srt, (n ? n : 1) * sizeof *j.srt);
     return rc ? NEARDUP_E_NOMEM : NEARDUP_OK;
 }

@@ -88,7 +88,50 @@ typedef struct {
     uint64_t dropped_occ;   /* their occurrences */
     uint64_t max_df_seen;   /* the largest document frequency kept */
     uint64_t sentence_anchors, sentence_dropped; /* of the above, sentence fingerprints */
+    uint64_t spread;        /* with series: anchors in more than max_df documents but at most
+                             * max_series_df of any one series (reprints): kept, pairs not listed */
+    uint64_t series_dropped; /* with series: of dropped, those in more than max_series_df
+                              * documents of one series */
+    uint64_t star_pairs;    /* with series: (carrier, representative) pairs they gave */
+    uint64_t star;          /* with star: distinct anchors over max_df kept, their first document paired with each other */
 } nd_anchor_stats;
+
+/* Who may pair with whom, when the documents' series (outlets, sites) are
+ * known (the rules are applied in anchors.c).
+ *
+ * - A pair of documents of one series is not listed unless within_series
+ *   (an outlet's own repeats are not reuse).
+ * - An anchor found in more than max_series_df documents of ONE series is
+ *   that series' boilerplate (a footer, a masthead, a standing disclaimer):
+ *   dropped and masked, as every anchor in more than max_df documents is
+ *   without series.  An outlet runs a wire story once, or again as an update
+ *   or a correction; its furniture is in every article.  A footer shared by
+ *   outlets of one chain is dropped as soon as one of them holds it in more
+ *   than max_series_df articles (left in, it would join every story those
+ *   outlets carried into one cluster).
+ * - An anchor in more than max_df documents in all, but in at most
+ *   max_series_df of any one series, is a reprint carried across series
+ *   ("spread"): kept (not
+ *   masked), but its pairs are not enumerated, which would cost the square
+ *   of its carriers.  Each carrier is paired with the anchor's
+ *   representative instead, the carrier of lowest rank (the earliest, or the
+ *   first reference): linear in the carriers.  A carrier of the
+ *   representative's own series is paired with the first carrier of another
+ *   series instead (unless within_series): a pair inside one series would
+ *   join an outlet's articles through their footer.  These star pairs are
+ *   merged into the candidate list with shared = ND_ANCHOR_STAR; they feed
+ *   the passage clusters (passage_clusters.h) and are not listed as pairs.
+ *   With split, only (input, reference) star pairs: the representative must
+ *   be a reference. */
+typedef struct {
+    const uint32_t *series; /* per document: its series number (NULL: no series known) */
+    const uint32_t *rank;   /* per document: order of representatives (NULL: document order) */
+    int within_series;      /* list pairs inside one series too */
+    uint64_t max_series_df; /* more documents of one series: its boilerplate */
+} nd_anchor_scope;
+
+/* The shared count of a star pair (see nd_anchor_scope). */
+#define ND_ANCHOR_STAR UINT32_MAX
 
 /* Lists every pair of documents sharing at least one anchor that occurs in
  * at most max_df documents (a sentence fingerprint: max_df_sentence), each pair once with its count of shared anchors,
@@ -98,8 +141,16 @@ typedef struct {
  * malloc'ed.  The occurrences of the dropped (boilerplate) anchors are moved
  * to occ[0, st->dropped_occ), sorted by (doc, pos) with key doc << 32 | pos,
  * so the caller can mask them; the rest of occ is left undefined.  Returns
- * NEARDUP_OK or NEARDUP_E_NOMEM (also for 2^32 - 2 or more occurrences). */
-int nd_anchor_pairs(nd_anchor *occ, size_t n, uint64_t max_df, uint64_t max_df_sentence, uint32_t split,
-                    unsigned threads, nd_anchor_pair **pairs, size_t *npairs, nd_anchor_stats *st);
+ * NEARDUP_OK or NEARDUP_E_NOMEM (also for 2^32 - 2 or more occurrences).
+ * With star (and no series), an n-gram anchor in more than max_df documents
+ * is not dropped: it pairs the first document holding it with each later
+ * one (df - 1 pairs, not df (df - 1) / 2; with split, when that first
+ * document is an input), so a block repeated everywhere is still found in
+ * every copy after the first (strip cuts it); sentence fingerprints are
+ * dropped as before.  scope: NULL, or the series rules above (then star
+ * plays no part: spread anchors give star pairs of their own). */
+int nd_anchor_pairs(nd_anchor *occ, size_t n, uint64_t max_df, uint64_t max_df_sentence, uint32_t split, int star,
+                    unsigned threads, const nd_anchor_scope *scope, nd_anchor_pair **pairs, size_t *npairs,
+                    nd_anchor_stats *st);
 
 #endif

@@ -60,6 +60,13 @@ void nd_contam_free(nd_contam *c)
 
 size_t nd_contam_items(const nd_contam *c) { return c->nunit / c->nfields; }
 
+size_t nd_contam_bytes(const nd_contam *c)
+{
+    size_t slots = c->slot_hash ? c->mask + 1 : 0;
+    return sizeof *c + c->unit_cap * sizeof *c->unit + c->span_cap * sizeof *c->span + c->gram_cap * sizeof *c->gram +
+           slots * (sizeof *c->slot_hash + sizeof *c->slot_first + sizeof *c->slot_count) + c->nspan /* result marks */;
+}
+
 int nd_contam_add(nd_contam *c, const nd_tokens *tok)
 {
     if (tok->n > UINT32_MAX / 2 || c->nunit >= UINT32_MAX / 2) return NEARDUP_E_NOMEM;

@@ -18,7 +18,8 @@
 #ifndef ND_CONTAM_H
 #define ND_CONTAM_H
 
-#include "nd.h"
+#include "pipeline.h"
+#include "reader.h"
 #include "tokenize.h"
 
 typedef struct nd_contam nd_contam;
@@ -34,6 +35,8 @@ int nd_contam_add(nd_contam *c, const nd_tokens *tok);
  * and threads may share it.  NEARDUP_OK or NEARDUP_E_NOMEM. */
 int nd_contam_build(nd_contam *c);
 size_t nd_contam_items(const nd_contam *c);
+/* Bytes the built index holds, with a result's marks: what --memory bounds. */
+size_t nd_contam_bytes(const nd_contam *c);
 
 /* What one corpus document found in one unit. */
 typedef struct {
@@ -93,5 +96,25 @@ typedef struct {
 
 /* Item i's figures (valid until r is freed). */
 void nd_contam_get(const nd_contam_result *r, size_t i, nd_contam_item *out);
+
+/* ---------- the corpus scan (contam_scan.c) ---------- */
+
+/* Takes what document doc found (as nd_contam_scan gives it); documents
+ * come in input order.  Returns NEARDUP_OK or NEARDUP_E_NOMEM. */
+typedef int (*nd_contam_sink)(void *user, uint64_t doc, const nd_contam_hit *hit, size_t nhit,
+                              const nd_contam_sum *sum, size_t nsum);
+
+/* Streams the records of r through the pipeline (po) against the built
+ * index ix: each document is tokenized and scanned on the workers, and what
+ * the documents that found anything found reaches sink in input order.  ci
+ * receives the corpus' records (ids, skips; free with
+ * nd_corpus_info_free).  Returns NEARDUP_OK or the first error in input
+ * order (err names the file and line). */
+int nd_contam_stream(nd_reader *r, const nd_pipeline_opts *po, const nd_contam *ix, nd_contam_sink sink,
+                     void *sink_user, nd_corpus_info *ci, nd_error *err);
+
+/* The sink of one process: merges into the nd_contam_result `result`. */
+int nd_contam_merge_sink(void *result, uint64_t doc, const nd_contam_hit *hit, size_t nhit,
+                         const nd_contam_sum *sum, size_t nsum);
 
 #endif

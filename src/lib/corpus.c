@@ -1,3 +1,4 @@
+#define _GNU_SOURCE /* fallocate */
 /* corpus.c - inputs -> raw records (JSONL lines or whole plain files), batched.
  *
  * Rules (also in the README):
@@ -36,6 +37,7 @@
 #include "corpus_reader.h"
 #include "nd.h"
 #include "reader.h"
+#include "record.h"
 #include "warc.h"
 
 /* ---------- opening, raw reading, spooling ---------- */
@@ -84,7 +86,7 @@ static int make_spool(nd_input *in, int *spool_fd, nd_error *err)
 static int open_fd(nd_reader *r, nd_error *err)
 {
     nd_input *in = &r->in[r->cur];
-    r->own_fd = r->spooling = r->dspooling = 0;
+    r->own_fd = r->spooling = r->dspooling = r->giving = 0;
     r->comp = in->comp;
     if (in->mem) { /* read from the caller's bytes */
         in->mem_pos = 0;
@@ -98,6 +100,11 @@ static int open_fd(nd_reader *r, nd_error *err)
         r->fd = in->dspool_fd;
         r->comp = COMP_NONE;
         r->open = 1;
+        if (r->give_back) { /* this is the copy's last reading */
+            in->dspooled = 0;
+            r->giving = 1;
+            r->given = 0;
+        }
         return NEARDUP_OK;
     }
     if (r->spool_decoded && in->comp != COMP_NONE) {
@@ -154,6 +161,10 @@ static int read_raw(nd_reader *r, void *dst, size_t cap, size_t *got, nd_error *
     while (k < 0 && errno == EINTR);
     if (k < 0) return nd_fail(err, NEARDUP_E_IO, "%s: read error: %s", in->path, strerror(errno));
     *got = (size_t)k;
+    if (r->giving && k > 0) { /* a hint: where holes are not supported, the pages stay */
+        (void)fallocate(r->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, (off_t)r->given, (off_t)k);
+        r->given += (uint64_t)k;
+    }
     if (r->spooling && k == 0) in->spooled = 1;
     if (r->spooling && k > 0 && write_all(in->spool_fd, dst, (size_t)k))
         return nd_fail(err, NEARDUP_E_IO, "%s: cannot write its temporary copy: %s", in->path,
@@ -302,12 +313,14 @@ static int decode(nd_reader *r, char *dst, size_t cap, size_t *got, nd_error *er
 
 void nd_reader_spool_decoded(nd_reader *r, int on) { r->spool_decoded = on; }
 
+void nd_reader_give_back(nd_reader *r, int on) { r->give_back = on; }
+
 /* ---------- records ---------- */
 
 static int append(nd_reader *r, nd_batch *b, const char *p, size_t len, nd_error *err)
 {
     if (nd_grow((void **)&b->rec, &b->cap_rec, b->n + 1, sizeof *b->rec) ||
-        nd_map_grow((void **)&b->buf, &b->cap, b->len + len + 1, 1))
+        nd_map_grow((void **)&b->buf, &b->cap, b->len + len + 1 + ND_RECORD_PAD, 1))
         return nd_fail(err, NEARDUP_E_NOMEM, "%s:%llu: out of memory for a record of %zu bytes",
                        r->in[r->cur].path, (unsigned long long)r->line, len);
     memcpy(b->buf + b->len, p, len);

@@ -40,6 +40,9 @@ struct nd_reader {
     int open;     /* cur is open */
     int fd, own_fd, spooling;
     int spool_decoded; /* keep decoded copies of compressed inputs for rewind */
+    int give_back;     /* free a decoded copy's bytes once read (nd_reader_give_back) */
+    int giving;        /* cur is read from its decoded copy, given back behind */
+    uint64_t given;    /* bytes of that copy read (and freed) so far */
     int dspooling;     /* cur's decoded bytes are being copied to its dspool */
     int comp;          /* how cur is read now: its compression, or none from its dspool */
     int done;     /* the plain record of cur was handed out */

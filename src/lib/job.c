@@ -123,6 +123,8 @@ int nd_dup_run(nd_reader *r, const nd_pipeline_opts *po, const nd_dup_opts *o, n
     }
     nd_pairs_opts pa = {
         .threshold = o->threshold,
+        .bands = so.bands, /* chosen before the first pass (0: nd_find_pairs chooses): 3-4 ms each time */
+        .rows = so.rows,
         .verify_exact = o->exact,
         .max_bucket = o->max_bucket,
         .band_seed = nd_band_seed(so.seeds.sketch_seed),

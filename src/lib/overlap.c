@@ -25,6 +25,7 @@ void nd_overlap_opts_default(nd_overlap_opts *o)
     o->min_words = ND_DEFAULT_MIN_WORDS;
     o->max_df = ND_DEFAULT_MAX_DF;
     o->max_df_sentence = ND_DEFAULT_MAX_DF_SENTENCE;
+    o->scope.max_series_df = 5; /* an outlet's furniture is in more of its articles than a reprint is */
     nd_seeds s;
     nd_seeds_from_seed(&s, ND_DEFAULT_SEED);
     o->anchor_seed = s.anchor_seed;
@@ -562,7 +563,15 @@ static int align_pair(const align_job *j, size_t i, nd_align_scratch *sc, reuse_
 static int align_one(void *arg, size_t i)
 {
     align_job *j = arg;
-    return align_pair(j, i, NULL, NULL, &j->res[i]);
+    if (align_pair(j, i, NULL, NULL, &j->res[i])) return -1;
+    nd_overlap_pair *r = &j->res[i];
+    if (r->np && j->o->collect && j->o->collect(j->o->collect_user, r)) return -1;
+    if (j->cand[i].shared == ND_ANCHOR_STAR) { /* a star pair: for the clusters only */
+        free(r->p);
+        r->p = NULL;
+        r->np = 0;
+    }
+    return 0;
 }
 
 /* ---------- streaming the pairs to a sink ---------- */
@@ -625,7 +634,10 @@ static int stream_block(void *arg, size_t b)
             rc = -1;
             break;
         }
-        if (r.np || j->sink->all) {
+        const nd_overlap_opts *o = j->aj->o;
+        if (r.np && o->collect && o->collect(o->collect_user, &r)) rc = -1;
+        /* a star pair is for the clusters only */
+        if (!rc && ((r.np && j->aj->cand[i].shared != ND_ANCHOR_STAR) || j->sink->all)) {
             found += r.np > 0;
             if (!f && (f = open_memstream(&p, &n))) __fsetlocking(f, FSETLOCKING_BYCALLER); /* this thread's */
             if (!f || j->sink->format(j->sink->user, f, &r)) rc = -1;
@@ -686,9 +698,16 @@ int nd_overlap_run(nd_doc_store *s, const nd_overlap_opts *o, uint32_t split, un
     double t0 = nd_now();
     nd_anchor_pair *cand = NULL;
     size_t ncand = 0;
-    if (nd_anchor_pairs(s->anc, s->nanc, o->max_df, o->max_df_sentence, split, threads, &cand, &ncand, &st->anchors))
+    if (nd_anchor_pairs(s->anc, s->nanc, o->max_df, o->max_df_sentence, split, o->star_boilerplate, threads,
+                        &o->scope, &cand, &ncand, &st->anchors))
         return nd_fail(err, NEARDUP_E_NOMEM, "out of memory listing candidate pairs");
     mask_boilerplate(s, o, s->anc, st->anchors.dropped_occ);
+    if (o->min_b || o->min_shared > 1) { /* after the masking: a reference's boilerplate is masked all the same */
+        size_t kept = 0;
+        for (size_t i = 0; i < ncand; i++)
+            if (cand[i].b >= o->min_b && cand[i].shared >= o->min_shared) cand[kept++] = cand[i];
+        ncand = kept;
+    }
     /* The anchors have done their work: their pages go back now, for the
      * 5-grams below to take (fresh pages are what cost most on a VM whose
      * host takes freed memory back; news-40k: 18 MB of 325). */

@@ -11,6 +11,8 @@
 #include "record.h"
 #include "spans.h"
 
+typedef struct nd_overlap_pair nd_overlap_pair;
+
 typedef struct {
     unsigned ngram;       /* words per anchor n-gram and per alignment seed (5) */
     unsigned min_words;   /* W: report passages of at least W words (20) */
@@ -21,7 +23,19 @@ typedef struct {
     uint64_t anchor_seed;
     size_t arena_block;   /* bytes per block of the document store's arena (0: 64 MiB; tests set it small) */
     int no_anchors;       /* load words and texts only (align --pairs: the pairs are given) */
+    uint32_t min_b;       /* nd_overlap_run aligns no candidate (a, b) with b < min_b (strip: the
+                           * references, stored first, among themselves); 0: all */
+    uint32_t min_shared;  /* nor one sharing fewer distinct anchors (strip: 2); 0 or 1: all */
+    int star_boilerplate; /* anchors in more than max_df documents pair their first document with each
+                           * later one instead of being dropped and masked (nd_anchor_pairs' star; strip) */
     nd_align_opts align;  /* min_words and seed_len follow the fields above */
+    nd_anchor_scope scope; /* series rules (anchors.h); series NULL: none */
+    /* Called on the aligning threads, in any order, for every aligned pair
+     * that shares passages, the star pairs (anchors.h) included, which go
+     * nowhere else: the passage clusters (passage_clusters.h) are made of
+     * these.  NULL: none.  Non-zero: failure. */
+    int (*collect)(void *user, const nd_overlap_pair *p);
+    void *collect_user;
 } nd_overlap_opts;
 
 void nd_overlap_opts_default(nd_overlap_opts *o);
@@ -76,9 +90,8 @@ void nd_doc_store_free(nd_doc_store *s);
  * Returns 0, or -1 on out of memory (src keeps what was not moved). */
 int nd_doc_store_take_blocks(nd_doc_store *dst, nd_doc_store *src);
 
-/* Appends src's documents (and anchors, renumbered) after dst's: overlap
- * --against puts the references after the inputs.  src is emptied (its
- * blocks move).  Returns NEARDUP_OK or NEARDUP_E_NOMEM. */
+/* Appends src's documents after dst's, their anchors renumbered (src is
+ * emptied; its arena blocks move).  NEARDUP_OK or NEARDUP_E_NOMEM. */
 int nd_doc_store_append(nd_doc_store *dst, nd_doc_store *src);
 
 /* Reads the corpus into s on the pipeline (ci gets ids and accounting). */
@@ -86,18 +99,18 @@ int nd_overlap_load(nd_reader *r, const nd_pipeline_opts *po, const nd_overlap_o
                     nd_doc_store *s, nd_corpus_info *ci, nd_error *err);
 
 /* A pair of documents that share passages. */
-typedef struct {
+struct nd_overlap_pair {
     uint32_t a, b;
     nd_passage *p;       /* malloc'ed, sorted by a_start */
     size_t np;
     uint64_t shared_words;       /* matched words summed over the passages */
     double containment_a, containment_b; /* fraction of each document's words inside passages */
-} nd_overlap_pair;
+};
 
 typedef struct {
     nd_anchor_stats anchors;
     uint64_t candidates;  /* pairs sharing an anchor, aligned */
-    uint64_t pairs;       /* pairs with at least one passage */
+    uint64_t pairs;       /* pairs with at least one passage (star pairs not counted) */
     double t_anchor, t_align;
 } nd_overlap_stats;
 

@@ -1,12 +1,14 @@
 /* pairs_file.c - a file of document pairs to align (`align --pairs`): read,
  * checked line by line, and resolved to record indexes of a corpus.
  *
- * Two formats, told apart by the first line that is not blank: TSV (`a<TAB>b`
- * a line, further columns ignored, such as the jaccard of `pairs --format
- * tsv`; a first line "a<TAB>b..." is a header) or the JSONL that `pairs` and
- * `overlap` write (an object a line with string fields "a" and "b"; other
- * fields ignored).  Blank lines are skipped but counted, so every error
- * names file:line. */
+ * Three formats, told apart by the first line that is not blank: TSV
+ * (`a<TAB>b` a line, further columns ignored, such as the jaccard of `pairs
+ * --format tsv`; a first line "a<TAB>b..." is a header), CSV (`a,b` with
+ * RFC 4180 quoting, as `pairs --format csv` writes; a first line "a,b,..."
+ * is a header) or the JSONL that `pairs` and `overlap` write (an object a
+ * line with string fields "a" and "b"; other fields ignored).  The file may
+ * be compressed (.gz, .zst: read by the corpus reader).  Blank lines are
+ * skipped but counted, so every error names file:line. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,43 +65,129 @@ static int tsv_line(nd_pair_list *l, char *s, size_t n, uint64_t line, int first
     return add_pair(l, s, na, b, nb, line, path, err);
 }
 
+/* One CSV field at s[*at, n) (RFC 4180: quoted with "" for a quote, as
+ * `pairs --format csv` writes ids), unquoted into l's buffer; its offset,
+ * or -1 with err set.  *at moves past the field and its comma. */
+static long csv_field(nd_pair_list *l, const char *s, size_t n, size_t *at, uint64_t line, const char *path,
+                      nd_error *err)
+{
+    size_t i = *at;
+    if (nd_grow((void **)&l->buf, &l->buf_cap, l->buf_len + (n - i) + 1, 1)) {
+        nd_fail(err, NEARDUP_E_NOMEM, "out of memory reading %s", path);
+        return -1;
+    }
+    long start = (long)l->buf_len;
+    if (i < n && s[i] == '"') {
+        for (i++;; i++) {
+            if (i >= n) {
+                nd_fail(err, NEARDUP_E_INPUT, "%s:%llu: a quoted id is not closed on its line", path,
+                        (unsigned long long)line);
+                return -1;
+            }
+            if (s[i] == '"' && i + 1 < n && s[i + 1] == '"') l->buf[l->buf_len++] = s[i++];
+            else if (s[i] == '"') break;
+            else l->buf[l->buf_len++] = s[i];
+        }
+        i++;
+        if (i < n && s[i] != ',') {
+            nd_fail(err, NEARDUP_E_INPUT, "%s:%llu: text after a quoted id", path, (unsigned long long)line);
+            return -1;
+        }
+    } else {
+        while (i < n && s[i] != ',') l->buf[l->buf_len++] = s[i++];
+    }
+    l->buf[l->buf_len++] = 0;
+    *at = i < n ? i + 1 : i;
+    return start;
+}
+
+/* One CSV line: two ids and further fields (ignored), or the header a,b,... */
+static int csv_line(nd_pair_list *l, const char *s, size_t n, uint64_t line, int first, const char *path,
+                    nd_error *err)
+{
+    size_t at = 0, mark = l->buf_len;
+    long oa = csv_field(l, s, n, &at, line, path, err);
+    if (oa < 0) return err->code;
+    if (at == n && (n == 0 || s[n - 1] != ','))
+        return nd_fail(err, NEARDUP_E_INPUT, "%s:%llu: expected two comma-separated ids (a,b)", path,
+                       (unsigned long long)line);
+    long ob = csv_field(l, s, n, &at, line, path, err);
+    if (ob < 0) return err->code;
+    const char *a = l->buf + oa, *b = l->buf + ob;
+    if (first && !strcmp(a, "a") && !strcmp(b, "b")) {
+        l->buf_len = mark; /* the header */
+        return NEARDUP_OK;
+    }
+    if (!*a || !*b) return nd_fail(err, NEARDUP_E_INPUT, "%s:%llu: an empty id", path, (unsigned long long)line);
+    if (nd_grow((void **)&l->p, &l->cap, l->n + 1, sizeof *l->p))
+        return nd_fail(err, NEARDUP_E_NOMEM, "out of memory reading %s", path);
+    l->p[l->n++] = (nd_id_pair){(size_t)oa, (size_t)ob, line};
+    return NEARDUP_OK;
+}
+
+enum { FMT_UNDECIDED, FMT_TSV, FMT_CSV, FMT_JSONL };
+
+/* The format, from the first line that is not blank. */
+static int sniff_format(const char *s, size_t n)
+{
+    size_t sp = 0;
+    while (sp < n && (s[sp] == ' ' || s[sp] == '\t')) sp++;
+    if (sp < n && s[sp] == '{') return FMT_JSONL;
+    if (memchr(s, '\t', n)) return FMT_TSV;
+    return memchr(s, ',', n) ? FMT_CSV : FMT_TSV; /* TSV without a tab: its error says what was expected */
+}
+
 int nd_pairs_file_read(const char *path, const char *label, nd_pair_list *l, nd_error *err)
 {
     memset(l, 0, sizeof *l);
-    int is_stdin = !strcmp(path, "-");
-    FILE *f = is_stdin ? stdin : fopen(path, "r");
-    if (!f) /* a missing or unreadable pairs file is bad input, as a missing INPUT is */
-        return nd_fail(err, errno == ENOENT || errno == ENOTDIR || errno == EACCES ? NEARDUP_E_INPUT : NEARDUP_E_IO,
-                       "cannot open %s: %s", path, strerror(errno));
+    struct stat st;
+    if (strcmp(path, "-") && !stat(path, &st) && S_ISDIR(st.st_mode))
+        return nd_fail(err, NEARDUP_E_INPUT, "%s is a directory, not a pairs file", label);
+    /* lines come from the corpus reader: .gz and .zst are decompressed,
+     * blank lines skipped but counted, CR and a byte order mark dropped */
+    nd_reader_opts ro_read = {0};
+    ro_read.input_format = ND_FORMAT_JSONL;
+    nd_reader *r = nd_reader_open(&path, 1, &ro_read, err);
+    if (!r) return err->code ? err->code : NEARDUP_E_IO;
     nd_record_opts ro = {.id_field = "a", .text_field = "b"};
     nd_record_parser *rp = nd_record_parser_create(&ro);
     int rc = rp ? NEARDUP_OK : nd_fail(err, NEARDUP_E_NOMEM, "out of memory reading %s", label);
+    nd_batch batch = {0};
     char *s = NULL;
     size_t cap = 0;
-    ssize_t got;
-    uint64_t line = 0;
-    int format = 0; /* 0 undecided, 1 TSV, 2 JSONL */
-    while (!rc && (got = getline(&s, &cap, f)) >= 0) {
-        line++;
-        size_t n = (size_t)got;
-        if (n && s[n - 1] == '\n') s[--n] = 0;
-        size_t sp = strspn(s, " \t\r");
-        if (sp == n) continue; /* blank */
-        int first = !format;
-        if (!format) format = s[sp] == '{' ? 2 : 1;
-        if (format == 1) {
-            rc = tsv_line(l, s, n, line, first, label, err);
-            continue;
+    int format = FMT_UNDECIDED, more;
+    while (!rc && (more = nd_reader_next(r, &batch, 1 << 20, err)) != 0) {
+        if (more < 0) {
+            rc = -more;
+            break;
         }
-        nd_raw_record rec = {0, n, 0, 1, line, ND_FORMAT_JSONL, 0};
-        nd_doc d;
-        if ((rc = nd_record_parse(rp, &rec, s, label, &d, err))) break;
-        rc = add_pair(l, d.id, d.id_len, d.text, d.text_len, line, label, err);
+        for (size_t i = 0; !rc && i < batch.n; i++) {
+            const nd_raw_record *rec = &batch.rec[i];
+            size_t n = rec->len;
+            if (nd_grow((void **)&s, &cap, n + 1, 1)) {
+                rc = nd_fail(err, NEARDUP_E_NOMEM, "out of memory reading %s", label);
+                break;
+            }
+            memcpy(s, batch.buf + rec->off, n);
+            s[n] = 0;
+            int first = format == FMT_UNDECIDED;
+            if (first) format = sniff_format(s, n);
+            if (format == FMT_TSV) {
+                rc = tsv_line(l, s, n, rec->line, first, label, err);
+            } else if (format == FMT_CSV) {
+                rc = csv_line(l, s, n, rec->line, first, label, err);
+            } else {
+                nd_raw_record one = {0, n, 0, 1, rec->line, ND_FORMAT_JSONL, 0};
+                nd_doc d;
+                if (!(rc = nd_record_parse(rp, &one, s, label, &d, err)))
+                    rc = add_pair(l, d.id, d.id_len, d.text, d.text_len, rec->line, label, err);
+            }
+        }
     }
-    if (!rc && ferror(f)) rc = nd_fail(err, NEARDUP_E_IO, "cannot read %s: %s", label, strerror(errno));
     free(s);
+    nd_batch_free(&batch);
     nd_record_parser_free(rp);
-    if (!is_stdin) fclose(f);
+    nd_reader_free(r);
     if (rc) nd_pair_list_free(l);
     return rc;
 }

@@ -232,7 +232,9 @@ typedef struct {
 static int work_state_init(engine *e, work_state *w)
 {
     memset(w, 0, sizeof *w);
-    w->parser = nd_record_parser_create(&e->o->rec);
+    nd_record_opts ro = e->o->rec;
+    ro.padded = 1; /* the reader's batches */
+    w->parser = nd_record_parser_create(&ro);
     w->tk = nd_tokenizer_create(e->o->token_seed, e->o->lossy);
     if (w->tk && e->o->keyed) nd_tokenizer_set_secret(w->tk, e->o->token_secret);
     w->ts = e->f->thread_init ? e->f->thread_init(e->f->user) : NULL;

@@ -14,7 +14,13 @@ typedef struct {
                              * read as if escaped, and counted (nd_doc.ctrl), not an error */
     int keep_furniture;     /* HTML: keep menus, footers, cookie banners (html.c) */
     int id_from_line;       /* JSONL: the id is PATH:LINE, no id field is read */
+    int padded;             /* every record's bytes are followed by ND_RECORD_PAD readable bytes
+                             * (nd_reader's batches are), so the JSON parser reads them in place */
 } nd_record_opts;
+
+/* The slack nd_reader leaves after each record of a batch: simdjson reads up
+ * to 64 bytes past the end of its input (SIMDJSON_PADDING). */
+#define ND_RECORD_PAD 64
 
 /* One run of a map from extracted text back to the original bytes (see
  * offmap.h): text from byte t (to the next run's t) came from original
@@ -59,6 +65,10 @@ int nd_record_parse(nd_record_parser *p, const nd_raw_record *rec, const char *b
  * the field is missing, 2 when it is not a number, -1 when the line is not
  * JSON. */
 int nd_json_number_field(const char *bytes, size_t len, const char *field, double *out);
+/* The same for a string (or a number, as written) field: 0 with *out a
+ * malloc'ed copy (a string's bytes up to its first NUL), 1 missing, 2 neither
+ * string nor number, -1 not JSON, -2 out of memory. */
+int nd_json_string_field(const char *bytes, size_t len, const char *field, char **out);
 
 /* Writes s as a JSON string literal (quotes, escapes) to f. */
 int nd_json_write_string(FILE *f, const char *s, size_t len);

@@ -2,34 +2,17 @@
  *
  * The page carries its data as one JSON block (<script type="application/json">)
  * with every "<", ">" and "&" escaped as \u00XX, so no text can close the
- * block; a short script renders one page of pairs at a time (responsive with
- * 10,000 pairs) and builds the side-by-side view with textContent only, so no
- * document text is ever parsed as HTML.  The first pair is shown on load. */
+ * block; a short script (report_page.c) renders one page of pairs at a time
+ * (responsive with 10,000 pairs) and builds the side-by-side view and the
+ * cluster view (report_cluster.c) with textContent only, so no document text
+ * is ever parsed as HTML.  The first pair is shown on load. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "align.h"
 #include "edits.h"
 #include "record.h"
-#include "report.h"
-
-typedef struct {
-    long a, b;
-    uint64_t shared;
-    double ca, cb;
-    nd_passage *p;
-    size_t np;
-    nd_passage_marks *m; /* np, or NULL */
-} rpair;
-
-struct nd_report {
-    char *title, *command;
-    char **id, **text;
-    size_t *len;
-    size_t ndocs, dcap;
-    rpair *pairs;
-    size_t npairs, pcap;
-};
+#include "report_internal.h"
 
 nd_report *nd_report_create(const char *title, const char *command)
 {
@@ -53,6 +36,7 @@ void nd_report_free(nd_report *r)
         for (size_t k = 0; r->pairs[i].m && k < r->pairs[i].np; k++) nd_passage_marks_free(&r->pairs[i].m[k]);
         free(r->pairs[i].m);
     }
+    nd_report_clusters_free(r);
     free(r->id), free(r->text), free(r->len), free(r->pairs);
     free(r->title), free(r->command);
     free(r);
@@ -112,7 +96,7 @@ int nd_report_pair(nd_report *r, long a, long b, uint64_t shared_words, double c
         free(c);
         return -1;
     }
-    r->pairs[r->npairs++] = (rpair){a, b, shared_words, containment_a, containment_b, c, np, cm};
+    r->pairs[r->npairs++] = (nd_report_pair_rec){a, b, shared_words, containment_a, containment_b, c, np, cm};
     return 0;
 }
 
@@ -190,90 +174,97 @@ static void put_html(FILE *f, const char *s)
 
 static int cmp_pair(const void *x, const void *y)
 {
-    const rpair *p = x, *q = y;
+    const nd_report_pair_rec *p = x, *q = y;
     if (p->shared != q->shared) return p->shared > q->shared ? -1 : 1;
     if (p->a != q->a) return p->a < q->a ? -1 : 1;
     return (p->b > q->b) - (p->b < q->b);
 }
 
-/* A histogram of shared words per pair, 20 bars, as inline SVG. */
-static void put_histogram(FILE *f, const nd_report *r)
+static const char *plural(uint64_t n) { return n == 1 ? "" : "s"; }
+
+/* n with its thousands grouped ("10,012"), as the page's script writes counts. */
+static void put_count(FILE *f, uint64_t n)
 {
-    uint64_t max = 1, bins[20] = {0}, top = 1;
-    for (size_t i = 0; i < r->npairs; i++)
-        if (r->pairs[i].shared > max) max = r->pairs[i].shared;
-    for (size_t i = 0; i < r->npairs; i++) {
-        size_t b = (size_t)(r->pairs[i].shared * 20 / (max + 1));
-        if (++bins[b] > top) top = bins[b];
+    char d[24];
+    int len = snprintf(d, sizeof d, "%llu", (unsigned long long)n);
+    for (int i = 0; i < len; i++) {
+        if (i && (len - i) % 3 == 0) putc(',', f);
+        putc(d[i], f);
     }
-    fprintf(f, "<svg id=\"hist\" width=\"520\" height=\"150\" viewBox=\"0 0 520 150\" role=\"img\" "
-               "aria-label=\"histogram of shared words per pair\">\n");
-    for (int b = 0; b < 20; b++) {
-        double h = 110.0 * (double)bins[b] / (double)top;
-        fprintf(f, "<rect x=\"%d\" y=\"%.1f\" width=\"22\" height=\"%.1f\"><title>%llu-%llu words: %llu "
-                   "pairs</title></rect>\n",
-                10 + 25 * b, 120 - h, h, (unsigned long long)(b * (max + 1) / 20),
-                (unsigned long long)((b + 1) * (max + 1) / 20 - 1), (unsigned long long)bins[b]);
-    }
-    fprintf(f, "<text x=\"10\" y=\"140\">0</text><text x=\"420\" y=\"140\">%llu shared words</text>"
-               "<text x=\"10\" y=\"10\">%llu pairs</text></svg>\n",
-            (unsigned long long)max, (unsigned long long)top);
 }
 
-static const char style[] =
-    "body{font:15px/1.45 system-ui,sans-serif;margin:1.2em;color:#222}"
-    "h1{font-size:1.3em;margin:0}.cmd{font-family:monospace;color:#555}"
-    "#hist rect{fill:#4a7bd0}#hist text{font-size:11px;fill:#555}"
-    "table{border-collapse:collapse;margin:.5em 0}td,th{padding:2px 8px;border-bottom:1px solid #ddd;"
-    "text-align:left}tr.sel{background:#fff3c4}tbody tr{cursor:pointer}"
-    "#view{display:flex;gap:1em}@media(max-width:800px){#view{flex-direction:column}}.pane{flex:1;min-width:0}.pane h2{font-size:1em;word-break:break-all}"
-    ".text{white-space:pre-wrap;font-family:Georgia,serif;border:1px solid #ccc;padding:.6em;"
-    "max-height:70vh;overflow:auto}mark{background:#ffe066}mark a{color:inherit;text-decoration:none}"
-    "mark:target,.anchor:target+mark{background:#ffb020}mark.both{background:#ffc94d}mark.sub{background:#f3b6ef}mark.indel{background:#ff9e9e;text-decoration:underline dotted}#pager button{margin-right:4px}";
-
-static const char script[] =
-    "const D=JSON.parse(document.getElementById('data').textContent);\n"
-    "const per=100;let rows=D.pairs.map((_,i)=>i),page=0,cur=-1;\n"
-    "function el(t,txt){const e=document.createElement(t);if(txt!==undefined)e.textContent=txt;return e;}\n"
-    "function list(){const q=document.getElementById('filter').value.toLowerCase();\n"
-    " rows=D.pairs.map((_,i)=>i).filter(i=>!q||D.docs[D.pairs[i][0]][0].toLowerCase().includes(q)||"
-    "D.docs[D.pairs[i][1]][0].toLowerCase().includes(q));\n"
-    " page=Math.min(page,Math.max(0,Math.ceil(rows.length/per)-1));draw();}\n"
-    "function draw(){const tb=document.querySelector('#pairs tbody');tb.textContent='';\n"
-    " for(const i of rows.slice(page*per,page*per+per)){const p=D.pairs[i],tr=el('tr');\n"
-    "  tr.dataset.i=i;if(i===cur)tr.className='sel';\n"
-    "  for(const v of [i+1,D.docs[p[0]][0],D.docs[p[1]][0],p[2],p[5].length,p[3].toFixed(3),p[4].toFixed(3)])"
-    "tr.appendChild(el('td',String(v)));\n"
-    "  tr.onclick=()=>show(i);tb.appendChild(tr);}\n"
-    " const pg=document.getElementById('pager');pg.textContent='';const n=Math.ceil(rows.length/per);\n"
-    " pg.appendChild(el('span',rows.length+(rows.length===1?' pair':' pairs')+(n>1?', page '+(page+1)+' of '+n+' ':' ')));\n"
-    " if(page>0){const b=el('button','previous');b.onclick=()=>{page--;draw();};pg.appendChild(b);}\n"
-    " if(page+1<n){const b=el('button','next');b.onclick=()=>{page++;draw();};pg.appendChild(b);}}\n"
-    "function fill(box,text,ranges,edits,me,other){box.textContent='';let at=0,ids=[];const on=new Set(),ev=[],ed=[0,0,0];\n"
-    " /* a sweep over start/end events: overlapping or repeated passages (one passage copied twice\n"
-    "    into the other text) each keep their own id, so every partner link has a target; edited\n"
-    "    words (kind 1 substituted, 2 inserted or deleted) split a passage's marks */\n"
-    " const push=(r,a,b,k)=>{const s=Math.min(r[0],text.length);ev.push([s,a,k],[Math.min(Math.max(r[1],s),text.length),b,k]);};\n"
-    " ranges.forEach((r,k)=>push(r,0,1,k));edits.forEach(e=>push(e,2,3,e[2]));\n"
-    " ev.sort((x,y)=>x[0]-y[0]||x[1]-y[1]||x[2]-y[2]);\n"
-    " const anchor=k=>{const a=el('span');a.id=me+(k+1);a.className='anchor';box.appendChild(a);};\n"
-    " const seg=to=>{if(to<=at)return;const t=text.slice(at,to);at=to;\n"
-    "  if(!on.size){ids.forEach(anchor);ids=[];box.appendChild(document.createTextNode(t));return;}\n"
-    "  const k=Math.min(...on),m=el('mark'),a=el('a',t);ids.slice(1).forEach(anchor);\n"
-    "  if(ids.length)m.id=me+(ids[0]+1);ids=[];m.className=(on.size>1?'passage both':'passage')+(ed[1]?' sub':ed[2]?' indel':'');\n"
-    "  if(ed[1]||ed[2])m.title=ed[1]?'substituted':me==='pa'?'deleted (not in B)':'inserted (not in A)';\n"
-    "  a.href='#'+other+(k+1);a.title='passage '+(k+1)+': jump to its partner';m.appendChild(a);box.appendChild(m);};\n"
-    " for(const [p,t,k] of ev){seg(p);if(t===2)ed[k]++;else if(t===3)ed[k]--;else if(t)on.delete(k);else{on.add(k);ids.push(k);}}\n"
-    " seg(text.length);ids.forEach(anchor);\n"
-    " const f=box.querySelector('mark');box.scrollTop=f?Math.max(0,f.offsetTop-box.offsetTop-40):0;}\n"
-    "function show(i){cur=i;const p=D.pairs[i],A=D.docs[p[0]],B=D.docs[p[1]];\n"
-    " document.querySelector('#paneA h2').textContent=A[0];document.querySelector('#paneB h2').textContent=B[0];\n"
-    " fill(document.querySelector('#paneA .text'),A[1],p[5].map(q=>[q[0],q[1]]),p[5].flatMap(q=>q[9]),'pa','pb');\n"
-    " fill(document.querySelector('#paneB .text'),B[1],p[5].map(q=>[q[2],q[3]]),p[5].flatMap(q=>q[10]),'pb','pa');\n"
-    " const info=document.getElementById('info');info.textContent=p[5].map((q,k)=>'passage '+(k+1)+': '+q[4]+"
-    "' words, identity '+q[5].toFixed(3)+' ('+q[6]+' substituted, '+q[7]+' inserted, '+q[8]+' deleted)').join('; ');draw();}\n"
-    "document.getElementById('filter').oninput=()=>{page=0;list();};\n"
-    "draw();if(D.pairs.length)show(0);\n";
+/* A histogram of shared words per pair as inline SVG, r's pairs sorted (most
+ * shared words first).  Bars of equal width in words run from the fewest
+ * shared words to the most within Tukey's outer fence, Q3 + 3 (Q3 - Q1): one
+ * pair sharing a whole long text would otherwise widen every bar until all
+ * the others fell into the first.  Pairs past the fence share a last bar of
+ * their own, labelled as outliers with their count; at most 20 bars, never
+ * narrower than one word, and a bar holding any pair is at least 2 px tall. */
+static void put_histogram(FILE *f, const nd_report *r)
+{
+    size_t n = r->npairs;
+    fputs("<svg id=\"hist\" width=\"560\" height=\"172\" viewBox=\"0 0 560 172\" role=\"img\" "
+          "aria-label=\"histogram of shared words per pair\">\n", f);
+    if (!n) {
+        fputs("<text x=\"50\" y=\"80\">no pairs</text></svg>\n", f);
+        return;
+    }
+#define ASC(j) (r->pairs[n - 1 - (j)].shared) /* the j-th fewest shared words */
+    uint64_t lo = ASC(0), max = ASC(n - 1), q1 = ASC((n - 1) / 4), q3 = ASC(3 * (n - 1) / 4);
+#undef ASC
+    uint64_t fence = q3 + 3 * (q3 - q1), hi = lo, omin = max, nout = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint64_t v = r->pairs[i].shared;
+        if (v > fence) omin = v, nout++;
+        else if (v > hi) hi = v;
+    }
+    int outliers = nout > 0;
+    uint64_t span = hi - lo + 1, nb = span < 20u - outliers ? span : 20u - outliers;
+    uint64_t w = (span + nb - 1) / nb;
+    nb = (span + w - 1) / w;
+    uint64_t bins[20] = {0}, top = nout ? nout : 1;
+    for (size_t i = 0; i < n; i++)
+        if (r->pairs[i].shared <= hi) bins[(r->pairs[i].shared - lo) / w]++;
+    for (uint64_t b = 0; b < nb; b++) top = bins[b] > top ? bins[b] : top;
+    /* plot: x 50-550, bars from y 130 up to y 22, at most 40 px wide (one
+     * bar of 500 px would read as a filled box, not as a histogram) */
+    uint64_t nbars = nb + (uint64_t)outliers;
+    double slot = 500.0 / (double)nbars < 40 ? 500.0 / (double)nbars : 40, oh = 0;
+    for (uint64_t b = 0; b < nbars; b++) {
+        uint64_t c = b < nb ? bins[b] : nout;
+        double h = 108.0 * (double)c / (double)top, x = 50 + slot * (double)b;
+        if (c && h < 2) h = 2;
+        if (b == nb) oh = h;
+        fprintf(f, "<rect%s x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\"><title>", b < nb ? "" : " class=\"out\"",
+                x + 1, 130 - h, slot > 4 ? slot - 2 : slot, h);
+        if (b < nb) {
+            uint64_t from = lo + b * w, to = from + w - 1 < hi ? from + w - 1 : hi;
+            if (from == to) fprintf(f, "%llu word%s", (unsigned long long)from, plural(from));
+            else fprintf(f, "%llu-%llu words", (unsigned long long)from, (unsigned long long)to);
+        } else {
+            if (omin == max) fprintf(f, "outliers: %llu words", (unsigned long long)max);
+            else fprintf(f, "outliers: %llu-%llu words", (unsigned long long)omin, (unsigned long long)max);
+        }
+        fprintf(f, ": %llu pair%s</title></rect>\n", (unsigned long long)c, plural(c));
+    }
+    double end_x = 50 + slot * (double)nb;
+    fprintf(f, "<line x1=\"50\" y1=\"130.5\" x2=\"%.1f\" y2=\"130.5\"/>"
+               "<text x=\"46\" y=\"30\" text-anchor=\"end\">%llu</text><text x=\"46\" y=\"130\" text-anchor=\"end\">0</text>"
+               "<text x=\"4\" y=\"12\">pairs per bar</text>"
+               "<text x=\"50\" y=\"146\">%llu</text>",
+            50 + slot * (double)nbars, (unsigned long long)top, (unsigned long long)lo);
+    if (hi > lo && end_x - 50 > 60) fprintf(f, "<text x=\"%.1f\" y=\"146\" text-anchor=\"end\">%llu</text>", end_x, (unsigned long long)hi);
+    if (outliers) /* the outliers' count over their bar, however short it is */
+        fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%llu</text>", end_x + slot / 2, 127 - oh,
+                (unsigned long long)nout);
+    fputs("<text x=\"50\" y=\"166\">shared words per pair", f);
+    if (outliers) {
+        fprintf(f, "; last bar: %llu outlier%s, ", (unsigned long long)nout, plural(nout));
+        if (omin == max) fprintf(f, "%llu words", (unsigned long long)max);
+        else fprintf(f, "%llu-%llu words", (unsigned long long)omin, (unsigned long long)max);
+    }
+    fputs("</text></svg>\n", f);
+}
 
 int nd_report_write(nd_report *r, FILE *f)
 {
@@ -281,21 +272,42 @@ int nd_report_write(nd_report *r, FILE *f)
     fputs("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
           "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>", f);
     put_html(f, r->title);
-    fprintf(f, "</title>\n<style>%s</style></head><body>\n<header><h1>", style);
+    fprintf(f, "</title>\n<style>%s</style></head><body>\n<header id=\"top\"><h1>", nd_report_style);
     put_html(f, r->title);
     fputs("</h1><p class=\"cmd\">", f);
     put_html(f, r->command);
-    fprintf(f, "</p><p>%zu pair%s sharing passages among %zu document%s; shared words per pair:</p>\n",
-            r->npairs, r->npairs == 1 ? "" : "s", r->ndocs, r->ndocs == 1 ? "" : "s");
+    fputs("</p><p>", f);
+    put_count(f, r->npairs);
+    fprintf(f, " pair%s sharing passages among ", plural(r->npairs));
+    put_count(f, r->ndocs);
+    fprintf(f, " document%s", plural(r->ndocs));
+    if (r->nclusters) {
+        fputs("; ", f);
+        put_count(f, r->nclusters);
+        fprintf(f, " passage cluster%s", plural(r->nclusters));
+    }
+    fputs(".</p>\n", f);
     put_histogram(f, r);
-    fputs("</header>\n<p><input id=\"filter\" type=\"search\" placeholder=\"filter by document id\" "
-          "size=\"40\"> <span id=\"pager\"></span></p>\n<table id=\"pairs\"><thead><tr><th>#</th><th>A</th>"
-          "<th>B</th><th>shared words</th><th>passages</th><th>containment A</th><th>containment B</th>"
-          "</tr></thead><tbody></tbody></table>\n<p id=\"info\"></p>\n<p class=\"legend\"><mark>matching words</mark> "
+    fprintf(f, "</header>\n<nav id=\"tabs\"%s><button id=\"tab-pairs\">pairs (%zu)</button> "
+               "<button id=\"tab-clusters\">passage clusters (%zu)</button></nav>\n",
+            r->nclusters ? "" : " hidden", r->npairs, r->nclusters);
+    fputs("<section id=\"pairsec\"><p><input id=\"filter\" type=\"search\" placeholder=\"filter by document id\" "
+          "size=\"40\"> <span id=\"pager\"></span></p>\n<div id=\"tablebox\"><table id=\"pairs\"><thead><tr><th>#</th>"
+          "<th>A</th><th>B</th><th>shared words</th><th>passages</th><th>containment A</th><th>containment B</th>"
+          "</tr></thead><tbody></tbody></table></div>\n<section id=\"view\"><div id=\"viewbar\">"
+          "<button id=\"prev\" title=\"previous pair (k)\">&#9664; previous</button> "
+          "<button id=\"next\" title=\"next pair (j)\">next &#9654;</button> <span id=\"where\"></span> "
+          "<button id=\"tolist\">back to the list</button> <span class=\"keys\">keys: j next, k previous</span></div>\n"
+          "<p id=\"info\"></p>\n<p class=\"legend\"><mark>matching words</mark> "
           "<mark class=\"sub\">substituted</mark> <mark class=\"indel\">inserted (B) or deleted (A)</mark></p>\n"
-          "<section id=\"view\">"
-          "<div class=\"pane\" id=\"paneA\"><h2></h2><div class=\"text\"></div></div>"
-          "<div class=\"pane\" id=\"paneB\"><h2></h2><div class=\"text\"></div></div></section>\n"
+          "<div id=\"panes\"><div class=\"pane\" id=\"paneA\"><h2></h2><div class=\"text\"></div></div>"
+          "<div class=\"pane\" id=\"paneB\"><h2></h2><div class=\"text\"></div></div></div></section></section>\n"
+          "<section id=\"clustsec\" hidden><p><select id=\"cseries\" aria-label=\"series\"><option value=\"-1\">all "
+          "series</option></select> <input id=\"cfilter\" type=\"search\" placeholder=\"filter by document id or "
+          "words\" size=\"32\"> <span id=\"cpager\"></span></p>\n<p class=\"legend\">each witness against the "
+          "source: <mark class=\"sub\">substituted</mark> <mark class=\"ins\">inserted (not in the source)</mark> "
+          "<mark class=\"del\">in the source, not in the chosen witness</mark>; choose a witness to see what it "
+          "lacks</p>\n<div id=\"clist\"></div></section>\n"
           "<script type=\"application/json\" id=\"data\">{\"docs\": [", f);
     int rc = 0;
     uint32_t **u16 = calloc(r->ndocs ? r->ndocs : 1, sizeof *u16);
@@ -311,7 +323,7 @@ int nd_report_write(nd_report *r, FILE *f)
     }
     fputs("],\n\"pairs\": [", f);
     for (size_t i = 0; !rc && i < r->npairs; i++) {
-        const rpair *p = &r->pairs[i];
+        const nd_report_pair_rec *p = &r->pairs[i];
         const uint32_t *ua = u16[p->a], *ub = u16[p->b];
         size_t la = r->len[p->a], lb = r->len[p->b];
         fprintf(f, "%s[%ld,%ld,%llu,%.4f,%.4f,[", i ? ",\n" : "\n", p->a, p->b,
@@ -325,19 +337,17 @@ int nd_report_write(nd_report *r, FILE *f)
                     q->substituted, q->inserted, q->deleted);
             /* edited words: [start, end, 1 substituted | 2 inserted or deleted], UTF-16 offsets */
             const nd_passage_marks *m = p->m ? &p->m[k] : NULL;
-            for (size_t e = 0; m && e < m->na; e++)
-                fprintf(f, "%s[%u,%u,%d]", e ? "," : "", ua[CLAMP(m->a[e].start, la)], ua[CLAMP(m->a[e].end, la)],
-                        m->a[e].op == ND_EDIT_SUB ? 1 : 2);
+            if (m) nd_report_put_marks(f, m->a, m->na, ua, la);
             fputs("],[", f);
-            for (size_t e = 0; m && e < m->nb; e++)
-                fprintf(f, "%s[%u,%u,%d]", e ? "," : "", ub[CLAMP(m->b[e].start, lb)], ub[CLAMP(m->b[e].end, lb)],
-                        m->b[e].op == ND_EDIT_SUB ? 1 : 2);
+            if (m) nd_report_put_marks(f, m->b, m->nb, ub, lb);
             fputs("]]", f);
 #undef CLAMP
         }
         fputs("]]", f);
     }
-    fprintf(f, "]}</script>\n<script>\n%s</script>\n</body></html>\n", script);
+    fputc(']', f);
+    if (!rc) rc = nd_report_write_clusters(r, f, u16);
+    fprintf(f, "}</script>\n<script>\n%s</script>\n</body></html>\n", nd_report_script);
     for (size_t d = 0; u16 && d < r->ndocs; d++) free(u16[d]);
     free(u16);
     return rc || ferror(f) ? -1 : 0;

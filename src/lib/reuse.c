@@ -7,6 +7,7 @@
 #include "align.h"
 #include "edits.h"
 #include "reuse.h"
+#include "reuse_pair.h"
 #include "tokenize.h"
 
 /* Seeds: the thresholds of Sanchez-Perez et al. for cosine and Dice. */
@@ -14,59 +15,12 @@
 #define SEED_DICE 0.33
 /* A cluster's fragments must be this similar as wholes. */
 #define VALID_COS 0.34
-#define MAXGAP 4          /* sentences a rewrite may leave out or add between seeds */
-#define SUMMARY_MAXGAP 24 /* ... and a summary against its source */
-#define SUMMARY_RATIO 3.0
 /* A sentence next to a fragment joins it when this much of its weight is
  * words of the other fragment. */
 #define GROW_CONTAINED 0.5
 /* An exact passage this faithful is a quote (see crosses). */
 #define QUOTE_IDENTITY 0.9
 
-/* ---------- one pair ---------- */
-
-typedef struct {
-    uint32_t a, b;    /* units */
-    uint32_t explained; /* both units lie in the same exact passage */
-} seed;
-
-typedef struct {
-    uint32_t a0, a1, b0, b1; /* unit ranges, inclusive */
-    double sim;              /* fragments' cosine */
-    double weight;           /* strength, to resolve overlaps */
-    uint32_t explained;      /* every seed inside an exact passage */
-    uint32_t nseed, nexpl;
-    uint32_t s0;             /* its seeds: pairctx.fs[s0, s0 + nseed) */
-    uint32_t keep;           /* 1: keep A's range untrimmed, 2: B's (a summarised document) */
-} frag;
-
-typedef struct {
-    const nd_reuse_text *t[2];
-    float *w[2];    /* per entry: tf * isf */
-    float *norm[2]; /* per unit */
-    /* the pair's vocabulary: dense ids for the terms of both texts */
-    uint32_t nv;
-    uint32_t *vterm;    /* nv sorted terms */
-    uint32_t *eid[2];   /* per entry: its term's id */
-    uint32_t *post_off; /* nv + 1: B's entries of each term, */
-    uint32_t *post;     /* as B unit numbers */
-    float *postw;       /* and weights */
-    double *acc[2];     /* per id, scratch (zero between uses) */
-    uint32_t *cnt;      /* per id, scratch (zero between uses) */
-    uint32_t *touch;    /* ids touched */
-    seed *s;
-    size_t ns;
-    frag *f;
-    size_t nf, fcap;
-    int32_t *cover[2]; /* per unit: the exact passage covering most of it, or -1 */
-    const nd_passage *exact;
-    size_t nexact;
-    uint8_t *mark; /* per exact passage, scratch */
-    seed *fs;      /* the fragments' seeds */
-    size_t nfs, fscap;
-} pairctx;
-
-static int overlaps(uint32_t a0, uint32_t a1, uint32_t b0, uint32_t b1) { return a0 < b1 && b0 < a1; }
 
 
 /* The pair's vocabulary (one sort of both texts' entries), isf weights of
@@ -181,23 +135,20 @@ static int find_seeds(pairctx *c, double seed_cos, double seed_dice)
     return rc;
 }
 
-/* Cosine of two fragments as wholes (unit ranges inclusive), leaving out
- * the units an exact passage marked in skip covers (skip NULL: none). */
-static int units_sim(pairctx *c, uint32_t a0, uint32_t a1, uint32_t b0, uint32_t b1, const uint8_t *skip,
-                     double *out)
+/* Adds unit u of text side to the fragment vectors in c->acc. */
+static void acc_unit(pairctx *c, int side, uint32_t u, uint32_t *nt)
 {
-    uint32_t u0[2] = {a0, b0}, u1[2] = {a1, b1}, nt = 0;
-    for (int s = 0; s < 2; s++) {
-        const nd_reuse_text *t = c->t[s];
-        for (uint32_t u = u0[s]; u <= u1[s]; u++) {
-            if (skip && c->cover[s][u] >= 0 && skip[c->cover[s][u]]) continue;
-            for (uint32_t e = t->eoff[u]; e < t->eoff[u + 1]; e++) {
-                uint32_t id = c->eid[s][e];
-                if (!c->cnt[id]++) c->touch[nt++] = id;
-                c->acc[s][id] += c->w[s][e];
-            }
-        }
+    const nd_reuse_text *t = c->t[side];
+    for (uint32_t e = t->eoff[u]; e < t->eoff[u + 1]; e++) {
+        uint32_t id = c->eid[side][e];
+        if (!c->cnt[id]++) c->touch[(*nt)++] = id;
+        c->acc[side][id] += c->w[side][e];
     }
+}
+
+/* The cosine of the two vectors in c->acc (nt ids touched), which it clears. */
+static double acc_cosine(pairctx *c, uint32_t nt)
+{
     double dot = 0, qa = 0, qb = 0;
     for (uint32_t i = 0; i < nt; i++) {
         uint32_t id = c->touch[i];
@@ -208,7 +159,19 @@ static int units_sim(pairctx *c, uint32_t a0, uint32_t a1, uint32_t b0, uint32_t
         c->acc[0][id] = c->acc[1][id] = 0;
         c->cnt[id] = 0;
     }
-    *out = qa > 0 && qb > 0 ? dot / sqrt(qa * qb) : 0;
+    return qa > 0 && qb > 0 ? dot / sqrt(qa * qb) : 0;
+}
+
+/* Cosine of two fragments as wholes (unit ranges inclusive), leaving out
+ * the units an exact passage marked in skip covers (skip NULL: none). */
+static int units_sim(pairctx *c, uint32_t a0, uint32_t a1, uint32_t b0, uint32_t b1, const uint8_t *skip,
+                     double *out)
+{
+    uint32_t u0[2] = {a0, b0}, u1[2] = {a1, b1}, nt = 0;
+    for (int s = 0; s < 2; s++)
+        for (uint32_t u = u0[s]; u <= u1[s]; u++)
+            if (!(skip && c->cover[s][u] >= 0 && skip[c->cover[s][u]])) acc_unit(c, s, u, &nt);
+    *out = acc_cosine(c, nt);
     return NEARDUP_OK;
 }
 
@@ -224,6 +187,24 @@ static int cmp_seed_b(const void *x, const void *y)
     return p->b != q->b ? (p->b < q->b ? -1 : 1) : (p->a < q->a ? -1 : p->a > q->a);
 }
 
+/* Cosine of a summary's fragment (side: the summary's text, units [u0, u1])
+ * with the sentences of its source that its n seeds s point to (s sorted
+ * here by their source sentences): a summary draws on some sentences of a
+ * long stretch, and the sentences it leaves out between them would only
+ * dilute the comparison. */
+static int summary_sim(pairctx *c, int side, uint32_t u0, uint32_t u1, seed *s, size_t n, double *out)
+{
+    uint32_t nt = 0;
+    qsort(s, n, sizeof *s, side ? cmp_seed_a : cmp_seed_b);
+    for (size_t i = 0; i < n; i++) {
+        uint32_t u = side ? s[i].a : s[i].b;
+        if (!i || u != (side ? s[i - 1].a : s[i - 1].b)) acc_unit(c, !side, u, &nt);
+    }
+    for (uint32_t x = u0; x <= u1; x++) acc_unit(c, side, x, &nt);
+    *out = acc_cosine(c, nt);
+    return NEARDUP_OK;
+}
+
 static int push_frag(pairctx *c, frag f, const seed *s, size_t n)
 {
     if (c->nfs + n > c->fscap && nd_grow((void **)&c->fs, &c->fscap, c->nfs + n, sizeof *c->fs))
@@ -236,10 +217,10 @@ static int push_frag(pairctx *c, frag f, const seed *s, size_t n)
     return NEARDUP_OK;
 }
 
-/* Clusters s[0..n) with gaps of at most maxgap sentences in both texts, and
- * keeps the clusters whose fragments are similar as wholes; a cluster that
- * is not is clustered again with a smaller gap. */
-static int extend(pairctx *c, seed *s, size_t n, unsigned maxgap)
+/* Clusters s[0..n) with gaps of at most gap[0] sentences in A and gap[1]
+ * in B, and keeps the clusters whose fragments are similar as wholes; a
+ * cluster that is not is clustered again with smaller gaps. */
+static int extend(pairctx *c, seed *s, size_t n, const unsigned gap[2])
 {
     if (!n) return NEARDUP_OK;
     /* split along A, then each part along B; a part that splits is split
@@ -247,9 +228,9 @@ static int extend(pairctx *c, seed *s, size_t n, unsigned maxgap)
     qsort(s, n, sizeof *s, cmp_seed_a);
     for (size_t i = 0; i < n;) {
         size_t j = i + 1;
-        while (j < n && s[j].a - s[j - 1].a <= maxgap + 1) j++;
+        while (j < n && s[j].a - s[j - 1].a <= gap[0] + 1) j++;
         if (i > 0 || j < n) {
-            int rc = extend(c, s + i, j - i, maxgap);
+            int rc = extend(c, s + i, j - i, gap);
             if (rc) return rc;
             i = j;
             continue;
@@ -257,40 +238,58 @@ static int extend(pairctx *c, seed *s, size_t n, unsigned maxgap)
         /* one cluster along A: split along B */
         qsort(s, n, sizeof *s, cmp_seed_b);
         size_t cut = 1;
-        while (cut < n && s[cut].b - s[cut - 1].b <= maxgap + 1) cut++;
+        while (cut < n && s[cut].b - s[cut - 1].b <= gap[1] + 1) cut++;
         if (cut < n) {
             for (size_t x = 0; x < n;) {
                 size_t y = x + 1;
-                while (y < n && s[y].b - s[y - 1].b <= maxgap + 1) y++;
-                int rc = extend(c, s + x, y - x, maxgap);
+                while (y < n && s[y].b - s[y - 1].b <= gap[1] + 1) y++;
+                int rc = extend(c, s + x, y - x, gap);
                 if (rc) return rc;
                 x = y;
             }
             return NEARDUP_OK;
         }
         /* stable: a fragment pair */
-        frag f = {UINT32_MAX, 0, s[0].b, s[n - 1].b, 0, (double)n, 1, (uint32_t)n, 0, 0, 0};
+        frag f = {UINT32_MAX, 0, s[0].b, s[n - 1].b, 0, (double)n, 1, (uint32_t)n, 0, 0, 0, 0};
         for (size_t x = 0; x < n; x++) {
             f.explained &= s[x].explained;
             f.nexpl += s[x].explained;
             if (s[x].a < f.a0) f.a0 = s[x].a;
             if (s[x].a > f.a1) f.a1 = s[x].a;
         }
-        int rc = units_sim(c, f.a0, f.a1, f.b0, f.b1, NULL, &f.sim);
+        int rc = c->summary < 0 ? units_sim(c, f.a0, f.a1, f.b0, f.b1, NULL, &f.sim)
+                 : summary_sim(c, c->summary, c->summary ? f.b0 : f.a0, c->summary ? f.b1 : f.a1, s, n, &f.sim);
         if (rc) return rc;
         if (f.sim >= VALID_COS) return push_frag(c, f, s, n);
-        if (maxgap > 0 && n > 1) return extend(c, s, n, maxgap - 1);
+        if (c->summary >= 0 && n > 1) {
+            /* a summary: split its source side at its widest gap (stepping
+             * a gap of 24 sentences down one at a time would cluster again
+             * up to 24 times, mostly to the same seeds), the summary's gap
+             * kept; when no source gap is left, narrow the summary's */
+            int src = !c->summary;
+            uint32_t widest = 0;
+            if (src) qsort(s, n, sizeof *s, cmp_seed_b);
+            else qsort(s, n, sizeof *s, cmp_seed_a);
+            for (size_t x = 1; x < n; x++) {
+                uint32_t d = src ? s[x].b - s[x - 1].b : s[x].a - s[x - 1].a;
+                if (d > widest) widest = d;
+            }
+            unsigned smaller[2] = {gap[0], gap[1]};
+            if (widest >= 2) smaller[src] = widest - 2;
+            else if (smaller[!src]) smaller[!src]--;
+            else return NEARDUP_OK;
+            return extend(c, s, n, smaller);
+        }
+        if ((gap[0] || gap[1]) && n > 1) {
+            unsigned smaller[2] = {gap[0] ? gap[0] - 1 : 0, gap[1] ? gap[1] - 1 : 0};
+            return extend(c, s, n, smaller);
+        }
         return NEARDUP_OK;
     }
     return NEARDUP_OK;
 }
 
-static uint32_t frag_tokens(const nd_reuse_text *t, uint32_t u0, uint32_t u1)
-{
-    return t->ustart[u1 + 1] - t->ustart[u0];
-}
-
-static int cmp_frag_weight(const void *x, const void *y)
+int nd_reuse_cmp_frag_weight(const void *x, const void *y)
 {
     const frag *p = x, *q = y;
     if (p->weight != q->weight) return p->weight > q->weight ? -1 : 1;
@@ -303,7 +302,7 @@ static int cmp_frag_weight(const void *x, const void *y)
 static void resolve_overlaps(pairctx *c)
 {
     for (size_t i = 0; i < c->nf; i++) c->f[i].weight = c->f[i].weight * c->f[i].sim;
-    if (c->nf > 1) qsort(c->f, c->nf, sizeof *c->f, cmp_frag_weight);
+    if (c->nf > 1) qsort(c->f, c->nf, sizeof *c->f, nd_reuse_cmp_frag_weight);
     size_t w = 0;
     for (size_t i = 0; i < c->nf; i++) {
         const frag *f = &c->f[i];
@@ -376,81 +375,21 @@ static int grow(pairctx *c)
     return NEARDUP_OK;
 }
 
-/* Runs seeding's output through extension with one gap; the fragments in c->f. */
-static int detect(pairctx *c, unsigned maxgap)
+/* Runs seeding's output through extension with gaps gap_a in A and gap_b
+ * in B; the fragments in c->f. */
+int nd_reuse_detect(pairctx *c, unsigned gap_a, unsigned gap_b, int summary)
 {
+    c->summary = summary;
     c->nf = 0;
     seed *s = malloc((c->ns ? c->ns : 1) * sizeof *s);
     if (!s) return NEARDUP_E_NOMEM;
     memcpy(s, c->s, c->ns * sizeof *s);
-    int rc = extend(c, s, c->ns, maxgap);
+    unsigned gap[2] = {gap_a, gap_b};
+    int rc = extend(c, s, c->ns, gap);
     free(s);
     if (!rc) resolve_overlaps(c);
     if (!rc) rc = grow(c);
     return rc;
-}
-
-/* Do the fragments of one text dwarf their counterparts in the other, all
- * together (a summary against its source)? */
-static int looks_like_summary(const pairctx *c)
-{
-    double la = 0, lb = 0;
-    for (size_t i = 0; i < c->nf; i++) {
-        la += frag_tokens(c->t[0], c->f[i].a0, c->f[i].a1);
-        lb += frag_tokens(c->t[1], c->f[i].b0, c->f[i].b1);
-    }
-    if (!c->nf) return 0;
-    return la * SUMMARY_RATIO <= lb ? 1 : lb * SUMMARY_RATIO <= la ? 2 : 0; /* 1: A is the summary */
-}
-
-static int cmp_frag_a(const void *x, const void *y)
-{
-    const frag *p = x, *q = y;
-    return p->a0 != q->a0 ? (p->a0 < q->a0 ? -1 : 1) : (p->b0 < q->b0 ? -1 : p->b0 > q->b0);
-}
-
-static int cmp_frag_b(const void *x, const void *y)
-{
-    const frag *p = x, *q = y;
-    return p->b0 != q->b0 ? (p->b0 < q->b0 ? -1 : 1) : (p->a0 < q->a0 ? -1 : p->a0 > q->a0);
-}
-
-/* A summary's sentences condense its source as a whole: fragments close
- * together in the summary (side 0: A, 1: B) are one passage, whatever their
- * order in the source. */
-static void merge_summary(pairctx *c, int side)
-{
-    if (c->nf < 2) return;
-    qsort(c->f, c->nf, sizeof *c->f, side ? cmp_frag_b : cmp_frag_a);
-    size_t w = 0;
-    for (size_t i = 1; i < c->nf; i++) {
-        frag *p = &c->f[w], *q = &c->f[i];
-        uint32_t pend = side ? p->b1 : p->a1, qstart = side ? q->b0 : q->a0;
-        if (qstart <= pend + MAXGAP + 1) {
-            if (q->a0 < p->a0) p->a0 = q->a0;
-            if (q->a1 > p->a1) p->a1 = q->a1;
-            if (q->b0 < p->b0) p->b0 = q->b0;
-            if (q->b1 > p->b1) p->b1 = q->b1;
-            p->explained &= q->explained;
-            p->weight += q->weight;
-            /* the seeds stay with the first fragment's record: crossing
-             * checks see only those, which errs on keeping the passage */
-        } else {
-            c->f[++w] = *q;
-        }
-    }
-    c->nf = w + 1;
-    /* A summary of most of a document is a summary of the document. */
-    const nd_reuse_text *L = c->t[!side];
-    for (size_t i = 0; i < c->nf; i++) {
-        frag *f = &c->f[i];
-        uint32_t *lo = side ? &f->a0 : &f->b0, *hi = side ? &f->a1 : &f->b1;
-        if (2 * frag_tokens(L, *lo, *hi) >= L->ustart[L->nunit]) {
-            *lo = 0;
-            *hi = L->nunit - 1;
-            f->keep = side ? 1 : 2;
-        }
-    }
 }
 
 /* Is token i of text t a content word whose term is marked in c->cnt? */
@@ -515,7 +454,8 @@ static int to_passages(pairctx *c, const nd_align_opts *o, nd_passage **out, siz
     size_t np = 0;
     for (size_t i = 0; i < c->nf; i++) {
         const frag *f = &c->f[i];
-        if (f->explained) continue; /* the exact passages say it all */
+        /* the exact passages say it all, unless they are pieces of one summary */
+        if (f->explained && !f->summary) continue;
         uint32_t a0 = A->ustart[f->a0], a1 = A->ustart[f->a1 + 1];
         uint32_t b0 = B->ustart[f->b0], b1 = B->ustart[f->b1 + 1];
         /* A fragment holding exact passages must earn what it adds to them:
@@ -526,7 +466,7 @@ static int to_passages(pairctx *c, const nd_align_opts *o, nd_passage **out, siz
             c->mark[e] = (uint8_t)(overlaps(x->a_tok, x->a_tok_end, a0, a1) && overlaps(x->b_tok, x->b_tok_end, b0, b1));
             holds |= c->mark[e];
         }
-        if (holds) {
+        if (holds && !f->summary) {
             /* ... and one sentence pair of its own must extend them the same
              * way in both texts: one similar sentence before them in one text
              * and after them in the other is what two texts on one story
@@ -732,27 +672,10 @@ int nd_reuse_align(const nd_reuse_text *a, const nd_reuse_text *b, const nd_pass
         cover_units(b, explain, nexplain, 1, c.cover[1]);
         rc = weigh(&c);
         if (!rc) rc = find_seeds(&c, SEED_COS, SEED_DICE);
-        /* The narrow gap, then the wide one; the wide one's fragments
-         * stand when they show a summary (one text's side several times
-         * shorter) that the narrow gap broke into pieces. */
-        if (!rc && c.ns) rc = detect(&c, MAXGAP);
-        if (!rc && c.nf >= 2) {
-            frag *narrow = c.f;
-            size_t nnarrow = c.nf, cap = c.fcap;
-            c.f = NULL;
-            c.nf = c.fcap = 0;
-            rc = detect(&c, SUMMARY_MAXGAP);
-            int summary = rc ? 0 : looks_like_summary(&c);
-            if (summary) {
-                free(narrow);
-                merge_summary(&c, summary - 1);
-            } else {
-                free(c.f);
-                c.f = narrow;
-                c.nf = nnarrow;
-                c.fcap = cap;
-            }
-        }
+        /* The narrow gap in both texts (rewrites), then the narrow gap in
+         * one and the wide one in the other (summaries). */
+        if (!rc && c.ns) rc = nd_reuse_detect(&c, MAXGAP, MAXGAP, -1);
+        if (!rc && c.ns) rc = nd_reuse_summaries(&c);
         if (!rc && c.nf) rc = to_passages(&c, o, &ed, &ned);
     }
     if (!rc) rc = merge(exact, nexact, ed, ned, out, nout);

@@ -1,5 +1,5 @@
 /* reuse.h - passages that were rewritten, not only copied (reuse_text.c: a
- * text prepared; reuse.c: a pair aligned).
+ * text prepared; reuse.c: a pair aligned; reuse_summary.c: its summaries).
  *
  * The exact aligner (align.c) chains identical word 5-grams: it finds copies
  * and lightly edited copies word for word, but loses passages whose words
@@ -18,11 +18,23 @@
  *              similar as wholes is clustered again with a smaller gap;
  *   filtering  of two detections overlapping in a text, the weaker goes;
  *              fragments shorter than min_words words go;
- *   summaries  when the narrow gap breaks a pair into pieces and a wide
- *              one shows one text's fragments several times shorter (a
- *              summary against its source), the wide gap's fragments stand,
- *              joined along the short side.  Decided from the two texts
- *              alone, no flag.
+ *   summaries  a summary's seeds lie close together in the summary and far
+ *              apart in its source: seeds are clustered again with the
+ *              narrow gap in one text and the wide one in the other (each
+ *              text taken as the summary in turn), and a cluster is checked
+ *              against the source sentences its seeds point to (the ones
+ *              between would only dilute it).  A cluster whose summary side
+ *              is several times shorter and drawn from three of its sentences
+ *              at least is a summary: it spans its source from the first to
+ *              the last sentence it draws on, across the gaps, joined along
+ *              the short side, and takes the place of the narrow fragments
+ *              it overlaps, unless it is a copy or a rewrite with a stray
+ *              seed: one copy covers most of its short side, or all its
+ *              seeds outside its strongest narrow fragment cross it (before
+ *              it in one text, after it in the other).  A narrow fragment
+ *              beside a summary in the summary's text joins it; a summary of
+ *              most of its source spans all of it that no other fragment
+ *              holds.  Decided from the two texts alone, no flag.
  *
  * Fragment edges are then trimmed to the first and last words the two
  * fragments share, and the passages join the exact aligner's: copies stay

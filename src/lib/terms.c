@@ -221,6 +221,8 @@ static int ends_sentence(const unsigned char *g, size_t n)
     return 0;
 }
 
+int nd_gap_ends_sentence(const char *gap, size_t n) { return ends_sentence((const unsigned char *)gap, n); }
+
 size_t nd_sentences(const char *text, const nd_tokens *t, uint32_t *start)
 {
     if (!t->n) {

@@ -43,5 +43,7 @@ int nd_terms(nd_lang *l, nd_tokenizer *tk, const char *text, const nd_tokens *t,
  * token followed by . ! ? (or their full-width forms) or a blank line; start
  * must hold t->n + 1 entries. */
 size_t nd_sentences(const char *text, const nd_tokens *t, uint32_t *start);
+/* Whether the n bytes between two tokens end a sentence, by nd_sentences' rule. */
+int nd_gap_ends_sentence(const char *gap, size_t n);
 
 #endif

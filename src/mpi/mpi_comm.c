@@ -233,4 +233,28 @@ int nd_mpi_agree(int rc, double pos, const nd_error *err)
     return nd_exit_status(code);
 }
 
+/* Global numbering: every rank's first record (an exclusive scan of the
+ * per-rank counts), or the cyclic rule. */
+int nd_mpi_number_records(nd_owners *own, const nd_corpus_info *ci, int cyclic)
+{
+    nd_error err = {0, ""};
+    own->cyclic = cyclic;
+    uint64_t mine = ci->n, before = 0;
+    if (cyclic) {
+        own->total = ci->n; /* every rank read every record */
+    } else {
+        MPI_Exscan(&mine, &before, 1, MPI_UINT64_T, MPI_SUM, MPI_COMM_WORLD);
+        if (own->rank == 0) before = 0; /* MPI_Exscan leaves rank 0's undefined */
+        own->first = nd_mpi_xmalloc(((size_t)own->size + 1) * sizeof *own->first);
+        MPI_Allgather(&before, 1, MPI_UINT64_T, own->first, 1, MPI_UINT64_T, MPI_COMM_WORLD);
+        MPI_Allreduce(&mine, &own->total, 1, MPI_UINT64_T, MPI_SUM, MPI_COMM_WORLD);
+        own->first[own->size] = own->total;
+    }
+    int rc = own->total >= UINT32_MAX
+                 ? nd_fail(&err, NEARDUP_E_INPUT, "%llu records: more than neardup handles under mpirun (2^32 - 1)",
+                           (unsigned long long)own->total)
+                 : NEARDUP_OK;
+    return nd_mpi_agree(rc, 0, &err);
+}
+
 #endif

@@ -31,7 +31,7 @@
 
 #ifndef ND_HAVE_MPI
 
-int nd_mpi_dedup(nd_mpi_job *j)
+int nd_mpi_dedup(nd_mpi_job *j, const nd_mpi_dedup_opts *x)
 {
     return nd_mpi_error(NEARDUP_E_INTERNAL, "built without MPI");
 }
@@ -124,6 +124,25 @@ static const uint32_t *sig_of(const mpi_ctx *c, uint64_t l, uint32_t *tmp)
         got += (size_t)k;
     }
     return tmp;
+}
+
+static const uint32_t *sig_fn(void *c, uint64_t l, uint32_t *tmp) { return sig_of(c, l, tmp); }
+
+/* --against: how many records the references hold (they come first), and
+ * how many of them were skipped, the same on every rank. */
+static void count_refs(const nd_mpi_job *j, const nd_owners *own, int nrefs, nd_mpi_choice *ch, uint64_t *skipped_refs)
+{
+    size_t files = nrefs ? nd_reader_arg_files(j->reader, (size_t)nrefs) : 0;
+    uint64_t mine[2] = {0, 0}, all[2];
+    for (uint64_t l = 0, n = nd_owner_count(own); l < n; l++) {
+        uint64_t x = nd_owner_ci(own, l);
+        if (j->ci.input[x] < files) mine[0]++, mine[1] += j->ci.skipped[x];
+    }
+    MPI_Allreduce(mine, all, 2, MPI_UINT64_T, MPI_SUM, MPI_COMM_WORLD);
+    ch->nref = all[0];
+    ch->nref_files = files;
+    ch->own_refs = own->cyclic ? 0 : mine[0]; /* one stream holds no reference */
+    *skipped_refs = all[1];
 }
 
 /* ---------- 1. exact duplicates ---------- */
@@ -333,6 +352,58 @@ static void lsh_pairs(mpi_ctx *c, const nd_owners *own, const nd_mpi_job *j, con
     free(ata);
 }
 
+/* ---------- --against INDEX ---------- */
+
+/* The pairs found so far renumbered after the index's documents, and this
+ * rank's records matched against the index (cli_dedup_index.c does the
+ * same for one process).  The exact duplicates left out of LSH need no
+ * query: they pair with their group's first document, which is queried. */
+static void index_pairs(mpi_ctx *c, const nd_owners *own, const nd_mpi_dedup_opts *x, edges *e)
+{
+    uint32_t nix = (uint32_t)x->nix;
+    for (size_t i = 0; i < e->n; i++) e->p[i].a += nix, e->p[i].b += nix;
+    nd_index_matcher *m = (nd_index_matcher *)x->ixm; /* its scratch: this rank's */
+    uint32_t *tmp = nd_mpi_xmalloc((size_t)c->so->k * sizeof *tmp);
+    for (uint64_t l = 0; l < c->nown; l++) {
+        if (!c->live[l]) continue;
+        const uint64_t *refs;
+        size_t nr;
+        if (nd_index_match(m, sig_of(c, l, tmp), UINT64_MAX, &refs, &nr)) nd_mpi_die(NEARDUP_E_NOMEM, "out of memory");
+        for (size_t i = 0; i < nr; i++) push_edge(e, (uint32_t)refs[i], nix + (uint32_t)nd_owner_global(own, l), 1.0f);
+    }
+    free(tmp);
+}
+
+/* No record of this rank has an index document's id; the first clash in
+ * input order is reported, as one process reports it. */
+static int check_index_ids(nd_mpi_job *j, const nd_owners *own, const nd_mpi_dedup_opts *x)
+{
+    nd_error err = {0, ""};
+    int rc = NEARDUP_OK;
+    uint64_t l = 0, n = nd_owner_count(own);
+    for (; l < n && !rc; l++) rc = nd_index_matcher_check_id((nd_index_matcher *)x->ixm, &j->ci, j->reader,
+                                                             nd_owner_ci(own, l), &err);
+    return nd_mpi_agree(rc, rc ? (double)nd_owner_global(own, l - 1) : 0, &err);
+}
+
+/* Rank 0: the references reached, joined to one another (all pairs p[0, *np)). */
+static nd_scored_pair *join_refs(const nd_mpi_dedup_opts *x, nd_scored_pair *p, size_t *np)
+{
+    uint64_t *seeds = nd_mpi_xmalloc(*np * sizeof *seeds);
+    size_t ns = 0, nj = 0, cap = 0;
+    for (size_t i = 0; i < *np; i++)
+        if (p[i].a < x->nix) seeds[ns++] = p[i].a;
+    nd_pair *j = NULL;
+    if (nd_index_join_refs((nd_index_matcher *)x->ixm, seeds, ns, &j, &nj, &cap))
+        nd_mpi_die(NEARDUP_E_NOMEM, "out of memory");
+    free(seeds);
+    p = realloc(p, (*np + nj ? *np + nj : 1) * sizeof *p);
+    if (!p) nd_mpi_die(NEARDUP_E_NOMEM, "out of memory");
+    for (size_t i = 0; i < nj; i++) p[(*np)++] = (nd_scored_pair){j[i].a, j[i].b, 1.0f, -1};
+    free(j);
+    return p;
+}
+
 /* ---------- the run ---------- */
 
 /* Reads and sketches this rank's share; the agreed exit status. */
@@ -361,30 +432,6 @@ static int read_share(nd_mpi_job *j, mpi_ctx *c, nd_sketch_opts *so, nd_mpi_shar
     /* the first error in input order: in cyclic mode the lowest record
      * number (ranks stop at their own first error), else the lowest rank */
     return nd_mpi_agree(rc, sh->cyclic ? (double)j->ci.n : (double)c->rank, &err);
-}
-
-/* Global numbering: every rank's first record (an exclusive scan of the
- * per-rank counts), or the cyclic rule. */
-static int number_records(nd_owners *own, const nd_corpus_info *ci, int cyclic)
-{
-    nd_error err = {0, ""};
-    own->cyclic = cyclic;
-    uint64_t mine = ci->n, before = 0;
-    if (cyclic) {
-        own->total = ci->n; /* every rank read every record */
-    } else {
-        MPI_Exscan(&mine, &before, 1, MPI_UINT64_T, MPI_SUM, MPI_COMM_WORLD);
-        if (own->rank == 0) before = 0; /* MPI_Exscan leaves rank 0's undefined */
-        own->first = nd_mpi_xmalloc(((size_t)own->size + 1) * sizeof *own->first);
-        MPI_Allgather(&before, 1, MPI_UINT64_T, own->first, 1, MPI_UINT64_T, MPI_COMM_WORLD);
-        MPI_Allreduce(&mine, &own->total, 1, MPI_UINT64_T, MPI_SUM, MPI_COMM_WORLD);
-        own->first[own->size] = own->total;
-    }
-    int rc = own->total >= UINT32_MAX
-                 ? nd_fail(&err, NEARDUP_E_INPUT, "%llu records: more than dedup handles (2^32 - 1)",
-                           (unsigned long long)own->total)
-                 : NEARDUP_OK;
-    return nd_mpi_agree(rc, 0, &err);
 }
 
 /* --memory: signatures go to an unlinked file in --tmp (or $TMPDIR), as
@@ -423,20 +470,25 @@ static unsigned band_rounds(const nd_mpi_job *j, const mpi_ctx *c, unsigned band
 }
 
 /* The summary line of dedup, as one process prints it (rank 0). */
-static void summary(nd_mpi_job *j, const nd_corpus_info *sum, uint64_t total, uint64_t removed,
-                    uint64_t clusters, uint64_t text_bytes)
+static void summary(nd_mpi_job *j, const nd_corpus_info *sum, uint64_t total, const nd_mpi_choice *ch,
+                    uint64_t skipped_refs, int nrefs, uint64_t text_bytes)
 {
     j->print_skips(sum);
     double wall = nd_now() - j->t_start;
     const char *what = j->describe;
-    uint64_t docs = total - sum->skipped_n;
+    /* the inputs' records, the references apart */
+    uint64_t nin = total - ch->nref, skipped = sum->skipped_n - skipped_refs, docs = nin - skipped;
     if (!j->quiet)
         fprintf(stderr, "neardup dedup: %llu records read = %llu kept + %llu removed + %llu skipped; "
                 "%llu clusters of 2+ documents (%s); exact duplicates grouped before LSH: %llu; "
                 "%.1f MB of text in %.2f s, %.1f MB/s\n",
-                (unsigned long long)total, (unsigned long long)(docs - removed), (unsigned long long)removed,
-                (unsigned long long)sum->skipped_n, (unsigned long long)clusters, what,
+                (unsigned long long)nin, (unsigned long long)(docs - ch->removed), (unsigned long long)ch->removed,
+                (unsigned long long)skipped, (unsigned long long)ch->nclusters, what,
                 (unsigned long long)j->exact_dups, text_bytes / 1e6, wall, wall > 0 ? text_bytes / 1e6 / wall : 0.0);
+    if (!j->quiet && nrefs)
+        fprintf(stderr, "neardup dedup: --against: %llu reference records read; %llu inputs removed as "
+                "near-duplicates of a reference (or of an input that is one)\n",
+                (unsigned long long)ch->nref, (unsigned long long)ch->by_ref);
 }
 
 /* --timings: one line a rank, what it read, how long each step took, what
@@ -482,13 +534,13 @@ static int commit_outputs(int rank, nd_mpi_job *j)
     return nd_mpi_agree(rc, 0, &err);
 }
 
-int nd_mpi_dedup(nd_mpi_job *j)
+int nd_mpi_dedup(nd_mpi_job *j, const nd_mpi_dedup_opts *x)
 {
     int rank = nd_mpi_rank(), size = nd_mpi_size();
     const char *bad = NULL;
     if (j->dup.metric != ND_METRIC_JACCARD || j->dup.exact || !j->dup.exact_first)
         bad = "under mpirun, dedup supports --metric jaccard (MinHash estimate) without --exact";
-    else if (j->ninputs == 0)
+    else if (j->ninputs <= x->nrefs)
         bad = "no input given (see --help)";
     else if (j->stdin_given)
         bad = "under mpirun, inputs must be files, not standard input";
@@ -504,14 +556,19 @@ int nd_mpi_dedup(nd_mpi_job *j)
     nd_traffic t = {0, 0};
     int st = open_spill(j, &c);
     if (!st) st = read_share(j, &c, &so, &sh);
-    if (!st) st = number_records(&own, &j->ci, sh.cyclic);
+    if (!st) st = nd_mpi_number_records(&own, &j->ci, sh.cyclic);
     if (!st) st = nd_mpi_check_ids(&own, &j->ci, j->reader, &t);
+    if (!st && x->nix) st = check_index_ids(j, &own, x);
     if (st) {
         free(c.sig), free(c.live), free(c.dg), free(own.first);
         if (c.sig_fd >= 0) close(c.sig_fd);
         abort_outputs(j);
         return st;
     }
+    nd_mpi_choice ch = {.nix = x->nix, .ixm = x->ixm};
+    uint64_t skipped_refs;
+    count_refs(j, &own, x->nrefs, &ch, &skipped_refs);
+    ch.nref += x->nix;
     edges e = {0};
     nd_pairs_stats ps = {0};
     double t0 = nd_now();
@@ -524,9 +581,14 @@ int nd_mpi_dedup(nd_mpi_job *j)
     uint64_t nexact = e.n;
     lsh_pairs(&c, &own, j, &shape, &e, &t, &ps);
     ps.accepted = e.n - nexact;
-    free(c.sig);
+    if (x->nix) index_pairs(&c, &own, x, &e);
     free(c.live);
-    if (c.sig_fd >= 0) close(c.sig_fd);
+    if (!x->want_removed) { /* --removed scores with them at the end */
+        free(c.sig);
+        c.sig = NULL;
+        if (c.sig_fd >= 0) close(c.sig_fd);
+        c.sig_fd = -1;
+    }
     double t_pairs = nd_now() - t0;
     /* rank 0 gets every pair and clusters them */
     int *offs;
@@ -536,6 +598,7 @@ int nd_mpi_dedup(nd_mpi_job *j)
     size_t nu = 0;
     if (rank == 0) {
         size_t np = (size_t)offs[size] / sizeof(nd_scored_pair);
+        if (x->nix) all = (char *)join_refs(x, (nd_scored_pair *)all, &np);
         qsort(all, np, sizeof(nd_scored_pair), cmp_scored);
         nd_mpi_cluster((nd_scored_pair *)all, np, &u, &root, &nu);
         free(offs);
@@ -544,21 +607,31 @@ int nd_mpi_dedup(nd_mpi_job *j)
     nd_corpus_info sum = {0};
     nd_mpi_gather_skips(&own, &j->ci, &sum, &t);
     nd_mpi_write_stats ws = {0};
-    st = nd_mpi_write_kept(&own, j, u, root, nu, j->out, j->tmpdir, &ws, &t);
-    if (!st && j->want_clusters) st = nd_mpi_write_clusters(&own, &j->ci, u, root, nu, j->clusters, &t);
+    st = nd_mpi_choose(&own, j, x, u, root, nu, &ch, &t);
+    if (!st) st = nd_mpi_write_kept(&own, j, u, nu, &ch, x->annotate, j->out, j->tmpdir, &ws, &t);
+    if (!st && j->want_clusters) st = nd_mpi_write_clusters(&own, &j->ci, u, root, nu, &ch, j->clusters, &t);
+    if (!st && x->want_removed)
+        nd_mpi_write_removed(&own, &j->ci, u, nu, &ch, so.k, sig_fn, &c, rank ? NULL : x->removed, &t);
     if (st) abort_outputs(j);
     else st = commit_outputs(rank, j);
-    uint64_t removed = 0, nclusters = 0;
-    for (size_t i = 0; i < nu; i++) removed += root[i] != u[i], nclusters += root[i] == u[i];
+    free(c.sig);
+    if (c.sig_fd >= 0) close(c.sig_fd);
     free(u);
     free(root);
     uint64_t sums[2] = {j->ci.text_bytes, dups}, tot[2];
     MPI_Reduce(sums, tot, 2, MPI_UINT64_T, MPI_SUM, 0, MPI_COMM_WORLD);
     if (j->timings) print_timings(j, &c, &own, &sh, &shape, &ps, &ws, &t, t_pairs);
     free(own.first);
-    if (st || rank != 0) return st;
+    if (st || rank != 0) {
+        nd_mpi_choice_free(&ch);
+        return st;
+    }
     j->exact_dups = tot[1];
-    summary(j, &sum, own.total, removed, nclusters, tot[0]);
+    summary(j, &sum, own.total + x->nix, &ch, skipped_refs, x->nrefs || x->nix, tot[0]);
+    if (!j->quiet && x->nix)
+        fprintf(stderr, "neardup dedup: --against: %llu reference documents in %d index%s, never read again\n",
+                (unsigned long long)x->nix, x->ixm->n, x->ixm->n == 1 ? "" : "es");
+    nd_mpi_choice_free(&ch);
     return 0;
 }
 

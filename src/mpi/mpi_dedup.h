@@ -9,6 +9,8 @@
 
 #include <stdio.h>
 
+#include "contam.h"
+#include "index_match.h"
 #include "job.h"
 #include "reader.h"
 #include "record.h"
@@ -34,6 +36,7 @@ typedef struct {
     int spool_decoded, quiet, timings;
     char describe[64];       /* what pairs are kept, for the summary ("Jaccard >= 0.8") */
     nd_record_opts rec;      /* the second pass's record parser (the options as given) */
+    int lossy;               /* --lossy: the --keep pass reads records as the first pass did */
     int want_clusters;       /* --clusters given (every rank) */
     FILE *out, *clusters;    /* rank 0's outputs; NULL elsewhere */
     /* the command's: the inputs opened as it opens them; the outputs completed
@@ -49,16 +52,35 @@ typedef struct {
     double t_start;
 } nd_mpi_job;
 
+/* What dedup's options ask of the ranks beyond the kept records and the
+ * clusters. */
+typedef struct {
+    int nrefs;              /* the first nrefs inputs are --against references: never written */
+    int want_removed;       /* --removed given (every rank) */
+    FILE *removed;          /* --removed: rank 0's output (NULL elsewhere); completed with the
+                             * others by the job's finish_outputs */
+    int annotate;           /* --annotate */
+    int keep;               /* --keep: ND_KEEP_* */
+    const char *keep_field; /* max:FIELD, min:FIELD */
+    /* --against INDEX: its documents are numbered before the records (the
+     * ranks' record g is number nix + g); every rank matches its records,
+     * rank 0 joins the references reached (NULL, 0: none) */
+    const nd_index_matcher *ixm;
+    uint64_t nix;
+} nd_mpi_dedup_opts;
+
 /* The whole of `dedup` across the ranks (call when nd_mpi_size() > 1): each
  * rank reads and sketches its share of the inputs, band records meet at the
  * rank owning their key, candidates are verified with signatures fetched
  * from their owners, rank 0 clusters the accepted pairs, and every rank
  * writes the kept records of its share, which rank 0 appends to out in rank
- * (= input) order.  out and clusters (NULL: none) are open on rank 0 (and
- * zeroed elsewhere); they are committed on rank 0 and aborted elsewhere.  Prints errors (once,
+ * (= input) order; x's options (--against corpora, --removed, --annotate,
+ * --keep) as one process does them (mpi_keep.c, mpi_removed.c).  j->out,
+ * j->clusters and x->removed are open on rank 0 (NULL elsewhere); they are
+ * completed on rank 0 and dropped elsewhere (j->finish_outputs).  Prints errors (once,
  * on the rank that saw the first one) and rank 0's summary; returns the
  * exit status, the same on every rank. */
-int nd_mpi_dedup(nd_mpi_job *j);
+int nd_mpi_dedup(nd_mpi_job *j, const nd_mpi_dedup_opts *x);
 
 /* Which part of the inputs this rank reads (mpi_input.c); collective. */
 typedef struct {
@@ -73,5 +95,30 @@ typedef struct {
  * share with nd_reader_exclude / nd_reader_limit.  Returns NEARDUP_OK or an
  * error (err names the file) on the rank that met it; every rank returns. */
 int nd_mpi_share_inputs(nd_reader *r, nd_mpi_share *sh, nd_error *err);
+
+/* ---------- contamination (mpi_contam.c) ---------- */
+
+/* The ids of the matching documents, as rank 0 received them. */
+typedef struct {
+    char *buf;     /* the gathered findings */
+    uint64_t *doc; /* sorted global numbers */
+    size_t *off;   /* of each one's record in buf */
+    size_t n;
+} nd_mpi_ids;
+
+/* contamination's corpus scan across the ranks (call when nd_mpi_size() >
+ * 1, with r open on every rank over the same inputs and ix built from the
+ * same benchmark): each rank scans its share; on rank 0, res receives every
+ * rank's findings in input order (what one process gets), ids the matching
+ * documents' ids and sum the corpus figures (records, skips, bytes).
+ * Prints an error once, on the rank that met the first one; returns the
+ * exit status, the same on every rank. */
+int nd_mpi_contam(nd_reader *r, nd_pipeline_opts *po, const nd_contam *ix, nd_contam_result *res, nd_mpi_ids *ids,
+                  nd_corpus_info *sum);
+/* The id of global record doc among ids (len 0 and "" when absent). */
+const char *nd_mpi_id_of(const nd_mpi_ids *ids, uint64_t doc, size_t *len);
+void nd_mpi_ids_free(nd_mpi_ids *ids);
+/* Rank 0's status on every rank (the report is written there). */
+int nd_mpi_bcast_status(int rc);
 
 #endif

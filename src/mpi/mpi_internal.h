@@ -47,6 +47,11 @@ char *nd_mpi_exchange(const char *buf, const size_t *count, size_t *rcount, size
 /* n bytes from every rank to rank 0; there, the buffer and offs[size + 1]. */
 char *nd_mpi_gather(const void *buf, size_t n, int **offs, nd_traffic *t);
 
+/* Numbers the records globally (fills own->cyclic, first, total; own->rank
+ * and size set by the caller): every rank's first record is an exclusive
+ * scan of the per-rank counts, or the cyclic rule.  The agreed status. */
+int nd_mpi_number_records(nd_owners *own, const nd_corpus_info *ci, int cyclic);
+
 /* Collective agreement on an error: returns 0 when no rank failed, else the
  * exit status of the failure with the lowest pos (ties: lowest rank), on
  * every rank; that rank prints err. */
@@ -67,6 +72,71 @@ int nd_mpi_check_ids(const nd_owners *own, const nd_corpus_info *ci, const nd_re
  * document of u[i]'s cluster). */
 void nd_mpi_cluster(const nd_scored_pair *p, size_t np, uint32_t **u, uint32_t **root, size_t *nu);
 
+/* What rank 0 chose for each clustered document u[i] (mpi_keep.c), as
+ * nd_cluster_choose does for one process. */
+typedef struct {
+    uint64_t nix;      /* every rank: numbers [0, nix) are an index's documents (nd_mpi_dedup_opts); u and
+                        * root hold numbers, record g is number nix + g */
+    const nd_index_matcher *ixm; /* their ids and signatures (rank 0) */
+    uint64_t nref;     /* every rank: numbers [0, nref) are --against references, never written */
+    size_t nref_files; /* the reader's files [0, nref_files) are the corpus references' */
+    uint64_t own_refs; /* this rank's records of them: its first ones, not read again */
+    uint8_t *kept;     /* per u[i]: written */
+    uint32_t *anchor;  /* per u[i]: the document a removed one is counted a duplicate of */
+    uint32_t *cluster; /* per u[i]: its cluster's number, one process's (UINT32_MAX: a reference) */
+    uint8_t *first;    /* per u[i]: the first input document of its cluster */
+    uint64_t removed, by_ref, nclusters; /* inputs removed, of them for a reference; clusters counted */
+} nd_mpi_choice;
+
+/* Collective: rank 0 chooses from u/root (nd_mpi_cluster) with x's --keep,
+ * the keys of the clustered inputs read by the ranks that read them; the
+ * cluster numbers (for --annotate and --removed) count every rank's
+ * singletons and skipped records.  ch->nref must be set on every rank.
+ * Returns the agreed exit status (a record without its --keep field). */
+int nd_mpi_choose(const nd_owners *own, nd_mpi_job *j, const nd_mpi_dedup_opts *x, const uint32_t *u,
+                  const uint32_t *root, size_t nu, nd_mpi_choice *ch, nd_traffic *t);
+void nd_mpi_choice_free(nd_mpi_choice *ch);
+
+/* Rank 0 asks rank dest[i] about doc[i], i < n (n = 0 on the other ranks);
+ * every rank gets the requests sent to it, *nq of them, in rank 0's order. */
+uint32_t *nd_mpi_ask(const uint32_t *doc, const int *dest, size_t n, size_t *nq, nd_traffic *t);
+/* Every rank answers its nq requests (sz bytes each, in their order); rank
+ * 0 gets the answers in the order it asked (dest, n as given to nd_mpi_ask;
+ * NULL elsewhere). */
+char *nd_mpi_answer(const void *ans, size_t nq, size_t sz, const int *dest, size_t n, nd_traffic *t);
+
+/* The ids of docs[0, n) (numbers: ch's) on rank 0 (collective; n = 0
+ * elsewhere): doc i's at id[i], len[i] bytes (every byte kept); an index
+ * document's from rank 0's index, a record's from its owner. */
+typedef struct {
+    char *buf;
+    const char **id;
+    uint32_t *len;
+} nd_mpi_idlist;
+void nd_mpi_fetch_ids(const nd_owners *own, const nd_corpus_info *ci, const nd_mpi_choice *ch, const uint32_t *docs,
+                      size_t n, nd_mpi_idlist *ids, nd_traffic *t);
+void nd_mpi_idlist_free(nd_mpi_idlist *ids);
+
+/* How many of the sorted u[0, n) are below d (where d is or would be). */
+size_t nd_mpi_lower_bound(const uint32_t *u, size_t n, uint32_t d);
+
+/* Rewinds j's reader for another pass over this rank's records, leaving out
+ * the corpus references' files; returns the number of the first record
+ * the pass reads among this rank's (ch->own_refs), or -1 with err set. */
+int64_t nd_mpi_rewind(nd_mpi_job *j, const nd_mpi_choice *ch, nd_error *err);
+
+/* Global numbers of this rank's skipped records, sorted (*n of them). */
+uint32_t *nd_mpi_skipped_docs(const nd_owners *own, const nd_corpus_info *ci, size_t *n);
+
+/* --removed (mpi_removed.c), collective: rank 0 writes one record a removed
+ * input in input order, with the score of its signature and its anchor's,
+ * fetched from their owners (sig: an owner's l-th record's k lanes, read
+ * into tmp where they are not in memory). */
+typedef const uint32_t *(*nd_mpi_sig_fn)(void *ctx, uint64_t l, uint32_t *tmp);
+void nd_mpi_write_removed(const nd_owners *own, const nd_corpus_info *ci, const uint32_t *u, size_t nu,
+                          const nd_mpi_choice *ch, unsigned k, nd_mpi_sig_fn sig, void *ctx, FILE *f,
+                          nd_traffic *t);
+
 typedef struct {
     uint64_t records, kept; /* read and written by this rank's part */
     uint64_t streamed;      /* bytes of output sent to rank 0 (received there) */
@@ -75,16 +145,20 @@ typedef struct {
 
 /* Writes the kept records: every rank its own share (rank 0 straight to
  * out, the others to a temporary file streamed to rank 0 in rank order),
- * or rank 0 all of them in cyclic mode.  u/root (rank 0) as from
- * nd_mpi_cluster; skipped docs of every rank are gathered where needed.
- * Returns the agreed exit status (0 = written). */
-int nd_mpi_write_kept(const nd_owners *own, nd_mpi_job *j, const uint32_t *u, const uint32_t *root, size_t nu,
-                      FILE *out, const char *tmpdir, nd_mpi_write_stats *ws, nd_traffic *t);
+ * or rank 0 all of them in cyclic mode.  u (rank 0) as from
+ * nd_mpi_cluster, ch as from nd_mpi_choose; skipped docs of every rank are
+ * gathered where needed; references are never written; with annotate,
+ * each record carries its cluster's number.  Returns the agreed exit
+ * status (0 = written). */
+int nd_mpi_write_kept(const nd_owners *own, nd_mpi_job *j, const uint32_t *u, size_t nu, const nd_mpi_choice *ch,
+                      int annotate, FILE *out, const char *tmpdir, nd_mpi_write_stats *ws, nd_traffic *t);
 
-/* Rank 0 writes the clusters file; the ids come from their owners
- * (collective: every rank calls, rank 0 with u/root). */
+/* Rank 0 writes the clusters file as one process does (those holding an
+ * input; "kept" by ch, null when none; "reference"; inputs as members);
+ * the ids come from their owners (collective: every rank calls, rank 0
+ * with u/root/ch). */
 int nd_mpi_write_clusters(const nd_owners *own, const nd_corpus_info *ci, const uint32_t *u,
-                          const uint32_t *root, size_t nu, FILE *f, nd_traffic *t);
+                          const uint32_t *root, size_t nu, const nd_mpi_choice *ch, FILE *f, nd_traffic *t);
 
 /* Rank 0 gets the skipped count and the first 8 skip notes in input order
  * (into sum, which also gets replaced_bytes). */

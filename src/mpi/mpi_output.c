@@ -16,6 +16,7 @@
 #include <unistd.h>
 #include <xxhash.h>
 
+#include "dedup_record.h"
 #include "mpi_internal.h"
 
 /* ---------- unique ids ---------- */
@@ -164,7 +165,7 @@ static uint32_t find(uint32_t *parent, uint32_t x)
     return x;
 }
 
-static size_t index_of(const uint32_t *u, size_t n, uint32_t d)
+size_t nd_mpi_lower_bound(const uint32_t *u, size_t n, uint32_t d)
 {
     size_t lo = 0, hi = n;
     while (lo < hi) {
@@ -195,8 +196,8 @@ void nd_mpi_cluster(const nd_scored_pair *p, size_t np, uint32_t **uo, uint32_t 
     uint32_t *parent = nd_mpi_xmalloc(nu * sizeof *parent);
     for (size_t i = 0; i < nu; i++) parent[i] = (uint32_t)i;
     for (size_t i = 0; i < np; i++) {
-        uint32_t ra = find(parent, (uint32_t)index_of(u, nu, p[i].a));
-        uint32_t rb = find(parent, (uint32_t)index_of(u, nu, p[i].b));
+        uint32_t ra = find(parent, (uint32_t)nd_mpi_lower_bound(u, nu, p[i].a));
+        uint32_t rb = find(parent, (uint32_t)nd_mpi_lower_bound(u, nu, p[i].b));
         if (ra < rb) parent[rb] = ra;
         else if (rb < ra) parent[ra] = rb;
     }
@@ -248,8 +249,7 @@ void nd_mpi_gather_skips(const nd_owners *own, const nd_corpus_info *ci, nd_corp
     free(offs);
 }
 
-/* Global numbers of this rank's skipped records, sorted. */
-static uint32_t *skipped_docs(const nd_owners *own, const nd_corpus_info *ci, size_t *n)
+uint32_t *nd_mpi_skipped_docs(const nd_owners *own, const nd_corpus_info *ci, size_t *n)
 {
     uint64_t cnt = nd_owner_count(own);
     uint32_t *v = nd_mpi_xmalloc(ci->skipped_n * sizeof *v);
@@ -262,26 +262,43 @@ static uint32_t *skipped_docs(const nd_owners *own, const nd_corpus_info *ci, si
 
 /* ---------- the kept records ---------- */
 
-/* The documents the writer must leave out, sorted: in cyclic mode (rank 0
- * writes everything) the removed ones and every rank's skipped ones; else
- * the removed ones this rank owns (its skipped ones are in ci). */
-static uint32_t *drop_list(const nd_owners *own, const nd_corpus_info *ci, const uint32_t *u,
-                           const uint32_t *root, size_t nu, size_t *nd, nd_traffic *t)
+/* What the writer must know of a record it reads: a clustered input (its
+ * cluster's number, whether it is kept, whether it is its cluster's first
+ * input: --annotate numbers the singletons between), or, in cyclic mode, a
+ * record another rank skipped. */
+typedef struct {
+    uint32_t doc, cluster;
+    uint8_t kept, first, skipped, pad;
+} mark;
+
+static int cmp_mark(const void *x, const void *y)
+{
+    const mark *a = x, *b = y;
+    return (a->doc > b->doc) - (a->doc < b->doc);
+}
+
+/* The marks of the records the writer reads, sorted: in cyclic mode (rank
+ * 0 writes everything) the clustered inputs and every rank's skipped
+ * records; else the clustered inputs this rank owns (its skipped ones are
+ * in ci). */
+static mark *mark_list(const nd_owners *own, const nd_corpus_info *ci, const uint32_t *u, size_t nu,
+                       const nd_mpi_choice *ch, size_t *nd, nd_traffic *t)
 {
     size_t nr = 0;
-    uint32_t *rem = nd_mpi_xmalloc(nu * sizeof *rem);
-    for (size_t i = 0; i < nu; i++)
-        if (root[i] != u[i]) rem[nr++] = u[i];
+    mark *rem = nd_mpi_xmalloc(nu * sizeof *rem);
+    for (size_t i = 0; i < nu; i++) /* the records' own numbers, not ch's */
+        if (u[i] >= ch->nref)
+            rem[nr++] = (mark){(uint32_t)(u[i] - ch->nix), ch->cluster[i], ch->kept[i], ch->first[i], 0, 0};
     if (!own->cyclic) {
         int *dest = nd_mpi_xmalloc(nr * sizeof *dest);
-        for (size_t i = 0; i < nr; i++) dest[i] = nd_owner_of(own, rem[i]);
-        uint32_t *mine = nd_mpi_alltoallv(rem, nr, sizeof *rem, dest, nd, t); /* stays sorted */
+        for (size_t i = 0; i < nr; i++) dest[i] = nd_owner_of(own, rem[i].doc);
+        mark *mine = nd_mpi_alltoallv(rem, nr, sizeof *rem, dest, nd, t); /* stays sorted */
         free(dest);
         free(rem);
         return mine;
     }
     size_t ns;
-    uint32_t *sk = skipped_docs(own, ci, &ns);
+    uint32_t *sk = nd_mpi_skipped_docs(own, ci, &ns);
     int *offs;
     uint32_t *all = (uint32_t *)nd_mpi_gather(sk, ns * sizeof *sk, &offs, t);
     free(sk);
@@ -292,28 +309,47 @@ static uint32_t *drop_list(const nd_owners *own, const nd_corpus_info *ci, const
     }
     size_t na = (size_t)offs[own->size] / sizeof *all;
     free(offs);
-    uint32_t *drop = nd_mpi_xmalloc((nr + na) * sizeof *drop);
+    mark *drop = nd_mpi_xmalloc((nr + na) * sizeof *drop);
     memcpy(drop, rem, nr * sizeof *rem);
-    memcpy(drop + nr, all, na * sizeof *all);
+    for (size_t i = 0; i < na; i++) drop[nr + i] = (mark){all[i], UINT32_MAX, 0, 0, 1, 0};
     free(rem);
     free(all);
-    qsort(drop, nr + na, sizeof *drop, cmp_u32);
+    qsort(drop, nr + na, sizeof *drop, cmp_mark);
     *nd = nr + na;
     return drop;
 }
 
+/* --annotate: the number of the first cluster this rank's records can
+ * open, i.e. how many clusters the records before its share open (a
+ * record opens one when it is an input, not skipped, and its cluster's
+ * first input; a singleton is a cluster).  In cyclic mode rank 0 reads
+ * everything: 0. */
+static uint32_t first_cluster(const nd_owners *own, const nd_corpus_info *ci, const mark *m, size_t nm,
+                              uint64_t nref)
+{
+    uint64_t opens = 0, before = 0, n = nd_owner_count(own);
+    if (!own->cyclic) {
+        for (uint64_t l = 0; l < n; l++) opens += nd_owner_global(own, l) >= nref && !ci->skipped[l];
+        for (size_t i = 0; i < nm; i++) opens -= !m[i].first;
+    }
+    MPI_Exscan(&opens, &before, 1, MPI_UINT64_T, MPI_SUM, MPI_COMM_WORLD);
+    return own->rank == 0 || own->cyclic ? 0 : (uint32_t)before;
+}
+
 /* Pass 2 over this rank's share: copies the kept records to f in input
  * order, as cli_dedup.c's write_kept does for one process. */
-static int write_share(const nd_owners *own, nd_mpi_job *j, const uint32_t *drop, size_t ndrop, FILE *f,
-                       nd_mpi_write_stats *ws, nd_error *err)
+static int write_share(const nd_owners *own, nd_mpi_job *j, const mark *drop, size_t ndrop, const nd_mpi_choice *ch,
+                       int annotate, uint32_t cluster, FILE *f, nd_mpi_write_stats *ws, nd_error *err)
 {
-    int rc = nd_reader_rewind(j->reader, err);
-    if (rc) return rc;
+    int64_t first = nd_mpi_rewind(j, ch, err); /* the references' records are never written */
+    if (first < 0) return err->code;
+    uint64_t nref = ch->nref - ch->nix;
+    int rc;
     nd_batch b = {0};
     nd_record_opts ro = j->rec;
     nd_record_parser *rp = nd_record_parser_create(&ro);
     if (!rp) return nd_fail(err, NEARDUP_E_NOMEM, "out of memory");
-    uint64_t x = 0, base = own->cyclic ? 0 : own->first[own->rank];
+    uint64_t x = (uint64_t)first, base = own->cyclic ? 0 : own->first[own->rank];
     size_t di = 0;
     while ((rc = nd_reader_next(j->reader, &b, 1 << 22, err)) == 1) {
         for (size_t i = 0; i < b.n; i++, x++) {
@@ -324,9 +360,18 @@ static int write_share(const nd_owners *own, nd_mpi_job *j, const uint32_t *drop
                                nd_reader_path(j->reader, b.rec[i].input));
             }
             uint64_t g = base + x;
-            while (di < ndrop && drop[di] < g) di++;
-            if (j->ci.skipped[x] || (di < ndrop && drop[di] == g)) continue;
+            while (di < ndrop && drop[di].doc < g) di++;
+            const mark *mk = di < ndrop && drop[di].doc == g ? &drop[di] : NULL;
+            if (g < nref || j->ci.skipped[x] || (mk && mk->skipped)) continue;
+            uint32_t cl = mk ? mk->cluster : cluster; /* a singleton's: the next number */
+            cluster += !mk || mk->first;
+            if (mk && !mk->kept) continue;
             const nd_raw_record *rec = &b.rec[i];
+            if (rec->jsonl && annotate) {
+                nd_write_annotated(f, b.buf + rec->off, rec->len, cl);
+                ws->kept++;
+                continue;
+            }
             if (rec->jsonl) {
                 fwrite(b.buf + rec->off, 1, rec->len, f);
             } else { /* as cli_dedup.c: the id, a WARC date, the text the tokenizer saw */
@@ -344,6 +389,7 @@ static int write_share(const nd_owners *own, nd_mpi_job *j, const uint32_t *drop
                 }
                 fputs(", \"text\": ", f);
                 nd_json_write_string(f, d.text, d.text_len);
+                if (annotate) fprintf(f, ", \"cluster\": %u", cl);
                 fputc('}', f);
             }
             fputc('\n', f);
@@ -417,17 +463,19 @@ static void stream_parts(const nd_owners *own, FILE *tmp, FILE *out, uint64_t *s
     free(buf);
 }
 
-int nd_mpi_write_kept(const nd_owners *own, nd_mpi_job *j, const uint32_t *u, const uint32_t *root, size_t nu,
-                      FILE *out, const char *tmpdir, nd_mpi_write_stats *ws, nd_traffic *t)
+int nd_mpi_write_kept(const nd_owners *own, nd_mpi_job *j, const uint32_t *u, size_t nu, const nd_mpi_choice *ch,
+                      int annotate, FILE *out, const char *tmpdir, nd_mpi_write_stats *ws, nd_traffic *t)
 {
     double t0 = nd_now();
     size_t nd;
-    uint32_t *drop = drop_list(own, &j->ci, u, root, nu, &nd, t);
+    mark *drop = mark_list(own, &j->ci, u, nu, ch, &nd, t);
+    uint64_t nref = ch->nref - ch->nix; /* the records of the corpus references */
+    uint32_t cluster = annotate ? first_cluster(own, &j->ci, drop, nd, nref) : 0;
     nd_error err = {0, ""};
     int rc = NEARDUP_OK;
     FILE *f = own->rank == 0 ? out : NULL;
     if (!own->cyclic && own->rank != 0 && !(f = temp_file(tmpdir, &err))) rc = err.code;
-    if (!rc && f) rc = write_share(own, j, drop, nd, f, ws, &err);
+    if (!rc && f) rc = write_share(own, j, drop, nd, ch, annotate, cluster, f, ws, &err);
     if (!rc && f && f != out && (fflush(f) || ferror(f)))
         rc = nd_fail(&err, NEARDUP_E_IO, "cannot write its part of the output to a temporary file: %s",
                      strerror(errno));
@@ -441,10 +489,74 @@ int nd_mpi_write_kept(const nd_owners *own, nd_mpi_job *j, const uint32_t *u, co
 
 /* ---------- the clusters file ---------- */
 
+void nd_mpi_fetch_ids(const nd_owners *own, const nd_corpus_info *ci, const nd_mpi_choice *ch, const uint32_t *docs,
+                      size_t n, nd_mpi_idlist *ids, nd_traffic *t)
+{
+    int p = own->size;
+    /* rank 0 asks each owner for the ids of the records (an index's are here) */
+    uint32_t *rec = nd_mpi_xmalloc(n * sizeof *rec);
+    int *dest = nd_mpi_xmalloc(n * sizeof *dest);
+    size_t nrec = 0;
+    for (size_t i = 0; i < n; i++)
+        if (docs[i] >= ch->nix) rec[nrec] = (uint32_t)(docs[i] - ch->nix), dest[nrec] = nd_owner_of(own, rec[nrec]), nrec++;
+    size_t nq;
+    uint32_t *ask = nd_mpi_alltoallv(rec, nrec, sizeof *rec, dest, &nq, t);
+    free(rec);
+    /* each id as a 4-byte length and its bytes: an id keeps every byte, NULs included */
+    size_t len = 0;
+    for (size_t i = 0; i < nq; i++) len += 4 + nd_corpus_id_len(ci, nd_owner_ci(own, nd_owner_local(own, ask[i])));
+    char *buf = nd_mpi_xmalloc(len ? len : 1);
+    len = 0;
+    for (size_t i = 0; i < nq; i++) {
+        uint64_t x = nd_owner_ci(own, nd_owner_local(own, ask[i]));
+        uint32_t l = (uint32_t)nd_corpus_id_len(ci, x);
+        memcpy(buf + len, &l, 4);
+        memcpy(buf + len + 4, nd_corpus_id(ci, x), l);
+        len += 4 + l;
+    }
+    free(ask);
+    size_t *count = calloc((size_t)p, sizeof *count), *rcount = calloc((size_t)p, sizeof *rcount), total;
+    if (!count || !rcount) nd_mpi_die(NEARDUP_E_NOMEM, "out of memory");
+    count[0] = len;
+    ids->buf = nd_mpi_exchange(buf, count, rcount, &total, t);
+    free(buf);
+    ids->id = NULL;
+    ids->len = NULL;
+    if (own->rank == 0) {
+        /* each owner's ids come in the order asked */
+        size_t *at = nd_mpi_xmalloc((size_t)p * sizeof *at), off = 0;
+        for (int q = 0; q < p; q++) at[q] = off, off += rcount[q];
+        ids->id = nd_mpi_xmalloc(n * sizeof *ids->id);
+        ids->len = nd_mpi_xmalloc(n * sizeof *ids->len);
+        for (size_t i = 0, r = 0; i < n; i++) {
+            if (docs[i] < ch->nix) {
+                size_t l;
+                ids->id[i] = nd_index_matcher_id(ch->ixm, docs[i], &l);
+                ids->len[i] = (uint32_t)l;
+                continue;
+            }
+            int q = dest[r++];
+            memcpy(&ids->len[i], ids->buf + at[q], 4);
+            ids->id[i] = ids->buf + at[q] + 4;
+            at[q] += 4 + ids->len[i];
+        }
+        free(at);
+    }
+    free(count);
+    free(rcount);
+    free(dest);
+}
+
+void nd_mpi_idlist_free(nd_mpi_idlist *ids)
+{
+    free(ids->buf);
+    free(ids->id);
+    free(ids->len);
+}
+
 typedef struct {
     uint32_t root, doc;
-    const char *id;
-    uint32_t len;
+    size_t i; /* in u */
 } member;
 
 static int cmp_member(const void *x, const void *y)
@@ -455,63 +567,41 @@ static int cmp_member(const void *x, const void *y)
 }
 
 int nd_mpi_write_clusters(const nd_owners *own, const nd_corpus_info *ci, const uint32_t *u,
-                          const uint32_t *root, size_t nu, FILE *f, nd_traffic *t)
+                          const uint32_t *root, size_t nu, const nd_mpi_choice *ch, FILE *f, nd_traffic *t)
 {
-    int p = own->size;
-    /* rank 0 asks each owner for the ids of its clustered documents */
-    int *dest = nd_mpi_xmalloc(nu * sizeof *dest);
-    for (size_t i = 0; i < nu; i++) dest[i] = nd_owner_of(own, u[i]);
-    size_t nq;
-    uint32_t *ask = nd_mpi_alltoallv(u, nu, sizeof *u, dest, &nq, t);
-    /* each id as a 4-byte length and its bytes: an id keeps every byte, NULs included */
-    size_t len = 0;
-    for (size_t i = 0; i < nq; i++) len += 4 + nd_corpus_id_len(ci, nd_owner_ci(own, nd_owner_local(own, ask[i])));
-    char *ids = nd_mpi_xmalloc(len ? len : 1);
-    len = 0;
-    for (size_t i = 0; i < nq; i++) {
-        uint64_t x = nd_owner_ci(own, nd_owner_local(own, ask[i]));
-        uint32_t l = (uint32_t)nd_corpus_id_len(ci, x);
-        memcpy(ids + len, &l, 4);
-        memcpy(ids + len + 4, nd_corpus_id(ci, x), l);
-        len += 4 + l;
-    }
-    free(ask);
-    size_t *count = calloc((size_t)p, sizeof *count), *rcount = calloc((size_t)p, sizeof *rcount), total;
-    if (!count || !rcount) nd_mpi_die(NEARDUP_E_NOMEM, "out of memory");
-    count[0] = len;
-    char *got = nd_mpi_exchange(ids, count, rcount, &total, t);
-    free(ids);
+    nd_mpi_idlist ids;
+    nd_mpi_fetch_ids(own, ci, ch, u, nu, &ids, t);
     if (own->rank == 0) {
-        /* each owner's ids come in the order of u */
-        size_t *at = nd_mpi_xmalloc((size_t)p * sizeof *at), off = 0;
-        for (int q = 0; q < p; q++) at[q] = off, off += rcount[q];
+        /* as cli_dedup.c writes them: by first document, the inputs in input order */
         member *m = nd_mpi_xmalloc(nu * sizeof *m);
-        for (size_t i = 0; i < nu; i++) {
-            uint32_t l;
-            memcpy(&l, got + at[dest[i]], 4);
-            m[i] = (member){root[i], u[i], got + at[dest[i]] + 4, l};
-            at[dest[i]] += 4 + l;
-        }
+        for (size_t i = 0; i < nu; i++) m[i] = (member){root[i], u[i], i};
         qsort(m, nu, sizeof *m, cmp_member);
-        for (size_t i = 0; i < nu; i++) {
-            if (i == 0 || m[i].root != m[i - 1].root) {
-                if (i) fputs("]}\n", f);
-                fputs("{\"kept\": ", f);
-                nd_json_write_string(f, m[i].id, m[i].len);
-                fputs(", \"members\": [", f);
-            } else {
-                fputs(", ", f);
+        for (size_t a = 0, b; a < nu; a = b) {
+            int inputs = 0;
+            size_t kept = SIZE_MAX;
+            for (b = a; b < nu && m[b].root == m[a].root; b++) {
+                inputs += m[b].doc >= ch->nref;
+                if (kept == SIZE_MAX && ch->kept[m[b].i]) kept = m[b].i;
             }
-            nd_json_write_string(f, m[i].id, m[i].len);
+            if (!inputs) continue;
+            fputs("{\"kept\": ", f);
+            if (kept == SIZE_MAX) fputs("null", f);
+            else nd_json_write_string(f, ids.id[kept], ids.len[kept]);
+            if (m[a].root < ch->nref) {
+                fputs(", \"reference\": ", f);
+                nd_json_write_string(f, ids.id[m[a].i], ids.len[m[a].i]);
+            }
+            fputs(", \"members\": [", f);
+            for (size_t x = a, any = 0; x < b; x++) {
+                if (m[x].doc < ch->nref) continue;
+                if (any++) fputs(", ", f);
+                nd_json_write_string(f, ids.id[m[x].i], ids.len[m[x].i]);
+            }
+            fputs("]}\n", f);
         }
-        if (nu) fputs("]}\n", f);
         free(m);
-        free(at);
     }
-    free(got);
-    free(count);
-    free(rcount);
-    free(dest);
+    nd_mpi_idlist_free(&ids);
     return 0;
 }
 

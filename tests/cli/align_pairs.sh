@@ -50,6 +50,13 @@ head -1 "$T/pj.tsv" | grep -q "^a${TAB}b" || fail "pairs' TSV header: $(head -1 
 "$N" overlap "$S" --edited --max-df 100000 --format jsonl -q > "$T/ove" || fail "overlap --edited of the sample"
 "$N" align --pairs "$T/ove" "$S" --format jsonl -q | cmp -s - "$T/ove" || fail "align --pairs of overlap --edited's pairs differs from it"
 
+# ---- the CSV of pairs --format csv (quoted ids too), and compressed pairs files ----
+"$N" pairs "$S" -t 0.3 --format csv -q > "$T/pj.csv" || fail "pairs csv"
+"$N" align --pairs "$T/pj.csv" "$S" --format jsonl -q | cmp -s - "$T/apj" || fail "pairs' CSV and JSONL differ"
+gzip -c "$T/pj.tsv" > "$T/pj.tsv.gz" && zstd -q -c "$T/pj.jsonl" > "$T/pj.jsonl.zst"
+"$N" align --pairs "$T/pj.tsv.gz" "$S" --format jsonl -q | cmp -s - "$T/apj" || fail "a gzip'ed TSV pairs file"
+"$N" align --pairs "$T/pj.jsonl.zst" "$S" --format jsonl -q | cmp -s - "$T/apj" || fail "a zstd'ed JSONL pairs file"
+
 # ---- threads: -j 1 = -j 2 = -j 3, every format; many blocks of pairs ----
 /usr/bin/python3 - "$T/many.jsonl" "$T/many.tsv" <<'PY'
 import json, random, sys
@@ -126,7 +133,16 @@ printf '%s\ttests/data/seeds\n' "$A" > "$T/bad7.tsv"
 expect2 "a directory" "$T/bad7.tsv:1: \"tests/data/seeds\" is a directory" "$N" align --pairs "$T/bad7.tsv" -q
 printf '%s\t%s\n' "$A" "$S" > "$T/bad8.tsv"
 expect2 "a file of many records" "$T/bad8.tsv:1: \"$S\" holds 30 records" "$N" align --pairs "$T/bad8.tsv" -q
-expect2 "no pairs file" "cannot open $T/none.tsv" "$N" align --pairs "$T/none.tsv" -q
+expect2 "no pairs file" "$T/none.tsv: No such file or directory" "$N" align --pairs "$T/none.tsv" -q
+expect2 "a directory as the pairs file" "is a directory, not a pairs file" "$N" align --pairs tests/data/seeds -q
+printf 'a,b,jaccard\r\nm001,m002,0.9\r\n"m003,x",m004,0.8\r\n' > "$T/bad9.csv"
+expect2 "CSV: an id nobody has" "$T/bad9.csv:3: unknown id \"m003,x\"" "$N" align --pairs "$T/bad9.csv" "$T/many.jsonl" -q
+printf 'a,b\nm001,"m002\n' > "$T/bad10.csv"
+expect2 "CSV: an unclosed quote" "$T/bad10.csv:2: a quoted id is not closed" "$N" align --pairs "$T/bad10.csv" "$T/many.jsonl" -q
+printf 'a,b\nm001\n' > "$T/bad11.csv"
+expect2 "CSV: one id" "$T/bad11.csv:2: expected two comma-separated ids" "$N" align --pairs "$T/bad11.csv" "$T/many.jsonl" -q
+printf '{"a": "m001", "b": "m002"}\n{"a": 1}\n' | zstd -q > "$T/bad12.jsonl.zst"
+expect2 "compressed JSONL: the line of the decompressed text" "$T/bad12.jsonl.zst:2" "$N" align --pairs "$T/bad12.jsonl.zst" "$T/many.jsonl" -q
 expect2 "--a-id with --pairs" "do not apply" "$N" align --pairs "$T/p.tsv" --a-id x -q
 cat "$T/many.jsonl" "$T/many.jsonl" > "$T/twice.jsonl"
 expect2 "an id twice in the inputs" "twice.jsonl:[0-9]*: duplicate id" "$N" align --pairs "$T/many.tsv" "$T/twice.jsonl" -q

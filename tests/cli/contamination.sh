@@ -109,7 +109,14 @@ bad 'two items with id "a"' -b "$T/dup.jsonl" "$T/corpus.jsonl"
 bad "holds no item" -b "$T/empty.jsonl" "$T/corpus.jsonl"
 bad "benchmark FILE is required" "$T/corpus.jsonl"
 bad "no input given" -b "$T/bench.jsonl"
-bad "memory is not supported" -b "$T/bench.jsonl" --memory 1G "$T/corpus.jsonl"
+# --memory bounds the benchmark's index (the corpus is streamed): a fitting budget changes nothing,
+# one too small fails before the corpus is read, saying how much the index needs
+"$N" contamination --benchmark "$T/bench.jsonl" "$T/corpus.jsonl" -o "$T/rm" --memory 64M -q || fail "--memory 64M"
+cmp -s "$T/r1" "$T/rm" || fail "--memory changed the report"
+/usr/bin/python3 -c 'import json
+for i in range(400): print(json.dumps({"id": "big%d" % i, "text": " ".join("v%d" % (i * 1000 + k) for k in range(200))}))' > "$T/bigbench.jsonl"
+bad "n-gram index needs .* MiB, more than --memory 1.0 MiB" -b "$T/bigbench.jsonl" --memory 1M "$T/corpus.jsonl"
+bad "memory: expected a size" -b "$T/bench.jsonl" --memory lots "$T/corpus.jsonl"
 bad "min-coverage" -b "$T/bench.jsonl" --min-coverage 1.5 "$T/corpus.jsonl"
 bad "fields" -b "$T/bench.jsonl" --fields a,,b "$T/corpus.jsonl"
 # an output that is an input (the benchmark) is refused before anything is written
@@ -117,4 +124,34 @@ cp "$T/bench.jsonl" "$T/b2.jsonl"
 "$N" contamination -b "$T/b2.jsonl" "$T/corpus.jsonl" --clean "$T/b2.jsonl" -q 2> "$T/err"; [ $? -eq 2 ] || fail "--clean onto the benchmark"
 cmp -s "$T/b2.jsonl" "$T/bench.jsonl" || fail "the benchmark was overwritten"
 "$N" contamination --help | grep -q -- "--min-coverage X" || fail "--help"
+# ---- under mpirun: every rank scans its share, the report is byte-identical ----
+if command -v mpirun > /dev/null 2>&1 && [ -x "$(dirname "$N")/neardup-mpi" ]; then
+    ROOT=
+    [ "$(id -u)" -eq 0 ] && ROOT=--allow-run-as-root
+    export ASAN_OPTIONS="${ASAN_OPTIONS:-}${ASAN_OPTIONS:+:}detect_leaks=0"
+    split -l 700 -d "$T/corpus.jsonl" "$T/part" && for f in "$T"/part*; do mv "$f" "$f.jsonl"; done
+    zstd -q -c "$T/corpus.jsonl" > "$T/corpus.jsonl.zst"
+    for np in 2 3; do
+        # one file cut into byte ranges; several files; one compressed stream (every rank decodes it)
+        for inp in "$T/corpus.jsonl" "$T/part*.jsonl" "$T/corpus.jsonl.zst"; do
+            # shellcheck disable=SC2086
+            mpirun --oversubscribe $ROOT -np $np "$N" contamination --benchmark "$T/bench.jsonl" $inp -o "$T/rmpi" \
+                --clean "$T/cmpi" -j 1 2> "$T/merr" || fail "mpirun -np $np ($inp): $(cat "$T/merr")"
+            cmp -s "$T/r1" "$T/rmpi" || { diff "$T/r1" "$T/rmpi" >&2; fail "mpirun -np $np ($inp): the report differs"; }
+            cmp -s "$T/clean1" "$T/cmpi" || fail "mpirun -np $np ($inp): --clean differs"
+            [ "$(grep -c 'neardup contamination: 6 benchmark items .* corpus 3000 records' "$T/merr")" -eq 1 ] ||
+                fail "mpirun -np $np ($inp): one summary line, of all 3000 records: $(cat "$T/merr")"
+        done
+    done
+    # a bad corpus record on the second rank's share: one message naming it, exit 2, no report
+    sed '2500s/.*/not json/' "$T/corpus.jsonl" > "$T/badcorpus.jsonl"
+    rm -f "$T/rbad"
+    mpirun --oversubscribe $ROOT -np 2 "$N" contamination -b "$T/bench.jsonl" "$T/badcorpus.jsonl" -o "$T/rbad" 2> "$T/merr"
+    rc=$?
+    [ $rc -ne 0 ] || fail "a bad corpus record under mpirun exited 0"
+    grep -q "badcorpus.jsonl:2500" "$T/merr" || fail "bad record under mpirun: $(cat "$T/merr")"
+    [ ! -e "$T/rbad" ] || fail "a bad corpus record under mpirun left a report"
+else
+    echo "contamination.sh: mpirun part SKIPPED (no mpirun or neardup-mpi)" >&2
+fi
 echo "contamination.sh: ok"

@@ -6,7 +6,8 @@
 # record a removed document, `--annotate` the cluster of each kept one;
 # `--keep` chooses the kept document (first, longest, shortest, max:FIELD,
 # min:FIELD, none); everything the same at -j 1, -j 3 and with --memory;
-# bad uses are refused (exit 2) with nothing written.
+# a neardup index as the reference gives the result of its corpus; bad
+# uses are refused (exit 2) with nothing written.
 set -u
 N=${NEARDUP:?set NEARDUP to the neardup binary}
 S=tests/data/sample.jsonl
@@ -102,17 +103,86 @@ refused "a missing reference" "$T/in.jsonl" --against "$T/nosuch.jsonl"
 refused "--removed on the reference" "$T/in.jsonl" --against "$T/ref.jsonl" --removed "$T/ref.jsonl"
 cmp -s "$T/ref.jsonl" "$T/ref.orig" || fail "the reference was overwritten"
 refused "--against without inputs" --against "$T/ref.jsonl"
+
+# --against INDEX gives what --against CORPUS gives for the corpus it was
+# built from: kept records, --removed, --clusters, --annotate, --keep, at
+# -j 1, -j 3 and with --memory; a corpus and an index mixed; the index never
+# changes.  Generated: edited copies (references near one another, so inputs
+# join clusters through references), far edits (few pairs), exact copies.
+/usr/bin/python3 bench/gen_edited.py "$S" 10 --seed 3 --rate 0.05 > "$T/gen.jsonl" || fail "generator"
+/usr/bin/python3 bench/gen_edited.py "$S" 4 --seed 9 --rate 0.5 | sed 's/"id": "/"id": "far-/' > "$T/far.jsonl" ||
+    fail "generator"
+awk 'NR % 3 == 1' "$T/gen.jsonl" > "$T/gref.jsonl"
+{ awk 'NR % 3 != 1' "$T/gen.jsonl"; cat "$T/far.jsonl"; sed -n '3p;7p' "$S" | sed 's/"id": "/"id": "cp-/'; } > "$T/gin.jsonl"
+head -50 "$T/gref.jsonl" > "$T/ga.jsonl"
+tail -n +51 "$T/gref.jsonl" > "$T/gb.jsonl"
+for r in gref ga gb; do "$N" index build "$T/$r.jsonl" -t 0.5 -o "$T/$r.ndx" -q || fail "index build $r"; done
+cp "$T/gref.ndx" "$T/gref.ndx.orig"
+for run in "-j 1" "-j 3 --keep longest" "-j 2 --memory 1M"; do
+    tag=$(echo "$run" | tr -d ' -')
+    for how in "gref.jsonl" "gref.ndx" "ga.jsonl gb.jsonl" "ga.ndx gb.jsonl" "ga.ndx gb.ndx"; do
+        refs=""
+        for r in $how; do refs="$refs --against $T/$r"; done
+        h=$(echo "$how" | tr -d ' .')
+        # shellcheck disable=SC2086
+        "$N" dedup "$T/gin.jsonl" $refs -t 0.5 $run -q -o "$T/k.$h" --removed "$T/r.$h" --clusters "$T/c.$h" \
+            --annotate || fail "dedup $refs $run"
+    done
+    [ "$(grep -c . "$T/r.grefjsonl")" -gt 100 ] || fail "$tag: too few removals to prove anything"
+    grep -q '"reference"' "$T/c.grefjsonl" || fail "$tag: no cluster holds a reference"
+    for h in grefndx gajsonlgbjsonl gandxgbjsonl gandxgbndx; do
+        for f in k r c; do cmp -s "$T/$f.grefjsonl" "$T/$f.$h" || fail "$tag: $f of --against $h differs from the corpus's"; done
+    done
+done
+cmp -s "$T/gref.ndx" "$T/gref.ndx.orig" || fail "the index was changed"
+# the index's parameters are adopted, with a note; others given are refused
+"$N" dedup "$T/gin.jsonl" --against "$T/gref.ndx" --annotate -o "$T/adopt" 2> "$T/err" || fail "dedup adopting the index's -t"
+grep -q "using the index's parameters -n 5 -k 128 -t 0.5" "$T/err" || fail "no note of the adopted parameters: $(cat "$T/err")"
+cmp -s "$T/adopt" "$T/k.grefjsonl" || fail "the adopted parameters give another result"
+refused "an index built for another -t" "$T/gin.jsonl" --against "$T/gref.ndx" -t 0.8
+grep -q 'gref.ndx was built for -t 0.5 (32 bands x 4 rows); -t 0.8 needs 14 x 9' "$T/err" || fail "-t message: $(cat "$T/err")"
+refused "an index built with another -n" "$T/gin.jsonl" --against "$T/gref.ndx" -n 4
+grep -q 'gref.ndx was built with --ngram 5, this run asks for 4' "$T/err" || fail "-n message: $(cat "$T/err")"
+refused "an index built with another --seed" "$T/gin.jsonl" --against "$T/gref.ndx" --seed 3
+grep -q 'gref.ndx was built with --seed' "$T/err" || fail "--seed message: $(cat "$T/err")"
+refused "an index with --metric simhash" "$T/gin.jsonl" --against "$T/gref.ndx" --metric simhash
+grep -q 'gref.ndx: an index holds MinHash signatures' "$T/err" || fail "metric message: $(cat "$T/err")"
+refused "two indexes built differently" "$T/gin.jsonl" --against "$T/gref.ndx" --against "$T/ref.ndx"
 "$N" index build "$T/ref.jsonl" -o "$T/ref.ndx" -q || fail "index build"
-refused "an index as reference" "$T/in.jsonl" --against "$T/ref.ndx"
-grep -q 'a neardup index cannot be a reference yet' "$T/err" || fail "index message: $(cat "$T/err")"
-# not under mpirun yet: refused there, once, by rank 0
+refused "two indexes built differently" "$T/gin.jsonl" --against "$T/gref.ndx" --against "$T/ref.ndx"
+grep -q 'ref.ndx was built for -t 0.8' "$T/err" || fail "second index message: $(cat "$T/err")"
+# a damaged index is refused, naming it: a flipped byte in its signatures
+# (the fourth section of the header's table, src/lib/index_format.h), a truncated file
+cp "$T/gref.ndx" "$T/bad.ndx"
+at=$(/usr/bin/python3 -c 'import struct, sys; print(struct.unpack_from("<Q", open(sys.argv[1], "rb").read(), 248 + 32 * 3)[0] + 100)' "$T/bad.ndx")
+printf 'X' | dd of="$T/bad.ndx" bs=1 seek="$at" conv=notrunc 2> /dev/null
+refused "a damaged index" "$T/gin.jsonl" --against "$T/bad.ndx"
+grep -q 'bad.ndx: damaged index: checksum mismatch in the signatures section' "$T/err" || fail "damage message: $(cat "$T/err")"
+# an input with a reference's id: refused as with a corpus reference, naming both
+{ cat "$T/gin.jsonl"; sed -n 5p "$T/gref.jsonl"; } > "$T/clash.jsonl"
+refused "an input with an index document's id" "$T/clash.jsonl" --against "$T/gref.ndx"
+grep -q 'clash.jsonl:323: duplicate id "reuters-46" (also the id of document 5 of the reference index .*gref.ndx); ids must be unique' \
+    "$T/err" || fail "id clash message: $(cat "$T/err")"
+head -c 1000 "$T/gref.ndx" > "$T/short.ndx"
+refused "a truncated index" "$T/gin.jsonl" --against "$T/short.ndx"
+grep -q 'short.ndx: truncated or damaged index' "$T/err" || fail "truncation message: $(cat "$T/err")"
+# under mpirun: --against CORPUS and --against INDEX give the one-process
+# output (tests/cli/mpi.sh tests more)
 if command -v mpirun > /dev/null 2>&1 && [ -x "$(dirname "$N")/neardup-mpi" ]; then
     ROOT=
     [ "$(id -u)" -eq 0 ] && ROOT=--allow-run-as-root
     export ASAN_OPTIONS="${ASAN_OPTIONS:-}${ASAN_OPTIONS:+:}detect_leaks=0"
-    mpirun --oversubscribe $ROOT -np 2 "$N" dedup "$T/in.jsonl" --against "$T/ref.jsonl" -o "$T/out" \
-        > /dev/null 2> "$T/err" && fail "--against ran under mpirun"
-    [ ! -e "$T/out" ] || fail "mpirun: an output was written"
-    [ "$(grep -c 'do not run under mpirun yet' "$T/err")" -eq 1 ] || fail "mpirun message: $(cat "$T/err")"
+    mpirun --oversubscribe $ROOT -np 2 "$N" dedup "$T/gin.jsonl" --against "$T/gref.jsonl" -t 0.5 -q -o "$T/mk" \
+        --removed "$T/mr" --clusters "$T/mc" --annotate > /dev/null 2> "$T/err" || fail "--against under mpirun: $(cat "$T/err")"
+    for f in k r c; do cmp -s "$T/m$f" "$T/$f.grefjsonl" || fail "--against under mpirun: $f differs"; done
+    mpirun --oversubscribe $ROOT -np 3 "$N" dedup "$T/gin.jsonl" --against "$T/ga.ndx" --against "$T/gb.jsonl" -q \
+        -o "$T/mk" --removed "$T/mr" --clusters "$T/mc" --annotate -j 1 > /dev/null 2> "$T/err" ||
+        fail "--against INDEX under mpirun: $(cat "$T/err")"
+    for f in k r c; do cmp -s "$T/m$f" "$T/$f.grefjsonl" || fail "--against INDEX under mpirun: $f differs"; done
+    rm -f "$T/out"
+    mpirun --oversubscribe $ROOT -np 3 "$N" dedup "$T/clash.jsonl" --against "$T/gref.ndx" -q -o "$T/out" -j 1 \
+        > /dev/null 2> "$T/err" && fail "an id clash with the index ran under mpirun"
+    [ "$(grep -c 'clash.jsonl:323: duplicate id' "$T/err")" -eq 1 ] || fail "mpirun id clash message: $(cat "$T/err")"
+    [ ! -e "$T/out" ] || fail "mpirun id clash: an output was written"
 fi
 exit 0

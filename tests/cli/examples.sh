@@ -21,6 +21,8 @@ done
 # the MPI build goes beside neardup whenever it was built (mpicc on the PATH)
 if [ -x "$B/neardup-mpi" ]; then [ -x "$P/bin/neardup-mpi" ] || fail "not installed: bin/neardup-mpi"; fi
 readelf -d "$P/lib/libneardup.so" | grep -q "SONAME.*libneardup.so.1" || fail "soname"
+# make install prints the line a shell needs for pkg-config to find a prefix outside its path
+grep -qF "export PKG_CONFIG_PATH=\"$P/lib/pkgconfig" "$T/log" || fail "make install did not print the PKG_CONFIG_PATH line: $(cat "$T/log")"
 export PKG_CONFIG_PATH="$P/lib/pkgconfig"
 [ "$(pkg-config --modversion neardup)" = "$("$P/bin/neardup" --version | cut -d' ' -f2)" ] || fail "pkg-config version"
 for ex in dedup_strings align_buffers pairs_corpus index_query; do
@@ -28,15 +30,16 @@ for ex in dedup_strings align_buffers pairs_corpus index_query; do
     cc -Wall -Wextra -Werror examples/$ex.c $(pkg-config --cflags --libs neardup) -o "$T/$ex" || fail "build $ex"
 done
 for ex in dedup_strings align_buffers; do
-    LD_LIBRARY_PATH="$P/lib" "$T/$ex" > "$T/$ex.out" || fail "run $ex"
+    # no LD_LIBRARY_PATH: neardup.pc's flags carry an rpath to the prefix's lib/
+    "$T/$ex" > "$T/$ex.out" || fail "run $ex (linked to $(ldd "$T/$ex" | grep neardup))"
 done
 for m in jaccard simhash exact containment; do
-    LD_LIBRARY_PATH="$P/lib" "$T/pairs_corpus" tests/data/sample.jsonl $m > "$T/pairs_$m.api" || fail "run pairs_corpus $m"
+    "$T/pairs_corpus" tests/data/sample.jsonl $m > "$T/pairs_$m.api" || fail "run pairs_corpus $m"
     "$P/bin/neardup" pairs tests/data/sample.jsonl -q --metric $m --format tsv > "$T/pairs_$m.cli" || fail "neardup pairs $m"
     [ "$(wc -l < "$T/pairs_$m.cli")" -gt 1 ] || fail "pairs $m: no pairs to compare"
     cmp -s "$T/pairs_$m.api" "$T/pairs_$m.cli" || fail "pairs_corpus $m differs from neardup pairs"
 done
-LD_LIBRARY_PATH="$P/lib" "$T/index_query" "$T/refs.ndx" > "$T/index_query.out" || fail "run index_query"
+"$T/index_query" "$T/refs.ndx" > "$T/index_query.out" || fail "run index_query"
 grep -q "^dup: rates 0.8" "$T/index_query.out" || fail "index_query: $(cat "$T/index_query.out")"
 grep -q "^overlap: rates .* words$" "$T/index_query.out" || fail "index_query: $(cat "$T/index_query.out")"
 grep -q "calm" "$T/index_query.out" && fail "index_query: unrelated reference matched"

@@ -11,7 +11,9 @@
 #   - a bad record: the same message as one process, naming file and line
 #     (line numbers of a rank that starts mid-file), and --skip-bad;
 #   - a duplicate id: the same message as one process;
-#   - --memory with -np 2 (signatures on disk, band records in rounds).
+#   - --memory with -np 2 (signatures on disk, band records in rounds);
+#   - --against, --removed, --annotate and --keep (kept, clusters, removed
+#     records and summary), in each of those ways of sharing.
 # neardup never links MPI and hands over to the neardup-mpi beside it under
 # mpirun (and refuses without one).  Skips (exit 0, with a message) only when
 # mpirun is not installed or neardup-mpi was not built (no mpicc).
@@ -132,6 +134,60 @@ grep -q "band records in [2-9] rounds" "$T/mem.err" || fail "--memory 1M: expect
 cmp -s "$T/one" "$T/mem" || fail "--memory under mpirun -np 2: kept records differ"
 cmp -s "$T/onec" "$T/memc" || fail "--memory under mpirun -np 2: clusters differ"
 [ -z "$(ls "$T" | grep neardup-)" ] || fail "--memory left temporary files in --tmp"
+
+# --against, --removed, --annotate and --keep: byte-identical to one process
+# (kept records, clusters, removed records, summary) for -np 1, 2, 3; the
+# references are the first files, split among the ranks like the inputs
+awk '{ sub(/^\{/, "{\"q\": " (NR * 7919 % 101) ", "); print }' "$T/a.jsonl" > "$T/q.jsonl"
+head -700 "$T/q.jsonl" > "$T/qref.jsonl"
+tail -n +701 "$T/q.jsonl" > "$T/qin.jsonl"
+zstd -q -c "$T/q.jsonl" > "$T/q.jsonl.zst" || fail "zstd"
+same_flags() {
+    what=$1; shift
+    "$N" dedup "$@" -o "$T/f1" --clusters "$T/f1c" --removed "$T/f1r" 2> "$T/f.err" ||
+        fail "$what: single process: $(cat "$T/f.err")"
+    [ -s "$T/f1r" ] || fail "$what: nothing removed: the comparison proves nothing"
+    want=$(grep "^neardup dedup:" "$T/f.err" | sed 's/ of text in .*//')
+    for np in 1 2 3; do
+        mpi "$np" dedup "$@" -o "$T/f$np.k" --clusters "$T/f$np.c" --removed "$T/f$np.r" -j 1 2> "$T/f.err" \
+            || fail "$what: mpirun -np $np failed: $(cat "$T/f.err")"
+        cmp -s "$T/f1" "$T/f$np.k" || fail "$what: kept records differ under mpirun -np $np"
+        cmp -s "$T/f1c" "$T/f$np.c" || fail "$what: clusters differ under mpirun -np $np"
+        cmp -s "$T/f1r" "$T/f$np.r" || fail "$what: removed records differ under mpirun -np $np"
+        got=$(grep "^neardup dedup:" "$T/f.err" | sed 's/ of text in .*//')
+        [ "$got" = "$want" ] || fail "$what: summaries differ under mpirun -np $np: '$got' vs '$want'"
+    done
+}
+same_flags "--annotate" "$T/qin.jsonl" --annotate
+for keep in longest shortest max:q min:q none; do same_flags "--keep $keep" "$T/qin.jsonl" --keep "$keep" --annotate; done
+grep -q '"kept": null' "$T/f1c" || fail "--keep none: no cluster without a kept document"
+same_flags "--against" "$T/qin.jsonl" --against "$T/qref.jsonl" --annotate
+grep -q '"reference"' "$T/f1c" || fail "--against: no cluster holds a reference"
+for f in f1 f1c f1r; do cp "$T/$f" "$T/$f.corpus"; done
+"$N" index build "$T/qref.jsonl" -o "$T/qref.ndx" -q || fail "index build"
+same_flags "--against INDEX" "$T/qin.jsonl" --against "$T/qref.ndx" --annotate
+for f in f1 f1c f1r; do cmp -s "$T/$f" "$T/$f.corpus" || fail "--against INDEX: $f differs from --against CORPUS"; done
+zstd -q -c "$T/qin.jsonl" > "$T/qin.jsonl.zst" || fail "zstd"
+same_flags "one .zst against an index, --keep min:q" "$T/qin.jsonl.zst" --against "$T/qref.ndx" --keep min:q --annotate
+same_flags "--against twice, --keep longest" "$T/qin.jsonl" --against "$T/qref.jsonl" --against "$T/d/sub/p5.jsonl" \
+    --keep longest
+same_flags "one .zst (every rank decodes it), --keep max:q" "$T/q.jsonl.zst" --keep max:q --annotate
+same_flags "a directory (plain files too), --keep longest" "$T/d" --keep longest --annotate
+same_flags "--skip-bad (numbers past skipped records)" "$T/bad.jsonl" --skip-bad --annotate
+# a record without the --keep field: one process's message (the first in input order)
+sed '1500s/"q": [0-9]*, //; 2600s/"q": [0-9]*, //' "$T/q.jsonl" > "$T/noq.jsonl"
+want=$("$N" dedup "$T/noq.jsonl" -o "$T/noq.out" -q --keep min:q 2>&1)
+echo "$want" | grep -q 'has no field "q"' || fail "one process: no message for the missing field: $want"
+for np in 2 3; do
+    got=$(mpi "$np" dedup "$T/noq.jsonl" -o "$T/noq.out" -q -j 1 --keep min:q 2>&1 | grep "^neardup")
+    [ "$got" = "$want" ] || fail "missing --keep field, -np $np: '$got', one process: '$want'"
+    [ ! -e "$T/noq.out" ] || fail "missing --keep field: output written"
+done
+# --removed with --memory: the scores from the signatures on disk
+mpi 2 dedup "$T/qin.jsonl" --against "$T/qref.jsonl" -o "$T/memk" --removed "$T/memr" --memory 1M --tmp "$T" -q -j 1 \
+    || fail "--removed --memory under mpirun failed"
+"$N" dedup "$T/qin.jsonl" --against "$T/qref.jsonl" -o "$T/onek" --removed "$T/oner" -q || fail "single process"
+cmp -s "$T/onek" "$T/memk" && cmp -s "$T/oner" "$T/memr" || fail "--removed --memory under mpirun -np 2 differs"
 
 # unsupported combinations are usage errors
 mpi 3 dedup "$T/a.jsonl" -o "$T/u" --exact -q 2> /dev/null
