@@ -244,6 +244,17 @@ static void corpus(void **state)
     assert_int_equal(e.status, NEARDUP_E_INPUT);
     neardup_corpus_free(c);
     neardup_corpus_free(NULL);
+    /* an empty corpus: every job runs and finds nothing */
+    c = neardup_corpus_create();
+    size_t dup0;
+    neardup_overlap_pair *op;
+    assert_int_equal(neardup_pairs(NULL, c, &p, &n, &e), NEARDUP_OK);
+    assert_int_equal(n, 0);
+    assert_null(p);
+    assert_int_equal(neardup_dedup(NULL, c, &dup0, NULL, &e), NEARDUP_OK);
+    assert_int_equal(neardup_overlap(NULL, c, &op, &n, &e), NEARDUP_OK);
+    assert_int_equal(n, 0);
+    neardup_corpus_free(c);
     /* invalid UTF-8: refused by the job in strict mode, read past in lossy mode */
     c = neardup_corpus_create();
     neardup_corpus_add(c, NULL, 0, "ab\xff cd", 6, NULL);
