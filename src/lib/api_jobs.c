@@ -178,7 +178,7 @@ int neardup_overlap(const neardup_options *o, const neardup_corpus *c, neardup_o
     ov.min_words = o->min_words;
     ov.max_df = o->max_df;
     ov.anchor_seed = seeds.anchor_seed;
-    if (o->edited == 1) ov.align.verbatim = 0;
+    if (o->edited == 1) ov.align.verbatim = 0; /* -1, 0: overlap's default, copied passages only */
     if (o->language) ov.align.language = o->language;
     ov.align.min_words = ov.min_words;
     ov.align.seed_len = ov.ngram;
