@@ -5,6 +5,7 @@
 
 #include "align.h"
 #include "cli.h"
+#include "edits.h"
 #include "offmap.h"
 #include "record.h"
 #include "report.h"

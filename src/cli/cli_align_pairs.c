@@ -10,6 +10,7 @@
 
 #include "align.h"
 #include "cli.h"
+#include "edits.h"
 #include "overlap.h"
 #include "pairs_file.h"
 #include "reader.h"

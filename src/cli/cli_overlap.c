@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "edits.h"
 #include "overlap.h"
 #include "reader.h"
 #include "report.h"

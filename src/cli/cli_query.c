@@ -9,6 +9,7 @@
 
 #include "align.h"
 #include "cli.h"
+#include "edits.h"
 #include "lsh.h"
 #include "offmap.h"
 #include "overlap.h"

@@ -7,6 +7,7 @@
 
 #include "align.h"
 #include "spans.h"
+#include "tokenize.h"
 
 /* How two runs of word ids align, as an edit script turning A into B: runs
  * of matching words, substituted words (one of A in place of one of B),

@@ -23,6 +23,7 @@
 
 #include "align.h"
 #include "anchors.h"
+#include "edits.h"
 #include "lsh.h"
 #include "minhash.h"
 #include "overlap.h"
