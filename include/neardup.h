@@ -247,8 +247,9 @@ typedef struct {
     unsigned min_words;      /* overlap, align, index query overlap: passages of >= W words (20) */
     unsigned max_df;         /* overlap: anchors in more texts are boilerplate (50); containment:
                                 shingles in more texts find no candidates (50) */
-    int edited;              /* overlap: 1 = also rewritten passages (overlap --edited; default 0);
-                                align: 1 = exact and rewritten (default), 0 = --verbatim */
+    int edited;              /* rewritten passages too: 1 yes, 0 no (align --verbatim), -1 (the
+                                default) each command's default: overlap no (--edited: 1),
+                                align and align --pairs yes */
     const char *language;    /* stemmer of the rewritten passages: "english" default; NULL = default */
     /* added after the contract of 0.2.0: */
     unsigned distance;       /* simhash: largest Hamming distance (3) */

@@ -54,10 +54,12 @@ int nd_api_pipeline(const neardup_options *o, nd_pipeline_opts *po, nd_seeds *se
 
 /* ---------- pairs and dedup: the near-duplicate job ---------- */
 
-/* Runs the job on c as `neardup pairs` (dedup 0) or `neardup dedup` does. */
+/* Runs the job on c as `neardup pairs` (dedup 0) or `neardup dedup` does (o NULL: defaults). */
 static int dup_job(const neardup_options *o, const neardup_corpus *c, int dedup, nd_dup_opts *d,
                    nd_dup_result *res, nd_error *err)
 {
+    neardup_options def;
+    if (!o) neardup_options_default(&def), o = &def;
     nd_pipeline_opts po;
     memset(res, 0, sizeof *res);
     int rc = nd_api_pipeline(o, &po, &d->seeds, err);
@@ -84,8 +86,6 @@ static int dup_job(const neardup_options *o, const neardup_corpus *c, int dedup,
 int neardup_pairs(const neardup_options *o, const neardup_corpus *c, neardup_pair **pairs, size_t *n,
                   neardup_error *e)
 {
-    neardup_options def;
-    if (!o) neardup_options_default(&def), o = &def;
     nd_error err = {0, ""};
     nd_dup_opts d = {0};
     nd_dup_result res;
@@ -108,8 +108,6 @@ void neardup_pairs_free(neardup_pair *p) { free(p); }
 int neardup_dedup(const neardup_options *o, const neardup_corpus *c, size_t *duplicate_of, double *score,
                   neardup_error *e)
 {
-    neardup_options def;
-    if (!o) neardup_options_default(&def), o = &def;
     nd_error err = {0, ""};
     nd_dup_opts d = {0};
     nd_dup_result res;
@@ -178,7 +176,7 @@ int neardup_overlap(const neardup_options *o, const neardup_corpus *c, neardup_o
     ov.min_words = o->min_words;
     ov.max_df = o->max_df;
     ov.anchor_seed = seeds.anchor_seed;
-    if (o->edited == 1) ov.align.verbatim = 0;
+    if (o->edited == 1) ov.align.verbatim = 0; /* -1, 0: overlap's default, copied passages only */
     if (o->language) ov.align.language = o->language;
     ov.align.min_words = ov.min_words;
     ov.align.seed_len = ov.ngram;

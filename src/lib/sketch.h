@@ -88,6 +88,21 @@ typedef struct {
 void *nd_sketch_thread_init(void *u);
 void nd_sketch_thread_free(void *u, void *ts);
 
+/* The sketching worker that dedup --memory (spill.c) and MPI share (sketch_doc.c): each document's
+ * shingles, 16-byte digest (exact duplicates) and MinHash go into a
+ * per-batch nd_sketch_batch, dense over the records `doc` was called for.
+ * Fills every callback but collect; f->user must point to a struct whose
+ * first member is a `const nd_sketch_opts *`. */
+typedef struct {
+    uint32_t *sig; /* n * k */
+    uint32_t *nsh; /* shingles (with repeats) per document */
+    uint8_t *dg;   /* n * ND_DIGEST_BYTES */
+    size_t n, cap;
+    double t_shingle, t_digest, t_sketch;
+    uint64_t big_need, big_doc; /* the batch's largest record (nd_spill_stats) */
+} nd_sketch_batch;
+void nd_sketch_worker_fns(nd_pipeline_fns *f);
+
 /* Seconds per step, added to (for --timings; NULL: not timed). */
 typedef struct {
     double shingle, digest, sketch, band_keys;

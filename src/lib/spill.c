@@ -138,72 +138,7 @@ static uint64_t per_doc_bytes(const nd_corpus_info *ci, uint64_t n)
     return ci->id_len + n * (sizeof *ci->id_off + sizeof *ci->input + sizeof *ci->line + 1 + 1 + ND_DIGEST_BYTES);
 }
 
-typedef nd_sketch_thread thread_state;
-
 typedef nd_sketch_batch batch_out;
-
-
-static void *batch_init(void *u) { return calloc(1, sizeof(batch_out)); }
-
-static void batch_reset(void *u, void *p)
-{
-    batch_out *b = p;
-    b->n = 0;
-    b->t_shingle = b->t_digest = b->t_sketch = 0;
-    b->big_need = 0;
-}
-
-static void batch_free(void *u, void *p)
-{
-    batch_out *b = p;
-    free(b->sig);
-    free(b->nsh);
-    free(b->dg);
-    free(b);
-}
-
-/* The kernel of sketch.c's worker (nd_sketch_doc) without the options
- * --memory does not take (sets, SimHash, band keys): shingles, digest, MinHash. */
-static int sketch_doc(void *u, void *tsp, void *bop, uint64_t doc, const nd_doc *d,
-                      const nd_tokens *tok, nd_error *err)
-{
-    const nd_sketch_opts *so = *(const nd_sketch_opts *const *)u;
-    thread_state *ts = tsp;
-    batch_out *b = bop;
-    unsigned k = so->k;
-    if (nd_grow((void **)&b->nsh, &b->cap, b->n + 1, sizeof *b->nsh) ||
-        !(b->sig = realloc(b->sig, b->cap * k * sizeof *b->sig)) ||
-        !(b->dg = realloc(b->dg, b->cap * ND_DIGEST_BYTES)))
-        return nd_fail(err, NEARDUP_E_NOMEM, "out of memory sketching record %s", d->id);
-    nd_doc_sketch_opts ko = {.ngram = so->ngram, .seeds = &so->seeds, .mh = ts->mh, .digest = 1};
-    nd_doc_sketch out = {.sig = b->sig + b->n * k, .digest = b->dg + b->n * ND_DIGEST_BYTES};
-    nd_doc_sketch_times t = {0};
-    if (nd_sketch_doc(tok, &ko, &ts->sh, &ts->cap, &out, &t))
-        return nd_fail(err, NEARDUP_E_NOMEM, "out of memory sketching record %s", d->id);
-    size_t m = out.nshingles;
-    b->nsh[b->n] = m > UINT32_MAX ? UINT32_MAX : (uint32_t)m;
-    b->n++;
-    /* what this record held while it was sketched: its tokens (hash and
-     * span, 16 bytes) and shingles (8) a word, and its bytes about five
-     * times (batch, parsed text, reader, tokenizer); measured on one 41 MB
-     * record of 6M words: 343 MB peak for JSONL, 261 MB for a plain file */
-    uint64_t need = 24 * (uint64_t)tok->n + 5 * (uint64_t)d->text_len;
-    if (need > b->big_need) b->big_need = need, b->big_doc = doc;
-    b->t_shingle += t.shingle;
-    b->t_digest += t.digest;
-    b->t_sketch += t.sketch;
-    return NEARDUP_OK;
-}
-
-void nd_sketch_worker_fns(nd_pipeline_fns *f)
-{
-    f->thread_init = nd_sketch_thread_init;
-    f->thread_free = nd_sketch_thread_free;
-    f->batch_init = batch_init;
-    f->batch_reset = batch_reset;
-    f->batch_free = batch_free;
-    f->doc = sketch_doc;
-}
 
 /* Sorts the buffer and appends it to the run file as one zstd frame. */
 static int spill_run(spill_ctx *c, nd_error *err)
@@ -564,16 +499,8 @@ int nd_spill_pairs(nd_reader *r, const nd_pipeline_opts *po, const nd_sketch_opt
      * run's decoder holds one window */
     ZSTD_CCtx_setParameter(c.cz, ZSTD_c_compressionLevel, 1);
     ZSTD_CCtx_setParameter(c.cz, ZSTD_c_windowLog, 17);
-    nd_pipeline_fns f = {
-        .user = &c,
-        .thread_init = nd_sketch_thread_init,
-        .thread_free = nd_sketch_thread_free,
-        .batch_init = batch_init,
-        .batch_reset = batch_reset,
-        .batch_free = batch_free,
-        .doc = sketch_doc,
-        .collect = collect,
-    };
+    nd_pipeline_fns f = {.user = &c, .collect = collect};
+    nd_sketch_worker_fns(&f); /* the plain worker (sketch_doc.c), as the MPI driver runs it */
     if ((rc = nd_pipeline_run(r, po, &f, ci, err))) goto out;
     if ((rc = spill_run(&c, err)) || (rc = flush_sigs(&c, err))) goto out;
     free(c.buf);

@@ -46,20 +46,8 @@ typedef struct {
     int sig_fd;
 } nd_spill_stats;
 
-/* The sketching worker that dedup --memory and MPI share: each document's
- * shingles, 16-byte digest (exact duplicates) and MinHash go into a
- * per-batch nd_sketch_batch, dense over the records `doc` was called for.
- * Fills every callback but collect; f->user must point to a struct whose
- * first member is a `const nd_sketch_opts *`. */
-typedef struct {
-    uint32_t *sig; /* n * k */
-    uint32_t *nsh; /* shingles (with repeats) per document */
-    uint8_t *dg;   /* n * ND_DIGEST_BYTES */
-    size_t n, cap;
-    double t_shingle, t_digest, t_sketch;
-    uint64_t big_need, big_doc; /* the batch's largest record (nd_spill_stats) */
-} nd_sketch_batch;
-void nd_sketch_worker_fns(nd_pipeline_fns *f);
+/* The sketching worker it shares with the MPI driver: nd_sketch_worker_fns
+ * (sketch.h). */
 
 /* "512M", "2G", "300k", "1048576": bytes (K/M/G/T = 2^10..2^40, optional
  * trailing B or iB).  Returns 0, or -1 when s is not a size. */
