@@ -7,6 +7,7 @@
 
 #include "cli.h"
 #include "cli_clusters.h"
+#include "mpi_overlap.h"
 #include "overlap.h"
 #include "report.h"
 
@@ -245,6 +246,28 @@ int nd_overlap_report(FILE *f, const char *title, const nd_doc_store *s, const n
     return rc;
 }
 
+/* What overlap cannot do under mpirun yet, refused before anything is read
+ * (an index into mpi_unsupported_why; 0: nothing). */
+static const char *const mpi_unsupported_why[] = {
+    "",
+    "under mpirun, overlap does not take --format html (the report needs every document on one rank): "
+    "write jsonl or text, or run one process",
+    "under mpirun, overlap does not take --edited (the rewritten passages' sentence fingerprints are not "
+    "exchanged): run one process",
+    "under mpirun, overlap does not take --against (references are not shared among the ranks): run one process",
+    "under mpirun, --clusters - on a terminal is not supported (the ranks do not send texts to rank 0): "
+    "write the clusters to a file or a pipe",
+};
+
+static int mpi_unsupported(const overlap_ctx *c, int html, int clusters_terminal)
+{
+    if (html) return 1;
+    if (!c->ov.align.verbatim) return 2;
+    if (c->nrefs) return 3;
+    if (clusters_terminal) return 4;
+    return 0;
+}
+
 int nd_cmd_overlap(int argc, char **argv)
 {
     overlap_ctx c = {0};
@@ -316,7 +339,7 @@ int nd_cmd_overlap(int argc, char **argv)
     nd_doc_fields fields = {0};
     nd_link_list links;
     nd_pclusters pc = {0};
-    int links_ok = !nd_link_list_init(&links);
+    int links_ok = !nd_link_list_init(&links), links_wanted = 0, mpi_done = 0;
     if (!links_ok) rc = nd_cli_error(NEARDUP_E_NOMEM, "out of memory");
     if (npos == 0) rc = nd_cli_error(NEARDUP_E_USAGE, "no input given (see --help; use - for standard input)");
     /* the output checked (against the inputs and references) and opened
@@ -333,28 +356,44 @@ int nd_cmd_overlap(int argc, char **argv)
         rc = nd_cli_check_files(&c.common, outs, names, 2, pos, (size_t)npos);
         if (!rc && c.nrefs) rc = nd_cli_check_files(&c.common, outs, names, 2, c.refs, (size_t)c.nrefs);
     }
-    if (!rc && !skip_pairs && (rc = nd_out_open(&out, c.common.output, &err))) rc = nd_cli_error(rc, "%s", err.msg);
-    if (!rc && c.clusters && (rc = nd_out_open(&cl, c.clusters, &err))) rc = nd_cli_error(rc, "%s", err.msg);
-    if (!rc) rc = load_set(&c.common, pos, npos, &po, &c.ov, &c.fo, &fields, &s, &ci, &r);
-    if (!rc && c.nrefs) {
+    /* under mpirun, rank 0 writes (the others' pairs reach it) */
+    int mpi = nd_mpi_size() > 1, rank0 = nd_mpi_rank() == 0;
+    if (!rc && mpi && (rc = mpi_unsupported(&c, html, clusters_terminal)))
+        rc = rank0 ? nd_cli_error(NEARDUP_E_USAGE, "%s", mpi_unsupported_why[rc]) : nd_exit_status(NEARDUP_E_USAGE);
+    if (!rc && !skip_pairs && rank0 && (rc = nd_out_open(&out, c.common.output, &err))) rc = nd_cli_error(rc, "%s", err.msg);
+    if (!rc && c.clusters && rank0 && (rc = nd_out_open(&cl, c.clusters, &err))) rc = nd_cli_error(rc, "%s", err.msg);
+    if (!rc && !mpi) rc = load_set(&c.common, pos, npos, &po, &c.ov, &c.fo, &fields, &s, &ci, &r);
+    if (!rc && !mpi && c.nrefs) {
         rc = load_set(&c.common, c.refs, c.nrefs, &po, &c.ov, &c.fo, &fields, &sr, &cr, &rr);
         split = s.n;
-        if (!rc && (split == 0 || split + sr.n > UINT32_MAX - 1))
+        if (!rc && !mpi && (split == 0 || split + sr.n > UINT32_MAX - 1))
             rc = nd_cli_error(NEARDUP_E_USAGE, split ? "too many documents" : "the inputs hold no document");
-        if (!rc && nd_doc_store_append(&s, &sr)) rc = nd_cli_error(NEARDUP_E_NOMEM, "out of memory");
+        if (!rc && !mpi && nd_doc_store_append(&s, &sr)) rc = nd_cli_error(NEARDUP_E_NOMEM, "out of memory");
     }
-    if (!rc && nd_field_opts_any(&c.fo) && nd_doc_fields_finish(&fields, &c.fo))
+    if (!rc && !mpi && nd_field_opts_any(&c.fo) && nd_doc_fields_finish(&fields, &c.fo))
         rc = nd_cli_error(NEARDUP_E_NOMEM, "out of memory");
-    if (!rc && nd_field_opts_any(&c.fo)) {
+    if (!rc && !mpi && nd_field_opts_any(&c.fo)) {
         c.ov.scope.series = fields.series;
         c.ov.scope.rank = fields.rank;
         c.ov.scope.within_series = c.within_series;
     }
     /* the passages are collected for the clusters (asked for, or, with
      * series, to count what the pairs leave out) */
-    if (!rc && (c.clusters || series)) {
+    if (!rc && !mpi && (c.clusters || series)) {
         c.ov.collect = collect_links;
         c.ov.collect_user = &links;
+    }
+    if (!rc && (c.clusters || series)) links_wanted = 1;
+    if (!rc && mpi) {
+        c.ov.scope.within_series = c.within_series;
+        nd_passage_view view = {0};
+        if (!html) nd_cli_passage_view(&c.common, &view);
+        nd_mpi_overlap_job mj = {&c.common, &po, &c.ov, &c.fo, c.common.format, skip_pairs, &view,
+                                 c.common.threads ? c.common.threads : nd_online_cpus()};
+        rc = nd_mpi_overlap(&mj, pos, npos, rank0 && !skip_pairs ? out.f : NULL, &ci, &fields,
+                            links_wanted ? &links : NULL, &st, &npairs);
+        if (!rc && rank0) nd_cli_print_skips(&ci);
+        if (!rc && !rank0) mpi_done = 1; /* rank 0 writes the clusters and the summary */
     }
     double t_load = nd_now() - t0;
     pair_writer pw = {c.common.format, skip_pairs, {0}, &s, &ci, &cr, split};
@@ -363,18 +402,19 @@ int nd_cmd_overlap(int argc, char **argv)
         nd_cli_passage_view(&c.common, &pw.view); /* once: it asks the terminal (a system call) */
         sink.out = skip_pairs ? cl.f : out.f; /* skip: nothing is written to it */
     }
-    if (!rc && (rc = nd_overlap_run(&s, &c.ov, (uint32_t)split, c.common.threads ? c.common.threads : ci.threads,
+    if (!rc && !mpi && (rc = nd_overlap_run(&s, &c.ov, (uint32_t)split, c.common.threads ? c.common.threads : ci.threads,
                                     html ? NULL : &sink, &pairs, &npairs, &st, &err))) {
         /* nothing partial is left (stdout: as far as written); a full disk is named as such */
         rc = nd_cli_error(nd_out_failed(&out, rc, &err), "%s", err.msg);
     }
+    if (mpi_done) rc = -1; /* nothing more on this rank */
     double t_cluster0 = nd_now();
     nd_pcluster_opts pco = {fields.rank, fields.series, c.within_series, (uint32_t)split, c.ov.ngram};
-    if (!rc && c.ov.collect && nd_passage_clusters(links.l, links.n, &pco, &pc)) {
+    if (!rc && links_wanted && nd_passage_clusters(links.l, links.n, &pco, &pc)) {
         nd_fail(&err, NEARDUP_E_NOMEM, "out of memory making the clusters");
         rc = nd_cli_error(NEARDUP_E_NOMEM, "%s", err.msg);
     }
-    nd_cluster_writer cw = {&s, &ci, &cr, split, nd_field_opts_any(&c.fo) ? &fields : NULL, clusters_terminal,
+    nd_cluster_writer cw = {mpi ? NULL : &s, &ci, &cr, split, nd_field_opts_any(&c.fo) ? &fields : NULL, clusters_terminal,
                             clusters_terminal && nd_cli_use_color(&c.common)};
     if (!rc && c.clusters && nd_write_clusters(cl.f, &cw, &pc)) {
         nd_fail(&err, NEARDUP_E_NOMEM, "out of memory writing the clusters");
@@ -433,5 +473,5 @@ int nd_cmd_overlap(int argc, char **argv)
     nd_reader_free(rr);
     free(pos);
     free(c.refs);
-    return rc;
+    return mpi_done ? 0 : rc;
 }

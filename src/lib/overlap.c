@@ -359,7 +359,7 @@ static void drop_marked_fingerprints(nd_doc_ref *d)
     d->nfp = w;
 }
 
-static void mask_boilerplate(nd_doc_store *s, const nd_overlap_opts *o, const nd_anchor *drop, size_t n)
+void nd_overlap_mask(nd_doc_store *s, const nd_overlap_opts *o, const nd_anchor *drop, size_t n, uint64_t base)
 {
     unsigned w = nd_anchor_window(o->min_words, o->ngram);
     for (size_t i = 0; i < n;) {
@@ -377,7 +377,7 @@ static void mask_boilerplate(nd_doc_store *s, const nd_overlap_opts *o, const nd
         if (to > ntok) to = ntok;
         for (uint64_t t = from; t < to; t++) {
             /* a bijection of (doc, t): unique, so masked words match nothing */
-            uint64_t x = (doc << 32 | t) ^ UINT64_C(0x626f696c6572706c); /* "boilerpl" */
+            uint64_t x = ((doc + base) << 32 | t) ^ UINT64_C(0x626f696c6572706c); /* "boilerpl" */
             x ^= x >> 33;
             x *= UINT64_C(0xff51afd7ed558ccd);
             id[t] = nd_word_id(x ^ (x >> 29));
@@ -705,7 +705,7 @@ int nd_overlap_run(nd_doc_store *s, const nd_overlap_opts *o, uint32_t split, un
     if (nd_anchor_pairs(s->anc, s->nanc, o->max_df, o->max_df_sentence, split, o->star_boilerplate, threads,
                         &o->scope, &cand, &ncand, &st->anchors))
         return nd_fail(err, NEARDUP_E_NOMEM, "out of memory listing candidate pairs");
-    mask_boilerplate(s, o, s->anc, st->anchors.dropped_occ);
+    nd_overlap_mask(s, o, s->anc, st->anchors.dropped_occ, 0);
     if (o->min_b || o->min_shared > 1) { /* after the masking: a reference's boilerplate is masked all the same */
         size_t kept = 0;
         for (size_t i = 0; i < ncand; i++)
