@@ -255,16 +255,13 @@ static const char *const mpi_unsupported_why[] = {
     "under mpirun, overlap does not take --edited (the rewritten passages' sentence fingerprints are not "
     "exchanged): run one process",
     "under mpirun, overlap does not take --against (references are not shared among the ranks): run one process",
-    "under mpirun, --clusters - on a terminal is not supported (the ranks do not send texts to rank 0): "
-    "write the clusters to a file or a pipe",
 };
 
-static int mpi_unsupported(const overlap_ctx *c, int html, int clusters_terminal)
+static int mpi_unsupported(const overlap_ctx *c, int html)
 {
     if (html) return 1;
     if (!c->ov.align.verbatim) return 2;
     if (c->nrefs) return 3;
-    if (clusters_terminal) return 4;
     return 0;
 }
 
@@ -320,7 +317,11 @@ int nd_cmd_overlap(int argc, char **argv)
     c.ov.anchor_seed = seeds.anchor_seed;
     /* --clusters -: standard output is the clusters' (the pairs go to -o only) */
     int clusters_stdout = c.clusters && !strcmp(c.clusters, "-");
-    int clusters_terminal = clusters_stdout && isatty(STDOUT_FILENO);
+    /* under mpirun, standard output is mpirun's pipe or pseudo-terminal, not
+     * known to be the user's: written as to a file (no colour unless
+     * --color always, no shortening, clusters as JSONL) */
+    int mpi = nd_mpi_size() > 1, rank0 = nd_mpi_rank() == 0;
+    int clusters_terminal = clusters_stdout && !mpi && isatty(STDOUT_FILENO);
     int skip_pairs = clusters_stdout && !c.common.output;
     c.ov.keep_text = (!skip_pairs && (c.common.format == ND_FMT_TEXT || c.common.format == ND_FMT_HTML ||
                                       c.common.excerpts)) || clusters_terminal;
@@ -357,8 +358,7 @@ int nd_cmd_overlap(int argc, char **argv)
         if (!rc && c.nrefs) rc = nd_cli_check_files(&c.common, outs, names, 2, c.refs, (size_t)c.nrefs);
     }
     /* under mpirun, rank 0 writes (the others' pairs reach it) */
-    int mpi = nd_mpi_size() > 1, rank0 = nd_mpi_rank() == 0;
-    if (!rc && mpi && (rc = mpi_unsupported(&c, html, clusters_terminal)))
+    if (!rc && mpi && (rc = mpi_unsupported(&c, html)))
         rc = rank0 ? nd_cli_error(NEARDUP_E_USAGE, "%s", mpi_unsupported_why[rc]) : nd_exit_status(NEARDUP_E_USAGE);
     if (!rc && !skip_pairs && rank0 && (rc = nd_out_open(&out, c.common.output, &err))) rc = nd_cli_error(rc, "%s", err.msg);
     if (!rc && c.clusters && rank0 && (rc = nd_out_open(&cl, c.clusters, &err))) rc = nd_cli_error(rc, "%s", err.msg);
@@ -388,6 +388,8 @@ int nd_cmd_overlap(int argc, char **argv)
         c.ov.scope.within_series = c.within_series;
         nd_passage_view view = {0};
         if (!html) nd_cli_passage_view(&c.common, &view);
+        view.color = c.common.color == ND_COLOR_ALWAYS;
+        view.shorten = 0;
         nd_mpi_overlap_job mj = {&c.common, &po, &c.ov, &c.fo, c.common.format, skip_pairs, &view,
                                  c.common.threads ? c.common.threads : nd_online_cpus()};
         rc = nd_mpi_overlap(&mj, pos, npos, rank0 && !skip_pairs ? out.f : NULL, &ci, &fields,
