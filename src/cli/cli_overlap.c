@@ -13,7 +13,7 @@
 
 enum { OPT_AGAINST = 100, OPT_MIN_WORDS, OPT_MAX_DF, OPT_MAX_GAP, OPT_MIN_IDENTITY, OPT_EDITED, OPT_LANGUAGE,
        OPT_MAX_DF_SENTENCE, OPT_CLUSTERS, OPT_DATE_FIELD, OPT_SERIES_FIELD, OPT_SERIES_FROM_DIR, OPT_WITHIN_SERIES,
-       OPT_MAX_SERIES_DF };
+       OPT_MAX_SERIES_DF, OPT_MEMORY };
 
 static const nd_cli_option overlap_opts[] = {
     {"against", 0, "REF", "compare the inputs only with these references (repeatable; default: the inputs with each other)", OPT_AGAINST},
@@ -31,6 +31,7 @@ static const nd_cli_option overlap_opts[] = {
     {"language", 0, "L", "with --edited: language of the stemmer and stop words: a Snowball name or code, or none (default english)", OPT_LANGUAGE},
     {"max-df-sentence", 0, "N", "with --edited: a sentence fingerprint in more than N documents is a formula and finds no candidates (default 5)", OPT_MAX_DF_SENTENCE},
     {"ngram", 'n', "N", "words per anchor n-gram and exact seed (default 5)", 1},
+    {"memory", 0, "SIZE", "not supported by overlap (refused): its documents' words are held in memory, about 6 bytes a word plus 16 per anchor; under mpirun each rank holds only its share", OPT_MEMORY},
     ND_OPT_FORMAT("text|jsonl|html", "text"),
     ND_OPT_OUTPUT,
     ND_OPT_THREADS,
@@ -100,6 +101,10 @@ static int on_option(void *ctx, int id, const char *arg)
         c->ov.align.language = arg;
         c->edited_only = 1;
         return 0;
+    case OPT_MEMORY:
+        return nd_cli_error(NEARDUP_E_USAGE, "overlap does not take --memory: it holds its documents' words in memory "
+                            "(about 6 bytes a word, 16 per anchor); spread them over machines with mpirun -np N, "
+                            "each rank holding its share");
     case OPT_CLUSTERS: c->clusters = arg; return 0;
     case OPT_DATE_FIELD: c->fo.date_field = arg; return 0;
     case OPT_SERIES_FIELD: c->fo.series_field = arg; return 0;
@@ -291,7 +296,12 @@ int nd_cmd_overlap(int argc, char **argv)
                           "reported, an anchor in more than --max-series-df documents of one series is\n"
                           "its footer, and one in more than --max-df documents spread over series is a\n"
                           "reprint: each carrier is aligned with one representative, so 10,000\n"
-                          "carriers cost 10,000 alignments.",
+                          "carriers cost 10,000 alignments.\n"
+                          "Under mpirun -np N, each rank loads its share of the inputs, anchors meet at\n"
+                          "the rank owning their hash, each pair is aligned by the owner of its first\n"
+                          "document, and rank 0 writes pairs and clusters identical to one process's\n"
+                          "(standard output written as to a file); --format html, --edited and\n"
+                          "--against run as one process only (refused under mpirun).",
                           overlap_opts, on_option, &c, &pos, &npos);
     if (!rc && (nd_check_format(&c.common, "overlap", "text|jsonl|html") || nd_check_passage_view(&c.common, "overlap")))
         rc = 2;
