@@ -51,7 +51,10 @@ def main():
             cmd += ["--corpus", a.corpus]
         r = subprocess.run(cmd, stdout=subprocess.DEVNULL)
         if r.returncode:
-            sys.exit(r.returncode)  # gen_reprints.py said why (a missing corpus: a skip message)
+            sys.exit(r.returncode)
+        if not os.path.exists(os.path.join(tmp, "corpus.jsonl")):  # gen_reprints.py skipped (and said why)
+            print("gen_reprints_big: SKIPPED: no base corpus", file=sys.stderr)
+            sys.exit(3)
         with open(os.path.join(tmp, "corpus.jsonl")) as f:
             base = [json.loads(l) for l in f]
     out = sys.stdout if a.out == "-" else open(a.out, "w")
