@@ -36,7 +36,7 @@ ARGS="--date-field date --series-field series --format jsonl"
 read -r wall rss < "$W/t1"
 printf "one process (-j %s): %.1f s, peak RSS %.0f MiB; %s pairs, %s clusters\n" "$(nproc)" "$wall" \
     "$(echo "$rss / 1024" | bc -l)" "$(wc -l < "$W/p1")" "$(wc -l < "$W/c1")"
-grep "^timings: load" "$W/e1" | sed 's/^/  /'
+grep -h "^timings: load\|^neardup overlap: [0-9]" "$W/e1" | sed 's/^/  /'
 rm -f "$W/ranks"
 t0=$(date +%s.%N)
 # per rank: its own wall time and peak RSS (neardup execs neardup-mpi in place)
