@@ -10,7 +10,8 @@
 #     and HTML inputs (offsets in the original files);
 #   - a bad record on rank 2's share: the one-process message naming file and
 #     line, no output left; --skip-bad; a duplicate id;
-#   - what is refused under mpirun (--format html, --edited, --against), and
+#   - what is refused under mpirun (--format html, --edited, --against, one
+#     compressed file, standard input), and
 #     --memory (refused by overlap, with or without mpirun).
 # Skips (exit 0, with a message) when mpirun, neardup-mpi or the corpus for
 # the generator is missing.
@@ -111,6 +112,12 @@ mpi 2 overlap "$C" --edited -o "$T/x" 2> "$T/re" && fail "--edited accepted unde
 grep -q "does not take --edited" "$T/re" || fail "edited: $(head -2 "$T/re")"
 mpi 2 overlap "$C" --against "$C" -o "$T/x" 2> "$T/re" && fail "--against accepted under mpirun"
 grep -q "does not take --against" "$T/re" || fail "against: $(head -2 "$T/re")"
+zstd -q -c "$C" > "$T/c.jsonl.zst" || fail "zstd"
+mpi 2 overlap "$T/c.jsonl.zst" -o "$T/z" 2> "$T/re" && fail "one compressed file accepted under mpirun"
+grep -q "cannot share one compressed file" "$T/re" || fail "one .zst: $(head -2 "$T/re")"
+[ -e "$T/z" ] && fail "output left after a refusal"
+mpi 2 overlap - -o "$T/z" < "$C" 2> "$T/re" && fail "standard input accepted under mpirun"
+grep -q "inputs must be files" "$T/re" || fail "stdin: $(head -2 "$T/re")"
 "$N" overlap "$C" --memory 1G -o "$T/x" 2> "$T/re" && fail "--memory accepted"
 grep -q "overlap does not take --memory" "$T/re" || fail "--memory: $(head -2 "$T/re")"
 echo "mpi_overlap.sh: ok"
