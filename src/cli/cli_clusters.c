@@ -25,6 +25,11 @@ static const char *doc_id(const nd_cluster_writer *w, uint32_t d, size_t *len)
 /* The witness's byte range in its original file (HTML, other encodings). */
 static void original_range(const nd_cluster_writer *w, const nd_witness *x, uint32_t *start, uint32_t *end)
 {
+    if (!w->s) { /* mapped already (mpi_overlap.c) */
+        *start = x->start;
+        *end = x->end;
+        return;
+    }
     const nd_doc_ref *r = &w->s->doc[x->doc];
     *start = nd_offmap_start(r->map, r->nmap, x->start);
     *end = nd_offmap_end(r->map, r->nmap, x->end);

@@ -50,7 +50,7 @@ int nd_parse_date(const char *s, int64_t *key);
 
 /* How the clusters are written: the store for ids and texts, the fields. */
 typedef struct {
-    const nd_doc_store *s;
+    const nd_doc_store *s;         /* NULL: the witnesses' offsets are the original files' already (MPI) */
     const nd_corpus_info *ci, *cr; /* inputs, references (split > 0) */
     uint64_t split;
     const nd_doc_fields *f;        /* NULL: no dates, no series */

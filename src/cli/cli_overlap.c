@@ -8,13 +8,14 @@
 #include "cli.h"
 #include "cli_clusters.h"
 #include "edits.h"
+#include "mpi_overlap.h"
 #include "overlap.h"
 #include "reader.h"
 #include "report.h"
 
 enum { OPT_AGAINST = ND_ID_COMMAND, OPT_MIN_WORDS, OPT_MAX_DF, OPT_MAX_GAP, OPT_MIN_IDENTITY, OPT_EDITED, OPT_LANGUAGE,
        OPT_MAX_DF_SENTENCE, OPT_CLUSTERS, OPT_DATE_FIELD, OPT_SERIES_FIELD, OPT_SERIES_FROM_DIR, OPT_WITHIN_SERIES,
-       OPT_MAX_SERIES_DF };
+       OPT_MAX_SERIES_DF, OPT_MEMORY };
 
 static const nd_cli_option overlap_opts[] = {
     {"against", 0, "REF", "compare the inputs only with these references (repeatable; default: the inputs with each other)", OPT_AGAINST},
@@ -32,6 +33,7 @@ static const nd_cli_option overlap_opts[] = {
     {"language", 0, "L", "with --edited: language of the stemmer and stop words: a Snowball name or code, or none (default english)", OPT_LANGUAGE},
     {"max-df-sentence", 0, "N", "with --edited: a sentence fingerprint in more than N documents is a formula and finds no candidates (default " ND_DEFAULT_STR(ND_DEFAULT_MAX_DF_SENTENCE) ")", OPT_MAX_DF_SENTENCE},
     {"ngram", 'n', "N", "words per anchor n-gram and exact seed (default " ND_DEFAULT_STR(ND_DEFAULT_NGRAM) ")", ND_ID_NGRAM},
+    {"memory", 0, "SIZE", "not supported by overlap (refused): its documents' words are held in memory, about 6 bytes a word plus 16 per anchor; under mpirun each rank holds only its share", OPT_MEMORY},
     ND_OPT_FORMAT("text|jsonl|html", "text"),
     ND_OPT_OUTPUT,
     ND_OPT_THREADS,
@@ -101,6 +103,10 @@ static int on_option(void *ctx, int id, const char *arg)
         c->ov.align.language = arg;
         c->edited_only = 1;
         return 0;
+    case OPT_MEMORY:
+        return nd_cli_error(NEARDUP_E_USAGE, "overlap does not take --memory: it holds its documents' words in memory "
+                            "(about 6 bytes a word, 16 per anchor); spread them over machines with mpirun -np N, "
+                            "each rank holding its share");
     case OPT_CLUSTERS: c->clusters = arg; return 0;
     case OPT_DATE_FIELD: c->fo.date_field = arg; return 0;
     case OPT_SERIES_FIELD: c->fo.series_field = arg; return 0;
@@ -247,6 +253,25 @@ int nd_overlap_report(FILE *f, const char *title, const nd_doc_store *s, const n
     return rc;
 }
 
+/* What overlap cannot do under mpirun yet, refused before anything is read
+ * (an index into mpi_unsupported_why; 0: nothing). */
+static const char *const mpi_unsupported_why[] = {
+    "",
+    "under mpirun, overlap does not take --format html (the report needs every document on one rank): "
+    "write jsonl or text, or run one process",
+    "under mpirun, overlap does not take --edited (the rewritten passages' sentence fingerprints are not "
+    "exchanged): run one process",
+    "under mpirun, overlap does not take --against (references are not shared among the ranks): run one process",
+};
+
+static int mpi_unsupported(const overlap_ctx *c, int html)
+{
+    if (html) return 1;
+    if (!c->ov.align.verbatim) return 2;
+    if (c->nrefs) return 3;
+    return 0;
+}
+
 int nd_cmd_overlap(int argc, char **argv)
 {
     overlap_ctx c = {0};
@@ -273,7 +298,12 @@ int nd_cmd_overlap(int argc, char **argv)
                           "reported, an anchor in more than --max-series-df documents of one series is\n"
                           "its footer, and one in more than --max-df documents spread over series is a\n"
                           "reprint: each carrier is aligned with one representative, so 10,000\n"
-                          "carriers cost 10,000 alignments.",
+                          "carriers cost 10,000 alignments.\n"
+                          "Under mpirun -np N, each rank loads its share of the inputs, anchors meet at\n"
+                          "the rank owning their hash, each pair is aligned by the owner of its first\n"
+                          "document, and rank 0 writes pairs and clusters identical to one process's\n"
+                          "(standard output written as to a file); --format html, --edited and\n"
+                          "--against run as one process only (refused under mpirun).",
                           overlap_opts, on_option, &c, &pos, &npos);
     if (!rc && (nd_check_format(&c.common, "overlap", "text|jsonl|html") || nd_check_passage_view(&c.common, "overlap")))
         rc = 2;
@@ -299,7 +329,11 @@ int nd_cmd_overlap(int argc, char **argv)
     c.ov.anchor_seed = seeds.anchor_seed;
     /* --clusters -: standard output is the clusters' (the pairs go to -o only) */
     int clusters_stdout = c.clusters && !strcmp(c.clusters, "-");
-    int clusters_terminal = clusters_stdout && isatty(STDOUT_FILENO);
+    /* under mpirun, standard output is mpirun's pipe or pseudo-terminal, not
+     * known to be the user's: written as to a file (no colour unless
+     * --color always, no shortening, clusters as JSONL) */
+    int mpi = nd_mpi_size() > 1, rank0 = nd_mpi_rank() == 0;
+    int clusters_terminal = clusters_stdout && !mpi && isatty(STDOUT_FILENO);
     int skip_pairs = clusters_stdout && !c.common.output;
     c.ov.keep_text = (!skip_pairs && (c.common.format == ND_FMT_TEXT || c.common.format == ND_FMT_HTML ||
                                       c.common.excerpts)) || clusters_terminal;
@@ -318,7 +352,7 @@ int nd_cmd_overlap(int argc, char **argv)
     nd_doc_fields fields = {0};
     nd_link_list links;
     nd_pclusters pc = {0};
-    int links_ok = !nd_link_list_init(&links);
+    int links_ok = !nd_link_list_init(&links), links_wanted = 0, mpi_done = 0;
     if (!links_ok) rc = nd_cli_error(NEARDUP_E_NOMEM, "out of memory");
     if (npos == 0) rc = nd_cli_error(NEARDUP_E_USAGE, "no input given (see --help; use - for standard input)");
     /* the output checked (against the inputs and references) and opened
@@ -335,28 +369,45 @@ int nd_cmd_overlap(int argc, char **argv)
         rc = nd_cli_check_files(&c.common, outs, names, 2, pos, (size_t)npos);
         if (!rc && c.nrefs) rc = nd_cli_check_files(&c.common, outs, names, 2, c.refs, (size_t)c.nrefs);
     }
-    if (!rc && !skip_pairs && (rc = nd_out_open(&out, c.common.output, &err))) rc = nd_cli_error(rc, "%s", err.msg);
-    if (!rc && c.clusters && (rc = nd_out_open(&cl, c.clusters, &err))) rc = nd_cli_error(rc, "%s", err.msg);
-    if (!rc) rc = load_set(&c.common, pos, npos, &po, &c.ov, &c.fo, &fields, &s, &ci, &r);
-    if (!rc && c.nrefs) {
+    /* under mpirun, rank 0 writes (the others' pairs reach it) */
+    if (!rc && mpi && (rc = mpi_unsupported(&c, html)))
+        rc = rank0 ? nd_cli_error(NEARDUP_E_USAGE, "%s", mpi_unsupported_why[rc]) : nd_exit_status(NEARDUP_E_USAGE);
+    if (!rc && !skip_pairs && rank0 && (rc = nd_out_open(&out, c.common.output, &err))) rc = nd_cli_error(rc, "%s", err.msg);
+    if (!rc && c.clusters && rank0 && (rc = nd_out_open(&cl, c.clusters, &err))) rc = nd_cli_error(rc, "%s", err.msg);
+    if (!rc && !mpi) rc = load_set(&c.common, pos, npos, &po, &c.ov, &c.fo, &fields, &s, &ci, &r);
+    if (!rc && !mpi && c.nrefs) {
         rc = load_set(&c.common, c.refs, c.nrefs, &po, &c.ov, &c.fo, &fields, &sr, &cr, &rr);
         split = s.n;
-        if (!rc && (split == 0 || split + sr.n > UINT32_MAX - 1))
+        if (!rc && !mpi && (split == 0 || split + sr.n > UINT32_MAX - 1))
             rc = nd_cli_error(NEARDUP_E_USAGE, split ? "too many documents" : "the inputs hold no document");
-        if (!rc && nd_doc_store_append(&s, &sr)) rc = nd_cli_error(NEARDUP_E_NOMEM, "out of memory");
+        if (!rc && !mpi && nd_doc_store_append(&s, &sr)) rc = nd_cli_error(NEARDUP_E_NOMEM, "out of memory");
     }
-    if (!rc && nd_field_opts_any(&c.fo) && nd_doc_fields_finish(&fields, &c.fo))
+    if (!rc && !mpi && nd_field_opts_any(&c.fo) && nd_doc_fields_finish(&fields, &c.fo))
         rc = nd_cli_error(NEARDUP_E_NOMEM, "out of memory");
-    if (!rc && nd_field_opts_any(&c.fo)) {
+    if (!rc && !mpi && nd_field_opts_any(&c.fo)) {
         c.ov.scope.series = fields.series;
         c.ov.scope.rank = fields.rank;
         c.ov.scope.within_series = c.within_series;
     }
     /* the passages are collected for the clusters (asked for, or, with
      * series, to count what the pairs leave out) */
-    if (!rc && (c.clusters || series)) {
+    if (!rc && !mpi && (c.clusters || series)) {
         c.ov.collect = collect_links;
         c.ov.collect_user = &links;
+    }
+    if (!rc && (c.clusters || series)) links_wanted = 1;
+    if (!rc && mpi) {
+        c.ov.scope.within_series = c.within_series;
+        nd_passage_view view = {0};
+        if (!html) nd_cli_passage_view(&c.common, &view);
+        view.color = c.common.color == ND_COLOR_ALWAYS;
+        view.shorten = 0;
+        nd_mpi_overlap_job mj = {&c.common, &po, &c.ov, &c.fo, c.common.format, skip_pairs, &view,
+                                 c.common.threads ? c.common.threads : nd_online_cpus()};
+        rc = nd_mpi_overlap(&mj, pos, npos, rank0 && !skip_pairs ? out.f : NULL, &ci, &fields,
+                            links_wanted ? &links : NULL, &st, &npairs);
+        if (!rc && rank0) nd_cli_print_skips(&ci);
+        if (!rc && !rank0) mpi_done = 1; /* rank 0 writes the clusters and the summary */
     }
     double t_load = nd_now() - t0;
     pair_writer pw = {c.common.format, skip_pairs, {0}, &s, &ci, &cr, split};
@@ -365,18 +416,19 @@ int nd_cmd_overlap(int argc, char **argv)
         nd_cli_passage_view(&c.common, &pw.view); /* once: it asks the terminal (a system call) */
         sink.out = skip_pairs ? cl.f : out.f; /* skip: nothing is written to it */
     }
-    if (!rc && (rc = nd_overlap_run(&s, &c.ov, (uint32_t)split, c.common.threads ? c.common.threads : ci.threads,
+    if (!rc && !mpi && (rc = nd_overlap_run(&s, &c.ov, (uint32_t)split, c.common.threads ? c.common.threads : ci.threads,
                                     html ? NULL : &sink, &pairs, &npairs, &st, &err))) {
         /* nothing partial is left (stdout: as far as written); a full disk is named as such */
         rc = nd_cli_error(nd_out_failed(&out, rc, &err), "%s", err.msg);
     }
+    if (mpi_done) rc = -1; /* nothing more on this rank */
     double t_cluster0 = nd_now();
     nd_pcluster_opts pco = {fields.rank, fields.series, c.within_series, (uint32_t)split, c.ov.ngram};
-    if (!rc && c.ov.collect && nd_passage_clusters(links.l, links.n, &pco, &pc)) {
+    if (!rc && links_wanted && nd_passage_clusters(links.l, links.n, &pco, &pc)) {
         nd_fail(&err, NEARDUP_E_NOMEM, "out of memory making the clusters");
         rc = nd_cli_error(NEARDUP_E_NOMEM, "%s", err.msg);
     }
-    nd_cluster_writer cw = {&s, &ci, &cr, split, nd_field_opts_any(&c.fo) ? &fields : NULL, clusters_terminal,
+    nd_cluster_writer cw = {mpi ? NULL : &s, &ci, &cr, split, nd_field_opts_any(&c.fo) ? &fields : NULL, clusters_terminal,
                             clusters_terminal && nd_cli_use_color(&c.common)};
     if (!rc && c.clusters && nd_write_clusters(cl.f, &cw, &pc)) {
         nd_fail(&err, NEARDUP_E_NOMEM, "out of memory writing the clusters");
@@ -435,5 +487,5 @@ int nd_cmd_overlap(int argc, char **argv)
     nd_reader_free(rr);
     free(pos);
     free(c.refs);
-    return rc;
+    return mpi_done ? 0 : rc;
 }

@@ -38,7 +38,7 @@ static void drop_marked_fingerprints(nd_doc_ref *d)
     d->nfp = w;
 }
 
-static void mask_boilerplate(nd_doc_store *s, const nd_overlap_opts *o, const nd_anchor *drop, size_t n)
+void nd_overlap_mask(nd_doc_store *s, const nd_overlap_opts *o, const nd_anchor *drop, size_t n, uint64_t base)
 {
     unsigned w = nd_anchor_window(o->min_words, o->ngram);
     for (size_t i = 0; i < n;) {
@@ -56,8 +56,8 @@ static void mask_boilerplate(nd_doc_store *s, const nd_overlap_opts *o, const nd
         if (to > ntok) to = ntok;
         for (uint64_t t = from; t < to; t++) {
             /* a bijection of (doc, t): unique, so masked words match nothing */
-            id[t] = nd_word_id(nd_mask_word(doc << 32 | t));
-            if (term) term[t] = (uint32_t)(nd_mask_mix(doc << 32 | t) >> 7) & ND_TERM_MASK; /* a content word no other text has */
+            id[t] = nd_word_id(nd_mask_word((doc + base) << 32 | t));
+            if (term) term[t] = (uint32_t)(nd_mask_mix((doc + base) << 32 | t) >> 7) & ND_TERM_MASK; /* a content word no other text has */
         }
         i = j;
     }
@@ -381,7 +381,7 @@ int nd_overlap_run(nd_doc_store *s, const nd_overlap_opts *o, uint32_t split, un
     if (nd_anchor_pairs(s->anc, s->nanc, o->max_df, o->max_df_sentence, split, o->star_boilerplate, threads,
                         &o->scope, &cand, &ncand, &st->anchors))
         return nd_fail(err, NEARDUP_E_NOMEM, "out of memory listing candidate pairs");
-    mask_boilerplate(s, o, s->anc, st->anchors.dropped_occ);
+    nd_overlap_mask(s, o, s->anc, st->anchors.dropped_occ, 0);
     if (o->min_b || o->min_shared > 1) { /* after the masking: a reference's boilerplate is masked all the same */
         size_t kept = 0;
         for (size_t i = 0; i < ncand; i++)

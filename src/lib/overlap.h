@@ -147,6 +147,13 @@ int nd_overlap_align(const nd_doc_store *s, const nd_overlap_opts *o, const nd_a
 
 void nd_overlap_pairs_free(nd_overlap_pair *p, size_t n);
 
+/* Masks the boilerplate words of s around the n dropped anchor occurrences
+ * drop (sorted by (doc, pos), as nd_anchor_pairs leaves them), as
+ * nd_overlap_run does: the masked words get hashes unique to (base + doc,
+ * word), so a store holding documents [base, base + s->n) of a corpus (an
+ * MPI rank's share) masks them as the whole corpus' store would. */
+void nd_overlap_mask(nd_doc_store *s, const nd_overlap_opts *o, const nd_anchor *drop, size_t n, uint64_t base);
+
 /* The fraction of one side's n words (side 0: A, 1: B) inside the union of
  * the passages: the containment overlap and query report. */
 double nd_passage_coverage(nd_passage *p, size_t np, int side, size_t n);

@@ -153,6 +153,10 @@ typedef struct {
 int nd_mpi_write_kept(const nd_owners *own, nd_mpi_job *j, const uint32_t *u, size_t nu, const nd_mpi_choice *ch,
                       int annotate, FILE *out, const char *tmpdir, nd_mpi_write_stats *ws, nd_traffic *t);
 
+/* Every rank q > 0 sends its part of the output (a temporary file) to rank
+ * 0, which appends them to out in rank order (collective). */
+void nd_mpi_append_parts(const nd_owners *own, FILE *part, FILE *out, uint64_t *streamed);
+
 /* Rank 0 writes the clusters file as one process does (those holding an
  * input; "kept" by ch, null when none; "reference"; inputs as members);
  * the ids come from their owners (collective: every rank calls, rank 0

@@ -463,6 +463,11 @@ static void stream_parts(const nd_owners *own, FILE *tmp, FILE *out, uint64_t *s
     free(buf);
 }
 
+void nd_mpi_append_parts(const nd_owners *own, FILE *part, FILE *out, uint64_t *streamed)
+{
+    stream_parts(own, part, out, streamed);
+}
+
 int nd_mpi_write_kept(const nd_owners *own, nd_mpi_job *j, const uint32_t *u, size_t nu, const nd_mpi_choice *ch,
                       int annotate, FILE *out, const char *tmpdir, nd_mpi_write_stats *ws, nd_traffic *t)
 {

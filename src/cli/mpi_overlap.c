@@ -1,0 +1,363 @@
+/* mpi_overlap.c - `neardup overlap` across MPI ranks (see mpi_overlap.h).
+ *
+ * One kernel per computation, as one process runs them:
+ *   1. each rank reads its share of the inputs (mpi_input.c) with
+ *      nd_overlap_load: its documents' words and anchors; global numbers are
+ *      its first record's plus its own (nd_mpi_number_records);
+ *   2. the dates and series go to rank 0, which ranks the documents as one
+ *      process does (nd_doc_fields_finish) and gives every rank the ranks
+ *      and series numbers of all documents;
+ *   3. anchor occurrences (16 bytes) go to the rank owning hash % N: every
+ *      occurrence of an anchor meets there, so its document and per-series
+ *      counts are complete, and nd_anchor_pairs lists exactly the pairs and
+ *      star pairs that anchor gives in one process;
+ *   4. the dropped (boilerplate) occurrences go back to their documents'
+ *      owners, which mask those words (nd_overlap_mask, hashed by global
+ *      number as one process hashes them);
+ *   5. candidates go to the owner of a, which merges a pair found through
+ *      anchors of several ranks into one (a star pair only where no rank
+ *      found it as a pair, as merge_star does), fetches the documents b it
+ *      lacks from their owners (words, spans, text) and aligns with
+ *      nd_overlap_align; its pairs stream to a temporary file in (a, b)
+ *      order, and rank 0 appends every rank's in rank order: owners hold
+ *      consecutive runs of a, so that is the one-process order;
+ *   6. the passages (nd_link, offsets already in the original files) go to
+ *      rank 0, which makes the clusters (the caller, nd_passage_clusters).
+ * Nothing here is quadratic in a cluster's size: a text carried by many
+ * documents gives star pairs (linear), as in one process. */
+#include "align.h"
+#include "edits.h"
+#include "mpi_overlap_internal.h"
+#include "reader.h"
+
+#ifndef ND_HAVE_MPI
+
+int nd_mpi_overlap(const nd_mpi_overlap_job *j, char **inputs, int ninputs, FILE *out, nd_corpus_info *sum,
+                   nd_doc_fields *fields, nd_link_list *links, nd_overlap_stats *st, size_t *npairs)
+{
+    return nd_cli_error(NEARDUP_E_INTERNAL, "built without MPI");
+}
+
+#else
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "offmap.h"
+
+/* The documents this rank aligns: its own (store index = local number),
+ * then the fetched ones (after nlocal, in global order). */
+typedef struct {
+    const nd_owners *own;
+    const nd_corpus_info *ci;
+    const nd_fetched_docs *fd;
+    uint64_t nlocal;
+    int format;
+    const nd_passage_view *view;
+    const nd_doc_store *ext;
+    nd_link_list *links;
+} aligner;
+
+static uint32_t global_of(const aligner *a, uint32_t i)
+{
+    return i < a->nlocal ? (uint32_t)nd_owner_global(a->own, i) : a->fd->d[i - a->nlocal].doc;
+}
+
+static const char *id_of(const aligner *a, uint32_t i, size_t *len)
+{
+    if (i >= a->nlocal) {
+        *len = a->fd->d[i - a->nlocal].id_len;
+        return a->fd->d[i - a->nlocal].id;
+    }
+    *len = nd_corpus_id_len(a->ci, i);
+    return nd_corpus_id(a->ci, i);
+}
+
+static int format_pair(void *user, FILE *f, const nd_overlap_pair *p)
+{
+    const aligner *a = user;
+    const nd_doc_ref *da = &a->ext->doc[p->a], *db = &a->ext->doc[p->b];
+    nd_doc_words wa = {da->id, NULL, &da->span}, wb = {db->id, NULL, &db->span};
+    size_t la, lb;
+    const char *ia = id_of(a, p->a, &la), *ib = id_of(a, p->b, &lb);
+    if (nd_print_pair(f, a->format, p, ia, la, ib, lb, da->text, da->text_len, db->text, db->text_len, &wa, &wb,
+                      da->map, da->nmap, db->map, db->nmap, a->view))
+        return -1;
+    return ferror(f) ? -1 : 0;
+}
+
+/* The passages of a pair for the clusters, with global numbers and the
+ * offsets of the original files (rank 0 holds no maps). */
+static int collect(void *user, const nd_overlap_pair *p)
+{
+    const aligner *a = user;
+    const nd_doc_ref *da = &a->ext->doc[p->a], *db = &a->ext->doc[p->b];
+    nd_passage *q = malloc((p->np ? p->np : 1) * sizeof *q);
+    if (!q) return -1;
+    for (size_t k = 0; k < p->np; k++) {
+        q[k] = p->p[k];
+        q[k].a_start = nd_offmap_start(da->map, da->nmap, q[k].a_start);
+        q[k].a_end = nd_offmap_end(da->map, da->nmap, q[k].a_end);
+        q[k].b_start = nd_offmap_start(db->map, db->nmap, q[k].b_start);
+        q[k].b_end = nd_offmap_end(db->map, db->nmap, q[k].b_end);
+    }
+    int rc = nd_link_list_add(a->links, global_of(a, p->a), global_of(a, p->b), q, p->np);
+    free(q);
+    return rc;
+}
+
+static int cmp_pair(const void *x, const void *y)
+{
+    const nd_anchor_pair *a = x, *b = y;
+    if (a->a != b->a) return a->a < b->a ? -1 : 1;
+    return (a->b > b->b) - (a->b < b->b);
+}
+
+static int cmp_u32(const void *x, const void *y)
+{
+    uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+    return (a > b) - (a < b);
+}
+
+/* Steps 1-2: this rank's share loaded, numbered, ids checked, fields shared. */
+static int load_share(const nd_mpi_overlap_job *j, char **inputs, int ninputs, nd_owners *own, nd_doc_store *s,
+                      nd_corpus_info *ci, nd_doc_fields *fields, nd_traffic *t)
+{
+    nd_error err = {0, ""};
+    nd_reader *r = nd_cli_open_inputs(j->common, j->po, inputs, ninputs, &err);
+    int rc = r ? NEARDUP_OK : err.code ? err.code : NEARDUP_E_IO;
+    int st = nd_mpi_agree(rc, 0, &err); /* the same inputs on every rank: rank 0 reports */
+    nd_mpi_share sh = {0};
+    if (!st) st = nd_mpi_agree(nd_mpi_share_inputs(r, &sh, &err), own->rank, &err);
+    if (!st && sh.cyclic)
+        st = nd_mpi_agree(own->rank ? 0 : nd_fail(&err, NEARDUP_E_USAGE, "under mpirun, overlap cannot share one "
+                                                   "compressed file among the ranks: decompress it, or give several "
+                                                   "files"), 0, &err);
+    if (!st) {
+        rc = nd_overlap_load(r, j->po, j->ov, s, ci, &err);
+        st = nd_mpi_agree(rc, own->rank, &err); /* the lowest rank's error is the first in input order */
+    }
+    if (!st) st = nd_mpi_number_records(own, ci, 0);
+    if (!st) st = nd_mpi_check_ids(own, ci, r, t);
+    nd_doc_fields mine = {0};
+    if (!st && nd_field_opts_any(j->fo)) {
+        rc = nd_doc_fields_read(&mine, j->fo, r, ci, &err); /* a second pass over the share */
+        st = nd_mpi_agree(rc, own->rank, &err);
+        if (!st) st = nd_mpi_share_fields(own, j->fo, &mine, fields, t);
+    }
+    nd_doc_fields_free(&mine);
+    nd_reader_free(r);
+    return st;
+}
+
+/* Step 3-4: the candidates of this rank's anchors (cand) after the
+ * boilerplate of its documents is masked. */
+static void anchor_candidates(const nd_mpi_overlap_job *j, const nd_owners *own, nd_doc_store *s,
+                              nd_anchor_pair **cand, size_t *ncand, nd_anchor_stats *as, nd_traffic *t)
+{
+    int *dest = nd_mpi_xmalloc((s->nanc ? s->nanc : 1) * sizeof *dest);
+    uint64_t base = nd_owner_global(own, 0);
+    for (size_t i = 0; i < s->nanc; i++) {
+        s->anc[i].doc += (uint32_t)base;
+        dest[i] = (int)(s->anc[i].hash % (uint64_t)own->size);
+    }
+    size_t nocc;
+    nd_anchor *occ = nd_mpi_alltoallv(s->anc, s->nanc, sizeof *s->anc, dest, &nocc, t);
+    free(dest);
+    nd_map_free(s->anc, s->anc_cap * sizeof *s->anc);
+    s->anc = NULL;
+    s->nanc = s->anc_cap = s->anc_mapped = 0;
+    /* every rank's occurrences come in (doc, pos) order, rank 0's first: all
+     * of them in (doc, pos) order, as the loader writes them */
+    if (nd_anchor_pairs(occ, nocc, j->ov->max_df, j->ov->max_df_sentence, 0, j->ov->star_boilerplate, j->threads,
+                        &j->ov->scope, cand, ncand, as))
+        nd_mpi_die(NEARDUP_E_NOMEM, "out of memory listing candidate pairs");
+    size_t ndrop = as->dropped_occ;
+    dest = nd_mpi_xmalloc((ndrop ? ndrop : 1) * sizeof *dest);
+    for (size_t i = 0; i < ndrop; i++) dest[i] = nd_owner_of(own, occ[i].doc);
+    size_t nmine;
+    nd_anchor *drop = nd_mpi_alltoallv(occ, ndrop, sizeof *occ, dest, &nmine, t);
+    free(dest);
+    free(occ);
+    /* by (doc, pos) again (hash = doc << 32 | pos), in this rank's numbers */
+    uint64_t *key = nd_mpi_xmalloc((nmine ? nmine : 1) * sizeof *key);
+    for (size_t i = 0; i < nmine; i++) key[i] = drop[i].hash;
+    if (nd_sort_u64(key, nmine)) nd_mpi_die(NEARDUP_E_NOMEM, "out of memory");
+    for (size_t i = 0; i < nmine; i++) {
+        uint32_t d = (uint32_t)(key[i] >> 32) - (uint32_t)base, pos = (uint32_t)key[i];
+        drop[i] = (nd_anchor){(uint64_t)d << 32 | pos, d, pos};
+    }
+    free(key);
+    nd_overlap_mask(s, j->ov, drop, nmine, base);
+    free(drop);
+}
+
+/* Step 5a: the candidates of every rank's anchors for this rank's documents
+ * a, one per pair. */
+static nd_anchor_pair *merge_candidates(const nd_owners *own, nd_anchor_pair *cand, size_t ncand, size_t *n,
+                                        uint64_t *star_pairs, nd_traffic *t)
+{
+    int *dest = nd_mpi_xmalloc((ncand ? ncand : 1) * sizeof *dest);
+    for (size_t i = 0; i < ncand; i++) dest[i] = nd_owner_of(own, cand[i].a);
+    size_t m;
+    nd_anchor_pair *c = nd_mpi_alltoallv(cand, ncand, sizeof *cand, dest, &m, t);
+    free(dest);
+    free(cand);
+    qsort(c, m, sizeof *c, cmp_pair);
+    size_t k = 0;
+    *star_pairs = 0;
+    for (size_t i = 0; i < m;) {
+        size_t e = i + 1;
+        uint64_t shared = 0;
+        int pair = c[i].shared != ND_ANCHOR_STAR;
+        if (pair) shared = c[i].shared;
+        for (; e < m && c[e].a == c[i].a && c[e].b == c[i].b; e++)
+            if (c[e].shared != ND_ANCHOR_STAR) pair = 1, shared += c[e].shared;
+        c[k] = c[i];
+        c[k].shared = pair ? (uint32_t)(shared < ND_ANCHOR_STAR ? shared : ND_ANCHOR_STAR - 1) : ND_ANCHOR_STAR;
+        *star_pairs += !pair;
+        k++;
+        i = e;
+    }
+    *n = k;
+    return c;
+}
+
+static void sum_stats(nd_anchor_stats *as, nd_overlap_stats *st, size_t npairs, size_t *total_pairs)
+{
+    uint64_t v[12] = {as->anchors, as->dropped, as->dropped_occ, as->sentence_anchors, as->sentence_dropped,
+                      as->spread, as->series_dropped, as->star_pairs, as->star, st->candidates, npairs, 0};
+    uint64_t s[12], mx = as->max_df_seen, gmx = 0;
+    MPI_Reduce(v, s, 12, MPI_UINT64_T, MPI_SUM, 0, MPI_COMM_WORLD);
+    MPI_Reduce(&mx, &gmx, 1, MPI_UINT64_T, MPI_MAX, 0, MPI_COMM_WORLD);
+    if (nd_mpi_rank() != 0) return;
+    *as = (nd_anchor_stats){s[0], s[1], s[2], gmx, s[3], s[4], s[5], s[6], s[7], s[8]};
+    st->anchors = *as;
+    st->candidates = s[9];
+    st->pairs = s[10];
+    *total_pairs = (size_t)s[10];
+}
+
+int nd_mpi_overlap(const nd_mpi_overlap_job *j, char **inputs, int ninputs, FILE *out, nd_corpus_info *sum,
+                   nd_doc_fields *fields, nd_link_list *links, nd_overlap_stats *st, size_t *npairs)
+{
+    int rank = nd_mpi_rank();
+    memset(st, 0, sizeof *st);
+    *npairs = 0;
+    for (int i = 0; i < ninputs; i++)
+        if (!strcmp(inputs[i], "-"))
+            return rank ? nd_exit_status(NEARDUP_E_USAGE)
+                        : nd_cli_error(NEARDUP_E_USAGE, "under mpirun, inputs must be files, not standard input");
+    nd_owners own = {.rank = rank, .size = nd_mpi_size()};
+    nd_traffic t = {0, 0};
+    nd_doc_store s = {0};
+    nd_corpus_info ci = {0};
+    int rc = load_share(j, inputs, ninputs, &own, &s, &ci, fields, &t);
+    if (rc) {
+        nd_doc_store_free(&s);
+        nd_corpus_info_free(&ci);
+        free(own.first);
+        return rc;
+    }
+    nd_overlap_opts o = *j->ov;
+    o.scope.series = fields->series;
+    o.scope.rank = nd_field_opts_any(j->fo) ? fields->rank : NULL;
+    double t0 = nd_now();
+    nd_anchor_pair *cand = NULL;
+    size_t ncand = 0;
+    nd_anchor_stats as;
+    nd_mpi_overlap_job jj = *j;
+    jj.ov = &o;
+    anchor_candidates(&jj, &own, &s, &cand, &ncand, &as, &t);
+    cand = merge_candidates(&own, cand, ncand, &ncand, &as.star_pairs, &t);
+    /* the documents b this rank lacks, fetched from their owners */
+    uint32_t *want = nd_mpi_xmalloc((ncand ? ncand : 1) * sizeof *want);
+    size_t nwant = 0;
+    for (size_t i = 0; i < ncand; i++)
+        if (nd_owner_of(&own, cand[i].b) != rank) want[nwant++] = cand[i].b;
+    qsort(want, nwant, sizeof *want, cmp_u32);
+    size_t w = 0;
+    for (size_t i = 0; i < nwant; i++)
+        if (!w || want[i] != want[w - 1]) want[w++] = want[i];
+    nwant = w;
+    nd_fetched_docs fd = {0};
+    nd_mpi_fetch_docs(&own, &s, &ci, want, nwant, o.keep_text, &fd, &t);
+    nd_doc_store ext = s; /* this rank's documents, then the fetched ones */
+    ext.doc = nd_mpi_xmalloc((s.n + nwant ? s.n + nwant : 1) * sizeof *ext.doc);
+    if (s.n) memcpy(ext.doc, s.doc, s.n * sizeof *ext.doc);
+    for (size_t i = 0; i < nwant; i++) ext.doc[s.n + i] = fd.d[i].ref;
+    ext.n = s.n + nwant;
+    uint64_t base = nd_owner_global(&own, 0);
+    for (size_t i = 0; i < ncand; i++) {
+        cand[i].a -= (uint32_t)base;
+        if (nd_owner_of(&own, cand[i].b) == rank) {
+            cand[i].b -= (uint32_t)base;
+        } else {
+            uint32_t *x = bsearch(&cand[i].b, want, nwant, sizeof *want, cmp_u32);
+            cand[i].b = (uint32_t)(s.n + (size_t)(x - want));
+        }
+    }
+    double t_anchor = nd_now() - t0;
+    /* step 5b: aligned; rank 0's pairs straight to out, the others' to a temporary file */
+    nd_error err = {0, ""};
+    FILE *part = NULL;
+    if (rank != 0 || j->skip_pairs) {
+        int fd_tmp = nd_mpi_temp_fd(NULL, &err);
+        part = fd_tmp >= 0 ? fdopen(fd_tmp, "w+") : NULL;
+        if (!part) nd_mpi_die(err.code ? err.code : NEARDUP_E_IO, err.code ? err.msg : "cannot open a temporary file");
+    }
+    aligner al = {&own, &ci, &fd, s.n, j->format, j->view, &ext, links};
+    o.collect = links ? collect : NULL;
+    o.collect_user = &al;
+    nd_overlap_sink sink = {format_pair, &al, part ? part : out, 0};
+    nd_overlap_pair *none = NULL;
+    size_t np = 0;
+    rc = nd_overlap_align(&ext, &o, cand, ncand, j->threads, &sink, &none, &np, st, &err);
+    if (rc) nd_mpi_die(rc, err.msg);
+    double t_align = st->t_align;
+    free(cand);
+    free(want);
+    uint64_t streamed = 0;
+    if (!j->skip_pairs) nd_mpi_append_parts(&own, part, out, &streamed);
+    if (part) fclose(part);
+    sum_stats(&as, st, np, npairs);
+    st->t_anchor = t_anchor;
+    st->t_align = t_align;
+    /* step 6: the passages and the ids to rank 0 */
+    nd_link *all = NULL;
+    if (links) {
+        int *offs = NULL;
+        all = (nd_link *)nd_mpi_gather(links->l, links->n * sizeof *links->l, &offs, &t);
+        nd_link_list_free(links);
+        nd_link_list_init(links);
+        if (rank == 0) {
+            free(links->l);
+            links->l = all;
+            links->n = links->cap = (size_t)offs[own.size] / sizeof *all;
+            free(offs);
+        }
+    }
+    nd_mpi_gather_ids(&own, &ci, sum, &t);
+    nd_mpi_gather_skips(&own, &ci, sum, &t);
+    uint64_t fig[3] = {ci.text_bytes, ci.raw_bytes, ci.tokens}, tot[3] = {0, 0, 0};
+    MPI_Reduce(fig, tot, 3, MPI_UINT64_T, MPI_SUM, 0, MPI_COMM_WORLD);
+    if (rank == 0) {
+        sum->text_bytes = tot[0];
+        sum->raw_bytes = tot[1];
+        sum->tokens = tot[2];
+        sum->threads = ci.threads;
+    }
+    if (j->common->timings)
+        fprintf(stderr, "timings: MPI rank %d/%d: %llu documents, %zu fetched for alignment; %llu bytes sent, "
+                "%llu received\n", rank, own.size, (unsigned long long)s.n, nwant, (unsigned long long)t.sent,
+                (unsigned long long)t.recv);
+    free(ext.doc);
+    nd_fetched_free(&fd);
+    nd_doc_store_free(&s);
+    nd_corpus_info_free(&ci);
+    free(own.first);
+    return 0;
+}
+
+#endif

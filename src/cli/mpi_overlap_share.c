@@ -1,0 +1,229 @@
+/* mpi_overlap_share.c - what the ranks of `overlap` under mpirun send each
+ * other besides anchors and candidates (mpi_overlap_internal.h): documents
+ * fetched by the rank that aligns them, and the ids, dates and series that
+ * rank 0 needs to write (and that every rank's anchors need ranked). */
+#include "mpi_overlap_internal.h"
+#include "record.h"
+
+#ifdef ND_HAVE_MPI
+
+#include <stdlib.h>
+#include <string.h>
+
+/* A document on the wire: this header, then its word ids (ntok), span marks
+ * (ntok / 32 + 1), span exceptions (nexc), offset map runs (nmap), gap /
+ * length bytes (2 ntok), text (text_len, with texts) and id (id_len),
+ * padded to 8 bytes.  The 4-byte arrays come first: they are used in place. */
+typedef struct {
+    uint32_t doc, id_len, nexc, nmap;
+    uint64_t ntok, text_len;
+} doc_head;
+
+static size_t pad8(size_t n) { return (n + 7) & ~(size_t)7; }
+
+static size_t doc_bytes(const nd_doc_ref *d, size_t id_len, int text)
+{
+    uint64_t nt = d->ntok;
+    return pad8(sizeof(doc_head) + nt * 4 + (nt / ND_SPAN_STRIDE + 1) * 4 + d->span.nexc * sizeof(nd_span_exception) +
+                d->nmap * sizeof(nd_map_run) + 2 * nt + (text ? d->text_len : 0) + id_len);
+}
+
+static char *put(char *p, const void *x, size_t n)
+{
+    if (n) memcpy(p, x, n);
+    return p + n;
+}
+
+static char *put_doc(char *p, const nd_doc_ref *d, uint32_t doc, const char *id, size_t id_len, int text)
+{
+    char *p0 = p;
+    uint64_t nt = d->ntok;
+    doc_head h = {doc, (uint32_t)id_len, d->span.nexc, (uint32_t)d->nmap, nt, text ? d->text_len : 0};
+    static const uint32_t zero_mark = 0;
+    p = put(p, &h, sizeof h);
+    p = put(p, d->id, nt * 4);
+    p = put(p, nt ? d->span.mark : &zero_mark, (nt / ND_SPAN_STRIDE + 1) * 4);
+    p = put(p, d->span.exc, d->span.nexc * sizeof(nd_span_exception));
+    p = put(p, d->map, d->nmap * sizeof(nd_map_run));
+    p = put(p, d->span.gl, 2 * nt);
+    if (text) p = put(p, d->text, d->text_len);
+    p = put(p, id, id_len);
+    size_t n = (size_t)(p - p0);
+    memset(p, 0, pad8(n) - n);
+    return p0 + pad8(n);
+}
+
+/* Reads one document in place (p is 8-byte aligned); returns the next. */
+static const char *get_doc(const char *p, nd_fetched *f)
+{
+    doc_head h;
+    memcpy(&h, p, sizeof h);
+    const char *q = p + sizeof h;
+    nd_doc_ref *d = &f->ref;
+    memset(d, 0, sizeof *d);
+    f->doc = h.doc;
+    d->ntok = h.ntok;
+    d->id = h.ntok ? (uint32_t *)q : NULL;
+    q += h.ntok * 4;
+    d->span.mark = (const uint32_t *)q;
+    q += (h.ntok / ND_SPAN_STRIDE + 1) * 4;
+    d->span.exc = (const nd_span_exception *)q;
+    d->span.nexc = h.nexc;
+    q += h.nexc * sizeof(nd_span_exception);
+    d->map = h.nmap ? (const nd_map_run *)q : NULL;
+    d->nmap = h.nmap;
+    q += h.nmap * sizeof(nd_map_run);
+    d->span.gl = (const uint8_t *)q;
+    q += 2 * h.ntok;
+    d->text = h.text_len ? q : NULL;
+    d->text_len = h.text_len;
+    q += h.text_len;
+    f->id = q;
+    f->id_len = h.id_len;
+    q += h.id_len;
+    return p + pad8((size_t)(q - p));
+}
+
+int nd_mpi_fetch_docs(const nd_owners *own, const nd_doc_store *s, const nd_corpus_info *ci, const uint32_t *want,
+                      size_t nwant, int text, nd_fetched_docs *out, nd_traffic *t)
+{
+    int p = own->size;
+    size_t *cnt = calloc((size_t)p, sizeof *cnt), *rcnt = calloc((size_t)p, sizeof *rcnt);
+    if (!cnt || !rcnt) nd_mpi_die(NEARDUP_E_NOMEM, "out of memory");
+    /* want is sorted: the requests come grouped by owner, in rank order */
+    for (size_t i = 0; i < nwant; i++) cnt[nd_owner_of(own, want[i])] += sizeof *want;
+    size_t total;
+    char *req = nd_mpi_exchange((const char *)want, cnt, rcnt, &total, t);
+    size_t nreq = total / sizeof *want, bytes = 0;
+    const uint32_t *rq = (const uint32_t *)req;
+    for (size_t i = 0; i < nreq; i++) {
+        uint64_t l = nd_owner_local(own, rq[i]);
+        bytes += doc_bytes(&s->doc[l], nd_corpus_id_len(ci, l), text);
+    }
+    char *reply = nd_mpi_xmalloc(bytes), *w = reply;
+    size_t i = 0;
+    for (int q = 0; q < p; q++) {
+        char *w0 = w;
+        for (size_t e = i + rcnt[q] / sizeof *want; i < e; i++) {
+            uint64_t l = nd_owner_local(own, rq[i]);
+            w = put_doc(w, &s->doc[l], rq[i], nd_corpus_id(ci, l), nd_corpus_id_len(ci, l), text);
+        }
+        cnt[q] = (size_t)(w - w0);
+    }
+    free(req);
+    out->buf = nd_mpi_exchange(reply, cnt, NULL, &total, t);
+    free(reply);
+    free(cnt);
+    free(rcnt);
+    out->d = nd_mpi_xmalloc((nwant ? nwant : 1) * sizeof *out->d);
+    out->n = nwant;
+    const char *r = out->buf;
+    for (size_t k = 0; k < nwant; k++) r = get_doc(r, &out->d[k]);
+    return NEARDUP_OK;
+}
+
+void nd_fetched_free(nd_fetched_docs *f)
+{
+    free(f->buf);
+    free(f->d);
+    memset(f, 0, sizeof *f);
+}
+
+/* ---------- ids, dates and series ---------- */
+
+void nd_mpi_gather_ids(const nd_owners *own, const nd_corpus_info *ci, nd_corpus_info *sum, nd_traffic *t)
+{
+    int *offs = NULL, *offs2 = NULL;
+    char *ids = nd_mpi_gather(ci->id_buf, ci->id_len, &offs, t);
+    size_t *loc = nd_mpi_xmalloc((ci->n ? ci->n : 1) * sizeof *loc);
+    for (uint64_t i = 0; i < ci->n; i++) loc[i] = ci->id_off[i];
+    char *off = nd_mpi_gather(loc, ci->n * sizeof *loc, &offs2, t);
+    free(loc);
+    if (own->rank != 0) return;
+    sum->n = own->total;
+    sum->id_buf = ids;
+    sum->id_len = sum->id_cap = (size_t)offs[own->size];
+    sum->id_off = nd_mpi_xmalloc((own->total ? own->total : 1) * sizeof *sum->id_off);
+    for (int q = 0; q < own->size; q++) {
+        const size_t *lo = (const size_t *)(off + offs2[q]);
+        for (uint64_t i = 0; i < own->first[q + 1] - own->first[q]; i++)
+            sum->id_off[own->first[q] + i] = (size_t)offs[q] + lo[i];
+    }
+    free(off);
+    free(offs);
+    free(offs2);
+}
+
+/* A record's fields on the wire: date key, the lengths of date and series
+ * (UINT32_MAX: none), then their bytes. */
+typedef struct {
+    int64_t key;
+    uint32_t date_len, series_len;
+} field_head;
+
+static char *dup_bytes(const char *p, uint32_t n)
+{
+    if (n == UINT32_MAX) return NULL;
+    char *s = nd_mpi_xmalloc((size_t)n + 1);
+    memcpy(s, p, n);
+    s[n] = '\0';
+    return s;
+}
+
+int nd_mpi_share_fields(const nd_owners *own, const nd_field_opts *fo, nd_doc_fields *mine, nd_doc_fields *all,
+                        nd_traffic *t)
+{
+    size_t bytes = 0;
+    for (uint64_t i = 0; i < mine->n; i++)
+        bytes += sizeof(field_head) + (mine->date[i] ? strlen(mine->date[i]) : 0) +
+                 (mine->series_of[i] ? strlen(mine->series_of[i]) : 0);
+    char *buf = nd_mpi_xmalloc(bytes), *w = buf;
+    for (uint64_t i = 0; i < mine->n; i++) {
+        const char *d = mine->date[i], *s = mine->series_of[i];
+        field_head h = {mine->date_key[i], d ? (uint32_t)strlen(d) : UINT32_MAX, s ? (uint32_t)strlen(s) : UINT32_MAX};
+        w = put(w, &h, sizeof h);
+        if (d) w = put(w, d, h.date_len);
+        if (s) w = put(w, s, h.series_len);
+    }
+    int *offs = NULL;
+    char *got = nd_mpi_gather(buf, bytes, &offs, t);
+    free(buf);
+    uint64_t n = own->total;
+    int rc = NEARDUP_OK;
+    memset(all, 0, sizeof *all);
+    if (own->rank == 0) {
+        all->n = all->cap = n;
+        all->date = nd_mpi_xmalloc((n ? n : 1) * sizeof *all->date);
+        all->date_key = nd_mpi_xmalloc((n ? n : 1) * sizeof *all->date_key);
+        all->series_of = nd_mpi_xmalloc((n ? n : 1) * sizeof *all->series_of);
+        const char *r = got;
+        for (uint64_t i = 0; i < n; i++) {
+            field_head h;
+            memcpy(&h, r, sizeof h);
+            r += sizeof h;
+            all->date_key[i] = h.key;
+            all->date[i] = dup_bytes(r, h.date_len);
+            r += h.date_len == UINT32_MAX ? 0 : h.date_len;
+            all->series_of[i] = dup_bytes(r, h.series_len);
+            r += h.series_len == UINT32_MAX ? 0 : h.series_len;
+        }
+        rc = nd_doc_fields_finish(all, fo); /* the one-process numbering and order */
+        free(offs);
+    }
+    free(got);
+    MPI_Bcast(&rc, 1, MPI_INT, 0, MPI_COMM_WORLD);
+    if (rc) nd_mpi_die(rc, "out of memory ranking the documents");
+    /* every rank's anchors need every document's rank and series */
+    int series = fo->series_field || fo->series_from_dir;
+    if (own->rank != 0) {
+        all->rank = nd_mpi_xmalloc((n ? n : 1) * sizeof *all->rank);
+        if (series) all->series = nd_mpi_xmalloc((n ? n : 1) * sizeof *all->series);
+    }
+    if (n > INT32_MAX / 4) nd_mpi_die(NEARDUP_E_INTERNAL, "too many documents to share their ranks");
+    MPI_Bcast(all->rank, (int)n, MPI_UINT32_T, 0, MPI_COMM_WORLD);
+    if (series) MPI_Bcast(all->series, (int)n, MPI_UINT32_T, 0, MPI_COMM_WORLD);
+    t->recv += own->rank ? n * 4 * (series ? 2 : 1) : 0;
+    return NEARDUP_OK;
+}
+
+#endif

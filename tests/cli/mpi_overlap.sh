@@ -1,0 +1,123 @@
+#!/bin/sh
+# mpi_overlap.sh - `mpirun -np 1, 2, 3 neardup overlap --clusters` gives
+# pairs, clusters and summary byte-identical to one process (issue 23), on a
+# generated reprint corpus (bench/gen_reprints.py: wire stories carried by
+# many outlets, dates, series, footers, viral stories past --max-df):
+#   - JSONL and text pairs, with dates and series, without them, --max-df,
+#     --within-series, --clusters - (JSONL under mpirun: standard output is
+#     mpirun's);
+#   - a directory of plain files split whole among ranks (--series-from-dir)
+#     and HTML inputs (offsets in the original files);
+#   - a bad record on rank 2's share: the one-process message naming file and
+#     line, no output left; --skip-bad; a duplicate id;
+#   - what is refused under mpirun (--format html, --edited, --against, one
+#     compressed file, standard input), and
+#     --memory (refused by overlap, with or without mpirun).
+# Skips (exit 0, with a message) when mpirun, neardup-mpi or the corpus for
+# the generator is missing.
+set -u
+N=${NEARDUP:?set NEARDUP to the neardup binary}
+if ! command -v mpirun > /dev/null 2>&1; then
+    echo "mpi_overlap.sh: SKIPPED: mpirun not found (install openmpi-bin, libopenmpi-dev)" >&2
+    exit 0
+fi
+if [ ! -x "$(dirname "$N")/neardup-mpi" ]; then
+    echo "mpi_overlap.sh: SKIPPED: no neardup-mpi beside $N (built without mpicc)" >&2
+    exit 0
+fi
+T=$(mktemp -d /tmp/nd_mpi_overlap_sh.XXXXXX)
+trap 'rm -rf "$T"' EXIT
+fail() { echo "mpi_overlap.sh: FAIL: $*" >&2; exit 1; }
+export ASAN_OPTIONS="${ASAN_OPTIONS:-}${ASAN_OPTIONS:+:}detect_leaks=0"
+ROOT=
+[ "$(id -u)" -eq 0 ] && ROOT=--allow-run-as-root
+mpi() { np=$1; shift; mpirun --oversubscribe $ROOT -np "$np" "$N" "$@"; }
+
+if ! /usr/bin/python3 bench/gen_reprints.py --stories 60 --outlets 120 --out "$T/r" > "$T/gen.out" 2>&1; then
+    if grep -q "not found\|No such file" "$T/gen.out"; then
+        echo "mpi_overlap.sh: SKIPPED: the generator's corpus is missing: $(tail -1 "$T/gen.out")" >&2
+        exit 0
+    fi
+    fail "generator: $(tail -2 "$T/gen.out")"
+fi
+C="$T/r/corpus.jsonl"
+
+# same(NAME, ARGS...): pairs (-o), clusters and the summary as one process, for -np 1, 2, 3
+same() {
+    name=$1; shift
+    "$N" overlap "$@" -o "$T/$name.p1" 2> "$T/$name.e1" || fail "$name: one process: $(head -2 "$T/$name.e1")"
+    for np in 1 2 3; do
+        mpi $np overlap "$@" -o "$T/$name.p$np.m" -j 1 2> "$T/$name.e$np.m" ||
+            fail "$name: mpirun -np $np: $(head -3 "$T/$name.e$np.m")"
+        cmp -s "$T/$name.p1" "$T/$name.p$np.m" || fail "$name: pairs differ under mpirun -np $np"
+        sed 's/ in [0-9.]* s$//' "$T/$name.e1" > "$T/e1"
+        sed 's/ in [0-9.]* s$//' "$T/$name.e$np.m" > "$T/em"
+        cmp -s "$T/e1" "$T/em" || fail "$name: summary differs under -np $np: $(diff "$T/e1" "$T/em" | head -4)"
+    done
+}
+same series "$C" --date-field date --series-field series --format jsonl --clusters "$T/cl1"
+for np in 1 2 3; do
+    mpi $np overlap "$C" --date-field date --series-field series --format jsonl --clusters "$T/cl$np.m" -o "$T/x" -q ||
+        fail "clusters -np $np"
+    cmp -s "$T/cl1" "$T/cl$np.m" || fail "clusters differ under mpirun -np $np"
+done
+[ "$(wc -l < "$T/cl1")" -ge 50 ] || fail "too few clusters for the comparison to prove anything: $(wc -l < "$T/cl1")"
+grep -q "kept as reprints (1[0-9]* carrier" "$T/series.e1" || fail "no star pairs: the viral stories are not exercised"
+# rank 2 fetched documents from the others, and every rank sent anchors
+mpi 3 overlap "$C" --series-field series -o "$T/x" --timings -q 2> "$T/tim" || fail "--timings"
+[ "$(grep -c "^timings: MPI rank [0-2]/3: .* fetched for alignment" "$T/tim")" -eq 3 ] || fail "--timings: $(cat "$T/tim")"
+same text "$C" --date-field date --series-field series
+same plain "$C" --max-df 20
+same within "$C" --series-field series --within-series --clusters "$T/wc"
+"$N" overlap "$C" --date-field date --clusters - -q > "$T/cs1" || fail "--clusters - one process"
+mpi 3 overlap "$C" --date-field date --clusters - -q > "$T/cs3" || fail "--clusters - under mpirun"
+cmp -s "$T/cs1" "$T/cs3" || fail "--clusters - differs under mpirun"
+
+# ---- whole files among the ranks: plain files, one directory per outlet; HTML ----
+/usr/bin/python3 - "$C" "$T/d" <<'PY'
+import json, os, sys
+for i, l in enumerate(open(sys.argv[1])):
+    if i % 3: continue
+    r = json.loads(l)
+    d = os.path.join(sys.argv[2], r["series"].replace(" ", "_"))
+    os.makedirs(d, exist_ok=True)
+    open(os.path.join(d, r["id"] + ".txt"), "w").write(r["text"])
+PY
+same dir "$T/d" --series-from-dir --format jsonl --clusters "$T/dc"
+same html tests/data/html/ledger-nato.html tests/data/html/globewire-nato.html --format jsonl --clusters "$T/hc"
+mpi 2 overlap tests/data/html/ledger-nato.html tests/data/html/globewire-nato.html --format jsonl -q \
+    --clusters "$T/hc2" -o "$T/x" || fail "HTML under mpirun"
+grep -q '"start": 2763, "end": 3056}, {"id": "tests/data/html/globewire-nato.html", "start": 1155, "end": 1455}' \
+    "$T/hc2" || fail "HTML cluster offsets under mpirun: $(cat "$T/hc2")"
+
+# ---- a bad record on rank 2's share (line 1801 of 1956): the one-process message, no output ----
+head -1800 "$C" > "$T/bad.jsonl"
+echo '{"id": "broken", "text": "unterminated' >> "$T/bad.jsonl"
+tail -n +1801 "$C" >> "$T/bad.jsonl"
+"$N" overlap "$T/bad.jsonl" --series-field series --clusters "$T/b1" -o "$T/bp1" 2> "$T/be1" && fail "bad record accepted"
+mpi 3 overlap "$T/bad.jsonl" --series-field series --clusters "$T/b3" -o "$T/bp3" 2> "$T/be3" &&
+    fail "bad record accepted under mpirun"
+grep -q "bad.jsonl:1801: invalid JSON" "$T/be3" || fail "bad record: no file:line: $(head -2 "$T/be3")"
+[ "$(grep -c "bad.jsonl:1801" "$T/be3")" -eq 1 ] || fail "the error printed more than once"
+[ -e "$T/b3" ] || [ -e "$T/bp3" ] && fail "output left after an error"
+same skip "$T/bad.jsonl" --series-field series --skip-bad --format jsonl
+(cat "$C"; head -1 "$C") > "$T/dup.jsonl"
+mpi 3 overlap "$T/dup.jsonl" -o "$T/x" 2> "$T/de" && fail "duplicate id accepted under mpirun"
+grep -q 'dup.jsonl:1956: duplicate id' "$T/de" || fail "duplicate id: $(head -2 "$T/de")"
+
+# ---- refused under mpirun, clearly ----
+mpi 2 overlap "$C" --format html -o "$T/r.html" 2> "$T/re" && fail "--format html accepted under mpirun"
+grep -q "under mpirun, overlap does not take --format html" "$T/re" || fail "html: $(head -2 "$T/re")"
+mpi 2 overlap "$C" --edited -o "$T/x" 2> "$T/re" && fail "--edited accepted under mpirun"
+grep -q "does not take --edited" "$T/re" || fail "edited: $(head -2 "$T/re")"
+mpi 2 overlap "$C" --against "$C" -o "$T/x" 2> "$T/re" && fail "--against accepted under mpirun"
+grep -q "does not take --against" "$T/re" || fail "against: $(head -2 "$T/re")"
+zstd -q -c "$C" > "$T/c.jsonl.zst" || fail "zstd"
+mpi 2 overlap "$T/c.jsonl.zst" -o "$T/z" 2> "$T/re" && fail "one compressed file accepted under mpirun"
+grep -q "cannot share one compressed file" "$T/re" || fail "one .zst: $(head -2 "$T/re")"
+[ -e "$T/z" ] && fail "output left after a refusal"
+mpi 2 overlap - -o "$T/z" < "$C" 2> "$T/re" && fail "standard input accepted under mpirun"
+grep -q "inputs must be files" "$T/re" || fail "stdin: $(head -2 "$T/re")"
+"$N" overlap "$C" --memory 1G -o "$T/x" 2> "$T/re" && fail "--memory accepted"
+grep -q "overlap does not take --memory" "$T/re" || fail "--memory: $(head -2 "$T/re")"
+echo "mpi_overlap.sh: ok"
