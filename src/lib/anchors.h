@@ -45,7 +45,11 @@ typedef struct {
 typedef struct {
     uint32_t a, b;   /* documents, a < b (with split: a < split <= b) */
     uint32_t shared; /* distinct anchors they share */
+    uint32_t related; /* ND_PAIR_RELATED: the sentence fingerprints they share are evidence enough of a
+                       * rewritten passage; ND_PAIR_UNRELATED: not; 0: not known (a pair from a file) */
 } nd_anchor_pair;
+
+enum { ND_PAIR_RELATED = 1, ND_PAIR_UNRELATED = 2 };
 
 typedef struct {
     uint64_t anchors;       /* distinct anchor hashes */
