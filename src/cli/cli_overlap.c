@@ -28,7 +28,7 @@ static const nd_cli_option overlap_opts[] = {
     {"min-identity", 0, "X", "drop passages whose matching fraction of words is below X (default 0.5)", OPT_MIN_IDENTITY},
     {"edited", 0, NULL, "also find rewritten passages (reworded, reordered, summarised), through sentence fingerprints; costs about 5x the time (default off: copied passages)", OPT_EDITED},
     {"language", 0, "L", "with --edited: language of the stemmer and stop words: a Snowball name or code, or none (default english)", OPT_LANGUAGE},
-    {"max-df-sentence", 0, "N", "with --edited: a sentence fingerprint in more than N documents is a formula and finds no candidates (default 5)", OPT_MAX_DF_SENTENCE},
+    {"max-df-sentence", 0, "N", "with --edited: a sentence fingerprint in at most N documents is rare (weight 1), one in df more weighs N/df; a pair needs 2 (default 5)", OPT_MAX_DF_SENTENCE},
     {"ngram", 'n', "N", "words per anchor n-gram and exact seed (default 5)", 1},
     ND_OPT_FORMAT("text|jsonl|html", "text"),
     ND_OPT_OUTPUT,
