@@ -181,7 +181,7 @@ static void reference_pairs(const nd_anchor *occ, size_t n, uint64_t max_df, uin
     for (size_t i = 0; i < np;) {
         size_t k = i;
         while (k < np && pk[k] == pk[i]) k++;
-        (*pairs)[(*npairs)++] = (nd_anchor_pair){(uint32_t)(pk[i] >> 32), (uint32_t)pk[i], (uint32_t)(k - i)};
+        (*pairs)[(*npairs)++] = (nd_anchor_pair){(uint32_t)(pk[i] >> 32), (uint32_t)pk[i], (uint32_t)(k - i), ND_PAIR_UNRELATED}; /* no fingerprint among them */
         i = k;
     }
     free(pk);
@@ -284,6 +284,34 @@ static void doc_anchors(void **state)
     /* masked words: unique keys, unique hashes */
     assert_true(nd_mask_word(1) != nd_mask_word(2));
     assert_true(nd_mask_word((uint64_t)1 << 32) != nd_mask_word(1));
+/* Sentence fingerprints are weighed by rarity: one in df > max_df_sentence
+ * documents gives each pair of its carriers max_df_sentence / df of a rare
+ * one's evidence, and a pair needs ND_REUSE_MIN_SHARED rare ones' worth. */
+static void weighted_fingerprints(void **state)
+{
+    (void)state;
+    nd_anchor occ[64];
+    size_t n = 0;
+    for (uint32_t d = 0; d < 18; d++) {
+        uint32_t k = 0;
+        if (d < 10) /* 100..102: in docs 0..9 (df 10, half a rare one's weight each) */
+            for (uint64_t h = 100; h <= 102; h++) occ[n++] = (nd_anchor){h, d, ND_ANCHOR_SENTENCE | k++};
+        if (d < 2 || d >= 10) occ[n++] = (nd_anchor){103, d, ND_ANCHOR_SENTENCE | k++}; /* docs 0, 1, 10..17 */
+        if (d == 2 || d == 3) occ[n++] = (nd_anchor){200, d, ND_ANCHOR_SENTENCE | k++}; /* rare: df 2 */
+    }
+    nd_anchor_pair *p;
+    size_t np;
+    nd_anchor_stats st;
+    assert_int_equal(nd_anchor_pairs(occ, n, 50, 5, 0, 0, 1, NULL, &p, &np, &st), NEARDUP_OK);
+    assert_int_equal(st.dropped, 0); /* none over max_df: weighed, not dropped */
+    /* (0, 1): four of df 10 = 2 rare ones; (2, 3): one rare + three of df 10;
+     * the other pairs of 0..9: three of df 10 (1.5), too little */
+    assert_int_equal(np, 2);
+    assert_int_equal(p[0].a, 0), assert_int_equal(p[0].b, 1), assert_int_equal(p[0].shared, 4);
+    assert_int_equal(p[0].related, ND_PAIR_RELATED);
+    assert_int_equal(p[1].a, 2), assert_int_equal(p[1].b, 3), assert_int_equal(p[1].shared, 4);
+    assert_int_equal(p[1].related, ND_PAIR_RELATED);
+    free(p);
 }
 
 int main(void)
@@ -294,6 +322,7 @@ int main(void)
         cmocka_unit_test(short_documents),
         cmocka_unit_test(index_pairs),
         cmocka_unit_test(index_threads),
+        cmocka_unit_test(weighted_fingerprints),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

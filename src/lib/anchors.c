@@ -10,6 +10,10 @@
 #include "lsh.h"
 #include "shingle.h"
 #include "tokenize.h"
+#include "reuse.h"
+
+#define ND_EVIDENCE_UNIT 65536
+#define ND_EVIDENCE_NEEDED ((uint64_t)ND_REUSE_MIN_SHARED * ND_EVIDENCE_UNIT)
 
 unsigned nd_anchor_window(unsigned min_words, unsigned ngram)
 {
@@ -280,7 +284,7 @@ static int finish_group(void *arg, size_t g)
                 j->sidx[r[x].pos] = (uint32_t)x;
                 j->star[x] = 1;
             }
-        } else if (cls == 1 || (!series && nd > (sentence ? j->max_df_sentence : j->max_df))) {
+        } else if (cls == 1 || (!series && nd > j->max_df)) { /* a sentence fingerprint over max_df_sentence: weak, list_chunk */
             st->series_dropped += (uint64_t)(cls == 1);
             st->dropped++;
             st->sentence_dropped += (uint64_t)sentence;
@@ -303,6 +307,25 @@ static size_t doc_start(const index_job *j, size_t i)
     if (i >= j->n) return j->n;
     while (i > 0 && i < j->n && j->occ[i].doc == j->occ[i - 1].doc) i++;
     return i;
+}
+
+/* The documents of the run holding srt index x. */
+static uint64_t run_docs(const index_job *j, size_t x)
+{
+    const nd_anchor *r = j->srt;
+    size_t lo = x, hi = x + 1;
+    while (lo > 0 && r[lo - 1].hash == r[x].hash) lo--;
+    while (hi < j->n && r[hi].hash == r[x].hash) hi++;
+    uint64_t nd = 1;
+    for (size_t y = lo + 1; y < hi; y++) nd += r[y].doc != r[y - 1].doc;
+    return nd;
+}
+
+/* A fingerprint's evidence for each pair of its df carriers, in units of
+ * 1 / ND_EVIDENCE_UNIT of a rare one's (see anchors.h). */
+static uint64_t fingerprint_weight(uint64_t rare_df, uint64_t df)
+{
+    return df <= rare_df ? ND_EVIDENCE_UNIT : ND_EVIDENCE_UNIT * rare_df / df;
 }
 
 static int list_chunk(void *arg, size_t c)
@@ -329,6 +352,8 @@ static int list_chunk(void *arg, size_t c)
             uint64_t h = r[x].hash;
             if (x > 0 && r[x - 1].hash == h && r[x - 1].doc == a) continue; /* not a's first in the run */
             if (j->star && j->star[x] && x > 0 && r[x - 1].hash == h) continue; /* a star pairs its first document only */
+            /* beside each b: 0 for an n-gram anchor, a fingerprint's df */
+            uint64_t df = j->occ[i].pos & ND_ANCHOR_SENTENCE ? run_docs(j, x) : 0;
             uint32_t prev = a;
             for (size_t y = (size_t)x + 1; y < j->n && r[y].hash == h; y++) {
                 uint32_t b = r[y].doc;
@@ -340,15 +365,27 @@ static int list_chunk(void *arg, size_t c)
                     j->scope->series[b] == j->scope->series[a])
                     continue; /* an outlet's own repeat */
                 if (nd_grow((void **)&bs, &bcap, nbs + 1, sizeof *bs)) goto nomem;
-                bs[nbs++] = b;
+                bs[nbs++] = (uint64_t)b << 32 | df;
             }
         }
         if (nbs && nd_sort_u64(bs, nbs)) goto nomem;
         for (size_t x = 0; x < nbs;) {
             size_t y = x + 1;
-            while (y < nbs && bs[y] == bs[x]) y++;
+            uint64_t evidence = 0;
+            int ngram = 0;
+            for (y = x; y < nbs && bs[y] >> 32 == bs[x] >> 32; y++) {
+                ngram |= (uint32_t)bs[y] == 0;
+                if ((uint32_t)bs[y]) evidence += fingerprint_weight(j->max_df_sentence, (uint32_t)bs[y]);
+            }
+            int related = evidence >= ND_EVIDENCE_NEEDED;
+            /* no anchor of a copied passage, too little of a rewritten one */
+            if (!ngram && !related) {
+                x = y;
+                continue;
+            }
             if (nd_grow((void **)&out, &pcap, np + 1, sizeof *out)) goto nomem;
-            out[np++] = (nd_anchor_pair){a, (uint32_t)bs[x], (uint32_t)(y - x)};
+            out[np++] = (nd_anchor_pair){a, (uint32_t)(bs[x] >> 32), (uint32_t)(y - x),
+                                         related ? ND_PAIR_RELATED : ND_PAIR_UNRELATED};
             x = y;
         }
         i0 = i1;
@@ -405,7 +442,7 @@ static nd_anchor_pair *merge_star(index_job *j, size_t ngroup, nd_anchor_pair *p
         for (; x < ns && key[x] <= pk; x++) {
             if (x && key[x] == key[x - 1]) continue;
             if (key[x] == pk) continue; /* a pair already */
-            out[m++] = (nd_anchor_pair){(uint32_t)(key[x] >> 32), (uint32_t)key[x], ND_ANCHOR_STAR};
+            out[m++] = (nd_anchor_pair){(uint32_t)(key[x] >> 32), (uint32_t)key[x], ND_ANCHOR_STAR, 0};
             ++*nstar;
         }
         if (i < *n) out[m++] = p[i];

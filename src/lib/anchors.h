@@ -80,7 +80,11 @@ typedef struct {
 typedef struct {
     uint32_t a, b;   /* documents, a < b (with split: a < split <= b) */
     uint32_t shared; /* distinct anchors they share */
+    uint32_t related; /* ND_PAIR_RELATED: the sentence fingerprints they share are evidence enough of a
+                       * rewritten passage; ND_PAIR_UNRELATED: not; 0: not known (a pair from a file) */
 } nd_anchor_pair;
+
+enum { ND_PAIR_RELATED = 1, ND_PAIR_UNRELATED = 2 };
 
 typedef struct {
     uint64_t anchors;       /* distinct anchor hashes */
@@ -133,8 +137,13 @@ typedef struct {
 /* The shared count of a star pair (see nd_anchor_scope). */
 #define ND_ANCHOR_STAR UINT32_MAX
 
-/* Lists every pair of documents sharing at least one anchor that occurs in
- * at most max_df documents (a sentence fingerprint: max_df_sentence), each pair once with its count of shared anchors,
+/* Lists every pair of documents sharing at least one n-gram anchor that
+ * occurs in at most max_df documents, or sentence fingerprints (in at most
+ * max_df documents) whose evidence reaches ND_REUSE_MIN_SHARED rare ones: a
+ * fingerprint in df <= max_df_sentence documents weighs 1, one in more
+ * max_df_sentence / df (its evidence spread over its carriers, so a passage
+ * reused by a few documents still counts and a formula in dozens hardly;
+ * related tells whether a pair's evidence reached it), each pair once with its count of shared anchors,
  * sorted by (a, b), on threads threads.  occ should come in (doc, pos) order,
  * as the loader writes it (otherwise it is sorted so first).  With split > 0,
  * only pairs with a < split <= b (inputs against references).  *pairs is

@@ -241,7 +241,7 @@ int neardup_align_pairs(const neardup_options *o, const neardup_corpus *c, const
             return nd_api_error(e, nd_fail(&err, NEARDUP_E_USAGE, "pair %zu: text %zu of %zu", i,
                                            a[i] >= n ? a[i] : b[i], n), &err);
         }
-        cand[i] = (nd_anchor_pair){(uint32_t)a[i], (uint32_t)b[i], 0};
+        cand[i] = (nd_anchor_pair){(uint32_t)a[i], (uint32_t)b[i], 0, 0};
     }
     /* as cli_align_pairs.c: the words of every text, no anchors, align's options */
     nd_overlap_opts ov;

@@ -159,10 +159,11 @@ static void reuse_cache_free(reuse_cache *rc)
 
 /* The rewritten passages of a and b, merged with the exact ones in r (the
  * same as nd_align_texts for the pair). */
-static int align_edited(const nd_doc_ref *da, uint32_t a, const nd_doc_ref *db, const nd_align_opts *o,
+static int align_edited(const nd_doc_ref *da, uint32_t a, const nd_doc_ref *db, uint32_t related, const nd_align_opts *o,
                         const nd_passage *explain, size_t nexplain, reuse_cache *cache, nd_overlap_pair *r)
 {
-    if (!nd_reuse_related(da->fp, da->nfp, db->fp, db->nfp)) { /* as nd_reuse_align for unrelated texts */
+    /* the anchors weighed the shared fingerprints by rarity (anchors.h); a pair from a file is gated here */
+    if (related ? related != ND_PAIR_RELATED : !nd_reuse_related(da->fp, da->nfp, db->fp, db->nfp)) {
         r->np = nd_reuse_one_to_one(r->p, r->np);
         return 0;
     }
@@ -219,7 +220,7 @@ static int align_pair(const align_job *j, size_t i, nd_align_scratch *sc, reuse_
             x.min_words = ND_REUSE_EXPLAIN_WORDS;
             rc = nd_align_ids(da->id, da->ntok, &ga, db->id, &gb, &x, sc, &xp, &nxp);
         }
-        if (!rc) rc = align_edited(da, a, db, &j->o->align, xp, nxp, cache, r);
+        if (!rc) rc = align_edited(da, a, db, j->cand[i].related, &j->o->align, xp, nxp, cache, r);
         free(xp);
         if (rc) {
             free(r->p);

@@ -236,7 +236,7 @@ int nd_pairs_resolve(const nd_pair_list *l, const char *label, const nd_corpus_i
                              (unsigned long long)l->p[i].line, key.id, inputs);
             else d[k] = ix[lo].rec;
         }
-        if (!rc) p[i] = (nd_anchor_pair){d[0], d[1], 0};
+        if (!rc) p[i] = (nd_anchor_pair){d[0], d[1], 0, 0};
     }
     free(ix);
     if (rc) {
@@ -324,7 +324,7 @@ int nd_pairs_resolve_paths(const nd_pair_list *l, const char *label, char **path
                              (unsigned long long)l->p[i].line, id, count[in]);
             else d[k] = (uint32_t)rec[in];
         }
-        if (!rc) p[i] = (nd_anchor_pair){d[0], d[1], 0};
+        if (!rc) p[i] = (nd_anchor_pair){d[0], d[1], 0, 0};
     }
     free(rec);
     free(count);
