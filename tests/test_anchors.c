@@ -284,6 +284,8 @@ static void doc_anchors(void **state)
     /* masked words: unique keys, unique hashes */
     assert_true(nd_mask_word(1) != nd_mask_word(2));
     assert_true(nd_mask_word((uint64_t)1 << 32) != nd_mask_word(1));
+}
+
 /* Sentence fingerprints are weighed by rarity: one in df > max_df_sentence
  * documents gives each pair of its carriers max_df_sentence / df of a rare
  * one's evidence, and a pair needs ND_REUSE_MIN_SHARED rare ones' worth. */
