@@ -76,7 +76,7 @@ int nd_reuse_units(const uint32_t *term, size_t n, const uint32_t *sent, size_t 
 int nd_reuse_prepare(nd_lang *l, nd_tokenizer *tk, const char *text, const nd_tokens *t, nd_reuse_text *out);
 void nd_reuse_text_free(nd_reuse_text *r);
 
-/* A text's sentence fingerprints (see reuse.c): the value above the number
+/* A text's sentence fingerprints (see reuse_text.c): the value above the number
  * of the sentence (unit) it first comes from, sorted, each value once, from its packed terms and
  * its ns sentences; out must hold nd_reuse_fingerprint_room(ns).  Returns
  * how many, or (size_t)-1 when out of memory. */
@@ -85,7 +85,7 @@ size_t nd_reuse_fingerprint_room(size_t ns);
 
 /* Do two texts share ND_REUSE_MIN_SHARED fingerprints at least?  One is
  * what texts on one subject share by chance (two of a sentence's rarer words
- * once); a rewritten sentence shares several of its 8, a rewritten passage
+ * once); a rewritten sentence shares several of its 16, a rewritten passage
  * more.  Texts not related so are not searched for rewritten passages
  * (nd_reuse_align, overlap), and overlap's candidates come from their
  * fingerprints. */

@@ -10,7 +10,7 @@
 /* A sentence with fewer content words than this carries too little to be
  * compared alone ("Mr.", a dateline, a heading): it joins the next one. */
 #define MIN_UNIT_TERMS 4
-enum { FINGERPRINTS = 8 };
+enum { FINGERPRINTS = 16 };
 
 
 static int cmp_u32(const void *x, const void *y)
@@ -69,14 +69,18 @@ static uint32_t unit_bounds(const uint32_t *term, size_t n, const uint32_t *sent
 }
 
 /* A unit's fingerprints: under each of FINGERPRINTS hash functions, its two
- * smallest content terms, as one number.  Two sentences whose content-term
- * sets have Jaccard J share a given fingerprint with probability about J^2
- * (both minima must agree), so a rewritten sentence pair (J around 0.3-0.6)
- * shares one of 8 with probability 0.5-0.95, and a rewritten passage of
- * several sentences almost surely shares one; unrelated sentences seldom
- * share one (two of their rarest words at once).  Writes at most
- * FINGERPRINTS to out, each above the unit number; returns how many (none
- * for fewer than two distinct content terms). */
+ * smallest content terms, as one number (an LSH band of two rows).  Two
+ * sentences whose content-term sets have Jaccard J share a given fingerprint
+ * with probability about J^2 (both minima must agree), so a rewritten
+ * sentence pair shares at least one of the 16 with probability
+ * 1 - (1 - J^2)^16: 0.78 at J = 0.3, 0.96 at J = 0.45.  Sixteen, not eight,
+ * because a pair needs ND_REUSE_MIN_SHARED of them: with eight, a reworded
+ * or translated passage of one or two sentences (J around 0.3) passed the
+ * gate less often than not (0.53 a sentence), and the short passages were
+ * the ones lost.  Unrelated sentences seldom share one (two of their rarer
+ * words at once).  Writes at most FINGERPRINTS to out, each above the unit
+ * number; returns how many (none for fewer than two distinct content
+ * terms). */
 static size_t unit_fingerprints(const uint32_t *term, uint32_t from, uint32_t to, uint32_t unit, uint64_t *out)
 {
     /* one mix a word; the FINGERPRINTS hash functions are multiplications
@@ -84,7 +88,11 @@ static size_t unit_fingerprints(const uint32_t *term, uint32_t from, uint32_t to
     static const uint64_t mul[FINGERPRINTS] = {
         UINT64_C(0x9e3779b97f4a7c15), UINT64_C(0xc2b2ae3d27d4eb4f), UINT64_C(0x165667b19e3779f9),
         UINT64_C(0xd6e8feb86659fd93), UINT64_C(0xff51afd7ed558ccd), UINT64_C(0xc4ceb9fe1a85ec53),
-        UINT64_C(0x94d049bb133111eb), UINT64_C(0xbf58476d1ce4e5b9)};
+        UINT64_C(0x94d049bb133111eb), UINT64_C(0xbf58476d1ce4e5b9),
+        /* splitmix64's first eight outputs, made odd */
+        UINT64_C(0xe220a8397b1dcdaf), UINT64_C(0x6e789e6aa1b965f5), UINT64_C(0x06c45d188009454f),
+        UINT64_C(0xf88bb8a8724c81ed), UINT64_C(0x1b39896a51a8749b), UINT64_C(0x53cb9f0c747ea2eb),
+        UINT64_C(0x2c829abe1f4532e1), UINT64_C(0xc584133ac916ab3d)};
     uint64_t m1[FINGERPRINTS], m2[FINGERPRINTS];
     for (int f = 0; f < FINGERPRINTS; f++) m1[f] = m2[f] = UINT64_MAX;
     for (uint32_t i = from; i < to; i++) {
