@@ -10,7 +10,7 @@
  *   lsh.h      signatures -> band records -> candidate pairs (lsh.c; sorting, no maps)
  *   simhash.h  SimHash fingerprints and exact digests (simhash.c, exact.c)
  *   cluster.h  accepted pairs -> union-find clusters (cluster.c)
- *   align.h    two token arrays -> shared passages (align.c)
+ *   align.h    two token arrays -> shared passages (align_seeds.c, align.c)
  *   edits.h    a passage's two token ranges -> its word edit script and counts (edits.c)
  *
  * Every stage is a plain function over plain arrays.  Nothing here holds global
