@@ -20,7 +20,7 @@
  *   4. accepted pairs to rank 0, which clusters them (union-find over the
  *      documents in pairs only) and tells each owner which of its records
  *      are removed; every rank writes the kept records of its share and
- *      rank 0 appends them in rank order (mpi_output.c).
+ *      rank 0 appends them in rank order (mpi_clusters.c, mpi_output.c).
  * The pairs are exactly the single-process pairs, so the output is
  * byte-identical for any number of ranks. */
 #include "lsh.h"

@@ -1,7 +1,8 @@
 /* mpi_internal.h - what the MPI files share: record ownership, the
- * exchanges and the agreement on errors (mpi_comm.c); the outputs
- * (mpi_output.c, mpi_keep.c, mpi_removed.c); a dedup rank's signatures and
- * the pairs found among them (mpi_dedup.c, mpi_pairs.c).  Only with MPI. */
+ * exchanges and the agreement on errors (mpi_comm.c); the end of dedup
+ * (mpi_ids.c, mpi_clusters.c, mpi_output.c, mpi_keep.c, mpi_removed.c); a
+ * dedup rank's signatures and the pairs found among them (mpi_dedup.c,
+ * mpi_pairs.c).  Only with MPI. */
 #ifndef ND_MPI_INTERNAL_H
 #define ND_MPI_INTERNAL_H
 
@@ -61,7 +62,8 @@ int nd_mpi_number_records(nd_owners *own, const nd_corpus_info *ci, int cyclic);
  * every rank; that rank prints err. */
 int nd_mpi_agree(int rc, double pos, const nd_error *err);
 
-/* ---------- mpi_output.c ---------- */
+/* ---------- the end of dedup ---------- */
+/* (mpi_ids.c, mpi_clusters.c, mpi_output.c, mpi_keep.c, mpi_removed.c) */
 
 /* An unlinked temporary file in dir (NULL: $TMPDIR, else /tmp); -1 + err. */
 int nd_mpi_temp_fd(const char *dir, nd_error *err);
