@@ -197,9 +197,9 @@ void nd_common_pipeline(const nd_common *c, nd_pipeline_opts *po, nd_seeds *seed
     ND_OPT_ID_FROM, ND_OPT_KEEP_FURNITURE
 #define ND_OPT_END {NULL, 0, NULL, NULL, 0}
 
-/* Before anything is read or written: refuses, with a message naming both
- * and exit status 2, an output that is also an input, and two outputs that
- * are one file ("-" twice; /dev/null may be given twice).  Files are compared
+/* Before anything is read or written (cli_file_checks.c): refuses, with a
+ * message naming both and exit status 2, an output that is also an input,
+ * and two outputs that are one file ("-" twice; /dev/null may be given twice).  Files are compared
  * by device and inode, so another spelling, a hard link or a symbolic link
  * is the same file; an input directory may hold an output (walks leave it
  * out).  outs[i] (NULL: none; "-": standard output) is named by what[i];
