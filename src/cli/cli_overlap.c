@@ -26,7 +26,7 @@ static const nd_cli_option overlap_opts[] = {
     {"series-field", 0, "NAME", "JSONL field of each record's series (outlet, site, newspaper title): reuse inside one series is not reported, and --max-df counts documents of one series (default none)", OPT_SERIES_FIELD},
     {"series-from-dir", 0, NULL, "the series of a document is the directory of its file (plain files: one directory per outlet)", OPT_SERIES_FROM_DIR},
     {"within-series", 0, NULL, "with a series: report reuse inside one series too", OPT_WITHIN_SERIES},
-    {"max-series-df", 0, "N", "with a series: an anchor in more than N documents of one series is its boilerplate (footer, masthead), dropped and masked (default 5)", OPT_MAX_SERIES_DF},
+    {"max-series-df", 0, "N", "with a series: an anchor in more than N documents of one series is its boilerplate (footer, masthead), dropped and masked (default " ND_DEFAULT_STR(ND_DEFAULT_MAX_SERIES_DF) ")", OPT_MAX_SERIES_DF},
     {"max-gap", 0, "G", "bridge runs of up to G edited words inside a passage (default " ND_DEFAULT_STR(ND_DEFAULT_MAX_GAP) ")", OPT_MAX_GAP},
     {"min-identity", 0, "X", "drop passages whose matching fraction of words is below X (default " ND_DEFAULT_STR(ND_DEFAULT_MIN_IDENTITY) ")", OPT_MIN_IDENTITY},
     {"edited", 0, NULL, "also find rewritten passages (reworded, reordered, summarised), through sentence fingerprints; costs about 5x the time (default off: copied passages)", OPT_EDITED},
