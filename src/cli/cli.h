@@ -49,6 +49,18 @@ const char *nd_cli_closest(const char *given, size_t len, const char *const *nam
 int nd_cli_double(const char *opt, const char *s, double lo, double hi, double *out);
 int nd_cli_uint(const char *opt, const char *s, unsigned long lo, unsigned long hi, unsigned long *out);
 
+/* The passage options of align, overlap, query, strip and index, with the
+ * one range each that all of them accept (on failure the message, and 2):
+ * --min-words W in [1, 1000000], --max-gap G in [0, 64] (the aligner's gap
+ * LCS is bounded), --min-identity X in [0, 1]. */
+int nd_cli_min_words(const char *arg, unsigned *out);
+int nd_cli_max_gap(const char *arg, unsigned *out);
+int nd_cli_min_identity(const char *arg, double *out);
+
+/* A repeatable option's value appended to *list (*n of them, realloc'ed;
+ * the strings are argv's, not copied): 0, or 2 with the message. */
+int nd_cli_push_arg(char ***list, int *n, const char *arg);
+
 /* Prints "neardup: MSG" to stderr and returns the exit status for code. */
 int nd_cli_error(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -69,12 +69,7 @@ static int on_option(void *ctx, int id, const char *arg)
         o->level = (int)u;
         return 0;
     }
-    if (id == OPT_MIN_WORDS) {
-        unsigned long u;
-        if (nd_cli_uint("--min-words", arg, 1, 1000000, &u)) return 2;
-        o->min_words = (unsigned)u;
-        return 0;
-    }
+    if (id == OPT_MIN_WORDS) return nd_cli_min_words(arg, &o->min_words);
     o->given |= id == ND_ID_NGRAM ? GIVEN_NGRAM : id == ND_ID_K ? GIVEN_K : id == ND_ID_THRESHOLD ? GIVEN_T
               : id == ND_ID_SEED ? GIVEN_SEED : 0;
     return nd_common_option(&o->common, id, arg);

@@ -67,31 +67,15 @@ static int on_option(void *ctx, int id, const char *arg)
 {
     overlap_ctx *c = ctx;
     unsigned long v;
-    double x;
     switch (id) {
-    case OPT_AGAINST: {
-        char **r = realloc(c->refs, (size_t)(c->nrefs + 1) * sizeof *r);
-        if (!r) return nd_cli_error(NEARDUP_E_NOMEM, "out of memory");
-        c->refs = r;
-        c->refs[c->nrefs++] = (char *)arg;
-        return 0;
-    }
-    case OPT_MIN_WORDS:
-        if (nd_cli_uint("--min-words", arg, 1, 1000000, &v)) return 2;
-        c->ov.min_words = (unsigned)v;
-        return 0;
+    case OPT_AGAINST: return nd_cli_push_arg(&c->refs, &c->nrefs, arg);
+    case OPT_MIN_WORDS: return nd_cli_min_words(arg, &c->ov.min_words);
     case OPT_MAX_DF:
         if (nd_cli_uint("--max-df", arg, 2, 4294967295UL, &v)) return 2;
         c->ov.max_df = v;
         return 0;
-    case OPT_MAX_GAP:
-        if (nd_cli_uint("--max-gap", arg, 0, 64, &v)) return 2;
-        c->ov.align.max_gap = (unsigned)v;
-        return 0;
-    case OPT_MIN_IDENTITY:
-        if (nd_cli_double("--min-identity", arg, 0, 1, &x)) return 2;
-        c->ov.align.min_identity = x;
-        return 0;
+    case OPT_MAX_GAP: return nd_cli_max_gap(arg, &c->ov.align.max_gap);
+    case OPT_MIN_IDENTITY: return nd_cli_min_identity(arg, &c->ov.align.min_identity);
     case OPT_EDITED: c->ov.align.verbatim = 0; return 0;
     case OPT_MAX_DF_SENTENCE:
         if (nd_cli_uint("--max-df-sentence", arg, 2, 4294967295UL, &v)) return 2;
