@@ -207,6 +207,9 @@ void nd_common_pipeline(const nd_common *c, nd_pipeline_opts *po, nd_seeds *seed
 /* The reader options every command that reads corpora takes. */
 #define ND_OPT_READERS ND_OPT_INPUT_FORMAT, ND_OPT_ENCODING, ND_OPT_INCLUDE, ND_OPT_EXCLUDE, ND_OPT_INCLUDE_HIDDEN, \
     ND_OPT_ID_FROM, ND_OPT_KEEP_FURNITURE
+/* ... and the reading options of every command over a corpus (threads, the
+ * JSONL fields, the readers, bad input), in the order --help lists them. */
+#define ND_OPT_CORPUS ND_OPT_THREADS, ND_OPT_ID_FIELD, ND_OPT_TEXT_FIELD, ND_OPT_READERS, ND_OPT_LOSSY, ND_OPT_SKIP_BAD
 #define ND_OPT_END {NULL, 0, NULL, NULL, 0}
 
 /* Before anything is read or written (cli_file_checks.c): refuses, with a
