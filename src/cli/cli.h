@@ -49,6 +49,18 @@ const char *nd_cli_closest(const char *given, size_t len, const char *const *nam
 int nd_cli_double(const char *opt, const char *s, double lo, double hi, double *out);
 int nd_cli_uint(const char *opt, const char *s, unsigned long lo, unsigned long hi, unsigned long *out);
 
+/* The passage options of align, overlap, query, strip and index, with the
+ * one range each that all of them accept (on failure the message, and 2):
+ * --min-words W in [1, 1000000], --max-gap G in [0, 64] (the aligner's gap
+ * LCS is bounded), --min-identity X in [0, 1]. */
+int nd_cli_min_words(const char *arg, unsigned *out);
+int nd_cli_max_gap(const char *arg, unsigned *out);
+int nd_cli_min_identity(const char *arg, double *out);
+
+/* A repeatable option's value appended to *list (*n of them, realloc'ed;
+ * the strings are argv's, not copied): 0, or 2 with the message. */
+int nd_cli_push_arg(char ***list, int *n, const char *arg);
+
 /* Prints "neardup: MSG" to stderr and returns the exit status for code. */
 int nd_cli_error(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
@@ -195,11 +207,14 @@ void nd_common_pipeline(const nd_common *c, nd_pipeline_opts *po, nd_seeds *seed
 /* The reader options every command that reads corpora takes. */
 #define ND_OPT_READERS ND_OPT_INPUT_FORMAT, ND_OPT_ENCODING, ND_OPT_INCLUDE, ND_OPT_EXCLUDE, ND_OPT_INCLUDE_HIDDEN, \
     ND_OPT_ID_FROM, ND_OPT_KEEP_FURNITURE
+/* ... and the reading options of every command over a corpus (threads, the
+ * JSONL fields, the readers, bad input), in the order --help lists them. */
+#define ND_OPT_CORPUS ND_OPT_THREADS, ND_OPT_ID_FIELD, ND_OPT_TEXT_FIELD, ND_OPT_READERS, ND_OPT_LOSSY, ND_OPT_SKIP_BAD
 #define ND_OPT_END {NULL, 0, NULL, NULL, 0}
 
-/* Before anything is read or written: refuses, with a message naming both
- * and exit status 2, an output that is also an input, and two outputs that
- * are one file ("-" twice; /dev/null may be given twice).  Files are compared
+/* Before anything is read or written (cli_file_checks.c): refuses, with a
+ * message naming both and exit status 2, an output that is also an input,
+ * and two outputs that are one file ("-" twice; /dev/null may be given twice).  Files are compared
  * by device and inode, so another spelling, a hard link or a symbolic link
  * is the same file; an input directory may hold an output (walks leave it
  * out).  outs[i] (NULL: none; "-": standard output) is named by what[i];

@@ -52,21 +52,10 @@ typedef struct {
 static int on_option(void *ctx, int id, const char *arg)
 {
     align_ctx *c = ctx;
-    unsigned long v;
-    double x;
     switch (id) {
-    case OPT_MIN_WORDS:
-        if (nd_cli_uint("--min-words", arg, 1, 1000000, &v)) return 2;
-        c->al.min_words = (unsigned)v;
-        return 0;
-    case OPT_MAX_GAP:
-        if (nd_cli_uint("--max-gap", arg, 0, 64, &v)) return 2;
-        c->al.max_gap = (unsigned)v;
-        return 0;
-    case OPT_MIN_IDENTITY:
-        if (nd_cli_double("--min-identity", arg, 0, 1, &x)) return 2;
-        c->al.min_identity = x;
-        return 0;
+    case OPT_MIN_WORDS: return nd_cli_min_words(arg, &c->al.min_words);
+    case OPT_MAX_GAP: return nd_cli_max_gap(arg, &c->al.max_gap);
+    case OPT_MIN_IDENTITY: return nd_cli_min_identity(arg, &c->al.min_identity);
     case OPT_A_ID:
     case OPT_B_ID: c->id[id == OPT_B_ID] = arg; return 0;
     case OPT_PAIRS: c->pairs = arg; return 0;

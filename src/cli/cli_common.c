@@ -212,6 +212,36 @@ int nd_cli_uint(const char *opt, const char *s, unsigned long lo, unsigned long 
     return 0;
 }
 
+int nd_cli_min_words(const char *arg, unsigned *out)
+{
+    unsigned long v;
+    if (nd_cli_uint("--min-words", arg, 1, 1000000, &v)) return 2;
+    *out = (unsigned)v;
+    return 0;
+}
+
+int nd_cli_max_gap(const char *arg, unsigned *out)
+{
+    unsigned long v;
+    if (nd_cli_uint("--max-gap", arg, 0, 64, &v)) return 2;
+    *out = (unsigned)v;
+    return 0;
+}
+
+int nd_cli_min_identity(const char *arg, double *out)
+{
+    return nd_cli_double("--min-identity", arg, 0, 1, out) ? 2 : 0;
+}
+
+int nd_cli_push_arg(char ***list, int *n, const char *arg)
+{
+    char **r = realloc(*list, (size_t)(*n + 1) * sizeof *r);
+    if (!r) return nd_cli_error(NEARDUP_E_NOMEM, "out of memory");
+    *list = r;
+    r[(*n)++] = (char *)arg;
+    return 0;
+}
+
 /* ---------- common options ---------- */
 
 void nd_common_default(nd_common *c)

@@ -19,19 +19,14 @@ enum { OPT_BENCHMARK = ND_ID_COMMAND, OPT_MIN_COVERAGE, OPT_CLEAN, OPT_FIELDS, O
 
 static const nd_cli_option contam_opts[] = {
     {"benchmark", 'b', "FILE", "benchmark items, JSONL (repeatable; required)", OPT_BENCHMARK},
-    {"ngram", 'n', "N", "words per n-gram; an item field of fewer words must appear whole (default 13, the GPT-3 setting)", ND_ID_NGRAM},
-    {"min-coverage", 0, "X", "an item is contaminated when at least this fraction of its words lies in n-grams found in the corpus (default 0.2: a 30% excerpt counts)", OPT_MIN_COVERAGE},
+    {"ngram", 'n', "N", "words per n-gram; an item field of fewer words must appear whole (default " ND_DEFAULT_STR(ND_DEFAULT_CONTAM_NGRAM) ", the GPT-3 setting)", ND_ID_NGRAM},
+    {"min-coverage", 0, "X", "an item is contaminated when at least this fraction of its words lies in n-grams found in the corpus (default " ND_DEFAULT_STR(ND_DEFAULT_CONTAM_MIN_COVERAGE) ": a 30% excerpt counts)", OPT_MIN_COVERAGE},
     {"fields", 0, "LIST", "comma-separated text fields of each benchmark item (e.g. question,answer): contaminated only when one corpus document covers every field (default: --text-field)", OPT_FIELDS},
     {"clean", 0, "FILE", "also write the uncontaminated benchmark records, byte for byte (default none)", OPT_CLEAN},
-    {"max-matches", 0, "M", "list at most M matching corpus documents per item, in input order (default 10)", OPT_MAX_MATCHES},
+    {"max-matches", 0, "M", "list at most M matching corpus documents per item, in input order (default " ND_DEFAULT_STR(ND_DEFAULT_CONTAM_MAX_MATCHES) ")", OPT_MAX_MATCHES},
     {"memory", 0, "SIZE", "fail early when the benchmark's n-gram index needs more than SIZE (512M, 2G); the corpus is streamed and never held (default unbounded)", OPT_MEMORY},
     ND_OPT_OUTPUT,
-    ND_OPT_THREADS,
-    ND_OPT_ID_FIELD,
-    ND_OPT_TEXT_FIELD,
-    ND_OPT_READERS,
-    ND_OPT_LOSSY,
-    ND_OPT_SKIP_BAD,
+    ND_OPT_CORPUS,
     ND_OPT_SEED,
     ND_OPT_KEY,
     ND_OPT_TIMINGS,
@@ -285,9 +280,9 @@ int nd_cmd_contamination(int argc, char **argv)
 {
     contam_ctx c = {0};
     nd_common_default(&c.common);
-    c.common.ngram = 13;
-    c.min_cov = 0.2;
-    c.max_matches = 10;
+    c.common.ngram = ND_DEFAULT_CONTAM_NGRAM;
+    c.min_cov = ND_DEFAULT_CONTAM_MIN_COVERAGE;
+    c.max_matches = ND_DEFAULT_CONTAM_MAX_MATCHES;
     char **pos = NULL, **all = NULL;
     int npos = 0;
     int rc = nd_cli_parse(argc, argv,

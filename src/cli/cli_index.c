@@ -33,12 +33,7 @@ static const nd_cli_option build_opts[] = {
     {"zstd-level", 0, "L", "zstd level for the stored texts (default " ND_DEFAULT_STR(ND_DEFAULT_ZSTD_LEVEL) ")", OPT_ZSTD_LEVEL},
     {"min-words", 'w', "W", "store overlap anchors that find every shared passage of >= W words "
      "(query --mode overlap; default " ND_DEFAULT_STR(ND_DEFAULT_MIN_WORDS) ")", OPT_MIN_WORDS},
-    ND_OPT_THREADS,
-    ND_OPT_ID_FIELD,
-    ND_OPT_TEXT_FIELD,
-    ND_OPT_READERS,
-    ND_OPT_LOSSY,
-    ND_OPT_SKIP_BAD,
+    ND_OPT_CORPUS,
     ND_OPT_TIMINGS,
     ND_OPT_QUIET,
     ND_OPT_END,
@@ -47,12 +42,7 @@ static const nd_cli_option build_opts[] = {
 static const nd_cli_option add_opts[] = {
     ND_OPT_KEY,
     {"zstd-level", 0, "L", "zstd level for the stored texts (default " ND_DEFAULT_STR(ND_DEFAULT_ZSTD_LEVEL) ")", OPT_ZSTD_LEVEL},
-    ND_OPT_THREADS,
-    ND_OPT_ID_FIELD,
-    ND_OPT_TEXT_FIELD,
-    ND_OPT_READERS,
-    ND_OPT_LOSSY,
-    ND_OPT_SKIP_BAD,
+    ND_OPT_CORPUS,
     ND_OPT_TIMINGS,
     ND_OPT_QUIET,
     ND_OPT_END,
@@ -69,12 +59,7 @@ static int on_option(void *ctx, int id, const char *arg)
         o->level = (int)u;
         return 0;
     }
-    if (id == OPT_MIN_WORDS) {
-        unsigned long u;
-        if (nd_cli_uint("--min-words", arg, 1, 1000000, &u)) return 2;
-        o->min_words = (unsigned)u;
-        return 0;
-    }
+    if (id == OPT_MIN_WORDS) return nd_cli_min_words(arg, &o->min_words);
     o->given |= id == ND_ID_NGRAM ? GIVEN_NGRAM : id == ND_ID_K ? GIVEN_K : id == ND_ID_THRESHOLD ? GIVEN_T
               : id == ND_ID_SEED ? GIVEN_SEED : 0;
     return nd_common_option(&o->common, id, arg);

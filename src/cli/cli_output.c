@@ -1,5 +1,4 @@
-/* cli_output.c - outputs that appear whole or not at all (cli.h), and the
- * checks each command makes on its files before it reads anything.
+/* cli_output.c - outputs that appear whole or not at all (cli.h).
  *
  * Every output goes to OUT.tmp.XXXXXX beside its target and is renamed over
  * it when the run's outputs are all complete.  What can go wrong, and what
@@ -12,7 +11,8 @@
  *  - a failed write: the errno of the failed write(2) itself is kept (a
  *    stream's error flag says nothing of why, and errno has moved on by the
  *    time anyone looks, or lives in another thread), and nothing is renamed;
- *  - an output that is an input, or two outputs on one file: refused first;
+ *  - an output that is an input, or two outputs on one file: refused first
+ *    (cli_file_checks.c);
  *  - modes: a new file gets 0666 less the umask (open(2) applies it), a
  *    rewritten one its old mode; a symbolic link is written through;
  *  - compression (a name ending in .zst or .gz): the stream's bytes pass
@@ -35,6 +35,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cli_output_internal.h"
 #include "compress.h"
 
 /* ---------- the temporary files in flight: the one process-wide state ----------
@@ -130,7 +131,7 @@ static void temp_retire(int *slot)
 
 /* Whether name is base + ".tmp." + 6 letters or digits: what nd_out_open
  * creates for an output named base. */
-static int is_temp_of(const char *name, const char *base)
+int nd_out_is_temp_of(const char *name, const char *base)
 {
     size_t n = strlen(base);
     if (strncmp(name, base, n) || strncmp(name + n, TEMP_SUFFIX, 5)) return 0;
@@ -141,7 +142,7 @@ static int is_temp_of(const char *name, const char *base)
 }
 
 /* Splits path into its directory ("." when none) and file name (malloc'ed). */
-static int split_path(const char *path, char **dir, char **base)
+int nd_out_split_path(const char *path, char **dir, char **base)
 {
     const char *slash = strrchr(path, '/');
     *base = strdup(slash ? slash + 1 : path);
@@ -165,7 +166,7 @@ static void remove_stale(const char *dir, const char *base)
     if (!d) return; /* creating the temporary file will say why */
     struct dirent *e;
     while ((e = readdir(d))) {
-        if (!is_temp_of(e->d_name, base)) continue;
+        if (!nd_out_is_temp_of(e->d_name, base)) continue;
         int fd = openat(dirfd(d), e->d_name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
         struct stat a, b;
         if (fd >= 0 && !fstat(fd, &a) && S_ISREG(a.st_mode) && !flock(fd, LOCK_EX | LOCK_NB) &&
@@ -353,7 +354,7 @@ int nd_out_open(nd_out *o, const char *path, nd_error *err)
         return nd_fail(err, NEARDUP_E_IO, "cannot write %s: %s", path, strerror(e));
     }
     char *dir, *base;
-    if (split_path(o->target, &dir, &base)) goto nomem;
+    if (nd_out_split_path(o->target, &dir, &base)) goto nomem;
     remove_stale(dir, base);
     /* a new file: 0666 less the umask, as open(2) applies it; a rewritten
      * one: its own mode and, where we may, its owner (as sed -i does) */
@@ -407,7 +408,7 @@ static int finish(nd_out *o)
 static void sync_dir(const char *target)
 {
     char *dir, *base;
-    if (split_path(target, &dir, &base)) return;
+    if (nd_out_split_path(target, &dir, &base)) return;
     int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd >= 0) fsync(fd), close(fd);
     free(dir);
@@ -474,133 +475,4 @@ int nd_out_failed(nd_out *o, int code, nd_error *err)
     if (e) code = nd_fail(err, NEARDUP_E_IO, "cannot write %s: %s", shown(o), strerror(e));
     nd_out_abort(o);
     return code;
-}
-
-/* ---------- the run's files, checked before anything is read ---------- */
-
-typedef struct {
-    int known;      /* a file is there (or standard input / output is a file) */
-    struct stat st;
-} file_id;
-
-/* What an input names: "-" is standard input. */
-static file_id input_id(const char *path)
-{
-    file_id f = {0};
-    f.known = !strcmp(path, "-") ? !fstat(STDIN_FILENO, &f.st) : !stat(path, &f.st);
-    return f;
-}
-
-static int same_file(const struct stat *a, const struct stat *b)
-{
-    return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
-}
-
-/* /dev/null may take any number of outputs. */
-static int is_dev_null(const struct stat *st)
-{
-    struct stat nul;
-    return S_ISCHR(st->st_mode) && !stat("/dev/null", &nul) && S_ISCHR(nul.st_mode) && st->st_rdev == nul.st_rdev;
-}
-
-/* Fills id for output path (not "-"): its directory and name as a walk meets
- * them (through a symbolic link at path, the file it names), and the file
- * there now.  Returns 0, or -1 when the directory cannot be found (opening
- * the output will say why). */
-static int output_id(const char *path, nd_out_id *id, struct stat *now)
-{
-    char *real = NULL, *dir, *base;
-    struct stat st;
-    if (!lstat(path, &st) && S_ISLNK(st.st_mode)) real = realpath(path, NULL);
-    id->exists = !stat(path, now);
-    if (id->exists) id->dev = (uint64_t)now->st_dev, id->ino = (uint64_t)now->st_ino;
-    int rc = split_path(real ? real : path, &dir, &base);
-    free(real);
-    if (rc) return -1;
-    if (!stat(dir, &st) && strlen(base) < sizeof id->base) {
-        strcpy(id->base, base);
-        id->dir_dev = (uint64_t)st.st_dev;
-        id->dir_ino = (uint64_t)st.st_ino;
-    }
-    free(dir);
-    free(base);
-    return 0;
-}
-
-int nd_cli_check_files(nd_common *c, const char *const *outs, const char *const *what, size_t nout,
-                       char *const *inputs, size_t nin)
-{
-    struct stat now[ND_OUT_MAX];
-    int known[ND_OUT_MAX] = {0};
-    const char *name[ND_OUT_MAX];
-    c->nouts = 0;
-    for (size_t i = 0; i < nout && c->nouts < ND_OUT_MAX; i++) {
-        if (!outs[i]) continue;
-        size_t k = c->nouts++;
-        nd_out_id *id = &c->outs[k];
-        memset(id, 0, sizeof *id);
-        id->what = what[i];
-        name[k] = outs[i];
-        if (!strcmp(outs[i], "-")) {
-            known[k] = !fstat(STDOUT_FILENO, &now[k]);
-            if (known[k] && S_ISREG(now[k].st_mode))
-                id->exists = 1, id->dev = (uint64_t)now[k].st_dev, id->ino = (uint64_t)now[k].st_ino;
-        } else if (!output_id(outs[i], id, &now[k])) {
-            known[k] = id->exists;
-        }
-        for (size_t j = 0; j < k; j++) {
-            int both_stdout = !strcmp(name[j], "-") && !strcmp(name[k], "-");
-            int same = both_stdout || (known[j] && known[k] && same_file(&now[j], &now[k]) && !is_dev_null(&now[k])) ||
-                       (!known[j] && !known[k] && c->outs[j].dir_ino && c->outs[j].dir_dev == id->dir_dev &&
-                        c->outs[j].dir_ino == id->dir_ino && !strcmp(c->outs[j].base, id->base));
-            if (both_stdout)
-                return nd_cli_error(NEARDUP_E_USAGE, "%s and %s both write to standard output: the two would be "
-                                    "interleaved; give one of them a file", c->outs[j].what, id->what);
-            if (same)
-                return nd_cli_error(NEARDUP_E_USAGE, "%s %s and %s %s are the same file: one would overwrite the "
-                                    "other; give each its own file", c->outs[j].what, name[j], id->what, name[k]);
-        }
-    }
-    for (size_t i = 0; i < nin; i++) {
-        file_id in = input_id(inputs[i]);
-        if (!in.known || !S_ISREG(in.st.st_mode)) continue; /* a directory may hold outputs: walks skip them */
-        for (size_t k = 0; k < c->nouts; k++)
-            if (known[k] && S_ISREG(now[k].st_mode) && same_file(&in.st, &now[k]))
-                return nd_cli_error(NEARDUP_E_USAGE, "%s %s is also an input (%s): writing it would destroy "
-                                    "the input; write the output elsewhere", c->outs[k].what,
-                                    !strcmp(name[k], "-") ? "(standard output)" : name[k],
-                                    !strcmp(inputs[i], "-") ? "standard input" : inputs[i]);
-    }
-    return 0;
-}
-
-int nd_cli_check_output(nd_common *c, char *const *inputs, size_t nin)
-{
-    /* a report is a page for a browser, not for a terminal */
-    if (c->format == ND_FMT_HTML && (!c->output || !strcmp(c->output, "-")) && isatty(STDOUT_FILENO))
-        return nd_cli_error(NEARDUP_E_USAGE, "--format html writes a whole HTML page: give -o FILE.html "
-                            "(standard output is a terminal; nothing written)");
-    const char *out[1] = {c->output ? c->output : "-"};
-    static const char *const what[1] = {"-o"};
-    return nd_cli_check_files(c, out, what, 1, inputs, nin);
-}
-
-int nd_cli_walk_skip(void *ctx, const char *path, const char *name, uint64_t dir_dev, uint64_t dir_ino,
-                     uint64_t dev, uint64_t ino)
-{
-    const nd_common *c = ctx;
-    for (size_t k = 0; k < c->nouts; k++) {
-        const nd_out_id *o = &c->outs[k];
-        int here = o->dir_ino && o->dir_dev == dir_dev && o->dir_ino == dir_ino;
-        const char *why = NULL;
-        if ((o->exists && o->dev == dev && o->ino == ino) || (here && !strcmp(name, o->base)))
-            why = "it is this run's output";
-        else if (here && is_temp_of(name, o->base))
-            why = "it is a temporary file of this run's output";
-        if (why) {
-            fprintf(stderr, "neardup: %s: not read as an input: %s (%s)\n", path, why, o->what);
-            return 1;
-        }
-    }
-    return 0;
 }

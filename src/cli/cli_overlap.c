@@ -26,7 +26,7 @@ static const nd_cli_option overlap_opts[] = {
     {"series-field", 0, "NAME", "JSONL field of each record's series (outlet, site, newspaper title): reuse inside one series is not reported, and --max-df counts documents of one series (default none)", OPT_SERIES_FIELD},
     {"series-from-dir", 0, NULL, "the series of a document is the directory of its file (plain files: one directory per outlet)", OPT_SERIES_FROM_DIR},
     {"within-series", 0, NULL, "with a series: report reuse inside one series too", OPT_WITHIN_SERIES},
-    {"max-series-df", 0, "N", "with a series: an anchor in more than N documents of one series is its boilerplate (footer, masthead), dropped and masked (default 5)", OPT_MAX_SERIES_DF},
+    {"max-series-df", 0, "N", "with a series: an anchor in more than N documents of one series is its boilerplate (footer, masthead), dropped and masked (default " ND_DEFAULT_STR(ND_DEFAULT_MAX_SERIES_DF) ")", OPT_MAX_SERIES_DF},
     {"max-gap", 0, "G", "bridge runs of up to G edited words inside a passage (default " ND_DEFAULT_STR(ND_DEFAULT_MAX_GAP) ")", OPT_MAX_GAP},
     {"min-identity", 0, "X", "drop passages whose matching fraction of words is below X (default " ND_DEFAULT_STR(ND_DEFAULT_MIN_IDENTITY) ")", OPT_MIN_IDENTITY},
     {"edited", 0, NULL, "also find rewritten passages (reworded, reordered, summarised), through sentence fingerprints; costs about 5x the time (default off: copied passages)", OPT_EDITED},
@@ -36,12 +36,7 @@ static const nd_cli_option overlap_opts[] = {
     {"memory", 0, "SIZE", "not supported by overlap (refused): its documents' words are held in memory, about 6 bytes a word plus 16 per anchor; under mpirun each rank holds only its share", OPT_MEMORY},
     ND_OPT_FORMAT("text|jsonl|html", "text"),
     ND_OPT_OUTPUT,
-    ND_OPT_THREADS,
-    ND_OPT_ID_FIELD,
-    ND_OPT_TEXT_FIELD,
-    ND_OPT_READERS,
-    ND_OPT_LOSSY,
-    ND_OPT_SKIP_BAD,
+    ND_OPT_CORPUS,
     ND_OPT_SEED,
     ND_OPT_KEY,
     ND_OPT_TIMINGS,
@@ -67,31 +62,15 @@ static int on_option(void *ctx, int id, const char *arg)
 {
     overlap_ctx *c = ctx;
     unsigned long v;
-    double x;
     switch (id) {
-    case OPT_AGAINST: {
-        char **r = realloc(c->refs, (size_t)(c->nrefs + 1) * sizeof *r);
-        if (!r) return nd_cli_error(NEARDUP_E_NOMEM, "out of memory");
-        c->refs = r;
-        c->refs[c->nrefs++] = (char *)arg;
-        return 0;
-    }
-    case OPT_MIN_WORDS:
-        if (nd_cli_uint("--min-words", arg, 1, 1000000, &v)) return 2;
-        c->ov.min_words = (unsigned)v;
-        return 0;
+    case OPT_AGAINST: return nd_cli_push_arg(&c->refs, &c->nrefs, arg);
+    case OPT_MIN_WORDS: return nd_cli_min_words(arg, &c->ov.min_words);
     case OPT_MAX_DF:
         if (nd_cli_uint("--max-df", arg, 2, 4294967295UL, &v)) return 2;
         c->ov.max_df = v;
         return 0;
-    case OPT_MAX_GAP:
-        if (nd_cli_uint("--max-gap", arg, 0, 64, &v)) return 2;
-        c->ov.align.max_gap = (unsigned)v;
-        return 0;
-    case OPT_MIN_IDENTITY:
-        if (nd_cli_double("--min-identity", arg, 0, 1, &x)) return 2;
-        c->ov.align.min_identity = x;
-        return 0;
+    case OPT_MAX_GAP: return nd_cli_max_gap(arg, &c->ov.align.max_gap);
+    case OPT_MIN_IDENTITY: return nd_cli_min_identity(arg, &c->ov.align.min_identity);
     case OPT_EDITED: c->ov.align.verbatim = 0; return 0;
     case OPT_MAX_DF_SENTENCE:
         if (nd_cli_uint("--max-df-sentence", arg, 2, 4294967295UL, &v)) return 2;

@@ -46,12 +46,7 @@ static const nd_cli_option query_opts[] = {
     ND_OPT_NGRAM,
     ND_OPT_K,
     ND_OPT_SEED,
-    ND_OPT_THREADS,
-    ND_OPT_ID_FIELD,
-    ND_OPT_TEXT_FIELD,
-    ND_OPT_READERS,
-    ND_OPT_LOSSY,
-    ND_OPT_SKIP_BAD,
+    ND_OPT_CORPUS,
     ND_OPT_TIMINGS,
     ND_OPT_COLOR,
     ND_OPT_PASSAGE_VIEW,
@@ -69,24 +64,14 @@ static int on_option(void *ctx, int id, const char *arg)
         return 0;
     }
     unsigned long v;
-    double x;
     switch (id) {
-    case OPT_MIN_WORDS:
-        if (nd_cli_uint("--min-words", arg, 1, 1000000, &v)) return 2;
-        o->ov.min_words = (unsigned)v;
-        return 0;
+    case OPT_MIN_WORDS: return nd_cli_min_words(arg, &o->ov.min_words);
     case OPT_MAX_DF:
         if (nd_cli_uint("--max-df", arg, 1, 4294967295UL, &v)) return 2;
         o->ov.max_df = v;
         return 0;
-    case OPT_MAX_GAP:
-        if (nd_cli_uint("--max-gap", arg, 0, 64, &v)) return 2;
-        o->ov.align.max_gap = (unsigned)v;
-        return 0;
-    case OPT_MIN_IDENTITY:
-        if (nd_cli_double("--min-identity", arg, 0, 1, &x)) return 2;
-        o->ov.align.min_identity = x;
-        return 0;
+    case OPT_MAX_GAP: return nd_cli_max_gap(arg, &o->ov.align.max_gap);
+    case OPT_MIN_IDENTITY: return nd_cli_min_identity(arg, &o->ov.align.min_identity);
     }
     o->given |= id == ND_ID_NGRAM ? GIVEN_NGRAM : id == ND_ID_K ? GIVEN_K : id == ND_ID_THRESHOLD ? GIVEN_T
               : id == ND_ID_SEED ? GIVEN_SEED : 0;

@@ -13,29 +13,24 @@
 #include "record.h"
 #include "strip.h"
 
-enum { OPT_AGAINST = 100, OPT_MIN_WORDS, OPT_MIN_KEEP, OPT_SPANS, OPT_MAX_DF, OPT_MAX_GAP, OPT_MIN_IDENTITY,
+enum { OPT_AGAINST = ND_ID_COMMAND, OPT_MIN_WORDS, OPT_MIN_KEEP, OPT_SPANS, OPT_MAX_DF, OPT_MAX_GAP, OPT_MIN_IDENTITY,
        OPT_SENTENCES };
 
 /* Sources listed per removed range in --spans (the earliest ones). */
 #define MAX_SOURCES 8
 
 static const nd_cli_option strip_opts[] = {
-    {"min-words", 'w', "W", "cut passages of at least W words that repeat an earlier document (default 50)", OPT_MIN_WORDS},
+    {"min-words", 'w', "W", "cut passages of at least W words that repeat an earlier document (default " ND_DEFAULT_STR(ND_DEFAULT_STRIP_MIN_WORDS) ")", OPT_MIN_WORDS},
     {"against", 0, "REF", "also cut what repeats these references, which count as earlier than every input and are never written (repeatable; default none)", OPT_AGAINST},
-    {"min-keep", 0, "N", "drop a document that had passages cut and has fewer than N words left, and count it (0: never; default 20)", OPT_MIN_KEEP},
+    {"min-keep", 0, "N", "drop a document that had passages cut and has fewer than N words left, and count it (0: never; default " ND_DEFAULT_STR(ND_DEFAULT_STRIP_MIN_KEEP) ")", OPT_MIN_KEEP},
     {"spans", 0, "FILE", "write one JSONL record per document with cuts: the byte ranges removed and the earlier passages they repeat; with --spans and no -o, no text is written, and -o is then optional (default none)", OPT_SPANS},
     {"sentences", 0, NULL, "cut whole sentences only: each cut shrinks to the sentences (ending in . ! ? or a blank line) wholly inside the repeated passage, so no half sentence is left; holds the texts in memory (default off: the passage's words exactly)", OPT_SENTENCES},
-    {"max-df", 0, "N", "an anchor in more than N documents pairs only the first document holding it with each later one (boilerplate: linear cost, still cut) (default 50)", OPT_MAX_DF},
-    {"max-gap", 0, "G", "bridge runs of up to G edited words inside a repeated passage (default 8)", OPT_MAX_GAP},
-    {"min-identity", 0, "X", "a passage counts as a repeat when at least this fraction of its aligned words match (default 0.8: a few edited words; overlap's 0.5 also cuts templated stories)", OPT_MIN_IDENTITY},
-    {"ngram", 'n', "N", "words per anchor n-gram and exact seed (default 5)", 1},
+    {"max-df", 0, "N", "an anchor in more than N documents pairs only the first document holding it with each later one (boilerplate: linear cost, still cut) (default " ND_DEFAULT_STR(ND_DEFAULT_MAX_DF) ")", OPT_MAX_DF},
+    {"max-gap", 0, "G", "bridge runs of up to G edited words inside a repeated passage (default " ND_DEFAULT_STR(ND_DEFAULT_MAX_GAP) ")", OPT_MAX_GAP},
+    {"min-identity", 0, "X", "a passage counts as a repeat when at least this fraction of its aligned words match (default " ND_DEFAULT_STR(ND_DEFAULT_STRIP_MIN_IDENTITY) ": a few edited words; overlap's " ND_DEFAULT_STR(ND_DEFAULT_MIN_IDENTITY) " also cuts templated stories)", OPT_MIN_IDENTITY},
+    {"ngram", 'n', "N", "words per anchor n-gram and exact seed (default " ND_DEFAULT_STR(ND_DEFAULT_NGRAM) ")", ND_ID_NGRAM},
     ND_OPT_OUTPUT,
-    ND_OPT_THREADS,
-    ND_OPT_ID_FIELD,
-    ND_OPT_TEXT_FIELD,
-    ND_OPT_READERS,
-    ND_OPT_LOSSY,
-    ND_OPT_SKIP_BAD,
+    ND_OPT_CORPUS,
     ND_OPT_SEED,
     ND_OPT_KEY,
     ND_OPT_TIMINGS,
@@ -58,17 +53,8 @@ static int on_option(void *ctx, int id, const char *arg)
     strip_ctx *c = ctx;
     unsigned long v;
     switch (id) {
-    case OPT_AGAINST: {
-        char **r = realloc(c->refs, (size_t)(c->nrefs + 1) * sizeof *r);
-        if (!r) return nd_cli_error(NEARDUP_E_NOMEM, "out of memory");
-        c->refs = r;
-        c->refs[c->nrefs++] = (char *)arg;
-        return 0;
-    }
-    case OPT_MIN_WORDS:
-        if (nd_cli_uint("--min-words", arg, 1, 1000000, &v)) return 2;
-        c->ov.align.min_words = (unsigned)v;
-        return 0;
+    case OPT_AGAINST: return nd_cli_push_arg(&c->refs, &c->nrefs, arg);
+    case OPT_MIN_WORDS: return nd_cli_min_words(arg, &c->ov.align.min_words);
     case OPT_MIN_KEEP: return nd_cli_uint("--min-keep", arg, 0, 4294967295UL, &c->min_keep) ? 2 : 0;
     case OPT_SPANS: c->spans = arg; return 0;
     case OPT_SENTENCES: c->sentences = 1; return 0;
@@ -76,13 +62,10 @@ static int on_option(void *ctx, int id, const char *arg)
         if (nd_cli_uint("--max-df", arg, 2, 4294967295UL, &v)) return 2;
         c->ov.max_df = v;
         return 0;
-    case OPT_MAX_GAP:
-        if (nd_cli_uint("--max-gap", arg, 0, 64, &v)) return 2;
-        c->ov.align.max_gap = (unsigned)v;
-        return 0;
-    case OPT_MIN_IDENTITY: return nd_cli_double("--min-identity", arg, 0, 1, &c->ov.align.min_identity) ? 2 : 0;
+    case OPT_MAX_GAP: return nd_cli_max_gap(arg, &c->ov.align.max_gap);
+    case OPT_MIN_IDENTITY: return nd_cli_min_identity(arg, &c->ov.align.min_identity);
     default:
-        if (id == 12) c->given_output = 1;
+        if (id == ND_ID_OUTPUT) c->given_output = 1;
         return nd_common_option(&c->common, id, arg);
     }
 }
@@ -368,9 +351,9 @@ int nd_cmd_strip(int argc, char **argv)
     strip_ctx c = {0};
     nd_common_default(&c.common);
     nd_overlap_opts_default(&c.ov);
-    c.ov.align.min_words = 50;
-    c.min_keep = 20;
-    c.ov.align.min_identity = 0.8;
+    c.ov.align.min_words = ND_DEFAULT_STRIP_MIN_WORDS;
+    c.min_keep = ND_DEFAULT_STRIP_MIN_KEEP;
+    c.ov.align.min_identity = ND_DEFAULT_STRIP_MIN_IDENTITY;
     char **pos = NULL;
     int npos = 0;
     int rc = nd_cli_parse(argc, argv,

@@ -1,4 +1,4 @@
-/* align.h - two token arrays -> the passages they share (align.c). */
+/* align.h - two token arrays -> the passages they share (align.c; the k-grams and seeds: align_seeds.c). */
 #ifndef ND_ALIGN_H
 #define ND_ALIGN_H
 

@@ -39,7 +39,7 @@ nd_contam *nd_contam_create(unsigned n, uint64_t seed, unsigned nfields, double 
 {
     nd_contam *c = calloc(1, sizeof *c);
     if (!c) return NULL;
-    c->n = n ? n : 13;
+    c->n = n ? n : ND_DEFAULT_CONTAM_NGRAM;
     c->seed = seed;
     c->nfields = nfields ? nfields : 1;
     c->min_cov = min_coverage;

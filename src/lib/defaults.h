@@ -13,7 +13,18 @@
 #define ND_DEFAULT_MAX_GAP 8        /* edited words bridged inside a passage */
 #define ND_DEFAULT_MIN_IDENTITY 0.5 /* passages below are dropped */
 #define ND_DEFAULT_MAX_DF_SENTENCE 5 /* overlap --edited: sentence fingerprints that are formulas */
+#define ND_DEFAULT_MAX_SERIES_DF 5  /* overlap with series: an outlet's furniture is in more of its articles */
 #define ND_DEFAULT_ZSTD_LEVEL 3     /* index texts */
+
+/* strip: only long repeats are cut, and only near-copies of them */
+#define ND_DEFAULT_STRIP_MIN_WORDS 50     /* shortest passage cut */
+#define ND_DEFAULT_STRIP_MIN_KEEP 20      /* a document cut to fewer words is dropped */
+#define ND_DEFAULT_STRIP_MIN_IDENTITY 0.8 /* a few edited words */
+
+/* contamination: benchmark items against a corpus */
+#define ND_DEFAULT_CONTAM_NGRAM 13          /* the GPT-3 setting */
+#define ND_DEFAULT_CONTAM_MIN_COVERAGE 0.2  /* an item this covered is contaminated */
+#define ND_DEFAULT_CONTAM_MAX_MATCHES 10    /* matching documents listed per item */
 
 /* A default as help text: "(default " ND_DEFAULT_STR(ND_DEFAULT_K) ")". */
 #define ND_DEFAULT_STR_(x) #x

@@ -4,13 +4,13 @@
  *
  *   reader.h   inputs -> raw records (JSONL lines or whole files), batched (corpus.c)
  *   record.h   raw record -> (id, text) (record.c; jansson for JSONL)
- *   tokenize.h text -> token hashes + byte spans (tokenize.c; utf8proc, NFKC + case fold)
+ *   tokenize.h text -> token hashes + byte spans (tokenize.c, tokenize_unicode.c; utf8proc, NFKC + case fold)
  *   shingle.h  token hashes -> word n-gram hashes (shingle.c; XXH3 over n token hashes)
  *   minhash.h  n-gram hashes -> k-lane signature (minhash.c; one permutation + densification)
  *   lsh.h      signatures -> band records -> candidate pairs (lsh.c; sorting, no maps)
  *   simhash.h  SimHash fingerprints and exact digests (simhash.c, exact.c)
  *   cluster.h  accepted pairs -> union-find clusters (cluster.c)
- *   align.h    two token arrays -> shared passages (align.c)
+ *   align.h    two token arrays -> shared passages (align_seeds.c, align.c)
  *   edits.h    a passage's two token ranges -> its word edit script and counts (edits.c)
  *
  * Every stage is a plain function over plain arrays.  Nothing here holds global

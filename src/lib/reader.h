@@ -37,7 +37,7 @@ typedef struct {
      * non-zero leaves it out.  path: as listed; name: its entry in the
      * directory of identity (dir_dev, dir_ino); (dev, ino): the file's.  The
      * CLI leaves out the run's own outputs and their temporary files, and
-     * says so (cli_output.c). */
+     * says so (cli_file_checks.c). */
     int (*skip)(void *ctx, const char *path, const char *name, uint64_t dir_dev, uint64_t dir_ino,
                 uint64_t dev, uint64_t ino);
     void *skip_ctx;

@@ -13,65 +13,24 @@
  * and digits NFKC_Casefold is exactly lower-casing, and news text is almost all
  * ASCII (utf8proc runs at ~50 MB/s, the ASCII path at ~1 GB/s).  A test checks
  * the two paths agree on every ASCII letter and digit.
+ *
+ * This file: the tokenizer handle, the branch-free hash of short words, and
+ * the fast path (nd_tokenize), which classifies the text 64 bytes at a time
+ * and hashes ASCII words straight from the masks.  The stretches that hold
+ * non-ASCII bytes go to the byte-at-a-time tokenizer, tokenize_unicode.c
+ * (utf8proc categories and normalisation); tokenize_internal.h is what the
+ * two share.
  */
 #include <stdlib.h>
 #include <string.h>
 
-#include <utf8proc.h>
 #define XXH_INLINE_ALL /* short keys: inlining XXH3 halves the per-token cost */
 #include <xxhash.h>
 
 #include "nd.h"
 #include "tokenize.h"
+#include "tokenize_internal.h"
 #include "xxh3_avx512.h"
-
-#define ND_NORM_OPTS                                                                               \
-    (UTF8PROC_STABLE | UTF8PROC_COMPAT | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD | UTF8PROC_IGNORE)
-
-struct nd_tokenizer {
-    uint64_t seed;
-    int lossy;
-    int keyed;
-    unsigned char secret[ND_SECRET_BYTES];
-    char *buf; /* lower-cased ASCII token bytes */
-    size_t buf_cap;
-    unsigned char *low; /* the fast path's lower-cased copy of the text, after LOW_PAD bytes */
-    size_t low_cap;
-    /* XXH3's constants for keys of 1..16 bytes under this seed or secret
-     * (see short_hash) */
-    uint64_t flip1to3, flip4to8, flip9to16a, flip9to16b;
-    int simd; /* the classifier: ND_SIMD_* (chosen at creation, see classify_text) */
-    uint64_t *seg; /* the fast path's bit masks (see nd_tokenize) */
-    size_t seg_cap;
-    utf8proc_int32_t *cps; /* code points for utf8proc (also its output buffer) */
-    size_t cps_cap;
-};
-
-/* Byte classes for the ASCII fast path: 0 separator, 0x80 a byte of a
- * multi-byte sequence (or invalid), else the lower-cased letter or digit.
- * A table instead of comparisons: word boundaries in text are unpredictable,
- * and the branches they cost dominated the tokenizer's profile. */
-#define L_(c) (unsigned char)(c)
-static const unsigned char ascii_class[256] = {
-    ['0'] = L_('0'), ['1'] = L_('1'), ['2'] = L_('2'), ['3'] = L_('3'), ['4'] = L_('4'),
-    ['5'] = L_('5'), ['6'] = L_('6'), ['7'] = L_('7'), ['8'] = L_('8'), ['9'] = L_('9'),
-    ['a'] = 'a', ['b'] = 'b', ['c'] = 'c', ['d'] = 'd', ['e'] = 'e', ['f'] = 'f', ['g'] = 'g',
-    ['h'] = 'h', ['i'] = 'i', ['j'] = 'j', ['k'] = 'k', ['l'] = 'l', ['m'] = 'm', ['n'] = 'n',
-    ['o'] = 'o', ['p'] = 'p', ['q'] = 'q', ['r'] = 'r', ['s'] = 's', ['t'] = 't', ['u'] = 'u',
-    ['v'] = 'v', ['w'] = 'w', ['x'] = 'x', ['y'] = 'y', ['z'] = 'z',
-    ['A'] = 'a', ['B'] = 'b', ['C'] = 'c', ['D'] = 'd', ['E'] = 'e', ['F'] = 'f', ['G'] = 'g',
-    ['H'] = 'h', ['I'] = 'i', ['J'] = 'j', ['K'] = 'k', ['L'] = 'l', ['M'] = 'm', ['N'] = 'n',
-    ['O'] = 'o', ['P'] = 'p', ['Q'] = 'q', ['R'] = 'r', ['S'] = 's', ['T'] = 't', ['U'] = 'u',
-    ['V'] = 'v', ['W'] = 'w', ['X'] = 'x', ['Y'] = 'y', ['Z'] = 'z',
-#define H8_(b) [b] = 0x80, [b + 1] = 0x80, [b + 2] = 0x80, [b + 3] = 0x80, [b + 4] = 0x80,          \
-               [b + 5] = 0x80, [b + 6] = 0x80, [b + 7] = 0x80
-    H8_(0x80), H8_(0x88), H8_(0x90), H8_(0x98), H8_(0xa0), H8_(0xa8), H8_(0xb0), H8_(0xb8),
-    H8_(0xc0), H8_(0xc8), H8_(0xd0), H8_(0xd8), H8_(0xe0), H8_(0xe8), H8_(0xf0), H8_(0xf8),
-#undef H8_
-};
-#undef L_
-
-static int simd_best(void);
 
 /* The "bitflip" constants of XXH3_len_1to3_64b, XXH3_len_4to8_64b and
  * XXH3_len_9to16_64b for a secret and a seed (XXH3_64bits_withSeed: XXH3's
@@ -92,13 +51,13 @@ nd_tokenizer *nd_tokenizer_create(uint64_t token_seed, int lossy)
     tk->seed = token_seed;
     tk->lossy = lossy;
     short_hash_init(tk, XXH3_kSecret, token_seed);
-    tk->simd = simd_best();
+    tk->simd = nd_tokenizer_simd_best();
     return tk;
 }
 
 int nd_tokenizer_simd(nd_tokenizer *tk, int level)
 {
-    if (level >= 0) tk->simd = level < simd_best() ? level : simd_best();
+    if (level >= 0) tk->simd = level < nd_tokenizer_simd_best() ? level : nd_tokenizer_simd_best();
     return tk->simd;
 }
 
@@ -107,13 +66,6 @@ void nd_tokenizer_set_secret(nd_tokenizer *tk, const unsigned char *secret)
     memcpy(tk->secret, secret, sizeof tk->secret);
     tk->keyed = 1;
     short_hash_init(tk, tk->secret, 0);
-}
-
-/* The one token hash: seeded, or keyed with the secret. */
-static inline uint64_t token_hash(const nd_tokenizer *tk, const char *p, size_t n)
-{
-    return tk->keyed ? XXH3_64bits_withSecret(p, n, tk->secret, sizeof tk->secret)
-                     : XXH3_64bits_withSeed(p, n, tk->seed);
 }
 
 /* Bytes readable before and after the lower-cased copy (short_hash). */
@@ -127,9 +79,16 @@ static inline uint64_t token_hash(const nd_tokenizer *tk, const char *p, size_t 
  * Each formula is XXH3's own (XXH3_len_1to3_64b, _4to8_, _9to16_ of
  * xxhash.h) with its seed-dependent constants precomputed; a test checks the
  * result against the library on every length. */
+/* token_hash out of line, for short_hash's rare long words: inlined, its
+ * XXH3 grew short_hash and cost the ASCII path 5%. */
+static __attribute__((noinline)) uint64_t long_hash(const nd_tokenizer *tk, const unsigned char *p, size_t len)
+{
+    return token_hash(tk, (const char *)p, len);
+}
+
 static inline uint64_t short_hash(const nd_tokenizer *tk, const unsigned char *p, size_t len)
 {
-    if (__builtin_expect(len > 16 || len == 0, 0)) return token_hash(tk, (const char *)p, len);
+    if (__builtin_expect(len > 16 || len == 0, 0)) return long_hash(tk, p, len);
     uint32_t comb = (uint32_t)p[0] << 16 | (uint32_t)p[len >> 1] << 24 | (uint32_t)p[len - 1] |
                     (uint32_t)len << 8;
     uint64_t h1 = XXH64_avalanche((uint64_t)comb ^ tk->flip1to3);
@@ -160,225 +119,6 @@ void nd_tokens_free(nd_tokens *t)
     t->hash = NULL;
     t->span = NULL;
     t->n = t->cap = 0;
-}
-
-static int is_word_category(utf8proc_category_t c)
-{
-    switch (c) {
-    case UTF8PROC_CATEGORY_LU: case UTF8PROC_CATEGORY_LL: case UTF8PROC_CATEGORY_LT:
-    case UTF8PROC_CATEGORY_LM: case UTF8PROC_CATEGORY_LO:
-    case UTF8PROC_CATEGORY_MN: case UTF8PROC_CATEGORY_MC: case UTF8PROC_CATEGORY_ME:
-    case UTF8PROC_CATEGORY_ND: case UTF8PROC_CATEGORY_NL: case UTF8PROC_CATEGORY_NO:
-        return 1;
-    default:
-        return 0;
-    }
-}
-
-static int is_mark(utf8proc_category_t c)
-{
-    return c == UTF8PROC_CATEGORY_MN || c == UTF8PROC_CATEGORY_MC || c == UTF8PROC_CATEGORY_ME;
-}
-
-/* Scripts written without spaces between words. */
-static int is_spaceless(utf8proc_int32_t cp)
-{
-    return (cp >= 0x0E00 && cp <= 0x0EFF)     /* Thai, Lao */
-        || (cp >= 0x1000 && cp <= 0x109F)     /* Myanmar */
-        || (cp >= 0x1780 && cp <= 0x17FF)     /* Khmer */
-        || (cp >= 0x3040 && cp <= 0x30FF)     /* Hiragana, Katakana */
-        || (cp >= 0x31F0 && cp <= 0x31FF)     /* Katakana extensions */
-        || (cp >= 0x3400 && cp <= 0x4DBF)     /* CJK extension A */
-        || (cp >= 0x4E00 && cp <= 0x9FFF)     /* CJK unified ideographs */
-        || (cp >= 0xF900 && cp <= 0xFAFF)     /* CJK compatibility ideographs */
-        || (cp >= 0xFF66 && cp <= 0xFF9F)     /* half-width katakana */
-        || (cp >= 0x20000 && cp <= 0x3FFFF);  /* CJK extensions B.. */
-}
-
-/* NFKC_Casefold of s[0..len) (valid UTF-8) into tk->cps, re-encoded as UTF-8
- * in place.  Returns the UTF-8 length, or -1 on error (bad input / memory). */
-static long normalize(nd_tokenizer *tk, const char *s, size_t len, const char **out)
-{
-    for (;;) {
-        utf8proc_ssize_t n = utf8proc_decompose((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)len,
-                                                tk->cps, (utf8proc_ssize_t)tk->cps_cap,
-                                                (utf8proc_option_t)ND_NORM_OPTS);
-        if (n < 0) return -1;
-        if (n == 0) { /* only default-ignorable code points, e.g. a lone U+FE0F (found by fuzzing) */
-            *out = "";
-            return 0;
-        }
-        if ((size_t)n > tk->cps_cap) {
-            if (nd_grow((void **)&tk->cps, &tk->cps_cap, (size_t)n, sizeof *tk->cps)) return -1;
-            continue;
-        }
-        /* Composition and re-encoding happen in place; UTF-8 needs at most 4
-         * bytes per code point, exactly the size of the int32 buffer. */
-        utf8proc_ssize_t m = utf8proc_reencode(tk->cps, n, (utf8proc_option_t)ND_NORM_OPTS);
-        if (m < 0) return -1;
-        *out = (const char *)tk->cps;
-        return (long)m;
-    }
-}
-
-long nd_normalize_token(nd_tokenizer *tk, const char *s, size_t len, char *buf, size_t cap)
-{
-    const char *norm;
-    long m = normalize(tk, s, len, &norm);
-    if (m < 0) return -1;
-    if (cap) {
-        size_t c = (size_t)m < cap - 1 ? (size_t)m : cap - 1;
-        memcpy(buf, norm, c);
-        buf[c] = 0;
-    }
-    return m;
-}
-
-static inline int push_token(nd_tokens *out, uint64_t h, size_t start, size_t end)
-{
-    if (__builtin_expect(out->n == out->cap, 0)) {
-        size_t cap = out->cap;
-        if (nd_grow((void **)&out->hash, &cap, out->n + 1, sizeof *out->hash)) return -1;
-        size_t cap2 = out->cap;
-        if (nd_grow((void **)&out->span, &cap2, out->n + 1, sizeof *out->span)) return -1;
-        out->cap = cap < cap2 ? cap : cap2;
-    }
-    out->hash[out->n] = h;
-    out->span[out->n] = (nd_span){(uint32_t)start, (uint32_t)end};
-    out->n++;
-    return 0;
-}
-
-/* Hashes and appends the token text[start..end).  ascii: every byte is an
- * ASCII letter/digit, already lower-cased into tk->buf. */
-static int emit(nd_tokenizer *tk, const char *text, size_t start, size_t end, int ascii,
-                nd_tokens *out)
-{
-    uint64_t h;
-    if (ascii) {
-        h = token_hash(tk, tk->buf, end - start);
-    } else {
-        const char *norm;
-        long m = normalize(tk, text + start, end - start, &norm);
-        if (m < 0) return NEARDUP_E_NOMEM;
-        h = token_hash(tk, norm, (size_t)m);
-    }
-    return push_token(out, h, start, end) ? NEARDUP_E_NOMEM : NEARDUP_OK;
-}
-
-/* The byte-at-a-time tokenizer over text[from..to), appending to out with
- * offsets into the whole text.  Its state is "between words" at every ASCII
- * separator, so any range that starts and ends at one (or at the text's ends)
- * gives the tokens the whole text has there: nd_tokenize runs it only on the
- * stretches that hold non-ASCII bytes.  *nbad counts bytes skipped (lossy). */
-static int tokenize_range(nd_tokenizer *tk, const char *text, size_t from, size_t len,
-                          nd_tokens *out, size_t *bad_offset, size_t *nbad_out)
-{
-    const unsigned char *s = (const unsigned char *)text;
-    size_t i = from, start = 0, nb = 0, nbad = 0;
-    int in_tok = 0, ascii = 1, rc;
-
-#define FLUSH()                                                                                    \
-    do {                                                                                           \
-        if (in_tok) {                                                                              \
-            if ((rc = emit(tk, text, start, i, ascii, out))) return rc;                            \
-            in_tok = 0;                                                                            \
-        }                                                                                          \
-    } while (0)
-
-    while (i < len) {
-        unsigned char l = ascii_class[s[i]];
-        if (l == 0) { /* a run of ASCII separators */
-            FLUSH();
-            do i++; while (i < len && ascii_class[s[i]] == 0);
-            continue;
-        }
-        if (l != 0x80) { /* a run of ASCII letters and digits */
-            size_t j = i;
-            unsigned upper = 0;
-            while (j < len && (l = ascii_class[s[j]]) != 0 && l != 0x80) upper |= l ^ s[j++];
-            if (!in_tok && (j == len || ascii_class[s[j]] == 0)) {
-                /* The common case, a whole ASCII word: hash it in place when
-                 * it is already lower case. */
-                const char *w = text + i;
-                if (upper) {
-                    if (nd_grow((void **)&tk->buf, &tk->buf_cap, j - i, 1)) return NEARDUP_E_NOMEM;
-                    for (size_t q = i; q < j; q++) tk->buf[q - i] = (char)ascii_class[s[q]];
-                    w = tk->buf;
-                }
-                if (push_token(out, token_hash(tk, w, j - i), i, j))
-                    return NEARDUP_E_NOMEM;
-                i = j;
-                continue;
-            }
-            j = i;
-            if (!in_tok) {
-                in_tok = 1;
-                ascii = 1;
-                start = i;
-                nb = 0;
-            }
-            
-            while (j < len && (l = ascii_class[s[j]]) != 0 && l != 0x80) j++;
-            if (ascii) {
-                if (nd_grow((void **)&tk->buf, &tk->buf_cap, nb + (j - i), 1)) return NEARDUP_E_NOMEM;
-                for (size_t q = i; q < j; q++) tk->buf[nb++] = (char)ascii_class[s[q]];
-            }
-            i = j;
-            continue;
-        }
-        utf8proc_int32_t cp;
-        utf8proc_ssize_t k = utf8proc_iterate(s + i, (utf8proc_ssize_t)(len - i), &cp);
-        if (k < 0) {
-            if (!tk->lossy) {
-                if (bad_offset) *bad_offset = i;
-                return NEARDUP_E_UTF8;
-            }
-            /* A bad byte separates words, exactly like a space would. */
-            FLUSH();
-            nbad++;
-            i++;
-            continue;
-        }
-        utf8proc_category_t cat = utf8proc_category(cp);
-        if (cat == UTF8PROC_CATEGORY_CF && in_tok) {
-            /* A soft hyphen or zero-width joiner inside a word keeps it whole;
-             * normalisation removes it (default ignorable). */
-            ascii = 0;
-            i += (size_t)k;
-            continue;
-        }
-        if (!is_word_category(cat)) {
-            FLUSH();
-            i += (size_t)k;
-            continue;
-        }
-        if (is_spaceless(cp) && !is_mark(cat)) {
-            FLUSH();
-            /* One token: this character and the combining marks after it. */
-            start = i;
-            i += (size_t)k;
-            while (i < len && s[i] >= 0x80) {
-                utf8proc_ssize_t k2 = utf8proc_iterate(s + i, (utf8proc_ssize_t)(len - i), &cp);
-                if (k2 < 0 || !is_mark(utf8proc_category(cp))) break;
-                i += (size_t)k2;
-            }
-            in_tok = 1;
-            ascii = 0;
-            FLUSH();
-            continue;
-        }
-        if (!in_tok) {
-            in_tok = 1;
-            start = i;
-        }
-        ascii = 0;
-        i += (size_t)k;
-    }
-    FLUSH();
-#undef FLUSH
-    *nbad_out += nbad;
-    return NEARDUP_OK;
 }
 
 /* ---------- the fast path: 64 bytes at a time ---------- */
@@ -510,7 +250,7 @@ CLASSIFY_TEXT(classify_text_avx512, __attribute__((target("avx512f,avx512bw"))),
 
 /* The best classifier this CPU runs (libgcc's CPU check, which also asks the
  * OS whether it saves the AVX registers). */
-static int simd_best(void)
+int nd_tokenizer_simd_best(void)
 {
 #ifdef ND_HAVE_X86_SIMD
     if (nd_cpu_avx512()) return ND_SIMD_AVX512;
@@ -661,18 +401,6 @@ ND_AVX512_TARGET static int ascii_words_avx512(nd_tokenizer *tk, const uint64_t 
 }
 #endif
 
-int nd_tokenize_scalar(nd_tokenizer *tk, const char *text, size_t len, nd_tokens *out,
-                       size_t *bad_offset, size_t *replaced)
-{
-    out->n = 0;
-    if (replaced) *replaced = 0;
-    if (len > UINT32_MAX) return NEARDUP_E_INPUT; /* spans are 32-bit */
-    size_t nbad = 0;
-    int rc = tokenize_range(tk, text, 0, len, out, bad_offset, &nbad);
-    if (replaced) *replaced = nbad;
-    return rc;
-}
-
 /* Classifies the text 64 bytes at a time into two bit masks - word bytes
  * (ASCII letters and digits) and non-ASCII bytes - and a lower-cased copy.
  * Between ASCII separators lie stretches of word and non-ASCII bytes; one
@@ -714,7 +442,7 @@ int nd_tokenize(nd_tokenizer *tk, const char *text, size_t len, nd_tokens *out,
         if (!any_bit(high, a, b)) {
             if (push_token(out, short_hash(tk, low + a, b - a), a, b)) return NEARDUP_E_NOMEM;
         } else {
-            int rc = tokenize_range(tk, text, a, b, out, bad_offset, &nbad);
+            int rc = nd_tokenize_range(tk, text, a, b, out, bad_offset, &nbad);
             if (rc) return rc;
         }
         pos = b;

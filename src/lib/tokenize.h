@@ -1,4 +1,5 @@
-/* tokenize.h - text -> token hashes and byte spans (tokenize.c: utf8proc, NFKC + case fold). */
+/* tokenize.h - text -> token hashes and byte spans (tokenize.c: the 64-byte fast path;
+ * tokenize_unicode.c: utf8proc, NFKC + case fold). */
 #ifndef ND_TOKENIZE_H
 #define ND_TOKENIZE_H
 

@@ -8,7 +8,7 @@
  * JSONL stream alone cannot be split: then every rank decodes all of it and
  * records are dealt in blocks of ND_SHARD_BLOCK ("cyclic" mode).
  *
- * Then, with MPI_Alltoallv each time:
+ * Then, with MPI_Alltoallv each time (1 to 3: mpi_pairs.c):
  *   1. (digest, doc) to the rank of the digest: exact-duplicate groups, the
  *      first document of each represents it; the others are reported back
  *      to their owners, which leave them out of LSH (as nd_job_run does);
@@ -20,11 +20,10 @@
  *   4. accepted pairs to rank 0, which clusters them (union-find over the
  *      documents in pairs only) and tells each owner which of its records
  *      are removed; every rank writes the kept records of its share and
- *      rank 0 appends them in rank order (mpi_output.c).
+ *      rank 0 appends them in rank order (mpi_clusters.c, mpi_output.c).
  * The pairs are exactly the single-process pairs, so the output is
  * byte-identical for any number of ranks. */
 #include "lsh.h"
-#include "minhash.h"
 #include "mpi_dedup.h"
 #include "reader.h"
 #include "simhash.h"
@@ -49,21 +48,6 @@ int nd_mpi_dedup(nd_mpi_job *j, const nd_mpi_dedup_opts *x)
 
 /* ---------- sketching this rank's records ---------- */
 
-typedef struct {
-    const nd_sketch_opts *so; /* first: the shared worker reads it */
-    const nd_corpus_info *ci;
-    int rank, size, cyclic;
-    uint32_t *sig;   /* k lanes per owned record, in record order (in memory) */
-    int sig_fd;      /* --memory: the signatures in an unlinked file instead; -1 = in memory */
-    uint8_t *live;   /* per owned record */
-    uint8_t *dg;     /* digest per owned record */
-    uint64_t nown;   /* owned records so far */
-    size_t sig_cap, live_cap, dg_cap;
-    uint64_t docs;   /* owned documents sketched (not skipped) */
-    double t_shingle, t_sketch;
-    const char *tmpdir;
-} mpi_ctx;
-
 static int write_all(int fd, const void *p, size_t n)
 {
     while (n) {
@@ -78,7 +62,7 @@ static int write_all(int fd, const void *p, size_t n)
 
 static int collect(void *u, void *bop, uint64_t first, size_t n, nd_error *err)
 {
-    mpi_ctx *c = u;
+    nd_mpi_ctx *c = u;
     nd_sketch_batch *b = bop;
     unsigned k = c->so->k;
     size_t j = 0;
@@ -112,21 +96,7 @@ static int collect(void *u, void *bop, uint64_t first, size_t n, nd_error *err)
     return NEARDUP_OK;
 }
 
-/* Own record l's signature: in memory, or read into tmp from the file. */
-static const uint32_t *sig_of(const mpi_ctx *c, uint64_t l, uint32_t *tmp)
-{
-    size_t n = (size_t)c->so->k * sizeof *tmp;
-    if (c->sig_fd < 0) return c->sig + l * c->so->k;
-    for (size_t got = 0; got < n;) {
-        ssize_t k = pread(c->sig_fd, (char *)tmp + got, n - got, (off_t)(l * n + got));
-        if (k < 0 && errno == EINTR) continue;
-        if (k <= 0) nd_mpi_die(NEARDUP_E_IO, "cannot read signatures back from their temporary file");
-        got += (size_t)k;
-    }
-    return tmp;
-}
-
-static const uint32_t *sig_fn(void *c, uint64_t l, uint32_t *tmp) { return sig_of(c, l, tmp); }
+static const uint32_t *sig_fn(void *c, uint64_t l, uint32_t *tmp) { return nd_mpi_sig_of(c, l, tmp); }
 
 /* --against: how many records the references hold (they come first), and
  * how many of them were skipped, the same on every rank. */
@@ -145,20 +115,6 @@ static void count_refs(const nd_mpi_job *j, const nd_owners *own, int nrefs, nd_
     *skipped_refs = all[1];
 }
 
-/* ---------- 1. exact duplicates ---------- */
-
-typedef struct {
-    uint8_t dg[ND_DIGEST_BYTES];
-    uint32_t doc;
-} dg_rec;
-
-static int cmp_dg(const void *x, const void *y)
-{
-    const dg_rec *a = x, *b = y;
-    int c = memcmp(a->dg, b->dg, ND_DIGEST_BYTES);
-    return c ? c : (a->doc > b->doc) - (a->doc < b->doc);
-}
-
 static int cmp_scored(const void *x, const void *y)
 {
     const nd_scored_pair *p = x, *q = y;
@@ -166,248 +122,11 @@ static int cmp_scored(const void *x, const void *y)
     return (p->b > q->b) - (p->b < q->b);
 }
 
-static int cmp_band(const void *x, const void *y)
-{
-    const nd_band_rec *a = x, *b = y;
-    if (a->key != b->key) return a->key < b->key ? -1 : 1;
-    return (a->doc > b->doc) - (a->doc < b->doc);
-}
-
-typedef struct {
-    nd_scored_pair *p;
-    size_t n, cap;
-} edges;
-
-typedef struct {
-    unsigned bands, rows, rounds;
-    uint64_t seed;
-} lsh_shape;
-
-static void push_edge(edges *e, uint32_t a, uint32_t b, float s)
-{
-    if (nd_grow((void **)&e->p, &e->cap, e->n + 1, sizeof *e->p)) nd_mpi_die(NEARDUP_E_NOMEM, "out of memory");
-    e->p[e->n++] = (nd_scored_pair){a, b, s, -1};
-}
-
-/* Marks exact duplicates dead (live = 0) on their owners; their pairs with
- * their group's first document go to out. */
-static uint64_t exact_groups(mpi_ctx *c, const nd_owners *own, edges *out, nd_traffic *t)
-{
-    int p = c->size;
-    size_t n = 0;
-    for (uint64_t l = 0; l < c->nown; l++) n += c->live[l];
-    dg_rec *r = nd_mpi_xmalloc(n * sizeof *r);
-    int *dest = nd_mpi_xmalloc(n * sizeof *dest);
-    size_t m = 0;
-    for (uint64_t l = 0; l < c->nown; l++) {
-        if (!c->live[l]) continue;
-        memcpy(r[m].dg, c->dg + l * ND_DIGEST_BYTES, ND_DIGEST_BYTES);
-        r[m].doc = (uint32_t)nd_owner_global(own, l);
-        uint64_t h;
-        memcpy(&h, r[m].dg, 8);
-        dest[m++] = (int)(h % (uint64_t)p);
-    }
-    size_t nr;
-    dg_rec *in = nd_mpi_alltoallv(r, m, sizeof *r, dest, &nr, t);
-    free(r);
-    free(dest);
-    qsort(in, nr, sizeof *in, cmp_dg);
-    uint32_t *dead = nd_mpi_xmalloc(nr * sizeof *dead);
-    int *ddest = nd_mpi_xmalloc(nr * sizeof *ddest);
-    size_t nd = 0;
-    uint64_t dups = 0;
-    for (size_t i = 0; i < nr;) {
-        size_t e = i + 1;
-        while (e < nr && !memcmp(in[e].dg, in[i].dg, ND_DIGEST_BYTES)) e++;
-        for (size_t x = i + 1; x < e; x++) {
-            push_edge(out, in[i].doc, in[x].doc, 1.0f);
-            dead[nd] = in[x].doc;
-            ddest[nd++] = nd_owner_of(own, in[x].doc);
-            dups++;
-        }
-        i = e;
-    }
-    free(in);
-    size_t nb;
-    uint32_t *back = nd_mpi_alltoallv(dead, nd, sizeof *dead, ddest, &nb, t);
-    for (size_t i = 0; i < nb; i++) c->live[nd_owner_local(own, back[i])] = 0;
-    free(back);
-    free(dead);
-    free(ddest);
-    return dups;
-}
-
-/* ---------- 2. band records, candidates; 3. verification ---------- */
-
-/* Round rd of nr: the band records whose key falls in the round go to the
- * rank of their key, which sorts them by (key, doc) - the order a stable
- * sort by key gives documents in input order - and forms the candidates of
- * its keys.  A bucket lies wholly in one round, so the rounds together give
- * exactly the pairs of one pass; --memory uses several to bound the band
- * records held at once. */
-static void round_candidates(mpi_ctx *c, const nd_owners *own, const nd_mpi_job *j, const lsh_shape *sh,
-                             unsigned rd, nd_pair **cand, size_t *ncand, nd_traffic *t, nd_pairs_stats *ps)
-{
-    int p = c->size;
-    unsigned bands = sh->bands;
-    nd_band_rec *one = nd_mpi_xmalloc(bands * sizeof *one);
-    uint32_t *tmp = nd_mpi_xmalloc((size_t)c->so->k * sizeof *tmp);
-    size_t m = 0;
-    for (int pass = 0; pass < 2; pass++) { /* count, then fill: sized exactly */
-        nd_band_rec *recs = pass ? nd_mpi_xmalloc(m * sizeof *recs) : NULL;
-        int *dest = pass ? nd_mpi_xmalloc(m * sizeof *dest) : NULL;
-        size_t at = 0;
-        for (uint64_t l = 0; l < c->nown; l++) {
-            if (!c->live[l]) continue;
-            nd_lsh_band_records(sig_of(c, l, tmp), bands, sh->rows, sh->seed, (uint32_t)nd_owner_global(own, l), one);
-            for (unsigned b = 0; b < bands; b++) {
-                if ((one[b].key >> 16) % sh->rounds != rd) continue;
-                if (pass) recs[at] = one[b], dest[at] = (int)((one[b].key >> 40) % (uint64_t)p);
-                at++;
-            }
-        }
-        if (!pass) {
-            m = at;
-            continue;
-        }
-        ps->band_records += m;
-        size_t nr;
-        nd_band_rec *in = nd_mpi_alltoallv(recs, m, sizeof *recs, dest, &nr, t);
-        free(recs);
-        free(dest);
-        qsort(in, nr, sizeof *in, cmp_band);
-        nd_pair *got;
-        size_t ngot;
-        if (nd_lsh_candidates(in, nr, j->dup.max_bucket, &got, &ngot))
-            nd_mpi_die(NEARDUP_E_NOMEM, "out of memory forming candidates");
-        free(in);
-        if (*ncand == 0) {
-            free(*cand);
-            *cand = got;
-        } else {
-            nd_pair *all = realloc(*cand, (*ncand + ngot) * sizeof *all);
-            if (!all) nd_mpi_die(NEARDUP_E_NOMEM, "out of memory forming candidates");
-            memcpy(all + *ncand, got, ngot * sizeof *got);
-            *cand = all;
-            free(got);
-        }
-        *ncand += ngot;
-    }
-    free(one);
-    free(tmp);
-}
-
-static void lsh_pairs(mpi_ctx *c, const nd_owners *own, const nd_mpi_job *j, const lsh_shape *sh, edges *out,
-                      nd_traffic *t, nd_pairs_stats *ps)
-{
-    unsigned k = c->so->k;
-    nd_pair *cand = NULL;
-    size_t ncand = 0;
-    for (unsigned rd = 0; rd < sh->rounds; rd++) round_candidates(c, own, j, sh, rd, &cand, &ncand, t, ps);
-    /* to the owner of b, which de-duplicates (two keys may meet on two
-     * ranks) and attaches b's signature */
-    int *dest = nd_mpi_xmalloc(ncand * sizeof *dest);
-    for (size_t i = 0; i < ncand; i++) dest[i] = nd_owner_of(own, cand[i].b);
-    size_t nb;
-    nd_pair *atb = nd_mpi_alltoallv(cand, ncand, sizeof *cand, dest, &nb, t);
-    free(cand);
-    free(dest);
-    nb = nd_pairs_unique(atb, nb);
-    ps->candidates = nb;
-    /* a pair whose two documents are both here is scored here; the others
-     * travel with b's signature to a's owner */
-    size_t msz = 8 + (size_t)k * 4, nfar = 0;
-    uint32_t *sa = nd_mpi_xmalloc((size_t)k * 4), *sb = nd_mpi_xmalloc((size_t)k * 4);
-    for (size_t i = 0; i < nb; i++) {
-        int oa = nd_owner_of(own, atb[i].a);
-        if (oa != c->rank) {
-            atb[nfar++] = atb[i];
-            continue;
-        }
-        const uint32_t *x = sig_of(c, nd_owner_local(own, atb[i].a), sa);
-        float s = (float)nd_minhash_jaccard(x, sig_of(c, nd_owner_local(own, atb[i].b), sb), k);
-        if (s >= (float)j->dup.threshold) push_edge(out, atb[i].a, atb[i].b, s);
-    }
-    char *msg = nd_mpi_xmalloc(nfar * msz);
-    dest = nd_mpi_xmalloc(nfar * sizeof *dest);
-    for (size_t i = 0; i < nfar; i++) {
-        memcpy(msg + i * msz, &atb[i], 8);
-        memcpy(msg + i * msz + 8, sig_of(c, nd_owner_local(own, atb[i].b), sb), (size_t)k * 4);
-        dest[i] = nd_owner_of(own, atb[i].a);
-    }
-    free(atb);
-    size_t na;
-    char *ata = nd_mpi_alltoallv(msg, nfar, msz, dest, &na, t);
-    free(msg);
-    free(dest);
-    for (size_t i = 0; i < na; i++) {
-        nd_pair q;
-        memcpy(&q, ata + i * msz, 8);
-        memcpy(sb, ata + i * msz + 8, (size_t)k * 4);
-        float s = (float)nd_minhash_jaccard(sig_of(c, nd_owner_local(own, q.a), sa), sb, k);
-        if (s >= (float)j->dup.threshold) push_edge(out, q.a, q.b, s);
-    }
-    free(sa);
-    free(sb);
-    free(ata);
-}
-
-/* ---------- --against INDEX ---------- */
-
-/* The pairs found so far renumbered after the index's documents, and this
- * rank's records matched against the index (cli_dedup_index.c does the
- * same for one process).  The exact duplicates left out of LSH need no
- * query: they pair with their group's first document, which is queried. */
-static void index_pairs(mpi_ctx *c, const nd_owners *own, const nd_mpi_dedup_opts *x, edges *e)
-{
-    uint32_t nix = (uint32_t)x->nix;
-    for (size_t i = 0; i < e->n; i++) e->p[i].a += nix, e->p[i].b += nix;
-    nd_index_matcher *m = (nd_index_matcher *)x->ixm; /* its scratch: this rank's */
-    uint32_t *tmp = nd_mpi_xmalloc((size_t)c->so->k * sizeof *tmp);
-    for (uint64_t l = 0; l < c->nown; l++) {
-        if (!c->live[l]) continue;
-        const uint64_t *refs;
-        size_t nr;
-        if (nd_index_match(m, sig_of(c, l, tmp), UINT64_MAX, &refs, &nr)) nd_mpi_die(NEARDUP_E_NOMEM, "out of memory");
-        for (size_t i = 0; i < nr; i++) push_edge(e, (uint32_t)refs[i], nix + (uint32_t)nd_owner_global(own, l), 1.0f);
-    }
-    free(tmp);
-}
-
-/* No record of this rank has an index document's id; the first clash in
- * input order is reported, as one process reports it. */
-static int check_index_ids(nd_mpi_job *j, const nd_owners *own, const nd_mpi_dedup_opts *x)
-{
-    nd_error err = {0, ""};
-    int rc = NEARDUP_OK;
-    uint64_t l = 0, n = nd_owner_count(own);
-    for (; l < n && !rc; l++) rc = nd_index_matcher_check_id((nd_index_matcher *)x->ixm, &j->ci, j->reader,
-                                                             nd_owner_ci(own, l), &err);
-    return nd_mpi_agree(rc, rc ? (double)nd_owner_global(own, l - 1) : 0, &err);
-}
-
-/* Rank 0: the references reached, joined to one another (all pairs p[0, *np)). */
-static nd_scored_pair *join_refs(const nd_mpi_dedup_opts *x, nd_scored_pair *p, size_t *np)
-{
-    uint64_t *seeds = nd_mpi_xmalloc(*np * sizeof *seeds);
-    size_t ns = 0, nj = 0, cap = 0;
-    for (size_t i = 0; i < *np; i++)
-        if (p[i].a < x->nix) seeds[ns++] = p[i].a;
-    nd_pair *j = NULL;
-    if (nd_index_join_refs((nd_index_matcher *)x->ixm, seeds, ns, &j, &nj, &cap))
-        nd_mpi_die(NEARDUP_E_NOMEM, "out of memory");
-    free(seeds);
-    p = realloc(p, (*np + nj ? *np + nj : 1) * sizeof *p);
-    if (!p) nd_mpi_die(NEARDUP_E_NOMEM, "out of memory");
-    for (size_t i = 0; i < nj; i++) p[(*np)++] = (nd_scored_pair){j[i].a, j[i].b, 1.0f, -1};
-    free(j);
-    return p;
-}
 
 /* ---------- the run ---------- */
 
 /* Reads and sketches this rank's share; the agreed exit status. */
-static int read_share(nd_mpi_job *j, mpi_ctx *c, nd_sketch_opts *so, nd_mpi_share *sh)
+static int read_share(nd_mpi_job *j, nd_mpi_ctx *c, nd_sketch_opts *so, nd_mpi_share *sh)
 {
     nd_error err = {0, ""};
     nd_pipeline_opts po = j->po;
@@ -436,7 +155,7 @@ static int read_share(nd_mpi_job *j, mpi_ctx *c, nd_sketch_opts *so, nd_mpi_shar
 
 /* --memory: signatures go to an unlinked file in --tmp (or $TMPDIR), as
  * do the decoded copies of compressed inputs the reader keeps. */
-static int open_spill(nd_mpi_job *j, mpi_ctx *c)
+static int open_spill(nd_mpi_job *j, nd_mpi_ctx *c)
 {
     nd_error err = {0, ""};
     int rc = NEARDUP_OK;
@@ -452,7 +171,7 @@ static int open_spill(nd_mpi_job *j, mpi_ctx *c)
  * received - with a 4-byte destination: 52 bytes.  What stays for the
  * whole run is the pipeline's accounting of this rank's records and their
  * live flags; the signatures are on disk. */
-static unsigned band_rounds(const nd_mpi_job *j, const mpi_ctx *c, unsigned bands)
+static unsigned band_rounds(const nd_mpi_job *j, const nd_mpi_ctx *c, unsigned bands)
 {
     unsigned mine = 1, all = 1;
     if (j->memory) {
@@ -493,8 +212,8 @@ static void summary(nd_mpi_job *j, const nd_corpus_info *sum, uint64_t total, co
 
 /* --timings: one line a rank, what it read, how long each step took, what
  * it sent and received (exchanges; its part of the output apart). */
-static void print_timings(const nd_mpi_job *j, const mpi_ctx *c, const nd_owners *own, const nd_mpi_share *sh,
-                          const lsh_shape *shape, const nd_pairs_stats *ps, const nd_mpi_write_stats *ws,
+static void print_timings(const nd_mpi_job *j, const nd_mpi_ctx *c, const nd_owners *own, const nd_mpi_share *sh,
+                          const nd_mpi_lsh_shape *shape, const nd_pairs_stats *ps, const nd_mpi_write_stats *ws,
                           const nd_traffic *t, double t_pairs)
 {
     struct rusage ru;
@@ -550,7 +269,7 @@ int nd_mpi_dedup(nd_mpi_job *j, const nd_mpi_dedup_opts *x)
     }
     j->t_start = nd_now();
     nd_sketch_opts so = {.ngram = j->dup.ngram, .k = j->dup.k, .digest = 1};
-    mpi_ctx c = {.so = &so, .ci = &j->ci, .rank = rank, .size = size, .sig_fd = -1};
+    nd_mpi_ctx c = {.so = &so, .ci = &j->ci, .rank = rank, .size = size, .sig_fd = -1};
     nd_mpi_share sh;
     nd_owners own = {.rank = rank, .size = size};
     nd_traffic t = {0, 0};
@@ -558,7 +277,7 @@ int nd_mpi_dedup(nd_mpi_job *j, const nd_mpi_dedup_opts *x)
     if (!st) st = read_share(j, &c, &so, &sh);
     if (!st) st = nd_mpi_number_records(&own, &j->ci, sh.cyclic);
     if (!st) st = nd_mpi_check_ids(&own, &j->ci, j->reader, &t);
-    if (!st && x->nix) st = check_index_ids(j, &own, x);
+    if (!st && x->nix) st = nd_mpi_check_index_ids(j, &own, x);
     if (st) {
         free(c.sig), free(c.live), free(c.dg), free(own.first);
         if (c.sig_fd >= 0) close(c.sig_fd);
@@ -569,19 +288,19 @@ int nd_mpi_dedup(nd_mpi_job *j, const nd_mpi_dedup_opts *x)
     uint64_t skipped_refs;
     count_refs(j, &own, x->nrefs, &ch, &skipped_refs);
     ch.nref += x->nix;
-    edges e = {0};
+    nd_mpi_edges e = {0};
     nd_pairs_stats ps = {0};
     double t0 = nd_now();
-    uint64_t dups = exact_groups(&c, &own, &e, &t);
+    uint64_t dups = nd_mpi_exact_groups(&c, &own, &e, &t);
     free(c.dg);
     c.dg = NULL;
-    lsh_shape shape = {.seed = nd_band_seed(so.seeds.sketch_seed)};
+    nd_mpi_lsh_shape shape = {.seed = nd_band_seed(so.seeds.sketch_seed)};
     nd_lsh_params(j->dup.threshold, so.k, &shape.bands, &shape.rows);
     shape.rounds = band_rounds(j, &c, shape.bands);
     uint64_t nexact = e.n;
-    lsh_pairs(&c, &own, j, &shape, &e, &t, &ps);
+    nd_mpi_lsh_pairs(&c, &own, j, &shape, &e, &t, &ps);
     ps.accepted = e.n - nexact;
-    if (x->nix) index_pairs(&c, &own, x, &e);
+    if (x->nix) nd_mpi_index_pairs(&c, &own, x, &e);
     free(c.live);
     if (!x->want_removed) { /* --removed scores with them at the end */
         free(c.sig);
@@ -598,7 +317,7 @@ int nd_mpi_dedup(nd_mpi_job *j, const nd_mpi_dedup_opts *x)
     size_t nu = 0;
     if (rank == 0) {
         size_t np = (size_t)offs[size] / sizeof(nd_scored_pair);
-        if (x->nix) all = (char *)join_refs(x, (nd_scored_pair *)all, &np);
+        if (x->nix) all = (char *)nd_mpi_join_refs(x, (nd_scored_pair *)all, &np);
         qsort(all, np, sizeof(nd_scored_pair), cmp_scored);
         nd_mpi_cluster((nd_scored_pair *)all, np, &u, &root, &nu);
         free(offs);

@@ -1,7 +1,7 @@
-/* mpi_dedup.h - `neardup dedup` under mpirun (mpi_dedup.c, mpi_input.c,
- * mpi_output.c, over mpi_comm.c).  Built with MPI when the Makefile finds
- * mpicc (-DND_HAVE_MPI); without it, or when not started by mpirun,
- * everything here is a no-op and the size is 1.  The driver depends on the
+/* mpi_dedup.h - `neardup dedup` under mpirun (mpi_dedup.c, mpi_pairs.c,
+ * mpi_input.c, mpi_output.c, over mpi_comm.c).  Built with MPI when the
+ * Makefile finds mpicc (-DND_HAVE_MPI); without it, or when not started by
+ * mpirun, everything here is a no-op and the size is 1.  The driver depends on the
  * library only (job.h, spill.h); the command line hands it the job in the
  * library's terms and the callbacks that are the command's (cli_dedup.c). */
 #ifndef ND_MPI_DEDUP_H

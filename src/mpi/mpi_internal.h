@@ -1,13 +1,18 @@
-/* mpi_internal.h - what mpi_dedup.c and mpi_output.c share: record
- * ownership, the exchanges and the agreement on errors (mpi_comm.c).  Only
- * with MPI. */
+/* mpi_internal.h - what the MPI files share: record ownership, the
+ * exchanges and the agreement on errors (mpi_comm.c); the end of dedup
+ * (mpi_ids.c, mpi_clusters.c, mpi_output.c, mpi_keep.c, mpi_removed.c); a
+ * dedup rank's signatures and the pairs found among them (mpi_dedup.c,
+ * mpi_pairs.c).  Only with MPI. */
 #ifndef ND_MPI_INTERNAL_H
 #define ND_MPI_INTERNAL_H
 
+#include <errno.h>
 #include <mpi.h>
+#include <unistd.h>
 
 #include "mpi_dedup.h"
 #include "reader.h"
+#include "sketch.h"
 
 typedef struct {
     uint64_t sent, recv; /* bytes to / from other ranks */
@@ -57,7 +62,8 @@ int nd_mpi_number_records(nd_owners *own, const nd_corpus_info *ci, int cyclic);
  * every rank; that rank prints err. */
 int nd_mpi_agree(int rc, double pos, const nd_error *err);
 
-/* ---------- mpi_output.c ---------- */
+/* ---------- the end of dedup ---------- */
+/* (mpi_ids.c, mpi_clusters.c, mpi_output.c, mpi_keep.c, mpi_removed.c) */
 
 /* An unlinked temporary file in dir (NULL: $TMPDIR, else /tmp); -1 + err. */
 int nd_mpi_temp_fd(const char *dir, nd_error *err);
@@ -168,5 +174,70 @@ int nd_mpi_write_clusters(const nd_owners *own, const nd_corpus_info *ci, const 
  * (into sum, which also gets replaced_bytes). */
 void nd_mpi_gather_skips(const nd_owners *own, const nd_corpus_info *ci, nd_corpus_info *sum,
                          nd_traffic *t);
+
+/* ---------- mpi_dedup.c and mpi_pairs.c ---------- */
+
+/* A dedup rank's records: their signatures, live flags and digests, as the
+ * sketching pipeline delivered them (mpi_dedup.c's collect). */
+typedef struct {
+    const nd_sketch_opts *so; /* first: the shared worker reads it */
+    const nd_corpus_info *ci;
+    int rank, size, cyclic;
+    uint32_t *sig;   /* k lanes per owned record, in record order (in memory) */
+    int sig_fd;      /* --memory: the signatures in an unlinked file instead; -1 = in memory */
+    uint8_t *live;   /* per owned record */
+    uint8_t *dg;     /* digest per owned record */
+    uint64_t nown;   /* owned records so far */
+    size_t sig_cap, live_cap, dg_cap;
+    uint64_t docs;   /* owned documents sketched (not skipped) */
+    double t_shingle, t_sketch;
+    const char *tmpdir;
+} nd_mpi_ctx;
+
+/* Own record l's signature: in memory, or read into tmp from the file. */
+static inline const uint32_t *nd_mpi_sig_of(const nd_mpi_ctx *c, uint64_t l, uint32_t *tmp)
+{
+    size_t n = (size_t)c->so->k * sizeof *tmp;
+    if (c->sig_fd < 0) return c->sig + l * c->so->k;
+    for (size_t got = 0; got < n;) {
+        ssize_t k = pread(c->sig_fd, (char *)tmp + got, n - got, (off_t)(l * n + got));
+        if (k < 0 && errno == EINTR) continue;
+        if (k <= 0) nd_mpi_die(NEARDUP_E_IO, "cannot read signatures back from their temporary file");
+        got += (size_t)k;
+    }
+    return tmp;
+}
+
+/* The pairs a rank found (and, on rank 0, all of them): nd_scored_pair's
+ * score set, cluster -1. */
+typedef struct {
+    nd_scored_pair *p;
+    size_t n, cap;
+} nd_mpi_edges;
+
+/* LSH as every rank runs it: bands x rows, the band seed, --memory's rounds. */
+typedef struct {
+    unsigned bands, rows, rounds;
+    uint64_t seed;
+} nd_mpi_lsh_shape;
+
+/* 1. Marks exact duplicates dead (live = 0) on their owners; their pairs
+ * with their group's first document go to out.  Returns this rank's share of
+ * the duplicates (collective). */
+uint64_t nd_mpi_exact_groups(nd_mpi_ctx *c, const nd_owners *own, nd_mpi_edges *out, nd_traffic *t);
+/* 2, 3. The candidates of the live records' band records (sh->rounds rounds),
+ * scored at a's owner; those at j->dup.threshold or above go to out
+ * (collective). */
+void nd_mpi_lsh_pairs(nd_mpi_ctx *c, const nd_owners *own, const nd_mpi_job *j, const nd_mpi_lsh_shape *sh,
+                      nd_mpi_edges *out, nd_traffic *t, nd_pairs_stats *ps);
+/* --against INDEX: e's pairs renumbered after the index's documents, and
+ * this rank's live records matched against it. */
+void nd_mpi_index_pairs(nd_mpi_ctx *c, const nd_owners *own, const nd_mpi_dedup_opts *x, nd_mpi_edges *e);
+/* --against INDEX: no record has an index document's id (the first clash in
+ * input order is reported); the agreed status (collective). */
+int nd_mpi_check_index_ids(nd_mpi_job *j, const nd_owners *own, const nd_mpi_dedup_opts *x);
+/* Rank 0, --against INDEX: the references reached, joined to one another,
+ * appended to p[0, *np) (reallocated; returned). */
+nd_scored_pair *nd_mpi_join_refs(const nd_mpi_dedup_opts *x, nd_scored_pair *p, size_t *np);
 
 #endif
