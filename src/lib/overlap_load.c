@@ -25,7 +25,7 @@ void nd_overlap_opts_default(nd_overlap_opts *o)
     o->min_words = ND_DEFAULT_MIN_WORDS;
     o->max_df = ND_DEFAULT_MAX_DF;
     o->max_df_sentence = ND_DEFAULT_MAX_DF_SENTENCE;
-    o->scope.max_series_df = 5; /* an outlet's furniture is in more of its articles than a reprint is */
+    o->scope.max_series_df = ND_DEFAULT_MAX_SERIES_DF;
     nd_seeds s;
     nd_seeds_from_seed(&s, ND_DEFAULT_SEED);
     o->anchor_seed = s.anchor_seed;
