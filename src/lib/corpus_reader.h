@@ -1,6 +1,7 @@
 /* corpus_reader.h - the reader's state, shared by corpus_inputs.c (the
- * input list: arguments, directory walks, formats by name, MPI shares) and
- * corpus.c (bytes -> records).  Private to those two files. */
+ * input list: arguments, directory walks, formats by name, MPI shares),
+ * corpus_decode.c (opening, raw reading, decoding) and corpus.c (bytes ->
+ * records).  Private to those three files. */
 #ifndef ND_CORPUS_READER_H
 #define ND_CORPUS_READER_H
 
@@ -71,5 +72,14 @@ struct nd_reader {
     size_t nother;
     uint64_t other_n;
 };
+
+/* corpus_decode.c, for corpus.c */
+void nd_rd_close_input(nd_reader *r);
+int nd_rd_open_fd(nd_reader *r, nd_error *err);    /* r->cur's descriptor (or copy) only */
+int nd_rd_open_input(nd_reader *r, nd_error *err); /* r->cur from its start, decoder reset */
+/* read() of up to cap bytes of the current input; *got = 0 at its end. */
+int nd_rd_read_raw(nd_reader *r, void *dst, size_t cap, size_t *got, nd_error *err);
+/* Up to cap decoded bytes of the current input; *got = 0 at its end. */
+int nd_rd_decode(nd_reader *r, char *dst, size_t cap, size_t *got, nd_error *err);
 
 #endif
