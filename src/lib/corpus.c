@@ -78,6 +78,71 @@ static int fill_pending(nd_reader *r, nd_error *err)
     return rc;
 }
 
+/* zr_on: [pos, end) moves to pend, with room for extra bytes more. */
+static int to_pend(nd_reader *r, size_t extra, nd_error *err)
+{
+    size_t keep = r->end - r->pos;
+    if (nd_map_grow((void **)&r->pend, &r->pcap, keep + extra, 1))
+        return nd_fail(err, NEARDUP_E_NOMEM, "%s:%llu: out of memory for a line of over %zu bytes",
+                       r->in[r->cur].path, (unsigned long long)r->line + 1, keep);
+    memmove(r->pend, r->lb + r->pos, keep);
+    r->scan -= r->pos;
+    r->end = keep;
+    r->pos = 0;
+    r->lb = r->pend;
+    return NEARDUP_OK;
+}
+
+/* zr_on: the next block after [pos, end).  Lines are read where zstd
+ * decoded them, in the ring; only a line that the ring's wrap (or a larger
+ * frame's new ring) cuts in two is put together in pend. */
+static int fill_ring(nd_reader *r, nd_error *err)
+{
+    int rc;
+    if (r->lb != r->pend && r->pos < r->end && nd_rd_zring_wraps(r) && (rc = to_pend(r, 0, err)))
+        return rc; /* the next block goes over the ring's start */
+    int in_ring = r->lb != r->pend;
+    char *blk;
+    size_t got;
+    if ((rc = nd_rd_zring_block(r, &blk, &got, err))) return rc;
+    if (got == 0) {
+        r->dec_eof = 1;
+        return NEARDUP_OK;
+    }
+    if (r->pos == r->end) { /* nothing kept: on in the ring */
+        r->lb = blk;
+        r->pos = r->scan = 0;
+        r->end = got;
+        return NEARDUP_OK;
+    }
+    if (in_ring && blk == r->lb + r->end) {
+        r->end += got;
+        return NEARDUP_OK;
+    }
+    if (in_ring && (rc = to_pend(r, got, err))) return rc; /* the old ring is readable until the next block */
+    if (nd_map_grow((void **)&r->pend, &r->pcap, r->end + got, 1))
+        return nd_fail(err, NEARDUP_E_NOMEM, "%s:%llu: out of memory for a line of over %zu bytes",
+                       r->in[r->cur].path, (unsigned long long)r->line + 1, r->end);
+    memcpy(r->pend + r->end, blk, got);
+    r->end += got;
+    r->lb = r->pend;
+    r->zr_last = blk;
+    r->zr_last_len = got;
+    return NEARDUP_OK;
+}
+
+/* zr_on, after a line taken from pend: what is left of it is the end of the
+ * last block, so reading goes back to the ring. */
+static void back_to_ring(nd_reader *r)
+{
+    size_t keep = r->end - r->pos;
+    if (r->lb != r->pend || !r->zr_last || keep > r->zr_last_len) return;
+    r->lb = r->zr_last + r->zr_last_len - keep;
+    r->scan -= r->pos;
+    r->end = keep;
+    r->pos = 0;
+}
+
 static int blank(const char *p, size_t n)
 {
     for (size_t i = 0; i < n; i++)
@@ -89,13 +154,14 @@ static int blank(const char *p, size_t n)
 static int jsonl_next(nd_reader *r, nd_batch *b, int *more, nd_error *err)
 {
     for (;;) {
-        char *nl = r->scan < r->end ? memchr(r->pend + r->scan, '\n', r->end - r->scan) : NULL;
+        char *base = r->zr_on ? r->lb : r->pend;
+        char *nl = r->scan < r->end ? memchr(base + r->scan, '\n', r->end - r->scan) : NULL;
         size_t stop;
         if (nl) {
-            stop = (size_t)(nl - r->pend);
+            stop = (size_t)(nl - base);
         } else if (!r->dec_eof) {
             r->scan = r->end;
-            int rc = fill_pending(r, err);
+            int rc = r->zr_on ? fill_ring(r, err) : fill_pending(r, err);
             if (rc) return rc;
             continue;
         } else if (r->pos == r->end) {
@@ -116,14 +182,17 @@ static int jsonl_next(nd_reader *r, nd_batch *b, int *more, nd_error *err)
             r->skip_partial = 0;
             continue;
         }
-        if (len && r->pend[start + len - 1] == '\r') len--;
+        if (len && base[start + len - 1] == '\r') len--;
         /* a UTF-8 byte order mark opening a file is not part of its first
          * record: dedup copied it into the middle of its output (every
          * input's first line after the first), and jansson refused it */
-        if (r->line == 1 && len >= 3 && !memcmp(r->pend + start, "\xef\xbb\xbf", 3)) start += 3, len -= 3;
-        if (blank(r->pend + start, len)) continue;
+        if (r->line == 1 && len >= 3 && !memcmp(base + start, "\xef\xbb\xbf", 3)) start += 3, len -= 3;
+        int skip = blank(base + start, len);
+        int rc = skip ? NEARDUP_OK : append(r, b, base + start, len, err);
+        if (r->zr_on) back_to_ring(r);
+        if (skip) continue;
         *more = 1;
-        return append(r, b, r->pend + start, len, err);
+        return rc;
     }
 }
 

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "corpus_reader.h"
+#include <zstd_errors.h>
 #include "nd.h"
 #include "reader.h"
 
@@ -38,6 +39,7 @@ void nd_reader_free(nd_reader *r)
     nd_map_free(r->pend, r->pcap);
     if (r->z_ready) inflateEnd(&r->z);
     ZSTD_freeDCtx(r->zd);
+    nd_rd_zring_free(r);
     free(r);
 }
 
@@ -181,6 +183,13 @@ int nd_rd_open_input(nd_reader *r, nd_error *err)
         ZSTD_DCtx_reset(r->zd, ZSTD_reset_session_only);
     }
     r->fmt = in->fmt;
+    /* a JSONL .zst file, not its decoded copy: block by block into the ring */
+    r->zr_on = r->comp == COMP_ZST && in->fmt == ND_FORMAT_JSONL;
+    r->zr_in_frame = r->zr_frames = 0;
+    r->zin_len = r->ring_wp = 0;
+    r->zr_last = NULL;
+    r->zr_last_len = 0;
+    r->lb = r->pend;
     return NEARDUP_OK;
 }
 
@@ -265,6 +274,20 @@ static int decode_zst(nd_reader *r, char *dst, size_t cap, size_t *got, nd_error
 }
 
 /* Up to cap decoded bytes of the current input; *got = 0 at its end. */
+/* The decoded bytes dst[0, got) also go to the decoded copy, if one is made. */
+static void spool_decoded(nd_reader *r, const char *dst, size_t got)
+{
+    nd_input *in = &r->in[r->cur];
+    if (got == 0) { /* the whole stream decoded cleanly: rewind reads the copy */
+        in->dspooled = 1;
+        r->dspooling = 0;
+    } else if (write_all(in->dspool_fd, dst, got)) {
+        /* No room for the copy: rewind will decompress again instead. */
+        r->dspooling = 0;
+        (void)!ftruncate(in->dspool_fd, 0); /* give the space back; failure changes nothing */
+    }
+}
+
 int nd_rd_decode(nd_reader *r, char *dst, size_t cap, size_t *got, nd_error *err)
 {
     int rc;
@@ -273,17 +296,162 @@ int nd_rd_decode(nd_reader *r, char *dst, size_t cap, size_t *got, nd_error *err
     case COMP_ZST: rc = decode_zst(r, dst, cap, got, err); break;
     default: return nd_rd_read_raw(r, dst, cap, got, err);
     }
-    if (rc || !r->dspooling) return rc;
-    nd_input *in = &r->in[r->cur];
-    if (*got == 0) { /* the whole stream decoded cleanly: rewind reads the copy */
-        in->dspooled = 1;
-        r->dspooling = 0;
-    } else if (write_all(in->dspool_fd, dst, *got)) {
-        /* No room for the copy: rewind will decompress again instead. */
-        r->dspooling = 0;
-        (void)!ftruncate(in->dspool_fd, 0); /* give the space back; failure changes nothing */
+    if (!rc && r->dspooling) spool_decoded(r, dst, *got);
+    return rc;
+}
+
+/* ---------- zstd, block by block into the ring ---------- */
+
+void nd_rd_zring_free(nd_reader *r)
+{
+    nd_map_free(r->ring, r->ring_cap);
+    nd_map_free(r->ring_old, r->ring_old_cap);
+    free(r->zin);
+    r->ring = r->ring_old = NULL;
+    r->zin = NULL;
+}
+
+/* The next n bytes of compressed input, contiguous, at *src (from raw, or
+ * gathered in zin when a read boundary splits them); *eof = 1 when the
+ * input ends first (at its very end when have == 0). */
+static int zr_input(nd_reader *r, size_t n, const void **src, int *eof, nd_error *err)
+{
+    *eof = 0;
+    if (r->zin_len == 0 && r->raw_len - r->raw_pos >= n) {
+        *src = r->raw + r->raw_pos;
+        r->raw_pos += n;
+        return NEARDUP_OK;
+    }
+    if (!r->zin && !(r->zin = malloc(ZSTD_BLOCKSIZE_MAX + 64)))
+        return nd_fail(err, NEARDUP_E_NOMEM, "%s: out of memory for a zstd decoder", r->in[r->cur].path);
+    while (r->zin_len < n) { /* a unit is at most a block and its header: it fits zin */
+        if (r->raw_pos == r->raw_len) {
+            r->raw_pos = 0;
+            int rc = nd_rd_read_raw(r, r->raw, RAW_CAP, &r->raw_len, err);
+            if (rc) return rc;
+            if (r->raw_len == 0) {
+                *eof = 1;
+                return NEARDUP_OK;
+            }
+        }
+        size_t k = r->raw_len - r->raw_pos < n - r->zin_len ? r->raw_len - r->raw_pos : n - r->zin_len;
+        memcpy(r->zin + r->zin_len, r->raw + r->raw_pos, k);
+        r->zin_len += k;
+        r->raw_pos += k;
+    }
+    r->zin_len = 0;
+    *src = r->zin;
+    return NEARDUP_OK;
+}
+
+/* Skips n bytes of compressed input (a skippable frame's content). */
+static int zr_skip(nd_reader *r, uint64_t n, nd_error *err)
+{
+    while (n) {
+        if (r->raw_pos == r->raw_len) {
+            r->raw_pos = 0;
+            int rc = nd_rd_read_raw(r, r->raw, RAW_CAP, &r->raw_len, err);
+            if (rc) return rc;
+            if (r->raw_len == 0) return truncated(r, "zstd", err);
+        }
+        size_t k = r->raw_len - r->raw_pos < n ? r->raw_len - r->raw_pos : (size_t)n;
+        r->raw_pos += k;
+        n -= k;
     }
     return NEARDUP_OK;
+}
+
+static int zr_corrupt(nd_reader *r, size_t code, nd_error *err)
+{
+    return nd_fail(err, NEARDUP_E_INPUT, "%s: corrupt zstd data: %s", r->in[r->cur].path, ZSTD_getErrorName(code));
+}
+
+/* After a frame header: a ring that holds the frame's window and two blocks. */
+static int zr_ring(nd_reader *r, nd_error *err)
+{
+    ZSTD_frameHeader fh;
+    size_t hr = ZSTD_getFrameHeader(&fh, r->zhdr, r->zhdr_len);
+    if (ZSTD_isError(hr)) return zr_corrupt(r, hr, err);
+    if (hr != 0) return zr_corrupt(r, (size_t)-ZSTD_error_corruption_detected, err);
+    /* the limit the streaming decoder is given (corpus_inputs.c) */
+    if (fh.windowSize > (sizeof(size_t) > 4 ? (1ull << 31) : (1ull << 27)))
+        return zr_corrupt(r, (size_t)-ZSTD_error_frameParameter_windowTooLarge, err);
+    size_t need = ZSTD_decodingBufferSize_min(fh.windowSize, fh.frameContentSize);
+    if (ZSTD_isError(need)) return zr_corrupt(r, need, err);
+    /* the streaming decoder's own rule: a block starts where blockSizeMax fits */
+    r->zr_bsmax = fh.blockSizeMax;
+    if (r->ring && r->ring_cap >= need) return NEARDUP_OK;
+    char *ring = nd_map_alloc(need);
+    if (!ring) return nd_fail(err, NEARDUP_E_NOMEM, "%s: out of memory for a zstd window of %llu bytes",
+                              r->in[r->cur].path, (unsigned long long)fh.windowSize);
+    nd_map_free(r->ring_old, r->ring_old_cap);
+    r->ring_old = r->ring, r->ring_old_cap = r->ring_cap; /* the caller may still read it */
+    r->ring = ring, r->ring_cap = need, r->ring_wp = 0;
+    return NEARDUP_OK;
+}
+
+int nd_rd_zring_block(nd_reader *r, char **out, size_t *got, nd_error *err)
+{
+    *got = 0;
+    if (r->ring_old) { /* the caller has moved what it kept of it */
+        nd_map_free(r->ring_old, r->ring_old_cap);
+        r->ring_old = NULL;
+    }
+    for (;;) {
+        int eof, rc;
+        const void *src = NULL;
+        if (!r->zr_in_frame) { /* a frame boundary: the input may end here (not before its first frame) */
+            if (r->raw_pos == r->raw_len) {
+                r->raw_pos = 0;
+                if ((rc = nd_rd_read_raw(r, r->raw, RAW_CAP, &r->raw_len, err))) return rc;
+                if (r->raw_len == 0) {
+                    if (!r->zr_frames) return truncated(r, "zstd", err);
+                    if (r->dspooling) spool_decoded(r, NULL, 0);
+                    return NEARDUP_OK;
+                }
+            }
+            size_t br = ZSTD_decompressBegin(r->zd);
+            if (ZSTD_isError(br)) return zr_corrupt(r, br, err);
+            r->zr_in_frame = 1;
+            r->zr_frames++;
+            r->zhdr_len = 0;
+        }
+        size_t n = ZSTD_nextSrcSizeToDecompress(r->zd);
+        if (n == 0) { /* the frame is complete (its checksum checked) */
+            r->zr_in_frame = 0;
+            continue;
+        }
+        ZSTD_nextInputType_e type = ZSTD_nextInputType(r->zd);
+        if ((rc = zr_input(r, n, &src, &eof, err))) return rc;
+        if (eof) return truncated(r, "zstd", err);
+        if (type == ZSTDnit_frameHeader && r->zhdr_len + n <= sizeof r->zhdr) {
+            memcpy(r->zhdr + r->zhdr_len, src, n);
+            r->zhdr_len += n;
+        }
+        char *dst = NULL;
+        size_t cap = 0;
+        if (type == ZSTDnit_block || type == ZSTDnit_lastBlock) {
+            if (nd_rd_zring_wraps(r)) r->ring_wp = 0;
+            dst = r->ring + r->ring_wp;
+            cap = r->ring_cap - r->ring_wp;
+        }
+        size_t k = ZSTD_decompressContinue(r->zd, dst, cap, src, n);
+        if (ZSTD_isError(k)) return zr_corrupt(r, k, err);
+        if (type == ZSTDnit_skippableFrame) { /* its header read: the content is skipped here */
+            if ((rc = zr_skip(r, ZSTD_nextSrcSizeToDecompress(r->zd), err))) return rc;
+            r->zr_in_frame = 0;
+            continue;
+        }
+        if (type == ZSTDnit_frameHeader && ZSTD_nextInputType(r->zd) == ZSTDnit_blockHeader &&
+            (rc = zr_ring(r, err)))
+            return rc;
+        if (k == 0) continue; /* a header, an empty block */
+        *out = dst;
+        *got = k;
+        r->ring_wp += k;
+        if (r->dspooling) spool_decoded(r, dst, k);
+        return NEARDUP_OK;
+    }
 }
 
 void nd_reader_spool_decoded(nd_reader *r, int on) { r->spool_decoded = on; }
