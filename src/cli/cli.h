@@ -78,6 +78,8 @@ typedef struct {
     nd_out_sink *sink; /* the descriptor and the first write error (errno) */
     int slot;     /* 1 + tmp's slot in the signal-cleanup table, 0 for none */
     int sync;     /* set after opening: fsync the file, and its directory after the rename */
+    int fd;       /* the temporary file's descriptor when its bytes are the output's as
+                   * written (not compressed), else -1: dedup writes it early (pwrite) */
 } nd_out;
 
 /* Opens path for writing through a temporary file PATH.tmp.XXXXXX beside it
@@ -266,6 +268,12 @@ typedef struct {
     uint64_t memory;    /* dedup --memory: bytes (0 = unbounded, all in memory) */
     const char *tmpdir; /* dedup --tmp: where spill runs go */
     int keep_sigs;      /* --memory: keep the signature file for nd_job_score (sig_fd) */
+    /* dedup's early copy of its output (cli_dedup_prewrite.c): the records of
+     * the inputs after the first prewrite_args arguments go to prewrite_fd
+     * during the first pass (nd_pipeline_opts.prewrite); prewrite_nospool:
+     * no decoded copies for a second pass when every such input is JSONL by
+     * name (nothing reads them again) */
+    int prewrite, prewrite_fd, prewrite_args, prewrite_nospool;
     /* results */
     nd_reader *reader;
     nd_corpus_info ci;
@@ -293,6 +301,10 @@ int nd_job_run_scaled(nd_job *j, char **inputs, int ninputs);
 /* Reads, sketches and pairs the inputs.  Prints the error and returns the
  * exit status on failure (0 on success).  Free with nd_job_free. */
 int nd_job_run(nd_job *j, char **inputs, int ninputs);
+/* After the reader is open: the pipeline options of dedup's early copy
+ * (j->prewrite; nothing otherwise), and no decoded copies when nothing reads
+ * the inputs again. */
+void nd_job_prewrite_opts(nd_job *j, nd_pipeline_opts *po);
 /* Handles the metric options (ND_ID_METRIC...); -1 when id is not one of them. */
 int nd_job_option(nd_job *j, int id, const char *arg);
 /* The similarity of documents a and b in the job's metric, as its pairs

@@ -432,6 +432,7 @@ static int run(dedup_ctx *c, char **pos, int npos)
     }
     /* --memory: the scores of --removed and the index queries read the spilled signatures */
     j->keep_sigs = c->removed != NULL || c->nix_files;
+    if (!rc) nd_dedup_prewrite_begin(c, &out);
     if (!rc) rc = nd_job_run_scaled(j, all, nall);
     if (!rc && c->nix_files && nd_dedup_check_index_ids(c, &err)) rc = nd_cli_error(err.code, "%s", err.msg);
     free(all);
@@ -443,7 +444,9 @@ static int run(dedup_ctx *c, char **pos, int npos)
     count_refs(c);
     rc = choose(c, &err);
     double t_cluster = nd_now() - t0;
-    if (!rc) {
+    int written = 0;
+    if (!rc) rc = nd_dedup_prewrite_finish(c, &out, &written, &err);
+    if (!rc && !written) {
         rc = write_kept(c, out.f, &err);
         if (rc) rc = nd_out_failed(&out, rc, &err);
     }

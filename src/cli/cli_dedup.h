@@ -44,6 +44,19 @@ int nd_dedup_keys(dedup_ctx *c, double **key, nd_error *err);
 /* --removed: one record a removed input, in input order. */
 int nd_dedup_write_removed(const dedup_ctx *c, FILE *f);
 
+/* ---------- the output written in the first pass (cli_dedup_prewrite.c) ---------- */
+
+/* Before the first pass: asks the job to write the inputs' records to out's
+ * temporary file as it reads them, when out can take them (a regular file,
+ * not compressed) and they go out as they are (no --annotate). */
+void nd_dedup_prewrite_begin(dedup_ctx *c, const nd_out *out);
+/* After the clustering: *done = 1 when out now holds exactly the kept
+ * records (the removed ones taken out of the early copy); *done = 0 when
+ * there was no early copy or it had to be given up (then out is empty and
+ * the second pass writes it).  Returns NEARDUP_OK or an error with err set
+ * (a write error names out). */
+int nd_dedup_prewrite_finish(dedup_ctx *c, const nd_out *out, int *done, nd_error *err);
+
 /* ---------- --against INDEX (cli_dedup_index.c) ---------- */
 
 /* Moves the references that are neardup indexes (by their magic) from

@@ -266,6 +266,7 @@ static int open_stream(nd_out *o, int fd, int own_fd, nd_error *err)
     /* standard output is never compressed: the name is the only instruction */
     int kind = o->path ? nd_compress_kind(o->path) : ND_COMP_NONE;
     if (kind != ND_COMP_NONE && !(o->sink->z = nd_compressor_create(kind, z_emit, o->sink))) return NEARDUP_E_NOMEM;
+    o->fd = kind == ND_COMP_NONE && o->tmp ? fd : -1;
     if (!(o->f = fopencookie(o->sink, "w", io))) return NEARDUP_E_NOMEM;
     /* 1 MiB writes: with glibc's default of one 4 KiB page per write(2),
      * dedup's output alone took 14,000 system calls (0.1 s) on news-40k */
@@ -290,7 +291,7 @@ static int create_temp(nd_out *o, mode_t mode)
         for (int i = 0; i < TEMP_RANDOM; i++) o->tmp[n + 5 + i] = abc[r[i] % 62];
         o->tmp[n + 5 + TEMP_RANDOM] = '\0';
         if (!(o->slot = temp_publish(o->tmp))) return errno = EMFILE, -1;
-        int fd = open(o->tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+        int fd = open(o->tmp, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode); /* dedup reads it back */
         if (fd < 0) {
             int e = errno;
             temp_retire(&o->slot); /* not ours to remove */

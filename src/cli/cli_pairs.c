@@ -114,6 +114,18 @@ static nd_dup_opts dup_opts(const nd_job *j, const nd_seeds *seeds)
                          .clusters_only = j->clusters_only, .seeds = *seeds};
 }
 
+void nd_job_prewrite_opts(nd_job *j, nd_pipeline_opts *po)
+{
+    if (!j->prewrite) return;
+    size_t from = nd_reader_arg_files(j->reader, (size_t)j->prewrite_args), n = nd_reader_count(j->reader);
+    po->prewrite = 1;
+    po->prewrite_fd = j->prewrite_fd;
+    po->prewrite_from = (uint32_t)from;
+    int named = 1; /* a .json or an unnamed file may turn out not to be JSONL: then it is read again */
+    for (size_t i = from; i < n; i++) named &= (nd_reader_input_flags(j->reader, i) & ND_INPUT_JSONL) != 0;
+    if (named && j->prewrite_nospool) nd_reader_spool_decoded(j->reader, 0);
+}
+
 int nd_job_run(nd_job *j, char **inputs, int ninputs)
 {
     nd_error err = {0, ""};
@@ -125,6 +137,7 @@ int nd_job_run(nd_job *j, char **inputs, int ninputs)
     j->reader = nd_cli_open_inputs(&j->common, &po, inputs, ninputs, &err);
     if (!j->reader) return nd_cli_error(err.code, "%s", err.msg);
     nd_reader_spool_decoded(j->reader, j->spool_decoded);
+    nd_job_prewrite_opts(j, &po);
     nd_dup_opts o = dup_opts(j, &seeds);
     nd_dup_result res;
     int rc = nd_dup_run(j->reader, &po, &o, &res, &err);

@@ -58,6 +58,7 @@ static int run_bounded(nd_job *j, char **inputs, int ninputs)
     j->reader = nd_cli_open_inputs(&j->common, &po, inputs, ninputs, &err);
     if (!j->reader) return nd_cli_error(err.code, "%s", err.msg);
     nd_reader_spool_decoded(j->reader, j->spool_decoded);
+    nd_job_prewrite_opts(j, &po);
     nd_spill_opts o = {.memory = j->memory, .tmpdir = j->tmpdir, .threshold = j->common.threshold,
                        .max_bucket = j->max_bucket, .exact_first = j->exact_first, .keep_sigs = j->keep_sigs};
     nd_spill_stats st;

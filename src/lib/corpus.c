@@ -1,4 +1,3 @@
-#define _GNU_SOURCE /* fallocate */
 /* corpus.c - inputs -> raw records (JSONL lines or whole plain files), batched.
  *
  * Rules (also in the README):
@@ -23,7 +22,8 @@
  *  - Truncated or corrupt gzip / zstd streams are errors naming the file.
  *
  * The input list (arguments, walks, formats by name) is corpus_inputs.c;
- * this file reads the inputs' bytes into records.  After an error the
+ * opening, raw reading and decoding corpus_decode.c; this file turns the
+ * decoded bytes into records.  After an error the
  * reader can only be freed. */
 #include <errno.h>
 #include <fcntl.h>
@@ -39,281 +39,6 @@
 #include "reader.h"
 #include "record.h"
 #include "warc.h"
-
-/* ---------- opening, raw reading, spooling ---------- */
-
-static void close_input(nd_reader *r)
-{
-    if (r->open && r->own_fd) close(r->fd);
-    r->open = r->own_fd = r->spooling = 0;
-    r->fd = -1;
-}
-
-void nd_reader_free(nd_reader *r)
-{
-    if (!r) return;
-    close_input(r);
-    for (size_t i = 0; i < r->n; i++) {
-        if (r->in[i].spool_fd >= 0) close(r->in[i].spool_fd);
-        if (r->in[i].dspool_fd >= 0) close(r->in[i].dspool_fd);
-        free(r->in[i].path);
-    }
-    free(r->in);
-    free(r->raw);
-    nd_map_free(r->pend, r->pcap);
-    if (r->z_ready) inflateEnd(&r->z);
-    ZSTD_freeDCtx(r->zd);
-    free(r);
-}
-
-static int make_spool(nd_input *in, int *spool_fd, nd_error *err)
-{
-    const char *dir = getenv("TMPDIR");
-    if (!dir || !*dir) dir = "/tmp";
-    char tmpl[PATH_MAX];
-    if (snprintf(tmpl, sizeof tmpl, "%s/neardup-spool-XXXXXX", dir) >= (int)sizeof tmpl)
-        return nd_fail(err, NEARDUP_E_IO, "%s: TMPDIR path too long", in->path);
-    int fd = mkstemp(tmpl);
-    if (fd < 0)
-        return nd_fail(err, NEARDUP_E_IO, "%s: cannot create a temporary copy in %s: %s", in->path,
-                       dir, strerror(errno));
-    unlink(tmpl); /* nothing is left behind, whatever happens next */
-    *spool_fd = fd;
-    return NEARDUP_OK;
-}
-
-/* Opens the bytes of input cur: the file, or its spool once it is complete. */
-static int open_fd(nd_reader *r, nd_error *err)
-{
-    nd_input *in = &r->in[r->cur];
-    r->own_fd = r->spooling = r->dspooling = r->giving = 0;
-    r->comp = in->comp;
-    if (in->mem) { /* read from the caller's bytes */
-        in->mem_pos = 0;
-        r->open = 1;
-        return NEARDUP_OK;
-    }
-    if (in->dspooled) {
-        if (lseek(in->dspool_fd, 0, SEEK_SET) != 0)
-            return nd_fail(err, NEARDUP_E_IO, "%s: cannot rewind its decoded copy: %s", in->path,
-                           strerror(errno));
-        r->fd = in->dspool_fd;
-        r->comp = COMP_NONE;
-        r->open = 1;
-        if (r->give_back) { /* this is the copy's last reading */
-            in->dspooled = 0;
-            r->giving = 1;
-            r->given = 0;
-        }
-        return NEARDUP_OK;
-    }
-    if (r->spool_decoded && in->comp != COMP_NONE) {
-        /* The copy is only a shortcut: without room for it, rewind decodes again. */
-        nd_error ignored;
-        if (in->dspool_fd < 0) r->dspooling = make_spool(in, &in->dspool_fd, &ignored) == NEARDUP_OK;
-        else r->dspooling = ftruncate(in->dspool_fd, 0) == 0 && lseek(in->dspool_fd, 0, SEEK_SET) == 0;
-    }
-    if (in->spooled) {
-        if (lseek(in->spool_fd, 0, SEEK_SET) != 0)
-            return nd_fail(err, NEARDUP_E_IO, "%s: cannot rewind its temporary copy: %s", in->path,
-                           strerror(errno));
-        r->fd = in->spool_fd;
-    } else if (strcmp(in->path, "-") == 0) {
-        r->fd = 0;
-    } else if ((r->fd = open(in->path, O_RDONLY | O_CLOEXEC)) < 0) {
-        return nd_fail(err, NEARDUP_E_IO, "%s: cannot open: %s", in->path, strerror(errno));
-    } else {
-        r->own_fd = 1;
-    }
-    r->open = 1;
-    if (in->stream && !in->spooled) {
-        r->spooling = 1;
-        if (in->spool_fd < 0) return make_spool(in, &in->spool_fd, err);
-    }
-    return NEARDUP_OK;
-}
-
-static int write_all(int fd, const char *p, size_t n)
-{
-    while (n) {
-        ssize_t w = write(fd, p, n);
-        if (w < 0 && errno == EINTR) continue;
-        if (w <= 0) return -1;
-        p += w;
-        n -= (size_t)w;
-    }
-    return 0;
-}
-
-/* read() of up to cap bytes of the current input; *got = 0 at its end. */
-static int read_raw(nd_reader *r, void *dst, size_t cap, size_t *got, nd_error *err)
-{
-    nd_input *in = &r->in[r->cur];
-    if (in->mem) {
-        size_t k = in->mem_len - in->mem_pos < cap ? in->mem_len - in->mem_pos : cap;
-        memcpy(dst, in->mem + in->mem_pos, k);
-        in->mem_pos += k;
-        *got = k;
-        return NEARDUP_OK;
-    }
-    ssize_t k;
-    do k = read(r->fd, dst, cap);
-    while (k < 0 && errno == EINTR);
-    if (k < 0) return nd_fail(err, NEARDUP_E_IO, "%s: read error: %s", in->path, strerror(errno));
-    *got = (size_t)k;
-    if (r->giving && k > 0) { /* a hint: where holes are not supported, the pages stay */
-        (void)fallocate(r->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, (off_t)r->given, (off_t)k);
-        r->given += (uint64_t)k;
-    }
-    if (r->spooling && k == 0) in->spooled = 1;
-    if (r->spooling && k > 0 && write_all(in->spool_fd, dst, (size_t)k))
-        return nd_fail(err, NEARDUP_E_IO, "%s: cannot write its temporary copy: %s", in->path,
-                       strerror(errno));
-    return NEARDUP_OK;
-}
-
-static int open_input(nd_reader *r, nd_error *err)
-{
-    int rc = open_fd(r, err);
-    if (rc) return rc;
-    r->raw_pos = r->raw_len = 0;
-    r->pos = r->end = r->scan = 0;
-    r->dec_eof = r->done = r->flush = 0;
-    r->line = 0;
-    r->z_end = 0;
-    r->z_before = 0;
-    r->boff = 0;
-    r->skip_partial = 0;
-    nd_input *in = &r->in[r->cur];
-    if (in->limited && in->lo > 0) { /* enters the file mid-line: that line is the previous share's */
-        if (lseek(r->fd, (off_t)in->lo, SEEK_SET) < 0)
-            return nd_fail(err, NEARDUP_E_IO, "%s: cannot seek to byte %llu: %s", in->path,
-                           (unsigned long long)in->lo, strerror(errno));
-        r->boff = in->lo;
-        r->line = in->lines_before;
-        r->skip_partial = 1;
-    }
-    r->zret = 1;
-    int comp = r->comp;
-    if (comp == COMP_GZ && !r->z_ready) {
-        memset(&r->z, 0, sizeof r->z);
-        if (inflateInit2(&r->z, 15 + 16) != Z_OK) /* gzip wrapper only */
-            return nd_fail(err, NEARDUP_E_NOMEM, "out of memory for a gzip decoder");
-        r->z_ready = 1;
-    } else if (comp == COMP_GZ) {
-        inflateReset(&r->z);
-    } else if (comp == COMP_ZST) {
-        ZSTD_DCtx_reset(r->zd, ZSTD_reset_session_only);
-    }
-    r->fmt = in->fmt;
-    return NEARDUP_OK;
-}
-
-/* ---------- decoding ---------- */
-
-static int truncated(nd_reader *r, const char *what, nd_error *err)
-{
-    return nd_fail(err, NEARDUP_E_INPUT, "%s: truncated %s stream (the file ends inside a compressed "
-                   "frame; is it complete?)", r->in[r->cur].path, what);
-}
-
-/* Refills raw when it is empty; *eof = 1 when the file has no more bytes. */
-static int need_raw(nd_reader *r, int *eof, nd_error *err)
-{
-    *eof = 0;
-    if (r->raw_pos < r->raw_len || r->flush) return NEARDUP_OK;
-    r->raw_pos = 0;
-    int rc = read_raw(r, r->raw, RAW_CAP, &r->raw_len, err);
-    *eof = !rc && r->raw_len == 0;
-    return rc;
-}
-
-static int decode_gz(nd_reader *r, char *dst, size_t cap, size_t *got, nd_error *err)
-{
-    z_stream *z = &r->z;
-    if (cap > UINT_MAX) cap = UINT_MAX;
-    z->next_out = (Bytef *)dst;
-    z->avail_out = (uInt)cap;
-    while (z->avail_out == cap) {
-        int eof, rc = need_raw(r, &eof, err);
-        if (rc) return rc;
-        if (eof) {
-            if (r->z_end) break;
-            return truncated(r, "gzip", err);
-        }
-        if (r->z_end) { /* another member follows (multi-member gzip) */
-            r->z_before += z->total_in;
-            inflateReset(z);
-        }
-        r->z_end = 0;
-        z->next_in = r->raw + r->raw_pos;
-        z->avail_in = (uInt)(r->raw_len - r->raw_pos);
-        int zr = inflate(z, Z_NO_FLUSH);
-        r->raw_pos = r->raw_len - z->avail_in;
-        r->flush = z->avail_out == 0;
-        if (zr == Z_STREAM_END) r->z_end = 1;
-        else if (zr != Z_OK && zr != Z_BUF_ERROR && r->z_before && z->total_in <= 10)
-            /* not a gzip header where a next member would start */
-            return nd_fail(err, NEARDUP_E_INPUT, "%s: trailing garbage after the gzip data, at compressed byte "
-                           "%llu: %s", r->in[r->cur].path, (unsigned long long)r->z_before,
-                           z->msg ? z->msg : "inflate failed");
-        else if (zr != Z_OK && zr != Z_BUF_ERROR)
-            return nd_fail(err, NEARDUP_E_INPUT, "%s: corrupt gzip data at compressed byte ~%llu: %s",
-                           r->in[r->cur].path, (unsigned long long)(r->z_before + z->total_in),
-                           z->msg ? z->msg : "inflate failed");
-    }
-    *got = cap - z->avail_out;
-    return NEARDUP_OK;
-}
-
-static int decode_zst(nd_reader *r, char *dst, size_t cap, size_t *got, nd_error *err)
-{
-    ZSTD_outBuffer out = {dst, cap, 0};
-    while (out.pos == 0) {
-        int eof, rc = need_raw(r, &eof, err);
-        if (rc) return rc;
-        if (eof) {
-            if (r->zret == 0) break;
-            return truncated(r, "zstd", err);
-        }
-        ZSTD_inBuffer inb = {r->raw + r->raw_pos, r->raw_len - r->raw_pos, 0};
-        size_t ret = ZSTD_decompressStream(r->zd, &out, &inb);
-        r->raw_pos += inb.pos;
-        if (ZSTD_isError(ret))
-            return nd_fail(err, NEARDUP_E_INPUT, "%s: corrupt zstd data: %s", r->in[r->cur].path,
-                           ZSTD_getErrorName(ret));
-        r->zret = ret;
-        r->flush = out.pos == out.size; /* more may wait inside the decoder */
-    }
-    *got = out.pos;
-    return NEARDUP_OK;
-}
-
-/* Up to cap decoded bytes of the current input; *got = 0 at its end. */
-static int decode(nd_reader *r, char *dst, size_t cap, size_t *got, nd_error *err)
-{
-    int rc;
-    switch (r->comp) {
-    case COMP_GZ: rc = decode_gz(r, dst, cap, got, err); break;
-    case COMP_ZST: rc = decode_zst(r, dst, cap, got, err); break;
-    default: return read_raw(r, dst, cap, got, err);
-    }
-    if (rc || !r->dspooling) return rc;
-    nd_input *in = &r->in[r->cur];
-    if (*got == 0) { /* the whole stream decoded cleanly: rewind reads the copy */
-        in->dspooled = 1;
-        r->dspooling = 0;
-    } else if (write_all(in->dspool_fd, dst, *got)) {
-        /* No room for the copy: rewind will decompress again instead. */
-        r->dspooling = 0;
-        (void)!ftruncate(in->dspool_fd, 0); /* give the space back; failure changes nothing */
-    }
-    return NEARDUP_OK;
-}
-
-void nd_reader_spool_decoded(nd_reader *r, int on) { r->spool_decoded = on; }
-
-void nd_reader_give_back(nd_reader *r, int on) { r->give_back = on; }
 
 /* ---------- records ---------- */
 
@@ -347,10 +72,75 @@ static int fill_pending(nd_reader *r, nd_error *err)
         return nd_fail(err, NEARDUP_E_NOMEM, "%s:%llu: out of memory for a line of over %zu bytes",
                        r->in[r->cur].path, (unsigned long long)r->line + 1, r->end);
     size_t got;
-    int rc = decode(r, r->pend + r->end, r->pcap - r->end, &got, err);
+    int rc = nd_rd_decode(r, r->pend + r->end, r->pcap - r->end, &got, err);
     r->end += got;
     if (!rc && got == 0) r->dec_eof = 1;
     return rc;
+}
+
+/* zr_on: [pos, end) moves to pend, with room for extra bytes more. */
+static int to_pend(nd_reader *r, size_t extra, nd_error *err)
+{
+    size_t keep = r->end - r->pos;
+    if (nd_map_grow((void **)&r->pend, &r->pcap, keep + extra, 1))
+        return nd_fail(err, NEARDUP_E_NOMEM, "%s:%llu: out of memory for a line of over %zu bytes",
+                       r->in[r->cur].path, (unsigned long long)r->line + 1, keep);
+    memmove(r->pend, r->lb + r->pos, keep);
+    r->scan -= r->pos;
+    r->end = keep;
+    r->pos = 0;
+    r->lb = r->pend;
+    return NEARDUP_OK;
+}
+
+/* zr_on: the next block after [pos, end).  Lines are read where zstd
+ * decoded them, in the ring; only a line that the ring's wrap (or a larger
+ * frame's new ring) cuts in two is put together in pend. */
+static int fill_ring(nd_reader *r, nd_error *err)
+{
+    int rc;
+    if (r->lb != r->pend && r->pos < r->end && nd_rd_zring_wraps(r) && (rc = to_pend(r, 0, err)))
+        return rc; /* the next block goes over the ring's start */
+    int in_ring = r->lb != r->pend;
+    char *blk;
+    size_t got;
+    if ((rc = nd_rd_zring_block(r, &blk, &got, err))) return rc;
+    if (got == 0) {
+        r->dec_eof = 1;
+        return NEARDUP_OK;
+    }
+    if (r->pos == r->end) { /* nothing kept: on in the ring */
+        r->lb = blk;
+        r->pos = r->scan = 0;
+        r->end = got;
+        return NEARDUP_OK;
+    }
+    if (in_ring && blk == r->lb + r->end) {
+        r->end += got;
+        return NEARDUP_OK;
+    }
+    if (in_ring && (rc = to_pend(r, got, err))) return rc; /* the old ring is readable until the next block */
+    if (nd_map_grow((void **)&r->pend, &r->pcap, r->end + got, 1))
+        return nd_fail(err, NEARDUP_E_NOMEM, "%s:%llu: out of memory for a line of over %zu bytes",
+                       r->in[r->cur].path, (unsigned long long)r->line + 1, r->end);
+    memcpy(r->pend + r->end, blk, got);
+    r->end += got;
+    r->lb = r->pend;
+    r->zr_last = blk;
+    r->zr_last_len = got;
+    return NEARDUP_OK;
+}
+
+/* zr_on, after a line taken from pend: what is left of it is the end of the
+ * last block, so reading goes back to the ring. */
+static void back_to_ring(nd_reader *r)
+{
+    size_t keep = r->end - r->pos;
+    if (r->lb != r->pend || !r->zr_last || keep > r->zr_last_len) return;
+    r->lb = r->zr_last + r->zr_last_len - keep;
+    r->scan -= r->pos;
+    r->end = keep;
+    r->pos = 0;
 }
 
 static int blank(const char *p, size_t n)
@@ -364,13 +154,14 @@ static int blank(const char *p, size_t n)
 static int jsonl_next(nd_reader *r, nd_batch *b, int *more, nd_error *err)
 {
     for (;;) {
-        char *nl = r->scan < r->end ? memchr(r->pend + r->scan, '\n', r->end - r->scan) : NULL;
+        char *base = r->zr_on ? r->lb : r->pend;
+        char *nl = r->scan < r->end ? memchr(base + r->scan, '\n', r->end - r->scan) : NULL;
         size_t stop;
         if (nl) {
-            stop = (size_t)(nl - r->pend);
+            stop = (size_t)(nl - base);
         } else if (!r->dec_eof) {
             r->scan = r->end;
-            int rc = fill_pending(r, err);
+            int rc = r->zr_on ? fill_ring(r, err) : fill_pending(r, err);
             if (rc) return rc;
             continue;
         } else if (r->pos == r->end) {
@@ -391,14 +182,17 @@ static int jsonl_next(nd_reader *r, nd_batch *b, int *more, nd_error *err)
             r->skip_partial = 0;
             continue;
         }
-        if (len && r->pend[start + len - 1] == '\r') len--;
+        if (len && base[start + len - 1] == '\r') len--;
         /* a UTF-8 byte order mark opening a file is not part of its first
          * record: dedup copied it into the middle of its output (every
          * input's first line after the first), and jansson refused it */
-        if (r->line == 1 && len >= 3 && !memcmp(r->pend + start, "\xef\xbb\xbf", 3)) start += 3, len -= 3;
-        if (blank(r->pend + start, len)) continue;
+        if (r->line == 1 && len >= 3 && !memcmp(base + start, "\xef\xbb\xbf", 3)) start += 3, len -= 3;
+        int skip = blank(base + start, len);
+        int rc = skip ? NEARDUP_OK : append(r, b, base + start, len, err);
+        if (r->zr_on) back_to_ring(r);
+        if (skip) continue;
         *more = 1;
-        return append(r, b, r->pend + start, len, err);
+        return rc;
     }
 }
 
@@ -423,7 +217,7 @@ static int plain_next(nd_reader *r, nd_batch *b, int *more, nd_error *err)
             nd_grow((void **)&b->rec, &b->cap_rec, b->n + 1, sizeof *b->rec))
             return nd_fail(err, NEARDUP_E_NOMEM, "%s: out of memory reading it", r->in[r->cur].path);
         size_t got;
-        int rc = decode(r, b->buf + b->len, b->cap - b->len, &got, err);
+        int rc = nd_rd_decode(r, b->buf + b->len, b->cap - b->len, &got, err);
         if (rc) return rc;
         if (got == 0) break;
         b->len += got;
@@ -594,7 +388,7 @@ int nd_reader_next(nd_reader *r, nd_batch *b, size_t target, nd_error *err)
             continue;
         }
         int opened = !r->open, more = 0;
-        int rc = r->open ? NEARDUP_OK : open_input(r, err);
+        int rc = r->open ? NEARDUP_OK : nd_rd_open_input(r, err);
         if (!rc && opened && r->fmt == ND_FORMAT_AUTO) rc = sniff(r, err);
         if (!rc)
             rc = r->fmt == ND_FORMAT_JSONL ? jsonl_next(r, b, &more, err)
@@ -602,7 +396,7 @@ int nd_reader_next(nd_reader *r, nd_batch *b, size_t target, nd_error *err)
                                            : plain_next(r, b, &more, err);
         if (rc) return -rc;
         if (!more) {
-            close_input(r);
+            nd_rd_close_input(r);
             r->cur++;
         }
     }
@@ -614,17 +408,17 @@ int nd_reader_next(nd_reader *r, nd_batch *b, size_t target, nd_error *err)
 static int drain(nd_reader *r, size_t i, nd_error *err)
 {
     if (!(r->open && r->cur == i)) {
-        close_input(r);
+        nd_rd_close_input(r);
         r->cur = i;
-        int rc = open_fd(r, err);
+        int rc = nd_rd_open_fd(r, err);
         if (rc) return rc;
     }
     size_t got = 1;
     while (got) {
-        int rc = read_raw(r, r->raw, RAW_CAP, &got, err);
+        int rc = nd_rd_read_raw(r, r->raw, RAW_CAP, &got, err);
         if (rc) return rc;
     }
-    close_input(r);
+    nd_rd_close_input(r);
     return NEARDUP_OK;
 }
 
@@ -635,7 +429,7 @@ int nd_reader_rewind(nd_reader *r, nd_error *err)
         int rc = drain(r, i, err);
         if (rc) return rc;
     }
-    close_input(r);
+    nd_rd_close_input(r);
     r->cur = 0;
     r->ndoc = 0;
     return NEARDUP_OK;

@@ -1,10 +1,14 @@
 /* corpus_reader.h - the reader's state, shared by corpus_inputs.c (the
- * input list: arguments, directory walks, formats by name, MPI shares) and
- * corpus.c (bytes -> records).  Private to those two files. */
+ * input list: arguments, directory walks, formats by name, MPI shares),
+ * corpus_decode.c (opening, raw reading, decoding) and corpus.c (bytes ->
+ * records).  Private to those three files. */
 #ifndef ND_CORPUS_READER_H
 #define ND_CORPUS_READER_H
 
 #include <zlib.h>
+#ifndef ZSTD_STATIC_LINKING_ONLY
+#define ZSTD_STATIC_LINKING_ONLY /* the buffer-less decoder (corpus_decode.c) */
+#endif
 #include <zstd.h>
 
 #include "reader.h"
@@ -55,11 +59,25 @@ struct nd_reader {
                          * (inflateReset zeroes total_in: errors said "at byte ~2") */
     ZSTD_DCtx *zd;
     size_t zret;  /* last ZSTD_decompressStream result: 0 at a frame boundary */
+    /* A JSONL .zst input is decoded block by block (ZSTD_decompressContinue)
+     * into ring, which is also zstd's window: no block is copied out of the
+     * decoder's own buffer first (a fifth of the decompression's time).
+     * corpus.c reads lines in place there (nd_rd_zring_block). */
+    int zr_on, zr_in_frame, zr_frames;
+    char *ring, *ring_old; /* ring_old: the ring before the last growth, freed on the next block */
+    size_t ring_cap, ring_old_cap, ring_wp, zr_bsmax;
+    unsigned char *zin;    /* a unit of compressed input split across reads */
+    size_t zin_len;
+    unsigned char zhdr[ZSTD_FRAMEHEADERSIZE_MAX];
+    size_t zhdr_len;
+    char *zr_last;         /* the last block handed out and its length */
+    size_t zr_last_len;
     int flush;    /* the decoder filled its output and may hold more */
     /* decoded JSONL bytes not yet handed out: [pos, end); scan = where the
      * newline search resumes, so a huge line is searched once */
     char *pend;
     size_t pos, end, scan, pcap;
+    char *lb;     /* where [pos, end) lies: pend, or (zr_on) a stretch of ring */
     int dec_eof;
     uint64_t line, ndoc;
     uint64_t boff;    /* file offset of pend[0] (limited inputs) */
@@ -71,5 +89,24 @@ struct nd_reader {
     size_t nother;
     uint64_t other_n;
 };
+
+/* corpus_decode.c, for corpus.c */
+void nd_rd_close_input(nd_reader *r);
+int nd_rd_open_fd(nd_reader *r, nd_error *err);    /* r->cur's descriptor (or copy) only */
+int nd_rd_open_input(nd_reader *r, nd_error *err); /* r->cur from its start, decoder reset */
+/* read() of up to cap bytes of the current input; *got = 0 at its end. */
+int nd_rd_read_raw(nd_reader *r, void *dst, size_t cap, size_t *got, nd_error *err);
+/* Up to cap decoded bytes of the current input; *got = 0 at its end. */
+int nd_rd_decode(nd_reader *r, char *dst, size_t cap, size_t *got, nd_error *err);
+/* zr_on: the next block of decoded bytes, at *out in the ring (*got = 0 at
+ * the input's end).  A block follows the one before it in memory unless the
+ * ring wraps (nd_rd_zring_wraps says so before) or grows for a frame of a
+ * larger window (then the old ring stays readable until the next call). */
+int nd_rd_zring_block(nd_reader *r, char **out, size_t *got, nd_error *err);
+static inline int nd_rd_zring_wraps(const nd_reader *r)
+{
+    return r->ring && r->ring_wp + r->zr_bsmax > r->ring_cap;
+}
+void nd_rd_zring_free(nd_reader *r);
 
 #endif

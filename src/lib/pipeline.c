@@ -4,6 +4,7 @@
  * strictly in sequence order; workers take READY slots in sequence order.
  * With S slots, at most S batches are in memory, so memory stays bounded
  * however large the corpus. */
+#include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +40,11 @@ typedef struct {
     size_t nbad, bads_cap;
     uint64_t text_bytes, tokens, replaced, ctrl;
     double t_parse, t_tok, t_work;
+    /* nd_pipeline_opts.prewrite: buf[pw_lo, batch.len) goes to pw_off */
+    size_t pw_lo;
+    uint64_t pw_off;
+    int pw_errno, pw_lost;
+    double t_pw;
     nd_enc_count enc[8]; /* documents not in plain UTF-8, by encoding */
     size_t nenc;
     uint64_t enc_over;
@@ -69,6 +75,7 @@ typedef struct {
     pthread_mutex_t mu;
     pthread_cond_t work_cv, main_cv;
     uint64_t seq_read, next_work;
+    uint64_t pw_next; /* prewrite: where the next batch's records go */
     int eof, stop;
     int worker_err; /* NEARDUP_E_NOMEM from a worker's own setup */
 } engine;
@@ -121,6 +128,36 @@ static int slot_note_bad(slot *s, size_t i, const nd_error *err)
     return 0;
 }
 
+/* nd_pipeline_opts.prewrite: the slot's records of the written inputs, as
+ * the reader laid them out (each line and its "\n", back to back), at their
+ * place in the copy.  Any thread: the places were given out in input order. */
+static void prewrite_slot(engine *e, slot *s)
+{
+    const nd_batch *b = &s->batch;
+    s->pw_errno = s->pw_lost = 0;
+    s->t_pw = 0;
+    if (s->pw_lo >= b->len) return;
+    for (size_t i = 0; i < b->n; i++)
+        if (b->rec[i].input >= e->o->prewrite_from && !b->rec[i].jsonl) {
+            s->pw_lost = 1; /* not a line copied as it is: the second pass writes it */
+            return;
+        }
+    double t0 = nd_now();
+    const char *p = b->buf + s->pw_lo;
+    size_t n = b->len - s->pw_lo;
+    uint64_t at = s->pw_off;
+    while (n) {
+        ssize_t w = pwrite(e->o->prewrite_fd, p, n, (off_t)at);
+        if (w < 0 && errno == EINTR) continue;
+        if (w <= 0) {
+            s->pw_errno = w < 0 ? errno : ENOSPC;
+            break;
+        }
+        p += w, n -= (size_t)w, at += (uint64_t)w;
+    }
+    s->t_pw = nd_now() - t0;
+}
+
 /* Parses, tokenizes and hands each record of a slot to the command. */
 static void work_slot(engine *e, slot *s, nd_record_parser *parser, nd_tokenizer *tk,
                       nd_tokens *tok, void *ts)
@@ -136,6 +173,7 @@ static void work_slot(engine *e, slot *s, nd_record_parser *parser, nd_tokenizer
         return;
     }
     memset(s->bad, 0, b->n);
+    if (e->o->prewrite) prewrite_slot(e, s);
     if (e->f->batch_reset) e->f->batch_reset(e->f->user, s->bo);
     for (size_t i = 0; i < b->n; i++) {
         if (e->o->shard_n > 1 &&
@@ -336,6 +374,12 @@ static int collect_slot(engine *e, slot *s, nd_corpus_info *ci, nd_error *err)
     ci->t_parse += s->t_parse;
     ci->t_tokenize += s->t_tok;
     ci->t_work += s->t_work;
+    if (e->o->prewrite) {
+        if (s->pw_errno && !ci->prewrite_errno) ci->prewrite_errno = s->pw_errno;
+        ci->prewrite_lost |= s->pw_lost;
+        ci->prewrite_bytes += s->pw_lo < b->len ? b->len - s->pw_lo : 0;
+        ci->t_prewrite += s->t_pw;
+    }
     double t0 = nd_now();
     int rc = e->f->collect ? e->f->collect(e->f->user, s->bo, b->first_doc, b->n, err) : 0;
     ci->t_collect += nd_now() - t0;
@@ -368,6 +412,13 @@ static int drive(engine *e, work_state *w, nd_corpus_info *ci, nd_error *err)
             pthread_mutex_lock(&e->mu);
             if (got < 0) { rc = err->code ? err->code : -got; break; }
             if (got == 0) { e->eof = 1; continue; }
+            if (e->o->prewrite) { /* the written inputs' records follow the others' */
+                size_t i = 0;
+                while (i < rs->batch.n && rs->batch.rec[i].input < e->o->prewrite_from) i++;
+                rs->pw_lo = i < rs->batch.n ? rs->batch.rec[i].off : rs->batch.len;
+                rs->pw_off = e->pw_next;
+                e->pw_next += rs->batch.len - rs->pw_lo;
+            }
             rs->seq = e->seq_read++;
             rs->state = SLOT_READY;
             pthread_cond_broadcast(&e->work_cv);

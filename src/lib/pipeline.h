@@ -30,6 +30,15 @@ typedef struct {
      * ND_SHARD_BLOCK with (record / ND_SHARD_BLOCK) % shard_n == shard_i are
      * parsed and handed to `doc`; the others are counted with an empty id. */
     unsigned shard_n, shard_i;
+    /* dedup's early copy of its output (cli_dedup_prewrite.c): with prewrite
+     * set, the records of inputs prewrite_from and after, each followed by
+     * "\n", go to prewrite_fd from offset 0, in input order, written (pwrite)
+     * by the threads that work on their batches, while the rest runs; the
+     * second pass then only takes the removed records out of that file,
+     * instead of reading the inputs again and writing 58 MB of fresh pages
+     * behind the clustering.  Results in nd_corpus_info.prewrite_*. */
+    int prewrite, prewrite_fd;
+    uint32_t prewrite_from;
 } nd_pipeline_opts;
 
 #define ND_SHARD_BLOCK 512
@@ -88,6 +97,12 @@ typedef struct {
     double t_read, t_parse, t_tokenize, t_work, t_collect, t_wall; /* seconds (work summed over threads) */
     double t_start, t_progress; /* when the run began; the last progress line */
     unsigned threads;
+    /* nd_pipeline_opts.prewrite: bytes written; the errno of the first failed
+     * write (0: none); lost: a record was not a JSONL line (a plain file, an
+     * HTML page, a WARC record), so the copy is not the output */
+    uint64_t prewrite_bytes;
+    int prewrite_errno, prewrite_lost;
+    double t_prewrite; /* seconds in those writes, summed over threads */
 } nd_corpus_info;
 
 void nd_corpus_info_free(nd_corpus_info *ci);
