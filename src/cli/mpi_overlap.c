@@ -74,10 +74,9 @@ static const char *id_of(const aligner *a, uint32_t i, size_t *len)
     return nd_corpus_id(a->ci, i);
 }
 
-static int format_pair(void *user, FILE *f, const nd_overlap_pair *p)
+static int format_pair(void *user, FILE *f, const nd_overlap_pair *p, const nd_doc_ref *da, const nd_doc_ref *db)
 {
     const aligner *a = user;
-    const nd_doc_ref *da = &a->ext->doc[p->a], *db = &a->ext->doc[p->b];
     nd_doc_words wa = {da->id, NULL, &da->span}, wb = {db->id, NULL, &db->span};
     size_t la, lb;
     const char *ia = id_of(a, p->a, &la), *ib = id_of(a, p->b, &lb);
@@ -89,10 +88,9 @@ static int format_pair(void *user, FILE *f, const nd_overlap_pair *p)
 
 /* The passages of a pair for the clusters, with global numbers and the
  * offsets of the original files (rank 0 holds no maps). */
-static int collect(void *user, const nd_overlap_pair *p)
+static int collect(void *user, const nd_overlap_pair *p, const nd_doc_ref *da, const nd_doc_ref *db)
 {
     const aligner *a = user;
-    const nd_doc_ref *da = &a->ext->doc[p->a], *db = &a->ext->doc[p->b];
     nd_passage *q = malloc((p->np ? p->np : 1) * sizeof *q);
     if (!q) return -1;
     for (size_t k = 0; k < p->np; k++) {

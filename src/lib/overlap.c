@@ -238,6 +238,10 @@ static int align_pair(const align_job *j, size_t i, nd_align_scratch *sc, reuse_
     for (size_t k = 0; k < r->np; k++) r->shared_words += r->p[k].matches;
     r->containment_a = nd_passage_coverage(r->p, r->np, 0, da->ntok);
     r->containment_b = nd_passage_coverage(r->p, r->np, 1, db->ntok);
+    if (j->s->global) { /* a batch of a larger store: the pair in the corpus' numbers */
+        r->a = j->s->global[a];
+        r->b = j->s->global[b];
+    }
     return 0;
 }
 
@@ -246,7 +250,8 @@ static int align_one(void *arg, size_t i)
     align_job *j = arg;
     if (align_pair(j, i, NULL, NULL, &j->res[i])) return -1;
     nd_overlap_pair *r = &j->res[i];
-    if (r->np && j->o->collect && j->o->collect(j->o->collect_user, r)) return -1;
+    const nd_doc_ref *da = &j->s->doc[j->cand[i].a], *db = &j->s->doc[j->cand[i].b];
+    if (r->np && j->o->collect && j->o->collect(j->o->collect_user, r, da, db)) return -1;
     if (j->cand[i].shared == ND_ANCHOR_STAR) { /* a star pair: for the clusters only */
         free(r->p);
         r->p = NULL;
@@ -316,12 +321,13 @@ static int stream_block(void *arg, size_t b)
             break;
         }
         const nd_overlap_opts *o = j->aj->o;
-        if (r.np && o->collect && o->collect(o->collect_user, &r)) rc = -1;
+        const nd_doc_ref *da = &j->aj->s->doc[j->aj->cand[i].a], *db = &j->aj->s->doc[j->aj->cand[i].b];
+        if (r.np && o->collect && o->collect(o->collect_user, &r, da, db)) rc = -1;
         /* a star pair is for the clusters only */
         if (!rc && ((r.np && j->aj->cand[i].shared != ND_ANCHOR_STAR) || j->sink->all)) {
             found += r.np > 0;
             if (!f && (f = open_memstream(&p, &n))) __fsetlocking(f, FSETLOCKING_BYCALLER); /* this thread's */
-            if (!f || j->sink->format(j->sink->user, f, &r)) rc = -1;
+            if (!f || j->sink->format(j->sink->user, f, &r, da, db)) rc = -1;
         }
         free(r.p);
     }
