@@ -412,6 +412,9 @@ int nd_cmd_overlap(int argc, char **argv)
     /* the reader spools standard input and decoded .gz/.zst for a second
      * pass (--date-field, --series-field) to $TMPDIR: to --tmp as well */
     if (!rc && bounded && c.tmpdir && setenv("TMPDIR", c.tmpdir, 1)) rc = nd_cli_error(NEARDUP_E_NOMEM, "out of memory");
+    /* the pipeline's slots (2 x threads + 2 batches in flight) are most of
+     * what --memory cannot bound: smaller batches under a small bound */
+    if (bounded && c.memory < ((uint64_t)256 << 20)) po.batch_bytes = 256 << 10;
     if (!rc && bounded) {
         if ((rc = nd_spill_store_init(&sp, c.memory, c.tmpdir, &c.ov, &po, &err))) rc = nd_cli_error(rc, "%s", err.msg);
         else sp_open = 1;
@@ -468,7 +471,7 @@ int nd_cmd_overlap(int argc, char **argv)
     if (!rc && bounded && (rc = nd_spill_overlap(&sp, &c.ov, (uint32_t)split, threads, &sink, &npairs, &st, &sst, &err))) {
         if (sst.big_need) /* name the document that is never split */
             snprintf(err.msg, sizeof err.msg, "--memory %.0f MiB is too small to align \"%s\" with a document it "
-                     "shares a candidate with: together they need about %.0f MiB (words, k-grams, text); a document is "
+                     "shares a candidate with: together they need about %.1f MiB (words, k-grams, text); a document is "
                      "never split, so give at least %.0f MiB", c.memory / 1048576.0,
                      id_of(&ci, &cr, split, (uint32_t)sst.big_doc), sst.big_need / 1048576.0,
                      (c.memory + 2 * sst.big_need) / 1048576.0);

@@ -96,6 +96,7 @@ static int kgram_one(void *arg, size_t d)
     kgram_job *j = arg;
     if (!j->need[d]) return 0;
     const nd_doc_ref *r = &j->s->doc[d];
+    if (r->kg) return 0; /* made already */
     nd_kgrams g;
     return nd_kgrams_fill(r->id, r->ntok, j->k, j->kg + j->kg_off[d], &g) ? -1 : 0;
 }
@@ -141,7 +142,8 @@ double nd_passage_coverage(nd_passage *p, size_t np, int side, size_t n)
 /* Document d's k-grams, where kgram_one put them. */
 static nd_kgrams doc_kgrams(const align_job *j, uint32_t d)
 {
-    return nd_kgrams_view(j->kg + j->kg_off[d], j->s->doc[d].ntok, j->k);
+    const nd_doc_ref *r = &j->s->doc[d];
+    return nd_kgrams_view(r->kg ? (void *)r->kg : j->kg + j->kg_off[d], r->ntok, j->k);
 }
 
 /* A thread's last document A in rewritten-passage form: candidates come
@@ -432,7 +434,7 @@ int nd_overlap_align(const nd_doc_store *s, const nd_overlap_opts *o, const nd_a
         kg_off[0] = 0;
         for (uint64_t d = 0; d < s->n; d++) {
             uint64_t nt = s->doc[d].ntok;
-            kg_off[d + 1] = kg_off[d] + (need[d] ? nd_kgram_bytes(nt, k) : 0);
+            kg_off[d + 1] = kg_off[d] + (need[d] && !s->doc[d].kg ? nd_kgram_bytes(nt, k) : 0);
         }
         kg = nd_map_alloc(kg_off[s->n] ? kg_off[s->n] : 1);
         if (!kg) rc = NEARDUP_E_NOMEM;

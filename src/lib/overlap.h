@@ -56,6 +56,10 @@ struct nd_doc_ref {
     uint32_t nsent, nfp;
     const nd_map_run *map; /* text offsets -> the original file's (HTML, other encodings; offmap.h) */
     size_t nmap;           /* 0: the identity */
+    /* its seed k-grams made already (nd_kgrams_fill's layout, kg_bytes of
+     * them: overlap --memory keeps them on disk); NULL: made when aligned */
+    const void *kg;
+    size_t kg_bytes;
 };
 
 /* A block of the store's arena (nd_map_alloc'ed): documents' tokens and

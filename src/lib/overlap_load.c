@@ -290,7 +290,7 @@ static int load_doc(void *u, void *tsp, void *bop, uint64_t doc, const nd_doc *d
     size_t text_len = c->o->keep_text ? d->text_len : 0;
     size_t map_bytes = d->nmap * sizeof *d->map; /* only readers that transform bytes make one */
     size_t bytes = (id_bytes + edit_bytes + span_bytes + map_bytes + text_len + 7) & ~(size_t)7;
-    nd_doc_ref r = {NULL, {NULL, NULL, NULL, 0}, NULL, tok->n, text_len, NULL, NULL, NULL, 0, 0, NULL, 0};
+    nd_doc_ref r = {NULL, {NULL, NULL, NULL, 0}, NULL, tok->n, text_len, NULL, NULL, NULL, 0, 0, NULL, 0, NULL, 0};
     if (bytes) {
         /* 8-byte fingerprints first, then the 4-byte arrays, the spans, the map, the text */
         char *p = c->batches ? batch_take(b, bytes) : thread_take(c, ts, bytes);
@@ -334,7 +334,7 @@ static int hand_on(ctx *c, batch_out *b, uint64_t first, size_t n, nd_error *err
         return nd_fail(err, NEARDUP_E_NOMEM, "out of memory holding the documents");
     size_t j = 0;
     for (size_t i = 0; i < n; i++) {
-        nd_doc_ref d = {NULL, {NULL, NULL, NULL, 0}, NULL, 0, 0, NULL, NULL, NULL, 0, 0, NULL, 0};
+        nd_doc_ref d = {NULL, {NULL, NULL, NULL, 0}, NULL, 0, 0, NULL, NULL, NULL, 0, 0, NULL, 0, NULL, 0};
         if (j < b->n && b->doc[j] == first + i) d = b->ref[j++]; /* else: a skipped record, kept empty */
         c->all[i] = d;
     }
@@ -356,7 +356,7 @@ static int collect(void *u, void *bop, uint64_t first, size_t n, nd_error *err)
     size_t j = 0;
     for (size_t i = 0; i < n; i++) {
         uint64_t r = first + i;
-        nd_doc_ref d = {NULL, {NULL, NULL, NULL, 0}, NULL, 0, 0, NULL, NULL, NULL, 0, 0, NULL, 0};
+        nd_doc_ref d = {NULL, {NULL, NULL, NULL, 0}, NULL, 0, 0, NULL, NULL, NULL, 0, 0, NULL, 0, NULL, 0};
         if (j < b->n && b->doc[j] == r) d = b->ref[j++]; /* else: a skipped record, kept empty */
         s->doc[r] = d;
         s->ntok += d.ntok;
