@@ -6,6 +6,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include "align.h"
 #include "cli.h"
 #include "cli_clusters.h"
 #include "edits.h"
@@ -312,7 +313,8 @@ int nd_cmd_overlap(int argc, char **argv)
     int rc = nd_cli_parse(argc, argv,
                           "neardup overlap INPUT... [--against REF]... [--min-words W] [--max-df N] "
                           "[--edited [--language L]] [--format text|jsonl|html] [--clusters FILE] "
-                          "[--date-field NAME] [--series-field NAME | --series-from-dir] [--within-series]",
+                          "[--date-field NAME] [--series-field NAME | --series-from-dir] [--within-series] "
+                          "[--memory SIZE [--tmp DIR]]",
                           "List the pairs of documents that share at least one passage of W or more\n"
                           "words, with the passages (byte ranges in both texts). Candidates come from\n"
                           "an inverted index of winnowed word n-gram anchors, never from comparing all\n"
@@ -333,7 +335,12 @@ int nd_cmd_overlap(int argc, char **argv)
                           "the rank owning their hash, each pair is aligned by the owner of its first\n"
                           "document, and rank 0 writes pairs and clusters identical to one process's\n"
                           "(standard output written as to a file); --format html, --edited and\n"
-                          "--against run as one process only (refused under mpirun).",
+                          "--against run as one process only (refused under mpirun).\n"
+                          "With --memory SIZE, the documents (words, spans, texts) and the anchors go\n"
+                          "to --tmp and are read back in batches: the same output within SIZE. Not\n"
+                          "bounded: ~40 bytes a document plus its id, the clusters' passages, and two\n"
+                          "documents that share a candidate (a document is never split); below about\n"
+                          "48 MiB at -j 2 the program and its reading pipeline alone exceed SIZE.",
                           overlap_opts, on_option, &c, &pos, &npos);
     if (!rc && (nd_check_format(&c.common, "overlap", "text|jsonl|html") || nd_check_passage_view(&c.common, "overlap")))
         rc = 2;

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "doc_pack.h"
+#include "record.h"
 
 typedef struct {
     uint32_t doc, id_len, nexc, nmap;

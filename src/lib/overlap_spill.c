@@ -10,6 +10,7 @@
 
 #include "doc_pack.h"
 #include "overlap_spill.h"
+#include "reader.h"
 
 /* Records are written a megabyte at a time. */
 #define WRITE_BYTES ((size_t)1 << 20)

@@ -28,6 +28,7 @@
 #define ND_OVERLAP_SPILL_H
 
 #include "overlap.h"
+#include "reader.h"
 #include "runs.h"
 
 #define ND_SPILL_PARTS 256        /* partition lists: the top 8 bits of the hash */
