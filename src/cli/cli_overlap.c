@@ -290,15 +290,13 @@ static const char *const mpi_unsupported_why[] = {
     "",
     "under mpirun, overlap does not take --format html (the report needs every document on one rank): "
     "write jsonl or text, or run one process",
-    "under mpirun, overlap does not take --edited (the rewritten passages' sentence fingerprints are not "
-    "exchanged): run one process",
+    "",
     "under mpirun, overlap does not take --against (references are not shared among the ranks): run one process",
 };
 
 static int mpi_unsupported(const overlap_ctx *c, int html)
 {
     if (html) return 1;
-    if (!c->ov.align.verbatim) return 2;
     if (c->nrefs) return 3;
     return 0;
 }
@@ -334,8 +332,8 @@ int nd_cmd_overlap(int argc, char **argv)
                           "Under mpirun -np N, each rank loads its share of the inputs, anchors meet at\n"
                           "the rank owning their hash, each pair is aligned by the owner of its first\n"
                           "document, and rank 0 writes pairs and clusters identical to one process's\n"
-                          "(standard output written as to a file); --format html, --edited and\n"
-                          "--against run as one process only (refused under mpirun).\n"
+                          "(standard output written as to a file); --format html and --against run\n"
+                          "as one process only (refused under mpirun).\n"
                           "With --memory SIZE, the documents (words, spans, texts) and the anchors go\n"
                           "to --tmp and are read back in batches: the same output within SIZE. Not\n"
                           "bounded: ~40 bytes a document plus its id, the clusters' passages, and two\n"
