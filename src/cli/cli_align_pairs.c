@@ -23,10 +23,9 @@ typedef struct {
     const nd_corpus_info *ci;
 } pairs_writer;
 
-static int format_pair(void *user, FILE *f, const nd_overlap_pair *p)
+static int format_pair(void *user, FILE *f, const nd_overlap_pair *p, const nd_doc_ref *da, const nd_doc_ref *db)
 {
     const pairs_writer *w = user;
-    const nd_doc_ref *da = &w->s->doc[p->a], *db = &w->s->doc[p->b];
     nd_doc_words wa = {da->id, NULL, &da->span}, wb = {db->id, NULL, &db->span};
     if (nd_print_pair(f, w->format, p, nd_corpus_id(w->ci, p->a), nd_corpus_id_len(w->ci, p->a),
                       nd_corpus_id(w->ci, p->b), nd_corpus_id_len(w->ci, p->b), da->text, da->text_len, db->text,

@@ -3,19 +3,24 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sys/resource.h>
 #include <unistd.h>
 
+#include "align.h"
 #include "cli.h"
 #include "cli_clusters.h"
 #include "edits.h"
 #include "mpi_overlap.h"
+#include "offmap.h"
 #include "overlap.h"
+#include "overlap_spill.h"
 #include "reader.h"
 #include "report.h"
+#include "spill.h"
 
 enum { OPT_AGAINST = ND_ID_COMMAND, OPT_MIN_WORDS, OPT_MAX_DF, OPT_MAX_GAP, OPT_MIN_IDENTITY, OPT_EDITED, OPT_LANGUAGE,
        OPT_MAX_DF_SENTENCE, OPT_CLUSTERS, OPT_DATE_FIELD, OPT_SERIES_FIELD, OPT_SERIES_FROM_DIR, OPT_WITHIN_SERIES,
-       OPT_MAX_SERIES_DF, OPT_MEMORY };
+       OPT_MAX_SERIES_DF, OPT_MEMORY, OPT_TMP };
 
 static const nd_cli_option overlap_opts[] = {
     {"against", 0, "REF", "compare the inputs only with these references (repeatable; default: the inputs with each other)", OPT_AGAINST},
@@ -33,7 +38,8 @@ static const nd_cli_option overlap_opts[] = {
     {"language", 0, "L", "with --edited: language of the stemmer and stop words: a Snowball name or code, or none (default english)", OPT_LANGUAGE},
     {"max-df-sentence", 0, "N", "with --edited: a sentence fingerprint in at most N documents is rare (weight 1), one in df more weighs N/df; a pair needs 2 (default " ND_DEFAULT_STR(ND_DEFAULT_MAX_DF_SENTENCE) ")", OPT_MAX_DF_SENTENCE},
     {"ngram", 'n', "N", "words per anchor n-gram and exact seed (default " ND_DEFAULT_STR(ND_DEFAULT_NGRAM) ")", ND_ID_NGRAM},
-    {"memory", 0, "SIZE", "not supported by overlap (refused): its documents' words are held in memory, about 6 bytes a word plus 16 per anchor; under mpirun each rank holds only its share", OPT_MEMORY},
+    {"memory", 0, "SIZE", "bound memory (512M, 2G; same output): documents and anchors go to --tmp and are read back in batches; what stays: ~40 bytes a document plus its id, the clusters' passages, and two documents that share a candidate (one is never split); not with --format html, not under mpirun (default unbounded: ~6 bytes a word and 16 an anchor in memory)", OPT_MEMORY},
+    {"tmp", 0, "DIR", "--memory: directory for the spill files, removed on any exit (default $TMPDIR or /tmp)", OPT_TMP},
     ND_OPT_FORMAT("text|jsonl|html", "text"),
     ND_OPT_OUTPUT,
     ND_OPT_CORPUS,
@@ -56,6 +62,8 @@ typedef struct {
     nd_field_opts fo;
     int within_series;
     int series_only; /* an option that needs a series was given */
+    uint64_t memory;    /* --memory (0: unbounded) */
+    const char *tmpdir; /* --tmp */
 } overlap_ctx;
 
 static int on_option(void *ctx, int id, const char *arg)
@@ -83,9 +91,13 @@ static int on_option(void *ctx, int id, const char *arg)
         c->edited_only = 1;
         return 0;
     case OPT_MEMORY:
-        return nd_cli_error(NEARDUP_E_USAGE, "overlap does not take --memory: it holds its documents' words in memory "
-                            "(about 6 bytes a word, 16 per anchor); spread them over machines with mpirun -np N, "
-                            "each rank holding its share");
+        if (nd_parse_size(arg, &c->memory) || c->memory < (1u << 20))
+            return nd_cli_error(NEARDUP_E_USAGE, "--memory: expected a size of at least 1M such as 512M or 2G, got \"%s\"", arg);
+        return 0;
+    case OPT_TMP:
+        if (!*arg) return nd_cli_error(NEARDUP_E_USAGE, "--tmp: empty directory name");
+        c->tmpdir = arg;
+        return 0;
     case OPT_CLUSTERS: c->clusters = arg; return 0;
     case OPT_DATE_FIELD: c->fo.date_field = arg; return 0;
     case OPT_SERIES_FIELD: c->fo.series_field = arg; return 0;
@@ -100,14 +112,16 @@ static int on_option(void *ctx, int id, const char *arg)
     }
 }
 
-/* Reads one set of inputs (the inputs, or the references). */
+/* Reads one set of inputs (the inputs, or the references) into s, or with
+ * --memory into sp (after what it holds). */
 static int load_set(const nd_common *c, char **in, int n, const nd_pipeline_opts *po, const nd_overlap_opts *o,
-                    const nd_field_opts *fo, nd_doc_fields *f, nd_doc_store *s, nd_corpus_info *ci, nd_reader **r)
+                    const nd_field_opts *fo, nd_doc_fields *f, nd_doc_store *s, nd_spill_store *sp,
+                    nd_corpus_info *ci, nd_reader **r)
 {
     nd_error err = {0, ""};
     *r = nd_cli_open_inputs(c, po, in, n, &err);
     if (!*r) return nd_cli_error(err.code, "%s", err.msg);
-    int rc = nd_overlap_load(*r, po, o, s, ci, &err);
+    int rc = sp ? nd_spill_store_load(sp, *r, po, o, ci, &err) : nd_overlap_load(*r, po, o, s, ci, &err);
     if (!rc) rc = nd_corpus_check_unique_ids(ci, *r, &err);
     if (!rc && nd_field_opts_any(fo)) rc = nd_doc_fields_read(f, fo, *r, ci, &err); /* a second pass */
     if (rc) return nd_cli_error(rc, "%s", err.msg);
@@ -145,12 +159,11 @@ typedef struct {
     uint64_t split;
 } pair_writer;
 
-static int format_pair(void *user, FILE *f, const nd_overlap_pair *p)
+static int format_pair(void *user, FILE *f, const nd_overlap_pair *p, const nd_doc_ref *da, const nd_doc_ref *db)
 {
     const pair_writer *w = user;
     if (w->skip) return 0;
-    const nd_doc_ref *da = &w->s->doc[p->a], *db = &w->s->doc[p->b];
-    nd_doc_words wa = store_words(w->s, p->a), wb = store_words(w->s, p->b);
+    nd_doc_words wa = {da->id, NULL, &da->span}, wb = {db->id, NULL, &db->span};
     /* offsets written in the original files' (HTML, re-encoded inputs) */
     if (nd_print_pair(f, w->format, p, id_of(w->ci, w->cr, w->split, p->a), id_len_of(w->ci, w->cr, w->split, p->a),
                       id_of(w->ci, w->cr, w->split, p->b), id_len_of(w->ci, w->cr, w->split, p->b), da->text,
@@ -159,9 +172,27 @@ static int format_pair(void *user, FILE *f, const nd_overlap_pair *p)
     return ferror(f) ? -1 : 0;
 }
 
-static int collect_links(void *user, const nd_overlap_pair *p)
+static int collect_links(void *user, const nd_overlap_pair *p, const nd_doc_ref *da, const nd_doc_ref *db)
 {
     return nd_link_list_add(user, p->a, p->b, p->p, p->np);
+}
+
+/* With --memory: the passages with the original files' offsets already
+ * (the documents' maps are not in memory when the clusters are written). */
+static int collect_mapped(void *user, const nd_overlap_pair *p, const nd_doc_ref *da, const nd_doc_ref *db)
+{
+    nd_passage *q = malloc((p->np ? p->np : 1) * sizeof *q);
+    if (!q) return -1;
+    for (size_t k = 0; k < p->np; k++) {
+        q[k] = p->p[k];
+        q[k].a_start = nd_offmap_start(da->map, da->nmap, q[k].a_start);
+        q[k].a_end = nd_offmap_end(da->map, da->nmap, q[k].a_end);
+        q[k].b_start = nd_offmap_start(db->map, db->nmap, q[k].b_start);
+        q[k].b_end = nd_offmap_end(db->map, db->nmap, q[k].b_end);
+    }
+    int rc = nd_link_list_add(user, p->a, p->b, q, p->np);
+    free(q);
+    return rc;
 }
 
 /* What the clusters and series changed, on standard error: the star pairs,
@@ -238,15 +269,13 @@ static const char *const mpi_unsupported_why[] = {
     "",
     "under mpirun, overlap does not take --format html (the report needs every document on one rank): "
     "write jsonl or text, or run one process",
-    "under mpirun, overlap does not take --edited (the rewritten passages' sentence fingerprints are not "
-    "exchanged): run one process",
+    "",
     "under mpirun, overlap does not take --against (references are not shared among the ranks): run one process",
 };
 
 static int mpi_unsupported(const overlap_ctx *c, int html)
 {
     if (html) return 1;
-    if (!c->ov.align.verbatim) return 2;
     if (c->nrefs) return 3;
     return 0;
 }
@@ -261,7 +290,8 @@ int nd_cmd_overlap(int argc, char **argv)
     int rc = nd_cli_parse(argc, argv,
                           "neardup overlap INPUT... [--against REF]... [--min-words W] [--max-df N] "
                           "[--edited [--language L]] [--format text|jsonl|html] [--clusters FILE] "
-                          "[--date-field NAME] [--series-field NAME | --series-from-dir] [--within-series]",
+                          "[--date-field NAME] [--series-field NAME | --series-from-dir] [--within-series] "
+                          "[--memory SIZE [--tmp DIR]]",
                           "List the pairs of documents that share at least one passage of W or more\n"
                           "words, with the passages (byte ranges in both texts). Candidates come from\n"
                           "an inverted index of winnowed word n-gram anchors, never from comparing all\n"
@@ -281,8 +311,13 @@ int nd_cmd_overlap(int argc, char **argv)
                           "Under mpirun -np N, each rank loads its share of the inputs, anchors meet at\n"
                           "the rank owning their hash, each pair is aligned by the owner of its first\n"
                           "document, and rank 0 writes pairs and clusters identical to one process's\n"
-                          "(standard output written as to a file); --format html, --edited and\n"
-                          "--against run as one process only (refused under mpirun).",
+                          "(standard output written as to a file); --format html and --against run\n"
+                          "as one process only (refused under mpirun).\n"
+                          "With --memory SIZE, the documents (words, spans, texts) and the anchors go\n"
+                          "to --tmp and are read back in batches: the same output within SIZE. Not\n"
+                          "bounded: ~40 bytes a document plus its id, the clusters' passages, and two\n"
+                          "documents that share a candidate (a document is never split); below about\n"
+                          "48 MiB at -j 2 the program and its reading pipeline alone exceed SIZE.",
                           overlap_opts, on_option, &c, &pos, &npos);
     if (!rc && (nd_check_format(&c.common, "overlap", "text|jsonl|html") || nd_check_passage_view(&c.common, "overlap")))
         rc = 2;
@@ -311,8 +346,9 @@ int nd_cmd_overlap(int argc, char **argv)
     /* under mpirun, standard output is mpirun's pipe or pseudo-terminal, not
      * known to be the user's: written as to a file (no colour unless
      * --color always, no shortening, clusters as JSONL) */
-    int mpi = nd_mpi_size() > 1, rank0 = nd_mpi_rank() == 0;
-    int clusters_terminal = clusters_stdout && !mpi && isatty(STDOUT_FILENO);
+    int mpi = nd_mpi_size() > 1, rank0 = nd_mpi_rank() == 0, bounded = c.memory != 0;
+    /* with --memory the texts are not at hand when the clusters are written */
+    int clusters_terminal = clusters_stdout && !mpi && !bounded && isatty(STDOUT_FILENO);
     int skip_pairs = clusters_stdout && !c.common.output;
     c.ov.keep_text = (!skip_pairs && (c.common.format == ND_FMT_TEXT || c.common.format == ND_FMT_HTML ||
                                       c.common.excerpts)) || clusters_terminal;
@@ -320,6 +356,9 @@ int nd_cmd_overlap(int argc, char **argv)
     c.ov.align.min_words = c.ov.min_words;
     c.ov.align.seed_len = c.ov.ngram;
     nd_doc_store s = {0}, sr = {0};
+    nd_spill_store sp;
+    nd_spill_ostats sst = {0};
+    int sp_open = 0;
     nd_corpus_info ci = {0}, cr = {0};
     nd_reader *r = NULL, *rr = NULL;
     nd_overlap_pair *pairs = NULL;
@@ -348,18 +387,35 @@ int nd_cmd_overlap(int argc, char **argv)
         rc = nd_cli_check_files(&c.common, outs, names, 2, pos, (size_t)npos);
         if (!rc && c.nrefs) rc = nd_cli_check_files(&c.common, outs, names, 2, c.refs, (size_t)c.nrefs);
     }
+    if (!rc && bounded && (html || mpi))
+        rc = rank0 ? nd_cli_error(NEARDUP_E_USAGE, html ? "--memory and --format html: the report holds every pair and "
+                                  "document in memory; write jsonl or text" : "under mpirun, overlap does not take "
+                                  "--memory: each rank holds its share of the documents in memory")
+                   : nd_exit_status(NEARDUP_E_USAGE);
+    if (!rc && c.tmpdir && !bounded) rc = nd_cli_error(NEARDUP_E_USAGE, "--tmp takes effect with --memory only");
+    /* the reader spools standard input and decoded .gz/.zst for a second
+     * pass (--date-field, --series-field) to $TMPDIR: to --tmp as well */
+    if (!rc && bounded && c.tmpdir && setenv("TMPDIR", c.tmpdir, 1)) rc = nd_cli_error(NEARDUP_E_NOMEM, "out of memory");
+    /* the pipeline's slots (2 x threads + 2 batches in flight) are most of
+     * what --memory cannot bound: smaller batches under a small bound */
+    if (bounded && c.memory < ((uint64_t)256 << 20)) po.batch_bytes = 256 << 10;
+    if (!rc && bounded) {
+        if ((rc = nd_spill_store_init(&sp, c.memory, c.tmpdir, &c.ov, &po, &err))) rc = nd_cli_error(rc, "%s", err.msg);
+        else sp_open = 1;
+    }
     /* under mpirun, rank 0 writes (the others' pairs reach it) */
     if (!rc && mpi && (rc = mpi_unsupported(&c, html)))
         rc = rank0 ? nd_cli_error(NEARDUP_E_USAGE, "%s", mpi_unsupported_why[rc]) : nd_exit_status(NEARDUP_E_USAGE);
     if (!rc && !skip_pairs && rank0 && (rc = nd_out_open(&out, c.common.output, &err))) rc = nd_cli_error(rc, "%s", err.msg);
     if (!rc && c.clusters && rank0 && (rc = nd_out_open(&cl, c.clusters, &err))) rc = nd_cli_error(rc, "%s", err.msg);
-    if (!rc && !mpi) rc = load_set(&c.common, pos, npos, &po, &c.ov, &c.fo, &fields, &s, &ci, &r);
+    nd_spill_store *spp = sp_open ? &sp : NULL;
+    if (!rc && !mpi) rc = load_set(&c.common, pos, npos, &po, &c.ov, &c.fo, &fields, &s, spp, &ci, &r);
     if (!rc && !mpi && c.nrefs) {
-        rc = load_set(&c.common, c.refs, c.nrefs, &po, &c.ov, &c.fo, &fields, &sr, &cr, &rr);
-        split = s.n;
-        if (!rc && !mpi && (split == 0 || split + sr.n > UINT32_MAX - 1))
+        split = bounded ? ci.n : s.n;
+        rc = load_set(&c.common, c.refs, c.nrefs, &po, &c.ov, &c.fo, &fields, &sr, spp, &cr, &rr);
+        if (!rc && !mpi && (split == 0 || split + cr.n > UINT32_MAX - 1))
             rc = nd_cli_error(NEARDUP_E_USAGE, split ? "too many documents" : "the inputs hold no document");
-        if (!rc && !mpi && nd_doc_store_append(&s, &sr)) rc = nd_cli_error(NEARDUP_E_NOMEM, "out of memory");
+        if (!rc && !mpi && !bounded && nd_doc_store_append(&s, &sr)) rc = nd_cli_error(NEARDUP_E_NOMEM, "out of memory");
     }
     if (!rc && !mpi && nd_field_opts_any(&c.fo) && nd_doc_fields_finish(&fields, &c.fo))
         rc = nd_cli_error(NEARDUP_E_NOMEM, "out of memory");
@@ -371,7 +427,7 @@ int nd_cmd_overlap(int argc, char **argv)
     /* the passages are collected for the clusters (asked for, or, with
      * series, to count what the pairs leave out) */
     if (!rc && !mpi && (c.clusters || series)) {
-        c.ov.collect = collect_links;
+        c.ov.collect = bounded ? collect_mapped : collect_links;
         c.ov.collect_user = &links;
     }
     if (!rc && (c.clusters || series)) links_wanted = 1;
@@ -395,7 +451,17 @@ int nd_cmd_overlap(int argc, char **argv)
         nd_cli_passage_view(&c.common, &pw.view); /* once: it asks the terminal (a system call) */
         sink.out = skip_pairs ? cl.f : out.f; /* skip: nothing is written to it */
     }
-    if (!rc && !mpi && (rc = nd_overlap_run(&s, &c.ov, (uint32_t)split, c.common.threads ? c.common.threads : ci.threads,
+    unsigned threads = c.common.threads ? c.common.threads : ci.threads;
+    if (!rc && bounded && (rc = nd_spill_overlap(&sp, &c.ov, (uint32_t)split, threads, &sink, &npairs, &st, &sst, &err))) {
+        if (sst.big_need) /* name the document that is never split */
+            snprintf(err.msg, sizeof err.msg, "--memory %.0f MiB is too small to align \"%s\" with a document it "
+                     "shares a candidate with: together they need about %.1f MiB (words, k-grams, text); a document is "
+                     "never split, so give at least %.0f MiB", c.memory / 1048576.0,
+                     id_of(&ci, &cr, split, (uint32_t)sst.big_doc), sst.big_need / 1048576.0,
+                     (c.memory + 2 * sst.big_need) / 1048576.0);
+        rc = nd_cli_error(nd_out_failed(&out, rc, &err), "%s", err.msg);
+    }
+    if (!rc && !mpi && !bounded && (rc = nd_overlap_run(&s, &c.ov, (uint32_t)split, threads,
                                     html ? NULL : &sink, &pairs, &npairs, &st, &err))) {
         /* nothing partial is left (stdout: as far as written); a full disk is named as such */
         rc = nd_cli_error(nd_out_failed(&out, rc, &err), "%s", err.msg);
@@ -407,7 +473,7 @@ int nd_cmd_overlap(int argc, char **argv)
         nd_fail(&err, NEARDUP_E_NOMEM, "out of memory making the clusters");
         rc = nd_cli_error(NEARDUP_E_NOMEM, "%s", err.msg);
     }
-    nd_cluster_writer cw = {mpi ? NULL : &s, &ci, &cr, split, nd_field_opts_any(&c.fo) ? &fields : NULL, clusters_terminal,
+    nd_cluster_writer cw = {mpi || bounded ? NULL : &s, &ci, &cr, split, nd_field_opts_any(&c.fo) ? &fields : NULL, clusters_terminal,
                             clusters_terminal && nd_cli_use_color(&c.common)};
     if (!rc && c.clusters && nd_write_clusters(cl.f, &cw, &pc)) {
         nd_fail(&err, NEARDUP_E_NOMEM, "out of memory writing the clusters");
@@ -452,6 +518,17 @@ int nd_cmd_overlap(int argc, char **argv)
             fprintf(stderr, "timings: load %.3f s (read, tokenize, anchors), candidates %.3f s, align %.3f s%s, "
                     "clusters %.3f s, write %.3f s\n", t_load, st.t_anchor, st.t_align,
                     html ? "" : " (pairs written as they are aligned)", t_cluster, t_write);
+            if (bounded) {
+                struct rusage ru;
+                getrusage(RUSAGE_SELF, &ru);
+                fprintf(stderr, "timings: --memory %.0f MiB: documents %.1f MB and anchors %.1f MB on disk, %llu "
+                        "anchor ranges, %llu + %llu sorted runs (candidates, boilerplate), %llu documents masked in "
+                        "%.3f s, %llu batches aligned; peak RSS %.1f MiB\n", c.memory / 1048576.0,
+                        sst.doc_bytes / 1e6, sst.anc_bytes / 1e6, (unsigned long long)sst.groups,
+                        (unsigned long long)sst.pair_runs, (unsigned long long)sst.drop_runs,
+                        (unsigned long long)sst.masked_docs, sst.t_mask, (unsigned long long)sst.batches,
+                        ru.ru_maxrss / 1024.0);
+            }
         }
     }
     nd_overlap_pairs_free(pairs, npairs);
@@ -460,6 +537,7 @@ int nd_cmd_overlap(int argc, char **argv)
     nd_doc_fields_free(&fields);
     nd_doc_store_free(&s);
     nd_doc_store_free(&sr);
+    if (sp_open) nd_spill_store_free(&sp);
     nd_corpus_info_free(&ci);
     nd_corpus_info_free(&cr);
     nd_reader_free(r);

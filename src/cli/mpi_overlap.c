@@ -74,10 +74,9 @@ static const char *id_of(const aligner *a, uint32_t i, size_t *len)
     return nd_corpus_id(a->ci, i);
 }
 
-static int format_pair(void *user, FILE *f, const nd_overlap_pair *p)
+static int format_pair(void *user, FILE *f, const nd_overlap_pair *p, const nd_doc_ref *da, const nd_doc_ref *db)
 {
     const aligner *a = user;
-    const nd_doc_ref *da = &a->ext->doc[p->a], *db = &a->ext->doc[p->b];
     nd_doc_words wa = {da->id, NULL, &da->span}, wb = {db->id, NULL, &db->span};
     size_t la, lb;
     const char *ia = id_of(a, p->a, &la), *ib = id_of(a, p->b, &lb);
@@ -89,10 +88,9 @@ static int format_pair(void *user, FILE *f, const nd_overlap_pair *p)
 
 /* The passages of a pair for the clusters, with global numbers and the
  * offsets of the original files (rank 0 holds no maps). */
-static int collect(void *user, const nd_overlap_pair *p)
+static int collect(void *user, const nd_overlap_pair *p, const nd_doc_ref *da, const nd_doc_ref *db)
 {
     const aligner *a = user;
-    const nd_doc_ref *da = &a->ext->doc[p->a], *db = &a->ext->doc[p->b];
     nd_passage *q = malloc((p->np ? p->np : 1) * sizeof *q);
     if (!q) return -1;
     for (size_t k = 0; k < p->np; k++) {
@@ -170,8 +168,11 @@ static void anchor_candidates(const nd_mpi_overlap_job *j, const nd_owners *own,
     s->nanc = s->anc_cap = s->anc_mapped = 0;
     /* every rank's occurrences come in (doc, pos) order, rank 0's first: all
      * of them in (doc, pos) order, as the loader writes them */
+    /* partial: a pair's fingerprint evidence may be spread over ranks */
+    nd_anchor_scope scope = j->ov->scope;
+    scope.partial = 1;
     if (nd_anchor_pairs(occ, nocc, j->ov->max_df, j->ov->max_df_sentence, 0, j->ov->star_boilerplate, j->threads,
-                        &j->ov->scope, cand, ncand, as))
+                        &scope, cand, ncand, as))
         nd_mpi_die(NEARDUP_E_NOMEM, "out of memory listing candidate pairs");
     size_t ndrop = as->dropped_occ;
     dest = nd_mpi_xmalloc((ndrop ? ndrop : 1) * sizeof *dest);
@@ -207,17 +208,13 @@ static nd_anchor_pair *merge_candidates(const nd_owners *own, nd_anchor_pair *ca
     qsort(c, m, sizeof *c, cmp_pair);
     size_t k = 0;
     *star_pairs = 0;
-    for (size_t i = 0; i < m;) {
+    for (size_t i = 0; i < m;) { /* as one process's single call over all anchors lists them */
         size_t e = i + 1;
-        uint64_t shared = 0;
-        int pair = c[i].shared != ND_ANCHOR_STAR;
-        if (pair) shared = c[i].shared;
-        for (; e < m && c[e].a == c[i].a && c[e].b == c[i].b; e++)
-            if (c[e].shared != ND_ANCHOR_STAR) pair = 1, shared += c[e].shared;
-        c[k] = c[i];
-        c[k].shared = pair ? (uint32_t)(shared < ND_ANCHOR_STAR ? shared : ND_ANCHOR_STAR - 1) : ND_ANCHOR_STAR;
-        *star_pairs += !pair;
-        k++;
+        while (e < m && c[e].a == c[i].a && c[e].b == c[i].b) e++;
+        nd_anchor_pair p;
+        int kind = nd_anchor_pair_combine(c + i, e - i, &p);
+        if (kind) c[k++] = p;
+        *star_pairs += (uint64_t)(kind == 2);
         i = e;
     }
     *n = k;

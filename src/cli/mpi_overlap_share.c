@@ -2,6 +2,7 @@
  * other besides anchors and candidates (mpi_overlap_internal.h): documents
  * fetched by the rank that aligns them, and the ids, dates and series that
  * rank 0 needs to write (and that every rank's anchors need ranked). */
+#include "doc_pack.h"
 #include "mpi_overlap_internal.h"
 #include "record.h"
 
@@ -10,23 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* A document on the wire: this header, then its word ids (ntok), span marks
- * (ntok / 32 + 1), span exceptions (nexc), offset map runs (nmap), gap /
- * length bytes (2 ntok), text (text_len, with texts) and id (id_len),
- * padded to 8 bytes.  The 4-byte arrays come first: they are used in place. */
-typedef struct {
-    uint32_t doc, id_len, nexc, nmap;
-    uint64_t ntok, text_len;
-} doc_head;
-
-static size_t pad8(size_t n) { return (n + 7) & ~(size_t)7; }
-
-static size_t doc_bytes(const nd_doc_ref *d, size_t id_len, int text)
-{
-    uint64_t nt = d->ntok;
-    return pad8(sizeof(doc_head) + nt * 4 + (nt / ND_SPAN_STRIDE + 1) * 4 + d->span.nexc * sizeof(nd_span_exception) +
-                d->nmap * sizeof(nd_map_run) + 2 * nt + (text ? d->text_len : 0) + id_len);
-}
+/* A document on the wire: nd_doc_pack's record (doc_pack.h), with its id:
+ * words, spans, map, text and the edited-reuse arrays, used in place. */
+static size_t doc_bytes(const nd_doc_ref *d, size_t id_len, int text) { return nd_doc_pack_bytes(d, id_len, text); }
 
 static char *put(char *p, const void *x, size_t n)
 {
@@ -36,52 +23,12 @@ static char *put(char *p, const void *x, size_t n)
 
 static char *put_doc(char *p, const nd_doc_ref *d, uint32_t doc, const char *id, size_t id_len, int text)
 {
-    char *p0 = p;
-    uint64_t nt = d->ntok;
-    doc_head h = {doc, (uint32_t)id_len, d->span.nexc, (uint32_t)d->nmap, nt, text ? d->text_len : 0};
-    static const uint32_t zero_mark = 0;
-    p = put(p, &h, sizeof h);
-    p = put(p, d->id, nt * 4);
-    p = put(p, nt ? d->span.mark : &zero_mark, (nt / ND_SPAN_STRIDE + 1) * 4);
-    p = put(p, d->span.exc, d->span.nexc * sizeof(nd_span_exception));
-    p = put(p, d->map, d->nmap * sizeof(nd_map_run));
-    p = put(p, d->span.gl, 2 * nt);
-    if (text) p = put(p, d->text, d->text_len);
-    p = put(p, id, id_len);
-    size_t n = (size_t)(p - p0);
-    memset(p, 0, pad8(n) - n);
-    return p0 + pad8(n);
+    return nd_doc_pack(p, d, doc, id, id_len, text);
 }
 
-/* Reads one document in place (p is 8-byte aligned); returns the next. */
 static const char *get_doc(const char *p, nd_fetched *f)
 {
-    doc_head h;
-    memcpy(&h, p, sizeof h);
-    const char *q = p + sizeof h;
-    nd_doc_ref *d = &f->ref;
-    memset(d, 0, sizeof *d);
-    f->doc = h.doc;
-    d->ntok = h.ntok;
-    d->id = h.ntok ? (uint32_t *)q : NULL;
-    q += h.ntok * 4;
-    d->span.mark = (const uint32_t *)q;
-    q += (h.ntok / ND_SPAN_STRIDE + 1) * 4;
-    d->span.exc = (const nd_span_exception *)q;
-    d->span.nexc = h.nexc;
-    q += h.nexc * sizeof(nd_span_exception);
-    d->map = h.nmap ? (const nd_map_run *)q : NULL;
-    d->nmap = h.nmap;
-    q += h.nmap * sizeof(nd_map_run);
-    d->span.gl = (const uint8_t *)q;
-    q += 2 * h.ntok;
-    d->text = h.text_len ? q : NULL;
-    d->text_len = h.text_len;
-    q += h.text_len;
-    f->id = q;
-    f->id_len = h.id_len;
-    q += h.id_len;
-    return p + pad8((size_t)(q - p));
+    return nd_doc_unpack(p, &f->ref, &f->doc, &f->id, &f->id_len);
 }
 
 int nd_mpi_fetch_docs(const nd_owners *own, const nd_doc_store *s, const nd_corpus_info *ci, const uint32_t *want,

@@ -377,15 +377,17 @@ static int list_chunk(void *arg, size_t c)
                 ngram |= (uint32_t)bs[y] == 0;
                 if ((uint32_t)bs[y]) evidence += fingerprint_weight(j->max_df_sentence, (uint32_t)bs[y]);
             }
-            int related = evidence >= ND_EVIDENCE_NEEDED;
-            /* no anchor of a copied passage, too little of a rewritten one */
-            if (!ngram && !related) {
+            int related = evidence >= ND_EVIDENCE_NEEDED, partial = j->scope && j->scope->partial;
+            /* no anchor of a copied passage, too little of a rewritten one
+             * (partial: other calls may hold more of its evidence) */
+            if (!ngram && !related && !partial) {
                 x = y;
                 continue;
             }
+            uint32_t rel = related ? ND_PAIR_RELATED : ND_PAIR_UNRELATED;
+            if (partial) rel = (uint32_t)(evidence < ND_PAIR_NGRAM ? evidence : ND_PAIR_NGRAM - 1) | (ngram ? ND_PAIR_NGRAM : 0);
             if (nd_grow((void **)&out, &pcap, np + 1, sizeof *out)) goto nomem;
-            out[np++] = (nd_anchor_pair){a, (uint32_t)(bs[x] >> 32), (uint32_t)(y - x),
-                                         related ? ND_PAIR_RELATED : ND_PAIR_UNRELATED};
+            out[np++] = (nd_anchor_pair){a, (uint32_t)(bs[x] >> 32), (uint32_t)(y - x), rel};
             x = y;
         }
         i0 = i1;
@@ -441,7 +443,7 @@ static nd_anchor_pair *merge_star(index_job *j, size_t ngroup, nd_anchor_pair *p
         uint64_t pk = i < *n ? (uint64_t)p[i].a << 32 | p[i].b : UINT64_MAX;
         for (; x < ns && key[x] <= pk; x++) {
             if (x && key[x] == key[x - 1]) continue;
-            if (key[x] == pk) continue; /* a pair already */
+            if (key[x] == pk && !(j->scope && j->scope->partial)) continue; /* a pair already */
             out[m++] = (nd_anchor_pair){(uint32_t)(key[x] >> 32), (uint32_t)key[x], ND_ANCHOR_STAR, 0};
             ++*nstar;
         }
@@ -451,6 +453,31 @@ static nd_anchor_pair *merge_star(index_job *j, size_t ngroup, nd_anchor_pair *p
     free(p);
     *n = m;
     return out;
+}
+
+int nd_anchor_pair_combine(const nd_anchor_pair *e, size_t n, nd_anchor_pair *out)
+{
+    uint64_t shared = 0, evidence = 0;
+    int pair = 0, ngram = 0, star = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (e[i].shared == ND_ANCHOR_STAR) {
+            star = 1;
+            continue;
+        }
+        pair = 1;
+        shared += e[i].shared;
+        ngram |= (e[i].related & ND_PAIR_NGRAM) != 0;
+        evidence += e[i].related & ~ND_PAIR_NGRAM;
+    }
+    int related = evidence >= ND_EVIDENCE_NEEDED;
+    if (pair && (ngram || related)) {
+        *out = (nd_anchor_pair){e[0].a, e[0].b, (uint32_t)(shared < ND_ANCHOR_STAR ? shared : ND_ANCHOR_STAR - 1),
+                                related ? ND_PAIR_RELATED : ND_PAIR_UNRELATED};
+        return 1;
+    }
+    if (!star) return 0;
+    *out = (nd_anchor_pair){e[0].a, e[0].b, ND_ANCHOR_STAR, 0};
+    return 2;
 }
 
 int nd_anchor_pairs(nd_anchor *occ, size_t n, uint64_t max_df, uint64_t max_df_sentence, uint32_t split, int star,

@@ -132,7 +132,23 @@ typedef struct {
     const uint32_t *rank;   /* per document: order of representatives (NULL: document order) */
     int within_series;      /* list pairs inside one series too */
     uint64_t max_series_df; /* more documents of one series: its boilerplate */
+    /* The caller merges the lists of several calls over disjoint sets of
+     * anchors (hash partitions of overlap --memory, MPI ranks): each pair's
+     * related carries the evidence of its fingerprints (saturating, in units
+     * of 1/65536 of a rare one's) with ND_PAIR_NGRAM when it shares an
+     * n-gram anchor, no pair is dropped for too little evidence, and a star
+     * pair is listed also where the pair is (then the star entry first).
+     * nd_anchor_pair_combine finishes the entries of one pair. */
+    int partial;
 } nd_anchor_scope;
+
+#define ND_PAIR_NGRAM UINT32_C(0x80000000)
+
+/* The entries e[0, n) (n >= 1) of one pair from partial calls, combined as
+ * one call over all the anchors would have listed the pair: 1 and *out the
+ * pair (shared summed, related decided), 2 and *out a star pair, or 0 when
+ * the pair is not a candidate at all. */
+int nd_anchor_pair_combine(const nd_anchor_pair *e, size_t n, nd_anchor_pair *out);
 
 /* The shared count of a star pair (see nd_anchor_scope). */
 #define ND_ANCHOR_STAR UINT32_MAX

@@ -96,6 +96,7 @@ static int kgram_one(void *arg, size_t d)
     kgram_job *j = arg;
     if (!j->need[d]) return 0;
     const nd_doc_ref *r = &j->s->doc[d];
+    if (r->kg) return 0; /* made already */
     nd_kgrams g;
     return nd_kgrams_fill(r->id, r->ntok, j->k, j->kg + j->kg_off[d], &g) ? -1 : 0;
 }
@@ -141,7 +142,8 @@ double nd_passage_coverage(nd_passage *p, size_t np, int side, size_t n)
 /* Document d's k-grams, where kgram_one put them. */
 static nd_kgrams doc_kgrams(const align_job *j, uint32_t d)
 {
-    return nd_kgrams_view(j->kg + j->kg_off[d], j->s->doc[d].ntok, j->k);
+    const nd_doc_ref *r = &j->s->doc[d];
+    return nd_kgrams_view(r->kg ? (void *)r->kg : j->kg + j->kg_off[d], r->ntok, j->k);
 }
 
 /* A thread's last document A in rewritten-passage form: candidates come
@@ -238,6 +240,10 @@ static int align_pair(const align_job *j, size_t i, nd_align_scratch *sc, reuse_
     for (size_t k = 0; k < r->np; k++) r->shared_words += r->p[k].matches;
     r->containment_a = nd_passage_coverage(r->p, r->np, 0, da->ntok);
     r->containment_b = nd_passage_coverage(r->p, r->np, 1, db->ntok);
+    if (j->s->global) { /* a batch of a larger store: the pair in the corpus' numbers */
+        r->a = j->s->global[a];
+        r->b = j->s->global[b];
+    }
     return 0;
 }
 
@@ -246,7 +252,8 @@ static int align_one(void *arg, size_t i)
     align_job *j = arg;
     if (align_pair(j, i, NULL, NULL, &j->res[i])) return -1;
     nd_overlap_pair *r = &j->res[i];
-    if (r->np && j->o->collect && j->o->collect(j->o->collect_user, r)) return -1;
+    const nd_doc_ref *da = &j->s->doc[j->cand[i].a], *db = &j->s->doc[j->cand[i].b];
+    if (r->np && j->o->collect && j->o->collect(j->o->collect_user, r, da, db)) return -1;
     if (j->cand[i].shared == ND_ANCHOR_STAR) { /* a star pair: for the clusters only */
         free(r->p);
         r->p = NULL;
@@ -316,12 +323,13 @@ static int stream_block(void *arg, size_t b)
             break;
         }
         const nd_overlap_opts *o = j->aj->o;
-        if (r.np && o->collect && o->collect(o->collect_user, &r)) rc = -1;
+        const nd_doc_ref *da = &j->aj->s->doc[j->aj->cand[i].a], *db = &j->aj->s->doc[j->aj->cand[i].b];
+        if (r.np && o->collect && o->collect(o->collect_user, &r, da, db)) rc = -1;
         /* a star pair is for the clusters only */
         if (!rc && ((r.np && j->aj->cand[i].shared != ND_ANCHOR_STAR) || j->sink->all)) {
             found += r.np > 0;
             if (!f && (f = open_memstream(&p, &n))) __fsetlocking(f, FSETLOCKING_BYCALLER); /* this thread's */
-            if (!f || j->sink->format(j->sink->user, f, &r)) rc = -1;
+            if (!f || j->sink->format(j->sink->user, f, &r, da, db)) rc = -1;
         }
         free(r.p);
     }
@@ -426,7 +434,7 @@ int nd_overlap_align(const nd_doc_store *s, const nd_overlap_opts *o, const nd_a
         kg_off[0] = 0;
         for (uint64_t d = 0; d < s->n; d++) {
             uint64_t nt = s->doc[d].ntok;
-            kg_off[d + 1] = kg_off[d] + (need[d] ? nd_kgram_bytes(nt, k) : 0);
+            kg_off[d + 1] = kg_off[d] + (need[d] && !s->doc[d].kg ? nd_kgram_bytes(nt, k) : 0);
         }
         kg = nd_map_alloc(kg_off[s->n] ? kg_off[s->n] : 1);
         if (!kg) rc = NEARDUP_E_NOMEM;

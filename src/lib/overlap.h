@@ -12,6 +12,7 @@
 #include "spans.h"
 
 typedef struct nd_overlap_pair nd_overlap_pair;
+typedef struct nd_doc_ref nd_doc_ref;
 
 typedef struct {
     unsigned ngram;       /* words per anchor n-gram and per alignment seed (5) */
@@ -33,8 +34,9 @@ typedef struct {
     /* Called on the aligning threads, in any order, for every aligned pair
      * that shares passages, the star pairs (anchors.h) included, which go
      * nowhere else: the passage clusters (passage_clusters.h) are made of
-     * these.  NULL: none.  Non-zero: failure. */
-    int (*collect)(void *user, const nd_overlap_pair *p);
+     * these.  da and db: the pair's documents (their maps take the offsets
+     * to the original files').  NULL: none.  Non-zero: failure. */
+    int (*collect)(void *user, const nd_overlap_pair *p, const nd_doc_ref *da, const nd_doc_ref *db);
     void *collect_user;
 } nd_overlap_opts;
 
@@ -42,7 +44,7 @@ void nd_overlap_opts_default(nd_overlap_opts *o);
 
 /* One document of a store: its words (ids and packed spans) and, with
  * keep_text, its text, inside one of the store's chunks. */
-typedef struct {
+struct nd_doc_ref {
     uint32_t *id;          /* ntok word ids (nd_word_id of the token hashes; NULL when ntok == 0) */
     nd_packed_spans span;  /* their byte spans */
     const char *text;      /* text_len bytes, with keep_text (else NULL) */
@@ -54,7 +56,11 @@ typedef struct {
     uint32_t nsent, nfp;
     const nd_map_run *map; /* text offsets -> the original file's (HTML, other encodings; offmap.h) */
     size_t nmap;           /* 0: the identity */
-} nd_doc_ref;
+    /* its seed k-grams made already (nd_kgrams_fill's layout, kg_bytes of
+     * them: overlap --memory keeps them on disk); NULL: made when aligned */
+    const void *kg;
+    size_t kg_bytes;
+};
 
 /* A block of the store's arena (nd_map_alloc'ed): documents' tokens and
  * texts, packed. */
@@ -82,6 +88,10 @@ typedef struct {
     nd_anchor *anc;
     size_t nanc, anc_cap;
     size_t anc_mapped;   /* see nd_prefault_ahead */
+    /* NULL: document i is number i; else a batch of a larger corpus
+     * (overlap --memory): document i is number global[i] there, and the
+     * pairs nd_overlap_align gives carry those numbers */
+    const uint32_t *global;
 } nd_doc_store;
 
 void nd_doc_store_free(nd_doc_store *s);
@@ -97,6 +107,23 @@ int nd_doc_store_append(nd_doc_store *dst, nd_doc_store *src);
 /* Reads the corpus into s on the pipeline (ci gets ids and accounting). */
 int nd_overlap_load(nd_reader *r, const nd_pipeline_opts *po, const nd_overlap_opts *o,
                     nd_doc_store *s, nd_corpus_info *ci, nd_error *err);
+
+/* Where nd_overlap_load_batches hands each batch of documents, on the
+ * collecting thread, in input order: records [first, first + n), ref[i]
+ * the document of record first + i (a skipped record's empty), its words,
+ * spans, map, text and edited-reuse arrays in memory reused after the call;
+ * anc their nanc anchors (doc: the record index), in (doc, pos) order.
+ * Non-zero: an error with err set (the load stops). */
+typedef struct {
+    int (*batch)(void *user, uint64_t first, size_t n, const nd_doc_ref *ref, const nd_anchor *anc, size_t nanc,
+                 nd_error *err);
+    void *user;
+} nd_overlap_batches;
+
+/* nd_overlap_load, each batch handed to b instead of kept in a store:
+ * overlap --memory writes them to disk (overlap_spill.h). */
+int nd_overlap_load_batches(nd_reader *r, const nd_pipeline_opts *po, const nd_overlap_opts *o,
+                            const nd_overlap_batches *b, nd_corpus_info *ci, nd_error *err);
 
 /* A pair of documents that share passages. */
 struct nd_overlap_pair {
@@ -115,13 +142,13 @@ typedef struct {
 } nd_overlap_stats;
 
 /* Where nd_overlap_run can stream the pairs instead of returning them:
- * format writes one pair to a private memory stream (on any thread, in any
+ * format writes one pair (its documents da and db) to a private memory stream (on any thread, in any
  * order; non-zero: failure), and the streams of consecutive blocks of
  * candidates are written to out in pair order as they complete, while
  * later blocks are still being aligned.  Output is identical for any thread
  * count; no pair is held longer than its block. */
 typedef struct {
-    int (*format)(void *user, FILE *f, const nd_overlap_pair *p);
+    int (*format)(void *user, FILE *f, const nd_overlap_pair *p, const nd_doc_ref *da, const nd_doc_ref *db);
     void *user;
     FILE *out;
     int all;  /* format every pair, also those sharing no passage (align --pairs) */

@@ -123,12 +123,17 @@ typedef struct {
     size_t n, cap;
     nd_anchor *anc;
     size_t nanc, anc_cap;
+    nd_store_block *blk;  /* with batches: the batch's own memory, reused */
+    size_t nblk, blk_cap, cur;
 } batch_out;
 
 typedef struct {
     const nd_overlap_opts *o;
     nd_doc_store *s;
     pthread_mutex_t arena_lock;
+    const nd_overlap_batches *batches; /* NULL: into s */
+    nd_doc_ref *all;                   /* with batches: a batch's documents, skipped ones empty */
+    size_t all_cap;
 } ctx;
 
 static void *thread_init(void *u) { return calloc(1, sizeof(thread_state)); }
@@ -147,10 +152,38 @@ static void thread_free(void *u, void *p)
 
 static void *batch_init(void *u) { return calloc(1, sizeof(batch_out)); }
 
+/* A batch's memory a block (with batches): a document larger goes alone. */
+#define BATCH_BLOCK ((size_t)1 << 20)
+
 static void batch_reset(void *u, void *p)
 {
     batch_out *b = p;
     b->n = b->nanc = 0;
+    size_t k = 0; /* the blocks of ordinary size are kept for the next batch */
+    for (size_t i = 0; i < b->nblk; i++) {
+        if (b->blk[i].cap > BATCH_BLOCK) free(b->blk[i].p);
+        else b->blk[k++] = (nd_store_block){b->blk[i].p, b->blk[i].cap, 0};
+    }
+    b->nblk = k;
+    b->cur = 0;
+}
+
+/* bytes (a multiple of 8) of the batch's own memory (with batches). */
+static char *batch_take(batch_out *b, size_t bytes)
+{
+    for (; b->cur < b->nblk; b->cur++) {
+        nd_store_block *k = &b->blk[b->cur];
+        if (k->cap - k->used >= bytes) {
+            k->used += bytes;
+            return k->p + k->used - bytes;
+        }
+    }
+    size_t cap = bytes > BATCH_BLOCK ? bytes : BATCH_BLOCK;
+    char *p = nd_grow((void **)&b->blk, &b->blk_cap, b->nblk + 1, sizeof *b->blk) ? NULL : malloc(cap);
+    if (!p) return NULL;
+    b->blk[b->nblk] = (nd_store_block){p, cap, bytes};
+    b->cur = b->nblk++;
+    return p;
 }
 
 static void batch_free(void *u, void *p)
@@ -159,6 +192,8 @@ static void batch_free(void *u, void *p)
     free(b->doc);
     free(b->ref);
     nd_map_free(b->anc, b->anc_cap * sizeof *b->anc);
+    for (size_t i = 0; i < b->nblk; i++) free(b->blk[i].p);
+    free(b->blk);
     free(b);
 }
 
@@ -255,10 +290,10 @@ static int load_doc(void *u, void *tsp, void *bop, uint64_t doc, const nd_doc *d
     size_t text_len = c->o->keep_text ? d->text_len : 0;
     size_t map_bytes = d->nmap * sizeof *d->map; /* only readers that transform bytes make one */
     size_t bytes = (id_bytes + edit_bytes + span_bytes + map_bytes + text_len + 7) & ~(size_t)7;
-    nd_doc_ref r = {NULL, {NULL, NULL, NULL, 0}, NULL, tok->n, text_len, NULL, NULL, NULL, 0, 0, NULL, 0};
+    nd_doc_ref r = {NULL, {NULL, NULL, NULL, 0}, NULL, tok->n, text_len, NULL, NULL, NULL, 0, 0, NULL, 0, NULL, 0};
     if (bytes) {
         /* 8-byte fingerprints first, then the 4-byte arrays, the spans, the map, the text */
-        char *p = thread_take(c, ts, bytes);
+        char *p = c->batches ? batch_take(b, bytes) : thread_take(c, ts, bytes);
         if (!p) return nd_fail(err, NEARDUP_E_NOMEM, "out of memory holding record %.200s", d->id);
         uint32_t *w = (uint32_t *)(p + fp_bytes * (edit_bytes != 0));
         if (tok->n) {
@@ -292,11 +327,26 @@ static int load_doc(void *u, void *tsp, void *bop, uint64_t doc, const nd_doc *d
 }
 
 /* Points the store at the batch's documents, in input order. */
+/* With batches: hands the batch's documents on, in input order. */
+static int hand_on(ctx *c, batch_out *b, uint64_t first, size_t n, nd_error *err)
+{
+    if (nd_grow((void **)&c->all, &c->all_cap, n ? n : 1, sizeof *c->all))
+        return nd_fail(err, NEARDUP_E_NOMEM, "out of memory holding the documents");
+    size_t j = 0;
+    for (size_t i = 0; i < n; i++) {
+        nd_doc_ref d = {NULL, {NULL, NULL, NULL, 0}, NULL, 0, 0, NULL, NULL, NULL, 0, 0, NULL, 0, NULL, 0};
+        if (j < b->n && b->doc[j] == first + i) d = b->ref[j++]; /* else: a skipped record, kept empty */
+        c->all[i] = d;
+    }
+    return c->batches->batch(c->batches->user, first, n, c->all, b->anc, b->nanc, err);
+}
+
 static int collect(void *u, void *bop, uint64_t first, size_t n, nd_error *err)
 {
-    const ctx *c = u;
+    ctx *c = u;
     nd_doc_store *s = c->s;
     batch_out *b = bop;
+    if (c->batches) return hand_on(c, b, first, n, err);
     size_t acap = s->anc_cap;
     if (nd_grow((void **)&s->doc, &s->doc_cap, first + n, sizeof *s->doc) ||
         nd_map_grow((void **)&s->anc, &acap, s->nanc + b->nanc, sizeof *s->anc))
@@ -306,7 +356,7 @@ static int collect(void *u, void *bop, uint64_t first, size_t n, nd_error *err)
     size_t j = 0;
     for (size_t i = 0; i < n; i++) {
         uint64_t r = first + i;
-        nd_doc_ref d = {NULL, {NULL, NULL, NULL, 0}, NULL, 0, 0, NULL, NULL, NULL, 0, 0, NULL, 0};
+        nd_doc_ref d = {NULL, {NULL, NULL, NULL, 0}, NULL, 0, 0, NULL, NULL, NULL, 0, 0, NULL, 0, NULL, 0};
         if (j < b->n && b->doc[j] == r) d = b->ref[j++]; /* else: a skipped record, kept empty */
         s->doc[r] = d;
         s->ntok += d.ntok;
@@ -318,11 +368,10 @@ static int collect(void *u, void *bop, uint64_t first, size_t n, nd_error *err)
     return NEARDUP_OK;
 }
 
-int nd_overlap_load(nd_reader *r, const nd_pipeline_opts *po, const nd_overlap_opts *o,
-                    nd_doc_store *s, nd_corpus_info *ci, nd_error *err)
+static int load(nd_reader *r, const nd_pipeline_opts *po, const nd_overlap_opts *o, nd_doc_store *s,
+                const nd_overlap_batches *batches, nd_corpus_info *ci, nd_error *err)
 {
-    memset(s, 0, sizeof *s);
-    ctx c = {o, s, PTHREAD_MUTEX_INITIALIZER};
+    ctx c = {o, s, PTHREAD_MUTEX_INITIALIZER, batches, NULL, 0};
     nd_pipeline_fns f = {
         .user = &c,
         .thread_init = thread_init,
@@ -335,6 +384,20 @@ int nd_overlap_load(nd_reader *r, const nd_pipeline_opts *po, const nd_overlap_o
     };
     int rc = nd_pipeline_run(r, po, &f, ci, err);
     pthread_mutex_destroy(&c.arena_lock);
+    free(c.all);
     return rc;
+}
+
+int nd_overlap_load(nd_reader *r, const nd_pipeline_opts *po, const nd_overlap_opts *o,
+                    nd_doc_store *s, nd_corpus_info *ci, nd_error *err)
+{
+    memset(s, 0, sizeof *s);
+    return load(r, po, o, s, NULL, ci, err);
+}
+
+int nd_overlap_load_batches(nd_reader *r, const nd_pipeline_opts *po, const nd_overlap_opts *o,
+                            const nd_overlap_batches *b, nd_corpus_info *ci, nd_error *err)
+{
+    return load(r, po, o, NULL, b, ci, err);
 }
 

@@ -10,9 +10,9 @@
 #     and HTML inputs (offsets in the original files);
 #   - a bad record on rank 2's share: the one-process message naming file and
 #     line, no output left; --skip-bad; a duplicate id;
-#   - what is refused under mpirun (--format html, --edited, --against, one
-#     compressed file, standard input), and
-#     --memory (refused by overlap, with or without mpirun).
+#   - --edited (pairs and clusters);
+#   - what is refused under mpirun (--format html, --against, one
+#     compressed file, standard input, --memory: each rank holds its share).
 # Skips (exit 0, with a message) when mpirun, neardup-mpi or the corpus for
 # the generator is missing.
 set -u
@@ -56,6 +56,15 @@ same() {
     done
 }
 same series "$C" --date-field date --series-field series --format jsonl --clusters "$T/cl1"
+# --edited: sentence fingerprints meet at their hashes' owners like anchors, their evidence
+# summed where a pair's is spread over ranks; fetched documents carry their terms and sentences
+same edited "$C" --edited --format jsonl
+for np in 1 2 3; do
+    "$N" overlap "$C" --edited --series-field series --format jsonl --clusters "$T/ec1" -o "$T/x" -q || fail "edited clusters"
+    mpi $np overlap "$C" --edited --series-field series --format jsonl --clusters "$T/ec$np.m" -o "$T/x" -q -j 1 ||
+        fail "edited clusters -np $np"
+    cmp -s "$T/ec1" "$T/ec$np.m" || fail "--edited clusters differ under mpirun -np $np"
+done
 for np in 1 2 3; do
     mpi $np overlap "$C" --date-field date --series-field series --format jsonl --clusters "$T/cl$np.m" -o "$T/x" -q ||
         fail "clusters -np $np"
@@ -108,8 +117,6 @@ grep -q 'dup.jsonl:1956: duplicate id' "$T/de" || fail "duplicate id: $(head -2 
 # ---- refused under mpirun, clearly ----
 mpi 2 overlap "$C" --format html -o "$T/r.html" 2> "$T/re" && fail "--format html accepted under mpirun"
 grep -q "under mpirun, overlap does not take --format html" "$T/re" || fail "html: $(head -2 "$T/re")"
-mpi 2 overlap "$C" --edited -o "$T/x" 2> "$T/re" && fail "--edited accepted under mpirun"
-grep -q "does not take --edited" "$T/re" || fail "edited: $(head -2 "$T/re")"
 mpi 2 overlap "$C" --against "$C" -o "$T/x" 2> "$T/re" && fail "--against accepted under mpirun"
 grep -q "does not take --against" "$T/re" || fail "against: $(head -2 "$T/re")"
 zstd -q -c "$C" > "$T/c.jsonl.zst" || fail "zstd"
@@ -118,6 +125,6 @@ grep -q "cannot share one compressed file" "$T/re" || fail "one .zst: $(head -2 
 [ -e "$T/z" ] && fail "output left after a refusal"
 mpi 2 overlap - -o "$T/z" < "$C" 2> "$T/re" && fail "standard input accepted under mpirun"
 grep -q "inputs must be files" "$T/re" || fail "stdin: $(head -2 "$T/re")"
-"$N" overlap "$C" --memory 1G -o "$T/x" 2> "$T/re" && fail "--memory accepted"
-grep -q "overlap does not take --memory" "$T/re" || fail "--memory: $(head -2 "$T/re")"
+mpi 2 overlap "$C" --memory 1G -o "$T/x" 2> "$T/re" && fail "--memory accepted under mpirun"
+grep -q "under mpirun, overlap does not take --memory" "$T/re" || fail "--memory: $(head -2 "$T/re")"
 echo "mpi_overlap.sh: ok"

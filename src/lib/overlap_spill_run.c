@@ -1,0 +1,619 @@
+/* overlap_spill_run.c - overlap --memory, the finding and aligning half (see
+ * overlap_spill.h):
+ *   1. ranges of anchor hashes that fit (by their top 16 bits, counted as
+ *      the occurrences were spread) are read back and listed by
+ *      nd_anchor_pairs in partial mode; the candidate entries and the
+ *      dropped (boilerplate) occurrences collect in buffers that spill to
+ *      sorted runs;
+ *   2. the dropped occurrences, merged in (document, position) order, mask
+ *      the words of their documents in place in the document file
+ *      (nd_overlap_mask on each document, numbered as in the corpus);
+ *   3. the candidate entries, merged in (a, b) order, are combined
+ *      (nd_anchor_pair_combine) into the candidates one call over all the
+ *      anchors gives, and cut into batches of consecutive candidates whose
+ *      documents fit; each batch is read back and aligned by
+ *      nd_overlap_align, streaming to the sink in order: the one-process
+ *      output. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "align.h"
+#include "doc_pack.h"
+#include "lsh.h"
+#include "overlap_spill.h"
+
+
+typedef struct {
+    nd_spill_store *s;
+    const nd_overlap_opts *o;
+    nd_overlap_opts bo;       /* the batches' (no progress bar of its own) */
+    uint32_t split;
+    unsigned threads;
+    const nd_overlap_sink *sink;
+    nd_overlap_stats *st;
+    nd_spill_ostats *ss;
+    nd_anchor_pair *pairs;    /* candidate entries not yet spilled */
+    size_t npairs, pairs_cap, pairs_max;
+    nd_runs pruns;
+    uint64_t *drop;           /* dropped occurrences (doc << 32 | pos) not yet spilled */
+    size_t ndrop, drop_cap, drop_max;
+    nd_runs druns;
+    nd_anchor_pair *cand;     /* the batch being gathered */
+    size_t ncand, cand_cap, cand_max;
+    uint32_t *docs;           /* its documents */
+    size_t ndocs, docs_cap;
+    uint32_t *mark, stamp;    /* per document: the batch it is in */
+    uint64_t batch_bytes, batch_max;
+    size_t streamed;
+} run_ctx;
+
+/* ---------- sorting by radix, as band records ---------- */
+
+static int sort_doc_pos(nd_anchor *a, size_t n)
+{
+    _Static_assert(sizeof(nd_anchor) == sizeof(nd_band_rec), "anchors sort as band records");
+    nd_band_rec *r = (nd_band_rec *)a;
+    for (size_t i = 0; i < n; i++) {
+        nd_anchor x = a[i];
+        r[i] = (nd_band_rec){(uint64_t)x.doc << 32 | x.pos, (uint32_t)x.hash, (uint32_t)(x.hash >> 32)};
+    }
+    int rc = nd_sort_band_recs(r, n);
+    for (size_t i = 0; i < n; i++) {
+        nd_band_rec y = r[i];
+        a[i] = (nd_anchor){(uint64_t)y.pad << 32 | y.doc, (uint32_t)(y.key >> 32), (uint32_t)y.key};
+    }
+    return rc;
+}
+
+/* By (a, b), stable: a pair's entries keep the order they came in. */
+static int sort_pairs(nd_anchor_pair *p, size_t n)
+{
+    _Static_assert(sizeof(nd_anchor_pair) == sizeof(nd_band_rec), "pairs sort as band records");
+    nd_band_rec *r = (nd_band_rec *)p;
+    for (size_t i = 0; i < n; i++) {
+        nd_anchor_pair x = p[i];
+        r[i] = (nd_band_rec){(uint64_t)x.a << 32 | x.b, x.shared, x.related};
+    }
+    int rc = nd_sort_band_recs(r, n);
+    for (size_t i = 0; i < n; i++) {
+        nd_band_rec y = r[i];
+        p[i] = (nd_anchor_pair){(uint32_t)(y.key >> 32), (uint32_t)y.key, y.doc, y.pad};
+    }
+    return rc;
+}
+
+static int cmp_pair(const void *x, const void *y)
+{
+    const nd_anchor_pair *a = x, *b = y;
+    if (a->a != b->a) return a->a < b->a ? -1 : 1;
+    return (a->b > b->b) - (a->b < b->b);
+}
+
+static int cmp_u64(const void *x, const void *y)
+{
+    uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+    return (a > b) - (a < b);
+}
+
+static int cmp_u32(const void *x, const void *y)
+{
+    uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+    return (a > b) - (a < b);
+}
+
+/* ---------- 1. anchors ---------- */
+
+static int spill_pairs(run_ctx *c, nd_error *err)
+{
+    if (sort_pairs(c->pairs, c->npairs)) return nd_fail(err, NEARDUP_E_NOMEM, "out of memory sorting candidates");
+    int rc = nd_runs_add(&c->pruns, c->pairs, c->npairs, err);
+    c->npairs = 0;
+    return rc;
+}
+
+static int spill_drops(run_ctx *c, nd_error *err)
+{
+    if (nd_sort_u64(c->drop, c->ndrop)) return nd_fail(err, NEARDUP_E_NOMEM, "out of memory sorting boilerplate");
+    int rc = nd_runs_add(&c->druns, c->drop, c->ndrop, err);
+    c->ndrop = 0;
+    return rc;
+}
+
+static int add_pairs(run_ctx *c, const nd_anchor_pair *p, size_t n, nd_error *err)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (c->npairs == c->pairs_max && spill_pairs(c, err)) return err->code;
+        if (nd_grow((void **)&c->pairs, &c->pairs_cap, c->npairs + 1, sizeof *c->pairs))
+            return nd_fail(err, NEARDUP_E_NOMEM, "out of memory keeping candidates");
+        c->pairs[c->npairs++] = p[i];
+    }
+    return NEARDUP_OK;
+}
+
+static int add_drops(run_ctx *c, const nd_anchor *d, size_t n, nd_error *err)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (c->ndrop == c->drop_max && spill_drops(c, err)) return err->code;
+        if (nd_grow((void **)&c->drop, &c->drop_cap, c->ndrop + 1, sizeof *c->drop))
+            return nd_fail(err, NEARDUP_E_NOMEM, "out of memory keeping boilerplate");
+        c->drop[c->ndrop++] = d[i].hash; /* doc << 32 | pos, as nd_anchor_pairs leaves them */
+    }
+    return NEARDUP_OK;
+}
+
+static void add_stats(nd_anchor_stats *t, const nd_anchor_stats *a)
+{
+    t->anchors += a->anchors;
+    t->dropped += a->dropped;
+    t->dropped_occ += a->dropped_occ;
+    t->sentence_anchors += a->sentence_anchors;
+    t->sentence_dropped += a->sentence_dropped;
+    t->spread += a->spread;
+    t->series_dropped += a->series_dropped;
+    t->star += a->star;
+    if (a->max_df_seen > t->max_df_seen) t->max_df_seen = a->max_df_seen;
+}
+
+static int cmp_extent(const void *x, const void *y)
+{
+    const nd_spill_extent *a = x, *b = y;
+    if (a->part != b->part) return a->part < b->part ? -1 : 1;
+    return (a->off > b->off) - (a->off < b->off);
+}
+
+/* The occurrences whose hashes' top 16 bits lie in [h0, h1): the extents of
+ * their partitions read back, in (doc, pos) order. */
+static int read_range(run_ctx *c, const size_t *first_ext, uint32_t h0, uint32_t h1, nd_anchor *occ, size_t *n,
+                      nd_anchor *buf, nd_error *err)
+{
+    nd_spill_store *s = c->s;
+    size_t m = 0;
+    uint32_t p0 = h0 >> 8, p1 = (h1 - 1) >> 8;
+    for (size_t e = first_ext[p0]; e < first_ext[p1 + 1]; e++) {
+        const nd_spill_extent *x = &s->ext[e];
+        if (nd_pread_all(s->anc_fd, buf, x->n * sizeof *buf, x->off))
+            return nd_fail(err, NEARDUP_E_IO, "cannot read anchors back from the temporary directory: %s",
+                           strerror(errno));
+        for (uint32_t i = 0; i < x->n; i++) {
+            uint32_t h = (uint32_t)(buf[i].hash >> 48);
+            if (h >= h0 && h < h1) occ[m++] = buf[i];
+        }
+    }
+    *n = m;
+    if (p0 != p1 && sort_doc_pos(occ, m)) return nd_fail(err, NEARDUP_E_NOMEM, "out of memory sorting anchors");
+    return NEARDUP_OK;
+}
+
+static int anchor_phase(run_ctx *c, const uint64_t *pre, nd_error *err)
+{
+    nd_spill_store *s = c->s;
+    qsort(s->ext, s->next, sizeof *s->ext, cmp_extent);
+    size_t first_ext[ND_SPILL_PARTS + 1];
+    for (size_t p = 0, e = 0; p <= ND_SPILL_PARTS; p++) {
+        while (e < s->next && s->ext[e].part < p) e++;
+        first_ext[p] = e;
+    }
+    /* nd_anchor_pairs holds about 40 bytes an occurrence (and its pairs):
+     * an eighth of the budget */
+    uint64_t max_occ = s->budget / 8 / 40;
+    if (max_occ < 65536) max_occ = 65536;
+    nd_anchor_scope scope = c->o->scope;
+    scope.partial = 1;
+    nd_anchor *buf = malloc(s->pcap * sizeof *buf);
+    int rc = buf ? NEARDUP_OK : nd_fail(err, NEARDUP_E_NOMEM, "out of memory");
+    for (uint32_t h0 = 0; !rc && h0 < ND_SPILL_PREFIXES;) {
+        uint64_t tot = pre[h0];
+        uint32_t h1 = h0 + 1;
+        while (h1 < ND_SPILL_PREFIXES && tot + pre[h1] <= max_occ) tot += pre[h1++];
+        if (tot > max_occ) {
+            rc = nd_fail(err, NEARDUP_E_NOMEM, "--memory %.0f MiB is too small for the anchors: %llu of their "
+                         "occurrences share one 1/65536 of the hash space and need about %.0f MiB at once; give "
+                         "at least %.0f MiB", s->memory / 1048576.0, (unsigned long long)tot, tot * 40 / 1048576.0,
+                         (s->memory + (tot - max_occ) * 40 * 8) / 1048576.0 + 1);
+            break;
+        }
+        nd_anchor *occ = tot ? nd_map_alloc(tot * sizeof *occ) : NULL;
+        size_t n = 0;
+        if (tot && !occ) rc = nd_fail(err, NEARDUP_E_NOMEM, "out of memory reading anchors back");
+        if (!rc && tot) rc = read_range(c, first_ext, h0, h1, occ, &n, buf, err);
+        nd_anchor_pair *p = NULL;
+        size_t np = 0;
+        nd_anchor_stats as;
+        if (!rc && n &&
+            nd_anchor_pairs(occ, n, c->o->max_df, c->o->max_df_sentence, c->split, c->o->star_boilerplate, c->threads,
+                            &scope, &p, &np, &as))
+            rc = nd_fail(err, NEARDUP_E_NOMEM, "out of memory listing candidate pairs");
+        if (!rc && n) {
+            add_stats(&c->st->anchors, &as);
+            rc = add_drops(c, occ, as.dropped_occ, err);
+            if (!rc) rc = add_pairs(c, p, np, err);
+            c->ss->groups++;
+        }
+        free(p);
+        if (occ) nd_map_free(occ, tot * sizeof *occ);
+        h0 = h1;
+    }
+    free(buf);
+    return rc;
+}
+
+/* ---------- 2. the documents finished: boilerplate masked, k-grams made ---------- */
+
+/* The dropped occurrences in (doc, pos) order: merged runs, or the buffer. */
+typedef struct {
+    nd_runs_merge *mg;
+    const uint64_t *mem;
+    size_t i, n;
+    uint64_t key;  /* the next one; UINT64_MAX: none left */
+} drop_src;
+
+static int drop_advance(drop_src *d, nd_error *err)
+{
+    if (!d->mg) {
+        d->key = d->i < d->n ? d->mem[d->i++] : UINT64_MAX;
+        return NEARDUP_OK;
+    }
+    const void *x;
+    int got = nd_runs_merge_next(d->mg, &x, err);
+    if (got < 0) return err->code;
+    d->key = got ? *(const uint64_t *)x : UINT64_MAX;
+    return NEARDUP_OK;
+}
+
+/* A chunk of consecutive documents [d0, d0 + n) finished on all threads. */
+typedef struct {
+    const run_ctx *c;
+    uint32_t d0;
+    const char *in;       /* their records as read */
+    const uint64_t *from; /* n: where each starts in in */
+    nd_doc_ref *ref;      /* n */
+    const nd_anchor *drop; /* the chunk's dropped occurrences (doc 0: each masks a one-document store) */
+    const size_t *dstart; /* n + 1 */
+    uint64_t *to;         /* n + 1: where each starts in out */
+    char *out;
+} finish_job;
+
+static int finish_mask(void *arg, size_t i)
+{
+    finish_job *j = arg;
+    nd_doc_ref *r = &j->ref[i];
+    nd_doc_unpack(j->in + j->from[i], r, NULL, NULL, NULL);
+    if (j->dstart[i + 1] > j->dstart[i]) {
+        nd_doc_store one = {0};
+        one.n = 1;
+        one.doc = r;
+        /* document 0 of one is d0 + i of the corpus: masked words hashed so */
+        nd_overlap_mask(&one, j->c->o, j->drop + j->dstart[i], j->dstart[i + 1] - j->dstart[i], j->d0 + i);
+    }
+    r->kg = NULL;
+    r->kg_bytes = nd_kgram_bytes(r->ntok, j->c->s->k);
+    j->to[i + 1] = nd_doc_pack_bytes(r, 0, 1); /* summed into offsets after */
+    return 0;
+}
+
+static int finish_pack(void *arg, size_t i)
+{
+    finish_job *j = arg;
+    char *p = j->out + j->to[i];
+    nd_doc_pack(p, &j->ref[i], 0, NULL, 0, 1);
+    nd_doc_ref r;
+    nd_doc_unpack(p, &r, NULL, NULL, NULL);
+    nd_kgrams g;
+    return r.kg_bytes && nd_kgrams_fill(r.id, r.ntok, j->c->s->k, (void *)r.kg, &g) ? -1 : 0;
+}
+
+/* Documents [d0, d1) (their records in chunk) finished and appended to fd. */
+static int finish_chunk(run_ctx *c, uint32_t d0, uint32_t d1, drop_src *ds, char *chunk, int fd, uint64_t *at,
+                        nd_error *err)
+{
+    nd_spill_store *s = c->s;
+    size_t n = d1 - d0, nd = 0, dcap = 0;
+    uint64_t *from = malloc(n * sizeof *from), *to = malloc((n + 1) * sizeof *to);
+    size_t *dstart = malloc((n + 1) * sizeof *dstart);
+    nd_doc_ref *ref = malloc(n * sizeof *ref);
+    nd_anchor *drop = NULL;
+    char *out = NULL;
+    int rc = from && to && dstart && ref ? NEARDUP_OK : nd_fail(err, NEARDUP_E_NOMEM, "out of memory");
+    for (size_t i = 0; !rc && i < n; i++) {
+        from[i] = s->off[d0 + i] - s->off[d0];
+        dstart[i] = nd;
+        while (!rc && ds->key != UINT64_MAX && ds->key >> 32 == d0 + i) {
+            if (nd_grow((void **)&drop, &dcap, nd + 1, sizeof *drop)) {
+                rc = nd_fail(err, NEARDUP_E_NOMEM, "out of memory masking boilerplate");
+                break;
+            }
+            drop[nd++] = (nd_anchor){ds->key, 0, (uint32_t)ds->key};
+            rc = drop_advance(ds, err);
+        }
+        c->ss->masked_docs += nd > dstart[i];
+    }
+    dstart[n] = nd;
+    finish_job j = {c, d0, chunk, from, ref, drop, dstart, to, NULL};
+    if (!rc && nd_parallel_for(n, c->threads, finish_mask, &j, NULL)) rc = nd_fail(err, NEARDUP_E_NOMEM, "out of memory");
+    if (!rc) {
+        to[0] = 0;
+        for (size_t i = 0; i < n; i++) to[i + 1] += to[i];
+        if (!(out = j.out = malloc(to[n] ? to[n] : 1))) rc = nd_fail(err, NEARDUP_E_NOMEM, "out of memory");
+    }
+    if (!rc && nd_parallel_for(n, c->threads, finish_pack, &j, NULL))
+        rc = nd_fail(err, NEARDUP_E_NOMEM, "out of memory making k-grams");
+    if (!rc && to[n] && nd_pwrite_all(fd, out, to[n], *at))
+        rc = nd_fail(err, NEARDUP_E_IO, "cannot write documents to the temporary directory: %s (see --tmp)",
+                     strerror(errno ? errno : ENOSPC));
+    for (size_t i = 0; !rc && i < n; i++) s->off[d0 + i] = *at + to[i]; /* the next chunk's start stays: read already */
+    if (!rc) *at += to[n];
+    free(from);
+    free(to);
+    free(dstart);
+    free(ref);
+    free(drop);
+    free(out);
+    return rc;
+}
+
+/* Every document rewritten into a new file, masked, with its k-grams: a
+ * document is read back for each batch it is aligned in, its k-grams made
+ * once here (making them per batch cost 3x the alignment's time). */
+static int finish_phase(run_ctx *c, nd_error *err)
+{
+    double t0 = nd_now();
+    nd_spill_store *s = c->s;
+    drop_src ds = {NULL, c->drop, 0, c->ndrop, UINT64_MAX};
+    int rc = NEARDUP_OK, fd = -1;
+    if (c->druns.nruns) { /* spilled: the rest joins the runs, all merged */
+        if (!(rc = spill_drops(c, err)) && !(ds.mg = nd_runs_merge_open(&c->druns, cmp_u64, (size_t)1 << 20, err)))
+            rc = err->code;
+    } else if (nd_sort_u64(c->drop, c->ndrop)) {
+        rc = nd_fail(err, NEARDUP_E_NOMEM, "out of memory sorting boilerplate");
+    }
+    if (!rc) rc = drop_advance(&ds, err);
+    if (!rc && (fd = nd_tmp_open(s->tmpdir, err)) < 0) rc = err->code;
+    /* in, out (with k-grams, ~1.5x) and the chunk's arrays: a sixth of the budget read at once */
+    uint64_t max_in = s->budget / 6, at = 0;
+    char *chunk = NULL;
+    size_t chunk_cap = 0;
+    for (uint64_t d0 = 0; !rc && d0 < s->n;) {
+        uint64_t d1 = d0 + 1;
+        while (d1 < s->n && s->off[d1 + 1] - s->off[d0] <= max_in) d1++;
+        uint64_t bytes = s->off[d1] - s->off[d0];
+        if (nd_grow((void **)&chunk, &chunk_cap, bytes ? bytes : 1, 1)) {
+            rc = nd_fail(err, NEARDUP_E_NOMEM, "out of memory reading documents back");
+            break;
+        }
+        if (bytes && nd_pread_all(s->doc_fd, chunk, bytes, s->off[d0])) {
+            rc = nd_fail(err, NEARDUP_E_IO, "cannot read documents back from the temporary directory: %s",
+                         strerror(errno));
+            break;
+        }
+        rc = finish_chunk(c, (uint32_t)d0, (uint32_t)d1, &ds, chunk, fd, &at, err);
+        d0 = d1;
+    }
+    free(chunk);
+    nd_runs_merge_free(ds.mg);
+    if (!rc) {
+        s->off[s->n] = at;
+        close(s->doc_fd);
+        s->doc_fd = fd;
+        s->doc_bytes = at;
+    } else if (fd >= 0) {
+        close(fd);
+    }
+    free(c->drop);
+    c->drop = NULL;
+    c->ndrop = c->drop_cap = 0;
+    nd_runs_free(&c->druns);
+    c->ss->t_mask = nd_now() - t0;
+    return rc;
+}
+
+/* ---------- 3. the candidates, aligned in batches ---------- */
+
+static uint64_t doc_cost(const run_ctx *c, uint32_t d)
+{
+    const nd_spill_store *s = c->s;
+    return s->off[d + 1] - s->off[d] + sizeof(nd_doc_ref) + 2 * sizeof(uint64_t); /* the k-grams are in the record */
+}
+
+static int run_batch(run_ctx *c, nd_error *err)
+{
+    if (!c->ncand) return NEARDUP_OK;
+    nd_spill_store *s = c->s;
+    qsort(c->docs, c->ndocs, sizeof *c->docs, cmp_u32);
+    uint64_t total = 0;
+    for (size_t i = 0; i < c->ndocs; i++) total += s->off[c->docs[i] + 1] - s->off[c->docs[i]];
+    char *buf = malloc(total ? (size_t)total : 1);
+    nd_doc_ref *ref = malloc((c->ndocs ? c->ndocs : 1) * sizeof *ref);
+    int rc = buf && ref ? NEARDUP_OK : nd_fail(err, NEARDUP_E_NOMEM, "out of memory reading a batch of documents");
+    /* documents of consecutive numbers are consecutive in the file: read together */
+    size_t at = 0;
+    for (size_t i = 0; !rc && i < c->ndocs;) {
+        size_t j = i + 1;
+        while (j < c->ndocs && c->docs[j] == c->docs[j - 1] + 1) j++;
+        uint64_t from = s->off[c->docs[i]], to = s->off[c->docs[j - 1] + 1];
+        if (to > from && nd_pread_all(s->doc_fd, buf + at, (size_t)(to - from), from))
+            rc = nd_fail(err, NEARDUP_E_IO, "cannot read documents back from the temporary directory: %s",
+                         strerror(errno));
+        for (size_t k = i; !rc && k < j; k++) {
+            nd_doc_unpack(buf + at, &ref[k], NULL, NULL, NULL);
+            at += (size_t)(s->off[c->docs[k] + 1] - s->off[c->docs[k]]);
+        }
+        i = j;
+    }
+    for (size_t i = 0; !rc && i < c->ncand; i++) { /* to the batch's numbers */
+        uint32_t *a = bsearch(&c->cand[i].a, c->docs, c->ndocs, sizeof *c->docs, cmp_u32);
+        uint32_t *b = bsearch(&c->cand[i].b, c->docs, c->ndocs, sizeof *c->docs, cmp_u32);
+        c->cand[i].a = (uint32_t)(a - c->docs);
+        c->cand[i].b = (uint32_t)(b - c->docs);
+    }
+    if (!rc) {
+        nd_doc_store sub = {0};
+        sub.n = c->ndocs;
+        sub.doc = ref;
+        sub.global = c->docs;
+        nd_overlap_pair *none = NULL;
+        size_t np = 0;
+        nd_overlap_stats bst;
+        rc = nd_overlap_align(&sub, &c->bo, c->cand, c->ncand, c->threads, c->sink, &none, &np, &bst, err);
+        c->streamed += np;
+        c->st->candidates += bst.candidates;
+        c->st->t_align += bst.t_align;
+        c->ss->batches++;
+    }
+    free(buf);
+    free(ref);
+    c->ncand = c->ndocs = 0;
+    c->batch_bytes = 0;
+    if (++c->stamp == 0) { /* the marks wrapped round: none is this batch's */
+        memset(c->mark, 0, s->n * sizeof *c->mark);
+        c->stamp = 1;
+    }
+    return rc;
+}
+
+static int add_doc(run_ctx *c, uint32_t d, nd_error *err)
+{
+    if (c->mark[d] == c->stamp) return NEARDUP_OK;
+    if (nd_grow((void **)&c->docs, &c->docs_cap, c->ndocs + 1, sizeof *c->docs))
+        return nd_fail(err, NEARDUP_E_NOMEM, "out of memory");
+    c->mark[d] = c->stamp;
+    c->docs[c->ndocs++] = d;
+    c->batch_bytes += doc_cost(c, d);
+    return NEARDUP_OK;
+}
+
+static int add_cand(run_ctx *c, nd_anchor_pair p, nd_error *err)
+{
+    uint64_t need = (c->mark[p.a] != c->stamp ? doc_cost(c, p.a) : 0) +
+                    (p.b != p.a && c->mark[p.b] != c->stamp ? doc_cost(c, p.b) : 0);
+    if (c->ncand && (c->batch_bytes + need > c->batch_max || c->ncand == c->cand_max) && run_batch(c, err))
+        return err->code;
+    if (!c->ncand) {
+        need = doc_cost(c, p.a) + (p.b != p.a ? doc_cost(c, p.b) : 0);
+        if (need > c->batch_max) { /* a document is never split */
+            c->ss->big_doc = doc_cost(c, p.a) >= doc_cost(c, p.b) ? p.a : p.b;
+            c->ss->big_need = need;
+            return nd_fail(err, NEARDUP_E_NOMEM, "--memory %.0f MiB is too small to align two documents that "
+                           "share a candidate (numbers %u and %u): together they need about %.0f MiB; a document "
+                           "is never split, so give at least %.0f MiB", c->s->memory / 1048576.0, p.a, p.b,
+                           need / 1048576.0, (c->s->memory + 2 * (need - c->batch_max)) / 1048576.0 + 1);
+        }
+    }
+    if (nd_grow((void **)&c->cand, &c->cand_cap, c->ncand + 1, sizeof *c->cand))
+        return nd_fail(err, NEARDUP_E_NOMEM, "out of memory");
+    if (add_doc(c, p.a, err) || add_doc(c, p.b, err)) return err->code;
+    c->cand[c->ncand++] = p;
+    return NEARDUP_OK;
+}
+
+/* The entries e[0, n) of one pair, combined, filtered as nd_overlap_run
+ * filters its candidates, and batched. */
+static int one_pair(run_ctx *c, const nd_anchor_pair *e, size_t n, nd_error *err)
+{
+    nd_anchor_pair p;
+    int kind = nd_anchor_pair_combine(e, n, &p);
+    if (!kind) return NEARDUP_OK;
+    c->st->anchors.star_pairs += (uint64_t)(kind == 2);
+    if ((c->o->min_b || c->o->min_shared > 1) && (p.b < c->o->min_b || p.shared < c->o->min_shared))
+        return NEARDUP_OK;
+    return add_cand(c, p, err);
+}
+
+static int cand_phase(run_ctx *c, nd_error *err)
+{
+    nd_anchor_pair *e = NULL;
+    size_t ne = 0, ecap = 0;
+    int rc = NEARDUP_OK, got = 0;
+    nd_runs_merge *mg = NULL;
+    size_t i = 0;
+    if (c->pruns.nruns) { /* spilled: the rest joins the runs, all merged */
+        if ((rc = spill_pairs(c, err))) return rc;
+        free(c->pairs);
+        c->pairs = NULL;
+        c->pairs_cap = 0;
+        if (!(mg = nd_runs_merge_open(&c->pruns, cmp_pair, (size_t)4 << 20, err))) return err->code;
+    } else if (sort_pairs(c->pairs, c->npairs)) {
+        return nd_fail(err, NEARDUP_E_NOMEM, "out of memory sorting candidates");
+    }
+    for (;;) {
+        const nd_anchor_pair *x = NULL;
+        if (mg) {
+            const void *v;
+            if ((got = nd_runs_merge_next(mg, &v, err)) < 0) {
+                rc = err->code;
+                break;
+            }
+            if (got) x = v;
+        } else if (i < c->npairs) {
+            x = &c->pairs[i++];
+        }
+        if (ne && (!x || x->a != e[0].a || x->b != e[0].b)) {
+            if ((rc = one_pair(c, e, ne, err))) break;
+            ne = 0;
+        }
+        if (!x) break;
+        if (nd_grow((void **)&e, &ecap, ne + 1, sizeof *e)) {
+            rc = nd_fail(err, NEARDUP_E_NOMEM, "out of memory");
+            break;
+        }
+        e[ne++] = *x;
+    }
+    nd_runs_merge_free(mg);
+    free(e);
+    if (!rc) rc = run_batch(c, err);
+    return rc;
+}
+
+int nd_spill_overlap(nd_spill_store *s, const nd_overlap_opts *o, uint32_t split, unsigned threads,
+                     const nd_overlap_sink *sink, size_t *npairs, nd_overlap_stats *st, nd_spill_ostats *ss,
+                     nd_error *err)
+{
+    memset(st, 0, sizeof *st);
+    memset(ss, 0, sizeof *ss);
+    *npairs = 0;
+    double t0 = nd_now();
+    run_ctx c = {.s = s, .o = o, .bo = *o, .split = split, .threads = threads, .sink = sink, .st = st, .ss = ss,
+                 .stamp = 1};
+    c.bo.progress = 0;
+    nd_runs_init(&c.pruns, sizeof(nd_anchor_pair), s->tmpdir);
+    nd_runs_init(&c.druns, sizeof(uint64_t), s->tmpdir);
+    /* shares of the budget: candidate entries a quarter (and their sort's
+     * scratch), boilerplate a sixteenth; a batch half, its candidates a
+     * sixteenth */
+    c.pairs_max = (size_t)(s->budget / 4 / (2 * sizeof(nd_anchor_pair)));
+    c.drop_max = (size_t)(s->budget / 16 / (2 * sizeof(uint64_t)));
+    c.batch_max = s->budget / 2;
+    c.cand_max = (size_t)(s->budget / 16 / sizeof(nd_anchor_pair));
+    if (c.pairs_max < 4096) c.pairs_max = 4096;
+    if (c.drop_max < 4096) c.drop_max = 4096;
+    if (c.cand_max < 4096) c.cand_max = 4096;
+    int rc = NEARDUP_OK;
+    for (uint32_t p = 0; !rc && p < ND_SPILL_PARTS; p++) {
+        if (s->pn[p] && (rc = nd_spill_flush_part(s, p, err))) break;
+    }
+    if (!rc) rc = nd_spill_flush_docs(s, err);
+    free(s->pbuf); /* the partitions' buffers go back */
+    s->pbuf = NULL;
+    ss->doc_bytes = s->doc_bytes;
+    ss->anc_bytes = s->anc_bytes;
+    if (!rc) rc = anchor_phase(&c, s->pre, err);
+    ss->pair_runs = c.pruns.nruns;
+    ss->drop_runs = c.druns.nruns;
+    if (!rc) rc = finish_phase(&c, err);
+    st->t_anchor = nd_now() - t0;
+    if (!rc && !(c.mark = calloc(s->n ? s->n : 1, sizeof *c.mark)))
+        rc = nd_fail(err, NEARDUP_E_NOMEM, "out of memory");
+    if (!rc) rc = cand_phase(&c, err);
+    ss->pair_runs = c.pruns.nruns;
+    free(c.pairs);
+    free(c.drop);
+    free(c.cand);
+    free(c.docs);
+    free(c.mark);
+    nd_runs_free(&c.pruns);
+    nd_runs_free(&c.druns);
+    st->pairs = c.streamed;
+    *npairs = c.streamed;
+    return rc;
+}
