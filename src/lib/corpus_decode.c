@@ -376,7 +376,11 @@ static int zr_ring(nd_reader *r, nd_error *err)
     /* the limit the streaming decoder is given (corpus_inputs.c) */
     if (fh.windowSize > (sizeof(size_t) > 4 ? (1ull << 31) : (1ull << 27)))
         return zr_corrupt(r, (size_t)-ZSTD_error_frameParameter_windowTooLarge, err);
-    size_t need = ZSTD_decodingBufferSize_min(fh.windowSize, fh.frameContentSize);
+    /* sized as a ring even when the frame's size is known: given that size,
+     * zstd returns just room for the frame, which its own streaming decoder
+     * then never wraps; the wrap rule below (a block must fit, or back to
+     * the start) is safe only with a window and a block of room */
+    size_t need = ZSTD_decodingBufferSize_min(fh.windowSize, ZSTD_CONTENTSIZE_UNKNOWN);
     if (ZSTD_isError(need)) return zr_corrupt(r, need, err);
     /* the streaming decoder's own rule: a block starts where blockSizeMax fits */
     r->zr_bsmax = fh.blockSizeMax;
