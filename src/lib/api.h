@@ -17,20 +17,14 @@ int nd_api_seeds(const neardup_params *p, nd_seeds *s);
 /* Copies a job's error into the caller's (e may be NULL); returns code. */
 int nd_api_error(neardup_error *e, int code, const nd_error *err);
 
-/* The corpus as the JSONL records the jobs read ({"id": ..., "text": ...}
- * a line, every byte of ids and texts kept: JSON escapes only quotes,
- * backslashes and control characters), in *buf (malloc'ed, *len bytes).
- * A job reads it through nd_reader_open_memory, named "corpus": an error
- * in text i names "corpus:<i + 1>". */
-int nd_corpus_jsonl(const neardup_corpus *c, char **buf, size_t *len, nd_error *err);
-
 /* The pipeline options and seeds o implies (checked: NEARDUP_E_USAGE with
  * err naming the bad field). */
 int nd_api_pipeline(const neardup_options *o, nd_pipeline_opts *po, nd_seeds *seeds, nd_error *err);
 
-/* A reader over c for one job: its JSONL in *buf (free after the reader).
+/* A reader over c's ids and texts for one job (nd_reader_open_docs, named
+ * "corpus": an error in text i names "corpus:<i + 1>"); c must outlive it.
  * Unless lossy, invalid UTF-8 in a text fails first (NEARDUP_E_UTF8, the
  * text's number, id and byte offset). */
-nd_reader *nd_api_reader(const neardup_corpus *c, int lossy, char **buf, nd_error *err);
+nd_reader *nd_api_reader(const neardup_corpus *c, int lossy, nd_error *err);
 
 #endif

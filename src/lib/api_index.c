@@ -52,8 +52,7 @@ static int write_index(nd_index_build *b, const char *path, FILE *f, char *tmp, 
 {
     int rc = nd_index_writer_open(&b->w, f, path, &b->p, nd_index_band_seed(b->seeds.sketch_seed), err);
     if (!rc && copy && (rc = nd_index_writer_copy(b->w, copy, err))) nd_index_writer_abort(b->w);
-    char *buf = NULL;
-    nd_reader *r = rc ? NULL : nd_api_reader(c, po->lossy, &buf, err);
+    nd_reader *r = rc ? NULL : nd_api_reader(c, po->lossy, err);
     if (!rc && !r) rc = err->code, nd_index_writer_abort(b->w);
     nd_corpus_info ci = {0};
     if (r) {
@@ -62,7 +61,6 @@ static int write_index(nd_index_build *b, const char *path, FILE *f, char *tmp, 
     }
     b->w = NULL;
     nd_reader_free(r);
-    free(buf);
     nd_corpus_info_free(&ci);
     if (!rc && (fflush(f) || fsync(fileno(f))))
         rc = nd_fail(err, NEARDUP_E_IO, "cannot write %s: %s", path, strerror(errno));
@@ -289,12 +287,10 @@ int neardup_index_query(neardup_index *h, const neardup_options *o, neardup_quer
         j.q.batch_free = list_free;
         j.q.hit = on_hit;
         j.q.collect = on_collect;
-        char *buf;
-        nd_reader *r = nd_api_reader(queries, o->params.lossy, &buf, &err);
+        nd_reader *r = nd_api_reader(queries, o->params.lossy, &err);
         nd_corpus_info ci = {0};
         rc = r ? nd_query_run(&j.q, r, &po, &ci, &err) : err.code;
         nd_reader_free(r);
-        free(buf);
         nd_corpus_info_free(&ci);
     }
     free(j.q.lat);

@@ -73,12 +73,10 @@ static int dup_job(const neardup_options *o, const neardup_corpus *c, int dedup,
     d->exact = o->exact && o->metric == NEARDUP_METRIC_JACCARD;
     d->max_bucket = dedup ? 256 : SIZE_MAX; /* as the commands (cli_pairs.c, cli_dedup.c) */
     d->exact_first = d->clusters_only = dedup;
-    char *buf;
-    nd_reader *r = nd_api_reader(c, o->params.lossy, &buf, err);
+    nd_reader *r = nd_api_reader(c, o->params.lossy, err);
     if (!r) return err->code;
     rc = nd_dup_run(r, &po, d, res, err);
     nd_reader_free(r);
-    free(buf);
     sodium_memzero(&d->seeds, sizeof d->seeds);
     return rc;
 }
@@ -186,13 +184,11 @@ int neardup_overlap(const neardup_options *o, const neardup_corpus *c, neardup_o
     nd_overlap_pair *op = NULL;
     size_t nop = 0;
     nd_overlap_stats st = {0};
-    char *buf;
-    nd_reader *r = nd_api_reader(c, o->params.lossy, &buf, &err);
+    nd_reader *r = nd_api_reader(c, o->params.lossy, &err);
     if (!r) return nd_api_error(e, err.code, &err);
     rc = nd_overlap_load(r, &po, &ov, &s, &ci, &err);
     if (!rc) rc = nd_corpus_check_unique_ids(&ci, r, &err);
     nd_reader_free(r);
-    free(buf);
     if (!rc) rc = nd_overlap_run(&s, &ov, 0, o->threads ? o->threads : ci.threads, NULL, &op, &nop, &st, &err);
     if (!rc) rc = public_pairs(op, nop, pairs, n, &err);
     else nd_overlap_pairs_free(op, nop);
@@ -259,11 +255,9 @@ int neardup_align_pairs(const neardup_options *o, const neardup_corpus *c, const
     nd_overlap_pair *op = NULL;
     size_t nop = 0;
     nd_overlap_stats st = {0};
-    char *buf;
-    nd_reader *r = nd_api_reader(c, o->params.lossy, &buf, &err);
+    nd_reader *r = nd_api_reader(c, o->params.lossy, &err);
     rc = r ? nd_overlap_load(r, &po, &ov, &s, &ci, &err) : err.code;
     nd_reader_free(r);
-    free(buf);
     if (!rc) rc = nd_overlap_align(&s, &ov, cand, npairs, o->threads ? o->threads : ci.threads, NULL, &op, &nop,
                                    &st, &err);
     if (!rc) rc = public_pairs(op, nop, out, nout, &err);

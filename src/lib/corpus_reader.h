@@ -31,6 +31,8 @@ typedef struct {
     uint32_t arg;    /* the command-line argument it came from (nd_reader_arg_files) */
     const char *mem; /* nd_reader_open_memory: the JSONL bytes [0, mem_len), read from mem_pos */
     size_t mem_len, mem_pos;
+    const size_t *doc_off; /* nd_reader_open_docs: the ids and texts in mem; mem_pos counts documents */
+    size_t ndocs;
 } nd_input;
 
 struct nd_reader {
@@ -71,5 +73,9 @@ struct nd_reader {
     size_t nother;
     uint64_t other_n;
 };
+
+/* The next documents of a docs input (ND_FORMAT_DOC) into b (corpus_inputs.c);
+ * *more = 0 after the last. */
+int nd_reader_docs_next(nd_reader *r, nd_batch *b, size_t target, int *more, nd_error *err);
 
 #endif
