@@ -328,6 +328,12 @@ NEARDUP_API int neardup_index_build(const char *path, const neardup_options *o, 
  * atomically (a new file renamed over it; one add at a time: a second one
  * meanwhile fails with NEARDUP_E_IO).  A keyed index: NEARDUP_E_KEY. */
 NEARDUP_API int neardup_index_add(const char *path, const neardup_corpus *c, neardup_error *err);
+/* (0.3) neardup_index_add with options (o NULL: as neardup_index_add): the
+ * index's own ngram, k, threshold and seed are kept whatever o says; of o
+ * are used params.key (a keyed index needs its key: without it or with
+ * another, NEARDUP_E_KEY naming the index), params.lossy and threads. */
+NEARDUP_API int neardup_index_add_opts(const char *path, const neardup_options *o, const neardup_corpus *c,
+                                       neardup_error *err);
 /* Opens an index (checks its header and sections), or NULL with err set. */
 NEARDUP_API neardup_index *neardup_index_open(const char *path, neardup_error *err);
 /* Closes ix; NULL is a no-op. */

@@ -198,13 +198,14 @@ class Index:
                                           seed=seed, key=key, threads=threads))
         return self
 
-    def add(self, records, *, text_field="text", id_field=None):
-        """Adds records to the index (its own parameters), atomically; returns self."""
+    def add(self, records, *, key=None, threads=None, text_field="text", id_field=None):
+        """Adds records to the index (its own parameters), atomically; returns self.
+        A keyed index needs its key (the 32 bytes it was built with)."""
         texts, ids = _records(records, text_field, id_field)
         with self._lock:
             first = 0 if ids is not None else _neardup.index_info(self._open())["count"]
             self._handle = None
-            _neardup.index_add(self.path, texts, _id_strings(texts, ids, first))
+            _neardup.index_add(self.path, texts, _id_strings(texts, ids, first), _options(key=key, threads=threads))
         return self
 
     def query(self, records, mode="dup", *, threshold=None, min_words=None, max_df=None, key=None, threads=None,
