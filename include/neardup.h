@@ -279,6 +279,52 @@ NEARDUP_API void neardup_pairs_free(neardup_pair *p);
 NEARDUP_API int neardup_dedup(const neardup_options *o, const neardup_corpus *c, size_t *duplicate_of,
                               double *score, neardup_error *err);
 
+/* (0.3) Which text of each cluster dedup keeps (`dedup --keep`). */
+typedef enum {
+    NEARDUP_KEEP_FIRST = 0, /* the first in corpus order (the default) */
+    NEARDUP_KEEP_LONGEST,   /* the longest text (bytes); ties: the first of them */
+    NEARDUP_KEEP_SHORTEST,  /* the shortest text */
+    NEARDUP_KEEP_MAX,       /* the largest keep_key (--keep max:FIELD) */
+    NEARDUP_KEEP_MIN,       /* the smallest keep_key (--keep min:FIELD) */
+    NEARDUP_KEEP_NONE       /* no member of a cluster of two or more */
+} neardup_keep;
+
+/* (0.3) What neardup_dedup_run does beyond neardup_dedup.  Zero-fill it
+ * (memset or = {0}) for the defaults: keep the first, no references. */
+typedef struct {
+    neardup_keep keep;
+    const double *keep_key;          /* KEEP_MAX / KEEP_MIN: one number per text of the corpus; else NULL */
+    const neardup_corpus *against;   /* NULL, or references (`dedup --against`): texts of the corpus that
+                                        are near-duplicates of a reference (or of a text that is one) are
+                                        removed; references are never kept or returned; ids must be
+                                        unique across both */
+} neardup_dedup_opts;
+
+/* (0.3) The decision on one text, what `dedup --removed` and `--annotate`
+ * write for it. */
+typedef struct {
+    int kept;               /* 1: kept (written by `dedup -o`) */
+    size_t duplicate_of;    /* removed: the text it is counted a duplicate of (--removed's
+                               "duplicate_of": its cluster's kept text, else its first reference,
+                               else, with KEEP_NONE, the cluster's first member); a number in the
+                               corpus, or in the references when reference is 1; kept: (size_t)-1 */
+    int reference;          /* 1: duplicate_of is a reference */
+    double score;           /* removed: the metric's score against duplicate_of (--removed's "score");
+                               kept: -1 */
+    size_t cluster;         /* its cluster's number (--removed's and --annotate's "cluster"): 0, 1, ...
+                               in the order of the clusters' first texts, singletons included */
+} neardup_decision;
+
+/* (0.3) dedup with references and keep policies: out[i] (the caller's
+ * array of neardup_corpus_count(c) entries) is the decision on text i of c,
+ * exactly as `neardup dedup [--against REF] [--keep WHICH] --removed FILE
+ * --annotate` decides on the same records.  d NULL: as neardup_dedup.
+ * Errors as neardup_pairs; NEARDUP_E_USAGE for a keep policy out of range
+ * or KEEP_MAX / KEEP_MIN without keep_key.  Thread-safe: keeps no state;
+ * c and d->against are only read. */
+NEARDUP_API int neardup_dedup_run(const neardup_options *o, const neardup_dedup_opts *d, const neardup_corpus *c,
+                                  neardup_decision *out, neardup_error *err);
+
 /* overlap: every pair of texts (a < b) sharing passages of >= min_words
  * words, sorted by (a, b), with the passages (byte offsets into the texts
  * as given), as `neardup overlap` finds them (edited: as `overlap

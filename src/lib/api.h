@@ -5,6 +5,7 @@
 #define ND_API_H
 
 #include "defaults.h"
+#include "job.h"
 #include "pipeline.h"
 #include "reader.h"
 
@@ -26,5 +27,17 @@ int nd_api_pipeline(const neardup_options *o, nd_pipeline_opts *po, nd_seeds *se
  * Unless lossy, invalid UTF-8 in a text fails first (NEARDUP_E_UTF8, the
  * text's number, id and byte offset). */
 nd_reader *nd_api_reader(const neardup_corpus *c, int lossy, nd_error *err);
+/* The same over n corpora read one after another in one pass (the
+ * references first), named names[k] (NULL: all "corpus"). */
+nd_reader *nd_api_reader_sets(const neardup_corpus *const *c, const char *const *names, size_t n, int lossy,
+                              nd_error *err);
+
+/* Runs the near-duplicate job (job.c) on the corpora sets[0, nsets) read
+ * one after another (names as nd_api_reader_sets), as `neardup pairs`
+ * (dedup 0) or `neardup dedup` (o NULL: defaults); d receives the job's
+ * options (seeds wiped after), res its results (free with
+ * nd_dup_result_free, also after an error). */
+int nd_api_dup_job(const neardup_options *o, const neardup_corpus *const *sets, const char *const *names,
+                   size_t nsets, int dedup, nd_dup_opts *d, nd_dup_result *res, nd_error *err);
 
 #endif

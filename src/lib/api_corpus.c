@@ -165,10 +165,16 @@ int neardup_corpus_read(neardup_corpus *c, const char *path, const char *text_fi
 
 /* ---------- what the jobs read ---------- */
 
-/* The offset of the first invalid UTF-8 sequence of s[0, n), or n. */
+/* The offset of the first invalid UTF-8 sequence of s[0, n), or n.  ASCII
+ * is skipped eight bytes at a time: every job checks every text first. */
 static size_t utf8_bad(const char *s, size_t n)
 {
     for (size_t i = 0; i < n;) {
+        uint64_t w;
+        if (i + 8 <= n && (memcpy(&w, s + i, 8), !(w & 0x8080808080808080ULL))) {
+            i += 8;
+            continue;
+        }
         if ((unsigned char)s[i] < 0x80) {
             i++;
             continue;
@@ -180,17 +186,37 @@ static size_t utf8_bad(const char *s, size_t n)
     return n;
 }
 
-nd_reader *nd_api_reader(const neardup_corpus *c, int lossy, nd_error *err)
+/* Fails (NEARDUP_E_UTF8) naming the first text of c with invalid UTF-8:
+ * "name:LINE: text I (id ID): invalid UTF-8 at byte B", B its own offset. */
+static int check_utf8(const neardup_corpus *c, const char *name, nd_error *err)
 {
-    /* strict: the text's own offset, not the JSON line's the parser would name */
-    for (size_t i = 0; !lossy && i < c->n; i++) {
+    for (size_t i = 0; i < c->n; i++) {
         size_t n = c->off[2 * i + 2] - c->off[2 * i + 1], il = c->off[2 * i + 1] - c->off[2 * i];
         size_t bad = utf8_bad(c->bytes + c->off[2 * i + 1], n);
         const char *id = c->bytes + c->off[2 * i];
         char idt[96];
         if (bad < n)
-            return nd_fail(err, NEARDUP_E_UTF8, "corpus:%zu: text %zu (id %s): invalid UTF-8 at byte %zu", i + 1, i,
-                           nd_id_text(idt, sizeof idt, id, il), bad), NULL;
+            return nd_fail(err, NEARDUP_E_UTF8, "%s:%zu: text %zu (id %s): invalid UTF-8 at byte %zu", name, i + 1, i,
+                           nd_id_text(idt, sizeof idt, id, il), bad);
     }
-    return nd_reader_open_docs("corpus", c->bytes ? c->bytes : "", c->off, c->n, err);
+    return NEARDUP_OK;
+}
+
+nd_reader *nd_api_reader(const neardup_corpus *c, int lossy, nd_error *err)
+{
+    return nd_api_reader_sets(&c, NULL, 1, lossy, err);
+}
+
+nd_reader *nd_api_reader_sets(const neardup_corpus *const *c, const char *const *names, size_t n, int lossy,
+                              nd_error *err)
+{
+    for (size_t k = 0; !lossy && k < n; k++)
+        if (check_utf8(c[k], names ? names[k] : "corpus", err)) return NULL;
+    nd_reader_opts o = {.follow_symlinks = 1};
+    nd_reader *r = nd_reader_open(NULL, 0, &o, err);
+    for (size_t k = 0; r && k < n; k++)
+        if (nd_reader_add_docs(r, names ? names[k] : "corpus", c[k]->bytes ? c[k]->bytes : "", c[k]->off, c[k]->n,
+                               err))
+            nd_reader_free(r), r = NULL;
+    return r;
 }

@@ -1,5 +1,5 @@
 /* api_jobs.c - the public jobs over a corpus (include/neardup.h): pairs and
- * dedup (job.c), overlap (overlap.c) and align with the command's options
+ * dedup (job.c; dedup's decisions in api_dedup.c), overlap (overlap.c) and align with the command's options
  * (reuse.c).  Each reads the corpus through a reader of its own, on the
  * library's pipeline and threads, with the options the command line would
  * give: the results are the command's. */
@@ -52,11 +52,10 @@ int nd_api_pipeline(const neardup_options *o, nd_pipeline_opts *po, nd_seeds *se
     return NEARDUP_OK;
 }
 
-/* ---------- pairs and dedup: the near-duplicate job ---------- */
+/* ---------- pairs (dedup: api_dedup.c): the near-duplicate job ---------- */
 
-/* Runs the job on c as `neardup pairs` (dedup 0) or `neardup dedup` does (o NULL: defaults). */
-static int dup_job(const neardup_options *o, const neardup_corpus *c, int dedup, nd_dup_opts *d,
-                   nd_dup_result *res, nd_error *err)
+int nd_api_dup_job(const neardup_options *o, const neardup_corpus *const *sets, const char *const *names,
+                   size_t nsets, int dedup, nd_dup_opts *d, nd_dup_result *res, nd_error *err)
 {
     neardup_options def;
     if (!o) neardup_options_default(&def), o = &def;
@@ -73,7 +72,7 @@ static int dup_job(const neardup_options *o, const neardup_corpus *c, int dedup,
     d->exact = o->exact && o->metric == NEARDUP_METRIC_JACCARD;
     d->max_bucket = dedup ? 256 : SIZE_MAX; /* as the commands (cli_pairs.c, cli_dedup.c) */
     d->exact_first = d->clusters_only = dedup;
-    nd_reader *r = nd_api_reader(c, o->params.lossy, err);
+    nd_reader *r = nd_api_reader_sets(sets, names, nsets, o->params.lossy, err);
     if (!r) return err->code;
     rc = nd_dup_run(r, &po, d, res, err);
     nd_reader_free(r);
@@ -89,7 +88,7 @@ int neardup_pairs(const neardup_options *o, const neardup_corpus *c, neardup_pai
     nd_dup_result res;
     *pairs = NULL;
     *n = 0;
-    int rc = dup_job(o, c, 0, &d, &res, &err);
+    int rc = nd_api_dup_job(o, &c, NULL, 1, 0, &d, &res, &err);
     if (!rc && res.npairs && !(*pairs = malloc(res.npairs * sizeof **pairs)))
         rc = nd_fail(&err, NEARDUP_E_NOMEM, "out of memory");
     for (size_t i = 0; !rc && i < res.npairs; i++) {
@@ -102,43 +101,6 @@ int neardup_pairs(const neardup_options *o, const neardup_corpus *c, neardup_pai
 }
 
 void neardup_pairs_free(neardup_pair *p) { free(p); }
-
-int neardup_dedup(const neardup_options *o, const neardup_corpus *c, size_t *duplicate_of, double *score,
-                  neardup_error *e)
-{
-    nd_error err = {0, ""};
-    nd_dup_opts d = {0};
-    nd_dup_result res;
-    int rc = dup_job(o, c, 1, &d, &res, &err);
-    size_t n = res.ci.n;
-    uint32_t *rep = rc ? NULL : malloc((n ? n : 1) * sizeof *rep);
-    nd_pair *pp = rc ? NULL : malloc((res.npairs ? res.npairs : 1) * sizeof *pp);
-    nd_choice ch = {0};
-    if (!rc) {
-        ch.kept = malloc(n ? n : 1);
-        ch.anchor = malloc((n ? n : 1) * sizeof *ch.anchor);
-        ch.cluster = malloc((n ? n : 1) * sizeof *ch.cluster);
-        if (!rep || !pp || !ch.kept || !ch.anchor || !ch.cluster)
-            rc = nd_fail(&err, NEARDUP_E_NOMEM, "out of memory clustering");
-    }
-    for (size_t i = 0; !rc && i < res.npairs; i++) pp[i] = (nd_pair){res.pairs[i].a, res.pairs[i].b};
-    /* the clusters and kept documents exactly as `neardup dedup` (keep first) */
-    if (!rc && (nd_cluster(n, pp, res.npairs, rep) ||
-                nd_cluster_choose(n, rep, 0, res.ci.skipped, ND_KEEP_FIRST, NULL, &ch)))
-        rc = nd_fail(&err, NEARDUP_E_NOMEM, "out of memory clustering");
-    for (size_t i = 0; !rc && i < n; i++) {
-        int removed = !ch.kept[i] && ch.cluster[i] != UINT32_MAX;
-        duplicate_of[i] = removed ? ch.anchor[i] : (size_t)-1;
-        if (score) score[i] = removed ? nd_dup_score(&d, &res.sk, (uint32_t)i, ch.anchor[i]) : -1;
-    }
-    free(rep);
-    free(pp);
-    free(ch.kept);
-    free(ch.anchor);
-    free(ch.cluster);
-    nd_dup_result_free(&res);
-    return nd_api_error(e, rc, &err);
-}
 
 /* ---------- overlap and align ---------- */
 

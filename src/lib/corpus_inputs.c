@@ -298,14 +298,31 @@ nd_reader *nd_reader_open_memory(const char *name, const char *bytes, size_t len
 
 nd_reader *nd_reader_open_docs(const char *name, const char *bytes, const size_t *off, size_t n, nd_error *err)
 {
-    nd_reader *r = nd_reader_open_memory(name, bytes, n ? off[2 * n] : 0, err);
-    if (r) {
-        r->in[0].fmt = ND_FORMAT_DOC;
-        r->in[0].jsonl = 0;
-        r->in[0].doc_off = off;
-        r->in[0].ndocs = n;
+    nd_reader_opts o = {.follow_symlinks = 1};
+    nd_reader *r = nd_reader_open(NULL, 0, &o, err);
+    if (r && nd_reader_add_docs(r, name, bytes, off, n, err)) {
+        nd_reader_free(r);
+        return NULL;
     }
     return r;
+}
+
+int nd_reader_add_docs(nd_reader *r, const char *name, const char *bytes, const size_t *off, size_t n, nd_error *err)
+{
+    char *path = strdup(name);
+    if (!path) return nd_fail(err, NEARDUP_E_NOMEM, "out of memory");
+    int rc = add_input(r, path, 0, err);
+    if (rc) return rc;
+    nd_input *in = &r->in[r->n - 1];
+    in->arg = (uint32_t)(r->n - 1); /* each its own argument (nd_reader_arg_files) */
+    in->fmt = ND_FORMAT_DOC;
+    in->jsonl = 0;
+    in->comp = COMP_NONE;
+    in->mem = bytes;
+    in->mem_len = n ? off[2 * n] : 0;
+    in->doc_off = off;
+    in->ndocs = n;
+    return NEARDUP_OK;
 }
 
 int nd_reader_docs_next(nd_reader *r, nd_batch *b, size_t target, int *more, nd_error *err)

@@ -73,6 +73,9 @@ nd_reader *nd_reader_open_memory(const char *name, const char *bytes, size_t len
  * parser takes id and text as they are, with no JSON to write or parse (the
  * public corpus, api_corpus.c, is read this way by each job). */
 nd_reader *nd_reader_open_docs(const char *name, const char *bytes, const size_t *off, size_t n, nd_error *err);
+/* Adds another such set of documents as r's next input (named name): the
+ * references and the inputs of one job, read in one pass. */
+int nd_reader_add_docs(nd_reader *r, const char *name, const char *bytes, const size_t *off, size_t n, nd_error *err);
 
 /* Appends whole records to b (after clearing it) until about target bytes
  * or 4096 records are in it (at least one record).  Returns 1 when b holds records, 0 at the
