@@ -359,6 +359,119 @@ NEARDUP_API int neardup_align_pairs(const neardup_options *o, const neardup_corp
                                     const size_t *b, size_t npairs, neardup_overlap_pair **out, size_t *nout,
                                     neardup_error *err);
 
+/* ---------- (0.3) strip: repeated passages cut out of texts ---------- */
+
+/* Options of neardup_strip (`neardup strip`): fill with
+ * neardup_strip_opts_default (the command's defaults), then change fields.
+ * ngram (anchors and seeds), max_df, seed / key, lossy and threads come
+ * from neardup_options. */
+typedef struct {
+    unsigned min_words;       /* W: cut passages of >= W words repeating an earlier text (50) */
+    unsigned long min_keep;   /* a text with cuts left with fewer words is dropped (20; 0: never) */
+    int sentences;            /* 1: cut whole sentences only (--sentences) (0) */
+    unsigned max_gap;         /* edited words bridged inside a repeat (8) */
+    double min_identity;      /* matching over aligned words for a repeat (0.8) */
+    const neardup_corpus *against; /* NULL, or references: earlier than every text, never cut */
+} neardup_strip_opts;
+
+/* Fills s with the defaults.  s must not be NULL.  Thread-safe. */
+NEARDUP_API void neardup_strip_opts_default(neardup_strip_opts *s);
+
+/* An earlier passage a cut repeats: in text `text` (a number in the corpus,
+ * or in the references when reference is 1), bytes [start, end); where it
+ * lies in the stripped text, [this_start, this_end); its identity. */
+typedef struct {
+    size_t text;
+    int reference;
+    size_t start, end, this_start, this_end;
+    double identity;
+} neardup_repeat;
+
+/* A cut: bytes [start, end) of the text removed (the first removed word's
+ * start to the last one's end; the text written also loses the punctuation
+ * and white space after it), words of them, and every earlier passage it
+ * repeats, earliest first (`strip --spans` lists the first 8 of them). */
+typedef struct {
+    size_t start, end;
+    unsigned words;
+    neardup_repeat *repeats;
+    size_t nrepeats;
+} neardup_cut;
+
+/* What strip made of one text: the text less its cuts (text, len: malloc'ed
+ * by the library; NULL and 0 when it had no cut: it is the corpus's as it
+ * was), dropped (1: it had cuts and kept fewer than min_keep words: `strip
+ * -o` leaves it out), its words before and after, its cuts by start. */
+typedef struct {
+    char *text;
+    size_t len;
+    int dropped;
+    uint64_t words, kept_words;
+    neardup_cut *cuts;
+    size_t ncuts;
+} neardup_stripped;
+
+/* strip: each text of c less the passages of >= min_words words that also
+ * occur in an earlier text (corpus order) or in a reference, the first
+ * occurrence kept: the texts `neardup strip [--against REF] -o OUT` writes
+ * and the records of its --spans.  *out is an array of
+ * neardup_corpus_count(c) entries (free with neardup_stripped_free).
+ * Errors as neardup_pairs (duplicate ids within c or within the
+ * references: NEARDUP_E_INPUT).  Thread-safe: keeps no state. */
+NEARDUP_API int neardup_strip(const neardup_options *o, const neardup_strip_opts *s, const neardup_corpus *c,
+                              neardup_stripped **out, neardup_error *err);
+/* Frees n results and everything in them; NULL is a no-op. */
+NEARDUP_API void neardup_stripped_free(neardup_stripped *p, size_t n);
+
+/* ---------- (0.3) contamination: benchmark items found in a corpus ---------- */
+
+/* Options of neardup_contamination (`neardup contamination`): fill with
+ * neardup_contam_opts_default, then change fields.  seed / key, lossy and
+ * threads come from neardup_options (its ngram is not used: ngram here). */
+typedef struct {
+    unsigned ngram;         /* words per n-gram; a field of fewer words must appear whole (13) */
+    double min_coverage;    /* an item is contaminated at >= this fraction of its words covered (0.2) */
+    unsigned nfields;       /* texts per item (--fields a,b: 2): one corpus text must cover each (1) */
+    unsigned max_matches;   /* matching corpus texts listed per item, the first in corpus order (10) */
+} neardup_contam_opts;
+
+/* Fills c with the defaults.  c must not be NULL.  Thread-safe. */
+NEARDUP_API void neardup_contam_opts_default(neardup_contam_opts *c);
+
+/* A corpus text matching an item: text (its number in the corpus), the
+ * item's field, bytes [start, end) of that field's text it covers (from the
+ * first to the last covered word). */
+typedef struct {
+    size_t text;
+    unsigned field;
+    size_t start, end;
+} neardup_contam_match;
+
+/* One benchmark item, as a record of the command's report. */
+typedef struct {
+    int contaminated;
+    double coverage;               /* covered / words (0 without words) */
+    uint64_t words, covered;       /* all its fields */
+    uint64_t matched_texts;        /* corpus texts holding any of its n-grams ("matched_docs") */
+    neardup_contam_match *matches; /* the first max_matches of them */
+    size_t nmatches;
+} neardup_contam_item;
+
+/* contamination: which items of the benchmark appear in c, as `neardup
+ * contamination --benchmark B [--fields ...] INPUT` reports them.  The
+ * benchmark holds nfields texts an item, item after item (item i's field f
+ * is text i * nfields + f; the item's id is its first text's, unique
+ * among items); c is streamed once against an index of its n-grams.  *items
+ * is an array of count / nfields entries (free with
+ * neardup_contam_items_free).  Errors as neardup_pairs; NEARDUP_E_INPUT
+ * for an empty benchmark, a count that is not a multiple of nfields or two
+ * items with one id.  Thread-safe: keeps no state. */
+NEARDUP_API int neardup_contamination(const neardup_options *o, const neardup_contam_opts *co,
+                                      const neardup_corpus *benchmark, const neardup_corpus *c,
+                                      neardup_contam_item **items, size_t *nitems, neardup_error *err);
+/* Frees n items and their matches; NULL is a no-op. */
+NEARDUP_API void neardup_contam_items_free(neardup_contam_item *p, size_t n);
+
 /* index: build / add / open / query, the same files and results as
  * `neardup index build|add` and `neardup query`.  An index handle is used
  * by one thread at a time; separate handles are independent. */
