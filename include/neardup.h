@@ -11,7 +11,10 @@
  * inside the library and giving exactly what the `neardup` command prints.
  *
  * ABI: libneardup.so.1 since 0.2.0 (0.1.x was .so.0): neardup_params is
- * unchanged, the job functions are new.
+ * unchanged, the job functions are new.  0.3.0 only adds (marked "(0.3)"):
+ * neardup_dedup_run (references, keep policies, the decisions of
+ * --removed), neardup_strip, neardup_contamination, neardup_index_add_opts;
+ * every 0.2 function and struct is as it was.
  */
 #ifndef NEARDUP_H
 #define NEARDUP_H
@@ -24,9 +27,9 @@ extern "C" {
 #endif
 
 #define NEARDUP_VERSION_MAJOR 0
-#define NEARDUP_VERSION_MINOR 2
+#define NEARDUP_VERSION_MINOR 3
 #define NEARDUP_VERSION_PATCH 0
-#define NEARDUP_VERSION_STRING "0.2.0"
+#define NEARDUP_VERSION_STRING "0.3.0"
 
 /* Status codes.  Stable: values never change meaning once released. */
 typedef enum {
