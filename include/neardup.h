@@ -13,7 +13,8 @@
  * ABI: libneardup.so.1 since 0.2.0 (0.1.x was .so.0): neardup_params is
  * unchanged, the job functions are new.  0.3.0 only adds (marked "(0.3)"):
  * neardup_dedup_run (references, keep policies, the decisions of
- * --removed), neardup_strip, neardup_contamination, neardup_index_add_opts;
+ * --removed), neardup_strip, neardup_contamination, neardup_overlap_clusters,
+ * neardup_index_add_opts;
  * every 0.2 function and struct is as it was.
  */
 #ifndef NEARDUP_H
@@ -342,6 +343,37 @@ NEARDUP_API int neardup_overlap(const neardup_options *o, const neardup_corpus *
                                 size_t *n, neardup_error *err);
 /* Frees n pairs and their passages; NULL is a no-op. */
 NEARDUP_API void neardup_overlap_free(neardup_overlap_pair *p, size_t n);
+
+/* (0.3) A witness of a passage cluster: bytes [start, end) (words of them)
+ * of text `text` carry the cluster's passage. */
+typedef struct {
+    size_t text;
+    size_t start, end;
+    unsigned words;
+} neardup_witness;
+
+/* (0.3) A reused-passage cluster: every text carrying one passage, joined
+ * through the pairs' passages where they cover the same words of a text.
+ * size: distinct texts; witnesses in corpus order (a text repeating the
+ * passage has two); witnesses[source] the source (the first); words: the
+ * source witness's. */
+typedef struct {
+    size_t size;
+    size_t source;
+    unsigned words;
+    neardup_witness *witnesses;
+    size_t nwitnesses;
+} neardup_passage_cluster;
+
+/* (0.3) overlap --clusters: the clusters of the passages the overlap job
+ * finds with o (min_words, max_df, edited...), ordered by their first
+ * witness, as `neardup overlap --clusters FILE` writes them (no dates or
+ * series).  *out: *n clusters (free with neardup_passage_clusters_free).
+ * Errors as neardup_pairs.  Thread-safe: keeps no state. */
+NEARDUP_API int neardup_overlap_clusters(const neardup_options *o, const neardup_corpus *c,
+                                         neardup_passage_cluster **out, size_t *n, neardup_error *err);
+/* Frees n clusters and their witnesses; NULL is a no-op. */
+NEARDUP_API void neardup_passage_clusters_free(neardup_passage_cluster *p, size_t n);
 
 /* align: the passages two texts share, exactly as `neardup align` prints
  * them (exact and rewritten by default, o->edited 0: --verbatim; o NULL:

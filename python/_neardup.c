@@ -170,6 +170,7 @@ PyObject *nd_py_index_query(PyObject *module, PyObject *args);
 PyObject *nd_py_dedup_run(PyObject *module, PyObject *args);
 PyObject *nd_py_strip(PyObject *module, PyObject *args);
 PyObject *nd_py_contamination(PyObject *module, PyObject *args);
+PyObject *nd_py_overlap_clusters(PyObject *module, PyObject *args);
 
 static PyMethodDef methods[] = {
     {"align", py_align, METH_VARARGS, "align(a, b, options) -> [Passage]"},
@@ -190,6 +191,8 @@ static PyMethodDef methods[] = {
     {"contamination", nd_py_contamination, METH_VARARGS,
      "contamination(bench_texts, bench_ids, nfields, texts, ids, options) -> [(contaminated, coverage, words, covered, "
      "matched, [(text, field, start, end)])]"},
+    {"overlap_clusters", nd_py_overlap_clusters, METH_VARARGS,
+     "overlap_clusters(texts, options) -> [(size, source, words, [(text, start, end, words)])]"},
     {"version", py_version, METH_NOARGS, "the library version"},
     {"strerror", py_strerror, METH_O, "the name of a status code"},
     {NULL, NULL, 0, NULL},

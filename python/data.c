@@ -1,5 +1,6 @@
 /* data.c - the training-data jobs: dedup against references with keep
- * policies and the decisions of --removed, strip, contamination; each one
+ * policies and the decisions of --removed, strip, contamination, overlap
+ * clusters; each one
  * call of the library's job function (include/neardup.h) with the GIL
  * released.  Results are plain tuples (the Python layer names them);
  * offsets are converted to code points of the texts they point into. */
@@ -144,9 +145,9 @@ done:
 
 /* One stripped text as (text or None, dropped, words, kept_words, cuts),
  * cuts [(start, end, words, [(src, reference, start, end, this_start,
- * this_end, identity)])]; offsets already converted; orig: the text itself
- * (a text without cuts is returned as it was). */
-static PyObject *stripped_tuple(const neardup_stripped *s, size_t nref)
+ * this_end, identity)])]; offsets already converted; text None when it
+ * had no cut (the Python layer gives the text itself). */
+static PyObject *stripped_tuple(const neardup_stripped *s)
 {
     PyObject *cuts = PyList_New((Py_ssize_t)s->ncuts);
     for (size_t k = 0; cuts && k < s->ncuts; k++) {
@@ -230,7 +231,7 @@ PyObject *nd_py_strip(PyObject *module, PyObject *args)
     PyMem_Free(sl.v);
     out = PyList_New((Py_ssize_t)n);
     for (size_t i = 0; out && i < n; i++) {
-        PyObject *t = stripped_tuple(&x[i], nref);
+        PyObject *t = stripped_tuple(&x[i]);
         if (!t) Py_CLEAR(out);
         else PyList_SET_ITEM(out, (Py_ssize_t)i, t);
     }
@@ -310,5 +311,60 @@ done:
     neardup_corpus_free(b);
     neardup_corpus_free(c);
     free(ba);
+    return out;
+}
+
+/* ---------- overlap --clusters ---------- */
+
+/* overlap_clusters(texts, options) -> [(size, source, words, [(text, start, end, words)])] */
+PyObject *nd_py_overlap_clusters(PyObject *module, PyObject *args)
+{
+    PyObject *texts, *kw = NULL;
+    nd_py_options o;
+    if (!PyArg_ParseTuple(args, "O|O", &texts, &kw) || nd_py_options_parse(kw, &o)) return NULL;
+    unsigned char *ascii = NULL;
+    neardup_corpus *c = nd_py_corpus(module, texts, NULL, &ascii);
+    if (!c) return NULL;
+    neardup_passage_cluster *x = NULL;
+    size_t n = 0;
+    neardup_error err = {0};
+    int rc;
+    Py_BEGIN_ALLOW_THREADS
+    rc = neardup_overlap_clusters(&o.o, c, &x, &n, &err);
+    Py_END_ALLOW_THREADS
+    PyObject *out = NULL;
+    slots sl = {0};
+    int bad = 0;
+    if (rc) {
+        nd_py_raise_error(module, &err, rc);
+        goto done;
+    }
+    for (size_t i = 0; !bad && i < n; i++)
+        for (size_t w = 0; !bad && w < x[i].nwitnesses; w++) {
+            neardup_witness *t = &x[i].witnesses[w];
+            bad |= slots_add(&sl, t->text, &t->start) | slots_add(&sl, t->text, &t->end);
+        }
+    if (bad || slots_convert(&sl, c, ascii, NULL, NULL)) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    out = PyList_New((Py_ssize_t)n);
+    for (size_t i = 0; out && i < n; i++) {
+        PyObject *ws = PyList_New((Py_ssize_t)x[i].nwitnesses);
+        for (size_t w = 0; ws && w < x[i].nwitnesses; w++) {
+            const neardup_witness *t = &x[i].witnesses[w];
+            PyObject *tt = Py_BuildValue("(nnnI)", (Py_ssize_t)t->text, (Py_ssize_t)t->start, (Py_ssize_t)t->end, t->words);
+            if (!tt) Py_CLEAR(ws);
+            else PyList_SET_ITEM(ws, (Py_ssize_t)w, tt);
+        }
+        PyObject *t = ws ? Py_BuildValue("(nnIN)", (Py_ssize_t)x[i].size, (Py_ssize_t)x[i].source, x[i].words, ws) : NULL;
+        if (!t) Py_CLEAR(out);
+        else PyList_SET_ITEM(out, (Py_ssize_t)i, t);
+    }
+done:
+    PyMem_Free(sl.v);
+    neardup_passage_clusters_free(x, n);
+    neardup_corpus_free(c);
+    free(ascii);
     return out;
 }

@@ -37,7 +37,7 @@ from ._neardup import (E_FORMAT, E_INPUT, E_INTERNAL, E_IO, E_KEY,  # noqa: F401
 
 __version__ = _neardup.version()
 
-__all__ = ["align", "pairs", "dedup", "overlap", "strip", "contamination", "read", "Index", "Error", "UsageError",
+__all__ = ["align", "pairs", "dedup", "overlap", "overlap_clusters", "strip", "contamination", "read", "Index", "Error", "UsageError",
            "Passage", "Decision", "Stripped", "Cut", "Repeat", "version"]
 
 Decision = namedtuple("Decision", "kept duplicate_of score cluster reference")
@@ -305,6 +305,24 @@ def overlap(texts, min_words=20, *, edited=False, max_df=None, language=None, ng
     if ids is not None:
         out = [(ids[i], ids[j], ps) for i, j, ps in out]
     return out
+
+
+def overlap_clusters(texts, min_words=20, *, edited=False, max_df=None, language=None, ngram=None, seed=None,
+                     key=None, threads=None, text_field="text", id_field=None):
+    """The reused-passage clusters, as `neardup overlap --clusters FILE`
+    writes them: [{"cluster": N, "size": S, "source": ID, "words": W,
+    "witnesses": [{"id": ID, "start": B, "end": B}, ...]}]: every text
+    carrying one passage (joined through the pairs' passages where they
+    cover the same words), the source the first; offsets are string
+    indices (texts[i][start:end]).  Options as overlap.
+    """
+    texts, ids = _records(texts, text_field, id_field)
+    found = _neardup.overlap_clusters(texts, _options(min_words=min_words, edited=edited, max_df=max_df,
+                                                      language=language, ngram=ngram, seed=seed, key=key,
+                                                      threads=threads))
+    return [{"cluster": i, "size": size, "source": _named(ids, ws[source][0]), "words": words,
+             "witnesses": [{"id": _named(ids, t), "start": a, "end": b} for t, a, b, _ in ws]}
+            for i, (size, source, words, ws) in enumerate(found)]
 
 
 def read(path, *, text_field=None, id_field=None):

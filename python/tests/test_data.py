@@ -151,3 +151,13 @@ def test_contamination_fields(cli, sample, tmp_path):
         g["coverage"] = float("%.4g" % g["coverage"])
     assert got == report
     assert [g["contaminated"] for g in got] == [i % 2 == 1 for i in range(6)]
+
+
+def test_overlap_clusters(cli, sample, seeds, tmp_path):
+    out = tmp_path / "clusters.jsonl"
+    cli("overlap", SAMPLE, "-o", str(tmp_path / "pairs.txt"), "--clusters", str(out), "--min-words", "15")
+    want = jsonl(out.read_text())
+    got = neardup.overlap_clusters(sample, min_words=15, id_field="id")
+    assert want and got == want
+    [k] = neardup.overlap_clusters(seeds, min_words=20)  # the seeds' one shared statement
+    assert k["size"] == 2 and "ready to meet again with Russia" in seeds[1][k["witnesses"][1]["start"]:k["witnesses"][1]["end"]]

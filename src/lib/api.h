@@ -6,6 +6,7 @@
 
 #include "defaults.h"
 #include "job.h"
+#include "overlap.h"
 #include "pipeline.h"
 #include "reader.h"
 
@@ -39,5 +40,12 @@ nd_reader *nd_api_reader_sets(const neardup_corpus *const *c, const char *const 
  * nd_dup_result_free, also after an error). */
 int nd_api_dup_job(const neardup_options *o, const neardup_corpus *const *sets, const char *const *names,
                    size_t nsets, int dedup, nd_dup_opts *d, nd_dup_result *res, nd_error *err);
+
+/* The pipeline and overlap options o implies, as cli_overlap.c sets them. */
+int nd_api_overlap_opts(const neardup_options *o, nd_pipeline_opts *po, nd_overlap_opts *ov, nd_error *err);
+/* The overlap job on c with those options: *op, *nop its pairs (free with
+ * nd_overlap_pairs_free), ov->collect called as nd_overlap_run calls it. */
+int nd_api_overlap_run(const neardup_options *o, const nd_pipeline_opts *po, const nd_overlap_opts *ov,
+                       const neardup_corpus *c, nd_overlap_pair **op, size_t *nop, nd_error *err);
 
 #endif

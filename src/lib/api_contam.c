@@ -9,6 +9,7 @@
 
 #include "api.h"
 #include "contam.h"
+#include "reader.h"
 
 void neardup_contam_opts_default(neardup_contam_opts *c)
 {

@@ -10,6 +10,7 @@
 #include "api.h"
 #include "cluster.h"
 #include "job.h"
+#include "lsh.h"
 
 /* The keys of LONGEST / SHORTEST (text bytes) or MAX / MIN (the caller's),
  * numbered as the job's records: the references' first (never read). */

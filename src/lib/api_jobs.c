@@ -117,6 +117,44 @@ static int copy_passages(const nd_passage *p, size_t np, neardup_passage **out)
 
 static int public_pairs(nd_overlap_pair *op, size_t nop, neardup_overlap_pair **pairs, size_t *n, nd_error *err);
 
+int nd_api_overlap_opts(const neardup_options *o, nd_pipeline_opts *po, nd_overlap_opts *ov, nd_error *err)
+{
+    nd_seeds seeds;
+    int rc = nd_api_pipeline(o, po, &seeds, err);
+    if (rc) return rc;
+    /* as cli_overlap.c sets them */
+    nd_overlap_opts_default(ov);
+    ov->ngram = o->params.ngram;
+    ov->min_words = o->min_words;
+    ov->max_df = o->max_df;
+    ov->anchor_seed = seeds.anchor_seed;
+    if (o->edited == 1) ov->align.verbatim = 0; /* -1, 0: overlap's default, copied passages only */
+    if (o->language) ov->align.language = o->language;
+    ov->align.min_words = ov->min_words;
+    ov->align.seed_len = ov->ngram;
+    sodium_memzero(&seeds, sizeof seeds);
+    return NEARDUP_OK;
+}
+
+int nd_api_overlap_run(const neardup_options *o, const nd_pipeline_opts *po, const nd_overlap_opts *ov,
+                       const neardup_corpus *c, nd_overlap_pair **op, size_t *nop, nd_error *err)
+{
+    nd_doc_store s = {0};
+    nd_corpus_info ci = {0};
+    nd_overlap_stats st = {0};
+    *op = NULL;
+    *nop = 0;
+    nd_reader *r = nd_api_reader(c, o->params.lossy, err);
+    if (!r) return err->code;
+    int rc = nd_overlap_load(r, po, ov, &s, &ci, err);
+    if (!rc) rc = nd_corpus_check_unique_ids(&ci, r, err);
+    nd_reader_free(r);
+    if (!rc) rc = nd_overlap_run(&s, ov, 0, o->threads ? o->threads : ci.threads, NULL, op, nop, &st, err);
+    nd_doc_store_free(&s);
+    nd_corpus_info_free(&ci);
+    return rc;
+}
+
 int neardup_overlap(const neardup_options *o, const neardup_corpus *c, neardup_overlap_pair **pairs, size_t *n,
                     neardup_error *e)
 {
@@ -124,38 +162,16 @@ int neardup_overlap(const neardup_options *o, const neardup_corpus *c, neardup_o
     if (!o) neardup_options_default(&def), o = &def;
     nd_error err = {0, ""};
     nd_pipeline_opts po;
-    nd_seeds seeds;
     nd_overlap_opts ov;
     *pairs = NULL;
     *n = 0;
-    int rc = nd_api_pipeline(o, &po, &seeds, &err);
-    if (rc) return nd_api_error(e, rc, &err);
-    /* as cli_overlap.c sets them */
-    nd_overlap_opts_default(&ov);
-    ov.ngram = o->params.ngram;
-    ov.min_words = o->min_words;
-    ov.max_df = o->max_df;
-    ov.anchor_seed = seeds.anchor_seed;
-    if (o->edited == 1) ov.align.verbatim = 0; /* -1, 0: overlap's default, copied passages only */
-    if (o->language) ov.align.language = o->language;
-    ov.align.min_words = ov.min_words;
-    ov.align.seed_len = ov.ngram;
-    sodium_memzero(&seeds, sizeof seeds);
-    nd_doc_store s = {0};
-    nd_corpus_info ci = {0};
     nd_overlap_pair *op = NULL;
     size_t nop = 0;
-    nd_overlap_stats st = {0};
-    nd_reader *r = nd_api_reader(c, o->params.lossy, &err);
-    if (!r) return nd_api_error(e, err.code, &err);
-    rc = nd_overlap_load(r, &po, &ov, &s, &ci, &err);
-    if (!rc) rc = nd_corpus_check_unique_ids(&ci, r, &err);
-    nd_reader_free(r);
-    if (!rc) rc = nd_overlap_run(&s, &ov, 0, o->threads ? o->threads : ci.threads, NULL, &op, &nop, &st, &err);
+    int rc = nd_api_overlap_opts(o, &po, &ov, &err);
+    if (!rc) rc = nd_api_overlap_run(o, &po, &ov, c, &op, &nop, &err);
     if (!rc) rc = public_pairs(op, nop, pairs, n, &err);
     else nd_overlap_pairs_free(op, nop);
-    nd_doc_store_free(&s);
-    nd_corpus_info_free(&ci);
+    sodium_memzero(&po, sizeof po);
     return nd_api_error(e, rc, &err);
 }
 

@@ -8,6 +8,7 @@
 #include <sodium.h>
 
 #include "api.h"
+#include "reader.h"
 #include "strip.h"
 
 void neardup_strip_opts_default(neardup_strip_opts *s)

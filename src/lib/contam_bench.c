@@ -6,7 +6,9 @@
 #include <string.h>
 
 #include "contam.h"
+#include "reader.h"
 #include "record.h"
+#include "tokenize.h"
 
 void nd_contam_bench_free(nd_contam_bench *b)
 {

@@ -20,6 +20,7 @@
 #define ND_STRIP_H
 
 #include "overlap.h"
+#include "reader.h"
 
 /* One aligned passage of a document that repeats an earlier one. */
 typedef struct {

@@ -4,6 +4,7 @@
  * inputs, into one store as the overlap job loads them, then the cuts. */
 #include <string.h>
 
+#include "reader.h"
 #include "strip.h"
 
 void nd_strip_job_init(nd_strip_job *j, const nd_overlap_opts *o, int whole_sentences)
