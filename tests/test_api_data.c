@@ -1,6 +1,6 @@
 /* test_api_data.c - the public training-data jobs of ABI 0.3: dedup against
  * references with keep policies (neardup_dedup_run), strip, contamination,
- * and adding to a keyed index (neardup_index_add_opts); each checked against
+ * overlap clusters and adding to a keyed index (neardup_index_add_opts); each checked against
  * the command line's output on tests/data/sample.jsonl (the neardup binary
  * beside this test's directory). */
 #include <stdlib.h>
@@ -304,6 +304,44 @@ static void keyed_add(void **state)
     neardup_corpus_free(refs);
 }
 
+/* neardup_overlap_clusters: the records of `overlap --clusters FILE`. */
+static void clusters_as_cli(void **state)
+{
+    neardup_corpus *c = read_corpus(SAMPLE);
+    neardup_options o;
+    neardup_options_default(&o);
+    o.min_words = 15;
+    neardup_passage_cluster *x = NULL;
+    size_t n = 0;
+    neardup_error e;
+    assert_int_equal(neardup_overlap_clusters(&o, c, &x, &n, &e), NEARDUP_OK);
+    assert_true(n > 0);
+    char *mine = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&mine, &len);
+    for (size_t i = 0; i < n; i++) {
+        int l;
+        assert_true(x[i].source < x[i].nwitnesses && x[i].size >= 2 && x[i].nwitnesses >= x[i].size);
+        const char *id = id_of(c, x[i].witnesses[x[i].source].text, &l);
+        assert_int_equal(x[i].words, x[i].witnesses[x[i].source].words);
+        fprintf(f, "{\"cluster\": %zu, \"size\": %zu, \"source\": \"%.*s\", \"words\": %u, \"witnesses\": [", i, x[i].size,
+                l, id, x[i].words);
+        for (size_t w = 0; w < x[i].nwitnesses; w++) {
+            id = id_of(c, x[i].witnesses[w].text, &l);
+            fprintf(f, "%s{\"id\": \"%.*s\", \"start\": %zu, \"end\": %zu}", w ? ", " : "", l, id, x[i].witnesses[w].start,
+                    x[i].witnesses[w].end);
+        }
+        fputs("]}\n", f);
+    }
+    fclose(f);
+    char *want = cli("overlap " SAMPLE " --min-words 15 -q -o /dev/null --clusters $T/cl.jsonl && cat $T/cl.jsonl");
+    assert_string_equal(mine, want);
+    free(mine);
+    free(want);
+    neardup_passage_clusters_free(x, n);
+    neardup_corpus_free(c);
+}
+
 int main(int argc, char **argv)
 {
     const char *slash = strrchr(argv[0], '/');
@@ -316,6 +354,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(strip_as_cli),
         cmocka_unit_test(contamination_as_cli),
         cmocka_unit_test(keyed_add),
+        cmocka_unit_test(clusters_as_cli),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     char cmd[128];
