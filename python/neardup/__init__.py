@@ -11,6 +11,11 @@ passage.  The library works with the GIL released, on its own threads.
     >>> for p in neardup.align(a, b):
     ...     print(p.words, p.identity, a[p.a_start:p.a_end])
 
+The training-data jobs too: dedup(records, against=refs, keep="longest",
+details=True) (references, keep policies, the decisions of --removed),
+strip(records, min_words=50), contamination(benchmark, corpus), and
+overlap_clusters(texts).
+
 Records are strings, (id, text) pairs, or mappings holding a text field
 (default "text"), such as the rows of a Hugging Face dataset.  Results name
 records by id when the records carry ids ((id, text) pairs; mappings with
