@@ -13,9 +13,9 @@
  * ABI: libneardup.so.1 since 0.2.0 (0.1.x was .so.0): neardup_params is
  * unchanged, the job functions are new.  0.3.0 only adds (marked "(0.3)"):
  * neardup_dedup_run (references, keep policies, the decisions of
- * --removed), neardup_strip, neardup_contamination, neardup_overlap_clusters,
- * neardup_index_add_opts;
- * every 0.2 function and struct is as it was.
+ * --removed), neardup_strip, neardup_contamination,
+ * neardup_overlap_clusters, neardup_index_add_opts; every 0.2 function and
+ * struct is as it was.
  */
 #ifndef NEARDUP_H
 #define NEARDUP_H
