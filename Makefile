@@ -62,7 +62,7 @@ TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 DEPFLAGS  = -MMD -MP
 HEADERS  := Makefile
 
-VERSION  := 0.2.0
+VERSION  := 0.3.0
 SO_MAJOR := 1
 SO_FILE  := $(BUILD)/libneardup.so.$(VERSION)
 PIC_OBJ  := $(LIB_SRC:src/%.c=$(BUILD)/pic/%.o) $(CXX_SRC:src/%.cc=$(BUILD)/pic/%.o)

@@ -11,7 +11,11 @@
  * inside the library and giving exactly what the `neardup` command prints.
  *
  * ABI: libneardup.so.1 since 0.2.0 (0.1.x was .so.0): neardup_params is
- * unchanged, the job functions are new.
+ * unchanged, the job functions are new.  0.3.0 only adds (marked "(0.3)"):
+ * neardup_dedup_run (references, keep policies, the decisions of
+ * --removed), neardup_strip, neardup_contamination,
+ * neardup_overlap_clusters, neardup_index_add_opts; every 0.2 function and
+ * struct is as it was.
  */
 #ifndef NEARDUP_H
 #define NEARDUP_H
@@ -24,9 +28,9 @@ extern "C" {
 #endif
 
 #define NEARDUP_VERSION_MAJOR 0
-#define NEARDUP_VERSION_MINOR 2
+#define NEARDUP_VERSION_MINOR 3
 #define NEARDUP_VERSION_PATCH 0
-#define NEARDUP_VERSION_STRING "0.2.0"
+#define NEARDUP_VERSION_STRING "0.3.0"
 
 /* Status codes.  Stable: values never change meaning once released. */
 typedef enum {
@@ -279,6 +283,52 @@ NEARDUP_API void neardup_pairs_free(neardup_pair *p);
 NEARDUP_API int neardup_dedup(const neardup_options *o, const neardup_corpus *c, size_t *duplicate_of,
                               double *score, neardup_error *err);
 
+/* (0.3) Which text of each cluster dedup keeps (`dedup --keep`). */
+typedef enum {
+    NEARDUP_KEEP_FIRST = 0, /* the first in corpus order (the default) */
+    NEARDUP_KEEP_LONGEST,   /* the longest text (bytes); ties: the first of them */
+    NEARDUP_KEEP_SHORTEST,  /* the shortest text */
+    NEARDUP_KEEP_MAX,       /* the largest keep_key (--keep max:FIELD) */
+    NEARDUP_KEEP_MIN,       /* the smallest keep_key (--keep min:FIELD) */
+    NEARDUP_KEEP_NONE       /* no member of a cluster of two or more */
+} neardup_keep;
+
+/* (0.3) What neardup_dedup_run does beyond neardup_dedup.  Zero-fill it
+ * (memset or = {0}) for the defaults: keep the first, no references. */
+typedef struct {
+    neardup_keep keep;
+    const double *keep_key;          /* KEEP_MAX / KEEP_MIN: one number per text of the corpus; else NULL */
+    const neardup_corpus *against;   /* NULL, or references (`dedup --against`): texts of the corpus that
+                                        are near-duplicates of a reference (or of a text that is one) are
+                                        removed; references are never kept or returned; ids must be
+                                        unique across both */
+} neardup_dedup_opts;
+
+/* (0.3) The decision on one text, what `dedup --removed` and `--annotate`
+ * write for it. */
+typedef struct {
+    int kept;               /* 1: kept (written by `dedup -o`) */
+    size_t duplicate_of;    /* removed: the text it is counted a duplicate of (--removed's
+                               "duplicate_of": its cluster's kept text, else its first reference,
+                               else, with KEEP_NONE, the cluster's first member); a number in the
+                               corpus, or in the references when reference is 1; kept: (size_t)-1 */
+    int reference;          /* 1: duplicate_of is a reference */
+    double score;           /* removed: the metric's score against duplicate_of (--removed's "score");
+                               kept: -1 */
+    size_t cluster;         /* its cluster's number (--removed's and --annotate's "cluster"): 0, 1, ...
+                               in the order of the clusters' first texts, singletons included */
+} neardup_decision;
+
+/* (0.3) dedup with references and keep policies: out[i] (the caller's
+ * array of neardup_corpus_count(c) entries) is the decision on text i of c,
+ * exactly as `neardup dedup [--against REF] [--keep WHICH] --removed FILE
+ * --annotate` decides on the same records.  d NULL: as neardup_dedup.
+ * Errors as neardup_pairs; NEARDUP_E_USAGE for a keep policy out of range
+ * or KEEP_MAX / KEEP_MIN without keep_key.  Thread-safe: keeps no state;
+ * c and d->against are only read. */
+NEARDUP_API int neardup_dedup_run(const neardup_options *o, const neardup_dedup_opts *d, const neardup_corpus *c,
+                                  neardup_decision *out, neardup_error *err);
+
 /* overlap: every pair of texts (a < b) sharing passages of >= min_words
  * words, sorted by (a, b), with the passages (byte offsets into the texts
  * as given), as `neardup overlap` finds them (edited: as `overlap
@@ -293,6 +343,37 @@ NEARDUP_API int neardup_overlap(const neardup_options *o, const neardup_corpus *
                                 size_t *n, neardup_error *err);
 /* Frees n pairs and their passages; NULL is a no-op. */
 NEARDUP_API void neardup_overlap_free(neardup_overlap_pair *p, size_t n);
+
+/* (0.3) A witness of a passage cluster: bytes [start, end) (words of them)
+ * of text `text` carry the cluster's passage. */
+typedef struct {
+    size_t text;
+    size_t start, end;
+    unsigned words;
+} neardup_witness;
+
+/* (0.3) A reused-passage cluster: every text carrying one passage, joined
+ * through the pairs' passages where they cover the same words of a text.
+ * size: distinct texts; witnesses in corpus order (a text repeating the
+ * passage has two); witnesses[source] the source (the first); words: the
+ * source witness's. */
+typedef struct {
+    size_t size;
+    size_t source;
+    unsigned words;
+    neardup_witness *witnesses;
+    size_t nwitnesses;
+} neardup_passage_cluster;
+
+/* (0.3) overlap --clusters: the clusters of the passages the overlap job
+ * finds with o (min_words, max_df, edited...), ordered by their first
+ * witness, as `neardup overlap --clusters FILE` writes them (no dates or
+ * series).  *out: *n clusters (free with neardup_passage_clusters_free).
+ * Errors as neardup_pairs.  Thread-safe: keeps no state. */
+NEARDUP_API int neardup_overlap_clusters(const neardup_options *o, const neardup_corpus *c,
+                                         neardup_passage_cluster **out, size_t *n, neardup_error *err);
+/* Frees n clusters and their witnesses; NULL is a no-op. */
+NEARDUP_API void neardup_passage_clusters_free(neardup_passage_cluster *p, size_t n);
 
 /* align: the passages two texts share, exactly as `neardup align` prints
  * them (exact and rewritten by default, o->edited 0: --verbatim; o NULL:
@@ -313,6 +394,119 @@ NEARDUP_API int neardup_align_pairs(const neardup_options *o, const neardup_corp
                                     const size_t *b, size_t npairs, neardup_overlap_pair **out, size_t *nout,
                                     neardup_error *err);
 
+/* ---------- (0.3) strip: repeated passages cut out of texts ---------- */
+
+/* Options of neardup_strip (`neardup strip`): fill with
+ * neardup_strip_opts_default (the command's defaults), then change fields.
+ * ngram (anchors and seeds), max_df, seed / key, lossy and threads come
+ * from neardup_options. */
+typedef struct {
+    unsigned min_words;       /* W: cut passages of >= W words repeating an earlier text (50) */
+    unsigned long min_keep;   /* a text with cuts left with fewer words is dropped (20; 0: never) */
+    int sentences;            /* 1: cut whole sentences only (--sentences) (0) */
+    unsigned max_gap;         /* edited words bridged inside a repeat (8) */
+    double min_identity;      /* matching over aligned words for a repeat (0.8) */
+    const neardup_corpus *against; /* NULL, or references: earlier than every text, never cut */
+} neardup_strip_opts;
+
+/* Fills s with the defaults.  s must not be NULL.  Thread-safe. */
+NEARDUP_API void neardup_strip_opts_default(neardup_strip_opts *s);
+
+/* An earlier passage a cut repeats: in text `text` (a number in the corpus,
+ * or in the references when reference is 1), bytes [start, end); where it
+ * lies in the stripped text, [this_start, this_end); its identity. */
+typedef struct {
+    size_t text;
+    int reference;
+    size_t start, end, this_start, this_end;
+    double identity;
+} neardup_repeat;
+
+/* A cut: bytes [start, end) of the text removed (the first removed word's
+ * start to the last one's end; the text written also loses the punctuation
+ * and white space after it), words of them, and every earlier passage it
+ * repeats, earliest first (`strip --spans` lists the first 8 of them). */
+typedef struct {
+    size_t start, end;
+    unsigned words;
+    neardup_repeat *repeats;
+    size_t nrepeats;
+} neardup_cut;
+
+/* What strip made of one text: the text less its cuts (text, len: malloc'ed
+ * by the library; NULL and 0 when it had no cut: it is the corpus's as it
+ * was), dropped (1: it had cuts and kept fewer than min_keep words: `strip
+ * -o` leaves it out), its words before and after, its cuts by start. */
+typedef struct {
+    char *text;
+    size_t len;
+    int dropped;
+    uint64_t words, kept_words;
+    neardup_cut *cuts;
+    size_t ncuts;
+} neardup_stripped;
+
+/* strip: each text of c less the passages of >= min_words words that also
+ * occur in an earlier text (corpus order) or in a reference, the first
+ * occurrence kept: the texts `neardup strip [--against REF] -o OUT` writes
+ * and the records of its --spans.  *out is an array of
+ * neardup_corpus_count(c) entries (free with neardup_stripped_free).
+ * Errors as neardup_pairs (duplicate ids within c or within the
+ * references: NEARDUP_E_INPUT).  Thread-safe: keeps no state. */
+NEARDUP_API int neardup_strip(const neardup_options *o, const neardup_strip_opts *s, const neardup_corpus *c,
+                              neardup_stripped **out, neardup_error *err);
+/* Frees n results and everything in them; NULL is a no-op. */
+NEARDUP_API void neardup_stripped_free(neardup_stripped *p, size_t n);
+
+/* ---------- (0.3) contamination: benchmark items found in a corpus ---------- */
+
+/* Options of neardup_contamination (`neardup contamination`): fill with
+ * neardup_contam_opts_default, then change fields.  seed / key, lossy and
+ * threads come from neardup_options (its ngram is not used: ngram here). */
+typedef struct {
+    unsigned ngram;         /* words per n-gram; a field of fewer words must appear whole (13) */
+    double min_coverage;    /* an item is contaminated at >= this fraction of its words covered (0.2) */
+    unsigned nfields;       /* texts per item (--fields a,b: 2): one corpus text must cover each (1) */
+    unsigned max_matches;   /* matching corpus texts listed per item, the first in corpus order (10) */
+} neardup_contam_opts;
+
+/* Fills c with the defaults.  c must not be NULL.  Thread-safe. */
+NEARDUP_API void neardup_contam_opts_default(neardup_contam_opts *c);
+
+/* A corpus text matching an item: text (its number in the corpus), the
+ * item's field, bytes [start, end) of that field's text it covers (from the
+ * first to the last covered word). */
+typedef struct {
+    size_t text;
+    unsigned field;
+    size_t start, end;
+} neardup_contam_match;
+
+/* One benchmark item, as a record of the command's report. */
+typedef struct {
+    int contaminated;
+    double coverage;               /* covered / words (0 without words) */
+    uint64_t words, covered;       /* all its fields */
+    uint64_t matched_texts;        /* corpus texts holding any of its n-grams ("matched_docs") */
+    neardup_contam_match *matches; /* the first max_matches of them */
+    size_t nmatches;
+} neardup_contam_item;
+
+/* contamination: which items of the benchmark appear in c, as `neardup
+ * contamination --benchmark B [--fields ...] INPUT` reports them.  The
+ * benchmark holds nfields texts an item, item after item (item i's field f
+ * is text i * nfields + f; the item's id is its first text's, unique
+ * among items); c is streamed once against an index of its n-grams.  *items
+ * is an array of count / nfields entries (free with
+ * neardup_contam_items_free).  Errors as neardup_pairs; NEARDUP_E_INPUT
+ * for an empty benchmark, a count that is not a multiple of nfields or two
+ * items with one id.  Thread-safe: keeps no state. */
+NEARDUP_API int neardup_contamination(const neardup_options *o, const neardup_contam_opts *co,
+                                      const neardup_corpus *benchmark, const neardup_corpus *c,
+                                      neardup_contam_item **items, size_t *nitems, neardup_error *err);
+/* Frees n items and their matches; NULL is a no-op. */
+NEARDUP_API void neardup_contam_items_free(neardup_contam_item *p, size_t n);
+
 /* index: build / add / open / query, the same files and results as
  * `neardup index build|add` and `neardup query`.  An index handle is used
  * by one thread at a time; separate handles are independent. */
@@ -328,6 +522,12 @@ NEARDUP_API int neardup_index_build(const char *path, const neardup_options *o, 
  * atomically (a new file renamed over it; one add at a time: a second one
  * meanwhile fails with NEARDUP_E_IO).  A keyed index: NEARDUP_E_KEY. */
 NEARDUP_API int neardup_index_add(const char *path, const neardup_corpus *c, neardup_error *err);
+/* (0.3) neardup_index_add with options (o NULL: as neardup_index_add): the
+ * index's own ngram, k, threshold and seed are kept whatever o says; of o
+ * are used params.key (a keyed index needs its key: without it or with
+ * another, NEARDUP_E_KEY naming the index), params.lossy and threads. */
+NEARDUP_API int neardup_index_add_opts(const char *path, const neardup_options *o, const neardup_corpus *c,
+                                       neardup_error *err);
 /* Opens an index (checks its header and sections), or NULL with err set. */
 NEARDUP_API neardup_index *neardup_index_open(const char *path, neardup_error *err);
 /* Closes ix; NULL is a no-op. */

@@ -167,6 +167,10 @@ PyObject *nd_py_index_add(PyObject *module, PyObject *args);
 PyObject *nd_py_index_open(PyObject *module, PyObject *path);
 PyObject *nd_py_index_info(PyObject *module, PyObject *cap);
 PyObject *nd_py_index_query(PyObject *module, PyObject *args);
+PyObject *nd_py_dedup_run(PyObject *module, PyObject *args);
+PyObject *nd_py_strip(PyObject *module, PyObject *args);
+PyObject *nd_py_contamination(PyObject *module, PyObject *args);
+PyObject *nd_py_overlap_clusters(PyObject *module, PyObject *args);
 
 static PyMethodDef methods[] = {
     {"align", py_align, METH_VARARGS, "align(a, b, options) -> [Passage]"},
@@ -180,6 +184,15 @@ static PyMethodDef methods[] = {
     {"index_info", nd_py_index_info, METH_O, "index_info(handle) -> {count, ngram, num_perm, threshold, seed, min_words}"},
     {"index_query", nd_py_index_query, METH_VARARGS,
      "index_query(handle, texts, mode, options) -> [(query, ref, ref_id, score, passages)]"},
+    {"dedup_run", nd_py_dedup_run, METH_VARARGS,
+     "dedup_run(texts, ids, options, against_texts, against_ids, keep, keys) -> [(kept, dup, reference, score, cluster)]"},
+    {"strip", nd_py_strip, METH_VARARGS,
+     "strip(texts, ids, options, against_texts, against_ids) -> [(text or None, dropped, words, kept_words, cuts)]"},
+    {"contamination", nd_py_contamination, METH_VARARGS,
+     "contamination(bench_texts, bench_ids, nfields, texts, ids, options) -> [(contaminated, coverage, words, covered, "
+     "matched, [(text, field, start, end)])]"},
+    {"overlap_clusters", nd_py_overlap_clusters, METH_VARARGS,
+     "overlap_clusters(texts, options) -> [(size, source, words, [(text, start, end, words)])]"},
     {"version", py_version, METH_NOARGS, "the library version"},
     {"strerror", py_strerror, METH_O, "the name of a status code"},
     {NULL, NULL, 0, NULL},

@@ -21,8 +21,10 @@ static PyObject *fs_path(PyObject *path)
 }
 
 /* Writes the index at path from texts and ids: a new one with o's
- * parameters (build), or o NULL: the texts added to the one there (add). */
-static PyObject *write_index(PyObject *module, PyObject *path, PyObject *texts, PyObject *ids, const neardup_options *o)
+ * parameters (build), or add: the texts added to the one there, with o's
+ * key, lossy and threads (its own parameters otherwise). */
+static PyObject *write_index(PyObject *module, PyObject *path, PyObject *texts, PyObject *ids, const neardup_options *o,
+                             int add)
 {
     PyObject *p = fs_path(path);
     neardup_corpus *c = p ? nd_py_corpus(module, texts, ids, NULL) : NULL;
@@ -33,7 +35,7 @@ static PyObject *write_index(PyObject *module, PyObject *path, PyObject *texts, 
     neardup_error err = {0};
     int rc;
     Py_BEGIN_ALLOW_THREADS
-    rc = o ? neardup_index_build(PyBytes_AS_STRING(p), o, c, &err) : neardup_index_add(PyBytes_AS_STRING(p), c, &err);
+    rc = add ? neardup_index_add_opts(PyBytes_AS_STRING(p), o, c, &err) : neardup_index_build(PyBytes_AS_STRING(p), o, c, &err);
     Py_END_ALLOW_THREADS
     neardup_corpus_free(c);
     Py_DECREF(p);
@@ -50,15 +52,16 @@ PyObject *nd_py_index_build(PyObject *module, PyObject *args)
     PyObject *path, *texts, *ids, *kw = NULL;
     nd_py_options o;
     if (!PyArg_ParseTuple(args, "OOO|O", &path, &texts, &ids, &kw) || nd_py_options_parse(kw, &o)) return NULL;
-    return write_index(module, path, texts, ids, &o.o);
+    return write_index(module, path, texts, ids, &o.o, 0);
 }
 
-/* index_add(path, texts, ids) */
+/* index_add(path, texts, ids[, options]): options key, threads (the index's own parameters otherwise) */
 PyObject *nd_py_index_add(PyObject *module, PyObject *args)
 {
-    PyObject *path, *texts, *ids;
-    if (!PyArg_ParseTuple(args, "OOO", &path, &texts, &ids)) return NULL;
-    return write_index(module, path, texts, ids, NULL);
+    PyObject *path, *texts, *ids, *kw = NULL;
+    nd_py_options o;
+    if (!PyArg_ParseTuple(args, "OOO|O", &path, &texts, &ids, &kw) || nd_py_options_parse(kw, &o)) return NULL;
+    return write_index(module, path, texts, ids, &o.o, 1);
 }
 
 /* index_open(path) -> capsule */

@@ -37,7 +37,7 @@ static int opt_uint(PyObject *kw, const char *name, unsigned long long lo, unsig
     return 1;
 }
 
-static int opt_unsigned(PyObject *kw, const char *name, unsigned long long lo, unsigned long long hi, unsigned *out)
+int nd_py_opt_unsigned(PyObject *kw, const char *name, unsigned long long lo, unsigned long long hi, unsigned *out)
 {
     unsigned long long x;
     int rc = opt_uint(kw, name, lo, hi, &x);
@@ -45,7 +45,7 @@ static int opt_unsigned(PyObject *kw, const char *name, unsigned long long lo, u
     return rc;
 }
 
-static int opt_fraction(PyObject *kw, const char *name, double *out)
+int nd_py_opt_fraction(PyObject *kw, const char *name, double *out)
 {
     PyObject *v = get(kw, name);
     if (!v) return 0;
@@ -63,7 +63,7 @@ static int opt_fraction(PyObject *kw, const char *name, double *out)
     return 1;
 }
 
-static int opt_bool(PyObject *kw, const char *name, int *out)
+int nd_py_opt_bool(PyObject *kw, const char *name, int *out)
 {
     PyObject *v = get(kw, name);
     if (!v) return 0;
@@ -141,15 +141,15 @@ int nd_py_options_apply(PyObject *kw, nd_py_options *o)
     }
     neardup_options *x = &o->o;
     int verbatim = -1;
-    if (opt_fraction(kw, "threshold", &x->params.threshold) < 0 ||
-        opt_unsigned(kw, "ngram", 1, 64, &x->params.ngram) < 0 ||
-        opt_unsigned(kw, "num_perm", 1, 4096, &x->params.k) < 0 ||
+    if (nd_py_opt_fraction(kw, "threshold", &x->params.threshold) < 0 ||
+        nd_py_opt_unsigned(kw, "ngram", 1, 64, &x->params.ngram) < 0 ||
+        nd_py_opt_unsigned(kw, "num_perm", 1, 4096, &x->params.k) < 0 ||
         opt_uint(kw, "seed", 0, UINT64_MAX, (unsigned long long *)&x->params.seed) < 0 || opt_key(kw, o) < 0 ||
-        opt_metric(kw, &x->metric) < 0 || opt_unsigned(kw, "threads", 0, 4096, &x->threads) < 0 ||
-        opt_unsigned(kw, "min_words", 1, 1u << 30, &x->min_words) < 0 ||
-        opt_unsigned(kw, "max_df", 1, UINT32_MAX, &x->max_df) < 0 ||
-        opt_unsigned(kw, "distance", 0, 16, &x->distance) < 0 || opt_bool(kw, "exact", &x->exact) < 0 ||
-        opt_bool(kw, "edited", &x->edited) < 0 || opt_bool(kw, "verbatim", &verbatim) < 0 ||
+        opt_metric(kw, &x->metric) < 0 || nd_py_opt_unsigned(kw, "threads", 0, 4096, &x->threads) < 0 ||
+        nd_py_opt_unsigned(kw, "min_words", 1, 1u << 30, &x->min_words) < 0 ||
+        nd_py_opt_unsigned(kw, "max_df", 1, UINT32_MAX, &x->max_df) < 0 ||
+        nd_py_opt_unsigned(kw, "distance", 0, 16, &x->distance) < 0 || nd_py_opt_bool(kw, "exact", &x->exact) < 0 ||
+        nd_py_opt_bool(kw, "edited", &x->edited) < 0 || nd_py_opt_bool(kw, "verbatim", &verbatim) < 0 ||
         opt_str(kw, "language", &x->language) < 0)
         return -1;
     if (verbatim >= 0) x->edited = !verbatim; /* align: verbatim = copies only */

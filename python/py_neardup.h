@@ -59,6 +59,13 @@ int nd_py_options_parse(PyObject *kw, nd_py_options *o);
 /* The same over options already filled (an index's own parameters). */
 int nd_py_options_apply(PyObject *kw, nd_py_options *o);
 
+/* One option of kw (absent or None: 0, *out unchanged; given and valid: 1;
+ * else -1 with TypeError / ValueError naming it): an int in [lo, hi], a
+ * fraction in [0, 1], a truth value. */
+int nd_py_opt_unsigned(PyObject *kw, const char *name, unsigned long long lo, unsigned long long hi, unsigned *out);
+int nd_py_opt_fraction(PyObject *kw, const char *name, double *out);
+int nd_py_opt_bool(PyObject *kw, const char *name, int *out);
+
 /* Builds a list of neardup.Passage from n passages whose offsets are
  * byte offsets into a and b; converts them to code points. */
 PyObject *nd_py_passages(PyObject *module, const nd_py_text *a, const nd_py_text *b,

@@ -114,3 +114,30 @@ def test_info(cli, sample, tmp_path):
     assert "0" in refs and "30" in refs  # the first record, and its copy added as the 31st
     with pytest.raises(neardup.Error, match='duplicate id "a"'):
         ix.add([("a", "x"), ("a", "y")])
+
+
+def test_keyed_add(cli, sample, tmp_path):
+    """Index.add on a keyed index (it failed: the key could not be given); the
+    same answers as the CLI's `index add --key` on the same records."""
+    key = bytes(range(32))
+    kf = tmp_path / "k.key"
+    kf.write_text("neardup-key-v1 " + key.hex() + "\n")
+    ix = neardup.Index(tmp_path / "k.ndx").build(sample[:15], id_field="id", key=key)
+    with pytest.raises(neardup.Error) as e:
+        ix.add(sample[15:], id_field="id")  # no key: refused, the index unchanged
+    assert e.value.status == neardup.E_KEY and len(ix) == 15
+    with pytest.raises(neardup.Error) as e:
+        ix.add(sample[15:], id_field="id", key=bytes(32))  # another key
+    assert e.value.status == neardup.E_KEY
+    assert len(ix.add(sample[15:], id_field="id", key=key)) == 30
+    whole = neardup.Index(tmp_path / "w.ndx").build(sample, id_field="id", key=key)
+    assert ix.query(sample, id_field="id", key=key) == whole.query(sample, id_field="id", key=key)
+    first, rest = tmp_path / "first.jsonl", tmp_path / "rest.jsonl"
+    lines = open(SAMPLE, encoding="utf-8").read().splitlines(True)
+    first.write_text("".join(lines[:15]))
+    rest.write_text("".join(lines[15:]))
+    cli("index", "build", str(first), "-o", str(tmp_path / "cli.ndx"), "--key", str(kf))
+    cli("index", "add", str(tmp_path / "cli.ndx"), str(rest), "--key", str(kf))
+    q = ["query", SAMPLE, "--format", "jsonl", "--key", str(kf)]
+    assert jsonl(cli(q[0], str(tmp_path / "k.ndx"), *q[1:])) == jsonl(cli(q[0], str(tmp_path / "cli.ndx"), *q[1:]))
+    assert (tmp_path / "k.ndx").read_bytes() == (tmp_path / "cli.ndx").read_bytes()

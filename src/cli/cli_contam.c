@@ -15,7 +15,7 @@
 
 enum { OPT_BENCHMARK = ND_ID_COMMAND, OPT_MIN_COVERAGE, OPT_CLEAN, OPT_FIELDS, OPT_MAX_MATCHES, OPT_MEMORY };
 
-#define MAX_FIELDS 8
+#define MAX_FIELDS ND_CONTAM_MAX_FIELDS
 
 static const nd_cli_option contam_opts[] = {
     {"benchmark", 'b', "FILE", "benchmark items, JSONL (repeatable; required)", OPT_BENCHMARK},
@@ -86,142 +86,15 @@ static int on_option(void *ctx, int id, const char *arg)
     }
 }
 
-/* The benchmark: ids and raw records in input order; the units in the index. */
-typedef struct {
-    char **id;
-    size_t *id_len;
-    char **raw;   /* the JSONL line (no newline) */
-    size_t *raw_len;
-    size_t n, cap;
-} bench_set;
-
-static void bench_free(bench_set *b)
+/* Reads the benchmark files into ix and b (contam_bench.c: nd_contam_load_bench, as neardup_contamination). */
+static int load_bench(const contam_ctx *c, const nd_pipeline_opts *po, nd_contam_bench *b, nd_contam *ix, nd_error *err)
 {
-    for (size_t i = 0; i < b->n; i++) {
-        free(b->id[i]);
-        free(b->raw[i]);
-    }
-    free(b->id);
-    free(b->id_len);
-    free(b->raw);
-    free(b->raw_len);
-}
-
-static char *dup_bytes(const char *s, size_t n)
-{
-    char *d = malloc(n + 1);
-    if (d) {
-        memcpy(d, s, n);
-        d[n] = '\0';
-    }
-    return d;
-}
-
-static int bench_push(bench_set *b, const char *id, size_t id_len, const char *raw, size_t raw_len)
-{
-    size_t c1 = b->cap, c2 = b->cap, c3 = b->cap;
-    if (nd_grow((void **)&b->id, &c1, b->n + 1, sizeof *b->id) ||
-        nd_grow((void **)&b->id_len, &c2, b->n + 1, sizeof *b->id_len) ||
-        nd_grow((void **)&b->raw, &c3, b->n + 1, sizeof *b->raw) ||
-        nd_grow((void **)&b->raw_len, &b->cap, b->n + 1, sizeof *b->raw_len))
-        return NEARDUP_E_NOMEM;
-    b->id[b->n] = dup_bytes(id, id_len);
-    b->raw[b->n] = dup_bytes(raw, raw_len);
-    if (!b->id[b->n] || !b->raw[b->n]) {
-        free(b->id[b->n]);
-        free(b->raw[b->n]);
-        return NEARDUP_E_NOMEM;
-    }
-    b->id_len[b->n] = id_len;
-    b->raw_len[b->n++] = raw_len;
-    return NEARDUP_OK;
-}
-
-/* Reads every benchmark record: each field parsed (a missing or non-string
- * field is an error naming file:line), tokenized and added to the index. */
-static int load_bench(const contam_ctx *c, const nd_pipeline_opts *po, bench_set *b, nd_contam *ix, nd_error *err)
-{
-    nd_record_parser *p[MAX_FIELDS] = {0};
-    nd_tokenizer *tk = nd_tokenizer_create(po->token_seed, po->lossy);
-    if (tk && po->keyed) nd_tokenizer_set_secret(tk, po->token_secret);
-    nd_tokens tok = {0};
-    nd_batch batch = {0};
-    int rc = tk ? NEARDUP_OK : nd_fail(err, NEARDUP_E_NOMEM, "out of memory");
-    for (unsigned f = 0; !rc && f < c->nfields; f++) {
-        nd_record_opts ro = po->rec;
-        ro.text_field = c->field[f];
-        if (!(p[f] = nd_record_parser_create(&ro))) rc = nd_fail(err, NEARDUP_E_NOMEM, "out of memory");
-    }
     nd_reader_opts rdo = po->reader;
     rdo.input_format = ND_FORMAT_JSONL; /* a benchmark is records with fields */
-    nd_reader *r = rc ? NULL : nd_reader_open((const char *const *)c->bench, (size_t)c->nbench, &rdo, err);
-    if (!rc && !r) rc = err->code ? err->code : NEARDUP_E_IO;
-    int more;
-    while (!rc && (more = nd_reader_next(r, &batch, 1 << 20, err)) != 0) {
-        if (more < 0) {
-            rc = -more;
-            break;
-        }
-        for (size_t i = 0; !rc && i < batch.n; i++) {
-            const nd_raw_record *rr = &batch.rec[i];
-            const char *bytes = batch.buf + rr->off, *path = nd_reader_path(r, rr->input);
-            for (unsigned f = 0; !rc && f < c->nfields; f++) {
-                nd_doc d;
-                size_t bad = 0, repl = 0;
-                if ((rc = nd_record_parse(p[f], rr, bytes, path, &d, err))) break;
-                if (f == 0 && (rc = bench_push(b, d.id, d.id_len, bytes, rr->len)))
-                    nd_fail(err, rc, "out of memory");
-                if (!rc && (rc = nd_tokenize(tk, d.text, d.text_len, &tok, &bad, &repl))) {
-                    if (rc == NEARDUP_E_UTF8)
-                        nd_fail(err, NEARDUP_E_INPUT, "%s:%llu: field %s: invalid UTF-8 at byte %zu (--lossy replaces it)",
-                                path, (unsigned long long)rr->line, c->field[f], bad);
-                    else nd_fail(err, rc, "%s:%llu: field %s cannot be tokenized", path, (unsigned long long)rr->line,
-                                 c->field[f]);
-                }
-                if (!rc && (rc = nd_contam_add(ix, &tok))) nd_fail(err, rc, "out of memory");
-            }
-        }
-    }
+    nd_reader *r = nd_reader_open((const char *const *)c->bench, (size_t)c->nbench, &rdo, err);
+    if (!r) return err->code ? err->code : NEARDUP_E_IO;
+    int rc = nd_contam_load_bench(r, po, c->field, c->nfields, ix, b, err);
     nd_reader_free(r);
-    nd_batch_free(&batch);
-    nd_tokens_free(&tok);
-    nd_tokenizer_free(tk);
-    for (unsigned f = 0; f < c->nfields; f++) nd_record_parser_free(p[f]);
-    if (!rc && b->n == 0) rc = nd_fail(err, NEARDUP_E_INPUT, "the benchmark holds no item");
-    return rc;
-}
-
-/* An item's id and index, sorted by id then index (no global comparator state). */
-typedef struct {
-    const char *id;
-    size_t len, i;
-} id_ref;
-
-static int cmp_ids(const void *x, const void *y)
-{
-    const id_ref *a = x, *b = y;
-    size_t n = a->len < b->len ? a->len : b->len;
-    int d = n ? memcmp(a->id, b->id, n) : 0;
-    if (d) return d;
-    if (a->len != b->len) return a->len < b->len ? -1 : 1;
-    return a->i < b->i ? -1 : a->i > b->i;
-}
-
-/* Two items with one id would make the report ambiguous. */
-static int check_bench_ids(const bench_set *b, nd_error *err)
-{
-    id_ref *o = malloc((b->n ? b->n : 1) * sizeof *o);
-    if (!o) return nd_fail(err, NEARDUP_E_NOMEM, "out of memory");
-    for (size_t i = 0; i < b->n; i++) o[i] = (id_ref){b->id[i], b->id_len[i], i};
-    if (b->n > 1) qsort(o, b->n, sizeof *o, cmp_ids);
-    int rc = NEARDUP_OK;
-    for (size_t i = 1; i < b->n && !rc; i++)
-        if (o[i].len == o[i - 1].len && (!o[i].len || !memcmp(o[i].id, o[i - 1].id, o[i].len))) {
-            char t[128];
-            rc = nd_fail(err, NEARDUP_E_INPUT, "the benchmark has two items with id \"%s\" (items %zu and %zu)",
-                         nd_id_text(t, sizeof t, o[i].id, o[i].len), o[i - 1].i + 1, o[i].i + 1);
-        }
-    free(o);
     return rc;
 }
 
@@ -241,7 +114,7 @@ static const char *doc_id(const id_source *s, uint64_t doc, size_t *len)
     return nd_corpus_id(s->ci, doc);
 }
 
-static int write_report(FILE *f, FILE *clean, const contam_ctx *c, const bench_set *b, const nd_contam_result *res,
+static int write_report(FILE *f, FILE *clean, const contam_ctx *c, const nd_contam_bench *b, const nd_contam_result *res,
                         const id_source *src, size_t *ncont)
 {
     *ncont = 0;
@@ -312,7 +185,7 @@ int nd_cmd_contamination(int argc, char **argv)
     nd_common_pipeline(&c.common, &po, &seeds);
     nd_out out = {0}, cl = {0};
     nd_error err = {0, ""};
-    bench_set b = {0};
+    nd_contam_bench b = {0};
     nd_contam *ix = NULL;
     nd_contam_result *res = NULL;
     nd_mpi_ids ids = {0};
@@ -338,7 +211,7 @@ int nd_cmd_contamination(int argc, char **argv)
     if (mpi) rc = nd_mpi_bcast_status(rc);
     if (!rc && !(ix = nd_contam_create(c.common.ngram, seeds.shingle_seed, c.nfields, c.min_cov)))
         rc = nd_cli_error(NEARDUP_E_NOMEM, "out of memory");
-    if (!rc && ((rc = load_bench(&c, &po, &b, ix, &err)) || (rc = check_bench_ids(&b, &err))))
+    if (!rc && ((rc = load_bench(&c, &po, &b, ix, &err)) || (rc = nd_contam_check_ids(&b, &err))))
         rc = nd_cli_error(rc, "%s", err.msg);
     if (!rc && (nd_contam_build(ix) || !(res = nd_contam_result_create(ix, (unsigned)c.max_matches))))
         rc = nd_cli_error(NEARDUP_E_NOMEM, "out of memory");
@@ -396,7 +269,7 @@ int nd_cmd_contamination(int argc, char **argv)
     nd_contam_result_free(res);
     nd_mpi_ids_free(&ids);
     nd_contam_free(ix);
-    bench_free(&b);
+    nd_contam_bench_free(&b);
     nd_corpus_info_free(&ci);
     nd_reader_free(r);
     free(all);

@@ -290,7 +290,10 @@ static void count_refs(dedup_ctx *c)
     c->nref = c->nix + r;
 }
 
-/* Clusters, then the kept document of each (--keep, --against). */
+/* --keep's keys: a pass over the inputs (cli_dedup_keep.c); rep is c->rep. */
+static int keys_of(void *u, const uint32_t *rep, double **key, nd_error *err) { return nd_dedup_keys(u, key, err); }
+
+/* Clusters, then the kept document of each (--keep, --against): nd_dedup_decide, as neardup_dedup_run. */
 static int choose(dedup_ctx *c, nd_error *err)
 {
     nd_job *j = &c->job;
@@ -318,14 +321,9 @@ static int choose(dedup_ctx *c, nd_error *err)
     if (nip) memcpy(pp + j->npairs, ip, nip * sizeof *ip);
     free(ip);
     if (c->nix && j->ci.n) memcpy(skipped + c->nix, j->ci.skipped, j->ci.n);
-    nd_cluster(n, pp, j->npairs + nip, c->rep);
+    rc = nd_dedup_decide(n, pp, j->npairs + nip, c->nref, skipped, c->keep, keys_of, c, c->rep, &c->ch, err);
     free(pp);
-    double *key = NULL;
-    if (c->keep != ND_KEEP_FIRST && c->keep != ND_KEEP_NONE) rc = nd_dedup_keys(c, &key, err);
-    if (!rc && nd_cluster_choose(n, c->rep, c->nref, skipped, c->keep, key, &c->ch))
-        rc = nd_fail(err, NEARDUP_E_NOMEM, "out of memory choosing the kept documents");
     if (skipped != j->ci.skipped) free(skipped);
-    free(key);
     return rc;
 }
 

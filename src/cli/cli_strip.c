@@ -1,8 +1,9 @@
 /* cli_strip.c - `neardup strip INPUT... [--against REF]... -o OUT`: every
  * document less the passages of >= W words that repeat an earlier document
- * or a reference (strip.h).  The corpus is loaded as the overlap job loads
- * it (words and anchors, no text), the cuts found, then the inputs are read
- * a second time and written with their text field replaced. */
+ * or a reference (strip.h).  The job (strip_job.c, which neardup_strip
+ * runs too) loads the corpus as the overlap job loads it (words and
+ * anchors, no text) and finds the cuts; here the inputs are then read a
+ * second time and written with their text field replaced. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -70,44 +71,37 @@ static int on_option(void *ctx, int id, const char *arg)
     }
 }
 
-/* The run: the store (references first), the inputs' reader kept for the
- * second pass, the cuts. */
+/* The run: the job (strip_job.c: the store, references first, and the
+ * cuts), the inputs' reader kept for the second pass. */
 typedef struct {
     const strip_ctx *c;
-    nd_doc_store s;
-    nd_corpus_info ci, cr;  /* inputs, references */
+    nd_strip_job j;
     nd_reader *r;           /* the inputs' */
-    uint32_t nref;
-    nd_strip_result res;
-    nd_overlap_stats st;
     uint64_t cut_docs, dropped, written, cut_words, cut_bytes;
 } strip_run;
 
 static const char *src_id(const strip_run *x, uint32_t d, size_t *len)
 {
-    const nd_corpus_info *ci = d < x->nref ? &x->cr : &x->ci;
-    uint64_t i = d < x->nref ? d : d - x->nref;
+    const nd_corpus_info *ci = d < x->j.nref ? &x->j.cr : &x->j.ci;
+    uint64_t i = d < x->j.nref ? d : d - x->j.nref;
     *len = nd_corpus_id_len(ci, i);
     return nd_corpus_id(ci, i);
 }
 
-static int dropped(const strip_run *x, uint32_t d)
-{
-    return x->res.doc_first[d + 1] > x->res.doc_first[d] && nd_strip_kept_words(&x->res, &x->s, d) < x->c->min_keep;
-}
+static int dropped(const strip_run *x, uint32_t d) { return nd_strip_dropped(&x->j, d, x->c->min_keep); }
 
-/* Reads one set of inputs into s; keep: the reader stays open (rewound later). */
-static int load_set(const nd_common *c, char **in, int n, const nd_pipeline_opts *po, const nd_overlap_opts *o,
-                    nd_doc_store *s, nd_corpus_info *ci, nd_reader **r, int keep)
+/* Reads one set of inputs into the job (keep: the inputs, whose reader
+ * stays open, rewound later; else the references). */
+static int load_set(const nd_common *c, char **in, int n, const nd_pipeline_opts *po, nd_strip_job *j,
+                    nd_reader **r, int keep)
 {
     nd_error err = {0, ""};
     *r = nd_cli_open_inputs(c, po, in, n, &err);
     if (!*r) return nd_cli_error(err.code, "%s", err.msg);
     if (keep) nd_reader_spool_decoded(*r, 1); /* the second pass reads a copy, not a decompression */
-    int rc = nd_overlap_load(*r, po, o, s, ci, &err);
-    if (!rc) rc = nd_corpus_check_unique_ids(ci, *r, &err);
+    int rc = nd_strip_load(j, *r, po, !keep, &err);
     if (rc) return nd_cli_error(rc, "%s", err.msg);
-    nd_cli_print_skips(ci);
+    nd_cli_print_skips(keep ? &j->ci : &j->cr);
     if (!keep) {
         nd_reader_free(*r);
         *r = NULL;
@@ -118,15 +112,15 @@ static int load_set(const nd_common *c, char **in, int n, const nd_pipeline_opts
 /* --spans: a record per input document with cuts, in input order. */
 static int write_spans(const strip_run *x, FILE *f)
 {
-    const nd_strip_result *res = &x->res;
-    for (uint64_t d = x->nref; d < res->n; d++) {
+    const nd_strip_result *res = &x->j.res;
+    for (uint64_t d = x->j.nref; d < res->n; d++) {
         size_t a = res->doc_first[d], b = res->doc_first[d + 1], len;
         if (a == b) continue;
         const char *id = src_id(x, (uint32_t)d, &len);
         fputs("{\"id\": ", f);
         nd_json_write_string(f, id, len);
         fprintf(f, ", \"words\": %llu, \"kept_words\": %llu, \"dropped\": %s, \"removed\": [",
-                (unsigned long long)x->s.doc[d].ntok, (unsigned long long)nd_strip_kept_words(res, &x->s, (uint32_t)d),
+                (unsigned long long)x->j.s.doc[d].ntok, (unsigned long long)nd_strip_kept_words(res, &x->j.s, (uint32_t)d),
                 dropped(x, (uint32_t)d) ? "true" : "false");
         for (size_t i = a; i < b; i++) {
             const nd_strip_range *g = &res->range[i];
@@ -138,7 +132,7 @@ static int write_spans(const strip_run *x, FILE *f)
                 fputs(k ? ", {\"id\": " : "{\"id\": ", f);
                 nd_json_write_string(f, sid, len);
                 fprintf(f, "%s, \"start\": %u, \"end\": %u, \"this_start\": %u, \"this_end\": %u, \"identity\": %.4g}",
-                        p->src < x->nref ? ", \"reference\": true" : "", p->src_start, p->src_end, p->start, p->end,
+                        p->src < x->j.nref ? ", \"reference\": true" : "", p->src_start, p->src_end, p->start, p->end,
                         p->identity);
             }
             fputs("]}", f);
@@ -167,7 +161,7 @@ static int write_record(strip_run *x, const nd_raw_record *rec, const char *byte
         return NEARDUP_OK;
     }
     fputs("{\"id\": ", out);
-    nd_json_write_string(out, nd_corpus_id(&x->ci, i), nd_corpus_id_len(&x->ci, i));
+    nd_json_write_string(out, nd_corpus_id(&x->j.ci, i), nd_corpus_id_len(&x->j.ci, i));
     if (d->date) {
         fputs(", \"date\": ", out);
         nd_json_write_string(out, d->date, d->date_len);
@@ -182,8 +176,8 @@ static int write_record(strip_run *x, const nd_raw_record *rec, const char *byte
 static int strip_record(strip_run *x, nd_record_parser *rp, const nd_raw_record *rec, const char *bytes, uint64_t i,
                         FILE *out, char **buf, size_t *cap, nd_error *err)
 {
-    uint32_t d = (uint32_t)(x->nref + i);
-    int cut = x->res.doc_first[d + 1] > x->res.doc_first[d];
+    uint32_t d = (uint32_t)(x->j.nref + i);
+    int cut = x->j.res.doc_first[d + 1] > x->j.res.doc_first[d];
     if (cut && dropped(x, d)) return NEARDUP_OK;
     x->written++;
     if (!cut && rec->jsonl) { /* as it was, byte for byte */
@@ -199,7 +193,7 @@ static int strip_record(strip_run *x, nd_record_parser *rp, const nd_raw_record 
     size_t len = doc.text_len;
     if (cut) {
         if (nd_grow((void **)buf, cap, len ? len : 1, 1)) return nd_fail(err, NEARDUP_E_NOMEM, "out of memory");
-        len = nd_strip_text(&x->res, &x->s, d, doc.text, doc.text_len, *buf);
+        len = nd_strip_text(&x->j.res, &x->j.s, d, doc.text, doc.text_len, *buf);
         if (len == SIZE_MAX)
             return nd_fail(err, NEARDUP_E_IO, "%s changed while it was being read (record %llu)", path,
                            (unsigned long long)i + 1);
@@ -226,15 +220,15 @@ static int write_stripped(strip_run *x, FILE *out, nd_error *err)
         if (got < 0) rc = err->code ? err->code : -got;
         if (got <= 0) break;
         for (size_t k = 0; !rc && k < b.n; k++, i++) {
-            if (i >= x->ci.n)
+            if (i >= x->j.ci.n)
                 rc = nd_fail(err, NEARDUP_E_IO, "%s changed while it was being read", nd_reader_path(x->r, b.rec[k].input));
-            else if (!x->ci.skipped[i])
+            else if (!x->j.ci.skipped[i])
                 rc = strip_record(x, rp, &b.rec[k], b.buf + b.rec[k].off, i, out, &buf, &cap, err);
         }
     }
-    if (!rc && i != x->ci.n)
+    if (!rc && i != x->j.ci.n)
         rc = nd_fail(err, NEARDUP_E_IO, "the inputs changed while they were being read (%llu records, then %llu)",
-                     (unsigned long long)x->ci.n, (unsigned long long)i);
+                     (unsigned long long)x->j.ci.n, (unsigned long long)i);
     free(buf);
     nd_batch_free(&b);
     nd_record_parser_free(rp);
@@ -243,36 +237,36 @@ static int write_stripped(strip_run *x, FILE *out, nd_error *err)
 
 static void count_cuts(strip_run *x)
 {
-    for (uint64_t d = x->nref; d < x->res.n; d++) {
-        size_t a = x->res.doc_first[d], b = x->res.doc_first[d + 1];
+    for (uint64_t d = x->j.nref; d < x->j.res.n; d++) {
+        size_t a = x->j.res.doc_first[d], b = x->j.res.doc_first[d + 1];
         if (a == b) continue;
         x->cut_docs++;
         x->dropped += dropped(x, (uint32_t)d) != 0;
-        x->cut_words += x->s.doc[d].ntok - nd_strip_kept_words(&x->res, &x->s, (uint32_t)d);
-        for (size_t i = a; i < b; i++) x->cut_bytes += x->res.range[i].end - x->res.range[i].start;
+        x->cut_words += x->j.s.doc[d].ntok - nd_strip_kept_words(&x->j.res, &x->j.s, (uint32_t)d);
+        for (size_t i = a; i < b; i++) x->cut_bytes += x->j.res.range[i].end - x->j.res.range[i].start;
     }
 }
 
 static void print_summary(const strip_run *x, int text_out, double secs, double t_load, double t_write)
 {
     const strip_ctx *c = x->c;
-    fprintf(stderr, "neardup strip: %llu records read (%llu documents, %llu skipped)", (unsigned long long)x->ci.n,
-            (unsigned long long)(x->ci.n - x->ci.skipped_n), (unsigned long long)x->ci.skipped_n);
-    if (c->nrefs) fprintf(stderr, " and %u reference documents", x->nref);
+    fprintf(stderr, "neardup strip: %llu records read (%llu documents, %llu skipped)", (unsigned long long)x->j.ci.n,
+            (unsigned long long)(x->j.ci.n - x->j.ci.skipped_n), (unsigned long long)x->j.ci.skipped_n);
+    if (c->nrefs) fprintf(stderr, " and %u reference documents", x->j.nref);
     fprintf(stderr, "; %llu candidate pairs aligned; %zu passages of >= %u words repeat an earlier document: "
             "%zu spans cut from %llu documents (%llu words, %.2f MB); %llu documents dropped (fewer than %lu words "
-            "left)", (unsigned long long)x->st.candidates, x->res.npassage, c->ov.align.min_words, x->res.nrange,
+            "left)", (unsigned long long)x->j.st.candidates, x->j.res.npassage, c->ov.align.min_words, x->j.res.nrange,
             (unsigned long long)x->cut_docs, (unsigned long long)x->cut_words, x->cut_bytes / 1e6,
             (unsigned long long)x->dropped, c->min_keep);
     if (text_out) fprintf(stderr, "; %llu documents written", (unsigned long long)x->written);
-    if (x->st.anchors.star)
+    if (x->j.st.anchors.star)
         fprintf(stderr, "; %llu anchors in more than %llu documents paired their first document with the others",
-                (unsigned long long)x->st.anchors.star, (unsigned long long)c->ov.max_df);
-    fprintf(stderr, "; %.1f MB in %.2f s\n", (x->ci.text_bytes + x->cr.text_bytes) / 1e6, secs);
+                (unsigned long long)x->j.st.anchors.star, (unsigned long long)c->ov.max_df);
+    fprintf(stderr, "; %.1f MB in %.2f s\n", (x->j.ci.text_bytes + x->j.cr.text_bytes) / 1e6, secs);
     if (c->common.timings) {
-        nd_cli_print_timings(&x->ci);
+        nd_cli_print_timings(&x->j.ci);
         fprintf(stderr, "timings: load %.3f s (read, tokenize, anchors), candidates %.3f s, align %.3f s, write %.3f s\n",
-                t_load, x->st.t_anchor, x->st.t_align, t_write);
+                t_load, x->j.st.t_anchor, x->j.st.t_align, t_write);
     }
 }
 
@@ -286,13 +280,10 @@ static int run(strip_ctx *c, char **pos, int npos)
     c->ov.ngram = c->common.ngram;
     c->ov.anchor_seed = seeds.anchor_seed;
     c->ov.progress = po.progress;
-    c->ov.keep_text = c->sentences; /* sentence ends are read from the texts */
-    c->ov.min_words = nd_strip_anchor_words(c->ov.align.min_words, c->ov.ngram);
-    c->ov.align.seed_len = c->ov.ngram;
     int text_out = c->given_output; /* else --spans only */
     strip_run x = {.c = c};
+    nd_strip_job_init(&x.j, &c->ov, c->sentences);
     nd_reader *rr = NULL;
-    nd_doc_store si = {0};
     nd_out out = {0}, sp = {0};
     nd_error err = {0, ""};
     int rc = 0;
@@ -308,17 +299,10 @@ static int run(strip_ctx *c, char **pos, int npos)
     if (!rc && text_out && (rc = nd_out_open(&out, c->common.output, &err))) rc = nd_cli_error(rc, "%s", err.msg);
     if (!rc && c->spans && (rc = nd_out_open(&sp, c->spans, &err))) rc = nd_cli_error(rc, "%s", err.msg);
     /* the references first: they are earlier than every input */
-    if (!rc && c->nrefs) rc = load_set(&c->common, c->refs, c->nrefs, &po, &c->ov, &x.s, &x.cr, &rr, 0);
-    if (!rc) rc = load_set(&c->common, pos, npos, &po, &c->ov, c->nrefs ? &si : &x.s, &x.ci, &x.r, 1);
-    if (!rc && c->nrefs) {
-        x.nref = (uint32_t)x.s.n;
-        if (x.s.n + si.n > UINT32_MAX - 1) rc = nd_cli_error(NEARDUP_E_USAGE, "too many documents");
-        else if (nd_doc_store_append(&x.s, &si)) rc = nd_cli_error(NEARDUP_E_NOMEM, "out of memory");
-    }
+    if (!rc && c->nrefs) rc = load_set(&c->common, c->refs, c->nrefs, &po, &x.j, &rr, 0);
+    if (!rc) rc = load_set(&c->common, pos, npos, &po, &x.j, &x.r, 1);
     double t_load = nd_now() - t0, t_write = 0;
-    if (!rc && (rc = nd_strip_find(&x.s, &c->ov, x.nref, c->sentences, c->common.threads ? c->common.threads : x.ci.threads,
-                                   &x.res, &x.st, &err)))
-        rc = nd_cli_error(rc, "%s", err.msg);
+    if (!rc && (rc = nd_strip_cut(&x.j, c->common.threads, &err))) rc = nd_cli_error(rc, "%s", err.msg);
     if (!rc) count_cuts(&x);
     if (!rc && c->spans && write_spans(&x, sp.f)) {
         nd_fail(&err, NEARDUP_E_IO, "cannot write %s", c->spans);
@@ -335,11 +319,7 @@ static int run(strip_ctx *c, char **pos, int npos)
     nd_out_abort(&out); /* after an error: nothing of either output is left */
     nd_out_abort(&sp);
     if (!rc && !c->common.quiet) print_summary(&x, text_out, nd_now() - t0, t_load, t_write);
-    nd_strip_result_free(&x.res);
-    nd_doc_store_free(&x.s);
-    nd_doc_store_free(&si);
-    nd_corpus_info_free(&x.ci);
-    nd_corpus_info_free(&x.cr);
+    nd_strip_job_free(&x.j);
     nd_reader_free(x.r);
     nd_reader_free(rr);
     free(all);

@@ -1,8 +1,9 @@
 /* api_corpus.c - neardup_corpus, the input source of the public jobs: texts
  * given by the caller and records read from files as the command line reads
- * them, kept as ids and texts; each job reads them as JSONL from memory
- * (nd_reader_open_memory), so the jobs run the command line's own path:
- * the same parser, tokenizer and pipeline, hence the same results. */
+ * them, kept as ids and texts; each job reads them through a reader of
+ * documents (nd_reader_open_docs: ids and texts as they are, no JSON written
+ * or parsed), so the jobs run the command line's own path from there on:
+ * the same tokenizer and pipeline, hence the same results. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -164,56 +165,16 @@ int neardup_corpus_read(neardup_corpus *c, const char *path, const char *text_fi
 
 /* ---------- what the jobs read ---------- */
 
-/* s[0, n) as a JSON string: quotes, backslashes and control characters
- * escaped, every other byte as it is (invalid UTF-8 included: the job's
- * parser and tokenizer then treat it as they treat a JSONL file's). */
-static char *put_json(char *o, const char *s, size_t n)
-{
-    static const char hex[] = "0123456789abcdef";
-    *o++ = '"';
-    for (size_t i = 0; i < n; i++) {
-        unsigned char ch = (unsigned char)s[i];
-        if (ch == '"' || ch == '\\') *o++ = '\\', *o++ = (char)ch;
-        else if (ch < 0x20) o += sprintf(o, "\\u00%c%c", hex[ch >> 4], hex[ch & 15]);
-        else *o++ = (char)ch;
-    }
-    *o++ = '"';
-    return o;
-}
-
-/* The bytes put_json writes for s[0, n). */
-static size_t json_len(const char *s, size_t n)
-{
-    size_t m = n + 2;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char ch = (unsigned char)s[i];
-        m += ch == '"' || ch == '\\' ? 1 : ch < 0x20 ? 5 : 0;
-    }
-    return m;
-}
-
-int nd_corpus_jsonl(const neardup_corpus *c, char **buf, size_t *len, nd_error *err)
-{
-    /* a line: {"id": "ID", "text": "TEXT"} and a newline, 23 bytes beside the escaped ID and TEXT */
-    size_t cap = 1 + c->n * 23 + json_len(c->bytes, c->len) - 2;
-    char *o = malloc(cap), *p = o;
-    if (!o) return nd_fail(err, NEARDUP_E_NOMEM, "out of memory preparing the corpus");
-    for (size_t i = 0; i < c->n; i++) {
-        p = memcpy(p, "{\"id\": ", 7) + 7;
-        p = put_json(p, c->bytes + c->off[2 * i], c->off[2 * i + 1] - c->off[2 * i]);
-        p = memcpy(p, ", \"text\": ", 10) + 10;
-        p = put_json(p, c->bytes + c->off[2 * i + 1], c->off[2 * i + 2] - c->off[2 * i + 1]);
-        p = memcpy(p, "}\n", 2) + 2;
-    }
-    *buf = o;
-    *len = (size_t)(p - o);
-    return NEARDUP_OK;
-}
-
-/* The offset of the first invalid UTF-8 sequence of s[0, n), or n. */
+/* The offset of the first invalid UTF-8 sequence of s[0, n), or n.  ASCII
+ * is skipped eight bytes at a time: every job checks every text first. */
 static size_t utf8_bad(const char *s, size_t n)
 {
     for (size_t i = 0; i < n;) {
+        uint64_t w;
+        if (i + 8 <= n && (memcpy(&w, s + i, 8), !(w & 0x8080808080808080ULL))) {
+            i += 8;
+            continue;
+        }
         if ((unsigned char)s[i] < 0x80) {
             i++;
             continue;
@@ -225,22 +186,37 @@ static size_t utf8_bad(const char *s, size_t n)
     return n;
 }
 
-nd_reader *nd_api_reader(const neardup_corpus *c, int lossy, char **buf, nd_error *err)
+/* Fails (NEARDUP_E_UTF8) naming the first text of c with invalid UTF-8:
+ * "name:LINE: text I (id ID): invalid UTF-8 at byte B", B its own offset. */
+static int check_utf8(const neardup_corpus *c, const char *name, nd_error *err)
 {
-    size_t len;
-    *buf = NULL;
-    /* strict: the text's own offset, not the JSON line's the parser would name */
-    for (size_t i = 0; !lossy && i < c->n; i++) {
+    for (size_t i = 0; i < c->n; i++) {
         size_t n = c->off[2 * i + 2] - c->off[2 * i + 1], il = c->off[2 * i + 1] - c->off[2 * i];
         size_t bad = utf8_bad(c->bytes + c->off[2 * i + 1], n);
         const char *id = c->bytes + c->off[2 * i];
         char idt[96];
         if (bad < n)
-            return nd_fail(err, NEARDUP_E_UTF8, "corpus:%zu: text %zu (id %s): invalid UTF-8 at byte %zu", i + 1, i,
-                           nd_id_text(idt, sizeof idt, id, il), bad), NULL;
+            return nd_fail(err, NEARDUP_E_UTF8, "%s:%zu: text %zu (id %s): invalid UTF-8 at byte %zu", name, i + 1, i,
+                           nd_id_text(idt, sizeof idt, id, il), bad);
     }
-    if (nd_corpus_jsonl(c, buf, &len, err)) return NULL;
-    nd_reader *r = nd_reader_open_memory("corpus", *buf, len, err);
-    if (!r) free(*buf), *buf = NULL;
+    return NEARDUP_OK;
+}
+
+nd_reader *nd_api_reader(const neardup_corpus *c, int lossy, nd_error *err)
+{
+    return nd_api_reader_sets(&c, NULL, 1, lossy, err);
+}
+
+nd_reader *nd_api_reader_sets(const neardup_corpus *const *c, const char *const *names, size_t n, int lossy,
+                              nd_error *err)
+{
+    for (size_t k = 0; !lossy && k < n; k++)
+        if (check_utf8(c[k], names ? names[k] : "corpus", err)) return NULL;
+    nd_reader_opts o = {.follow_symlinks = 1};
+    nd_reader *r = nd_reader_open(NULL, 0, &o, err);
+    for (size_t k = 0; r && k < n; k++)
+        if (nd_reader_add_docs(r, names ? names[k] : "corpus", c[k]->bytes ? c[k]->bytes : "", c[k]->off, c[k]->n,
+                               err))
+            nd_reader_free(r), r = NULL;
     return r;
 }

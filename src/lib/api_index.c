@@ -52,8 +52,7 @@ static int write_index(nd_index_build *b, const char *path, FILE *f, char *tmp, 
 {
     int rc = nd_index_writer_open(&b->w, f, path, &b->p, nd_index_band_seed(b->seeds.sketch_seed), err);
     if (!rc && copy && (rc = nd_index_writer_copy(b->w, copy, err))) nd_index_writer_abort(b->w);
-    char *buf = NULL;
-    nd_reader *r = rc ? NULL : nd_api_reader(c, po->lossy, &buf, err);
+    nd_reader *r = rc ? NULL : nd_api_reader(c, po->lossy, err);
     if (!rc && !r) rc = err->code, nd_index_writer_abort(b->w);
     nd_corpus_info ci = {0};
     if (r) {
@@ -62,7 +61,6 @@ static int write_index(nd_index_build *b, const char *path, FILE *f, char *tmp, 
     }
     b->w = NULL;
     nd_reader_free(r);
-    free(buf);
     nd_corpus_info_free(&ci);
     if (!rc && (fflush(f) || fsync(fileno(f))))
         rc = nd_fail(err, NEARDUP_E_IO, "cannot write %s: %s", path, strerror(errno));
@@ -102,17 +100,29 @@ int neardup_index_build(const char *path, const neardup_options *o, const neardu
 
 int neardup_index_add(const char *path, const neardup_corpus *c, neardup_error *e)
 {
+    return neardup_index_add_opts(path, NULL, c, e);
+}
+
+int neardup_index_add_opts(const char *path, const neardup_options *given, const neardup_corpus *c,
+                           neardup_error *e)
+{
     nd_error err = {0, ""};
     if (!path || !c) return nd_api_error(e, nd_fail(&err, NEARDUP_E_USAGE, "neardup_index_add: NULL argument"), &err);
+    const unsigned char *kb = given ? given->params.key : NULL;
+    nd_key key = {0};
+    if (kb && nd_key_from_bytes(&key, kb, &err)) return nd_api_error(e, NEARDUP_E_KEY, &err);
     /* one add at a time: two would both copy the old file and lose each other's documents */
     int lock = open(path, O_RDONLY | O_CLOEXEC);
     if (lock >= 0 && flock(lock, LOCK_EX | LOCK_NB)) {
         close(lock);
+        sodium_memzero(&key, sizeof key);
         return nd_api_error(e, nd_fail(&err, NEARDUP_E_IO, "%s: another add is writing this index", path), &err);
     }
     nd_index *ix = NULL;
     int rc = nd_index_open(path, ND_IX_ALL, &ix, &err);
-    if (!rc) rc = nd_index_check_key(ix, NULL, 0, &err); /* a keyed index: NEARDUP_E_KEY */
+    /* a keyed index needs its key (NEARDUP_E_KEY without it, or with another) */
+    if (!rc) rc = nd_index_check_key(ix, kb ? key.id : NULL, kb ? sizeof key.id : 0, &err);
+    sodium_memzero(&key, sizeof key);
     if (!rc) {
         neardup_options o;
         neardup_options_default(&o);
@@ -120,12 +130,16 @@ int neardup_index_add(const char *path, const neardup_corpus *c, neardup_error *
         o.params.k = ix->p.k;
         o.params.threshold = ix->p.threshold;
         o.params.seed = ix->p.seed;
+        o.params.key = kb;
+        if (given) o.params.lossy = given->params.lossy, o.threads = given->threads;
         nd_pipeline_opts po;
         nd_index_build b = {.level = ND_DEFAULT_ZSTD_LEVEL, .p = ix->p};
         rc = nd_api_pipeline(&o, &po, &b.seeds, &err);
         char *tmp = NULL;
         FILE *f = rc ? NULL : open_beside(path, &tmp, &err);
         if (!rc) rc = f ? write_index(&b, path, f, tmp, ix, c, &po, &err) : err.code;
+        sodium_memzero(&b.seeds, sizeof b.seeds);
+        sodium_memzero(&po, sizeof po);
     }
     nd_index_close(ix);
     if (lock >= 0) close(lock);
@@ -289,12 +303,10 @@ int neardup_index_query(neardup_index *h, const neardup_options *o, neardup_quer
         j.q.batch_free = list_free;
         j.q.hit = on_hit;
         j.q.collect = on_collect;
-        char *buf;
-        nd_reader *r = nd_api_reader(queries, o->params.lossy, &buf, &err);
+        nd_reader *r = nd_api_reader(queries, o->params.lossy, &err);
         nd_corpus_info ci = {0};
         rc = r ? nd_query_run(&j.q, r, &po, &ci, &err) : err.code;
         nd_reader_free(r);
-        free(buf);
         nd_corpus_info_free(&ci);
     }
     free(j.q.lat);

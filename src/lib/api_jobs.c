@@ -1,5 +1,5 @@
 /* api_jobs.c - the public jobs over a corpus (include/neardup.h): pairs and
- * dedup (job.c), overlap (overlap.c) and align with the command's options
+ * dedup (job.c; dedup's decisions in api_dedup.c), overlap (overlap.c) and align with the command's options
  * (reuse.c).  Each reads the corpus through a reader of its own, on the
  * library's pipeline and threads, with the options the command line would
  * give: the results are the command's. */
@@ -52,11 +52,10 @@ int nd_api_pipeline(const neardup_options *o, nd_pipeline_opts *po, nd_seeds *se
     return NEARDUP_OK;
 }
 
-/* ---------- pairs and dedup: the near-duplicate job ---------- */
+/* ---------- pairs (dedup: api_dedup.c): the near-duplicate job ---------- */
 
-/* Runs the job on c as `neardup pairs` (dedup 0) or `neardup dedup` does (o NULL: defaults). */
-static int dup_job(const neardup_options *o, const neardup_corpus *c, int dedup, nd_dup_opts *d,
-                   nd_dup_result *res, nd_error *err)
+int nd_api_dup_job(const neardup_options *o, const neardup_corpus *const *sets, const char *const *names,
+                   size_t nsets, int dedup, nd_dup_opts *d, nd_dup_result *res, nd_error *err)
 {
     neardup_options def;
     if (!o) neardup_options_default(&def), o = &def;
@@ -73,12 +72,10 @@ static int dup_job(const neardup_options *o, const neardup_corpus *c, int dedup,
     d->exact = o->exact && o->metric == NEARDUP_METRIC_JACCARD;
     d->max_bucket = dedup ? 256 : SIZE_MAX; /* as the commands (cli_pairs.c, cli_dedup.c) */
     d->exact_first = d->clusters_only = dedup;
-    char *buf;
-    nd_reader *r = nd_api_reader(c, o->params.lossy, &buf, err);
+    nd_reader *r = nd_api_reader_sets(sets, names, nsets, o->params.lossy, err);
     if (!r) return err->code;
     rc = nd_dup_run(r, &po, d, res, err);
     nd_reader_free(r);
-    free(buf);
     sodium_memzero(&d->seeds, sizeof d->seeds);
     return rc;
 }
@@ -91,7 +88,7 @@ int neardup_pairs(const neardup_options *o, const neardup_corpus *c, neardup_pai
     nd_dup_result res;
     *pairs = NULL;
     *n = 0;
-    int rc = dup_job(o, c, 0, &d, &res, &err);
+    int rc = nd_api_dup_job(o, &c, NULL, 1, 0, &d, &res, &err);
     if (!rc && res.npairs && !(*pairs = malloc(res.npairs * sizeof **pairs)))
         rc = nd_fail(&err, NEARDUP_E_NOMEM, "out of memory");
     for (size_t i = 0; !rc && i < res.npairs; i++) {
@@ -104,43 +101,6 @@ int neardup_pairs(const neardup_options *o, const neardup_corpus *c, neardup_pai
 }
 
 void neardup_pairs_free(neardup_pair *p) { free(p); }
-
-int neardup_dedup(const neardup_options *o, const neardup_corpus *c, size_t *duplicate_of, double *score,
-                  neardup_error *e)
-{
-    nd_error err = {0, ""};
-    nd_dup_opts d = {0};
-    nd_dup_result res;
-    int rc = dup_job(o, c, 1, &d, &res, &err);
-    size_t n = res.ci.n;
-    uint32_t *rep = rc ? NULL : malloc((n ? n : 1) * sizeof *rep);
-    nd_pair *pp = rc ? NULL : malloc((res.npairs ? res.npairs : 1) * sizeof *pp);
-    nd_choice ch = {0};
-    if (!rc) {
-        ch.kept = malloc(n ? n : 1);
-        ch.anchor = malloc((n ? n : 1) * sizeof *ch.anchor);
-        ch.cluster = malloc((n ? n : 1) * sizeof *ch.cluster);
-        if (!rep || !pp || !ch.kept || !ch.anchor || !ch.cluster)
-            rc = nd_fail(&err, NEARDUP_E_NOMEM, "out of memory clustering");
-    }
-    for (size_t i = 0; !rc && i < res.npairs; i++) pp[i] = (nd_pair){res.pairs[i].a, res.pairs[i].b};
-    /* the clusters and kept documents exactly as `neardup dedup` (keep first) */
-    if (!rc && (nd_cluster(n, pp, res.npairs, rep) ||
-                nd_cluster_choose(n, rep, 0, res.ci.skipped, ND_KEEP_FIRST, NULL, &ch)))
-        rc = nd_fail(&err, NEARDUP_E_NOMEM, "out of memory clustering");
-    for (size_t i = 0; !rc && i < n; i++) {
-        int removed = !ch.kept[i] && ch.cluster[i] != UINT32_MAX;
-        duplicate_of[i] = removed ? ch.anchor[i] : (size_t)-1;
-        if (score) score[i] = removed ? nd_dup_score(&d, &res.sk, (uint32_t)i, ch.anchor[i]) : -1;
-    }
-    free(rep);
-    free(pp);
-    free(ch.kept);
-    free(ch.anchor);
-    free(ch.cluster);
-    nd_dup_result_free(&res);
-    return nd_api_error(e, rc, &err);
-}
 
 /* ---------- overlap and align ---------- */
 
@@ -157,6 +117,44 @@ static int copy_passages(const nd_passage *p, size_t np, neardup_passage **out)
 
 static int public_pairs(nd_overlap_pair *op, size_t nop, neardup_overlap_pair **pairs, size_t *n, nd_error *err);
 
+int nd_api_overlap_opts(const neardup_options *o, nd_pipeline_opts *po, nd_overlap_opts *ov, nd_error *err)
+{
+    nd_seeds seeds;
+    int rc = nd_api_pipeline(o, po, &seeds, err);
+    if (rc) return rc;
+    /* as cli_overlap.c sets them */
+    nd_overlap_opts_default(ov);
+    ov->ngram = o->params.ngram;
+    ov->min_words = o->min_words;
+    ov->max_df = o->max_df;
+    ov->anchor_seed = seeds.anchor_seed;
+    if (o->edited == 1) ov->align.verbatim = 0; /* -1, 0: overlap's default, copied passages only */
+    if (o->language) ov->align.language = o->language;
+    ov->align.min_words = ov->min_words;
+    ov->align.seed_len = ov->ngram;
+    sodium_memzero(&seeds, sizeof seeds);
+    return NEARDUP_OK;
+}
+
+int nd_api_overlap_run(const neardup_options *o, const nd_pipeline_opts *po, const nd_overlap_opts *ov,
+                       const neardup_corpus *c, nd_overlap_pair **op, size_t *nop, nd_error *err)
+{
+    nd_doc_store s = {0};
+    nd_corpus_info ci = {0};
+    nd_overlap_stats st = {0};
+    *op = NULL;
+    *nop = 0;
+    nd_reader *r = nd_api_reader(c, o->params.lossy, err);
+    if (!r) return err->code;
+    int rc = nd_overlap_load(r, po, ov, &s, &ci, err);
+    if (!rc) rc = nd_corpus_check_unique_ids(&ci, r, err);
+    nd_reader_free(r);
+    if (!rc) rc = nd_overlap_run(&s, ov, 0, o->threads ? o->threads : ci.threads, NULL, op, nop, &st, err);
+    nd_doc_store_free(&s);
+    nd_corpus_info_free(&ci);
+    return rc;
+}
+
 int neardup_overlap(const neardup_options *o, const neardup_corpus *c, neardup_overlap_pair **pairs, size_t *n,
                     neardup_error *e)
 {
@@ -164,40 +162,16 @@ int neardup_overlap(const neardup_options *o, const neardup_corpus *c, neardup_o
     if (!o) neardup_options_default(&def), o = &def;
     nd_error err = {0, ""};
     nd_pipeline_opts po;
-    nd_seeds seeds;
     nd_overlap_opts ov;
     *pairs = NULL;
     *n = 0;
-    int rc = nd_api_pipeline(o, &po, &seeds, &err);
-    if (rc) return nd_api_error(e, rc, &err);
-    /* as cli_overlap.c sets them */
-    nd_overlap_opts_default(&ov);
-    ov.ngram = o->params.ngram;
-    ov.min_words = o->min_words;
-    ov.max_df = o->max_df;
-    ov.anchor_seed = seeds.anchor_seed;
-    if (o->edited == 1) ov.align.verbatim = 0; /* -1, 0: overlap's default, copied passages only */
-    if (o->language) ov.align.language = o->language;
-    ov.align.min_words = ov.min_words;
-    ov.align.seed_len = ov.ngram;
-    sodium_memzero(&seeds, sizeof seeds);
-    nd_doc_store s = {0};
-    nd_corpus_info ci = {0};
     nd_overlap_pair *op = NULL;
     size_t nop = 0;
-    nd_overlap_stats st = {0};
-    char *buf;
-    nd_reader *r = nd_api_reader(c, o->params.lossy, &buf, &err);
-    if (!r) return nd_api_error(e, err.code, &err);
-    rc = nd_overlap_load(r, &po, &ov, &s, &ci, &err);
-    if (!rc) rc = nd_corpus_check_unique_ids(&ci, r, &err);
-    nd_reader_free(r);
-    free(buf);
-    if (!rc) rc = nd_overlap_run(&s, &ov, 0, o->threads ? o->threads : ci.threads, NULL, &op, &nop, &st, &err);
+    int rc = nd_api_overlap_opts(o, &po, &ov, &err);
+    if (!rc) rc = nd_api_overlap_run(o, &po, &ov, c, &op, &nop, &err);
     if (!rc) rc = public_pairs(op, nop, pairs, n, &err);
     else nd_overlap_pairs_free(op, nop);
-    nd_doc_store_free(&s);
-    nd_corpus_info_free(&ci);
+    sodium_memzero(&po, sizeof po);
     return nd_api_error(e, rc, &err);
 }
 
@@ -259,11 +233,9 @@ int neardup_align_pairs(const neardup_options *o, const neardup_corpus *c, const
     nd_overlap_pair *op = NULL;
     size_t nop = 0;
     nd_overlap_stats st = {0};
-    char *buf;
-    nd_reader *r = nd_api_reader(c, o->params.lossy, &buf, &err);
+    nd_reader *r = nd_api_reader(c, o->params.lossy, &err);
     rc = r ? nd_overlap_load(r, &po, &ov, &s, &ci, &err) : err.code;
     nd_reader_free(r);
-    free(buf);
     if (!rc) rc = nd_overlap_align(&s, &ov, cand, npairs, o->threads ? o->threads : ci.threads, NULL, &op, &nop,
                                    &st, &err);
     if (!rc) rc = public_pairs(op, nop, out, nout, &err);

@@ -89,3 +89,19 @@ int nd_cluster_choose(size_t n, const uint32_t *rep, size_t nref, const uint8_t 
     free(size);
     return NEARDUP_OK;
 }
+
+int nd_dedup_decide(size_t n, const nd_pair *pairs, size_t npairs, size_t nref, const uint8_t *skipped, int mode,
+                    nd_keep_keys keys, void *keys_user, uint32_t *rep, nd_choice *ch, nd_error *err)
+{
+    if (nd_cluster(n, pairs, npairs, rep)) return nd_fail(err, NEARDUP_E_NOMEM, "out of memory clustering");
+    double *key = NULL;
+    int rc = NEARDUP_OK;
+    if (mode != ND_KEEP_FIRST && mode != ND_KEEP_NONE) {
+        if (!keys) return nd_fail(err, NEARDUP_E_INTERNAL, "--keep without keys");
+        if ((rc = keys(keys_user, rep, &key, err))) return rc;
+    }
+    if (nd_cluster_choose(n, rep, nref, skipped, mode, key, ch))
+        rc = nd_fail(err, NEARDUP_E_NOMEM, "out of memory choosing the kept documents");
+    free(key);
+    return rc;
+}

@@ -37,4 +37,19 @@ typedef struct {
 int nd_cluster_choose(size_t n, const uint32_t *rep, size_t nref, const uint8_t *skipped, int mode,
                       const double *key, nd_choice *c);
 
+/* --keep's keys, asked once the clusters are known (rep: each document's
+ * smallest member; only the members of clusters of two or more need one):
+ * *key malloc'ed, one entry a document (freed by the caller).  NEARDUP_OK,
+ * or an error with err set. */
+typedef int (*nd_keep_keys)(void *user, const uint32_t *rep, double **key, nd_error *err);
+
+/* The decisions of dedup, for the command and the public job alike: pairs
+ * over n documents -> clusters (rep, n entries) -> the kept member of each
+ * (nd_cluster_choose into ch, whose arrays of n entries the caller
+ * allocates); keys (NULL for FIRST and NONE) gives the keys of LONGEST,
+ * SHORTEST, MAX and MIN between the two.  NEARDUP_OK, NEARDUP_E_NOMEM, or
+ * the keys' error, with err set. */
+int nd_dedup_decide(size_t n, const nd_pair *pairs, size_t npairs, size_t nref, const uint8_t *skipped, int mode,
+                    nd_keep_keys keys, void *keys_user, uint32_t *rep, nd_choice *ch, nd_error *err);
+
 #endif

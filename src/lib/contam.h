@@ -117,4 +117,29 @@ int nd_contam_stream(nd_reader *r, const nd_pipeline_opts *po, const nd_contam *
 int nd_contam_merge_sink(void *result, uint64_t doc, const nd_contam_hit *hit, size_t nhit,
                          const nd_contam_sum *sum, size_t nsum);
 
+/* ---------- the benchmark (contam_bench.c) ---------- */
+
+#define ND_CONTAM_MAX_FIELDS 8
+
+/* The benchmark's items in input order: ids and raw records (--clean writes them back). */
+typedef struct {
+    char **id;
+    size_t *id_len;
+    char **raw;   /* the record's bytes (a JSONL line without its newline) */
+    size_t *raw_len;
+    size_t n, cap;
+} nd_contam_bench;
+void nd_contam_bench_free(nd_contam_bench *b);
+
+/* Reads every benchmark record of r into ix and b: each of the nfields
+ * fields parsed (po->rec with field[f] as the text field: a missing or
+ * non-string field is an error naming file:line), tokenized and added as a
+ * unit.  A record of documents given apart (ND_FORMAT_DOC: the public
+ * corpus) is one unit: nfields of them make an item, the first one's id
+ * its id.  NEARDUP_E_INPUT when no item is read. */
+int nd_contam_load_bench(nd_reader *r, const nd_pipeline_opts *po, const char *const *field, unsigned nfields,
+                         nd_contam *ix, nd_contam_bench *b, nd_error *err);
+/* Fails (NEARDUP_E_INPUT) when two items share an id: the report would be ambiguous. */
+int nd_contam_check_ids(const nd_contam_bench *b, nd_error *err);
+
 #endif

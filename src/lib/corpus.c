@@ -391,7 +391,8 @@ int nd_reader_next(nd_reader *r, nd_batch *b, size_t target, nd_error *err)
         int rc = r->open ? NEARDUP_OK : nd_rd_open_input(r, err);
         if (!rc && opened && r->fmt == ND_FORMAT_AUTO) rc = sniff(r, err);
         if (!rc)
-            rc = r->fmt == ND_FORMAT_JSONL ? jsonl_next(r, b, &more, err)
+            rc = r->fmt == ND_FORMAT_DOC   ? nd_reader_docs_next(r, b, target, &more, err)
+               : r->fmt == ND_FORMAT_JSONL ? jsonl_next(r, b, &more, err)
                : r->fmt == ND_FORMAT_WARC  ? warc_next(r, b, &more, err)
                                            : plain_next(r, b, &more, err);
         if (rc) return -rc;

@@ -16,6 +16,7 @@
 #include "corpus_reader.h"
 #include "nd.h"
 #include "reader.h"
+#include "record.h"
 
 /* ---------- the input list ---------- */
 
@@ -293,6 +294,57 @@ nd_reader *nd_reader_open_memory(const char *name, const char *bytes, size_t len
         r->in[0].mem_len = len;
     }
     return r;
+}
+
+nd_reader *nd_reader_open_docs(const char *name, const char *bytes, const size_t *off, size_t n, nd_error *err)
+{
+    nd_reader_opts o = {.follow_symlinks = 1};
+    nd_reader *r = nd_reader_open(NULL, 0, &o, err);
+    if (r && nd_reader_add_docs(r, name, bytes, off, n, err)) {
+        nd_reader_free(r);
+        return NULL;
+    }
+    return r;
+}
+
+int nd_reader_add_docs(nd_reader *r, const char *name, const char *bytes, const size_t *off, size_t n, nd_error *err)
+{
+    char *path = strdup(name);
+    if (!path) return nd_fail(err, NEARDUP_E_NOMEM, "out of memory");
+    int rc = add_input(r, path, 0, err);
+    if (rc) return rc;
+    nd_input *in = &r->in[r->n - 1];
+    in->arg = (uint32_t)(r->n - 1); /* each its own argument (nd_reader_arg_files) */
+    in->fmt = ND_FORMAT_DOC;
+    in->jsonl = 0;
+    in->comp = COMP_NONE;
+    in->mem = bytes;
+    in->mem_len = n ? off[2 * n] : 0;
+    in->doc_off = off;
+    in->ndocs = n;
+    return NEARDUP_OK;
+}
+
+int nd_reader_docs_next(nd_reader *r, nd_batch *b, size_t target, int *more, nd_error *err)
+{
+    nd_input *in = &r->in[r->cur];
+    /* a batch's records are copied into it (62 MB of news-40k in ~10 ms):
+     * every consumer of batches (the pipeline, strip, contamination,
+     * dedup's writing pass) then reads them as it reads a file's */
+    for (; in->mem_pos < in->ndocs && (b->n == 0 || (b->len < target && b->n < 4096 /* corpus.c: ND_BATCH_MAX_RECORDS */)); in->mem_pos++) {
+        size_t i = in->mem_pos, o = in->doc_off[2 * i], len = in->doc_off[2 * i + 2] - o;
+        if (nd_grow((void **)&b->rec, &b->cap_rec, b->n + 1, sizeof *b->rec) ||
+            nd_map_grow((void **)&b->buf, &b->cap, b->len + len + 1 + ND_RECORD_PAD, 1))
+            return nd_fail(err, NEARDUP_E_NOMEM, "%s:%zu: out of memory for a record of %zu bytes", in->path,
+                           i + 1, len);
+        memcpy(b->buf + b->len, in->mem + o, len);
+        b->rec[b->n++] = (nd_raw_record){b->len, len, (uint32_t)r->cur, 0, i + 1, ND_FORMAT_DOC,
+                                         in->doc_off[2 * i + 1] - o};
+        b->buf[b->len + len] = '\n';
+        b->len += len + 1;
+    }
+    *more = in->mem_pos < in->ndocs;
+    return NEARDUP_OK;
 }
 
 /* ---------- shares of the inputs (MPI ranks) ---------- */

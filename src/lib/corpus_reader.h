@@ -35,6 +35,8 @@ typedef struct {
     uint32_t arg;    /* the command-line argument it came from (nd_reader_arg_files) */
     const char *mem; /* nd_reader_open_memory: the JSONL bytes [0, mem_len), read from mem_pos */
     size_t mem_len, mem_pos;
+    const size_t *doc_off; /* nd_reader_open_docs: the ids and texts in mem; mem_pos counts documents */
+    size_t ndocs;
 } nd_input;
 
 struct nd_reader {
@@ -108,5 +110,8 @@ static inline int nd_rd_zring_wraps(const nd_reader *r)
     return r->ring && r->ring_wp + r->zr_bsmax > r->ring_cap;
 }
 void nd_rd_zring_free(nd_reader *r);
+/* The next documents of a docs input (ND_FORMAT_DOC) into b (corpus_inputs.c);
+ * *more = 0 after the last. */
+int nd_reader_docs_next(nd_reader *r, nd_batch *b, size_t target, int *more, nd_error *err);
 
 #endif

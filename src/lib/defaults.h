@@ -15,6 +15,12 @@
 #define ND_DEFAULT_MAX_DF_SENTENCE 5 /* overlap --edited: sentence fingerprints that are formulas */
 #define ND_DEFAULT_MAX_SERIES_DF 5  /* overlap with series: an outlet's furniture is in more of its articles */
 #define ND_DEFAULT_ZSTD_LEVEL 3     /* index texts */
+#define ND_DEFAULT_STRIP_MIN_WORDS 50      /* strip: shortest repeat cut */
+#define ND_DEFAULT_STRIP_MIN_KEEP 20       /* strip: a document with cuts left shorter is dropped */
+#define ND_DEFAULT_STRIP_MIN_IDENTITY 0.8  /* strip: a few edited words still make a repeat */
+#define ND_DEFAULT_CONTAM_NGRAM 13         /* contamination: words per n-gram (GPT-3's) */
+#define ND_DEFAULT_CONTAM_MIN_COVERAGE 0.2 /* contamination: a 30% excerpt counts */
+#define ND_DEFAULT_CONTAM_MAX_MATCHES 10   /* contamination: matching documents listed per item */
 
 /* strip: only long repeats are cut, and only near-copies of them */
 #define ND_DEFAULT_STRIP_MIN_WORDS 50     /* shortest passage cut */

@@ -98,9 +98,16 @@ int nd_extract(nd_extractor *x, const nd_raw_record *rec, const char *bytes, con
                nd_error *err)
 {
     memset(out, 0, sizeof *out);
+    out->encoding = "utf-8";
+    if (rec->format == ND_FORMAT_DOC) { /* given apart: the id's bytes, then the text's, as they are */
+        out->id = bytes;
+        out->id_len = (size_t)rec->offset;
+        out->text = bytes + out->id_len;
+        out->text_len = rec->len - out->id_len;
+        return NEARDUP_OK;
+    }
     out->id = path;
     out->id_len = strlen(path);
-    out->encoding = "utf-8";
     if (rec->format == ND_FORMAT_WARC) return warc_doc(x, rec, bytes, path, out, err);
     snprintf(x->where, sizeof x->where, "%s", path);
     return to_text(x, bytes, rec->len, NULL, rec->format == ND_FORMAT_HTML, out, err);

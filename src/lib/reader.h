@@ -5,7 +5,8 @@
 #include "nd.h"
 
 /* Input formats (--input-format): how a file's bytes become records. */
-enum { ND_FORMAT_AUTO, ND_FORMAT_TEXT, ND_FORMAT_JSONL, ND_FORMAT_HTML, ND_FORMAT_WARC };
+enum { ND_FORMAT_AUTO, ND_FORMAT_TEXT, ND_FORMAT_JSONL, ND_FORMAT_HTML, ND_FORMAT_WARC,
+       ND_FORMAT_DOC /* an id and a text given apart (nd_reader_open_docs): nothing to parse */ };
 
 /* A raw record: one JSONL line (without its newline), one whole plain file
  * or HTML page, or one WARC record (header and block). */
@@ -16,7 +17,8 @@ typedef struct {
     uint32_t jsonl; /* 1 for a JSONL line, 0 otherwise */
     uint64_t line;  /* 1-based line number for JSONL, record number for WARC, 0 for whole files */
     uint32_t format; /* ND_FORMAT_TEXT, _HTML or _WARC when not JSONL (0: text) */
-    uint64_t offset; /* WARC: byte offset of the record in the (decompressed) file */
+    uint64_t offset; /* WARC: byte offset of the record in the (decompressed) file;
+                      * ND_FORMAT_DOC: the id's length (the record is the id's bytes, then the text's) */
 } nd_raw_record;
 
 /* A batch of raw records; owns its memory and is reused from batch to batch.
@@ -64,6 +66,16 @@ void nd_reader_free(nd_reader *r);
  * must outlive the reader), named name in errors ("name:LINE").  The public
  * corpus (api_corpus.c) is read this way, by each job a reader of its own. */
 nd_reader *nd_reader_open_memory(const char *name, const char *bytes, size_t len, nd_error *err);
+/* A reader of documents held in memory, already split into ids and texts:
+ * document i's id is bytes[off[2i], off[2i + 1]), its text bytes[off[2i + 1],
+ * off[2i + 2]) (not copied: they must outlive the reader).  Its records are
+ * ND_FORMAT_DOC (line = i + 1, so errors say "name:LINE" as for JSONL): the
+ * parser takes id and text as they are, with no JSON to write or parse (the
+ * public corpus, api_corpus.c, is read this way by each job). */
+nd_reader *nd_reader_open_docs(const char *name, const char *bytes, const size_t *off, size_t n, nd_error *err);
+/* Adds another such set of documents as r's next input (named name): the
+ * references and the inputs of one job, read in one pass. */
+int nd_reader_add_docs(nd_reader *r, const char *name, const char *bytes, const size_t *off, size_t n, nd_error *err);
 
 /* Appends whole records to b (after clearing it) until about target bytes
  * or 4096 records are in it (at least one record).  Returns 1 when b holds records, 0 at the

@@ -20,6 +20,7 @@
 #define ND_STRIP_H
 
 #include "overlap.h"
+#include "reader.h"
 
 /* One aligned passage of a document that repeats an earlier one. */
 typedef struct {
@@ -97,5 +98,34 @@ uint64_t nd_strip_kept_words(const nd_strip_result *r, const nd_doc_store *s, ui
  * changed since it was read). */
 size_t nd_strip_text(const nd_strip_result *r, const nd_doc_store *s, uint32_t d, const char *text, size_t len,
                      char *out);
+
+/* ---------- the job, from readers (strip_job.c) ---------- */
+
+typedef struct {
+    nd_overlap_opts o;     /* as nd_strip_job_init set it up */
+    int sentences;
+    nd_doc_store s;        /* the references [0, nref), then the inputs */
+    nd_doc_store si;       /* the inputs, until nd_strip_cut appends them */
+    nd_corpus_info cr, ci; /* the references' records, the inputs' */
+    uint32_t nref;
+    int nref_sets, loaded;
+    nd_strip_result res;
+    nd_overlap_stats st;
+} nd_strip_job;
+
+/* A job with o's options (ngram, anchor_seed, progress, max_df and align's
+ * min_words = W, max_gap, min_identity): the anchors' guarantee
+ * (nd_strip_anchor_words), the seed length and keep_text (whole_sentences)
+ * are set here. */
+void nd_strip_job_init(nd_strip_job *j, const nd_overlap_opts *o, int whole_sentences);
+/* Reads r into the job: references (refs 1, before the inputs) or the
+ * inputs (refs 0, once); ids must be unique within each.  r stays the
+ * caller's (the command rewinds the inputs' for its writing pass). */
+int nd_strip_load(nd_strip_job *j, nd_reader *r, const nd_pipeline_opts *po, int refs, nd_error *err);
+/* Finds the cuts (nd_strip_find) on threads threads (0: the pipeline's). */
+int nd_strip_cut(nd_strip_job *j, unsigned threads, nd_error *err);
+/* 1 when document d (store index) had cuts and keeps fewer than min_keep words: dropped. */
+int nd_strip_dropped(const nd_strip_job *j, uint32_t d, unsigned long min_keep);
+void nd_strip_job_free(nd_strip_job *j);
 
 #endif
