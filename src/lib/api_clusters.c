@@ -10,7 +10,11 @@
 #include "api.h"
 #include "passage_clusters.h"
 
-static int collect_links(void *user, const nd_overlap_pair *p) { return nd_link_list_add(user, p->a, p->b, p->p, p->np); }
+static int collect_links(void *user, const nd_overlap_pair *p, const nd_doc_ref *da, const nd_doc_ref *db)
+{
+    (void)da, (void)db;
+    return nd_link_list_add(user, p->a, p->b, p->p, p->np);
+}
 
 void neardup_passage_clusters_free(neardup_passage_cluster *p, size_t n)
 {
