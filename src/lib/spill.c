@@ -25,6 +25,7 @@
 #include "minhash.h"
 #include "reader.h"
 #include "record.h"
+#include "runs.h"
 #include "simhash.h"
 #include "spill.h"
 #include "tokenize.h"
@@ -49,26 +50,6 @@ int nd_parse_size(const char *s, uint64_t *out)
     if (*end || v * mul >= 1.8e19) return -1;
     *out = (uint64_t)(v * mul);
     return 0;
-}
-
-/* An unlinked temporary file: gone from the directory before it holds a byte. */
-static int tmp_open(const char *dir, nd_error *err)
-{
-    if (!dir || !*dir) dir = getenv("TMPDIR");
-    if (!dir || !*dir) dir = "/tmp";
-    size_t n = strlen(dir) + 32;
-    char *path = malloc(n);
-    if (!path) return nd_fail(err, NEARDUP_E_NOMEM, "out of memory"), -1;
-    snprintf(path, n, "%s/neardup-spill-XXXXXX", dir);
-    int fd = mkstemp(path);
-    if (fd < 0) {
-        nd_fail(err, NEARDUP_E_IO, "cannot create a temporary file in %s: %s (see --tmp)", dir, strerror(errno));
-        free(path);
-        return -1;
-    }
-    unlink(path);
-    free(path);
-    return fd;
 }
 
 static int write_all(int fd, const void *p, size_t n)
@@ -487,7 +468,7 @@ int nd_spill_pairs(nd_reader *r, const nd_pipeline_opts *po, const nd_sketch_opt
     c.sig_out_cap = 1 << 20;
     if (c.sig_out_cap < (size_t)so->k * 4) c.sig_out_cap = (size_t)so->k * 4;
     c.zout_cap = ZSTD_CStreamOutSize();
-    if ((c.sig_fd = tmp_open(o->tmpdir, err)) < 0 || (c.run_fd = tmp_open(o->tmpdir, err)) < 0) {
+    if ((c.sig_fd = nd_tmp_open(o->tmpdir, err)) < 0 || (c.run_fd = nd_tmp_open(o->tmpdir, err)) < 0) {
         rc = err->code;
         goto out;
     }
