@@ -64,6 +64,18 @@ typedef struct {
     /* Main thread, in input order: the batch of records [first, first + n).
      * Records that were skipped are flagged in nd_corpus_info.skipped. */
     int (*collect)(void *user, void *bo, uint64_t first, size_t n, nd_error *err);
+    /* Optional, so that workers write per-record results straight into the
+     * command's arrays at the record's index, and collect has nothing to copy
+     * on the reading thread.  reserve: main thread, while no worker is in doc
+     * or batch_done (the engine holds them back): room for records [0, need),
+     * *cap set to the records there is room for now (>= need); called before
+     * a batch reaching past *cap is handed out.  batch_done: the worker, after
+     * a batch's records, with done[i] = 1 where doc returned NEARDUP_OK for
+     * record first + i (the others: bad, skipped, another rank's); not called
+     * for a batch that stopped at a fatal error. */
+    int (*reserve)(void *user, uint64_t need, uint64_t *cap, nd_error *err);
+    int (*batch_done)(void *user, void *ts, void *bo, uint64_t first, size_t n, const uint8_t *done,
+                      nd_error *err);
 } nd_pipeline_fns;
 
 /* Documents of one encoding. */
