@@ -204,9 +204,10 @@ static void work_slot(engine *e, slot *s, nd_record_parser *parser, nd_tokenizer
         const char *path = nd_reader_path(e->r, rec->input);
         nd_doc d;
         nd_error err = {0, ""};
-        double t0 = nd_now();
+        int timed = !e->o->untimed;
+        double t0 = timed ? nd_now() : 0;
         int rc = nd_record_parse(parser, rec, b->buf + rec->off, path, &d, &err);
-        double t1 = nd_now();
+        double t1 = timed ? nd_now() : 0;
         s->t_parse += t1 - t0;
         if (rc == NEARDUP_OK) {
             size_t bad_off = 0, replaced = 0;
@@ -234,7 +235,7 @@ static void work_slot(engine *e, slot *s, nd_record_parser *parser, nd_tokenizer
             s->replaced += replaced;
             s->ctrl += d.ctrl;
         }
-        double t2 = nd_now();
+        double t2 = timed ? nd_now() : 0;
         s->t_tok += t2 - t1;
         if (rc == NEARDUP_OK && d.encoding && strcmp(d.encoding, "utf-8")) {
             count_encoding(s->enc, &s->nenc, &s->enc_over, d.encoding, 1);
@@ -244,7 +245,7 @@ static void work_slot(engine *e, slot *s, nd_record_parser *parser, nd_tokenizer
             s->text_bytes += d.text_len;
             s->tokens += tok->n;
             rc = e->f->doc(e->f->user, ts, s->bo, b->first_doc + i, &d, tok, &err);
-            s->t_work += nd_now() - t2;
+            if (timed) s->t_work += nd_now() - t2;
             s->done[i] = rc == NEARDUP_OK;
         }
         int push = rc == NEARDUP_OK ? slot_push_id(s, i, d.id, d.id_len) : slot_push_id(s, i, "", 0);

@@ -25,6 +25,8 @@ typedef struct {
     uint64_t token_seed; /* from nd_seeds */
     int keyed;           /* from nd_seeds: hash tokens with token_secret */
     int progress;        /* a progress line on standard error (a terminal) */
+    int untimed;         /* no per-record clock reads (t_parse, t_tokenize, t_work stay 0): without
+                          * --timings they were 2-3% of dedup's CPU time on a VM's clock */
     unsigned char token_secret[ND_SECRET_BYTES];
     /* MPI (mpi_dedup.c): with shard_n > 1, only records in blocks of
      * ND_SHARD_BLOCK with (record / ND_SHARD_BLOCK) % shard_n == shard_i are

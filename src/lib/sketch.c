@@ -4,6 +4,7 @@
  * them in input order.  Only signatures stay in memory, never the text. */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "minhash.h"
 #include "reader.h"
@@ -82,7 +83,7 @@ static int sketch_doc(void *u, void *tsp, void *bop, uint64_t doc, const nd_doc 
     nd_doc_sketch out = {s->sig + doc * k, o->simhash ? &s->simhash[doc] : NULL,
                          o->digest ? s->digest + doc * ND_DIGEST_BYTES : NULL, o->bands ? b->bk : NULL, 0};
     nd_doc_sketch_times t = {0};
-    if (nd_sketch_doc(tok, &ko, &ts->sh, &ts->cap, &out, &t))
+    if (nd_sketch_doc(tok, &ko, &ts->sh, &ts->cap, &out, o->untimed ? NULL : &t))
         return nd_fail(err, NEARDUP_E_NOMEM, "out of memory sketching record %s", d->id);
     for (unsigned band = 0; band < o->bands; band++) s->bandkey[band][doc] = b->bk[band];
     size_t m = out.nshingles;
@@ -134,19 +135,29 @@ static int grow_out(nd_sketches *s, uint64_t need, int sets, int fp, int dg)
     if (!sig) return -1;
     s->sig = sig;
     s->sig_cap = cap;
-    if (s->bands) { /* all bands in one mapping: band b at b * cap */
+    if (s->bands && cap > s->bk_cap) { /* all bands in one mapping: band b at b * bk_cap */
         if (!s->bandkey && (!(s->bandkey = calloc(s->bands, sizeof *s->bandkey)) ||
                             !(s->bk_mapped = calloc(s->bands, sizeof *s->bk_mapped))))
             return -1;
-        uint64_t *bk = nd_map_alloc((size_t)s->bands * cap * sizeof *bk);
+        /* Room for many more documents than asked, in 4 KiB pages: only the
+         * keys written are mapped in, so a large capacity costs address
+         * space only, and the bands need not be copied to a larger mapping
+         * (in 2 MiB pages each band's short stretch mapped a whole page, and
+         * every doubling copied them: 6 MB of fresh pages for news-40k) */
+        size_t bcap = cap, budget = ((size_t)64 << 20) / ((size_t)s->bands * sizeof(uint64_t));
+        if (bcap < budget) bcap = budget;
+        uint64_t *bk = nd_map_alloc((size_t)s->bands * bcap * sizeof *bk);
         if (!bk) return -1;
+#ifdef MADV_NOHUGEPAGE
+        (void)madvise(bk, (size_t)s->bands * bcap * sizeof *bk, MADV_NOHUGEPAGE); /* a hint */
+#endif
         for (unsigned b = 0; b < s->bands; b++) {
-            if (s->bandkey[b]) memcpy(bk + b * cap, s->bandkey[b], s->n * sizeof *bk);
+            if (s->bandkey[b]) memcpy(bk + b * bcap, s->bandkey[b], s->n * sizeof *bk);
             s->bk_mapped[b] = s->n * sizeof *bk; /* the copy mapped them in */
         }
         if (s->bandkey[0]) nd_map_free(s->bandkey[0], (size_t)s->bands * s->bk_cap * sizeof *bk);
-        for (unsigned b = 0; b < s->bands; b++) s->bandkey[b] = bk + b * cap;
-        s->bk_cap = cap;
+        for (unsigned b = 0; b < s->bands; b++) s->bandkey[b] = bk + b * bcap;
+        s->bk_cap = bcap;
     }
     if (fp) {
         uint64_t *f = realloc(s->simhash, cap * sizeof *f);
