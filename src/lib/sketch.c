@@ -129,7 +129,8 @@ static int batch_done(void *u, void *tsp, void *bop, uint64_t first, size_t n, c
 static int grow_out(nd_sketches *s, uint64_t need, int sets, int fp, int dg)
 {
     if (need <= s->cap) return 0;
-    size_t cap = s->cap ? s->cap : 16384;
+    size_t cap = s->cap ? s->cap : 65536; /* address space: mapped in as written; and each growth
+                                              * holds the workers back (nd_pipeline_fns.reserve) */
     while (cap < need) cap *= 2;
     uint32_t *sig = nd_map_realloc(s->sig, s->sig_cap * s->k * sizeof *sig, cap * s->k * sizeof *sig);
     if (!sig) return -1;
