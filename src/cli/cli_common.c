@@ -402,6 +402,7 @@ void nd_common_pipeline(const nd_common *c, nd_pipeline_opts *po, nd_seeds *seed
     else nd_seeds_from_seed(seeds, c->seed);
     nd_pipeline_opts_default(po);
     po->threads = c->threads;
+    po->untimed = !c->timings;
     po->rec = c->rec;
     po->rec.lossy = c->lossy;
     po->reader = c->reader;

@@ -100,7 +100,8 @@ int nd_contam_stream(nd_reader *r, const nd_pipeline_opts *po, const nd_contam *
                      void *sink_user, nd_corpus_info *ci, nd_error *err)
 {
     scan_ctx sc = {ix, sink, sink_user};
-    nd_pipeline_fns fns = {&sc, thread_init, thread_free, batch_init, batch_reset, batch_free, scan_doc, collect};
+    nd_pipeline_fns fns = {.user = &sc, .thread_init = thread_init, .thread_free = thread_free, .batch_init = batch_init,
+                           .batch_reset = batch_reset, .batch_free = batch_free, .doc = scan_doc, .collect = collect};
     return nd_pipeline_run(r, po, &fns, ci, err);
 }
 

@@ -89,7 +89,7 @@ int nd_dup_run(nd_reader *r, const nd_pipeline_opts *po, const nd_dup_opts *o, n
                          .keep_sets = o->exact || o->explain || o->metric == ND_METRIC_CONTAINMENT,
                          .simhash = o->metric == ND_METRIC_SIMHASH,
                          .digest = o->metric == ND_METRIC_EXACT || o->exact_first,
-                         .seeds = o->seeds};
+                         .seeds = o->seeds, .untimed = po->untimed};
     if (o->metric == ND_METRIC_JACCARD) { /* band keys while each signature is in cache */
         nd_lsh_params(o->threshold, so.k, &so.bands, &so.rows);
         so.band_seed = nd_band_seed(so.seeds.sketch_seed);

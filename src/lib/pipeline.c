@@ -35,6 +35,7 @@ typedef struct {
     size_t ids_len, ids_cap;
     size_t *id_off;
     uint8_t *bad;
+    uint8_t *done;       /* doc returned NEARDUP_OK (nd_pipeline_fns.batch_done) */
     size_t rec_cap;
     bad_record *bads;
     size_t nbad, bads_cap;
@@ -78,6 +79,11 @@ typedef struct {
     uint64_t pw_next; /* prewrite: where the next batch's records go */
     int eof, stop;
     int worker_err; /* NEARDUP_E_NOMEM from a worker's own setup */
+    /* nd_pipeline_fns.reserve: records the command has room for; while hold
+     * is set no slot starts work, and working counts the slots in work */
+    uint64_t reserved;
+    int hold;
+    unsigned working;
 } engine;
 
 double nd_now(void)
@@ -167,12 +173,22 @@ static void work_slot(engine *e, slot *s, nd_record_parser *parser, nd_tokenizer
     s->text_bytes = s->tokens = s->replaced = s->ctrl = 0;
     s->nenc = s->enc_over = 0;
     s->t_parse = s->t_tok = s->t_work = 0;
-    if (nd_grow((void **)&s->id_off, &s->rec_cap, b->n, sizeof *s->id_off) ||
-        !(s->bad = realloc(s->bad, s->rec_cap ? s->rec_cap : 1))) {
+    size_t had = s->rec_cap;
+    int nomem = nd_grow((void **)&s->id_off, &s->rec_cap, b->n, sizeof *s->id_off);
+    if (!nomem && (s->rec_cap != had || !s->bad || !s->done)) { /* both grow with id_off */
+        uint8_t *bad = realloc(s->bad, s->rec_cap ? s->rec_cap : 1);
+        if (bad) s->bad = bad;
+        uint8_t *done = realloc(s->done, s->rec_cap ? s->rec_cap : 1);
+        if (done) s->done = done;
+        nomem = !bad || !done;
+        if (nomem) s->rec_cap = had; /* tried again next time */
+    }
+    if (nomem) {
         e->worker_err = NEARDUP_E_NOMEM;
         return;
     }
     memset(s->bad, 0, b->n);
+    memset(s->done, 0, b->n);
     if (e->o->prewrite) prewrite_slot(e, s);
     if (e->f->batch_reset) e->f->batch_reset(e->f->user, s->bo);
     for (size_t i = 0; i < b->n; i++) {
@@ -188,9 +204,10 @@ static void work_slot(engine *e, slot *s, nd_record_parser *parser, nd_tokenizer
         const char *path = nd_reader_path(e->r, rec->input);
         nd_doc d;
         nd_error err = {0, ""};
-        double t0 = nd_now();
+        int timed = !e->o->untimed;
+        double t0 = timed ? nd_now() : 0;
         int rc = nd_record_parse(parser, rec, b->buf + rec->off, path, &d, &err);
-        double t1 = nd_now();
+        double t1 = timed ? nd_now() : 0;
         s->t_parse += t1 - t0;
         if (rc == NEARDUP_OK) {
             size_t bad_off = 0, replaced = 0;
@@ -218,7 +235,7 @@ static void work_slot(engine *e, slot *s, nd_record_parser *parser, nd_tokenizer
             s->replaced += replaced;
             s->ctrl += d.ctrl;
         }
-        double t2 = nd_now();
+        double t2 = timed ? nd_now() : 0;
         s->t_tok += t2 - t1;
         if (rc == NEARDUP_OK && d.encoding && strcmp(d.encoding, "utf-8")) {
             count_encoding(s->enc, &s->nenc, &s->enc_over, d.encoding, 1);
@@ -228,7 +245,8 @@ static void work_slot(engine *e, slot *s, nd_record_parser *parser, nd_tokenizer
             s->text_bytes += d.text_len;
             s->tokens += tok->n;
             rc = e->f->doc(e->f->user, ts, s->bo, b->first_doc + i, &d, tok, &err);
-            s->t_work += nd_now() - t2;
+            if (timed) s->t_work += nd_now() - t2;
+            s->done[i] = rc == NEARDUP_OK;
         }
         int push = rc == NEARDUP_OK ? slot_push_id(s, i, d.id, d.id_len) : slot_push_id(s, i, "", 0);
         if (push || (rc != NEARDUP_OK && slot_note_bad(s, i, &err))) {
@@ -236,6 +254,13 @@ static void work_slot(engine *e, slot *s, nd_record_parser *parser, nd_tokenizer
             return;
         }
         if (rc != NEARDUP_OK && !e->o->skip_bad) return; /* the batch stops at its first error */
+    }
+    if (e->f->batch_done) {
+        nd_error err = {0, ""};
+        double t0 = nd_now();
+        int rc = e->f->batch_done(e->f->user, ts, s->bo, b->first_doc, b->n, s->done, &err);
+        s->t_work += nd_now() - t0;
+        if (rc) e->worker_err = rc == NEARDUP_E_NOMEM ? rc : NEARDUP_E_INTERNAL;
     }
 }
 
@@ -300,16 +325,18 @@ static void *worker_main(void *arg)
     }
     while (!e->stop) {
         slot *s = &e->slots[e->next_work % e->nslots];
-        if (e->next_work >= e->seq_read || s->state != SLOT_READY || s->seq != e->next_work) {
+        if (e->hold || e->next_work >= e->seq_read || s->state != SLOT_READY || s->seq != e->next_work) {
             pthread_cond_wait(&e->work_cv, &e->mu);
             continue;
         }
         e->next_work++;
         s->state = SLOT_WORKING;
+        e->working++;
         pthread_mutex_unlock(&e->mu);
         work_slot(e, s, w.parser, w.tk, &w.tok, w.ts);
         pthread_mutex_lock(&e->mu);
         s->state = SLOT_DONE;
+        e->working--;
         if (e->worker_err) e->stop = 1;
         pthread_cond_broadcast(&e->main_cv);
     }
@@ -412,6 +439,16 @@ static int drive(engine *e, work_state *w, nd_corpus_info *ci, nd_error *err)
             pthread_mutex_lock(&e->mu);
             if (got < 0) { rc = err->code ? err->code : -got; break; }
             if (got == 0) { e->eof = 1; continue; }
+            uint64_t need = rs->batch.first_doc + rs->batch.n;
+            if (e->f->reserve && need > e->reserved) { /* no worker may write while the arrays move */
+                e->hold = 1;
+                while (e->working) pthread_cond_wait(&e->main_cv, &e->mu);
+                pthread_mutex_unlock(&e->mu);
+                rc = e->f->reserve(e->f->user, need, &e->reserved, err);
+                pthread_mutex_lock(&e->mu);
+                e->hold = 0;
+                if (rc) break;
+            }
             if (e->o->prewrite) { /* the written inputs' records follow the others' */
                 size_t i = 0;
                 while (i < rs->batch.n && rs->batch.rec[i].input < e->o->prewrite_from) i++;
@@ -437,10 +474,12 @@ static int drive(engine *e, work_state *w, nd_corpus_info *ci, nd_error *err)
                    e->slots[e->next_work % e->nslots].seq == e->next_work) {
             slot *ws = &e->slots[e->next_work++ % e->nslots];
             ws->state = SLOT_WORKING;
+            e->working++;
             pthread_mutex_unlock(&e->mu);
             work_slot(e, ws, w->parser, w->tk, &w->tok, w->ts);
             pthread_mutex_lock(&e->mu);
             ws->state = SLOT_DONE;
+            e->working--;
             if (e->worker_err) e->stop = 1;
         } else {
             pthread_cond_wait(&e->main_cv, &e->mu);
@@ -506,6 +545,7 @@ int nd_pipeline_run(nd_reader *r, const nd_pipeline_opts *o, const nd_pipeline_f
         free(s->ids);
         free(s->id_off);
         free(s->bad);
+        free(s->done);
         free(s->bads);
     }
     pthread_cond_destroy(&e.work_cv);

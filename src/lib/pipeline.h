@@ -25,6 +25,8 @@ typedef struct {
     uint64_t token_seed; /* from nd_seeds */
     int keyed;           /* from nd_seeds: hash tokens with token_secret */
     int progress;        /* a progress line on standard error (a terminal) */
+    int untimed;         /* no per-record clock reads (t_parse, t_tokenize, t_work stay 0): without
+                          * --timings they were 2-3% of dedup's CPU time on a VM's clock */
     unsigned char token_secret[ND_SECRET_BYTES];
     /* MPI (mpi_dedup.c): with shard_n > 1, only records in blocks of
      * ND_SHARD_BLOCK with (record / ND_SHARD_BLOCK) % shard_n == shard_i are
@@ -64,6 +66,18 @@ typedef struct {
     /* Main thread, in input order: the batch of records [first, first + n).
      * Records that were skipped are flagged in nd_corpus_info.skipped. */
     int (*collect)(void *user, void *bo, uint64_t first, size_t n, nd_error *err);
+    /* Optional, so that workers write per-record results straight into the
+     * command's arrays at the record's index, and collect has nothing to copy
+     * on the reading thread.  reserve: main thread, while no worker is in doc
+     * or batch_done (the engine holds them back): room for records [0, need),
+     * *cap set to the records there is room for now (>= need); called before
+     * a batch reaching past *cap is handed out.  batch_done: the worker, after
+     * a batch's records, with done[i] = 1 where doc returned NEARDUP_OK for
+     * record first + i (the others: bad, skipped, another rank's); not called
+     * for a batch that stopped at a fatal error. */
+    int (*reserve)(void *user, uint64_t need, uint64_t *cap, nd_error *err);
+    int (*batch_done)(void *user, void *ts, void *bo, uint64_t first, size_t n, const uint8_t *done,
+                      nd_error *err);
 } nd_pipeline_fns;
 
 /* Documents of one encoding. */

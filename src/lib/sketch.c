@@ -4,6 +4,7 @@
  * them in input order.  Only signatures stay in memory, never the text. */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "minhash.h"
 #include "reader.h"
@@ -19,22 +20,36 @@ typedef struct {
 
 typedef nd_sketch_thread thread_state;
 
+/* Per batch: only what collect must still append in order (the shingle
+ * sets of keep_sets); signatures, band keys, counts, fingerprints and
+ * digests go straight into the corpus arrays at the record's index (the
+ * engine's reserve hook sizes them), so the reading thread copies nothing
+ * and no batch maps arrays of its own to fill (their fresh pages were a
+ * sixth of the worker's time). */
 typedef struct {
-    /* per record, all in one mapping of map_bytes (batch_grow) */
-    uint64_t *bk;        /* band keys */
-    uint64_t *fp;        /* SimHash fingerprints */
-    uint32_t *sig;       /* up to n * k */
-    uint32_t *nsh;
-    uint8_t *dg;         /* digests */
-    size_t n, cap, map_bytes;
+    uint64_t *bk;        /* one document's band keys, before they go to their bands */
+    size_t n;            /* records sketched */
     uint64_t *set;       /* sets of this batch, concatenated */
-    size_t *set_len;     /* per record */
+    size_t *set_len;     /* per record sketched */
     size_t set_n, set_cap, len_cap;
     double t_shingle, t_digest, t_sketch, t_band_keys;
 } batch_out;
 
+typedef struct {
+    ctx c;
+    const nd_corpus_info *ci;
+} collect_ctx;
 
-static void *batch_init(void *u) { return calloc(1, sizeof(batch_out)); }
+static void *batch_init(void *u)
+{
+    const collect_ctx *cc = u;
+    batch_out *b = calloc(1, sizeof *b);
+    if (b && !(b->bk = malloc((cc->c.o->bands ? cc->c.o->bands : 1) * sizeof *b->bk))) {
+        free(b);
+        return NULL;
+    }
+    return b;
+}
 
 static void batch_reset(void *u, void *p)
 {
@@ -46,65 +61,34 @@ static void batch_reset(void *u, void *p)
 static void batch_free(void *u, void *p)
 {
     batch_out *b = p;
-    nd_map_free(b->bk, b->map_bytes);
+    free(b->bk);
     free(b->set);
     free(b->set_len);
     free(b);
 }
 
-/* Makes room for need records.  All per-record arrays share one mapping:
- * a typical batch fits one 2 MiB page where five heap blocks cost ~150 first
- * touches of 4 KiB pages per slot (~11 us each on a paravirtualised VM). */
-static int batch_grow(batch_out *b, const nd_sketch_opts *o, size_t need)
-{
-    if (need <= b->cap) return 0;
-    size_t cap = b->cap ? b->cap : 1024;
-    while (cap < need) cap *= 2;
-    size_t nbk = o->bands, nfp = o->simhash ? 1 : 0, ndg = o->digest ? ND_DIGEST_BYTES : 0;
-    size_t bytes = cap * ((nbk + nfp) * sizeof(uint64_t) + (o->k + 1) * sizeof(uint32_t) + ndg);
-    char *m = nd_map_alloc(bytes);
-    if (!m) return -1;
-    batch_out nb = *b; /* 8-byte arrays first, so every array is aligned */
-    nb.bk = (uint64_t *)m;
-    nb.fp = nb.bk + cap * nbk;
-    nb.sig = (uint32_t *)(nb.fp + cap * nfp);
-    nb.nsh = nb.sig + cap * o->k;
-    nb.dg = (uint8_t *)(nb.nsh + cap);
-    if (b->n) {
-        memcpy(nb.bk, b->bk, b->n * nbk * sizeof *b->bk);
-        memcpy(nb.fp, b->fp, b->n * nfp * sizeof *b->fp);
-        memcpy(nb.sig, b->sig, b->n * o->k * sizeof *b->sig);
-        memcpy(nb.nsh, b->nsh, b->n * sizeof *b->nsh);
-        memcpy(nb.dg, b->dg, b->n * ndg);
-    }
-    nd_map_free(b->bk, b->map_bytes);
-    nb.cap = cap;
-    nb.map_bytes = bytes;
-    *b = nb;
-    return 0;
-}
-
-/* Records arrive in order within a batch, so index = count so far; bad
- * records are filled in by collect as empty. */
+/* Worker: record doc's results at index doc of the corpus arrays (reserved
+ * before its batch was handed out; no other thread writes that index). */
 static int sketch_doc(void *u, void *tsp, void *bop, uint64_t doc, const nd_doc *d,
                       const nd_tokens *tok, nd_error *err)
 {
-    ctx *c = u;
+    collect_ctx *cc = u;
+    const nd_sketch_opts *o = cc->c.o;
+    nd_sketches *s = cc->c.out;
     thread_state *ts = tsp;
     batch_out *b = bop;
-    unsigned k = c->o->k;
-    if (batch_grow(b, c->o, b->n + 1)) return nd_fail(err, NEARDUP_E_NOMEM, "out of memory sketching record %s", d->id);
-    nd_doc_sketch_opts ko = {c->o->ngram, &c->o->seeds, ts->mh, c->o->keep_sets, c->o->simhash, c->o->digest,
-                             c->o->bands, c->o->rows, c->o->band_seed};
-    nd_doc_sketch out = {b->sig + b->n * k, c->o->simhash ? &b->fp[b->n] : NULL,
-                         c->o->digest ? b->dg + b->n * ND_DIGEST_BYTES : NULL,
-                         c->o->bands ? b->bk + b->n * c->o->bands : NULL, 0};
+    unsigned k = o->k;
+    nd_doc_sketch_opts ko = {o->ngram, &o->seeds, ts->mh, o->keep_sets, o->simhash, o->digest,
+                             o->bands, o->rows, o->band_seed};
+    nd_doc_sketch out = {s->sig + doc * k, o->simhash ? &s->simhash[doc] : NULL,
+                         o->digest ? s->digest + doc * ND_DIGEST_BYTES : NULL, o->bands ? b->bk : NULL, 0};
     nd_doc_sketch_times t = {0};
-    if (nd_sketch_doc(tok, &ko, &ts->sh, &ts->cap, &out, &t))
+    if (nd_sketch_doc(tok, &ko, &ts->sh, &ts->cap, &out, o->untimed ? NULL : &t))
         return nd_fail(err, NEARDUP_E_NOMEM, "out of memory sketching record %s", d->id);
+    for (unsigned band = 0; band < o->bands; band++) s->bandkey[band][doc] = b->bk[band];
     size_t m = out.nshingles;
-    b->nsh[b->n] = m > UINT32_MAX ? UINT32_MAX : (uint32_t)m;
-    if (c->o->keep_sets) {
+    s->nshingles[doc] = m > UINT32_MAX ? UINT32_MAX : (uint32_t)m;
+    if (o->keep_sets) {
         if (nd_grow((void **)&b->set, &b->set_cap, b->set_n + m, sizeof *b->set) ||
             nd_grow((void **)&b->set_len, &b->len_cap, b->n + 1, sizeof *b->set_len))
             return nd_fail(err, NEARDUP_E_NOMEM, "out of memory keeping shingle sets");
@@ -120,28 +104,61 @@ static int sketch_doc(void *u, void *tsp, void *bop, uint64_t doc, const nd_doc 
     return NEARDUP_OK;
 }
 
+/* Worker: the batch's records that were not sketched (bad, skipped) are
+ * empty: no shingles, every lane 0xffffffff, zero keys. */
+static int batch_done(void *u, void *tsp, void *bop, uint64_t first, size_t n, const uint8_t *done,
+                      nd_error *err)
+{
+    collect_ctx *cc = u;
+    nd_sketches *s = cc->c.out;
+    unsigned k = s->k;
+    for (size_t i = 0; i < n; i++) {
+        if (done[i]) continue;
+        uint64_t r = first + i;
+        memset(s->sig + r * k, 0xff, k * sizeof *s->sig);
+        s->nshingles[r] = 0;
+        if (s->simhash) s->simhash[r] = 0;
+        if (s->digest) memset(s->digest + r * ND_DIGEST_BYTES, 0, ND_DIGEST_BYTES);
+        for (unsigned band = 0; band < s->bands; band++) s->bandkey[band][r] = 0;
+    }
+    return NEARDUP_OK;
+}
+
+/* Room for need records in every per-record array.  The signatures grow by
+ * mremap (no copy); the bands' one mapping is copied band by band. */
 static int grow_out(nd_sketches *s, uint64_t need, int sets, int fp, int dg)
 {
     if (need <= s->cap) return 0;
-    size_t cap = s->cap ? s->cap : 4096;
+    size_t cap = s->cap ? s->cap : 65536; /* address space: mapped in as written; and each growth
+                                              * holds the workers back (nd_pipeline_fns.reserve) */
     while (cap < need) cap *= 2;
     uint32_t *sig = nd_map_realloc(s->sig, s->sig_cap * s->k * sizeof *sig, cap * s->k * sizeof *sig);
     if (!sig) return -1;
     s->sig = sig;
     s->sig_cap = cap;
-    if (s->bands) { /* all bands in one mapping: band b at b * cap */
+    if (s->bands && cap > s->bk_cap) { /* all bands in one mapping: band b at b * bk_cap */
         if (!s->bandkey && (!(s->bandkey = calloc(s->bands, sizeof *s->bandkey)) ||
                             !(s->bk_mapped = calloc(s->bands, sizeof *s->bk_mapped))))
             return -1;
-        uint64_t *bk = nd_map_alloc((size_t)s->bands * cap * sizeof *bk);
+        /* Room for many more documents than asked, in 4 KiB pages: only the
+         * keys written are mapped in, so a large capacity costs address
+         * space only, and the bands need not be copied to a larger mapping
+         * (in 2 MiB pages each band's short stretch mapped a whole page, and
+         * every doubling copied them: 6 MB of fresh pages for news-40k) */
+        size_t bcap = cap, budget = ((size_t)64 << 20) / ((size_t)s->bands * sizeof(uint64_t));
+        if (bcap < budget) bcap = budget;
+        uint64_t *bk = nd_map_alloc((size_t)s->bands * bcap * sizeof *bk);
         if (!bk) return -1;
+#ifdef MADV_NOHUGEPAGE
+        (void)madvise(bk, (size_t)s->bands * bcap * sizeof *bk, MADV_NOHUGEPAGE); /* a hint */
+#endif
         for (unsigned b = 0; b < s->bands; b++) {
-            if (s->bandkey[b]) memcpy(bk + b * cap, s->bandkey[b], s->n * sizeof *bk);
+            if (s->bandkey[b]) memcpy(bk + b * bcap, s->bandkey[b], s->n * sizeof *bk);
             s->bk_mapped[b] = s->n * sizeof *bk; /* the copy mapped them in */
         }
         if (s->bandkey[0]) nd_map_free(s->bandkey[0], (size_t)s->bands * s->bk_cap * sizeof *bk);
-        for (unsigned b = 0; b < s->bands; b++) s->bandkey[b] = bk + b * cap;
-        s->bk_cap = cap;
+        for (unsigned b = 0; b < s->bands; b++) s->bandkey[b] = bk + b * bcap;
+        s->bk_cap = bcap;
     }
     if (fp) {
         uint64_t *f = realloc(s->simhash, cap * sizeof *f);
@@ -165,52 +182,43 @@ static int grow_out(nd_sketches *s, uint64_t need, int sets, int fp, int dg)
     return 0;
 }
 
-/* The collector cannot tell which records of the batch were skipped from the
- * worker's dense output alone, so it asks the corpus info it is given. */
-typedef struct {
-    ctx c;
-    const nd_corpus_info *ci;
-} collect_ctx;
+/* Main thread, no worker writing (nd_pipeline_fns.reserve). */
+static int reserve(void *u, uint64_t need, uint64_t *cap, nd_error *err)
+{
+    collect_ctx *cc = u;
+    nd_sketches *s = cc->c.out;
+    /* bandkey copies s->n records per band: every record below need has
+     * been handed out, and those past the collected ones are copied too */
+    uint64_t n = s->n;
+    s->n = s->cap < need ? s->cap : need;
+    int bad = grow_out(s, need, cc->c.o->keep_sets, cc->c.o->simhash, cc->c.o->digest);
+    s->n = n;
+    if (bad) return nd_fail(err, NEARDUP_E_NOMEM, "out of memory keeping signatures");
+    *cap = s->cap;
+    return NEARDUP_OK;
+}
 
+/* Main thread, in input order: only the shingle sets still need it. */
 static int collect(void *u, void *bop, uint64_t first, size_t n, nd_error *err)
 {
     collect_ctx *cc = u;
     nd_sketches *s = cc->c.out;
     batch_out *b = bop;
-    unsigned k = s->k;
-    int sets = cc->c.o->keep_sets;
-    if (grow_out(s, first + n, sets, cc->c.o->simhash, cc->c.o->digest) ||
-        (sets && nd_grow((void **)&s->set, &s->set_cap, s->set_len + b->set_n, sizeof *s->set)))
-        return nd_fail(err, NEARDUP_E_NOMEM, "out of memory keeping signatures");
-    if (sets && first == 0) s->set_off[0] = 0;
-    nd_prefault_ahead(s->sig, &s->sig_mapped, (first + n) * k * sizeof *s->sig, s->cap * k * sizeof *s->sig);
-    for (unsigned band = 0; band < s->bands; band++)
-        nd_prefault_ahead(s->bandkey[band], &s->bk_mapped[band], (first + n) * sizeof **s->bandkey,
-                          s->cap * sizeof **s->bandkey);
-    size_t j = 0, setpos = 0;
-    for (size_t i = 0; i < n; i++) {
-        uint64_t r = first + i;
-        if (cc->ci->skipped[r] || j >= b->n) {
-            memset(s->sig + r * k, 0xff, k * sizeof *s->sig);
-            s->nshingles[r] = 0;
-            if (s->simhash) s->simhash[r] = 0;
-            if (s->digest) memset(s->digest + r * ND_DIGEST_BYTES, 0, ND_DIGEST_BYTES);
-            for (unsigned band = 0; band < s->bands; band++) s->bandkey[band][r] = 0;
-            if (sets) s->set_off[r + 1] = s->set_len;
-            continue;
-        }
-        memcpy(s->sig + r * k, b->sig + j * k, k * sizeof *s->sig);
-        s->nshingles[r] = b->nsh[j];
-        if (s->simhash) s->simhash[r] = b->fp[j];
-        if (s->digest) memcpy(s->digest + r * ND_DIGEST_BYTES, b->dg + j * ND_DIGEST_BYTES, ND_DIGEST_BYTES);
-        for (unsigned band = 0; band < s->bands; band++) s->bandkey[band][r] = b->bk[j * s->bands + band];
-        if (sets) {
-            memcpy(s->set + s->set_len, b->set + setpos, b->set_len[j] * sizeof *s->set);
-            setpos += b->set_len[j];
-            s->set_len += b->set_len[j];
+    if (cc->c.o->keep_sets) {
+        if (nd_grow((void **)&s->set, &s->set_cap, s->set_len + b->set_n, sizeof *s->set))
+            return nd_fail(err, NEARDUP_E_NOMEM, "out of memory keeping signatures");
+        if (first == 0) s->set_off[0] = 0;
+        size_t j = 0, setpos = 0;
+        for (size_t i = 0; i < n; i++) {
+            uint64_t r = first + i;
+            if (!cc->ci->skipped[r] && j < b->n) {
+                memcpy(s->set + s->set_len, b->set + setpos, b->set_len[j] * sizeof *s->set);
+                setpos += b->set_len[j];
+                s->set_len += b->set_len[j];
+                j++;
+            }
             s->set_off[r + 1] = s->set_len;
         }
-        j++;
     }
     s->n = first + n;
     s->t_shingle += b->t_shingle;
@@ -230,6 +238,8 @@ int nd_sketch_corpus(nd_reader *r, const nd_pipeline_opts *po, const nd_sketch_o
     out->band_seed = so->band_seed;
     collect_ctx cc = {{so, out}, ci};
     nd_pipeline_fns f = {
+        .reserve = reserve,
+        .batch_done = batch_done,
         .user = &cc,
         .thread_init = nd_sketch_thread_init,
         .thread_free = nd_sketch_thread_free,

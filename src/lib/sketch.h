@@ -17,6 +17,7 @@ typedef struct {
     unsigned bands, rows; /* when bands > 0, also each document's LSH band keys (see nd_find_pairs) */
     uint64_t band_seed;
     nd_seeds seeds;
+    int untimed;       /* no per-document step times (nd_pipeline_opts.untimed) */
 } nd_sketch_opts;
 
 /* Signatures of every record, by record index. */
