@@ -9,8 +9,8 @@
 #include "align.h"
 #include "cli.h"
 #include "cli_clusters.h"
+#include "cli_overlap_mpi.h"
 #include "edits.h"
-#include "mpi_overlap.h"
 #include "offmap.h"
 #include "overlap.h"
 #include "overlap_spill.h"
@@ -437,10 +437,10 @@ int nd_cmd_overlap(int argc, char **argv)
         if (!html) nd_cli_passage_view(&c.common, &view);
         view.color = c.common.color == ND_COLOR_ALWAYS;
         view.shorten = 0;
-        nd_mpi_overlap_job mj = {&c.common, &po, &c.ov, &c.fo, c.common.format, skip_pairs, &view,
-                                 c.common.threads ? c.common.threads : nd_online_cpus()};
-        rc = nd_mpi_overlap(&mj, pos, npos, rank0 && !skip_pairs ? out.f : NULL, &ci, &fields,
-                            links_wanted ? &links : NULL, &st, &npairs);
+        nd_cli_mpi_overlap_job mj = {&c.common, &po, &c.ov, &c.fo, c.common.format, skip_pairs, &view,
+                                     c.common.threads ? c.common.threads : nd_online_cpus()};
+        rc = nd_cli_mpi_overlap(&mj, pos, npos, rank0 && !skip_pairs ? out.f : NULL, &ci, &fields,
+                                links_wanted ? &links : NULL, &st, &npairs);
         if (!rc && rank0) nd_cli_print_skips(&ci);
         if (!rc && !rank0) mpi_done = 1; /* rank 0 writes the clusters and the summary */
     }

@@ -26,7 +26,6 @@
  * Nothing here is quadratic in a cluster's size: a text carried by many
  * documents gives star pairs (linear), as in one process. */
 #include "align.h"
-#include "edits.h"
 #include "mpi_overlap_internal.h"
 #include "reader.h"
 
@@ -35,7 +34,7 @@
 int nd_mpi_overlap(const nd_mpi_overlap_job *j, char **inputs, int ninputs, FILE *out, nd_corpus_info *sum,
                    nd_doc_fields *fields, nd_link_list *links, nd_overlap_stats *st, size_t *npairs)
 {
-    return nd_cli_error(NEARDUP_E_INTERNAL, "built without MPI");
+    return nd_mpi_error(NEARDUP_E_INTERNAL, "built without MPI");
 }
 
 #else
@@ -53,8 +52,7 @@ typedef struct {
     const nd_corpus_info *ci;
     const nd_fetched_docs *fd;
     uint64_t nlocal;
-    int format;
-    const nd_passage_view *view;
+    const nd_mpi_overlap_job *j;
     const nd_doc_store *ext;
     nd_link_list *links;
 } aligner;
@@ -77,13 +75,9 @@ static const char *id_of(const aligner *a, uint32_t i, size_t *len)
 static int format_pair(void *user, FILE *f, const nd_overlap_pair *p, const nd_doc_ref *da, const nd_doc_ref *db)
 {
     const aligner *a = user;
-    nd_doc_words wa = {da->id, NULL, &da->span}, wb = {db->id, NULL, &db->span};
     size_t la, lb;
     const char *ia = id_of(a, p->a, &la), *ib = id_of(a, p->b, &lb);
-    if (nd_print_pair(f, a->format, p, ia, la, ib, lb, da->text, da->text_len, db->text, db->text_len, &wa, &wb,
-                      da->map, da->nmap, db->map, db->nmap, a->view))
-        return -1;
-    return ferror(f) ? -1 : 0;
+    return a->j->write_pair(a->j->user, f, p, ia, la, ib, lb, da, db);
 }
 
 /* The passages of a pair for the clusters, with global numbers and the
@@ -123,7 +117,7 @@ static int load_share(const nd_mpi_overlap_job *j, char **inputs, int ninputs, n
                       nd_corpus_info *ci, nd_doc_fields *fields, nd_traffic *t)
 {
     nd_error err = {0, ""};
-    nd_reader *r = nd_cli_open_inputs(j->common, j->po, inputs, ninputs, &err);
+    nd_reader *r = j->open_inputs(j->user, j->po, inputs, ninputs, &err);
     int rc = r ? NEARDUP_OK : err.code ? err.code : NEARDUP_E_IO;
     int st = nd_mpi_agree(rc, 0, &err); /* the same inputs on every rank: rank 0 reports */
     nd_mpi_share sh = {0};
@@ -245,7 +239,7 @@ int nd_mpi_overlap(const nd_mpi_overlap_job *j, char **inputs, int ninputs, FILE
     for (int i = 0; i < ninputs; i++)
         if (!strcmp(inputs[i], "-"))
             return rank ? nd_exit_status(NEARDUP_E_USAGE)
-                        : nd_cli_error(NEARDUP_E_USAGE, "under mpirun, inputs must be files, not standard input");
+                        : nd_mpi_error(NEARDUP_E_USAGE, "under mpirun, inputs must be files, not standard input");
     nd_owners own = {.rank = rank, .size = nd_mpi_size()};
     nd_traffic t = {0, 0};
     nd_doc_store s = {0};
@@ -304,7 +298,7 @@ int nd_mpi_overlap(const nd_mpi_overlap_job *j, char **inputs, int ninputs, FILE
         part = fd_tmp >= 0 ? fdopen(fd_tmp, "w+") : NULL;
         if (!part) nd_mpi_die(err.code ? err.code : NEARDUP_E_IO, err.code ? err.msg : "cannot open a temporary file");
     }
-    aligner al = {&own, &ci, &fd, s.n, j->format, j->view, &ext, links};
+    aligner al = {&own, &ci, &fd, s.n, j, &ext, links};
     o.collect = links ? collect : NULL;
     o.collect_user = &al;
     nd_overlap_sink sink = {format_pair, &al, part ? part : out, 0};
@@ -345,7 +339,7 @@ int nd_mpi_overlap(const nd_mpi_overlap_job *j, char **inputs, int ninputs, FILE
         sum->tokens = tot[2];
         sum->threads = ci.threads;
     }
-    if (j->common->timings)
+    if (j->timings)
         fprintf(stderr, "timings: MPI rank %d/%d: %llu documents, %zu fetched for alignment; %llu bytes sent, "
                 "%llu received\n", rank, own.size, (unsigned long long)s.n, nwant, (unsigned long long)t.sent,
                 (unsigned long long)t.recv);
