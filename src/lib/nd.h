@@ -3,7 +3,7 @@
  * header of its own, and each file includes the ones it uses:
  *
  *   reader.h   inputs -> raw records (JSONL lines or whole files), batched (corpus.c)
- *   record.h   raw record -> (id, text) (record.c; jansson for JSONL)
+ *   record.h   raw record -> (id, text) (record.c; jansson for JSONL); the writers' escapes (json_write.c)
  *   tokenize.h text -> token hashes + byte spans (tokenize.c, tokenize_unicode.c; utf8proc, NFKC + case fold)
  *   shingle.h  token hashes -> word n-gram hashes (shingle.c; XXH3 over n token hashes)
  *   minhash.h  n-gram hashes -> k-lane signature (minhash.c; one permutation + densification)
