@@ -43,8 +43,6 @@ int nd_mpi_overlap(const nd_mpi_overlap_job *j, char **inputs, int ninputs, FILE
 #include <string.h>
 #include <unistd.h>
 
-#include "offmap.h"
-
 /* The documents this rank aligns: its own (store index = local number),
  * then the fetched ones (after nlocal, in global order). */
 typedef struct {
@@ -85,18 +83,8 @@ static int format_pair(void *user, FILE *f, const nd_overlap_pair *p, const nd_d
 static int collect(void *user, const nd_overlap_pair *p, const nd_doc_ref *da, const nd_doc_ref *db)
 {
     const aligner *a = user;
-    nd_passage *q = malloc((p->np ? p->np : 1) * sizeof *q);
-    if (!q) return -1;
-    for (size_t k = 0; k < p->np; k++) {
-        q[k] = p->p[k];
-        q[k].a_start = nd_offmap_start(da->map, da->nmap, q[k].a_start);
-        q[k].a_end = nd_offmap_end(da->map, da->nmap, q[k].a_end);
-        q[k].b_start = nd_offmap_start(db->map, db->nmap, q[k].b_start);
-        q[k].b_end = nd_offmap_end(db->map, db->nmap, q[k].b_end);
-    }
-    int rc = nd_link_list_add(a->links, global_of(a, p->a), global_of(a, p->b), q, p->np);
-    free(q);
-    return rc;
+    return nd_link_list_add_original(a->links, global_of(a, p->a), global_of(a, p->b), p->p, p->np, da->map,
+                                     da->nmap, db->map, db->nmap);
 }
 
 static int cmp_pair(const void *x, const void *y)
