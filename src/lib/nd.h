@@ -99,6 +99,11 @@ int nd_parallel_for_blocks(size_t n, size_t per, size_t total, unsigned threads,
  * LSD radix sort within buckets.  Return NEARDUP_OK or NEARDUP_E_NOMEM. */
 int nd_sort_u64(uint64_t *a, size_t n);
 
+/* Ascending order of uint32_t and uint64_t values, for qsort, bsearch and
+ * merged runs (sort.c). */
+int nd_cmp_u32(const void *x, const void *y);
+int nd_cmp_u64(const void *x, const void *y);
+
 /* ---------- hashing keys ---------- */
 
 /* All hash seeds derive from one 64-bit seed, or from a secret key (issue 7).

@@ -84,25 +84,6 @@ static int sort_pairs(nd_anchor_pair *p, size_t n)
     return rc;
 }
 
-static int cmp_pair(const void *x, const void *y)
-{
-    const nd_anchor_pair *a = x, *b = y;
-    if (a->a != b->a) return a->a < b->a ? -1 : 1;
-    return (a->b > b->b) - (a->b < b->b);
-}
-
-static int cmp_u64(const void *x, const void *y)
-{
-    uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
-    return (a > b) - (a < b);
-}
-
-static int cmp_u32(const void *x, const void *y)
-{
-    uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
-    return (a > b) - (a < b);
-}
-
 /* ---------- 1. anchors ---------- */
 
 static int spill_pairs(run_ctx *c, nd_error *err)
@@ -363,7 +344,7 @@ static int finish_phase(run_ctx *c, nd_error *err)
     drop_src ds = {NULL, c->drop, 0, c->ndrop, UINT64_MAX};
     int rc = NEARDUP_OK, fd = -1;
     if (c->druns.nruns) { /* spilled: the rest joins the runs, all merged */
-        if (!(rc = spill_drops(c, err)) && !(ds.mg = nd_runs_merge_open(&c->druns, cmp_u64, (size_t)1 << 20, err)))
+        if (!(rc = spill_drops(c, err)) && !(ds.mg = nd_runs_merge_open(&c->druns, nd_cmp_u64, (size_t)1 << 20, err)))
             rc = err->code;
     } else if (nd_sort_u64(c->drop, c->ndrop)) {
         rc = nd_fail(err, NEARDUP_E_NOMEM, "out of memory sorting boilerplate");
@@ -420,7 +401,7 @@ static int run_batch(run_ctx *c, nd_error *err)
 {
     if (!c->ncand) return NEARDUP_OK;
     nd_spill_store *s = c->s;
-    qsort(c->docs, c->ndocs, sizeof *c->docs, cmp_u32);
+    qsort(c->docs, c->ndocs, sizeof *c->docs, nd_cmp_u32);
     uint64_t total = 0;
     for (size_t i = 0; i < c->ndocs; i++) total += s->off[c->docs[i] + 1] - s->off[c->docs[i]];
     char *buf = malloc(total ? (size_t)total : 1);
@@ -442,8 +423,8 @@ static int run_batch(run_ctx *c, nd_error *err)
         i = j;
     }
     for (size_t i = 0; !rc && i < c->ncand; i++) { /* to the batch's numbers */
-        uint32_t *a = bsearch(&c->cand[i].a, c->docs, c->ndocs, sizeof *c->docs, cmp_u32);
-        uint32_t *b = bsearch(&c->cand[i].b, c->docs, c->ndocs, sizeof *c->docs, cmp_u32);
+        uint32_t *a = bsearch(&c->cand[i].a, c->docs, c->ndocs, sizeof *c->docs, nd_cmp_u32);
+        uint32_t *b = bsearch(&c->cand[i].b, c->docs, c->ndocs, sizeof *c->docs, nd_cmp_u32);
         c->cand[i].a = (uint32_t)(a - c->docs);
         c->cand[i].b = (uint32_t)(b - c->docs);
     }
@@ -532,7 +513,7 @@ static int cand_phase(run_ctx *c, nd_error *err)
         free(c->pairs);
         c->pairs = NULL;
         c->pairs_cap = 0;
-        if (!(mg = nd_runs_merge_open(&c->pruns, cmp_pair, (size_t)4 << 20, err))) return err->code;
+        if (!(mg = nd_runs_merge_open(&c->pruns, nd_anchor_pair_cmp, (size_t)4 << 20, err))) return err->code;
     } else if (sort_pairs(c->pairs, c->npairs)) {
         return nd_fail(err, NEARDUP_E_NOMEM, "out of memory sorting candidates");
     }

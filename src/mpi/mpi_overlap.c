@@ -87,19 +87,6 @@ static int collect(void *user, const nd_overlap_pair *p, const nd_doc_ref *da, c
                                      da->nmap, db->map, db->nmap);
 }
 
-static int cmp_pair(const void *x, const void *y)
-{
-    const nd_anchor_pair *a = x, *b = y;
-    if (a->a != b->a) return a->a < b->a ? -1 : 1;
-    return (a->b > b->b) - (a->b < b->b);
-}
-
-static int cmp_u32(const void *x, const void *y)
-{
-    uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
-    return (a > b) - (a < b);
-}
-
 /* Steps 1-2: this rank's share loaded, numbered, ids checked, fields shared. */
 static int load_share(const nd_mpi_overlap_job *j, char **inputs, int ninputs, nd_owners *own, nd_doc_store *s,
                       nd_corpus_info *ci, nd_doc_fields *fields, nd_traffic *t)
@@ -187,7 +174,7 @@ static nd_anchor_pair *merge_candidates(const nd_owners *own, nd_anchor_pair *ca
     nd_anchor_pair *c = nd_mpi_alltoallv(cand, ncand, sizeof *cand, dest, &m, t);
     free(dest);
     free(cand);
-    qsort(c, m, sizeof *c, cmp_pair);
+    qsort(c, m, sizeof *c, nd_anchor_pair_cmp);
     size_t k = 0;
     *star_pairs = 0;
     for (size_t i = 0; i < m;) { /* as one process's single call over all anchors lists them */
@@ -255,7 +242,7 @@ int nd_mpi_overlap(const nd_mpi_overlap_job *j, char **inputs, int ninputs, FILE
     size_t nwant = 0;
     for (size_t i = 0; i < ncand; i++)
         if (nd_owner_of(&own, cand[i].b) != rank) want[nwant++] = cand[i].b;
-    qsort(want, nwant, sizeof *want, cmp_u32);
+    qsort(want, nwant, sizeof *want, nd_cmp_u32);
     size_t w = 0;
     for (size_t i = 0; i < nwant; i++)
         if (!w || want[i] != want[w - 1]) want[w++] = want[i];
@@ -273,7 +260,7 @@ int nd_mpi_overlap(const nd_mpi_overlap_job *j, char **inputs, int ninputs, FILE
         if (nd_owner_of(&own, cand[i].b) == rank) {
             cand[i].b -= (uint32_t)base;
         } else {
-            uint32_t *x = bsearch(&cand[i].b, want, nwant, sizeof *want, cmp_u32);
+            uint32_t *x = bsearch(&cand[i].b, want, nwant, sizeof *want, nd_cmp_u32);
             cand[i].b = (uint32_t)(s.n + (size_t)(x - want));
         }
     }
