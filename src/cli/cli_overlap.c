@@ -9,9 +9,8 @@
 #include "align.h"
 #include "cli.h"
 #include "cli_clusters.h"
+#include "cli_overlap_mpi.h"
 #include "edits.h"
-#include "mpi_overlap.h"
-#include "offmap.h"
 #include "overlap.h"
 #include "overlap_spill.h"
 #include "reader.h"
@@ -181,18 +180,7 @@ static int collect_links(void *user, const nd_overlap_pair *p, const nd_doc_ref 
  * (the documents' maps are not in memory when the clusters are written). */
 static int collect_mapped(void *user, const nd_overlap_pair *p, const nd_doc_ref *da, const nd_doc_ref *db)
 {
-    nd_passage *q = malloc((p->np ? p->np : 1) * sizeof *q);
-    if (!q) return -1;
-    for (size_t k = 0; k < p->np; k++) {
-        q[k] = p->p[k];
-        q[k].a_start = nd_offmap_start(da->map, da->nmap, q[k].a_start);
-        q[k].a_end = nd_offmap_end(da->map, da->nmap, q[k].a_end);
-        q[k].b_start = nd_offmap_start(db->map, db->nmap, q[k].b_start);
-        q[k].b_end = nd_offmap_end(db->map, db->nmap, q[k].b_end);
-    }
-    int rc = nd_link_list_add(user, p->a, p->b, q, p->np);
-    free(q);
-    return rc;
+    return nd_link_list_add_original(user, p->a, p->b, p->p, p->np, da->map, da->nmap, db->map, db->nmap);
 }
 
 /* What the clusters and series changed, on standard error: the star pairs,
@@ -437,10 +425,10 @@ int nd_cmd_overlap(int argc, char **argv)
         if (!html) nd_cli_passage_view(&c.common, &view);
         view.color = c.common.color == ND_COLOR_ALWAYS;
         view.shorten = 0;
-        nd_mpi_overlap_job mj = {&c.common, &po, &c.ov, &c.fo, c.common.format, skip_pairs, &view,
-                                 c.common.threads ? c.common.threads : nd_online_cpus()};
-        rc = nd_mpi_overlap(&mj, pos, npos, rank0 && !skip_pairs ? out.f : NULL, &ci, &fields,
-                            links_wanted ? &links : NULL, &st, &npairs);
+        nd_cli_mpi_overlap_job mj = {&c.common, &po, &c.ov, &c.fo, c.common.format, skip_pairs, &view,
+                                     c.common.threads ? c.common.threads : nd_online_cpus()};
+        rc = nd_cli_mpi_overlap(&mj, pos, npos, rank0 && !skip_pairs ? out.f : NULL, &ci, &fields,
+                                links_wanted ? &links : NULL, &st, &npairs);
         if (!rc && rank0) nd_cli_print_skips(&ci);
         if (!rc && !rank0) mpi_done = 1; /* rank 0 writes the clusters and the summary */
     }

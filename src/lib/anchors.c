@@ -455,6 +455,13 @@ static nd_anchor_pair *merge_star(index_job *j, size_t ngroup, nd_anchor_pair *p
     return out;
 }
 
+int nd_anchor_pair_cmp(const void *x, const void *y)
+{
+    const nd_anchor_pair *a = x, *b = y;
+    if (a->a != b->a) return a->a < b->a ? -1 : 1;
+    return (a->b > b->b) - (a->b < b->b);
+}
+
 int nd_anchor_pair_combine(const nd_anchor_pair *e, size_t n, nd_anchor_pair *out)
 {
     uint64_t shared = 0, evidence = 0;

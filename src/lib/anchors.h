@@ -150,6 +150,9 @@ typedef struct {
  * the pair is not a candidate at all. */
 int nd_anchor_pair_combine(const nd_anchor_pair *e, size_t n, nd_anchor_pair *out);
 
+/* Candidate entries in (a, b) order, for qsort and merged runs. */
+int nd_anchor_pair_cmp(const void *x, const void *y);
+
 /* The shared count of a star pair (see nd_anchor_scope). */
 #define ND_ANCHOR_STAR UINT32_MAX
 

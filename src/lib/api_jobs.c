@@ -1,6 +1,6 @@
 /* api_jobs.c - the public jobs over a corpus (include/neardup.h): pairs and
  * dedup (job.c; dedup's decisions in api_dedup.c), overlap (overlap.c) and align with the command's options
- * (reuse.c).  Each reads the corpus through a reader of its own, on the
+ * (align_texts.c).  Each reads the corpus through a reader of its own, on the
  * library's pipeline and threads, with the options the command line would
  * give: the results are the command's. */
 #include <stdlib.h>

@@ -115,12 +115,6 @@ static int add_cand(nd_index_matcher *m, uint64_t g)
     return 0;
 }
 
-static int cmp_u64(const void *x, const void *y)
-{
-    uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
-    return (a > b) - (a < b);
-}
-
 /* The candidates of sig from one index's bucket r[0, m) (numbers from base). */
 static int bucket(nd_index_matcher *mt, const nd_band_rec *r, size_t m, uint64_t base, uint64_t ndocs, uint64_t self)
 {
@@ -160,7 +154,7 @@ int nd_index_match(nd_index_matcher *m, const uint32_t *sig, uint64_t self, cons
             if (k && bucket(m, r, k, base, ix->ndocs, self)) return NEARDUP_E_NOMEM;
         }
     }
-    if (m->ncand) qsort(m->cand, m->ncand, sizeof *m->cand, cmp_u64);
+    if (m->ncand) qsort(m->cand, m->ncand, sizeof *m->cand, nd_cmp_u64);
     size_t u = 0;
     for (size_t i = 0; i < m->ncand; i++) {
         uint64_t g = m->cand[i];

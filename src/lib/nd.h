@@ -3,7 +3,7 @@
  * header of its own, and each file includes the ones it uses:
  *
  *   reader.h   inputs -> raw records (JSONL lines or whole files), batched (corpus.c)
- *   record.h   raw record -> (id, text) (record.c; jansson for JSONL)
+ *   record.h   raw record -> (id, text) (record.c; jansson for JSONL); the writers' escapes (json_write.c)
  *   tokenize.h text -> token hashes + byte spans (tokenize.c, tokenize_unicode.c; utf8proc, NFKC + case fold)
  *   shingle.h  token hashes -> word n-gram hashes (shingle.c; XXH3 over n token hashes)
  *   minhash.h  n-gram hashes -> k-lane signature (minhash.c; one permutation + densification)
@@ -98,6 +98,11 @@ int nd_parallel_for_blocks(size_t n, size_t per, size_t total, unsigned threads,
 /* Stable sorts by key (sort.c): a pass on the top bits, then insertion or
  * LSD radix sort within buckets.  Return NEARDUP_OK or NEARDUP_E_NOMEM. */
 int nd_sort_u64(uint64_t *a, size_t n);
+
+/* Ascending order of uint32_t and uint64_t values, for qsort, bsearch and
+ * merged runs (sort.c). */
+int nd_cmp_u32(const void *x, const void *y);
+int nd_cmp_u64(const void *x, const void *y);
 
 /* ---------- hashing keys ---------- */
 

@@ -1,7 +1,8 @@
 /* overlap_spill.h - source overlap in bounded memory (`overlap --memory
  * SIZE`): the pairs and passages nd_overlap_run finds, byte for byte, with
- * what grows with the corpus on disk (overlap_spill.c loads, and
- * overlap_spill_run.c finds and aligns).
+ * what grows with the corpus on disk (overlap_spill.c loads,
+ * overlap_spill_run.c finds and aligns, overlap_spill_finish.c masks the
+ * documents and makes their k-grams in between).
  *
  * - The documents (words, spans, offset maps, texts, the edited-reuse
  *   arrays) are packed (doc_pack.h) into an unlinked temporary file as they

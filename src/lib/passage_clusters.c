@@ -5,7 +5,9 @@
 #include <string.h>
 
 #include "align.h"
+#include "offmap.h"
 #include "passage_clusters.h"
+#include "record.h"
 
 int nd_link_list_init(nd_link_list *l)
 {
@@ -30,6 +32,20 @@ int nd_link_list_add(nd_link_list *l, uint32_t a, uint32_t b, const nd_passage *
         l->l[l->n++] = (nd_link){a, b, p[i].a_tok, p[i].a_tok_end, p[i].b_tok, p[i].b_tok_end,
                                  p[i].a_start, p[i].a_end, p[i].b_start, p[i].b_end};
     pthread_mutex_unlock(&l->mu);
+    return rc;
+}
+
+int nd_link_list_add_original(nd_link_list *l, uint32_t a, uint32_t b, const nd_passage *p, size_t np,
+                              const nd_map_run *ma, size_t na, const nd_map_run *mb, size_t nb)
+{
+    nd_passage *q = malloc((np ? np : 1) * sizeof *q);
+    if (!q) return -1;
+    for (size_t k = 0; k < np; k++) {
+        q[k] = p[k];
+        nd_passage_to_original(&q[k], ma, na, mb, nb);
+    }
+    int rc = nd_link_list_add(l, a, b, q, np);
+    free(q);
     return rc;
 }
 

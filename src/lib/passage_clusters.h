@@ -27,6 +27,7 @@
 
 #include "align.h"
 #include "nd.h"
+#include "record.h"
 
 /* One passage of a pair: documents a and b, word ranges [tok, tok_end) and
  * byte ranges [start, end) of each one's text. */
@@ -83,5 +84,11 @@ void nd_link_list_free(nd_link_list *l);
 /* Appends the np passages p of the pair (a, b) (thread-safe): 0, or -1 when
  * out of memory. */
 int nd_link_list_add(nd_link_list *l, uint32_t a, uint32_t b, const nd_passage *p, size_t np);
+/* The same with the passages' byte offsets taken to the original files' by
+ * the documents' maps ma, mb (na, nb runs; 0: the identity; offmap.h): for
+ * clusters written where the maps are no longer at hand (overlap --memory,
+ * MPI). */
+int nd_link_list_add_original(nd_link_list *l, uint32_t a, uint32_t b, const nd_passage *p, size_t np,
+                              const nd_map_run *ma, size_t na, const nd_map_run *mb, size_t nb);
 
 #endif

@@ -137,12 +137,6 @@ static void thread_free(void *u, void *p)
     free(ts);
 }
 
-static int cmp_u32(const void *x, const void *y)
-{
-    uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
-    return a < b ? -1 : a > b;
-}
-
 /* References sharing at least one band key with sig, sorted, each once. */
 static int candidates(const nd_query *c, thread_state *ts, size_t *n)
 {
@@ -155,7 +149,7 @@ static int candidates(const nd_query *c, thread_state *ts, size_t *n)
         if (nd_grow((void **)&ts->cand, &ts->cand_cap, *n + m, sizeof *ts->cand)) return -1;
         for (size_t i = 0; i < m; i++) ts->cand[(*n)++] = r[i].doc;
     }
-    if (*n) qsort(ts->cand, *n, sizeof *ts->cand, cmp_u32); /* cand is NULL before the first hit */
+    if (*n) qsort(ts->cand, *n, sizeof *ts->cand, nd_cmp_u32); /* cand is NULL before the first hit */
     size_t u = 0;
     for (size_t i = 0; i < *n; i++)
         if (!u || ts->cand[i] != ts->cand[u - 1]) ts->cand[u++] = ts->cand[i];
@@ -215,7 +209,7 @@ static int overlap_candidates(const nd_query *c, thread_state *ts, batch_out *b,
             if (!j || r[j].doc != r[j - 1].doc) ts->cand[(*ncand)++] = r[j].doc;
     }
     b->dropped += *ndrop;
-    if (*ncand) qsort(ts->cand, *ncand, sizeof *ts->cand, cmp_u32);
+    if (*ncand) qsort(ts->cand, *ncand, sizeof *ts->cand, nd_cmp_u32);
     size_t u = 0;
     for (size_t i = 0; i < *ncand; i++)
         if (!u || ts->cand[i] != ts->cand[u - 1]) ts->cand[u++] = ts->cand[i];

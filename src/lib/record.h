@@ -1,4 +1,5 @@
-/* record.h - a raw record -> id and text (record.c: JSONL by jansson, plain, HTML, WARC), and writing ids. */
+/* record.h - a raw record -> id and text (record.c: JSONL by jansson, plain, HTML, WARC), and writing ids
+ * and JSON strings (json_write.c). */
 #ifndef ND_RECORD_H
 #define ND_RECORD_H
 

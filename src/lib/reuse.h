@@ -1,5 +1,7 @@
 /* reuse.h - passages that were rewritten, not only copied (reuse_text.c: a
- * text prepared; reuse.c: a pair aligned; reuse_summary.c: its summaries).
+ * text prepared; reuse_seeds.c: a pair's seeds and extension;
+ * reuse_summary.c: its summaries; reuse.c: its passages; align_texts.c: two
+ * texts aligned whole).
  *
  * The exact aligner (align.c) chains identical word 5-grams: it finds copies
  * and lightly edited copies word for word, but loses passages whose words

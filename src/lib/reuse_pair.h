@@ -1,6 +1,6 @@
 /* reuse_pair.h - what the rewritten-passage aligner's files share about
- * one pair: its seeds, fragments and context (reuse.c: seeding, extension,
- * validation, passages; reuse_summary.c: summaries). */
+ * one pair: its seeds, fragments and context (reuse_seeds.c: seeding,
+ * extension; reuse_summary.c: summaries; reuse.c: validation, passages). */
 #ifndef ND_REUSE_PAIR_H
 #define ND_REUSE_PAIR_H
 
@@ -8,6 +8,11 @@
 #include "reuse.h"
 
 #define MAXGAP 4 /* sentences a rewrite may leave out or add between seeds */
+/* Seeds: the thresholds of Sanchez-Perez et al. for cosine and Dice. */
+#define SEED_COS 0.33
+#define SEED_DICE 0.33
+/* A cluster's fragments must be this similar as wholes. */
+#define VALID_COS 0.34
 
 typedef struct {
     uint32_t a, b;    /* units */
@@ -58,6 +63,24 @@ static inline uint32_t frag_tokens(const nd_reuse_text *t, uint32_t u0, uint32_t
 {
     return t->ustart[u1 + 1] - t->ustart[u0];
 }
+
+/* The pair's vocabulary (one sort of both texts' entries), isf weights of
+ * every entry, each unit's norm, and B's postings by term id
+ * (reuse_seeds.c, as the next three). */
+int nd_reuse_weigh(pairctx *c);
+
+/* The sentence pairs whose cosine and Dice pass seed_cos and seed_dice, in
+ * c->s (after nd_reuse_weigh). */
+int nd_reuse_find_seeds(pairctx *c, double seed_cos, double seed_dice);
+
+/* Cosine of two fragments as wholes (unit ranges inclusive), leaving out
+ * the units an exact passage marked in skip covers (skip NULL: none). */
+int nd_reuse_units_sim(pairctx *c, uint32_t a0, uint32_t a1, uint32_t b0, uint32_t b1, const uint8_t *skip,
+                       double *out);
+
+/* Marks (add > 0) or unmarks the term ids of units [u0, u1] of one text in
+ * c->cnt. */
+void nd_reuse_mark_units(pairctx *c, int side, uint32_t u0, uint32_t u1, int add);
 
 /* Fragments by strength (weight, then position), for qsort. */
 int nd_reuse_cmp_frag_weight(const void *x, const void *y);

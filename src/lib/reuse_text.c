@@ -12,25 +12,12 @@
 #define MIN_UNIT_TERMS 4
 enum { FINGERPRINTS = 16 };
 
-
-static int cmp_u32(const void *x, const void *y)
-{
-    uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
-    return a < b ? -1 : a > b;
-}
-
-static int cmp_u64(const void *x, const void *y)
-{
-    uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
-    return a < b ? -1 : a > b;
-}
-
 /* Sorts a unit's few terms (insertion sort below 48: a sentence is short;
  * qsort for the rare long one, a list or a table without full stops). */
 static void sort_terms(uint32_t *a, uint32_t n)
 {
     if (n > 48) {
-        qsort(a, n, sizeof *a, cmp_u32);
+        qsort(a, n, sizeof *a, nd_cmp_u32);
         return;
     }
     for (uint32_t i = 1; i < n; i++) {
@@ -114,7 +101,7 @@ static size_t unit_fingerprints(const uint32_t *term, uint32_t from, uint32_t to
  * first unit. */
 static size_t sort_distinct_fp(uint64_t *a, size_t n)
 {
-    if (nd_sort_u64(a, n)) qsort(a, n, sizeof *a, cmp_u64);
+    if (nd_sort_u64(a, n)) qsort(a, n, sizeof *a, nd_cmp_u64);
     size_t w = 0;
     for (size_t i = 0; i < n; i++)
         if (!w || a[w - 1] >> 32 != a[i] >> 32) a[w++] = a[i];

@@ -188,3 +188,15 @@ int nd_sort_band_recs(nd_band_rec *a, size_t n)
     free(cnt);
     return NEARDUP_OK;
 }
+
+int nd_cmp_u32(const void *x, const void *y)
+{
+    uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+    return (a > b) - (a < b);
+}
+
+int nd_cmp_u64(const void *x, const void *y)
+{
+    uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+    return (a > b) - (a < b);
+}

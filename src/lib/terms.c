@@ -45,12 +45,6 @@ struct nd_lang {
 
 static uint64_t word_hash(const char *s, size_t n) { return XXH3_64bits(s, n); }
 
-static int cmp_u64(const void *x, const void *y)
-{
-    uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
-    return a < b ? -1 : a > b;
-}
-
 void nd_lang_names(char *buf, size_t cap)
 {
     size_t n = 0;
@@ -86,7 +80,7 @@ nd_lang *nd_lang_create(const char *name, nd_error *err)
             return nd_fail(err, NEARDUP_E_NOMEM, "out of memory"), NULL;
         }
         for (size_t i = 0; i < n; i++) l->stop[i] = word_hash(english_stop[i], strlen(english_stop[i]));
-        qsort(l->stop, n, sizeof *l->stop, cmp_u64);
+        qsort(l->stop, n, sizeof *l->stop, nd_cmp_u64);
         l->nstop = n;
     }
     return l;

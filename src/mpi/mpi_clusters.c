@@ -36,17 +36,11 @@ size_t nd_mpi_lower_bound(const uint32_t *u, size_t n, uint32_t d)
     return lo;
 }
 
-static int cmp_u32(const void *x, const void *y)
-{
-    uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
-    return (a > b) - (a < b);
-}
-
 void nd_mpi_cluster(const nd_scored_pair *p, size_t np, uint32_t **uo, uint32_t **rooto, size_t *nuo)
 {
     uint32_t *u = nd_mpi_xmalloc(2 * np * sizeof *u);
     for (size_t i = 0; i < np; i++) u[2 * i] = p[i].a, u[2 * i + 1] = p[i].b;
-    qsort(u, 2 * np, sizeof *u, cmp_u32);
+    qsort(u, 2 * np, sizeof *u, nd_cmp_u32);
     size_t nu = 0;
     for (size_t i = 0; i < 2 * np; i++)
         if (!nu || u[nu - 1] != u[i]) u[nu++] = u[i];

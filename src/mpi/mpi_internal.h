@@ -2,7 +2,8 @@
  * exchanges and the agreement on errors (mpi_comm.c); the end of dedup
  * (mpi_ids.c, mpi_clusters.c, mpi_output.c, mpi_keep.c, mpi_removed.c); a
  * dedup rank's signatures and the pairs found among them (mpi_dedup.c,
- * mpi_pairs.c).  Only with MPI. */
+ * mpi_pairs.c).  overlap's driver (mpi_overlap.c) uses the first two.
+ * Only with MPI. */
 #ifndef ND_MPI_INTERNAL_H
 #define ND_MPI_INTERNAL_H
 

@@ -164,12 +164,6 @@ static void number_clusters(const uint32_t *u, const uint32_t *pos_root, size_t 
     free(num);
 }
 
-static int cmp_u32(const void *x, const void *y)
-{
-    uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
-    return (a > b) - (a < b);
-}
-
 int nd_mpi_choose(const nd_owners *own, nd_mpi_job *j, const nd_mpi_dedup_opts *x, const uint32_t *u,
                   const uint32_t *root, size_t nu, nd_mpi_choice *ch, nd_traffic *t)
 {
@@ -190,7 +184,7 @@ int nd_mpi_choose(const nd_owners *own, nd_mpi_job *j, const nd_mpi_dedup_opts *
     size_t nskipped = (size_t)offs[own->size] / sizeof *skipped;
     free(offs);
     for (size_t i = 0; i < nskipped; i++) skipped[i] += (uint32_t)ch->nix; /* as numbers */
-    qsort(skipped, nskipped, sizeof *skipped, cmp_u32);
+    qsort(skipped, nskipped, sizeof *skipped, nd_cmp_u32);
     /* the clusters by position in u: u is sorted, so positions keep document order */
     uint32_t *pos_root = nd_mpi_xmalloc(nu * sizeof *pos_root);
     size_t nref_u = nd_mpi_lower_bound(u, nu, (uint32_t)nref);

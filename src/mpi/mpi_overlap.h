@@ -1,22 +1,40 @@
 /* mpi_overlap.h - `neardup overlap` (with --clusters) under mpirun: the
- * command's distributed driver, in src/cli because it opens inputs and prints
- * pairs through the CLI (src/mpi holds the library-only MPI layer it uses)
- * (mpi_overlap.c, mpi_overlap_docs.c).  Without MPI, a stub. */
+ * distributed driver (mpi_overlap.c, mpi_overlap_share.c), over the library
+ * and the MPI layer only; the command line hands it the job in the
+ * library's terms and the callbacks that are the command's: how the inputs
+ * are opened and how a pair is printed (cli_overlap_mpi.c).  Without MPI, a
+ * stub. */
 #ifndef ND_MPI_OVERLAP_H
 #define ND_MPI_OVERLAP_H
 
-#include "cli_clusters.h"
+#include <stdio.h>
+
+#include "doc_fields.h"
 #include "mpi_dedup.h"
+#include "overlap.h"
+#include "passage_clusters.h"
+#include "pipeline.h"
+#include "reader.h"
+
+/* Writes one pair that shares passages to f (a private memory stream, on an
+ * aligning thread): ia, ib its documents' ids (la, lb bytes), da, db the
+ * documents (words, spans, texts, maps to the original files' offsets).
+ * Non-zero: failure. */
+typedef int (*nd_mpi_pair_fn)(void *user, FILE *f, const nd_overlap_pair *p, const char *ia, size_t la,
+                              const char *ib, size_t lb, const nd_doc_ref *da, const nd_doc_ref *db);
 
 typedef struct {
-    const nd_common *common;
     const nd_pipeline_opts *po;
     nd_overlap_opts *ov;         /* its scope gets the global series and ranks */
     const nd_field_opts *fo;
-    int format;                  /* of the pairs */
     int skip_pairs;              /* the pairs are not written (--clusters - without -o) */
-    const nd_passage_view *view;
+    int timings;                 /* --timings: each rank's documents and traffic to stderr */
     unsigned threads;
+    /* the command's: the inputs opened as it opens them (every rank, the
+     * same inputs); a pair printed */
+    void *user;
+    nd_reader *(*open_inputs)(void *user, const nd_pipeline_opts *po, char **inputs, int ninputs, nd_error *err);
+    nd_mpi_pair_fn write_pair;
 } nd_mpi_overlap_job;
 
 /* The whole of overlap's finding and aligning across the ranks (call when

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli_clusters.h"
+#include "doc_fields.h"
 #include "reader.h"
 #include "record.h"
 

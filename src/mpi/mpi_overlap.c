@@ -26,7 +26,6 @@
  * Nothing here is quadratic in a cluster's size: a text carried by many
  * documents gives star pairs (linear), as in one process. */
 #include "align.h"
-#include "edits.h"
 #include "mpi_overlap_internal.h"
 #include "reader.h"
 
@@ -35,7 +34,7 @@
 int nd_mpi_overlap(const nd_mpi_overlap_job *j, char **inputs, int ninputs, FILE *out, nd_corpus_info *sum,
                    nd_doc_fields *fields, nd_link_list *links, nd_overlap_stats *st, size_t *npairs)
 {
-    return nd_cli_error(NEARDUP_E_INTERNAL, "built without MPI");
+    return nd_mpi_error(NEARDUP_E_INTERNAL, "built without MPI");
 }
 
 #else
@@ -44,8 +43,6 @@ int nd_mpi_overlap(const nd_mpi_overlap_job *j, char **inputs, int ninputs, FILE
 #include <string.h>
 #include <unistd.h>
 
-#include "offmap.h"
-
 /* The documents this rank aligns: its own (store index = local number),
  * then the fetched ones (after nlocal, in global order). */
 typedef struct {
@@ -53,8 +50,7 @@ typedef struct {
     const nd_corpus_info *ci;
     const nd_fetched_docs *fd;
     uint64_t nlocal;
-    int format;
-    const nd_passage_view *view;
+    const nd_mpi_overlap_job *j;
     const nd_doc_store *ext;
     nd_link_list *links;
 } aligner;
@@ -77,13 +73,9 @@ static const char *id_of(const aligner *a, uint32_t i, size_t *len)
 static int format_pair(void *user, FILE *f, const nd_overlap_pair *p, const nd_doc_ref *da, const nd_doc_ref *db)
 {
     const aligner *a = user;
-    nd_doc_words wa = {da->id, NULL, &da->span}, wb = {db->id, NULL, &db->span};
     size_t la, lb;
     const char *ia = id_of(a, p->a, &la), *ib = id_of(a, p->b, &lb);
-    if (nd_print_pair(f, a->format, p, ia, la, ib, lb, da->text, da->text_len, db->text, db->text_len, &wa, &wb,
-                      da->map, da->nmap, db->map, db->nmap, a->view))
-        return -1;
-    return ferror(f) ? -1 : 0;
+    return a->j->write_pair(a->j->user, f, p, ia, la, ib, lb, da, db);
 }
 
 /* The passages of a pair for the clusters, with global numbers and the
@@ -91,31 +83,8 @@ static int format_pair(void *user, FILE *f, const nd_overlap_pair *p, const nd_d
 static int collect(void *user, const nd_overlap_pair *p, const nd_doc_ref *da, const nd_doc_ref *db)
 {
     const aligner *a = user;
-    nd_passage *q = malloc((p->np ? p->np : 1) * sizeof *q);
-    if (!q) return -1;
-    for (size_t k = 0; k < p->np; k++) {
-        q[k] = p->p[k];
-        q[k].a_start = nd_offmap_start(da->map, da->nmap, q[k].a_start);
-        q[k].a_end = nd_offmap_end(da->map, da->nmap, q[k].a_end);
-        q[k].b_start = nd_offmap_start(db->map, db->nmap, q[k].b_start);
-        q[k].b_end = nd_offmap_end(db->map, db->nmap, q[k].b_end);
-    }
-    int rc = nd_link_list_add(a->links, global_of(a, p->a), global_of(a, p->b), q, p->np);
-    free(q);
-    return rc;
-}
-
-static int cmp_pair(const void *x, const void *y)
-{
-    const nd_anchor_pair *a = x, *b = y;
-    if (a->a != b->a) return a->a < b->a ? -1 : 1;
-    return (a->b > b->b) - (a->b < b->b);
-}
-
-static int cmp_u32(const void *x, const void *y)
-{
-    uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
-    return (a > b) - (a < b);
+    return nd_link_list_add_original(a->links, global_of(a, p->a), global_of(a, p->b), p->p, p->np, da->map,
+                                     da->nmap, db->map, db->nmap);
 }
 
 /* Steps 1-2: this rank's share loaded, numbered, ids checked, fields shared. */
@@ -123,7 +92,7 @@ static int load_share(const nd_mpi_overlap_job *j, char **inputs, int ninputs, n
                       nd_corpus_info *ci, nd_doc_fields *fields, nd_traffic *t)
 {
     nd_error err = {0, ""};
-    nd_reader *r = nd_cli_open_inputs(j->common, j->po, inputs, ninputs, &err);
+    nd_reader *r = j->open_inputs(j->user, j->po, inputs, ninputs, &err);
     int rc = r ? NEARDUP_OK : err.code ? err.code : NEARDUP_E_IO;
     int st = nd_mpi_agree(rc, 0, &err); /* the same inputs on every rank: rank 0 reports */
     nd_mpi_share sh = {0};
@@ -205,7 +174,7 @@ static nd_anchor_pair *merge_candidates(const nd_owners *own, nd_anchor_pair *ca
     nd_anchor_pair *c = nd_mpi_alltoallv(cand, ncand, sizeof *cand, dest, &m, t);
     free(dest);
     free(cand);
-    qsort(c, m, sizeof *c, cmp_pair);
+    qsort(c, m, sizeof *c, nd_anchor_pair_cmp);
     size_t k = 0;
     *star_pairs = 0;
     for (size_t i = 0; i < m;) { /* as one process's single call over all anchors lists them */
@@ -245,7 +214,7 @@ int nd_mpi_overlap(const nd_mpi_overlap_job *j, char **inputs, int ninputs, FILE
     for (int i = 0; i < ninputs; i++)
         if (!strcmp(inputs[i], "-"))
             return rank ? nd_exit_status(NEARDUP_E_USAGE)
-                        : nd_cli_error(NEARDUP_E_USAGE, "under mpirun, inputs must be files, not standard input");
+                        : nd_mpi_error(NEARDUP_E_USAGE, "under mpirun, inputs must be files, not standard input");
     nd_owners own = {.rank = rank, .size = nd_mpi_size()};
     nd_traffic t = {0, 0};
     nd_doc_store s = {0};
@@ -273,7 +242,7 @@ int nd_mpi_overlap(const nd_mpi_overlap_job *j, char **inputs, int ninputs, FILE
     size_t nwant = 0;
     for (size_t i = 0; i < ncand; i++)
         if (nd_owner_of(&own, cand[i].b) != rank) want[nwant++] = cand[i].b;
-    qsort(want, nwant, sizeof *want, cmp_u32);
+    qsort(want, nwant, sizeof *want, nd_cmp_u32);
     size_t w = 0;
     for (size_t i = 0; i < nwant; i++)
         if (!w || want[i] != want[w - 1]) want[w++] = want[i];
@@ -291,7 +260,7 @@ int nd_mpi_overlap(const nd_mpi_overlap_job *j, char **inputs, int ninputs, FILE
         if (nd_owner_of(&own, cand[i].b) == rank) {
             cand[i].b -= (uint32_t)base;
         } else {
-            uint32_t *x = bsearch(&cand[i].b, want, nwant, sizeof *want, cmp_u32);
+            uint32_t *x = bsearch(&cand[i].b, want, nwant, sizeof *want, nd_cmp_u32);
             cand[i].b = (uint32_t)(s.n + (size_t)(x - want));
         }
     }
@@ -304,7 +273,7 @@ int nd_mpi_overlap(const nd_mpi_overlap_job *j, char **inputs, int ninputs, FILE
         part = fd_tmp >= 0 ? fdopen(fd_tmp, "w+") : NULL;
         if (!part) nd_mpi_die(err.code ? err.code : NEARDUP_E_IO, err.code ? err.msg : "cannot open a temporary file");
     }
-    aligner al = {&own, &ci, &fd, s.n, j->format, j->view, &ext, links};
+    aligner al = {&own, &ci, &fd, s.n, j, &ext, links};
     o.collect = links ? collect : NULL;
     o.collect_user = &al;
     nd_overlap_sink sink = {format_pair, &al, part ? part : out, 0};
@@ -345,7 +314,7 @@ int nd_mpi_overlap(const nd_mpi_overlap_job *j, char **inputs, int ninputs, FILE
         sum->tokens = tot[2];
         sum->threads = ci.threads;
     }
-    if (j->common->timings)
+    if (j->timings)
         fprintf(stderr, "timings: MPI rank %d/%d: %llu documents, %zu fetched for alignment; %llu bytes sent, "
                 "%llu received\n", rank, own.size, (unsigned long long)s.n, nwant, (unsigned long long)t.sent,
                 (unsigned long long)t.recv);
