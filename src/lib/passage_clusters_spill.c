@@ -3,8 +3,9 @@
  * unbounded one's rules: the sweep's join test, the witnesses' order
  * (rank, document, start) and the clusters' (their first witness), the
  * source and the series filter of describe() in passage_clusters.c; only
- * the component numbers differ (passage numbers in the order they came),
- * and they order nothing but ties, which the unbounded run leaves to qsort. */
+ * the component numbers differ (piece numbers here, passage numbers
+ * there), and they order nothing but ties, which the unbounded run leaves
+ * to qsort. */
 #include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -14,9 +15,9 @@
 #include "passage_clusters_spill.h"
 #include "runs.h"
 
-/* An interval (one side of a passage) and, after the sweep, a piece (a
- * document's run of joined intervals): node is the passage's number, then
- * any passage of the piece's component. */
+/* An interval (one side of a passage; node: the passage's number) or,
+ * after the sweep, a piece (a document's run of joined intervals; node:
+ * the piece's number). */
 typedef struct {
     uint32_t doc, tok, tok_end, start, end, node;
 } ivl;
@@ -209,10 +210,21 @@ static int sorter_init(sorter *t, size_t rec, size_t bytes, int (*cmp)(const voi
     return t->buf ? 0 : -1;
 }
 
+static int by_u64(const void *x, const void *y)
+{
+    uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+    return (a > b) - (a < b);
+}
+
 static int sorter_flush(sorter *t, nd_pcluster_spill *s, nd_error *err)
 {
     int rc = NEARDUP_OK;
-    if (t->n && t->cmp) rc = spill(&t->r, t->buf, t->n, t->rec, t->cmp, s, err);
+    if (t->n && t->cmp == by_u64) { /* radix sorted */
+        if (nd_sort_u64((uint64_t *)(void *)t->buf, t->n)) rc = nd_fail(err, NEARDUP_E_NOMEM, "out of memory");
+        s->runs++;
+        s->bytes += (uint64_t)t->n * t->rec;
+        if (!rc) rc = nd_runs_add(&t->r, t->buf, t->n, err);
+    } else if (t->n && t->cmp) rc = spill(&t->r, t->buf, t->n, t->rec, t->cmp, s, err);
     else if (t->n) {
         s->bytes += (uint64_t)t->n * t->rec;
         rc = nd_runs_add(&t->r, t->buf, t->n, err);
@@ -245,40 +257,65 @@ static void sorter_free(sorter *t)
     nd_runs_free(&t->r);
 }
 
-/* Step 1: the sweep over the intervals by (document, start): the pieces to
- * pc, in that order, and the unions in parent. */
-static int sweep(nd_pcluster_spill *s, unsigned min_ov, uint32_t *parent, size_t buf_bytes, sorter *pc,
-                 nd_error *err)
+/* Step 1: the sweep over the intervals by (document, start): the pieces
+ * to pc, in that order, numbered so (node), and each interval's passage
+ * and piece to pp (passage << 32 | piece), for joining the two pieces of
+ * each passage after. */
+static int sweep(nd_pcluster_spill *s, unsigned min_ov, size_t buf_bytes, sorter *pc, sorter *pp, nd_error *err)
 {
     nd_runs_merge *m = nd_runs_merge_open(&s->iv, by_doc_tok, buf_bytes, err);
     if (!m) return err->code;
     const void *rp;
     int got, rc = NEARDUP_OK, have = 0;
     ivl cur = {0};
-    uint32_t end = 0;
+    uint32_t end = 0, piece = 0;
     while (!rc && (got = nd_runs_merge_next(m, &rp, err)) > 0) {
         const ivl *v = rp;
+        uint64_t link;
         if (have && v->doc == cur.doc) {
             uint32_t e = v->tok_end < end ? v->tok_end : end;
             if (e >= v->tok && e - v->tok >= min_ov) {
-                unite(parent, cur.node, v->node);
                 if (v->tok_end > end) end = v->tok_end;
                 if (v->tok_end > cur.tok_end) cur.tok_end = v->tok_end;
                 if (v->start < cur.start) cur.start = v->start;
                 if (v->end > cur.end) cur.end = v->end;
+                link = (uint64_t)v->node << 32 | cur.node;
+                rc = sorter_put(pp, &link, s, err);
                 continue;
             }
         }
-        if (have) rc = sorter_put(pc, &cur, s, err);
+        if (have && (rc = sorter_put(pc, &cur, s, err))) break;
         cur = *v;
+        cur.node = piece++; /* fewer than the intervals: 32 bits */
         end = v->tok_end;
         have = 1;
+        link = (uint64_t)v->node << 32 | cur.node;
+        rc = sorter_put(pp, &link, s, err);
     }
-    if (got < 0) rc = err->code;
+    if (!rc && got < 0) rc = err->code;
     if (!rc && have) rc = sorter_put(pc, &cur, s, err);
     if (!rc) rc = sorter_flush(pc, s, err);
+    if (!rc) rc = sorter_flush(pp, s, err);
     nd_runs_merge_free(m);
     return rc;
+}
+
+/* Step 1b: the pieces of each passage (its two sides; by passage number
+ * in pp) joined in parent, over the pieces. */
+static int join_pieces(nd_pcluster_spill *s, sorter *pp, size_t buf_bytes, uint32_t *parent, nd_error *err)
+{
+    nd_runs_merge *m = nd_runs_merge_open(&pp->r, by_u64, buf_bytes, err);
+    if (!m) return err->code;
+    const void *rp;
+    int got, have = 0;
+    uint64_t first = 0;
+    while ((got = nd_runs_merge_next(m, &rp, err)) > 0) {
+        uint64_t v = *(const uint64_t *)rp;
+        if (have && v >> 32 == first >> 32) unite(parent, (uint32_t)first, (uint32_t)v);
+        else first = v, have = 1;
+    }
+    nd_runs_merge_free(m);
+    return got < 0 ? err->code : NEARDUP_OK;
 }
 
 /* Step 2: each piece with its component's root and its rank, sorted by
@@ -423,17 +460,25 @@ int nd_pcluster_spill_build(nd_pcluster_spill *s, const nd_pcluster_opts *o, siz
     s->buf = NULL;
     s->n = 0;
     if (rc) return rc;
-    sorter pc, rt, pk, sm;
-    memset(&pc, 0, sizeof pc), memset(&rt, 0, sizeof rt), memset(&pk, 0, sizeof pk), memset(&sm, 0, sizeof sm);
+    sorter pc, pp, rt, pk, sm;
+    memset(&pc, 0, sizeof pc), memset(&pp, 0, sizeof pp), memset(&rt, 0, sizeof rt), memset(&pk, 0, sizeof pk);
+    memset(&sm, 0, sizeof sm);
     nd_runs_init(&pc.r, sizeof(ivl), s->tmpdir), nd_runs_init(&rt.r, sizeof(rooted), s->tmpdir);
+    nd_runs_init(&pp.r, sizeof(uint64_t), s->tmpdir);
     nd_runs_init(&pk.r, sizeof(keyed), s->tmpdir), nd_runs_init(&sm.r, sizeof(summary), s->tmpdir);
-    uint64_t np = s->passages, ncomp = 0, nc = 0;
-    uint32_t *parent = malloc((np ? np : 1) * sizeof *parent);
-    if (!parent || sorter_init(&pc, sizeof(ivl), buf_bytes, NULL, s->tmpdir)) goto nomem;
-    for (uint64_t i = 0; i < np; i++) parent[i] = (uint32_t)i;
-    if ((rc = sweep(s, min_ov, parent, buf_bytes, &pc, err))) goto done;
+    uint64_t np = s->passages, ncomp = 0, nc = 0, npc;
+    uint32_t *parent = NULL;
+    if (sorter_init(&pc, sizeof(ivl), buf_bytes / 2, NULL, s->tmpdir) ||
+        sorter_init(&pp, sizeof(uint64_t), buf_bytes / 2, by_u64, s->tmpdir))
+        goto nomem;
+    if ((rc = sweep(s, min_ov, buf_bytes, &pc, &pp, err))) goto done;
     nd_runs_free(&s->iv); /* the intervals are used up */
-    st->pieces = pc.r.bytes / sizeof(ivl);
+    sorter_done(&pp);
+    st->pieces = npc = pc.r.bytes / sizeof(ivl);
+    if (!(parent = malloc((npc ? npc : 1) * sizeof *parent))) goto nomem;
+    for (uint64_t i = 0; i < npc; i++) parent[i] = (uint32_t)i;
+    if ((rc = join_pieces(s, &pp, buf_bytes, parent, err))) goto done;
+    sorter_free(&pp);
     if (sorter_init(&rt, sizeof(rooted), buf_bytes, by_root_rank, s->tmpdir)) goto nomem;
     if ((rc = root_pieces(s, o, parent, &pc, &rt, err))) goto done;
     free(parent), parent = NULL;
@@ -454,6 +499,6 @@ done:
     st->runs = s->runs;
     st->bytes = s->bytes;
     free(parent);
-    sorter_free(&pc), sorter_free(&rt), sorter_free(&pk), sorter_free(&sm);
+    sorter_free(&pc), sorter_free(&pp), sorter_free(&rt), sorter_free(&pk), sorter_free(&sm);
     return rc;
 }

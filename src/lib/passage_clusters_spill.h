@@ -6,17 +6,22 @@
  * Design.  The passages' intervals (24 bytes each, two a passage) collect
  * in a buffer that goes to sorted runs (runs.h) by (document, start) when
  * full.  Merged back, they give the sweep of nd_passage_clusters: the runs
- * of joined intervals of each document (the pieces, written to disk in
- * turn) and the unions, made over passage numbers in one compact array.
+ * of joined intervals of each document (the pieces: the witnesses to be,
+ * numbered and written to disk in turn), and for each interval its
+ * passage and piece, sorted by passage so the two pieces of each passage
+ * are joined by union-find over the piece numbers, one compact array.
  * Then two more external sorts: the pieces by (component, rank), which
  * gives each component's first witness, its size, documents, series and
  * source; and the pieces and the components' summaries by that first
  * witness, the order the clusters are written in.
  *
- * What stays in memory: 4 bytes a passage (the union-find parents) and,
- * with series, 4 bytes a series; the rest is the buffers, buf_bytes each
- * (collecting: one; building: up to three at once, the store's memory free
- * by then).  A cluster is never held: its witnesses stream to the sink. */
+ * What stays in memory: 4 bytes a piece (the union-find parents; a piece
+ * is a witness, of a reported cluster or of one left out, within one
+ * series: about the clusters output's size, far fewer than the passages)
+ * and, with series, 4 bytes a series; the rest is the buffers, about
+ * buf_bytes each (collecting: one; building: up to two and a quarter at
+ * once, the store's memory free by then).  A cluster is never held: its
+ * witnesses stream to the sink. */
 #ifndef ND_PASSAGE_CLUSTERS_SPILL_H
 #define ND_PASSAGE_CLUSTERS_SPILL_H
 
