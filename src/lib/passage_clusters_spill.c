@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "align.h"
 #include "offmap.h"
 #include "passage_clusters_spill.h"
 #include "runs.h"
