@@ -394,7 +394,8 @@ int nd_cmd_overlap(int argc, char **argv)
     if (!rc && bounded && (html || mpi))
         rc = rank0 ? nd_cli_error(NEARDUP_E_USAGE, html ? "--memory and --format html: the report holds every pair and "
                                   "document in memory; write jsonl or text" : "under mpirun, overlap does not take "
-                                  "--memory: each rank holds its share of the documents in memory")
+                                  "--memory yet (each rank holds its share of the documents in memory): run one "
+                                  "process with --memory, or more ranks without it")
                    : nd_exit_status(NEARDUP_E_USAGE);
     if (!rc && c.tmpdir && !bounded) rc = nd_cli_error(NEARDUP_E_USAGE, "--tmp takes effect with --memory only");
     /* the reader spools standard input and decoded .gz/.zst for a second
