@@ -45,35 +45,73 @@ static const char *series_of(const nd_cluster_writer *w, uint32_t d)
     return w->f && w->f->series ? w->f->series_name[w->f->series[d]] : NULL;
 }
 
-static void write_jsonl(FILE *f, const nd_cluster_writer *w, const nd_pclusters *c, size_t i)
+static void jsonl_head(FILE *f, const nd_cluster_writer *w, size_t i, const nd_pcluster *k, const nd_witness *src)
 {
-    const nd_pcluster *k = &c->c[i];
-    const nd_witness *src = &c->w[k->source];
     size_t len;
     const char *id = doc_id(w, src->doc, &len);
     fprintf(f, "{\"cluster\": %zu, \"size\": %u, \"source\": ", i, k->ndocs);
     nd_json_write_string(f, id, len);
     fprintf(f, ", \"words\": %u, \"witnesses\": [", src->tok_end - src->tok);
-    for (size_t x = 0; x < k->n; x++) {
-        const nd_witness *wt = &c->w[k->first + x];
-        uint32_t start, end;
-        original_range(w, wt, &start, &end);
-        id = doc_id(w, wt->doc, &len);
-        fputs(x ? ", {\"id\": " : "{\"id\": ", f);
-        nd_json_write_string(f, id, len);
-        fprintf(f, ", \"start\": %u, \"end\": %u", start, end);
-        const char *d = date_of(w, wt->doc), *s = series_of(w, wt->doc);
-        if (d) {
-            fputs(", \"date\": ", f);
-            nd_json_write_string(f, d, strlen(d));
-        }
-        if (s) {
-            fputs(", \"series\": ", f);
-            nd_json_write_string(f, s, strlen(s));
-        }
-        putc('}', f);
+}
+
+static void jsonl_witness(FILE *f, const nd_cluster_writer *w, size_t x, const nd_witness *wt)
+{
+    uint32_t start, end;
+    size_t len;
+    original_range(w, wt, &start, &end);
+    const char *id = doc_id(w, wt->doc, &len);
+    fputs(x ? ", {\"id\": " : "{\"id\": ", f);
+    nd_json_write_string(f, id, len);
+    fprintf(f, ", \"start\": %u, \"end\": %u", start, end);
+    const char *d = date_of(w, wt->doc), *s = series_of(w, wt->doc);
+    if (d) {
+        fputs(", \"date\": ", f);
+        nd_json_write_string(f, d, strlen(d));
     }
+    if (s) {
+        fputs(", \"series\": ", f);
+        nd_json_write_string(f, s, strlen(s));
+    }
+    putc('}', f);
+}
+
+static void write_jsonl(FILE *f, const nd_cluster_writer *w, const nd_pclusters *c, size_t i)
+{
+    const nd_pcluster *k = &c->c[i];
+    jsonl_head(f, w, i, k, &c->w[k->source]);
+    for (size_t x = 0; x < k->n; x++) jsonl_witness(f, w, x, &c->w[k->first + x]);
     fputs("]}\n", f);
+}
+
+static int stream_head(void *user, size_t i, const nd_pcluster *c, const nd_witness *src)
+{
+    nd_cluster_stream *cs = user;
+    cs->nc++;
+    if (c->ndocs > cs->max_df) {
+        cs->big++;
+        cs->big_pairs += (uint64_t)c->ndocs * (c->ndocs - 1) / 2;
+    }
+    if (cs->f) jsonl_head(cs->f, cs->w, i, c, src);
+    return cs->f && ferror(cs->f) ? -1 : 0;
+}
+
+static int stream_witness(void *user, size_t x, const nd_witness *w)
+{
+    nd_cluster_stream *cs = user;
+    if (cs->f) jsonl_witness(cs->f, cs->w, x, w);
+    return cs->f && ferror(cs->f) ? -1 : 0;
+}
+
+static int stream_end(void *user, size_t i)
+{
+    nd_cluster_stream *cs = user;
+    if (cs->f) fputs("]}\n", cs->f);
+    return cs->f && ferror(cs->f) ? -1 : 0;
+}
+
+nd_pcluster_sink nd_cluster_stream_sink(nd_cluster_stream *cs)
+{
+    return (nd_pcluster_sink){stream_head, stream_witness, stream_end, cs};
 }
 
 /* The first words of text[start, end): up to 14 words or 100 bytes. */

@@ -8,6 +8,7 @@
 #include "doc_fields.h"
 #include "overlap.h"
 #include "passage_clusters.h"
+#include "passage_clusters_spill.h"
 #include "reader.h"
 
 /* How the clusters are written: the store for ids and texts, the fields. */
@@ -23,6 +24,19 @@ typedef struct {
 /* Writes the clusters c: one JSONL record each, or the terminal view.
  * Returns 0, or -1 when f failed or out of memory. */
 int nd_write_clusters(FILE *f, const nd_cluster_writer *w, const nd_pclusters *c);
+
+/* The clusters streamed as JSONL to f (NULL: counted only) as
+ * nd_pcluster_spill_build makes them (overlap --memory): the same bytes
+ * as nd_write_clusters; nc counts them, big and big_pairs those of more
+ * than max_df documents and their pairs (the summary's). */
+typedef struct {
+    FILE *f;
+    const nd_cluster_writer *w;
+    uint64_t max_df;
+    uint64_t nc, big, big_pairs;
+} nd_cluster_stream;
+
+nd_pcluster_sink nd_cluster_stream_sink(nd_cluster_stream *cs);
 
 /* The clusters for the HTML report (nd_overlap_report). */
 struct nd_cluster_report {

@@ -37,7 +37,7 @@ static const nd_cli_option overlap_opts[] = {
     {"language", 0, "L", "with --edited: language of the stemmer and stop words: a Snowball name or code, or none (default english)", OPT_LANGUAGE},
     {"max-df-sentence", 0, "N", "with --edited: a sentence fingerprint in at most N documents is rare (weight 1), one in df more weighs N/df; a pair needs 2 (default " ND_DEFAULT_STR(ND_DEFAULT_MAX_DF_SENTENCE) ")", OPT_MAX_DF_SENTENCE},
     {"ngram", 'n', "N", "words per anchor n-gram and exact seed (default " ND_DEFAULT_STR(ND_DEFAULT_NGRAM) ")", ND_ID_NGRAM},
-    {"memory", 0, "SIZE", "bound memory (512M, 2G; same output): documents and anchors go to --tmp and are read back in batches; what stays: ~40 bytes a document plus its id, the clusters' passages, and two documents that share a candidate (one is never split); not with --format html, not under mpirun (default unbounded: ~6 bytes a word and 16 an anchor in memory)", OPT_MEMORY},
+    {"memory", 0, "SIZE", "bound memory (512M, 2G; same output): documents and anchors go to --tmp and are read back in batches; what stays: ~40 bytes a document plus its id (with --date-field/--series-field ~100 more), 4 bytes a witness of the clusters (their passages go to --tmp too), and two documents that share a candidate (one is never split); not with --format html, not under mpirun (default unbounded: ~6 bytes a word and 16 an anchor in memory)", OPT_MEMORY},
     {"tmp", 0, "DIR", "--memory: directory for the spill files, removed on any exit (default $TMPDIR or /tmp)", OPT_TMP},
     ND_OPT_FORMAT("text|jsonl|html", "text"),
     ND_OPT_OUTPUT,
@@ -176,17 +176,30 @@ static int collect_links(void *user, const nd_overlap_pair *p, const nd_doc_ref 
     return nd_link_list_add(user, p->a, p->b, p->p, p->np);
 }
 
-/* With --memory: the passages with the original files' offsets already
- * (the documents' maps are not in memory when the clusters are written). */
-static int collect_mapped(void *user, const nd_overlap_pair *p, const nd_doc_ref *da, const nd_doc_ref *db)
+/* With --memory: the passages to the clusters' sorted runs on disk, with
+ * the original files' offsets already (the documents' maps are not in
+ * memory when the clusters are written). */
+static int collect_spill(void *user, const nd_overlap_pair *p, const nd_doc_ref *da, const nd_doc_ref *db)
 {
-    return nd_link_list_add_original(user, p->a, p->b, p->p, p->np, da->map, da->nmap, db->map, db->nmap);
+    return nd_pcluster_spill_add(user, p, da, db);
 }
 
 /* What the clusters and series changed, on standard error: the star pairs,
  * the clusters, and what a frequency cut left out of the pairs (and how to
  * get it). */
-static void print_cluster_summary(const overlap_ctx *c, const nd_overlap_stats *st, const nd_pclusters *pc,
+/* The clusters' count, and those of more than max_df documents with their
+ * pairs (print_cluster_summary's). */
+static void count_clusters(const nd_pclusters *pc, uint64_t max_df, nd_cluster_stream *cs)
+{
+    cs->nc = pc->nc;
+    for (size_t i = 0; i < pc->nc; i++)
+        if (pc->c[i].ndocs > max_df) {
+            cs->big++;
+            cs->big_pairs += (uint64_t)pc->c[i].ndocs * (pc->c[i].ndocs - 1) / 2;
+        }
+}
+
+static void print_cluster_summary(const overlap_ctx *c, const nd_overlap_stats *st, const nd_cluster_stream *cs,
                                   int series)
 {
     if (series)
@@ -197,17 +210,12 @@ static void print_cluster_summary(const overlap_ctx *c, const nd_overlap_stats *
                 (unsigned long long)st->anchors.spread, (unsigned long long)c->ov.max_df,
                 (unsigned long long)st->anchors.star_pairs,
                 c->within_series ? "" : "; reuse within one series is not reported (--within-series reports it)");
-    if (c->clusters) fprintf(stderr, "neardup overlap: %zu passage clusters written to %s\n", pc->nc,
+    if (c->clusters) fprintf(stderr, "neardup overlap: %llu passage clusters written to %s\n", (unsigned long long)cs->nc,
                              strcmp(c->clusters, "-") ? c->clusters : "standard output");
     /* the pairs of a text spread over more than max_df documents of several
      * series are not listed (without series, a large cluster is made of
      * listed pairs chained together) */
-    uint64_t big = 0, big_pairs = 0;
-    for (size_t i = 0; st->anchors.spread && i < pc->nc; i++)
-        if (pc->c[i].ndocs > c->ov.max_df) {
-            big++;
-            big_pairs += (uint64_t)pc->c[i].ndocs * (pc->c[i].ndocs - 1) / 2;
-        }
+    uint64_t big = st->anchors.spread ? cs->big : 0, big_pairs = cs->big_pairs;
     if (big)
         fprintf(stderr, "neardup overlap: %llu passages carried by more than %llu documents (up to %llu pairs of "
                 "their carriers) are not listed as pairs: %s; --max-df N lists their pairs\n",
@@ -302,9 +310,11 @@ int nd_cmd_overlap(int argc, char **argv)
                           "(standard output written as to a file); --format html and --against run\n"
                           "as one process only (refused under mpirun).\n"
                           "With --memory SIZE, the documents (words, spans, texts) and the anchors go\n"
-                          "to --tmp and are read back in batches: the same output within SIZE. Not\n"
-                          "bounded: ~40 bytes a document plus its id, the clusters' passages, and two\n"
-                          "documents that share a candidate (a document is never split); below about\n"
+                          "to --tmp and are read back in batches, and the clusters' passages go to\n"
+                          "sorted runs there and are joined from them: the same output within SIZE.\n"
+                          "Not bounded: ~40 bytes a document plus its id (dates and series: ~100\n"
+                          "more), 4 bytes a witness of the clusters, and two documents that share a\n"
+                          "candidate (a document is never split); below about\n"
                           "48 MiB at -j 2 the program and its reading pipeline alone exceed SIZE.",
                           overlap_opts, on_option, &c, &pos, &npos);
     if (!rc && (nd_check_format(&c.common, "overlap", "text|jsonl|html") || nd_check_passage_view(&c.common, "overlap")))
@@ -358,6 +368,11 @@ int nd_cmd_overlap(int argc, char **argv)
     nd_doc_fields fields = {0};
     nd_link_list links;
     nd_pclusters pc = {0};
+    nd_pcluster_spill *ps = NULL;     /* --memory: the clusters' passages on disk */
+    nd_pcluster_spill_stats pss = {0};
+    nd_cluster_stream cst = {NULL, NULL, c.ov.max_df, 0, 0, 0};
+    /* --memory: what collecting the clusters' passages buffers, off the store's bound */
+    uint64_t clusters_share = c.memory / 16 < (1u << 20) ? (1u << 20) : c.memory / 16;
     int links_ok = !nd_link_list_init(&links), links_wanted = 0, mpi_done = 0;
     if (!links_ok) rc = nd_cli_error(NEARDUP_E_NOMEM, "out of memory");
     if (npos == 0) rc = nd_cli_error(NEARDUP_E_USAGE, "no input given (see --help; use - for standard input)");
@@ -378,7 +393,8 @@ int nd_cmd_overlap(int argc, char **argv)
     if (!rc && bounded && (html || mpi))
         rc = rank0 ? nd_cli_error(NEARDUP_E_USAGE, html ? "--memory and --format html: the report holds every pair and "
                                   "document in memory; write jsonl or text" : "under mpirun, overlap does not take "
-                                  "--memory: each rank holds its share of the documents in memory")
+                                  "--memory yet (each rank holds its share of the documents in memory): run one "
+                                  "process with --memory, or more ranks without it")
                    : nd_exit_status(NEARDUP_E_USAGE);
     if (!rc && c.tmpdir && !bounded) rc = nd_cli_error(NEARDUP_E_USAGE, "--tmp takes effect with --memory only");
     /* the reader spools standard input and decoded .gz/.zst for a second
@@ -388,8 +404,11 @@ int nd_cmd_overlap(int argc, char **argv)
      * what --memory cannot bound: smaller batches under a small bound */
     if (bounded && c.memory < ((uint64_t)256 << 20)) po.batch_bytes = 256 << 10;
     if (!rc && bounded) {
-        if ((rc = nd_spill_store_init(&sp, c.memory, c.tmpdir, &c.ov, &po, &err))) rc = nd_cli_error(rc, "%s", err.msg);
+        uint64_t store_mem = (c.clusters || series) && c.memory > 2 * clusters_share ? c.memory - clusters_share : c.memory;
+        if ((rc = nd_spill_store_init(&sp, store_mem, c.tmpdir, &c.ov, &po, &err))) rc = nd_cli_error(rc, "%s", err.msg);
         else sp_open = 1;
+        if (!rc && (c.clusters || series) && !(ps = nd_pcluster_spill_new((size_t)clusters_share, c.tmpdir)))
+            rc = nd_cli_error(NEARDUP_E_NOMEM, "out of memory");
     }
     /* under mpirun, rank 0 writes (the others' pairs reach it) */
     if (!rc && mpi && (rc = mpi_unsupported(&c, html)))
@@ -415,8 +434,8 @@ int nd_cmd_overlap(int argc, char **argv)
     /* the passages are collected for the clusters (asked for, or, with
      * series, to count what the pairs leave out) */
     if (!rc && !mpi && (c.clusters || series)) {
-        c.ov.collect = bounded ? collect_mapped : collect_links;
-        c.ov.collect_user = &links;
+        c.ov.collect = bounded ? collect_spill : collect_links;
+        c.ov.collect_user = bounded ? (void *)ps : (void *)&links;
     }
     if (!rc && (c.clusters || series)) links_wanted = 1;
     if (!rc && mpi) {
@@ -447,7 +466,13 @@ int nd_cmd_overlap(int argc, char **argv)
                      "never split, so give at least %.0f MiB", c.memory / 1048576.0,
                      id_of(&ci, &cr, split, (uint32_t)sst.big_doc), sst.big_need / 1048576.0,
                      (c.memory + 2 * sst.big_need) / 1048576.0);
+        else if (ps && nd_pcluster_spill_error(ps, &err)) /* a failure collecting the clusters' passages */
+            rc = err.code;
         rc = nd_cli_error(nd_out_failed(&out, rc, &err), "%s", err.msg);
+    }
+    if (sp_open) { /* used up: its memory goes to making the clusters */
+        nd_spill_store_free(&sp);
+        sp_open = 0;
     }
     if (!rc && !mpi && !bounded && (rc = nd_overlap_run(&s, &c.ov, (uint32_t)split, threads,
                                     html ? NULL : &sink, &pairs, &npairs, &st, &err))) {
@@ -457,13 +482,23 @@ int nd_cmd_overlap(int argc, char **argv)
     if (mpi_done) rc = -1; /* nothing more on this rank */
     double t_cluster0 = nd_now();
     nd_pcluster_opts pco = {fields.rank, fields.series, c.within_series, (uint32_t)split, c.ov.ngram};
-    if (!rc && links_wanted && nd_passage_clusters(links.l, links.n, &pco, &pc)) {
+    if (!rc && links_wanted && !ps && nd_passage_clusters(links.l, links.n, &pco, &pc)) {
         nd_fail(&err, NEARDUP_E_NOMEM, "out of memory making the clusters");
         rc = nd_cli_error(NEARDUP_E_NOMEM, "%s", err.msg);
     }
     nd_cluster_writer cw = {mpi || bounded ? NULL : &s, &ci, &cr, split, nd_field_opts_any(&c.fo) ? &fields : NULL, clusters_terminal,
                             clusters_terminal && nd_cli_use_color(&c.common)};
-    if (!rc && c.clusters && nd_write_clusters(cl.f, &cw, &pc)) {
+    if (!rc && ps) { /* --memory: made from the sorted runs, streamed out as they are made */
+        cst.f = c.clusters ? cl.f : NULL;
+        cst.w = &cw;
+        nd_pcluster_sink csink = nd_cluster_stream_sink(&cst);
+        /* the store is gone: an eighth of the bound a buffer (up to three at once) */
+        if ((rc = nd_pcluster_spill_build(ps, &pco, (size_t)(c.memory / 8), &csink, &pss, &err)))
+            rc = nd_cli_error(c.clusters ? nd_out_failed(&cl, rc, &err) : rc, "%s", err.msg);
+    } else if (!rc) {
+        count_clusters(&pc, c.ov.max_df, &cst);
+    }
+    if (!rc && !ps && c.clusters && nd_write_clusters(cl.f, &cw, &pc)) {
         nd_fail(&err, NEARDUP_E_NOMEM, "out of memory writing the clusters");
         rc = nd_cli_error(nd_out_failed(&cl, NEARDUP_E_NOMEM, &err), "%s", err.msg);
     }
@@ -500,7 +535,7 @@ int nd_cmd_overlap(int argc, char **argv)
                 (unsigned long long)(series ? c.ov.scope.max_series_df : c.ov.max_df), series ? " of one series" : "",
                 (unsigned long long)st.anchors.dropped_occ, (unsigned long long)st.candidates, npairs,
                 c.ov.min_words, mb, secs);
-        print_cluster_summary(&c, &st, &pc, series);
+        print_cluster_summary(&c, &st, &cst, series);
         if (c.common.timings) {
             nd_cli_print_timings(&ci);
             fprintf(stderr, "timings: load %.3f s (read, tokenize, anchors), candidates %.3f s, align %.3f s%s, "
@@ -516,11 +551,17 @@ int nd_cmd_overlap(int argc, char **argv)
                         (unsigned long long)sst.pair_runs, (unsigned long long)sst.drop_runs,
                         (unsigned long long)sst.masked_docs, sst.t_mask, (unsigned long long)sst.batches,
                         ru.ru_maxrss / 1024.0);
+                if (ps)
+                    fprintf(stderr, "timings: --memory clusters: %llu passages, %llu pieces, %llu components, %llu "
+                            "sorted runs, %.1f MB written\n", (unsigned long long)pss.passages,
+                            (unsigned long long)pss.pieces, (unsigned long long)pss.components,
+                            (unsigned long long)pss.runs, pss.bytes / 1e6);
             }
         }
     }
     nd_overlap_pairs_free(pairs, npairs);
     nd_pclusters_free(&pc);
+    nd_pcluster_spill_free(ps);
     if (links_ok) nd_link_list_free(&links);
     nd_doc_fields_free(&fields);
     nd_doc_store_free(&s);

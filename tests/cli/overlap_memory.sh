@@ -4,14 +4,16 @@
 # and summary byte-identical to the in-memory run (JSONL and text, --edited,
 # --against, series, HTML inputs, a .zst input, standard input, any thread
 # count), with the bound small enough that everything spills (sorted runs,
-# many batches); on news-40k (when present) the peak RSS stays under the
-# bound while the in-memory run needs more than it; errors (a bad record, a
+# many batches), with dates and series, --within-series, --against, the
+# clusters' passages spilled to sorted runs; on news-40k (when present) the
+# peak RSS stays under the bound while the in-memory run needs more than it,
+# and so it does for a 30,000-document reprint corpus with --clusters; errors (a bad record, a
 # missing --tmp, two documents that alone exceed the bound, --format html)
 # are clear, leave no output and no temporary file.
 set -u
 N=${NEARDUP:?set NEARDUP to the neardup binary}
 T=$(mktemp -d /tmp/nd_overlap_memory_sh.XXXXXX)
-trap 'rm -rf "$T"' EXIT
+trap '[ -n "${KEEP:-}" ] || rm -rf "$T"' EXIT
 fail() { echo "overlap_memory.sh: FAIL: $*" >&2; exit 1; }
 mkdir "$T/tmp"
 empty_tmp() { [ -z "$(ls -A "$T/tmp")" ] || fail "$1: left in --tmp: $(ls -A "$T/tmp")"; }
@@ -49,6 +51,31 @@ same against 1M "$T/ins.jsonl" --against "$T/refs.jsonl" --format jsonl
 same html 1M tests/data/html --format jsonl
 zstd -q -c "$T/c.jsonl" > "$T/c.jsonl.zst" || fail "zstd"
 same zst 2M "$T/c.jsonl.zst" --format jsonl
+# dates and series (the clusters' witness order, source and series filter),
+# a statement carried across series: the clusters' passages spill to sorted
+# runs and the clusters are built from them
+/usr/bin/python3 - "$T/c.jsonl" "$T/ds.jsonl" <<'PY' || fail "dated corpus"
+import json, random, sys
+rnd = random.Random(5)
+statement = " ".join("s%d" % rnd.randrange(50000) for _ in range(60))
+with open(sys.argv[2], "w") as f:
+    for i, line in enumerate(open(sys.argv[1])):
+        r = json.loads(line)
+        r["date"] = "2024-%02d-%02dT%02d:00:00Z" % (1 + i % 12, 1 + (i * 7) % 28, (i * 5) % 24)
+        r["series"] = "outlet-%d" % (i % 100)
+        if i % 3 == 0: r["text"] += " " + statement
+        f.write(json.dumps(r) + "\n")
+PY
+same series 1M "$T/ds.jsonl" --format jsonl --date-field date --series-field series
+cruns=$(sed -n 's/^timings: --memory clusters: \([0-9]*\) passages.*, \([0-9]*\) sorted runs.*/\1 \2/p' "$T/series.e1")
+set -- $cruns
+[ "${1:-0}" -ge 20000 ] && [ "${2:-0}" -ge 8 ] || fail "--memory 1M clusters: expected spilled runs, got '$cruns'"
+grep -q '"size": [0-9][0-9][0-9]' "$T/series.c0" || fail "series: no cluster of 100 or more documents"
+same within 1M "$T/ds.jsonl" --format jsonl --date-field date --series-field series --within-series -j 1
+head -200 "$T/ds.jsonl" > "$T/dsrefs.jsonl"
+tail -n +201 "$T/ds.jsonl" > "$T/dsins.jsonl"
+same dsagainst 1M "$T/dsins.jsonl" --against "$T/dsrefs.jsonl" --format jsonl --date-field date --series-field series
+same dsedited 4M "$T/ds.jsonl" --format jsonl --edited --date-field date
 "$N" overlap - --format jsonl -o "$T/stdin.p" --memory 1M --tmp "$T/tmp" -q < "$T/c.jsonl" || fail "stdin --memory"
 cmp -s "$T/jsonl.p0" "$T/stdin.p" || fail "standard input with --memory differs"
 empty_tmp "stdin"
@@ -73,6 +100,23 @@ if [ -f "$CORPUS" ] && [ -x /usr/bin/time ]; then
     empty_tmp "news-40k"
 else
     echo "overlap_memory.sh: news-40k or /usr/bin/time missing: the RSS check is skipped" >&2
+fi
+
+# the clusters' passages within the bound too (a generated reprint corpus of
+# 30,000 documents with dates and series: ~170 MB in memory, ~100 MB at
+# --memory 48M when the clusters' passages were held in memory)
+if [ -f "$CORPUS" ] && [ -x /usr/bin/time ] && [ "${ND_QUICK:-0}" != 1 ]; then
+    /usr/bin/python3 bench/gen_reprints_big.py --docs 30000 --out "$T/rep.jsonl" > /dev/null || fail "gen_reprints_big"
+    set -- --format jsonl --date-field date --series-field series -q
+    "$N" overlap "$T/rep.jsonl" "$@" -o "$T/r0" --clusters "$T/rc0" || fail "reprints in memory"
+    /usr/bin/time -f %M -o "$T/rss2" "$N" overlap "$T/rep.jsonl" "$@" -o "$T/r1" --clusters "$T/rc1" \
+        --memory 48M --tmp "$T/tmp" || fail "reprints --memory 48M"
+    cmp -s "$T/r0" "$T/r1" && cmp -s "$T/rc0" "$T/rc1" || fail "reprints: output differs with --memory 48M"
+    [ "$(wc -l < "$T/rc0")" -gt 100 ] || fail "reprints: too few clusters to prove anything"
+    r2=$(tail -1 "$T/rss2")
+    [ "$r2" -lt 49152 ] || fail "reprints --memory 48M --clusters: peak RSS $r2 KB over the bound"
+    rm -f "$T/rep.jsonl"
+    empty_tmp "reprints"
 fi
 
 # errors: nothing left behind
