@@ -104,6 +104,28 @@ int nd_sort_u64(uint64_t *a, size_t n);
 int nd_cmp_u32(const void *x, const void *y);
 int nd_cmp_u64(const void *x, const void *y);
 
+/* ---------- union-find ---------- */
+
+/* Sets over parent[] (parent[x] == x: a root).  nd_uf_find: the root of x,
+ * halving the path.  nd_uf_unite: joins the sets of x and y under the
+ * smaller root, so a root is its set's smallest member (a cluster keeps its
+ * first document, whatever the order of the unions). */
+static inline uint32_t nd_uf_find(uint32_t *parent, uint32_t x)
+{
+    while (parent[x] != x) {
+        parent[x] = parent[parent[x]];
+        x = parent[x];
+    }
+    return x;
+}
+
+static inline void nd_uf_unite(uint32_t *parent, uint32_t x, uint32_t y)
+{
+    x = nd_uf_find(parent, x), y = nd_uf_find(parent, y);
+    if (x < y) parent[y] = x;
+    else if (y < x) parent[x] = y;
+}
+
 /* ---------- hashing keys ---------- */
 
 /* All hash seeds derive from one 64-bit seed, or from a secret key (issue 7).

@@ -104,15 +104,6 @@ static void *band_main(void *arg)
 
 /* ---------- connect_only: a spanning forest of the accepted pairs ---------- */
 
-static uint32_t uf_find(uint32_t *parent, uint32_t x)
-{
-    while (parent[x] != x) {
-        parent[x] = parent[parent[x]]; /* path halving */
-        x = parent[x];
-    }
-    return x;
-}
-
 typedef struct {
     const nd_sketches *s;
     const nd_pairs_opts *o;
@@ -128,12 +119,12 @@ typedef struct {
 static int try_pair(forest *f, uint32_t a, uint32_t b)
 {
     if (a == b) return 0;
-    uint32_t ra = uf_find(f->parent, a), rb = uf_find(f->parent, b);
+    uint32_t ra = nd_uf_find(f->parent, a), rb = nd_uf_find(f->parent, b);
     if (ra == rb) return 0;
     f->st->candidates++;
     float j = score(f->s, f->o, a, b);
     if (j < (float)f->o->threshold) return 0;
-    f->parent[ra < rb ? rb : ra] = ra < rb ? ra : rb;
+    nd_uf_unite(f->parent, ra, rb);
     if (nd_grow((void **)&f->p, &f->cap, f->n + 1, sizeof *f->p)) return -1;
     f->p[f->n++] = a < b ? (nd_scored_pair){a, b, j, -1} : (nd_scored_pair){b, a, j, -1};
     return 0;
@@ -149,9 +140,9 @@ static int connect_band(forest *f, const nd_band_rec *r, size_t nrec, size_t max
         size_t m = j - i;
         /* after the first bands a bucket is mostly one component already:
          * m finds settle it, where its pairs would cost m (m - 1) */
-        uint32_t root = m > 1 ? uf_find(f->parent, r[i].doc) : 0;
+        uint32_t root = m > 1 ? nd_uf_find(f->parent, r[i].doc) : 0;
         size_t same = 1;
-        while (same < m && uf_find(f->parent, r[i + same].doc) == root) same++;
+        while (same < m && nd_uf_find(f->parent, r[i + same].doc) == root) same++;
         if (same == m) m = 1;
         /* the members' signatures lie anywhere in the corpus: ask for all of
          * them at once, so their cache misses overlap (scoring waited on them

@@ -75,22 +75,6 @@ static int by_doc_tok(const void *x, const void *y)
     return cmp_u32(a->node, b->node);
 }
 
-static uint32_t find(uint32_t *parent, uint32_t x)
-{
-    while (parent[x] != x) {
-        parent[x] = parent[parent[x]]; /* path halving */
-        x = parent[x];
-    }
-    return x;
-}
-
-static void unite(uint32_t *parent, uint32_t x, uint32_t y)
-{
-    x = find(parent, x), y = find(parent, y);
-    if (x < y) parent[y] = x;
-    else if (y < x) parent[x] = y;
-}
-
 /* A run of joined intervals of one document (a witness to be), with the
  * component it belongs to and its sort key. */
 typedef struct {
@@ -173,7 +157,7 @@ int nd_passage_clusters(nd_link *links, size_t n, const nd_pcluster_opts *o, nd_
         for (; k < ni && iv[k].doc == iv[i].doc; k++) {
             uint32_t e = iv[k].tok_end < end ? iv[k].tok_end : end;
             if (e < iv[k].tok || e - iv[k].tok < min_ov) break;
-            unite(parent, iv[i].node, iv[k].node);
+            nd_uf_unite(parent, iv[i].node, iv[k].node);
             if (iv[k].tok_end > end) end = iv[k].tok_end;
             if (iv[k].tok_end > p.w.tok_end) p.w.tok_end = iv[k].tok_end;
             if (iv[k].start < p.w.start) p.w.start = iv[k].start;
@@ -184,7 +168,7 @@ int nd_passage_clusters(nd_link *links, size_t n, const nd_pcluster_opts *o, nd_
         i = k;
     }
     for (size_t i = 0; i < npc; i++) {
-        pc[i].root = find(parent, pc[i].root);
+        pc[i].root = nd_uf_find(parent, pc[i].root);
         pc[i].rank = o->rank ? o->rank[pc[i].w.doc] : pc[i].w.doc;
     }
     qsort(pc, npc, sizeof *pc, by_root_rank);

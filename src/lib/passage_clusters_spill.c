@@ -176,22 +176,6 @@ int nd_pcluster_spill_error(const nd_pcluster_spill *s, nd_error *err)
 
 uint64_t nd_pcluster_spill_count(const nd_pcluster_spill *s) { return s->passages; }
 
-static uint32_t find(uint32_t *parent, uint32_t x)
-{
-    while (parent[x] != x) {
-        parent[x] = parent[parent[x]]; /* path halving */
-        x = parent[x];
-    }
-    return x;
-}
-
-static void unite(uint32_t *parent, uint32_t x, uint32_t y)
-{
-    x = find(parent, x), y = find(parent, y);
-    if (x < y) parent[y] = x;
-    else if (y < x) parent[x] = y;
-}
-
 /* A buffer of records appended to runs when full. */
 typedef struct {
     nd_runs r;
@@ -312,7 +296,7 @@ static int join_pieces(nd_pcluster_spill *s, sorter *pp, size_t buf_bytes, uint3
     uint64_t first = 0;
     while ((got = nd_runs_merge_next(m, &rp, err)) > 0) {
         uint64_t v = *(const uint64_t *)rp;
-        if (have && v >> 32 == first >> 32) unite(parent, (uint32_t)first, (uint32_t)v);
+        if (have && v >> 32 == first >> 32) nd_uf_unite(parent, (uint32_t)first, (uint32_t)v);
         else first = v, have = 1;
     }
     nd_runs_merge_free(m);
@@ -333,7 +317,7 @@ static int root_pieces(nd_pcluster_spill *s, const nd_pcluster_opts *o, uint32_t
         if (nd_pread_all(pc->r.fd, in, n * sizeof(ivl), at * sizeof(ivl)))
             return nd_fail(err, NEARDUP_E_IO, "cannot read back from the temporary directory: %s", strerror(errno));
         for (size_t i = 0; !rc && i < n; i++) {
-            rooted r = {find(parent, in[i].node), o->rank ? o->rank[in[i].doc] : in[i].doc, in[i].doc, in[i].tok,
+            rooted r = {nd_uf_find(parent, in[i].node), o->rank ? o->rank[in[i].doc] : in[i].doc, in[i].doc, in[i].tok,
                         in[i].tok_end, in[i].start, in[i].end};
             rc = sorter_put(out, &r, s, err);
         }

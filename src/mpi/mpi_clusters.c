@@ -16,15 +16,6 @@
 
 /* ---------- clusters ---------- */
 
-static uint32_t find(uint32_t *parent, uint32_t x)
-{
-    while (parent[x] != x) {
-        parent[x] = parent[parent[x]];
-        x = parent[x];
-    }
-    return x;
-}
-
 size_t nd_mpi_lower_bound(const uint32_t *u, size_t n, uint32_t d)
 {
     size_t lo = 0, hi = n;
@@ -50,13 +41,10 @@ void nd_mpi_cluster(const nd_scored_pair *p, size_t np, uint32_t **uo, uint32_t 
     uint32_t *parent = nd_mpi_xmalloc(nu * sizeof *parent);
     for (size_t i = 0; i < nu; i++) parent[i] = (uint32_t)i;
     for (size_t i = 0; i < np; i++) {
-        uint32_t ra = find(parent, (uint32_t)nd_mpi_lower_bound(u, nu, p[i].a));
-        uint32_t rb = find(parent, (uint32_t)nd_mpi_lower_bound(u, nu, p[i].b));
-        if (ra < rb) parent[rb] = ra;
-        else if (rb < ra) parent[ra] = rb;
+        nd_uf_unite(parent, (uint32_t)nd_mpi_lower_bound(u, nu, p[i].a), (uint32_t)nd_mpi_lower_bound(u, nu, p[i].b));
     }
     uint32_t *root = nd_mpi_xmalloc(nu * sizeof *root);
-    for (size_t i = 0; i < nu; i++) root[i] = u[find(parent, (uint32_t)i)];
+    for (size_t i = 0; i < nu; i++) root[i] = u[nd_uf_find(parent, (uint32_t)i)];
     free(parent);
     *uo = u;
     *rooto = root;
