@@ -7,31 +7,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "nd_test.h"
+#include "nd_test_cli.h"
 
 #define SAMPLE "tests/data/sample.jsonl"
 
 static char neardup_bin[4096]; /* BUILD/neardup, from argv[0] = BUILD/tests/test_api_data */
 static char tmp[64];            /* a directory for this run's files */
-
-/* The standard output of the shell command cmd (malloc'ed, NUL-terminated). */
-static char *run_sh(const char *cmd)
-{
-    FILE *f = popen(cmd, "r");
-    assert_non_null(f);
-    char *out = NULL;
-    size_t len = 0, cap = 0, k;
-    char buf[65536];
-    while ((k = fread(buf, 1, sizeof buf, f)) > 0) {
-        if (len + k + 1 > cap) out = realloc(out, cap = 2 * (len + k + 1));
-        memcpy(out + len, buf, k);
-        len += k;
-    }
-    assert_int_equal(pclose(f), 0);
-    if (!out) out = calloc(1, 1);
-    out[len] = '\0';
-    return out;
-}
 
 /* The standard output of `neardup ARGS` (TMP in args: the run's directory). */
 static char *cli(const char *args)
