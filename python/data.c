@@ -41,14 +41,20 @@ static int by_text(const void *x, const void *y)
     return (a > b) - (a < b);
 }
 
-/* Converts every slot (texts of non-ASCII texts only), one pass a text. */
-static int slots_convert(slots *s, const neardup_corpus *c0, const unsigned char *a0, const neardup_corpus *c1,
-                         const unsigned char *a1)
+/* Converts every slot (texts of non-ASCII texts only), one pass a text,
+ * and frees the list.  bad: slots_add failed.  0, or -1 with MemoryError. */
+static int slots_convert(slots *s, int bad, const neardup_corpus *c0, const unsigned char *a0,
+                         const neardup_corpus *c1, const unsigned char *a1)
 {
     size_t n0 = c0 ? neardup_corpus_count(c0) : 0;
-    if (s->n > 1) qsort(s->v, s->n, sizeof *s->v, by_text);
-    nd_py_offset *offs = PyMem_Malloc((s->n ? s->n : 1) * sizeof *offs);
-    if (!offs) return -1;
+    if (!bad && s->n > 1) qsort(s->v, s->n, sizeof *s->v, by_text);
+    nd_py_offset *offs = bad ? NULL : PyMem_Malloc((s->n ? s->n : 1) * sizeof *offs);
+    if (!offs) {
+        PyMem_Free(s->v);
+        s->v = NULL;
+        PyErr_NoMemory();
+        return -1;
+    }
     for (size_t i = 0; i < s->n;) {
         size_t t = s->v[i].text, k = 0;
         const neardup_corpus *c = t < n0 ? c0 : c1;
@@ -61,6 +67,8 @@ static int slots_convert(slots *s, const neardup_corpus *c0, const unsigned char
         nd_py_code_points(text, len, offs, k);
     }
     PyMem_Free(offs);
+    PyMem_Free(s->v);
+    s->v = NULL;
     return 0;
 }
 
@@ -223,12 +231,7 @@ PyObject *nd_py_strip(PyObject *module, PyObject *args)
                        slots_add(&sl, src, &p->start) | slots_add(&sl, src, &p->end);
             }
         }
-    if (bad || slots_convert(&sl, refs, ra, c, ca)) {
-        PyMem_Free(sl.v);
-        PyErr_NoMemory();
-        goto done;
-    }
-    PyMem_Free(sl.v);
+    if (slots_convert(&sl, bad, refs, ra, c, ca)) goto done;
     out = PyList_New((Py_ssize_t)n);
     for (size_t i = 0; out && i < n; i++) {
         PyObject *t = stripped_tuple(&x[i]);
@@ -284,12 +287,7 @@ PyObject *nd_py_contamination(PyObject *module, PyObject *args)
             neardup_contam_match *m = &x[i].matches[k];
             bad |= slots_add(&sl, i * nfields + m->field, &m->start) | slots_add(&sl, i * nfields + m->field, &m->end);
         }
-    if (bad || slots_convert(&sl, b, ba, NULL, NULL)) {
-        PyMem_Free(sl.v);
-        PyErr_NoMemory();
-        goto done;
-    }
-    PyMem_Free(sl.v);
+    if (slots_convert(&sl, bad, b, ba, NULL, NULL)) goto done;
     out = PyList_New((Py_ssize_t)n);
     for (size_t i = 0; out && i < n; i++) {
         PyObject *ms = PyList_New((Py_ssize_t)x[i].nmatches);
@@ -344,10 +342,7 @@ PyObject *nd_py_overlap_clusters(PyObject *module, PyObject *args)
             neardup_witness *t = &x[i].witnesses[w];
             bad |= slots_add(&sl, t->text, &t->start) | slots_add(&sl, t->text, &t->end);
         }
-    if (bad || slots_convert(&sl, c, ascii, NULL, NULL)) {
-        PyErr_NoMemory();
-        goto done;
-    }
+    if (slots_convert(&sl, bad, c, ascii, NULL, NULL)) goto done;
     out = PyList_New((Py_ssize_t)n);
     for (size_t i = 0; out && i < n; i++) {
         PyObject *ws = PyList_New((Py_ssize_t)x[i].nwitnesses);
