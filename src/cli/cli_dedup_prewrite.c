@@ -91,14 +91,9 @@ static int compact(int fd, const uint8_t *kept, uint64_t n, uint64_t size, const
             cap *= 2;
             continue;
         }
-        for (size_t done = 0; done < out;) { /* below rd + p: bytes already read */
-            ssize_t w = pwrite(fd, buf + done, out - done, (off_t)(wr + done));
-            if (w < 0 && errno == EINTR) continue;
-            if (w <= 0) {
-                rc = nd_fail(err, NEARDUP_E_IO, "cannot write %s: %s", path, w < 0 ? strerror(errno) : strerror(ENOSPC));
-                break;
-            }
-            done += (size_t)w;
+        if (nd_pwrite_all(fd, buf, out, wr)) { /* below rd + p: bytes already read */
+            rc = nd_fail(err, NEARDUP_E_IO, "cannot write %s: %s", path, strerror(errno));
+            break;
         }
         wr += out;
         rd += p;

@@ -110,18 +110,6 @@ int nd_rd_open_fd(nd_reader *r, nd_error *err)
     return NEARDUP_OK;
 }
 
-static int write_all(int fd, const char *p, size_t n)
-{
-    while (n) {
-        ssize_t w = write(fd, p, n);
-        if (w < 0 && errno == EINTR) continue;
-        if (w <= 0) return -1;
-        p += w;
-        n -= (size_t)w;
-    }
-    return 0;
-}
-
 /* read() of up to cap bytes of the current input; *got = 0 at its end. */
 int nd_rd_read_raw(nd_reader *r, void *dst, size_t cap, size_t *got, nd_error *err)
 {
@@ -143,7 +131,7 @@ int nd_rd_read_raw(nd_reader *r, void *dst, size_t cap, size_t *got, nd_error *e
         r->given += (uint64_t)k;
     }
     if (r->spooling && k == 0) in->spooled = 1;
-    if (r->spooling && k > 0 && write_all(in->spool_fd, dst, (size_t)k))
+    if (r->spooling && k > 0 && nd_write_all(in->spool_fd, dst, (size_t)k))
         return nd_fail(err, NEARDUP_E_IO, "%s: cannot write its temporary copy: %s", in->path,
                        strerror(errno));
     return NEARDUP_OK;
@@ -281,7 +269,7 @@ static void spool_decoded(nd_reader *r, const char *dst, size_t got)
     if (got == 0) { /* the whole stream decoded cleanly: rewind reads the copy */
         in->dspooled = 1;
         r->dspooling = 0;
-    } else if (write_all(in->dspool_fd, dst, got)) {
+    } else if (nd_write_all(in->dspool_fd, dst, got)) {
         /* No room for the copy: rewind will decompress again instead. */
         r->dspooling = 0;
         (void)!ftruncate(in->dspool_fd, 0); /* give the space back; failure changes nothing */

@@ -80,6 +80,20 @@ void nd_map_free(void *p, size_t bytes);
  * free it with ZSTD_freeDCtx. */
 struct ZSTD_DCtx_s *nd_zstd_dctx_new(void);
 
+/* ---------- temporary files, whole reads and writes ---------- */
+
+/* An unlinked temporary file in dir (NULL or "": $TMPDIR, else /tmp): gone
+ * from the directory before it holds a byte, so nothing survives an exit of
+ * any kind.  Returns the descriptor, or -1 with err set (naming dir). */
+int nd_tmp_open(const char *dir, nd_error *err);
+
+/* Writes n bytes (at the file position, or at off), reads n bytes at off,
+ * whole (EINTR and short transfers retried).  Returns 0, or -1 with errno
+ * set (ENOSPC for a full disk; EIO at an unexpected end). */
+int nd_write_all(int fd, const void *p, size_t n);
+int nd_pwrite_all(int fd, const void *p, size_t n, uint64_t off);
+int nd_pread_all(int fd, void *p, size_t n, uint64_t off);
+
 /* ---------- threads ---------- */
 
 /* Runs fn(arg, i) for i in [0, n) on threads threads (this one included),

@@ -151,16 +151,7 @@ static void prewrite_slot(engine *e, slot *s)
     double t0 = nd_now();
     const char *p = b->buf + s->pw_lo;
     size_t n = b->len - s->pw_lo;
-    uint64_t at = s->pw_off;
-    while (n) {
-        ssize_t w = pwrite(e->o->prewrite_fd, p, n, (off_t)at);
-        if (w < 0 && errno == EINTR) continue;
-        if (w <= 0) {
-            s->pw_errno = w < 0 ? errno : ENOSPC;
-            break;
-        }
-        p += w, n -= (size_t)w, at += (uint64_t)w;
-    }
+    if (nd_pwrite_all(e->o->prewrite_fd, p, n, s->pw_off)) s->pw_errno = errno;
     s->t_pw = nd_now() - t0;
 }
 

@@ -7,17 +7,6 @@
 
 #include "nd.h"
 
-/* An unlinked temporary file in dir (NULL or "": $TMPDIR, else /tmp): gone
- * from the directory before it holds a byte, so nothing survives an exit of
- * any kind.  Returns the descriptor, or -1 with err set (naming dir). */
-int nd_tmp_open(const char *dir, nd_error *err);
-
-/* Writes / reads n bytes at off, whole (EINTR and short transfers retried).
- * Returns 0, or -1 with errno set (ENOSPC for a full disk; EIO at an
- * unexpected end). */
-int nd_pwrite_all(int fd, const void *p, size_t n, uint64_t off);
-int nd_pread_all(int fd, void *p, size_t n, uint64_t off);
-
 typedef int (*nd_runs_cmp)(const void *a, const void *b);
 
 typedef struct {

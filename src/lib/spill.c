@@ -25,7 +25,6 @@
 #include "minhash.h"
 #include "reader.h"
 #include "record.h"
-#include "runs.h"
 #include "simhash.h"
 #include "spill.h"
 #include "tokenize.h"
@@ -49,33 +48,6 @@ int nd_parse_size(const char *s, uint64_t *out)
     if (*end == 'B' || *end == 'b') end++;
     if (*end || v * mul >= 1.8e19) return -1;
     *out = (uint64_t)(v * mul);
-    return 0;
-}
-
-static int write_all(int fd, const void *p, size_t n)
-{
-    const char *c = p;
-    while (n) {
-        ssize_t w = write(fd, c, n);
-        if (w < 0 && errno == EINTR) continue;
-        if (w <= 0) return -1;
-        c += w;
-        n -= (size_t)w;
-    }
-    return 0;
-}
-
-static int read_at(int fd, void *p, size_t n, uint64_t off)
-{
-    char *c = p;
-    while (n) {
-        ssize_t r = pread(fd, c, n, (off_t)off);
-        if (r < 0 && errno == EINTR) continue;
-        if (r <= 0) return -1;
-        c += r;
-        n -= (size_t)r;
-        off += (uint64_t)r;
-    }
     return 0;
 }
 
@@ -137,7 +109,7 @@ static int spill_run(spill_ctx *c, nd_error *err)
         left = ZSTD_compressStream2(c->cz, &out, &in, ZSTD_e_end);
         if (ZSTD_isError(left))
             return nd_fail(err, NEARDUP_E_INTERNAL, "zstd: %s", ZSTD_getErrorName(left));
-        if (write_all(c->run_fd, c->zout, out.pos))
+        if (nd_write_all(c->run_fd, c->zout, out.pos))
             return nd_fail(err, NEARDUP_E_IO, "cannot write a spill run to the temporary directory: %s",
                            strerror(errno ? errno : ENOSPC));
         c->run_off += out.pos;
@@ -150,7 +122,7 @@ static int spill_run(spill_ctx *c, nd_error *err)
 
 static int flush_sigs(spill_ctx *c, nd_error *err)
 {
-    if (c->sig_out_n && write_all(c->sig_fd, c->sig_out, c->sig_out_n))
+    if (c->sig_out_n && nd_write_all(c->sig_fd, c->sig_out, c->sig_out_n))
         return nd_fail(err, NEARDUP_E_IO, "cannot write signatures to the temporary directory: %s",
                        strerror(errno ? errno : ENOSPC));
     c->sig_off += c->sig_out_n;
@@ -237,7 +209,7 @@ static int run_fill(run_reader *rr, int fd)
         if (rr->ib.pos == rr->ib.size) {
             if (rr->pos >= rr->end) break;
             size_t want = rr->end - rr->pos < RUN_IN ? (size_t)(rr->end - rr->pos) : RUN_IN;
-            if (read_at(fd, rr->in, want, rr->pos)) return -1;
+            if (nd_pread_all(fd, rr->in, want, rr->pos)) return -1;
             rr->pos += want;
             rr->ib = (ZSTD_inBuffer){rr->in, want, 0};
         }
@@ -281,8 +253,8 @@ static int verify(verifier *v, nd_error *err)
     uint32_t last_a = UINT32_MAX;
     for (size_t i = 0; i < n; i++) {
         nd_pair p = v->cand[i];
-        if ((p.a != last_a && read_at(v->sig_fd, v->sa, sigb, (uint64_t)p.a * sigb)) ||
-            read_at(v->sig_fd, v->sb, sigb, (uint64_t)p.b * sigb))
+        if ((p.a != last_a && nd_pread_all(v->sig_fd, v->sa, sigb, (uint64_t)p.a * sigb)) ||
+            nd_pread_all(v->sig_fd, v->sb, sigb, (uint64_t)p.b * sigb))
             return nd_fail(err, NEARDUP_E_IO, "cannot read signatures back from the temporary directory");
         last_a = p.a;
         float j = (float)nd_minhash_jaccard(v->sa, v->sb, v->k);

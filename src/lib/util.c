@@ -1,6 +1,8 @@
 /* util.c - errors, growable arrays, seeds: the few helpers every stage shares. */
 #define _GNU_SOURCE /* mremap */
+#include <errno.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -177,3 +179,74 @@ const char *neardup_strerror(int status)
 }
 
 const char *neardup_version(void) { return NEARDUP_VERSION_STRING; }
+
+/* ---------- temporary files, whole reads and writes ---------- */
+
+int nd_tmp_open(const char *dir, nd_error *err)
+{
+    if (!dir || !*dir) dir = getenv("TMPDIR");
+    if (!dir || !*dir) dir = "/tmp";
+    size_t n = strlen(dir) + 32;
+    char *path = malloc(n);
+    if (!path) return nd_fail(err, NEARDUP_E_NOMEM, "out of memory"), -1;
+    snprintf(path, n, "%s/neardup-spill-XXXXXX", dir);
+    int fd = mkstemp(path);
+    if (fd < 0) {
+        nd_fail(err, NEARDUP_E_IO, "cannot create a temporary file in %s: %s (see --tmp)", dir, strerror(errno));
+        free(path);
+        return -1;
+    }
+    unlink(path);
+    free(path);
+    return fd;
+}
+
+int nd_write_all(int fd, const void *p, size_t n)
+{
+    const char *c = p;
+    while (n) {
+        ssize_t w = write(fd, c, n);
+        if (w < 0 && errno == EINTR) continue;
+        if (w <= 0) {
+            if (w == 0) errno = ENOSPC;
+            return -1;
+        }
+        c += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+int nd_pwrite_all(int fd, const void *p, size_t n, uint64_t off)
+{
+    const char *c = p;
+    while (n) {
+        ssize_t w = pwrite(fd, c, n, (off_t)off);
+        if (w < 0 && errno == EINTR) continue;
+        if (w <= 0) {
+            if (w == 0) errno = ENOSPC;
+            return -1;
+        }
+        c += w;
+        n -= (size_t)w;
+        off += (uint64_t)w;
+    }
+    return 0;
+}
+
+int nd_pread_all(int fd, void *p, size_t n, uint64_t off)
+{
+    char *c = p;
+    while (n) {
+        ssize_t r = pread(fd, c, n, (off_t)off);
+        if (r < 0 && errno == EINTR) continue;
+        if (r <= 0) {
+            if (r == 0) errno = EIO;
+            return -1;
+        }
+        c += r;
+        n -= (size_t)r;
+        off += (uint64_t)r;
+    }
+    return 0;
+}

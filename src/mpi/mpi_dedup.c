@@ -48,18 +48,6 @@ int nd_mpi_dedup(nd_mpi_job *j, const nd_mpi_dedup_opts *x)
 
 /* ---------- sketching this rank's records ---------- */
 
-static int write_all(int fd, const void *p, size_t n)
-{
-    while (n) {
-        ssize_t w = write(fd, p, n);
-        if (w < 0 && errno == EINTR) continue;
-        if (w <= 0) return -1;
-        p = (const char *)p + w;
-        n -= (size_t)w;
-    }
-    return 0;
-}
-
 static int collect(void *u, void *bop, uint64_t first, size_t n, nd_error *err)
 {
     nd_mpi_ctx *c = u;
@@ -90,7 +78,7 @@ static int collect(void *u, void *bop, uint64_t first, size_t n, nd_error *err)
     }
     c->t_shingle += b->t_shingle;
     c->t_sketch += b->t_sketch;
-    if (c->sig_fd >= 0 && write_all(c->sig_fd, c->sig, (c->nown - base) * k * sizeof *c->sig))
+    if (c->sig_fd >= 0 && nd_write_all(c->sig_fd, c->sig, (c->nown - base) * k * sizeof *c->sig))
         return nd_fail(err, NEARDUP_E_IO, "cannot write signatures to a temporary file in %s: %s",
                        c->tmpdir, strerror(errno));
     return NEARDUP_OK;
