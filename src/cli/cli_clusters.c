@@ -37,12 +37,12 @@ static void original_range(const nd_cluster_writer *w, const nd_witness *x, uint
 
 static const char *date_of(const nd_cluster_writer *w, uint32_t d)
 {
-    return w->f && w->f->date ? w->f->date[d] : NULL;
+    return w->f ? nd_doc_date(w->f, d) : NULL;
 }
 
 static const char *series_of(const nd_cluster_writer *w, uint32_t d)
 {
-    return w->f && w->f->series ? w->f->series_name[w->f->series[d]] : NULL;
+    return w->f ? nd_doc_series(w->f, d) : NULL;
 }
 
 static void jsonl_head(FILE *f, const nd_cluster_writer *w, size_t i, const nd_pcluster *k, const nd_witness *src)

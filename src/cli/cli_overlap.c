@@ -37,7 +37,7 @@ static const nd_cli_option overlap_opts[] = {
     {"language", 0, "L", "with --edited: language of the stemmer and stop words: a Snowball name or code, or none (default english)", OPT_LANGUAGE},
     {"max-df-sentence", 0, "N", "with --edited: a sentence fingerprint in at most N documents is rare (weight 1), one in df more weighs N/df; a pair needs 2 (default " ND_DEFAULT_STR(ND_DEFAULT_MAX_DF_SENTENCE) ")", OPT_MAX_DF_SENTENCE},
     {"ngram", 'n', "N", "words per anchor n-gram and exact seed (default " ND_DEFAULT_STR(ND_DEFAULT_NGRAM) ")", ND_ID_NGRAM},
-    {"memory", 0, "SIZE", "bound memory (512M, 2G; same output): documents and anchors go to --tmp and are read back in batches; what stays: ~40 bytes a document plus its id (with --date-field/--series-field ~100 more), 4 bytes a witness of the clusters (their passages go to --tmp too), and two documents that share a candidate (one is never split); not with --format html, not under mpirun (default unbounded: ~6 bytes a word and 16 an anchor in memory)", OPT_MEMORY},
+    {"memory", 0, "SIZE", "bound memory (512M, 2G; same output): documents and anchors go to --tmp and are read back in batches; what stays: ~40 bytes a document plus its id (with --date-field/--series-field 12 more), 4 bytes a witness of the clusters (their passages go to --tmp too), and two documents that share a candidate (one is never split); not with --format html, not under mpirun (default unbounded: ~6 bytes a word and 16 an anchor in memory)", OPT_MEMORY},
     {"tmp", 0, "DIR", "--memory: directory for the spill files, removed on any exit (default $TMPDIR or /tmp)", OPT_TMP},
     ND_OPT_FORMAT("text|jsonl|html", "text"),
     ND_OPT_OUTPUT,

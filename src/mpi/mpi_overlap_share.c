@@ -108,29 +108,22 @@ typedef struct {
     uint32_t date_len, series_len;
 } field_head;
 
-static char *dup_bytes(const char *p, uint32_t n)
-{
-    if (n == UINT32_MAX) return NULL;
-    char *s = nd_mpi_xmalloc((size_t)n + 1);
-    memcpy(s, p, n);
-    s[n] = '\0';
-    return s;
-}
-
 int nd_mpi_share_fields(const nd_owners *own, const nd_field_opts *fo, nd_doc_fields *mine, nd_doc_fields *all,
                         nd_traffic *t)
 {
     size_t bytes = 0;
-    for (uint64_t i = 0; i < mine->n; i++)
-        bytes += sizeof(field_head) + (mine->date[i] ? strlen(mine->date[i]) : 0) +
-                 (mine->series_of[i] ? strlen(mine->series_of[i]) : 0);
-    char *buf = nd_mpi_xmalloc(bytes), *w = buf;
     for (uint64_t i = 0; i < mine->n; i++) {
-        const char *d = mine->date[i], *s = mine->series_of[i];
-        field_head h = {mine->date_key[i], d ? (uint32_t)strlen(d) : UINT32_MAX, s ? (uint32_t)strlen(s) : UINT32_MAX};
+        const char *d = nd_doc_date(mine, i), *s = nd_doc_series(mine, i);
+        bytes += sizeof(field_head) + (d ? strlen(d) + 1 : 0) + (s ? strlen(s) + 1 : 0);
+    }
+    char *buf = nd_mpi_xmalloc(bytes ? bytes : 1), *w = buf;
+    for (uint64_t i = 0; i < mine->n; i++) {
+        const char *d = nd_doc_date(mine, i), *s = nd_doc_series(mine, i);
+        field_head h = {d ? mine->date_key[mine->date[i]] : 0, d ? (uint32_t)strlen(d) : UINT32_MAX,
+                        s ? (uint32_t)strlen(s) : UINT32_MAX};
         w = put(w, &h, sizeof h);
-        if (d) w = put(w, d, h.date_len);
-        if (s) w = put(w, s, h.series_len);
+        if (d) w = put(w, d, h.date_len + 1); /* with its NUL: set on rank 0 in place */
+        if (s) w = put(w, s, h.series_len + 1);
     }
     int *offs = NULL;
     char *got = nd_mpi_gather(buf, bytes, &offs, t);
@@ -139,22 +132,21 @@ int nd_mpi_share_fields(const nd_owners *own, const nd_field_opts *fo, nd_doc_fi
     int rc = NEARDUP_OK;
     memset(all, 0, sizeof *all);
     if (own->rank == 0) {
-        all->n = all->cap = n;
-        all->date = nd_mpi_xmalloc((n ? n : 1) * sizeof *all->date);
-        all->date_key = nd_mpi_xmalloc((n ? n : 1) * sizeof *all->date_key);
-        all->series_of = nd_mpi_xmalloc((n ? n : 1) * sizeof *all->series_of);
+        if (nd_doc_fields_resize(all, n, fo->date_field != NULL, fo->series_field || fo->series_from_dir))
+            nd_mpi_die(NEARDUP_E_NOMEM, "out of memory sharing dates and series");
         const char *r = got;
-        for (uint64_t i = 0; i < n; i++) {
+        for (uint64_t i = 0; i < n && !rc; i++) {
             field_head h;
             memcpy(&h, r, sizeof h);
             r += sizeof h;
-            all->date_key[i] = h.key;
-            all->date[i] = dup_bytes(r, h.date_len);
-            r += h.date_len == UINT32_MAX ? 0 : h.date_len;
-            all->series_of[i] = dup_bytes(r, h.series_len);
-            r += h.series_len == UINT32_MAX ? 0 : h.series_len;
+            const char *d = h.date_len == UINT32_MAX ? NULL : r;
+            r += d ? h.date_len + 1 : 0;
+            const char *s = h.series_len == UINT32_MAX ? NULL : r;
+            r += s ? h.series_len + 1 : 0;
+            rc = nd_doc_fields_set(all, i, d, h.key, s);
         }
-        rc = nd_doc_fields_finish(all, fo); /* the one-process numbering and order */
+        if (!rc)
+            rc = nd_doc_fields_finish(all, fo); /* the one-process numbering and order */
         free(offs);
     }
     free(got);
