@@ -390,12 +390,9 @@ int nd_cmd_overlap(int argc, char **argv)
         rc = nd_cli_check_files(&c.common, outs, names, 2, pos, (size_t)npos);
         if (!rc && c.nrefs) rc = nd_cli_check_files(&c.common, outs, names, 2, c.refs, (size_t)c.nrefs);
     }
-    if (!rc && bounded && (html || mpi))
-        rc = rank0 ? nd_cli_error(NEARDUP_E_USAGE, html ? "--memory and --format html: the report holds every pair and "
-                                  "document in memory; write jsonl or text" : "under mpirun, overlap does not take "
-                                  "--memory yet (each rank holds its share of the documents in memory): run one "
-                                  "process with --memory, or more ranks without it")
-                   : nd_exit_status(NEARDUP_E_USAGE);
+    if (!rc && bounded && html && !mpi)
+        rc = nd_cli_error(NEARDUP_E_USAGE, "--memory and --format html: the report holds every pair and document in "
+                          "memory; write jsonl or text");
     if (!rc && c.tmpdir && !bounded) rc = nd_cli_error(NEARDUP_E_USAGE, "--tmp takes effect with --memory only");
     /* the reader spools standard input and decoded .gz/.zst for a second
      * pass (--date-field, --series-field) to $TMPDIR: to --tmp as well */
@@ -407,7 +404,9 @@ int nd_cmd_overlap(int argc, char **argv)
         uint64_t store_mem = (c.clusters || series) && c.memory > 2 * clusters_share ? c.memory - clusters_share : c.memory;
         if ((rc = nd_spill_store_init(&sp, store_mem, c.tmpdir, &c.ov, &po, &err))) rc = nd_cli_error(rc, "%s", err.msg);
         else sp_open = 1;
-        if (!rc && (c.clusters || series) && !(ps = nd_pcluster_spill_new((size_t)clusters_share, c.tmpdir)))
+        sp.aside = c.memory - store_mem; /* the clusters' share: the messages name the --memory given */
+        /* under mpirun, rank 0 makes the clusters */
+        if (!rc && (c.clusters || series) && rank0 && !(ps = nd_pcluster_spill_new((size_t)clusters_share, c.tmpdir)))
             rc = nd_cli_error(NEARDUP_E_NOMEM, "out of memory");
     }
     /* under mpirun, rank 0 writes (the others' pairs reach it) */
@@ -445,9 +444,10 @@ int nd_cmd_overlap(int argc, char **argv)
         view.color = c.common.color == ND_COLOR_ALWAYS;
         view.shorten = 0;
         nd_cli_mpi_overlap_job mj = {&c.common, &po, &c.ov, &c.fo, c.common.format, skip_pairs, &view,
-                                     c.common.threads ? c.common.threads : nd_online_cpus()};
+                                     c.common.threads ? c.common.threads : nd_online_cpus(),
+                                     sp_open ? &sp : NULL, ps, &sst, links_wanted};
         rc = nd_cli_mpi_overlap(&mj, pos, npos, rank0 && !skip_pairs ? out.f : NULL, &ci, &fields,
-                                links_wanted ? &links : NULL, &st, &npairs);
+                                links_wanted && !bounded ? &links : NULL, &st, &npairs);
         if (!rc && rank0) nd_cli_print_skips(&ci);
         if (!rc && !rank0) mpi_done = 1; /* rank 0 writes the clusters and the summary */
     }
@@ -459,13 +459,13 @@ int nd_cmd_overlap(int argc, char **argv)
         sink.out = skip_pairs ? cl.f : out.f; /* skip: nothing is written to it */
     }
     unsigned threads = c.common.threads ? c.common.threads : ci.threads;
-    if (!rc && bounded && (rc = nd_spill_overlap(&sp, &c.ov, (uint32_t)split, threads, &sink, &npairs, &st, &sst, &err))) {
+    if (!rc && bounded && !mpi && (rc = nd_spill_overlap(&sp, &c.ov, (uint32_t)split, threads, &sink, &npairs, &st, &sst, &err))) {
         if (sst.big_need) /* name the document that is never split */
             snprintf(err.msg, sizeof err.msg, "--memory %.0f MiB is too small to align \"%s\" with a document it "
                      "shares a candidate with: together they need about %.1f MiB (words, k-grams, text); a document is "
                      "never split, so give at least %.0f MiB", c.memory / 1048576.0,
                      id_of(&ci, &cr, split, (uint32_t)sst.big_doc), sst.big_need / 1048576.0,
-                     (c.memory + 2 * sst.big_need) / 1048576.0);
+                     nd_spill_memory_for(&sp, 2 * sst.big_need) / 1048576.0 + 1);
         else if (ps && nd_pcluster_spill_error(ps, &err)) /* a failure collecting the clusters' passages */
             rc = err.code;
         rc = nd_cli_error(nd_out_failed(&out, rc, &err), "%s", err.msg);

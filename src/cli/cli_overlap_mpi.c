@@ -26,7 +26,7 @@ static int write_pair(void *user, FILE *f, const nd_overlap_pair *p, const char 
 int nd_cli_mpi_overlap(const nd_cli_mpi_overlap_job *j, char **inputs, int ninputs, FILE *out, nd_corpus_info *sum,
                        nd_doc_fields *fields, nd_link_list *links, nd_overlap_stats *st, size_t *npairs)
 {
-    nd_mpi_overlap_job mj = {j->po, j->ov, j->fo, j->skip_pairs, j->common->timings, j->threads,
-                             (void *)j, open_inputs, write_pair};
+    nd_mpi_overlap_job mj = {j->po, j->ov, j->fo, j->skip_pairs, j->common->timings, j->spill, j->clusters,
+                             j->spill_stats, j->passages, j->threads, (void *)j, open_inputs, write_pair};
     return nd_mpi_overlap(&mj, inputs, ninputs, out, sum, fields, links, st, npairs);
 }

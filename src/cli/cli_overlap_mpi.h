@@ -18,6 +18,11 @@ typedef struct {
     int skip_pairs;              /* the pairs are not written (--clusters - without -o) */
     const nd_passage_view *view;
     unsigned threads;
+    /* --memory (NULL: unbounded; see nd_mpi_overlap_job) */
+    nd_spill_store *spill;
+    nd_pcluster_spill *clusters;
+    nd_spill_ostats *spill_stats;
+    int passages;
 } nd_cli_mpi_overlap_job;
 
 /* nd_mpi_overlap (mpi_overlap.h) for j: same arguments, results and exit

@@ -33,6 +33,7 @@ int nd_spill_store_init(nd_spill_store *s, uint64_t memory, const char *tmpdir, 
      * at --memory 64M went 4 MB past it without these) */
     uint64_t fixed = (16 + (2 * nt + 2) * slot + nt * (o->align.verbatim ? 2 : 8)) << 20;
     s->budget = memory > fixed + memory / 4 ? memory - fixed : memory / 4;
+    s->fixed = fixed;
     /* the partitions' buffers: an eighth of the budget, 4 KiB to 64 KiB each */
     s->pcap = (size_t)(s->budget / 8 / ND_SPILL_PARTS / sizeof(nd_anchor));
     if (s->pcap < 256) s->pcap = 256;
@@ -51,6 +52,12 @@ int nd_spill_store_init(nd_spill_store *s, uint64_t memory, const char *tmpdir, 
         return nd_fail(err, NEARDUP_E_NOMEM, "out of memory");
     }
     return NEARDUP_OK;
+}
+
+uint64_t nd_spill_memory_for(const nd_spill_store *s, uint64_t b)
+{
+    /* the inverse of the budget above: memory - fixed, or a quarter of a small bound */
+    return (3 * b > s->fixed ? b + s->fixed : 4 * b) + s->aside;
 }
 
 void nd_spill_store_free(nd_spill_store *s)

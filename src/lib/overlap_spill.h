@@ -45,6 +45,8 @@ typedef struct {
     const char *tmpdir;
     uint64_t memory;   /* the bound */
     uint64_t budget;   /* the bound less what does not grow with the corpus */
+    uint64_t fixed;    /* what does not */
+    uint64_t aside;    /* the caller's, off the --memory it was given (for the messages) */
     unsigned k;        /* words a seed k-gram */
     int doc_fd;        /* the packed documents, by number */
     uint64_t *off;     /* n + 1: where each one's record starts (the last: the end) */
@@ -70,6 +72,7 @@ typedef struct {
     uint64_t groups, pair_runs, drop_runs, masked_docs, batches;
     uint64_t fixed;                  /* set aside for what does not grow with the corpus */
     uint64_t big_need, big_doc;      /* a pair of documents beyond the bound: the larger's number, and the need */
+    int peer_failed;                 /* under mpirun: stopped because another rank failed (err says so) */
     double t_mask;
 } nd_spill_ostats;
 
@@ -92,7 +95,57 @@ int nd_spill_overlap(nd_spill_store *s, const nd_overlap_opts *o, uint32_t split
                      const nd_overlap_sink *sink, size_t *npairs, nd_overlap_stats *st, nd_spill_ostats *ss,
                      nd_error *err);
 
+/* Under mpirun, the exchanges between the ranks (src/mpi/mpi_overlap_spill.c:
+ * the library stays free of MPI).  Each rank holds a store of its own share
+ * (local numbers 0..n-1; its first document is number base of the corpus,
+ * of total), and nd_spill_overlap_dist runs the one-process steps with
+ * these between them.  Every call is collective: all ranks make it, the
+ * same number of times, in the same order (a rank that failed goes on
+ * taking part, with nothing to send, until the ranks agree on the failure).
+ * A failure inside an exchange itself stops every rank. */
+typedef struct {
+    void *user;
+    uint64_t base, total;
+    unsigned ranks;
+    /* v[0, n) summed over the ranks, in place */
+    void (*sum)(void *user, uint64_t *v, size_t n);
+    /* occ[0, n) (corpus numbers, in (doc, pos) order) to the rank owning
+     * their hash; *mine (malloc'ed): this rank's, in (doc, pos) order */
+    void (*by_hash)(void *user, const nd_anchor *occ, size_t n, nd_anchor **mine, size_t *nmine);
+    /* dropped occurrences (hash: doc << 32 | pos, corpus numbers) to their
+     * document's owner */
+    void (*by_doc)(void *user, const nd_anchor *occ, size_t n, nd_anchor **mine, size_t *nmine);
+    /* candidate entries to the owner of a */
+    void (*by_a)(void *user, const nd_anchor_pair *p, size_t n, nd_anchor_pair **mine, size_t *nmine);
+    /* every document's record bytes (total), malloc'ed; this rank's n
+     * records start at off[0, n] (the last: the end) */
+    void (*sizes)(void *user, const uint64_t *off, size_t n, uint64_t **all);
+    /* One round of fetching: the records of want[0, n) (sorted corpus
+     * numbers, none of them this rank's) from their owners, which serve
+     * them from their stores (s of the owner: its doc_fd and off); *ref
+     * gets them (valid until the next call).  active 0: this rank has no
+     * batch left and only serves.  *any: whether some rank was active. */
+    void (*fetch)(void *user, const nd_spill_store *s, const uint32_t *want, size_t n, int active,
+                  const nd_doc_ref **ref, int *any);
+} nd_spill_dist;
+
+/* nd_spill_overlap over the ranks' stores, with dist's exchanges between
+ * its steps: the anchors of each range meet at the owners of their hashes,
+ * dropped occurrences go back to their documents' owners, candidate entries
+ * to the owner of a, which aligns them in batches, fetching the documents
+ * it lacks.  The sink gets corpus numbers; its pairs are this rank's (in
+ * (a, b) order; the ranks' in rank order are the one-process output).
+ * A batch holds budget / (2 x ranks): an owner serves the others' batches
+ * beside its own. */
+int nd_spill_overlap_dist(nd_spill_store *s, const nd_overlap_opts *o, const nd_spill_dist *dist, unsigned threads,
+                          const nd_overlap_sink *sink, size_t *npairs, nd_overlap_stats *st, nd_spill_ostats *ss,
+                          nd_error *err);
+
 void nd_spill_store_free(nd_spill_store *s);
+
+/* The --memory (with s->aside) that gives s a budget of at least b bytes:
+ * what a message asks for when the bound is too small. */
+uint64_t nd_spill_memory_for(const nd_spill_store *s, uint64_t b);
 
 /* Between the two halves: the buffered records and partition p's buffered
  * occurrences written out. */

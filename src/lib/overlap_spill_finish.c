@@ -56,8 +56,8 @@ static int finish_mask(void *arg, size_t i)
         nd_doc_store one = {0};
         one.n = 1;
         one.doc = r;
-        /* document 0 of one is d0 + i of the corpus: masked words hashed so */
-        nd_overlap_mask(&one, j->c->o, j->drop + j->dstart[i], j->dstart[i + 1] - j->dstart[i], j->d0 + i);
+        /* document 0 of one is d0 + i of the store, base + d0 + i of the corpus: masked words hashed so */
+        nd_overlap_mask(&one, j->c->o, j->drop + j->dstart[i], j->dstart[i + 1] - j->dstart[i], j->c->base + j->d0 + i);
     }
     r->kg = NULL;
     r->kg_bytes = nd_kgram_bytes(r->ntok, j->c->s->k);

@@ -144,7 +144,70 @@ static int read_range(run_ctx *c, const size_t *first_ext, uint32_t h0, uint32_t
     return NEARDUP_OK;
 }
 
-static int anchor_phase(run_ctx *c, const uint64_t *pre, nd_error *err)
+/* One range of anchor hashes, [h0, h1) by their top 16 bits: tot
+ * occurrences (every rank's under mpirun).  live 0: this rank has failed
+ * and only takes part in the exchanges, with nothing to send. */
+static int one_range(run_ctx *c, const size_t *first_ext, uint32_t h0, uint32_t h1, uint64_t tot, nd_anchor *buf,
+                     const nd_anchor_scope *scope, int live, nd_error *err)
+{
+    const nd_spill_dist *d = c->dist;
+    nd_anchor *occ = NULL, *mine = NULL;
+    size_t n = 0;
+    int rc = NEARDUP_OK;
+    if (live) {
+        occ = nd_map_alloc(tot * sizeof *occ);
+        rc = occ ? read_range(c, first_ext, h0, h1, occ, &n, buf, err)
+                 : nd_fail(err, NEARDUP_E_NOMEM, "out of memory reading anchors back");
+        if (rc) n = 0;
+    }
+    if (d) { /* to the owners of their hashes */
+        for (size_t i = 0; i < n; i++) occ[i].doc += (uint32_t)c->base;
+        d->by_hash(d->user, occ, n, &mine, &n);
+    }
+    nd_anchor *at = d ? mine : occ;
+    nd_anchor_pair *p = NULL;
+    size_t np = 0;
+    nd_anchor_stats as = {0};
+    if (!rc && n &&
+        nd_anchor_pairs(at, n, c->o->max_df, c->o->max_df_sentence, c->split, c->o->star_boilerplate, c->threads,
+                        scope, &p, &np, &as))
+        rc = nd_fail(err, NEARDUP_E_NOMEM, "out of memory listing candidate pairs");
+    if (rc) { /* nothing found to pass on */
+        np = 0;
+        as.dropped_occ = 0;
+    } else if (n) {
+        add_stats(&c->st->anchors, &as);
+    }
+    if (d) { /* dropped occurrences to their documents' owners, kept in this rank's numbers; candidates to a's */
+        nd_anchor *dm = NULL;
+        size_t ndm = 0;
+        d->by_doc(d->user, at, as.dropped_occ, &dm, &ndm);
+        for (size_t i = 0; i < ndm; i++) {
+            uint64_t doc = (dm[i].hash >> 32) - c->base;
+            dm[i].hash = doc << 32 | (uint32_t)dm[i].hash;
+        }
+        if (!rc) rc = add_drops(c, dm, ndm, err);
+        free(dm);
+        nd_anchor_pair *pm = NULL;
+        size_t npm = 0;
+        d->by_a(d->user, p, np, &pm, &npm);
+        free(p);
+        p = pm;
+        np = rc ? 0 : npm;
+    } else if (!rc) {
+        rc = add_drops(c, at, as.dropped_occ, err);
+    }
+    if (!rc && np) rc = add_pairs(c, p, np, err);
+    c->ss->groups += !rc;
+    free(p);
+    free(mine);
+    if (occ) nd_map_free(occ, tot * sizeof *occ);
+    return rc;
+}
+
+/* rc: the run's status so far (under mpirun a failed rank still takes part
+ * in every range's exchanges); returns it. */
+static int anchor_phase(run_ctx *c, const uint64_t *pre, int rc, nd_error *err)
 {
     nd_spill_store *s = c->s;
     qsort(s->ext, s->next, sizeof *s->ext, cmp_extent);
@@ -160,37 +223,23 @@ static int anchor_phase(run_ctx *c, const uint64_t *pre, nd_error *err)
     nd_anchor_scope scope = c->o->scope;
     scope.partial = 1;
     nd_anchor *buf = malloc(s->pcap * sizeof *buf);
-    int rc = buf ? NEARDUP_OK : nd_fail(err, NEARDUP_E_NOMEM, "out of memory");
-    for (uint32_t h0 = 0; !rc && h0 < ND_SPILL_PREFIXES;) {
+    if (!buf && !rc) rc = nd_fail(err, NEARDUP_E_NOMEM, "out of memory");
+    for (uint32_t h0 = 0; h0 < ND_SPILL_PREFIXES && !(rc && !c->dist);) {
         uint64_t tot = pre[h0];
         uint32_t h1 = h0 + 1;
         while (h1 < ND_SPILL_PREFIXES && tot + pre[h1] <= max_occ) tot += pre[h1++];
-        if (tot > max_occ) {
-            rc = nd_fail(err, NEARDUP_E_NOMEM, "--memory %.0f MiB is too small for the anchors: %llu of their "
-                         "occurrences share one 1/65536 of the hash space and need about %.0f MiB at once; give "
-                         "at least %.0f MiB", s->memory / 1048576.0, (unsigned long long)tot, tot * 40 / 1048576.0,
-                         (s->memory + (tot - max_occ) * 40 * 8) / 1048576.0 + 1);
+        if (tot > max_occ) { /* every rank's counts: all of them stop here */
+            if (!rc)
+                rc = nd_fail(err, NEARDUP_E_NOMEM, "--memory %.0f MiB is too small for the anchors: %llu of their "
+                             "occurrences share one 1/65536 of the hash space and need about %.0f MiB at once; give "
+                             "at least %.0f MiB", (s->memory + s->aside) / 1048576.0, (unsigned long long)tot,
+                             tot * 40 / 1048576.0, nd_spill_memory_for(s, tot * 40 * 8) / 1048576.0 + 1);
             break;
         }
-        nd_anchor *occ = tot ? nd_map_alloc(tot * sizeof *occ) : NULL;
-        size_t n = 0;
-        if (tot && !occ) rc = nd_fail(err, NEARDUP_E_NOMEM, "out of memory reading anchors back");
-        if (!rc && tot) rc = read_range(c, first_ext, h0, h1, occ, &n, buf, err);
-        nd_anchor_pair *p = NULL;
-        size_t np = 0;
-        nd_anchor_stats as;
-        if (!rc && n &&
-            nd_anchor_pairs(occ, n, c->o->max_df, c->o->max_df_sentence, c->split, c->o->star_boilerplate, c->threads,
-                            &scope, &p, &np, &as))
-            rc = nd_fail(err, NEARDUP_E_NOMEM, "out of memory listing candidate pairs");
-        if (!rc && n) {
-            add_stats(&c->st->anchors, &as);
-            rc = add_drops(c, occ, as.dropped_occ, err);
-            if (!rc) rc = add_pairs(c, p, np, err);
-            c->ss->groups++;
+        if (tot) {
+            int grc = one_range(c, first_ext, h0, h1, tot, buf, &scope, !rc, err);
+            if (!rc) rc = grc;
         }
-        free(p);
-        if (occ) nd_map_free(occ, tot * sizeof *occ);
         h0 = h1;
     }
     free(buf);
@@ -201,10 +250,15 @@ static int anchor_phase(run_ctx *c, const uint64_t *pre, nd_error *err)
 
 /* ---------- 3. the candidates, aligned in batches ---------- */
 
+/* Document d's record bytes (a corpus number; under mpirun another rank's too). */
+static uint64_t rec_bytes(const run_ctx *c, uint32_t d)
+{
+    return c->rec_all ? c->rec_all[d] : c->s->off[d + 1] - c->s->off[d];
+}
+
 static uint64_t doc_cost(const run_ctx *c, uint32_t d)
 {
-    const nd_spill_store *s = c->s;
-    return s->off[d + 1] - s->off[d] + sizeof(nd_doc_ref) + 2 * sizeof(uint64_t); /* the k-grams are in the record */
+    return rec_bytes(c, d) + sizeof(nd_doc_ref) + 2 * sizeof(uint64_t); /* the k-grams are in the record */
 }
 
 static int run_batch(run_ctx *c, nd_error *err)
@@ -212,23 +266,42 @@ static int run_batch(run_ctx *c, nd_error *err)
     if (!c->ncand) return NEARDUP_OK;
     nd_spill_store *s = c->s;
     qsort(c->docs, c->ndocs, sizeof *c->docs, nd_cmp_u32);
+    /* this rank's documents are docs[lo, hi) (all of them in one process),
+     * the others' fetched */
+    size_t lo = 0, hi = c->ndocs;
+    if (c->dist) {
+        while (lo < c->ndocs && c->docs[lo] < c->base) lo++;
+        for (hi = lo; hi < c->ndocs && c->docs[hi] < c->base + s->n;) hi++;
+    }
     uint64_t total = 0;
-    for (size_t i = 0; i < c->ndocs; i++) total += s->off[c->docs[i] + 1] - s->off[c->docs[i]];
+    for (size_t i = lo; i < hi; i++) total += rec_bytes(c, c->docs[i]);
     char *buf = malloc(total ? (size_t)total : 1);
     nd_doc_ref *ref = malloc((c->ndocs ? c->ndocs : 1) * sizeof *ref);
-    int rc = buf && ref ? NEARDUP_OK : nd_fail(err, NEARDUP_E_NOMEM, "out of memory reading a batch of documents");
+    uint32_t *want = c->dist ? malloc((c->ndocs - (hi - lo) + 1) * sizeof *want) : NULL;
+    int rc = buf && ref && (want || !c->dist) ? NEARDUP_OK
+                                              : nd_fail(err, NEARDUP_E_NOMEM, "out of memory reading a batch of documents");
+    if (!rc && c->dist) {
+        size_t nw = 0;
+        for (size_t i = 0; i < c->ndocs; i++)
+            if (i < lo || i >= hi) want[nw++] = c->docs[i];
+        const nd_doc_ref *got = NULL;
+        int any;
+        c->dist->fetch(c->dist->user, s, want, nw, 1, &got, &any);
+        for (size_t i = 0, k = 0; i < c->ndocs; i++)
+            if (i < lo || i >= hi) ref[i] = got[k++];
+    }
     /* documents of consecutive numbers are consecutive in the file: read together */
     size_t at = 0;
-    for (size_t i = 0; !rc && i < c->ndocs;) {
+    for (size_t i = lo; !rc && i < hi;) {
         size_t j = i + 1;
-        while (j < c->ndocs && c->docs[j] == c->docs[j - 1] + 1) j++;
-        uint64_t from = s->off[c->docs[i]], to = s->off[c->docs[j - 1] + 1];
+        while (j < hi && c->docs[j] == c->docs[j - 1] + 1) j++;
+        uint64_t from = s->off[c->docs[i] - c->base], to = s->off[c->docs[j - 1] - c->base + 1];
         if (to > from && nd_pread_all(s->doc_fd, buf + at, (size_t)(to - from), from))
             rc = nd_fail(err, NEARDUP_E_IO, "cannot read documents back from the temporary directory: %s",
                          strerror(errno));
         for (size_t k = i; !rc && k < j; k++) {
             nd_doc_unpack(buf + at, &ref[k], NULL, NULL, NULL);
-            at += (size_t)(s->off[c->docs[k] + 1] - s->off[c->docs[k]]);
+            at += (size_t)rec_bytes(c, c->docs[k]);
         }
         i = j;
     }
@@ -254,10 +327,11 @@ static int run_batch(run_ctx *c, nd_error *err)
     }
     free(buf);
     free(ref);
+    free(want);
     c->ncand = c->ndocs = 0;
     c->batch_bytes = 0;
     if (++c->stamp == 0) { /* the marks wrapped round: none is this batch's */
-        memset(c->mark, 0, s->n * sizeof *c->mark);
+        memset(c->mark, 0, c->total * sizeof *c->mark);
         c->stamp = 1;
     }
     return rc;
@@ -285,10 +359,13 @@ static int add_cand(run_ctx *c, nd_anchor_pair p, nd_error *err)
         if (need > c->batch_max) { /* a document is never split */
             c->ss->big_doc = doc_cost(c, p.a) >= doc_cost(c, p.b) ? p.a : p.b;
             c->ss->big_need = need;
-            return nd_fail(err, NEARDUP_E_NOMEM, "--memory %.0f MiB is too small to align two documents that "
-                           "share a candidate (numbers %u and %u): together they need about %.0f MiB; a document "
-                           "is never split, so give at least %.0f MiB", c->s->memory / 1048576.0, p.a, p.b,
-                           need / 1048576.0, (c->s->memory + 2 * (need - c->batch_max)) / 1048576.0 + 1);
+            /* under mpirun a batch is a share of the budget (ranks' batches are served at once) */
+            uint64_t ranks = c->dist && c->dist->ranks ? c->dist->ranks : 1;
+            return nd_fail(err, NEARDUP_E_NOMEM, "--memory %.0f MiB%s is too small to align two documents that "
+                           "share a candidate (numbers %u and %u): together they need about %.1f MiB; a document "
+                           "is never split, so give at least %.0f MiB", (c->s->memory + c->s->aside) / 1048576.0,
+                           ranks > 1 ? " (each rank's)" : "", p.a, p.b, need / 1048576.0,
+                           nd_spill_memory_for(c->s, 2 * ranks * need) / 1048576.0 + 1);
         }
     }
     if (nd_grow((void **)&c->cand, &c->cand_cap, c->ncand + 1, sizeof *c->cand))
@@ -356,16 +433,29 @@ static int cand_phase(run_ctx *c, nd_error *err)
     return rc;
 }
 
-int nd_spill_overlap(nd_spill_store *s, const nd_overlap_opts *o, uint32_t split, unsigned threads,
-                     const nd_overlap_sink *sink, size_t *npairs, nd_overlap_stats *st, nd_spill_ostats *ss,
-                     nd_error *err)
+/* Under mpirun: whether any rank failed (collective); a rank that did not
+ * gets an error saying another did. */
+static int agree(run_ctx *c, int rc, nd_error *err)
+{
+    uint64_t failed = rc != 0;
+    c->dist->sum(c->dist->user, &failed, 1);
+    if (failed && !rc) {
+        c->ss->peer_failed = 1;
+        rc = nd_fail(err, NEARDUP_E_INTERNAL, "stopped: another rank failed");
+    }
+    return rc;
+}
+
+static int run(nd_spill_store *s, const nd_overlap_opts *o, uint32_t split, const nd_spill_dist *dist,
+               unsigned threads, const nd_overlap_sink *sink, size_t *npairs, nd_overlap_stats *st,
+               nd_spill_ostats *ss, nd_error *err)
 {
     memset(st, 0, sizeof *st);
     memset(ss, 0, sizeof *ss);
     *npairs = 0;
     double t0 = nd_now();
     run_ctx c = {.s = s, .o = o, .bo = *o, .split = split, .threads = threads, .sink = sink, .st = st, .ss = ss,
-                 .stamp = 1};
+                 .stamp = 1, .dist = dist, .base = dist ? dist->base : 0, .total = dist ? dist->total : s->n};
     c.bo.progress = 0;
     nd_runs_init(&c.pruns, sizeof(nd_anchor_pair), s->tmpdir);
     nd_runs_init(&c.druns, sizeof(uint64_t), s->tmpdir);
@@ -374,7 +464,7 @@ int nd_spill_overlap(nd_spill_store *s, const nd_overlap_opts *o, uint32_t split
      * sixteenth */
     c.pairs_max = (size_t)(s->budget / 4 / (2 * sizeof(nd_anchor_pair)));
     c.drop_max = (size_t)(s->budget / 16 / (2 * sizeof(uint64_t)));
-    c.batch_max = s->budget / 2;
+    c.batch_max = s->budget / 2 / (dist && dist->ranks ? dist->ranks : 1);
     c.cand_max = (size_t)(s->budget / 16 / sizeof(nd_anchor_pair));
     if (c.pairs_max < 4096) c.pairs_max = 4096;
     if (c.drop_max < 4096) c.drop_max = 4096;
@@ -388,23 +478,51 @@ int nd_spill_overlap(nd_spill_store *s, const nd_overlap_opts *o, uint32_t split
     s->pbuf = NULL;
     ss->doc_bytes = s->doc_bytes;
     ss->anc_bytes = s->anc_bytes;
-    if (!rc) rc = anchor_phase(&c, s->pre, err);
+    /* under mpirun the ranges are cut by every rank's counts: the same on all */
+    if (dist) dist->sum(dist->user, s->pre, ND_SPILL_PREFIXES);
+    if (!rc || dist) rc = anchor_phase(&c, s->pre, rc, err);
     ss->pair_runs = c.pruns.nruns;
     ss->drop_runs = c.druns.nruns;
     if (!rc) rc = nd_spill_finish_docs(&c, err);
     st->t_anchor = nd_now() - t0;
-    if (!rc && !(c.mark = calloc(s->n ? s->n : 1, sizeof *c.mark)))
+    if (dist) rc = agree(&c, rc, err);
+    int serving = dist && !rc; /* no rank failed: all of them fetch and serve */
+    /* what a batch costs is known for every rank's documents */
+    if (serving) dist->sizes(dist->user, s->off, s->n, &c.rec_all);
+    if (!rc && !(c.mark = calloc(c.total ? c.total : 1, sizeof *c.mark)))
         rc = nd_fail(err, NEARDUP_E_NOMEM, "out of memory");
     if (!rc) rc = cand_phase(&c, err);
+    /* under mpirun, this rank's batches are done (or it failed): it serves the
+     * others' until theirs are */
+    for (int any = serving; any;) {
+        const nd_doc_ref *none;
+        dist->fetch(dist->user, s, NULL, 0, 0, &none, &any);
+    }
+    if (serving) rc = agree(&c, rc, err);
     ss->pair_runs = c.pruns.nruns;
     free(c.pairs);
     free(c.drop);
     free(c.cand);
     free(c.docs);
     free(c.mark);
+    free(c.rec_all);
     nd_runs_free(&c.pruns);
     nd_runs_free(&c.druns);
     st->pairs = c.streamed;
     *npairs = c.streamed;
     return rc;
+}
+
+int nd_spill_overlap(nd_spill_store *s, const nd_overlap_opts *o, uint32_t split, unsigned threads,
+                     const nd_overlap_sink *sink, size_t *npairs, nd_overlap_stats *st, nd_spill_ostats *ss,
+                     nd_error *err)
+{
+    return run(s, o, split, NULL, threads, sink, npairs, st, ss, err);
+}
+
+int nd_spill_overlap_dist(nd_spill_store *s, const nd_overlap_opts *o, const nd_spill_dist *dist, unsigned threads,
+                          const nd_overlap_sink *sink, size_t *npairs, nd_overlap_stats *st, nd_spill_ostats *ss,
+                          nd_error *err)
+{
+    return run(s, o, 0, dist, threads, sink, npairs, st, ss, err);
 }

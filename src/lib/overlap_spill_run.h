@@ -31,6 +31,11 @@ typedef struct {
     uint32_t *mark, stamp;    /* per document: the batch it is in */
     uint64_t batch_bytes, batch_max;
     size_t streamed;
+    /* under mpirun (NULL: one process): the exchanges; s's documents are
+     * numbers [base, base + s->n) of the corpus' total */
+    const nd_spill_dist *dist;
+    uint64_t base, total;
+    uint64_t *rec_all;        /* total: every document's record bytes (mpirun) */
 } run_ctx;
 
 /* The dropped occurrences in memory, sorted, to a run of c->druns

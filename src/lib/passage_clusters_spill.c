@@ -137,6 +137,25 @@ static int spill(nd_runs *r, void *buf, size_t n, size_t rec, int (*cmp)(const v
     return nd_runs_add(r, buf, n, err);
 }
 
+/* A passage's two intervals into the buffer,
+ * which spills when full (node: the passage's number); the caller holds the
+ * lock.  0 or -1. */
+static int put_passage(nd_pcluster_spill *s, ivl x, ivl y)
+{
+    if (s->passages >= (UINT32_MAX - 1) / 2) { /* the parents are 32-bit */
+        nd_fail(&s->err, NEARDUP_E_NOMEM, "too many passages for the clusters (more than %u)", (UINT32_MAX - 1) / 2);
+        return -1;
+    }
+    if (s->n + 2 > s->cap) {
+        if (spill(&s->iv, s->buf, s->n, sizeof(ivl), by_doc_tok, s, &s->err)) return -1;
+        s->n = 0;
+    }
+    x.node = y.node = (uint32_t)s->passages++;
+    s->buf[s->n++] = x;
+    s->buf[s->n++] = y;
+    return 0;
+}
+
 int nd_pcluster_spill_add(nd_pcluster_spill *s, const nd_overlap_pair *p, const nd_doc_ref *da,
                           const nd_doc_ref *db)
 {
@@ -144,24 +163,23 @@ int nd_pcluster_spill_add(nd_pcluster_spill *s, const nd_overlap_pair *p, const 
     int rc = s->failed ? -1 : 0;
     for (size_t k = 0; !rc && k < p->np; k++) {
         const nd_passage *q = &p->p[k];
-        if (s->passages >= (UINT32_MAX - 1) / 2) { /* the parents are 32-bit */
-            nd_fail(&s->err, NEARDUP_E_NOMEM, "too many passages for the clusters (more than %u)", (UINT32_MAX - 1) / 2);
-            rc = -1;
-            break;
-        }
-        if (s->n + 2 > s->cap) {
-            if (spill(&s->iv, s->buf, s->n, sizeof(ivl), by_doc_tok, s, &s->err)) {
-                rc = -1;
-                break;
-            }
-            s->n = 0;
-        }
-        uint32_t id = (uint32_t)s->passages++;
-        s->buf[s->n++] = (ivl){p->a, q->a_tok, q->a_tok_end, nd_offmap_start(da->map, da->nmap, q->a_start),
-                               nd_offmap_end(da->map, da->nmap, q->a_end), id};
-        s->buf[s->n++] = (ivl){p->b, q->b_tok, q->b_tok_end, nd_offmap_start(db->map, db->nmap, q->b_start),
-                               nd_offmap_end(db->map, db->nmap, q->b_end), id};
+        rc = put_passage(s, (ivl){p->a, q->a_tok, q->a_tok_end, nd_offmap_start(da->map, da->nmap, q->a_start),
+                                  nd_offmap_end(da->map, da->nmap, q->a_end), 0},
+                         (ivl){p->b, q->b_tok, q->b_tok_end, nd_offmap_start(db->map, db->nmap, q->b_start),
+                               nd_offmap_end(db->map, db->nmap, q->b_end), 0});
     }
+    if (rc) s->failed = 1;
+    pthread_mutex_unlock(&s->mu);
+    return rc;
+}
+
+int nd_pcluster_spill_add_links(nd_pcluster_spill *s, const nd_link *l, size_t n)
+{
+    pthread_mutex_lock(&s->mu);
+    int rc = s->failed ? -1 : 0;
+    for (size_t k = 0; !rc && k < n; k++)
+        rc = put_passage(s, (ivl){l[k].a, l[k].a_tok, l[k].a_tok_end, l[k].a_start, l[k].a_end, 0},
+                         (ivl){l[k].b, l[k].b_tok, l[k].b_tok_end, l[k].b_start, l[k].b_end, 0});
     if (rc) s->failed = 1;
     pthread_mutex_unlock(&s->mu);
     return rc;

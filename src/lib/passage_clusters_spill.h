@@ -41,6 +41,10 @@ nd_pcluster_spill *nd_pcluster_spill_new(size_t buf_bytes, const char *tmpdir);
 int nd_pcluster_spill_add(nd_pcluster_spill *s, const nd_overlap_pair *p, const nd_doc_ref *da,
                           const nd_doc_ref *db);
 
+/* Adds n passages given as links (offsets already the original files'; under
+ * mpirun, the other ranks' passages), as nd_pcluster_spill_add would. */
+int nd_pcluster_spill_add_links(nd_pcluster_spill *s, const nd_link *l, size_t n);
+
 /* The first failure of nd_pcluster_spill_add (its code; err filled), or 0. */
 int nd_pcluster_spill_error(const nd_pcluster_spill *s, nd_error *err);
 

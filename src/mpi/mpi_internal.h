@@ -163,6 +163,10 @@ int nd_mpi_write_kept(const nd_owners *own, nd_mpi_job *j, const uint32_t *u, si
 /* Every rank q > 0 sends its part of the output (a temporary file) to rank
  * 0, which appends them to out in rank order (collective). */
 void nd_mpi_append_parts(const nd_owners *own, FILE *part, FILE *out, uint64_t *streamed);
+/* The same with each rank's part handed to take (rank 0, in rank order) in
+ * chunks of whole records of rec bytes; take's failure stops every rank. */
+void nd_mpi_stream_parts(const nd_owners *own, FILE *part, size_t rec, int (*take)(void *user, const char *b, size_t n),
+                         void *user, uint64_t *streamed);
 
 /* Rank 0 writes the clusters file as one process does (those holding an
  * input; "kept" by ch, null when none; "reference"; inputs as members);

@@ -246,15 +246,18 @@ static FILE *temp_file(const char *dir, nd_error *err)
 #define CHUNK ((size_t)4 << 20)
 #define TAG_OUT 11
 
-/* Rank q > 0 sends its part (the temporary file) to rank 0 in chunks, an
- * empty chunk last; rank 0 appends each rank's part in rank order. */
-static void stream_parts(const nd_owners *own, FILE *tmp, FILE *out, uint64_t *streamed)
+/* Rank q > 0 sends its part (the temporary file) to rank 0 in chunks of
+ * whole records of rec bytes, an empty chunk last; rank 0 hands each rank's
+ * chunks to take in rank order. */
+void nd_mpi_stream_parts(const nd_owners *own, FILE *tmp, size_t rec, int (*take)(void *user, const char *b, size_t n),
+                         void *user, uint64_t *streamed)
 {
-    char *buf = nd_mpi_xmalloc(CHUNK);
+    size_t chunk = CHUNK - CHUNK % rec;
+    char *buf = nd_mpi_xmalloc(chunk);
     if (own->rank != 0) {
         if (fflush(tmp) || fseek(tmp, 0, SEEK_SET)) nd_mpi_die(NEARDUP_E_IO, "cannot read back its part of the output");
         for (;;) {
-            size_t k = fread(buf, 1, CHUNK, tmp);
+            size_t k = fread(buf, 1, chunk, tmp);
             if (ferror(tmp)) nd_mpi_die(NEARDUP_E_IO, "cannot read back its part of the output");
             MPI_Send(buf, (int)k, MPI_BYTE, 0, TAG_OUT, MPI_COMM_WORLD);
             *streamed += k;
@@ -265,14 +268,25 @@ static void stream_parts(const nd_owners *own, FILE *tmp, FILE *out, uint64_t *s
             for (;;) {
                 MPI_Status s;
                 int k;
-                MPI_Recv(buf, (int)CHUNK, MPI_BYTE, q, TAG_OUT, MPI_COMM_WORLD, &s);
+                MPI_Recv(buf, (int)chunk, MPI_BYTE, q, TAG_OUT, MPI_COMM_WORLD, &s);
                 MPI_Get_count(&s, MPI_BYTE, &k);
                 if (k == 0) break;
-                fwrite(buf, 1, (size_t)k, out); /* errors surface at nd_out_commit */
+                if (take(user, buf, (size_t)k)) nd_mpi_die(NEARDUP_E_NOMEM, "out of memory taking the ranks' parts");
                 *streamed += (uint64_t)k;
             }
     }
     free(buf);
+}
+
+static int append(void *user, const char *b, size_t n)
+{
+    fwrite(b, 1, n, user); /* errors surface at nd_out_commit */
+    return 0;
+}
+
+static void stream_parts(const nd_owners *own, FILE *tmp, FILE *out, uint64_t *streamed)
+{
+    nd_mpi_stream_parts(own, tmp, 1, append, out, streamed);
 }
 
 void nd_mpi_append_parts(const nd_owners *own, FILE *part, FILE *out, uint64_t *streamed)

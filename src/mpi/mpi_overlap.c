@@ -87,9 +87,8 @@ static int collect(void *user, const nd_overlap_pair *p, const nd_doc_ref *da, c
                                      da->nmap, db->map, db->nmap);
 }
 
-/* Steps 1-2: this rank's share loaded, numbered, ids checked, fields shared. */
-static int load_share(const nd_mpi_overlap_job *j, char **inputs, int ninputs, nd_owners *own, nd_doc_store *s,
-                      nd_corpus_info *ci, nd_doc_fields *fields, nd_traffic *t)
+int nd_mpi_overlap_load(const nd_mpi_overlap_job *j, char **inputs, int ninputs, nd_owners *own, nd_doc_store *s,
+                        nd_corpus_info *ci, nd_doc_fields *fields, nd_traffic *t)
 {
     nd_error err = {0, ""};
     nd_reader *r = j->open_inputs(j->user, j->po, inputs, ninputs, &err);
@@ -102,7 +101,8 @@ static int load_share(const nd_mpi_overlap_job *j, char **inputs, int ninputs, n
                                                    "compressed file among the ranks: decompress it, or give several "
                                                    "files"), 0, &err);
     if (!st) {
-        rc = nd_overlap_load(r, j->po, j->ov, s, ci, &err);
+        rc = j->spill ? nd_spill_store_load(j->spill, r, j->po, j->ov, ci, &err)
+                      : nd_overlap_load(r, j->po, j->ov, s, ci, &err);
         st = nd_mpi_agree(rc, own->rank, &err); /* the lowest rank's error is the first in input order */
     }
     if (!st) st = nd_mpi_number_records(own, ci, 0);
@@ -190,7 +190,7 @@ static nd_anchor_pair *merge_candidates(const nd_owners *own, nd_anchor_pair *ca
     return c;
 }
 
-static void sum_stats(nd_anchor_stats *as, nd_overlap_stats *st, size_t npairs, size_t *total_pairs)
+void nd_mpi_overlap_sum_stats(nd_anchor_stats *as, nd_overlap_stats *st, size_t npairs, size_t *total_pairs)
 {
     uint64_t v[12] = {as->anchors, as->dropped, as->dropped_occ, as->sentence_anchors, as->sentence_dropped,
                       as->spread, as->series_dropped, as->star_pairs, as->star, st->candidates, npairs, 0};
@@ -205,9 +205,24 @@ static void sum_stats(nd_anchor_stats *as, nd_overlap_stats *st, size_t npairs, 
     *total_pairs = (size_t)s[10];
 }
 
+void nd_mpi_overlap_sum_info(const nd_owners *own, const nd_corpus_info *ci, nd_corpus_info *sum, nd_traffic *t)
+{
+    nd_mpi_gather_ids(own, ci, sum, t);
+    nd_mpi_gather_skips(own, ci, sum, t);
+    uint64_t fig[3] = {ci->text_bytes, ci->raw_bytes, ci->tokens}, tot[3] = {0, 0, 0};
+    MPI_Reduce(fig, tot, 3, MPI_UINT64_T, MPI_SUM, 0, MPI_COMM_WORLD);
+    if (own->rank == 0) {
+        sum->text_bytes = tot[0];
+        sum->raw_bytes = tot[1];
+        sum->tokens = tot[2];
+        sum->threads = ci->threads;
+    }
+}
+
 int nd_mpi_overlap(const nd_mpi_overlap_job *j, char **inputs, int ninputs, FILE *out, nd_corpus_info *sum,
                    nd_doc_fields *fields, nd_link_list *links, nd_overlap_stats *st, size_t *npairs)
 {
+    if (j->spill) return nd_mpi_overlap_spill(j, inputs, ninputs, out, sum, fields, st, npairs);
     int rank = nd_mpi_rank();
     memset(st, 0, sizeof *st);
     *npairs = 0;
@@ -219,7 +234,7 @@ int nd_mpi_overlap(const nd_mpi_overlap_job *j, char **inputs, int ninputs, FILE
     nd_traffic t = {0, 0};
     nd_doc_store s = {0};
     nd_corpus_info ci = {0};
-    int rc = load_share(j, inputs, ninputs, &own, &s, &ci, fields, &t);
+    int rc = nd_mpi_overlap_load(j, inputs, ninputs, &own, &s, &ci, fields, &t);
     if (rc) {
         nd_doc_store_free(&s);
         nd_corpus_info_free(&ci);
@@ -287,7 +302,7 @@ int nd_mpi_overlap(const nd_mpi_overlap_job *j, char **inputs, int ninputs, FILE
     uint64_t streamed = 0;
     if (!j->skip_pairs) nd_mpi_append_parts(&own, part, out, &streamed);
     if (part) fclose(part);
-    sum_stats(&as, st, np, npairs);
+    nd_mpi_overlap_sum_stats(&as, st, np, npairs);
     st->t_anchor = t_anchor;
     st->t_align = t_align;
     /* step 6: the passages and the ids to rank 0 */
@@ -304,16 +319,7 @@ int nd_mpi_overlap(const nd_mpi_overlap_job *j, char **inputs, int ninputs, FILE
             free(offs);
         }
     }
-    nd_mpi_gather_ids(&own, &ci, sum, &t);
-    nd_mpi_gather_skips(&own, &ci, sum, &t);
-    uint64_t fig[3] = {ci.text_bytes, ci.raw_bytes, ci.tokens}, tot[3] = {0, 0, 0};
-    MPI_Reduce(fig, tot, 3, MPI_UINT64_T, MPI_SUM, 0, MPI_COMM_WORLD);
-    if (rank == 0) {
-        sum->text_bytes = tot[0];
-        sum->raw_bytes = tot[1];
-        sum->tokens = tot[2];
-        sum->threads = ci.threads;
-    }
+    nd_mpi_overlap_sum_info(&own, &ci, sum, &t);
     if (j->timings)
         fprintf(stderr, "timings: MPI rank %d/%d: %llu documents, %zu fetched for alignment; %llu bytes sent, "
                 "%llu received\n", rank, own.size, (unsigned long long)s.n, nwant, (unsigned long long)t.sent,

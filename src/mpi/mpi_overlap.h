@@ -12,7 +12,9 @@
 #include "doc_fields.h"
 #include "mpi_dedup.h"
 #include "overlap.h"
+#include "overlap_spill.h"
 #include "passage_clusters.h"
+#include "passage_clusters_spill.h"
 #include "pipeline.h"
 #include "reader.h"
 
@@ -29,6 +31,13 @@ typedef struct {
     const nd_field_opts *fo;
     int skip_pairs;              /* the pairs are not written (--clusters - without -o) */
     int timings;                 /* --timings: each rank's documents and traffic to stderr */
+    /* --memory (NULL: unbounded): this rank's empty store, bounded as in
+     * one process (the bound is each rank's); clusters (rank 0, NULL when
+     * not wanted) gets every passage; spill_stats this rank's figures */
+    nd_spill_store *spill;
+    nd_pcluster_spill *clusters;
+    nd_spill_ostats *spill_stats;
+    int passages;                /* --memory: the passages are collected (clusters, or series) */
     unsigned threads;
     /* the command's: the inputs opened as it opens them (every rank, the
      * same inputs); a pair printed */
@@ -37,8 +46,10 @@ typedef struct {
     nd_mpi_pair_fn write_pair;
 } nd_mpi_overlap_job;
 
-/* The whole of overlap's finding and aligning across the ranks (call when
- * nd_mpi_size() > 1): each rank loads its share of the inputs (its
+/* The whole of overlap's finding and aligning across the ranks (with
+ * j->spill: within --memory on each rank, mpi_overlap_spill.c; links is
+ * then unused and the passages go to j->clusters), call when
+ * nd_mpi_size() > 1: each rank loads its share of the inputs (its
  * documents' words and anchors), anchor occurrences meet at the rank owning
  * hash % N, which lists the candidates of its anchors with nd_anchor_pairs
  * (an anchor's document and series counts are complete there) and sends the

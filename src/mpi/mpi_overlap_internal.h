@@ -30,6 +30,23 @@ int nd_mpi_fetch_docs(const nd_owners *own, const nd_doc_store *s, const nd_corp
                       size_t nwant, int text, nd_fetched_docs *out, nd_traffic *t);
 void nd_fetched_free(nd_fetched_docs *f);
 
+/* Steps 1-2 of mpi_overlap.c: this rank's share loaded (into j->spill when
+ * set, else s), numbered, its ids checked, the fields shared.  The agreed
+ * exit status. */
+int nd_mpi_overlap_load(const nd_mpi_overlap_job *j, char **inputs, int ninputs, nd_owners *own, nd_doc_store *s,
+                        nd_corpus_info *ci, nd_doc_fields *fields, nd_traffic *t);
+
+/* Rank 0: the ranks' anchor statistics, candidates and pairs summed into as,
+ * st and *total_pairs. */
+void nd_mpi_overlap_sum_stats(nd_anchor_stats *as, nd_overlap_stats *st, size_t npairs, size_t *total_pairs);
+
+/* Rank 0: every record's id, the skipped records and the figures into sum. */
+void nd_mpi_overlap_sum_info(const nd_owners *own, const nd_corpus_info *ci, nd_corpus_info *sum, nd_traffic *t);
+
+/* nd_mpi_overlap with --memory (j->spill; mpi_overlap_spill.c). */
+int nd_mpi_overlap_spill(const nd_mpi_overlap_job *j, char **inputs, int ninputs, FILE *out, nd_corpus_info *sum,
+                         nd_doc_fields *fields, nd_overlap_stats *st, size_t *npairs);
+
 /* Rank 0: every record's id into sum (n, id_buf, id_off, id_len). */
 void nd_mpi_gather_ids(const nd_owners *own, const nd_corpus_info *ci, nd_corpus_info *sum, nd_traffic *t);
 
