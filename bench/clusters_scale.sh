@@ -9,12 +9,13 @@
 # series, in this script.  Everything generated goes to a temporary directory (TMPDIR), removed
 # at the end; BIG=FILE uses an already generated corpus instead.  Skips without the corpus or
 # mpirun.
-# usage: bench/clusters_scale.sh [NEARDUP] [DOCS=1000000] [NP=3] [CARRIERS="1000 2000 4000 8000 16000"]
+# MEMORY=SIZE runs both with --memory SIZE (the bound of each rank under mpirun).
+# usage: [MEMORY=SIZE] bench/clusters_scale.sh [NEARDUP] [DOCS=1000000] [NP=3] [CARRIERS="1000 2000 4000 8000 16000"]
 set -eu
 N=${1:-build/neardup}
 DOCS=${2:-1000000}
 NP=${3:-3}
-CARRIERS=${4:-1000 2000 4000 8000 16000}
+CARRIERS=${4-1000 2000 4000 8000 16000}
 CORPUS=../shared/corpora/news-40k.jsonl.zst
 [ -f "$CORPUS" ] || { echo "clusters_scale.sh: SKIPPED: $CORPUS not found" >&2; exit 0; }
 command -v mpirun > /dev/null || { echo "clusters_scale.sh: SKIPPED: mpirun not found" >&2; exit 0; }
@@ -32,11 +33,18 @@ if [ -z "$BIG" ]; then
 fi
 echo "== $(wc -l < "$BIG") documents, $(wc -c < "$BIG") bytes"
 ARGS="--date-field date --series-field series --format jsonl"
+# MEMORY=SIZE: both runs with --memory SIZE (each rank's bound under mpirun), spill files in $W/tmp
+MEMORY=${MEMORY:-}
+if [ -n "$MEMORY" ]; then
+    mkdir -p "$W/tmp"
+    ARGS="$ARGS --memory $MEMORY --tmp $W/tmp"
+    echo "== with --memory $MEMORY"
+fi
 /usr/bin/time -f "%e %M" -o "$W/t1" "$N" overlap "$BIG" $ARGS --clusters "$W/c1" -o "$W/p1" --timings 2> "$W/e1"
 read -r wall rss < "$W/t1"
 printf "one process (-j %s): %.1f s, peak RSS %.0f MiB; %s pairs, %s clusters\n" "$(nproc)" "$wall" \
     "$(echo "$rss / 1024" | bc -l)" "$(wc -l < "$W/p1")" "$(wc -l < "$W/c1")"
-grep -h "^timings: load\|^neardup overlap: [0-9]" "$W/e1" | sed 's/^/  /'
+grep -h "^timings: load\|^timings: --memory\|^neardup overlap: [0-9]" "$W/e1" | sed 's/^/  /'
 rm -f "$W/ranks"
 t0=$(date +%s.%N)
 # per rank: its own wall time and peak RSS (neardup execs neardup-mpi in place)

@@ -27,6 +27,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <sys/resource.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -327,10 +328,14 @@ int nd_mpi_overlap_spill(const nd_mpi_overlap_job *j, char **inputs, int ninputs
     st->t_anchor = t_anchor;
     st->t_align = t_align;
     nd_mpi_overlap_sum_info(&own, &ci, sum_ci, &t);
-    if (j->timings)
-        fprintf(stderr, "timings: MPI rank %d/%d: %llu documents, --memory: %llu batches aligned; %llu bytes sent, "
-                "%llu received\n", rank, own.size, (unsigned long long)ci.n, (unsigned long long)ss.batches,
-                (unsigned long long)t.sent, (unsigned long long)t.recv);
+    if (j->timings) {
+        struct rusage ru;
+        getrusage(RUSAGE_SELF, &ru);
+        fprintf(stderr, "timings: MPI rank %d/%d: %llu documents, --memory: %llu anchor ranges, %llu batches aligned; "
+                "%llu bytes sent, %llu received; peak RSS %.1f MiB\n", rank, own.size, (unsigned long long)ci.n,
+                (unsigned long long)ss.groups, (unsigned long long)ss.batches, (unsigned long long)t.sent,
+                (unsigned long long)t.recv, ru.ru_maxrss / 1024.0);
+    }
     nd_corpus_info_free(&ci);
     free(own.first);
     return 0;

@@ -11,8 +11,11 @@
 #   - a bad record on rank 2's share: the one-process message naming file and
 #     line, no output left; --skip-bad; a duplicate id;
 #   - --edited (pairs and clusters);
+#   - --memory: each rank within its bound, the same pairs, clusters and
+#     summary (JSONL, text, --edited, --clusters -); a bound too small stops
+#     every rank with one message and leaves nothing;
 #   - what is refused under mpirun (--format html, --against, one
-#     compressed file, standard input, --memory: each rank holds its share).
+#     compressed file, standard input).
 # Skips (exit 0, with a message) when mpirun, neardup-mpi or the corpus for
 # the generator is missing.
 set -u
@@ -125,6 +128,45 @@ grep -q "cannot share one compressed file" "$T/re" || fail "one .zst: $(head -2 
 [ -e "$T/z" ] && fail "output left after a refusal"
 mpi 2 overlap - -o "$T/z" < "$C" 2> "$T/re" && fail "standard input accepted under mpirun"
 grep -q "inputs must be files" "$T/re" || fail "stdin: $(head -2 "$T/re")"
-mpi 2 overlap "$C" --memory 1G -o "$T/x" 2> "$T/re" && fail "--memory accepted under mpirun"
-grep -q "under mpirun, overlap does not take --memory" "$T/re" || fail "--memory: $(head -2 "$T/re")"
+
+# ---- --memory: each rank's share spilled to its own files, the same output as one process in memory ----
+# same_memory(NAME, SIZE, ARGS...): pairs, clusters (when ARGS give $T/NAME.c) and summary of
+# `same NAME ARGS` above (one process, in memory), under mpirun -np 2 and 3 with --memory SIZE
+same_memory() {
+    name=$1; size=$2; shift 2
+    for np in 2 3; do
+        mpi $np overlap "$@" -o "$T/$name.mp$np" --memory "$size" --tmp "$T/spill" -j 2 2> "$T/$name.me$np" ||
+            fail "$name: mpirun -np $np --memory $size: $(head -3 "$T/$name.me$np")"
+        cmp -s "$T/$name.p1" "$T/$name.mp$np" || fail "$name: pairs differ under mpirun -np $np --memory $size"
+        sed 's/ in [0-9.]* s$//; s/ written to .*//' "$T/$name.e1" > "$T/e1"
+        sed 's/ in [0-9.]* s$//; s/ written to .*//' "$T/$name.me$np" > "$T/em"
+        cmp -s "$T/e1" "$T/em" || fail "$name: summary differs under -np $np --memory: $(diff "$T/e1" "$T/em" | head -4)"
+        [ -z "$(ls -A "$T/spill")" ] || fail "$name: spill files left in --tmp: $(ls "$T/spill")"
+    done
+}
+mkdir "$T/spill"
+# 8M: a budget of 2 MiB, so many anchor ranges, spilled runs and batches fetching from other ranks
+same memc "$C" --date-field date --series-field series --format jsonl --clusters "$T/memc.c"
+same_memory memc 8M "$C" --date-field date --series-field series --format jsonl --clusters "$T/memc.cm"
+cmp -s "$T/memc.c" "$T/memc.cm" || fail "clusters differ under mpirun --memory 8M"
+same_memory memc 64M "$C" --date-field date --series-field series --format jsonl --clusters "$T/memc.cm"
+cmp -s "$T/memc.c" "$T/memc.cm" || fail "clusters differ under mpirun --memory 64M"
+same memt "$C" --max-df 20
+same_memory memt 8M "$C" --max-df 20
+same meme "$C" --edited --series-field series --format jsonl --clusters "$T/meme.c"
+same_memory meme 16M "$C" --edited --series-field series --format jsonl --clusters "$T/meme.cm"
+cmp -s "$T/meme.c" "$T/meme.cm" || fail "--edited clusters differ under mpirun --memory"
+mpi 3 overlap "$C" --date-field date --clusters - -q --memory 16M > "$T/csm" || fail "--clusters - --memory under mpirun"
+cmp -s "$T/cs1" "$T/csm" || fail "--clusters - differs under mpirun --memory"
+mpi 3 overlap "$C" --series-field series -o "$T/x" --memory 8M --timings -q 2> "$T/tim" || fail "--memory --timings"
+[ "$(grep -c "^timings: MPI rank [0-2]/3: .* --memory: [0-9]* anchor ranges, [0-9]* batches aligned; .* peak RSS" "$T/tim")" -eq 3 ] ||
+    fail "--memory --timings: $(grep MPI "$T/tim")"
+# a bound too small for two documents that share a candidate: one message, every rank stops, nothing left
+mpi 3 overlap "$C" --edited --format jsonl --clusters "$T/tc" -o "$T/tp" --memory 3M --tmp "$T/spill" 2> "$T/te" &&
+    fail "--memory 3M accepted under mpirun"
+[ "$(grep -c "is too small to align two documents .* give at least [0-9]* MiB" "$T/te")" -eq 1 ] ||
+    fail "too small: $(head -3 "$T/te")"
+grep -q "MPI_ABORT" "$T/te" && fail "too small: the ranks were aborted, not stopped"
+[ -e "$T/tc" ] || [ -e "$T/tp" ] || ls "$T" | grep -q "\.tmp\." && fail "output left after a bound too small"
+[ -z "$(ls -A "$T/spill")" ] || fail "spill files left after a failure"
 echo "mpi_overlap.sh: ok"
