@@ -37,7 +37,7 @@ static const nd_cli_option overlap_opts[] = {
     {"language", 0, "L", "with --edited: language of the stemmer and stop words: a Snowball name or code, or none (default english)", OPT_LANGUAGE},
     {"max-df-sentence", 0, "N", "with --edited: a sentence fingerprint in at most N documents is rare (weight 1), one in df more weighs N/df; a pair needs 2 (default " ND_DEFAULT_STR(ND_DEFAULT_MAX_DF_SENTENCE) ")", OPT_MAX_DF_SENTENCE},
     {"ngram", 'n', "N", "words per anchor n-gram and exact seed (default " ND_DEFAULT_STR(ND_DEFAULT_NGRAM) ")", ND_ID_NGRAM},
-    {"memory", 0, "SIZE", "bound memory (512M, 2G; same output): documents and anchors go to --tmp and are read back in batches; what stays: ~40 bytes a document plus its id (with --date-field/--series-field 12 more), 4 bytes a witness of the clusters (their passages go to --tmp too), and two documents that share a candidate (one is never split); not with --format html, not under mpirun (default unbounded: ~6 bytes a word and 16 an anchor in memory)", OPT_MEMORY},
+    {"memory", 0, "SIZE", "bound memory (512M, 2G; same output): documents and anchors go to --tmp and are read back in batches; what stays: ~40 bytes a document plus its id (with --date-field/--series-field 12 more), 4 bytes a witness of the clusters (their passages go to --tmp too), and two documents that share a candidate (one is never split); under mpirun, each rank's bound (its share on its --tmp, 12 bytes a document of the whole corpus more); not with --format html (default unbounded: ~6 bytes a word and 16 an anchor in memory)", OPT_MEMORY},
     {"tmp", 0, "DIR", "--memory: directory for the spill files, removed on any exit (default $TMPDIR or /tmp)", OPT_TMP},
     ND_OPT_FORMAT("text|jsonl|html", "text"),
     ND_OPT_OUTPUT,
@@ -312,10 +312,13 @@ int nd_cmd_overlap(int argc, char **argv)
                           "With --memory SIZE, the documents (words, spans, texts) and the anchors go\n"
                           "to --tmp and are read back in batches, and the clusters' passages go to\n"
                           "sorted runs there and are joined from them: the same output within SIZE.\n"
-                          "Not bounded: ~40 bytes a document plus its id (dates and series: ~100\n"
+                          "Not bounded: ~40 bytes a document plus its id (dates and series: 12\n"
                           "more), 4 bytes a witness of the clusters, and two documents that share a\n"
                           "candidate (a document is never split); below about\n"
-                          "48 MiB at -j 2 the program and its reading pipeline alone exceed SIZE.",
+                          "48 MiB at -j 2 the program and its reading pipeline alone exceed SIZE.\n"
+                          "Under mpirun, --memory bounds each rank: its share goes to its own files,\n"
+                          "a batch fetches the documents it lacks from their owners, and the\n"
+                          "passages go to rank 0's runs; the same output as one process.",
                           overlap_opts, on_option, &c, &pos, &npos);
     if (!rc && (nd_check_format(&c.common, "overlap", "text|jsonl|html") || nd_check_passage_view(&c.common, "overlap")))
         rc = 2;
