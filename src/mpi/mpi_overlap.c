@@ -222,14 +222,14 @@ void nd_mpi_overlap_sum_info(const nd_owners *own, const nd_corpus_info *ci, nd_
 int nd_mpi_overlap(const nd_mpi_overlap_job *j, char **inputs, int ninputs, FILE *out, nd_corpus_info *sum,
                    nd_doc_fields *fields, nd_link_list *links, nd_overlap_stats *st, size_t *npairs)
 {
-    if (j->spill) return nd_mpi_overlap_spill(j, inputs, ninputs, out, sum, fields, st, npairs);
     int rank = nd_mpi_rank();
-    memset(st, 0, sizeof *st);
-    *npairs = 0;
     for (int i = 0; i < ninputs; i++)
         if (!strcmp(inputs[i], "-"))
             return rank ? nd_exit_status(NEARDUP_E_USAGE)
                         : nd_mpi_error(NEARDUP_E_USAGE, "under mpirun, inputs must be files, not standard input");
+    if (j->spill) return nd_mpi_overlap_spill(j, inputs, ninputs, out, sum, fields, st, npairs);
+    memset(st, 0, sizeof *st);
+    *npairs = 0;
     nd_owners own = {.rank = rank, .size = nd_mpi_size()};
     nd_traffic t = {0, 0};
     nd_doc_store s = {0};

@@ -49,12 +49,14 @@ typedef struct {
     nd_traffic *t;
     const nd_corpus_info *ci;
     /* the batch's fetched documents, in want's order */
-    char *got;
-    uint32_t *doc;
-    nd_doc_ref *ref;
-    const char **id;
-    size_t *id_len;
-    size_t n;
+    struct {
+        char *got;
+        uint32_t *doc;
+        nd_doc_ref *ref;
+        const char **id;
+        size_t *id_len;
+        size_t n;
+    } f;
     /* the passages for the clusters: rank 0's to j->clusters, the others' to links_f */
     pthread_mutex_t mu;
     nd_link_list links;
@@ -117,17 +119,12 @@ static void sizes(void *user, const uint64_t *off, size_t n, uint64_t **all)
 
 static void fetched_free(dist_ctx *d)
 {
-    free(d->got);
-    free(d->doc);
-    free(d->ref);
-    free(d->id);
-    free(d->id_len);
-    d->got = NULL;
-    d->doc = NULL;
-    d->ref = NULL;
-    d->id = NULL;
-    d->id_len = NULL;
-    d->n = 0;
+    free(d->f.got);
+    free(d->f.doc);
+    free(d->f.ref);
+    free(d->f.id);
+    free(d->f.id_len);
+    memset(&d->f, 0, sizeof d->f);
 }
 
 /* The requests of the others (sorted numbers of this rank's documents,
@@ -178,28 +175,28 @@ static void fetch(void *user, const nd_spill_store *s, const uint32_t *want, siz
     char *req = nd_mpi_exchange((const char *)want, cnt, rcnt, &total, d->t);
     char *reply = serve(d, s, (const uint32_t *)req, rcnt, cnt);
     free(req);
-    d->got = nd_mpi_exchange(reply, cnt, NULL, &total, d->t);
+    d->f.got = nd_mpi_exchange(reply, cnt, NULL, &total, d->t);
     free(reply);
     free(cnt);
     free(rcnt);
-    d->n = n;
-    d->doc = nd_mpi_xmalloc((n ? n : 1) * sizeof *d->doc);
-    d->ref = nd_mpi_xmalloc((n ? n : 1) * sizeof *d->ref);
-    d->id = nd_mpi_xmalloc((n ? n : 1) * sizeof *d->id);
-    d->id_len = nd_mpi_xmalloc((n ? n : 1) * sizeof *d->id_len);
-    const char *r = d->got;
+    d->f.n = n;
+    d->f.doc = nd_mpi_xmalloc((n ? n : 1) * sizeof *d->f.doc);
+    d->f.ref = nd_mpi_xmalloc((n ? n : 1) * sizeof *d->f.ref);
+    d->f.id = nd_mpi_xmalloc((n ? n : 1) * sizeof *d->f.id);
+    d->f.id_len = nd_mpi_xmalloc((n ? n : 1) * sizeof *d->f.id_len);
+    const char *r = d->f.got;
     for (size_t k = 0; k < n; k++) {
         wire_head h;
         memcpy(&h, r, sizeof h);
         r += sizeof h;
-        d->doc[k] = h.doc;
-        d->id[k] = r;
-        d->id_len[k] = h.id_len;
+        d->f.doc[k] = h.doc;
+        d->f.id[k] = r;
+        d->f.id_len[k] = h.id_len;
         r += PAD8(h.id_len);
-        nd_doc_unpack(r, &d->ref[k], NULL, NULL, NULL);
+        nd_doc_unpack(r, &d->f.ref[k], NULL, NULL, NULL);
         r += h.rec;
     }
-    *ref = d->ref;
+    *ref = d->f.ref;
 }
 
 /* Document g's id: this rank's, or fetched for the batch. */
@@ -210,9 +207,9 @@ static const char *id_of(const dist_ctx *d, uint32_t g, size_t *len)
         *len = nd_corpus_id_len(d->ci, l);
         return nd_corpus_id(d->ci, l);
     }
-    const uint32_t *x = bsearch(&g, d->doc, d->n, sizeof *d->doc, nd_cmp_u32);
-    *len = d->id_len[x - d->doc];
-    return d->id[x - d->doc];
+    const uint32_t *x = bsearch(&g, d->f.doc, d->f.n, sizeof *d->f.doc, nd_cmp_u32);
+    *len = d->f.id_len[x - d->f.doc];
+    return d->f.id[x - d->f.doc];
 }
 
 static int format_pair(void *user, FILE *f, const nd_overlap_pair *p, const nd_doc_ref *da, const nd_doc_ref *db)
@@ -264,10 +261,6 @@ int nd_mpi_overlap_spill(const nd_mpi_overlap_job *j, char **inputs, int ninputs
     int rank = nd_mpi_rank();
     memset(st, 0, sizeof *st);
     *npairs = 0;
-    for (int i = 0; i < ninputs; i++)
-        if (!strcmp(inputs[i], "-"))
-            return rank ? nd_exit_status(NEARDUP_E_USAGE)
-                        : nd_mpi_error(NEARDUP_E_USAGE, "under mpirun, inputs must be files, not standard input");
     nd_owners own = {.rank = rank, .size = nd_mpi_size()};
     nd_traffic t = {0, 0};
     nd_corpus_info ci = {0};
