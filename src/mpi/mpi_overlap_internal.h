@@ -1,4 +1,4 @@
-/* mpi_overlap_internal.h - what mpi_overlap.c takes from
+/* mpi_overlap_internal.h - what mpi_overlap.c and mpi_overlap_spill.c take from
  * mpi_overlap_share.c.  Only with MPI. */
 #ifndef ND_MPI_OVERLAP_INTERNAL_H
 #define ND_MPI_OVERLAP_INTERNAL_H

@@ -76,6 +76,68 @@ void nd_fetched_free(nd_fetched_docs *f)
     memset(f, 0, sizeof *f);
 }
 
+/* ---------- the share loaded, the figures summed (both drivers') ---------- */
+
+int nd_mpi_overlap_load(const nd_mpi_overlap_job *j, char **inputs, int ninputs, nd_owners *own, nd_doc_store *s,
+                        nd_corpus_info *ci, nd_doc_fields *fields, nd_traffic *t)
+{
+    nd_error err = {0, ""};
+    nd_reader *r = j->open_inputs(j->user, j->po, inputs, ninputs, &err);
+    int rc = r ? NEARDUP_OK : err.code ? err.code : NEARDUP_E_IO;
+    int st = nd_mpi_agree(rc, 0, &err); /* the same inputs on every rank: rank 0 reports */
+    nd_mpi_share sh = {0};
+    if (!st) st = nd_mpi_agree(nd_mpi_share_inputs(r, &sh, &err), own->rank, &err);
+    if (!st && sh.cyclic)
+        st = nd_mpi_agree(own->rank ? 0 : nd_fail(&err, NEARDUP_E_USAGE, "under mpirun, overlap cannot share one "
+                                                   "compressed file among the ranks: decompress it, or give several "
+                                                   "files"), 0, &err);
+    if (!st) {
+        rc = j->spill ? nd_spill_store_load(j->spill, r, j->po, j->ov, ci, &err)
+                      : nd_overlap_load(r, j->po, j->ov, s, ci, &err);
+        st = nd_mpi_agree(rc, own->rank, &err); /* the lowest rank's error is the first in input order */
+    }
+    if (!st) st = nd_mpi_number_records(own, ci, 0);
+    if (!st) st = nd_mpi_check_ids(own, ci, r, t);
+    nd_doc_fields mine = {0};
+    if (!st && nd_field_opts_any(j->fo)) {
+        rc = nd_doc_fields_read(&mine, j->fo, r, ci, &err); /* a second pass over the share */
+        st = nd_mpi_agree(rc, own->rank, &err);
+        if (!st) st = nd_mpi_share_fields(own, j->fo, &mine, fields, t);
+    }
+    nd_doc_fields_free(&mine);
+    nd_reader_free(r);
+    return st;
+}
+
+void nd_mpi_overlap_sum_stats(nd_anchor_stats *as, nd_overlap_stats *st, size_t npairs, size_t *total_pairs)
+{
+    uint64_t v[12] = {as->anchors, as->dropped, as->dropped_occ, as->sentence_anchors, as->sentence_dropped,
+                      as->spread, as->series_dropped, as->star_pairs, as->star, st->candidates, npairs, 0};
+    uint64_t s[12], mx = as->max_df_seen, gmx = 0;
+    MPI_Reduce(v, s, 12, MPI_UINT64_T, MPI_SUM, 0, MPI_COMM_WORLD);
+    MPI_Reduce(&mx, &gmx, 1, MPI_UINT64_T, MPI_MAX, 0, MPI_COMM_WORLD);
+    if (nd_mpi_rank() != 0) return;
+    *as = (nd_anchor_stats){s[0], s[1], s[2], gmx, s[3], s[4], s[5], s[6], s[7], s[8]};
+    st->anchors = *as;
+    st->candidates = s[9];
+    st->pairs = s[10];
+    *total_pairs = (size_t)s[10];
+}
+
+void nd_mpi_overlap_sum_info(const nd_owners *own, const nd_corpus_info *ci, nd_corpus_info *sum, nd_traffic *t)
+{
+    nd_mpi_gather_ids(own, ci, sum, t);
+    nd_mpi_gather_skips(own, ci, sum, t);
+    uint64_t fig[3] = {ci->text_bytes, ci->raw_bytes, ci->tokens}, tot[3] = {0, 0, 0};
+    MPI_Reduce(fig, tot, 3, MPI_UINT64_T, MPI_SUM, 0, MPI_COMM_WORLD);
+    if (own->rank == 0) {
+        sum->text_bytes = tot[0];
+        sum->raw_bytes = tot[1];
+        sum->tokens = tot[2];
+        sum->threads = ci->threads;
+    }
+}
+
 /* ---------- ids, dates and series ---------- */
 
 void nd_mpi_gather_ids(const nd_owners *own, const nd_corpus_info *ci, nd_corpus_info *sum, nd_traffic *t)
