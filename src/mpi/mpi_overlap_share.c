@@ -4,6 +4,7 @@
  * rank 0 needs to write (and that every rank's anchors need ranked). */
 #include "doc_pack.h"
 #include "mpi_overlap_internal.h"
+#include "reader.h"
 #include "record.h"
 
 #ifdef ND_HAVE_MPI
