@@ -68,6 +68,10 @@ int nd_mpi_agree(int rc, double pos, const nd_error *err);
 
 /* An unlinked temporary file in dir (NULL: $TMPDIR, else /tmp); -1 + err. */
 int nd_mpi_temp_fd(const char *dir, nd_error *err);
+/* The same as a stream open for writing and reading back; NULL + err. */
+FILE *nd_mpi_temp_file(const char *dir, nd_error *err);
+/* The same for a rank's part of what goes to rank 0: a failure stops every rank. */
+FILE *nd_mpi_part_file(void);
 
 /* Fails like nd_corpus_check_unique_ids, with the same message, on every
  * rank: ids are hashed to ranks, each rank checks its hashes. */

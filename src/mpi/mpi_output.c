@@ -231,7 +231,7 @@ int nd_mpi_temp_fd(const char *dir, nd_error *err)
     return fd;
 }
 
-static FILE *temp_file(const char *dir, nd_error *err)
+FILE *nd_mpi_temp_file(const char *dir, nd_error *err)
 {
     int fd = nd_mpi_temp_fd(dir, err);
     if (fd < 0) return NULL;
@@ -240,6 +240,14 @@ static FILE *temp_file(const char *dir, nd_error *err)
         close(fd);
         nd_fail(err, NEARDUP_E_NOMEM, "out of memory");
     }
+    return f;
+}
+
+FILE *nd_mpi_part_file(void)
+{
+    nd_error err = {0, ""};
+    FILE *f = nd_mpi_temp_file(NULL, &err);
+    if (!f) nd_mpi_die(err.code, err.msg);
     return f;
 }
 
@@ -305,7 +313,7 @@ int nd_mpi_write_kept(const nd_owners *own, nd_mpi_job *j, const uint32_t *u, si
     nd_error err = {0, ""};
     int rc = NEARDUP_OK;
     FILE *f = own->rank == 0 ? out : NULL;
-    if (!own->cyclic && own->rank != 0 && !(f = temp_file(tmpdir, &err))) rc = err.code;
+    if (!own->cyclic && own->rank != 0 && !(f = nd_mpi_temp_file(tmpdir, &err))) rc = err.code;
     if (!rc && f) rc = write_share(own, j, drop, nd, ch, annotate, cluster, f, ws, &err);
     if (!rc && f && f != out && (fflush(f) || ferror(f)))
         rc = nd_fail(&err, NEARDUP_E_IO, "cannot write its part of the output to a temporary file: %s",

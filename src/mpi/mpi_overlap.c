@@ -222,12 +222,7 @@ int nd_mpi_overlap(const nd_mpi_overlap_job *j, char **inputs, int ninputs, FILE
     double t_anchor = nd_now() - t0;
     /* step 5b: aligned; rank 0's pairs straight to out, the others' to a temporary file */
     nd_error err = {0, ""};
-    FILE *part = NULL;
-    if (rank != 0 || j->skip_pairs) {
-        int fd_tmp = nd_mpi_temp_fd(NULL, &err);
-        part = fd_tmp >= 0 ? fdopen(fd_tmp, "w+") : NULL;
-        if (!part) nd_mpi_die(err.code ? err.code : NEARDUP_E_IO, err.code ? err.msg : "cannot open a temporary file");
-    }
+    FILE *part = rank != 0 || j->skip_pairs ? nd_mpi_part_file() : NULL;
     aligner al = {&own, &ci, &fd, s.n, j, &ext, links};
     o.collect = links ? collect : NULL;
     o.collect_user = &al;

@@ -246,15 +246,6 @@ static int take_links(void *user, const char *b, size_t n)
     return nd_pcluster_spill_add_links(user, (const nd_link *)b, n / sizeof(nd_link)); /* b is malloc'ed: aligned */
 }
 
-static FILE *temp_file(void)
-{
-    nd_error err = {0, ""};
-    int fd = nd_mpi_temp_fd(NULL, &err);
-    FILE *f = fd >= 0 ? fdopen(fd, "w+") : NULL;
-    if (!f) nd_mpi_die(err.code ? err.code : NEARDUP_E_IO, err.code ? err.msg : "cannot open a temporary file");
-    return f;
-}
-
 int nd_mpi_overlap_spill(const nd_mpi_overlap_job *j, char **inputs, int ninputs, FILE *out, nd_corpus_info *sum_ci,
                          nd_doc_fields *fields, nd_overlap_stats *st, size_t *npairs)
 {
@@ -277,12 +268,12 @@ int nd_mpi_overlap_spill(const nd_mpi_overlap_job *j, char **inputs, int ninputs
     dist_ctx d = {.j = j, .own = &own, .t = &t, .ci = &ci};
     if (pthread_mutex_init(&d.mu, NULL) || nd_link_list_init(&d.links)) nd_mpi_die(NEARDUP_E_NOMEM, "out of memory");
     int want_links = j->passages;
-    if (want_links && rank != 0) d.links_f = temp_file();
+    if (want_links && rank != 0) d.links_f = nd_mpi_part_file();
     o.collect = want_links ? collect : NULL;
     o.collect_user = &d;
     nd_spill_dist dist = {&d, nd_owner_global(&own, 0), own.total, (unsigned)own.size, sum, by_hash, by_doc, by_a,
                           sizes, fetch};
-    FILE *part = rank != 0 || j->skip_pairs ? temp_file() : NULL;
+    FILE *part = rank != 0 || j->skip_pairs ? nd_mpi_part_file() : NULL;
     nd_overlap_sink sink = {format_pair, &d, part ? part : out, 0};
     nd_error err = {0, ""};
     size_t np = 0;
@@ -293,35 +284,24 @@ int nd_mpi_overlap_spill(const nd_mpi_overlap_job *j, char **inputs, int ninputs
     else if (rc && j->clusters && nd_pcluster_spill_error(j->clusters, &err))
         rc = err.code;
     /* the ranks agreed on it (each stopped where it was): the failed rank's error, printed once */
-    if (rc && (rc = nd_mpi_agree(ss.peer_failed ? 0 : rc, rank, &err))) {
-        if (part) fclose(part);
-        if (d.links_f) fclose(d.links_f);
-        fetched_free(&d);
-        nd_link_list_free(&d.links);
-        pthread_mutex_destroy(&d.mu);
-        nd_corpus_info_free(&ci);
-        free(own.first);
-        return rc;
-    }
+    if (rc) rc = nd_mpi_agree(ss.peer_failed ? 0 : rc, rank, &err);
     fetched_free(&d);
-    if (j->spill_stats) *j->spill_stats = ss;
-    uint64_t streamed = 0;
-    if (!j->skip_pairs) nd_mpi_append_parts(&own, part, out, &streamed);
-    if (part) fclose(part);
-    if (want_links) {
-        if (d.links_f && flush_links(&d)) nd_mpi_die(NEARDUP_E_IO, "cannot write the passages to a temporary file");
-        nd_mpi_stream_parts(&own, d.links_f, sizeof(nd_link), take_links, j->clusters, &streamed);
-        if (d.links_f) fclose(d.links_f);
+    if (!rc) {
+        if (j->spill_stats) *j->spill_stats = ss;
+        uint64_t streamed = 0;
+        if (!j->skip_pairs) nd_mpi_append_parts(&own, part, out, &streamed);
+        if (want_links) {
+            if (d.links_f && flush_links(&d)) nd_mpi_die(NEARDUP_E_IO, "cannot write the passages to a temporary file");
+            nd_mpi_stream_parts(&own, d.links_f, sizeof(nd_link), take_links, j->clusters, &streamed);
+        }
+        double t_anchor = st->t_anchor, t_align = st->t_align;
+        nd_anchor_stats as = st->anchors;
+        nd_mpi_overlap_sum_stats(&as, st, np, npairs);
+        st->t_anchor = t_anchor;
+        st->t_align = t_align;
+        nd_mpi_overlap_sum_info(&own, &ci, sum_ci, &t);
     }
-    nd_link_list_free(&d.links);
-    pthread_mutex_destroy(&d.mu);
-    double t_anchor = st->t_anchor, t_align = st->t_align;
-    nd_anchor_stats as = st->anchors;
-    nd_mpi_overlap_sum_stats(&as, st, np, npairs);
-    st->t_anchor = t_anchor;
-    st->t_align = t_align;
-    nd_mpi_overlap_sum_info(&own, &ci, sum_ci, &t);
-    if (j->timings) {
+    if (!rc && j->timings) {
         struct rusage ru;
         getrusage(RUSAGE_SELF, &ru);
         fprintf(stderr, "timings: MPI rank %d/%d: %llu documents, --memory: %llu anchor ranges, %llu batches aligned; "
@@ -329,9 +309,13 @@ int nd_mpi_overlap_spill(const nd_mpi_overlap_job *j, char **inputs, int ninputs
                 (unsigned long long)ss.groups, (unsigned long long)ss.batches, (unsigned long long)t.sent,
                 (unsigned long long)t.recv, ru.ru_maxrss / 1024.0);
     }
+    if (part) fclose(part);
+    if (d.links_f) fclose(d.links_f);
+    nd_link_list_free(&d.links);
+    pthread_mutex_destroy(&d.mu);
     nd_corpus_info_free(&ci);
     free(own.first);
-    return 0;
+    return rc;
 }
 
 #endif
