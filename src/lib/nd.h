@@ -82,6 +82,13 @@ struct ZSTD_DCtx_s *nd_zstd_dctx_new(void);
 
 /* ---------- temporary files, whole reads and writes ---------- */
 
+/* What a --memory bound leaves for what grows with the corpus once fixed
+ * bytes (the program, the pipeline's buffers) come off: memory - fixed, or a
+ * quarter of a bound too small for that (which is then exceeded); and its
+ * inverse, the smallest bound that leaves a budget of b. */
+uint64_t nd_memory_budget(uint64_t memory, uint64_t fixed);
+uint64_t nd_memory_for_budget(uint64_t b, uint64_t fixed);
+
 /* An unlinked temporary file in dir (NULL or "": $TMPDIR, else /tmp): gone
  * from the directory before it holds a byte, so nothing survives an exit of
  * any kind.  Returns the descriptor, or -1 with err set (naming dir). */

@@ -32,7 +32,7 @@ int nd_spill_store_init(nd_spill_store *s, uint64_t memory, const char *tmpdir, 
     /* --edited: each aligning thread's sentence units of two documents, the stemmer (measured: news-40k
      * at --memory 64M went 4 MB past it without these) */
     uint64_t fixed = (16 + (2 * nt + 2) * slot + nt * (o->align.verbatim ? 2 : 8)) << 20;
-    s->budget = memory > fixed + memory / 4 ? memory - fixed : memory / 4;
+    s->budget = nd_memory_budget(memory, fixed);
     s->fixed = fixed;
     /* the partitions' buffers: an eighth of the budget, 4 KiB to 64 KiB each */
     s->pcap = (size_t)(s->budget / 8 / ND_SPILL_PARTS / sizeof(nd_anchor));
@@ -56,8 +56,7 @@ int nd_spill_store_init(nd_spill_store *s, uint64_t memory, const char *tmpdir, 
 
 uint64_t nd_spill_memory_for(const nd_spill_store *s, uint64_t b)
 {
-    /* the inverse of the budget above: memory - fixed, or a quarter of a small bound */
-    return (3 * b > s->fixed ? b + s->fixed : 4 * b) + s->aside;
+    return nd_memory_for_budget(b, s->fixed) + s->aside;
 }
 
 void nd_spill_store_free(nd_spill_store *s)

@@ -70,7 +70,6 @@ typedef struct {
 typedef struct {
     uint64_t doc_bytes, anc_bytes;   /* on disk */
     uint64_t groups, pair_runs, drop_runs, masked_docs, batches;
-    uint64_t fixed;                  /* set aside for what does not grow with the corpus */
     uint64_t big_need, big_doc;      /* a pair of documents beyond the bound: the larger's number, and the need */
     int peer_failed;                 /* under mpirun: stopped because another rank failed (err says so) */
     double t_mask;

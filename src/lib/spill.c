@@ -430,7 +430,7 @@ int nd_spill_pairs(nd_reader *r, const nd_pipeline_opts *po, const nd_sketch_opt
     uint64_t nt = po->threads ? po->threads : nd_online_cpus();
     uint64_t fixed = (12 + (2 * nt + 2) * 2) << 20;
     /* a limit below that still gets a quarter of itself (and will be exceeded) */
-    c.budget = o->memory > fixed + o->memory / 4 ? o->memory - fixed : o->memory / 4;
+    c.budget = nd_memory_budget(o->memory, fixed);
     st->fixed = fixed;
     /* half the budget for records at most; sorting needs as much again */
     size_t quarter = (size_t)(c.budget / 4);

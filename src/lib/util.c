@@ -182,6 +182,16 @@ const char *neardup_version(void) { return NEARDUP_VERSION_STRING; }
 
 /* ---------- temporary files, whole reads and writes ---------- */
 
+uint64_t nd_memory_budget(uint64_t memory, uint64_t fixed)
+{
+    return memory > fixed + memory / 4 ? memory - fixed : memory / 4;
+}
+
+uint64_t nd_memory_for_budget(uint64_t b, uint64_t fixed)
+{
+    return 3 * b > fixed ? b + fixed : 4 * b;
+}
+
 int nd_tmp_open(const char *dir, nd_error *err)
 {
     if (!dir || !*dir) dir = getenv("TMPDIR");

@@ -167,8 +167,7 @@ static unsigned band_rounds(const nd_mpi_job *j, const nd_mpi_ctx *c, unsigned b
         for (uint64_t l = 0; l < c->nown; l++) live += c->live[l];
         uint64_t need = live * bands * 52;
         uint64_t resident = c->ci->cap * 21 + c->ci->id_cap + c->nown;
-        uint64_t budget = j->memory > resident ? j->memory - resident : 0;
-        if (budget < j->memory / 4) budget = j->memory / 4;
+        uint64_t budget = nd_memory_budget(j->memory, resident);
         uint64_t r = need / budget + 1;
         mine = r > 4096 ? 4096 : (unsigned)r;
     }
